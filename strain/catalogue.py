@@ -1,0 +1,280 @@
+"""Load and validate the model's data file (catalogue.toml) into typed, immutable objects.
+
+A broken file fails at load time with a message that names the entry and the field, so a
+therapist editing weights finds the mistake without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
+
+UNITS = ("rep", "min")
+POSITIONS = ("bed", "floor", "standing", "real task")
+FAMILIES = ("transfers", "dressing", "surfaces", "lifting", "garden", "postures")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogueError(ValueError):
+    """The data file is not valid; the message names the entry and field."""
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A number with the evidence (or labelled assumption) behind it."""
+
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    name: str
+    family: str
+    unit: str
+    weight: float
+    source: str
+    cue: str
+    control: str
+    bends: bool
+    ladders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    id: str
+    name: str
+    move_up: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    ladder: str
+    level: int
+    position: str
+    steps: tuple[str, ...]
+    recommended: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Bands:
+    moderate: float
+    high: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    activities: tuple[Activity, ...]
+    ladders: tuple[Ladder, ...]
+    exercises: tuple[Exercise, ...]
+    controlled: dict[str, Sourced]  # technique class -> factor when done with control
+    load_per_kg: Sourced
+    twist: Sourced
+    first_hour: Sourced
+    bands: Bands
+    minute_scale: Sourced
+    formula: str
+    digest: str  # sha256 of the file's bytes: the base of the model version
+
+    def activity(self, activity_id: str) -> Activity:
+        return self._activities_by_id()[activity_id]
+
+    def has_activity(self, activity_id: str) -> bool:
+        return activity_id in self._activities_by_id()
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return {e.id: e for e in self.exercises}[exercise_id]
+
+    def ladder(self, ladder_id: str) -> Ladder:
+        return {ladder.id: ladder for ladder in self.ladders}[ladder_id]
+
+    def ladder_steps(self, ladder_id: str) -> list[Exercise]:
+        """The exercises of one ladder, easiest (level 1) first."""
+        return sorted((e for e in self.exercises if e.ladder == ladder_id), key=lambda e: e.level)
+
+    def exercises_for(self, activity_id: str) -> list[Exercise]:
+        """Recommended exercises that train an activity: its main ladder first, each easiest first."""
+        return [e for ladder in self.activity(activity_id).ladders for e in self.ladder_steps(ladder)]
+
+    def trains(self, exercise_id: str) -> list[str]:
+        """Activity ids an exercise trains (every activity whose ladders include its ladder)."""
+        ladder = self.exercise(exercise_id).ladder
+        return [a.id for a in self.activities if ladder in a.ladders]
+
+    def _activities_by_id(self) -> dict[str, Activity]:
+        return {a.id: a for a in self.activities}
+
+
+def _field(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in table:
+        raise CatalogueError(f"{where}: missing field '{key}'")
+    value = table[key]
+    if kind is float:
+        kind = (int, float)
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        raise CatalogueError(f"{where}: field '{key}' has the wrong type ({type(value).__name__})")
+    if isinstance(value, str) and not value.strip():
+        raise CatalogueError(f"{where}: field '{key}' is empty")
+    return value
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _number(table: dict[str, Any], key: str, where: str, low: float, high: float) -> float:
+    value = float(_field(table, key, float, where))
+    if not (math.isfinite(value) and low <= value <= high):
+        raise CatalogueError(f"{where}: field '{key}' must be between {low} and {high}, got {value}")
+    return value
+
+
+def _choice(table: dict[str, Any], key: str, where: str, options: tuple[str, ...]) -> str:
+    value = _field(table, key, str, where)
+    if value not in options:
+        raise CatalogueError(f"{where}: field '{key}' must be one of {', '.join(options)}, got {value!r}")
+    return value
+
+
+def _identifier(table: dict[str, Any], where: str, seen: set[str]) -> str:
+    value = _field(table, "id", str, where)
+    if not ID_PATTERN.match(value):
+        raise CatalogueError(f"{where}: field 'id' must be snake_case, got {value!r}")
+    if value in seen:
+        raise CatalogueError(f"{where}: duplicate id {value!r}")
+    seen.add(value)
+    return value
+
+
+def _sourced(table: dict[str, Any], key: str, where: str, low: float, high: float) -> Sourced:
+    return Sourced(_number(table, key, where, low, high), _field(table, "source", str, where))
+
+
+def parse(text: str) -> Catalogue:
+    """Validate the text of a catalogue file and build the catalogue."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"catalogue is not valid TOML: {error}") from None
+
+    model = _field(data, "model", dict, "[model]")
+    modifiers = _field(data, "modifiers", dict, "[modifiers]")
+    technique = _field(_field(modifiers, "technique", dict, "[modifiers]"), "controlled", dict, "[modifiers.technique]")
+    controlled = {
+        name: _sourced(entry, "factor", f"[modifiers.technique.controlled.{name}]", 0.0, 1.0)
+        for name, entry in technique.items()
+    }
+    if not controlled:
+        raise CatalogueError("[modifiers.technique.controlled]: no technique classes")
+
+    ladders, ladder_ids = [], set()
+    for index, table in enumerate(_field(data, "ladders", list, "catalogue")):
+        where = f"ladders[{index}]"
+        ladder_id = _identifier(table, where, ladder_ids)
+        where = f"ladder {ladder_id!r}"
+        ladders.append(Ladder(ladder_id, _field(table, "name", str, where), _field(table, "move_up", str, where)))
+
+    activities, activity_ids = [], set()
+    for index, table in enumerate(_field(data, "activities", list, "catalogue")):
+        activity_id = _identifier(table, f"activities[{index}]", activity_ids)
+        where = f"activity {activity_id!r}"
+        control = _choice(table, "control", where, tuple(controlled))
+        activity_ladders = tuple(_field(table, "ladders", list, where))
+        for ladder in activity_ladders:
+            if ladder not in ladder_ids:
+                raise CatalogueError(f"{where}: field 'ladders' names unknown ladder {ladder!r}")
+        activities.append(
+            Activity(
+                id=activity_id,
+                name=_field(table, "name", str, where),
+                family=_choice(table, "family", where, FAMILIES),
+                unit=_choice(table, "unit", where, UNITS),
+                weight=_number(table, "weight", where, 0.0, 1000.0),
+                source=_field(table, "source", str, where),
+                cue=_field(table, "cue", str, where),
+                control=control,
+                bends=_field(table, "bends", bool, where),
+                ladders=activity_ladders,
+            )
+        )
+
+    exercises, exercise_ids = [], set()
+    for index, table in enumerate(_field(data, "exercises", list, "catalogue")):
+        exercise_id = _identifier(table, f"exercises[{index}]", exercise_ids)
+        where = f"exercise {exercise_id!r}"
+        recommended = table.get("recommended", True)
+        if not isinstance(recommended, bool):
+            raise CatalogueError(f"{where}: field 'recommended' must be true or false")
+        reason = table.get("reason", "")
+        if not recommended and not (isinstance(reason, str) and reason.strip()):
+            raise CatalogueError(f"{where}: field 'reason' is required when recommended = false")
+        steps = _field(table, "steps", list, where)
+        if not steps or not all(isinstance(step, str) and step.strip() for step in steps):
+            raise CatalogueError(f"{where}: field 'steps' must be a list of non-empty texts")
+        exercises.append(
+            Exercise(
+                id=exercise_id,
+                name=_field(table, "name", str, where),
+                ladder=_choice(table, "ladder", where, tuple(ladder_ids)),
+                level=int(_number(table, "level", where, 1, 20)),
+                position=_choice(table, "position", where, POSITIONS),
+                steps=tuple(steps),
+                recommended=recommended,
+                reason=reason,
+            )
+        )
+
+    bands_table = _field(data, "bands", dict, "catalogue")
+    bands = Bands(
+        moderate=_number(bands_table, "moderate", "[bands]", 0.0, 1e6),
+        high=_number(bands_table, "high", "[bands]", 0.0, 1e6),
+        source=_field(bands_table, "source", str, "[bands]"),
+    )
+    if bands.high <= bands.moderate:
+        raise CatalogueError("[bands]: 'high' must be above 'moderate'")
+
+    return Catalogue(
+        activities=tuple(activities),
+        ladders=tuple(ladders),
+        exercises=tuple(exercises),
+        controlled=controlled,
+        load_per_kg=_sourced(_field(modifiers, "load", dict, "[modifiers]"), "per_kg", "[modifiers.load]", 0.0, 1.0),
+        twist=_sourced(_field(modifiers, "twist", dict, "[modifiers]"), "factor", "[modifiers.twist]", 1.0, 10.0),
+        first_hour=_sourced(
+            _field(modifiers, "first_hour", dict, "[modifiers]"), "factor", "[modifiers.first_hour]", 1.0, 10.0
+        ),
+        bands=bands,
+        minute_scale=Sourced(
+            _number(model, "minute_scale", "[model]", 0.0, 1.0), _field(model, "minute_scale_source", str, "[model]")
+        ),
+        formula=_field(model, "formula", str, "[model]"),
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def load(path: Path = DEFAULT_PATH) -> Catalogue:
+    """Read and validate a catalogue file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CatalogueError(f"cannot read catalogue {path}: {error.strerror}") from None
+    return parse(text)
+
+
+@cache
+def default() -> Catalogue:
+    """The catalogue shipped with the package, loaded once per process."""
+    return load()
