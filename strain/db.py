@@ -1,0 +1,116 @@
+"""Where the database is, how to connect to it, and bringing its schema up to date.
+
+SQLite (a file in the user's data directory) is the default; DATABASE_URL or an explicit URL
+(`--db` on the command line) points at PostgreSQL for a clinic. `open_database` is what callers
+want: it connects and runs any pending Alembic migration, so a new database creates itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+APP_NAME = "strain-audit"
+ENV_VAR = "DATABASE_URL"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another to finish before giving up
+# Any fixed number: PostgreSQL sessions that migrate take this advisory lock, so they run one at a time.
+MIGRATION_LOCK_KEY = 0x57A1_A0D1
+
+
+def default_sqlite_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / f"{APP_NAME}.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: an explicit one, else $DATABASE_URL, else the default SQLite file."""
+    return explicit or os.environ.get(ENV_VAR) or f"sqlite:///{default_sqlite_path()}"
+
+
+def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
+    return engine_or_connection.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files get WAL, a busy timeout, foreign keys and up-front write locks."""
+    engine = sa.create_engine(url)
+    if is_sqlite(engine):
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Python 3.11's sqlite3 starts transactions itself, lazily; switch that off and begin below.
+        dbapi_connection.isolation_level = None
+        # busy_timeout first: switching to WAL needs a lock another process may hold.
+        for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes fails at once if another writer got in
+        # between, whatever the busy timeout; taking the write lock up front makes it wait instead.
+        # Read-only work opts out (execution option `sqlite_read_only`) so it never waits for writers.
+        read_only = connection.get_execution_options().get("sqlite_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@contextmanager
+def migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that only one migrating process at a time can hold.
+
+    On SQLite, BEGIN IMMEDIATE already serialises writers. Foreign keys are switched off while the
+    schema changes (SQLite's own procedure for rebuilding a table: with them on, dropping the old
+    copy of a table would cascade-delete the rows that refer to it) and checked before commit.
+    """
+    with engine.connect() as connection:
+        if not is_sqlite(connection):
+            with connection.begin():
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+                yield connection
+            return
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision`; a database already there is left as it is."""
+    with migration_transaction(engine) as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Connect to the database (see database_url) and bring its schema up to date."""
+    engine = make_engine(database_url(url))
+    upgrade(engine)
+    return engine

@@ -1,0 +1,165 @@
+"""The database tables, as SQLModel classes (queries live in strain/store.py, schema changes in migrations/).
+
+Rules that protect the data (one day per person and date, quantity >= 0, pain 0..10, cascading
+deletes) are constraints here, so no caller can store a row the app could not read back.
+Every constraint and index has a name, following NAMING below, so migrations can refer to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING
+
+TECHNIQUES = ("controlled", "uncontrolled")
+# Upper bounds far above any real value; they also keep NaN and infinity out (PostgreSQL would accept them).
+MAX_QUANTITY = 100_000
+MAX_LOAD_KG = 1_000
+MAX_HEIGHT_CM = 300
+
+
+def _person_id() -> int:
+    return Field(foreign_key="person.id", ondelete="CASCADE")
+
+
+def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
+    """The checks every stored entry obeys (a day's entries and a template's)."""
+    return (
+        sa.CheckConstraint("position >= 0", name="position_nonnegative"),
+        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_QUANTITY}", name="quantity_range"),
+        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG}", name="load_kg_range"),
+        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+    )
+
+
+class Person(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(80), unique=True)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    # Bumped by every write to this person's data: a cheap cache key for pages.
+    revision: int = 0
+
+
+class Day(SQLModel, table=True):
+    __table_args__ = (
+        # The unique index also serves "a person's days between two dates".
+        sa.UniqueConstraint("person_id", "date"),
+        sa.Index(None, "date"),  # every person's last week
+        sa.CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    pain: int | None = None
+    note: str = Field(default="", sa_type=sa.Text)
+    model_version: str = Field(default="", sa_type=sa.String(64))
+    version: int = 1  # optimistic concurrency: a save names the version it started from
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class EntryFields(SQLModel):
+    """The fields of one tallied activity (as in the tally CSV), shared by day and template entries."""
+
+    position: int  # order within the day, as the person entered it
+    activity: str = Field(sa_type=sa.String(64))
+    quantity: float
+    technique: str = Field(sa_type=sa.String(16))
+    load_kg: float = 0.0
+    twist: bool = False
+    first_hour: bool = False
+    note: str = Field(default="", sa_type=sa.Text)
+
+
+class Entry(EntryFields, table=True):
+    __table_args__ = (sa.UniqueConstraint("day_id", "position"), *_entry_checks())
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = Field(foreign_key="day.id", ondelete="CASCADE")
+
+
+class WeightOverride(SQLModel, table=True):
+    __tablename__ = "weight_override"
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(sa_type=sa.String(80), primary_key=True)  # e.g. "activity.sit_down_chair", "twist"
+    value: float
+    reason: str = Field(default="", sa_type=sa.Text)
+
+
+# Dashboard tables (migration 0002).
+
+
+class Template(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("person_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    name: str = Field(sa_type=sa.String(40))
+
+
+class TemplateEntry(EntryFields, table=True):
+    __tablename__ = "template_entry"
+    __table_args__ = (sa.UniqueConstraint("template_id", "position"), *_entry_checks())
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="template.id", ondelete="CASCADE")
+
+
+class LadderLevel(SQLModel, table=True):
+    __tablename__ = "ladder_level"
+    __table_args__ = (sa.CheckConstraint("level >= 1", name="level_positive"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    ladder_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    level: int
+
+
+class Practice(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index(None, "person_id", "date"),
+        sa.CheckConstraint("pain_during >= 0 AND pain_during <= 10", name="pain_during_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    exercise_id: str = Field(sa_type=sa.String(64))
+    pain_during: int
+    note: str = Field(default="", sa_type=sa.Text)
+
+
+class Seat(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint(f"height_cm > 0 AND height_cm <= {MAX_HEIGHT_CM}", name="height_range"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    name: str = Field(sa_type=sa.String(40), primary_key=True)  # chair, sofa, toilet, car...
+    height_cm: float
+
+
+class BoxHeight(SQLModel, table=True):
+    """The lowest box a person can squat to with a still spine and no pain, measured over time."""
+
+    __tablename__ = "box_height"
+    __table_args__ = (
+        sa.Index(None, "person_id", "date"),
+        sa.CheckConstraint(f"height_cm > 0 AND height_cm <= {MAX_HEIGHT_CM}", name="height_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    height_cm: float
