@@ -51,6 +51,7 @@ def empty_frame() -> pd.DataFrame:
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a tally frame its column types (dates as datetime.date, flags as bool)."""
     frame = frame.reindex(columns=list(COLUMNS))
+    frame = frame.assign(line=frame["line"].fillna(0), note=frame["note"].astype("object").fillna(""))
     return frame.astype(
         {
             "activity": "object",
@@ -60,8 +61,9 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
             "twist": "bool",
             "first_hour": "bool",
             "note": "object",
+            "line": "int64",
         }
-    ).assign(line=frame["line"].fillna(0).astype("int64"), note=frame["note"].fillna(""))
+    )
 
 
 def _number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:
@@ -195,7 +197,7 @@ def _yes_no(value: bool) -> str:
 def write_csv(frame: pd.DataFrame) -> str:
     """Write a tally frame as tally CSV; read_csv of the result gives the same entries back."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # RFC 4180 line ends, so a note holding a lone \r is quoted
     writer.writerow(HEADER)
     for row in frame.sort_values(["date", "activity"], kind="stable").itertuples(index=False):
         writer.writerow(

@@ -1,0 +1,154 @@
+"""Command line: `python -m strain activities|exercises|score ...` (and the storage commands).
+
+Errors go to stderr as one clear line each, with exit code 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from strain import catalogue as catalogue_module
+from strain import cli_store, model, tally
+from strain.catalogue import Catalogue, CatalogueError
+
+EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A problem to report to the user: each message is printed as one line on stderr."""
+
+    def __init__(self, *messages: str):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
+    """A plain text table with columns padded to their widest cell."""
+    cells = [list(map(str, header)), *[list(map(str, row)) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells)
+
+
+def activities_json(cat: Catalogue) -> list[dict]:
+    return [
+        {
+            "id": a.id,
+            "name": a.name,
+            "family": a.family,
+            "unit": a.unit,
+            "weight": a.weight,
+            "source": a.source,
+            "cue": a.cue,
+            "exercises": [e.id for e in cat.exercises_for(a.id)],
+        }
+        for a in cat.activities
+    ]
+
+
+def exercises_json(cat: Catalogue) -> list[dict]:
+    return [
+        {
+            "id": e.id,
+            "name": e.name,
+            "ladder": e.ladder,
+            "level": e.level,
+            "position": e.position,
+            "trains": cat.trains(e.id),
+            "recommended": e.recommended,
+            "steps": list(e.steps),
+        }
+        for e in cat.exercises
+    ]
+
+
+def cmd_activities(args: argparse.Namespace, cat: Catalogue) -> str:
+    if args.json:
+        return json.dumps(activities_json(cat), indent=2, ensure_ascii=False)
+    rows = [(a.id, a.name, a.family, a.unit, f"{a.weight:g}", a.source) for a in cat.activities]
+    return table(rows, ("id", "name", "family", "unit", "weight", "source"))
+
+
+def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
+    if args.json:
+        return json.dumps(exercises_json(cat), indent=2, ensure_ascii=False)
+    rows = [
+        (e.id, e.name, e.ladder, e.level, e.position, "yes" if e.recommended else "NO: " + e.reason)
+        for e in sorted(cat.exercises, key=lambda e: (e.ladder, e.level))
+    ]
+    return table(rows, ("id", "name", "ladder", "level", "position", "recommended"))
+
+
+def read_tally(path: str, cat: Catalogue):
+    """Read and validate a tally CSV file, or raise CommandError with every bad row."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"cannot read {path}: it is not UTF-8 text") from None
+    try:
+        return tally.read_csv(text, cat)
+    except tally.TallyError as error:
+        raise CommandError(*(str(e) for e in error.errors)) from None
+
+
+def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str:
+    strain_model = model.Model(cat)
+    report = model.day_report(model.score(read_tally(args.file, cat), strain_model), strain_model)
+    if args.json:
+        return json.dumps(report, indent=2)
+    if not report["days"]:
+        return f"No entries. (model {report['model_version']})"
+    blocks = []
+    for day in report["days"]:
+        rows = [
+            (
+                e["line"],
+                e["activity"],
+                f"{e['quantity']:g}",
+                f"{e['points']:.1f}",
+                *(f"{v:g}" for v in e["multipliers"].values()),
+            )
+            for e in day["entries"]
+        ]
+        header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
+        blocks.append(f"{day['date']}  total {day['total']:.1f} points\n{table(rows, header)}")
+    return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m strain", description="Strain Audit: score spine-loading habits.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    activities = commands.add_parser("activities", help="list the activity catalogue")
+    activities.add_argument("--json", action="store_true", help="print JSON")
+    activities.set_defaults(run=cmd_activities)
+
+    exercises = commands.add_parser("exercises", help="list the exercise library with progression levels")
+    exercises.add_argument("--json", action="store_true", help="print JSON")
+    exercises.set_defaults(run=cmd_exercises)
+
+    score = commands.add_parser("score", help="score a tally CSV: per-day totals and per-entry contributions")
+    score.add_argument("file", metavar="FILE.csv")
+    score.add_argument("--json", action="store_true", help="print JSON")
+    score.set_defaults(run=cmd_score)
+
+    cli_store.register(commands)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        output = args.run(args, catalogue_module.default())
+    except (CommandError, CatalogueError) as error:
+        for message in getattr(error, "messages", (str(error),)):
+            print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if output:
+        print(output)
+    return 0

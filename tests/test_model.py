@@ -1,0 +1,215 @@
+"""The strain model's promises: additive, monotone, order-free, versioned, explainable."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strain import model, tally
+from strain.model import Model, ModelError
+
+from .strategies import ACTIVITY_IDS, CAT, entries, frame_of, frames
+
+MODEL = Model(CAT)
+
+
+def points(entry: dict, strain_model: Model = MODEL) -> float:
+    return float(model.score(frame_of([entry]), strain_model)["points"].iloc[0])
+
+
+def test_an_empty_day_scores_zero():
+    scored = model.score(tally.empty_frame(), MODEL)
+    assert scored["points"].sum() == 0
+    assert model.day_totals(scored).empty
+
+
+@given(frames)
+def test_contributions_add_up_to_the_day_totals(frame):
+    scored = model.score(frame, MODEL)
+    totals = model.day_totals(scored)
+    assert math.isclose(totals["total"].sum(), scored["points"].sum(), rel_tol=1e-9, abs_tol=1e-9)
+    for day, entries_of_day in scored.groupby("date"):
+        total = totals.loc[totals["date"] == day, "total"].iloc[0]
+        assert math.isclose(total, entries_of_day["points"].sum(), rel_tol=1e-12, abs_tol=1e-12)
+
+
+@given(frames, st.randoms())
+def test_scoring_does_not_depend_on_row_order(frame, random):
+    shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    before = model.day_totals(model.score(frame, MODEL)).set_index("date")["total"]
+    after = model.day_totals(model.score(shuffled, MODEL)).set_index("date")["total"]
+    assert before.index.equals(after.index)
+    assert all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) for a, b in zip(before, after, strict=True))
+
+
+@given(frames)
+def test_vectorised_scores_match_the_row_by_row_formula(frame):
+    scored = model.score(frame, MODEL)
+    for row, expected in zip(frame.to_dict("records"), scored["points"], strict=True):
+        assert math.isclose(model.points_of(row, MODEL), expected, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@given(entries, st.floats(min_value=0, max_value=500))
+def test_more_quantity_never_lowers_points(entry, extra):
+    assert points({**entry, "quantity": entry["quantity"] + extra}) >= points(entry)
+
+
+@given(entries, st.floats(min_value=0, max_value=100))
+def test_more_load_never_lowers_points(entry, extra):
+    assert points({**entry, "load_kg": entry["load_kg"] + extra}) >= points(entry)
+
+
+@given(entries)
+def test_twist_first_hour_and_poor_technique_never_lower_points(entry):
+    assert points({**entry, "twist": True}) >= points({**entry, "twist": False})
+    assert points({**entry, "first_hour": True}) >= points({**entry, "first_hour": False})
+    assert points({**entry, "technique": "uncontrolled"}) >= points({**entry, "technique": "controlled"})
+
+
+@pytest.mark.parametrize("activity", ACTIVITY_IDS)
+def test_control_lowers_the_points_of_every_activity(activity):
+    entry = {"activity": activity, "quantity": 10.0, "load_kg": 0.0, "twist": False, "first_hour": False}
+    assert points({**entry, "technique": "controlled"}) < points({**entry, "technique": "uncontrolled"})
+
+
+def test_first_hour_raises_bending_activities_only():
+    entry = {"quantity": 1.0, "technique": "uncontrolled", "load_kg": 0.0, "twist": False}
+    bending = {**entry, "activity": "sit_down_chair"}
+    assert points({**bending, "first_hour": True}) == pytest.approx(points({**bending, "first_hour": False}) * 1.5)
+    upright = {**entry, "activity": "car_sitting"}
+    assert points({**upright, "first_hour": True}) == points({**upright, "first_hour": False})
+
+
+def test_each_multiplier_uses_the_catalogue_value():
+    entry = {"activity": "child_lift", "quantity": 2.0, "technique": "controlled", "load_kg": 10.0}
+    scored = model.score(
+        frame_of([{**entry, "twist": True, "first_hour": True, "date": None, "note": "", "line": 2}]), MODEL
+    )
+    row = scored.iloc[0]
+    assert row["m_technique"] == CAT.controlled["lift"].value
+    assert row["m_load"] == pytest.approx(1 + 10 * CAT.load_per_kg.value)
+    assert row["m_twist"] == CAT.twist.value and row["m_first_hour"] == CAT.first_hour.value
+    expected = (
+        CAT.activity("child_lift").weight
+        * 2
+        * row["m_technique"]
+        * row["m_load"]
+        * row["m_twist"]
+        * row["m_first_hour"]
+    )
+    assert row["points"] == pytest.approx(expected)
+
+
+def test_an_unknown_activity_is_refused_by_name():
+    with pytest.raises(ModelError, match="unknown activity: yoga"):
+        model.score(
+            frame_of(
+                [
+                    {
+                        "activity": "yoga",
+                        "quantity": 1.0,
+                        "technique": "uncontrolled",
+                        "load_kg": 0.0,
+                        "twist": False,
+                        "first_hour": False,
+                    }
+                ]
+            ),
+            MODEL,
+        )
+
+
+def test_overrides_change_the_score_and_the_version():
+    personal = Model(CAT, {"activity.sit_down_chair": 4.4})
+    entry = {
+        "activity": "sit_down_chair",
+        "quantity": 3.0,
+        "technique": "uncontrolled",
+        "load_kg": 0.0,
+        "twist": False,
+        "first_hour": False,
+    }
+    assert points(entry, personal) == pytest.approx(2 * points(entry))
+    assert personal.version != MODEL.version and personal.version.startswith(MODEL.version)
+    assert Model(CAT, {"activity.sit_down_chair": 4.4}).version == personal.version
+    assert Model(CAT, {"activity.sit_down_chair": 4.5}).version != personal.version
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"activity.yoga": 1.0}, "unknown override 'activity.yoga'"),
+        ({"twist": 0.5}, "override 'twist' must be between 1 and 10"),
+        ({"technique.lift": 1.5}, "override 'technique.lift' must be between 0 and 1"),
+        ({"load.per_kg": float("nan")}, "override 'load.per_kg' must be between 0 and 1"),
+    ],
+)
+def test_overrides_that_would_break_the_model_are_refused(overrides, message):
+    with pytest.raises(ModelError, match=message):
+        Model(CAT, overrides)
+
+
+DAY = frame_of(
+    [
+        {
+            "activity": "sit_down_chair",
+            "quantity": 8.0,
+            "technique": "controlled",
+            "load_kg": 0.0,
+            "twist": False,
+            "first_hour": False,
+        },
+        {
+            "activity": "sit_down_chair",
+            "quantity": 4.0,
+            "technique": "uncontrolled",
+            "load_kg": 0.0,
+            "twist": False,
+            "first_hour": False,
+        },
+        {
+            "activity": "slouched_sitting",
+            "quantity": 240.0,
+            "technique": "uncontrolled",
+            "load_kg": 0.0,
+            "twist": False,
+            "first_hour": False,
+        },
+    ]
+)
+
+
+def test_what_if_done_with_control_saves_the_uncontrolled_part():
+    result = model.what_if(DAY, MODEL, controlled=["sit_down_chair"])
+    saving = 4 * CAT.activity("sit_down_chair").weight * (1 - CAT.controlled["transfer"].value)
+    assert result.difference == pytest.approx(-saving)
+    assert result.before == pytest.approx(model.score(DAY, MODEL)["points"].sum())
+
+
+def test_what_if_fewer_times_scales_each_entry_in_proportion():
+    result = model.what_if(DAY, MODEL, quantities={"sit_down_chair": 6})
+    changed = result.scored_after[result.scored_after["activity"] == "sit_down_chair"]
+    assert list(changed["quantity"]) == [4.0, 2.0]
+    with pytest.raises(ModelError):
+        model.what_if(DAY, MODEL, quantities={"sit_down_chair": -1})
+
+
+def test_contributions_are_largest_first_and_shares_add_to_100():
+    shares = model.contributions(model.score(DAY, MODEL))
+    assert list(shares["points"]) == sorted(shares["points"], reverse=True)
+    assert shares["share"].sum() == pytest.approx(100)
+
+
+def test_explain_shows_every_factor_and_the_result():
+    row = model.score(DAY, MODEL).iloc[0]
+    text = model.explain(row, CAT)
+    assert text.startswith("2.2 points per repetition x 8 repetitions x technique 0.4 (controlled)")
+    assert text.endswith(f"= {row['points']:.1f} points")
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"), [(0, "low"), (CAT.bands.moderate, "moderate"), (CAT.bands.high + 1, "high")]
+)
+def test_bands(total, expected):
+    assert model.band(total, CAT) == expected
