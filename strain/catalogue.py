@@ -76,6 +76,22 @@ class Bands:
 
 
 @dataclass(frozen=True)
+class Safety:
+    disclaimer: str
+    emergency: tuple[str, ...]  # red flags: seek emergency care now
+    prompt: tuple[str, ...]  # red flags: see a doctor promptly
+
+
+@dataclass(frozen=True)
+class StarterEntry:
+    """One line of the starting "typical day" a new person adjusts."""
+
+    activity: str
+    quantity: float
+    first_hour: bool
+
+
+@dataclass(frozen=True)
 class Catalogue:
     activities: tuple[Activity, ...]
     ladders: tuple[Ladder, ...]
@@ -87,6 +103,8 @@ class Catalogue:
     bands: Bands
     minute_scale: Sourced
     formula: str
+    safety: Safety
+    starter_day: tuple[StarterEntry, ...]
     digest: str  # sha256 of the file's bytes: the base of the model version
 
     def activity(self, activity_id: str) -> Activity:
@@ -163,6 +181,21 @@ def _sourced(table: dict[str, Any], key: str, where: str, low: float, high: floa
     return Sourced(_number(table, key, where, low, high), _field(table, "source", str, where))
 
 
+def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = _field(table, key, list, where)
+    if not values or not all(isinstance(value, str) and value.strip() for value in values):
+        raise CatalogueError(f"{where}: field '{key}' must be a list of non-empty texts")
+    return tuple(values)
+
+
+def _safety(table: dict[str, Any]) -> Safety:
+    return Safety(
+        disclaimer=_field(table, "disclaimer", str, "[safety]"),
+        emergency=_texts(table, "emergency", "[safety]"),
+        prompt=_texts(table, "prompt", "[safety]"),
+    )
+
+
 def parse(text: str) -> Catalogue:
     """Validate the text of a catalogue file and build the catalogue."""
     try:
@@ -221,9 +254,7 @@ def parse(text: str) -> Catalogue:
         reason = table.get("reason", "")
         if not recommended and not (isinstance(reason, str) and reason.strip()):
             raise CatalogueError(f"{where}: field 'reason' is required when recommended = false")
-        steps = _field(table, "steps", list, where)
-        if not steps or not all(isinstance(step, str) and step.strip() for step in steps):
-            raise CatalogueError(f"{where}: field 'steps' must be a list of non-empty texts")
+        steps = _texts(table, "steps", where)
         exercises.append(
             Exercise(
                 id=exercise_id,
@@ -231,7 +262,7 @@ def parse(text: str) -> Catalogue:
                 ladder=_choice(table, "ladder", where, tuple(ladder_ids)),
                 level=int(_number(table, "level", where, 1, 20)),
                 position=_choice(table, "position", where, POSITIONS),
-                steps=tuple(steps),
+                steps=steps,
                 recommended=recommended,
                 reason=reason,
             )
@@ -245,6 +276,15 @@ def parse(text: str) -> Catalogue:
     )
     if bands.high <= bands.moderate:
         raise CatalogueError("[bands]: 'high' must be above 'moderate'")
+
+    starter_day = []
+    for index, table in enumerate(data.get("starter_day", [])):
+        where = f"starter_day[{index}]"
+        activity_id = _choice(table, "activity", where, tuple(activity_ids))
+        first_hour = table.get("first_hour", False)
+        if not isinstance(first_hour, bool):
+            raise CatalogueError(f"{where}: field 'first_hour' must be true or false")
+        starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), first_hour))
 
     return Catalogue(
         activities=tuple(activities),
@@ -261,6 +301,8 @@ def parse(text: str) -> Catalogue:
             _number(model, "minute_scale", "[model]", 0.0, 1.0), _field(model, "minute_scale_source", str, "[model]")
         ),
         formula=_field(model, "formula", str, "[model]"),
+        safety=_safety(_field(data, "safety", dict, "catalogue")),
+        starter_day=tuple(starter_day),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
 

@@ -1,0 +1,128 @@
+"""What every page needs: the database, the catalogue, the chosen person, and URL state.
+
+Pages are bookmarkable: the person and the period live in the query string
+(`/audit?person=Ann&date=2026-11-20`). A value arriving in the URL wins; after that the widget
+leads and the URL follows it. The query string is never trusted for access control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from strain import catalogue, db, model, store
+from strain.catalogue import Catalogue
+from strain.store import PersonInfo
+
+T = TypeVar("T")
+PERSON_KEY = "person"
+CURRENT_KEY = "_current_person"
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return db.open_database(url)
+
+
+def engine() -> Engine:
+    """The shared engine (one per process and URL); stops the page with a clear message if unreachable."""
+    url = db.database_url()
+    try:
+        return _engine(url)
+    except (SQLAlchemyError, OSError) as error:
+        st.error(
+            f"Cannot open the database: {type(error).__name__}. Check DATABASE_URL and that the server is running."
+        )
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def strain_catalogue() -> Catalogue:
+    return catalogue.default()
+
+
+def person_model(person: PersonInfo) -> model.Model:
+    """The model with this person's weight overrides applied."""
+    overrides = store.get_overrides(engine=engine(), person_id=person.id)
+    return model.Model(strain_catalogue(), {key: value for key, (value, _reason) in overrides.items()})
+
+
+def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> None:
+    """Prepare widget state `key` from URL parameter `param`; call before the widget is drawn.
+
+    A URL value the app has not seen yet (a bookmark, a link) wins over the widget's last value.
+    """
+    raw = st.query_params.get(param)
+    seen = f"_url_seen_{param}"
+    if raw is not None and raw != st.session_state.get(seen):
+        st.session_state[seen] = raw
+        try:
+            st.session_state[key] = parse(raw)
+        except ValueError:
+            st.warning(f"The link's {param}={raw!r} is not valid; showing the default instead.")
+    if key not in st.session_state:
+        st.session_state[key] = default
+
+
+def publish_url(param: str, value: str) -> None:
+    """Show the widget's current value in the URL, so the view can be bookmarked."""
+    st.session_state[f"_url_seen_{param}"] = value
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def _add_person() -> None:
+    name = st.session_state.get("new_person_name", "")
+    try:
+        person = store.add_person(engine=engine(), name=name)
+    except store.StoreError as error:
+        st.session_state["add_person_error"] = str(error)
+        return
+    st.session_state[PERSON_KEY] = person.name
+    st.session_state["new_person_name"] = ""
+    st.session_state.pop("add_person_error", None)
+
+
+def person_picker() -> PersonInfo | None:
+    """The sidebar's person picker and "Add person" form; returns the chosen person, if any."""
+    people = {p.name: p for p in store.list_people(engine=engine())}
+    names = list(people)
+
+    def known(name: str) -> str:
+        if name not in people:
+            raise ValueError(name)
+        return name
+
+    bind_url(PERSON_KEY, PERSON_KEY, known, names[0] if names else None)
+    if st.session_state.get(PERSON_KEY) not in people:
+        st.session_state[PERSON_KEY] = names[0] if names else None
+
+    with st.sidebar:
+        if names:
+            st.selectbox("Person", names, key=PERSON_KEY)
+        else:
+            st.info("No one here yet: add a person to start.")
+        with st.expander("Add person", expanded=not names):
+            with st.form("add_person_form", clear_on_submit=False, border=False):
+                st.text_input("Name", key="new_person_name", max_chars=80)
+                st.form_submit_button("Add person", on_click=_add_person)
+            if "add_person_error" in st.session_state:
+                st.error(st.session_state["add_person_error"])
+
+    chosen = st.session_state.get(PERSON_KEY)
+    person = None
+    if chosen is not None:
+        publish_url(PERSON_KEY, chosen)
+        # A person added by the form this run is not in `people` yet.
+        person = people.get(chosen) or store.get_person(engine=engine(), name=chosen)
+    st.session_state[CURRENT_KEY] = person
+    return person
+
+
+def current_person() -> PersonInfo | None:
+    """The person chosen in the sidebar; app.py runs the picker before every page."""
+    return st.session_state.get(CURRENT_KEY)
