@@ -1,0 +1,672 @@
+"""Every query of the app: people, their days and entries, overrides and dashboard data.
+
+Keyword-only functions; each runs in its own transaction and returns plain values (dataclasses,
+dicts, pandas frames), never ORM objects tied to a session. Entries come back as tally frames
+(see strain.tally), so what is stored scores exactly like what was read from a CSV.
+
+Every write to a person's data first bumps that person's `revision` in the same transaction. On
+PostgreSQL that row lock also makes one person's writes take turns (the app's unit of
+contention), and `data_version` reads it as a cheap cache key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from strain import tally
+from strain.tables import (
+    BoxHeight,
+    Day,
+    Entry,
+    LadderLevel,
+    Person,
+    Practice,
+    Seat,
+    Template,
+    TemplateEntry,
+    WeightOverride,
+)
+
+ENTRY_FIELDS = ("activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
+MAX_NAME = 80
+BACKUP_FORMAT = "strain-audit backup"
+FETCH_ROWS = 500  # see _read_frame
+IN_LIST_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on query parameters
+
+# Database rules (by the end of the constraint's name) and how to tell the user they were broken.
+RULES = {
+    "quantity_range": "a quantity must be between 0 and 100000",
+    "load_kg_range": "a load must be between 0 and 1000 kg",
+    "technique_known": "technique must be controlled or uncontrolled",
+    "position_nonnegative": "entry positions must be 0 or more",
+    "pain_range": "pain must be a whole number from 0 to 10",
+    "pain_during_range": "pain during practice must be a whole number from 0 to 10",
+    "level_positive": "a ladder level must be 1 or more",
+    "height_range": "a height must be more than 0 and at most 300 cm",
+    "name_not_empty": "a name cannot be empty",
+}
+
+
+class StoreError(ValueError):
+    """Data the database refused, or cannot find; the message says what to do."""
+
+
+class ConflictError(StoreError):
+    """Someone else changed the same data since it was loaded."""
+
+
+class UnknownPerson(StoreError):
+    """No such person."""
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class SavedDay:
+    date: date
+    pain: int | None
+    note: str
+    version: int  # pass back as `expected_version` when saving this day
+    model_version: str
+    saved_at: datetime  # UTC
+    entries: pd.DataFrame  # a tally frame, in the order the entries were saved
+
+
+# Transactions and errors
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _clock(moment: datetime) -> str:
+    return _as_utc(moment).astimezone().strftime("%H:%M")
+
+
+def _reading(engine: Engine):
+    """A read-only transaction: on SQLite it does not wait for writers."""
+    return engine.execution_options(sqlite_read_only=True).begin()
+
+
+def _driver_code(error: IntegrityError) -> str:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "sqlite_errorname", "")
+
+
+def _is_duplicate(error: IntegrityError) -> bool:
+    return _driver_code(error) in ("23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+def _broken_rule(error: IntegrityError) -> str:
+    """A sentence for the constraint a statement broke."""
+    diagnostics = getattr(error.orig, "diag", None)
+    # SQLite names the constraint at the end of its message: "CHECK constraint failed: ck_entry_quantity_range".
+    name = getattr(diagnostics, "constraint_name", None) or str(error.orig).rpartition(": ")[2]
+    if _driver_code(error) in ("23502", "SQLITE_CONSTRAINT_NOTNULL"):
+        column = getattr(diagnostics, "column_name", None) or name
+        return f"a required value is missing ({column})"
+    return next((sentence for rule, sentence in RULES.items() if name.endswith(rule)), f"it breaks the rule {name}")
+
+
+def _touch(connection: Connection, person_id: int) -> None:
+    bumped = connection.execute(
+        sa.update(Person).where(Person.id == person_id).values(revision=Person.revision + 1)
+    ).rowcount
+    if not bumped:
+        raise UnknownPerson(f"no person with id {person_id}")
+
+
+@contextmanager
+def _changing(engine: Engine, person_id: int) -> Iterator[Connection]:
+    """A write transaction on one person's data; data the schema refuses becomes a StoreError."""
+    try:
+        with engine.begin() as connection:
+            _touch(connection, person_id)
+            yield connection
+    except IntegrityError as error:
+        raise StoreError(f"not saved: {_broken_rule(error)}") from error
+
+
+def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], **values: Any) -> None:
+    """Insert a row, or update the one with the same `keys`."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(**values)
+    updates = {name: insert.excluded[name] for name in values if name not in keys}
+    connection.execute(insert.on_conflict_do_update(index_elements=list(keys), set_=updates))
+
+
+def _between(query: sa.Select, column, start: date | None, end: date | None) -> sa.Select:
+    if start is not None:
+        query = query.where(column >= start)
+    if end is not None:
+        query = query.where(column <= end)
+    return query
+
+
+def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
+    for first in range(0, len(values), IN_LIST_CHUNK):
+        yield values[first : first + IN_LIST_CHUNK]
+
+
+# Entries <-> tally frames
+
+
+def _entry_rows(frame: pd.DataFrame, **parent: Any) -> list[dict[str, Any]]:
+    """Rows to insert for a frame's entries, numbered in frame order (the date column is not used)."""
+    columns = {name: frame[name].tolist() for name in ENTRY_FIELDS}  # tolist: plain Python values
+    return [
+        {**parent, "position": position, **dict(zip(ENTRY_FIELDS, values, strict=True))}
+        for position, values in enumerate(zip(*columns.values(), strict=True))
+    ]
+
+
+def _entry_columns(table: type[Entry] | type[TemplateEntry]) -> list:
+    return [getattr(table, name) for name in ENTRY_FIELDS]
+
+
+def _tally_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """A tally frame from a few rows of (date, *ENTRY_FIELDS)."""
+    if not rows:
+        return tally.empty_frame()
+    return tally.typed(pd.DataFrame([tuple(row) for row in rows], columns=list(tally.HEADER)))
+
+
+def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
+    """Run a query into a frame, column by column, FETCH_ROWS rows at a time.
+
+    Thousands of rows held at once live long enough to set off full garbage collections, which
+    cost as much as the read itself; rows read in small batches die young.
+    """
+    values: list[list[Any]] = [[] for _ in columns]
+    with _reading(engine) as connection:
+        for batch in connection.execute(query).partitions(FETCH_ROWS):
+            for column, batch_values in zip(values, zip(*batch, strict=True), strict=True):
+                column.extend(batch_values)
+    return pd.DataFrame(dict(zip(columns, values, strict=True)))
+
+
+# People
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_NAME:
+        raise StoreError(f"a name must be 1 to {MAX_NAME} characters long")
+    return name
+
+
+def list_people(*, engine: Engine) -> list[PersonInfo]:
+    with _reading(engine) as connection:
+        rows = connection.execute(sa.select(Person.id, Person.name).order_by(Person.name, Person.id)).all()
+    return [PersonInfo(*row) for row in rows]
+
+
+def add_person(*, engine: Engine, name: str) -> PersonInfo:
+    name = _clean_name(name)
+    try:
+        with engine.begin() as connection:
+            person_id = connection.execute(
+                sa.insert(Person).values(name=name, created_at=_now(), revision=0).returning(Person.id)
+            ).scalar_one()
+    except IntegrityError as error:
+        if _is_duplicate(error):
+            raise StoreError(f"a person called {name} already exists") from None
+        raise
+    return PersonInfo(person_id, name)
+
+
+def get_person(*, engine: Engine, name: str) -> PersonInfo:
+    with _reading(engine) as connection:
+        row = connection.execute(sa.select(Person.id, Person.name).where(Person.name == name.strip())).first()
+    if row is None:
+        raise UnknownPerson(f"no person called {name.strip()}")
+    return PersonInfo(*row)
+
+
+def data_version(*, engine: Engine, person_id: int) -> str:
+    """A value that changes whenever anything of this person's is written (a cache key)."""
+    with _reading(engine) as connection:
+        revision = connection.execute(sa.select(Person.revision).where(Person.id == person_id)).scalar()
+    if revision is None:
+        raise UnknownPerson(f"no person with id {person_id}")
+    return f"{person_id}.{revision}"
+
+
+# Days
+
+
+def load_day(*, engine: Engine, person_id: int, day: date) -> SavedDay | None:
+    # One statement, so the day's version and its entries come from the same moment.
+    query = (
+        sa.select(Day.pain, Day.note, Day.version, Day.model_version, Day.updated_at, *_entry_columns(Entry))
+        .outerjoin(Entry, Entry.day_id == Day.id)
+        .where(Day.person_id == person_id, Day.date == day)
+        .order_by(Entry.position)
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return None
+    pain, note, version, model_version, updated_at = rows[0][:5]
+    entries = [(day, *row[5:]) for row in rows if row.activity is not None]
+    return SavedDay(day, pain, note, version, model_version, _as_utc(updated_at), _tally_frame(entries))
+
+
+def _insert_day(connection: Connection, person_id: int, values: dict[str, Any]) -> int:
+    saved_at = connection.execute(
+        sa.select(Day.updated_at).where(Day.person_id == person_id, Day.date == values["date"])
+    ).scalar()
+    if saved_at is not None:
+        raise ConflictError(f"{values['date']} was saved elsewhere (at {_clock(saved_at)}); reload to see it")
+    try:
+        with connection.begin_nested():  # a savepoint, so PostgreSQL's transaction survives the error
+            return connection.execute(
+                sa.insert(Day).values(person_id=person_id, version=1, **values).returning(Day.id)
+            ).scalar_one()
+    except IntegrityError as error:
+        if _is_duplicate(error):  # another session inserted the same day just now
+            raise ConflictError(f"{values['date']} was saved elsewhere just now; reload to see it") from None
+        raise
+
+
+def _update_day(
+    connection: Connection, person_id: int, expected_version: int, values: dict[str, Any]
+) -> tuple[int, int]:
+    """Update a day if it is still at `expected_version`; return its id and new version."""
+    same_day = (Day.person_id == person_id, Day.date == values["date"])
+    updated = connection.execute(
+        sa.update(Day)
+        .where(*same_day, Day.version == expected_version)
+        .values(version=Day.version + 1, **values)
+        .returning(Day.id, Day.version)
+    ).first()
+    if updated is not None:
+        return updated.id, updated.version
+    saved_at = connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
+    if saved_at is None:
+        raise ConflictError("this day was deleted elsewhere; reload to see the other changes")
+    raise ConflictError(
+        f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the other changes"
+    )
+
+
+def save_day(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    entries: pd.DataFrame,
+    pain: int | None,
+    note: str,
+    model_version: str,
+    expected_version: int | None,
+) -> int:
+    """Save a day and replace its entries, all or nothing; return the day's new version.
+
+    `expected_version` is the version the caller loaded (None: it believes the day is new). If
+    the day has changed since, nothing is saved and ConflictError says so.
+    """
+    values = {"date": day, "pain": pain, "note": note, "model_version": model_version, "updated_at": _now()}
+    rows = _entry_rows(entries)
+    with _changing(engine, person_id) as connection:
+        if expected_version is None:
+            day_id, version = _insert_day(connection, person_id, values), 1
+        else:
+            day_id, version = _update_day(connection, person_id, expected_version, values)
+            connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
+        if rows:
+            connection.execute(sa.insert(Entry), [{**row, "day_id": day_id} for row in rows])
+    return version
+
+
+def delete_day(*, engine: Engine, person_id: int, day: date, expected_version: int) -> None:
+    """Delete a day and its entries, unless it changed since it was loaded (ConflictError)."""
+    same_day = (Day.person_id == person_id, Day.date == day)
+    with _changing(engine, person_id) as connection:
+        deleted = connection.execute(sa.delete(Day).where(*same_day, Day.version == expected_version)).rowcount
+        saved_at = None if deleted else connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
+    if saved_at is not None:
+        raise ConflictError(f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the changes")
+
+
+def _day_ids(connection: Connection, person_id: int, first: date, last: date) -> dict[date, int]:
+    query = sa.select(Day.date, Day.id).where(Day.person_id == person_id, Day.date.between(first, last))
+    return dict(connection.execute(query).all())
+
+
+def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_version: str) -> int:
+    """Save every day in a tally frame in one transaction, replacing days that exist; return the day count.
+
+    A replaced day gets the file's entries and a new version; its pain and note (not part of the
+    tally format) are kept.
+    """
+    if frame.empty:
+        return 0
+    frame = frame.sort_values("date", kind="stable")  # keeps each day's entries in file order
+    dates = list(dict.fromkeys(frame["date"]))
+    first, last, now = dates[0], dates[-1], _now()
+    with _changing(engine, person_id) as connection:
+        existing = _day_ids(connection, person_id, first, last)
+        replaced = [existing[d] for d in dates if d in existing]
+        for ids in _chunks(replaced):
+            connection.execute(
+                sa.update(Day)
+                .where(Day.id.in_(ids))
+                .values(version=Day.version + 1, model_version=model_version, updated_at=now)
+            )
+            connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
+        new_days = [
+            {
+                "person_id": person_id,
+                "date": d,
+                "note": "",
+                "model_version": model_version,
+                "version": 1,
+                "updated_at": now,
+            }
+            for d in dates
+            if d not in existing
+        ]
+        if new_days:
+            connection.execute(sa.insert(Day), new_days)
+        day_ids = _day_ids(connection, person_id, first, last)
+        rows = _entry_rows(frame)
+        positions = frame.groupby("date", sort=False).cumcount().tolist()
+        for row, day, position in zip(rows, frame["date"].tolist(), positions, strict=True):
+            row.update(day_id=day_ids[day], position=position)
+        connection.execute(sa.insert(Entry), rows)
+    return len(dates)
+
+
+def load_entries(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """A person's entries from `start` to `end` (inclusive) as a tally frame, by date then saved order."""
+    query = (
+        sa.select(Day.date, *_entry_columns(Entry))
+        .join_from(Day, Entry, Entry.day_id == Day.id)
+        .where(Day.person_id == person_id)
+        .order_by(Day.date, Entry.position)
+    )
+    return tally.typed(_read_frame(engine, _between(query, Day.date, start, end), tally.HEADER))
+
+
+def load_days(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """A person's saved days (with or without entries): date, pain, note, version, model_version."""
+    query = (
+        sa.select(Day.date, Day.pain, Day.note, Day.version, Day.model_version)
+        .where(Day.person_id == person_id)
+        .order_by(Day.date)
+    )
+    frame = _read_frame(
+        engine, _between(query, Day.date, start, end), ["date", "pain", "note", "version", "model_version"]
+    )
+    return frame.astype(
+        {"date": "object", "pain": "Int64", "note": "object", "version": "int64", "model_version": "object"}
+    )
+
+
+def load_all_entries(*, engine: Engine, start: date, end: date) -> pd.DataFrame:
+    """Every person's entries between two dates: a tally frame plus `person_id` and `person` (the name)."""
+    query = (
+        sa.select(Day.date, *_entry_columns(Entry), Day.person_id, Person.name)
+        .join_from(Day, Entry, Entry.day_id == Day.id)
+        .join(Person, Person.id == Day.person_id)
+        .where(Day.date.between(start, end))
+        .order_by(Day.person_id, Day.date, Entry.position)
+    )
+    frame = _read_frame(engine, query, [*tally.HEADER, "person_id", "person"])
+    return tally.typed(frame).assign(
+        person_id=frame["person_id"].astype("int64"), person=frame["person"].astype("object")
+    )
+
+
+def mark_rescored(*, engine: Engine, person_id: int, model_version: str) -> None:
+    """Record that all of a person's days are now scored with `model_version`."""
+    with _changing(engine, person_id) as connection:
+        connection.execute(sa.update(Day).where(Day.person_id == person_id).values(model_version=model_version))
+
+
+# Weight overrides (the model validates keys and values; the store keeps them)
+
+
+def get_overrides(*, engine: Engine, person_id: int) -> dict[str, tuple[float, str]]:
+    """key -> (value, reason)."""
+    query = sa.select(WeightOverride.key, WeightOverride.value, WeightOverride.reason).where(
+        WeightOverride.person_id == person_id
+    )
+    with _reading(engine) as connection:
+        return {key: (value, reason) for key, value, reason in connection.execute(query)}
+
+
+def set_override(*, engine: Engine, person_id: int, key: str, value: float, reason: str) -> None:
+    with _changing(engine, person_id) as connection:
+        _upsert(
+            connection, WeightOverride, ("person_id", "key"), person_id=person_id, key=key, value=value, reason=reason
+        )
+
+
+def delete_override(*, engine: Engine, person_id: int, key: str) -> None:
+    with _changing(engine, person_id) as connection:
+        connection.execute(
+            sa.delete(WeightOverride).where(WeightOverride.person_id == person_id, WeightOverride.key == key)
+        )
+
+
+# Templates ("my typical day")
+
+
+def save_template(*, engine: Engine, person_id: int, entries: pd.DataFrame, name: str = "typical") -> None:
+    """Save a list of entries to start a day from, replacing the template of that name."""
+    rows = _entry_rows(entries)
+    same_template = (Template.person_id == person_id, Template.name == name)
+    with _changing(engine, person_id) as connection:
+        template_id = connection.execute(sa.select(Template.id).where(*same_template)).scalar()
+        if template_id is None:
+            template_id = connection.execute(
+                sa.insert(Template).values(person_id=person_id, name=name).returning(Template.id)
+            ).scalar_one()
+        connection.execute(sa.delete(TemplateEntry).where(TemplateEntry.template_id == template_id))
+        if rows:
+            connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])
+
+
+def load_template(*, engine: Engine, person_id: int, name: str = "typical") -> pd.DataFrame | None:
+    """A template's entries as a tally frame with no dates (None if there is no such template)."""
+    query = (
+        sa.select(Template.id, *_entry_columns(TemplateEntry))
+        .outerjoin(TemplateEntry, TemplateEntry.template_id == Template.id)
+        .where(Template.person_id == person_id, Template.name == name)
+        .order_by(TemplateEntry.position)
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return None
+    return _tally_frame([(None, *row[1:]) for row in rows if row.activity is not None])
+
+
+# Exercise progress: ladder levels, practice, seats and box heights
+
+
+def get_levels(*, engine: Engine, person_id: int) -> dict[str, int]:
+    query = sa.select(LadderLevel.ladder_id, LadderLevel.level).where(LadderLevel.person_id == person_id)
+    with _reading(engine) as connection:
+        return dict(connection.execute(query).all())
+
+
+def set_level(*, engine: Engine, person_id: int, ladder_id: str, level: int) -> None:
+    with _changing(engine, person_id) as connection:
+        _upsert(
+            connection, LadderLevel, ("person_id", "ladder_id"), person_id=person_id, ladder_id=ladder_id, level=level
+        )
+
+
+def log_practice(
+    *, engine: Engine, person_id: int, day: date, exercise_id: str, pain_during: int, note: str = ""
+) -> None:
+    with _changing(engine, person_id) as connection:
+        connection.execute(
+            sa.insert(Practice).values(
+                person_id=person_id, date=day, exercise_id=exercise_id, pain_during=pain_during, note=note
+            )
+        )
+
+
+def load_practice(
+    *, engine: Engine, person_id: int, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Practice sessions, oldest first: date, exercise_id, pain_during, note."""
+    columns = (Practice.date, Practice.exercise_id, Practice.pain_during, Practice.note)
+    query = sa.select(*columns).where(Practice.person_id == person_id).order_by(Practice.date, Practice.id)
+    return _read_frame(engine, _between(query, Practice.date, start, end), [c.key for c in columns]).astype(
+        {"date": "object"}
+    )
+
+
+def set_seat(*, engine: Engine, person_id: int, name: str, height_cm: float) -> None:
+    with _changing(engine, person_id) as connection:
+        _upsert(connection, Seat, ("person_id", "name"), person_id=person_id, name=name, height_cm=height_cm)
+
+
+def get_seats(*, engine: Engine, person_id: int) -> dict[str, float]:
+    """Seat name -> height in cm."""
+    query = sa.select(Seat.name, Seat.height_cm).where(Seat.person_id == person_id).order_by(Seat.name)
+    with _reading(engine) as connection:
+        return dict(connection.execute(query).all())
+
+
+def log_box_height(*, engine: Engine, person_id: int, day: date, height_cm: float) -> None:
+    with _changing(engine, person_id) as connection:
+        connection.execute(sa.insert(BoxHeight).values(person_id=person_id, date=day, height_cm=height_cm))
+
+
+def load_box_heights(
+    *, engine: Engine, person_id: int, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Box heights over time, oldest first: date, height_cm."""
+    query = (
+        sa.select(BoxHeight.date, BoxHeight.height_cm)
+        .where(BoxHeight.person_id == person_id)
+        .order_by(BoxHeight.date, BoxHeight.id)
+    )
+    return _read_frame(engine, _between(query, BoxHeight.date, start, end), ["date", "height_cm"]).astype(
+        {"date": "object", "height_cm": "float64"}
+    )
+
+
+# Backup and restore
+
+
+def _tables() -> list[sa.Table]:
+    return list(SQLModel.metadata.sorted_tables)  # parents before children
+
+
+def _portable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _from_portable(column: sa.Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def _schema_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup(*, engine: Engine) -> dict[str, Any]:
+    """Everything in the database as JSON-ready data (restore it with `restore`)."""
+    with _reading(engine) as connection:
+        tables = {
+            table.name: {
+                "columns": [column.name for column in table.columns],
+                "rows": [
+                    [_portable(value) for value in row]
+                    for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns))
+                ],
+            }
+            for table in _tables()
+        }
+        return {"format": BACKUP_FORMAT, "schema": _schema_revision(connection), "tables": tables}
+
+
+def _restore_rows(table: sa.Table, dumped: dict[str, Any]) -> list[dict[str, Any]]:
+    names = dumped["columns"]
+    if set(names) != set(table.columns.keys()):
+        raise StoreError(f"table {table.name} has columns {names}, not {list(table.columns.keys())}")
+    columns = [table.columns[name] for name in names]
+    return [
+        {column.name: _from_portable(column, value) for column, value in zip(columns, row, strict=True)}
+        for row in dumped["rows"]
+    ]
+
+
+def _has_rows(connection: Connection) -> bool:
+    return any(connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() for table in _tables())
+
+
+def _reset_id_sequences(connection: Connection) -> None:
+    """After inserting explicit ids, PostgreSQL's id sequences must continue after the largest one."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in _tables():
+        if [column.name for column in table.primary_key.columns] == ["id"]:
+            connection.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), coalesce(max(id), 1), "
+                    f"max(id) IS NOT NULL) FROM {table.name}"
+                )
+            )
+
+
+def restore(*, engine: Engine, data: dict[str, Any]) -> None:
+    """Load a backup into an empty database, all in one transaction."""
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise StoreError("this is not a Strain Audit backup")
+    with engine.begin() as connection:
+        schema = _schema_revision(connection)
+        if data.get("schema") != schema:
+            raise StoreError(
+                f"this backup has database schema {data.get('schema')}, but this database has {schema}; "
+                "restore it with the Strain Audit version that made it"
+            )
+        if _has_rows(connection):
+            raise StoreError("the database is not empty; restore only into a new, empty database")
+        try:
+            for table in _tables():
+                rows = _restore_rows(table, data["tables"][table.name])
+                if rows:
+                    connection.execute(sa.insert(table), rows)
+        except (KeyError, TypeError, ValueError) as error:
+            raise StoreError(f"the backup is damaged: {error}") from None
+        except IntegrityError as error:
+            raise StoreError(f"the backup is damaged: {_broken_rule(error)}") from None
+        _reset_id_sequences(connection)
