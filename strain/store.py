@@ -96,8 +96,8 @@ def _now() -> datetime:
 
 
 def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """SQLite hands timestamps back without a zone (they were stored in UTC), PostgreSQL in its session's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _clock(moment: datetime) -> str:
