@@ -52,5 +52,184 @@ def contribution_bars(shares: pd.DataFrame, names: dict[str, str]) -> go.Figure:
             hovertemplate="%{y}: %{x:.1f} points<extra></extra>",
         )
     )
-    figure.update_xaxes(title="strain points", gridcolor="#eeeeee")
+    # Room on the right for the labels of the longest bar.
+    figure.update_xaxes(title="strain points", gridcolor="#eeeeee", range=[0, ordered["points"].max() * 1.35])
     return _layout(figure, height=max(220, 40 * len(ordered) + 80))
+
+
+def daily_bars(days: pd.DataFrame, bands: list[str]) -> go.Figure:
+    """Daily totals coloured by band, each bar labelled with its points and band; unlogged days say so."""
+    labels = [
+        f"{total:.0f} {band}" if logged else "not logged"
+        for total, band, logged in zip(days["total"], bands, days["logged"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=[d.strftime("%a %d %b") for d in days["date"]],
+            y=days["total"],
+            marker_color=[BAND_HEX[b] if logged else GREY for b, logged in zip(bands, days["logged"], strict=True)],
+            marker_line={"color": "#333333", "width": 1},
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.0f} points<extra></extra>",
+        )
+    )
+    figure.update_yaxes(title="strain points", gridcolor="#eeeeee", rangemode="tozero")
+    return _layout(figure, height=320)
+
+
+# Week over week and exercises (pages/weeks.py, pages/exercises.py)
+
+
+def _week_tick(week: str, start) -> str:
+    return f"W{week[-2:]}<br>{start.day} {start:%b}"
+
+
+def weekly_strain_and_pain(series: pd.DataFrame) -> go.Figure:
+    """Bars of average daily points per week, with average pain (0-10) as a line on a second axis.
+
+    `series` is strain.weeks.weekly_series. Weeks with no logged days are labelled "no days";
+    weeks with no pain recorded leave a gap in the line.
+    """
+    ticks = [_week_tick(week, start) for week, start in zip(series["week"], series["start"], strict=True)]
+    points = series["average_points"]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=ticks,
+            y=points.fillna(0),
+            name="Strain: average points per logged day",
+            marker_color=BLUE,
+            text=[
+                "no days" if days == 0 else f"{value:.0f} pts<br>{days} d"
+                for value, days in zip(points, series["days_logged"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.0f} points per logged day<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=ticks,
+            y=series["average_pain"],
+            name="Pain: average 0-10",
+            yaxis="y2",
+            mode="lines+markers+text",
+            line={"color": VERMILLION, "dash": "dash", "width": 2},
+            marker={"symbol": "diamond", "size": 9},
+            text=[f"pain {value:.1f}" if pd.notna(value) else "" for value in series["average_pain"]],
+            textposition="top center",
+            textfont={"color": VERMILLION},
+            connectgaps=False,
+            hovertemplate="%{x}: pain %{y:.1f}<extra></extra>",
+        )
+    )
+    top = float(points.max()) if points.notna().any() else 0.0
+    figure.update_layout(
+        yaxis={"title": "strain points per logged day", "range": [0, max(top * 1.25, 10)], "gridcolor": "#eeeeee"},
+        yaxis2={"title": "pain (0-10)", "range": [0, 11], "overlaying": "y", "side": "right", "showgrid": False},
+        barmode="overlay",
+    )
+    _layout(figure, height=420)
+    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
+    return figure
+
+
+def activity_changes(changes: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Diverging bars of each activity's change in points per logged day: fewer (better) left, more right.
+
+    `changes` has columns activity and change; each bar says "better" or "worse" in words too.
+    """
+    ordered = changes.sort_values("change", ascending=False)  # plotly draws the first bar at the bottom
+    better = ordered["change"] < 0
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["change"],
+            y=[names.get(a, a) for a in ordered["activity"]],
+            orientation="h",
+            marker_color=[BLUE if b else VERMILLION for b in better],
+            marker_pattern_shape=["" if b else "/" for b in better],
+            text=[
+                f"{value:+.1f} pts/day {'better' if b else 'worse'}"
+                for value, b in zip(ordered["change"], better, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:+.1f} points per logged day<extra></extra>",
+        )
+    )
+    reach = float(ordered["change"].abs().max()) if len(ordered) else 1.0
+    figure.update_xaxes(
+        title="change in points per logged day (left: fewer, better)",
+        range=[-reach * 1.9, reach * 1.9],
+        zeroline=True,
+        zerolinecolor=GREY,
+        gridcolor="#eeeeee",
+    )
+    return _layout(figure, height=max(200, 40 * len(ordered) + 90))
+
+
+def ladder_staircase(names: list[str], positions: list[str], level: int) -> go.Figure:
+    """A ladder as a staircase: one step per level, rising left to right, the current one marked.
+
+    Steps already climbed say "done", the current one "You are here", so colour is never the only cue.
+    """
+    count = len(names)
+    levels = list(range(1, count + 1))
+    colours = [BLUE if lvl < level else ORANGE if lvl == level else GREY for lvl in levels]
+    status = ["done" if lvl < level else "You are here" if lvl == level else "next" for lvl in levels]
+    figure = go.Figure(
+        go.Bar(
+            x=[f"Level {lvl}<br>{position}" for lvl, position in zip(levels, positions, strict=True)],
+            y=levels,
+            marker_color=colours,
+            marker_line={"color": "white", "width": 2},
+            text=[f"<b>{state}</b>" if state != "next" else "" for state in status],
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "white", "size": 13},
+            customdata=names,
+            hovertemplate="%{customdata}<extra></extra>",
+            width=0.98,
+        )
+    )
+    figure.update_yaxes(visible=False, range=[0, count + 0.6])
+    figure.update_xaxes(tickfont={"size": 12})
+    figure.update_layout(bargap=0.02)
+    return _layout(figure, height=200)
+
+
+def box_height_trend(weekly: pd.DataFrame, seats: dict[str, float]) -> go.Figure:
+    """The lowest box height per week (strain.progress.weekly_lowest_box), with each seat as a labelled line.
+
+    The gap closes when the box line reaches a seat's line.
+    """
+    ticks = [_week_tick(week, start) for week, start in zip(weekly["week"], weekly["start"], strict=True)]
+    figure = go.Figure(
+        go.Scatter(
+            x=ticks,
+            y=weekly["lowest_cm"],
+            mode="lines+markers+text",
+            name="lowest box",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 10},
+            text=[f"{value:g} cm" for value in weekly["lowest_cm"]],
+            textposition="top center",
+            hovertemplate="%{x}: lowest box %{y:g} cm<extra></extra>",
+        )
+    )
+    for name, height in sorted(seats.items(), key=lambda item: item[1]):
+        figure.add_hline(
+            y=height,
+            line={"color": GREEN, "dash": "dot", "width": 2},
+            annotation_text=f"{name.capitalize()} {height:g} cm",
+            annotation_position="bottom right",
+            annotation_font={"color": GREEN},
+        )
+    values = [*weekly["lowest_cm"].tolist(), *seats.values()]
+    low, high = (min(values), max(values)) if values else (0.0, 100.0)
+    figure.update_yaxes(title="height (cm)", range=[max(0.0, low - 10), high + 8], gridcolor="#eeeeee")
+    figure.update_xaxes(type="category")
+    return _layout(figure, height=360)

@@ -91,6 +91,16 @@ def default_value(catalogue: Catalogue, key: str) -> float:
     ].value
 
 
+def override_label(catalogue: Catalogue, key: str) -> str:
+    """A person-readable name for an override key."""
+    kind, _, name = key.partition(".")
+    if kind == "activity":
+        return f"Weight: {catalogue.activity(name).name}"
+    if kind == "technique":
+        return f"Controlled technique: {name}"
+    return {"load.per_kg": "Load: per kg carried", "twist": "Twisting", "first_hour": "First hour after waking"}[key]
+
+
 def override_problems(catalogue: Catalogue, overrides: Mapping[str, float]) -> list[str]:
     allowed = override_keys(catalogue)
     problems = []

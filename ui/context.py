@@ -8,6 +8,7 @@ leads and the URL follows it. The query string is never trusted for access contr
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 import streamlit as st
@@ -126,3 +127,19 @@ def person_picker() -> PersonInfo | None:
 def current_person() -> PersonInfo | None:
     """The person chosen in the sidebar; app.py runs the picker before every page."""
     return st.session_state.get(CURRENT_KEY)
+
+
+def require_person() -> PersonInfo:
+    """The chosen person; without one, the page explains what to do and stops."""
+    person = current_person()
+    if person is None:
+        st.info("Add a person in the sidebar (**Add person**) to start logging days.")
+        st.stop()
+    return person
+
+
+def parse_date(text: str) -> date:
+    """A date from the URL (YYYY-MM-DD); ValueError otherwise."""
+    if len(text) != 10:  # fromisoformat also takes 20261120 and week dates
+        raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
+    return date.fromisoformat(text)

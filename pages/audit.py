@@ -1,0 +1,129 @@
+"""Audit: one day's strain, where it comes from, and what to practise instead."""
+
+from datetime import date
+
+import streamlit as st
+
+from strain import audit, charts, model, store
+from ui import components, context
+
+cat = context.strain_catalogue()
+person = context.require_person()
+engine = context.engine()
+strain_model = context.person_model(person)
+
+st.title("Audit a day")
+days = store.load_days(engine=engine, person_id=person.id)
+latest = days["date"].max() if not days.empty else date.today()
+context.bind_url("date", "audit_date", context.parse_date, latest)
+day = st.date_input("Day", key="audit_date", format="YYYY-MM-DD")
+context.publish_url("date", day.isoformat())
+
+saved = store.load_day(engine=engine, person_id=person.id, day=day)
+if saved is None or saved.entries.empty:
+    st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
+    st.page_link(
+        "pages/log.py",
+        label="Log this day",
+        icon=":material/edit_note:",
+        query_params={"person": person.name, "date": day.isoformat()},
+    )
+    if not days.empty:
+        st.caption("Logged days: " + ", ".join(d.isoformat() for d in days["date"].tail(7)))
+    components.disclaimer(cat)
+    st.stop()
+
+scored = model.score(saved.entries, strain_model)
+total = float(scored["points"].sum())
+band = model.band(total, cat)
+
+left, right = st.columns([1, 2])
+with left:
+    st.metric("Strain points", f"{total:.0f}")
+    components.band_badge(band)
+    st.caption(
+        f"Bands: low below {cat.bands.moderate:g}, moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g}."
+    )
+    if saved.pain is not None:
+        st.metric("Pain that day (0-10)", saved.pain)
+    if saved.note:
+        st.text(saved.note)
+    st.caption(f"Scored with model {strain_model.version}.")
+    if saved.model_version != strain_model.version:
+        st.caption(f"Saved under model {saved.model_version}; shown here under the current weights.")
+with right:
+    st.subheader("Where the points come from")
+    names = {a.id: a.name for a in cat.activities}
+    st.plotly_chart(charts.contribution_bars(model.contributions(scored), names), key="audit_chart")
+
+st.subheader("Top strain sources and what to practise")
+levels = store.get_levels(engine=engine, person_id=person.id)
+for rank, source in enumerate(audit.top_sources(saved.entries, strain_model, levels), start=1):
+    with st.container(border=True):
+        st.markdown(f"**{rank}. {source.activity.name}**: {source.points:.0f} points ({source.share:.0f}% of the day)")
+        st.markdown(f"*Controlled technique:* {source.activity.cue}")
+        if source.control_saving > 0.05:
+            st.markdown(f"**What if:** done with control: **-{source.control_saving:.0f} points**")
+        else:
+            st.markdown("Already done with control.")
+        exercise = source.exercise
+        st.markdown(f"*Practise:* {exercise.name} (level {exercise.level}, {exercise.position})")
+        st.page_link(
+            "pages/exercises.py",
+            label="Open the exercise ladder",
+            icon=":material/stairs:",
+            query_params={"person": person.name},
+        )
+
+st.subheader("What if")
+activities = list(dict.fromkeys(scored["activity"]))
+chosen = st.multiselect(
+    "Done with control", activities, format_func=names.get, key="whatif_controlled", placeholder="Choose activities"
+)
+fewer_activity = st.selectbox(
+    "Fewer times", [None, *activities], format_func=lambda a: names.get(a, "(none)"), key="whatif_activity"
+)
+quantities = {}
+if fewer_activity is not None:
+    current = float(scored.loc[scored["activity"] == fewer_activity, "quantity"].sum())
+    quantities[fewer_activity] = st.number_input(
+        f"New count or minutes (now {current:g})",
+        min_value=0.0,
+        max_value=current,
+        value=current,
+        key="whatif_quantity",
+    )
+result = model.what_if(saved.entries, strain_model, controlled=chosen, quantities=quantities)
+st.metric("The day would score", f"{result.after:.0f}", delta=f"{result.difference:.0f} points", delta_color="inverse")
+
+st.subheader("The arithmetic")
+st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
+labels = {i: f"{names[row.activity]} ({row.quantity:g})" for i, row in enumerate(scored.itertuples())}
+picked = st.selectbox("Entry", list(labels), format_func=labels.get, key="audit_entry")
+st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
+st.dataframe(
+    scored.assign(name=scored["activity"].map(names))[
+        [
+            "name",
+            "quantity",
+            "technique",
+            "load_kg",
+            "twist",
+            "first_hour",
+            "weight",
+            *model.MULTIPLIERS.values(),
+            "points",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        "name": "Activity",
+        "m_technique": "x technique",
+        "m_load": "x load",
+        "m_twist": "x twist",
+        "m_first_hour": "x first hour",
+        "points": st.column_config.NumberColumn("Points", format="%.1f"),
+    },
+    key="audit_table",
+)
+components.disclaimer(cat)

@@ -1,0 +1,57 @@
+"""Home: what the tool is, the last 7 days at a glance, and the red flags."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from strain import audit, charts, model, store
+from ui import components, context
+
+cat = context.strain_catalogue()
+
+st.title("Strain Audit")
+st.markdown(
+    "Most back flare-ups come from ordinary movements done many times a day without control: dropping into a "
+    "chair, rounding the back to pull on socks, leaning over the sink. Tally a day's movements here and Strain "
+    "Audit scores their cumulative load on your spine with a transparent model, showing what costs most. Each "
+    "high-strain activity links to the stability exercise that trains it, from the easiest version on the bed "
+    "to daily life."
+)
+components.disclaimer(cat)
+
+
+def last_week(person: store.PersonInfo) -> None:
+    engine = context.engine()
+    today = date.today()
+    entries = store.load_entries(engine=engine, person_id=person.id, start=today - timedelta(days=6), end=today)
+    st.subheader(f"{person.name}'s last 7 days")
+    if entries.empty:
+        st.info("No days logged this week yet. Log a typical day: it takes about a minute.")
+        st.page_link(
+            "pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name}
+        )
+        return
+    week = audit.last_days(model.day_totals(model.score(entries, context.person_model(person))), today)
+    logged = week[week["logged"]]
+    average = logged["total"].mean()
+    columns = st.columns(3)
+    columns[0].metric("Days logged", f"{len(logged)} of 7")
+    columns[1].metric("Average per logged day", f"{average:.0f} points")
+    columns[2].metric("Band of the average", model.band(average, cat).capitalize())
+    bands = [model.band(total, cat) for total in week["total"]]
+    st.plotly_chart(charts.daily_bars(week, bands), key="home_chart")
+    st.page_link(
+        "pages/audit.py",
+        label="Audit the latest day",
+        icon=":material/bar_chart:",
+        query_params={"person": person.name, "date": logged["date"].max().isoformat()},
+    )
+
+
+person = context.current_person()
+if person is None:
+    st.info("Add a person in the sidebar (**Add person**) to start logging days.")
+else:
+    last_week(person)
+with st.container(border=True):
+    components.red_flags(cat)

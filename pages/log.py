@@ -1,0 +1,128 @@
+"""Log a day: start from a typical day or yesterday, adjust, save once."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from strain import daysheet, store, tally
+from strain.catalogue import FAMILIES
+from ui import components, context
+
+cat = context.strain_catalogue()
+person = context.require_person()
+engine = context.engine()
+
+st.title("Log a day")
+st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
+
+context.bind_url("date", "log_date", context.parse_date, date.today())
+day = st.date_input("Day", key="log_date", max_value=date.today(), format="YYYY-MM-DD")
+context.publish_url("date", day.isoformat())
+saved = store.load_day(engine=engine, person_id=person.id, day=day)
+
+
+def typical_day() -> pd.DataFrame:
+    template = store.load_template(engine=engine, person_id=person.id)
+    return daysheet.starter_frame(cat, day) if template is None else template.assign(date=day)
+
+
+def start_from(entries: pd.DataFrame, pain: int | None = None, note: str = "") -> None:
+    """Put entries in the sheet and throw away unsaved edits."""
+    st.session_state["log_sheet"] = daysheet.sheet(cat, entries)
+    st.session_state["log_pain"] = pain
+    st.session_state["log_note"] = note
+    for family in FAMILIES:
+        st.session_state.pop(f"sheet_{family}", None)
+
+
+def same_as_yesterday() -> None:
+    yesterday = store.load_day(engine=engine, person_id=person.id, day=day - timedelta(days=1))
+    if yesterday is None:
+        st.session_state["log_message"] = f"Nothing is logged for {day - timedelta(days=1)}; the sheet is unchanged."
+        return
+    start_from(yesterday.entries)
+
+
+def reload_saved() -> None:
+    st.session_state.pop("log_loaded_for", None)
+
+
+# A new person or day starts from what is saved for it, else from the typical day.
+if st.session_state.get("log_loaded_for") != (person.id, day):
+    st.session_state["log_loaded_for"] = (person.id, day)
+    st.session_state["log_version"] = saved.version if saved else None
+    if saved:
+        start_from(saved.entries, saved.pain, saved.note)
+    else:
+        start_from(typical_day())
+
+if saved:
+    st.info(f"This day was saved at {saved.saved_at:%H:%M} UTC; saving again replaces it.")
+buttons = st.columns(4)
+buttons[0].button("Start from my typical day", on_click=lambda: start_from(typical_day()), key="log_typical")
+buttons[1].button("Same as yesterday", on_click=same_as_yesterday, key="log_yesterday")
+buttons[2].button("Empty", on_click=lambda: start_from(tally.empty_frame()), key="log_empty")
+if saved:
+    buttons[3].button("Back to the saved day", on_click=reload_saved, key="log_reload")
+if "log_message" in st.session_state:
+    st.warning(st.session_state.pop("log_message"))
+
+COLUMNS = {
+    "name": st.column_config.TextColumn("Activity", disabled=True, width="medium"),
+    "quantity": st.column_config.NumberColumn("How many", min_value=0, step=1, help="Times, or minutes"),
+    "unit": st.column_config.TextColumn("Unit", disabled=True, width="small"),
+    "controlled": st.column_config.CheckboxColumn("With control", help="Spine held still, legs doing the work"),
+    "load_kg": st.column_config.NumberColumn("Load kg", min_value=0, max_value=tally.MAX_LOAD_KG, step=0.5),
+    "twist": st.column_config.CheckboxColumn("Twist"),
+    "first_hour": st.column_config.CheckboxColumn("First hour", help="Within an hour of getting up"),
+    "note": st.column_config.TextColumn("Note", max_chars=tally.MAX_NOTE),
+}
+sheet = st.session_state["log_sheet"]
+with st.form("log_form", border=False):
+    edited = []
+    for family in FAMILIES:
+        rows = sheet[sheet["family"] == family]
+        st.markdown(f"**{family.capitalize()}**")
+        edited.append(
+            st.data_editor(
+                rows, key=f"sheet_{family}", column_config=COLUMNS, column_order=list(COLUMNS), hide_index=True
+            )
+        )
+    pain_column, note_column = st.columns([1, 3])
+    pain = pain_column.number_input("Pain today (0-10)", min_value=0, max_value=10, step=1, key="log_pain")
+    note = note_column.text_area("Note for the day", max_chars=tally.MAX_NOTE, key="log_note", height=68)
+    as_typical = st.checkbox("Also make this my typical day", key="log_as_typical")
+    submitted = st.form_submit_button("Save day", type="primary")
+
+if submitted:
+    entries, problems = daysheet.entries_from_sheet(cat, pd.concat(edited), day)
+    if problems:
+        st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.stop()
+    strain_model = context.person_model(person)
+    try:
+        st.session_state["log_version"] = store.save_day(
+            engine=engine,
+            person_id=person.id,
+            day=day,
+            entries=entries,
+            pain=None if pain is None else int(pain),
+            note=note,
+            model_version=strain_model.version,
+            expected_version=st.session_state["log_version"],
+        )
+    except store.ConflictError as error:
+        st.error(f"Nothing was saved: {error}")
+        st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
+        st.stop()
+    if as_typical:
+        store.save_template(engine=engine, person_id=person.id, entries=entries)
+    st.success(f"Saved {len(entries)} activities for {day:%A %d %B %Y}.")
+    st.page_link(
+        "pages/audit.py",
+        label="See the audit of this day",
+        icon=":material/bar_chart:",
+        query_params={"person": person.name, "date": day.isoformat()},
+    )
+components.disclaimer(cat)

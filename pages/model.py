@@ -1,0 +1,115 @@
+"""Model: every weight and modifier with its source, the version, and the person's overrides."""
+
+import pandas as pd
+import streamlit as st
+
+from strain import model, store
+from ui import components, context
+
+cat = context.strain_catalogue()
+
+st.title("How the score is made")
+st.markdown(f"**{cat.formula}**, summed over the day's entries.")
+st.caption(
+    "One strain point is the spinal load of relaxed standing (Wilke 1999). Movements score per repetition, "
+    f"held postures per minute (x {cat.minute_scale.value:g}: {cat.minute_scale.source})."
+)
+defaults = model.Model(cat)
+st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
+
+st.subheader("Modifiers")
+modifier_rows = [(f"Controlled technique: {name}", s.value, s.source) for name, s in cat.controlled.items()]
+modifier_rows += [
+    ("Load: per kg carried (1 + per_kg x kg)", cat.load_per_kg.value, cat.load_per_kg.source),
+    ("Twisting", cat.twist.value, cat.twist.source),
+    ("First hour after waking (bending activities)", cat.first_hour.value, cat.first_hour.source),
+]
+st.dataframe(
+    pd.DataFrame(modifier_rows, columns=["Modifier", "Value", "Source"]), hide_index=True, key="model_modifiers"
+)
+st.caption(
+    f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
+)
+
+person = context.current_person()
+strain_model = context.person_model(person) if person else defaults
+
+st.subheader("Activity weights")
+st.dataframe(
+    pd.DataFrame(
+        [
+            (
+                a.name,
+                a.family,
+                "per time" if a.unit == "rep" else "per minute",
+                strain_model.weight(a.id),
+                a.weight,
+                a.source,
+            )
+            for a in cat.activities
+        ],
+        columns=["Activity", "Family", "Unit", "Weight used", "Default", "Source"],
+    ),
+    hide_index=True,
+    key="model_weights",
+)
+
+if person is None:
+    components.disclaimer(cat)
+    st.stop()
+
+engine = context.engine()
+st.subheader(f"{person.name}'s own weights")
+st.caption(f"Scores for {person.name} use model version {strain_model.version}.")
+overrides = store.get_overrides(engine=engine, person_id=person.id)
+if overrides:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                (model.override_label(cat, k), model.default_value(cat, k), v, reason)
+                for k, (v, reason) in overrides.items()
+            ],
+            columns=["Number", "Default", "Value", "Reason"],
+        ),
+        hide_index=True,
+        key="model_overrides",
+    )
+else:
+    st.caption("No overrides: the published and assumed defaults above apply.")
+
+keys = list(model.override_keys(cat))
+with st.form("override_form"):
+    st.markdown("**Set a weight** (a therapist's judgement, with the reason)")
+    key = st.selectbox("Number", keys, format_func=lambda k: model.override_label(cat, k), key="override_key")
+    value = st.number_input("Value", min_value=0.0, max_value=1000.0, step=0.05, format="%.3f", key="override_value")
+    reason = st.text_input("Reason", max_chars=300, key="override_reason")
+    if st.form_submit_button("Save weight"):
+        problems = model.override_problems(cat, {key: value})
+        if not reason.strip():
+            problems.append("a reason is required, so the next reader knows why")
+        if problems:
+            st.error("Not saved: " + "; ".join(problems))
+        else:
+            store.set_override(engine=engine, person_id=person.id, key=key, value=value, reason=reason.strip())
+            st.rerun()
+
+if overrides:
+    removable = list(overrides)
+    removed = st.selectbox(
+        "Back to the default", removable, format_func=lambda k: model.override_label(cat, k), key="override_remove"
+    )
+    if st.button("Remove this override", key="override_remove_button"):
+        store.delete_override(engine=engine, person_id=person.id, key=removed)
+        st.rerun()
+
+days = store.load_days(engine=engine, person_id=person.id)
+stale = int((days["model_version"] != strain_model.version).sum()) if not days.empty else 0
+st.subheader("Rescore history")
+st.markdown(
+    f"{len(days)} days logged; {stale} were saved under other weights. Scores are always computed with the "
+    "current weights; rescoring records that every day now carries this version."
+)
+if st.button("Rescore all days with the current weights", disabled=stale == 0, key="model_rescore"):
+    store.mark_rescored(engine=engine, person_id=person.id, model_version=strain_model.version)
+    st.success(f"All {len(days)} days now carry model version {strain_model.version}.")
+components.disclaimer(cat)

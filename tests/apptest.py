@@ -1,0 +1,66 @@
+"""Running the app's pages with streamlit.testing.v1.AppTest against a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from strain import catalogue, model, store, tally
+
+CAT = catalogue.default()
+TIMEOUT = 30
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def open_page(page: str | None = None, **params: str) -> AppTest:
+    """Run app.py with these query parameters, then switch to `page` (a path such as "pages/audit.py")."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def entries(day: date, *rows: tuple[str, float] | tuple[str, float, str]) -> pd.DataFrame:
+    """A tally frame for one day from (activity, quantity[, technique]) tuples."""
+    frame = pd.DataFrame(
+        [
+            {
+                "date": day,
+                "activity": row[0],
+                "quantity": float(row[1]),
+                "technique": row[2] if len(row) > 2 else "uncontrolled",
+            }
+            | {"load_kg": 0.0, "twist": False, "first_hour": False, "note": "", "line": 0}
+            for row in rows
+        ],
+        columns=list(tally.COLUMNS),
+    )
+    return tally.typed(frame)
+
+
+def save(engine, person: store.PersonInfo, day: date, frame: pd.DataFrame, pain: int | None = None) -> int:
+    version = model.Model(CAT).version
+    return store.save_day(
+        engine=engine,
+        person_id=person.id,
+        day=day,
+        entries=frame,
+        pain=pain,
+        note="",
+        model_version=version,
+        expected_version=None,
+    )
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in markdown, captions, info, success, warning and error boxes."""
+    parts = [*at.markdown, *at.caption, *at.info, *at.success, *at.warning, *at.error, *at.text, *at.code]
+    return "\n".join(str(p.value) for p in parts)
