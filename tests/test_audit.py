@@ -1,0 +1,40 @@
+"""The audit's top sources, the exercise at the person's level, and the last-7-days frame."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from strain import audit, model
+
+from .apptest import entries
+from .strategies import CAT
+
+DAY = date(2026, 11, 20)
+MODEL = model.Model(CAT)
+
+
+def test_top_sources_are_the_largest_with_cue_exercise_and_saving():
+    frame = entries(
+        DAY, ("stand_up_chair", 12), ("slouched_sitting", 300), ("socks_shoes", 2, "controlled"), ("ironing", 5)
+    )
+    sources = audit.top_sources(frame, MODEL, levels={"squat_to_box": 3})
+    assert [s.activity.id for s in sources] == ["slouched_sitting", "stand_up_chair", "socks_shoes"]
+    assert sources[1].exercise == CAT.ladder_steps("squat_to_box")[2]
+    assert sources[0].exercise.level == 1  # no level recorded: the safest step
+    assert sources[1].control_saving == pytest.approx(12 * 2.8 * (1 - CAT.controlled["transfer"].value))
+    assert sources[2].control_saving == 0
+    assert sum(s.share for s in sources) < 100
+
+
+@pytest.mark.parametrize(("level", "expected"), [(0, 1), (2, 2), (99, None)])
+def test_exercise_level_stays_within_the_ladder(level, expected):
+    steps = CAT.ladder_steps("core_brace")
+    assert audit.exercise_at_level(CAT, "core_brace", level).level == (expected or len(steps))
+
+
+def test_last_days_has_a_row_for_each_day_and_marks_the_unlogged():
+    totals = pd.DataFrame({"date": [DAY, DAY - timedelta(days=3)], "total": [50.0, 20.0]})
+    week = audit.last_days(totals, DAY)
+    assert list(week["date"]) == [DAY - timedelta(days=n) for n in range(6, -1, -1)]
+    assert week["logged"].sum() == 2 and week["total"].sum() == 70
