@@ -12,26 +12,25 @@ cat = context.strain_catalogue()
 st.title("Strain Audit")
 st.markdown(
     "Most back flare-ups come from ordinary movements done many times a day without control: dropping into a "
-    "chair, rounding the back to pull on socks, leaning over the sink. Tally a day's movements here and Strain "
-    "Audit scores their cumulative load on your spine with a transparent model, showing what costs most. Each "
-    "high-strain activity links to the stability exercise that trains it, from the easiest version on the bed "
-    "to daily life."
+    "chair, rounding the back to pull on socks, leaning over the sink. Tally your day here and see, with a "
+    "transparent model, how much each movement loads your spine. Each costly movement links to the stability "
+    "exercise that trains it, from the easiest version on the bed to daily life."
 )
 components.disclaimer(cat)
 
 
 def last_week(person: store.PersonInfo) -> None:
-    engine = context.engine()
     today = date.today()
-    entries = store.load_entries(engine=engine, person_id=person.id, start=today - timedelta(days=6), end=today)
-    st.subheader(f"{person.name}'s last 7 days")
-    if entries.empty:
+    history = context.scored_history(person, context.person_model(person))
+    scored = history[history["date"].between(today - timedelta(days=6), today)]
+    st.subheader(f"{components.md(person.name)}'s last 7 days")
+    if scored.empty:
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")
         st.page_link(
             "pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name}
         )
         return
-    week = audit.last_days(model.day_totals(model.score(entries, context.person_model(person))), today)
+    week = audit.last_days(model.day_totals(scored), today)
     logged = week[week["logged"]]
     average = logged["total"].mean()
     columns = st.columns(3)

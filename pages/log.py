@@ -113,7 +113,7 @@ if submitted:
             expected_version=st.session_state["log_version"],
         )
     except store.ConflictError as error:
-        st.error(f"Nothing was saved: {error}")
+        st.error(f"Nothing was saved: {components.md(str(error))}")
         st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
         st.stop()
     if as_typical:

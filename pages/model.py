@@ -59,8 +59,8 @@ if person is None:
     st.stop()
 
 engine = context.engine()
-st.subheader(f"{person.name}'s own weights")
-st.caption(f"Scores for {person.name} use model version {strain_model.version}.")
+st.subheader(f"{components.md(person.name)}'s own weights")
+st.caption(f"Scores for {components.md(person.name)} use model version {strain_model.version}.")
 overrides = store.get_overrides(engine=engine, person_id=person.id)
 if overrides:
     st.dataframe(

@@ -227,3 +227,10 @@ def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine
 
     at.button(key="model_rescore").click().run()
     assert set(store.load_days(engine=app_engine, person_id=ann.id)["model_version"]) == {personal.version}
+
+
+def test_names_are_shown_as_typed_never_as_markup(app_engine):
+    store.add_person(engine=app_engine, name="[Ann](http://x.example) **B**")
+    at = open_page()
+    heading = next(h for h in at.subheader if h.value.endswith("last 7 days"))
+    assert heading.value == r"\[Ann\]\(http\://x\.example\) \*\*B\*\*'s last 7 days"

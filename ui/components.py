@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from strain import charts
 from strain.catalogue import Catalogue
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: str) -> str:
+    """User text (a name, a note) made safe to put inside markdown: shown as typed, never as markup."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def disclaimer(cat: Catalogue) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from strain import catalogue, db, model, store
 from strain.catalogue import Catalogue
 from strain.store import PersonInfo
+from ui import components
 
 T = TypeVar("T")
 PERSON_KEY = "person"
@@ -50,6 +52,23 @@ def person_model(person: PersonInfo) -> model.Model:
     """The model with this person's weight overrides applied."""
     overrides = store.get_overrides(engine=engine(), person_id=person.id)
     return model.Model(strain_catalogue(), {key: value for key, (value, _reason) in overrides.items()})
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _scored_history(
+    url: str, person_id: int, data_version: str, overrides: tuple[tuple[str, float], ...]
+) -> pd.DataFrame:
+    # data_version changes with every save, so a stale table is never served; the arguments
+    # name everything that scopes the result.
+    entries = store.load_entries(engine=_engine(url), person_id=person_id)
+    return model.score(entries, model.Model(strain_catalogue(), dict(overrides)))
+
+
+def scored_history(person: PersonInfo, strain_model: model.Model) -> pd.DataFrame:
+    """All of a person's entries scored with their model; cached until their data or weights change."""
+    version = store.data_version(engine=engine(), person_id=person.id)
+    overrides = tuple(sorted(strain_model.overrides.items()))
+    return _scored_history(db.database_url(), person.id, version, overrides)
 
 
 def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> None:
@@ -112,7 +131,7 @@ def person_picker() -> PersonInfo | None:
                 st.text_input("Name", key="new_person_name", max_chars=80)
                 st.form_submit_button("Add person", on_click=_add_person)
             if "add_person_error" in st.session_state:
-                st.error(st.session_state["add_person_error"])
+                st.error(components.md(st.session_state["add_person_error"]))
 
     chosen = st.session_state.get(PERSON_KEY)
     person = None
