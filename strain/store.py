@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
 from strain import tally
@@ -145,6 +145,12 @@ def _changing(engine: Engine, person_id: int) -> Iterator[Connection]:
             yield connection
     except IntegrityError as error:
         raise StoreError(f"not saved: {_broken_rule(error)}") from error
+    except DataError as error:  # e.g. PostgreSQL text cannot hold the NUL character
+        raise StoreError(f"not saved: the database cannot store a value ({_first_line(error)})") from error
+
+
+def _first_line(error: sa.exc.DBAPIError) -> str:
+    return str(error.orig).strip().splitlines()[0]
 
 
 def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], **values: Any) -> None:
