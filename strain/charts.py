@@ -6,6 +6,9 @@ blindness; every coloured mark also carries a text label.
 
 from __future__ import annotations
 
+import html
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -126,11 +129,18 @@ def weekly_strain_and_pain(series: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: pain %{y:.1f}<extra></extra>",
         )
     )
+    # Bars fill the lower part and the pain line the upper part, so their labels do not collide.
     top = float(points.max()) if points.notna().any() else 0.0
     figure.update_layout(
-        yaxis={"title": "strain points per logged day", "range": [0, max(top * 1.25, 10)], "gridcolor": "#eeeeee"},
-        yaxis2={"title": "pain (0-10)", "range": [0, 11], "overlaying": "y", "side": "right", "showgrid": False},
-        barmode="overlay",
+        yaxis={"title": "strain points per logged day", "range": [0, max(top, 10) * 1.8], "gridcolor": "#eeeeee"},
+        yaxis2={
+            "title": "pain (0-10)",
+            "range": [-10, 11],
+            "tickvals": [0, 2, 4, 6, 8, 10],
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
     )
     _layout(figure, height=420)
     figure.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
@@ -183,7 +193,7 @@ def ladder_staircase(names: list[str], positions: list[str], level: int) -> go.F
     figure = go.Figure(
         go.Bar(
             x=[f"Level {lvl}<br>{position}" for lvl, position in zip(levels, positions, strict=True)],
-            y=levels,
+            y=[count + lvl for lvl in levels],  # a base under the stairs keeps the lowest label readable
             marker_color=colours,
             marker_line={"color": "white", "width": 2},
             text=[f"<b>{state}</b>" if state != "next" else "" for state in status],
@@ -195,7 +205,7 @@ def ladder_staircase(names: list[str], positions: list[str], level: int) -> go.F
             width=0.98,
         )
     )
-    figure.update_yaxes(visible=False, range=[0, count + 0.6])
+    figure.update_yaxes(visible=False, range=[0, 2 * count + 0.3])
     figure.update_xaxes(tickfont={"size": 12})
     figure.update_layout(bargap=0.02)
     return _layout(figure, height=200)
@@ -220,16 +230,25 @@ def box_height_trend(weekly: pd.DataFrame, seats: dict[str, float]) -> go.Figure
             hovertemplate="%{x}: lowest box %{y:g} cm<extra></extra>",
         )
     )
-    for name, height in sorted(seats.items(), key=lambda item: item[1]):
-        figure.add_hline(
-            y=height,
-            line={"color": GREEN, "dash": "dot", "width": 2},
-            annotation_text=f"{name.capitalize()} {height:g} cm",
-            annotation_position="bottom right",
-            annotation_font={"color": GREEN},
-        )
     values = [*weekly["lowest_cm"].tolist(), *seats.values()]
-    low, high = (min(values), max(values)) if values else (0.0, 100.0)
-    figure.update_yaxes(title="height (cm)", range=[max(0.0, low - 10), high + 8], gridcolor="#eeeeee")
+    low, high = (min(values) - 10, max(values) + 8) if values else (0.0, 100.0)
+    low = max(0.0, low)
+    # Seat names go in the right margin, nudged apart so close seats (toilet 42, sofa 40) stay legible.
+    spacing, label_at = (high - low) * 0.07, -math.inf
+    for name, height in sorted(seats.items(), key=lambda item: item[1]):
+        label_at = max(height, label_at + spacing)
+        figure.add_hline(y=height, line={"color": GREEN, "dash": "dot", "width": 2})
+        figure.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            y=label_at,
+            text=html.escape(f"{name.capitalize()} {height:g} cm"),
+            showarrow=False,
+            font={"color": GREEN},
+        )
+    figure.update_yaxes(title="height (cm)", range=[low, max(high, label_at + spacing)], gridcolor="#eeeeee")
     figure.update_xaxes(type="category")
-    return _layout(figure, height=360)
+    _layout(figure, height=360)
+    figure.update_layout(margin={"r": 130})
+    return figure

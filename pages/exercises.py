@@ -1,0 +1,312 @@
+"""Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from strain import charts, db, progress, store
+from strain.progress import LadderView
+from ui import components, context
+
+PRACTICE_FIELDS = ("practice_day", "practice_exercise", "practice_done", "practice_pain", "practice_note")
+SEAT_FIELDS = ("seat_name", "seat_height")
+BOX_FIELDS = ("box_day", "box_height")
+
+cat = context.strain_catalogue()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def progress_data(
+    url: str, person_id: int, version: str
+) -> tuple[dict[str, int], pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """Levels, practice, seats and box heights (`version` keys the cache to the person's data)."""
+    engine = context.engine()
+    return (
+        store.get_levels(engine=engine, person_id=person_id),
+        store.load_practice(engine=engine, person_id=person_id),
+        store.get_seats(engine=engine, person_id=person_id),
+        store.load_box_heights(engine=engine, person_id=person_id),
+    )
+
+
+def save(form: str, problems: dict[str, str], write) -> bool:
+    """Run `write` unless there are problems; keep the problems (or the store's refusal) to show beside the fields."""
+    if not problems:
+        try:
+            write()
+        except store.StoreError as error:
+            problems = {"form": str(error).capitalize()}
+    st.session_state[f"{form}_problems"] = problems
+    return not problems
+
+
+def problem(form: str, field: str) -> None:
+    """The message for one field of a form, drawn right under it."""
+    message = st.session_state.get(f"{form}_problems", {}).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def saved_message(form: str, message: str) -> None:
+    st.session_state[f"{form}_saved"] = message
+
+
+def show_saved(form: str) -> None:
+    message = st.session_state.pop(f"{form}_saved", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def clear(*keys: str) -> None:
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
+# Ladders
+
+
+def save_level(person: store.PersonInfo, view: LadderView, key: str) -> None:
+    level = st.session_state[key]
+    try:
+        progress.check_level(cat, view.ladder.id, level)
+        store.set_level(engine=context.engine(), person_id=person.id, ladder_id=view.ladder.id, level=level)
+    except (ValueError, store.StoreError) as error:
+        st.session_state[f"{key}_problem"] = str(error).capitalize()
+        st.session_state[key] = view.level
+        return
+    st.session_state.pop(f"{key}_problem", None)
+    st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
+
+
+def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
+    steps, current = view.steps, view.current
+    st.markdown(f"**{view.ladder.name}**")
+    st.plotly_chart(
+        charts.ladder_staircase([s.name for s in steps], [s.position for s in steps], view.level),
+        key=f"staircase_{view.ladder.id}",
+        alt=f"{view.ladder.name}: {len(steps)} steps from {steps[0].position} to {steps[-1].position}; "
+        f"you are on step {view.level}",
+    )
+    st.markdown(f"📍 **You are here: level {view.level} of {len(steps)}, {current.name}** ({current.position})")
+    st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
+    st.info(f"**To move up:** {view.ladder.move_up}", icon=":material/stairs_2:")
+    streak = progress.pain_free_streak(practice, current.id)
+    if streak:
+        st.write(f"Practised pain-free {streak} day{'s' if streak != 1 else ''} in a row at this level.")
+    if view.at_top:
+        st.write("This is the top of the ladder: the real task, done with a still spine.")
+
+    key = f"level_{person.id}_{view.ladder.id}"
+    if key not in st.session_state:
+        st.session_state[key] = view.level
+    st.selectbox(
+        "Your level on this ladder",
+        options=[step.level for step in steps],
+        format_func=lambda level: f"Level {level}: {steps[level - 1].name} ({steps[level - 1].position})",
+        key=key,
+        on_change=save_level,
+        args=(person, view, key),
+    )
+    if f"{key}_problem" in st.session_state:
+        st.error(st.session_state[f"{key}_problem"], icon=":material/error:")
+
+
+def ladders(person: store.PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+    st.header("Your ladders")
+    st.write(
+        "Each ladder starts in the safest position, on the bed, then the floor, then standing, and ends in the "
+        "real task. Practise daily and let pain guide you: stay on a level until it is pain-free, then move up."
+    )
+    tabs = st.tabs([view.ladder.name.split(":")[0] for view in views])
+    for tab, view in zip(tabs, views, strict=True):
+        with tab:
+            ladder_tab(person, view, practice)
+
+
+# Practice
+
+
+def log_practice(person: store.PersonInfo) -> None:
+    state = st.session_state
+    day, exercise_id, pain = state["practice_day"], state["practice_exercise"], state["practice_pain"]
+    note = state["practice_note"].strip()
+    problems = progress.practice_problems(
+        day=day, today=date.today(), done=state["practice_done"], pain=pain, note=note
+    )
+
+    def write() -> None:
+        store.log_practice(
+            engine=context.engine(), person_id=person.id, day=day, exercise_id=exercise_id, pain_during=pain, note=note
+        )
+
+    if save("practice", problems, write):
+        saved_message("practice", f"Logged {cat.exercise(exercise_id).name} on {day:%a %d %b}, pain {pain}/10.")
+        clear("practice_done", "practice_pain", "practice_note")
+
+
+def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+    st.header("Practice log")
+    left, right = st.columns([2, 3], gap="large")
+    with left, st.form("practice_form", border=True):
+        st.markdown("**Log today's practice**")
+        st.date_input("Day", key="practice_day", max_value=date.today(), format="YYYY-MM-DD")
+        problem("practice", "date")
+        names = {view.current.id: f"{view.current.name} (level {view.level})" for view in views}
+        st.selectbox("Exercise at your level", options=list(names), format_func=names.get, key="practice_exercise")
+        st.checkbox("Done", key="practice_done")
+        problem("practice", "done")
+        st.number_input(
+            "Pain during, 0 (none) to 10 (worst)", min_value=0, max_value=10, step=1, value=None, key="practice_pain"
+        )
+        problem("practice", "pain")
+        st.text_input("Note (optional)", key="practice_note", max_chars=progress.MAX_NOTE)
+        problem("practice", "note")
+        st.form_submit_button("Log practice", on_click=log_practice, args=(person,), type="primary")
+        problem("practice", "form")
+        show_saved("practice")
+    with right:
+        st.markdown("**Recent practice**")
+        if practice.empty:
+            st.info("No practice logged yet. Pick the exercise at your level, practise it, then log it here.")
+            return
+        st.dataframe(
+            progress.recent_practice(practice, cat),
+            hide_index=True,
+            key="practice_table",
+            column_config={
+                "date": st.column_config.DateColumn("Day", format="ddd D MMM"),
+                "exercise": "Exercise",
+                "pain_during": st.column_config.NumberColumn("Pain during", format="%d / 10"),
+                "note": "Note",
+            },
+        )
+
+
+# Close the gap
+
+
+def save_seat(person: store.PersonInfo) -> None:
+    state = st.session_state
+    name, height = (state["seat_name"] or "").strip(), state["seat_height"]
+    found = {"name": progress.seat_name_problem(name), "height": progress.height_problem(height)}
+    problems = {field: message for field, message in found.items() if message}
+
+    def write() -> None:
+        store.set_seat(engine=context.engine(), person_id=person.id, name=name, height_cm=height)
+
+    if save("seat", problems, write):
+        saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
+        clear("seat_height")
+
+
+def save_box(person: store.PersonInfo) -> None:
+    state = st.session_state
+    day, height = state["box_day"], state["box_height"]
+    problems = progress.box_problems(day=day, today=date.today(), height_cm=height)
+
+    def write() -> None:
+        store.log_box_height(engine=context.engine(), person_id=person.id, day=day, height_cm=height)
+
+    if save("box", problems, write):
+        saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
+        clear("box_height")
+
+
+def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
+    left, right = st.columns(2, gap="large")
+    with left, st.form("seat_form", border=True):
+        st.markdown("**A seat you use**")
+        options = list(dict.fromkeys([*progress.SEAT_SUGGESTIONS, *seats]))
+        st.selectbox("Seat (pick or type a name)", options=options, key="seat_name", accept_new_options=True)
+        problem("seat", "name")
+        st.number_input(
+            "Height in cm (floor to top of seat)",
+            min_value=0.0,
+            max_value=300.0,
+            step=0.5,
+            value=None,
+            key="seat_height",
+        )
+        problem("seat", "height")
+        st.form_submit_button("Save seat height", on_click=save_seat, args=(person,))
+        problem("seat", "form")
+        show_saved("seat")
+    with right, st.form("box_form", border=True):
+        st.markdown("**Lowest box you can squat to**, with a still spine and no pain")
+        st.date_input("Day measured", key="box_day", max_value=date.today(), format="YYYY-MM-DD")
+        problem("box", "date")
+        st.number_input("Box height in cm", min_value=0.0, max_value=300.0, step=0.5, value=None, key="box_height")
+        problem("box", "height")
+        st.form_submit_button("Record box height", on_click=save_box, args=(person,))
+        problem("box", "form")
+        show_saved("box")
+
+
+def gap_status(gaps: pd.DataFrame) -> list[str]:
+    statuses = zip(gaps["gap_cm"], gaps["closed"], strict=True)
+    return ["gap closed ✓" if closed else f"{gap:g} cm to go" for gap, closed in statuses]
+
+
+def close_the_gap(person: store.PersonInfo, seats: dict[str, float], boxes: pd.DataFrame) -> None:
+    st.header("Close the gap")
+    st.write(
+        "Find the lowest box or raised seat you can squat to with a still spine and no pain, and measure the seats "
+        "you really use. Lower the box by 2-5 cm at a time, week by week, until it reaches each seat; meanwhile a "
+        "firm cushion or a raised toilet seat bridges the gap."
+    )
+    gap_forms(person, seats)
+    if not seats:
+        st.info(
+            "Measure the seats you use every day, from the floor to the top of the seat where you sit, in "
+            "centimetres: your usual chair, the sofa, the toilet (seat down) and the car seat. Save each one above."
+        )
+    if boxes.empty:
+        st.info("Record the lowest box you can squat to today: the gap to each seat appears here.")
+    if seats and not boxes.empty:
+        gaps = progress.seat_gaps(seats, boxes)
+        st.dataframe(
+            gaps.assign(status=gap_status(gaps))[["seat", "seat_cm", "box_cm", "gap_cm", "status"]],
+            hide_index=True,
+            key="gap_table",
+            column_config={
+                "seat": "Seat",
+                "seat_cm": st.column_config.NumberColumn("Seat height", format="%g cm"),
+                "box_cm": st.column_config.NumberColumn("Your lowest box", format="%g cm"),
+                "gap_cm": st.column_config.NumberColumn("Gap", format="%+g cm"),
+                "status": "Status",
+            },
+        )
+    if not boxes.empty:
+        weekly = progress.weekly_lowest_box(boxes)
+        first, last = weekly.iloc[0], weekly.iloc[-1]
+        if len(weekly) > 1:
+            shrink = first["lowest_cm"] - last["lowest_cm"]
+            direction = (
+                f"down {shrink:g} cm" if shrink > 0 else "not lower yet" if shrink == 0 else f"up {-shrink:g} cm"
+            )
+            span = f"{first['lowest_cm']:g} → {last['lowest_cm']:g} cm"
+            st.write(f"Your lowest box is {direction} since {first['week']} ({span}).")
+        st.plotly_chart(
+            charts.box_height_trend(weekly, seats),
+            key="box_chart",
+            alt="The lowest box height each week, with each seat's height as a reference line",
+        )
+
+
+def flexion_stretches() -> None:
+    st.header("Not recommended")
+    for exercise in progress.not_recommended(cat):
+        st.warning(f"**{exercise.name}**: {exercise.reason}", icon=":material/block:")
+
+
+st.title("Exercises")
+person = context.require_person()
+version = store.data_version(engine=context.engine(), person_id=person.id)
+levels, practice, seats, boxes = progress_data(db.database_url(), person.id, version)
+views = progress.ladder_views(cat, levels)
+ladders(person, views, practice)
+practice_log(person, views, practice)
+close_the_gap(person, seats, boxes)
+flexion_stretches()
+components.disclaimer(cat)

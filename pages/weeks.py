@@ -1,0 +1,155 @@
+"""Week over week: this week against the last, per activity, and pain alongside strain for 12 weeks."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from strain import charts, db, store, weeks
+from strain.weeks import IsoWeek, WeekComparison
+from ui import components, context
+
+WEEK_KEY = "weeks_day"  # the date input: any day of the chosen week
+SERIES_WEEKS = 12
+LIST_LENGTH = 5
+
+cat = context.strain_catalogue()
+NAMES = {activity.id: activity.name for activity in cat.activities}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def saved_days(url: str, person_id: int, version: str) -> pd.DataFrame:
+    """Every day the person saved, with its pain (`version` keys the cache to their data)."""
+    return store.load_days(engine=context.engine(), person_id=person_id)
+
+
+def shift_week(by: int) -> None:
+    st.session_state[WEEK_KEY] += timedelta(weeks=by)
+
+
+def week_picker(default: IsoWeek) -> IsoWeek:
+    context.bind_url("week", WEEK_KEY, lambda raw: IsoWeek.parse(raw).start, default.start)
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="bottom")
+    left.button("◀ Previous week", key="weeks_previous", on_click=shift_week, args=(-1,), width="stretch")
+    middle.date_input("Show the week containing", key=WEEK_KEY, format="YYYY-MM-DD")
+    right.button("Next week ▶", key="weeks_next", on_click=shift_week, args=(1,), width="stretch")
+    week = IsoWeek.of(st.session_state[WEEK_KEY])
+    context.publish_url("week", str(week))
+    return week
+
+
+def averaged_over(days: int) -> str:
+    if days == weeks.DAYS_IN_WEEK:
+        return "Average over all 7 days"
+    return f"Average over {days} day{'s' if days != 1 else ''} (only logged days count)"
+
+
+def headline(comparison: WeekComparison) -> None:
+    this, last = comparison.this, comparison.last
+    columns = st.columns(4)
+    change = comparison.change
+    columns[0].metric(
+        "Average daily strain",
+        f"{this.average_points:.0f} points",
+        delta=None if change is None else f"{change:+.0f} points vs last week",
+        delta_color="inverse",  # fewer points is better
+    )
+    columns[0].caption(averaged_over(this.days_logged))
+    columns[1].metric(
+        "Days logged",
+        f"{this.days_logged} of 7",
+        delta=f"{this.days_logged - last.days_logged:+d} vs last week" if last.days_logged else None,
+        delta_color="off",
+    )
+    share, share_change = this.controlled_share, comparison.share_change
+    columns[2].metric(
+        "Repetitions done with control",
+        "no repetitions" if share is None else f"{share:.0%}",
+        delta=None if share_change is None else f"{share_change * 100:+.0f} percentage points",
+    )
+    if share_change is not None:
+        verdict = "improving" if share_change > 0 else "slipping" if share_change < 0 else "unchanged"
+        columns[2].caption(f"Technique {verdict} since last week.")
+    pain = this.average_pain
+    pain_change = None if pain is None or last.average_pain is None else pain - last.average_pain
+    columns[3].metric(
+        "Average pain",
+        "not recorded" if pain is None else f"{pain:.1f} / 10",
+        delta=None if pain_change is None else f"{pain_change:+.1f} vs last week",
+        delta_color="inverse",
+    )
+    if last.days_logged:
+        st.write(
+            f"Last week ({last.week.label}): {last.average_points:.0f} points a day, "
+            f"{averaged_over(last.days_logged).lower()}."
+        )
+    else:
+        st.write(f"Last week ({last.week.label}) has no logged days, so there is nothing to compare with yet.")
+
+
+def change_lines(changes: pd.DataFrame) -> str:
+    return "\n".join(
+        f"- {NAMES.get(row.activity, row.activity)}: {row.last_per_day:.1f} → {row.this_per_day:.1f} "
+        f"points a day ({row.change:+.1f})"
+        for row in changes.head(LIST_LENGTH).itertuples()
+    )
+
+
+def per_activity(comparison: WeekComparison) -> None:
+    st.subheader("What changed, activity by activity")
+    if comparison.change is None:
+        st.info("Per-activity changes appear once both weeks have logged days.")
+        return
+    better, worse = comparison.better, comparison.worse
+    if better.empty and worse.empty:
+        st.write("Every activity cost the same points per logged day as last week.")
+        return
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Better** (fewer points per logged day)")
+        st.markdown(change_lines(better) if not better.empty else "Nothing got better this week.")
+    with right:
+        st.markdown("**Worse** (more points per logged day)")
+        st.markdown(change_lines(worse) if not worse.empty else "Nothing got worse this week.")
+    changed = pd.concat([better, worse])
+    biggest = changed.reindex(changed["change"].abs().sort_values(ascending=False).index).head(12)
+    st.plotly_chart(
+        charts.activity_changes(biggest, NAMES),
+        key="weeks_changes_chart",
+        alt="Change in points per logged day for each activity, better to the left, worse to the right",
+    )
+
+
+def trend(series: pd.DataFrame, week: IsoWeek) -> None:
+    st.subheader(f"Strain and pain, the {SERIES_WEEKS} weeks to {week}")
+    if series["days_logged"].sum() == 0:
+        st.info(f"Nothing logged in the {SERIES_WEEKS} weeks up to {week.label}: the trend appears as you log days.")
+        return
+    st.plotly_chart(
+        charts.weekly_strain_and_pain(series),
+        key="weeks_trend_chart",
+        alt=f"Average strain per logged day and average pain for the {SERIES_WEEKS} weeks to {week}",
+    )
+    st.caption(
+        "Bars: average strain points per logged day (with the number of days logged). "
+        "Dashed line: average pain 0-10 on the right-hand axis, over days that recorded pain."
+    )
+
+
+st.title("Week over week")
+person = context.require_person()
+version = store.data_version(engine=context.engine(), person_id=person.id)
+days = saved_days(db.database_url(), person.id, version)
+scored = context.scored_history(person, context.person_model(person))
+week = week_picker(weeks.default_week(date.today(), days["date"]))
+comparison = weeks.compare_weeks(scored, week, cat, days)
+
+st.subheader(week.label)
+if comparison.this.days_logged == 0:
+    st.info(f"No days logged in {week.label}. Log a day to see how this week compares with the last.")
+    st.page_link("pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name})
+else:
+    headline(comparison)
+    per_activity(comparison)
+trend(weeks.weekly_series(scored, days, week, SERIES_WEEKS), week)
+components.disclaimer(cat)

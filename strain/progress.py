@@ -1,0 +1,201 @@
+"""Exercise progress: where a person stands on each ladder, their practice, and closing the gap.
+
+Ladders run from the safest position (the bed) to the real task. A person with no stored level
+starts at level 1 of every ladder. "Close the gap": the lowest box they can squat to with a still
+spine and no pain, against the seats they really use; the gap closes when the box is no higher
+than the seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from strain.catalogue import Catalogue, Exercise, Ladder
+from strain.weeks import IsoWeek
+
+SEAT_SUGGESTIONS = ("chair", "sofa", "toilet", "car seat")
+# Real seats and squat boxes sit between a low footstool and a high bar stool.
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 10.0, 120.0
+MAX_SEAT_NAME = 40
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class LadderView:
+    """One ladder with the person's place on it."""
+
+    ladder: Ladder
+    steps: tuple[Exercise, ...]  # easiest first
+    level: int
+
+    @property
+    def current(self) -> Exercise:
+        return self.steps[self.level - 1]
+
+    @property
+    def at_top(self) -> bool:
+        return self.level == len(self.steps)
+
+
+def recommended_ladders(catalogue: Catalogue) -> list[Ladder]:
+    """Ladders to climb: those whose exercises are all recommended (not the flexion stretches)."""
+    return [
+        ladder
+        for ladder in catalogue.ladders
+        if all(exercise.recommended for exercise in catalogue.ladder_steps(ladder.id))
+    ]
+
+
+def not_recommended(catalogue: Catalogue) -> list[Exercise]:
+    return [exercise for exercise in catalogue.exercises if not exercise.recommended]
+
+
+def ladder_views(catalogue: Catalogue, stored: dict[str, int]) -> list[LadderView]:
+    """Every recommended ladder at the person's stored level (level 1 where none is stored).
+
+    A stored level beyond a ladder's top (the catalogue lost a step) shows the top step.
+    """
+    views = []
+    for ladder in recommended_ladders(catalogue):
+        steps = tuple(catalogue.ladder_steps(ladder.id))
+        level = min(max(stored.get(ladder.id, 1), 1), len(steps))
+        views.append(LadderView(ladder, steps, level))
+    return views
+
+
+def check_level(catalogue: Catalogue, ladder_id: str, level: int) -> None:
+    """Raise ValueError unless `level` is a step of a recommended ladder."""
+    ladders = {ladder.id for ladder in recommended_ladders(catalogue)}
+    if ladder_id not in ladders:
+        raise ValueError(f"{ladder_id!r} is not a ladder you can climb")
+    top = len(catalogue.ladder_steps(ladder_id))
+    if not 1 <= level <= top:
+        raise ValueError(f"choose a level from 1 to {top}")
+
+
+# Practice
+
+
+def practice_problems(*, day: date | None, today: date, done: bool, pain: int | None, note: str) -> dict[str, str]:
+    """Field -> what is wrong with a practice entry (empty when it can be saved)."""
+    problems = {}
+    if day is None:
+        problems["date"] = "Choose the day you practised."
+    elif day > today:
+        problems["date"] = "That day has not happened yet: choose today or an earlier day."
+    if not done:
+        problems["done"] = "Tick this once you have done the exercise; nothing was saved."
+    if pain is None:
+        problems["pain"] = "Enter the pain during the exercise, from 0 (none) to 10 (worst imaginable)."
+    elif not 0 <= pain <= 10:
+        problems["pain"] = "Pain is a whole number from 0 (none) to 10 (worst imaginable)."
+    if len(note) > MAX_NOTE:
+        problems["note"] = f"Keep the note to {MAX_NOTE} characters (it has {len(note)})."
+    return problems
+
+
+def recent_practice(practice: pd.DataFrame, catalogue: Catalogue, limit: int = 10) -> pd.DataFrame:
+    """The latest `limit` sessions, newest first: date, exercise (its name), pain_during, note."""
+    known = {exercise.id: exercise.name for exercise in catalogue.exercises}
+    latest = practice.iloc[::-1].head(limit)
+    return pd.DataFrame(
+        {
+            "date": latest["date"].tolist(),
+            "exercise": [known.get(exercise_id, exercise_id) for exercise_id in latest["exercise_id"]],
+            "pain_during": latest["pain_during"].astype("int64").tolist(),
+            "note": latest["note"].tolist(),
+        }
+    )
+
+
+def pain_free_streak(practice: pd.DataFrame, exercise_id: str) -> int:
+    """Days in a row, ending on the latest day this exercise was practised, with every session pain-free."""
+    sessions = practice[practice["exercise_id"] == exercise_id]
+    worst = sessions.groupby("date")["pain_during"].max().sort_index(ascending=False)
+    streak, expected = 0, None
+    for day, pain in worst.items():
+        if pain > 0 or (expected is not None and day != expected):
+            break
+        streak, expected = streak + 1, day - timedelta(days=1)
+    return streak
+
+
+# Close the gap
+
+
+def seat_name_problem(name: str) -> str | None:
+    name = name.strip()
+    if not name:
+        return "Name the seat (for example chair, sofa, toilet or car seat)."
+    if len(name) > MAX_SEAT_NAME:
+        return f"Keep the seat's name to {MAX_SEAT_NAME} characters."
+    return None
+
+
+def height_problem(height_cm: float | None) -> str | None:
+    if height_cm is None:
+        return "Enter the height in centimetres, from the floor to the top of the seat or box."
+    if not MIN_HEIGHT_CM <= height_cm <= MAX_HEIGHT_CM:
+        return f"A seat or box is between {MIN_HEIGHT_CM:g} and {MAX_HEIGHT_CM:g} cm high; check the measurement."
+    return None
+
+
+def box_problems(*, day: date | None, today: date, height_cm: float | None) -> dict[str, str]:
+    problems = {}
+    if day is None:
+        problems["date"] = "Choose the day you measured."
+    elif day > today:
+        problems["date"] = "That day has not happened yet: choose today or an earlier day."
+    height = height_problem(height_cm)
+    if height:
+        problems["height"] = height
+    return problems
+
+
+def current_box(box_heights: pd.DataFrame) -> float | None:
+    """The lowest box reached on the latest day measured (ability can go down after a flare-up)."""
+    if box_heights.empty:
+        return None
+    latest = box_heights["date"].max()
+    return float(box_heights.loc[box_heights["date"] == latest, "height_cm"].min())
+
+
+def seat_gaps(seats: dict[str, float], box_heights: pd.DataFrame) -> pd.DataFrame:
+    """Per seat: seat_cm, box_cm, gap_cm (box minus seat; NaN without a box) and closed, lowest seat first."""
+    box = current_box(box_heights)
+    names = sorted(seats, key=lambda name: (seats[name], name))
+    heights = [float(seats[name]) for name in names]
+    gaps = [box - height if box is not None else float("nan") for height in heights]
+    return pd.DataFrame(
+        {
+            "seat": names,
+            "seat_cm": pd.Series(heights, dtype="float64"),
+            "box_cm": pd.Series([box] * len(names), dtype="float64"),
+            "gap_cm": pd.Series(gaps, dtype="float64"),
+            "closed": [box is not None and gap <= 0 for gap in gaps],
+        }
+    )
+
+
+def weekly_lowest_box(box_heights: pd.DataFrame) -> pd.DataFrame:
+    """The lowest box height of each ISO week with a measurement, oldest first: week, start, lowest_cm."""
+    if box_heights.empty:
+        return pd.DataFrame(
+            {
+                "week": pd.Series([], dtype="object"),
+                "start": pd.Series([], dtype="object"),
+                "lowest_cm": pd.Series([], dtype="float64"),
+            }
+        )
+    weeks = [IsoWeek.of(day) for day in box_heights["date"]]
+    lowest = box_heights.assign(week=weeks).groupby("week")["height_cm"].min().sort_index()
+    return pd.DataFrame(
+        {
+            "week": [str(week) for week in lowest.index],
+            "start": [week.start for week in lowest.index],
+            "lowest_cm": lowest.to_numpy(dtype="float64"),
+        }
+    )

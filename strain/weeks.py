@@ -1,0 +1,231 @@
+"""Week over week: ISO weeks, a week compared with the one before, and a weekly series of strain and pain.
+
+Averages are per *logged* day: a day the person saved (even one with no entries, which scores
+zero) counts; a day they did not log is unknown, not zero, so it never drags an average down.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from strain.catalogue import Catalogue
+
+WEEK_PATTERN = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+DAYS_IN_WEEK = 7
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: 28 December is always in the last ISO week of its year."""
+    return date(year, 12, 28).isocalendar().week
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    """An ISO 8601 week (Monday to Sunday), written like 2026-W47."""
+
+    year: int
+    week: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"the year must be between 1 and 9999, got {self.year}")
+        last = weeks_in_year(self.year)
+        if not 1 <= self.week <= last:
+            raise ValueError(f"{self.year} has ISO weeks 1 to {last}; there is no week {self.week}")
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        """'2026-W47' (also '2026W47', '2026-w7') -> IsoWeek; anything else raises ValueError saying why."""
+        match = WEEK_PATTERN.match(text)
+        if not match:
+            raise ValueError(f"a week is written like 2026-W47 (year, W, week number), got {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, day: date) -> IsoWeek:
+        year, week, _ = day.isocalendar()
+        return cls(year, week)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-W{self.week:02d}"
+
+    @property
+    def start(self) -> date:
+        """The Monday."""
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> date:
+        """The Sunday."""
+        return self.start + timedelta(days=DAYS_IN_WEEK - 1)
+
+    def shift(self, weeks: int) -> IsoWeek:
+        """The week `weeks` later (earlier when negative)."""
+        return IsoWeek.of(self.start + timedelta(weeks=weeks))
+
+    @property
+    def label(self) -> str:
+        """'Week 47: 16-22 Nov 2026', for headings."""
+        start, end = self.start, self.end
+        if start.year != end.year:
+            span = f"{start.day} {start:%b %Y} - {end.day} {end:%b %Y}"
+        elif start.month != end.month:
+            span = f"{start.day} {start:%b} - {end.day} {end:%b %Y}"
+        else:
+            span = f"{start.day}-{end.day} {end:%b %Y}"
+        return f"Week {self.week}: {span}"
+
+
+def default_week(today: date, logged: Iterable[date]) -> IsoWeek:
+    """The current week if it has logged days, else the latest week that has, else the current week."""
+    current = IsoWeek.of(today)
+    past = [day for day in logged if day <= current.end]
+    if not past or IsoWeek.of(max(past)) == current:
+        return current
+    return IsoWeek.of(max(past))
+
+
+def _day_table(scored: pd.DataFrame, days: pd.DataFrame | None, start: date, end: date) -> pd.DataFrame:
+    """One row per logged day from `start` to `end`: date, total (points), pain (may be missing)."""
+    entries = scored[(scored["date"] >= start) & (scored["date"] <= end)]
+    totals = entries.groupby("date", as_index=False)["points"].sum().rename(columns={"points": "total"})
+    if days is None or days.empty:
+        saved = pd.DataFrame({"date": pd.Series([], dtype="object"), "pain": pd.Series([], dtype="Float64")})
+    else:
+        saved = days.loc[(days["date"] >= start) & (days["date"] <= end), ["date", "pain"]]
+    table = saved.merge(totals, on="date", how="outer")
+    return table.assign(
+        total=table["total"].astype("float64").fillna(0.0),
+        pain=pd.to_numeric(table["pain"], errors="coerce").astype("float64"),
+    ).sort_values("date", ignore_index=True)
+
+
+def _mean_or_none(values: pd.Series) -> float | None:
+    values = values.dropna()
+    return float(values.mean()) if len(values) else None
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    week: IsoWeek
+    days_logged: int
+    total_points: float
+    average_points: float | None  # per logged day; None when no day was logged
+    repetitions: float  # of activities counted in repetitions (minutes are not repetitions)
+    controlled_share: float | None  # 0-1 of those repetitions done with control; None when there were none
+    average_pain: float | None  # over the logged days that recorded pain
+
+    @property
+    def complete(self) -> bool:
+        return self.days_logged == DAYS_IN_WEEK
+
+
+@dataclass(frozen=True)
+class WeekComparison:
+    this: WeekSummary
+    last: WeekSummary
+    # activity, this_per_day, last_per_day, change (points per logged day; NaN where a week has no days)
+    activities: pd.DataFrame
+
+    @property
+    def change(self) -> float | None:
+        """This week's average minus last week's (negative: kinder days)."""
+        if self.this.average_points is None or self.last.average_points is None:
+            return None
+        return self.this.average_points - self.last.average_points
+
+    @property
+    def share_change(self) -> float | None:
+        """Change in the controlled share of repetitions (positive: technique improving)."""
+        if self.this.controlled_share is None or self.last.controlled_share is None:
+            return None
+        return self.this.controlled_share - self.last.controlled_share
+
+    @property
+    def better(self) -> pd.DataFrame:
+        """Activities that cost fewer points per logged day than last week, biggest drop first."""
+        return self.activities[self.activities["change"] < 0].sort_values(["change", "activity"])
+
+    @property
+    def worse(self) -> pd.DataFrame:
+        """Activities that cost more points per logged day than last week, biggest rise first."""
+        return self.activities[self.activities["change"] > 0].sort_values(
+            ["change", "activity"], ascending=[False, True]
+        )
+
+
+def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep_ids: set[str]) -> WeekSummary:
+    table = _day_table(scored, days, week.start, week.end)
+    logged = len(table)
+    total = float(table["total"].sum())
+    entries = scored[(scored["date"] >= week.start) & (scored["date"] <= week.end)]
+    reps = entries[entries["activity"].isin(rep_ids)]
+    repetitions = float(reps["quantity"].sum())
+    controlled = float(reps.loc[reps["technique"] == "controlled", "quantity"].sum())
+    return WeekSummary(
+        week=week,
+        days_logged=logged,
+        total_points=total,
+        average_points=total / logged if logged else None,
+        repetitions=repetitions,
+        controlled_share=controlled / repetitions if repetitions > 0 else None,
+        average_pain=_mean_or_none(table["pain"]),
+    )
+
+
+def _per_day(scored: pd.DataFrame, summary: WeekSummary) -> pd.Series:
+    week = summary.week
+    entries = scored[(scored["date"] >= week.start) & (scored["date"] <= week.end)]
+    points = entries.groupby("activity")["points"].sum()
+    return points / summary.days_logged if summary.days_logged else points * math.nan
+
+
+def compare_weeks(
+    scored: pd.DataFrame, week: IsoWeek, catalogue: Catalogue, days: pd.DataFrame | None = None
+) -> WeekComparison:
+    """`week` against the week before, from scored entries and (optionally) the saved days with their pain.
+
+    A day counts as logged when it has entries or was saved in `days`.
+    """
+    rep_ids = {a.id for a in catalogue.activities if a.unit == "rep"}
+    this = _summary(scored, days, week, rep_ids)
+    last = _summary(scored, days, week.shift(-1), rep_ids)
+    per_day = pd.DataFrame({"this_per_day": _per_day(scored, this), "last_per_day": _per_day(scored, last)})
+    # An activity absent from a logged week cost 0 that week; in a week with no logged days it is unknown.
+    if this.days_logged:
+        per_day["this_per_day"] = per_day["this_per_day"].fillna(0.0)
+    if last.days_logged:
+        per_day["last_per_day"] = per_day["last_per_day"].fillna(0.0)
+    per_day = per_day.astype("float64").rename_axis("activity").reset_index()
+    per_day["change"] = per_day["this_per_day"] - per_day["last_per_day"]
+    return WeekComparison(this=this, last=last, activities=per_day.sort_values("activity", ignore_index=True))
+
+
+def weekly_series(scored: pd.DataFrame, days: pd.DataFrame | None, end_week: IsoWeek, weeks: int = 12) -> pd.DataFrame:
+    """The `weeks` weeks up to `end_week`, oldest first, empty weeks included.
+
+    Columns: week ('2026-W47'), start (Monday), days_logged, average_points (per logged day) and
+    average_pain (over days that recorded it); the averages are NaN for a week without data.
+    """
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    all_weeks = [end_week.shift(offset) for offset in range(-(weeks - 1), 1)]
+    table = _day_table(scored, days, all_weeks[0].start, end_week.end)
+    table["week"] = [str(IsoWeek.of(day)) for day in table["date"]]
+    grouped = table.groupby("week").agg(
+        days_logged=("date", "size"), average_points=("total", "mean"), average_pain=("pain", "mean")
+    )
+    names = [str(week) for week in all_weeks]
+    series = grouped.reindex(names).rename_axis("week").reset_index()
+    return series.assign(
+        start=[week.start for week in all_weeks],
+        days_logged=series["days_logged"].fillna(0).astype("int64"),
+        average_points=series["average_points"].astype("float64"),
+        average_pain=series["average_pain"].astype("float64"),
+    )[["week", "start", "days_logged", "average_points", "average_pain"]]
