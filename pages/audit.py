@@ -16,7 +16,7 @@ st.title("Audit a day")
 days = store.load_days(engine=engine, person_id=person.id)
 latest = days["date"].max() if not days.empty else date.today()
 context.bind_url("date", "audit_date", context.parse_date, latest)
-day = st.date_input("Day", key="audit_date", format="YYYY-MM-DD")
+day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", day.isoformat())
 
 saved = store.load_day(engine=engine, person_id=person.id, day=day)

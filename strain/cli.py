@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,5 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
     if output:
-        print(output)
+        try:
+            print(output, flush=True)
+        except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

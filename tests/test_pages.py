@@ -120,9 +120,12 @@ def test_audit_of_an_empty_day_links_to_logging_it(ann):
     assert not at.metric
 
 
-def test_audit_follows_a_bad_date_link_with_a_message(app_engine, ann):
-    at = open_page("pages/audit.py", person="Ann", date="2026-02-30")
+@pytest.mark.parametrize("page", ["pages/audit.py", "pages/log.py"])
+@pytest.mark.parametrize("link", ["2026-02-30", "20261120", "2999-01-01", "soon"])
+def test_a_bad_date_link_gets_a_message_and_today(ann, page, link):
+    at = open_page(page, person="Ann", date=link)
     assert "not valid" in " ".join(w.value for w in at.warning)
+    assert at.date_input[0].value == date.today()
 
 
 def edit(at, family: str, activity: str, **cells) -> None:

@@ -158,7 +158,10 @@ def require_person() -> PersonInfo:
 
 
 def parse_date(text: str) -> date:
-    """A date from the URL (YYYY-MM-DD); ValueError otherwise."""
+    """A date from the URL (YYYY-MM-DD), not in the future; ValueError otherwise."""
     if len(text) != 10:  # fromisoformat also takes 20261120 and week dates
         raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
-    return date.fromisoformat(text)
+    day = date.fromisoformat(text)
+    if day > date.today():
+        raise ValueError(f"{text} is in the future")
+    return day
