@@ -1,0 +1,160 @@
+"""Migrations: a database made at the first revision keeps every row through upgrades (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+from strain import db, store
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Rows written into the tables as revision 0001 made them (reflected from the database, not today's models).
+WHEN = datetime(2025, 1, 6, 20, 0, tzinfo=UTC)
+ROWS_0001 = {
+    "person": [
+        {"id": 1, "name": "Ann", "created_at": WHEN, "revision": 4},
+        {"id": 2, "name": "Bob", "created_at": WHEN, "revision": 1},
+    ],
+    "day": [
+        {"id": 1, "person_id": 1, "date": date(2025, 1, 6), "pain": 3, "note": "stiff", "version": 2},
+        {"id": 2, "person_id": 1, "date": date(2025, 1, 7), "pain": None, "note": "", "version": 1},
+        {"id": 3, "person_id": 2, "date": date(2025, 1, 6), "pain": 0, "note": "", "version": 1},
+    ],
+    "entry": [
+        {"id": n, "day_id": 1 + n % 3, "position": n, "activity": "sit_down_chair", "quantity": n * 1.5}
+        | {"technique": "controlled" if n % 2 else "uncontrolled", "load_kg": 0.0, "twist": n % 3 == 0}
+        | {"first_hour": False, "note": f"entry {n}"}
+        for n in range(1, 10)
+    ],
+    "weight_override": [{"person_id": 1, "key": "twist", "value": 1.8, "reason": "guarded"}],
+}
+for _day in ROWS_0001["day"]:
+    _day |= {"model_version": "m-1", "updated_at": WHEN}
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+
+
+def revision(engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def everything(engine, tables=ROWS_0001) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            name: sorted(tuple(row) for row in connection.execute(sa.text(f"SELECT * FROM {name}"))) for name in tables
+        }
+
+
+def insert_0001_rows(engine) -> None:
+    with engine.begin() as connection:
+        for name, rows in ROWS_0001.items():
+            connection.execute(sa.Table(name, sa.MetaData(), autoload_with=connection).insert(), rows)
+
+
+def test_upgrading_from_the_first_revision_keeps_every_row(database_url):
+    engine = db.make_engine(database_url)
+    db.upgrade(engine, "0001")
+    insert_0001_rows(engine)
+    before = everything(engine)
+
+    db.upgrade(engine)
+    assert revision(engine) == head()
+    assert everything(engine) == before
+    # ...and the upgraded database works through the store.
+    assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
+    assert store.data_version(engine=engine, person_id=1) == "1.4"
+    assert len(store.load_entries(engine=engine, person_id=1)) == 6
+    engine.dispose()
+
+
+def test_downgrade_to_the_first_revision_and_back_keeps_the_first_revisions_rows(database_url):
+    engine = db.make_engine(database_url)
+    db.upgrade(engine, "0001")
+    insert_0001_rows(engine)
+    before = everything(engine)
+    db.upgrade(engine)
+    with engine.begin() as connection:  # a row in a table of revision 0002, which the downgrade drops
+        connection.execute(sa.text("INSERT INTO ladder_level (person_id, ladder_id, level) VALUES (1, 'squat', 2)"))
+
+    with db.migration_transaction(engine) as connection:
+        config = db.alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert revision(engine) == "0001"
+    assert not sa.inspect(engine).has_table("ladder_level")
+    db.upgrade(engine)
+    assert everything(engine) == before
+    engine.dispose()
+
+
+def test_the_models_match_the_migrations(engine):
+    """What the migrations build is exactly what strain/tables.py declares (else autogenerate finds a diff)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_opening_a_database_twice_leaves_it_at_head(database_url):
+    for _ in range(2):
+        engine = db.open_database(database_url)
+        assert revision(engine) == head()
+        engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    engine = db.open_database(f"sqlite:///{tmp_path / 'deep' / 'er' / 'strain.db'}")  # parent folders are made
+    with engine.connect() as connection:
+        pragmas = {p: connection.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "foreign_keys")}
+        pragmas["busy_timeout"] = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        pragmas["synchronous"] = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": db.BUSY_TIMEOUT_MS, "synchronous": 1}
+    engine.dispose()
+
+
+def test_the_database_url_comes_from_the_option_then_the_environment_then_the_default(monkeypatch):
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    default = db.database_url()
+    assert default == f"sqlite:///{db.default_sqlite_path()}"
+    assert db.default_sqlite_path().name == "strain-audit.db" and "strain-audit" in db.default_sqlite_path().parts
+    monkeypatch.setenv(db.ENV_VAR, "postgresql+psycopg://clinic/db")
+    assert db.database_url() == "postgresql+psycopg://clinic/db"
+    assert db.database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_alembic_on_the_command_line_upgrades_the_database_in_database_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'admin.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=REPO,
+        env={**os.environ, db.ENV_VAR: url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    engine = db.make_engine(url)
+    assert revision(engine) == head()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("table", ["day", "entry"])
+def test_the_indexes_that_make_range_queries_fast_exist(engine, table):
+    indexes = {tuple(index["column_names"]) for index in sa.inspect(engine).get_indexes(table)}
+    uniques = {tuple(u["column_names"]) for u in sa.inspect(engine).get_unique_constraints(table)}
+    expected = {"day": {("person_id", "date"), ("date",)}, "entry": {("day_id", "position")}}[table]
+    assert expected <= indexes | uniques
