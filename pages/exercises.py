@@ -9,10 +9,6 @@ from strain import charts, db, progress, store
 from strain.progress import LadderView
 from ui import components, context
 
-PRACTICE_FIELDS = ("practice_day", "practice_exercise", "practice_done", "practice_pain", "practice_note")
-SEAT_FIELDS = ("seat_name", "seat_height")
-BOX_FIELDS = ("box_day", "box_height")
-
 cat = context.strain_catalogue()
 
 
@@ -188,7 +184,8 @@ def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd
 
 def save_seat(person: store.PersonInfo) -> None:
     state = st.session_state
-    name, height = (state["seat_name"] or "").strip(), state["seat_height"]
+    # A typed name wins over the list, so a seat of one's own needs no extra choice.
+    name, height = state["seat_other"].strip() or state["seat_choice"], state["seat_height"]
     found = {"name": progress.seat_name_problem(name), "height": progress.height_problem(height)}
     problems = {field: message for field, message in found.items() if message}
 
@@ -197,7 +194,7 @@ def save_seat(person: store.PersonInfo) -> None:
 
     if save("seat", problems, write):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
-        clear("seat_height")
+        clear("seat_height", "seat_other")
 
 
 def save_box(person: store.PersonInfo) -> None:
@@ -218,7 +215,13 @@ def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
     with left, st.form("seat_form", border=True):
         st.markdown("**A seat you use**")
         options = list(dict.fromkeys([*progress.SEAT_SUGGESTIONS, *seats]))
-        st.selectbox("Seat (pick or type a name)", options=options, key="seat_name", accept_new_options=True)
+        st.selectbox("Seat", options=options, key="seat_choice")
+        st.text_input(
+            "Or name another seat",
+            key="seat_other",
+            max_chars=progress.MAX_SEAT_NAME,
+            placeholder="for example: garden bench",
+        )
         problem("seat", "name")
         st.number_input(
             "Height in cm (floor to top of seat)",

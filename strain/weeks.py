@@ -92,18 +92,21 @@ def default_week(today: date, logged: Iterable[date]) -> IsoWeek:
 
 
 def _day_table(scored: pd.DataFrame, days: pd.DataFrame | None, start: date, end: date) -> pd.DataFrame:
-    """One row per logged day from `start` to `end`: date, total (points), pain (may be missing)."""
+    """One row per logged day from `start` to `end`, in date order: date, total (points), pain (NaN if not given)."""
     entries = scored[(scored["date"] >= start) & (scored["date"] <= end)]
-    totals = entries.groupby("date", as_index=False)["points"].sum().rename(columns={"points": "total"})
-    if days is None or days.empty:
-        saved = pd.DataFrame({"date": pd.Series([], dtype="object"), "pain": pd.Series([], dtype="Float64")})
-    else:
-        saved = days.loc[(days["date"] >= start) & (days["date"] <= end), ["date", "pain"]]
-    table = saved.merge(totals, on="date", how="outer")
-    return table.assign(
-        total=table["total"].astype("float64").fillna(0.0),
-        pain=pd.to_numeric(table["pain"], errors="coerce").astype("float64"),
-    ).sort_values("date", ignore_index=True)
+    totals = entries.groupby("date")["points"].sum()
+    pain = pd.Series([], dtype="float64")
+    if days is not None:
+        saved = days[(days["date"] >= start) & (days["date"] <= end)]
+        pain = pd.Series(pd.to_numeric(saved["pain"]).astype("float64").to_numpy(), index=saved["date"].to_numpy())
+    logged = sorted(set(totals.index) | set(pain.index))
+    return pd.DataFrame(
+        {
+            "date": pd.Series(logged, dtype="object"),
+            "total": totals.reindex(logged, fill_value=0.0).to_numpy(dtype="float64"),
+            "pain": pain.reindex(logged).to_numpy(dtype="float64"),
+        }
+    )
 
 
 def _mean_or_none(values: pd.Series) -> float | None:

@@ -1,0 +1,137 @@
+"""The week-over-week page, run with AppTest on a real SQLite file."""
+
+from datetime import date, timedelta
+
+from strain import model, store
+from strain.weeks import IsoWeek
+
+from .apptest import CAT, entries, open_page, save, texts
+
+PAGE = "pages/weeks.py"
+W47 = "2026-W47"  # Monday 16 to Sunday 22 November 2026
+MON, TUE, LAST_WED = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 11)
+SIT = CAT.activity("sit_down_chair").weight
+
+
+def metrics(at) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+
+
+def seed_two_weeks(engine, person) -> None:
+    save(engine, person, MON, entries(MON, ("sit_down_chair", 10, "controlled"), ("sit_down_chair", 10)), pain=4)
+    save(engine, person, TUE, entries(TUE, ("sit_down_chair", 20, "controlled")), pain=2)
+    save(engine, person, LAST_WED, entries(LAST_WED, ("sit_down_chair", 40), ("ironing", 60)), pain=6)
+
+
+def test_a_new_person_is_told_to_log_a_day(ann):
+    at = open_page(PAGE, person="Ann")
+    this_week = IsoWeek.of(date.today())
+    assert at.query_params["week"] == str(this_week)
+    page = texts(at)
+    assert f"No days logged in {this_week.label}" in page
+    assert "the trend appears as you log days" in page
+    assert not at.metric
+    assert at.get("page_link")[0].proto.label == "Log a day"
+
+
+def test_this_week_against_last_week(app_engine, ann):
+    seed_two_weeks(app_engine, ann)
+    at = open_page(PAGE, person="Ann", week=W47)
+    assert at.subheader[0].value == "Week 47: 16-22 Nov 2026"
+    control = CAT.controlled["transfer"].value
+    this_average = (10 * SIT * control + 10 * SIT + 20 * SIT * control) / 2
+    last_average = 40 * SIT + 60 * CAT.activity("ironing").weight
+    shown = metrics(at)
+    assert shown["Average daily strain"] == (
+        f"{this_average:.0f} points",
+        f"{this_average - last_average:+.0f} points vs last week",
+    )
+    assert shown["Days logged"] == ("2 of 7", "+1 vs last week")
+    assert shown["Repetitions done with control"] == ("75%", "+75 percentage points")
+    assert shown["Average pain"] == ("3.0 / 10", "-3.0 vs last week")
+    page = texts(at)
+    assert "Average over 2 days (only logged days count)" in page
+    assert "Technique improving since last week." in page
+    assert f"Last week (Week 46: 9-15 Nov 2026): {last_average:.0f} points a day, average over 1 day" in page
+    ironing = CAT.activity("ironing").name
+    assert f"- {ironing}: {60 * CAT.activity('ironing').weight:.1f} → 0.0 points a day" in page
+    assert "Nothing got worse this week." in page
+    assert at.get("plotly_chart")  # the change chart and the 12-week trend are drawn
+
+
+def test_last_week_without_days_has_nothing_to_compare(app_engine, ann):
+    save(app_engine, ann, MON, entries(MON, ("sit_down_chair", 10)))
+    at = open_page(PAGE, person="Ann", week=W47)
+    assert metrics(at)["Average daily strain"] == (f"{10 * SIT:.0f} points", "")
+    page = texts(at)
+    assert "Last week (Week 46: 9-15 Nov 2026) has no logged days, so there is nothing to compare with yet." in page
+    assert "Per-activity changes appear once both weeks have logged days." in page
+    assert "Average over 1 day (only logged days count)" in page
+
+
+def test_previous_and_next_move_the_week_and_the_url(app_engine, ann):
+    seed_two_weeks(app_engine, ann)
+    at = open_page(PAGE, person="Ann", week=W47)
+    at.button(key="weeks_previous").click().run()
+    assert at.query_params["week"] == "2026-W46"
+    assert at.subheader[0].value == "Week 46: 9-15 Nov 2026"
+    assert metrics(at)["Days logged"][0] == "1 of 7"
+    at.button(key="weeks_next").click().run()
+    at.button(key="weeks_next").click().run()
+    assert at.query_params["week"] == "2026-W48"
+    assert "No days logged in Week 48" in texts(at)
+
+
+def test_picking_a_day_shows_its_week(app_engine, ann):
+    at = open_page(PAGE, person="Ann", week=W47)
+    at.date_input(key="weeks_day").set_value(date(2027, 1, 2)).run()
+    assert not at.exception
+    assert at.query_params["week"] == "2026-W53"
+    assert at.subheader[0].value == "Week 53: 28 Dec 2026 - 3 Jan 2027"
+
+
+def test_without_a_week_the_latest_week_with_data_is_shown(app_engine, ann):
+    day = date.today() - timedelta(weeks=5)
+    save(app_engine, ann, day, entries(day, ("sit_down_chair", 10)))
+    at = open_page(PAGE, person="Ann")
+    assert at.query_params["week"] == str(IsoWeek.of(day))
+    assert metrics(at)["Days logged"][0] == "1 of 7"
+
+
+def test_a_bad_week_in_the_link_is_said_and_the_default_shown(app_engine, ann):
+    day = date.today() - timedelta(weeks=2)
+    save(app_engine, ann, day, entries(day, ("sit_down_chair", 10)))
+    at = open_page(PAGE, person="Ann", week="2026-W99")
+    assert "The link's week='2026-W99' is not valid" in texts(at)
+    assert at.query_params["week"] == str(IsoWeek.of(day))
+
+
+def test_a_day_saved_elsewhere_shows_on_the_next_run_and_after_a_reload(app_engine, ann):
+    seed_two_weeks(app_engine, ann)
+    at = open_page(PAGE, person="Ann", week=W47)
+    assert metrics(at)["Days logged"][0] == "2 of 7"
+    # A day with pain and no entries (a rest day) still counts as logged, at zero points.
+    wednesday = date(2026, 11, 18)
+    store.save_day(
+        engine=app_engine,
+        person_id=ann.id,
+        day=wednesday,
+        entries=entries(wednesday),
+        pain=1,
+        note="",
+        model_version=model.Model(CAT).version,
+        expected_version=None,
+    )
+    at.run()
+    assert metrics(at)["Days logged"][0] == "3 of 7"
+    assert "Average over 3 days" in texts(at)
+    reloaded = open_page(PAGE, person="Ann", week=W47)
+    assert metrics(reloaded)["Days logged"][0] == "3 of 7"
+    assert metrics(reloaded)["Average pain"][0] == f"{(4 + 2 + 1) / 3:.1f} / 10"
+
+
+def test_each_person_sees_their_own_weeks(app_engine, ann):
+    seed_two_weeks(app_engine, ann)
+    store.add_person(engine=app_engine, name="Bea")
+    at = open_page(PAGE, person="Bea", week=W47)
+    assert "No days logged in Week 47" in texts(at)

@@ -1,0 +1,191 @@
+"""Ladder levels, practice, the close-the-gap tracker and their charts."""
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strain import charts, progress
+
+from .strategies import CAT
+
+TODAY = date(2026, 11, 25)
+
+
+def practice(*rows: tuple[date, str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": [d for d, _, _ in rows],
+            "exercise_id": [e for _, e, _ in rows],
+            "pain_during": [p for _, _, p in rows],
+            "note": [""] * len(rows),
+        }
+    ).astype({"date": "object", "exercise_id": "object", "pain_during": "int64"})
+
+
+def boxes(*rows: tuple[date, float]) -> pd.DataFrame:
+    return pd.DataFrame({"date": [d for d, _ in rows], "height_cm": [h for _, h in rows]}).astype(
+        {"date": "object", "height_cm": "float64"}
+    )
+
+
+# Ladders
+
+
+def test_a_new_person_starts_at_level_1_of_every_recommended_ladder():
+    views = progress.ladder_views(CAT, {})
+    assert [v.ladder.id for v in views] == [ladder.id for ladder in progress.recommended_ladders(CAT)]
+    assert "flexion_stretches" not in {v.ladder.id for v in views}
+    assert all(v.level == 1 and v.current.level == 1 for v in views)
+    core = next(v for v in views if v.ladder.id == "core_brace")
+    assert core.current.id == "psoas_towel_bed" and not core.at_top
+
+
+def test_stored_levels_are_used_and_kept_on_the_ladder():
+    views = {v.ladder.id: v for v in progress.ladder_views(CAT, {"core_brace": 4, "bed_roll": 99, "hip_hinge": 0})}
+    assert views["core_brace"].current.id == "dead_bug_floor"
+    assert views["bed_roll"].at_top and views["bed_roll"].current.position == "real task"
+    assert views["hip_hinge"].level == 1
+
+
+def test_flexion_stretches_are_listed_as_not_recommended_with_a_reason():
+    listed = progress.not_recommended(CAT)
+    assert {e.id for e in listed} == {"childs_pose", "cat_cow"}
+    assert all(e.reason for e in listed)
+
+
+@pytest.mark.parametrize(
+    ("ladder", "level", "message"),
+    [
+        ("core_brace", 0, "choose a level from 1 to 6"),
+        ("core_brace", 7, "choose a level from 1 to 6"),
+        ("flexion_stretches", 1, "not a ladder you can climb"),
+        ("nope", 1, "not a ladder you can climb"),
+    ],
+)
+def test_a_level_off_the_ladder_is_refused(ladder, level, message):
+    with pytest.raises(ValueError, match=message):
+        progress.check_level(CAT, ladder, level)
+
+
+# Practice
+
+
+def test_a_complete_practice_entry_has_no_problems():
+    assert progress.practice_problems(day=TODAY, today=TODAY, done=True, pain=0, note="") == {}
+
+
+def test_each_bad_practice_field_gets_its_own_message():
+    problems = progress.practice_problems(day=date(2026, 11, 26), today=TODAY, done=False, pain=None, note="x" * 501)
+    assert set(problems) == {"date", "done", "pain", "note"}
+    assert "not happened yet" in problems["date"]
+    assert "0 (none) to 10" in problems["pain"]
+    assert progress.practice_problems(day=None, today=TODAY, done=True, pain=11, note="")["pain"].startswith("Pain is")
+
+
+def test_recent_practice_is_newest_first_with_exercise_names():
+    log = practice((date(2026, 11, 20), "psoas_bed", 2), (date(2026, 11, 21), "log_roll_bed", 0))
+    recent = progress.recent_practice(log, CAT, limit=1)
+    assert recent.to_dict("records") == [
+        {"date": date(2026, 11, 21), "exercise": "Log roll on the bed", "pain_during": 0, "note": ""}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([], 0),
+        ([(23, 0), (24, 0), (25, 0)], 3),
+        ([(22, 0), (24, 0), (25, 0)], 2),  # a missed day breaks the run
+        ([(23, 0), (24, 0), (25, 3)], 0),  # the latest day hurt
+        ([(24, 0), (25, 0), (25, 1)], 0),  # every session of a day must be pain-free
+        ([(23, 2), (24, 0), (25, 0)], 2),
+    ],
+)
+def test_pain_free_streak(rows, expected):
+    log = practice(*((date(2026, 11, day), "psoas_bed", pain) for day, pain in rows), (TODAY, "log_roll_bed", 0))
+    assert progress.pain_free_streak(log, "psoas_bed") == expected
+
+
+# Close the gap
+
+
+@pytest.mark.parametrize(
+    ("height", "ok"), [(None, False), (9.5, False), (10, True), (46, True), (120, True), (121, False)]
+)
+def test_heights_must_be_real_seat_heights(height, ok):
+    assert (progress.height_problem(height) is None) is ok
+
+
+def test_seat_names_are_needed_and_short():
+    assert progress.seat_name_problem("  ") and progress.seat_name_problem("x" * 41)
+    assert progress.seat_name_problem(" car seat ") is None
+
+
+def test_box_problems_name_the_field():
+    assert progress.box_problems(day=TODAY, today=TODAY, height_cm=50) == {}
+    assert set(progress.box_problems(day=date(2026, 12, 1), today=TODAY, height_cm=0)) == {"date", "height"}
+
+
+def test_the_gap_is_the_latest_lowest_box_minus_each_seat():
+    seats = {"chair": 46.0, "toilet": 42.0, "car seat": 52.0}
+    # An older, lower box does not count: ability can go back after a flare-up.
+    measured = boxes((date(2026, 11, 1), 44.0), (date(2026, 11, 20), 50.0), (date(2026, 11, 20), 48.0))
+    gaps = progress.seat_gaps(seats, measured)
+    assert list(gaps["seat"]) == ["toilet", "chair", "car seat"]
+    assert list(gaps["gap_cm"]) == [6.0, 2.0, -4.0]
+    assert list(gaps["closed"]) == [False, False, True]
+    assert set(gaps["box_cm"]) == {48.0}
+
+
+def test_without_a_box_there_is_no_gap_yet():
+    gaps = progress.seat_gaps({"chair": 46.0}, boxes())
+    assert math.isnan(gaps["gap_cm"].iloc[0]) and not gaps["closed"].iloc[0]
+    assert progress.seat_gaps({}, boxes()).empty
+
+
+@given(st.floats(min_value=10, max_value=120), st.floats(min_value=10, max_value=120))
+def test_the_gap_is_closed_exactly_when_the_box_is_no_higher_than_the_seat(seat, box):
+    gaps = progress.seat_gaps({"chair": seat}, boxes((TODAY, box)))
+    assert gaps["closed"].iloc[0] == (box <= seat)
+    assert gaps["gap_cm"].iloc[0] == pytest.approx(box - seat)
+
+
+def test_weekly_lowest_box_keeps_each_weeks_minimum_in_week_order():
+    measured = boxes((date(2026, 11, 24), 50.0), (date(2026, 11, 10), 56.0), (date(2026, 11, 12), 55.0))
+    weekly = progress.weekly_lowest_box(measured)
+    assert weekly.to_dict("list") == {
+        "week": ["2026-W46", "2026-W48"],
+        "start": [date(2026, 11, 9), date(2026, 11, 23)],
+        "lowest_cm": [55.0, 50.0],
+    }
+    assert progress.weekly_lowest_box(boxes()).empty
+
+
+# Charts
+
+
+def test_the_staircase_rises_and_marks_where_you_are_in_words():
+    steps = CAT.ladder_steps("core_brace")
+    figure = charts.ladder_staircase([s.name for s in steps], [s.position for s in steps], 3)
+    bar = figure.data[0]
+    assert list(bar.y) == sorted(bar.y) and len(bar.y) == len(steps)
+    assert list(bar.text) == ["<b>done</b>", "<b>done</b>", "<b>You are here</b>", "", "", ""]
+    assert list(bar.marker.color) == [charts.BLUE, charts.BLUE, charts.ORANGE, charts.GREY, charts.GREY, charts.GREY]
+    assert (bar.x[0], bar.x[-1]) == ("Level 1<br>bed", "Level 6<br>real task")
+    assert bar.customdata[2] == "Modified dead bug on the bed"
+
+
+def test_the_box_chart_labels_each_seat_line_and_shows_seat_names_as_text():
+    weekly = progress.weekly_lowest_box(boxes((date(2026, 11, 10), 56.0), (date(2026, 11, 24), 50.0)))
+    figure = charts.box_height_trend(weekly, {"toilet": 42.0, "sofa": 40.0, "<b>stool</b>": 60.0})
+    line = figure.data[0]
+    assert list(line.y) == [56.0, 50.0] and list(line.text) == ["56 cm", "50 cm"]
+    labels = [a.text for a in figure.layout.annotations]
+    assert labels == ["Sofa 40 cm", "Toilet 42 cm", "&lt;b&gt;stool&lt;/b&gt; 60 cm"]
+    assert sorted(shape.y0 for shape in figure.layout.shapes) == [40.0, 42.0, 60.0]
+    positions = [a.y for a in figure.layout.annotations]
+    assert positions == sorted(positions) and positions[1] - positions[0] > 2  # close seats are nudged apart
