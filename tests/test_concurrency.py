@@ -1,0 +1,131 @@
+"""Several writers at once, on SQLite and PostgreSQL: processes (as app replicas) and threads (as browser tabs)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pandas as pd
+
+from strain import db, store, tally
+
+START = date(2024, 1, 1)
+WORKERS, DAYS_EACH = 8, 250
+_start_together: threading.Barrier | None = None  # set in each worker process
+
+
+def _share_barrier(barrier) -> None:
+    global _start_together
+    _start_together = barrier
+
+
+def _day(n: int) -> pd.DataFrame:
+    """Two entries; the first one's quantity tells which writer saved it (save_day ignores the date column)."""
+    rows = [(START, "sit_down_chair", float(n), "controlled"), (START, "child_lift", 2.0, "uncontrolled")]
+    frame = pd.DataFrame(rows, columns=["date", "activity", "quantity", "technique"])
+    return tally.typed(frame.assign(load_kg=0.0, twist=False, first_hour=False, note=""))
+
+
+def _open_at_once(url: str) -> str:
+    _start_together.wait(timeout=120)
+    engine = db.open_database(url)  # every process finds the database without tables and migrates it
+    engine.dispose()
+    return "ok"
+
+
+def _save_days(url: str, person_id: int, first: date) -> int:
+    engine = db.open_database(url)
+    entries = _day(first.toordinal() % 100)
+    _start_together.wait(timeout=120)
+    for n in range(DAYS_EACH):
+        store.save_day(
+            engine=engine,
+            person_id=person_id,
+            day=first + timedelta(n),
+            entries=entries,
+            pain=n % 11,
+            note=f"day {n}",
+            model_version="m-test",
+            expected_version=None,
+        )
+    engine.dispose()
+    return DAYS_EACH
+
+
+def _in_processes(count: int, work: Callable, *calls: tuple) -> list:
+    """Run `work` in `count` fresh processes that start it together; return what each returned.
+
+    forkserver rather than spawn: the workers are just as clean (forked from a new interpreter that
+    never held a connection), but import pandas and SQLAlchemy once instead of eight times.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    barrier = context.Barrier(count)
+    with ProcessPoolExecutor(count, mp_context=context, initializer=_share_barrier, initargs=(barrier,)) as pool:
+        futures = [pool.submit(work, *arguments) for arguments in calls]
+        return [future.result(timeout=300) for future in futures]
+
+
+def test_processes_starting_at_once_on_a_new_database_migrate_it_once(database_url):
+    assert _in_processes(4, _open_at_once, *[(database_url,)] * 4) == ["ok"] * 4
+    engine = db.open_database(database_url)
+    assert store.list_people(engine=engine) == []
+    engine.dispose()
+
+
+def test_eight_processes_saving_250_days_each_at_once_lose_nothing(engine, person, database_url):
+    firsts = [(database_url, person.id, START + timedelta(DAYS_EACH * w)) for w in range(WORKERS)]
+    assert _in_processes(WORKERS, _save_days, *firsts) == [DAYS_EACH] * WORKERS
+
+    days = store.load_days(engine=engine, person_id=person.id)
+    assert days["date"].tolist() == [START + timedelta(n) for n in range(WORKERS * DAYS_EACH)]
+    assert (days["version"] == 1).all()
+    entries = store.load_entries(engine=engine, person_id=person.id)
+    assert len(entries) == 2 * WORKERS * DAYS_EACH
+    assert store.data_version(engine=engine, person_id=person.id) == f"{person.id}.{WORKERS * DAYS_EACH}"
+
+
+def _race(count: int, attempt: Callable[[int], None]) -> list[str]:
+    """Run `attempt` in `count` threads released at the same moment; 'saved' or 'conflict' for each."""
+    barrier = threading.Barrier(count)
+
+    def run(n: int) -> str:
+        barrier.wait(timeout=30)
+        try:
+            attempt(n)
+        except store.ConflictError:
+            return "conflict"
+        return "saved"
+
+    with ThreadPoolExecutor(count) as pool:
+        return sorted(pool.map(run, range(count)))
+
+
+def _save(engine, person, n: int, expected: int | None) -> None:
+    store.save_day(
+        engine=engine,
+        person_id=person.id,
+        day=START,
+        entries=_day(n),
+        pain=None,
+        note=f"tab {n}",
+        model_version="m-test",
+        expected_version=expected,
+    )
+
+
+def test_tabs_saving_the_same_new_day_at_once_let_exactly_one_win(engine, person):
+    for _ in range(3):
+        assert _race(6, lambda n: _save(engine, person, n, None)) == ["conflict"] * 5 + ["saved"]
+        store.delete_day(engine=engine, person_id=person.id, day=START, expected_version=1)
+
+
+def test_tabs_saving_the_same_loaded_version_at_once_let_exactly_one_win(engine, person):
+    _save(engine, person, 0, None)
+    assert _race(6, lambda n: _save(engine, person, n + 1, 1)) == ["conflict"] * 5 + ["saved"]
+    saved = store.load_day(engine=engine, person_id=person.id, day=START)
+    assert saved.version == 2
+    assert saved.entries["quantity"].tolist()[0] == int(saved.note.removeprefix("tab "))  # one tab's day, whole
