@@ -44,39 +44,45 @@ def averaged_over(days: int) -> str:
     return f"Average over {days} day{'s' if days != 1 else ''} (only logged days count)"
 
 
+def versus_last(change: float | None, spec: str, unit: str, colour: str = "normal") -> dict:
+    """A metric's delta arguments; a change that rounds to nothing says so, without an arrow."""
+    if change is None:
+        return {"delta": None}
+    text = f"{change:{spec}}"
+    if float(text) == 0:
+        return {"delta": "same as last week", "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": f"{text}{unit} vs last week", "delta_color": colour}
+
+
 def headline(comparison: WeekComparison) -> None:
     this, last = comparison.this, comparison.last
     columns = st.columns(4)
-    change = comparison.change
+    # Fewer points and less pain are better: their deltas use the inverse colours.
     columns[0].metric(
         "Average daily strain",
         f"{this.average_points:.0f} points",
-        delta=None if change is None else f"{change:+.0f} points vs last week",
-        delta_color="inverse",  # fewer points is better
+        **versus_last(comparison.change, "+.0f", " points", "inverse"),
     )
     columns[0].caption(averaged_over(this.days_logged))
-    columns[1].metric(
-        "Days logged",
-        f"{this.days_logged} of 7",
-        delta=f"{this.days_logged - last.days_logged:+d} vs last week" if last.days_logged else None,
-        delta_color="off",
-    )
+    days_change = this.days_logged - last.days_logged if last.days_logged else None
+    columns[1].metric("Days logged", f"{this.days_logged} of 7", **versus_last(days_change, "+.0f", "", "off"))
     share, share_change = this.controlled_share, comparison.share_change
+    share_points = None if share_change is None else share_change * 100
     columns[2].metric(
         "Repetitions done with control",
         "no repetitions" if share is None else f"{share:.0%}",
-        delta=None if share_change is None else f"{share_change * 100:+.0f} percentage points",
+        **versus_last(share_points, "+.0f", " percentage points"),
     )
-    if share_change is not None:
-        verdict = "improving" if share_change > 0 else "slipping" if share_change < 0 else "unchanged"
+    if share_points is not None:
+        shown = round(share_points)
+        verdict = "improving" if shown > 0 else "slipping" if shown < 0 else "unchanged"
         columns[2].caption(f"Technique {verdict} since last week.")
     pain = this.average_pain
     pain_change = None if pain is None or last.average_pain is None else pain - last.average_pain
     columns[3].metric(
         "Average pain",
         "not recorded" if pain is None else f"{pain:.1f} / 10",
-        delta=None if pain_change is None else f"{pain_change:+.1f} vs last week",
-        delta_color="inverse",
+        **versus_last(pain_change, "+.1f", "", "inverse"),
     )
     if last.days_logged:
         st.write(

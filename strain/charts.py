@@ -129,13 +129,13 @@ def weekly_strain_and_pain(series: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: pain %{y:.1f}<extra></extra>",
         )
     )
-    # Bars fill the lower part and the pain line the upper part, so their labels do not collide.
+    # Bars (and their labels) fill the lower half and the pain line the upper part, so labels do not collide.
     top = float(points.max()) if points.notna().any() else 0.0
     figure.update_layout(
-        yaxis={"title": "strain points per logged day", "range": [0, max(top, 10) * 1.8], "gridcolor": "#eeeeee"},
+        yaxis={"title": "strain points per logged day", "range": [0, max(top, 10) * 2.2], "gridcolor": "#eeeeee"},
         yaxis2={
             "title": "pain (0-10)",
-            "range": [-10, 11],
+            "range": [-15, 10.6],
             "tickvals": [0, 2, 4, 6, 8, 10],
             "overlaying": "y",
             "side": "right",

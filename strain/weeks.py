@@ -18,6 +18,8 @@ from strain.catalogue import Catalogue
 
 WEEK_PATTERN = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 DAYS_IN_WEEK = 7
+# Changes smaller than this (points per logged day) are shown as 0.0 and count as no change.
+UNCHANGED = 0.05
 
 
 def weeks_in_year(year: int) -> int:
@@ -153,14 +155,13 @@ class WeekComparison:
     @property
     def better(self) -> pd.DataFrame:
         """Activities that cost fewer points per logged day than last week, biggest drop first."""
-        return self.activities[self.activities["change"] < 0].sort_values(["change", "activity"])
+        return self.activities[self.activities["change"] <= -UNCHANGED].sort_values(["change", "activity"])
 
     @property
     def worse(self) -> pd.DataFrame:
         """Activities that cost more points per logged day than last week, biggest rise first."""
-        return self.activities[self.activities["change"] > 0].sort_values(
-            ["change", "activity"], ascending=[False, True]
-        )
+        changed = self.activities[self.activities["change"] >= UNCHANGED]
+        return changed.sort_values(["change", "activity"], ascending=[False, True])
 
 
 def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep_ids: set[str]) -> WeekSummary:

@@ -47,7 +47,7 @@ def test_this_week_against_last_week(app_engine, ann):
         f"{this_average - last_average:+.0f} points vs last week",
     )
     assert shown["Days logged"] == ("2 of 7", "+1 vs last week")
-    assert shown["Repetitions done with control"] == ("75%", "+75 percentage points")
+    assert shown["Repetitions done with control"] == ("75%", "+75 percentage points vs last week")
     assert shown["Average pain"] == ("3.0 / 10", "-3.0 vs last week")
     page = texts(at)
     assert "Average over 2 days (only logged days count)" in page
@@ -67,6 +67,16 @@ def test_last_week_without_days_has_nothing_to_compare(app_engine, ann):
     assert "Last week (Week 46: 9-15 Nov 2026) has no logged days, so there is nothing to compare with yet." in page
     assert "Per-activity changes appear once both weeks have logged days." in page
     assert "Average over 1 day (only logged days count)" in page
+
+
+def test_an_identical_week_is_the_same_as_last_week(app_engine, ann):
+    save(app_engine, ann, MON, entries(MON, ("sit_down_chair", 10)), pain=3)
+    save(app_engine, ann, LAST_WED, entries(LAST_WED, ("sit_down_chair", 10)), pain=3)
+    at = open_page(PAGE, person="Ann", week=W47)
+    shown = metrics(at)
+    assert shown["Average daily strain"][1] == shown["Average pain"][1] == "same as last week"
+    assert "Technique unchanged since last week." in texts(at)
+    assert "Every activity cost the same points per logged day as last week." in texts(at)
 
 
 def test_previous_and_next_move_the_week_and_the_url(app_engine, ann):

@@ -131,6 +131,14 @@ def test_per_activity_change_is_in_points_per_logged_day_and_sorted_into_better_
     assert list(comparison.worse["activity"]) == ["socks_shoes"]
 
 
+def test_changes_too_small_to_show_count_as_unchanged():
+    this = entries(MON, ("washing_up", 10.2))
+    last = entries(LAST_MON, ("washing_up", 10))
+    comparison = weeks.compare_weeks(scored(this, last), W47, CAT)
+    assert 0 < comparison.activities["change"].iloc[0] < weeks.UNCHANGED
+    assert comparison.better.empty and comparison.worse.empty
+
+
 def test_technique_share_counts_repetitions_not_minutes():
     this = entries(MON, ("sit_down_chair", 6, "controlled"), ("sit_down_chair", 2), ("ironing", 100, "controlled"))
     last = entries(LAST_MON, ("sit_down_chair", 2, "controlled"), ("sit_down_chair", 6))
