@@ -1,0 +1,207 @@
+"""The storage commands (`python -m strain import|export|people|where|backup|restore`) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from strain import cli, db, store, tally
+
+HEADER = ",".join(tally.HEADER)
+TALLY = "\n".join(
+    [
+        HEADER,
+        '2026-11-21,sit_down_chair,10,,,,,"after lunch, tired"',
+        "2026-11-20,child_lift,2.5,controlled,12.5,yes,yes,Zoë",
+        "2026-11-21,brushing_teeth,3,controlled,,no,,",
+        '2026-11-20,weeding,30,uncontrolled,,,no,"said ""ouch"""',
+        "",
+    ]
+)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def tally_file(tmp_path):
+    path = tmp_path / "tally.csv"
+    path.write_text(TALLY, encoding="utf-8")
+    return path
+
+
+def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_path, capsys):
+    code, out, err = run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    assert (code, out, err) == (0, "imported 4 entries on 2 days for Ann\n", "")
+
+    code, exported, _ = run(capsys, "export", "--person", "Ann", "--db", database_url)
+    assert code == 0
+    assert exported == tally.write_csv(tally.read_csv(TALLY, cli.catalogue_module.default()))
+
+    again = tmp_path / "exported.csv"
+    again.write_text(exported, encoding="utf-8")
+    assert run(capsys, "import", str(again), "--person", "Bob", "--db", database_url)[0] == 0
+    assert run(capsys, "export", "--person", "Bob", "--db", database_url)[1] == exported
+
+
+def test_import_replaces_the_days_in_the_file(database_url, tally_file, tmp_path, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    change = tmp_path / "change.csv"
+    change.write_text(f"{HEADER}\n2026-11-21,weeding,5,,,,,\n2026-11-22,weeding,6,,,,,\n", encoding="utf-8")
+    assert run(capsys, "import", str(change), "--person", "Ann", "--db", database_url)[0] == 0
+
+    exported = run(capsys, "export", "--person", "Ann", "--db", database_url)[1]
+    rows = [line.split(",")[:3] for line in exported.splitlines()[1:]]
+    assert [row for row in rows if row[0] != "2026-11-20"] == [
+        ["2026-11-21", "weeding", "5"],
+        ["2026-11-22", "weeding", "6"],
+    ]
+    assert sum(row[0] == "2026-11-20" for row in rows) == 2  # the day not in the file is kept
+
+
+def test_a_bad_file_is_reported_like_score_and_saves_nothing(database_url, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n2026-11-20,sit_down_chair,1,,,,,\n2026-11-20,yoga,1,,,,,\n2026-13-01,weeding,-2,,,,,\n")
+    code, out, err = run(capsys, "import", str(bad), "--person", "Ann", "--db", database_url)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "line 3: unknown activity 'yoga'",
+        "line 4: date '2026-13-01' does not exist",
+        "line 4: quantity must be >= 0, got -2",
+    ]
+    assert err == run(capsys, "score", str(bad))[2]
+    assert run(capsys, "people", "--db", database_url)[1] == "No people yet.\n"  # not even the person
+
+
+def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally_file, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    engine = db.open_database(database_url)
+    ann = store.get_person(engine=engine, name="Ann")
+    saved = store.load_day(engine=engine, person_id=ann.id, day=date(2026, 11, 20))
+    store.save_day(
+        engine=engine,
+        person_id=ann.id,
+        day=date(2026, 11, 20),
+        entries=saved.entries,
+        pain=6,
+        note="bad back",
+        model_version=saved.model_version,
+        expected_version=saved.version,
+    )
+    engine.dispose()
+
+    code, out, _ = run(
+        capsys, "export", "--person", "Ann", "--db", database_url, "--format", "json", "--to", "2026-11-20"
+    )
+    document = json.loads(out)
+    assert code == 0 and document["person"] == "Ann"
+    (day,) = document["days"]
+    assert {key: day[key] for key in ("date", "pain", "note")} == {"date": "2026-11-20", "pain": 6, "note": "bad back"}
+    assert day["model_version"].startswith("m-")
+    assert day["entries"] == [
+        {
+            "activity": "child_lift",
+            "quantity": 2.5,
+            "technique": "controlled",
+            "load_kg": 12.5,
+            "twist": True,
+            "first_hour": True,
+            "note": "Zoë",
+        },
+        {
+            "activity": "weeding",
+            "quantity": 30.0,
+            "technique": "uncontrolled",
+            "load_kg": 0.0,
+            "twist": False,
+            "first_hour": False,
+            "note": 'said "ouch"',
+        },
+    ]
+    later = json.loads(
+        run(capsys, "export", "--person", "Ann", "--db", database_url, "--format", "json", "--from", "2026-11-21")[1]
+    )
+    assert [d["date"] for d in later["days"]] == ["2026-11-21"] and later["days"][0]["pain"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "--person", "Zed"), "error: no person called Zed"),
+        (
+            ("export", "--person", "Ann", "--from", "21/11/2026"),
+            "error: --from must be a date like 2026-11-25, got '21/11/2026'",
+        ),
+        (("import", "missing.csv", "--person", "Ann"), "error: cannot read missing.csv: No such file or directory"),
+        (("import", "{file}", "--person", " "), "error: a name must be 1 to 80 characters long"),
+        (("restore", "{file}"), "error: {file} is not a Strain Audit backup (not JSON text)"),
+    ],
+)
+def test_mistakes_are_one_line_on_stderr_with_exit_2(database_url, tally_file, capsys, args, message):
+    args = [arg.format(file=tally_file) for arg in args]
+    code, out, err = run(capsys, *args, "--db", database_url)
+    assert (code, out, err) == (2, "", message.format(file=tally_file) + "\n")
+
+
+def test_people_lists_everyone_by_name(database_url, tally_file, capsys):
+    for name in ("Zoë", "Ann"):
+        run(capsys, "import", str(tally_file), "--person", name, "--db", database_url)
+    assert run(capsys, "people", "--db", database_url)[1].splitlines() == ["name", "Ann", "Zoë"]
+
+
+def test_where_names_the_database_in_use_and_the_default_file(monkeypatch, capsys):
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    first, second = run(capsys, "where")[1].splitlines()
+    assert first.startswith(f"database: sqlite:///{db.default_sqlite_path()} (the default; set $DATABASE_URL")
+    assert second == f"default SQLite file: {db.default_sqlite_path()}"
+    monkeypatch.setenv(db.ENV_VAR, "postgresql+psycopg://clinic:secret@db.example/strain")
+    assert run(capsys, "where")[1].splitlines()[0] == (
+        "database: postgresql+psycopg://clinic:***@db.example/strain (from $DATABASE_URL)"
+    )
+    assert run(capsys, "where", "--db", "sqlite:///x.db")[1].startswith("database: sqlite:///x.db (from --db)")
+
+
+def test_backup_restored_into_an_empty_database_gives_the_same_exports(
+    database_url, new_database, tally_file, tmp_path, capsys
+):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    run(capsys, "import", str(tally_file), "--person", "Bob", "--db", database_url)
+    backup = tmp_path / "clinic.json"
+    code, out, _ = run(capsys, "backup", str(backup), "--db", database_url)
+    assert (code, out) == (0, f"backed up 2 people, 4 days and 8 entries to {backup}\n")
+
+    copy = new_database()
+    assert run(capsys, "restore", str(backup), "--db", copy)[0] == 0
+    for export in (("--person", "Ann"), ("--person", "Bob", "--format", "json")):
+        assert (
+            run(capsys, "export", *export, "--db", copy)[1] == run(capsys, "export", *export, "--db", database_url)[1]
+        )
+
+    code, _, err = run(capsys, "restore", str(backup), "--db", copy)
+    assert (code, err) == (2, "error: the database is not empty; restore only into a new, empty database\n")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",  # nothing listens on port 1
+            "error: cannot use the database postgresql+psycopg://postgres@127.0.0.1:1/nowhere: ",
+        ),
+        ("nonsense", "error: nonsense is not a database URL this app can use"),
+    ],
+    ids=["unreachable", "not-a-url"],
+)
+def test_a_database_that_cannot_be_used_is_one_line_without_traceback(url, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "strain", "people", "--db", url], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(message)
