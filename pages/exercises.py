@@ -54,9 +54,9 @@ def show_saved(form: str) -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def clear(*keys: str) -> None:
-    for key in keys:
-        st.session_state.pop(key, None)
+def reset(**defaults) -> None:
+    """Put form fields back to their defaults after a save (assigning, not deleting, reaches the browser)."""
+    st.session_state.update(defaults)
 
 
 # Ladders
@@ -138,7 +138,7 @@ def log_practice(person: store.PersonInfo) -> None:
 
     if save("practice", problems, write):
         saved_message("practice", f"Logged {cat.exercise(exercise_id).name} on {day:%a %d %b}, pain {pain}/10.")
-        clear("practice_done", "practice_pain", "practice_note")
+        reset(practice_done=False, practice_pain=None, practice_note="")
 
 
 def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
@@ -194,7 +194,7 @@ def save_seat(person: store.PersonInfo) -> None:
 
     if save("seat", problems, write):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
-        clear("seat_height", "seat_other")
+        reset(seat_height=None, seat_other="")
 
 
 def save_box(person: store.PersonInfo) -> None:
@@ -207,7 +207,7 @@ def save_box(person: store.PersonInfo) -> None:
 
     if save("box", problems, write):
         saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
-        clear("box_height")
+        reset(box_height=None)
 
 
 def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
