@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strain import charts, model, tally, weeks
@@ -175,6 +175,7 @@ two_weeks = st.lists(
 ).map(frame_of)
 
 
+@settings(deadline=None)  # a few pandas group-bys per example: slow on a busy machine, not a hang
 @given(two_weeks, st.sets(st.dates(min_value=LAST_MON, max_value=W47.end), max_size=14))
 def test_averages_are_totals_over_logged_days_and_activities_add_up_to_them(frame, empty_days):
     points = model.score(frame, MODEL)
