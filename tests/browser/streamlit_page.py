@@ -1,0 +1,159 @@
+"""Playwright helpers for driving a Streamlit app: wait for reruns, read numbers, take screenshots.
+
+Streamlit runs the page script on the server after every interaction; the browser tells us where
+that is through `data-test-script-state` on the app root. We wait on that (and on the content we
+expect) with Playwright's auto-retrying `expect`, never with fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+REPO = Path(__file__).resolve().parents[2]
+# Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
+SCREENSHOT_DIR = Path(os.environ.get("STRAIN_SCREENSHOT_DIR", REPO / "artifacts" / "screenshots"))
+APP_TIMEOUT_MS = 30_000
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_VIEW = '[data-testid="stAppViewContainer"]'
+LOADING = ", ".join(
+    (
+        '[data-testid="stSkeleton"]',
+        '[data-testid="stSkeletonElement"]',
+        '[data-testid="stPlotlyChart"]:not(:has(.main-svg))',
+        '[data-testid="stDataFrame"]:not(:has(canvas))',
+    )
+)
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until the script run the last navigation or interaction started has finished."""
+    expect(page.locator(APP_VIEW)).to_be_visible(timeout=APP_TIMEOUT_MS)
+    expect(page.locator(APP_IDLE)).to_be_attached(timeout=APP_TIMEOUT_MS)
+    # Elements left from the previous run are marked stale until the new run redraws or drops them.
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=APP_TIMEOUT_MS)
+    # Widgets whose code loads lazily show a skeleton first; charts draw after their element appears.
+    expect(page.locator(LOADING)).to_have_count(0, timeout=APP_TIMEOUT_MS)
+
+
+def open_app(page: Page, base_url: str, path: str) -> None:
+    page.goto(base_url + path)
+    wait_for_app(page)
+
+
+def main(page: Page) -> Locator:
+    """The page body, without the sidebar (whose widgets would otherwise match too)."""
+    return page.get_by_test_id("stMain")
+
+
+def expect_no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
+def number_in(text: str) -> float:
+    """The first number in a piece of text: '1,234 points' -> 1234.0."""
+    found = re.search(r"-?\d[\d,]*(?:\.\d+)?", text)
+    assert found, f"no number in {text!r}"
+    return float(found.group().replace(",", ""))
+
+
+def metric_value(page: Page, label: str | re.Pattern[str]) -> float:
+    """The number shown by the `st.metric` whose label matches."""
+    metric = (
+        main(page).get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=label))
+    )
+    expect(metric).to_have_count(1)
+    return number_in(metric.get_by_test_id("stMetricValue").inner_text())
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A picture of the whole page, however long.
+
+    Streamlit scrolls inside its own container, so a "full page" screenshot would stop at the
+    window; grow the window to the content's height first, then put it back.
+    """
+    wait_for_app(page)
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = page.evaluate(
+        """(selectors) => Math.max(document.documentElement.scrollHeight,
+            ...selectors.flatMap((s) => [...document.querySelectorAll(s)]).map((e) => e.scrollHeight))""",
+        ['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', '[data-testid="stSidebarContent"]'],
+    )
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 6000))})
+    try:
+        # Charts re-lay themselves out to the new size; let that finish before the picture.
+        wait_for_app(page)
+        page.screenshot(path=path, full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(size)
+    return path
+
+
+def metric(page: Page, label: str | re.Pattern[str]) -> Locator:
+    """The value of the one `st.metric` in the page body whose label matches."""
+    labels = page.get_by_test_id("stMetricLabel").filter(has_text=label)
+    found = main(page).get_by_test_id("stMetric").filter(has=labels)
+    expect(found).to_have_count(1)
+    return found.get_by_test_id("stMetricValue")
+
+
+def whole(number: float) -> str:
+    """A number as the pages print a whole number of points."""
+    return f"{number:.0f}"
+
+
+def starts_with_number(text: str) -> re.Pattern[str]:
+    """Matches '183' or '183 points', not '1830'."""
+    return re.compile(rf"^{re.escape(text)}(\D|$)")
+
+
+def data_editor(page: Page, first_column_text: str) -> Locator:
+    """The `st.data_editor` that has a row whose first cell is exactly this text."""
+    first_cell = page.locator('td[aria-colindex="1"]', has_text=re.compile(rf"^{re.escape(first_column_text)}$"))
+    return main(page).get_by_test_id("stDataFrame").filter(has=first_cell)
+
+
+def edit_cell(page: Page, editor: Locator, row_text: str, column: str, value: str) -> None:
+    """Type a value into a data editor cell, found by its row's first cell and its column header.
+
+    The grid is drawn on a canvas, but it keeps an accessible table beside it (cells with
+    aria-selected and their text), which tells us when each keystroke has taken effect.
+    """
+    expect(editor).to_have_count(1)
+    headers = [text.strip() for text in editor.locator("th").all_text_contents()]
+    rows = editor.locator('td[aria-colindex="1"]').all_text_contents()
+    col, row = headers.index(column), rows.index(row_text)
+
+    # Select the top-left body cell (below the 35 px header row), then walk there with the arrow keys.
+    # The grid maps clicks with a position it caches on scroll, so scroll first and click on a still
+    # page; a click that still lands before the grid caught up is retried (the cell shows no selection).
+    grid = editor.get_by_test_id("stDataFrameResizable")
+    grid.scroll_into_view_if_needed()
+    first_cell = editor.locator("#glide-cell-0-0")
+    for attempt in range(3):
+        grid.click(position={"x": 10, "y": 35 + 17})
+        try:
+            expect(first_cell).to_have_attribute("aria-selected", "true", timeout=2000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    at = (0, 0)
+    for key, step, count in (("ArrowDown", (0, 1), row), ("ArrowRight", (1, 0), col)):
+        for _ in range(count):
+            page.keyboard.press(key)
+            at = (at[0] + step[0], at[1] + step[1])
+            expect(editor.locator(f"#glide-cell-{at[0]}-{at[1]}")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")  # opens the cell's editor
+    field = page.locator("input.gdg-input, textarea.gdg-input")
+    expect(field).to_be_focused()
+    field.fill(value)
+    page.keyboard.press("Enter")  # commits and moves down
+    expect(editor.locator(f"#glide-cell-{col}-{row}")).to_have_text(value)

@@ -1,0 +1,171 @@
+"""Every page in a real browser: it opens without an error, shows the numbers the command line
+computes for the same data, and a day logged through the form shows up in its audit.
+
+Each test leaves a full-page screenshot (see streamlit_page.SCREENSHOT_DIR) for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from statistics import mean
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.cli_data import day_totals, points_by_activity, run_cli, score, write_csv
+from tests.browser.conftest import Seed, serve_app
+from tests.browser.streamlit_page import (
+    data_editor,
+    edit_cell,
+    expect_no_exception,
+    main,
+    metric,
+    open_app,
+    screenshot,
+    starts_with_number,
+    wait_for_app,
+    whole,
+)
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def expect_page_basics(page: Page) -> None:
+    """What every page must have: no error box, and the red flags one click away."""
+    expect_no_exception(page)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Red flags", exact=False)).to_be_visible()
+
+
+def test_home_shows_the_last_seven_days(page: Page, app_url: str, seed: Seed) -> None:
+    open_app(page, app_url, f"/?person={seed.person}")
+    expect_page_basics(page)
+    today = date.today()
+    week = [seed.totals[day] for day in seed.totals if today - timedelta(days=6) <= day <= today]
+    expect(metric(page, "Days logged")).to_have_text(f"{len(week)} of 7")
+    expect(metric(page, "Average per logged day")).to_have_text(starts_with_number(whole(mean(week))))
+    expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(1)
+    screenshot(page, "home")
+
+
+def test_audit_matches_the_command_line(page: Page, app_url: str, seed: Seed) -> None:
+    # The busiest recent day: the most to see in the picture, and a clear top source.
+    day = max(seed.recent, key=seed.totals.get)
+    open_app(page, app_url, f"/audit?person={seed.person}&date={day.isoformat()}")
+    expect_page_basics(page)
+    expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
+
+    # The first of the top sources is the activity the CLI gives the most points that day.
+    points = points_by_activity(seed.report, day)
+    top = max(points, key=points.get)
+    first_source = main(page).get_by_test_id("stMarkdownContainer").filter(has_text=re.compile(r"^1\. "))
+    expect(first_source).to_contain_text(f"1. {seed.activity_names[top]}: {whole(points[top])} points")
+    expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(1)
+    screenshot(page, "audit")
+
+
+def test_weeks_compares_with_last_week(page: Page, app_url: str, seed: Seed) -> None:
+    latest = seed.recent[-1]
+    this_week, last_week = iso_week(latest), iso_week(latest - timedelta(weeks=1))
+    this = [total for day, total in seed.totals.items() if iso_week(day) == this_week]
+    last = [total for day, total in seed.totals.items() if iso_week(day) == last_week]
+    open_app(page, app_url, f"/weeks?person={seed.person}&week={this_week}")
+    expect_page_basics(page)
+    expect(metric(page, "Average daily strain")).to_have_text(starts_with_number(f"{mean(this):.0f}"))
+    expect(metric(page, "Days logged")).to_have_text(f"{len(this)} of 7")
+    expect(main(page).get_by_text(re.compile(r"^Last week"))).to_contain_text(f"{mean(last):.0f} points a day")
+    if len(this) < 7:
+        # An average over fewer than seven days must say so.
+        expect(main(page).get_by_text(f"Average over {len(this)} day", exact=False)).to_be_visible()
+    expect(main(page).get_by_test_id("stPlotlyChart").first).to_be_visible()
+    screenshot(page, "weeks")
+
+
+def test_exercises_show_the_ladders(page: Page, app_url: str, seed: Seed) -> None:
+    exercises = json.loads(run_cli("exercises", "--json"))
+    ladders = {e["ladder"] for e in exercises if e["recommended"]}
+    open_app(page, app_url, f"/exercises?person={seed.person}")
+    expect_page_basics(page)
+    expect(main(page).get_by_role("tab")).to_have_count(len(ladders))
+    # Flexion stretches are listed only to say why they are not recommended.
+    for exercise in (e for e in exercises if not e["recommended"]):
+        expect(main(page).get_by_text(exercise["name"], exact=True)).to_be_visible()
+    screenshot(page, "exercises")
+
+
+def test_model_shows_every_weight_and_the_version(page: Page, app_url: str, seed: Seed) -> None:
+    open_app(page, app_url, f"/model?person={seed.person}")
+    expect_page_basics(page)
+    expect(main(page).get_by_text(seed.report["model_version"], exact=False).first).to_be_visible()
+    # The weights table lists the whole catalogue (the grid's accessible table counts its header row).
+    weights = data_editor(page, seed.activity_names[next(iter(seed.activity_names))])
+    expect(weights.locator("table")).to_have_attribute("aria-rowcount", str(len(seed.activity_names) + 1))
+    screenshot(page, "model")
+
+
+def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
+    """Start from yesterday, change one count, add pain and a note, save; the audit shows the CLI's total."""
+    day = seed.lone_day + timedelta(days=1)
+    open_app(page, app_url, f"/log?person={seed.person}&date={day.isoformat()}")
+    expect_page_basics(page)
+    main(page).get_by_role("button", name="Same as yesterday").click()
+    wait_for_app(page)
+
+    # Change one count; the CLI scores the same day, with the same change, from a CSV.
+    yesterday = seed.rows_of(seed.lone_day)
+    changed = yesterday[0]
+    name = seed.activity_names[changed["activity"]]
+    editor = data_editor(page, name)
+    new_quantity = str(int(float(changed["quantity"])) + 3)
+    edit_cell(page, editor, name, "How many", new_quantity)
+    expected_rows = [
+        {**row, "date": day.isoformat(), "quantity": new_quantity if row is changed else row["quantity"]}
+        for row in yesterday
+    ]
+    expected = day_totals(score(write_csv(seed.folder / "logged.csv", expected_rows)))[day]
+
+    main(page).get_by_label("Pain today (0-10)").fill("3")
+    main(page).get_by_label("Note for the day").fill("Logged by the browser test")
+    screenshot(page, "log")
+    main(page).get_by_role("button", name="Save day").click()
+    wait_for_app(page)
+    expect_no_exception(page)
+    expect(main(page).get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Saved {len(expected_rows)} activities")
+
+    main(page).get_by_role("link", name="See the audit of this day").click()
+    expect(page).to_have_url(re.compile(r"/audit\?"))
+    wait_for_app(page)
+    # The page puts the day it shows back into the URL: it must be the day the link named.
+    expect(page).to_have_url(re.compile(rf"date={day.isoformat()}"))
+    expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(expected)))
+    expect(metric(page, "Pain that day")).to_have_text("3")
+
+
+@pytest.mark.parametrize("path", ["/", "/log", "/audit", "/weeks", "/exercises", "/model"])
+def test_page_opens_for_a_new_visitor(page: Page, app_url: str, path: str) -> None:
+    """No person in the URL: the first person is chosen and the page still draws without an error."""
+    open_app(page, app_url, path)
+    expect_page_basics(page)
+
+
+def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed: Seed) -> None:
+    """A link opened before anyone has loaded the app since it started still gets the whole app.
+
+    (A `pages/` folder beside app.py makes Streamlit run the linked page on its own until app.py has
+    run once: no navigation, no person picker, no red flags.)
+    """
+    day = seed.recent[-1]
+    with serve_app(seed.db_url, seed.folder) as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            open_app(page, fresh.url, f"/audit?person={seed.person}&date={day.isoformat()}")
+            expect_page_basics(page)
+            expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Week over week")).to_be_visible()
+            expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
+        finally:
+            context.close()
