@@ -5,7 +5,9 @@ from datetime import date
 import streamlit as st
 
 from strain import audit, charts, model, store
-from ui import components, context
+from ui import components, context, shell
+
+shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()

@@ -7,7 +7,9 @@ import streamlit as st
 
 from strain import daysheet, store, tally
 from strain.catalogue import FAMILIES
-from ui import components, context
+from ui import components, context, shell
+
+shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()

@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from strain import model, store
-from ui import components, context
+from ui import components, context, shell
+
+shell.ensure()
 
 cat = context.strain_catalogue()
 

@@ -1,0 +1,43 @@
+"""The app's shell: page config, navigation and the sidebar that every page shares.
+
+app.py runs it. A page also calls `ensure()` first: Streamlit treats a folder named pages/ as
+old-style pages until the entry point has called st.navigation once in the server process, so a
+bookmark opened right after a restart would run the page on its own, without this shell. Running
+the shell from there calls st.navigation, which switches the server over for good and then shows
+the page the link asked for.
+"""
+
+import streamlit as st
+
+from ui import components, context
+
+ACTIVE = "_shell_active"
+
+
+def pages() -> list[st.Page]:
+    return [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/log.py", title="Log a day", icon=":material/edit_note:", url_path="log"),
+        st.Page("pages/audit.py", title="Audit", icon=":material/bar_chart:", url_path="audit"),
+        st.Page("pages/weeks.py", title="Week over week", icon=":material/trending_up:", url_path="weeks"),
+        st.Page("pages/exercises.py", title="Exercises", icon=":material/stairs:", url_path="exercises"),
+        st.Page("pages/model.py", title="Model", icon=":material/balance:", url_path="model"),
+    ]
+
+
+def run() -> None:
+    """Draw the shared parts and run the page the URL names."""
+    st.set_page_config(page_title="Strain Audit", page_icon=":material/accessibility_new:", layout="wide")
+    page = st.navigation(pages())
+    st.session_state[ACTIVE] = True
+    context.person_picker()
+    with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
+        components.red_flags(context.strain_catalogue())
+    page.run()
+
+
+def ensure() -> None:
+    """Run inside the shell: when a page was started on its own, run the shell instead and stop."""
+    if not st.session_state.get(ACTIVE):
+        run()
+        st.stop()
