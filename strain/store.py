@@ -177,11 +177,11 @@ def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
 # Entries <-> tally frames
 
 
-def _entry_rows(frame: pd.DataFrame, **parent: Any) -> list[dict[str, Any]]:
+def _entry_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows to insert for a frame's entries, numbered in frame order (the date column is not used)."""
     columns = {name: frame[name].tolist() for name in ENTRY_FIELDS}  # tolist: plain Python values
     return [
-        {**parent, "position": position, **dict(zip(ENTRY_FIELDS, values, strict=True))}
+        {"position": position, **dict(zip(ENTRY_FIELDS, values, strict=True))}
         for position, values in enumerate(zip(*columns.values(), strict=True))
     ]
 
@@ -285,10 +285,9 @@ def _insert_day(connection: Connection, person_id: int, values: dict[str, Any]) 
     if saved_at is not None:
         raise ConflictError(f"{values['date']} was saved elsewhere (at {_clock(saved_at)}); reload to see it")
     try:
-        with connection.begin_nested():  # a savepoint, so PostgreSQL's transaction survives the error
-            return connection.execute(
-                sa.insert(Day).values(person_id=person_id, version=1, **values).returning(Day.id)
-            ).scalar_one()
+        return connection.execute(
+            sa.insert(Day).values(person_id=person_id, version=1, **values).returning(Day.id)
+        ).scalar_one()
     except IntegrityError as error:
         if _is_duplicate(error):  # another session inserted the same day just now
             raise ConflictError(f"{values['date']} was saved elsewhere just now; reload to see it") from None
@@ -346,7 +345,7 @@ def save_day(
 
 
 def delete_day(*, engine: Engine, person_id: int, day: date, expected_version: int) -> None:
-    """Delete a day and its entries, unless it changed since it was loaded (ConflictError)."""
+    """Delete a day and its entries unless it changed since it was loaded (ConflictError); if it is gone, fine."""
     same_day = (Day.person_id == person_id, Day.date == day)
     with _changing(engine, person_id) as connection:
         deleted = connection.execute(sa.delete(Day).where(*same_day, Day.version == expected_version)).rowcount
@@ -371,6 +370,9 @@ def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_ve
     frame = frame.sort_values("date", kind="stable")  # keeps each day's entries in file order
     dates = list(dict.fromkeys(frame["date"]))
     first, last, now = dates[0], dates[-1], _now()
+    rows, row_dates = _entry_rows(frame), frame["date"].tolist()
+    for row, position in zip(rows, frame.groupby("date", sort=False).cumcount().tolist(), strict=True):
+        row["position"] = position  # within its day
     with _changing(engine, person_id) as connection:
         existing = _day_ids(connection, person_id, first, last)
         replaced = [existing[d] for d in dates if d in existing]
@@ -396,10 +398,8 @@ def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_ve
         if new_days:
             connection.execute(sa.insert(Day), new_days)
         day_ids = _day_ids(connection, person_id, first, last)
-        rows = _entry_rows(frame)
-        positions = frame.groupby("date", sort=False).cumcount().tolist()
-        for row, day, position in zip(rows, frame["date"].tolist(), positions, strict=True):
-            row.update(day_id=day_ids[day], position=position)
+        for row, day in zip(rows, row_dates, strict=True):
+            row["day_id"] = day_ids[day]
         connection.execute(sa.insert(Entry), rows)
     return len(dates)
 

@@ -1,0 +1,193 @@
+"""Benchmark: `python -m strain.bench [--people 500 --days 365 --entries 15] [--db URL] [--skip-postgres]`.
+
+Generates a synthetic clinic (people x days x entries, plus one person with three years of
+history), then measures in the same run:
+- scoring every entry vectorised against a plain per-row Python loop (the loop is timed on a
+  sample and extrapolated, as the output says), and scoring one million entries;
+- on SQLite (a temporary file, or --db) and on PostgreSQL (a temporary database, when the server
+  is reachable): the bulk import, loading one person's three years, and every person's last-week
+  total (load, score, sum per person);
+- the peak memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from strain import catalogue, db, model, store, tally
+
+LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST_DAY
+LONG_HISTORY_DAYS = 3 * 365
+MILLION = 1_000_000
+REPEATS = 5
+POSTGRES_ADMIN_URL = os.environ.get("STRAIN_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def synthetic(people: int, days: int, entries: int, cat: catalogue.Catalogue, seed: int = 1) -> pd.DataFrame:
+    """A tally frame for `people` x `days` x `entries`, with a `person` column (0..people-1), days ending LAST_DAY."""
+    rng = np.random.default_rng(seed)
+    n = people * days * entries
+    day_numbers = np.tile(np.repeat(np.arange(days), entries), people)
+    calendar = np.array([LAST_DAY - timedelta(days - 1 - d) for d in range(days)], dtype=object)
+    activities = np.array([a.id for a in cat.activities], dtype=object)
+    minutes = np.array([a.unit == "min" for a in cat.activities])
+    codes = rng.integers(0, len(activities), n)
+    loaded = rng.random(n) < 0.1
+    frame = pd.DataFrame(
+        {
+            "date": calendar[day_numbers],
+            "activity": activities[codes],
+            "quantity": np.where(minutes[codes], rng.integers(5, 120, n), rng.integers(1, 20, n)).astype("float64"),
+            "technique": np.where(rng.random(n) < 0.4, "controlled", "uncontrolled").astype(object),
+            "load_kg": np.where(loaded, rng.integers(1, 20, n), 0).astype("float64"),
+            "twist": rng.random(n) < 0.2,
+            "first_hour": rng.random(n) < 0.15,
+            "note": "",
+        }
+    )
+    return tally.typed(frame).assign(person=np.repeat(np.arange(people), days * entries))
+
+
+def timed(work: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
+    """Median wall time of `work` in milliseconds, and its last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def line(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<58} {value:>14}  {note}".rstrip())
+
+
+def bench_scoring(frame: pd.DataFrame, strain_model: model.Model, sample: int) -> None:
+    n = len(frame)
+    print(f"Scoring in memory (model {strain_model.version})")
+    vector_ms, scored = timed(lambda: model.score(frame, strain_model), repeats=3)
+    line(f"vectorised, all {n:,} entries", f"{vector_ms:,.0f} ms")
+
+    records = frame.iloc[:sample].to_dict("records")
+    start = time.perf_counter()
+    looped = [model.points_of(record, strain_model) for record in records]
+    loop_ms = (time.perf_counter() - start) * 1000 * n / len(records)
+    if not np.allclose(looped, scored["points"].to_numpy()[: len(records)]):
+        raise SystemExit("the per-row loop and the vectorised scores disagree")
+    extrapolated = f"(timed on {len(records):,} entries, extrapolated)" if len(records) < n else ""
+    line(f"plain per-row Python loop, all {n:,} entries", f"{loop_ms:,.0f} ms", extrapolated)
+    line("loop / vectorised", f"{loop_ms / vector_ms:,.0f}x")
+
+    million = pd.concat([frame] * math.ceil(MILLION / n), ignore_index=True).iloc[:MILLION]
+    million_ms, _ = timed(lambda: model.score(million, strain_model))
+    line("1,000,000 entries vectorised", f"{million_ms:,.1f} ms", "(target < 100 ms)")
+
+
+def load_clinic(engine: Engine, clinic: pd.DataFrame, long_history: pd.DataFrame, version: str) -> list[int]:
+    """Import everyone through store.import_days (one transaction per person); return the person ids."""
+    ids = []
+    for number, entries in [*clinic.groupby("person", sort=True), ("long", long_history)]:
+        person = store.add_person(engine=engine, name=f"bench-{number}")
+        store.import_days(engine=engine, person_id=person.id, frame=entries, model_version=version)
+        ids.append(person.id)
+    return ids
+
+
+def last_week_totals(engine: Engine, strain_model: model.Model) -> pd.Series:
+    week = store.load_all_entries(engine=engine, start=LAST_DAY - timedelta(6), end=LAST_DAY)
+    return model.score(week, strain_model).groupby("person")["points"].sum()
+
+
+def bench_database(label: str, url: str, clinic: pd.DataFrame, long_history: pd.DataFrame, strain_model) -> None:
+    print(f"{label} ({make_url(url).render_as_string(hide_password=True)})")
+    engine = db.open_database(url)
+    if store.list_people(engine=engine):
+        raise SystemExit(f"{url} already has people; the benchmark only writes into an empty database")
+    start = time.perf_counter()
+    ids = load_clinic(engine, clinic, long_history, strain_model.version)
+    seconds = time.perf_counter() - start
+    total = len(clinic) + len(long_history)
+    line(
+        f"import {total:,} entries (import_days per person)", f"{seconds:,.1f} s", f"({total / seconds:,.0f} entries/s)"
+    )
+
+    load_ms, history = timed(lambda: store.load_entries(engine=engine, person_id=ids[-1]))
+    line(f"one person's 3 years ({len(history):,} entries): load_entries", f"{load_ms:,.1f} ms", "(median of 5)")
+    week_ms, totals = timed(lambda: last_week_totals(engine, strain_model))
+    line(f"every person's last-week total ({len(totals):,} people)", f"{week_ms:,.1f} ms", "(median of 5; < 500 ms)")
+    engine.dispose()
+
+
+@contextmanager
+def temporary_postgres() -> Iterator[str | None]:
+    """The URL of a new database on the local server, dropped afterwards; None if the server is unreachable."""
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    name = f"strain_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        print(f"PostgreSQL: skipped, not reachable at {POSTGRES_ADMIN_URL} ({str(error.orig).strip()})")
+        yield None
+        return
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m strain.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=50, help="people in the clinic (the full size is 500)")
+    parser.add_argument("--days", type=int, default=365, help="days of history per person")
+    parser.add_argument("--entries", type=int, default=15, help="entries per day")
+    parser.add_argument("--db", metavar="URL", help="an empty database to use instead of a temporary SQLite file")
+    parser.add_argument("--skip-postgres", action="store_true", help="do not benchmark PostgreSQL")
+    parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
+    args = parser.parse_args(argv)
+
+    cat = catalogue.default()
+    strain_model = model.Model(cat)
+    clinic = synthetic(args.people, args.days, args.entries, cat)
+    long_history = synthetic(1, LONG_HISTORY_DAYS, args.entries, cat, seed=2)
+    print(
+        f"Synthetic clinic: {args.people} people x {args.days} days x {args.entries} entries = {len(clinic):,} "
+        f"entries, plus one person with 3 years ({len(long_history):,} entries)\n"
+    )
+    bench_scoring(clinic, strain_model, args.loop_sample)
+
+    with tempfile.TemporaryDirectory() as folder:
+        print()
+        url = args.db or f"sqlite:///{Path(folder) / 'bench.db'}"
+        bench_database("Database" if args.db else "SQLite", url, clinic, long_history, strain_model)
+    if not args.skip_postgres:
+        print()
+        with temporary_postgres() as postgres_url:
+            if postgres_url:
+                bench_database("PostgreSQL", postgres_url, clinic, long_history, strain_model)
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    print(f"\nPeak memory (max resident set size of this process): {peak_mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
