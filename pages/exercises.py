@@ -9,6 +9,9 @@ from strain import charts, db, progress, store
 from strain.progress import LadderView
 from ui import components, context
 
+STEP_BADGES = {"done": ("✓ done", "blue"), "current": ("📍 You are here", "orange"), "next": ("next", "gray")}
+STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line name), and the rise per level
+
 cat = context.strain_catalogue()
 
 
@@ -75,15 +78,22 @@ def save_level(person: store.PersonInfo, view: LadderView, key: str) -> None:
     st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
 
 
+def staircase(view: LadderView) -> None:
+    """The ladder as a staircase of step cards, each higher than the last; the badge says where you are."""
+    columns = st.columns(len(view.steps), vertical_alignment="bottom", gap="small")
+    for column, step in zip(columns, view.steps, strict=True):
+        status = view.status(step)
+        label, colour = STEP_BADGES[status]
+        with column, st.container(border=True, height=STEP_HEIGHT + STEP_RISE * step.level, key=f"step_{step.id}"):
+            st.caption(f"Level {step.level} · {step.position}")
+            st.markdown(f"**{step.name}**" if status == "current" else step.name)
+            st.badge(label, color=colour)
+
+
 def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
     steps, current = view.steps, view.current
     st.markdown(f"**{view.ladder.name}**")
-    st.plotly_chart(
-        charts.ladder_staircase([s.name for s in steps], [s.position for s in steps], view.level),
-        key=f"staircase_{view.ladder.id}",
-        alt=f"{view.ladder.name}: {len(steps)} steps from {steps[0].position} to {steps[-1].position}; "
-        f"you are on step {view.level}",
-    )
+    staircase(view)
     st.markdown(f"📍 **You are here: level {view.level} of {len(steps)}, {current.name}** ({current.position})")
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
     st.info(f"**To move up:** {view.ladder.move_up}", icon=":material/stairs_2:")

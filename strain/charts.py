@@ -181,36 +181,6 @@ def activity_changes(changes: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     return _layout(figure, height=max(200, 40 * len(ordered) + 90))
 
 
-def ladder_staircase(names: list[str], positions: list[str], level: int) -> go.Figure:
-    """A ladder as a staircase: one step per level, rising left to right, the current one marked.
-
-    Steps already climbed say "done", the current one "You are here", so colour is never the only cue.
-    """
-    count = len(names)
-    levels = list(range(1, count + 1))
-    colours = [BLUE if lvl < level else ORANGE if lvl == level else GREY for lvl in levels]
-    status = ["done" if lvl < level else "You are here" if lvl == level else "next" for lvl in levels]
-    figure = go.Figure(
-        go.Bar(
-            x=[f"Level {lvl}<br>{position}" for lvl, position in zip(levels, positions, strict=True)],
-            y=[count + lvl for lvl in levels],  # a base under the stairs keeps the lowest label readable
-            marker_color=colours,
-            marker_line={"color": "white", "width": 2},
-            text=[f"<b>{state}</b>" if state != "next" else "" for state in status],
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "white", "size": 13},
-            customdata=names,
-            hovertemplate="%{customdata}<extra></extra>",
-            width=0.98,
-        )
-    )
-    figure.update_yaxes(visible=False, range=[0, 2 * count + 0.3])
-    figure.update_xaxes(tickfont={"size": 12})
-    figure.update_layout(bargap=0.02)
-    return _layout(figure, height=200)
-
-
 def box_height_trend(weekly: pd.DataFrame, seats: dict[str, float]) -> go.Figure:
     """The lowest box height per week (strain.progress.weekly_lowest_box), with each seat as a labelled line.
 

@@ -39,6 +39,10 @@ class LadderView:
     def at_top(self) -> bool:
         return self.level == len(self.steps)
 
+    def status(self, step: Exercise) -> str:
+        """'done' (below the person's level), 'current' or 'next'."""
+        return "done" if step.level < self.level else "current" if step.level == self.level else "next"
+
 
 def recommended_ladders(catalogue: Catalogue) -> list[Ladder]:
     """Ladders to climb: those whose exercises are all recommended (not the flexion stretches)."""

@@ -93,13 +93,18 @@ def default_week(today: date, logged: Iterable[date]) -> IsoWeek:
     return IsoWeek.of(max(past))
 
 
+def _between(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Rows dated from `start` to `end` inclusive."""
+    dates = frame["date"]
+    return frame[(dates >= start) & (dates <= end)]
+
+
 def _day_table(scored: pd.DataFrame, days: pd.DataFrame | None, start: date, end: date) -> pd.DataFrame:
     """One row per logged day from `start` to `end`, in date order: date, total (points), pain (NaN if not given)."""
-    entries = scored[(scored["date"] >= start) & (scored["date"] <= end)]
-    totals = entries.groupby("date")["points"].sum()
+    totals = _between(scored, start, end).groupby("date")["points"].sum()
     pain = pd.Series([], dtype="float64")
     if days is not None:
-        saved = days[(days["date"] >= start) & (days["date"] <= end)]
+        saved = _between(days, start, end)
         pain = pd.Series(pd.to_numeric(saved["pain"]).astype("float64").to_numpy(), index=saved["date"].to_numpy())
     logged = sorted(set(totals.index) | set(pain.index))
     return pd.DataFrame(
@@ -168,7 +173,7 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
     table = _day_table(scored, days, week.start, week.end)
     logged = len(table)
     total = float(table["total"].sum())
-    entries = scored[(scored["date"] >= week.start) & (scored["date"] <= week.end)]
+    entries = _between(scored, week.start, week.end)
     reps = entries[entries["activity"].isin(rep_ids)]
     repetitions = float(reps["quantity"].sum())
     controlled = float(reps.loc[reps["technique"] == "controlled", "quantity"].sum())
@@ -184,9 +189,7 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
 
 
 def _per_day(scored: pd.DataFrame, summary: WeekSummary) -> pd.Series:
-    week = summary.week
-    entries = scored[(scored["date"] >= week.start) & (scored["date"] <= week.end)]
-    points = entries.groupby("activity")["points"].sum()
+    points = _between(scored, summary.week.start, summary.week.end).groupby("activity")["points"].sum()
     return points / summary.days_logged if summary.days_logged else points * math.nan
 
 
@@ -198,6 +201,9 @@ def compare_weeks(
     A day counts as logged when it has entries or was saved in `days`.
     """
     rep_ids = {a.id for a in catalogue.activities if a.unit == "rep"}
+    # Narrow years of history to the two weeks once; the many filters below then run on a few rows.
+    scored = _between(scored, week.shift(-1).start, week.end)
+    days = None if days is None else _between(days, week.shift(-1).start, week.end)
     this = _summary(scored, days, week, rep_ids)
     last = _summary(scored, days, week.shift(-1), rep_ids)
     per_day = pd.DataFrame({"this_per_day": _per_day(scored, this), "last_per_day": _per_day(scored, last)})

@@ -53,6 +53,8 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     assert not at.exception
     assert store.get_levels(engine=app_engine, person_id=ann.id) == {"core_brace": 3}
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(at)
+    steps = [m.value for m in at.tabs[0].markdown if "-badge[" in m.value]
+    assert steps == [":blue-badge[✓ done]"] * 2 + [":orange-badge[📍 You are here]"] + [":gray-badge[next]"] * 3
     assert "Saved: level 3 of Core brace." in [t.value for t in at.toast]
     assert at.selectbox(key="practice_exercise").options[0] == "Modified dead bug on the bed (level 3)"
     reloaded = open_page(PAGE, person="Ann")

@@ -44,6 +44,11 @@ def test_a_new_person_starts_at_level_1_of_every_recommended_ladder():
     assert core.current.id == "psoas_towel_bed" and not core.at_top
 
 
+def test_each_step_is_done_current_or_next():
+    core = next(v for v in progress.ladder_views(CAT, {"core_brace": 3}) if v.ladder.id == "core_brace")
+    assert [core.status(step) for step in core.steps] == ["done", "done", "current", "next", "next", "next"]
+
+
 def test_stored_levels_are_used_and_kept_on_the_ladder():
     views = {v.ladder.id: v for v in progress.ladder_views(CAT, {"core_brace": 4, "bed_roll": 99, "hip_hinge": 0})}
     assert views["core_brace"].current.id == "dead_bug_floor"
@@ -166,17 +171,6 @@ def test_weekly_lowest_box_keeps_each_weeks_minimum_in_week_order():
 
 
 # Charts
-
-
-def test_the_staircase_rises_and_marks_where_you_are_in_words():
-    steps = CAT.ladder_steps("core_brace")
-    figure = charts.ladder_staircase([s.name for s in steps], [s.position for s in steps], 3)
-    bar = figure.data[0]
-    assert list(bar.y) == sorted(bar.y) and len(bar.y) == len(steps)
-    assert list(bar.text) == ["<b>done</b>", "<b>done</b>", "<b>You are here</b>", "", "", ""]
-    assert list(bar.marker.color) == [charts.BLUE, charts.BLUE, charts.ORANGE, charts.GREY, charts.GREY, charts.GREY]
-    assert (bar.x[0], bar.x[-1]) == ("Level 1<br>bed", "Level 6<br>real task")
-    assert bar.customdata[2] == "Modified dead bug on the bed"
 
 
 def test_the_box_chart_labels_each_seat_line_and_shows_seat_names_as_text():
