@@ -340,7 +340,8 @@ def save_day(
             day_id, version = _update_day(connection, person_id, expected_version, values)
             connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
         if rows:
-            connection.execute(sa.insert(Entry), [{**row, "day_id": day_id} for row in rows])
+            parent = {"day_id": day_id, "person_id": person_id, "date": day}
+            connection.execute(sa.insert(Entry), [row | parent for row in rows])
     return version
 
 
@@ -399,7 +400,7 @@ def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_ve
             connection.execute(sa.insert(Day), new_days)
         day_ids = _day_ids(connection, person_id, first, last)
         for row, day in zip(rows, row_dates, strict=True):
-            row["day_id"] = day_ids[day]
+            row.update(day_id=day_ids[day], person_id=person_id, date=day)
         connection.execute(sa.insert(Entry), rows)
     return len(dates)
 
@@ -407,12 +408,11 @@ def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_ve
 def load_entries(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """A person's entries from `start` to `end` (inclusive) as a tally frame, by date then saved order."""
     query = (
-        sa.select(Day.date, *_entry_columns(Entry))
-        .join_from(Day, Entry, Entry.day_id == Day.id)
-        .where(Day.person_id == person_id)
-        .order_by(Day.date, Entry.position)
+        sa.select(Entry.date, *_entry_columns(Entry))
+        .where(Entry.person_id == person_id)
+        .order_by(Entry.date, Entry.position)
     )
-    return tally.typed(_read_frame(engine, _between(query, Day.date, start, end), tally.HEADER))
+    return tally.typed(_read_frame(engine, _between(query, Entry.date, start, end), tally.HEADER))
 
 
 def load_days(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
@@ -433,11 +433,10 @@ def load_days(*, engine: Engine, person_id: int, start: date | None = None, end:
 def load_all_entries(*, engine: Engine, start: date, end: date) -> pd.DataFrame:
     """Every person's entries between two dates: a tally frame plus `person_id` and `person` (the name)."""
     query = (
-        sa.select(Day.date, *_entry_columns(Entry), Day.person_id, Person.name)
-        .join_from(Day, Entry, Entry.day_id == Day.id)
-        .join(Person, Person.id == Day.person_id)
-        .where(Day.date.between(start, end))
-        .order_by(Day.person_id, Day.date, Entry.position)
+        sa.select(Entry.date, *_entry_columns(Entry), Entry.person_id, Person.name)
+        .join(Person, Person.id == Entry.person_id)
+        .where(Entry.date.between(start, end))
+        .order_by(Entry.person_id, Entry.date, Entry.position)
     )
     frame = _read_frame(engine, query, [*tally.HEADER, "person_id", "person"])
     return tally.typed(frame).assign(

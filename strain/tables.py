@@ -56,6 +56,7 @@ class Day(SQLModel, table=True):
     __table_args__ = (
         # The unique index also serves "a person's days between two dates".
         sa.UniqueConstraint("person_id", "date"),
+        sa.UniqueConstraint("id", "person_id", "date"),  # what an entry's foreign key points at
         sa.Index(None, "date"),  # every person's last week
         sa.CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
@@ -85,10 +86,26 @@ class EntryFields(SQLModel):
 
 
 class Entry(EntryFields, table=True):
-    __table_args__ = (sa.UniqueConstraint("day_id", "position"), *_entry_checks())
+    """A day's entry. It repeats the day's person and date (the foreign key keeps them equal) so that
+    reading a person's entries between two dates, or everyone's last week, is one index range scan."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("day_id", "position"),
+        sa.ForeignKeyConstraint(
+            ["day_id", "person_id", "date"],
+            ["day.id", "day.person_id", "day.date"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+        ),
+        sa.Index(None, "person_id", "date", "position"),
+        sa.Index(None, "date"),
+        *_entry_checks(),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    day_id: int = Field(foreign_key="day.id", ondelete="CASCADE")
+    day_id: int
+    person_id: int
+    date: date
 
 
 class WeightOverride(SQLModel, table=True):

@@ -206,6 +206,7 @@ ENTRY |= {"twist": False, "first_hour": False, "note": ""}
         (Entry, {"position": -1}),
         (Entry, {"note": "same day, same position"}),
         (Entry, {"day_id": 10_000}),  # no such day
+        (Entry, {"date": MONDAY + timedelta(1)}),  # not its day's date
         (Day, {"pain": 11}),
         (Day, {"pain": -1}),
         (Day, {"date": MONDAY}),  # a second Monday for the same person
@@ -221,7 +222,7 @@ ENTRY |= {"twist": False, "first_hour": False, "note": ""}
 def test_the_schema_refuses_rows_that_break_its_rules(engine, person, table, values):
     save(engine, person)
     valid = {
-        Entry: {**ENTRY, "day_id": day_id(engine, person)},
+        Entry: {**ENTRY, "day_id": day_id(engine, person), "person_id": person.id, "date": MONDAY},
         Day: {"person_id": person.id, "date": MONDAY + timedelta(1), "note": "", "model_version": "m", "version": 1},
         Person: {"name": "Bob", "created_at": store._now(), "revision": 0},
         Practice: {"person_id": person.id, "date": MONDAY, "exercise_id": "dead_bug", "pain_during": 2, "note": ""},
