@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import charts, db, store, weeks
+from strain import charts, db, model, store, weeks
 from strain.weeks import IsoWeek, WeekComparison
 from ui import components, context
 
@@ -17,10 +17,24 @@ cat = context.strain_catalogue()
 NAMES = {activity.id: activity.name for activity in cat.activities}
 
 
+# `version` (the person's data version) and `model_version` (their weights) key these caches.
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def saved_days(url: str, person_id: int, version: str) -> pd.DataFrame:
-    """Every day the person saved, with its pain (`version` keys the cache to their data)."""
-    return store.load_days(engine=context.engine(), person_id=person_id)
+def logged_dates(url: str, person_id: int, version: str) -> list[date]:
+    return store.load_days(engine=context.engine(), person_id=person_id)["date"].tolist()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def week_view(
+    url: str, person: store.PersonInfo, version: str, model_version: str, week: str, _model: model.Model
+) -> tuple[WeekComparison, pd.DataFrame]:
+    """The comparison of `week` with the one before, and the 12 weeks up to it."""
+    end = IsoWeek.parse(week)
+    first = end.shift(-(SERIES_WEEKS - 1)).start
+    scored = context.scored_history(person, _model)
+    days = store.load_days(engine=context.engine(), person_id=person.id, start=first, end=end.end)
+    return weeks.compare_weeks(scored, end, cat, days), weeks.weekly_series(scored, days, end, SERIES_WEEKS)
 
 
 def shift_week(by: int) -> None:
@@ -144,11 +158,10 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 
 st.title("Week over week")
 person = context.require_person()
-version = store.data_version(engine=context.engine(), person_id=person.id)
-days = saved_days(db.database_url(), person.id, version)
-scored = context.scored_history(person, context.person_model(person))
-week = week_picker(weeks.default_week(date.today(), days["date"]))
-comparison = weeks.compare_weeks(scored, week, cat, days)
+url, version = db.database_url(), store.data_version(engine=context.engine(), person_id=person.id)
+strain_model = context.person_model(person)
+week = week_picker(weeks.default_week(date.today(), logged_dates(url, person.id, version)))
+comparison, series = week_view(url, person, version, strain_model.version, str(week), strain_model)
 
 st.subheader(week.label)
 if comparison.this.days_logged == 0:
@@ -157,5 +170,5 @@ if comparison.this.days_logged == 0:
 else:
     headline(comparison)
     per_activity(comparison)
-trend(weeks.weekly_series(scored, days, week, SERIES_WEEKS), week)
+trend(series, week)
 components.disclaimer(cat)
