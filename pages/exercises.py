@@ -1,5 +1,6 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -29,7 +30,7 @@ def progress_data(
     )
 
 
-def save(form: str, problems: dict[str, str], write) -> bool:
+def save(form: str, problems: dict[str, str], write: Callable[[], None]) -> bool:
     """Run `write` unless there are problems; keep the problems (or the store's refusal) to show beside the fields."""
     if not problems:
         try:
@@ -104,8 +105,9 @@ def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFram
         st.write("This is the top of the ladder: the real task, done with a still spine.")
 
     key = f"level_{person.id}_{view.ladder.id}"
-    if key not in st.session_state:
-        st.session_state[key] = view.level
+    # Follow the stored level when it changes (a save here, or in another tab), not only on the first run.
+    if st.session_state.get(f"{key}_stored") != view.level:
+        st.session_state[key] = st.session_state[f"{key}_stored"] = view.level
     st.selectbox(
         "Your level on this ladder",
         options=[step.level for step in steps],

@@ -62,6 +62,14 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(reloaded)
 
 
+def test_a_level_changed_elsewhere_shows_on_the_next_run(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    store.set_level(engine=app_engine, person_id=ann.id, ladder_id="bed_roll", level=2)  # another tab
+    at.run()
+    assert at.selectbox(key=f"level_{ann.id}_bed_roll").value == 2
+    assert "You are here: level 2 of 3, Side-lying to sitting with an arm push" in texts(at)
+
+
 def test_each_person_has_their_own_levels(app_engine, ann):
     bea = store.add_person(engine=app_engine, name="Bea")
     store.set_level(engine=app_engine, person_id=ann.id, ladder_id="core_brace", level=4)
