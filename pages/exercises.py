@@ -8,7 +8,9 @@ import streamlit as st
 
 from strain import charts, db, progress, store
 from strain.progress import LadderView
-from ui import components, context
+from ui import components, context, shell
+
+shell.ensure()
 
 STEP_BADGES = {"done": ("✓ done", "blue"), "current": ("📍 You are here", "orange"), "next": ("next", "gray")}
 STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line name), and the rise per level

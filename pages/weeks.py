@@ -7,7 +7,9 @@ import streamlit as st
 
 from strain import charts, db, model, store, weeks
 from strain.weeks import IsoWeek, WeekComparison
-from ui import components, context
+from ui import components, context, shell
+
+shell.ensure()
 
 WEEK_KEY = "weeks_day"  # the date input: any day of the chosen week
 SERIES_WEEKS = 12
