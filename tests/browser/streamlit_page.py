@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
 # Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
@@ -38,6 +40,32 @@ def wait_for_app(page: Page) -> None:
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=APP_TIMEOUT_MS)
     # Widgets whose code loads lazily show a skeleton first; charts draw after their element appears.
     expect(page.locator(LOADING)).to_have_count(0, timeout=APP_TIMEOUT_MS)
+
+
+# Counts the script runs the browser has seen start. Right after a click the app still says
+# "notRunning" (the rerun request is on its way), so waiting for that alone could pass too early.
+RUN_COUNTER = """
+window.__strainRuns = 0;
+new MutationObserver((changes) => {
+    for (const change of changes) {
+        if (change.target.getAttribute("data-test-script-state") === "running") window.__strainRuns += 1;
+    }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+"""
+
+
+def count_runs(context: BrowserContext) -> None:
+    """Make every page of this browser context count its script runs (for `rerun`)."""
+    context.add_init_script(RUN_COUNTER)
+
+
+@contextmanager
+def rerun(page: Page) -> Iterator[None]:
+    """Around an interaction that reruns the script: afterwards, wait until that new run has finished."""
+    before = page.evaluate("window.__strainRuns")
+    yield
+    page.wait_for_function("(before) => window.__strainRuns > before", arg=before, timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
 
 
 def open_app(page: Page, base_url: str, path: str) -> None:

@@ -17,15 +17,16 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.cli_data import day_totals, points_by_activity, run_cli, score, write_csv
 from tests.browser.conftest import Seed, serve_app
 from tests.browser.streamlit_page import (
+    count_runs,
     data_editor,
     edit_cell,
     expect_no_exception,
     main,
     metric,
     open_app,
+    rerun,
     screenshot,
     starts_with_number,
-    wait_for_app,
     whole,
 )
 
@@ -112,8 +113,8 @@ def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
     day = seed.lone_day + timedelta(days=1)
     open_app(page, app_url, f"/log?person={seed.person}&date={day.isoformat()}")
     expect_page_basics(page)
-    main(page).get_by_role("button", name="Same as yesterday").click()
-    wait_for_app(page)
+    with rerun(page):
+        main(page).get_by_role("button", name="Same as yesterday").click()
 
     # Change one count; the CLI scores the same day, with the same change, from a CSV.
     yesterday = seed.rows_of(seed.lone_day)
@@ -131,14 +132,14 @@ def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
     main(page).get_by_label("Pain today (0-10)").fill("3")
     main(page).get_by_label("Note for the day").fill("Logged by the browser test")
     screenshot(page, "log")
-    main(page).get_by_role("button", name="Save day").click()
-    wait_for_app(page)
+    with rerun(page):
+        main(page).get_by_role("button", name="Save day").click()
     expect_no_exception(page)
     expect(main(page).get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Saved {len(expected_rows)} activities")
 
-    main(page).get_by_role("link", name="See the audit of this day").click()
+    with rerun(page):
+        main(page).get_by_role("link", name="See the audit of this day").click()
     expect(page).to_have_url(re.compile(r"/audit\?"))
-    wait_for_app(page)
     # The page puts the day it shows back into the URL: it must be the day the link named.
     expect(page).to_have_url(re.compile(rf"date={day.isoformat()}"))
     expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(expected)))
@@ -161,6 +162,7 @@ def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed:
     day = seed.recent[-1]
     with serve_app(seed.db_url, seed.folder) as fresh:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        count_runs(context)
         try:
             page = context.new_page()
             open_app(page, fresh.url, f"/audit?person={seed.person}&date={day.isoformat()}")
