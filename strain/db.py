@@ -16,6 +16,7 @@ import platformdirs
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -25,6 +26,10 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another to finish before giving up
 # Any fixed number: PostgreSQL sessions that migrate take this advisory lock, so they run one at a time.
 MIGRATION_LOCK_KEY = 0x57A1_A0D1
+
+
+class BrokenReferences(RuntimeError):
+    """Rows written with SQLite's foreign keys off point at missing rows (the transaction is rolled back)."""
 
 
 def default_sqlite_path() -> Path:
@@ -96,17 +101,27 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
                 yield connection
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
-                    raise RuntimeError(f"the migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
+                    raise BrokenReferences(f"{len(broken)} rows point at rows that do not exist: {broken[:5]}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+
+
+def migrate(connection: Connection, revision: str, *, down: bool = False) -> None:
+    """Upgrade (or downgrade) to `revision` on a connection inside migration_transaction."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision`; a database already there is left as it is."""
     with migration_transaction(engine) as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        migrate(connection, revision)
+
+
+def known_revisions() -> list[str]:
+    """Every schema revision this version of the app knows, newest first."""
+    return [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
 
 
 def open_database(url: str | None = None) -> Engine:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
-from strain import tally
+from strain import db, tally
 from strain.tables import (
     BoxHeight,
     Day,
@@ -634,6 +634,23 @@ def _restore_rows(table: sa.Table, dumped: dict[str, Any]) -> list[dict[str, Any
     ]
 
 
+def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
+    """Insert a backup's rows into the tables as the database has them now (read from the database)."""
+    schema = sa.MetaData()
+    schema.reflect(connection, only=lambda name, _: name != "alembic_version")
+    try:
+        if set(tables) != set(schema.tables):
+            raise StoreError(f"it has the tables {sorted(tables)}, not {sorted(schema.tables)}")
+        for table in schema.sorted_tables:  # parents before children
+            rows = _restore_rows(table, tables[table.name])
+            if rows:
+                connection.execute(table.insert(), rows)
+    except (KeyError, TypeError, ValueError) as error:  # ValueError includes the StoreErrors above
+        raise StoreError(f"the backup is damaged: {error}") from None
+    except IntegrityError as error:
+        raise StoreError(f"the backup is damaged: {_broken_rule(error)}") from None
+
+
 def _has_rows(connection: Connection) -> bool:
     return any(connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() for table in _tables())
 
@@ -653,25 +670,27 @@ def _reset_id_sequences(connection: Connection) -> None:
 
 
 def restore(*, engine: Engine, data: dict[str, Any]) -> None:
-    """Load a backup into an empty database, all in one transaction."""
-    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+    """Load a backup into an empty database, all in one transaction.
+
+    A backup made by an older version of the app is loaded into the schema it was made with, then
+    migrated like any other database.
+    """
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
         raise StoreError("this is not a Strain Audit backup")
-    with engine.begin() as connection:
-        schema = _schema_revision(connection)
-        if data.get("schema") != schema:
-            raise StoreError(
-                f"this backup has database schema {data.get('schema')}, but this database has {schema}; "
-                "restore it with the Strain Audit version that made it"
-            )
-        if _has_rows(connection):
-            raise StoreError("the database is not empty; restore only into a new, empty database")
-        try:
-            for table in _tables():
-                rows = _restore_rows(table, data["tables"][table.name])
-                if rows:
-                    connection.execute(sa.insert(table), rows)
-        except (KeyError, TypeError, ValueError) as error:
-            raise StoreError(f"the backup is damaged: {error}") from None
-        except IntegrityError as error:
-            raise StoreError(f"the backup is damaged: {_broken_rule(error)}") from None
-        _reset_id_sequences(connection)
+    made_with = data.get("schema")
+    if made_with not in db.known_revisions():
+        raise StoreError(
+            f"this backup has database schema {made_with}, which this version of Strain Audit does not know"
+        )
+    try:
+        with db.migration_transaction(engine) as connection:
+            if _has_rows(connection):
+                raise StoreError("the database is not empty; restore only into a new, empty database")
+            current = _schema_revision(connection)
+            if made_with != current:
+                db.migrate(connection, made_with, down=True)  # the database is empty: nothing is lost
+            _insert_backup(connection, data["tables"])
+            db.migrate(connection, current)
+            _reset_id_sequences(connection)
+    except db.BrokenReferences as error:
+        raise StoreError(f"the backup is damaged: {error}") from None

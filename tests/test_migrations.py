@@ -168,3 +168,32 @@ def test_the_indexes_that_make_range_queries_fast_exist(engine, table):
     uniques = {tuple(u["column_names"]) for u in sa.inspect(engine).get_unique_constraints(table)}
     expected = {"day": {("person_id", "date"), ("date",)}, "entry": {("day_id", "position")}}[table]
     assert expected <= indexes | uniques
+
+
+def backup_made_at_0001() -> dict:
+    """A backup file as the app at revision 0001 wrote it."""
+    portable = {
+        name: [[v.isoformat() if isinstance(v, date) else v for v in row.values()] for row in rows]
+        for name, rows in ROWS_0001.items()
+    }
+    tables = {name: {"columns": list(rows[0]), "rows": portable[name]} for name, rows in ROWS_0001.items()}
+    return {"format": store.BACKUP_FORMAT, "schema": "0001", "tables": tables}
+
+
+def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
+    store.restore(engine=engine, data=backup_made_at_0001())
+    assert revision(engine) == head()
+    assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
+    days = store.load_days(engine=engine, person_id=1)
+    assert days["date"].tolist() == [date(2025, 1, 6), date(2025, 1, 7)] and days["pain"][0] == 3
+    quantities = sorted(row["quantity"] for row in ROWS_0001["entry"] if row["day_id"] in (1, 2))
+    assert sorted(store.load_entries(engine=engine, person_id=1)["quantity"]) == quantities
+    assert store.get_overrides(engine=engine, person_id=1) == {"twist": (1.8, "guarded")}
+    assert store.add_person(engine=engine, name="Cy").id == 3  # ids continue after the restored ones
+
+
+def test_a_backup_whose_tables_do_not_match_its_schema_is_refused(engine):
+    wrong = backup_made_at_0001() | {"schema": head()}
+    with pytest.raises(store.StoreError, match=r"^the backup is damaged: it has the tables"):
+        store.restore(engine=engine, data=wrong)
+    assert store.list_people(engine=engine) == []
