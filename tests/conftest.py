@@ -18,9 +18,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 
 from strain import db, store
+
+# A shared two-core machine can stall any example for a moment: judge properties, not timing.
+settings.register_profile("strain", deadline=None)
+settings.load_profile("strain")
 
 POSTGRES_ADMIN_URL = os.environ.get("STRAIN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -112,7 +112,7 @@ def test_a_bad_week_in_the_link_is_said_and_the_default_shown(app_engine, ann):
     day = date.today() - timedelta(weeks=2)
     save(app_engine, ann, day, entries(day, ("sit_down_chair", 10)))
     at = open_page(PAGE, person="Ann", week="2026-W99")
-    assert "The link's week='2026-W99' is not valid" in texts(at)
+    assert r"The link's week=2026\-W99 is not valid (2026 has ISO weeks 1 to 53; there is no week 99)" in texts(at)
     assert at.query_params["week"] == str(IsoWeek.of(day))
 
 

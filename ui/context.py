@@ -82,8 +82,9 @@ def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> Non
         st.session_state[seen] = raw
         try:
             st.session_state[key] = parse(raw)
-        except ValueError:
-            st.warning(f"The link's {param}={raw!r} is not valid; showing the default instead.")
+        except ValueError as error:
+            reason = components.md(str(error))
+            st.warning(f"The link's {param}={components.md(raw)} is not valid ({reason}); showing the default instead.")
     if key not in st.session_state:
         st.session_state[key] = default
 
