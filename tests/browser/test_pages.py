@@ -171,3 +171,35 @@ def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed:
             expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
         finally:
             context.close()
+
+
+def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> None:
+    """An empty database: add a person from the sidebar, then every page says what to do next.
+
+    No page may show an error, and none may draw a chart with nothing in it.
+    """
+    with serve_app(f"sqlite:///{seed.folder / 'empty.db'}", seed.folder) as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        count_runs(context)
+        try:
+            page = context.new_page()
+            open_app(page, fresh.url, "/")
+            expect_page_basics(page)
+            sidebar = page.get_by_test_id("stSidebar")
+            expect(sidebar.get_by_test_id("stAlertContentInfo")).to_contain_text("add a person")
+            sidebar.get_by_label("Name").fill("Ben")
+            with rerun(page):
+                sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Add person").click()
+            expect(page).to_have_url(re.compile(r"person=Ben"))
+            screenshot(page, "new-person-home")
+
+            for path in ("/", "/log", "/audit", "/weeks", "/exercises", "/model"):
+                open_app(page, fresh.url, f"{path}?person=Ben")
+                expect_page_basics(page)
+                expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(0)
+            # Where there is nothing to show yet, the page says what to do instead.
+            for path in ("/", "/audit", "/weeks"):
+                open_app(page, fresh.url, f"{path}?person=Ben")
+                expect(main(page).get_by_test_id("stAlertContentInfo").first).to_be_visible()
+        finally:
+            context.close()
