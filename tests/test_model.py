@@ -213,3 +213,9 @@ def test_explain_shows_every_factor_and_the_result():
 )
 def test_bands(total, expected):
     assert model.band(total, CAT) == expected
+
+
+@given(frames)
+def test_categorical_columns_score_the_same_as_text(frame):
+    categorical = frame.astype({"activity": "category", "technique": "category"})
+    assert model.score(categorical, MODEL)["points"].tolist() == model.score(frame, MODEL)["points"].tolist()
