@@ -19,10 +19,9 @@ import pandas as pd
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
-# cli imports this module to register the commands; `from strain import cli` copes with that cycle,
-# and cli's names are only used once a command runs.
-from strain import cli, db, model, store, tally
+from strain import db, model, store, tally
 from strain.catalogue import Catalogue
+from strain.cli_common import CommandError, read_tally, table
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
 
@@ -44,12 +43,12 @@ def _reporting_errors(command: Command) -> Command:
         try:
             return command(args, cat)
         except (store.StoreError, model.ModelError) as error:
-            raise cli.CommandError(str(error)) from None
+            raise CommandError(str(error)) from None
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError):
-            raise cli.CommandError(f"{_shown(url)} is not a database URL this app can use") from None
+            raise CommandError(f"{_shown(url)} is not a database URL this app can use") from None
         except sa_exc.DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise cli.CommandError(f"cannot use the database {_shown(url)}: {reason}") from None
+            raise CommandError(f"cannot use the database {_shown(url)}: {reason}") from None
 
     return run
 
@@ -64,7 +63,7 @@ def _date_option(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise cli.CommandError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
+        raise CommandError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
 
 
 def _person_model(engine: Engine, person_id: int, cat: Catalogue) -> model.Model:
@@ -85,12 +84,12 @@ def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
 @_reporting_errors
 def cmd_people(args: argparse.Namespace, _cat: Catalogue) -> str:
     people = store.list_people(engine=_open(args))
-    return cli.table([(p.name,) for p in people], ("name",)) if people else "No people yet."
+    return table([(p.name,) for p in people], ("name",)) if people else "No people yet."
 
 
 @_reporting_errors
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
-    frame = cli.read_tally(args.file, cat)  # the whole file is checked before anything is saved
+    frame = read_tally(args.file, cat)  # the whole file is checked before anything is saved
     engine = _open(args)
     try:
         person = store.get_person(engine=engine, name=args.person)
@@ -147,7 +146,7 @@ def cmd_backup(args: argparse.Namespace, _cat: Catalogue) -> str:
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         partial.replace(target)  # never leave a half-written backup under the real name
     except OSError as error:
-        raise cli.CommandError(f"cannot write {args.file}: {error.strerror}") from None
+        raise CommandError(f"cannot write {args.file}: {error.strerror}") from None
     return f"backed up {_table_sizes(data)} to {args.file}"
 
 
@@ -156,9 +155,9 @@ def cmd_restore(args: argparse.Namespace, _cat: Catalogue) -> str:
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except OSError as error:
-        raise cli.CommandError(f"cannot read {args.file}: {error.strerror}") from None
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise cli.CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
+        raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
     engine = _open(args)
     store.restore(engine=engine, data=data)
     return f"restored {_table_sizes(data)} into {engine.url.render_as_string(hide_password=True)}"

@@ -25,6 +25,8 @@ MAX_QUANTITY = {"rep": 5000.0, "min": 1440.0}  # more than this in one day is a 
 MAX_LOAD_KG = 200.0
 MAX_NOTE = 500
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# PostgreSQL cannot store NUL and no one types the others: refuse them the same way on every engine.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(line=frame["line"].fillna(0), note=frame["note"].astype("object").fillna(""))
     return frame.astype(
         {
+            "date": "object",  # datetime.date values, also when the frame is empty
             "activity": "object",
             "quantity": "float64",
             "technique": "object",
@@ -129,6 +132,8 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
     note = row["note"]
     if len(note) > MAX_NOTE:
         problems.append(f"note is longer than {MAX_NOTE} characters")
+    if CONTROL_CHARACTERS.search(note):
+        problems.append("note contains a control character (only tabs and line breaks are allowed)")
 
     if problems:
         return None, [RowError(line, p) for p in problems]

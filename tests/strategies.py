@@ -19,7 +19,9 @@ entries = st.fixed_dictionaries(
         "load_kg": st.floats(min_value=0, max_value=50, allow_nan=False),
         "twist": st.booleans(),
         "first_hour": st.booleans(),
-        "note": st.text(max_size=20),
+        "note": st.text(
+            st.characters(codec="utf-8").filter(lambda c: not tally.CONTROL_CHARACTERS.match(c)), max_size=20
+        ),
         "line": st.integers(min_value=2, max_value=10_000),
     }
 )

@@ -73,6 +73,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason():
             '2026-11-20,sit_down_chair,nan,,,,,"a, quoted',
             'multi-line note"',
             "2026-11-20,sit_down_chair,inf,,,,,",
+            "2026-11-20,sit_down_chair,1,,,,,bad\x00note",
         ]
     )
     assert errors_of(text) == [
@@ -89,6 +90,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason():
         "line 12: expected 8 fields, got 2",
         "line 13: quantity must be a finite number, got 'nan'",
         "line 15: quantity must be a finite number, got 'inf'",
+        "line 16: note contains a control character (only tabs and line breaks are allowed)",
     ]
 
 
