@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from strain import tally
 from strain.catalogue import Catalogue
 
@@ -24,7 +26,7 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
-def read_tally(path: str, cat: Catalogue):
+def read_tally(path: str, cat: Catalogue) -> pd.DataFrame:
     """Read and validate a tally CSV file, or raise CommandError with every bad row."""
     try:
         text = Path(path).read_text(encoding="utf-8")
