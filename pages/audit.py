@@ -19,7 +19,7 @@ days = store.load_days(engine=engine, person_id=person.id)
 latest = days["date"].max() if not days.empty else date.today()
 context.bind_url("date", "audit_date", context.parse_date, latest)
 day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
-context.publish_url("date", day.isoformat())
+context.publish_url("date", "audit_date", day.isoformat())
 
 saved = store.load_day(engine=engine, person_id=person.id, day=day)
 if saved is None or saved.entries.empty:
@@ -93,10 +93,17 @@ if fewer_activity is not None:
         min_value=0.0,
         max_value=current,
         value=current,
-        key="whatif_quantity",
+        key=f"whatif_quantity_{fewer_activity}",  # one per activity: each has its own maximum
     )
 result = model.what_if(saved.entries, strain_model, controlled=chosen, quantities=quantities)
-st.metric("The day would score", f"{result.after:.0f}", delta=f"{result.difference:.0f} points", delta_color="inverse")
+change = round(result.difference)
+st.metric(
+    "The day would score",
+    f"{result.after:.0f}",
+    delta=f"{change} points" if change else None,
+    delta_color="inverse",
+    help="Choose activities above to see what doing them with control, or fewer times, would change.",
+)
 
 st.subheader("The arithmetic")
 st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
@@ -107,19 +114,25 @@ st.dataframe(
     scored.assign(name=scored["activity"].map(names))[
         [
             "name",
+            "points",
             "quantity",
+            "weight",
+            *model.MULTIPLIERS.values(),
             "technique",
             "load_kg",
             "twist",
             "first_hour",
-            "weight",
-            *model.MULTIPLIERS.values(),
-            "points",
         ]
     ],
     hide_index=True,
     column_config={
-        "name": "Activity",
+        "name": st.column_config.TextColumn("Activity", width="medium"),
+        "quantity": "How many",
+        "weight": "Weight",
+        "technique": "Technique",
+        "load_kg": "Load kg",
+        "twist": "Twist",
+        "first_hour": "First hour",
         "m_technique": "x technique",
         "m_load": "x load",
         "m_twist": "x twist",

@@ -12,7 +12,11 @@ from ui import components, context, shell
 
 shell.ensure()
 
-STEP_BADGES = {"done": ("✓ done", "blue"), "current": ("📍 You are here", "orange"), "next": ("next", "gray")}
+STEP_BADGES = {
+    "done": ("done", "blue", ":material/check:"),
+    "current": ("You are here", "orange", ":material/location_on:"),
+    "next": ("next", "gray", None),
+}
 STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line name), and the rise per level
 
 cat = context.strain_catalogue()
@@ -86,18 +90,19 @@ def staircase(view: LadderView) -> None:
     columns = st.columns(len(view.steps), vertical_alignment="bottom", gap="small")
     for column, step in zip(columns, view.steps, strict=True):
         status = view.status(step)
-        label, colour = STEP_BADGES[status]
+        label, colour, icon = STEP_BADGES[status]
         with column, st.container(border=True, height=STEP_HEIGHT + STEP_RISE * step.level, key=f"step_{step.id}"):
             st.caption(f"Level {step.level} · {step.position}")
             st.markdown(f"**{step.name}**" if status == "current" else step.name)
-            st.badge(label, color=colour)
+            st.badge(label, color=colour, icon=icon)
 
 
 def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
     steps, current = view.steps, view.current
     st.markdown(f"**{view.ladder.name}**")
     staircase(view)
-    st.markdown(f"📍 **You are here: level {view.level} of {len(steps)}, {current.name}** ({current.position})")
+    here = f"You are here: level {view.level} of {len(steps)}, {current.name}"
+    st.markdown(f":material/location_on: **{here}** ({current.position})")
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
     st.info(f"**To move up:** {view.ladder.move_up}", icon=":material/stairs_2:")
     streak = progress.pain_free_streak(practice, current.id)

@@ -20,7 +20,7 @@ st.caption("Start from your typical day, change the counts and minutes that were
 
 context.bind_url("date", "log_date", context.parse_date, date.today())
 day = st.date_input("Day", key="log_date", max_value=date.today(), format="YYYY-MM-DD")
-context.publish_url("date", day.isoformat())
+context.publish_url("date", "log_date", day.isoformat())
 saved = store.load_day(engine=engine, person_id=person.id, day=day)
 
 
@@ -71,14 +71,18 @@ if "log_message" in st.session_state:
     st.warning(st.session_state.pop("log_message"))
 
 COLUMNS = {
-    "name": st.column_config.TextColumn("Activity", disabled=True, width="medium"),
+    "name": st.column_config.TextColumn("Activity", disabled=True, width="large"),
     "quantity": st.column_config.NumberColumn("How many", min_value=0, step=1, help="Times, or minutes"),
     "unit": st.column_config.TextColumn("Unit", disabled=True, width="small"),
-    "controlled": st.column_config.CheckboxColumn("With control", help="Spine held still, legs doing the work"),
-    "load_kg": st.column_config.NumberColumn("Load kg", min_value=0, max_value=tally.MAX_LOAD_KG, step=0.5),
-    "twist": st.column_config.CheckboxColumn("Twist"),
-    "first_hour": st.column_config.CheckboxColumn("First hour", help="Within an hour of getting up"),
-    "note": st.column_config.TextColumn("Note", max_chars=tally.MAX_NOTE),
+    "controlled": st.column_config.CheckboxColumn(
+        "Control", width="small", help="With control: spine held still, legs doing the work"
+    ),
+    "load_kg": st.column_config.NumberColumn(
+        "Load kg", width="small", min_value=0, max_value=tally.MAX_LOAD_KG, step=0.5
+    ),
+    "twist": st.column_config.CheckboxColumn("Twist", width="small"),
+    "first_hour": st.column_config.CheckboxColumn("1st hour", width="small", help="Within an hour of getting up"),
+    "note": st.column_config.TextColumn("Note", width="small", max_chars=tally.MAX_NOTE),
 }
 sheet = st.session_state["log_sheet"]
 with st.form("log_form", border=False):

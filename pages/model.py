@@ -26,9 +26,7 @@ modifier_rows += [
     ("Twisting", cat.twist.value, cat.twist.source),
     ("First hour after waking (bending activities)", cat.first_hour.value, cat.first_hour.source),
 ]
-st.dataframe(
-    pd.DataFrame(modifier_rows, columns=["Modifier", "Value", "Source"]), hide_index=True, key="model_modifiers"
-)
+st.table(pd.DataFrame(modifier_rows, columns=["Modifier", "Value", "Source"]), hide_index=True)
 st.caption(
     f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
 )
@@ -37,7 +35,7 @@ person = context.current_person()
 strain_model = context.person_model(person) if person else defaults
 
 st.subheader("Activity weights")
-st.dataframe(
+st.table(
     pd.DataFrame(
         [
             (
@@ -53,7 +51,6 @@ st.dataframe(
         columns=["Activity", "Family", "Unit", "Weight used", "Default", "Source"],
     ),
     hide_index=True,
-    key="model_weights",
 )
 
 if person is None:
@@ -79,11 +76,21 @@ if overrides:
 else:
     st.caption("No overrides: the published and assumed defaults above apply.")
 
-keys = list(model.override_keys(cat))
+ranges = model.override_keys(cat)
+st.markdown("**Set a weight** (a therapist's judgement, with the reason)")
+key = st.selectbox("Number", list(ranges), format_func=lambda k: model.override_label(cat, k), key="override_key")
 with st.form("override_form"):
-    st.markdown("**Set a weight** (a therapist's judgement, with the reason)")
-    key = st.selectbox("Number", keys, format_func=lambda k: model.override_label(cat, k), key="override_key")
-    value = st.number_input("Value", min_value=0.0, max_value=1000.0, step=0.05, format="%.3f", key="override_value")
+    low, high = ranges[key]
+    # Starts at the number in use, so saving without a change changes nothing.
+    value = st.number_input(
+        f"Value ({low:g} to {high:g})",
+        min_value=low,
+        max_value=high,
+        value=strain_model.value(key),
+        step=0.05,
+        format="%.3f",
+        key=f"override_value_{key}",
+    )
     reason = st.text_input("Reason", max_chars=300, key="override_reason")
     if st.form_submit_button("Save weight"):
         problems = model.override_problems(cat, {key: value})

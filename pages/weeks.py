@@ -50,7 +50,7 @@ def week_picker(default: IsoWeek) -> IsoWeek:
     middle.date_input("Show the week containing", key=WEEK_KEY, format="YYYY-MM-DD")
     right.button("Next week ▶", key="weeks_next", on_click=shift_week, args=(1,), width="stretch")
     week = IsoWeek.of(st.session_state[WEEK_KEY])
-    context.publish_url("week", str(week))
+    context.publish_url("week", WEEK_KEY, str(week))
     return week
 
 
@@ -87,7 +87,7 @@ def headline(comparison: WeekComparison) -> None:
     columns[2].metric(
         "Repetitions done with control",
         "no repetitions" if share is None else f"{share:.0%}",
-        **versus_last(share_points, "+.0f", " percentage points"),
+        **versus_last(share_points, "+.0f", " pp"),
     )
     if share_points is not None:
         shown = round(share_points)

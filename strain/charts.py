@@ -113,6 +113,12 @@ def weekly_strain_and_pain(series: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}: %{y:.0f} points per logged day<extra></extra>",
         )
     )
+    has_pain = bool(series["average_pain"].notna().any())
+    top = float(points.max()) if points.notna().any() else 0.0
+    if not has_pain:  # no pain recorded: no empty line, legend entry or second axis
+        figure.update_layout(yaxis={"title": "strain points per logged day", "range": [0, max(top, 10) * 1.3]})
+        _layout(figure, height=380)
+        return figure.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
     figure.add_trace(
         go.Scatter(
             x=ticks,
@@ -130,7 +136,6 @@ def weekly_strain_and_pain(series: pd.DataFrame) -> go.Figure:
         )
     )
     # Bars (and their labels) fill the lower half and the pain line the upper part, so labels do not collide.
-    top = float(points.max()) if points.notna().any() else 0.0
     figure.update_layout(
         yaxis={"title": "strain points per logged day", "range": [0, max(top, 10) * 2.2], "gridcolor": "#eeeeee"},
         yaxis2={

@@ -8,6 +8,8 @@ want: it connects and runs any pending Alembic migration, so a new database crea
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,13 +58,31 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _use_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (it stays so), retrying while other processes do the same.
+
+    The lock that switch needs is not covered by busy_timeout: several processes opening a new
+    file at once get "database is locked" at once, unless they try again.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Python 3.11's sqlite3 starts transactions itself, lazily; switch that off and begin below.
         dbapi_connection.isolation_level = None
-        # busy_timeout first: switching to WAL needs a lock another process may hold.
-        for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _use_wal(dbapi_connection)
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL"):
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

@@ -57,6 +57,10 @@ class Model:
     def first_hour(self) -> float:
         return self.overrides.get("first_hour", self.catalogue.first_hour.value)
 
+    def value(self, key: str) -> float:
+        """The number in use for an override key: the person's own, else the catalogue's."""
+        return self.overrides.get(key, default_value(self.catalogue, key))
+
     @property
     def version(self) -> str:
         """'m-<data file digest>', plus '+p-<digest of overrides>' when a person has overrides."""

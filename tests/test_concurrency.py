@@ -129,3 +129,21 @@ def test_tabs_saving_the_same_loaded_version_at_once_let_exactly_one_win(engine,
     saved = store.load_day(engine=engine, person_id=person.id, day=START)
     assert saved.version == 2
     assert saved.entries["quantity"].tolist()[0] == int(saved.note.removeprefix("tab "))  # one tab's day, whole
+
+
+def _open_each_with_the_others(urls: list[str]) -> list[str]:
+    """Connect to each new database at the same moment as the other workers; the journal modes seen."""
+    modes = []
+    for url in urls:
+        engine = db.make_engine(url)
+        _start_together.wait(timeout=120)  # a reusable barrier: all workers start each round together
+        with engine.connect() as connection:
+            modes.append(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+        engine.dispose()
+    return modes
+
+
+def test_processes_opening_a_new_sqlite_file_at_once_all_get_in(tmp_path):
+    # Switching a new file to WAL takes a lock SQLite does not wait for: each connection must retry.
+    urls = [f"sqlite:///{tmp_path / f'new-{n}.db'}" for n in range(30)]
+    assert _in_processes(WORKERS, _open_each_with_the_others, *[(urls,)] * WORKERS) == [["wal"] * len(urls)] * WORKERS

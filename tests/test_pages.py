@@ -210,11 +210,13 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
 def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
     at = open_page("pages/model.py", person="Ann")
-    modifiers, weights = at.dataframe[0].value, at.dataframe[1].value
+    modifiers, weights = at.table[0].value, at.table[1].value
     assert set(modifiers["Source"]) >= {CAT.twist.source, CAT.first_hour.source, CAT.load_per_kg.source}
     assert set(weights["Source"]) >= {a.source for a in CAT.activities}
-    at.selectbox(key="override_key").select("activity.sit_down_chair")
-    at.number_input(key="override_value").set_value(3.0)
+    at.selectbox(key="override_key").select("activity.sit_down_chair").run()
+    value = at.number_input(key="override_value_activity.sit_down_chair")
+    assert value.value == CAT.activity("sit_down_chair").weight  # starts at the number in use
+    value.set_value(3.0)
     at.button(key="FormSubmitter:override_form-Save weight").click().run()
     assert "a reason is required" in texts(at)
     assert store.get_overrides(engine=app_engine, person_id=ann.id) == {}
@@ -237,3 +239,15 @@ def test_names_are_shown_as_typed_never_as_markup(app_engine):
     at = open_page()
     heading = next(h for h in at.subheader if h.value.endswith("last 7 days"))
     assert heading.value == r"\[Ann\]\(http\://x\.example\) \*\*B\*\*'s last 7 days"
+
+
+def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engine, ann):
+    earlier = DAY - timedelta(days=5)
+    save(app_engine, ann, earlier, entries(earlier, ("sit_down_chair", 3)))
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 9)))
+    at = open_page("pages/log.py", person="Ann", date=earlier.isoformat())
+    # The log page has published date=earlier; the audit page must still take it from the link.
+    at.query_params["date"] = earlier.isoformat()
+    at.switch_page("pages/audit.py").run()
+    assert at.date_input(key="audit_date").value == earlier
+    assert at.metric[0].value == f"{3 * CAT.activity('sit_down_chair').weight:.0f}"

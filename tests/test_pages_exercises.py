@@ -35,7 +35,10 @@ def test_a_new_person_starts_at_level_1_and_sees_what_to_do(ann):
         "Supported sitting and movement breaks",
     ]
     page = texts(at)
-    assert "📍 **You are here: level 1 of 6, Psoas engagement on the bed, towel support** (bed)" in page
+    assert (
+        ":material/location_on: **You are here: level 1 of 6, Psoas engagement on the bed, towel support** (bed)"
+        in page
+    )
     assert "**To move up:** Move up when you can do 3 sets without pain on 3 days in a row." in page
     assert at.selectbox(key=f"level_{ann.id}_core_brace").value == 1
     assert "No practice logged yet" in page
@@ -54,7 +57,12 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     assert store.get_levels(engine=app_engine, person_id=ann.id) == {"core_brace": 3}
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(at)
     steps = [m.value for m in at.tabs[0].markdown if "-badge[" in m.value]
-    assert steps == [":blue-badge[✓ done]"] * 2 + [":orange-badge[📍 You are here]"] + [":gray-badge[next]"] * 3
+    assert (
+        steps
+        == [":blue-badge[:material/check: done]"] * 2
+        + [":orange-badge[:material/location_on: You are here]"]
+        + [":gray-badge[next]"] * 3
+    )
     assert "Saved: level 3 of Core brace." in [t.value for t in at.toast]
     assert at.selectbox(key="practice_exercise").options[0] == "Modified dead bug on the bed (level 3)"
     reloaded = open_page(PAGE, person="Ann")

@@ -233,6 +233,13 @@ def test_the_trend_chart_labels_bars_and_pain_and_says_when_a_week_has_no_days()
     assert list(bars.x)[-1] == "W47<br>16 Nov"
 
 
+def test_the_trend_chart_has_no_pain_line_or_axis_when_no_pain_was_recorded():
+    series = weeks.weekly_series(scored(entries(MON, ("sit_down_chair", 10))), None, W47, weeks=3)
+    figure = charts.weekly_strain_and_pain(series)
+    assert [trace.type for trace in figure.data] == ["bar"]
+    assert "yaxis2" not in figure.to_dict()["layout"]
+
+
 def test_the_change_chart_says_better_or_worse_in_words_as_well_as_colour():
     changes = pd.DataFrame({"activity": ["ironing", "stand_up_chair"], "change": [2.5, -8.0]})
     bar = charts.activity_changes(changes, {"stand_up_chair": "Getting up from a chair"}).data[0]

@@ -71,13 +71,18 @@ def scored_history(person: PersonInfo, strain_model: model.Model) -> pd.DataFram
     return _scored_history(db.database_url(), person.id, version, overrides)
 
 
+def _seen(key: str) -> str:
+    return f"_url_seen_{key}"
+
+
 def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> None:
     """Prepare widget state `key` from URL parameter `param`; call before the widget is drawn.
 
-    A URL value the app has not seen yet (a bookmark, a link) wins over the widget's last value.
+    A URL value this widget has not seen yet (a bookmark, a link) wins over its last value. What
+    was seen is kept per widget: two pages can share a parameter (`date`) but not its history.
     """
     raw = st.query_params.get(param)
-    seen = f"_url_seen_{param}"
+    seen = _seen(key)
     if raw is not None and raw != st.session_state.get(seen):
         st.session_state[seen] = raw
         try:
@@ -89,9 +94,9 @@ def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> Non
         st.session_state[key] = default
 
 
-def publish_url(param: str, value: str) -> None:
-    """Show the widget's current value in the URL, so the view can be bookmarked."""
-    st.session_state[f"_url_seen_{param}"] = value
+def publish_url(param: str, key: str, value: str) -> None:
+    """Show widget `key`'s current value in the URL as `param`, so the view can be bookmarked."""
+    st.session_state[_seen(key)] = value
     if st.query_params.get(param) != value:
         st.query_params[param] = value
 
@@ -137,7 +142,7 @@ def person_picker() -> PersonInfo | None:
     chosen = st.session_state.get(PERSON_KEY)
     person = None
     if chosen is not None:
-        publish_url(PERSON_KEY, chosen)
+        publish_url(PERSON_KEY, PERSON_KEY, chosen)
         # A person added by the form this run is not in `people` yet.
         person = people.get(chosen) or store.get_person(engine=engine(), name=chosen)
     st.session_state[CURRENT_KEY] = person
