@@ -16,7 +16,8 @@ strain_model = context.person_model(person)
 
 st.title("Audit a day")
 days = store.load_days(engine=engine, person_id=person.id)
-latest = days["date"].max() if not days.empty else date.today()
+# A day imported with a date after today (a typo in a CSV) must not push the picker past its limit.
+latest = min(days["date"].max(), date.today()) if not days.empty else date.today()
 context.bind_url("date", "audit_date", context.parse_date, latest)
 day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
@@ -35,7 +36,7 @@ if saved is None or saved.entries.empty:
     components.disclaimer(cat)
     st.stop()
 
-scored = model.score(saved.entries, strain_model)
+scored = context.score(saved.entries, strain_model)
 total = float(scored["points"].sum())
 band = model.band(total, cat)
 

@@ -61,6 +61,12 @@ if st.session_state.get("log_loaded_for") != (person.id, day):
 
 if saved:
     st.info(f"This day was saved at {saved.saved_at:%H:%M} UTC; saving again replaces it.")
+    unknown = daysheet.unknown_activities(cat, saved.entries)
+    if unknown:
+        st.warning(
+            f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
+            "saving it here would leave them out."
+        )
 buttons = st.columns(4)
 buttons[0].button("Start from my typical day", on_click=lambda: start_from(typical_day()), key="log_typical")
 buttons[1].button("Same as yesterday", on_click=same_as_yesterday, key="log_yesterday")

@@ -14,25 +14,29 @@ st.title("How the score is made")
 st.markdown(f"**{cat.formula}**, summed over the day's entries.")
 st.caption(
     "One strain point is the spinal load of relaxed standing (Wilke 1999). Movements score per repetition, "
-    f"held postures per minute (x {cat.minute_scale.value:g}: {cat.minute_scale.source})."
+    f"held postures per minute ({cat.per_minute_rule})."
 )
 defaults = model.Model(cat)
 st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
 
+person = context.current_person()
+strain_model = context.person_model(person) if person else defaults
+
 st.subheader("Modifiers")
-modifier_rows = [(f"Controlled technique: {name}", s.value, s.source) for name, s in cat.controlled.items()]
-modifier_rows += [
-    ("Load: per kg carried (1 + per_kg x kg)", cat.load_per_kg.value, cat.load_per_kg.source),
-    ("Twisting", cat.twist.value, cat.twist.source),
-    ("First hour after waking (bending activities)", cat.first_hour.value, cat.first_hour.source),
+modifier_keys = [key for key in model.override_keys(cat) if not key.startswith("activity.")]
+modifier_rows = [
+    (
+        model.override_label(cat, key),
+        strain_model.value(key),
+        model.default_value(cat, key),
+        model.catalogue_number(cat, key).source,
+    )
+    for key in modifier_keys
 ]
-st.table(pd.DataFrame(modifier_rows, columns=["Modifier", "Value", "Source"]), hide_index=True)
+st.table(pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Default", "Source"]), hide_index=True)
 st.caption(
     f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
 )
-
-person = context.current_person()
-strain_model = context.person_model(person) if person else defaults
 
 st.subheader("Activity weights")
 st.table(
@@ -99,8 +103,12 @@ with st.form("override_form"):
         if problems:
             st.error("Not saved: " + "; ".join(problems))
         else:
-            store.set_override(engine=engine, person_id=person.id, key=key, value=value, reason=reason.strip())
-            st.rerun()
+            try:
+                store.set_override(engine=engine, person_id=person.id, key=key, value=value, reason=reason.strip())
+            except store.StoreError as error:
+                st.error(f"Not saved: {components.md(str(error))}")
+            else:
+                st.rerun()
 
 if overrides:
     removable = list(overrides)
@@ -108,8 +116,12 @@ if overrides:
         "Back to the default", removable, format_func=lambda k: model.override_label(cat, k), key="override_remove"
     )
     if st.button("Remove this override", key="override_remove_button"):
-        store.delete_override(engine=engine, person_id=person.id, key=removed)
-        st.rerun()
+        try:
+            store.delete_override(engine=engine, person_id=person.id, key=removed)
+        except store.StoreError as error:
+            st.error(f"Not removed: {components.md(str(error))}")
+        else:
+            st.rerun()
 
 days = store.load_days(engine=engine, person_id=person.id)
 stale = int((days["model_version"] != strain_model.version).sum()) if not days.empty else 0

@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,30 +101,30 @@ class Catalogue:
     twist: Sourced
     first_hour: Sourced
     bands: Bands
-    minute_scale: Sourced
+    per_minute_rule: str  # how held postures (unit "min") are put on the same scale as movements
     formula: str
     safety: Safety
     starter_day: tuple[StarterEntry, ...]
     digest: str  # sha256 of the file's bytes: the base of the model version
 
     def activity(self, activity_id: str) -> Activity:
-        return self._activities_by_id()[activity_id]
+        return self._activities_by_id[activity_id]
 
     def has_activity(self, activity_id: str) -> bool:
-        return activity_id in self._activities_by_id()
+        return activity_id in self._activities_by_id
 
     def exercise(self, exercise_id: str) -> Exercise:
-        return {e.id: e for e in self.exercises}[exercise_id]
-
-    def ladder(self, ladder_id: str) -> Ladder:
-        return {ladder.id: ladder for ladder in self.ladders}[ladder_id]
+        return self._exercises_by_id[exercise_id]
 
     def ladder_steps(self, ladder_id: str) -> list[Exercise]:
         """The exercises of one ladder, easiest (level 1) first."""
         return sorted((e for e in self.exercises if e.ladder == ladder_id), key=lambda e: e.level)
 
     def exercises_for(self, activity_id: str) -> list[Exercise]:
-        """Recommended exercises that train an activity: its main ladder first, each easiest first."""
+        """The exercises that train an activity: its main ladder first, each easiest first.
+
+        All are recommended: parse() refuses an activity linked to a ladder that is not.
+        """
         return [e for ladder in self.activity(activity_id).ladders for e in self.ladder_steps(ladder)]
 
     def trains(self, exercise_id: str) -> list[str]:
@@ -132,8 +132,14 @@ class Catalogue:
         ladder = self.exercise(exercise_id).ladder
         return [a.id for a in self.activities if ladder in a.ladders]
 
+    # Lookups built once (cached_property writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
     def _activities_by_id(self) -> dict[str, Activity]:
         return {a.id: a for a in self.activities}
+
+    @cached_property
+    def _exercises_by_id(self) -> dict[str, Exercise]:
+        return {e.id: e for e in self.exercises}
 
 
 def _field(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -194,6 +200,22 @@ def _safety(table: dict[str, Any]) -> Safety:
         emergency=_texts(table, "emergency", "[safety]"),
         prompt=_texts(table, "prompt", "[safety]"),
     )
+
+
+def _check_ladders(ladders: list[Ladder], exercises: list[Exercise], activities: list[Activity]) -> None:
+    """Every ladder climbs 1, 2, 3... and every activity points at ladders worth climbing."""
+    for ladder in ladders:
+        levels = sorted(e.level for e in exercises if e.ladder == ladder.id)
+        if levels != list(range(1, len(levels) + 1)) or not levels:
+            raise CatalogueError(f"ladder {ladder.id!r}: levels must run 1, 2, 3... without gaps, got {levels}")
+    not_recommended = {e.ladder for e in exercises if not e.recommended}
+    for activity in activities:
+        if not activity.ladders:
+            raise CatalogueError(f"activity {activity.id!r}: field 'ladders' needs at least one ladder")
+        for ladder in set(activity.ladders) & not_recommended:
+            raise CatalogueError(
+                f"activity {activity.id!r}: ladder {ladder!r} holds exercises that are not recommended"
+            )
 
 
 def parse(text: str) -> Catalogue:
@@ -268,6 +290,8 @@ def parse(text: str) -> Catalogue:
             )
         )
 
+    _check_ladders(ladders, exercises, activities)
+
     bands_table = _field(data, "bands", dict, "catalogue")
     bands = Bands(
         moderate=_number(bands_table, "moderate", "[bands]", 0.0, 1e6),
@@ -297,9 +321,7 @@ def parse(text: str) -> Catalogue:
             _field(modifiers, "first_hour", dict, "[modifiers]"), "factor", "[modifiers.first_hour]", 1.0, 10.0
         ),
         bands=bands,
-        minute_scale=Sourced(
-            _number(model, "minute_scale", "[model]", 0.0, 1.0), _field(model, "minute_scale_source", str, "[model]")
-        ),
+        per_minute_rule=_field(model, "per_minute_rule", str, "[model]"),
         formula=_field(model, "formula", str, "[model]"),
         safety=_safety(_field(data, "safety", dict, "catalogue")),
         starter_day=tuple(starter_day),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from alembic.util import exc as alembic_exc
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
@@ -49,6 +50,12 @@ def _reporting_errors(command: Command) -> Command:
         except sa_exc.DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise CommandError(f"cannot use the database {_shown(url)}: {reason}") from None
+        except sa_exc.StatementError as error:  # a value the database driver could not take
+            raise CommandError(f"not saved: a value has the wrong type ({error.orig})") from None
+        except alembic_exc.CommandError as error:  # e.g. a schema made by a newer version of this app
+            raise CommandError(f"cannot bring the database {_shown(url)} up to date: {error}") from None
+        except OSError as error:
+            raise CommandError(f"cannot use the database {_shown(url)}: {error.strerror or error}") from None
 
     return run
 
@@ -150,14 +157,31 @@ def cmd_backup(args: argparse.Namespace, _cat: Catalogue) -> str:
     return f"backed up {_table_sizes(data)} to {args.file}"
 
 
+def _unknown_activities(data: Any, cat: Catalogue) -> list[str]:
+    """Activity ids in a backup's entries that this catalogue does not have (the pages could not score them)."""
+    found = set()
+    tables = data.get("tables", {}) if isinstance(data, dict) else {}
+    for name in ("entry", "template_entry"):
+        table = tables.get(name) if isinstance(tables, dict) else None
+        if isinstance(table, dict) and "activity" in table.get("columns", []):
+            column = table["columns"].index("activity")
+            found |= {str(row[column]) for row in table.get("rows", []) if isinstance(row, list | tuple)}
+    return sorted(activity for activity in found if not cat.has_activity(activity))
+
+
 @_reporting_errors
-def cmd_restore(args: argparse.Namespace, _cat: Catalogue) -> str:
+def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except OSError as error:
         raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
+    unknown = _unknown_activities(data, cat)
+    if unknown:
+        raise CommandError(
+            f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
+        )
     engine = _open(args)
     store.restore(engine=engine, data=data)
     return f"restored {_table_sizes(data)} into {engine.url.render_as_string(hide_password=True)}"

@@ -63,6 +63,11 @@ def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SHEET_COLUMNS))
 
 
+def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:
+    """Activity ids in saved entries that the catalogue no longer has: the sheet cannot show them."""
+    return sorted({a for a in entries["activity"] if not cat.has_activity(a)})
+
+
 def _text(value: object) -> str:
     """A sheet cell as the text the tally validator reads (an emptied cell is empty text)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from strain.catalogue import Catalogue
+from strain.catalogue import Catalogue, Sourced
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
 MULTIPLIERS = {"technique": "m_technique", "load": "m_load", "twist": "m_twist", "first_hour": "m_first_hour"}
-BANDS = ("low", "moderate", "high")
 
 
 class ModelError(ValueError):
@@ -83,16 +82,20 @@ def override_keys(catalogue: Catalogue) -> dict[str, tuple[float, float]]:
     return keys
 
 
-def default_value(catalogue: Catalogue, key: str) -> float:
-    """The catalogue's own value for an override key."""
+def catalogue_number(catalogue: Catalogue, key: str) -> Sourced:
+    """The catalogue's own value for an override key, with its source."""
     kind, _, name = key.partition(".")
     if kind == "activity":
-        return catalogue.activity(name).weight
+        activity = catalogue.activity(name)
+        return Sourced(activity.weight, activity.source)
     if kind == "technique":
-        return catalogue.controlled[name].value
-    return {"load.per_kg": catalogue.load_per_kg, "twist": catalogue.twist, "first_hour": catalogue.first_hour}[
-        key
-    ].value
+        return catalogue.controlled[name]
+    return {"load.per_kg": catalogue.load_per_kg, "twist": catalogue.twist, "first_hour": catalogue.first_hour}[key]
+
+
+def default_value(catalogue: Catalogue, key: str) -> float:
+    """The catalogue's own value for an override key."""
+    return catalogue_number(catalogue, key).value
 
 
 def override_label(catalogue: Catalogue, key: str) -> str:
@@ -102,7 +105,11 @@ def override_label(catalogue: Catalogue, key: str) -> str:
         return f"Weight: {catalogue.activity(name).name}"
     if kind == "technique":
         return f"Controlled technique: {name}"
-    return {"load.per_kg": "Load: per kg carried", "twist": "Twisting", "first_hour": "First hour after waking"}[key]
+    return {
+        "load.per_kg": "Load: per kg carried (x 1 + per_kg x kg)",
+        "twist": "Twisting",
+        "first_hour": "First hour after waking (bending activities)",
+    }[key]
 
 
 def override_problems(catalogue: Catalogue, overrides: Mapping[str, float]) -> list[str]:

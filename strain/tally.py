@@ -11,7 +11,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -24,7 +24,11 @@ TECHNIQUES = ("controlled", "uncontrolled")
 MAX_QUANTITY = {"rep": 5000.0, "min": 1440.0}  # more than this in one day is a typo
 MAX_LOAD_KG = 200.0
 MAX_NOTE = 500
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
+NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+# A tally records what happened; a day's grace lets a time zone ahead of the server log its today.
+FUTURE_GRACE = timedelta(days=1)
 # PostgreSQL cannot store NUL and no one types the others: refuse them the same way on every engine.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -70,11 +74,10 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:
-    try:
-        value = float(text)
-    except ValueError:
+    if not NUMBER_PATTERN.match(text):
         return None, f"{field} must be a number, got {text!r}"
-    if not math.isfinite(value):
+    value = float(text)
+    if not math.isfinite(value):  # digits enough to overflow a float
         return None, f"{field} must be a finite number, got {text!r}"
     if value < low:
         return None, f"{field} must be >= {low:g}, got {text}"
@@ -104,6 +107,9 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
             day = date.fromisoformat(raw_date)
         except ValueError:
             problems.append(f"date {raw_date!r} does not exist")
+        else:
+            if day > date.today() + FUTURE_GRACE:
+                problems.append(f"date {raw_date} is in the future")
 
     activity = row["activity"].strip()
     unit = "rep"
@@ -204,7 +210,7 @@ def write_csv(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     writer = csv.writer(out)  # RFC 4180 line ends, so a note holding a lone \r is quoted
     writer.writerow(HEADER)
-    for row in frame.sort_values(["date", "activity"], kind="stable").itertuples(index=False):
+    for row in frame.sort_values("date", kind="stable").itertuples(index=False):  # a day keeps its order
         writer.writerow(
             [
                 row.date.isoformat(),

@@ -27,6 +27,9 @@ def weeks_in_year(year: int) -> int:
     return date(year, 12, 28).isocalendar().week
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 @dataclass(frozen=True, order=True)
 class IsoWeek:
     """An ISO 8601 week (Monday to Sunday), written like 2026-W47."""
@@ -35,8 +38,9 @@ class IsoWeek:
     week: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
-            raise ValueError(f"the year must be between 1 and 9999, got {self.year}")
+        # Kept well inside datetime's range, so a week's neighbours and its 12-week history exist too.
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}, got {self.year}")
         last = weeks_in_year(self.year)
         if not 1 <= self.week <= last:
             raise ValueError(f"{self.year} has ISO weeks 1 to {last}; there is no week {self.week}")

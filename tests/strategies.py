@@ -12,7 +12,7 @@ ACTIVITY_IDS = [a.id for a in CAT.activities]
 
 entries = st.fixed_dictionaries(
     {
-        "date": st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31)),
+        "date": st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 11, 20)),
         "activity": st.sampled_from(ACTIVITY_IDS),
         "quantity": st.floats(min_value=0, max_value=500, allow_nan=False),
         "technique": st.sampled_from(tally.TECHNIQUES),

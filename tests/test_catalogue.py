@@ -105,6 +105,9 @@ def _broken(old: str, new: str) -> str:
             "activity 'sit_down_chair': missing field 'cue'",
         ),
         ("[[activities]]", "[[activities]", "not valid TOML"),
+        ('ladders = ["squat_to_box", "core_brace"]', "ladders = []", "field 'ladders' needs at least one ladder"),
+        ('ladders = ["squat_to_box", "core_brace"]', 'ladders = ["flexion_stretches"]', "are not recommended"),
+        ('level = 2\nposition = "bed"\nsteps', 'level = 3\nposition = "bed"\nsteps', "without gaps, got [1, 3, 3"),
     ],
 )
 def test_a_broken_file_names_the_entry_and_field(old, new, message):

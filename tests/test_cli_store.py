@@ -188,6 +188,21 @@ def test_backup_restored_into_an_empty_database_gives_the_same_exports(
     assert (code, err) == (2, "error: the database is not empty; restore only into a new, empty database\n")
 
 
+def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp_path, tally_file, capsys):
+    source, target = (f"sqlite:///{tmp_path / name}" for name in ("source.db", "target.db"))
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", source)
+    backup = tmp_path / "clinic.json"
+    run(capsys, "backup", str(backup), "--db", source)
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    entries = data["tables"]["entry"]
+    entries["rows"][0][entries["columns"].index("activity")] = "yoga"
+    backup.write_text(json.dumps(data), encoding="utf-8")
+
+    code, _, err = run(capsys, "restore", str(backup), "--db", target)
+    assert (code, err) == (2, "error: nothing restored: the backup has activities this version does not know: yoga\n")
+    assert run(capsys, "people", "--db", target)[1] == "No people yet.\n"
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [
@@ -196,8 +211,9 @@ def test_backup_restored_into_an_empty_database_gives_the_same_exports(
             "error: cannot use the database postgresql+psycopg://postgres@127.0.0.1:1/nowhere: ",
         ),
         ("nonsense", "error: nonsense is not a database URL this app can use"),
+        ("sqlite:////proc/no-such-folder/x.db", "error: cannot use the database sqlite:////proc/no-such-folder/x.db: "),
     ],
-    ids=["unreachable", "not-a-url"],
+    ids=["unreachable", "not-a-url", "folder-cannot-be-made"],
 )
 def test_a_database_that_cannot_be_used_is_one_line_without_traceback(url, message):
     result = subprocess.run(
@@ -205,3 +221,16 @@ def test_a_database_that_cannot_be_used_is_one_line_without_traceback(url, messa
     )
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(message)
+
+
+def test_a_database_from_a_newer_version_is_one_line_without_traceback(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    engine = db.open_database(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    engine.dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "strain", "people", "--db", url], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "cannot bring the database" in result.stderr and "9999_from_the_future" in result.stderr

@@ -251,3 +251,28 @@ def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engi
     at.switch_page("pages/audit.py").run()
     assert at.date_input(key="audit_date").value == earlier
     assert at.metric[0].value == f"{3 * CAT.activity('sit_down_chair').weight:.0f}"
+
+
+def test_a_day_saved_with_a_date_after_today_does_not_break_the_audit(app_engine, ann):
+    later = date.today() + timedelta(days=30)  # e.g. a year typed wrong in an imported file
+    save(app_engine, ann, later, entries(later, ("sit_down_chair", 3)))
+    at = open_page("pages/audit.py", person="Ann")
+    assert at.date_input(key="audit_date").value == date.today()
+
+
+def test_entries_of_an_activity_the_catalogue_no_longer_has_get_a_message_not_a_crash(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 3), ("retired_activity", 2)))
+    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    assert "cannot be scored by this version" in " ".join(e.value for e in at.error)
+    home = open_page(person="Ann")
+    assert "cannot be scored by this version" in " ".join(e.value for e in home.error)
+    log = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    assert "retired\\_activity" in " ".join(w.value for w in log.warning)
+
+
+def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
+    store.set_override(engine=app_engine, person_id=ann.id, key="twist", value=2.0, reason="twists a lot")
+    at = open_page("pages/model.py", person="Ann")
+    modifiers = at.table[0].value.set_index("Modifier")
+    assert modifiers.loc["Twisting", "Value used"] == 2.0
+    assert modifiers.loc["Twisting", "Default"] == CAT.twist.value

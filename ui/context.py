@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
+from alembic.util import exc as alembic_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,7 +37,7 @@ def engine() -> Engine:
     url = db.database_url()
     try:
         return _engine(url)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, alembic_exc.CommandError) as error:
         st.error(
             f"Cannot open the database: {type(error).__name__}. Check DATABASE_URL and that the server is running."
         )
@@ -68,7 +69,27 @@ def scored_history(person: PersonInfo, strain_model: model.Model) -> pd.DataFram
     """All of a person's entries scored with their model; cached until their data or weights change."""
     version = store.data_version(engine=engine(), person_id=person.id)
     overrides = tuple(sorted(strain_model.overrides.items()))
-    return _scored_history(db.database_url(), person.id, version, overrides)
+    try:
+        return _scored_history(db.database_url(), person.id, version, overrides)
+    except model.ModelError as error:
+        _stop_unscorable(error)
+
+
+def score(entries: pd.DataFrame, strain_model: model.Model) -> pd.DataFrame:
+    """model.score, or a clear message on the page if saved entries cannot be scored."""
+    try:
+        return model.score(entries, strain_model)
+    except model.ModelError as error:
+        _stop_unscorable(error)
+
+
+def _stop_unscorable(error: model.ModelError) -> NoReturn:
+    # Entries saved under an older catalogue (an activity renamed or removed since).
+    st.error(
+        f"Some saved entries cannot be scored by this version of Strain Audit: {components.md(str(error))}. "
+        "Your data are safe; export them with `python -m strain export` and ask for help."
+    )
+    st.stop()
 
 
 def _seen(key: str) -> str:
