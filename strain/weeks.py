@@ -135,10 +135,6 @@ class WeekSummary:
     controlled_share: float | None  # 0-1 of those repetitions done with control; None when there were none
     average_pain: float | None  # over the logged days that recorded pain
 
-    @property
-    def complete(self) -> bool:
-        return self.days_logged == DAYS_IN_WEEK
-
 
 @dataclass(frozen=True)
 class WeekComparison:
