@@ -51,7 +51,7 @@ def last_week(person: store.PersonInfo) -> None:
 
 person = context.current_person()
 if person is None:
-    st.info("Add a person in the sidebar (**Add person**) to start logging days.")
+    st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
 else:
     last_week(person)
 with st.container(border=True):

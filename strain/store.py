@@ -231,6 +231,10 @@ def add_person(*, engine: Engine, name: str) -> PersonInfo:
     name = _clean_name(name)
     try:
         with engine.begin() as connection:
+            # "Ann" and "ann" would be one patient in two records: names are unique ignoring case.
+            same = connection.execute(sa.select(Person.name).where(sa.func.lower(Person.name) == name.lower()))
+            if (existing := same.scalar()) is not None:
+                raise StoreError(f"a person called {existing} already exists")
             person_id = connection.execute(
                 sa.insert(Person).values(name=name, created_at=_now(), revision=0).returning(Person.id)
             ).scalar_one()

@@ -23,7 +23,7 @@ ALL_PAGES = [
 def test_every_page_runs_with_no_one_yet(app_engine, page):
     at = open_page(page)
     if page in ("pages/home.py", "pages/log.py", "pages/audit.py"):
-        assert "Add a person in the sidebar" in texts(at)
+        assert "Choose a person in the sidebar, or add one" in texts(at)
 
 
 def test_the_sidebar_offers_to_add_the_first_person(app_engine):
@@ -67,10 +67,29 @@ def test_the_url_chooses_the_person(app_engine, ann):
     assert at.selectbox(key="person").value == "Bea"
 
 
-def test_an_unknown_person_in_the_url_is_said_and_ignored(ann):
+def test_an_unknown_person_in_the_url_shows_no_one_elses_data(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10)))
     at = open_page(person="Zed")
-    assert at.selectbox(key="person").value == "Ann"
-    assert "not valid" in " ".join(w.value for w in at.warning)
+    assert "The link's person=Zed is not valid (no one of that name here); please choose." in texts(at)
+    at.switch_page("pages/audit.py").run()  # and it stays so on the next run
+    assert "Choose a person in the sidebar" in texts(at)
+    assert not at.metric
+
+
+def test_with_several_people_and_no_link_no_one_is_chosen_for_you(app_engine, ann):
+    store.add_person(engine=app_engine, name="Bea")
+    at = open_page()
+    assert at.selectbox(key="person").value is None
+    assert "Choose a person in the sidebar" in texts(at)
+
+
+def test_a_bare_link_chooses_the_only_person(ann):
+    assert open_page().selectbox(key="person").value == "Ann"
+
+
+def test_names_differing_only_in_case_are_one_person(app_engine, ann):
+    with pytest.raises(store.StoreError, match="a person called Ann already exists"):
+        store.add_person(engine=app_engine, name="ANN")
 
 
 def test_home_shows_the_red_flags_and_the_last_7_days(app_engine, ann):

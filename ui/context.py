@@ -110,7 +110,8 @@ def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> Non
             st.session_state[key] = parse(raw)
         except ValueError as error:
             reason = components.md(str(error))
-            st.warning(f"The link's {param}={components.md(raw)} is not valid ({reason}); showing the default instead.")
+            fallback = "showing the default instead" if st.session_state.get(key) is not None else "please choose"
+            st.warning(f"The link's {param}={components.md(raw)} is not valid ({reason}); {fallback}.")
     if key not in st.session_state:
         st.session_state[key] = default
 
@@ -141,16 +142,19 @@ def person_picker() -> PersonInfo | None:
 
     def known(name: str) -> str:
         if name not in people:
-            raise ValueError(name)
+            st.session_state[PERSON_KEY] = None  # never fall back to someone else's data
+            raise ValueError("no one of that name here")
         return name
 
-    bind_url(PERSON_KEY, PERSON_KEY, known, names[0] if names else None)
-    if st.session_state.get(PERSON_KEY) not in people:
-        st.session_state[PERSON_KEY] = names[0] if names else None
+    # One person (a home install) is chosen for them; with several, someone must choose.
+    default = names[0] if len(names) == 1 else None
+    bind_url(PERSON_KEY, PERSON_KEY, known, default)
+    if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in people:
+        st.session_state[PERSON_KEY] = default  # the chosen person is gone (another tab, a restore)
 
     with st.sidebar:
         if names:
-            st.selectbox("Person", names, key=PERSON_KEY)
+            st.selectbox("Person", names, key=PERSON_KEY, placeholder="Choose a person")
         else:
             st.info("No one here yet: add a person to start.")
         with st.expander("Add person", expanded=not names):
@@ -179,7 +183,7 @@ def require_person() -> PersonInfo:
     """The chosen person; without one, the page explains what to do and stops."""
     person = current_person()
     if person is None:
-        st.info("Add a person in the sidebar (**Add person**) to start logging days.")
+        st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
         st.stop()
     return person
 
