@@ -80,8 +80,9 @@ for rank, source in enumerate(audit.top_sources(saved.entries, strain_model, lev
 
 st.subheader("What if")
 activities = list(dict.fromkeys(scored["activity"]))
+uncontrolled = list(dict.fromkeys(scored.loc[scored["technique"] != "controlled", "activity"]))
 chosen = st.multiselect(
-    "Done with control", activities, format_func=names.get, key="whatif_controlled", placeholder="Choose activities"
+    "Done with control", uncontrolled, format_func=names.get, key="whatif_controlled", placeholder="Choose activities"
 )
 fewer_activity = st.selectbox(
     "Fewer times", [None, *activities], format_func=lambda a: names.get(a, "(none)"), key="whatif_activity"
@@ -94,6 +95,7 @@ if fewer_activity is not None:
         min_value=0.0,
         max_value=current,
         value=current,
+        format="%g",
         key=f"whatif_quantity_{fewer_activity}",  # one per activity: each has its own maximum
     )
 result = model.what_if(saved.entries, strain_model, controlled=chosen, quantities=quantities)

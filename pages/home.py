@@ -25,7 +25,7 @@ def last_week(person: store.PersonInfo) -> None:
     today = date.today()
     history = context.scored_history(person, context.person_model(person))
     scored = history[history["date"].between(today - timedelta(days=6), today)]
-    st.subheader(f"{components.md(person.name)}'s last 7 days")
+    st.subheader(f"Last 7 days: {components.md(person.name)}")
     if scored.empty:
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")
         st.page_link(

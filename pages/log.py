@@ -29,11 +29,9 @@ def typical_day() -> pd.DataFrame:
     return daysheet.starter_frame(cat, day) if template is None else template.assign(date=day)
 
 
-def start_from(entries: pd.DataFrame, pain: int | None = None, note: str = "") -> None:
-    """Put entries in the sheet and throw away unsaved edits."""
+def start_from(entries: pd.DataFrame) -> None:
+    """Put entries in the sheet and throw away unsaved edits to it (the day's pain and note stay)."""
     st.session_state["log_sheet"] = daysheet.sheet(cat, entries)
-    st.session_state["log_pain"] = pain
-    st.session_state["log_note"] = note
     for family in FAMILIES:
         st.session_state.pop(f"sheet_{family}", None)
 
@@ -54,10 +52,9 @@ def reload_saved() -> None:
 if st.session_state.get("log_loaded_for") != (person.id, day):
     st.session_state["log_loaded_for"] = (person.id, day)
     st.session_state["log_version"] = saved.version if saved else None
-    if saved:
-        start_from(saved.entries, saved.pain, saved.note)
-    else:
-        start_from(typical_day())
+    start_from(saved.entries if saved else typical_day())
+    st.session_state["log_pain"] = saved.pain if saved else None
+    st.session_state["log_note"] = saved.note if saved else ""
 
 if saved:
     st.info(f"This day was saved at {saved.saved_at:%H:%M} UTC; saving again replaces it.")
@@ -67,6 +64,11 @@ if saved:
             f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
             "saving it here would leave them out."
         )
+if store.load_template(engine=engine, person_id=person.id) is None:
+    st.caption(
+        "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
+        "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."
+    )
 buttons = st.columns(4)
 buttons[0].button("Start from my typical day", on_click=lambda: start_from(typical_day()), key="log_typical")
 buttons[1].button("Same as yesterday", on_click=same_as_yesterday, key="log_yesterday")
@@ -78,14 +80,12 @@ if "log_message" in st.session_state:
 
 COLUMNS = {
     "name": st.column_config.TextColumn("Activity", disabled=True, width="large"),
-    "quantity": st.column_config.NumberColumn("How many", min_value=0, step=1, help="Times, or minutes"),
-    "unit": st.column_config.TextColumn("Unit", disabled=True, width="small"),
+    # No min/max here: the cell would silently drop a "-" or cap the number. Saving checks them.
+    "quantity": st.column_config.NumberColumn("How many", help="Times, or minutes where it says (min)"),
     "controlled": st.column_config.CheckboxColumn(
         "Control", width="small", help="With control: spine held still, legs doing the work"
     ),
-    "load_kg": st.column_config.NumberColumn(
-        "Load kg", width="small", min_value=0, max_value=tally.MAX_LOAD_KG, step=0.5
-    ),
+    "load_kg": st.column_config.NumberColumn("Load kg", width="small", help="What you carried, in kg"),
     "twist": st.column_config.CheckboxColumn("Twist", width="small"),
     "first_hour": st.column_config.CheckboxColumn("1st hour", width="small", help="Within an hour of getting up"),
     "note": st.column_config.TextColumn("Note", width="small", max_chars=tally.MAX_NOTE),

@@ -62,7 +62,7 @@ if person is None:
     st.stop()
 
 engine = context.engine()
-st.subheader(f"{components.md(person.name)}'s own weights")
+st.subheader(f"Own weights: {components.md(person.name)}")
 st.caption(f"Scores for {components.md(person.name)} use model version {strain_model.version}.")
 overrides = store.get_overrides(engine=engine, person_id=person.id)
 if overrides:

@@ -98,13 +98,15 @@ def cmd_people(args: argparse.Namespace, _cat: Catalogue) -> str:
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
     frame = read_tally(args.file, cat)  # the whole file is checked before anything is saved
     engine = _open(args)
+    created = ""
     try:
         person = store.get_person(engine=engine, name=args.person)
     except store.UnknownPerson:
         person = store.add_person(engine=engine, name=args.person)
+        created = " (a new person)"  # so a mistyped name does not go unnoticed
     version = _person_model(engine, person.id, cat).version
     days = store.import_days(engine=engine, person_id=person.id, frame=frame, model_version=version)
-    return f"imported {len(frame)} entries on {days} days for {person.name}"
+    return f"imported {len(frame)} entries on {days} days for {person.name}{created}"
 
 
 def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
@@ -130,6 +132,8 @@ def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
 @_reporting_errors
 def cmd_export(args: argparse.Namespace, _cat: Catalogue) -> str:
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
+    if start and end and start > end:
+        raise CommandError(f"--from {start} is after --to {end}")
     engine = _open(args)
     person = store.get_person(engine=engine, name=args.person)
     entries = store.load_entries(engine=engine, person_id=person.id, start=start, end=end)

@@ -50,7 +50,7 @@ def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
                 {
                     "activity": activity.id,
                     "family": activity.family,
-                    "name": activity.name,
+                    "name": activity.name if activity.unit == "rep" else f"{activity.name} (min)",
                     "unit": "times" if activity.unit == "rep" else "minutes",
                     "quantity": entry["quantity"] if entry else 0.0,
                     "controlled": bool(entry and entry["technique"] == "controlled"),
@@ -74,7 +74,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return repr(float(value)) if isinstance(value, int | float) else str(value)
+    return tally.number_text(value) if isinstance(value, int | float) else str(value)
 
 
 def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[pd.DataFrame, list[str]]:

@@ -118,7 +118,8 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
     else:
         unit = catalogue.activity(activity).unit
 
-    quantity, problem = _number(row["quantity"].strip(), "quantity", 0.0, MAX_QUANTITY[unit], f" {unit} a day")
+    unit_text = " times a day" if unit == "rep" else " minutes a day"
+    quantity, problem = _number(row["quantity"].strip(), "quantity", 0.0, MAX_QUANTITY[unit], unit_text)
     problems += [problem] if problem else []
 
     technique = row["technique"].strip().lower() or "uncontrolled"
@@ -195,7 +196,7 @@ def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
     return typed(pd.DataFrame(entries, columns=list(COLUMNS))) if entries else empty_frame()
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     """Shortest text that reads back as the same float ("3", "2.5")."""
     value = float(value)
     return str(int(value)) if value.is_integer() else repr(value)
@@ -215,9 +216,9 @@ def write_csv(frame: pd.DataFrame) -> str:
             [
                 row.date.isoformat(),
                 row.activity,
-                _number_text(row.quantity),
+                number_text(row.quantity),
                 row.technique,
-                "" if row.load_kg == 0 else _number_text(row.load_kg),
+                "" if row.load_kg == 0 else number_text(row.load_kg),
                 _yes_no(row.twist),
                 _yes_no(row.first_hour),
                 row.note,

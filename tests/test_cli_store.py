@@ -39,7 +39,7 @@ def tally_file(tmp_path):
 
 def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_path, capsys):
     code, out, err = run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
-    assert (code, out, err) == (0, "imported 4 entries on 2 days for Ann\n", "")
+    assert (code, out, err) == (0, "imported 4 entries on 2 days for Ann (a new person)\n", "")
 
     code, exported, _ = run(capsys, "export", "--person", "Ann", "--db", database_url)
     assert code == 0
@@ -234,3 +234,11 @@ def test_a_database_from_a_newer_version_is_one_line_without_traceback(tmp_path)
     )
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
     assert "cannot bring the database" in result.stderr and "9999_from_the_future" in result.stderr
+
+
+def test_export_refuses_a_range_that_ends_before_it_starts(database_url, tally_file, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    code, out, err = run(
+        capsys, "export", "--person", "Ann", "--from", "2026-11-21", "--to", "2026-11-20", "--db", database_url
+    )
+    assert (code, out, err) == (2, "", "error: --from 2026-11-21 is after --to 2026-11-20\n")

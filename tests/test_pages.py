@@ -190,7 +190,7 @@ def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
     edit(at, "postures", "slouched_sitting", quantity=2000)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
-    assert "Long slouched sitting (sofa, desk, screen): quantity must be at most 1440 min a day" in texts(at)
+    assert "Long slouched sitting (sofa, desk, screen): quantity must be at most 1440 minutes a day" in texts(at)
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None
 
 
@@ -256,8 +256,8 @@ def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine
 def test_names_are_shown_as_typed_never_as_markup(app_engine):
     store.add_person(engine=app_engine, name="[Ann](http://x.example) **B**")
     at = open_page()
-    heading = next(h for h in at.subheader if h.value.endswith("last 7 days"))
-    assert heading.value == r"\[Ann\]\(http\://x\.example\) \*\*B\*\*'s last 7 days"
+    heading = next(h for h in at.subheader if h.value.startswith("Last 7 days"))
+    assert heading.value == r"Last 7 days: \[Ann\]\(http\://x\.example\) \*\*B\*\*"
 
 
 def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engine, ann):
@@ -295,3 +295,21 @@ def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
     modifiers = at.table[0].value.set_index("Modifier")
     assert modifiers.loc["Twisting", "Value used"] == 2.0
     assert modifiers.loc["Twisting", "Default"] == CAT.twist.value
+
+
+def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_engine, ann):
+    save(app_engine, ann, DAY - timedelta(days=1), entries(DAY, ("weeding", 45)))
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 4)), pain=6)
+    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at.button(key="log_yesterday").click().run()
+    sheet = at.session_state["log_sheet"]
+    assert set(sheet.loc[sheet["quantity"] > 0, "activity"]) == {"weeding"}
+    assert at.number_input(key="log_pain").value == 6
+
+
+def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, ann):
+    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    edit(at, "transfers", "sit_down_chair", quantity=-5)
+    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
+    assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None

@@ -88,7 +88,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason():
         "line 9: load_kg must be >= 0, got -3",
         "line 10: twist must be yes, no or empty, got 'maybe'",
         "line 10: first_hour must be yes, no or empty, got 'sometimes'",
-        "line 11: quantity must be at most 1440 min a day, got 2000",
+        "line 11: quantity must be at most 1440 minutes a day, got 2000",
         "line 12: expected 8 fields, got 2",
         "line 13: quantity must be a number, got 'nan'",
         "line 15: quantity must be a number, got 'inf'",

@@ -44,6 +44,7 @@ class Seed:
     report: dict  # `python -m strain score --json` of those rows
     totals: dict[date, float]  # day -> total points, from the report
     activity_names: dict[str, str]  # id -> name, from `python -m strain activities --json`
+    activity_units: dict[str, str]  # id -> "rep" or "min"
     lone_day: date  # a day with nothing logged the day after it, for the log-a-day test
 
     @property
@@ -85,7 +86,8 @@ def seed(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Seed:
     totals = day_totals(report)
     assert sorted(totals) == days
     names = {activity["id"]: activity["name"] for activity in activities}
-    return Seed(PERSON, folder, db_url, rows, report, totals, names, lone_day)
+    units = {activity["id"]: activity["unit"] for activity in activities}
+    return Seed(PERSON, folder, db_url, rows, report, totals, names, units, lone_day)
 
 
 def _free_port() -> int:

@@ -121,6 +121,8 @@ def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
     yesterday = seed.rows_of(seed.lone_day)
     changed = yesterday[0]
     name = seed.activity_names[changed["activity"]]
+    if seed.activity_units[changed["activity"]] == "min":
+        name += " (min)"  # the Log page's sheet says which activities count minutes
     editor = data_editor(page, name)
     new_quantity = str(int(float(changed["quantity"])) + 3)
     edit_cell(page, editor, name, "How many", new_quantity)
