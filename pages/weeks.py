@@ -88,6 +88,7 @@ def headline(comparison: WeekComparison) -> None:
         "Repetitions done with control",
         "no repetitions" if share is None else f"{share:.0%}",
         **versus_last(share_points, "+.0f", " pp"),
+        help="Movements counted in times (getting up, lifting, dressing...); minutes of a posture are not counted.",
     )
     if share_points is not None:
         shown = round(share_points)
