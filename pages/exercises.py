@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from strain import charts, db, progress, store
+from strain import charts, db, limits, progress, store
 from strain.progress import LadderView
 from ui import components, context, shell
 
@@ -175,7 +175,7 @@ def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd
             "Pain during, 0 (none) to 10 (worst)", min_value=0, max_value=10, step=1, value=None, key="practice_pain"
         )
         problem("practice", "pain")
-        st.text_input("Note (optional)", key="practice_note", max_chars=progress.MAX_NOTE)
+        st.text_input("Note (optional)", key="practice_note", max_chars=limits.MAX_NOTE)
         problem("practice", "note")
         st.form_submit_button("Log practice", on_click=log_practice, args=(person,), type="primary")
         problem("practice", "form")
@@ -238,14 +238,14 @@ def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
         st.text_input(
             "Or name another seat",
             key="seat_other",
-            max_chars=progress.MAX_SEAT_NAME,
+            max_chars=limits.MAX_SEAT_NAME,
             placeholder="for example: garden bench",
         )
         problem("seat", "name")
         st.number_input(
             "Height in cm (floor to top of seat)",
-            min_value=0.0,
-            max_value=300.0,
+            min_value=limits.MIN_HEIGHT_CM,
+            max_value=limits.MAX_HEIGHT_CM,
             step=0.5,
             value=None,
             key="seat_height",
@@ -258,7 +258,14 @@ def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
         st.markdown("**Lowest box you can squat to**, with a still spine and no pain")
         st.date_input("Day measured", key="box_day", max_value=date.today(), format="YYYY-MM-DD")
         problem("box", "date")
-        st.number_input("Box height in cm", min_value=0.0, max_value=300.0, step=0.5, value=None, key="box_height")
+        st.number_input(
+            "Box height in cm",
+            min_value=limits.MIN_HEIGHT_CM,
+            max_value=limits.MAX_HEIGHT_CM,
+            step=0.5,
+            value=None,
+            key="box_height",
+        )
         problem("box", "height")
         st.form_submit_button("Record box height", on_click=save_box, args=(person,))
         problem("box", "form")

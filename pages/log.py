@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import daysheet, store, tally
+from strain import daysheet, limits, store, tally
 from strain.catalogue import FAMILIES
 from ui import components, context, shell
 
@@ -88,7 +88,7 @@ COLUMNS = {
     "load_kg": st.column_config.NumberColumn("Load kg", width="small", help="What you carried, in kg"),
     "twist": st.column_config.CheckboxColumn("Twist", width="small"),
     "first_hour": st.column_config.CheckboxColumn("1st hour", width="small", help="Within an hour of getting up"),
-    "note": st.column_config.TextColumn("Note", width="small", max_chars=tally.MAX_NOTE),
+    "note": st.column_config.TextColumn("Note", width="small", max_chars=limits.MAX_NOTE),
 }
 sheet = st.session_state["log_sheet"]
 with st.form("log_form", border=False):
@@ -103,7 +103,7 @@ with st.form("log_form", border=False):
         )
     pain_column, note_column = st.columns([1, 3])
     pain = pain_column.number_input("Pain today (0-10)", min_value=0, max_value=10, step=1, key="log_pain")
-    note = note_column.text_area("Note for the day", max_chars=tally.MAX_NOTE, key="log_note", height=68)
+    note = note_column.text_area("Note for the day", max_chars=limits.MAX_NOTE, key="log_note", height=68)
     as_typical = st.checkbox("Also make this my typical day", key="log_as_typical")
     submitted = st.form_submit_button("Save day", type="primary")
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from strain import model, store
+from strain import limits, model, store
 from ui import components, context, shell
 
 shell.ensure()
@@ -95,7 +95,7 @@ with st.form("override_form"):
         format="%.3f",
         key=f"override_value_{key}",
     )
-    reason = st.text_input("Reason", max_chars=300, key="override_reason")
+    reason = st.text_input("Reason", max_chars=limits.MAX_REASON, key="override_reason")
     if st.form_submit_button("Save weight"):
         problems = model.override_problems(cat, {key: value})
         if not reason.strip():

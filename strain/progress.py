@@ -14,13 +14,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 from strain.catalogue import Catalogue, Exercise, Ladder
+from strain.limits import MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.weeks import IsoWeek
 
 SEAT_SUGGESTIONS = ("chair", "sofa", "toilet", "car seat")
-# Real seats and squat boxes sit between a low footstool and a high bar stool.
-MIN_HEIGHT_CM, MAX_HEIGHT_CM = 10.0, 120.0
-MAX_SEAT_NAME = 40
-MAX_NOTE = 500
 
 
 @dataclass(frozen=True)

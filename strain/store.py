@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
-from strain import db, tally
+from strain import db, limits, tally
 from strain.tables import (
     BoxHeight,
     Day,
@@ -40,21 +40,20 @@ from strain.tables import (
 )
 
 ENTRY_FIELDS = ("activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
-MAX_NAME = 80
 BACKUP_FORMAT = "strain-audit backup"
 FETCH_ROWS = 500  # see _read_frame
 IN_LIST_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on query parameters
 
 # Database rules (by the end of the constraint's name) and how to tell the user they were broken.
 RULES = {
-    "quantity_range": "a quantity must be between 0 and 100000",
-    "load_kg_range": "a load must be between 0 and 1000 kg",
+    "quantity_range": f"a quantity must be between 0 and {limits.MAX_STORED_QUANTITY:g}",
+    "load_kg_range": f"a load must be between 0 and {limits.MAX_LOAD_KG:g} kg",
     "technique_known": "technique must be controlled or uncontrolled",
     "position_nonnegative": "entry positions must be 0 or more",
-    "pain_range": "pain must be a whole number from 0 to 10",
-    "pain_during_range": "pain during practice must be a whole number from 0 to 10",
+    "pain_range": f"pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
+    "pain_during_range": f"pain during practice must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
     "level_positive": "a ladder level must be 1 or more",
-    "height_range": "a height must be more than 0 and at most 300 cm",
+    "height_range": f"a height must be from {limits.MIN_HEIGHT_CM:g} to {limits.MAX_HEIGHT_CM:g} cm",
     "name_not_empty": "a name cannot be empty",
 }
 
@@ -216,8 +215,8 @@ def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.
 
 def _clean_name(name: str) -> str:
     name = name.strip()
-    if not 1 <= len(name) <= MAX_NAME:
-        raise StoreError(f"a name must be 1 to {MAX_NAME} characters long")
+    if not 1 <= len(name) <= limits.MAX_NAME:
+        raise StoreError(f"a name must be 1 to {limits.MAX_NAME} characters long")
     return name
 
 

@@ -12,6 +12,17 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from strain.limits import (
+    MAX_HEIGHT_CM,
+    MAX_LOAD_KG,
+    MAX_NAME,
+    MAX_PAIN,
+    MAX_SEAT_NAME,
+    MAX_STORED_QUANTITY,
+    MIN_HEIGHT_CM,
+    MIN_PAIN,
+)
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -22,10 +33,6 @@ NAMING = {
 SQLModel.metadata.naming_convention = NAMING
 
 TECHNIQUES = ("controlled", "uncontrolled")
-# Upper bounds far above any real value; they also keep NaN and infinity out (PostgreSQL would accept them).
-MAX_QUANTITY = 100_000
-MAX_LOAD_KG = 1_000
-MAX_HEIGHT_CM = 300
 
 
 def _person_id() -> int:
@@ -36,8 +43,8 @@ def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
     """The checks every stored entry obeys (a day's entries and a template's)."""
     return (
         sa.CheckConstraint("position >= 0", name="position_nonnegative"),
-        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_QUANTITY}", name="quantity_range"),
-        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG}", name="load_kg_range"),
+        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
+        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
         sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
     )
 
@@ -46,7 +53,7 @@ class Person(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=sa.String(80), unique=True)
+    name: str = Field(sa_type=sa.String(MAX_NAME), unique=True)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     # Bumped by every write to this person's data: a cheap cache key for pages.
     revision: int = 0
@@ -58,7 +65,7 @@ class Day(SQLModel, table=True):
         sa.UniqueConstraint("person_id", "date"),
         sa.UniqueConstraint("id", "person_id", "date"),  # what an entry's foreign key points at
         sa.Index(None, "date"),  # every person's last week
-        sa.CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
+        sa.CheckConstraint(f"pain >= {MIN_PAIN} AND pain <= {MAX_PAIN}", name="pain_range"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -148,7 +155,7 @@ class LadderLevel(SQLModel, table=True):
 class Practice(SQLModel, table=True):
     __table_args__ = (
         sa.Index(None, "person_id", "date"),
-        sa.CheckConstraint("pain_during >= 0 AND pain_during <= 10", name="pain_during_range"),
+        sa.CheckConstraint(f"pain_during >= {MIN_PAIN} AND pain_during <= {MAX_PAIN}", name="pain_during_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -160,10 +167,12 @@ class Practice(SQLModel, table=True):
 
 
 class Seat(SQLModel, table=True):
-    __table_args__ = (sa.CheckConstraint(f"height_cm > 0 AND height_cm <= {MAX_HEIGHT_CM}", name="height_range"),)
+    __table_args__ = (
+        sa.CheckConstraint(f"height_cm >= {MIN_HEIGHT_CM:g} AND height_cm <= {MAX_HEIGHT_CM:g}", name="height_range"),
+    )
 
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
-    name: str = Field(sa_type=sa.String(40), primary_key=True)  # chair, sofa, toilet, car...
+    name: str = Field(sa_type=sa.String(MAX_SEAT_NAME), primary_key=True)  # chair, sofa, toilet, car...
     height_cm: float
 
 
@@ -173,7 +182,7 @@ class BoxHeight(SQLModel, table=True):
     __tablename__ = "box_height"
     __table_args__ = (
         sa.Index(None, "person_id", "date"),
-        sa.CheckConstraint(f"height_cm > 0 AND height_cm <= {MAX_HEIGHT_CM}", name="height_range"),
+        sa.CheckConstraint(f"height_cm >= {MIN_HEIGHT_CM:g} AND height_cm <= {MAX_HEIGHT_CM:g}", name="height_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

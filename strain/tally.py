@@ -16,14 +16,12 @@ from datetime import date, timedelta
 import pandas as pd
 
 from strain.catalogue import Catalogue
+from strain.limits import MAX_LOAD_KG, MAX_NOTE, MAX_QUANTITY
 
 HEADER = ("date", "activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
 # The tally frame: HEADER's columns with typed values, plus the source line when read from a file.
 COLUMNS = (*HEADER, "line")
 TECHNIQUES = ("controlled", "uncontrolled")
-MAX_QUANTITY = {"rep": 5000.0, "min": 1440.0}  # more than this in one day is a typo
-MAX_LOAD_KG = 200.0
-MAX_NOTE = 500
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
 NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)

@@ -17,7 +17,7 @@ from alembic.util import exc as alembic_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from strain import catalogue, db, model, store
+from strain import catalogue, db, limits, model, store
 from strain.catalogue import Catalogue
 from strain.store import PersonInfo
 from ui import components
@@ -159,7 +159,7 @@ def person_picker() -> PersonInfo | None:
             st.info("No one here yet: add a person to start.")
         with st.expander("Add person", expanded=not names):
             with st.form("add_person_form", clear_on_submit=False, border=False):
-                st.text_input("Name", key="new_person_name", max_chars=80)
+                st.text_input("Name", key="new_person_name", max_chars=limits.MAX_NAME)
                 st.form_submit_button("Add person", on_click=_add_person)
             if "add_person_error" in st.session_state:
                 st.error(components.md(st.session_state["add_person_error"]))

@@ -1,0 +1,23 @@
+"""Every limit on what a person can enter, in one place.
+
+Validation (the tally CSV, the Log page, the exercise forms), the database's CHECK constraints
+(strain/tables.py) and the messages that name a limit all read these numbers, so they cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+MAX_NAME = 80  # a person's name
+MAX_NOTE = 500  # a day's, an entry's or a practice session's note
+MAX_REASON = 300  # the reason given for a weight override
+
+# More than this in one day is a typo: 5000 repetitions, or every minute of the day.
+MAX_QUANTITY = {"rep": 5000.0, "min": 1440.0}
+MAX_STORED_QUANTITY = max(MAX_QUANTITY.values())  # the database does not know an entry's unit
+MAX_LOAD_KG = 200.0
+
+# Real seats and squat boxes sit between a low footstool and a high bar stool.
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 10.0, 120.0
+MAX_SEAT_NAME = 40
+
+MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
