@@ -8,9 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from strain import model
 from strain.catalogue import Activity, Catalogue, Exercise
-from strain.model import Model
 
 
 @dataclass(frozen=True)
@@ -30,18 +28,23 @@ def exercise_at_level(cat: Catalogue, ladder_id: str, level: int) -> Exercise:
     return steps[min(max(level, 1), len(steps)) - 1]
 
 
-def top_sources(frame: pd.DataFrame, strain_model: Model, levels: Mapping[str, int], n: int = 3) -> list[Source]:
-    """The `n` activities that cost most on this day, largest first."""
-    cat = strain_model.catalogue
-    shares = model.contributions(model.score(frame, strain_model)).head(n)
+def control_savings(scored: pd.DataFrame, scored_controlled: pd.DataFrame) -> pd.Series:
+    """Points each activity would save done entirely with control (>= 0), from the day scored as it was
+    and scored with every entry controlled."""
+    saved = scored["points"] - scored_controlled["points"].to_numpy()
+    return saved.groupby(scored["activity"].to_numpy()).sum()
+
+
+def top_sources(
+    contributions: pd.DataFrame, savings: pd.Series, cat: Catalogue, levels: Mapping[str, int], n: int = 3
+) -> list[Source]:
+    """The `n` activities that cost most on a day (from model.contributions), largest first."""
     sources = []
-    for row in shares.itertuples(index=False):
+    for row in contributions.head(n).itertuples(index=False):
         activity = cat.activity(row.activity)
         ladder = activity.ladders[0]
-        saving = -model.what_if(frame, strain_model, controlled=[row.activity]).difference
-        sources.append(
-            Source(activity, row.points, row.share, exercise_at_level(cat, ladder, levels.get(ladder, 1)), saving)
-        )
+        exercise = exercise_at_level(cat, ladder, levels.get(ladder, 1))
+        sources.append(Source(activity, row.points, row.share, exercise, float(savings.get(row.activity, 0.0))))
     return sources
 
 

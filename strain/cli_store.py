@@ -16,23 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from alembic.util import exc as alembic_exc
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine, make_url
 
-from strain import db, model, store, tally
+from strain import db, errors, tally
 from strain.catalogue import Catalogue
 from strain.cli_common import CommandError, read_tally, table
+from strain.service import Service
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
-
-
-def _shown(url: str) -> str:
-    """A URL fit to print: no password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except sa_exc.ArgumentError:
-        return url
 
 
 def _reporting_errors(command: Command) -> Command:
@@ -43,25 +33,17 @@ def _reporting_errors(command: Command) -> Command:
         url = db.database_url(args.db)
         try:
             return command(args, cat)
-        except (store.StoreError, model.ModelError) as error:
-            raise CommandError(str(error)) from None
-        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError):
-            raise CommandError(f"{_shown(url)} is not a database URL this app can use") from None
-        except sa_exc.DBAPIError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise CommandError(f"cannot use the database {_shown(url)}: {reason}") from None
-        except sa_exc.StatementError as error:  # a value the database driver could not take
-            raise CommandError(f"not saved: a value has the wrong type ({error.orig})") from None
-        except alembic_exc.CommandError as error:  # e.g. a schema made by a newer version of this app
-            raise CommandError(f"cannot bring the database {_shown(url)} up to date: {error}") from None
-        except OSError as error:
-            raise CommandError(f"cannot use the database {_shown(url)}: {error.strerror or error}") from None
+        except Exception as error:
+            message = errors.user_message(error, url)
+            if message is None:
+                raise
+            raise CommandError(message) from None
 
     return run
 
 
-def _open(args: argparse.Namespace) -> Engine:
-    return db.open_database(args.db)
+def _service(args: argparse.Namespace, cat: Catalogue) -> Service:
+    return Service(db.open_database(args.db), cat)
 
 
 def _date_option(text: str | None, option: str) -> date | None:
@@ -73,11 +55,6 @@ def _date_option(text: str | None, option: str) -> date | None:
         raise CommandError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
 
 
-def _person_model(engine: Engine, person_id: int, cat: Catalogue) -> model.Model:
-    overrides = store.get_overrides(engine=engine, person_id=person_id)
-    return model.Model(cat, {key: value for key, (value, _reason) in overrides.items()})
-
-
 def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
     if args.db:
         source = "from --db"
@@ -85,33 +62,27 @@ def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
         source = f"from ${db.ENV_VAR}"
     else:
         source = "the default; set $DATABASE_URL or pass --db to use another"
-    return f"database: {_shown(db.database_url(args.db))} ({source})\ndefault SQLite file: {db.default_sqlite_path()}"
+    database = errors.shown(db.database_url(args.db))
+    return f"database: {database} ({source})\ndefault SQLite file: {db.default_sqlite_path()}"
 
 
 @_reporting_errors
-def cmd_people(args: argparse.Namespace, _cat: Catalogue) -> str:
-    people = store.list_people(engine=_open(args))
+def cmd_people(args: argparse.Namespace, cat: Catalogue) -> str:
+    people = _service(args, cat).people()
     return table([(p.name,) for p in people], ("name",)) if people else "No people yet."
 
 
 @_reporting_errors
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
     frame = read_tally(args.file, cat)  # the whole file is checked before anything is saved
-    engine = _open(args)
-    created = ""
-    try:
-        person = store.get_person(engine=engine, name=args.person)
-    except store.UnknownPerson:
-        person = store.add_person(engine=engine, name=args.person)
-        created = " (a new person)"  # so a mistyped name does not go unnoticed
-    version = _person_model(engine, person.id, cat).version
-    days = store.import_days(engine=engine, person_id=person.id, frame=frame, model_version=version)
-    return f"imported {len(frame)} entries on {days} days for {person.name}{created}"
+    person, days, created = _service(args, cat).import_tally(args.person, frame)
+    new = " (a new person)" if created else ""  # so a mistyped name does not go unnoticed
+    return f"imported {len(frame)} entries on {days} days for {person.name}{new}"
 
 
 def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
     by_date = {day: group for day, group in entries.groupby("date", sort=False)}
-    fields = list(store.ENTRY_FIELDS)
+    fields = list(tally.HEADER[1:])  # an entry's fields, without the date it is filed under
     empty = pd.DataFrame(columns=fields)
     document = {
         "person": person,
@@ -130,17 +101,14 @@ def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
 
 
 @_reporting_errors
-def cmd_export(args: argparse.Namespace, _cat: Catalogue) -> str:
+def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
     if start and end and start > end:
         raise CommandError(f"--from {start} is after --to {end}")
-    engine = _open(args)
-    person = store.get_person(engine=engine, name=args.person)
-    entries = store.load_entries(engine=engine, person_id=person.id, start=start, end=end)
+    export = _service(args, cat).export(args.person, start, end)
     if args.format == "csv":
-        return tally.write_csv(entries).removesuffix("\n")  # print adds the last newline back
-    days = store.load_days(engine=engine, person_id=person.id, start=start, end=end)
-    return _export_json(person.name, days, entries)
+        return tally.write_csv(export.entries).removesuffix("\n")  # print adds the last newline back
+    return _export_json(export.person.name, export.days, export.entries)
 
 
 def _table_sizes(data: dict[str, Any]) -> str:
@@ -149,8 +117,8 @@ def _table_sizes(data: dict[str, Any]) -> str:
 
 
 @_reporting_errors
-def cmd_backup(args: argparse.Namespace, _cat: Catalogue) -> str:
-    data = store.backup(engine=_open(args))
+def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
+    data = _service(args, cat).backup()
     target = Path(args.file)
     partial = target.with_name(target.name + ".partial")
     try:
@@ -161,18 +129,6 @@ def cmd_backup(args: argparse.Namespace, _cat: Catalogue) -> str:
     return f"backed up {_table_sizes(data)} to {args.file}"
 
 
-def _unknown_activities(data: Any, cat: Catalogue) -> list[str]:
-    """Activity ids in a backup's entries that this catalogue does not have (the pages could not score them)."""
-    found = set()
-    tables = data.get("tables", {}) if isinstance(data, dict) else {}
-    for name in ("entry", "template_entry"):
-        table = tables.get(name) if isinstance(tables, dict) else None
-        if isinstance(table, dict) and "activity" in table.get("columns", []):
-            column = table["columns"].index("activity")
-            found |= {str(row[column]) for row in table.get("rows", []) if isinstance(row, list | tuple)}
-    return sorted(activity for activity in found if not cat.has_activity(activity))
-
-
 @_reporting_errors
 def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     try:
@@ -181,14 +137,9 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
-    unknown = _unknown_activities(data, cat)
-    if unknown:
-        raise CommandError(
-            f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
-        )
-    engine = _open(args)
-    store.restore(engine=engine, data=data)
-    return f"restored {_table_sizes(data)} into {engine.url.render_as_string(hide_password=True)}"
+    service = _service(args, cat)
+    service.restore(data)
+    return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))}"
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -26,6 +26,10 @@ class ModelError(ValueError):
     """Invalid overrides or entries the model cannot score."""
 
 
+class UnknownActivities(ModelError):
+    """Entries name activities the catalogue does not have (saved under an older catalogue)."""
+
+
 @dataclass(frozen=True)
 class Model:
     """The catalogue's numbers with a person's overrides applied."""
@@ -150,7 +154,7 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     codes = _positions(frame["activity"], [a.id for a in model.catalogue.activities])
     if (codes < 0).any():
         unknown = sorted(set(frame["activity"][codes < 0].astype(str)))
-        raise ModelError(f"unknown activit{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
+        raise UnknownActivities(f"unknown activit{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
     weight = _per_activity(model, lambda a: model.weight(a.id))[codes]
     control = _per_activity(model, lambda a: model.controlled_factor(a.control))[codes]
     bends = _per_activity(model, lambda a: a.bends)[codes].astype(bool)
@@ -223,28 +227,31 @@ class WhatIf:
 
 
 def what_if(
-    frame: pd.DataFrame,
+    scored: pd.DataFrame,
     model: Model,
     *,
     controlled: Iterable[str] = (),
     quantities: Mapping[str, float] | None = None,
 ) -> WhatIf:
-    """The same day with some activities done with control, or a different number of times.
+    """A scored day with some activities done with control, or a different number of times.
 
     `quantities` maps an activity to its new total for the day; its entries are scaled in
     proportion, so a day with 8 controlled and 4 uncontrolled sit-downs set to 6 keeps 4 and 2.
+    Only the changed day is scored: the day as it was already is.
     """
-    changed = frame.copy()
-    chosen = changed["activity"].isin(list(controlled))
-    changed.loc[chosen, "technique"] = "controlled"
-    for activity, new_total in (quantities or {}).items():
+    before = float(scored["points"].sum())
+    controlled, quantities = list(controlled), dict(quantities or {})
+    if not controlled and not quantities:
+        return WhatIf(before=before, after=before, scored_after=scored)
+    changed = scored.copy()
+    changed.loc[changed["activity"].isin(controlled), "technique"] = "controlled"
+    for activity, new_total in quantities.items():
         if new_total < 0:
             raise ModelError(f"a what-if quantity cannot be negative ({activity}: {new_total})")
         rows = changed["activity"] == activity
         old_total = changed.loc[rows, "quantity"].sum()
         if old_total > 0:
             changed.loc[rows, "quantity"] = changed.loc[rows, "quantity"] * (new_total / old_total)
-    before = float(score(frame, model)["points"].sum())
     scored_after = score(changed, model)
     return WhatIf(before=before, after=float(scored_after["points"].sum()), scored_after=scored_after)
 

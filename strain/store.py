@@ -11,7 +11,7 @@ contention), and `data_version` reads it as a cheap cache key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -328,13 +328,25 @@ def save_day(
     note: str,
     model_version: str,
     expected_version: int | None,
+    total: float | None = None,
+    as_template: bool = False,
 ) -> int:
     """Save a day and replace its entries, all or nothing; return the day's new version.
 
-    `expected_version` is the version the caller loaded (None: it believes the day is new). If
-    the day has changed since, nothing is saved and ConflictError says so.
+    `total` is the day's points under `model_version` (None: computed when first needed).
+    `expected_version` is the version the caller loaded (None: it believes the day is new). If the
+    day has changed since, nothing is saved and ConflictError says so. With `as_template`, the
+    entries also become the person's typical day, in the same transaction.
     """
-    values = {"date": day, "pain": pain, "note": note, "model_version": model_version, "updated_at": _now()}
+    values = {
+        "date": day,
+        "pain": pain,
+        "note": note,
+        "model_version": model_version,
+        "total": total,
+        "total_version": None if total is None else model_version,
+        "updated_at": _now(),
+    }
     rows = _entry_rows(entries)
     with _changing(engine, person_id) as connection:
         if expected_version is None:
@@ -345,6 +357,8 @@ def save_day(
         if rows:
             parent = {"day_id": day_id, "person_id": person_id, "date": day}
             connection.execute(sa.insert(Entry), [row | parent for row in rows])
+        if as_template:
+            _replace_template(connection, person_id, rows)
     return version
 
 
@@ -363,10 +377,18 @@ def _day_ids(connection: Connection, person_id: int, first: date, last: date) ->
     return dict(connection.execute(query).all())
 
 
-def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_version: str) -> int:
+def import_days(
+    *,
+    engine: Engine,
+    person_id: int,
+    frame: pd.DataFrame,
+    model_version: str,
+    totals: Mapping[date, float] | None = None,
+) -> int:
     """Save every day in a tally frame in one transaction, replacing days that exist; return the day count.
 
-    A replaced day gets the file's entries and a new version; its pain and note (not part of the
+    `totals` holds each day's points under `model_version` (None: computed when first needed). A
+    replaced day gets the file's entries and a new version; its pain and note (not part of the
     tally format) are kept.
     """
     if frame.empty:
@@ -387,12 +409,16 @@ def import_days(*, engine: Engine, person_id: int, frame: pd.DataFrame, model_ve
                 .values(version=Day.version + 1, model_version=model_version, updated_at=now)
             )
             connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
+        totals = totals or {}
+        _write_totals(connection, [(existing[d], totals.get(d)) for d in dates if d in existing], model_version)
         new_days = [
             {
                 "person_id": person_id,
                 "date": d,
                 "note": "",
                 "model_version": model_version,
+                "total": totals.get(d),
+                "total_version": model_version if d in totals else None,
                 "version": 1,
                 "updated_at": now,
             }
@@ -453,10 +479,114 @@ def load_all_entries(*, engine: Engine, start: date, end: date) -> pd.DataFrame:
     )
 
 
-def mark_rescored(*, engine: Engine, person_id: int, model_version: str) -> None:
-    """Record that all of a person's days are now scored with `model_version`."""
+def mark_rescored(
+    *, engine: Engine, person_id: int, model_version: str, totals: Mapping[date, float] | None = None
+) -> int:
+    """Record that all of a person's days are now scored with `model_version`; return the number of days.
+
+    `totals` maps days to their points under it (a day missing from it has no entries and scores
+    0); None leaves the totals to be computed when first needed.
+    """
     with _changing(engine, person_id) as connection:
+        days = connection.execute(sa.select(Day.id, Day.date).where(Day.person_id == person_id)).all()
         connection.execute(sa.update(Day).where(Day.person_id == person_id).values(model_version=model_version))
+        found = [(day_id, None if totals is None else totals.get(day, 0.0)) for day_id, day in days]
+        _write_totals(connection, found, model_version)
+    return len(days)
+
+
+def _write_totals(connection: Connection, totals: Sequence[tuple[int, float | None]], model_version: str) -> None:
+    """Set (day id, total) pairs as the days' totals under `model_version` (a None total: not computed)."""
+    if totals:
+        connection.execute(
+            sa.update(Day)
+            .where(Day.id == sa.bindparam("day_id"))
+            .values(total=sa.bindparam("day_total"), total_version=sa.bindparam("day_total_version")),
+            [
+                {"day_id": day_id, "day_total": total, "day_total_version": None if total is None else model_version}
+                for day_id, total in totals
+            ],
+        )
+
+
+# Day totals: a cache of each day's points, for reads across many days or people
+
+
+def load_day_totals(*, engine: Engine, start: date, end: date, person_id: int | None = None) -> pd.DataFrame:
+    """Saved days from `start` to `end` (one person's, or everyone's) with their cached totals.
+
+    Columns: day_id, person_id, date, version, total (NaN when not computed yet), total_version.
+    """
+    query = sa.select(Day.id, Day.person_id, Day.date, Day.version, Day.total, Day.total_version).where(
+        Day.date.between(start, end)
+    )
+    if person_id is not None:
+        query = query.where(Day.person_id == person_id)
+    columns = ["day_id", "person_id", "date", "version", "total", "total_version"]
+    frame = _read_frame(engine, query.order_by(Day.person_id, Day.date), columns)
+    return frame.astype(
+        {
+            "day_id": "int64",
+            "person_id": "int64",
+            "date": "object",
+            "version": "int64",
+            "total": "float64",
+            "total_version": "object",
+        }
+    )
+
+
+def load_entries_of_days(*, engine: Engine, day_ids: Sequence[int]) -> pd.DataFrame:
+    """The entries of some days, as a tally frame with a `day_id` column."""
+    parts = []
+    for ids in _chunks(list(day_ids)):
+        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(Entry.day_id.in_(ids))
+        parts.append(_read_frame(engine, query.order_by(Entry.day_id, Entry.position), [*tally.HEADER, "day_id"]))
+    if not parts:
+        return tally.empty_frame().assign(day_id=pd.Series([], dtype="int64"))
+    frame = pd.concat(parts, ignore_index=True)
+    return tally.typed(frame).assign(day_id=frame["day_id"].astype("int64"))
+
+
+def store_day_totals(*, engine: Engine, totals: Sequence[tuple[int, int, float, str]]) -> None:
+    """Cache computed totals: (day id, the day's version when read, total, model version).
+
+    A day saved again since it was read keeps the total that save wrote (the version no longer
+    matches). Not a change to the person's data: their revision stays.
+    """
+    if not totals:
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(Day)
+            .where(Day.id == sa.bindparam("day_id"), Day.version == sa.bindparam("seen"))
+            .values(total=sa.bindparam("day_total"), total_version=sa.bindparam("day_total_version")),
+            [
+                {"day_id": day_id, "seen": version, "day_total": total, "day_total_version": model_version}
+                for day_id, version, total, model_version in totals
+            ],
+        )
+
+
+def recent_dates(*, engine: Engine, person_id: int, on_or_before: date, limit: int) -> list[date]:
+    """The latest `limit` saved days on or before a date, newest first."""
+    query = (
+        sa.select(Day.date)
+        .where(Day.person_id == person_id, Day.date <= on_or_before)
+        .order_by(Day.date.desc())
+        .limit(limit)
+    )
+    with _reading(engine) as connection:
+        return list(connection.execute(query).scalars())
+
+
+def count_days(*, engine: Engine, person_id: int, model_version: str) -> tuple[int, int]:
+    """(days saved, of which saved under another model version)."""
+    other = sa.case((Day.model_version != model_version, 1), else_=0)
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(other), 0)).where(Day.person_id == person_id)
+    with _reading(engine) as connection:
+        days, stale = connection.execute(query).one()
+    return int(days), int(stale)
 
 
 # Weight overrides (the model validates keys and values; the store keeps them)
@@ -469,6 +599,19 @@ def get_overrides(*, engine: Engine, person_id: int) -> dict[str, tuple[float, s
     )
     with _reading(engine) as connection:
         return {key: (value, reason) for key, value, reason in connection.execute(query)}
+
+
+def get_all_overrides(*, engine: Engine, person_ids: Sequence[int]) -> dict[int, dict[str, float]]:
+    """person id -> key -> value, for several people at once (those without overrides are absent)."""
+    found: dict[int, dict[str, float]] = {}
+    with _reading(engine) as connection:
+        for ids in _chunks(list(person_ids)):
+            query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value).where(
+                WeightOverride.person_id.in_(ids)
+            )
+            for person_id, key, value in connection.execute(query):
+                found.setdefault(person_id, {})[key] = value
+    return found
 
 
 def set_override(*, engine: Engine, person_id: int, key: str, value: float, reason: str) -> None:
@@ -490,17 +633,22 @@ def delete_override(*, engine: Engine, person_id: int, key: str) -> None:
 
 def save_template(*, engine: Engine, person_id: int, entries: pd.DataFrame, name: str = "typical") -> None:
     """Save a list of entries to start a day from, replacing the template of that name."""
-    rows = _entry_rows(entries)
-    same_template = (Template.person_id == person_id, Template.name == name)
     with _changing(engine, person_id) as connection:
-        template_id = connection.execute(sa.select(Template.id).where(*same_template)).scalar()
-        if template_id is None:
-            template_id = connection.execute(
-                sa.insert(Template).values(person_id=person_id, name=name).returning(Template.id)
-            ).scalar_one()
-        connection.execute(sa.delete(TemplateEntry).where(TemplateEntry.template_id == template_id))
-        if rows:
-            connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])
+        _replace_template(connection, person_id, _entry_rows(entries), name)
+
+
+def _replace_template(
+    connection: Connection, person_id: int, rows: list[dict[str, Any]], name: str = "typical"
+) -> None:
+    same_template = (Template.person_id == person_id, Template.name == name)
+    template_id = connection.execute(sa.select(Template.id).where(*same_template)).scalar()
+    if template_id is None:
+        template_id = connection.execute(
+            sa.insert(Template).values(person_id=person_id, name=name).returning(Template.id)
+        ).scalar_one()
+    connection.execute(sa.delete(TemplateEntry).where(TemplateEntry.template_id == template_id))
+    if rows:
+        connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])
 
 
 def load_template(*, engine: Engine, person_id: int, name: str = "typical") -> pd.DataFrame | None:

@@ -74,8 +74,12 @@ class Day(SQLModel, table=True):
     date: date
     pain: int | None = None
     note: str = Field(default="", sa_type=sa.Text)
-    model_version: str = Field(default="", sa_type=sa.String(64))
+    model_version: str = Field(default="", sa_type=sa.String(64))  # the weights it was saved (or rescored) under
     version: int = 1  # optimistic concurrency: a save names the version it started from
+    # The day's points under the weights `total_version` names: a cache for reads across many days
+    # and people, right while `total_version` is the person's current model version.
+    total: float | None = None
+    total_version: str | None = Field(default=None, sa_type=sa.String(64))
     updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 

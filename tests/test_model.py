@@ -181,18 +181,24 @@ DAY = frame_of(
 
 
 def test_what_if_done_with_control_saves_the_uncontrolled_part():
-    result = model.what_if(DAY, MODEL, controlled=["sit_down_chair"])
+    result = model.what_if(model.score(DAY, MODEL), MODEL, controlled=["sit_down_chair"])
     saving = 4 * CAT.activity("sit_down_chair").weight * (1 - CAT.controlled["transfer"].value)
     assert result.difference == pytest.approx(-saving)
     assert result.before == pytest.approx(model.score(DAY, MODEL)["points"].sum())
 
 
 def test_what_if_fewer_times_scales_each_entry_in_proportion():
-    result = model.what_if(DAY, MODEL, quantities={"sit_down_chair": 6})
+    result = model.what_if(model.score(DAY, MODEL), MODEL, quantities={"sit_down_chair": 6})
     changed = result.scored_after[result.scored_after["activity"] == "sit_down_chair"]
     assert list(changed["quantity"]) == [4.0, 2.0]
     with pytest.raises(ModelError):
-        model.what_if(DAY, MODEL, quantities={"sit_down_chair": -1})
+        model.what_if(model.score(DAY, MODEL), MODEL, quantities={"sit_down_chair": -1})
+
+
+def test_what_if_without_a_change_is_the_day_as_it_was():
+    scored = model.score(DAY, MODEL)
+    result = model.what_if(scored, MODEL)
+    assert result.difference == 0 and result.after == pytest.approx(scored["points"].sum())
 
 
 def test_contributions_are_largest_first_and_shares_add_to_100():

@@ -159,9 +159,11 @@ def test_saving_a_day_deleted_elsewhere_is_a_conflict(engine, person):
 @pytest.mark.parametrize(
     ("bad_row", "pain", "message"),
     [
-        (("weeding", -1), 3, "a quantity must be between 0 and 100000"),
+        (("weeding", -1), 3, "a quantity must be between 0 and 5000"),
+        (("weeding", 5001), 3, "a quantity must be between 0 and 5000"),  # the tally's own limit, strain/limits.py
         (("weeding", 5, "sloppy"), 3, "technique must be controlled or uncontrolled"),
-        (("weeding", 5, "controlled", -2.0), 3, "a load must be between 0 and 1000 kg"),
+        (("weeding", 5, "controlled", -2.0), 3, "a load must be between 0 and 200 kg"),
+        (("weeding", 5, "controlled", 201.0), 3, "a load must be between 0 and 200 kg"),
         (("weeding", float("nan")), 3, None),  # NaN: NOT NULL on SQLite, the range check on PostgreSQL
         (("weeding", 5), 11, "pain must be a whole number from 0 to 10"),
     ],

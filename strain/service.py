@@ -1,0 +1,413 @@
+"""The use cases: one method per thing a person does or sees, between the pages (and the CLI) and the store.
+
+A view returns a plain dataclass that a page draws; an action is one transaction. Only this
+module calls strain.store. Reads are bounded by what a page shows, so a person with ten years
+of history gets their pages as fast as one with a month: Home reads 7 days, Week over week the
+12 weeks it draws, Audit one day and a few dates, Model a count.
+
+Each frame of entries is scored once per view. Day totals are kept in the database with the
+model version they were computed under; a view across days or people uses them while that
+version is the person's current one and recomputes (and stores) the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from strain import audit, daysheet, model, progress, store, weeks
+from strain.audit import Source
+from strain.catalogue import Catalogue
+from strain.model import Model
+from strain.progress import LadderView
+from strain.store import ConflictError, PersonInfo, SavedDay, StoreError, UnknownPerson
+from strain.weeks import IsoWeek, WeekComparison
+
+__all__ = ["ConflictError", "PersonInfo", "SavedDay", "Service", "StoreError", "UnknownPerson"]
+
+HOME_DAYS = 7
+RECENT_DATES = 7  # the logged days an Audit lists when the chosen day is empty
+SERIES_WEEKS = 12
+PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
+
+
+@dataclass(frozen=True, eq=False)
+class HomeSummary:
+    days: pd.DataFrame  # date, total, logged, band: the HOME_DAYS days up to today, oldest first
+    days_logged: int
+    average: float | None  # points per logged day
+    band: str | None  # of the average
+    latest: date | None  # the latest logged day among them
+
+
+@dataclass(frozen=True, eq=False)
+class DayAudit:
+    saved: SavedDay
+    model: Model
+    scored: pd.DataFrame  # the day's entries with their multipliers and points
+    total: float
+    band: str
+    contributions: pd.DataFrame  # activity, points, share
+    sources: list[Source]  # the largest, with the practice that trains each
+
+
+@dataclass(frozen=True, eq=False)
+class WeekView:
+    week: IsoWeek
+    comparison: WeekComparison
+    series: pd.DataFrame  # the SERIES_WEEKS weeks up to `week` (see weeks.weekly_series)
+
+
+@dataclass(frozen=True, eq=False)
+class ProgressView:
+    ladders: list[LadderView]
+    practice: pd.DataFrame  # the last PRACTICE_DAYS days' sessions, oldest first
+    seats: dict[str, float]
+    boxes: pd.DataFrame  # every box height measured: date, height_cm
+
+
+@dataclass(frozen=True, eq=False)
+class ModelView:
+    model: Model
+    overrides: dict[str, tuple[float, str]]  # key -> (value, reason)
+    days: int
+    stale: int  # days saved under other weights
+
+
+@dataclass(frozen=True, eq=False)
+class Export:
+    person: PersonInfo
+    days: pd.DataFrame  # date, pain, note, version, model_version
+    entries: pd.DataFrame  # a tally frame
+
+
+class Service:
+    """The use cases over one database and one catalogue."""
+
+    def __init__(self, engine: Engine, catalogue: Catalogue):
+        self.engine = engine
+        self.catalogue = catalogue
+        self._default_model = Model(catalogue)
+
+    # People
+
+    def people(self) -> list[PersonInfo]:
+        return store.list_people(engine=self.engine)
+
+    def add_person(self, name: str) -> PersonInfo:
+        return store.add_person(engine=self.engine, name=name)
+
+    def person(self, name: str) -> PersonInfo:
+        """The person of that name (UnknownPerson if there is none)."""
+        return store.get_person(engine=self.engine, name=name)
+
+    # The model
+
+    def person_model(self, person: PersonInfo) -> Model:
+        """The catalogue with this person's weight overrides applied."""
+        return self._models([person.id])[person.id]
+
+    def _models(self, person_ids: Iterable[int]) -> dict[int, Model]:
+        ids = [int(person_id) for person_id in person_ids]
+        overrides = store.get_all_overrides(engine=self.engine, person_ids=ids)
+        return {
+            person_id: Model(self.catalogue, overrides[person_id]) if person_id in overrides else self._default_model
+            for person_id in ids
+        }
+
+    # Day totals
+
+    def _current_totals(self, days: pd.DataFrame) -> pd.DataFrame:
+        """`days` (from store.load_day_totals) with every total under its person's current weights.
+
+        Totals computed under other weights (or not yet) are recomputed from the entries and stored.
+        """
+        if days.empty:
+            return days
+        models = self._models(days["person_id"].unique())
+        expected = days["person_id"].map({person_id: m.version for person_id, m in models.items()})
+        stale = days[days["total"].isna() | (days["total_version"] != expected)]
+        if stale.empty:
+            return days
+        entries = store.load_entries_of_days(engine=self.engine, day_ids=stale["day_id"].tolist())
+        person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
+        entries = entries.assign(person_id=entries["day_id"].map(person_of))
+        points = [
+            model.score(group, models[person_id]).groupby("day_id")["points"].sum()
+            for person_id, group in entries.groupby("person_id")
+        ]
+        totals = pd.concat(points) if points else pd.Series(dtype="float64")
+        fresh = stale["day_id"].map(totals).fillna(0.0)  # a day without entries scores 0
+        store.store_day_totals(
+            engine=self.engine,
+            totals=[
+                (int(day_id), int(version), float(total), models[int(person_id)].version)
+                for day_id, version, total, person_id in zip(
+                    stale["day_id"], stale["version"], fresh, stale["person_id"], strict=True
+                )
+            ],
+        )
+        return days.assign(total=days["total"].where(~days.index.isin(stale.index), fresh), total_version=expected)
+
+    def totals_by_person(self, start: date, end: date) -> pd.DataFrame:
+        """Every person's days logged and total points from `start` to `end`: person_id, days, total."""
+        days = self._current_totals(store.load_day_totals(engine=self.engine, start=start, end=end))
+        grouped = days.groupby("person_id").agg(days=("date", "size"), total=("total", "sum"))
+        return grouped.reset_index().astype({"person_id": "int64", "days": "int64", "total": "float64"})
+
+    # Home
+
+    def home(self, person: PersonInfo, today: date) -> HomeSummary:
+        start = today - timedelta(days=HOME_DAYS - 1)
+        saved = self._current_totals(
+            store.load_day_totals(engine=self.engine, start=start, end=today, person_id=person.id)
+        )
+        days = audit.last_days(saved[["date", "total"]], today, HOME_DAYS)
+        logged = days[days["logged"]]
+        average = float(logged["total"].mean()) if len(logged) else None
+        return HomeSummary(
+            days=days.assign(band=[model.band(total, self.catalogue) for total in days["total"]]),
+            days_logged=len(logged),
+            average=average,
+            band=None if average is None else model.band(average, self.catalogue),
+            latest=logged["date"].max() if len(logged) else None,
+        )
+
+    # Logging a day
+
+    def day(self, person: PersonInfo, day: date) -> SavedDay | None:
+        return store.load_day(engine=self.engine, person_id=person.id, day=day)
+
+    def has_typical_day(self, person: PersonInfo) -> bool:
+        return store.load_template(engine=self.engine, person_id=person.id) is not None
+
+    def typical_day(self, person: PersonInfo, day: date) -> pd.DataFrame:
+        """The person's typical day dated `day`, or the catalogue's starting day if they have none yet."""
+        template = store.load_template(engine=self.engine, person_id=person.id)
+        return daysheet.starter_frame(self.catalogue, day) if template is None else template.assign(date=day)
+
+    def save_day(
+        self,
+        person: PersonInfo,
+        day: date,
+        entries: pd.DataFrame,
+        *,
+        pain: int | None,
+        note: str,
+        expected_version: int | None,
+        as_typical: bool = False,
+    ) -> int:
+        """Save a day (and, if asked, make it the typical day) in one transaction; return its new version."""
+        strain_model = self.person_model(person)
+        return store.save_day(
+            engine=self.engine,
+            person_id=person.id,
+            day=day,
+            entries=entries,
+            pain=pain,
+            note=note,
+            model_version=strain_model.version,
+            total=float(model.score(entries, strain_model)["points"].sum()),
+            expected_version=expected_version,
+            as_template=as_typical,
+        )
+
+    # Audit
+
+    def recent_dates(self, person: PersonInfo, on_or_before: date, limit: int = RECENT_DATES) -> list[date]:
+        """The latest logged days on or before a date, newest first."""
+        return store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+
+    def audit(self, person: PersonInfo, day: date) -> DayAudit | None:
+        """The audit of a logged day; None when nothing is logged for it."""
+        saved = self.day(person, day)
+        if saved is None or saved.entries.empty:
+            return None
+        strain_model = self.person_model(person)
+        scored = model.score(saved.entries, strain_model)
+        total = float(scored["points"].sum())
+        # The same day done entirely with control: what control would save, activity by activity.
+        controlled = model.score(saved.entries.assign(technique="controlled"), strain_model)
+        savings = audit.control_savings(scored, controlled)
+        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        contributions = model.contributions(scored)
+        return DayAudit(
+            saved=saved,
+            model=strain_model,
+            scored=scored,
+            total=total,
+            band=model.band(total, self.catalogue),
+            contributions=contributions,
+            sources=audit.top_sources(contributions, savings, self.catalogue, levels),
+        )
+
+    def what_if(
+        self, day: DayAudit, *, controlled: Iterable[str] = (), quantities: Mapping[str, float] | None = None
+    ) -> model.WhatIf:
+        return model.what_if(day.scored, day.model, controlled=controlled, quantities=quantities)
+
+    # Week over week
+
+    def default_week(self, person: PersonInfo, today: date) -> IsoWeek:
+        """This week if it has logged days, else the latest week that has, else this week."""
+        latest = self.recent_dates(person, IsoWeek.of(today).end, limit=1)
+        return weeks.default_week(today, latest)
+
+    def week(self, person: PersonInfo, week: IsoWeek) -> WeekView:
+        """`week` against the week before, and the SERIES_WEEKS weeks up to it."""
+        first = week.shift(-(SERIES_WEEKS - 1)).start
+        entries = store.load_entries(engine=self.engine, person_id=person.id, start=first, end=week.end)
+        scored = model.score(entries, self.person_model(person))
+        days = store.load_days(engine=self.engine, person_id=person.id, start=first, end=week.end)
+        return WeekView(
+            week=week,
+            comparison=weeks.compare_weeks(scored, week, self.catalogue, days),
+            series=weeks.weekly_series(scored, days, week, SERIES_WEEKS),
+        )
+
+    # Exercises
+
+    def progress(self, person: PersonInfo, today: date) -> ProgressView:
+        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        return ProgressView(
+            ladders=progress.ladder_views(self.catalogue, levels),
+            practice=store.load_practice(
+                engine=self.engine, person_id=person.id, start=today - timedelta(days=PRACTICE_DAYS - 1)
+            ),
+            seats=store.get_seats(engine=self.engine, person_id=person.id),
+            boxes=store.load_box_heights(engine=self.engine, person_id=person.id),
+        )
+
+    def set_level(self, person: PersonInfo, ladder_id: str, level: int) -> None:
+        """Raises ValueError (a StoreError included) with the reason when the level cannot be set."""
+        progress.check_level(self.catalogue, ladder_id, level)
+        store.set_level(engine=self.engine, person_id=person.id, ladder_id=ladder_id, level=level)
+
+    def log_practice(
+        self,
+        person: PersonInfo,
+        *,
+        day: date | None,
+        today: date,
+        exercise_id: str,
+        done: bool,
+        pain: int | None,
+        note: str,
+    ) -> dict[str, str]:
+        """Log a practice session; return field -> problem instead when it cannot be saved ("form": the store's)."""
+        note = note.strip()
+        problems = progress.practice_problems(day=day, today=today, done=done, pain=pain, note=note)
+        return problems or self._writing(
+            store.log_practice, person, day=day, exercise_id=exercise_id, pain_during=pain, note=note
+        )
+
+    def set_seat(self, person: PersonInfo, *, name: str, height_cm: float | None) -> dict[str, str]:
+        name = name.strip()
+        found = {"name": progress.seat_name_problem(name), "height": progress.height_problem(height_cm)}
+        problems = {field: message for field, message in found.items() if message}
+        return problems or self._writing(store.set_seat, person, name=name, height_cm=height_cm)
+
+    def log_box_height(
+        self, person: PersonInfo, *, day: date | None, today: date, height_cm: float | None
+    ) -> dict[str, str]:
+        problems = progress.box_problems(day=day, today=today, height_cm=height_cm)
+        return problems or self._writing(store.log_box_height, person, day=day, height_cm=height_cm)
+
+    def _writing(self, write, person: PersonInfo, **values: Any) -> dict[str, str]:
+        try:
+            write(engine=self.engine, person_id=person.id, **values)
+        except StoreError as error:
+            return {"form": str(error).capitalize()}
+        return {}
+
+    # The model page
+
+    def model_view(self, person: PersonInfo) -> ModelView:
+        strain_model = self.person_model(person)
+        days, stale = store.count_days(engine=self.engine, person_id=person.id, model_version=strain_model.version)
+        overrides = store.get_overrides(engine=self.engine, person_id=person.id)
+        return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
+
+    def set_override(self, person: PersonInfo, key: str, value: float, reason: str) -> list[str]:
+        """Save a weight override; return the problems instead when it cannot be saved."""
+        reason = reason.strip()
+        problems = model.override_problems(self.catalogue, {key: value})
+        if not reason:
+            problems.append("a reason is required, so the next reader knows why")
+        if not problems:
+            try:
+                store.set_override(engine=self.engine, person_id=person.id, key=key, value=value, reason=reason)
+            except StoreError as error:
+                problems.append(str(error))
+        return problems
+
+    def remove_override(self, person: PersonInfo, key: str) -> None:
+        store.delete_override(engine=self.engine, person_id=person.id, key=key)
+
+    def rescore(self, person: PersonInfo) -> int:
+        """Score all of a person's days with their current weights and record it; return the number of days."""
+        strain_model = self.person_model(person)
+        entries = store.load_entries(engine=self.engine, person_id=person.id)
+        totals = model.day_totals(model.score(entries, strain_model))
+        return store.mark_rescored(
+            engine=self.engine,
+            person_id=person.id,
+            model_version=strain_model.version,
+            totals=dict(zip(totals["date"], totals["total"], strict=True)),
+        )
+
+    # The command line: import, export, backup and restore
+
+    def import_tally(self, name: str, frame: pd.DataFrame) -> tuple[PersonInfo, int, bool]:
+        """Save a tally's days for a person (created if new); return the person, the day count, and if they are new."""
+        try:
+            person, created = self.person(name), False
+        except UnknownPerson:
+            person, created = self.add_person(name), True
+        strain_model = self.person_model(person)
+        totals = model.day_totals(model.score(frame, strain_model))
+        days = store.import_days(
+            engine=self.engine,
+            person_id=person.id,
+            frame=frame,
+            model_version=strain_model.version,
+            totals=dict(zip(totals["date"], totals["total"], strict=True)),
+        )
+        return person, days, created
+
+    def export(self, name: str, start: date | None = None, end: date | None = None) -> Export:
+        person = self.person(name)
+        return Export(
+            person=person,
+            days=store.load_days(engine=self.engine, person_id=person.id, start=start, end=end),
+            entries=store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end),
+        )
+
+    def backup(self) -> dict[str, Any]:
+        return store.backup(engine=self.engine)
+
+    def restore(self, data: Any) -> None:
+        """Load a backup into this (empty) database; refuse one whose entries this catalogue cannot score."""
+        unknown = _unknown_activities(data, self.catalogue)
+        if unknown:
+            raise StoreError(
+                f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
+            )
+        store.restore(engine=self.engine, data=data)
+
+
+def _unknown_activities(data: Any, cat: Catalogue) -> list[str]:
+    """Activity ids in a backup's entries that this catalogue does not have (the pages could not score them)."""
+    found = set()
+    tables = data.get("tables", {}) if isinstance(data, dict) else {}
+    for name in ("entry", "template_entry"):
+        table = tables.get(name) if isinstance(tables, dict) else None
+        if isinstance(table, dict) and "activity" in table.get("columns", []):
+            column = table["columns"].index("activity")
+            found |= {str(row[column]) for row in table.get("rows", []) if isinstance(row, list | tuple)}
+    return sorted(activity for activity in found if not cat.has_activity(activity))
