@@ -4,26 +4,24 @@ from datetime import date
 
 import streamlit as st
 
-from strain import audit, charts, model, store
+from strain import charts, model
 from ui import components, context, shell
 
 shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-engine = context.engine()
-strain_model = context.person_model(person)
+service = context.service()
 
 st.title("Audit a day")
-days = store.load_days(engine=engine, person_id=person.id)
-# A day imported with a date after today (a typo in a CSV) must not push the picker past its limit.
-latest = min(days["date"].max(), date.today()) if not days.empty else date.today()
-context.bind_url("date", "audit_date", context.parse_date, latest)
+# Only days up to today: a day imported with a later date (a typo in a CSV) must not push the picker past its limit.
+recent = service.recent_dates(person, date.today())
+context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent else date.today())
 day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
-saved = store.load_day(engine=engine, person_id=person.id, day=day)
-if saved is None or saved.entries.empty:
+day_audit = service.audit(person, day)
+if day_audit is None:
     st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
     st.page_link(
         "pages/log.py",
@@ -31,14 +29,13 @@ if saved is None or saved.entries.empty:
         icon=":material/edit_note:",
         query_params={"person": person.name, "date": day.isoformat()},
     )
-    if not days.empty:
-        st.caption("Logged days: " + ", ".join(d.isoformat() for d in days["date"].tail(7)))
+    if recent:
+        st.caption("Logged days: " + ", ".join(d.isoformat() for d in reversed(recent)))
     components.disclaimer(cat)
     st.stop()
 
-scored = context.score(saved.entries, strain_model)
-total = float(scored["points"].sum())
-band = model.band(total, cat)
+saved, scored, strain_model = day_audit.saved, day_audit.scored, day_audit.model
+total, band = day_audit.total, day_audit.band
 
 left, right = st.columns([1, 2])
 with left:
@@ -57,11 +54,10 @@ with left:
 with right:
     st.subheader("Where the points come from")
     names = {a.id: a.name for a in cat.activities}
-    st.plotly_chart(charts.contribution_bars(model.contributions(scored), names), key="audit_chart")
+    st.plotly_chart(charts.contribution_bars(day_audit.contributions, names), key="audit_chart")
 
 st.subheader("Top strain sources and what to practise")
-levels = store.get_levels(engine=engine, person_id=person.id)
-for rank, source in enumerate(audit.top_sources(saved.entries, strain_model, levels), start=1):
+for rank, source in enumerate(day_audit.sources, start=1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {source.activity.name}**: {source.points:.0f} points ({source.share:.0f}% of the day)")
         st.markdown(f"*Controlled technique:* {source.activity.cue}")
@@ -98,7 +94,7 @@ if fewer_activity is not None:
         format="%g",
         key=f"whatif_quantity_{fewer_activity}",  # one per activity: each has its own maximum
     )
-result = model.what_if(saved.entries, strain_model, controlled=chosen, quantities=quantities)
+result = service.what_if(day_audit, controlled=chosen, quantities=quantities)
 change = round(result.difference)
 st.metric(
     "The day would score",

@@ -1,13 +1,13 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
-from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from strain import charts, db, limits, progress, store
+from strain import charts, limits, progress
 from strain.progress import LadderView
+from strain.service import PersonInfo
 from ui import components, context, shell
 
 shell.ensure()
@@ -22,27 +22,8 @@ STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line 
 cat = context.strain_catalogue()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def progress_data(
-    url: str, person_id: int, version: str
-) -> tuple[dict[str, int], pd.DataFrame, dict[str, float], pd.DataFrame]:
-    """Levels, practice, seats and box heights (`version` keys the cache to the person's data)."""
-    engine = context.engine()
-    return (
-        store.get_levels(engine=engine, person_id=person_id),
-        store.load_practice(engine=engine, person_id=person_id),
-        store.get_seats(engine=engine, person_id=person_id),
-        store.load_box_heights(engine=engine, person_id=person_id),
-    )
-
-
-def save(form: str, problems: dict[str, str], write: Callable[[], None]) -> bool:
-    """Run `write` unless there are problems; keep the problems (or the store's refusal) to show beside the fields."""
-    if not problems:
-        try:
-            write()
-        except store.StoreError as error:
-            problems = {"form": str(error).capitalize()}
+def saved(form: str, problems: dict[str, str]) -> bool:
+    """Keep a form's problems (or none) to show beside its fields; True when it was saved."""
     st.session_state[f"{form}_problems"] = problems
     return not problems
 
@@ -72,12 +53,11 @@ def reset(**defaults) -> None:
 # Ladders
 
 
-def save_level(person: store.PersonInfo, view: LadderView, key: str) -> None:
+def save_level(person: PersonInfo, view: LadderView, key: str) -> None:
     level = st.session_state[key]
     try:
-        progress.check_level(cat, view.ladder.id, level)
-        store.set_level(engine=context.engine(), person_id=person.id, ladder_id=view.ladder.id, level=level)
-    except (ValueError, store.StoreError) as error:
+        context.service().set_level(person, view.ladder.id, level)
+    except ValueError as error:
         st.session_state[f"{key}_problem"] = str(error).capitalize()
         st.session_state[key] = view.level
         return
@@ -97,7 +77,7 @@ def staircase(view: LadderView) -> None:
             st.badge(label, color=colour, icon=icon)
 
 
-def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
+def ladder_tab(person: PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
     steps, current = view.steps, view.current
     st.markdown(f"**{view.ladder.name}**")
     staircase(view)
@@ -127,7 +107,7 @@ def ladder_tab(person: store.PersonInfo, view: LadderView, practice: pd.DataFram
         st.error(st.session_state[f"{key}_problem"], icon=":material/error:")
 
 
-def ladders(person: store.PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+def ladders(person: PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
     st.header("Your ladders")
     st.write(
         "Each ladder starts in the safest position, on the bed, then the floor, then standing, and ends in the "
@@ -142,25 +122,24 @@ def ladders(person: store.PersonInfo, views: list[LadderView], practice: pd.Data
 # Practice
 
 
-def log_practice(person: store.PersonInfo) -> None:
+def log_practice(person: PersonInfo) -> None:
     state = st.session_state
     day, exercise_id, pain = state["practice_day"], state["practice_exercise"], state["practice_pain"]
-    note = state["practice_note"].strip()
-    problems = progress.practice_problems(
-        day=day, today=date.today(), done=state["practice_done"], pain=pain, note=note
+    problems = context.service().log_practice(
+        person,
+        day=day,
+        today=date.today(),
+        exercise_id=exercise_id,
+        done=state["practice_done"],
+        pain=pain,
+        note=state["practice_note"],
     )
-
-    def write() -> None:
-        store.log_practice(
-            engine=context.engine(), person_id=person.id, day=day, exercise_id=exercise_id, pain_during=pain, note=note
-        )
-
-    if save("practice", problems, write):
+    if saved("practice", problems):
         saved_message("practice", f"Logged {cat.exercise(exercise_id).name} on {day:%a %d %b}, pain {pain}/10.")
         reset(practice_done=False, practice_pain=None, practice_note="")
 
 
-def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
     st.header("Practice log")
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("practice_form", border=True):
@@ -201,35 +180,25 @@ def practice_log(person: store.PersonInfo, views: list[LadderView], practice: pd
 # Close the gap
 
 
-def save_seat(person: store.PersonInfo) -> None:
+def save_seat(person: PersonInfo) -> None:
     state = st.session_state
     # A typed name wins over the list, so a seat of one's own needs no extra choice.
     name, height = state["seat_other"].strip() or state["seat_choice"], state["seat_height"]
-    found = {"name": progress.seat_name_problem(name), "height": progress.height_problem(height)}
-    problems = {field: message for field, message in found.items() if message}
-
-    def write() -> None:
-        store.set_seat(engine=context.engine(), person_id=person.id, name=name, height_cm=height)
-
-    if save("seat", problems, write):
+    if saved("seat", context.service().set_seat(person, name=name, height_cm=height)):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
         reset(seat_height=None, seat_other="")
 
 
-def save_box(person: store.PersonInfo) -> None:
+def save_box(person: PersonInfo) -> None:
     state = st.session_state
     day, height = state["box_day"], state["box_height"]
-    problems = progress.box_problems(day=day, today=date.today(), height_cm=height)
-
-    def write() -> None:
-        store.log_box_height(engine=context.engine(), person_id=person.id, day=day, height_cm=height)
-
-    if save("box", problems, write):
+    problems = context.service().log_box_height(person, day=day, today=date.today(), height_cm=height)
+    if saved("box", problems):
         saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
         reset(box_height=None)
 
 
-def gap_forms(person: store.PersonInfo, seats: dict[str, float]) -> None:
+def gap_forms(person: PersonInfo, seats: dict[str, float]) -> None:
     left, right = st.columns(2, gap="large")
     with left, st.form("seat_form", border=True):
         st.markdown("**A seat you use**")
@@ -277,7 +246,7 @@ def gap_status(gaps: pd.DataFrame) -> list[str]:
     return ["gap closed ✓" if closed else f"{gap:g} cm to go" for gap, closed in statuses]
 
 
-def close_the_gap(person: store.PersonInfo, seats: dict[str, float], boxes: pd.DataFrame) -> None:
+def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFrame) -> None:
     st.header("Close the gap")
     st.write(
         "Find the lowest box or raised seat you can squat to with a still spine and no pain, and measure the seats "
@@ -331,11 +300,9 @@ def flexion_stretches() -> None:
 
 st.title("Exercises")
 person = context.require_person()
-version = store.data_version(engine=context.engine(), person_id=person.id)
-levels, practice, seats, boxes = progress_data(db.database_url(), person.id, version)
-views = progress.ladder_views(cat, levels)
-ladders(person, views, practice)
-practice_log(person, views, practice)
-close_the_gap(person, seats, boxes)
+view = context.service().progress(person, date.today())
+ladders(person, view.ladders, view.practice)
+practice_log(person, view.ladders, view.practice)
+close_the_gap(person, view.seats, view.boxes)
 flexion_stretches()
 components.disclaimer(cat)

@@ -1,10 +1,11 @@
 """Home: what the tool is, the last 7 days at a glance, and the red flags."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
-from strain import audit, charts, model, store
+from strain import charts
+from strain.service import PersonInfo
 from ui import components, context, shell
 
 shell.ensure()
@@ -21,31 +22,25 @@ st.markdown(
 components.disclaimer(cat)
 
 
-def last_week(person: store.PersonInfo) -> None:
-    today = date.today()
-    history = context.scored_history(person, context.person_model(person))
-    scored = history[history["date"].between(today - timedelta(days=6), today)]
+def last_week(person: PersonInfo) -> None:
+    summary = context.service().home(person, date.today())
     st.subheader(f"Last 7 days: {components.md(person.name)}")
-    if scored.empty:
+    if summary.latest is None:
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")
         st.page_link(
             "pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name}
         )
         return
-    week = audit.last_days(model.day_totals(scored), today)
-    logged = week[week["logged"]]
-    average = logged["total"].mean()
     columns = st.columns(3)
-    columns[0].metric("Days logged", f"{len(logged)} of 7")
-    columns[1].metric("Average per logged day", f"{average:.0f} points")
-    columns[2].metric("Band of the average", model.band(average, cat).capitalize())
-    bands = [model.band(total, cat) for total in week["total"]]
-    st.plotly_chart(charts.daily_bars(week, bands), key="home_chart")
+    columns[0].metric("Days logged", f"{summary.days_logged} of 7")
+    columns[1].metric("Average per logged day", f"{summary.average:.0f} points")
+    columns[2].metric("Band of the average", summary.band.capitalize())
+    st.plotly_chart(charts.daily_bars(summary.days, list(summary.days["band"])), key="home_chart")
     st.page_link(
         "pages/audit.py",
         label="Audit the latest day",
         icon=":material/bar_chart:",
-        query_params={"person": person.name, "date": logged["date"].max().isoformat()},
+        query_params={"person": person.name, "date": summary.latest.isoformat()},
     )
 
 

@@ -5,15 +5,16 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import daysheet, limits, store, tally
+from strain import daysheet, limits, tally
 from strain.catalogue import FAMILIES
+from strain.service import ConflictError
 from ui import components, context, shell
 
 shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-engine = context.engine()
+service = context.service()
 
 st.title("Log a day")
 st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
@@ -21,12 +22,11 @@ st.caption("Start from your typical day, change the counts and minutes that were
 context.bind_url("date", "log_date", context.parse_date, date.today())
 day = st.date_input("Day", key="log_date", max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
-saved = store.load_day(engine=engine, person_id=person.id, day=day)
+saved = service.day(person, day)
 
 
 def typical_day() -> pd.DataFrame:
-    template = store.load_template(engine=engine, person_id=person.id)
-    return daysheet.starter_frame(cat, day) if template is None else template.assign(date=day)
+    return service.typical_day(person, day)
 
 
 def start_from(entries: pd.DataFrame) -> None:
@@ -37,7 +37,7 @@ def start_from(entries: pd.DataFrame) -> None:
 
 
 def same_as_yesterday() -> None:
-    yesterday = store.load_day(engine=engine, person_id=person.id, day=day - timedelta(days=1))
+    yesterday = service.day(person, day - timedelta(days=1))
     if yesterday is None:
         st.session_state["log_message"] = f"Nothing is logged for {day - timedelta(days=1)}; the sheet is unchanged."
         return
@@ -64,7 +64,7 @@ if saved:
             f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
             "saving it here would leave them out."
         )
-if store.load_template(engine=engine, person_id=person.id) is None:
+if not service.has_typical_day(person):
     st.caption(
         "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
         "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."
@@ -112,24 +112,20 @@ if submitted:
     if problems:
         st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()
-    strain_model = context.person_model(person)
     try:
-        st.session_state["log_version"] = store.save_day(
-            engine=engine,
-            person_id=person.id,
-            day=day,
-            entries=entries,
+        st.session_state["log_version"] = service.save_day(
+            person,
+            day,
+            entries,
             pain=None if pain is None else int(pain),
             note=note,
-            model_version=strain_model.version,
             expected_version=st.session_state["log_version"],
+            as_typical=as_typical,
         )
-    except store.ConflictError as error:
+    except ConflictError as error:
         st.error(f"Nothing was saved: {components.md(str(error))}")
         st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
         st.stop()
-    if as_typical:
-        store.save_template(engine=engine, person_id=person.id, entries=entries)
     st.success(f"Saved {len(entries)} activities for {day:%A %d %B %Y}.")
     st.page_link(
         "pages/audit.py",

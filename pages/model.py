@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from strain import limits, model, store
+from strain import limits, model
 from ui import components, context, shell
 
 shell.ensure()
@@ -20,7 +20,9 @@ defaults = model.Model(cat)
 st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
 
 person = context.current_person()
-strain_model = context.person_model(person) if person else defaults
+service = context.service()
+view = service.model_view(person) if person else None
+strain_model = view.model if view else defaults
 
 st.subheader("Modifiers")
 modifier_keys = [key for key in model.override_keys(cat) if not key.startswith("activity.")]
@@ -61,10 +63,9 @@ if person is None:
     components.disclaimer(cat)
     st.stop()
 
-engine = context.engine()
 st.subheader(f"Own weights: {components.md(person.name)}")
 st.caption(f"Scores for {components.md(person.name)} use model version {strain_model.version}.")
-overrides = store.get_overrides(engine=engine, person_id=person.id)
+overrides = view.overrides
 if overrides:
     st.dataframe(
         pd.DataFrame(
@@ -97,18 +98,11 @@ with st.form("override_form"):
     )
     reason = st.text_input("Reason", max_chars=limits.MAX_REASON, key="override_reason")
     if st.form_submit_button("Save weight"):
-        problems = model.override_problems(cat, {key: value})
-        if not reason.strip():
-            problems.append("a reason is required, so the next reader knows why")
+        problems = service.set_override(person, key, value, reason)
         if problems:
-            st.error("Not saved: " + "; ".join(problems))
+            st.error(components.md("Not saved: " + "; ".join(problems)))
         else:
-            try:
-                store.set_override(engine=engine, person_id=person.id, key=key, value=value, reason=reason.strip())
-            except store.StoreError as error:
-                st.error(f"Not saved: {components.md(str(error))}")
-            else:
-                st.rerun()
+            st.rerun()
 
 if overrides:
     removable = list(overrides)
@@ -116,21 +110,15 @@ if overrides:
         "Back to the default", removable, format_func=lambda k: model.override_label(cat, k), key="override_remove"
     )
     if st.button("Remove this override", key="override_remove_button"):
-        try:
-            store.delete_override(engine=engine, person_id=person.id, key=removed)
-        except store.StoreError as error:
-            st.error(f"Not removed: {components.md(str(error))}")
-        else:
-            st.rerun()
+        service.remove_override(person, removed)
+        st.rerun()
 
-days = store.load_days(engine=engine, person_id=person.id)
-stale = int((days["model_version"] != strain_model.version).sum()) if not days.empty else 0
 st.subheader("Rescore history")
 st.markdown(
-    f"{len(days)} days logged; {stale} were saved under other weights. Scores are always computed with the "
+    f"{view.days} days logged; {view.stale} were saved under other weights. Scores are always computed with the "
     "current weights; rescoring records that every day now carries this version."
 )
-if st.button("Rescore all days with the current weights", disabled=stale == 0, key="model_rescore"):
-    store.mark_rescored(engine=engine, person_id=person.id, model_version=strain_model.version)
-    st.success(f"All {len(days)} days now carry model version {strain_model.version}.")
+if st.button("Rescore all days with the current weights", disabled=view.stale == 0, key="model_rescore"):
+    days = service.rescore(person)
+    st.success(f"All {days} days now carry model version {strain_model.version}.")
 components.disclaimer(cat)

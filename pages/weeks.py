@@ -5,38 +5,18 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import charts, db, model, store, weeks
+from strain import charts, weeks
+from strain.service import SERIES_WEEKS
 from strain.weeks import IsoWeek, WeekComparison
 from ui import components, context, shell
 
 shell.ensure()
 
 WEEK_KEY = "weeks_day"  # the date input: any day of the chosen week
-SERIES_WEEKS = 12
 LIST_LENGTH = 5
 
 cat = context.strain_catalogue()
 NAMES = {activity.id: activity.name for activity in cat.activities}
-
-
-# `version` (the person's data version) and `model_version` (their weights) key these caches.
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def logged_dates(url: str, person_id: int, version: str) -> list[date]:
-    return store.load_days(engine=context.engine(), person_id=person_id)["date"].tolist()
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def week_view(
-    url: str, person: store.PersonInfo, version: str, model_version: str, week: str, _model: model.Model
-) -> tuple[WeekComparison, pd.DataFrame]:
-    """The comparison of `week` with the one before, and the 12 weeks up to it."""
-    end = IsoWeek.parse(week)
-    first = end.shift(-(SERIES_WEEKS - 1)).start
-    scored = context.scored_history(person, _model)
-    days = store.load_days(engine=context.engine(), person_id=person.id, start=first, end=end.end)
-    return weeks.compare_weeks(scored, end, cat, days), weeks.weekly_series(scored, days, end, SERIES_WEEKS)
 
 
 def shift_week(by: int) -> None:
@@ -161,10 +141,10 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 
 st.title("Week over week")
 person = context.require_person()
-url, version = db.database_url(), store.data_version(engine=context.engine(), person_id=person.id)
-strain_model = context.person_model(person)
-week = week_picker(weeks.default_week(date.today(), logged_dates(url, person.id, version)))
-comparison, series = week_view(url, person, version, strain_model.version, str(week), strain_model)
+service = context.service()
+week = week_picker(service.default_week(person, date.today()))
+view = service.week(person, week)
+comparison, series = view.comparison, view.series
 
 st.subheader(week.label)
 if comparison.this.days_logged == 0:

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from strain import store
+from strain import limits, store
 
 from .apptest import open_page, texts
 
@@ -160,13 +160,18 @@ def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):
     assert f"Your lowest box is down 4 cm since {weeks_ago.year}-W{weeks_ago.week:02d} (52 → 48 cm)." in texts(reloaded)
 
 
-def test_a_bad_height_is_refused_beside_the_field(app_engine, ann):
+def test_the_height_fields_offer_exactly_the_heights_saving_accepts(app_engine, ann):
     at = open_page(PAGE, person="Ann")
-    at.number_input(key="seat_height").set_value(4.0)
+    for key in ("seat_height", "box_height"):
+        field = at.number_input(key=key)
+        assert (field.min, field.max) == (limits.MIN_HEIGHT_CM, limits.MAX_HEIGHT_CM)
+
+
+def test_a_missing_height_is_refused_beside_the_field(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
     at.button(key=SAVE_SEAT).click().run()
     lines = form_lines(at, "seat_form")
-    height = lines.index("Height in cm (floor to top of seat)")
-    assert lines[height + 1] == "A seat or box is between 10 and 120 cm high; check the measurement."
+    assert lines[lines.index("Height in cm (floor to top of seat)") + 1].startswith("Enter the height in centimetres")
     at.button(key=RECORD_BOX).click().run()
     lines = form_lines(at, "box_form")
     assert lines[lines.index("Box height in cm") + 1].startswith("Enter the height in centimetres")

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
-from alembic.util import exc as alembic_exc
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from strain import catalogue, db, limits, model, store
+from strain import catalogue, db, errors, limits
 from strain.catalogue import Catalogue
-from strain.store import PersonInfo
+from strain.service import PersonInfo, Service, StoreError
 from ui import components
 
 T = TypeVar("T")
@@ -28,68 +24,34 @@ CURRENT_KEY = "_current_person"
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    return db.open_database(url)
+def _service(url: str) -> Service:
+    return Service(db.open_database(url), catalogue.default())
 
 
-def engine() -> Engine:
-    """The shared engine (one per process and URL); stops the page with a clear message if unreachable."""
+def service() -> Service:
+    """The use cases over the shared engine (one per process and URL); stops the page with a clear message
+    if the database cannot be opened."""
     url = db.database_url()
     try:
-        return _engine(url)
-    except (SQLAlchemyError, OSError, alembic_exc.CommandError) as error:
-        st.error(
-            f"Cannot open the database: {type(error).__name__}. Check DATABASE_URL and that the server is running."
-        )
+        return _service(url)
+    except Exception as error:
+        message = errors.user_message(error, url)
+        if message is None:
+            raise
+        st.error(f"{components.md(message.capitalize())}. Check DATABASE_URL and that the server is running.")
         st.stop()
 
 
-@st.cache_resource(show_spinner=False)
 def strain_catalogue() -> Catalogue:
     return catalogue.default()
 
 
-def person_model(person: PersonInfo) -> model.Model:
-    """The model with this person's weight overrides applied."""
-    overrides = store.get_overrides(engine=engine(), person_id=person.id)
-    return model.Model(strain_catalogue(), {key: value for key, (value, _reason) in overrides.items()})
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _scored_history(
-    url: str, person_id: int, data_version: str, overrides: tuple[tuple[str, float], ...]
-) -> pd.DataFrame:
-    # data_version changes with every save, so a stale table is never served; the arguments
-    # name everything that scopes the result.
-    entries = store.load_entries(engine=_engine(url), person_id=person_id)
-    return model.score(entries, model.Model(strain_catalogue(), dict(overrides)))
-
-
-def scored_history(person: PersonInfo, strain_model: model.Model) -> pd.DataFrame:
-    """All of a person's entries scored with their model; cached until their data or weights change."""
-    version = store.data_version(engine=engine(), person_id=person.id)
-    overrides = tuple(sorted(strain_model.overrides.items()))
-    try:
-        return _scored_history(db.database_url(), person.id, version, overrides)
-    except model.ModelError as error:
-        _stop_unscorable(error)
-
-
-def score(entries: pd.DataFrame, strain_model: model.Model) -> pd.DataFrame:
-    """model.score, or a clear message on the page if saved entries cannot be scored."""
-    try:
-        return model.score(entries, strain_model)
-    except model.ModelError as error:
-        _stop_unscorable(error)
-
-
-def _stop_unscorable(error: model.ModelError) -> NoReturn:
-    # Entries saved under an older catalogue (an activity renamed or removed since).
-    st.error(
-        f"Some saved entries cannot be scored by this version of Strain Audit: {components.md(str(error))}. "
-        "Your data are safe; export them with `python -m strain export` and ask for help."
-    )
-    st.stop()
+def report(error: Exception) -> None:
+    """Show an error a person can act on as one plain message; let a bug surface (without a traceback)."""
+    message = errors.user_message(error, db.database_url())
+    if message is None:
+        raise error
+    st.error(components.md(message[:1].upper() + message[1:]))
 
 
 def _seen(key: str) -> str:
@@ -126,8 +88,8 @@ def publish_url(param: str, key: str, value: str) -> None:
 def _add_person() -> None:
     name = st.session_state.get("new_person_name", "")
     try:
-        person = store.add_person(engine=engine(), name=name)
-    except store.StoreError as error:
+        person = service().add_person(name)
+    except StoreError as error:
         st.session_state["add_person_error"] = str(error)
         return
     st.session_state[PERSON_KEY] = person.name
@@ -137,7 +99,7 @@ def _add_person() -> None:
 
 def person_picker() -> PersonInfo | None:
     """The sidebar's person picker and "Add person" form; returns the chosen person, if any."""
-    people = {p.name: p for p in store.list_people(engine=engine())}
+    people = {p.name: p for p in service().people()}
     names = list(people)
 
     def known(name: str) -> str:
@@ -169,7 +131,7 @@ def person_picker() -> PersonInfo | None:
     if chosen is not None:
         publish_url(PERSON_KEY, PERSON_KEY, chosen)
         # A person added by the form this run is not in `people` yet.
-        person = people.get(chosen) or store.get_person(engine=engine(), name=chosen)
+        person = people.get(chosen) or service().person(chosen)
     st.session_state[CURRENT_KEY] = person
     return person
 

@@ -2,16 +2,16 @@
 
 app.py runs it. A page also calls `ensure()` first: Streamlit treats a folder named pages/ as
 old-style pages until the entry point has called st.navigation once in the server process, so a
-bookmark opened right after a restart would run the page on its own, without this shell. Running
-the shell from there calls st.navigation, which switches the server over for good and then shows
-the page the link asked for.
+bookmark opened right after a restart would run the page on its own, without this shell (and
+without its sidebar and error handling). Running the shell from there calls st.navigation, which
+switches the server over for good and then shows the page the link asked for.
 """
 
 import streamlit as st
 
 from ui import components, context
 
-ACTIVE = "_shell_active"
+RUNNING = "_shell_running_page"
 
 
 def pages() -> list[st.Page]:
@@ -29,15 +29,20 @@ def run() -> None:
     """Draw the shared parts and run the page the URL names."""
     st.set_page_config(page_title="Strain Audit", page_icon=":material/accessibility_new:", layout="wide")
     page = st.navigation(pages())
-    st.session_state[ACTIVE] = True
     context.person_picker()
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
         components.red_flags(context.strain_catalogue())
-    page.run()
+    st.session_state[RUNNING] = True
+    try:
+        page.run()
+    except Exception as error:  # the store's or the database's refusal: one message, never a traceback
+        context.report(error)
+    finally:
+        st.session_state[RUNNING] = False
 
 
 def ensure() -> None:
     """Run inside the shell: when a page was started on its own, run the shell instead and stop."""
-    if not st.session_state.get(ACTIVE):
+    if not st.session_state.get(RUNNING):
         run()
         st.stop()
