@@ -1,0 +1,214 @@
+"""The use-case layer (strain.service) against real databases: SQLite and PostgreSQL.
+
+What a page shows must not depend on how much history lies outside it: each bounded view is
+checked against the same numbers computed from the person's whole history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from strain import audit, model, store, weeks
+from strain.service import Service, StoreError
+from strain.weeks import IsoWeek
+
+from .strategies import CAT, frames
+from .test_store import entries
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.fixture
+def service(engine) -> Service:
+    return Service(engine, CAT)
+
+
+def log(service: Service, person, day: date, *rows: tuple, expected=None, as_typical=False, pain=None) -> int:
+    return service.save_day(
+        person, day, entries(*rows, day=day), pain=pain, note="", expected_version=expected, as_typical=as_typical
+    )
+
+
+def everything_scored(service: Service, person) -> pd.DataFrame:
+    """The person's whole history scored with their weights: the reference the bounded views must match."""
+    return model.score(store.load_entries(engine=service.engine, person_id=person.id), service.person_model(person))
+
+
+def history(service: Service, person, days: int = 60) -> None:
+    """A varied history ending TODAY, with gaps, so that bounded reads have something to leave out."""
+    for offset in range(days):
+        if offset % 5 == 3:
+            continue
+        day = TODAY - timedelta(days=offset)
+        rows = [("sit_down_chair", 4 + offset % 7), ("socks_shoes", 2, "controlled"), ("slouched_sitting", 30 + offset)]
+        log(service, person, day, *rows, pain=offset % 11)
+
+
+def test_home_shows_the_last_7_days_as_the_whole_history_scores_them(service, person):
+    history(service, person)
+    summary = service.home(person, TODAY)
+    reference = model.day_totals(everything_scored(service, person))
+    expected = audit.last_days(reference, TODAY)
+    assert list(summary.days["date"]) == list(expected["date"])
+    assert list(summary.days["total"]) == pytest.approx(list(expected["total"]))
+    assert summary.days_logged == int(expected["logged"].sum())
+    assert summary.average == pytest.approx(expected.loc[expected["logged"], "total"].mean())
+    assert summary.latest == TODAY
+
+
+def test_week_view_matches_the_comparison_over_the_whole_history(service, person):
+    history(service, person, days=120)
+    week = IsoWeek.of(TODAY).shift(-2)
+    view = service.week(person, week)
+    scored = everything_scored(service, person)
+    days = store.load_days(engine=service.engine, person_id=person.id)
+    expected = weeks.compare_weeks(scored, week, CAT, days)
+    assert (view.comparison.this, view.comparison.last) == (expected.this, expected.last)
+    pd.testing.assert_frame_equal(view.comparison.activities, expected.activities)
+    pd.testing.assert_frame_equal(view.series, weeks.weekly_series(scored, days, week, 12))
+    assert view.comparison.this.days_logged > 0 and view.comparison.last.days_logged > 0
+
+
+def test_the_default_week_is_the_latest_with_logged_days(service, person):
+    log(service, person, TODAY - timedelta(weeks=3), ("sit_down_chair", 3))
+    assert service.default_week(person, TODAY) == IsoWeek.of(TODAY - timedelta(weeks=3))
+    log(service, person, TODAY, ("sit_down_chair", 3))
+    assert service.default_week(person, TODAY) == IsoWeek.of(TODAY)
+
+
+def test_audit_scores_the_day_its_sources_and_what_control_would_save(service, person):
+    log(service, person, TODAY, ("stand_up_chair", 12), ("socks_shoes", 2, "controlled"), ("slouched_sitting", 300))
+    day = service.audit(person, TODAY)
+    assert day.total == pytest.approx(everything_scored(service, person)["points"].sum())
+    assert [s.activity.id for s in day.sources] == list(day.contributions["activity"].head(3))
+    stand_up = next(s for s in day.sources if s.activity.id == "stand_up_chair")
+    assert stand_up.control_saving == pytest.approx(-service.what_if(day, controlled=["stand_up_chair"]).difference)
+    socks = next(s for s in day.sources if s.activity.id == "socks_shoes")
+    assert socks.control_saving == 0  # already done with control
+    assert service.audit(person, TODAY - timedelta(days=1)) is None
+
+
+def test_recent_dates_are_the_latest_logged_days_up_to_a_date(service, person):
+    for offset in (0, 2, 3, 9, 40):
+        log(service, person, TODAY - timedelta(days=offset), ("sit_down_chair", 1))
+    assert service.recent_dates(person, TODAY - timedelta(days=1), limit=3) == [
+        TODAY - timedelta(days=2),
+        TODAY - timedelta(days=3),
+        TODAY - timedelta(days=9),
+    ]
+
+
+def test_saving_a_day_as_the_typical_day_is_one_transaction(service, person):
+    version = log(service, person, TODAY, ("sit_down_chair", 5), as_typical=True)
+    typical = service.typical_day(person, TODAY)
+    assert list(typical["activity"]) == ["sit_down_chair"] and list(typical["quantity"]) == [5.0]
+    # A save refused for a conflict changes neither the day nor the typical day.
+    with pytest.raises(StoreError, match="changed elsewhere"):
+        log(service, person, TODAY, ("weeding", 9), expected=version + 1, as_typical=True)
+    assert list(service.typical_day(person, TODAY)["activity"]) == ["sit_down_chair"]
+    # ...and one the database refuses neither.
+    with pytest.raises(StoreError, match="not saved"):
+        log(service, person, TODAY, ("weeding", -9), expected=version, as_typical=True)
+    assert list(service.typical_day(person, TODAY)["activity"]) == ["sit_down_chair"]
+    assert list(service.day(person, TODAY).entries["activity"]) == ["sit_down_chair"]
+
+
+def test_a_person_without_a_typical_day_starts_from_the_catalogues(service, person):
+    assert not service.has_typical_day(person)
+    starter = service.typical_day(person, TODAY)
+    assert list(starter["activity"]) == [entry.activity for entry in CAT.starter_day]
+
+
+# Day totals: right after a save, an import, an override and a rescore
+
+
+def clinic_totals(service: Service, start: date, end: date) -> dict[int, float]:
+    found = service.totals_by_person(start, end)
+    return dict(zip(found["person_id"], found["total"], strict=True))
+
+
+def reference_totals(service: Service, people, start: date, end: date) -> dict[int, float]:
+    totals = {}
+    for person in people:
+        scored = everything_scored(service, person)
+        in_range = scored[(scored["date"] >= start) & (scored["date"] <= end)]
+        if len(store.load_days(engine=service.engine, person_id=person.id, start=start, end=end)):
+            totals[person.id] = float(in_range["points"].sum())
+    return totals
+
+
+def test_every_persons_totals_stay_right_after_saves_overrides_and_rescores(service, person):
+    bea = service.add_person("Bea")
+    start, end = TODAY - timedelta(days=6), TODAY
+    history(service, person, days=10)
+    log(service, bea, TODAY, ("child_lift", 3, "uncontrolled", 12.0, True, True))
+    log(service, bea, TODAY - timedelta(days=8), ("child_lift", 30))  # outside the week
+    assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
+
+    assert service.set_override(bea, "activity.child_lift", 9.0, "heavier child") == []
+    assert service.set_override(person, "twist", 2.0, "twists a lot") == []
+    assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
+
+    service.remove_override(bea, "activity.child_lift")
+    assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
+    assert service.rescore(person) == 8
+    assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
+
+
+def test_totals_computed_for_a_read_are_stored_and_a_newer_save_is_never_overwritten(service, person):
+    log(service, person, TODAY, ("sit_down_chair", 10))
+    store.mark_rescored(engine=service.engine, person_id=person.id, model_version="m-old")  # totals now unknown
+    read = store.load_day_totals(engine=service.engine, start=TODAY, end=TODAY)
+    assert read["total"].isna().all()
+    assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
+    cached = store.load_day_totals(engine=service.engine, start=TODAY, end=TODAY)
+    assert cached["total_version"].tolist() == [service.person_model(person).version]
+    # A total computed from what was read before a newer save does not replace that save's total.
+    saved = service.day(person, TODAY)
+    log(service, person, TODAY, ("sit_down_chair", 2), expected=saved.version)
+    store.store_day_totals(engine=service.engine, totals=[(int(read["day_id"][0]), int(read["version"][0]), 999.0, "x")])
+    assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frame=frames)
+def test_an_imported_tally_is_totalled_as_its_entries_score(service, frame):
+    person, days, _created = service.import_tally(f"P{abs(hash(frame.to_json())) % 10**9}", frame)
+    assert days == frame["date"].nunique()
+    if frame.empty:
+        return
+    start, end = frame["date"].min(), frame["date"].max()
+    stored = store.load_day_totals(engine=service.engine, start=start, end=end, person_id=person.id)
+    expected = model.day_totals(model.score(frame, service.person_model(person)))
+    assert stored["total"].tolist() == pytest.approx(expected["total"].tolist())
+
+
+def test_the_model_view_counts_days_saved_under_other_weights(service, person):
+    log(service, person, TODAY, ("sit_down_chair", 1))
+    log(service, person, TODAY - timedelta(days=1), ("sit_down_chair", 1))
+    assert (service.model_view(person).days, service.model_view(person).stale) == (2, 0)
+    service.set_override(person, "first_hour", 2.0, "stiff mornings")
+    view = service.model_view(person)
+    assert (view.days, view.stale) == (2, 2) and view.overrides == {"first_hour": (2.0, "stiff mornings")}
+    service.rescore(person)
+    assert service.model_view(person).stale == 0
+
+
+def test_an_override_out_of_range_or_without_a_reason_is_refused_and_nothing_saved(service, person):
+    assert service.set_override(person, "twist", 50.0, "why not") == ["override 'twist' must be between 1 and 10, got 50.0"]
+    assert service.set_override(person, "twist", 2.0, "  ") == ["a reason is required, so the next reader knows why"]
+    assert service.model_view(person).overrides == {}
+
+
+def test_exercise_forms_report_problems_by_field_and_save_only_good_input(service, person):
+    problems = service.log_box_height(person, day=TODAY, today=TODAY, height_cm=5.0)
+    assert set(problems) == {"height"}
+    assert service.set_seat(person, name="  ", height_cm=45.0).keys() == {"name"}
+    assert service.set_seat(person, name=" sofa ", height_cm=45.0) == {}
+    assert service.progress(person, TODAY).seats == {"sofa": 45.0}
+    with pytest.raises(ValueError, match="choose a level from 1 to"):
+        service.set_level(person, "squat_to_box", 99)
