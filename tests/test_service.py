@@ -170,7 +170,8 @@ def test_totals_computed_for_a_read_are_stored_and_a_newer_save_is_never_overwri
     # A total computed from what was read before a newer save does not replace that save's total.
     saved = service.day(person, TODAY)
     log(service, person, TODAY, ("sit_down_chair", 2), expected=saved.version)
-    store.store_day_totals(engine=service.engine, totals=[(int(read["day_id"][0]), int(read["version"][0]), 999.0, "x")])
+    stale_read = (int(read["day_id"][0]), int(read["version"][0]), 999.0, "x")
+    store.store_day_totals(engine=service.engine, totals=[stale_read])
     assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
 
 
@@ -199,7 +200,8 @@ def test_the_model_view_counts_days_saved_under_other_weights(service, person):
 
 
 def test_an_override_out_of_range_or_without_a_reason_is_refused_and_nothing_saved(service, person):
-    assert service.set_override(person, "twist", 50.0, "why not") == ["override 'twist' must be between 1 and 10, got 50.0"]
+    too_high = ["override 'twist' must be between 1 and 10, got 50.0"]
+    assert service.set_override(person, "twist", 50.0, "why not") == too_high
     assert service.set_override(person, "twist", 2.0, "  ") == ["a reason is required, so the next reader knows why"]
     assert service.model_view(person).overrides == {}
 
