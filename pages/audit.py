@@ -20,7 +20,7 @@ context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent e
 day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
-day_audit = service.audit(person, day)
+day_audit = context.view("audit", person, day)
 if day_audit is None:
     st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
     st.page_link(

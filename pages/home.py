@@ -23,7 +23,7 @@ components.disclaimer(cat)
 
 
 def last_week(person: PersonInfo) -> None:
-    summary = context.service().home(person, date.today())
+    summary = context.view("home", person, date.today())
     st.subheader(f"Last 7 days: {components.md(person.name)}")
     if summary.latest is None:
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")

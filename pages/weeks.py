@@ -143,7 +143,7 @@ st.title("Week over week")
 person = context.require_person()
 service = context.service()
 week = week_picker(service.default_week(person, date.today()))
-view = service.week(person, week)
+view = context.view("week", person, week)
 comparison, series = view.comparison, view.series
 
 st.subheader(week.label)

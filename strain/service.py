@@ -106,6 +106,10 @@ class Service:
         """The person of that name (UnknownPerson if there is none)."""
         return store.get_person(engine=self.engine, name=name)
 
+    def data_version(self, person: PersonInfo) -> str:
+        """A value that changes with every write to the person's data or weights: a cache key."""
+        return store.data_version(engine=self.engine, person_id=person.id)
+
     # The model
 
     def person_model(self, person: PersonInfo) -> Model:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -40,6 +40,22 @@ def service() -> Service:
             raise
         st.error(f"{components.md(message.capitalize())}. Check DATABASE_URL and that the server is running.")
         st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _view(url: str, method: str, person: PersonInfo, data_version: str, args: tuple[Any, ...]) -> Any:
+    return getattr(_service(url), method)(person, *args)
+
+
+def view(method: str, person: PersonInfo, *args: Any) -> Any:
+    """`service().method(person, *args)`, cached until anything of the person's is written.
+
+    The one cache of page data. Its key is everything that scopes the result: the database, the
+    view, the person, their data version (bumped by every write, weight overrides included) and
+    the view's arguments. The catalogue is fixed for the life of the process.
+    """
+    url = db.database_url()
+    return _view(url, method, person, service().data_version(person), args)
 
 
 def strain_catalogue() -> Catalogue:
