@@ -12,6 +12,7 @@ version is the person's current one and recomputes (and stores) the others.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -116,13 +117,12 @@ class Service:
         """The catalogue with this person's weight overrides applied."""
         return self._models([person.id])[person.id]
 
-    def _models(self, person_ids: Iterable[int]) -> dict[int, Model]:
-        ids = [int(person_id) for person_id in person_ids]
+    def _models(self, person_ids: Iterable[int] | None = None) -> dict[int, Model]:
+        """Each person's model (everyone's when `person_ids` is None)."""
+        ids = None if person_ids is None else [int(person_id) for person_id in person_ids]
         overrides = store.get_all_overrides(engine=self.engine, person_ids=ids)
-        return {
-            person_id: Model(self.catalogue, overrides[person_id]) if person_id in overrides else self._default_model
-            for person_id in ids
-        }
+        models = {person_id: Model(self.catalogue, values) for person_id, values in overrides.items()}
+        return models if ids is None else {person_id: models.get(person_id, self._default_model) for person_id in ids}
 
     # Day totals
 
@@ -159,17 +159,40 @@ class Service:
         return days.assign(total=days["total"].where(~days.index.isin(stale.index), fresh), total_version=expected)
 
     def totals_by_person(self, start: date, end: date) -> pd.DataFrame:
-        """Every person's days logged and total points from `start` to `end`: person_id, days, total."""
-        days = self._current_totals(store.load_day_totals(engine=self.engine, start=start, end=end))
-        grouped = days.groupby("person_id").agg(days=("date", "size"), total=("total", "sum"))
-        return grouped.reset_index().astype({"person_id": "int64", "days": "int64", "total": "float64"})
+        """Every person's days logged and total points from `start` to `end`: person_id, days, total.
+
+        Summed in the database from the cached day totals; only people with totals under other
+        weights (or none yet) have their days read and rescored.
+        """
+        models = self._models()  # everyone with overrides: a small table, read whole
+        days: dict[int, int] = defaultdict(int)
+        totals: dict[int, float] = defaultdict(float)
+        stale = set()
+        for person_id, version, count, total, missing in store.sum_day_totals(engine=self.engine, start=start, end=end):
+            if missing or version != models.get(person_id, self._default_model).version:
+                stale.add(person_id)
+            days[person_id] += count
+            totals[person_id] += total
+        if stale:
+            rescored = self._current_totals(
+                store.load_day_totals(engine=self.engine, start=start, end=end, person_ids=sorted(stale))
+            )
+            totals.update(rescored.groupby("person_id")["total"].sum().to_dict())
+        people = sorted(days)
+        return pd.DataFrame(
+            {
+                "person_id": pd.Series(people, dtype="int64"),
+                "days": pd.Series([days[p] for p in people], dtype="int64"),
+                "total": pd.Series([totals[p] for p in people], dtype="float64"),
+            }
+        )
 
     # Home
 
     def home(self, person: PersonInfo, today: date) -> HomeSummary:
         start = today - timedelta(days=HOME_DAYS - 1)
         saved = self._current_totals(
-            store.load_day_totals(engine=self.engine, start=start, end=today, person_id=person.id)
+            store.load_day_totals(engine=self.engine, start=start, end=today, person_ids=[person.id])
         )
         days = audit.last_days(saved[["date", "total"]], today, HOME_DAYS)
         logged = days[days["logged"]]

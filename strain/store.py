@@ -512,16 +512,36 @@ def _write_totals(connection: Connection, totals: Sequence[tuple[int, float | No
 # Day totals: a cache of each day's points, for reads across many days or people
 
 
-def load_day_totals(*, engine: Engine, start: date, end: date, person_id: int | None = None) -> pd.DataFrame:
-    """Saved days from `start` to `end` (one person's, or everyone's) with their cached totals.
+def sum_day_totals(*, engine: Engine, start: date, end: date) -> list[tuple[int, str | None, int, float, int]]:
+    """Everyone's cached day totals from `start` to `end`, summed in the database per person and model version.
+
+    Rows of (person id, total_version, days, total, days whose total is not computed yet).
+    """
+    query = (
+        sa.select(
+            Day.person_id,
+            Day.total_version,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(Day.total), 0.0),
+            sa.func.count() - sa.func.count(Day.total),
+        )
+        .where(Day.date.between(start, end))
+        .group_by(Day.person_id, Day.total_version)
+    )
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def load_day_totals(*, engine: Engine, start: date, end: date, person_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Saved days from `start` to `end` (some people's, or everyone's) with their cached totals.
 
     Columns: day_id, person_id, date, version, total (NaN when not computed yet), total_version.
     """
     query = sa.select(Day.id, Day.person_id, Day.date, Day.version, Day.total, Day.total_version).where(
         Day.date.between(start, end)
     )
-    if person_id is not None:
-        query = query.where(Day.person_id == person_id)
+    if person_ids is not None:
+        query = query.where(Day.person_id.in_([int(person_id) for person_id in person_ids]))
     columns = ["day_id", "person_id", "date", "version", "total", "total_version"]
     frame = _read_frame(engine, query.order_by(Day.person_id, Day.date), columns)
     return frame.astype(
@@ -601,16 +621,15 @@ def get_overrides(*, engine: Engine, person_id: int) -> dict[str, tuple[float, s
         return {key: (value, reason) for key, value, reason in connection.execute(query)}
 
 
-def get_all_overrides(*, engine: Engine, person_ids: Sequence[int]) -> dict[int, dict[str, float]]:
-    """person id -> key -> value, for several people at once (those without overrides are absent)."""
+def get_all_overrides(*, engine: Engine, person_ids: Sequence[int] | None = None) -> dict[int, dict[str, float]]:
+    """person id -> key -> value, for some people or everyone (people without overrides are absent)."""
+    query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value)
+    if person_ids is not None:
+        query = query.where(WeightOverride.person_id.in_([int(person_id) for person_id in person_ids]))
     found: dict[int, dict[str, float]] = {}
     with _reading(engine) as connection:
-        for ids in _chunks(list(person_ids)):
-            query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value).where(
-                WeightOverride.person_id.in_(ids)
-            )
-            for person_id, key, value in connection.execute(query):
-                found.setdefault(person_id, {})[key] = value
+        for person_id, key, value in connection.execute(query):
+            found.setdefault(person_id, {})[key] = value
     return found
 
 

@@ -151,6 +151,7 @@ def test_every_persons_totals_stay_right_after_saves_overrides_and_rescores(serv
 
     assert service.set_override(bea, "activity.child_lift", 9.0, "heavier child") == []
     assert service.set_override(person, "twist", 2.0, "twists a lot") == []
+    log(service, bea, TODAY - timedelta(days=1), ("weeding", 7))  # one day under the new weights, the rest stale
     assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
 
     service.remove_override(bea, "activity.child_lift")
@@ -183,7 +184,7 @@ def test_an_imported_tally_is_totalled_as_its_entries_score(service, frame):
     if frame.empty:
         return
     start, end = frame["date"].min(), frame["date"].max()
-    stored = store.load_day_totals(engine=service.engine, start=start, end=end, person_id=person.id)
+    stored = store.load_day_totals(engine=service.engine, start=start, end=end, person_ids=[person.id])
     expected = model.day_totals(model.score(frame, service.person_model(person)))
     assert stored["total"].tolist() == pytest.approx(expected["total"].tolist())
 
