@@ -456,7 +456,7 @@ def fill(engine, person) -> None:
 def test_backup_restores_into_an_empty_database_exactly(engine, person, new_database):
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))  # as it travels: JSON text
-    copy = db.open_database(new_database())
+    copy = db.open_database(new_database(migrated=True))
     store.restore(engine=copy, data=dump)
     assert store.backup(engine=copy) == dump
     assert store.add_person(engine=copy, name="Cy").id > max(p.id for p in store.list_people(engine=engine))
@@ -466,7 +466,9 @@ def test_backup_restores_into_an_empty_database_exactly(engine, person, new_data
 def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_database):
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))
-    target = db.open_database(make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite"))
+    target = db.open_database(
+        make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite", migrated=True)
+    )
     store.restore(engine=target, data=dump)
     assert store.backup(engine=target) == dump
     target.dispose()
@@ -489,7 +491,7 @@ def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, pers
     name, key = people["columns"].index("name"), people["columns"].index("name_key")
     assert [(row[name], row[key]) for row in people["rows"]] == [("Ann", "ann"), ("Bob", "bob")]
     people["rows"][1][key] = "zed"  # so "zed" would find Bob, and "bob" no one
-    copy = db.open_database(new_database())
+    copy = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: 'Bob' has the name key 'zed', not 'bob'$"):
         store.restore(engine=copy, data=dump)
     assert store.list_people(engine=copy) == []
