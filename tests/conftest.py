@@ -86,7 +86,9 @@ def postgres_template(postgres_admin: Engine) -> Iterator[str]:
     name = _create_database(postgres_admin, "strain_template")
     try:
         engine = db.open_database(_url(postgres_admin, name))
-        engine.dispose()  # PostgreSQL clones only a database no one is connected to
+        engine.dispose()  # PostgreSQL clones only a database no one is connected to...
+        with postgres_admin.connect() as connection:  # ...so keep everyone out, autovacuum included
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
         yield name
     finally:
         _drop_databases(postgres_admin, [name])
