@@ -3,14 +3,14 @@
 name_key is the stripped name casefolded, computed in Python (SQLite's lower() folds only ASCII),
 with a unique constraint. People whose names already clash ignoring case ("Ann" and "ann") are all
 kept: each one created after the first gets a free name like "ann (2)", and every rename is
-reported as a warning.
+printed as a warning on stderr.
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2025-11-25
 """
 
-import logging
+import sys
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -24,7 +24,6 @@ depends_on: str | Sequence[str] | None = None
 MAX_NAME = 80  # strain.limits.MAX_NAME at this revision
 KEY_LENGTH = 3 * MAX_NAME  # casefold can turn one character into three
 
-log = logging.getLogger("alembic.runtime.migration")
 person = sa.table(
     "person",
     sa.column("id", sa.Integer),
@@ -63,12 +62,11 @@ def upgrade() -> None:
         values = {"name_key": key}
         if key in first_with_key:
             new_name = _free_name(name, taken)
-            log.warning(
-                "person %s renamed from %r to %r: %r has the same name ignoring case",
-                person_id,
-                name,
-                new_name,
-                first_with_key[key],
+            # print, not logging: alembic's NullHandler would hide a warning when the app migrates.
+            print(
+                f"warning: person {person_id} renamed from {name!r} to {new_name!r}:"
+                f" {first_with_key[key]!r} has the same name ignoring case",
+                file=sys.stderr,
             )
             values = {"name": new_name, "name_key": _key(new_name)}
             taken.add(values["name_key"])
