@@ -226,30 +226,42 @@ def list_people(*, engine: Engine) -> list[PersonInfo]:
     return [PersonInfo(*row) for row in rows]
 
 
+def name_key(name: str) -> str:
+    """What makes two names one person's: "Ann", " ann" and "ANN" have the same key (stored in person.name_key)."""
+    return name.strip().casefold()
+
+
+def _person_called(connection: Connection, name: str) -> PersonInfo | None:
+    row = connection.execute(sa.select(Person.id, Person.name).where(Person.name_key == name_key(name))).first()
+    return None if row is None else PersonInfo(*row)
+
+
 def add_person(*, engine: Engine, name: str) -> PersonInfo:
     name = _clean_name(name)
     try:
         with engine.begin() as connection:
-            # "Ann" and "ann" would be one patient in two records: names are unique ignoring case.
-            same = connection.execute(sa.select(Person.name).where(sa.func.lower(Person.name) == name.lower()))
-            if (existing := same.scalar()) is not None:
-                raise StoreError(f"a person called {existing} already exists")
             person_id = connection.execute(
-                sa.insert(Person).values(name=name, created_at=_now(), revision=0).returning(Person.id)
+                sa.insert(Person)
+                .values(name=name, name_key=name_key(name), created_at=_now(), revision=0)
+                .returning(Person.id)
             ).scalar_one()
     except IntegrityError as error:
-        if _is_duplicate(error):
-            raise StoreError(f"a person called {name} already exists") from None
-        raise
+        if not _is_duplicate(error):
+            raise
+        # The unique name_key refused it, also when someone else added the same name just now.
+        with _reading(engine) as connection:
+            existing = _person_called(connection, name)
+        raise StoreError(f"a person called {existing.name if existing else name} already exists") from None
     return PersonInfo(person_id, name)
 
 
 def get_person(*, engine: Engine, name: str) -> PersonInfo:
+    """The person of that name, ignoring case (with their name as stored)."""
     with _reading(engine) as connection:
-        row = connection.execute(sa.select(Person.id, Person.name).where(Person.name == name.strip())).first()
-    if row is None:
+        person = _person_called(connection, name)
+    if person is None:
         raise UnknownPerson(f"no person called {name.strip()}")
-    return PersonInfo(*row)
+    return person
 
 
 def data_version(*, engine: Engine, person_id: int) -> str:
@@ -845,6 +857,13 @@ def _reset_id_sequences(connection: Connection) -> None:
             )
 
 
+def _check_name_keys(connection: Connection) -> None:
+    """Refuse name keys that are not their names folded (an edited backup): names would be found as someone else."""
+    for name, key in connection.execute(sa.select(Person.name, Person.name_key)):
+        if key != name_key(name):
+            raise StoreError(f"the backup is damaged: {name!r} has the name key {key!r}, not {name_key(name)!r}")
+
+
 def restore(*, engine: Engine, data: dict[str, Any]) -> None:
     """Load a backup into an empty database, all in one transaction.
 
@@ -866,7 +885,8 @@ def restore(*, engine: Engine, data: dict[str, Any]) -> None:
             if made_with != current:
                 db.migrate(connection, made_with, down=True)  # the database is empty: nothing is lost
             _insert_backup(connection, data["tables"])
-            db.migrate(connection, current)
+            db.migrate(connection, current)  # a backup older than person.name_key gets it here
+            _check_name_keys(connection)
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None

@@ -54,6 +54,9 @@ class Person(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(MAX_NAME), unique=True)
+    # The name as store.name_key folds it: unique, so "Ann" and "ann" cannot be two people. Folded in
+    # Python (SQLite's lower() folds only ASCII); folding can turn one character into three ("ΐ").
+    name_key: str = Field(sa_type=sa.String(3 * MAX_NAME), unique=True)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     # Bumped by every write to this person's data: a cheap cache key for pages.
     revision: int = 0

@@ -7,14 +7,19 @@
 # the real PostgreSQL server, in a database created for the test and dropped afterwards. When
 # the server is unreachable the PostgreSQL half is skipped, saying why (set
 # STRAIN_REQUIRE_POSTGRES=1 to make that a failure instead). The databases start empty, without
-# the schema; `engine` runs the migrations.
+# the schema. `engine` is a migrated database: a copy of one migrated once per test session (a
+# SQLite file copied, a PostgreSQL database cloned with CREATE DATABASE ... TEMPLATE), as
+# migrating every test's database would take most of the suite's time.
 # ---------------------------------------------------------------------------------------------
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -47,46 +52,90 @@ def postgres_admin() -> Iterator[Engine]:
     admin.dispose()
 
 
+def _create_database(admin: Engine, prefix: str, template: str | None = None) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return name
+
+
+def _drop_databases(admin: Engine, names: list[str]) -> None:
+    with admin.connect() as connection:
+        for name in names:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _url(admin: Engine, name: str) -> str:
+    return admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, for `engine` to copy."""
+    path = tmp_path_factory.mktemp("template") / "strain.db"
+    engine = db.open_database(f"sqlite:///{path}")
+    with engine.connect() as connection:  # outside a transaction, so that the checkpoint can run
+        connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the copied file
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin: Engine) -> Iterator[str]:
+    """The name of a migrated PostgreSQL database, for `engine` to clone; one per test session, dropped after it."""
+    name = _create_database(postgres_admin, "strain_template")
+    try:
+        engine = db.open_database(_url(postgres_admin, name))
+        engine.dispose()  # PostgreSQL clones only a database no one is connected to...
+        with postgres_admin.connect() as connection:  # ...so keep everyone out, autovacuum included
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        yield name
+    finally:
+        _drop_databases(postgres_admin, [name])
+
+
 @pytest.fixture
-def make_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Callable[[str], str]]:
-    """make_database("sqlite" or "postgresql") -> the URL of a new, empty database; all dropped afterwards."""
+def make_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Callable[..., str]]:
+    """make_database("sqlite" or "postgresql") -> the URL of a new, empty database; all dropped afterwards.
+
+    With migrated=True the new database is a copy of the session's migrated template instead.
+    """
     made: list[str] = []
 
-    def make(kind: str) -> str:
+    def make(kind: str, *, migrated: bool = False) -> str:
         if kind == "sqlite":
-            return f"sqlite:///{tmp_path / f'strain-{uuid.uuid4().hex[:8]}.db'}"
+            path = tmp_path / f"strain-{uuid.uuid4().hex[:8]}.db"
+            if migrated:
+                shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            return f"sqlite:///{path}"
         admin = request.getfixturevalue("postgres_admin")
-        name = f"strain_test_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return admin.url.set(database=name).render_as_string(hide_password=False)
+        template = request.getfixturevalue("postgres_template") if migrated else None
+        made.append(_create_database(admin, "strain_test", template))
+        return _url(admin, made[-1])
 
     yield make
     if made:
-        with request.getfixturevalue("postgres_admin").connect() as connection:
-            for name in made:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_databases(request.getfixturevalue("postgres_admin"), made)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def new_database(request: pytest.FixtureRequest, make_database: Callable[[str], str]) -> Callable[[], str]:
-    """Makes new empty databases of the test's kind (the parameter every storage test runs under)."""
+def new_database(request: pytest.FixtureRequest, make_database: Callable[..., str]) -> Callable[..., str]:
+    """Makes new databases of the test's kind (the parameter every storage test runs under); see make_database."""
     if request.param == "postgresql":
         request.getfixturevalue("postgres_admin")  # skip before the test starts, not halfway
-    return lambda: make_database(request.param)
+    return functools.partial(make_database, request.param)
 
 
 @pytest.fixture
-def database_url(new_database: Callable[[], str]) -> str:
+def database_url(new_database: Callable[..., str]) -> str:
     """An empty database (no tables yet): SQLite, then PostgreSQL."""
     return new_database()
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated database, as the app opens it."""
-    engine = db.open_database(database_url)
+def engine(new_database: Callable[..., str]) -> Iterator[Engine]:
+    """A migrated database, as the app opens it: SQLite, then PostgreSQL."""
+    engine = db.open_database(new_database(migrated=True))
     yield engine
     engine.dispose()
 
@@ -105,8 +154,9 @@ def person(engine: Engine) -> store.PersonInfo:
 
 
 @pytest.fixture
-def app_engine(tmp_path, monkeypatch) -> Iterator[Engine]:
-    """The engine of a fresh SQLite file that the app under test will use."""
+def app_engine(tmp_path, monkeypatch, sqlite_template: Path) -> Iterator[Engine]:
+    """The engine of a fresh SQLite file (a copy of the migrated template) that the app under test will use."""
+    shutil.copyfile(sqlite_template, tmp_path / "app.db")
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv(db.ENV_VAR, url)
     engine = db.open_database(url)

@@ -51,6 +51,18 @@ def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_pa
     assert run(capsys, "export", "--person", "Bob", "--db", database_url)[1] == exported
 
 
+def test_person_finds_a_person_whatever_the_case(database_url, tally_file, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    code, out, _ = run(capsys, "import", str(tally_file), "--person", "ann", "--db", database_url)
+    assert (code, out) == (0, "imported 4 entries on 2 days for Ann\n")  # not "(a new person)"
+    assert run(capsys, "people", "--db", database_url)[1].splitlines() == ["name", "Ann"]
+    as_ann, as_lower = (
+        run(capsys, "export", "--person", name, "--format", "json", "--db", database_url)[1] for name in ("Ann", "ann")
+    )
+    assert as_lower == as_ann
+    assert json.loads(as_lower)["person"] == "Ann" and len(json.loads(as_lower)["days"]) == 2
+
+
 def test_import_replaces_the_days_in_the_file(database_url, tally_file, tmp_path, capsys):
     run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
     change = tmp_path / "change.csv"

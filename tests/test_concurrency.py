@@ -76,8 +76,12 @@ def test_processes_starting_at_once_on_a_new_database_migrate_it_once(database_u
     engine.dispose()
 
 
-def test_eight_processes_saving_250_days_each_at_once_lose_nothing(engine, person, database_url):
-    firsts = [(database_url, person.id, START + timedelta(DAYS_EACH * w)) for w in range(WORKERS)]
+def _url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_eight_processes_saving_250_days_each_at_once_lose_nothing(engine, person):
+    firsts = [(_url(engine), person.id, START + timedelta(DAYS_EACH * w)) for w in range(WORKERS)]
     assert _in_processes(WORKERS, _save_days, *firsts) == [DAYS_EACH] * WORKERS
 
     days = store.load_days(engine=engine, person_id=person.id)
@@ -129,6 +133,32 @@ def test_tabs_saving_the_same_loaded_version_at_once_let_exactly_one_win(engine,
     saved = store.load_day(engine=engine, person_id=person.id, day=START)
     assert saved.version == 2
     assert saved.entries["quantity"].tolist()[0] == int(saved.note.removeprefix("tab "))  # one tab's day, whole
+
+
+def _add_each_with_the_other(url: str, names: list[str]) -> list[str]:
+    """Add each name at the same moment as the other worker adds its spelling; what each attempt said."""
+    engine = db.make_engine(url)
+    outcomes = []
+    for name in names:
+        _start_together.wait(timeout=120)
+        try:
+            outcomes.append(f"added {store.add_person(engine=engine, name=name).name}")
+        except store.StoreError as error:
+            outcomes.append(str(error))
+    engine.dispose()
+    return outcomes
+
+
+def test_two_processes_adding_ann_and_ann_at_once_make_one_person(engine):
+    rounds = 5  # each round is a new name, so the race is run five times
+    upper = [f"Ann {n}" for n in range(rounds)]
+    lower = [name.lower() for name in upper]
+    outcomes = _in_processes(2, _add_each_with_the_other, (_url(engine), upper), (_url(engine), lower))
+
+    people = sorted(store.list_people(engine=engine), key=lambda person: person.name.casefold())
+    assert len(people) == rounds
+    for person, first, second in zip(people, *outcomes, strict=True):  # each round's winner, as stored
+        assert sorted([first, second]) == [f"a person called {person.name} already exists", f"added {person.name}"]
 
 
 def _open_each_with_the_others(urls: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,16 +62,17 @@ def everything(engine) -> dict[str, list[tuple]]:
         }
 
 
-def insert_0001_rows(engine) -> None:
+def insert_rows(engine, tables: dict[str, list[dict]]) -> None:
+    """Rows into the tables as the database has them now."""
     with engine.begin() as connection:
-        for name, rows in ROWS_0001.items():
+        for name, rows in tables.items():
             connection.execute(sa.Table(name, sa.MetaData(), autoload_with=connection).insert(), rows)
 
 
 def test_upgrading_from_the_first_revision_keeps_every_row(database_url):
     engine = db.make_engine(database_url)
     db.upgrade(engine, "0001")
-    insert_0001_rows(engine)
+    insert_rows(engine, ROWS_0001)
     before = everything(engine)
 
     db.upgrade(engine)
@@ -92,10 +93,36 @@ def test_upgrading_from_the_first_revision_keeps_every_row(database_url):
     engine.dispose()
 
 
+def test_people_whose_names_clash_ignoring_case_are_all_kept_and_renamed_with_a_warning(database_url, capsys):
+    engine = db.make_engine(database_url)
+    db.upgrade(engine, "0003")
+    names = ["Ann", "Bob", "ann", "ANN", "ann (2)", "Z" * 80, "z" * 80]  # in the order they were added
+    people = [
+        {"id": n, "name": name, "created_at": WHEN + timedelta(minutes=n), "revision": 0}
+        for n, name in enumerate(names, start=1)
+    ]
+    insert_rows(engine, {"person": people, "day": [ROWS_0001["day"][0] | {"person_id": 3}]})
+
+    db.upgrade(engine)  # as the app and the command line do when they open the database
+    people = {p.id: p.name for p in store.list_people(engine=engine)}
+    assert people == {1: "Ann", 2: "Bob", 3: "ann (3)", 4: "ANN (4)", 5: "ann (2)", 6: "Z" * 80, 7: "z" * 76 + " (2)"}
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: person 3 renamed from 'ann' to 'ann (3)': 'Ann' has the same name ignoring case",
+        "warning: person 4 renamed from 'ANN' to 'ANN (4)': 'Ann' has the same name ignoring case",
+        f"warning: person 7 renamed from '{'z' * 80}' to '{'z' * 76} (2)':"
+        f" '{'Z' * 80}' has the same name ignoring case",
+    ]
+    assert store.load_days(engine=engine, person_id=3)["pain"].tolist() == [3]  # the renamed keep their data
+    assert store.get_person(engine=engine, name="ann").name == "Ann"
+    with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
+        store.add_person(engine=engine, name="aNn")
+    engine.dispose()
+
+
 def test_downgrade_to_the_first_revision_and_back_keeps_the_first_revisions_rows(database_url):
     engine = db.make_engine(database_url)
     db.upgrade(engine, "0001")
-    insert_0001_rows(engine)
+    insert_rows(engine, ROWS_0001)
     before = everything(engine)
     db.upgrade(engine)
     with engine.begin() as connection:  # a row in a table of revision 0002, which the downgrade drops
@@ -184,6 +211,7 @@ def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
     store.restore(engine=engine, data=backup_made_at_0001())
     assert revision(engine) == head()
     assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
+    assert store.get_person(engine=engine, name="ann").id == 1  # migrating gave the restored people name keys
     days = store.load_days(engine=engine, person_id=1)
     assert days["date"].tolist() == [date(2025, 1, 6), date(2025, 1, 7)] and days["pain"][0] == 3
     quantities = sorted(row["quantity"] for row in ROWS_0001["entry"] if row["day_id"] in (1, 2))

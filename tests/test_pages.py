@@ -67,6 +67,12 @@ def test_the_url_chooses_the_person(app_engine, ann):
     assert at.selectbox(key="person").value == "Bea"
 
 
+def test_the_url_finds_the_person_whatever_the_case(app_engine, ann):
+    store.add_person(engine=app_engine, name="Bea")
+    at = open_page(person="bea")
+    assert at.selectbox(key="person").value == "Bea"
+
+
 def test_an_unknown_person_in_the_url_shows_no_one_elses_data(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10)))
     at = open_page(person="Zed")

@@ -61,11 +61,25 @@ def test_people_are_added_listed_and_found_by_name(engine):
     assert ann.name == "Ann"
     assert store.list_people(engine=engine) == [ann, bob]
     assert store.get_person(engine=engine, name="Bob ") == bob
+    assert store.get_person(engine=engine, name="aNN") == ann  # found ignoring case, with the name as stored
+
+
+def test_names_are_one_person_ignoring_case_in_every_alphabet(engine):
+    # SQLite's lower() folds only ASCII: "ZOË" and "zoë" would be two people, "Straße" and "STRASSE" too.
+    zoe = store.add_person(engine=engine, name="Zoë")
+    strasse = store.add_person(engine=engine, name="Straße")
+    assert store.get_person(engine=engine, name="ZOË") == zoe
+    assert store.get_person(engine=engine, name="STRASSE") == strasse
+    for same, existing in (("zoË", "Zoë"), ("strasse", "Straße")):
+        with pytest.raises(store.StoreError, match=rf"^a person called {existing} already exists$"):
+            store.add_person(engine=engine, name=same)
+    assert store.list_people(engine=engine) == [strasse, zoe]
 
 
 def test_a_duplicate_or_bad_name_is_refused_with_a_sentence(engine, person):
-    with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
-        store.add_person(engine=engine, name=" Ann")
+    for same in (" Ann", "ann", "ANN "):
+        with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
+            store.add_person(engine=engine, name=same)
     for bad in ("", "   ", "x" * 81):
         with pytest.raises(store.StoreError, match=r"^a name must be 1 to 80 characters long$"):
             store.add_person(engine=engine, name=bad)
@@ -213,7 +227,8 @@ ENTRY |= {"twist": False, "first_hour": False, "note": ""}
         (Day, {"pain": -1}),
         (Day, {"date": MONDAY}),  # a second Monday for the same person
         (Person, {"name": ""}),
-        (Person, {"name": "Ann"}),
+        (Person, {"name": "Ann", "name_key": "ann"}),
+        (Person, {"name": "BOB"}),  # the same name_key as Bob
         (Practice, {"pain_during": 11}),
         (LadderLevel, {"level": 0}),
         (Seat, {"height_cm": 0.0}),
@@ -226,7 +241,7 @@ def test_the_schema_refuses_rows_that_break_its_rules(engine, person, table, val
     valid = {
         Entry: {**ENTRY, "day_id": day_id(engine, person), "person_id": person.id, "date": MONDAY},
         Day: {"person_id": person.id, "date": MONDAY + timedelta(1), "note": "", "model_version": "m", "version": 1},
-        Person: {"name": "Bob", "created_at": store._now(), "revision": 0},
+        Person: {"name": "Bob", "name_key": "bob", "created_at": store._now(), "revision": 0},
         Practice: {"person_id": person.id, "date": MONDAY, "exercise_id": "dead_bug", "pain_during": 2, "note": ""},
         LadderLevel: {"person_id": person.id, "ladder_id": "squat", "level": 1},
         Seat: {"person_id": person.id, "name": "car", "height_cm": 48.0},
@@ -443,7 +458,7 @@ def fill(engine, person) -> None:
 def test_backup_restores_into_an_empty_database_exactly(engine, person, new_database):
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))  # as it travels: JSON text
-    copy = db.open_database(new_database())
+    copy = db.open_database(new_database(migrated=True))
     store.restore(engine=copy, data=dump)
     assert store.backup(engine=copy) == dump
     assert store.add_person(engine=copy, name="Cy").id > max(p.id for p in store.list_people(engine=engine))
@@ -453,7 +468,9 @@ def test_backup_restores_into_an_empty_database_exactly(engine, person, new_data
 def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_database):
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))
-    target = db.open_database(make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite"))
+    target = db.open_database(
+        make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite", migrated=True)
+    )
     store.restore(engine=target, data=dump)
     assert store.backup(engine=target) == dump
     target.dispose()
@@ -467,6 +484,20 @@ def test_restore_refuses_a_database_with_data_and_things_that_are_not_backups(en
         store.restore(engine=engine, data={"tables": {}})
     with pytest.raises(store.StoreError, match="schema"):
         store.restore(engine=engine, data=dump | {"schema": "0000"})
+
+
+def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, person, new_database):
+    store.add_person(engine=engine, name="Bob")
+    dump = store.backup(engine=engine)
+    people = dump["tables"]["person"]
+    name, key = people["columns"].index("name"), people["columns"].index("name_key")
+    assert [(row[name], row[key]) for row in people["rows"]] == [("Ann", "ann"), ("Bob", "bob")]
+    people["rows"][1][key] = "zed"  # so "zed" would find Bob, and "bob" no one
+    copy = db.open_database(new_database(migrated=True))
+    with pytest.raises(store.StoreError, match=r"^the backup is damaged: 'Bob' has the name key 'zed', not 'bob'$"):
+        store.restore(engine=copy, data=dump)
+    assert store.list_people(engine=copy) == []
+    copy.dispose()
 
 
 def test_nul_in_a_note_is_refused_clearly_or_kept(engine, person):

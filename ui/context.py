@@ -119,10 +119,11 @@ def person_picker() -> PersonInfo | None:
     names = list(people)
 
     def known(name: str) -> str:
-        if name not in people:
+        try:
+            return store.get_person(engine=engine(), name=name).name  # ?person=ann finds Ann
+        except store.UnknownPerson:
             st.session_state[PERSON_KEY] = None  # never fall back to someone else's data
-            raise ValueError("no one of that name here")
-        return name
+            raise ValueError("no one of that name here") from None
 
     # One person (a home install) is chosen for them; with several, someone must choose.
     default = names[0] if len(names) == 1 else None
