@@ -15,7 +15,7 @@ import streamlit as st
 
 from strain import catalogue, db, errors, limits
 from strain.catalogue import Catalogue
-from strain.service import PersonInfo, Service, StoreError
+from strain.service import PersonInfo, Service, StoreError, UnknownPerson
 from ui import components
 
 T = TypeVar("T")
@@ -120,8 +120,8 @@ def person_picker() -> PersonInfo | None:
 
     def known(name: str) -> str:
         try:
-            return store.get_person(engine=engine(), name=name).name  # ?person=ann finds Ann
-        except store.UnknownPerson:
+            return service().person(name).name  # ?person=ann finds Ann
+        except UnknownPerson:
             st.session_state[PERSON_KEY] = None  # never fall back to someone else's data
             raise ValueError("no one of that name here") from None
 

@@ -9,7 +9,7 @@ backup) can no longer be stored. Rows already outside them are listed and the up
 rather than changing anyone's data behind their back.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-25
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from strain import limits
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
