@@ -20,6 +20,15 @@ DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
 UNITS = ("rep", "min")
 POSITIONS = ("bed", "floor", "standing", "real task")
 FAMILIES = ("transfers", "dressing", "surfaces", "lifting", "garden", "postures")
+# The modifiers an activity may take besides technique, which applies to every activity.
+OPTIONAL_MODIFIERS = ("load", "twist", "first_hour")
+# Red-flag urgencies, most urgent first, with what to do.
+URGENCIES = {
+    "emergency": "Seek emergency care now (call your emergency number)",
+    "same_day": "Get medical advice the same day (within 24 hours)",
+    "soon": "See a doctor soon",
+    "routine": "Mention it at a routine appointment",
+}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -29,9 +38,11 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Sourced:
-    """A number with the evidence (or labelled assumption) behind it."""
+    """A number with its plausible range and the evidence (or labelled assumption) behind it."""
 
     value: float
+    low: float
+    high: float
     source: str
 
 
@@ -42,10 +53,12 @@ class Activity:
     family: str
     unit: str
     weight: float
+    low: float  # the weight's plausible range
+    high: float
     source: str
     cue: str
     control: str
-    bends: bool
+    takes: frozenset[str]  # of OPTIONAL_MODIFIERS
     ladders: tuple[str, ...]
 
 
@@ -76,10 +89,34 @@ class Bands:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    urgency: str  # a key of URGENCIES
+    text: str
+
+
+@dataclass(frozen=True)
 class Safety:
     disclaimer: str
-    emergency: tuple[str, ...]  # red flags: seek emergency care now
-    prompt: tuple[str, ...]  # red flags: see a doctor promptly
+    premise: str  # the programme's premise, said as such
+    red_flags: tuple[RedFlag, ...]  # most urgent first
+
+    def red_flags_by_urgency(self) -> dict[str, list[str]]:
+        """urgency -> texts, in URGENCIES order (urgencies without flags left out)."""
+        grouped = {urgency: [flag.text for flag in self.red_flags if flag.urgency == urgency] for urgency in URGENCIES}
+        return {urgency: texts for urgency, texts in grouped.items() if texts}
+
+
+@dataclass(frozen=True)
+class Progression:
+    """The one pain-guided rule for moving up (or back down) any ladder."""
+
+    allowance: int  # pain during may exceed the usual by this much (0-10 scale)
+    sessions: int  # days of practice at a level that must meet the rule
+    usual_days: int  # the days of logged pain before a session that set "usual"
+    rule: str
+    step_back: str
+    stop: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +139,8 @@ class Catalogue:
     first_hour: Sourced
     bands: Bands
     per_minute_rule: str  # how held postures (unit "min") are put on the same scale as movements
+    per_minute_factor: float
+    progression: Progression
     formula: str
     safety: Safety
     starter_day: tuple[StarterEntry, ...]
@@ -183,8 +222,30 @@ def _identifier(table: dict[str, Any], where: str, seen: set[str]) -> str:
     return value
 
 
+def _range(table: dict[str, Any], value: float, where: str, low: float, high: float) -> tuple[float, float]:
+    """A [low, high] pair within the allowed bounds that holds `value`."""
+    pair = _field(table, "range", list, where)
+    if len(pair) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair):
+        raise CatalogueError(f"{where}: field 'range' must be [low, high], two numbers")
+    range_low, range_high = float(pair[0]), float(pair[1])
+    if not (low <= range_low <= value <= range_high <= high):
+        raise CatalogueError(
+            f"{where}: field 'range' must hold the value {value:g} and stay within {low:g} to {high:g}, got {pair}"
+        )
+    return range_low, range_high
+
+
 def _sourced(table: dict[str, Any], key: str, where: str, low: float, high: float) -> Sourced:
-    return Sourced(_number(table, key, where, low, high), _field(table, "source", str, where))
+    value = _number(table, key, where, low, high)
+    return Sourced(value, *_range(table, value, where, low, high), _field(table, "source", str, where))
+
+
+def _takes(table: dict[str, Any], where: str) -> frozenset[str]:
+    values = _field(table, "takes", list, where)
+    unknown = [value for value in values if value not in OPTIONAL_MODIFIERS]
+    if unknown:
+        raise CatalogueError(f"{where}: field 'takes' may list {', '.join(OPTIONAL_MODIFIERS)}, got {unknown}")
+    return frozenset(values)
 
 
 def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -194,11 +255,30 @@ def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _safety(table: dict[str, Any]) -> Safety:
+def _safety(table: dict[str, Any], flags: list[Any]) -> Safety:
+    red_flags = []
+    for index, flag in enumerate(flags):
+        where = f"red_flags[{index}]"
+        red_flags.append(RedFlag(_choice(flag, "urgency", where, tuple(URGENCIES)), _field(flag, "text", str, where)))
+    if not red_flags:
+        raise CatalogueError("catalogue: no [[red_flags]]")
     return Safety(
         disclaimer=_field(table, "disclaimer", str, "[safety]"),
-        emergency=_texts(table, "emergency", "[safety]"),
-        prompt=_texts(table, "prompt", "[safety]"),
+        premise=_field(table, "premise", str, "[safety]"),
+        red_flags=tuple(sorted(red_flags, key=lambda flag: list(URGENCIES).index(flag.urgency))),
+    )
+
+
+def _progression(table: dict[str, Any]) -> Progression:
+    where = "[progression]"
+    return Progression(
+        allowance=int(_number(table, "allowance", where, 0, 10)),
+        sessions=int(_number(table, "sessions", where, 1, 30)),
+        usual_days=int(_number(table, "usual_days", where, 1, 90)),
+        rule=_field(table, "rule", str, where),
+        step_back=_field(table, "step_back", str, where),
+        stop=_field(table, "stop", str, where),
+        source=_field(table, "source", str, where),
     )
 
 
@@ -248,6 +328,8 @@ def parse(text: str) -> Catalogue:
         where = f"activity {activity_id!r}"
         control = _choice(table, "control", where, tuple(controlled))
         activity_ladders = tuple(_field(table, "ladders", list, where))
+        weight = _number(table, "weight", where, 0.0, 1000.0)
+        weight_low, weight_high = _range(table, weight, where, 0.0, 1000.0)
         for ladder in activity_ladders:
             if ladder not in ladder_ids:
                 raise CatalogueError(f"{where}: field 'ladders' names unknown ladder {ladder!r}")
@@ -257,11 +339,13 @@ def parse(text: str) -> Catalogue:
                 name=_field(table, "name", str, where),
                 family=_choice(table, "family", where, FAMILIES),
                 unit=_choice(table, "unit", where, UNITS),
-                weight=_number(table, "weight", where, 0.0, 1000.0),
+                weight=weight,
+                low=weight_low,
+                high=weight_high,
                 source=_field(table, "source", str, where),
                 cue=_field(table, "cue", str, where),
                 control=control,
-                bends=_field(table, "bends", bool, where),
+                takes=_takes(table, where),
                 ladders=activity_ladders,
             )
         )
@@ -322,8 +406,10 @@ def parse(text: str) -> Catalogue:
         ),
         bands=bands,
         per_minute_rule=_field(model, "per_minute_rule", str, "[model]"),
+        per_minute_factor=_number(model, "per_minute_factor", "[model]", 0.0, 1.0),
+        progression=_progression(_field(data, "progression", dict, "catalogue")),
         formula=_field(model, "formula", str, "[model]"),
-        safety=_safety(_field(data, "safety", dict, "catalogue")),
+        safety=_safety(_field(data, "safety", dict, "catalogue"), _field(data, "red_flags", list, "catalogue")),
         starter_day=tuple(starter_day),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

@@ -3,6 +3,11 @@
 Pure functions over pandas. `score` works on any number of entries at once (a day or years of
 history) with numpy arrays, never a Python loop per row. Every score carries the model version:
 a digest of the data file plus the person's weight overrides.
+
+Load, twist and first_hour apply only to the activities that take them (catalogue `takes`), so a
+twist already inside an activity's weight is never counted twice. Every number has a plausible
+range; `points_low` and `points_high` are an entry's points with every number at its low end and
+at its high end.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from strain.catalogue import Catalogue, Sourced
+from strain.catalogue import OPTIONAL_MODIFIERS, Catalogue, Sourced
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
 MULTIPLIERS = {"technique": "m_technique", "load": "m_load", "twist": "m_twist", "first_hour": "m_first_hour"}
@@ -60,6 +65,21 @@ class Model:
     def first_hour(self) -> float:
         return self.overrides.get("first_hour", self.catalogue.first_hour.value)
 
+    def bounds(self, key: str) -> tuple[float, float]:
+        """The plausible range of the number in use for an override key.
+
+        The catalogue's range; a person's override moves it in proportion (for twist and the first
+        hour, which never go below 1, in proportion to their excess over 1).
+        """
+        number = catalogue_number(self.catalogue, key)
+        if key not in self.overrides:
+            return number.low, number.high
+        used, floor = self.overrides[key], 1.0 if key in ("twist", "first_hour") else 0.0
+        if number.value == floor:
+            return used, used
+        scale = (used - floor) / (number.value - floor)
+        return floor + (number.low - floor) * scale, floor + (number.high - floor) * scale
+
     def value(self, key: str) -> float:
         """The number in use for an override key: the person's own, else the catalogue's."""
         return self.overrides.get(key, default_value(self.catalogue, key))
@@ -91,7 +111,7 @@ def catalogue_number(catalogue: Catalogue, key: str) -> Sourced:
     kind, _, name = key.partition(".")
     if kind == "activity":
         activity = catalogue.activity(name)
-        return Sourced(activity.weight, activity.source)
+        return Sourced(activity.weight, activity.low, activity.high, activity.source)
     if kind == "technique":
         return catalogue.controlled[name]
     return {"load.per_kg": catalogue.load_per_kg, "twist": catalogue.twist, "first_hour": catalogue.first_hour}[key]
@@ -144,8 +164,40 @@ def _positions(column: pd.Series, ids: list[str]) -> np.ndarray:
     return index.get_indexer(column)
 
 
+def _factors(model: Model, pick) -> dict[str, float | np.ndarray]:
+    """The model's numbers, each as `pick` chooses from (value, low, high): per activity, or one number."""
+    activities = model.catalogue.activities
+
+    def number(key: str) -> float:
+        return pick(model.value(key), *model.bounds(key))
+
+    return {
+        "weight": _per_activity(model, lambda a: number(f"activity.{a.id}")),
+        "control": _per_activity(model, lambda a: number(f"technique.{a.control}")),
+        "per_kg": number("load.per_kg"),
+        "twist": number("twist"),
+        "first_hour": number("first_hour"),
+    } | {f"takes_{name}": np.array([name in a.takes for a in activities]) for name in OPTIONAL_MODIFIERS}
+
+
+def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict) -> tuple[np.ndarray, dict]:
+    """Points and the multipliers of each entry, for one choice of the model's numbers."""
+    multipliers = {
+        "m_technique": np.where(columns["controlled"], factors["control"][codes], 1.0),
+        "m_load": 1.0 + factors["per_kg"] * np.where(factors["takes_load"][codes], columns["load_kg"], 0.0),
+        "m_twist": np.where(columns["twist"] & factors["takes_twist"][codes], factors["twist"], 1.0),
+        "m_first_hour": np.where(
+            columns["first_hour"] & factors["takes_first_hour"][codes], factors["first_hour"], 1.0
+        ),
+    }
+    points = factors["weight"][codes] * columns["quantity"]
+    for values in multipliers.values():
+        points = points * values
+    return points, multipliers
+
+
 def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Score a tally frame: adds `weight`, one column per multiplier, and `points`.
+    """Score a tally frame: adds `weight`, one column per multiplier, `points`, `points_low` and `points_high`.
 
     Vectorised: activities become integer positions, and per-activity numbers are looked up with
     numpy indexing, so a million entries cost a few array operations (fewer still when the
@@ -155,22 +207,18 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     if (codes < 0).any():
         unknown = sorted(set(frame["activity"][codes < 0].astype(str)))
         raise UnknownActivities(f"unknown activit{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
-    weight = _per_activity(model, lambda a: model.weight(a.id))[codes]
-    control = _per_activity(model, lambda a: model.controlled_factor(a.control))[codes]
-    bends = _per_activity(model, lambda a: a.bends)[codes].astype(bool)
-
-    quantity = frame["quantity"].to_numpy(dtype="float64")
-    controlled = (frame["technique"] == "controlled").to_numpy()
-    multipliers = {
-        "m_technique": np.where(controlled, control, 1.0),
-        "m_load": 1.0 + model.load_per_kg * frame["load_kg"].to_numpy(dtype="float64"),
-        "m_twist": np.where(frame["twist"].to_numpy(dtype=bool), model.twist, 1.0),
-        "m_first_hour": np.where(frame["first_hour"].to_numpy(dtype=bool) & bends, model.first_hour, 1.0),
+    columns = {
+        "quantity": frame["quantity"].to_numpy(dtype="float64"),
+        "controlled": (frame["technique"] == "controlled").to_numpy(),
+        "load_kg": frame["load_kg"].to_numpy(dtype="float64"),
+        "twist": frame["twist"].to_numpy(dtype=bool),
+        "first_hour": frame["first_hour"].to_numpy(dtype=bool),
     }
-    points = weight * quantity
-    for values in multipliers.values():
-        points = points * values
-    return frame.assign(weight=weight, **multipliers, points=points)
+    point = _factors(model, lambda value, _low, _high: value)
+    points, multipliers = _multiplied(codes, columns, point)
+    low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
+    high, _ = _multiplied(codes, columns, _factors(model, lambda _value, _low, high: high))
+    return frame.assign(weight=point["weight"][codes], **multipliers, points=points, points_low=low, points_high=high)
 
 
 def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
@@ -178,9 +226,9 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
     activity = model.catalogue.activity(entry["activity"])
     return {
         "technique": model.controlled_factor(activity.control) if entry["technique"] == "controlled" else 1.0,
-        "load": 1.0 + model.load_per_kg * float(entry["load_kg"]),
-        "twist": model.twist if entry["twist"] else 1.0,
-        "first_hour": model.first_hour if entry["first_hour"] and activity.bends else 1.0,
+        "load": 1.0 + model.load_per_kg * float(entry["load_kg"]) if "load" in activity.takes else 1.0,
+        "twist": model.twist if entry["twist"] and "twist" in activity.takes else 1.0,
+        "first_hour": model.first_hour if entry["first_hour"] and "first_hour" in activity.takes else 1.0,
     }
 
 
@@ -190,11 +238,28 @@ def points_of(entry: Mapping, model: Model) -> float:
 
 
 def day_totals(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFrame:
-    """Total points per day (or per person and day), in date order; days with no entries are absent."""
+    """Total points per day (or per person and day), in date order, with their plausible range.
+
+    Columns: the keys, total, total_low, total_high. Days with no entries are absent.
+    """
     keys = list(by)
+    totals = {"points": "total", "points_low": "total_low", "points_high": "total_high"}
     if scored.empty:
-        return pd.DataFrame({**{k: [] for k in keys}, "total": pd.Series([], dtype="float64")})
-    return scored.groupby(keys, sort=True, as_index=False)["points"].sum().rename(columns={"points": "total"})
+        return pd.DataFrame(
+            {**{k: [] for k in keys}, **{name: pd.Series([], dtype="float64") for name in totals.values()}}
+        )
+    return scored.groupby(keys, sort=True, as_index=False)[list(totals)].sum().rename(columns=totals)
+
+
+def per_minute_sensitivity(scored: pd.DataFrame, catalogue: Catalogue, scales: Iterable[float] = (0.5, 2.0)) -> dict:
+    """A day's total with the per-minute factor for held postures scaled (halved, doubled): scale -> total.
+
+    Points are proportional to an entry's weight, and a held posture's weight to the factor, so
+    scaling the factor scales the postures' points and leaves the movements' alone.
+    """
+    minutes = scored["activity"].map({a.id: a.unit == "min" for a in catalogue.activities}).astype(bool)
+    held, moved = float(scored.loc[minutes, "points"].sum()), float(scored.loc[~minutes, "points"].sum())
+    return {scale: moved + held * scale for scale in scales}
 
 
 def contributions(scored: pd.DataFrame) -> pd.DataFrame:
@@ -265,15 +330,22 @@ def explain(row: Mapping, catalogue: Catalogue) -> str:
     activity = catalogue.activity(row["activity"])
     unit = "repetition" if activity.unit == "rep" else "minute"
     plural = "repetitions" if activity.unit == "rep" else "minutes"
+
+    def taken(name: str, said: str) -> str:
+        return said if name in activity.takes else "does not apply to this activity"
+
     parts = [
         f"{_number(row['weight'])} points per {unit}",
         f"{row['quantity']:g} {plural if row['quantity'] != 1 else unit}",
         f"technique {row['m_technique']:g} ({row['technique']})",
-        f"load {row['m_load']:g} ({row['load_kg']:g} kg)",
-        f"twist {row['m_twist']:g} ({'yes' if row['twist'] else 'no'})",
-        f"first hour {row['m_first_hour']:g} ({'yes' if row['first_hour'] else 'no'})",
+        f"load {row['m_load']:g} ({taken('load', format(row['load_kg'], 'g') + ' kg')})",
+        f"twist {row['m_twist']:g} ({taken('twist', 'yes' if row['twist'] else 'no')})",
+        f"first hour {row['m_first_hour']:g} ({taken('first_hour', 'yes' if row['first_hour'] else 'no')})",
     ]
-    return " x ".join(parts) + f" = {row['points']:.1f} points"
+    return (
+        " x ".join(parts)
+        + f" = {row['points']:.1f} points (likely {row['points_low']:.1f} to {row['points_high']:.1f})"
+    )
 
 
 def day_report(scored: pd.DataFrame, model: Model) -> dict:

@@ -16,12 +16,12 @@ MODEL = model.Model(CAT)
 
 def test_top_sources_are_the_largest_with_cue_exercise_and_saving():
     frame = entries(
-        DAY, ("stand_up_chair", 12), ("slouched_sitting", 300), ("socks_shoes", 2, "controlled"), ("ironing", 5)
+        DAY, ("stand_up_chair", 12), ("hunched_sitting", 300), ("socks_shoes", 2, "controlled"), ("ironing", 5)
     )
     scored = model.score(frame, MODEL)
     savings = audit.control_savings(scored, model.score(frame.assign(technique="controlled"), MODEL))
     sources = audit.top_sources(model.contributions(scored), savings, CAT, levels={"squat_to_box": 3})
-    assert [s.activity.id for s in sources] == ["slouched_sitting", "stand_up_chair", "socks_shoes"]
+    assert [s.activity.id for s in sources] == ["hunched_sitting", "stand_up_chair", "socks_shoes"]
     assert sources[1].exercise == CAT.ladder_steps("squat_to_box")[2]
     assert sources[0].exercise.level == 1  # no level recorded: the safest step
     assert sources[1].control_saving == pytest.approx(12 * 2.8 * (1 - CAT.controlled["transfer"].value))

@@ -34,7 +34,9 @@ NAMED_MOVEMENTS = {
     "weeding": "weeding",
     "repotting": "repotting",
     "digging": "digging",
-    "long slouched sitting": "slouched_sitting",
+    "long slouched sitting at a desk or screen": "hunched_sitting",
+    "slumped on the sofa": "sofa_slumped_sitting",
+    "sitting upright": "upright_sitting",
     "sitting in a car": "car_sitting",
     "standing bent": "standing_bent",
 }
@@ -91,10 +93,24 @@ def _broken(old: str, new: str) -> str:
     ("old", "new", "message"),
     [
         (
-            'weight = 2.2\nsource = "assumption: Rohlmann',
-            'weight = "heavy"\nsource = "assumption: Rohlmann',
+            "weight = 2.2\nrange = [1.5, 3.0]",
+            'weight = "heavy"\nrange = [1.5, 3.0]',
             "activity 'sit_down_chair': field 'weight' has the wrong type",
         ),
+        (
+            "weight = 2.2\nrange = [1.5, 3.0]",
+            "weight = 2.2\nrange = [2.5, 3.0]",
+            "activity 'sit_down_chair': field 'range' must hold the value 2.2",
+        ),
+        ("weight = 2.2\nrange = [1.5, 3.0]", "weight = 2.2\nrange = [1.5]", "field 'range' must be [low, high]"),
+        (
+            'takes = ["load", "twist", "first_hour"]',
+            'takes = ["load", "lean"]',
+            "activity 'sit_down_chair': field 'takes' may list load, twist, first_hour, got ['lean']",
+        ),
+        ("range = [1.16, 1.75]", "range = [1.0, 1.3]", "[modifiers.twist]: field 'range' must hold the value 1.4"),
+        ('urgency = "emergency"', 'urgency = "whenever"', "red_flags[0]: field 'urgency' must be one of emergency"),
+        ("sessions = 3", "sessions = 0", "[progression]: field 'sessions' must be between 1 and 30"),
         ('unit = "rep"', 'unit = "hours"', "activity 'sit_down_chair': field 'unit' must be one of rep, min"),
         ('id = "stand_up_chair"', 'id = "sit_down_chair"', "duplicate id 'sit_down_chair'"),
         ('ladders = ["squat_to_box", "core_brace"]', 'ladders = ["squats"]', "unknown ladder 'squats'"),
@@ -114,6 +130,49 @@ def test_a_broken_file_names_the_entry_and_field(old, new, message):
     with pytest.raises(CatalogueError) as error:
         catalogue.parse(_broken(old, new))
     assert message in str(error.value)
+
+
+def test_every_number_has_a_range_around_it():
+    for activity in CAT.activities:
+        assert activity.low <= activity.weight <= activity.high, activity.id
+    for number in (*CAT.controlled.values(), CAT.load_per_kg, CAT.twist, CAT.first_hour):
+        assert number.low <= number.value <= number.high
+
+
+def test_a_twist_inside_the_weight_is_not_offered_again():
+    # Their weights already include Waters 1993's twist factor (1.4): ticking it must add nothing.
+    for activity_id in ("car_in_out", "digging"):
+        activity = CAT.activity(activity_id)
+        assert "twist" not in activity.takes and "1.4" in activity.source
+
+
+def test_minutes_of_sitting_take_no_load_or_twist():
+    sitting = [a for a in CAT.activities if a.family == "postures" and "sitting" in a.id]
+    assert {a.id for a in sitting} >= {"hunched_sitting", "sofa_slumped_sitting", "upright_sitting", "car_sitting"}
+    assert all(not ({"load", "twist"} & a.takes) for a in sitting)
+
+
+def test_sitting_postures_follow_what_wilke_measured():
+    # Slumped against a backrest is the lowest sitting pressure; hunched forward lies between upright and fully bent.
+    slumped, upright, hunched = (
+        CAT.activity(a) for a in ("sofa_slumped_sitting", "upright_sitting", "hunched_sitting")
+    )
+    assert slumped.weight < upright.weight < hunched.weight < 0.166
+    assert (hunched.low, hunched.high) == (upright.weight, 0.166)
+
+
+def test_a_mapped_posture_is_labelled_an_assumption():
+    # Wilke measured postures, not chores: a weight cited to him for an everyday activity says it is mapped.
+    measured = {"standing_bent", "sofa_slumped_sitting", "upright_sitting"}
+    for activity in CAT.activities:
+        if activity.id not in measured:
+            assert activity.source.startswith("assumption:"), activity.id
+
+
+def test_red_flags_come_most_urgent_first_with_every_urgency():
+    urgencies = [flag.urgency for flag in CAT.safety.red_flags]
+    assert urgencies == sorted(urgencies, key=list(catalogue.URGENCIES).index)
+    assert set(urgencies) == set(catalogue.URGENCIES)
 
 
 def test_version_digest_follows_the_contents():

@@ -44,7 +44,7 @@ def test_plain_listings_are_readable_tables():
 def test_score_json_reports_days_in_order_with_lines_and_multipliers(tmp_path):
     path = tmp_path / "day.csv"
     path.write_text(
-        f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n2026-11-20,child_lift,2,controlled,10,yes,yes,\n2026-11-21,slouched_sitting,60,,,,,\n"
+        f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n2026-11-20,child_lift,2,controlled,10,yes,yes,\n2026-11-21,hunched_sitting,60,,,,,\n"
     )
     result = run("score", str(path), "--json")
     assert result.returncode == 0, result.stderr

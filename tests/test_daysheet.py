@@ -49,7 +49,7 @@ def test_emptied_cells_and_zero_quantities_are_not_entries():
 
 def test_bad_cells_are_named_by_activity():
     sheet = daysheet.sheet(CAT, tally.empty_frame()).set_index("activity")
-    sheet.loc["slouched_sitting", "quantity"] = 1500
+    sheet.loc["hunched_sitting", "quantity"] = 1500
     sheet.loc["child_lift", ["quantity", "load_kg"]] = [2, 250]
     _, problems = daysheet.entries_from_sheet(CAT, sheet.reset_index(), DAY)
     assert problems == [

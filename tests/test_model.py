@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,6 +80,73 @@ def test_first_hour_raises_bending_activities_only():
     assert points({**bending, "first_hour": True}) == pytest.approx(points({**bending, "first_hour": False}) * 1.5)
     upright = {**entry, "activity": "car_sitting"}
     assert points({**upright, "first_hour": True}) == points({**upright, "first_hour": False})
+
+
+# Ranges: every score comes with the range it would have with every number at its low and high end.
+
+OVERRIDES = st.fixed_dictionaries(
+    {},
+    optional={
+        "activity.sit_down_chair": st.floats(min_value=0, max_value=20),
+        "technique.transfer": st.floats(min_value=0, max_value=1),
+        "load.per_kg": st.floats(min_value=0, max_value=0.5),
+        "twist": st.floats(min_value=1, max_value=5),
+        "first_hour": st.floats(min_value=1, max_value=5),
+    },
+)
+
+
+@given(frames, OVERRIDES)
+def test_every_score_lies_within_its_range(frame, overrides):
+    scored = model.score(frame, Model(CAT, overrides))
+    assert (scored["points_low"] <= scored["points"] * (1 + 1e-12)).all()
+    assert (scored["points"] <= scored["points_high"] * (1 + 1e-12)).all()
+    totals = model.day_totals(scored)
+    assert (totals["total_low"] <= totals["total"] + 1e-9).all() and (
+        totals["total"] <= totals["total_high"] + 1e-9
+    ).all()
+
+
+@given(frames, frames)
+def test_ranges_widen_never_shrink_as_entries_are_added(frame, more):
+    def spread(rows):
+        scored = model.score(rows, MODEL)
+        return scored["points_high"].sum() - scored["points_low"].sum()
+
+    assert spread(tally.typed(pd.concat([frame, more], ignore_index=True))) >= spread(frame) - 1e-9
+
+
+def test_an_empty_day_has_an_empty_range():
+    scored = model.score(tally.empty_frame(), MODEL)
+    assert scored["points_low"].sum() == scored["points_high"].sum() == 0
+
+
+@given(entries)
+def test_a_twist_already_in_the_weight_is_not_counted_again(entry):
+    for activity in ("car_in_out", "digging"):
+        with_twist, without = (
+            {**entry, "activity": activity, "twist": True},
+            {**entry, "activity": activity, "twist": False},
+        )
+        assert points(with_twist) == points(without)
+
+
+@given(entries)
+def test_load_does_not_apply_to_sitting(entry):
+    sitting = {**entry, "activity": "hunched_sitting"}
+    assert points({**sitting, "load_kg": 50.0}) == points({**sitting, "load_kg": 0.0})
+
+
+def test_the_per_minute_factor_halved_and_doubled_moves_only_held_postures():
+    day = frame_of(
+        [
+            {**DAY.iloc[0].to_dict(), "activity": "sit_down_chair", "quantity": 10.0},
+            {**DAY.iloc[0].to_dict(), "activity": "hunched_sitting", "quantity": 100.0, "technique": "uncontrolled"},
+        ]
+    )
+    scored = model.score(day, MODEL)
+    moved, held = scored["points"].iloc[0], scored["points"].iloc[1]
+    assert model.per_minute_sensitivity(scored, CAT) == pytest.approx({0.5: moved + held / 2, 2.0: moved + held * 2})
 
 
 def test_each_multiplier_uses_the_catalogue_value():
@@ -169,7 +237,7 @@ DAY = frame_of(
             "first_hour": False,
         },
         {
-            "activity": "slouched_sitting",
+            "activity": "hunched_sitting",
             "quantity": 240.0,
             "technique": "uncontrolled",
             "load_kg": 0.0,
@@ -211,7 +279,7 @@ def test_explain_shows_every_factor_and_the_result():
     row = model.score(DAY, MODEL).iloc[0]
     text = model.explain(row, CAT)
     assert text.startswith("2.2 points per repetition x 8 repetitions x technique 0.4 (controlled)")
-    assert text.endswith(f"= {row['points']:.1f} points")
+    assert f"= {row['points']:.1f} points (likely {row['points_low']:.1f} to {row['points_high']:.1f})" in text
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_every_page_runs_for_a_new_person_with_no_data(ann, page):
 
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_runs_with_a_logged_day(app_engine, ann, page):
-    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("slouched_sitting", 120)), pain=4)
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("hunched_sitting", 120)), pain=4)
     open_page(page, person="Ann", date=DAY.isoformat())
 
 
@@ -111,7 +111,7 @@ def test_home_shows_the_red_flags_and_the_last_7_days(app_engine, ann):
 
 
 def test_audit_shows_total_band_top_sources_and_what_if(app_engine, ann):
-    frame = entries(DAY, ("stand_up_chair", 12), ("slouched_sitting", 300), ("socks_shoes", 2, "controlled"))
+    frame = entries(DAY, ("stand_up_chair", 12), ("hunched_sitting", 300), ("socks_shoes", 2, "controlled"))
     save(app_engine, ann, DAY, frame)
     at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
     scored = model.score(frame, model.Model(CAT))
@@ -194,7 +194,7 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
 
 def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
-    edit(at, "postures", "slouched_sitting", quantity=2000)
+    edit(at, "postures", "hunched_sitting", quantity=2000)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Long slouched sitting (sofa, desk, screen): quantity must be at most 1440 minutes a day" in texts(at)
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None

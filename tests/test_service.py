@@ -44,7 +44,7 @@ def history(service: Service, person, days: int = 60) -> None:
         if offset % 5 == 3:
             continue
         day = TODAY - timedelta(days=offset)
-        rows = [("sit_down_chair", 4 + offset % 7), ("socks_shoes", 2, "controlled"), ("slouched_sitting", 30 + offset)]
+        rows = [("sit_down_chair", 4 + offset % 7), ("socks_shoes", 2, "controlled"), ("hunched_sitting", 30 + offset)]
         log(service, person, day, *rows, pain=offset % 11)
 
 
@@ -81,7 +81,7 @@ def test_the_default_week_is_the_latest_with_logged_days(service, person):
 
 
 def test_audit_scores_the_day_its_sources_and_what_control_would_save(service, person):
-    log(service, person, TODAY, ("stand_up_chair", 12), ("socks_shoes", 2, "controlled"), ("slouched_sitting", 300))
+    log(service, person, TODAY, ("stand_up_chair", 12), ("socks_shoes", 2, "controlled"), ("hunched_sitting", 300))
     day = service.audit(person, TODAY)
     assert day.total == pytest.approx(everything_scored(service, person)["points"].sum())
     assert [s.activity.id for s in day.sources] == list(day.contributions["activity"].head(3))

@@ -68,7 +68,7 @@ def test_every_bad_row_is_listed_with_its_line_and_reason():
             "2026-11-20,sit_down_chair,4,sloppy,,,,",
             "2026-11-20,child_lift,4,,-3,,,",
             "2026-11-20,child_lift,4,,,maybe,sometimes,",
-            "2026-11-20,slouched_sitting,2000,,,,,",
+            "2026-11-20,hunched_sitting,2000,,,,,",
             "2026-11-20,sit_down_chair",
             '2026-11-20,sit_down_chair,nan,,,,,"a, quoted',
             'multi-line note"',
