@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from strain import catalogue as catalogue_module
 from strain import cli_store, model
@@ -68,11 +68,20 @@ def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
     return table(rows, ("id", "name", "ladder", "level", "position", "recommended"))
 
 
-def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str:
+def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
+    """The score report as compact JSON, a day at a time: the whole document is never one string."""
+    yield f'{{"model_version":{json.dumps(version)},"days":['
+    for index, day in enumerate(days):
+        yield ("," if index else "") + json.dumps(day, separators=(",", ":"))
+    yield "]}"
+
+
+def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     strain_model = model.Model(cat)
-    report = model.day_report(model.score(read_tally(args.file, cat), strain_model), strain_model)
+    scored = model.score(read_tally(args.file, cat), strain_model)  # every error is raised before any output
     if args.json:
-        return json.dumps(report, indent=2)
+        return score_json(strain_model.version, model.report_days(scored))
+    report = model.day_report(scored, strain_model)
     if not report["days"]:
         return f"No entries. (model {report['model_version']})"
     blocks = []
@@ -121,9 +130,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for message in getattr(error, "messages", (str(error),)):
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
-    if output:
-        try:
-            print(output, flush=True)
-        except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    try:
+        write(output)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def write(output: str | Iterable[str]) -> None:
+    """Print a command's output: one string, or pieces written as they come (then one line break)."""
+    if isinstance(output, str):
+        if output:
+            print(output, flush=True)
+        return
+    for piece in output:
+        sys.stdout.write(piece)
+    print(flush=True)

@@ -1,12 +1,14 @@
 """The command line as other tools use it: `python -m strain ...` in a real subprocess."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
 from strain import catalogue, tally
+from strain.limits import MAX_TALLY_FILE_BYTES
 
 CAT = catalogue.default()
 HEADER = ",".join(tally.HEADER)
@@ -96,3 +98,52 @@ def test_an_unreadable_file_is_one_clear_line(tmp_path, content):
     result = run("score", str(path))
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: cannot read")
+
+
+def test_score_json_is_one_compact_document_that_a_closed_pipe_does_not_break(tmp_path):
+    rows = "".join(f"2026-11-{10 + i % 10},sit_down_chair,{i % 50},,,,,\n" for i in range(5000))
+    path = tmp_path / "big.csv"
+    path.write_text(f"{HEADER}\n{rows}")
+    result = run("score", str(path), "--json")
+    report = json.loads(result.stdout)
+    assert len(report["days"]) == 10 and sum(len(d["entries"]) for d in report["days"]) == 5000
+    # A reader that stops early (`| head -c 100`) is not an error.
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "strain", "score", str(path), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert reader.stdout.read(100).startswith(b'{"model_version":')
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0 and reader.stderr.read() == b""
+
+
+def test_a_device_or_folder_is_refused_in_one_line(tmp_path):
+    for path, reason in [("/dev/zero", "it is not a regular file"), (str(tmp_path), "it is a folder")]:
+        result = run("score", path, "--json")
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.splitlines() == [f"error: cannot read {path}: {reason}"]
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "tally.csv"
+    os.mkfifo(fifo)
+    result = run("score", str(fifo))  # run() gives up after 60 s: a hang fails the test
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: cannot read {fifo}: it is not a regular file"]
+
+
+def test_a_file_over_200_mb_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(MAX_TALLY_FILE_BYTES + 1)  # sparse: takes no disk space, and is never read
+    result = run("score", str(path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: cannot read {path}: it is larger than 200 MB"]
+
+
+def test_a_windows_file_with_a_quoted_line_break_reads_as_before(tmp_path):
+    path = tmp_path / "day.csv"
+    path.write_bytes(
+        f'{HEADER}\r\n2026-11-20,sit_down_chair,2,,,,,"two\r\nlines"\r\n2026-11-20,yoga,1,,,,,\r\n'.encode()
+    )
+    result = run("score", str(path), "--json")
+    assert result.returncode == 2 and result.stderr.splitlines() == ["line 4: unknown activity 'yoga'"]
