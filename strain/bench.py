@@ -4,19 +4,20 @@ Generates a synthetic clinic (people x days x entries, plus one person with thre
 history), then measures in the same run:
 - scoring every entry vectorised against a plain per-row Python loop (the loop is timed on a
   sample and extrapolated, as the output says), and scoring one million entries;
-- the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a
-  million by default) against a plain pandas + numpy + json script (strain/bench_reference.py),
-  each run in its own process: median wall time of 3 runs, peak memory (max RSS) and the ratios;
 - on SQLite (a temporary file, or --db) and on PostgreSQL (a temporary database, when the server
   is reachable): the bulk import, loading one person's three years, and every person's last-week
   total (load, score, sum per person);
-- the peak memory of the process.
+- the peak memory of the process;
+- last, the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a
+  million by default) against a plain pandas + numpy + json script (strain/bench_reference.py),
+  each run in its own process: median wall time of 3 runs, peak memory (max RSS) and the ratios.
 Other times are medians of 5 runs after a warm-up run.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import math
 import os
@@ -152,7 +153,7 @@ def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
 
 def same_report(ours: Path, reference: Path) -> bool:
     """Whether two score reports hold the same JSON content (numbers within 1e-12, relatively)."""
-    if ours.read_bytes().rstrip() == reference.read_bytes().rstrip():
+    if filecmp.cmp(ours, reference, shallow=False):  # the usual case: byte for byte the same
         return True
 
     def close(a: Any, b: Any) -> bool:
@@ -280,9 +281,6 @@ def main(argv: list[str] | None = None) -> None:
         f"entries, plus one person with 3 years ({len(long_history):,} entries)\n"
     )
     bench_scoring(clinic, strain_model, args.loop_sample)
-    if not args.skip_cli:
-        print()
-        bench_cli(args.cli_rows, cat)
 
     with tempfile.TemporaryDirectory() as folder:
         print()
@@ -296,6 +294,9 @@ def main(argv: list[str] | None = None) -> None:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     print(f"\nPeak memory (max resident set size of this process): {peak_mb:,.0f} MB")
+    if not args.skip_cli:  # last: its big files would hide the peak above; its own figures are its children's
+        print()
+        bench_cli(args.cli_rows, cat)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ def main(argv: list[str]) -> int:
     scored = score(entries.assign(line=np.arange(len(entries)) + 2), cat)
     with open(target, "w", encoding="utf-8") as out:
         # json.dumps, not json.dump: json.dump streams through the pure-Python encoder, several times slower.
-        out.write(json.dumps(document(scored, f"m-{cat.digest[:10]}"), separators=(",", ":")))
+        out.write(json.dumps(document(scored, f"m-{cat.digest[:10]}"), separators=(",", ":")) + "\n")
     return 0
 
 
