@@ -293,7 +293,7 @@ def _parse_fast(text: str) -> tuple[pd.DataFrame, bytes] | None:
     """pandas' reading of the rows, one row per line after the header; None when that cannot be sure."""
     text = text.removeprefix("\ufeff")
     if "\r" in text or not _plain_header(text):
-        return None  # read_tally turns CR LF into LF; a lone CR would break the line count
+        return None  # CR ends a line for both readers but not for the line count below (read_tally drops CRs)
     try:
         data = text.encode("utf-8")
         # Python strings (dtype=object): pandas keeps one object per distinct text, quick to factorize.
@@ -332,7 +332,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> pd.DataFrame | None:
         return None  # the csv module refuses such a field: let it say so
     blank = np.logical_and.reduce([c.spread([not value.strip() for value in c.values], bool) for c in columns])
     if _separators(data, columns, blank) != (len(HEADER) - 1) * int((~blank).sum()):
-        return None  # a row with too few fields (pandas pads it with empty ones)
+        return None  # pandas refused rows with more: a row has fewer fields (pandas pads it with empty ones)
     del data
 
     date_col, activity_col, quantity_col, technique_col, load_col, twist_col, first_hour_col, note_col = columns
