@@ -1,4 +1,4 @@
-"""Benchmark: `python -m strain.bench [--people 500 --days 365 --entries 15] [--db URL] [--skip-postgres]`.
+"""Benchmark: `python -m strain.bench [--people 500 --days 365 --entries 15] [--db URL] [--skip-postgres] [--skip-cli]`.
 
 Generates a synthetic clinic (people x days x entries, plus one person with three years of
 history), then measures in the same run:
@@ -8,13 +8,18 @@ history), then measures in the same run:
   is reachable): the bulk import, loading one person's three years, and every person's last-week
   total (load, score, sum per person);
 - page reruns with one month and with ten years of history (scripts/bench_pages.py, AppTest);
-- the peak memory of the process.
-Times are medians of 5 runs after a warm-up run.
+- the peak memory of the process;
+- last, the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a
+  million by default) against a plain pandas + numpy + json script (strain/bench_reference.py),
+  each run in its own process: median wall time of 3 runs, peak memory (max RSS) and the ratios.
+Other times are medians of 5 runs after a warm-up run.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
+import json
 import math
 import os
 import resource
@@ -42,7 +47,8 @@ LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST
 LONG_HISTORY_DAYS = 3 * 365
 MILLION = 1_000_000
 REPEATS = 5
-PAGE_BENCH = Path(__file__).resolve().parent.parent / "scripts" / "bench_pages.py"
+ROOT = Path(__file__).resolve().parent.parent  # the children import this checkout of strain
+PAGE_BENCH = ROOT / "scripts" / "bench_pages.py"
 POSTGRES_ADMIN_URL = os.environ.get("STRAIN_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -109,6 +115,97 @@ def bench_scoring(frame: pd.DataFrame, strain_model: model.Model, sample: int) -
     line(
         "1,000,000 entries vectorised, categorical columns", f"{categorical_ms:,.1f} ms", "(as bulk reads return them)"
     )
+
+
+def write_tally_file(frame: pd.DataFrame, path: Path) -> None:
+    """The frame as a tally CSV file in frame order, as write_csv writes each row, but vectorised.
+
+    write_csv takes seconds for a million rows; each distinct value is formatted once here.
+    """
+
+    def text(column: str, format_value: Callable[[Any], str]) -> np.ndarray:
+        codes, uniques = pd.factorize(frame[column])
+        return np.array([format_value(value) for value in uniques], dtype=object)[codes]
+
+    columns = {
+        "date": text("date", date.isoformat),
+        "activity": frame["activity"].to_numpy(),
+        "quantity": text("quantity", tally.number_text),
+        "technique": frame["technique"].to_numpy(),
+        "load_kg": text("load_kg", lambda kg: "" if kg == 0 else tally.number_text(kg)),
+        "twist": np.where(frame["twist"], "yes", "no"),
+        "first_hour": np.where(frame["first_hour"], "yes", "no"),
+        "note": frame["note"].to_numpy(),
+    }
+    pd.DataFrame(columns).to_csv(path, index=False, lineterminator="\n")
+
+
+def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
+    """Run a command in its own process, stdout to a file: its wall time (ms) and peak memory (max RSS, MB)."""
+    with stdout.open("wb") as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(child.pid, 0)  # the child's own rusage: its peak memory, not ours
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode(errors='replace')}")
+    return elapsed_ms, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def same_report(ours: Path, reference: Path) -> bool:
+    """Whether two score reports hold the same JSON content (numbers within 1e-12, relatively)."""
+    if filecmp.cmp(ours, reference, shallow=False):  # the usual case: byte for byte the same
+        return True
+
+    def close(a: Any, b: Any) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            return list(a) == list(b) and all(close(a[k], b[k]) for k in a)
+        if isinstance(a, list) and isinstance(b, list):
+            return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, float) or isinstance(b, float):
+            return math.isclose(a, b, rel_tol=1e-12)
+        return a == b
+
+    return close(json.loads(ours.read_text()), json.loads(reference.read_text()))
+
+
+def bench_cli(rows: int, cat: catalogue.Catalogue, runs: int = 3) -> None:
+    """`python -m strain score FILE --json` against a plain pandas + numpy + json script, each in its own process."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, ours_out, reference_out = (Path(folder) / name for name in ("tally.csv", "ours.json", "ref.json"))
+        people = math.ceil(rows / (365 * 15))
+        write_tally_file(synthetic(people, 365, 15, cat).iloc[:rows], source)
+        size_mb = source.stat().st_size / 1024**2
+        print(f"Command line: score a {rows:,}-row tally CSV ({size_mb:,.0f} MB) to JSON, {runs} runs of each")
+        commands = {
+            "ours": ([sys.executable, "-m", "strain", "score", str(source), "--json"], ours_out),
+            "reference": (
+                [sys.executable, "-m", "strain.bench_reference", str(source), str(reference_out)],
+                Path(os.devnull),
+            ),
+        }
+        figures: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(runs):  # alternate, so that a busy moment on the machine hits both
+            for name, (command, stdout) in commands.items():
+                figures[name].append(run_child(command, stdout))
+        if not same_report(ours_out, reference_out):
+            raise SystemExit("the command line and the reference script wrote different reports")
+        time_ms = {name: statistics.median(t for t, _ in results) for name, results in figures.items()}
+        peak_mb = {name: max(m for _, m in results) for name, results in figures.items()}
+        for name, label in [
+            ("ours", "python -m strain score FILE --json"),
+            ("reference", "reference script (strain/bench_reference.py)"),
+        ]:
+            line(label, f"{time_ms[name]:,.0f} ms", f"peak memory {peak_mb[name]:,.0f} MB")
+        line("ours / reference, time (median)", f"{time_ms['ours'] / time_ms['reference']:.2f}x", "(target <= 1.5x)")
+        line(
+            "ours / reference, peak memory (max RSS)",
+            f"{peak_mb['ours'] / peak_mb['reference']:.2f}x",
+            "(target <= 1x)",
+        )
+        line("same JSON content", "yes")
 
 
 def load_clinic(service: Service, clinic: pd.DataFrame, long_history: pd.DataFrame) -> list[PersonInfo]:
@@ -200,6 +297,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=15, help="entries per day")
     parser.add_argument("--db", metavar="URL", help="an empty database to use instead of a temporary SQLite file")
     parser.add_argument("--skip-postgres", action="store_true", help="do not benchmark PostgreSQL")
+    parser.add_argument("--skip-cli", action="store_true", help="do not benchmark the command line against a script")
+    parser.add_argument("--cli-rows", type=int, default=MILLION, help="rows in the tally CSV the command line scores")
     parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
     parser.add_argument("--skip-pages", action="store_true", help="do not time page reruns (scripts/bench_pages.py)")
     args = parser.parse_args(argv)
@@ -231,6 +330,9 @@ def main(argv: list[str] | None = None) -> None:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
     print(f"\nPeak memory (max resident set size of this process): {peak_mb:,.0f} MB")
+    if not args.skip_cli:  # last: its big files would hide the peak above; its own figures are its children's
+        print()
+        bench_cli(args.cli_rows, cat)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from strain import catalogue as catalogue_module
 from strain import cli_store, model
-from strain.catalogue import Catalogue, CatalogueError
+from strain.catalogue import OPTIONAL_MODIFIERS, URGENCIES, Catalogue, CatalogueError
 from strain.cli_common import CommandError, read_tally, table
 
 EXIT_BAD_INPUT = 2
@@ -27,6 +27,9 @@ def activities_json(cat: Catalogue) -> list[dict]:
             "family": a.family,
             "unit": a.unit,
             "weight": a.weight,
+            "weight_low": a.low,
+            "weight_high": a.high,
+            "takes": [name for name in OPTIONAL_MODIFIERS if name in a.takes],
             "source": a.source,
             "cue": a.cue,
             "exercises": [e.id for e in cat.exercises_for(a.id)],
@@ -54,8 +57,10 @@ def exercises_json(cat: Catalogue) -> list[dict]:
 def cmd_activities(args: argparse.Namespace, cat: Catalogue) -> str:
     if args.json:
         return json.dumps(activities_json(cat), indent=2, ensure_ascii=False)
-    rows = [(a.id, a.name, a.family, a.unit, f"{a.weight:g}", a.source) for a in cat.activities]
-    return table(rows, ("id", "name", "family", "unit", "weight", "source"))
+    rows = [
+        (a.id, a.name, a.family, a.unit, f"{a.weight:g}", f"{a.low:g}-{a.high:g}", a.source) for a in cat.activities
+    ]
+    return table(rows, ("id", "name", "family", "unit", "weight", "likely", "source"))
 
 
 def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
@@ -68,11 +73,33 @@ def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
     return table(rows, ("id", "name", "ladder", "level", "position", "recommended"))
 
 
-def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str:
-    strain_model = model.Model(cat)
-    report = model.day_report(model.score(read_tally(args.file, cat), strain_model), strain_model)
+def redflags_json(cat: Catalogue) -> list[dict]:
+    return [{"urgency": flag.urgency, "text": flag.text} for flag in cat.safety.red_flags]
+
+
+def cmd_redflags(args: argparse.Namespace, cat: Catalogue) -> str:
     if args.json:
-        return json.dumps(report, indent=2)
+        return json.dumps(redflags_json(cat), indent=2, ensure_ascii=False)
+    groups = cat.safety.red_flags_by_urgency()
+    return "\n\n".join(
+        f"{URGENCIES[urgency]}:\n" + "\n".join(f"- {text}" for text in texts) for urgency, texts in groups.items()
+    )
+
+
+def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
+    """The score report as compact JSON, a day at a time: the whole document is never one string."""
+    yield f'{{"model_version":{json.dumps(version)},"days":['
+    for index, day in enumerate(days):
+        yield ("," if index else "") + json.dumps(day, separators=(",", ":"))
+    yield "]}"
+
+
+def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
+    strain_model = model.Model(cat)
+    scored = model.score(read_tally(args.file, cat), strain_model)  # every error is raised before any output
+    if args.json:
+        return score_json(strain_model.version, model.report_days(scored))
+    report = model.day_report(scored, strain_model)
     if not report["days"]:
         return f"No entries. (model {report['model_version']})"
     blocks = []
@@ -88,7 +115,8 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str:
             for e in day["entries"]
         ]
         header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
-        blocks.append(f"{day['date']}  total {day['total']:.1f} points\n{table(rows, header)}")
+        likely = f"likely {day['total_low']:.1f} to {day['total_high']:.1f}"
+        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({likely})\n{table(rows, header)}")
     return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
 
 
@@ -109,6 +137,10 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print JSON")
     score.set_defaults(run=cmd_score)
 
+    redflags = commands.add_parser("redflags", help="the symptoms that need medical care, not an app, by urgency")
+    redflags.add_argument("--json", action="store_true", help="print JSON")
+    redflags.set_defaults(run=cmd_redflags)
+
     cli_store.register(commands)
     return root
 
@@ -121,9 +153,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for message in getattr(error, "messages", (str(error),)):
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
-    if output:
-        try:
-            print(output, flush=True)
-        except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    try:
+        write(output)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def write(output: str | Iterable[str]) -> None:
+    """Print a command's output: one string, or pieces written as they come (then one line break)."""
+    if isinstance(output, str):
+        if output:
+            print(output, flush=True)
+        return
+    for piece in output:
+        sys.stdout.write(piece)
+    print(flush=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from strain import tally
 from strain.catalogue import Catalogue
+from strain.limits import MAX_TALLY_FILE_BYTES
 
 
 class CommandError(Exception):
@@ -26,14 +28,43 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
-def read_tally(path: str, cat: Catalogue) -> pd.DataFrame:
-    """Read and validate a tally CSV file, or raise CommandError with every bad row."""
+def read_text(path: str) -> str:
+    """A UTF-8 text file's content with line ends made "\\n" (as text mode reads it), or CommandError.
+
+    Only a regular file of at most MAX_TALLY_FILE_BYTES is read: a device such as /dev/zero, a
+    pipe or a huge file is refused before reading, in one line.
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: opening a FIFO must not wait for a writer
     except OSError as error:
         raise CommandError(f"cannot read {path}: {error.strerror}") from None
+    too_big = f"cannot read {path}: it is larger than {MAX_TALLY_FILE_BYTES // 1024**2} MB"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise CommandError(f"cannot read {path}: it is {kind}")
+        if info.st_size > MAX_TALLY_FILE_BYTES:
+            raise CommandError(too_big)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_TALLY_FILE_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"cannot read {path}: {error.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_TALLY_FILE_BYTES:  # it grew after the check
+        raise CommandError(too_big)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise CommandError(f"cannot read {path}: it is not UTF-8 text") from None
+    del data
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_tally(path: str, cat: Catalogue) -> pd.DataFrame:
+    """Read and validate a tally CSV file, or raise CommandError with every bad row."""
+    text = read_text(path)
     try:
         return tally.read_csv(text, cat)
     except tally.TallyError as error:

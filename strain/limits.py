@@ -21,3 +21,5 @@ MIN_HEIGHT_CM, MAX_HEIGHT_CM = 10.0, 120.0
 MAX_SEAT_NAME = 40
 
 MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
+
+MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -348,24 +348,40 @@ def explain(row: Mapping, catalogue: Catalogue) -> str:
     )
 
 
+def report_days(scored: pd.DataFrame) -> Iterator[dict]:
+    """day_report's days one at a time, in date order, each entry in file order.
+
+    Built from column arrays, not row by row, and one day at a time, so that a million entries
+    never sit in memory as dicts all at once.
+    """
+    if scored.empty:
+        return
+    codes, days = pd.factorize(scored["date"], sort=True)  # codes in date order
+    order = np.argsort(codes, kind="stable")  # stable: a day's entries keep their order
+    bounds = np.searchsorted(codes[order], np.arange(len(days) + 1))  # day i is order[bounds[i]:bounds[i + 1]]
+    columns = ["line", "activity", "quantity", "points", *MULTIPLIERS.values()]
+    arrays = {column: scored[column].to_numpy()[order] for column in [*columns, "points_low", "points_high"]}
+    for day, start, end in zip(days, bounds[:-1], bounds[1:], strict=True):
+        # tolist gives Python ints, floats and strings, as the JSON wants them
+        rows = zip(*(arrays[column][start:end].tolist() for column in columns), strict=True)
+        yield {
+            "date": day.isoformat(),
+            "total": float(arrays["points"][start:end].sum()),
+            "total_low": float(arrays["points_low"][start:end].sum()),
+            "total_high": float(arrays["points_high"][start:end].sum()),
+            "entries": [
+                {
+                    "line": line,
+                    "activity": activity,
+                    "quantity": quantity,
+                    "points": entry_points,
+                    "multipliers": {"technique": technique, "load": load, "twist": twist, "first_hour": first_hour},
+                }
+                for line, activity, quantity, entry_points, technique, load, twist, first_hour in rows
+            ],
+        }
+
+
 def day_report(scored: pd.DataFrame, model: Model) -> dict:
     """Per-day totals and per-entry contributions, as the CLI's JSON (days in date order)."""
-    days = []
-    for day, entries in scored.groupby("date", sort=True):
-        days.append(
-            {
-                "date": day.isoformat(),
-                "total": float(entries["points"].sum()),
-                "entries": [
-                    {
-                        "line": int(row["line"]),
-                        "activity": row["activity"],
-                        "quantity": float(row["quantity"]),
-                        "points": float(row["points"]),
-                        "multipliers": {name: float(row[column]) for name, column in MULTIPLIERS.items()},
-                    }
-                    for _, row in entries.iterrows()
-                ],
-            }
-        )
-    return {"model_version": model.version, "days": days}
+    return {"model_version": model.version, "days": list(report_days(scored))}

@@ -420,21 +420,4 @@ class Service:
 
     def restore(self, data: Any) -> None:
         """Load a backup into this (empty) database; refuse one whose entries this catalogue cannot score."""
-        unknown = _unknown_activities(data, self.catalogue)
-        if unknown:
-            raise StoreError(
-                f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
-            )
-        store.restore(engine=self.engine, data=data)
-
-
-def _unknown_activities(data: Any, cat: Catalogue) -> list[str]:
-    """Activity ids in a backup's entries that this catalogue does not have (the pages could not score them)."""
-    found = set()
-    tables = data.get("tables", {}) if isinstance(data, dict) else {}
-    for name in ("entry", "template_entry"):
-        table = tables.get(name) if isinstance(tables, dict) else None
-        if isinstance(table, dict) and "activity" in table.get("columns", []):
-            column = table["columns"].index("activity")
-            found |= {str(row[column]) for row in table.get("rows", []) if isinstance(row, list | tuple)}
-    return sorted(activity for activity in found if not cat.has_activity(activity))
+        store.restore(engine=self.engine, data=data, activities={a.id for a in self.catalogue.activities})

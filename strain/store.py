@@ -864,11 +864,19 @@ def _check_name_keys(connection: Connection) -> None:
             raise StoreError(f"the backup is damaged: {name!r} has the name key {key!r}, not {name_key(name)!r}")
 
 
-def restore(*, engine: Engine, data: dict[str, Any]) -> None:
+def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
+    found = set()
+    for table in (Entry, TemplateEntry):
+        found |= set(connection.execute(sa.select(table.activity).distinct()).scalars())
+    return sorted(found - known)
+
+
+def restore(*, engine: Engine, data: dict[str, Any], activities: set[str]) -> None:
     """Load a backup into an empty database, all in one transaction.
 
     A backup made by an older version of the app is loaded into the schema it was made with, then
-    migrated like any other database.
+    migrated like any other database (renamed activities included). A backup whose entries name
+    an activity outside `activities` (the catalogue's) is refused: the pages could not score it.
     """
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
         raise StoreError("this is not a Strain Audit backup")
@@ -887,6 +895,11 @@ def restore(*, engine: Engine, data: dict[str, Any]) -> None:
             _insert_backup(connection, data["tables"])
             db.migrate(connection, current)  # a backup older than person.name_key gets it here
             _check_name_keys(connection)
+            unknown = _unknown_activities(connection, activities)
+            if unknown:
+                raise StoreError(
+                    f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
+                )
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None

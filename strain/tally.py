@@ -10,9 +10,11 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from strain.catalogue import Catalogue
@@ -71,17 +73,71 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+QUOTE_LIMIT = 80  # how much of a user's value a message shows
+
+
+def quoted(text: str) -> str:
+    """A user's value as a message shows it: quoted, control characters escaped, cut to QUOTE_LIMIT characters.
+
+    A huge field or an escape sequence then never floods or hijacks the terminal.
+    """
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    return f"{text[:QUOTE_LIMIT]!r}... ({len(text):,} characters)"
+
+
+# One function per field, shared by validate_row and the fast reader so that both judge alike.
+def _date(text: str) -> tuple[date | None, str | None]:
+    raw = text.strip()
+    if not DATE_PATTERN.match(raw):
+        return None, f"date must be YYYY-MM-DD, got {quoted(raw)}"
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, f"date {quoted(raw)} does not exist"
+    if day > date.today() + FUTURE_GRACE:
+        return None, f"date {raw} is in the future"
+    return day, None
+
+
+def _activity(text: str, catalogue: Catalogue) -> tuple[str, str, str | None]:
+    """The activity id, its unit ("rep" when unknown) and the problem, if any."""
+    activity = text.strip()
+    if not catalogue.has_activity(activity):
+        return activity, "rep", f"unknown activity {quoted(activity)}" if activity else "activity is empty"
+    return activity, catalogue.activity(activity).unit, None
+
+
 def _number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:
     if not NUMBER_PATTERN.match(text):
-        return None, f"{field} must be a number, got {text!r}"
+        return None, f"{field} must be a number, got {quoted(text)}"
     value = float(text)
     if not math.isfinite(value):  # digits enough to overflow a float
-        return None, f"{field} must be a finite number, got {text!r}"
+        return None, f"{field} must be a finite number, got {quoted(text)}"
+    shown = text if len(text) <= QUOTE_LIMIT else quoted(text)  # only digits: safe to show unquoted
     if value < low:
-        return None, f"{field} must be >= {low:g}, got {text}"
+        return None, f"{field} must be >= {low:g}, got {shown}"
     if value > high:
-        return None, f"{field} must be at most {high:g}{unit}, got {text}"
+        return None, f"{field} must be at most {high:g}{unit}, got {shown}"
     return value, None
+
+
+def _quantity(text: str, unit: str) -> tuple[float | None, str | None]:
+    unit_text = " times a day" if unit == "rep" else " minutes a day"
+    return _number(text.strip(), "quantity", 0.0, MAX_QUANTITY[unit], unit_text)
+
+
+def _technique(text: str) -> tuple[str, str | None]:
+    technique = text.strip().lower() or "uncontrolled"
+    if technique not in TECHNIQUES:
+        return technique, f"technique must be controlled, uncontrolled or empty, got {quoted(text)}"
+    return technique, None
+
+
+def _load(text: str) -> tuple[float | None, str | None]:
+    if not text.strip():
+        return 0.0, None
+    return _number(text.strip(), "load_kg", 0.0, MAX_LOAD_KG, " kg")
 
 
 def _flag(text: str, field: str) -> tuple[bool, str | None]:
@@ -90,56 +146,30 @@ def _flag(text: str, field: str) -> tuple[bool, str | None]:
         return False, None
     if value == "yes":
         return True, None
-    return False, f"{field} must be yes, no or empty, got {text!r}"
+    return False, f"{field} must be yes, no or empty, got {quoted(text)}"
+
+
+def _note(text: str) -> list[str]:
+    problems = []
+    if len(text) > MAX_NOTE:
+        problems.append(f"note is longer than {MAX_NOTE} characters")
+    if CONTROL_CHARACTERS.search(text):
+        problems.append("note contains a control character (only tabs and line breaks are allowed)")
+    return problems
 
 
 def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[dict | None, list[RowError]]:
     """Check one row's fields; return the typed entry or the reasons it is bad."""
-    problems: list[str] = []
-    raw_date = row["date"].strip()
-    day = None
-    if not DATE_PATTERN.match(raw_date):
-        problems.append(f"date must be YYYY-MM-DD, got {raw_date!r}")
-    else:
-        try:
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            problems.append(f"date {raw_date!r} does not exist")
-        else:
-            if day > date.today() + FUTURE_GRACE:
-                problems.append(f"date {raw_date} is in the future")
-
-    activity = row["activity"].strip()
-    unit = "rep"
-    if not catalogue.has_activity(activity):
-        problems.append(f"unknown activity {activity!r}" if activity else "activity is empty")
-    else:
-        unit = catalogue.activity(activity).unit
-
-    unit_text = " times a day" if unit == "rep" else " minutes a day"
-    quantity, problem = _number(row["quantity"].strip(), "quantity", 0.0, MAX_QUANTITY[unit], unit_text)
-    problems += [problem] if problem else []
-
-    technique = row["technique"].strip().lower() or "uncontrolled"
-    if technique not in TECHNIQUES:
-        problems.append(f"technique must be controlled, uncontrolled or empty, got {row['technique']!r}")
-
-    load_kg = 0.0
-    if row["load_kg"].strip():
-        load_kg, problem = _number(row["load_kg"].strip(), "load_kg", 0.0, MAX_LOAD_KG, " kg")
-        problems += [problem] if problem else []
-
-    twist, problem = _flag(row["twist"], "twist")
-    problems += [problem] if problem else []
-    first_hour, problem = _flag(row["first_hour"], "first_hour")
-    problems += [problem] if problem else []
-
-    note = row["note"]
-    if len(note) > MAX_NOTE:
-        problems.append(f"note is longer than {MAX_NOTE} characters")
-    if CONTROL_CHARACTERS.search(note):
-        problems.append("note contains a control character (only tabs and line breaks are allowed)")
-
+    day, date_problem = _date(row["date"])
+    activity, unit, activity_problem = _activity(row["activity"], catalogue)
+    quantity, quantity_problem = _quantity(row["quantity"], unit)
+    technique, technique_problem = _technique(row["technique"])
+    load_kg, load_problem = _load(row["load_kg"])
+    twist, twist_problem = _flag(row["twist"], "twist")
+    first_hour, first_hour_problem = _flag(row["first_hour"], "first_hour")
+    problems = [date_problem, activity_problem, quantity_problem, technique_problem, load_problem]
+    problems += [twist_problem, first_hour_problem, *_note(row["note"])]
+    problems = [p for p in problems if p]
     if problems:
         return None, [RowError(line, p) for p in problems]
     return {
@@ -150,15 +180,38 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
         "load_kg": load_kg,
         "twist": twist,
         "first_hour": first_hour,
-        "note": note,
+        "note": row["note"],
         "line": line,
     }, []
 
 
-def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
-    """Parse tally CSV text into a tally frame, or raise TallyError listing every bad row."""
+class _Lines:
+    """The text's lines for csv.reader, noting when the reader asked for more after the last one.
+
+    The reader only does that inside a quoted field, so a row returned after it ran off the end
+    of the file has a quote that is never closed: without this check it would read as a note.
+    """
+
+    def __init__(self, text: str):
+        self._lines = io.StringIO(text, newline="")
+        self.ended = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._lines.readline()
+        if not line:
+            self.ended = True
+            raise StopIteration
+        return line
+
+
+def read_csv_exact(text: str, catalogue: Catalogue) -> pd.DataFrame:
+    """read_csv row by row with the csv module: exact for every file, slow for big ones."""
     text = text.removeprefix("\ufeff")  # spreadsheets often save a byte-order mark
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = _Lines(text)
+    reader = csv.reader(lines)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -167,7 +220,7 @@ def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
         raise TallyError([RowError(1, f"the file is empty; the header must be {','.join(HEADER)}")])
     names = [name.strip().lower() for name in header]
     if names != list(HEADER):
-        raise TallyError([RowError(1, f"header must be {','.join(HEADER)}, got {','.join(header)}")])
+        raise TallyError([RowError(1, f"header must be {','.join(HEADER)}, got {quoted(','.join(header))}")])
 
     entries, errors = [], []
     end_of_previous = reader.line_num
@@ -180,6 +233,11 @@ def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
             errors.append(RowError(end_of_previous + 1, f"cannot read the row: {error}"))
             break
         line, end_of_previous = end_of_previous + 1, reader.line_num
+        if lines.ended:
+            errors.append(
+                RowError(line, "cannot read the row: a quoted field is not closed before the end of the file")
+            )
+            break
         if not any(field.strip() for field in fields):
             continue  # blank lines are allowed
         if len(fields) != len(HEADER):
@@ -192,6 +250,132 @@ def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
     if errors:
         raise TallyError(errors)
     return typed(pd.DataFrame(entries, columns=list(COLUMNS))) if entries else empty_frame()
+
+
+def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
+    """Parse tally CSV text into a tally frame, or raise TallyError listing every bad row.
+
+    Big files take the fast reader (pandas, then each distinct value of a column checked once);
+    any file whose shape it cannot be sure of takes the exact reader, which gives the same verdict.
+    """
+    frame = read_csv_fast(text, catalogue)
+    return frame if frame is not None else read_csv_exact(text, catalogue)
+
+
+class _Distinct:
+    """One column as codes into its distinct values, so that each value is checked only once."""
+
+    def __init__(self, column: pd.Series):
+        codes, uniques = pd.factorize(column)
+        self.codes = codes
+        self.values: list[str] = uniques.tolist()
+
+    def spread(self, per_value: list, dtype: object) -> np.ndarray:
+        """Row values from one value per distinct value."""
+        return np.asarray(per_value, dtype=dtype)[self.codes]
+
+    def checked(self, check: Callable[[str], tuple]) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's value and whether it is good, from check(text) -> (value, problem)."""
+        results = [check(text) for text in self.values]
+        values = np.empty(len(results), dtype=object)
+        values[:] = [value for value, _ in results]
+        good = np.array([problem is None for _, problem in results], dtype=bool)
+        return values[self.codes], good[self.codes]
+
+
+def _plain_header(text: str) -> bool:
+    """Whether the first line is the header without quotes, so that pandas reads it as the csv module does."""
+    first = text[: text.find("\n")] if "\n" in text else text
+    return '"' not in first and [name.strip().lower() for name in first.split(",")] == list(HEADER)
+
+
+def _parse_fast(text: str) -> tuple[pd.DataFrame, bytes] | None:
+    """pandas' reading of the rows, one row per line after the header; None when that cannot be sure."""
+    text = text.removeprefix("\ufeff")
+    if "\r" in text or not _plain_header(text):
+        return None  # CR ends a line for both readers but not for the line count below (read_tally drops CRs)
+    try:
+        data = text.encode("utf-8")
+        # Python strings (dtype=object): pandas keeps one object per distinct text, quick to factorize.
+        rows = pd.read_csv(io.BytesIO(data), dtype=object, na_filter=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, UnicodeError):
+        return None  # a row with too many fields, a quote never closed, a lone surrogate
+    if type(rows.index) is not pd.RangeIndex or len(rows.columns) != len(HEADER):
+        return None  # a first row with too many fields became the index
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if len(rows) != lines - 1:
+        return None  # a quoted field holds a line break: rows and lines no longer match
+    return rows, data
+
+
+def _separators(data: bytes, columns: list[_Distinct], blank: np.ndarray) -> int:
+    """The commas between fields on the rows that are not blank (the others are skipped, whatever their shape)."""
+    inside = sum(column.spread([value.count(",") for value in column.values], np.int64) for column in columns)
+    commas = data.count(b",") - (len(HEADER) - 1) - int(inside[~blank].sum())
+    if blank.any():  # blank rows hold only spaces, quotes and commas: count theirs on their lines
+        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n"))
+        starts = np.concatenate([[0], ends + 1])
+        for row in np.flatnonzero(blank):  # row i is line i + 2
+            commas -= data.count(b",", starts[row + 1], starts[row + 2] if row + 2 < len(starts) else len(data))
+    return commas
+
+
+def read_csv_fast(text: str, catalogue: Catalogue) -> pd.DataFrame | None:
+    """read_csv for files with one row per line and 8 fields on each: None for any other shape."""
+    parsed = _parse_fast(text)
+    if parsed is None:
+        return None
+    rows, data = parsed
+    columns = [_Distinct(rows.iloc[:, i]) for i in range(len(HEADER))]
+    del rows
+    if max((len(value) for column in columns for value in column.values), default=0) > csv.field_size_limit():
+        return None  # the csv module refuses such a field: let it say so
+    blank = np.logical_and.reduce([c.spread([not value.strip() for value in c.values], bool) for c in columns])
+    if _separators(data, columns, blank) != (len(HEADER) - 1) * int((~blank).sum()):
+        return None  # pandas refused rows with more: a row has fewer fields (pandas pads it with empty ones)
+    del data
+
+    date_col, activity_col, quantity_col, technique_col, load_col, twist_col, first_hour_col, note_col = columns
+    day, good = date_col.checked(_date)
+    activity, good_activity = activity_col.checked(lambda text: _activity(text, catalogue)[::2])
+    unit = activity_col.spread([_activity(text, catalogue)[1] for text in activity_col.values], object)
+    quantity, good_quantity = quantity_col.checked(lambda text: _number(text.strip(), "quantity", 0.0, math.inf))
+    quantity = np.where(good_quantity, quantity, 0.0).astype("float64")  # bad ones fail below anyway
+    good_quantity &= quantity <= np.where(unit == "min", MAX_QUANTITY["min"], MAX_QUANTITY["rep"])
+    technique, good_technique = technique_col.checked(_technique)
+    load_kg, good_load = load_col.checked(_load)
+    twist, good_twist = twist_col.checked(lambda text: _flag(text, "twist"))
+    first_hour, good_first_hour = first_hour_col.checked(lambda text: _flag(text, "first_hour"))
+    good_note = note_col.spread([not _note(text) for text in note_col.values], bool)
+    good &= good_activity & good_quantity & good_technique & good_load & good_twist & good_first_hour & good_note
+
+    bad = ~good & ~blank
+    if bad.any():  # the messages come from validate_row, so they are the exact reader's
+        errors = []
+        for row in np.flatnonzero(bad):
+            fields = {name: column.values[column.codes[row]] for name, column in zip(HEADER, columns, strict=True)}
+            errors += validate_row(fields, int(row) + 2, catalogue)[1]
+        raise TallyError(errors)
+    keep = ~blank
+    if not keep.any():
+        return empty_frame()
+    texts = {  # as object Series: pandas would otherwise turn them into its own string type and back
+        "date": day[keep],
+        "activity": activity[keep],
+        "technique": technique[keep],
+        "note": note_col.spread(note_col.values, object)[keep],
+    }
+    frame = pd.DataFrame(
+        {
+            **{name: pd.Series(values, dtype=object, copy=False) for name, values in texts.items()},
+            "quantity": quantity[keep],
+            "load_kg": load_kg[keep].astype("float64"),
+            "twist": twist[keep].astype(bool),
+            "first_hour": first_hour[keep].astype(bool),
+            "line": np.flatnonzero(keep) + 2,
+        }
+    )
+    return typed(frame)
 
 
 def number_text(value: float) -> str:

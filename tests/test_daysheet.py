@@ -54,5 +54,5 @@ def test_bad_cells_are_named_by_activity():
     _, problems = daysheet.entries_from_sheet(CAT, sheet.reset_index(), DAY)
     assert problems == [
         "Lifting a child into a car seat, cot or bath: load_kg must be at most 200 kg, got 250",
-        "Long slouched sitting (sofa, desk, screen): quantity must be at most 1440 minutes a day, got 1500",
+        f"{CAT.activity('hunched_sitting').name}: quantity must be at most 1440 minutes a day, got 1500",
     ]

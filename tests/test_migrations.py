@@ -18,6 +18,10 @@ from sqlmodel import SQLModel
 
 from strain import db, store
 
+from .strategies import CAT
+
+KNOWN = {a.id for a in CAT.activities}
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Rows written into the tables as revision 0001 made them (reflected from the database, not today's models).
@@ -208,7 +212,7 @@ def backup_made_at_0001() -> dict:
 
 
 def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
-    store.restore(engine=engine, data=backup_made_at_0001())
+    store.restore(engine=engine, data=backup_made_at_0001(), activities=KNOWN)
     assert revision(engine) == head()
     assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
     assert store.get_person(engine=engine, name="ann").id == 1  # migrating gave the restored people name keys
@@ -223,5 +227,45 @@ def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
 def test_a_backup_whose_tables_do_not_match_its_schema_is_refused(engine):
     wrong = backup_made_at_0001() | {"schema": head()}
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: it has the tables"):
-        store.restore(engine=engine, data=wrong)
+        store.restore(engine=engine, data=wrong, activities=KNOWN)
+    assert store.list_people(engine=engine) == []
+
+
+def test_history_of_an_activity_that_was_split_is_carried_over(database_url):
+    # Before evidence v2, "slouched_sitting" was weighted as sitting bent fully forward: the hunched posture.
+    engine = db.make_engine(database_url)
+    db.upgrade(engine, "0005")
+    rows = ROWS_0001["entry"][:3]
+    tables = {
+        "person": [{**ROWS_0001["person"][0], "name_key": "ann"}],
+        "day": [ROWS_0001["day"][0]],
+        "entry": [{**row, "day_id": 1, "person_id": 1, "date": date(2025, 1, 6)} for row in rows],
+        "template": [{"id": 1, "person_id": 1, "name": "typical"}],
+        "template_entry": [
+            {key: value for key, value in rows[0].items() if key != "day_id"} | {"template_id": 1, "id": 1}
+        ],
+    }
+    tables["entry"][0]["activity"] = tables["template_entry"][0]["activity"] = "slouched_sitting"
+    insert_rows(engine, tables)
+    db.upgrade(engine)
+    entries = store.load_entries(engine=engine, person_id=1)
+    assert entries["activity"].tolist() == ["hunched_sitting", "sit_down_chair", "sit_down_chair"]
+    assert store.load_template(engine=engine, person_id=1)["activity"].tolist() == ["hunched_sitting"]
+    assert store.load_days(engine=engine, person_id=1)["model_version"].tolist() == ["m-1"]  # as saved, until rescored
+
+
+def test_a_backup_made_before_the_split_restores_with_the_new_activity(engine):
+    old = backup_made_at_0001()
+    entries = old["tables"]["entry"]
+    entries["rows"][0][entries["columns"].index("activity")] = "slouched_sitting"
+    store.restore(engine=engine, data=old, activities=KNOWN)
+    assert "hunched_sitting" in set(store.load_entries(engine=engine, person_id=1)["activity"])
+
+
+def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
+    old = backup_made_at_0001()
+    entries = old["tables"]["entry"]
+    entries["rows"][0][entries["columns"].index("activity")] = "yoga"
+    with pytest.raises(store.StoreError, match="activities this version does not know: yoga"):
+        store.restore(engine=engine, data=old, activities=KNOWN)
     assert store.list_people(engine=engine) == []

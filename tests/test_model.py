@@ -293,3 +293,35 @@ def test_bands(total, expected):
 def test_categorical_columns_score_the_same_as_text(frame):
     categorical = frame.astype({"activity": "category", "technique": "category"})
     assert model.score(categorical, MODEL)["points"].tolist() == model.score(frame, MODEL)["points"].tolist()
+
+
+def report_row_by_row(scored, strain_model: Model) -> dict:
+    """The CLI's report as it was first written: groupby and iterrows (the contract day_report keeps)."""
+    days = []
+    for day, rows in scored.groupby("date", sort=True):
+        entries = [
+            {
+                "line": int(row["line"]),
+                "activity": row["activity"],
+                "quantity": float(row["quantity"]),
+                "points": float(row["points"]),
+                "multipliers": {name: float(row[column]) for name, column in model.MULTIPLIERS.items()},
+            }
+            for _, row in rows.iterrows()
+        ]
+        days.append({"date": day.isoformat(), "total": float(rows["points"].sum()), "entries": entries})
+    return {"model_version": strain_model.version, "days": days}
+
+
+@given(frames)
+def test_day_report_has_the_same_keys_values_and_order_as_row_by_row(frame):
+    scored = model.score(frame, MODEL)
+    report = model.day_report(scored, MODEL)
+    assert report == report_row_by_row(scored, MODEL)
+    assert list(report) == ["model_version", "days"]
+    for day in report["days"]:
+        assert list(day) == ["date", "total", "entries"]
+        for entry in day["entries"]:
+            assert list(entry) == ["line", "activity", "quantity", "points", "multipliers"]
+            assert list(entry["multipliers"]) == list(model.MULTIPLIERS)
+            assert type(entry["line"]) is int and type(entry["points"]) is float

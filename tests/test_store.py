@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from strain import db, store, tally
 from strain.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, Seat
 
-from .strategies import frames
+from .strategies import CAT, frames
+
+KNOWN = {a.id for a in CAT.activities}
 
 MONDAY = date(2026, 11, 16)
 
@@ -459,7 +461,7 @@ def test_backup_restores_into_an_empty_database_exactly(engine, person, new_data
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))  # as it travels: JSON text
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, data=dump)
+    store.restore(engine=copy, data=dump, activities=KNOWN)
     assert store.backup(engine=copy) == dump
     assert store.add_person(engine=copy, name="Cy").id > max(p.id for p in store.list_people(engine=engine))
     copy.dispose()
@@ -471,7 +473,7 @@ def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_datab
     target = db.open_database(
         make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite", migrated=True)
     )
-    store.restore(engine=target, data=dump)
+    store.restore(engine=target, data=dump, activities=KNOWN)
     assert store.backup(engine=target) == dump
     target.dispose()
 
@@ -479,11 +481,11 @@ def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_datab
 def test_restore_refuses_a_database_with_data_and_things_that_are_not_backups(engine, person):
     dump = store.backup(engine=engine)
     with pytest.raises(store.StoreError, match="not empty"):
-        store.restore(engine=engine, data=dump)
+        store.restore(engine=engine, data=dump, activities=KNOWN)
     with pytest.raises(store.StoreError, match="not a Strain Audit backup"):
-        store.restore(engine=engine, data={"tables": {}})
+        store.restore(engine=engine, data={"tables": {}}, activities=KNOWN)
     with pytest.raises(store.StoreError, match="schema"):
-        store.restore(engine=engine, data=dump | {"schema": "0000"})
+        store.restore(engine=engine, data=dump | {"schema": "0000"}, activities=KNOWN)
 
 
 def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, person, new_database):
@@ -495,7 +497,7 @@ def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, pers
     people["rows"][1][key] = "zed"  # so "zed" would find Bob, and "bob" no one
     copy = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: 'Bob' has the name key 'zed', not 'bob'$"):
-        store.restore(engine=copy, data=dump)
+        store.restore(engine=copy, data=dump, activities=KNOWN)
     assert store.list_people(engine=copy) == []
     copy.dispose()
 

@@ -2,8 +2,9 @@
 
 from datetime import date
 
+import pandas.testing
 import pytest
-from hypothesis import given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from strain import tally
@@ -113,3 +114,119 @@ def test_write_then_read_gives_the_same_entries(rows):
     back = tally.read_csv(tally.write_csv(frame), CAT)
     columns = list(tally.HEADER)
     assert back[columns].to_dict("records") == frame[columns].to_dict("records")
+
+
+# --- The fast reader (pandas) and the exact one (csv module) give the same verdict ---------------
+
+# Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.
+DATES = (["2026-11-20", " 2026-11-21 "], ["2026-02-30", "20261120", "2999-01-01", "0000-01-01", "\uff12026-11-20", ""])
+ACTIVITIES = (["sit_down_chair", " child_lift ", "slouched_sitting"], ["yoga", "SIT_DOWN_CHAIR", ""])
+NUMBERS = (["3", "2.5", " 4 ", "0", "-0", ".5", "5.", "+2", "1e3", "1440"], ["1441", "6000", "1e999", "-1", "1_000"])
+NUMBERS[1].extend(["nan", "inf", "\uff11", "0x10", "", "lots"])
+TECHNIQUES = (["", "controlled", " Controlled ", "uncontrolled"], ["sloppy"])
+LOADS = (["", "0", "12.5", " 3 "], ["-3", "201", "nan"])
+FLAGS = (["", "yes", "no", " YES "], ["maybe"])
+NOTE_CHARACTERS = st.sampled_from(list('ab \u00e9,,""\t\x00\x1b\x7f\x85\u2028\ufeff'))
+NOTES = st.one_of(
+    st.text(NOTE_CHARACTERS, max_size=8),
+    st.sampled_from(['"abc"def', 'a"b', "x" * 501, "  ", "two\nlines", "cr\ronly", "crlf\r\n"]),
+)
+
+
+def values(good: list[str], bad: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(*[st.sampled_from(good)] * 12, st.sampled_from(bad))
+
+
+@st.composite
+def fields(draw, texts: st.SearchStrategy[str]) -> str:
+    """A field as a CSV file may hold it: plain or quoted with doubled quotes, and sometimes malformed."""
+    text = draw(texts)
+    needs_quotes = any(c in text for c in ',"\n\r')
+    if draw(st.sampled_from([needs_quotes] * 3 + [not needs_quotes])):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+@st.composite
+def csv_texts(draw) -> str:
+    """Tally CSV texts: half of them tidy (one row per line, 8 fields), the others anything goes."""
+    tidy = draw(st.booleans())
+    notes = NOTES.filter(lambda note: "\n" not in note and "\r" not in note) if tidy else NOTES
+    row = st.tuples(
+        fields(values(*DATES)),
+        fields(values(*ACTIVITIES)),
+        fields(values(*NUMBERS)),
+        fields(values(*TECHNIQUES)),
+        fields(values(*LOADS)),
+        fields(values(*FLAGS)),
+        fields(values(*FLAGS)),
+        fields(st.one_of(st.just(""), st.just("a note"), notes)),
+    )
+    blank = st.sampled_from(["", " ", ",,,,,,,", '"",'])
+    short_or_long = st.one_of(row.map(lambda r: ",".join(r[:7])), row.map(lambda r: ",".join(r) + ",x"))
+    line = st.one_of(row.map(",".join), blank) if tidy else st.one_of(*[row.map(",".join)] * 6, short_or_long, blank)
+    lines = draw(st.lists(line, max_size=8))
+    header = draw(st.sampled_from([HEADER, HEADER.upper(), "\ufeff" + HEADER, " date ," + HEADER[5:]]))
+    end = "\n" if tidy else draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return end.join([header, *lines]) + draw(st.sampled_from(["", end]))
+
+
+def verdict(read, text: str):
+    """("ok", frame) or ("bad", messages); None when the fast reader leaves the file to the exact one."""
+    try:
+        frame = read(text, CAT)
+    except TallyError as error:
+        return "bad", [str(e) for e in error.errors]
+    return None if frame is None else ("ok", frame)
+
+
+@settings(max_examples=400)
+@given(csv_texts())
+def test_the_fast_reader_agrees_with_the_exact_one(text):
+    fast = verdict(tally.read_csv_fast, text)
+    event("fast" if fast else "left to the exact reader")
+    if fast is None:
+        return
+    exact = verdict(tally.read_csv_exact, text)
+    assert fast[0] == exact[0], (fast, exact)
+    if fast[0] == "ok":
+        pandas.testing.assert_frame_equal(fast[1], exact[1], check_exact=True)
+    else:
+        assert fast[1] == exact[1]
+
+
+def test_a_plain_file_does_not_need_the_row_by_row_reader(monkeypatch):
+    def refuse(text, catalogue):
+        raise AssertionError("the exact reader was used")
+
+    monkeypatch.setattr(tally, "read_csv_exact", refuse)
+    text = f'{HEADER}\n2026-11-20,child_lift,3,controlled,12.5,yes,,"into the car, twice"\n\n'
+    text += "2026-11-21,socks_shoes,2,,,no,yes,\n"
+    assert tally.read_csv(text, CAT)["line"].tolist() == [2, 4]
+    assert errors_of(f"{HEADER}\n2026-11-20,yoga,1,,,,,\n2026-11-20,sit_down_chair,-1,,,,,\n") == [
+        "line 2: unknown activity 'yoga'",
+        "line 3: quantity must be >= 0, got -1",
+    ]
+
+
+# --- Hardening -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_a_quote_never_closed_is_refused_not_read_as_a_note(ending):
+    text = f'{HEADER}\n2026-11-20,sit_down_chair,1,,,,,ok\n2026-11-20,sit_down_chair,1,,,,,"open note\nmore{ending}'
+    assert errors_of(text) == ["line 3: cannot read the row: a quoted field is not closed before the end of the file"]
+
+
+def test_messages_shorten_long_values_and_escape_control_characters():
+    messages = errors_of(f"{HEADER}\n2026-11-20,{'y' * 100_000},1,\x1b[2J,,,,\n")
+    assert len(messages) == 2 and all(len(m) < 200 for m in messages)
+    assert "100,000 characters" in messages[0]
+    assert "\x1b" not in messages[1] and "\\x1b[2J" in messages[1]
+    [header] = errors_of("x" * 100_000 + "\n")
+    assert header.startswith("line 1: header must be") and len(header) < 300
+
+
+def test_quoted_shows_short_values_as_python_does():
+    assert tally.quoted("yoga") == "'yoga'"
+    assert tally.quoted("a\nb") == "'a\\nb'"
