@@ -68,7 +68,11 @@ MODIFIER_COLUMNS = {"load": "load_kg", "twist": "twist", "first_hour": "first_ho
 
 
 def columns_of(cat: Catalogue, family: str) -> list[str]:
-    """The sheet's columns for one family: its modifiers only where one of its activities takes them."""
+    """The sheet's columns for one family: its modifiers only where one of its activities takes them.
+
+    Within a family a cell can still hold a modifier its activity does not take (from an imported
+    file): it is kept, and the model gives it no weight (the Audit's arithmetic says so).
+    """
     takes = set().union(*(a.takes for a in cat.activities if a.family == family))
     modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in takes]
     return ["name", "quantity", "controlled", *modifiers, "note"]
@@ -109,14 +113,7 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
             "note": _text(row["note"]),
         }
         entry, errors = tally.validate_row(fields, index, cat)
-        activity = cat.activity(row["activity"])
-        problems += [f"{activity.name}: {error.message}" for error in errors]
-        problems += [
-            f"{activity.name}: {name.replace('_', ' ')} does not apply to it (its weight already allows for it, or it "
-            "has none); clear it"
-            for name, column in MODIFIER_COLUMNS.items()
-            if name not in activity.takes and fields[column] not in ("", "0", "no")
-        ]
+        problems += [f"{cat.activity(row['activity']).name}: {error.message}" for error in errors]
         if entry is not None:
             entries.append(entry)
     if problems or not entries:

@@ -56,3 +56,17 @@ def test_bad_cells_are_named_by_activity():
         "Lifting a child into a car seat, cot or bath: load_kg must be at most 200 kg, got 250",
         f"{CAT.activity('hunched_sitting').name}: quantity must be at most 1440 minutes a day, got 1500",
     ]
+
+
+def test_the_sheet_offers_a_family_only_the_modifiers_its_activities_take():
+    assert daysheet.columns_of(CAT, "lifting") == [
+        "name",
+        "quantity",
+        "controlled",
+        "load_kg",
+        "twist",
+        "first_hour",
+        "note",
+    ]
+    postures = daysheet.columns_of(CAT, "postures")
+    assert "load_kg" not in postures and "first_hour" in postures

@@ -296,7 +296,8 @@ def test_categorical_columns_score_the_same_as_text(frame):
 
 
 def report_row_by_row(scored, strain_model: Model) -> dict:
-    """The CLI's report as it was first written: groupby and iterrows (the contract day_report keeps)."""
+    """The CLI's report as it was first written: groupby and iterrows (the contract day_report keeps), with the
+    range every day gained in evidence v2."""
     days = []
     for day, rows in scored.groupby("date", sort=True):
         entries = [
@@ -309,7 +310,12 @@ def report_row_by_row(scored, strain_model: Model) -> dict:
             }
             for _, row in rows.iterrows()
         ]
-        days.append({"date": day.isoformat(), "total": float(rows["points"].sum()), "entries": entries})
+        totals = {
+            "total": float(rows["points"].sum()),
+            "total_low": float(rows["points_low"].sum()),
+            "total_high": float(rows["points_high"].sum()),
+        }
+        days.append({"date": day.isoformat(), **totals, "entries": entries})
     return {"model_version": strain_model.version, "days": days}
 
 
@@ -320,7 +326,7 @@ def test_day_report_has_the_same_keys_values_and_order_as_row_by_row(frame):
     assert report == report_row_by_row(scored, MODEL)
     assert list(report) == ["model_version", "days"]
     for day in report["days"]:
-        assert list(day) == ["date", "total", "entries"]
+        assert list(day) == ["date", "total", "total_low", "total_high", "entries"]
         for entry in day["entries"]:
             assert list(entry) == ["line", "activity", "quantity", "points", "multipliers"]
             assert list(entry["multipliers"]) == list(model.MULTIPLIERS)

@@ -7,11 +7,14 @@ without its sidebar and error handling). Running the shell from there calls st.n
 switches the server over for good and then shows the page the link asked for.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import components, context
 
 RUNNING = "_shell_running_page"
+ICON = Path(__file__).with_name("icon.png")
 
 
 def pages() -> list[st.Page]:
@@ -27,7 +30,8 @@ def pages() -> list[st.Page]:
 
 def run() -> None:
     """Draw the shared parts and run the page the URL names."""
-    st.set_page_config(page_title="Strain Audit", page_icon=":material/accessibility_new:", layout="wide")
+    # A local image: a material-symbol favicon is fetched from a font server, and nothing may leave the machine.
+    st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
     page = st.navigation(pages())
     context.person_picker()
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):

@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser.cli_data import Row, day_totals, run_cli, score, tally_rows, write_csv
-from tests.browser.streamlit_page import REPO, count_runs
+from tests.browser.streamlit_page import REPO, app_context
 
 PERSON = "Ann"
 STARTUP_SECONDS = 60
@@ -188,9 +188,5 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
-    count_runs(context)
-    page = context.new_page()
-    yield page
-    context.close()
+    with app_context(browser, app_url) as context:
+        yield context.new_page()

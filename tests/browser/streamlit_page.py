@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 REPO = Path(__file__).resolve().parents[2]
 # Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
@@ -57,6 +58,33 @@ new MutationObserver((changes) => {
 def count_runs(context: BrowserContext) -> None:
     """Make every page of this browser context count its script runs (for `rerun`)."""
     context.add_init_script(RUN_COUNTER)
+
+
+@contextmanager
+def app_context(browser: Browser, app_url: str, **options) -> Iterator[BrowserContext]:
+    """A fresh browser context for the app, closed afterwards.
+
+    Nothing may leave the machine: a request to any host but the app's own is refused, and the test
+    fails naming it.
+    """
+    context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
+    context.set_default_timeout(15_000)
+    count_runs(context)
+    own, foreign = urlsplit(app_url).netloc, []
+
+    def refuse_foreign(route: Route) -> None:
+        if urlsplit(route.request.url).netloc == own:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route(re.compile(r"^(https?|wss?)://"), refuse_foreign)
+    try:
+        yield context
+    finally:
+        context.close()
+    assert not foreign, f"the app asked hosts other than its own: {sorted(set(foreign))}"
 
 
 @contextmanager

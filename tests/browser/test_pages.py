@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.cli_data import day_totals, points_by_activity, run_cli, score, write_csv
 from tests.browser.conftest import Seed, serve_app
 from tests.browser.streamlit_page import (
-    count_runs,
+    app_context,
     data_editor,
     edit_cell,
     expect_no_exception,
@@ -163,17 +163,12 @@ def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed:
     run once: no navigation, no person picker, no red flags.)
     """
     day = seed.recent[-1]
-    with serve_app(seed.db_url, seed.folder) as fresh:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        count_runs(context)
-        try:
-            page = context.new_page()
-            open_app(page, fresh.url, f"/audit?person={seed.person}&date={day.isoformat()}")
-            expect_page_basics(page)
-            expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Week over week")).to_be_visible()
-            expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
-        finally:
-            context.close()
+    with serve_app(seed.db_url, seed.folder) as fresh, app_context(browser, fresh.url) as context:
+        page = context.new_page()
+        open_app(page, fresh.url, f"/audit?person={seed.person}&date={day.isoformat()}")
+        expect_page_basics(page)
+        expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Week over week")).to_be_visible()
+        expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
 
 
 def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> None:
@@ -181,28 +176,26 @@ def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> 
 
     No page may show an error, and none may draw a chart with nothing in it.
     """
-    with serve_app(f"sqlite:///{seed.folder / 'empty.db'}", seed.folder) as fresh:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        count_runs(context)
-        try:
-            page = context.new_page()
-            open_app(page, fresh.url, "/")
-            expect_page_basics(page)
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_test_id("stAlertContentInfo")).to_contain_text("add a person")
-            sidebar.get_by_label("Name").fill("Ben")
-            with rerun(page):
-                sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Add person").click()
-            expect(page).to_have_url(re.compile(r"person=Ben"))
-            screenshot(page, "new-person-home")
+    with (
+        serve_app(f"sqlite:///{seed.folder / 'empty.db'}", seed.folder) as fresh,
+        app_context(browser, fresh.url) as context,
+    ):
+        page = context.new_page()
+        open_app(page, fresh.url, "/")
+        expect_page_basics(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_test_id("stAlertContentInfo")).to_contain_text("add a person")
+        sidebar.get_by_label("Name").fill("Ben")
+        with rerun(page):
+            sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Add person").click()
+        expect(page).to_have_url(re.compile(r"person=Ben"))
+        screenshot(page, "new-person-home")
 
-            for path in ("/", "/log", "/audit", "/weeks", "/exercises", "/model"):
-                open_app(page, fresh.url, f"{path}?person=Ben")
-                expect_page_basics(page)
-                expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(0)
-            # Where there is nothing to show yet, the page says what to do instead.
-            for path in ("/", "/audit", "/weeks"):
-                open_app(page, fresh.url, f"{path}?person=Ben")
-                expect(main(page).get_by_test_id("stAlertContentInfo").first).to_be_visible()
-        finally:
-            context.close()
+        for path in ("/", "/log", "/audit", "/weeks", "/exercises", "/model"):
+            open_app(page, fresh.url, f"{path}?person=Ben")
+            expect_page_basics(page)
+            expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(0)
+        # Where there is nothing to show yet, the page says what to do instead.
+        for path in ("/", "/audit", "/weeks"):
+            open_app(page, fresh.url, f"{path}?person=Ben")
+            expect(main(page).get_by_test_id("stAlertContentInfo").first).to_be_visible()
