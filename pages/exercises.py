@@ -108,7 +108,9 @@ def pain_rule(person: PersonInfo, view: LadderView, advice: Advice) -> None:
         )
     else:
         st.write(advice.message)
-    st.error(f"**Stop and get advice** {rule.stop.removeprefix('Stop and get advice ')}", icon=":material/front_hand:")
+    st.warning(
+        f"**Stop and get advice** {rule.stop.removeprefix('Stop and get advice ')}", icon=":material/front_hand:"
+    )
 
 
 def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
