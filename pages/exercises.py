@@ -232,6 +232,13 @@ def save_box(person: PersonInfo) -> None:
         reset(box_height=None)
 
 
+def height_input(label: str, key: str) -> None:
+    """A height in cm, offering exactly the heights saving accepts."""
+    st.number_input(
+        label, min_value=limits.MIN_HEIGHT_CM, max_value=limits.MAX_HEIGHT_CM, step=0.5, value=None, key=key
+    )
+
+
 def gap_forms(person: PersonInfo, seats: dict[str, float]) -> None:
     left, right = st.columns(2, gap="large")
     with left, st.form("seat_form", border=True):
@@ -245,14 +252,7 @@ def gap_forms(person: PersonInfo, seats: dict[str, float]) -> None:
             placeholder="for example: garden bench",
         )
         problem("seat", "name")
-        st.number_input(
-            "Height in cm (floor to top of seat)",
-            min_value=limits.MIN_HEIGHT_CM,
-            max_value=limits.MAX_HEIGHT_CM,
-            step=0.5,
-            value=None,
-            key="seat_height",
-        )
+        height_input("Height in cm (floor to top of seat)", "seat_height")
         problem("seat", "height")
         st.form_submit_button("Save seat height", on_click=save_seat, args=(person,))
         problem("seat", "form")
@@ -261,14 +261,7 @@ def gap_forms(person: PersonInfo, seats: dict[str, float]) -> None:
         st.markdown("**Lowest box you can squat to**, with a still spine and no pain")
         st.date_input("Day measured", key="box_day", max_value=date.today(), format="YYYY-MM-DD")
         problem("box", "date")
-        st.number_input(
-            "Box height in cm",
-            min_value=limits.MIN_HEIGHT_CM,
-            max_value=limits.MAX_HEIGHT_CM,
-            step=0.5,
-            value=None,
-            key="box_height",
-        )
+        height_input("Box height in cm", "box_height")
         problem("box", "height")
         st.form_submit_button("Record box height", on_click=save_box, args=(person,))
         problem("box", "form")
