@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from strain import audit, daysheet, model, progress, store, weeks
+from strain import audit, daysheet, model, outcomes, plans, progress, store, walkthrough, weeks
 from strain.audit import Source
 from strain.catalogue import Catalogue
 from strain.model import Model
@@ -85,6 +85,30 @@ class Export:
     person: PersonInfo
     days: pd.DataFrame  # date, pain, note, version, model_version
     entries: pd.DataFrame  # a tally frame
+
+
+@dataclass(frozen=True, eq=False)
+class EntriesAudit:
+    """What a list of entries (a walkthrough's day) scores, and where it comes from."""
+
+    total: float
+    band: str
+    contributions: pd.DataFrame  # activity, points, share
+    sources: list[Source]
+
+
+SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
+
+
+@dataclass(frozen=True, eq=False)
+class Outcomes:
+    visits: pd.DataFrame  # id, date, note, pain_now, pain_average, pain_worst; oldest first
+    activities: list[tuple[int, str]]  # the PSFS activities (id, name), in the order they were named
+    scores: pd.DataFrame  # visit_id, activity_id, score
+    psfs: pd.DataFrame  # per visit with scores: visit_id, date, average, change, meaningful
+    # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
+    # adherence (0-1) over the 7 days before it.
+    series: pd.DataFrame
 
 
 class Service:
@@ -388,6 +412,202 @@ class Service:
             totals=dict(zip(totals["date"], totals["total"], strict=True)),
         )
 
+    # The therapist session: the walkthrough of a day
+
+    def walkthrough(self, person: PersonInfo, today: date) -> tuple[walkthrough.Draft, bool]:
+        """The person's walkthrough in progress and True, or a new one from their typical day and False."""
+        stored = store.load_walkthrough(engine=self.engine, person_id=person.id)
+        if stored is None:
+            return walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today), False
+        lines = tuple(walkthrough.Line(**line) for line in stored.lines)
+        draft = walkthrough.Draft(day=stored.day, step=min(stored.step, walkthrough.steps(self.catalogue)), lines=lines)
+        return replace(draft, lines=tuple(walkthrough.known_lines(self.catalogue, draft))), True
+
+    def new_walkthrough(self, person: PersonInfo, day: date) -> walkthrough.Draft:
+        """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
+        return walkthrough.from_entries(self.catalogue, self.typical_day(person, day), day)
+
+    def save_walkthrough(self, person: PersonInfo, draft: walkthrough.Draft, today: date) -> list[str]:
+        """Keep the walkthrough in progress (after every step); return the problems instead when it cannot be."""
+        problems = walkthrough.draft_problems(self.catalogue, draft)
+        if draft.day > today:
+            problems.append("The day walked through is in the future: choose today or an earlier day.")
+        if problems:
+            return problems
+        lines = [vars(line) for line in walkthrough.known_lines(self.catalogue, draft)]
+        store.save_walkthrough(engine=self.engine, person_id=person.id, day=draft.day, step=draft.step, lines=lines)
+        return []
+
+    def discard_walkthrough(self, person: PersonInfo) -> None:
+        store.delete_walkthrough(engine=self.engine, person_id=person.id)
+
+    def part_points(self, person: PersonInfo, draft: walkthrough.Draft) -> dict[str, float]:
+        """Points of each part of the day in a walkthrough, under the person's weights."""
+        frame = walkthrough.lines_frame(walkthrough.known_lines(self.catalogue, draft), draft.day)
+        points = model.score(frame, self.person_model(person)).groupby("note")["points"].sum()
+        return {part.id: float(points.get(part.id, 0.0)) for part in self.catalogue.day_parts}
+
+    def entries_audit(self, person: PersonInfo, entries: pd.DataFrame) -> EntriesAudit:
+        """What a list of entries scores, and its top strain sources, under the person's weights."""
+        strain_model = self.person_model(person)
+        scored = model.score(entries, strain_model)
+        total = float(scored["points"].sum())
+        controlled = model.score(entries.assign(technique="controlled"), strain_model)
+        contributions = model.contributions(scored)
+        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        sources = audit.top_sources(contributions, audit.control_savings(scored, controlled), self.catalogue, levels)
+        return EntriesAudit(total, model.band(total, self.catalogue), contributions, sources)
+
+    def finish_walkthrough(
+        self,
+        person: PersonInfo,
+        draft: walkthrough.Draft,
+        *,
+        as_day: bool,
+        as_typical: bool,
+        expected_version: int | None,
+        today: date,
+    ) -> list[str]:
+        """Save the walkthrough as the day it describes and/or the typical day, and end it; or return the problems."""
+        problems = walkthrough.draft_problems(self.catalogue, draft)
+        if not (as_day or as_typical):
+            problems.append("Choose to save it as the day, as the typical day, or both.")
+        if as_day and draft.day > today:
+            problems.append("The day walked through is in the future: choose today or an earlier day.")
+        if problems:
+            return problems
+        entries = walkthrough.day_entries(self.catalogue, draft)
+        strain_model = self.person_model(person)
+        store.finish_walkthrough(
+            engine=self.engine,
+            person_id=person.id,
+            day=draft.day,
+            entries=entries,
+            as_day=as_day,
+            as_template=as_typical,
+            model_version=strain_model.version,
+            total=float(model.score(entries, strain_model)["points"].sum()),
+            expected_version=expected_version,
+        )
+        return []
+
+    # The therapist session: plans and adherence
+
+    def plans(self, person: PersonInfo) -> list[plans.Plan]:
+        """Every version of the person's plan, oldest first (the last is the one in force)."""
+        return [
+            plans.Plan(
+                version=stored.version,
+                start=stored.start,
+                review_date=stored.review_date,
+                note=stored.note,
+                created_at=stored.created_at,
+                exercises=tuple(plans.PlannedExercise(**exercise) for exercise in stored.exercises),
+            )
+            for stored in store.load_plans(engine=self.engine, person_id=person.id)
+        ]
+
+    def save_plan(
+        self,
+        person: PersonInfo,
+        exercises: list[plans.PlannedExercise],
+        *,
+        start: date,
+        review_date: date | None,
+        note: str,
+        today: date,
+    ) -> list[str]:
+        """Save a new version of the person's plan; return the problems instead when it cannot be saved."""
+        note = note.strip()
+        problems = plans.plan_problems(
+            self.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
+        )
+        if problems:
+            return problems
+        store.save_plan(
+            engine=self.engine,
+            person_id=person.id,
+            start=start,
+            review_date=review_date,
+            note=note,
+            exercises=[vars(exercise) for exercise in exercises],
+        )
+        return []
+
+    def adherence(self, person: PersonInfo, today: date) -> pd.DataFrame:
+        """The plan in force, week by week: done / prescribed (see strain.plans.adherence)."""
+        history = self.plans(person)
+        current = plans.in_force(history, today)
+        if current is None:
+            return plans.adherence([], store.load_practice(engine=self.engine, person_id=person.id, end=today), today)
+        practice = store.load_practice(engine=self.engine, person_id=person.id, start=current.start, end=today)
+        return plans.adherence(history, practice, today)
+
+    # The therapist session: visits and outcome measures
+
+    def outcomes(self, person: PersonInfo) -> Outcomes:
+        visits = store.load_visits(engine=self.engine, person_id=person.id)
+        activities, scores = store.load_psfs(engine=self.engine, person_id=person.id)
+        psfs = outcomes.psfs_summary(visits, scores)
+        history = self.plans(person)
+        practice = store.load_practice(engine=self.engine, person_id=person.id)
+        rows = []
+        for visit in visits.itertuples(index=False):
+            week = self._current_totals(
+                store.load_day_totals(
+                    engine=self.engine,
+                    start=visit.date - timedelta(days=7),
+                    end=visit.date - timedelta(days=1),
+                    person_ids=[person.id],
+                )
+            )
+            found = psfs[psfs["visit_id"] == visit.id]
+            rows.append(
+                {
+                    "date": visit.date,
+                    "pain_now": visit.pain_now,
+                    "pain_average": visit.pain_average,
+                    "pain_worst": visit.pain_worst,
+                    "psfs": float(found["average"].iloc[0]) if len(found) else None,
+                    "strain": float(week["total"].mean()) if len(week) else None,
+                    "adherence": plans.week_before(history, practice, visit.date),
+                }
+            )
+        series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
+        series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
+        return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
+
+    def add_visit(self, person: PersonInfo, visit: outcomes.VisitInput, today: date) -> list[str]:
+        """Record a visit and its outcome measures; return the problems instead when it cannot be saved."""
+        visit = replace(
+            visit,
+            note=visit.note.strip(),
+            new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
+        )
+        activities, _ = store.load_psfs(engine=self.engine, person_id=person.id)
+        problems = outcomes.visit_problems(visit, today=today, activities=dict(activities))
+        if problems:
+            return problems
+
+        def whole(value: float | None) -> int | None:
+            return None if value is None else int(value)
+
+        try:
+            store.add_visit(
+                engine=self.engine,
+                person_id=person.id,
+                day=visit.day,
+                note=visit.note,
+                pain_now=whole(visit.pain_now),
+                pain_average=whole(visit.pain_average),
+                pain_worst=whole(visit.pain_worst),
+                scores={activity_id: int(score) for activity_id, score in visit.scores.items()},
+                new_activities=[(name, int(score)) for name, score in visit.new_activities],
+            )
+        except StoreError as error:
+            return [str(error)[:1].upper() + str(error)[1:]]
+        return []
+
     # The command line: import, export, backup and restore
 
     def import_tally(self, name: str, frame: pd.DataFrame) -> tuple[PersonInfo, int, bool]:
@@ -432,7 +652,7 @@ def _unknown_activities(data: Any, cat: Catalogue) -> list[str]:
     """Activity ids in a backup's entries that this catalogue does not have (the pages could not score them)."""
     found = set()
     tables = data.get("tables", {}) if isinstance(data, dict) else {}
-    for name in ("entry", "template_entry"):
+    for name in ("entry", "template_entry", "walkthrough_line"):
         table = tables.get(name) if isinstance(tables, dict) else None
         if isinstance(table, dict) and "activity" in table.get("columns", []):
             column = table["columns"].index("activity")
