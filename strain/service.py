@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from strain import audit, daysheet, model, outcomes, plans, progress, store, walkthrough, weeks
+from strain import audit, daysheet, handout, model, outcomes, plans, progress, store, walkthrough, weeks
 from strain.audit import Source
 from strain.catalogue import Catalogue
 from strain.model import Model
@@ -607,6 +607,101 @@ class Service:
         except StoreError as error:
             return [str(error)[:1].upper() + str(error)[1:]]
         return []
+
+    # The therapist session: the handout and the tally card
+
+    def handout(self, person: PersonInfo, start: date, end: date, today: date) -> handout.HandoutData:
+        """What the PDF handout shows for a period: strain, its top sources, the plan, the seats, the red flags."""
+        if start > end:
+            raise StoreError(f"the period starts ({start}) after it ends ({end})")
+        strain_model = self.person_model(person)
+        scored = model.score(
+            store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end), strain_model
+        )
+        days = store.load_days(engine=self.engine, person_id=person.id, start=start, end=end)
+        logged = len(days)
+        total = float(scored["points"].sum())
+        average = total / logged if logged else None
+        per_day = model.day_totals(scored)
+        totals = dict(zip(per_day["date"], per_day["total"], strict=True))
+        week_rows = []
+        week = IsoWeek.of(start)
+        while week.start <= end:
+            in_week = [d for d in days["date"] if week.start <= d <= week.end]
+            points = [totals.get(d, 0.0) for d in in_week]
+            week_rows.append((f"W{week.week}", sum(points) / len(points) if points else None, len(in_week)))
+            week = week.shift(1)
+        sources = []
+        if not scored.empty:
+            controlled = model.score(scored.assign(technique="controlled"), strain_model)
+            levels = store.get_levels(engine=self.engine, person_id=person.id)
+            contributions = model.contributions(scored)
+            for source in audit.top_sources(
+                contributions, audit.control_savings(scored, controlled), self.catalogue, levels
+            ):
+                exercise = source.exercise
+                sources.append(
+                    handout.HandoutSource(
+                        name=source.activity.name,
+                        points_per_day=source.points / logged,
+                        share=source.share,
+                        cue=source.activity.cue,
+                        exercise=f"{exercise.name} (level {exercise.level}, {exercise.position})",
+                    )
+                )
+        plan = plans.in_force(self.plans(person), end) or plans.in_force(self.plans(person), today)
+        exercises = []
+        for planned in plan.exercises if plan else ():
+            found, where = plans.describe(self.catalogue, planned)
+            exercises.append(handout.HandoutExercise(found.name, where, found.position, planned.schedule, found.steps))
+        seats = store.get_seats(engine=self.engine, person_id=person.id)
+        gaps = progress.seat_gaps(seats, store.load_box_heights(engine=self.engine, person_id=person.id, end=end))
+        safety = self.catalogue.safety
+        return handout.HandoutData(
+            name=person.name,
+            start=start,
+            end=end,
+            made=today,
+            days_logged=logged,
+            average=average,
+            band=None if average is None else model.band(average, self.catalogue),
+            bands=(self.catalogue.bands.moderate, self.catalogue.bands.high),
+            weeks=tuple(week_rows),
+            sources=tuple(sources),
+            plan_version=plan.version if plan else None,
+            plan_start=plan.start if plan else None,
+            review_date=plan.review_date if plan else None,
+            exercises=tuple(exercises),
+            gaps=tuple(
+                handout.HandoutGap(
+                    seat=row.seat,
+                    seat_cm=row.seat_cm,
+                    box_cm=None if pd.isna(row.box_cm) else row.box_cm,
+                    gap_cm=None if pd.isna(row.gap_cm) else row.gap_cm,
+                )
+                for row in gaps.itertuples(index=False)
+            ),
+            emergency=safety.emergency,
+            prompt=safety.prompt,
+            disclaimer=safety.disclaimer,
+            model_version=strain_model.version,
+        )
+
+    def card(self, person: PersonInfo, today: date) -> handout.CardData:
+        """The tally card: the typical day's activities by part of the day (each part's share of them)."""
+        draft = walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today)
+        parts = []
+        for part in self.catalogue.day_parts:
+            lines = [
+                handout.CardLine(
+                    self.catalogue.activity(x.activity).name, self.catalogue.activity(x.activity).unit, x.quantity
+                )
+                for activity_id in part.activities
+                if (x := draft.line(part.id, activity_id)).quantity > 0
+            ]
+            if lines:
+                parts.append((part.name, tuple(lines)))
+        return handout.CardData(person.name, today, tuple(parts), from_typical_day=self.has_typical_day(person))
 
     # The command line: import, export, backup and restore
 
