@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from strain import catalogue as catalogue_module
-from strain import cli_store, model
+from strain import cli_session, cli_store, model
 from strain.catalogue import Catalogue, CatalogueError
 from strain.cli_common import CommandError, read_tally, table
 
@@ -110,6 +110,7 @@ def parser() -> argparse.ArgumentParser:
     score.set_defaults(run=cmd_score)
 
     cli_store.register(commands)
+    cli_session.register(commands)
     return root
 
 

@@ -85,6 +85,10 @@ class Export:
     person: PersonInfo
     days: pd.DataFrame  # date, pain, note, version, model_version
     entries: pd.DataFrame  # a tally frame
+    # The therapist session: the walkthrough in progress, every plan version, and the visits in the period.
+    walkthrough: walkthrough.Draft | None = None
+    plans: tuple[plans.Plan, ...] = ()
+    outcomes: Outcomes | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -724,10 +728,24 @@ class Service:
 
     def export(self, name: str, start: date | None = None, end: date | None = None) -> Export:
         person = self.person(name)
+        draft, in_progress = self.walkthrough(person, date.today())
+        found = self.outcomes(person)
+        dates = found.visits["date"]
+        kept = (dates >= (start or date.min)) & (dates <= (end or date.max)) if len(dates) else dates.astype(bool)
+        visit_ids = set(found.visits.loc[kept, "id"])
         return Export(
             person=person,
             days=store.load_days(engine=self.engine, person_id=person.id, start=start, end=end),
             entries=store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end),
+            walkthrough=draft if in_progress else None,
+            plans=tuple(self.plans(person)),
+            outcomes=replace(
+                found,
+                visits=found.visits[kept],
+                scores=found.scores[found.scores["visit_id"].isin(visit_ids)],
+                psfs=found.psfs[found.psfs["visit_id"].isin(visit_ids)],
+                series=found.series[kept.to_numpy()] if len(found.series) else found.series,
+            ),
         )
 
     def backup(self) -> dict[str, Any]:
