@@ -121,26 +121,32 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
     minutes = activity.unit == "min"
     with st.container(border=True, key=f"wt_box_{part.id}_{activity_id}"):
         st.markdown(f"**{activity.name}**")
-        amount, control, more = st.columns([2, 2, 3], vertical_alignment="bottom")
-        amount.number_input(
-            "Minutes" if minutes else "How many times",
-            min_value=0.0,
-            max_value=limits.MAX_QUANTITY[activity.unit],
-            step=5.0 if minutes else 1.0,
-            format="%g",
-            key=keys["quantity"],
-        )
-        control.checkbox("With control", key=keys["controlled"], help=activity.cue)
-        with more:
-            flags = st.columns(3 if activity.family == "lifting" else 2, vertical_alignment="bottom")
-            flags[0].checkbox("Twist", key=keys["twist"])
-            flags[1].checkbox(
-                "1st hour", key=keys["first_hour"], help="Within an hour of getting up", disabled=not activity.bends
+        # A row that wraps: one line on a desktop, two on a phone.
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+            st.number_input(
+                "Minutes" if minutes else "How many times",
+                min_value=0.0,
+                max_value=limits.MAX_QUANTITY[activity.unit],
+                step=5.0 if minutes else 1.0,
+                format="%g",
+                key=keys["quantity"],
+                width=170,
             )
             if activity.family == "lifting":
-                flags[2].number_input(
-                    "Load kg", min_value=0.0, max_value=limits.MAX_LOAD_KG, step=1.0, format="%g", key=keys["load_kg"]
+                st.number_input(
+                    "Load kg",
+                    min_value=0.0,
+                    max_value=limits.MAX_LOAD_KG,
+                    step=1.0,
+                    format="%g",
+                    key=keys["load_kg"],
+                    width=130,
                 )
+            st.checkbox("With control", key=keys["controlled"], help=activity.cue)
+            st.checkbox("Twist", key=keys["twist"])
+            st.checkbox(
+                "1st hour", key=keys["first_hour"], help="Within an hour of getting up", disabled=not activity.bends
+            )
 
 
 def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
@@ -155,13 +161,15 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
     so_far = sum(points[p.id] for p in cat.day_parts[: draft.step + 1])
     whole = sum(points.values())
     left, right = st.columns(2)
-    left.metric(f"Running total, steps 1-{draft.step + 1}", f"{so_far:.0f} points")
+    steps_so_far = "step 1" if draft.step == 0 else f"steps 1-{draft.step + 1}"
+    left.metric(f"Running total, {steps_so_far}", f"{so_far:.0f} points")
     right.metric("The whole day as it stands", f"{whole:.0f} points", help="Later steps still hold the typical day.")
     problems_box("wt_problems")
-    back, forward, over = st.columns([1, 1, 2])
-    back.button("Back", key="wt_back", on_click=go_to, args=(person, draft.step - 1), disabled=draft.step == 0)
-    forward.button("Next", key="wt_next", type="primary", on_click=go_to, args=(person, draft.step + 1))
-    over.button("Start over from the typical day", key="wt_restart", on_click=start_over, args=(person,))
+    with st.container(horizontal=True):
+        st.button("Back", key="wt_back", on_click=go_to, args=(person, draft.step - 1), disabled=draft.step == 0)
+        st.button("Next", key="wt_next", type="primary", on_click=go_to, args=(person, draft.step + 1))
+        st.space("stretch")
+        st.button("Start over from the typical day", key="wt_restart", on_click=start_over, args=(person,))
 
 
 def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
@@ -299,20 +307,26 @@ def plan_form(person: PersonInfo) -> None:
                 [None, *PLAN_OPTIONS],
                 format_func=lambda e: "(none)" if e is None else exercise_label(e),
                 key=f"plan_exercise_{slot}",
+                placeholder="Choose an exercise" if slot < limits.MIN_PLAN_EXERCISES else "Choose one (optional)",
             )
-            kind, sets, reps, minutes, days = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
-            kind.radio("Dose", ["sets x reps", "minutes"], key=f"plan_kind_{slot}", horizontal=True)
-            sets.number_input("Sets", min_value=1, max_value=limits.MAX_SETS, step=1, key=f"plan_sets_{slot}")
-            reps.number_input("Reps", min_value=1, max_value=limits.MAX_REPS, step=1, key=f"plan_reps_{slot}")
-            minutes.number_input(
-                "Minutes",
-                min_value=0.5,
-                max_value=limits.MAX_DOSE_MINUTES,
-                step=0.5,
-                format="%g",
-                key=f"plan_minutes_{slot}",
-            )
-            days.number_input("Days a week", min_value=1, max_value=7, step=1, key=f"plan_days_{slot}")
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.radio("Dose", ["sets x reps", "minutes"], key=f"plan_kind_{slot}", horizontal=True, width=200)
+                st.number_input(
+                    "Sets", min_value=1, max_value=limits.MAX_SETS, step=1, key=f"plan_sets_{slot}", width=110
+                )
+                st.number_input(
+                    "Reps", min_value=1, max_value=limits.MAX_REPS, step=1, key=f"plan_reps_{slot}", width=110
+                )
+                st.number_input(
+                    "Minutes",
+                    min_value=0.5,
+                    max_value=limits.MAX_DOSE_MINUTES,
+                    step=0.5,
+                    format="%g",
+                    key=f"plan_minutes_{slot}",
+                    width=110,
+                )
+                st.number_input("Days a week", min_value=1, max_value=7, step=1, key=f"plan_days_{slot}", width=110)
         review, note = st.columns([1, 2])
         review.date_input(
             "Review on", key="plan_review", min_value=date.today() + timedelta(days=1), format="YYYY-MM-DD"

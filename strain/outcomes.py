@@ -107,7 +107,9 @@ def psfs_summary(visits: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
         now = by_visit[visit_id]
         common = [activity for activity in now if activity in first]
         change = (
-            sum(now[a] for a in common) / len(common) - sum(first[a] for a in common) / len(common) if common else None
+            sum(now[a] for a in common) / len(common) - sum(first[a] for a in common) / len(common)
+            if common and visit_id != ordered[0]
+            else None
         )
         rows.append(
             {

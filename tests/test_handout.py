@@ -201,6 +201,6 @@ def test_export_json_has_the_walkthrough_plans_visits_and_psfs(service, zoe, url
             "pain_worst": None,
             "psfs": [{"activity": "Gardening", "score": 4}],
             "psfs_average": 4.0,
-            "psfs_change": 0.0,
+            "psfs_change": None,
         }
     ]

@@ -28,7 +28,8 @@ def pages() -> list[st.Page]:
 
 def run() -> None:
     """Draw the shared parts and run the page the URL names."""
-    st.set_page_config(page_title="Strain Audit", page_icon=":material/accessibility_new:", layout="wide")
+    # An emoji icon is drawn in the browser; a :material/...: one would be fetched from Google's font servers.
+    st.set_page_config(page_title="Strain Audit", page_icon="🧍", layout="wide")
     page = st.navigation(pages())
     context.person_picker()
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
