@@ -139,15 +139,18 @@ class _Document(FPDF):
         self.multi_cell(self.epw - indent, LINE * size / BODY, text, new_x="LMARGIN", new_y="NEXT")
 
     def labelled(self, label: str, text: str, indent: float = 0.0) -> None:
-        """'Label: text' with the label in bold, wrapping under itself."""
-        self.set_x(self.l_margin + indent)
-        self.set_font(FONT, "", BODY)
-        self.multi_cell(self.epw - indent, LINE, f"**{label}** {text}", markdown=True, new_x="LMARGIN", new_y="NEXT")
-
-
-def _escape(text: str) -> str:
-    """User text inside fpdf2's markdown: its markers (** __ --) shown as typed."""
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("-", "\\-")
+        """'Label text' with the label in bold, the text wrapping under it (plain text: no markup is read)."""
+        margin = self.l_margin
+        self.set_left_margin(margin + indent)
+        try:
+            self.set_x(margin + indent)
+            self.set_font(FONT, "B", BODY)
+            self.write(LINE, f"{label} ")
+            self.set_font(FONT, "", BODY)
+            self.write(LINE, text)
+            self.ln(LINE)
+        finally:
+            self.set_left_margin(margin)
 
 
 def _weekly_chart(pdf: _Document, data: HandoutData) -> None:
@@ -223,11 +226,11 @@ def handout_pdf(data: HandoutData) -> bytes:
         pdf.text_block("Nothing logged yet.")
     for rank, source in enumerate(data.sources, start=1):
         pdf.labelled(
-            f"{rank}. {_escape(source.name)}:",
+            f"{rank}. {source.name}:",
             f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain).",
         )
-        pdf.labelled("With control:", _escape(source.cue), indent=5)
-        pdf.labelled("Practise:", _escape(source.exercise), indent=5)
+        pdf.labelled("With control:", source.cue, indent=5)
+        pdf.labelled("Practise:", source.exercise, indent=5)
         pdf.ln(0.8)
 
     if data.plan_version is None:
@@ -244,7 +247,7 @@ def handout_pdf(data: HandoutData) -> bytes:
             if pdf.get_y() > pdf.h - MARGIN - 25:
                 pdf.add_page()
             pdf.ln(0.6)
-            pdf.labelled(f"{number}. {_escape(exercise.name)}", f"({_escape(exercise.where)}; {exercise.position})")
+            pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
             pdf.labelled("Dose:", exercise.schedule, indent=5)
             for step_number, step in enumerate(exercise.steps, start=1):
                 pdf.text_block(f"{step_number}. {step}", size=SMALL, indent=5)

@@ -556,15 +556,21 @@ class Service:
         history = self.plans(person)
         practice = store.load_practice(engine=self.engine, person_id=person.id)
         rows = []
-        for visit in visits.itertuples(index=False):
-            week = self._current_totals(
+        totals = (
+            self._current_totals(
                 store.load_day_totals(
                     engine=self.engine,
-                    start=visit.date - timedelta(days=7),
-                    end=visit.date - timedelta(days=1),
+                    start=visits["date"].min() - timedelta(days=7),
+                    end=visits["date"].max() - timedelta(days=1),
                     person_ids=[person.id],
                 )
             )
+            if len(visits)
+            else None
+        )
+        for visit in visits.itertuples(index=False):
+            first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
+            week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
             found = psfs[psfs["visit_id"] == visit.id]
             rows.append(
                 {
@@ -653,7 +659,8 @@ class Service:
                         exercise=f"{exercise.name} (level {exercise.level}, {exercise.position})",
                     )
                 )
-        plan = plans.in_force(self.plans(person), end) or plans.in_force(self.plans(person), today)
+        history = self.plans(person)
+        plan = plans.in_force(history, end) or plans.in_force(history, today)
         exercises = []
         for planned in plan.exercises if plan else ():
             found, where = plans.describe(self.catalogue, planned)
