@@ -108,9 +108,10 @@ def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_th
 
 
 def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(service):
-    person = service.add_person("Bo")
+    person = service.add_person("Bo **B** -- __C__")  # fpdf2 markup in a name prints as typed
     pages, text = pdf_text(handout.handout_pdf(service.handout(person, TODAY - timedelta(days=6), TODAY, TODAY)))
     assert pages == 1
+    assert "Strain Audit: Bo **B** -- __C__" in text
     assert "No days were logged in this period." in text and "No plan has been set yet." in text
 
 
