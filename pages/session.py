@@ -42,8 +42,8 @@ def forget_step_widgets() -> None:
 def load_draft(person: PersonInfo) -> None:
     draft, resumed = context.service().walkthrough(person, date.today())
     st.session_state.update(wt_person=person.id, wt_draft=draft, wt_resumed=resumed, wt_day=draft.day)
-    st.session_state.pop("wt_problems", None)
-    st.session_state.pop("wt_finished", None)
+    for key in ("wt_problems", "wt_finished", "wt_conflict"):
+        st.session_state.pop(key, None)
     forget_step_widgets()
 
 
@@ -78,12 +78,23 @@ def current_draft() -> walkthrough.Draft:
 
 def go_to(person: PersonInfo, step: int) -> None:
     """Keep the draft (in the database) and move to another step; stay put when it cannot be kept."""
-    draft = replace(current_draft(), step=step)
-    problems = context.service().save_walkthrough(person, draft, date.today())
+    try:
+        problems, draft = context.service().save_walkthrough(person, replace(current_draft(), step=step), date.today())
+    except ConflictError as error:
+        st.session_state["wt_conflict"] = str(error)
+        return
     st.session_state["wt_problems"] = problems
     if not problems:
         st.session_state["wt_draft"] = draft
         forget_step_widgets()
+
+
+def conflict_box(person: PersonInfo) -> None:
+    """Another tab went on with (or finished) this walkthrough: say so, and offer to load what it kept."""
+    message = st.session_state.get("wt_conflict")
+    if message:
+        st.error(f"Not saved: {components.md(message)}")
+        st.button("Load the walkthrough kept elsewhere", key="wt_conflict_reload", on_click=load_draft, args=(person,))
 
 
 def start_over(person: PersonInfo) -> None:
@@ -165,6 +176,7 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
     left.metric(f"Running total, {steps_so_far}", f"{so_far:.0f} points")
     right.metric("The whole day as it stands", f"{whole:.0f} points", help="Later steps still hold the typical day.")
     problems_box("wt_problems")
+    conflict_box(person)
     with st.container(horizontal=True):
         st.button("Back", key="wt_back", on_click=go_to, args=(person, draft.step - 1), disabled=draft.step == 0)
         st.button("Next", key="wt_next", type="primary", on_click=go_to, args=(person, draft.step + 1))
@@ -192,9 +204,12 @@ def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
     st.checkbox(f"Save it as the day {draft.day:%d %B %Y}", value=True, key="wt_as_day")
     st.checkbox("Make it the typical day", value=not service.has_typical_day(person), key="wt_as_typical")
     problems_box("wt_problems")
-    back, save = st.columns([1, 3])
-    back.button("Back", key="wt_back", on_click=go_to, args=(person, STEPS - 1))
-    save.button("Save", key="wt_save", type="primary", on_click=finish, args=(person, saved.version if saved else None))
+    conflict_box(person)
+    with st.container(horizontal=True):
+        st.button("Back", key="wt_back", on_click=go_to, args=(person, STEPS - 1))
+        st.button(
+            "Save", key="wt_save", type="primary", on_click=finish, args=(person, saved.version if saved else None)
+        )
 
 
 def finished_screen(person: PersonInfo) -> None:

@@ -424,23 +424,35 @@ class Service:
         if stored is None:
             return walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today), False
         lines = tuple(walkthrough.Line(**line) for line in stored.lines)
-        draft = walkthrough.Draft(day=stored.day, step=min(stored.step, walkthrough.steps(self.catalogue)), lines=lines)
+        step = min(stored.step, walkthrough.steps(self.catalogue))
+        draft = walkthrough.Draft(day=stored.day, step=step, lines=lines, version=stored.version)
         return replace(draft, lines=tuple(walkthrough.known_lines(self.catalogue, draft))), True
 
     def new_walkthrough(self, person: PersonInfo, day: date) -> walkthrough.Draft:
         """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
         return walkthrough.from_entries(self.catalogue, self.typical_day(person, day), day)
 
-    def save_walkthrough(self, person: PersonInfo, draft: walkthrough.Draft, today: date) -> list[str]:
-        """Keep the walkthrough in progress (after every step); return the problems instead when it cannot be."""
+    def save_walkthrough(
+        self, person: PersonInfo, draft: walkthrough.Draft, today: date
+    ) -> tuple[list[str], walkthrough.Draft]:
+        """Keep the walkthrough in progress (after every step): no problems and the draft as kept (with its new
+        version), or the problems and the draft unchanged. A draft changed elsewhere since it was read is a
+        ConflictError."""
         problems = walkthrough.draft_problems(self.catalogue, draft)
         if draft.day > today:
             problems.append("The day walked through is in the future: choose today or an earlier day.")
         if problems:
-            return problems
+            return problems, draft
         lines = [vars(line) for line in walkthrough.known_lines(self.catalogue, draft)]
-        store.save_walkthrough(engine=self.engine, person_id=person.id, day=draft.day, step=draft.step, lines=lines)
-        return []
+        version = store.save_walkthrough(
+            engine=self.engine,
+            person_id=person.id,
+            day=draft.day,
+            step=draft.step,
+            lines=lines,
+            expected_version=draft.version,
+        )
+        return [], replace(draft, version=version)
 
     def discard_walkthrough(self, person: PersonInfo) -> None:
         store.delete_walkthrough(engine=self.engine, person_id=person.id)

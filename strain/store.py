@@ -794,34 +794,66 @@ WALKTHROUGH_FIELDS = ("part", "activity", "quantity", "technique", "load_kg", "t
 class StoredWalkthrough:
     day: date
     step: int
+    version: int  # pass back as `expected_version` when saving it
     updated_at: datetime  # UTC
     lines: list[dict[str, Any]]  # WALKTHROUGH_FIELDS of each line
 
 
-def _replace_walkthrough(
-    connection: Connection, person_id: int, day: date, step: int, lines: Sequence[Mapping[str, Any]]
-) -> None:
-    _upsert(connection, Walkthrough, ("person_id",), person_id=person_id, date=day, step=step, updated_at=_now())
-    connection.execute(sa.delete(WalkthroughLine).where(WalkthroughLine.person_id == person_id))
-    if lines:
-        connection.execute(
-            sa.insert(WalkthroughLine),
-            [{"person_id": person_id, **{name: line[name] for name in WALKTHROUGH_FIELDS}} for line in lines],
-        )
-
-
 def save_walkthrough(
-    *, engine: Engine, person_id: int, day: date, step: int, lines: Sequence[Mapping[str, Any]]
-) -> None:
-    """Keep a person's walkthrough in progress (replacing the one they had), all or nothing."""
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    step: int,
+    lines: Sequence[Mapping[str, Any]],
+    expected_version: int | None,
+) -> int:
+    """Keep a person's walkthrough in progress, all or nothing; return its new version.
+
+    `expected_version` is the version the caller read (None: it believes there is none). If the
+    walkthrough changed since (another tab went on with it, or finished it), nothing is saved and
+    ConflictError says so.
+    """
+    same = Walkthrough.person_id == person_id
     with _changing(engine, person_id) as connection:
-        _replace_walkthrough(connection, person_id, day, step, lines)
+        if expected_version is None:
+            saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+            if saved_at is not None:
+                raise ConflictError(
+                    f"a walkthrough of this person's day was started elsewhere (saved at {_clock(saved_at)}); "
+                    "load it to go on from there"
+                )
+            version = 1
+            connection.execute(
+                sa.insert(Walkthrough).values(person_id=person_id, date=day, step=step, version=1, updated_at=_now())
+            )
+        else:
+            version = connection.execute(
+                sa.update(Walkthrough)
+                .where(same, Walkthrough.version == expected_version)
+                .values(date=day, step=step, version=Walkthrough.version + 1, updated_at=_now())
+                .returning(Walkthrough.version)
+            ).scalar()
+            if version is None:
+                saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+                if saved_at is None:
+                    raise ConflictError("this walkthrough was saved or discarded elsewhere; load it again to go on")
+                raise ConflictError(
+                    f"this walkthrough was changed elsewhere (saved at {_clock(saved_at)}); load it to go on from there"
+                )
+            connection.execute(sa.delete(WalkthroughLine).where(WalkthroughLine.person_id == person_id))
+        if lines:
+            connection.execute(
+                sa.insert(WalkthroughLine),
+                [{"person_id": person_id, **{name: line[name] for name in WALKTHROUGH_FIELDS}} for line in lines],
+            )
+    return version
 
 
 def load_walkthrough(*, engine: Engine, person_id: int) -> StoredWalkthrough | None:
     columns = [getattr(WalkthroughLine, name) for name in WALKTHROUGH_FIELDS]
     query = (
-        sa.select(Walkthrough.date, Walkthrough.step, Walkthrough.updated_at, *columns)
+        sa.select(Walkthrough.date, Walkthrough.step, Walkthrough.version, Walkthrough.updated_at, *columns)
         .outerjoin(WalkthroughLine, WalkthroughLine.person_id == Walkthrough.person_id)
         .where(Walkthrough.person_id == person_id)
     )
@@ -829,9 +861,9 @@ def load_walkthrough(*, engine: Engine, person_id: int) -> StoredWalkthrough | N
         rows = connection.execute(query).all()
     if not rows:
         return None
-    day, step, updated_at = rows[0][:3]
-    lines = [dict(zip(WALKTHROUGH_FIELDS, row[3:], strict=True)) for row in rows if row.part is not None]
-    return StoredWalkthrough(day, step, _as_utc(updated_at), lines)
+    day, step, version, updated_at = rows[0][:4]
+    lines = [dict(zip(WALKTHROUGH_FIELDS, row[4:], strict=True)) for row in rows if row.part is not None]
+    return StoredWalkthrough(day, step, version, _as_utc(updated_at), lines)
 
 
 def delete_walkthrough(*, engine: Engine, person_id: int) -> None:

@@ -212,11 +212,15 @@ class BoxHeight(SQLModel, table=True):
 class Walkthrough(SQLModel, table=True):
     """A person's walkthrough of a day in progress (one at a time), kept after every step."""
 
-    __table_args__ = (sa.CheckConstraint("step >= 0", name="step_nonnegative"),)
+    __table_args__ = (
+        sa.CheckConstraint("step >= 0", name="step_nonnegative"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
 
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
     date: date
     step: int  # 0 is the first part of the day; the number of parts is the review at the end
+    version: int = 1  # optimistic concurrency: two tabs walking through the same person's day
     updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 

@@ -40,6 +40,7 @@ class Draft:
     day: date
     step: int = 0
     lines: tuple[Line, ...] = field(default_factory=tuple)
+    version: int | None = None  # as kept in the database (None: not kept yet); a save names the version it read
 
     def line(self, part: str, activity: str) -> Line:
         return next((x for x in self.lines if x.part == part and x.activity == activity), Line(part, activity))

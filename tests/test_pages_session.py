@@ -183,3 +183,16 @@ def test_the_handout_and_card_buttons_are_there(app_engine, ann):
     at = open_page(PAGE, person="Ann")
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["Download the handout (PDF)", "Download the tally card (PDF)"]
+
+
+def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engine, ann, typical):
+    first, second = open_page(PAGE, person="Ann"), open_page(PAGE, person="Ann")
+    next_step(next_step(first))
+    second.button(key="wt_next").click().run()
+    assert "a walkthrough of this person" in texts(second) and "started elsewhere" in texts(second)
+    assert progress_text(second) == f"Step 1 of {STEPS}: Waking and getting out of bed"
+    assert store.load_walkthrough(engine=app_engine, person_id=ann.id).step == 2
+    second.button(key="wt_conflict_reload").click().run()
+    assert progress_text(second) == f"Step 3 of {STEPS}: Breakfast and kitchen"
+    next_step(second)
+    assert store.load_walkthrough(engine=app_engine, person_id=ann.id).step == 3

@@ -96,20 +96,33 @@ def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, per
     typical(service, person)
     draft = walk(service, person)
     changed = draft.with_lines([walkthrough.Line("work", "sit_down_chair", 9, "controlled")])
-    assert service.save_walkthrough(person, replace(changed, step=3), TODAY) == []
+    assert service.save_walkthrough(person, replace(changed, step=3), TODAY)[0] == []
     resumed, was_resumed = service.walkthrough(person, TODAY + timedelta(days=2))
     assert was_resumed and resumed.step == 3 and resumed.day == TODAY
     assert resumed.line("work", "sit_down_chair") == walkthrough.Line("work", "sit_down_chair", 9.0, "controlled")
-    assert sorted(resumed.lines, key=str) == sorted(changed.lines, key=str)
+    assert sorted(resumed.lines, key=str) == sorted(changed.lines, key=str) and resumed.version == 1
     service.discard_walkthrough(person)
     assert not service.walkthrough(person, TODAY)[1]
 
 
+def test_two_tabs_cannot_overwrite_each_others_walkthrough(service, person):
+    first = walk(service, person)
+    second = walk(service, person)  # another tab, before the first kept anything
+    _, first = service.save_walkthrough(person, replace(first, step=1), TODAY)
+    with pytest.raises(store.ConflictError, match="started elsewhere"):
+        service.save_walkthrough(person, replace(second, step=5), TODAY)
+    resumed, _ = service.walkthrough(person, TODAY)  # the second tab loads what the first kept
+    _, first_again = service.save_walkthrough(person, replace(first, step=2), TODAY)
+    with pytest.raises(store.ConflictError, match="changed elsewhere"):
+        service.save_walkthrough(person, replace(resumed, step=7), TODAY)
+    assert service.walkthrough(person, TODAY)[0].step == 2 and first_again.version == 2
+
+
 def test_a_bad_step_is_refused_and_the_draft_stays_as_it_was(service, person):
     draft = walk(service, person)
-    assert service.save_walkthrough(person, replace(draft, step=2), TODAY) == []
+    assert service.save_walkthrough(person, replace(draft, step=2), TODAY)[0] == []
     bad = draft.with_lines([walkthrough.Line("waking", "bed_in_out", -1), walkthrough.Line("garden", "weeding", 5000)])
-    problems = service.save_walkthrough(person, replace(bad, step=3), TODAY)
+    problems, _ = service.save_walkthrough(person, replace(bad, step=3), TODAY)
     assert problems == ["Getting into or out of bed: enter 0 to 5000 times", "Weeding: enter 0 to 1440 minutes"]
     assert service.walkthrough(person, TODAY)[0].step == 2
 

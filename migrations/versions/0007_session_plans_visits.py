@@ -1,7 +1,8 @@
 """The therapist session: walkthrough drafts, exercise plans, visits and outcome measures.
 
 - walkthrough, walkthrough_line: a person's walkthrough of a day in progress, kept after every
-  step (one at a time per person), one line per part of the day and activity.
+  step (one at a time per person, with a version so two tabs cannot overwrite each other), one
+  line per part of the day and activity.
 - plan, plan_exercise: versioned exercise plans of 2-4 exercises, each with one dose (sets x reps,
   or minutes) and days per week, and a review date.
 - visit: a visit's date, notes and pain ratings (now, average and worst over the last week, 0-10).
@@ -47,10 +48,12 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("date", sa.Date(), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_walkthrough")),
         _fk("walkthrough", "person_id", "person"),
         _check("walkthrough", "step_nonnegative", "step >= 0"),
+        _check("walkthrough", "version_positive", "version >= 1"),
     )
     op.create_table(
         "walkthrough_line",
