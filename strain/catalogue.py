@@ -129,6 +129,16 @@ class StarterEntry:
 
 
 @dataclass(frozen=True)
+class DayPart:
+    """One part of the day, a step of the walkthrough: its question and the activities that happen in it."""
+
+    id: str
+    name: str
+    question: str
+    activities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     activities: tuple[Activity, ...]
     ladders: tuple[Ladder, ...]
@@ -145,6 +155,10 @@ class Catalogue:
     safety: Safety
     starter_day: tuple[StarterEntry, ...]
     digest: str  # sha256 of the file's bytes: the base of the model version
+    day_parts: tuple[DayPart, ...] = ()  # the day in order, for the walkthrough
+
+    def day_part(self, part_id: str) -> DayPart:
+        return next(part for part in self.day_parts if part.id == part_id)
 
     def activity(self, activity_id: str) -> Activity:
         return self._activities_by_id[activity_id]
@@ -298,6 +312,29 @@ def _check_ladders(ladders: list[Ladder], exercises: list[Exercise], activities:
             )
 
 
+def _day_parts(tables: list[Any], activities: list[Activity]) -> tuple[DayPart, ...]:
+    """The parts of the day, in order; each names known activities, and every activity is in one at least."""
+    known = [activity.id for activity in activities]
+    parts, part_ids = [], set()
+    for index, table in enumerate(tables):
+        part_id = _identifier(table, f"day_parts[{index}]", part_ids)
+        where = f"day part {part_id!r}"
+        ids = _texts(table, "activities", where)
+        for activity_id in ids:
+            if activity_id not in known:
+                raise CatalogueError(f"{where}: field 'activities' names unknown activity {activity_id!r}")
+        if len(set(ids)) != len(ids):
+            raise CatalogueError(f"{where}: field 'activities' names an activity twice")
+        parts.append(DayPart(part_id, _field(table, "name", str, where), _field(table, "question", str, where), ids))
+    if not parts:
+        raise CatalogueError("catalogue: no [[day_parts]]")
+    placed = {activity_id for part in parts for activity_id in part.activities}
+    missing = [activity_id for activity_id in known if activity_id not in placed]
+    if missing:
+        raise CatalogueError(f"[[day_parts]]: activities in no part of the day: {', '.join(missing)}")
+    return tuple(parts)
+
+
 def parse(text: str) -> Catalogue:
     """Validate the text of a catalogue file and build the catalogue."""
     try:
@@ -412,6 +449,7 @@ def parse(text: str) -> Catalogue:
         safety=_safety(_field(data, "safety", dict, "catalogue"), _field(data, "red_flags", list, "catalogue")),
         starter_day=tuple(starter_day),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        day_parts=_day_parts(_field(data, "day_parts", list, "catalogue"), activities),
     )
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from strain import db, errors, tally
 from strain.catalogue import Catalogue
 from strain.cli_common import CommandError, read_tally, table
-from strain.service import Service
+from strain.service import Export, Service
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
 
@@ -80,7 +80,62 @@ def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"imported {len(frame)} entries on {days} days for {person.name}{new}"
 
 
-def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
+def _optional(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else value
+
+
+def _session_json(export: Export) -> dict[str, Any]:
+    """The therapist session's data of an export: the walkthrough in progress, the plans, the visits."""
+    draft = export.walkthrough
+    found = export.outcomes
+    names = dict(found.activities) if found else {}
+    scores = found.scores.groupby("visit_id") if found is not None and len(found.scores) else {}
+    psfs = found.psfs.set_index("visit_id") if found is not None and len(found.psfs) else None
+    visits = []
+    for visit in found.visits.itertuples(index=False) if found is not None else ():
+        scored = scores.get_group(visit.id) if visit.id in getattr(scores, "groups", {}) else None
+        summary = psfs.loc[visit.id] if psfs is not None and visit.id in psfs.index else None
+        visits.append(
+            {
+                "date": visit.date.isoformat(),
+                "note": visit.note,
+                "pain_now": _optional(visit.pain_now),
+                "pain_average": _optional(visit.pain_average),
+                "pain_worst": _optional(visit.pain_worst),
+                "psfs": [
+                    {"activity": names[int(a)], "score": int(score)}
+                    for a, score in zip(scored["activity_id"], scored["score"], strict=True)
+                ]
+                if scored is not None
+                else [],
+                "psfs_average": None if summary is None else float(summary["average"]),
+                "psfs_change": None if summary is None else _optional(float(summary["change"])),
+            }
+        )
+    return {
+        "walkthrough": None
+        if draft is None
+        else {
+            "date": draft.day.isoformat(),
+            "step": draft.step,
+            "lines": [vars(line) for line in draft.lines],
+        },
+        "plans": [
+            {
+                "version": plan.version,
+                "start": plan.start.isoformat(),
+                "review_date": plan.review_date.isoformat(),
+                "note": plan.note,
+                "exercises": [vars(exercise) for exercise in plan.exercises],
+            }
+            for plan in export.plans
+        ],
+        "psfs_activities": [name for _, name in found.activities] if found else [],
+        "visits": visits,
+    }
+
+
+def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame, session: dict[str, Any] | None = None) -> str:
     by_date = {day: group for day, group in entries.groupby("date", sort=False)}
     fields = list(tally.HEADER[1:])  # an entry's fields, without the date it is filed under
     empty = pd.DataFrame(columns=fields)
@@ -96,7 +151,7 @@ def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame) -> str:
             }
             for day in days.itertuples(index=False)
         ],
-    }
+    } | (session or {})
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
@@ -108,7 +163,7 @@ def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
     export = _service(args, cat).export(args.person, start, end)
     if args.format == "csv":
         return tally.write_csv(export.entries).removesuffix("\n")  # print adds the last newline back
-    return _export_json(export.person.name, export.days, export.entries)
+    return _export_json(export.person.name, export.days, export.entries, _session_json(export))
 
 
 def _table_sizes(data: dict[str, Any]) -> str:

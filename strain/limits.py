@@ -23,3 +23,14 @@ MAX_SEAT_NAME = 40
 MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
+
+# The therapist session (migration 0007).
+MAX_VISIT_NOTE = 2000  # a visit's notes
+MIN_SCORE, MAX_SCORE = 0, 10  # a Patient-Specific Functional Scale score: 0 unable, 10 able as before
+MAX_PSFS_ACTIVITIES = 5  # activities a patient names for the PSFS
+MAX_PSFS_NAME = 80  # one PSFS activity's name
+MEANINGFUL_PSFS_CHANGE = 2.0  # a change in the PSFS average this large or larger is marked meaningful
+MIN_PLAN_EXERCISES, MAX_PLAN_EXERCISES = 2, 4
+MAX_SETS, MAX_REPS = 10, 50
+MAX_DOSE_MINUTES = 60.0
+MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead

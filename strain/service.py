@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from strain import audit, daysheet, model, progress, store, weeks
+from strain import audit, daysheet, handout, model, outcomes, plans, progress, store, walkthrough, weeks
 from strain.audit import Source
-from strain.catalogue import Catalogue
+from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
 from strain.progress import Advice, LadderView
 from strain.store import ConflictError, PersonInfo, SavedDay, StoreError, UnknownPerson
@@ -97,6 +97,34 @@ class Export:
     person: PersonInfo
     days: pd.DataFrame  # date, pain, note, version, model_version
     entries: pd.DataFrame  # a tally frame
+    # The therapist session: the walkthrough in progress, every plan version, and the visits in the period.
+    walkthrough: walkthrough.Draft | None = None
+    plans: tuple[plans.Plan, ...] = ()
+    outcomes: Outcomes | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class EntriesAudit:
+    """What a list of entries (a walkthrough's day) scores, and where it comes from."""
+
+    total: float
+    band: str
+    contributions: pd.DataFrame  # activity, points, share
+    sources: list[Source]
+
+
+SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
+
+
+@dataclass(frozen=True, eq=False)
+class Outcomes:
+    visits: pd.DataFrame  # id, date, note, pain_now, pain_average, pain_worst; oldest first
+    activities: list[tuple[int, str]]  # the PSFS activities (id, name), in the order they were named
+    scores: pd.DataFrame  # visit_id, activity_id, score
+    psfs: pd.DataFrame  # per visit with scores: visit_id, date, average, change, meaningful
+    # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
+    # adherence (0-1) over the 7 days before it.
+    series: pd.DataFrame
 
 
 class Service:
@@ -421,6 +449,317 @@ class Service:
             totals=dict(zip(totals["date"], totals["total"], strict=True)),
         )
 
+    # The therapist session: the walkthrough of a day
+
+    def walkthrough(self, person: PersonInfo, today: date) -> tuple[walkthrough.Draft, bool]:
+        """The person's walkthrough in progress and True, or a new one from their typical day and False."""
+        stored = store.load_walkthrough(engine=self.engine, person_id=person.id)
+        if stored is None:
+            return walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today), False
+        lines = tuple(walkthrough.Line(**line) for line in stored.lines)
+        step = min(stored.step, walkthrough.steps(self.catalogue))
+        draft = walkthrough.Draft(day=stored.day, step=step, lines=lines, version=stored.version)
+        return replace(draft, lines=tuple(walkthrough.known_lines(self.catalogue, draft))), True
+
+    def new_walkthrough(self, person: PersonInfo, day: date) -> walkthrough.Draft:
+        """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
+        return walkthrough.from_entries(self.catalogue, self.typical_day(person, day), day)
+
+    def save_walkthrough(
+        self, person: PersonInfo, draft: walkthrough.Draft, today: date
+    ) -> tuple[list[str], walkthrough.Draft]:
+        """Keep the walkthrough in progress (after every step): no problems and the draft as kept (with its new
+        version), or the problems and the draft unchanged. A draft changed elsewhere since it was read is a
+        ConflictError."""
+        problems = walkthrough.draft_problems(self.catalogue, draft)
+        if draft.day > today:
+            problems.append("The day walked through is in the future: choose today or an earlier day.")
+        if problems:
+            return problems, draft
+        lines = [vars(line) for line in walkthrough.known_lines(self.catalogue, draft)]
+        version = store.save_walkthrough(
+            engine=self.engine,
+            person_id=person.id,
+            day=draft.day,
+            step=draft.step,
+            lines=lines,
+            expected_version=draft.version,
+        )
+        return [], replace(draft, version=version)
+
+    def discard_walkthrough(self, person: PersonInfo) -> None:
+        store.delete_walkthrough(engine=self.engine, person_id=person.id)
+
+    def part_points(self, person: PersonInfo, draft: walkthrough.Draft) -> dict[str, float]:
+        """Points of each part of the day in a walkthrough, under the person's weights."""
+        frame = walkthrough.lines_frame(walkthrough.known_lines(self.catalogue, draft), draft.day)
+        points = model.score(frame, self.person_model(person)).groupby("note")["points"].sum()
+        return {part.id: float(points.get(part.id, 0.0)) for part in self.catalogue.day_parts}
+
+    def entries_audit(self, person: PersonInfo, entries: pd.DataFrame) -> EntriesAudit:
+        """What a list of entries scores, and its top strain sources, under the person's weights."""
+        strain_model = self.person_model(person)
+        scored = model.score(entries, strain_model)
+        total = float(scored["points"].sum())
+        controlled = model.score(entries.assign(technique="controlled"), strain_model)
+        contributions = model.contributions(scored)
+        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        sources = audit.top_sources(contributions, audit.control_savings(scored, controlled), self.catalogue, levels)
+        return EntriesAudit(total, model.band(total, self.catalogue), contributions, sources)
+
+    def finish_walkthrough(
+        self,
+        person: PersonInfo,
+        draft: walkthrough.Draft,
+        *,
+        as_day: bool,
+        as_typical: bool,
+        expected_version: int | None,
+        today: date,
+    ) -> list[str]:
+        """Save the walkthrough as the day it describes and/or the typical day, and end it; or return the problems."""
+        problems = walkthrough.draft_problems(self.catalogue, draft)
+        if not (as_day or as_typical):
+            problems.append("Choose to save it as the day, as the typical day, or both.")
+        if as_day and draft.day > today:
+            problems.append("The day walked through is in the future: choose today or an earlier day.")
+        if problems:
+            return problems
+        entries = walkthrough.day_entries(self.catalogue, draft)
+        strain_model = self.person_model(person)
+        store.finish_walkthrough(
+            engine=self.engine,
+            person_id=person.id,
+            day=draft.day,
+            entries=entries,
+            as_day=as_day,
+            as_template=as_typical,
+            model_version=strain_model.version,
+            total=float(model.score(entries, strain_model)["points"].sum()),
+            expected_version=expected_version,
+        )
+        return []
+
+    # The therapist session: plans and adherence
+
+    def plans(self, person: PersonInfo) -> list[plans.Plan]:
+        """Every version of the person's plan, oldest first (the last is the one in force)."""
+        return [
+            plans.Plan(
+                version=stored.version,
+                start=stored.start,
+                review_date=stored.review_date,
+                note=stored.note,
+                created_at=stored.created_at,
+                exercises=tuple(plans.PlannedExercise(**exercise) for exercise in stored.exercises),
+            )
+            for stored in store.load_plans(engine=self.engine, person_id=person.id)
+        ]
+
+    def save_plan(
+        self,
+        person: PersonInfo,
+        exercises: list[plans.PlannedExercise],
+        *,
+        start: date,
+        review_date: date | None,
+        note: str,
+        today: date,
+    ) -> list[str]:
+        """Save a new version of the person's plan; return the problems instead when it cannot be saved."""
+        note = note.strip()
+        problems = plans.plan_problems(
+            self.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
+        )
+        if problems:
+            return problems
+        store.save_plan(
+            engine=self.engine,
+            person_id=person.id,
+            start=start,
+            review_date=review_date,
+            note=note,
+            exercises=[vars(exercise) for exercise in exercises],
+        )
+        return []
+
+    def adherence(self, person: PersonInfo, today: date) -> pd.DataFrame:
+        """The plan in force, week by week: done / prescribed (see strain.plans.adherence)."""
+        history = self.plans(person)
+        current = plans.in_force(history, today)
+        if current is None:
+            return plans.adherence([], store.load_practice(engine=self.engine, person_id=person.id, end=today), today)
+        practice = store.load_practice(engine=self.engine, person_id=person.id, start=current.start, end=today)
+        return plans.adherence(history, practice, today)
+
+    # The therapist session: visits and outcome measures
+
+    def outcomes(self, person: PersonInfo) -> Outcomes:
+        visits = store.load_visits(engine=self.engine, person_id=person.id)
+        activities, scores = store.load_psfs(engine=self.engine, person_id=person.id)
+        psfs = outcomes.psfs_summary(visits, scores)
+        history = self.plans(person)
+        practice = store.load_practice(engine=self.engine, person_id=person.id)
+        rows = []
+        totals = (
+            self._current_totals(
+                store.load_day_totals(
+                    engine=self.engine,
+                    start=visits["date"].min() - timedelta(days=7),
+                    end=visits["date"].max() - timedelta(days=1),
+                    person_ids=[person.id],
+                )
+            )
+            if len(visits)
+            else None
+        )
+        for visit in visits.itertuples(index=False):
+            first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
+            week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
+            found = psfs[psfs["visit_id"] == visit.id]
+            rows.append(
+                {
+                    "date": visit.date,
+                    "pain_now": visit.pain_now,
+                    "pain_average": visit.pain_average,
+                    "pain_worst": visit.pain_worst,
+                    "psfs": float(found["average"].iloc[0]) if len(found) else None,
+                    "strain": float(week["total"].mean()) if len(week) else None,
+                    "adherence": plans.week_before(history, practice, visit.date),
+                }
+            )
+        series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
+        series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
+        return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
+
+    def add_visit(self, person: PersonInfo, visit: outcomes.VisitInput, today: date) -> list[str]:
+        """Record a visit and its outcome measures; return the problems instead when it cannot be saved."""
+        visit = replace(
+            visit,
+            note=visit.note.strip(),
+            new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
+        )
+        activities, _ = store.load_psfs(engine=self.engine, person_id=person.id)
+        problems = outcomes.visit_problems(visit, today=today, activities=dict(activities))
+        if problems:
+            return problems
+
+        def whole(value: float | None) -> int | None:
+            return None if value is None else int(value)
+
+        try:
+            store.add_visit(
+                engine=self.engine,
+                person_id=person.id,
+                day=visit.day,
+                note=visit.note,
+                pain_now=whole(visit.pain_now),
+                pain_average=whole(visit.pain_average),
+                pain_worst=whole(visit.pain_worst),
+                scores={activity_id: int(score) for activity_id, score in visit.scores.items()},
+                new_activities=[(name, int(score)) for name, score in visit.new_activities],
+            )
+        except StoreError as error:
+            return [str(error)[:1].upper() + str(error)[1:]]
+        return []
+
+    # The therapist session: the handout and the tally card
+
+    def handout(self, person: PersonInfo, start: date, end: date, today: date) -> handout.HandoutData:
+        """What the PDF handout shows for a period: strain, its top sources, the plan, the seats, the red flags."""
+        if start > end:
+            raise StoreError(f"the period starts ({start}) after it ends ({end})")
+        strain_model = self.person_model(person)
+        scored = model.score(
+            store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end), strain_model
+        )
+        days = store.load_days(engine=self.engine, person_id=person.id, start=start, end=end)
+        logged = len(days)
+        total = float(scored["points"].sum())
+        average = total / logged if logged else None
+        per_day = model.day_totals(scored)
+        totals = dict(zip(per_day["date"], per_day["total"], strict=True))
+        week_rows = []
+        week = IsoWeek.of(start)
+        while week.start <= end:
+            in_week = [d for d in days["date"] if week.start <= d <= week.end]
+            points = [totals.get(d, 0.0) for d in in_week]
+            week_rows.append((f"W{week.week}", sum(points) / len(points) if points else None, len(in_week)))
+            week = week.shift(1)
+        sources = []
+        if not scored.empty:
+            controlled = model.score(scored.assign(technique="controlled"), strain_model)
+            levels = store.get_levels(engine=self.engine, person_id=person.id)
+            contributions = model.contributions(scored)
+            for source in audit.top_sources(
+                contributions, audit.control_savings(scored, controlled), self.catalogue, levels
+            ):
+                exercise = source.exercise
+                sources.append(
+                    handout.HandoutSource(
+                        name=source.activity.name,
+                        points_per_day=source.points / logged,
+                        share=source.share,
+                        cue=source.activity.cue,
+                        exercise=f"{exercise.name} (level {exercise.level}, {exercise.position})",
+                    )
+                )
+        history = self.plans(person)
+        plan = plans.in_force(history, end) or plans.in_force(history, today)
+        exercises = []
+        for planned in plan.exercises if plan else ():
+            found, where = plans.describe(self.catalogue, planned)
+            exercises.append(handout.HandoutExercise(found.name, where, found.position, planned.schedule, found.steps))
+        seats = store.get_seats(engine=self.engine, person_id=person.id)
+        gaps = progress.seat_gaps(seats, store.load_box_heights(engine=self.engine, person_id=person.id, end=end))
+        safety = self.catalogue.safety
+        return handout.HandoutData(
+            name=person.name,
+            start=start,
+            end=end,
+            made=today,
+            days_logged=logged,
+            average=average,
+            band=None if average is None else model.band(average, self.catalogue),
+            bands=(self.catalogue.bands.moderate, self.catalogue.bands.high),
+            weeks=tuple(week_rows),
+            sources=tuple(sources),
+            plan_version=plan.version if plan else None,
+            plan_start=plan.start if plan else None,
+            review_date=plan.review_date if plan else None,
+            exercises=tuple(exercises),
+            gaps=tuple(
+                handout.HandoutGap(
+                    seat=row.seat,
+                    seat_cm=row.seat_cm,
+                    box_cm=None if pd.isna(row.box_cm) else row.box_cm,
+                    gap_cm=None if pd.isna(row.gap_cm) else row.gap_cm,
+                )
+                for row in gaps.itertuples(index=False)
+            ),
+            red_flags=tuple(
+                (URGENCIES[urgency], tuple(texts)) for urgency, texts in safety.red_flags_by_urgency().items()
+            ),
+            disclaimer=safety.disclaimer,
+            model_version=strain_model.version,
+        )
+
+    def card(self, person: PersonInfo, today: date) -> handout.CardData:
+        """The tally card: the typical day's activities by part of the day (each part's share of them)."""
+        draft = walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today)
+        parts = []
+        for part in self.catalogue.day_parts:
+            lines = [
+                handout.CardLine(
+                    self.catalogue.activity(x.activity).name, self.catalogue.activity(x.activity).unit, x.quantity
+                )
+                for activity_id in part.activities
+                if (x := draft.line(part.id, activity_id)).quantity > 0
+            ]
+            if lines:
+                parts.append((part.name, tuple(lines)))
+        return handout.CardData(person.name, today, tuple(parts), from_typical_day=self.has_typical_day(person))
+
     # The command line: import, export, backup and restore
 
     def import_tally(self, name: str, frame: pd.DataFrame) -> tuple[PersonInfo, int, bool]:
@@ -442,10 +781,24 @@ class Service:
 
     def export(self, name: str, start: date | None = None, end: date | None = None) -> Export:
         person = self.person(name)
+        draft, in_progress = self.walkthrough(person, date.today())
+        found = self.outcomes(person)
+        dates = found.visits["date"]
+        kept = (dates >= (start or date.min)) & (dates <= (end or date.max)) if len(dates) else dates.astype(bool)
+        visit_ids = set(found.visits.loc[kept, "id"])
         return Export(
             person=person,
             days=store.load_days(engine=self.engine, person_id=person.id, start=start, end=end),
             entries=store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end),
+            walkthrough=draft if in_progress else None,
+            plans=tuple(self.plans(person)),
+            outcomes=replace(
+                found,
+                visits=found.visits[kept],
+                scores=found.scores[found.scores["visit_id"].isin(visit_ids)],
+                psfs=found.psfs[found.psfs["visit_id"].isin(visit_ids)],
+                series=found.series[kept.to_numpy()] if len(found.series) else found.series,
+            ),
         )
 
     def backup(self) -> dict[str, Any]:

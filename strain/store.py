@@ -32,10 +32,17 @@ from strain.tables import (
     Entry,
     LadderLevel,
     Person,
+    Plan,
+    PlanExercise,
     Practice,
+    PsfsActivity,
+    PsfsScore,
     Seat,
     Template,
     TemplateEntry,
+    Visit,
+    Walkthrough,
+    WalkthroughLine,
     WeightOverride,
 )
 
@@ -55,6 +62,18 @@ RULES = {
     "level_positive": "a ladder level must be 1 or more",
     "height_range": f"a height must be from {limits.MIN_HEIGHT_CM:g} to {limits.MAX_HEIGHT_CM:g} cm",
     "name_not_empty": "a name cannot be empty",
+    "step_nonnegative": "a walkthrough step must be 0 or more",
+    "review_after_start": "the review date must come after the day the plan starts",
+    "one_dose": "each exercise needs one dose: sets and repetitions, or minutes",
+    "sets_range": f"sets must be from 1 to {limits.MAX_SETS}",
+    "reps_range": f"repetitions must be from 1 to {limits.MAX_REPS}",
+    "minutes_range": f"minutes must be above 0 and at most {limits.MAX_DOSE_MINUTES:g}",
+    "days_per_week_range": "days per week must be from 1 to 7",
+    "position_range": "too many items in the list",
+    "pain_now_range": f"pain now must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
+    "pain_average_range": f"average pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
+    "pain_worst_range": f"worst pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
+    "score_range": f"a PSFS score must be a whole number from {limits.MIN_SCORE} to {limits.MAX_SCORE}",
 }
 
 
@@ -766,6 +785,283 @@ def load_box_heights(
     )
 
 
+# The therapist session: walkthrough drafts, plans, visits and outcome measures
+
+WALKTHROUGH_FIELDS = ("part", "activity", "quantity", "technique", "load_kg", "twist", "first_hour")
+
+
+@dataclass(frozen=True)
+class StoredWalkthrough:
+    day: date
+    step: int
+    version: int  # pass back as `expected_version` when saving it
+    updated_at: datetime  # UTC
+    lines: list[dict[str, Any]]  # WALKTHROUGH_FIELDS of each line
+
+
+def save_walkthrough(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    step: int,
+    lines: Sequence[Mapping[str, Any]],
+    expected_version: int | None,
+) -> int:
+    """Keep a person's walkthrough in progress, all or nothing; return its new version.
+
+    `expected_version` is the version the caller read (None: it believes there is none). If the
+    walkthrough changed since (another tab went on with it, or finished it), nothing is saved and
+    ConflictError says so.
+    """
+    same = Walkthrough.person_id == person_id
+    with _changing(engine, person_id) as connection:
+        if expected_version is None:
+            saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+            if saved_at is not None:
+                raise ConflictError(
+                    f"a walkthrough of this person's day was started elsewhere (saved at {_clock(saved_at)}); "
+                    "load it to go on from there"
+                )
+            version = 1
+            connection.execute(
+                sa.insert(Walkthrough).values(person_id=person_id, date=day, step=step, version=1, updated_at=_now())
+            )
+        else:
+            version = connection.execute(
+                sa.update(Walkthrough)
+                .where(same, Walkthrough.version == expected_version)
+                .values(date=day, step=step, version=Walkthrough.version + 1, updated_at=_now())
+                .returning(Walkthrough.version)
+            ).scalar()
+            if version is None:
+                saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+                if saved_at is None:
+                    raise ConflictError("this walkthrough was saved or discarded elsewhere; load it again to go on")
+                raise ConflictError(
+                    f"this walkthrough was changed elsewhere (saved at {_clock(saved_at)}); load it to go on from there"
+                )
+            connection.execute(sa.delete(WalkthroughLine).where(WalkthroughLine.person_id == person_id))
+        if lines:
+            connection.execute(
+                sa.insert(WalkthroughLine),
+                [{"person_id": person_id, **{name: line[name] for name in WALKTHROUGH_FIELDS}} for line in lines],
+            )
+    return version
+
+
+def load_walkthrough(*, engine: Engine, person_id: int) -> StoredWalkthrough | None:
+    columns = [getattr(WalkthroughLine, name) for name in WALKTHROUGH_FIELDS]
+    query = (
+        sa.select(Walkthrough.date, Walkthrough.step, Walkthrough.version, Walkthrough.updated_at, *columns)
+        .outerjoin(WalkthroughLine, WalkthroughLine.person_id == Walkthrough.person_id)
+        .where(Walkthrough.person_id == person_id)
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return None
+    day, step, version, updated_at = rows[0][:4]
+    lines = [dict(zip(WALKTHROUGH_FIELDS, row[4:], strict=True)) for row in rows if row.part is not None]
+    return StoredWalkthrough(day, step, version, _as_utc(updated_at), lines)
+
+
+def delete_walkthrough(*, engine: Engine, person_id: int) -> None:
+    with _changing(engine, person_id) as connection:
+        connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
+
+
+def finish_walkthrough(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    entries: pd.DataFrame,
+    as_day: bool,
+    as_template: bool,
+    model_version: str,
+    total: float,
+    expected_version: int | None,
+) -> int | None:
+    """Save a walkthrough's day (and/or make it the typical day) and drop the draft, in one transaction.
+
+    Returns the day's new version when it was saved as a day. As with save_day, a day changed
+    since `expected_version` was read is a ConflictError, and nothing is saved.
+    """
+    rows = _entry_rows(entries)
+    version = None
+    with _changing(engine, person_id) as connection:
+        if as_day:
+            values = {"date": day, "model_version": model_version, "total": total, "total_version": model_version}
+            values["updated_at"] = _now()
+            if expected_version is None:
+                day_id, version = _insert_day(connection, person_id, values | {"pain": None, "note": ""}), 1
+            else:
+                day_id, version = _update_day(connection, person_id, expected_version, values)
+                connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
+            if rows:
+                parent = {"day_id": day_id, "person_id": person_id, "date": day}
+                connection.execute(sa.insert(Entry), [row | parent for row in rows])
+        if as_template:
+            _replace_template(connection, person_id, rows)
+        connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
+    return version
+
+
+PLAN_EXERCISE_FIELDS = ("exercise_id", "sets", "reps", "minutes", "days_per_week")
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    version: int
+    start: date
+    review_date: date
+    note: str
+    created_at: datetime  # UTC
+    exercises: list[dict[str, Any]]  # PLAN_EXERCISE_FIELDS, in order
+
+
+def save_plan(
+    *,
+    engine: Engine,
+    person_id: int,
+    start: date,
+    review_date: date,
+    note: str,
+    exercises: Sequence[Mapping[str, Any]],
+) -> int:
+    """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
+    with _changing(engine, person_id) as connection:  # the person's row lock: versions are taken in turn
+        latest = connection.execute(sa.select(sa.func.max(Plan.version)).where(Plan.person_id == person_id)).scalar()
+        version = (latest or 0) + 1
+        plan_id = connection.execute(
+            sa.insert(Plan)
+            .values(
+                person_id=person_id, version=version, start=start, review_date=review_date, note=note, created_at=_now()
+            )
+            .returning(Plan.id)
+        ).scalar_one()
+        connection.execute(
+            sa.insert(PlanExercise),
+            [
+                {"plan_id": plan_id, "position": position} | {name: exercise.get(name) for name in PLAN_EXERCISE_FIELDS}
+                for position, exercise in enumerate(exercises)
+            ],
+        )
+    return version
+
+
+def load_plans(*, engine: Engine, person_id: int) -> list[StoredPlan]:
+    """Every version of a person's plan, oldest first."""
+    columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
+    query = (
+        sa.select(Plan.version, Plan.start, Plan.review_date, Plan.note, Plan.created_at, *columns)
+        .join(PlanExercise, PlanExercise.plan_id == Plan.id)
+        .where(Plan.person_id == person_id)
+        .order_by(Plan.version, PlanExercise.position)
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    plans: dict[int, StoredPlan] = {}
+    for row in rows:
+        version, start, review_date, note, created_at = row[:5]
+        if version not in plans:
+            plans[version] = StoredPlan(version, start, review_date, note, _as_utc(created_at), [])
+        plans[version].exercises.append(dict(zip(PLAN_EXERCISE_FIELDS, row[5:], strict=True)))
+    return list(plans.values())
+
+
+def add_visit(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    note: str,
+    pain_now: int | None,
+    pain_average: int | None,
+    pain_worst: int | None,
+    scores: Mapping[int, int],
+    new_activities: Sequence[tuple[str, int]],
+) -> int:
+    """Record a visit with its PSFS scores, all or nothing; return its id.
+
+    `scores` maps the person's PSFS activity ids to their scores at this visit; `new_activities`
+    are activities named for the first time, with their first scores.
+    """
+    with _changing(engine, person_id) as connection:
+        if connection.execute(sa.select(Visit.id).where(Visit.person_id == person_id, Visit.date == day)).first():
+            raise StoreError(f"not saved: a visit on {day} is already recorded")
+        existing = dict(
+            connection.execute(
+                sa.select(PsfsActivity.id, PsfsActivity.position).where(PsfsActivity.person_id == person_id)
+            ).all()
+        )
+        unknown = set(scores) - set(existing)
+        if unknown:
+            raise StoreError("not saved: a PSFS activity scored is not one of this person's")
+        if len(existing) + len(new_activities) > limits.MAX_PSFS_ACTIVITIES:
+            raise StoreError(f"not saved: the PSFS has at most {limits.MAX_PSFS_ACTIVITIES} activities")
+        visit_id = connection.execute(
+            sa.insert(Visit)
+            .values(
+                person_id=person_id,
+                date=day,
+                note=note,
+                pain_now=pain_now,
+                pain_average=pain_average,
+                pain_worst=pain_worst,
+                created_at=_now(),
+            )
+            .returning(Visit.id)
+        ).scalar_one()
+        all_scores = dict(scores)
+        position = max(existing.values(), default=-1) + 1
+        for offset, (name, score) in enumerate(new_activities):
+            activity_id = connection.execute(
+                sa.insert(PsfsActivity)
+                .values(person_id=person_id, position=position + offset, name=name)
+                .returning(PsfsActivity.id)
+            ).scalar_one()
+            all_scores[activity_id] = score
+        if all_scores:
+            connection.execute(
+                sa.insert(PsfsScore),
+                [
+                    {"visit_id": visit_id, "activity_id": activity_id, "score": score}
+                    for activity_id, score in all_scores.items()
+                ],
+            )
+    return visit_id
+
+
+def load_visits(*, engine: Engine, person_id: int) -> pd.DataFrame:
+    """A person's visits, oldest first: id, date, note, pain_now, pain_average, pain_worst (None when not rated)."""
+    columns = (Visit.id, Visit.date, Visit.note, Visit.pain_now, Visit.pain_average, Visit.pain_worst)
+    query = sa.select(*columns).where(Visit.person_id == person_id).order_by(Visit.date)
+    frame = _read_frame(engine, query, [c.key for c in columns])
+    return frame.astype({"id": "int64", "date": "object", "note": "object"}).astype(
+        {name: "object" for name in ("pain_now", "pain_average", "pain_worst")}
+    )
+
+
+def load_psfs(*, engine: Engine, person_id: int) -> tuple[list[tuple[int, str]], pd.DataFrame]:
+    """A person's PSFS activities in order, as (id, name), and every score: visit_id, activity_id, score."""
+    with _reading(engine) as connection:
+        activities = connection.execute(
+            sa.select(PsfsActivity.id, PsfsActivity.name)
+            .where(PsfsActivity.person_id == person_id)
+            .order_by(PsfsActivity.position)
+        ).all()
+    query = (
+        sa.select(PsfsScore.visit_id, PsfsScore.activity_id, PsfsScore.score)
+        .join(Visit, Visit.id == PsfsScore.visit_id)
+        .where(Visit.person_id == person_id)
+        .order_by(Visit.date, PsfsScore.activity_id)
+    )
+    scores = _read_frame(engine, query, ["visit_id", "activity_id", "score"])
+    return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
+
+
 # Backup and restore
 
 
@@ -866,7 +1162,7 @@ def _check_name_keys(connection: Connection) -> None:
 
 def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
     found = set()
-    for table in (Entry, TemplateEntry):
+    for table in (Entry, TemplateEntry, WalkthroughLine):
         found |= set(connection.execute(sa.select(table.activity).distinct()).scalars())
     return sorted(found - known)
 

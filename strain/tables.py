@@ -13,14 +13,22 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from strain.limits import (
+    MAX_DOSE_MINUTES,
     MAX_HEIGHT_CM,
     MAX_LOAD_KG,
     MAX_NAME,
     MAX_PAIN,
+    MAX_PLAN_EXERCISES,
+    MAX_PSFS_ACTIVITIES,
+    MAX_PSFS_NAME,
+    MAX_REPS,
+    MAX_SCORE,
     MAX_SEAT_NAME,
+    MAX_SETS,
     MAX_STORED_QUANTITY,
     MIN_HEIGHT_CM,
     MIN_PAIN,
+    MIN_SCORE,
 )
 
 NAMING = {
@@ -196,3 +204,132 @@ class BoxHeight(SQLModel, table=True):
     person_id: int = _person_id()
     date: date
     height_cm: float
+
+
+# The therapist session (migration 0007): walkthrough drafts, plans, visits and outcome measures.
+
+
+class Walkthrough(SQLModel, table=True):
+    """A person's walkthrough of a day in progress (one at a time), kept after every step."""
+
+    __table_args__ = (
+        sa.CheckConstraint("step >= 0", name="step_nonnegative"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    date: date
+    step: int  # 0 is the first part of the day; the number of parts is the review at the end
+    version: int = 1  # optimistic concurrency: two tabs walking through the same person's day
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class WalkthroughLine(SQLModel, table=True):
+    """One activity in one part of the day of a walkthrough."""
+
+    __tablename__ = "walkthrough_line"
+    __table_args__ = (
+        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
+        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
+        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+    )
+
+    person_id: int = Field(foreign_key="walkthrough.person_id", ondelete="CASCADE", primary_key=True)
+    part: str = Field(sa_type=sa.String(64), primary_key=True)
+    activity: str = Field(sa_type=sa.String(64), primary_key=True)
+    quantity: float
+    technique: str = Field(sa_type=sa.String(16))
+    load_kg: float = 0.0
+    twist: bool = False
+    first_hour: bool = False
+
+
+class Plan(SQLModel, table=True):
+    """One version of a person's exercise plan; the latest version is the plan in force."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "version"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("review_date > start", name="review_after_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    version: int
+    start: date  # the day it was prescribed
+    review_date: date
+    note: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class PlanExercise(SQLModel, table=True):
+    __tablename__ = "plan_exercise"
+    __table_args__ = (
+        sa.CheckConstraint(f"position >= 0 AND position < {MAX_PLAN_EXERCISES}", name="position_range"),
+        sa.CheckConstraint(
+            "(sets IS NOT NULL AND reps IS NOT NULL AND minutes IS NULL)"
+            " OR (sets IS NULL AND reps IS NULL AND minutes IS NOT NULL)",
+            name="one_dose",
+        ),
+        sa.CheckConstraint(f"sets >= 1 AND sets <= {MAX_SETS}", name="sets_range"),
+        sa.CheckConstraint(f"reps >= 1 AND reps <= {MAX_REPS}", name="reps_range"),
+        sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_DOSE_MINUTES:g}", name="minutes_range"),
+        sa.CheckConstraint("days_per_week >= 1 AND days_per_week <= 7", name="days_per_week_range"),
+    )
+
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    exercise_id: str = Field(sa_type=sa.String(64))
+    sets: int | None = None
+    reps: int | None = None
+    minutes: float | None = None
+    days_per_week: int
+
+
+def _pain_check(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} >= {MIN_PAIN} AND {column} <= {MAX_PAIN}", name=f"{column}_range")
+
+
+class Visit(SQLModel, table=True):
+    """A visit to the therapist: notes and the pain ratings (0-10) of that day."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "date"),
+        _pain_check("pain_now"),
+        _pain_check("pain_average"),
+        _pain_check("pain_worst"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    note: str = Field(default="", sa_type=sa.Text)
+    pain_now: int | None = None
+    pain_average: int | None = None  # over the last week
+    pain_worst: int | None = None  # over the last week
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class PsfsActivity(SQLModel, table=True):
+    """An activity the patient named for the Patient-Specific Functional Scale, scored at every visit."""
+
+    __tablename__ = "psfs_activity"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "position"),
+        sa.CheckConstraint(f"position >= 0 AND position < {MAX_PSFS_ACTIVITIES}", name="position_range"),
+        sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    position: int
+    name: str = Field(sa_type=sa.String(MAX_PSFS_NAME))
+
+
+class PsfsScore(SQLModel, table=True):
+    __tablename__ = "psfs_score"
+    __table_args__ = (sa.CheckConstraint(f"score >= {MIN_SCORE} AND score <= {MAX_SCORE}", name="score_range"),)
+
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE", primary_key=True)
+    activity_id: int = Field(foreign_key="psfs_activity.id", ondelete="CASCADE", primary_key=True)
+    score: int

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff"}
+DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf"}
 PAGES = sorted(f"pages/{page.name}" for page in (REPO / "pages").glob("*.py"))
 
 # Run in a fresh interpreter: importing a dev tool fails there, as where only requirements.txt is installed.

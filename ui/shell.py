@@ -25,6 +25,7 @@ def pages() -> list[st.Page]:
         st.Page("pages/weeks.py", title="Week over week", icon=":material/trending_up:", url_path="weeks"),
         st.Page("pages/exercises.py", title="Exercises", icon=":material/stairs:", url_path="exercises"),
         st.Page("pages/model.py", title="Model", icon=":material/balance:", url_path="model"),
+        st.Page("pages/session.py", title="Therapist session", icon=":material/medical_services:", url_path="session"),
     ]
 
 

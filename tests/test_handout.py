@@ -1,0 +1,207 @@
+"""The PDF handout and tally card, read back with pypdf and checked against the database; and their commands."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import pypdf
+import pytest
+
+from strain import cli, db, handout, model, store
+from strain.outcomes import VisitInput
+from strain.plans import PlannedExercise
+from strain.service import Service
+
+from .strategies import CAT
+from .test_store import entries
+
+TODAY = date.today()
+NAME = "Zoë Ångström-Łukasiewicz (Ζωή Анна)"  # accented, Greek and Cyrillic letters
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    """The page count and the text of a PDF, with runs of white space made single spaces."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+@pytest.fixture
+def url(make_database) -> str:
+    return make_database("sqlite", migrated=True)
+
+
+@pytest.fixture
+def service(url) -> Service:
+    engine = db.open_database(url)
+    yield Service(engine, CAT)
+    engine.dispose()
+
+
+def longest_plan() -> list[PlannedExercise]:
+    """Four recommended exercises with the most text: the plan that makes the longest handout."""
+    exercises = sorted(
+        (e for e in CAT.exercises if e.recommended), key=lambda e: -sum(len(step) for step in e.steps) - len(e.name)
+    )[:4]
+    return [
+        PlannedExercise(e.id, days_per_week=5, sets=2, reps=8)
+        if n % 2
+        else PlannedExercise(e.id, days_per_week=7, minutes=5)
+        for n, e in enumerate(exercises)
+    ]
+
+
+@pytest.fixture
+def zoe(service: Service):
+    person = service.add_person(NAME)
+    for offset in range(1, 27):
+        if offset % 5 == 0:
+            continue
+        day = TODAY - timedelta(days=offset)
+        rows = [("sit_down_chair", 5 + offset % 7), ("slouched_sitting", 120 + offset * 5), ("socks_shoes", 4)]
+        rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
+        service.save_day(person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
+    start = TODAY - timedelta(days=20)
+    assert (
+        service.save_plan(
+            person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
+        )
+        == []
+    )
+    service.set_seat(person, name="chair", height_cm=46)
+    service.set_seat(person, name="toilet", height_cm=41)
+    service.log_box_height(person, day=TODAY - timedelta(days=2), today=TODAY, height_cm=50)
+    return person
+
+
+def expected_from_the_database(service: Service, person, start: date, end: date) -> tuple[float, list[str]]:
+    """The average points per logged day and the top three activities' names, straight from the tables."""
+    scored = model.score(
+        store.load_entries(engine=service.engine, person_id=person.id, start=start, end=end), model.Model(CAT)
+    )
+    days = len(store.load_days(engine=service.engine, person_id=person.id, start=start, end=end))
+    per_activity = scored.groupby("activity")["points"].sum().sort_values(ascending=False)
+    return scored["points"].sum() / days, [CAT.activity(a).name for a in per_activity.index[:3]]
+
+
+def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_the_plan(service, zoe):
+    start, end = TODAY - timedelta(days=27), TODAY
+    pages, text = pdf_text(handout.handout_pdf(service.handout(zoe, start, end, TODAY)))
+    assert pages in (1, 2)
+    assert f"Strain Audit: {NAME}" in text
+    average, top = expected_from_the_database(service, zoe, start, end)
+    assert f"{average:.0f} points a day" in text
+    positions = [text.index(f"{rank}. {name}:") for rank, name in enumerate(top, start=1)]
+    assert positions == sorted(positions)
+    for planned in service.plans(zoe)[-1].exercises:
+        exercise = CAT.exercise(planned.exercise_id)
+        assert exercise.name in text
+        assert f"Dose: {planned.schedule}" in text
+        assert exercise.steps[0].split()[0] in text
+    assert "chair 46 cm 50 cm 4 cm to go" in text
+    for flag in CAT.safety.red_flags:  # every one, as the sidebar and the README list them
+        assert " ".join(flag.text.split()) in text
+    assert "Not medical advice." in text
+    assert f"Period: {start:%d %B %Y} to {end:%d %B %Y}" in text
+
+
+def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(service):
+    person = service.add_person("Bo **B** -- __C__")  # fpdf2 markup in a name prints as typed
+    pages, text = pdf_text(handout.handout_pdf(service.handout(person, TODAY - timedelta(days=6), TODAY, TODAY)))
+    assert pages == 1
+    assert "Strain Audit: Bo **B** -- __C__" in text
+    assert "No days were logged in this period." in text and "No plan has been set yet." in text
+
+
+def test_the_tally_card_is_one_page_of_the_typical_days_activities_by_part_of_the_day(service, zoe):
+    typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
+    store.save_template(engine=service.engine, person_id=zoe.id, entries=typical)
+    pages, text = pdf_text(handout.card_pdf(service.card(zoe, TODAY)))
+    assert pages == 1
+    assert f"Tally card: {NAME}" in text
+    for activity in typical["activity"]:
+        assert CAT.activity(activity).name in text
+    for part in ("Breakfast and kitchen", "Bathroom and dressing", "Garden", "Getting about (car, bus)"):
+        assert part in text
+    assert "Waking and getting out of bed" not in text  # no activity of the typical day happens then
+    assert "usual 3" in text  # 9 sit-downs shared over breakfast, work and the evening
+
+
+def test_report_and_card_write_pdfs_from_the_command_line(service, zoe, url, tmp_path, capsys):
+    out = tmp_path / "handout.pdf"
+    start = (TODAY - timedelta(days=13)).isoformat()
+    assert (
+        cli.main(
+            [
+                "report",
+                "--person",
+                "zoë ångström-łukasiewicz (ζωή анна)",
+                "--from",
+                start,
+                "--out",
+                str(out),
+                "--db",
+                url,
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.strip() == f"wrote the handout for {NAME} ({start} to {TODAY}) to {out}"
+    pages, text = pdf_text(out.read_bytes())
+    average, _ = expected_from_the_database(service, zoe, date.fromisoformat(start), TODAY)
+    assert pages in (1, 2) and f"{average:.0f} points a day" in text
+
+    card = tmp_path / "card.pdf"
+    assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0
+    assert pdf_text(card.read_bytes())[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--person", "Nobody"], "error: no person called Nobody"),
+        (
+            ["report", "--person", NAME, "--from", "2026-11-30", "--to", "2026-11-01"],
+            "error: --from 2026-11-30 is after --to 2026-11-01",
+        ),
+        (
+            ["report", "--person", NAME, "--to", "30/11/2026"],
+            "error: --to must be a date like 2026-11-25, got '30/11/2026'",
+        ),
+        (["card", "--person", "Nobody"], "error: no person called Nobody"),
+    ],
+)
+def test_command_mistakes_are_one_line_with_exit_2_and_write_nothing(
+    service, zoe, url, tmp_path, capsys, args, message
+):
+    out = tmp_path / "out.pdf"
+    assert cli.main([*args, "--out", str(out), "--db", url]) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not out.exists()
+
+
+def test_export_json_has_the_walkthrough_plans_visits_and_psfs(service, zoe, url, capsys):
+    draft, _ = service.walkthrough(zoe, TODAY)
+    service.save_walkthrough(zoe, draft, TODAY)
+    visit = VisitInput(day=TODAY - timedelta(days=1), note="first", pain_now=5, new_activities=[("Gardening", 4)])
+    assert service.add_visit(zoe, visit, TODAY) == []
+    assert cli.main(["export", "--person", NAME, "--format", "json", "--db", url]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["walkthrough"]["step"] == 0 and document["walkthrough"]["lines"]
+    assert [plan["version"] for plan in document["plans"]] == [1]
+    assert len(document["plans"][0]["exercises"]) == 4
+    assert document["psfs_activities"] == ["Gardening"]
+    assert document["visits"] == [
+        {
+            "date": (TODAY - timedelta(days=1)).isoformat(),
+            "note": "first",
+            "pain_now": 5,
+            "pain_average": None,
+            "pain_worst": None,
+            "psfs": [{"activity": "Gardening", "score": 4}],
+            "psfs_average": 4.0,
+            "psfs_change": None,
+        }
+    ]
