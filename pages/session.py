@@ -143,7 +143,8 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
                 key=keys["quantity"],
                 width=170,
             )
-            if activity.family == "lifting":
+            # Only the modifiers this activity takes (a twist already in its weight is not offered again).
+            if "load" in activity.takes:
                 st.number_input(
                     "Load kg",
                     min_value=0.0,
@@ -154,10 +155,10 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
                     width=130,
                 )
             st.checkbox("With control", key=keys["controlled"], help=activity.cue)
-            st.checkbox("Twist", key=keys["twist"])
-            st.checkbox(
-                "1st hour", key=keys["first_hour"], help="Within an hour of getting up", disabled=not activity.bends
-            )
+            if "twist" in activity.takes:
+                st.checkbox("Twist", key=keys["twist"])
+            if "first_hour" in activity.takes:
+                st.checkbox("1st hour", key=keys["first_hour"], help="Within an hour of getting up")
 
 
 def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:

@@ -60,7 +60,7 @@ def zoe(service: Service):
         if offset % 5 == 0:
             continue
         day = TODAY - timedelta(days=offset)
-        rows = [("sit_down_chair", 5 + offset % 7), ("slouched_sitting", 120 + offset * 5), ("socks_shoes", 4)]
+        rows = [("sit_down_chair", 5 + offset % 7), ("hunched_sitting", 120 + offset * 5), ("socks_shoes", 4)]
         rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
         service.save_day(person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
     start = TODAY - timedelta(days=20)

@@ -30,7 +30,7 @@ def next_step(at: AppTest) -> AppTest:
 
 @pytest.fixture
 def typical(app_engine, ann):
-    frame = entries(TODAY, ("sit_down_chair", 9), ("socks_shoes", 4), ("slouched_sitting", 200), ("weeding", 30))
+    frame = entries(TODAY, ("sit_down_chair", 9), ("socks_shoes", 4), ("hunched_sitting", 200), ("weeding", 30))
     store.save_template(engine=app_engine, person_id=ann.id, entries=frame)
     return frame
 

@@ -29,7 +29,7 @@ def service(engine) -> Service:
 
 
 def typical(service: Service, person) -> None:
-    rows = [("sit_down_chair", 11), ("slouched_sitting", 240), ("socks_shoes", 4, "controlled"), ("weeding", 30)]
+    rows = [("sit_down_chair", 11), ("hunched_sitting", 240), ("socks_shoes", 4, "controlled"), ("weeding", 30)]
     frame = entries(*rows, day=TODAY)
     store.save_template(engine=service.engine, person_id=person.id, entries=frame)
 

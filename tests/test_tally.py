@@ -120,7 +120,7 @@ def test_write_then_read_gives_the_same_entries(rows):
 
 # Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.
 DATES = (["2026-11-20", " 2026-11-21 "], ["2026-02-30", "20261120", "2999-01-01", "0000-01-01", "\uff12026-11-20", ""])
-ACTIVITIES = (["sit_down_chair", " child_lift ", "slouched_sitting"], ["yoga", "SIT_DOWN_CHAIR", ""])
+ACTIVITIES = (["sit_down_chair", " child_lift ", "hunched_sitting"], ["yoga", "SIT_DOWN_CHAIR", ""])
 NUMBERS = (["3", "2.5", " 4 ", "0", "-0", ".5", "5.", "+2", "1e3", "1440"], ["1441", "6000", "1e999", "-1", "1_000"])
 NUMBERS[1].extend(["nan", "inf", "\uff11", "0x10", "", "lots"])
 TECHNIQUES = (["", "controlled", " Controlled ", "uncontrolled"], ["sloppy"])
