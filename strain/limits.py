@@ -7,7 +7,10 @@ disagree.
 
 from __future__ import annotations
 
-MAX_NAME = 80  # a person's name
+from datetime import date, timedelta
+
+MAX_NAME = 80  # a person's name, in characters as a person sees them (an emoji is one)
+MAX_NAME_CODE_POINTS = 8 * MAX_NAME  # what the database holds: an emoji can be several code points
 MAX_NOTE = 500  # a day's, an entry's or a practice session's note
 MAX_REASON = 300  # the reason given for a weight override
 
@@ -23,3 +26,9 @@ MAX_SEAT_NAME = 40
 MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
+
+# The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
+# week" included, can show it and the weeks before it. A day's grace after today lets a time zone
+# ahead of the server's log its today.
+FIRST_DATE = date(2000, 1, 1)
+FUTURE_GRACE = timedelta(days=1)
