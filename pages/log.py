@@ -20,7 +20,7 @@ st.title("Log a day")
 st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
 
 context.bind_url("date", "log_date", context.parse_date, date.today())
-day = st.date_input("Day", key="log_date", max_value=date.today(), format="YYYY-MM-DD")
+day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
 saved = service.day(person, day)
 

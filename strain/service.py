@@ -253,8 +253,9 @@ class Service:
     # Audit
 
     def recent_dates(self, person: PersonInfo, on_or_before: date, limit: int = RECENT_DATES) -> list[date]:
-        """The latest logged days on or before a date, newest first."""
-        return store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+        """The latest logged days on or before a date, newest first; none before FIRST_DATE (no page shows them)."""
+        found = store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+        return [day for day in found if day >= limits.FIRST_DATE]
 
     def audit(self, person: PersonInfo, day: date) -> DayAudit | None:
         """The audit of a logged day; None when nothing is logged for it."""

@@ -153,11 +153,7 @@ def _writing(engine: Engine) -> Iterator[Connection]:
     except IntegrityError as error:
         raise StoreError(f"not saved: {_broken_rule(error)}") from error
     except DataError as error:  # e.g. PostgreSQL text cannot hold the NUL character
-        raise StoreError(f"not saved: the database cannot store a value ({_first_line(error)})") from error
-
-
-def _first_line(error: sa.exc.DBAPIError) -> str:
-    return str(error.orig).strip().splitlines()[0]
+        raise StoreError(f"not saved: the database cannot store a value ({db.reason(error)})") from error
 
 
 def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], **values: Any) -> None:

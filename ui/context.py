@@ -168,10 +168,12 @@ def require_person() -> PersonInfo:
 
 
 def parse_date(text: str) -> date:
-    """A date from the URL (YYYY-MM-DD), not in the future; ValueError otherwise."""
+    """A date from the URL (YYYY-MM-DD), from limits.FIRST_DATE to today; ValueError otherwise."""
     if len(text) != 10:  # fromisoformat also takes 20261120 and week dates
         raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
     day = date.fromisoformat(text)
     if day > date.today():
         raise ValueError(f"{text} is in the future")
+    if day < limits.FIRST_DATE:
+        raise ValueError(f"{text} is before {limits.FIRST_DATE}, the first day Strain Audit can show")
     return day
