@@ -40,6 +40,10 @@ total, band = day_audit.total, day_audit.band
 left, right = st.columns([1, 2])
 with left:
     st.metric("Strain points", f"{total:.0f}")
+    st.caption(
+        f"{total:.0f} points, likely {day_audit.total_low:.0f}-{day_audit.total_high:.0f}: the day scored with every "
+        "number of the model at the low and at the high end of its plausible range."
+    )
     components.band_badge(band)
     st.caption(
         f"Bands: low below {cat.bands.moderate:g}, moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g}."
@@ -75,6 +79,10 @@ for rank, source in enumerate(day_audit.sources, start=1):
         )
 
 st.subheader("What if")
+st.caption(
+    "Doing a movement with control comes first; doing it less comes second. Staying active is good for a sore "
+    "back: the aim is to keep doing these things, with a still spine."
+)
 activities = list(dict.fromkeys(scored["activity"]))
 uncontrolled = list(dict.fromkeys(scored.loc[scored["technique"] != "controlled", "activity"]))
 chosen = st.multiselect(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from strain import charts, limits, progress
-from strain.progress import LadderView
+from strain.progress import Advice, LadderView
 from strain.service import PersonInfo
 from ui import components, context, shell
 
@@ -20,6 +20,7 @@ STEP_BADGES = {
 STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line name), and the rise per level
 
 cat = context.strain_catalogue()
+rule = cat.progression
 
 
 def saved(form: str, problems: dict[str, str]) -> bool:
@@ -77,19 +78,49 @@ def staircase(view: LadderView) -> None:
             st.badge(label, color=colour, icon=icon)
 
 
-def ladder_tab(person: PersonInfo, view: LadderView, practice: pd.DataFrame) -> None:
+def change_level(person: PersonInfo, view: LadderView, level: int) -> None:
+    """The person's own choice to act on the pain rule's advice."""
+    context.service().set_level(person, view.ladder.id, level)
+    st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
+
+
+def pain_rule(person: PersonInfo, view: LadderView, advice: Advice) -> None:
+    """What the one pain-guided rule says for this ladder; a button to act on it, never an automatic change."""
+    st.info(
+        f"**Good form at this level:** {view.ladder.move_up}\n\n**The pain rule:** {rule.rule}",
+        icon=":material/stairs_2:",
+    )
+    if advice.action == "move_up":
+        st.success(advice.message, icon=":material/trending_up:")
+        st.button(
+            f"Move up to level {view.level + 1}",
+            key=f"move_up_{view.ladder.id}",
+            on_click=change_level,
+            args=(person, view, view.level + 1),
+        )
+    elif advice.action == "step_back":
+        st.warning(advice.message, icon=":material/trending_down:")
+        st.button(
+            f"Step back to level {view.level - 1}",
+            key=f"step_back_{view.ladder.id}",
+            on_click=change_level,
+            args=(person, view, view.level - 1),
+        )
+    else:
+        st.write(advice.message)
+    st.error(f"**Stop and get advice** {rule.stop.removeprefix('Stop and get advice ')}", icon=":material/front_hand:")
+
+
+def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     steps, current = view.steps, view.current
     st.markdown(f"**{view.ladder.name}**")
     staircase(view)
     here = f"You are here: level {view.level} of {len(steps)}, {current.name}"
     st.markdown(f":material/location_on: **{here}** ({current.position})")
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
-    st.info(f"**To move up:** {view.ladder.move_up}", icon=":material/stairs_2:")
-    streak = progress.pain_free_streak(practice, current.id)
-    if streak:
-        st.write(f"Practised pain-free {streak} day{'s' if streak != 1 else ''} in a row at this level.")
     if view.at_top:
         st.write("This is the top of the ladder: the real task, done with a still spine.")
+    pain_rule(person, view, advice)
 
     key = f"level_{person.id}_{view.ladder.id}"
     # Follow the stored level when it changes (a save here, or in another tab), not only on the first run.
@@ -107,16 +138,17 @@ def ladder_tab(person: PersonInfo, view: LadderView, practice: pd.DataFrame) -> 
         st.error(st.session_state[f"{key}_problem"], icon=":material/error:")
 
 
-def ladders(person: PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advice]) -> None:
     st.header("Your ladders")
     st.write(
         "Each ladder starts in the safest position, on the bed, then the floor, then standing, and ends in the "
-        "real task. Practise daily and let pain guide you: stay on a level until it is pain-free, then move up."
+        "real task. Practise daily and let pain guide you: one rule, below each ladder, says when to move up and "
+        "when to step back; you decide. Log your pain each day on the Log page so the rule can be checked."
     )
     tabs = st.tabs([view.ladder.name.split(":")[0] for view in views])
     for tab, view in zip(tabs, views, strict=True):
         with tab:
-            ladder_tab(person, view, practice)
+            ladder_tab(person, view, advice[view.ladder.id])
 
 
 # Practice
@@ -254,8 +286,8 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
     st.header("Close the gap")
     st.write(
         "Find the lowest box or raised seat you can squat to with a still spine and no pain, and measure the seats "
-        "you really use. Lower the box by 2-5 cm at a time, week by week, until it reaches each seat; meanwhile a "
-        "firm cushion or a raised toilet seat bridges the gap."
+        "you really use. Each time the pain rule on the Sit to stand ladder is met, lower the box by 2-5 cm, until "
+        "it reaches each seat; meanwhile a firm cushion or a raised toilet seat bridges the gap."
     )
     gap_forms(person, seats)
     if not seats:
@@ -297,15 +329,15 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
 
 
 def flexion_stretches() -> None:
-    st.header("Not recommended")
+    st.header("Not part of this programme")
     for exercise in progress.not_recommended(cat):
-        st.warning(f"**{exercise.name}**: {exercise.reason}", icon=":material/block:")
+        st.info(f"**{exercise.name}**: {exercise.reason}", icon=":material/block:")
 
 
 st.title("Exercises")
 person = context.require_person()
 view = context.service().progress(person, date.today())
-ladders(person, view.ladders, view.practice)
+ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.practice)
 close_the_gap(person, view.seats, view.boxes)
 flexion_stretches()

@@ -14,11 +14,11 @@ cat = context.strain_catalogue()
 
 st.title("Strain Audit")
 st.markdown(
-    "Most back flare-ups come from ordinary movements done many times a day without control: dropping into a "
-    "chair, rounding the back to pull on socks, leaning over the sink. Tally your day here and see, with a "
-    "transparent model, how much each movement loads your spine. Each costly movement links to the stability "
-    "exercise that trains it, from the easiest version on the bed to daily life."
+    "Tally the everyday movements that load your lower back (sitting down, getting up, putting on socks, "
+    "leaning over the sink) and see, with a transparent model, how much each one adds to your day. Each costly "
+    "movement links to the stability exercise that trains it, from the easiest version on the bed to daily life."
 )
+st.caption(cat.safety.premise)
 components.disclaimer(cat)
 
 

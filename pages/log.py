@@ -98,7 +98,11 @@ with st.form("log_form", border=False):
         st.markdown(f"**{family.capitalize()}**")
         edited.append(
             st.data_editor(
-                rows, key=f"sheet_{family}", column_config=COLUMNS, column_order=list(COLUMNS), hide_index=True
+                rows,
+                key=f"sheet_{family}",
+                column_config=COLUMNS,
+                column_order=daysheet.columns_of(cat, family),
+                hide_index=True,
             )
         )
     pain_column, note_column = st.columns([1, 3])

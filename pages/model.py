@@ -1,4 +1,6 @@
-"""Model: every weight and modifier with its source, the version, and the person's overrides."""
+"""Model: every weight and modifier with its range and source, the version, and the person's overrides."""
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -26,16 +28,27 @@ strain_model = view.model if view else defaults
 
 st.subheader("Modifiers")
 modifier_keys = [key for key in model.override_keys(cat) if not key.startswith("activity.")]
+
+
+def likely(key: str) -> str:
+    low, high = strain_model.bounds(key)
+    return f"{low:.3g} to {high:.3g}"
+
+
 modifier_rows = [
     (
         model.override_label(cat, key),
         strain_model.value(key),
+        likely(key),
         model.default_value(cat, key),
         model.catalogue_number(cat, key).source,
     )
     for key in modifier_keys
 ]
-st.table(pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Default", "Source"]), hide_index=True)
+st.table(
+    pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Likely range", "Default", "Source"]),
+    hide_index=True,
+)
 st.caption(
     f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
 )
@@ -49,14 +62,25 @@ st.table(
                 a.family,
                 "per time" if a.unit == "rep" else "per minute",
                 strain_model.weight(a.id),
+                likely(f"activity.{a.id}"),
                 a.weight,
+                ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
                 a.source,
             )
             for a in cat.activities
         ],
-        columns=["Activity", "Family", "Unit", "Weight used", "Default", "Source"],
+        columns=["Activity", "Family", "Unit", "Weight used", "Likely range", "Default", "Modifiers", "Source"],
     ),
     hide_index=True,
+)
+
+st.subheader("How much rides on the per-minute factor")
+sensitivity = service.sensitivity(person, date.today())
+which = f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})" if sensitivity.day else None
+st.markdown(
+    f"Held postures count {cat.per_minute_factor:g} of a repetition per minute, an assumption. "
+    f"{which or 'The starting typical day'} scores **{sensitivity.total:.0f} points**; with that factor halved it "
+    f"would score **{sensitivity.scaled[0.5]:.0f}**, and doubled **{sensitivity.scaled[2.0]:.0f}**."
 )
 
 if person is None:

@@ -79,13 +79,16 @@ def averaged_over(days: int) -> str:
     return f"Average over {days} day{'s' if days != 1 else ''} (only logged days count)"
 
 
-def versus_last(change: float | None, spec: str, unit: str, colour: str = "normal") -> dict:
-    """A metric's delta arguments; a change that rounds to nothing says so, without an arrow."""
+def versus_last(change: float | None, spec: str, unit: str, colour: str = "normal", uncertain: bool = False) -> dict:
+    """A metric's delta arguments; a change that rounds to nothing says so, without an arrow, and one the
+    model's uncertainty could reverse says that, without colour or arrow."""
     if change is None:
         return {"delta": None}
     text = f"{change:{spec}}"
     if float(text) == 0:
         return {"delta": "same as last week", "delta_color": "off", "delta_arrow": "off"}
+    if uncertain:
+        return {"delta": f"{text}{unit}: within uncertainty", "delta_color": "off", "delta_arrow": "off"}
     return {"delta": f"{text}{unit} vs last week", "delta_color": colour}
 
 
@@ -93,12 +96,19 @@ def headline(comparison: WeekComparison) -> None:
     this, last = comparison.this, comparison.last
     columns = st.columns(4)
     # Fewer points and less pain are better: their deltas use the inverse colours.
+    uncertain = comparison.within_uncertainty
     columns[0].metric(
         "Average daily strain",
         f"{this.average_points:.0f} points",
-        **versus_last(comparison.change, "+.0f", " points", "inverse"),
+        **versus_last(comparison.change, "+.0f", " points", "inverse", uncertain),
     )
     columns[0].caption(averaged_over(this.days_logged))
+    if uncertain and comparison.change is not None and round(comparison.change):
+        low, high = comparison.change_range
+        columns[0].caption(
+            f"Within the model's uncertainty: with its numbers at their low or high ends the change would be "
+            f"{low:+.0f} to {high:+.0f} points, so it is not called better or worse."
+        )
     days_change = this.days_logged - last.days_logged if last.days_logged else None
     columns[1].metric("Days logged", f"{this.days_logged} of 7", **versus_last(days_change, "+.0f", "", "off"))
     share, share_change = this.controlled_share, comparison.share_change

@@ -63,6 +63,17 @@ def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SHEET_COLUMNS))
 
 
+# The sheet's column for each modifier an activity may take.
+MODIFIER_COLUMNS = {"load": "load_kg", "twist": "twist", "first_hour": "first_hour"}
+
+
+def columns_of(cat: Catalogue, family: str) -> list[str]:
+    """The sheet's columns for one family: its modifiers only where one of its activities takes them."""
+    takes = set().union(*(a.takes for a in cat.activities if a.family == family))
+    modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in takes]
+    return ["name", "quantity", "controlled", *modifiers, "note"]
+
+
 def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:
     """Activity ids in saved entries that the catalogue no longer has: the sheet cannot show them."""
     return sorted({a for a in entries["activity"] if not cat.has_activity(a)})
@@ -98,7 +109,14 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
             "note": _text(row["note"]),
         }
         entry, errors = tally.validate_row(fields, index, cat)
-        problems += [f"{cat.activity(row['activity']).name}: {error.message}" for error in errors]
+        activity = cat.activity(row["activity"])
+        problems += [f"{activity.name}: {error.message}" for error in errors]
+        problems += [
+            f"{activity.name}: {name.replace('_', ' ')} does not apply to it (its weight already allows for it, or it "
+            "has none); clear it"
+            for name, column in MODIFIER_COLUMNS.items()
+            if name not in activity.takes and fields[column] not in ("", "0", "no")
+        ]
         if entry is not None:
             entries.append(entry)
     if problems or not entries:

@@ -8,12 +8,14 @@ than the seat.
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
-from strain.catalogue import Catalogue, Exercise, Ladder
+from strain.catalogue import Catalogue, Exercise, Ladder, Progression
 from strain.limits import FIRST_DATE, MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.weeks import IsoWeek
 
@@ -114,16 +116,74 @@ def recent_practice(practice: pd.DataFrame, catalogue: Catalogue, limit: int = 1
     )
 
 
-def pain_free_streak(practice: pd.DataFrame, exercise_id: str) -> int:
-    """Days in a row, ending on the latest day this exercise was practised, with every session pain-free."""
-    sessions = practice[practice["exercise_id"] == exercise_id]
+@dataclass(frozen=True)
+class SessionCheck:
+    """One day's practice of an exercise held against the pain rule."""
+
+    day: date
+    pain_during: int  # the day's worst
+    usual: float  # the person's usual pain before it (0 when none was logged)
+    next_day: int | None  # the pain logged the day after, if any
+    verdict: str  # "good", "flare", "wait" (the next day's pain is not logged yet) or "not settled"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What the pain rule says about a ladder; the person decides whether to act on it."""
+
+    action: str  # "start", "stay", "move_up" or "step_back"
+    good: int  # days in a row, latest first, that met the rule
+    needed: int
+    message: str
+    sessions: tuple[SessionCheck, ...]  # latest first
+
+
+def check_session(day: date, pain_during: int, pains: dict[date, int], rule: Progression) -> SessionCheck:
+    before = [pain for logged, pain in pains.items() if day - timedelta(days=rule.usual_days) <= logged < day]
+    usual = float(statistics.median(before)) if before else 0.0
+    next_day = pains.get(day + timedelta(days=1))
+    limit = usual + rule.allowance
+    if pain_during > limit or (next_day is not None and next_day > limit):
+        verdict = "flare"
+    elif next_day is None:
+        verdict = "wait"
+    elif next_day <= math.ceil(usual):
+        verdict = "good"
+    else:
+        verdict = "not settled"
+    return SessionCheck(day, pain_during, usual, next_day, verdict)
+
+
+def advice(practice: pd.DataFrame, pains: dict[date, int], view: LadderView, rule: Progression) -> Advice:
+    """The pain rule applied to the practice of a ladder's current exercise.
+
+    `pains` is the daily pain the person logged (date -> 0-10). A flare on the latest day says
+    step back; `rule.sessions` good days in a row (the latest may still wait for its next day)
+    say move up. Nothing changes until the person confirms.
+    """
+    sessions = practice[practice["exercise_id"] == view.current.id]
     worst = sessions.groupby("date")["pain_during"].max().sort_index(ascending=False)
-    streak, expected = 0, None
-    for day, pain in worst.items():
-        if pain > 0 or (expected is not None and day != expected):
-            break
-        streak, expected = streak + 1, day - timedelta(days=1)
-    return streak
+    checks = tuple(check_session(day, int(pain), pains, rule) for day, pain in worst.items())
+    if not checks:
+        return Advice("start", 0, rule.sessions, "No practice logged at this level yet.", checks)
+    counted = checks[1:] if checks[0].verdict == "wait" else checks
+    good = next((index for index, check in enumerate(counted) if check.verdict != "good"), len(counted))
+    if checks[0].verdict == "flare":
+        if view.level > 1:
+            return Advice(
+                "step_back", good, rule.sessions, f"A flare on {checks[0].day:%a %d %b}: {rule.step_back}", checks
+            )
+        return Advice(
+            "stay", good, rule.sessions, f"A flare on {checks[0].day:%a %d %b}: rest, then start again gently.", checks
+        )
+    if good >= rule.sessions and not view.at_top:
+        return Advice(
+            "move_up", good, rule.sessions, f"The rule is met on {good} days in a row: ready to move up.", checks
+        )
+    waiting = " (log tomorrow's pain on the Log page to count the latest day)" if checks[0].verdict == "wait" else ""
+    return Advice(
+        "stay", good, rule.sessions, f"{good} of {rule.sessions} days in a row meet the rule{waiting}.", checks
+    )
 
 
 # Close the gap

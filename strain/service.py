@@ -25,7 +25,7 @@ from strain import audit, daysheet, limits, model, progress, store, validation, 
 from strain.audit import Source
 from strain.catalogue import Catalogue
 from strain.model import Model
-from strain.progress import LadderView
+from strain.progress import Advice, LadderView
 from strain.store import ConflictError, PersonInfo, SavedDay, StoreError, UnknownPerson
 from strain.weeks import IsoWeek, WeekComparison
 
@@ -52,6 +52,8 @@ class DayAudit:
     model: Model
     scored: pd.DataFrame  # the day's entries with their multipliers and points
     total: float
+    total_low: float  # with every number of the model at its low end
+    total_high: float  # ...and at its high end
     band: str
     contributions: pd.DataFrame  # activity, points, share
     sources: list[Source]  # the largest, with the practice that trains each
@@ -70,6 +72,7 @@ class ProgressView:
     practice: pd.DataFrame  # the last PRACTICE_DAYS days' sessions, oldest first
     seats: dict[str, float]
     boxes: pd.DataFrame  # every box height measured: date, height_cm
+    advice: dict[str, Advice]  # ladder id -> what the pain rule says about moving up or back
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +81,15 @@ class ModelView:
     overrides: dict[str, tuple[float, str]]  # key -> (value, reason)
     days: int
     stale: int  # days saved under other weights
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """How a day's total moves with the per-minute factor for held postures (an assumption)."""
+
+    day: date | None  # the person's latest logged day; None: the catalogue's starting day
+    total: float
+    scaled: dict[float, float]  # factor scale (0.5, 2.0) -> the day's total
 
 
 @dataclass(frozen=True, eq=False)
@@ -275,6 +287,8 @@ class Service:
             model=strain_model,
             scored=scored,
             total=total,
+            total_low=float(scored["points_low"].sum()),
+            total_high=float(scored["points_high"].sum()),
             band=model.band(total, self.catalogue),
             contributions=contributions,
             sources=audit.top_sources(contributions, savings, self.catalogue, levels),
@@ -307,14 +321,20 @@ class Service:
     # Exercises
 
     def progress(self, person: PersonInfo, today: date) -> ProgressView:
-        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        rule = self.catalogue.progression
+        ladders = progress.ladder_views(self.catalogue, store.get_levels(engine=self.engine, person_id=person.id))
+        first = today - timedelta(days=PRACTICE_DAYS - 1)
+        practice = store.load_practice(engine=self.engine, person_id=person.id, start=first)
+        days = store.load_days(
+            engine=self.engine, person_id=person.id, start=first - timedelta(days=rule.usual_days), end=today
+        ).dropna(subset=["pain"])
+        pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
         return ProgressView(
-            ladders=progress.ladder_views(self.catalogue, levels),
-            practice=store.load_practice(
-                engine=self.engine, person_id=person.id, start=today - timedelta(days=PRACTICE_DAYS - 1)
-            ),
+            ladders=ladders,
+            practice=practice,
             seats=store.get_seats(engine=self.engine, person_id=person.id),
             boxes=store.load_box_heights(engine=self.engine, person_id=person.id),
+            advice={view.ladder.id: progress.advice(practice, pains, view, rule) for view in ladders},
         )
 
     def set_level(self, person: PersonInfo, ladder_id: str, level: int) -> None:
@@ -366,6 +386,19 @@ class Service:
         days, stale = store.count_days(engine=self.engine, person_id=person.id, model_version=strain_model.version)
         overrides = store.get_overrides(engine=self.engine, person_id=person.id)
         return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
+
+    def sensitivity(self, person: PersonInfo | None, today: date) -> Sensitivity:
+        """The person's latest logged day (else the starting day) re-scored with the per-minute factor halved and
+        doubled."""
+        latest = self.recent_dates(person, today, limit=1) if person else []
+        saved = self.day(person, latest[0]) if latest else None
+        entries = saved.entries if saved else daysheet.starter_frame(self.catalogue, today)
+        scored = model.score(entries, self.person_model(person) if person else self._default_model)
+        return Sensitivity(
+            day=saved.date if saved else None,
+            total=float(scored["points"].sum()),
+            scaled=model.per_minute_sensitivity(scored, self.catalogue),
+        )
 
     def set_override(self, person: PersonInfo, key: str, value: float, reason: str) -> list[str]:
         """Save a weight override; return the problems instead when it cannot be saved."""

@@ -2,6 +2,10 @@
 
 Averages are per *logged* day: a day the person saved (even one with no entries, which scores
 zero) counts; a day they did not log is unknown, not zero, so it never drags an average down.
+
+A change between weeks is called better or worse only when it holds whatever the model's numbers
+are within their plausible ranges: with every number at its low end and at its high end, the
+change must go the same way. Otherwise it is within the model's uncertainty.
 """
 
 from __future__ import annotations
@@ -105,16 +109,19 @@ def _between(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 
 def _day_table(scored: pd.DataFrame, days: pd.DataFrame | None, start: date, end: date) -> pd.DataFrame:
     """One row per logged day from `start` to `end`, in date order: date, total (points), pain (NaN if not given)."""
-    totals = _between(scored, start, end).groupby("date")["points"].sum()
+    totals = _between(scored, start, end).groupby("date")[["points", "points_low", "points_high"]].sum()
     pain = pd.Series([], dtype="float64")
     if days is not None:
         saved = _between(days, start, end)
         pain = pd.Series(pd.to_numeric(saved["pain"]).astype("float64").to_numpy(), index=saved["date"].to_numpy())
     logged = sorted(set(totals.index) | set(pain.index))
+    totals = totals.reindex(logged, fill_value=0.0)
     return pd.DataFrame(
         {
             "date": pd.Series(logged, dtype="object"),
-            "total": totals.reindex(logged, fill_value=0.0).to_numpy(dtype="float64"),
+            "total": totals["points"].to_numpy(dtype="float64"),
+            "total_low": totals["points_low"].to_numpy(dtype="float64"),
+            "total_high": totals["points_high"].to_numpy(dtype="float64"),
             "pain": pain.reindex(logged).to_numpy(dtype="float64"),
         }
     )
@@ -131,6 +138,8 @@ class WeekSummary:
     days_logged: int
     total_points: float
     average_points: float | None  # per logged day; None when no day was logged
+    average_low: float | None  # the same with every number of the model at its low end
+    average_high: float | None  # ...and at its high end
     repetitions: float  # of activities counted in repetitions (minutes are not repetitions)
     controlled_share: float | None  # 0-1 of those repetitions done with control; None when there were none
     average_pain: float | None  # over the logged days that recorded pain
@@ -149,6 +158,23 @@ class WeekComparison:
         if self.this.average_points is None or self.last.average_points is None:
             return None
         return self.this.average_points - self.last.average_points
+
+    @property
+    def change_range(self) -> tuple[float, float] | None:
+        """The change with every number of the model at its low end, and at its high end."""
+        if self.change is None:
+            return None
+        low = self.this.average_low - self.last.average_low
+        high = self.this.average_high - self.last.average_high
+        return min(low, high), max(low, high)
+
+    @property
+    def within_uncertainty(self) -> bool:
+        """Whether the change could go either way within the model's plausible numbers (or is nil)."""
+        if self.change is None:
+            return False
+        low, high = self.change_range
+        return abs(self.change) < UNCHANGED or low <= 0 <= high
 
     @property
     def share_change(self) -> float | None:
@@ -173,6 +199,10 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
     table = _day_table(scored, days, week.start, week.end)
     logged = len(table)
     total = float(table["total"].sum())
+
+    def average(column: str) -> float | None:
+        return float(table[column].sum()) / logged if logged else None
+
     entries = _between(scored, week.start, week.end)
     reps = entries[entries["activity"].isin(rep_ids)]
     repetitions = float(reps["quantity"].sum())
@@ -181,7 +211,9 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
         week=week,
         days_logged=logged,
         total_points=total,
-        average_points=total / logged if logged else None,
+        average_points=average("total"),
+        average_low=average("total_low"),
+        average_high=average("total_high"),
         repetitions=repetitions,
         controlled_share=controlled / repetitions if repetitions > 0 else None,
         average_pain=_mean_or_none(table["pain"]),

@@ -178,3 +178,11 @@ def test_red_flags_come_most_urgent_first_with_every_urgency():
 def test_version_digest_follows_the_contents():
     assert catalogue.parse(SHIPPED).digest == CAT.digest
     assert catalogue.parse(SHIPPED + "\n# edited\n").digest != CAT.digest
+
+
+def test_every_source_the_data_file_cites_is_in_the_evidence_document():
+    evidence = re.sub(r"\s+", " ", (catalogue.DEFAULT_PATH.parent.parent / "docs" / "evidence.md").read_text())
+    cited = set(re.findall(r"\b([A-Z][A-Za-z]+) ((?:19|20)\d\d)\b", SHIPPED))
+    assert len(cited) > 10
+    missing = [f"{name} {year}" for name, year in sorted(cited) if not re.search(rf"{name}.{{0,80}}{year}", evidence)]
+    assert missing == []

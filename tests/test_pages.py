@@ -103,7 +103,7 @@ def test_home_shows_the_red_flags_and_the_last_7_days(app_engine, ann):
     save(app_engine, ann, today, entries(today, ("sit_down_chair", 10)))
     save(app_engine, ann, today - timedelta(days=2), entries(today, ("sit_down_chair", 20)))
     at = open_page(person="Ann")
-    assert "bladder or bowels" in texts(at)
+    assert all(flag.text in texts(at) for flag in CAT.safety.red_flags)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Days logged"] == "2 of 7"
     expected = (10 + 20) / 2 * CAT.activity("sit_down_chair").weight
@@ -196,7 +196,10 @@ def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
     edit(at, "postures", "hunched_sitting", quantity=2000)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
-    assert "Long slouched sitting (sofa, desk, screen): quantity must be at most 1440 minutes a day" in texts(at)
+    assert (
+        "Sitting hunched forward without support (desk, screen, phone): quantity must be at most 1440 minutes a day"
+        in texts(at)
+    )
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None
 
 
@@ -319,3 +322,31 @@ def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, an
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None
+
+
+def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
+    at = open_page()
+    sidebar = "\n".join(str(element.value) for element in at.sidebar.markdown)
+    for flag in CAT.safety.red_flags:
+        assert flag.text in sidebar
+    assert sidebar.index("Seek emergency care now") < sidebar.index("Get medical advice the same day")
+
+
+def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("hunched_sitting", 100)))
+    at = open_page("pages/model.py", person="Ann")
+    moved, held = 10 * CAT.activity("sit_down_chair").weight, 100 * CAT.activity("hunched_sitting").weight
+    page = texts(at)
+    assert f"latest logged day ({DAY:%d %b %Y}) scores **{moved + held:.0f} points**" in page
+    assert f"halved it would score **{moved + held / 2:.0f}**, and doubled **{moved + held * 2:.0f}**" in page
+    weights = at.table[1].value
+    assert list(weights.columns) == [
+        "Activity",
+        "Family",
+        "Unit",
+        "Weight used",
+        "Likely range",
+        "Default",
+        "Modifiers",
+        "Source",
+    ]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from strain import limits, store
 
-from .apptest import open_page, texts
+from .apptest import CAT, entries, open_page, save, texts
 
 PAGE = "pages/exercises.py"
 TODAY = date.today()
@@ -39,15 +39,16 @@ def test_a_new_person_starts_at_level_1_and_sees_what_to_do(ann):
         ":material/location_on: **You are here: level 1 of 6, Psoas engagement on the bed, towel support** (bed)"
         in page
     )
-    assert "**To move up:** Move up when you can do 3 sets without pain on 3 days in a row." in page
+    assert f"**The pain rule:** {CAT.progression.rule}" in page
+    assert page.count("**Stop and get advice** from your physiotherapist") == 7  # on every ladder
     assert at.selectbox(key=f"level_{ann.id}_core_brace").value == 1
     assert "No practice logged yet" in page
     assert "Measure the seats you use every day" in page
     assert "Record the lowest box you can squat to today" in page
     assert not at.dataframe
-    warnings = [w.value for w in at.warning]
-    assert any(w.startswith("**Child's pose**: It bends the spine") for w in warnings)
-    assert any(w.startswith("**Cat-cow**:") for w in warnings)
+    notes = [i.value for i in at.info]
+    assert any(n.startswith("**Child's pose**: Not part of this programme") and "expert opinion" in n for n in notes)
+    assert any(n.startswith("**Cat-cow**: Not part of this programme") for n in notes)
 
 
 def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
@@ -118,12 +119,38 @@ def test_a_practice_entry_with_missing_fields_says_so_beside_them_and_saves_noth
     assert at.text_input(key="practice_note").value == "tried"  # what was typed is kept
 
 
-def test_a_pain_free_run_is_shown_next_to_the_rule(app_engine, ann):
-    for back in (3, 2, 1):
+def log_days_of_practice(engine, person, pains_during, usual=2):
+    """Practice of the first core exercise on the last days, with daily pain logged before, during and after."""
+    days = len(pains_during)
+    for back in range(days + 10, -1, -1):
         day = TODAY - timedelta(days=back)
-        store.log_practice(engine=app_engine, person_id=ann.id, day=day, exercise_id="psoas_towel_bed", pain_during=0)
+        save(engine, person, day, entries(day, ("sit_down_chair", 1)), pain=usual)
+    for back, pain in zip(range(days, 0, -1), pains_during, strict=True):
+        day = TODAY - timedelta(days=back)
+        store.log_practice(engine=engine, person_id=person.id, day=day, exercise_id="psoas_towel_bed", pain_during=pain)
+
+
+def test_the_pain_rule_met_offers_to_move_up_and_moves_only_when_confirmed(app_engine, ann):
+    log_days_of_practice(app_engine, ann, [3, 4, 2])
     at = open_page(PAGE, person="Ann")
-    assert "Practised pain-free 3 days in a row at this level." in texts(at)
+    assert "The rule is met on 3 days in a row: ready to move up." in texts(at)
+    assert store.get_levels(engine=app_engine, person_id=ann.id) == {}  # nothing changes on its own
+    at.button(key="move_up_core_brace").click().run()
+    assert store.get_levels(engine=app_engine, person_id=ann.id) == {"core_brace": 2}
+
+
+def test_a_flare_offers_to_step_back(app_engine, ann):
+    store.set_level(engine=app_engine, person_id=ann.id, ladder_id="core_brace", level=2)
+    for back in range(12, -1, -1):
+        day = TODAY - timedelta(days=back)
+        save(app_engine, ann, day, entries(day, ("sit_down_chair", 1)), pain=2)
+    store.log_practice(
+        engine=app_engine, person_id=ann.id, day=TODAY - timedelta(days=1), exercise_id="psoas_bed", pain_during=7
+    )
+    at = open_page(PAGE, person="Ann")
+    assert at.button(key="step_back_core_brace").label == "Step back to level 1"
+    at.button(key="step_back_core_brace").click().run()
+    assert store.get_levels(engine=app_engine, person_id=ann.id) == {"core_brace": 1}
 
 
 def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):

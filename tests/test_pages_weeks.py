@@ -145,3 +145,11 @@ def test_each_person_sees_their_own_weeks(app_engine, ann):
     store.add_person(engine=app_engine, name="Bea")
     at = open_page(PAGE, person="Bea", week=W47)
     assert "No days logged in Week 47" in texts(at)
+
+
+def test_a_change_within_the_models_uncertainty_is_said_so_without_better_or_worse(app_engine, ann):
+    save(app_engine, ann, LAST_WED, entries(LAST_WED, ("sofa_down_up", 12)))
+    save(app_engine, ann, MON, entries(MON, ("stand_up_chair", 25)))
+    at = open_page(PAGE, person="Ann", week=W47)
+    assert metrics(at)["Average daily strain"] == ("70 points", "-2 points: within uncertainty")
+    assert "Within the model's uncertainty" in texts(at)

@@ -99,20 +99,59 @@ def test_recent_practice_is_newest_first_with_exercise_names():
     ]
 
 
-@pytest.mark.parametrize(
-    ("rows", "expected"),
-    [
-        ([], 0),
-        ([(23, 0), (24, 0), (25, 0)], 3),
-        ([(22, 0), (24, 0), (25, 0)], 2),  # a missed day breaks the run
-        ([(23, 0), (24, 0), (25, 3)], 0),  # the latest day hurt
-        ([(24, 0), (25, 0), (25, 1)], 0),  # every session of a day must be pain-free
-        ([(23, 2), (24, 0), (25, 0)], 2),
-    ],
-)
-def test_pain_free_streak(rows, expected):
-    log = practice(*((date(2026, 11, day), "psoas_bed", pain) for day, pain in rows), (TODAY, "log_roll_bed", 0))
-    assert progress.pain_free_streak(log, "psoas_bed") == expected
+RULE = CAT.progression
+CORE = next(view for view in progress.ladder_views(CAT, {"core_brace": 2}) if view.ladder.id == "core_brace")
+
+
+def nov(day: int) -> date:
+    return date(2026, 11, day)
+
+
+def advise(sessions: list[tuple[int, int]], pains: dict[int, int], view=CORE) -> progress.Advice:
+    log = practice(*((nov(day), view.current.id, pain) for day, pain in sessions), (TODAY, "log_roll_bed", 9))
+    return progress.advice(log, {nov(day): pain for day, pain in pains.items()}, view, RULE)
+
+
+USUAL_3 = {day: 3 for day in range(1, 12)}  # pain 3 logged every day before the sessions
+
+
+def test_the_rule_met_on_three_days_in_a_row_suggests_moving_up():
+    result = advise([(12, 4), (13, 5), (14, 3)], USUAL_3 | {13: 3, 14: 3, 15: 2})
+    assert (result.action, result.good) == ("move_up", 3)
+
+
+def test_a_day_whose_next_day_is_not_logged_yet_waits_and_does_not_break_the_run():
+    result = advise([(12, 4), (13, 5), (14, 3), (15, 2)], USUAL_3 | {13: 3, 14: 3, 15: 2})
+    assert result.sessions[0].verdict == "wait" and (result.action, result.good) == ("move_up", 3)
+    assert advise([(14, 3)], USUAL_3).message.endswith("(log tomorrow's pain on the Log page to count the latest day).")
+
+
+def test_pain_above_the_allowance_during_or_the_next_day_is_a_flare_that_suggests_stepping_back():
+    during = advise([(12, 4), (13, 6)], USUAL_3 | {13: 3, 14: 3})  # 6 > usual 3 + 2
+    assert (during.action, during.sessions[0].verdict) == ("step_back", "flare")
+    next_day = advise([(12, 4)], USUAL_3 | {13: 6})
+    assert next_day.action == "step_back" and RULE.step_back in next_day.message
+
+
+def test_pain_that_has_not_settled_the_next_day_breaks_the_run_without_a_flare():
+    result = advise([(12, 4), (13, 4), (14, 4)], USUAL_3 | {13: 3, 14: 4, 15: 3})
+    assert [s.verdict for s in result.sessions] == ["good", "not settled", "good"]
+    assert (result.action, result.good) == ("stay", 1)
+
+
+def test_at_the_first_level_a_flare_says_rest_and_at_the_top_nothing_says_move_up():
+    first = next(view for view in progress.ladder_views(CAT, {}) if view.ladder.id == "core_brace")
+    assert advise([(12, 9)], USUAL_3, view=first).action == "stay"
+    top = next(view for view in progress.ladder_views(CAT, {"core_brace": 99}) if view.ladder.id == "core_brace")
+    assert advise([(12, 3), (13, 3), (14, 3)], USUAL_3 | {13: 3, 14: 3, 15: 3}, view=top).action == "stay"
+
+
+def test_no_practice_at_this_level_yet_says_start():
+    assert advise([], USUAL_3).action == "start"
+
+
+def test_without_logged_pain_the_usual_is_zero():
+    assert progress.check_session(nov(12), 2, {}, RULE).usual == 0 and advise([(12, 3)], {}).action == "step_back"
 
 
 # Close the gap

@@ -139,6 +139,24 @@ def test_changes_too_small_to_show_count_as_unchanged():
     assert comparison.better.empty and comparison.worse.empty
 
 
+def test_doing_the_same_movements_with_control_is_better_whatever_the_plausible_numbers():
+    last = entries(LAST_MON, ("stand_up_chair", 10))
+    this = entries(MON, ("stand_up_chair", 10, "controlled"))
+    comparison = weeks.compare_weeks(scored(last, this), W47, CAT)
+    assert comparison.change < 0 and comparison.change_range[1] < 0 and not comparison.within_uncertainty
+
+
+def test_a_change_the_models_uncertainty_could_reverse_is_not_called_better_or_worse():
+    # 12 low-sofa transfers (6.0 each, likely 4.0-8.0) against 25 rises from a chair (2.8, likely 2.2-3.5).
+    last = entries(LAST_MON, ("sofa_down_up", 12))
+    this = entries(MON, ("stand_up_chair", 25))
+    comparison = weeks.compare_weeks(scored(last, this), W47, CAT)
+    low, high = comparison.change_range
+    assert comparison.change == pytest.approx(70 - 72)
+    assert low < 0 < high and comparison.within_uncertainty
+    assert (comparison.this.average_low, comparison.this.average_high) == pytest.approx((55.0, 87.5))
+
+
 def test_technique_share_counts_repetitions_not_minutes():
     this = entries(MON, ("sit_down_chair", 6, "controlled"), ("sit_down_chair", 2), ("ironing", 100, "controlled"))
     last = entries(LAST_MON, ("sit_down_chair", 2, "controlled"), ("sit_down_chair", 6))

@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from strain import charts
-from strain.catalogue import Catalogue
+from strain.catalogue import URGENCIES, Catalogue
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -22,11 +22,10 @@ def disclaimer(cat: Catalogue) -> None:
 
 
 def red_flags(cat: Catalogue) -> None:
-    """The red-flag symptoms that need urgent care, not an app."""
-    st.markdown("**Seek emergency care now** (call your emergency number) if you have back pain with:")
-    st.markdown("\n".join(f"- {text}" for text in cat.safety.emergency))
-    st.markdown("**See a doctor promptly** if you have back pain with:")
-    st.markdown("\n".join(f"- {text}" for text in cat.safety.prompt))
+    """The red-flag symptoms that need medical care, not an app, most urgent first."""
+    for urgency, texts in cat.safety.red_flags_by_urgency().items():
+        st.markdown(f"**{URGENCIES[urgency]}** if you have:")
+        st.markdown("\n".join(f"- {text}" for text in texts))
 
 
 def band_badge(band: str) -> None:
