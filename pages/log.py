@@ -7,7 +7,7 @@ import streamlit as st
 
 from strain import daysheet, limits, tally
 from strain.catalogue import FAMILIES
-from strain.service import ConflictError
+from strain.service import ConflictError, StoreError
 from ui import components, context, shell
 
 shell.ensure()
@@ -126,9 +126,10 @@ if submitted:
             expected_version=st.session_state["log_version"],
             as_typical=as_typical,
         )
-    except ConflictError as error:
-        st.error(f"Nothing was saved: {components.md(str(error))}")
-        st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
+    except StoreError as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
+        st.error(f"Nothing was saved: {components.md(str(error).removeprefix('not saved: '))}")
+        if isinstance(error, ConflictError):
+            st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
         st.stop()
     st.success(f"Saved {len(entries)} activities for {day:%A %d %B %Y}.")
     st.page_link(
