@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain import charts, model
+from strain import charts, limits, model
 from ui import components, context, shell
 
 shell.ensure()
@@ -17,7 +17,7 @@ st.title("Audit a day")
 # Only days up to today: a day imported with a later date (a typo in a CSV) must not push the picker past its limit.
 recent = service.recent_dates(person, date.today())
 context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent else date.today())
-day = st.date_input("Day", key="audit_date", max_value=date.today(), format="YYYY-MM-DD")
+day = st.date_input("Day", key="audit_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
 day_audit = context.view("audit", person, day)

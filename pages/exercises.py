@@ -178,7 +178,9 @@ def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataF
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("practice_form", border=True):
         st.markdown("**Log today's practice**")
-        st.date_input("Day", key="practice_day", max_value=date.today(), format="YYYY-MM-DD")
+        st.date_input(
+            "Day", key="practice_day", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD"
+        )
         problem("practice", "date")
         names = {view.current.id: f"{view.current.name} (level {view.level})" for view in views}
         st.selectbox("Exercise at your level", options=list(names), format_func=names.get, key="practice_exercise")
@@ -259,7 +261,9 @@ def gap_forms(person: PersonInfo, seats: dict[str, float]) -> None:
         show_saved("seat")
     with right, st.form("box_form", border=True):
         st.markdown("**Lowest box you can squat to**, with a still spine and no pain")
-        st.date_input("Day measured", key="box_day", max_value=date.today(), format="YYYY-MM-DD")
+        st.date_input(
+            "Day measured", key="box_day", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD"
+        )
         problem("box", "date")
         height_input("Box height in cm", "box_height")
         problem("box", "height")

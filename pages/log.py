@@ -7,7 +7,7 @@ import streamlit as st
 
 from strain import daysheet, limits, tally
 from strain.catalogue import FAMILIES
-from strain.service import ConflictError
+from strain.service import ConflictError, StoreError
 from ui import components, context, shell
 
 shell.ensure()
@@ -20,7 +20,7 @@ st.title("Log a day")
 st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
 
 context.bind_url("date", "log_date", context.parse_date, date.today())
-day = st.date_input("Day", key="log_date", max_value=date.today(), format="YYYY-MM-DD")
+day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
 saved = service.day(person, day)
 
@@ -126,9 +126,10 @@ if submitted:
             expected_version=st.session_state["log_version"],
             as_typical=as_typical,
         )
-    except ConflictError as error:
-        st.error(f"Nothing was saved: {components.md(str(error))}")
-        st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
+    except StoreError as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
+        st.error(f"Nothing was saved: {components.md(str(error).removeprefix('not saved: '))}")
+        if isinstance(error, ConflictError):
+            st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
         st.stop()
     st.success(f"Saved {len(entries)} activities for {day:%A %d %B %Y}.")
     st.page_link(

@@ -1,11 +1,11 @@
 """Week over week: this week against the last, per activity, and pain alongside strain for 12 weeks."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from strain import charts, weeks
+from strain import charts, limits, weeks
 from strain.service import SERIES_WEEKS
 from strain.weeks import IsoWeek, WeekComparison
 from ui import components, context, shell
@@ -19,16 +19,55 @@ cat = context.strain_catalogue()
 NAMES = {activity.id: activity.name for activity in cat.activities}
 
 
+# The weeks a person can look at: from the one holding the first day anything can be dated to this one.
+FIRST_WEEK = IsoWeek.of(limits.FIRST_DATE)
+
+
+def last_week() -> IsoWeek:
+    return IsoWeek.of(date.today())
+
+
+def shown_week(raw: str) -> date:
+    """The Monday of a week named in the URL, if it is a week the page can show (ValueError otherwise)."""
+    week = IsoWeek.parse(raw)
+    if not FIRST_WEEK <= week <= last_week():
+        raise ValueError(f"choose a week from {FIRST_WEEK} to {last_week()}")
+    return week.start
+
+
 def shift_week(by: int) -> None:
-    st.session_state[WEEK_KEY] += timedelta(weeks=by)
+    week = IsoWeek.of(st.session_state[WEEK_KEY]).shift(by)
+    st.session_state[WEEK_KEY] = min(max(week, FIRST_WEEK), last_week()).start
 
 
 def week_picker(default: IsoWeek) -> IsoWeek:
-    context.bind_url("week", WEEK_KEY, lambda raw: IsoWeek.parse(raw).start, default.start)
+    default = min(max(default, FIRST_WEEK), last_week())
+    context.bind_url("week", WEEK_KEY, shown_week, default.start)
+    current = IsoWeek.of(st.session_state[WEEK_KEY])
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="bottom")
-    left.button("◀ Previous week", key="weeks_previous", on_click=shift_week, args=(-1,), width="stretch")
-    middle.date_input("Show the week containing", key=WEEK_KEY, format="YYYY-MM-DD")
-    right.button("Next week ▶", key="weeks_next", on_click=shift_week, args=(1,), width="stretch")
+    left.button(
+        "◀ Previous week",
+        key="weeks_previous",
+        on_click=shift_week,
+        args=(-1,),
+        width="stretch",
+        disabled=current <= FIRST_WEEK,
+    )
+    middle.date_input(
+        "Show the week containing",
+        key=WEEK_KEY,
+        min_value=FIRST_WEEK.start,
+        max_value=last_week().end,
+        format="YYYY-MM-DD",
+    )
+    right.button(
+        "Next week ▶",
+        key="weeks_next",
+        on_click=shift_week,
+        args=(1,),
+        width="stretch",
+        disabled=current >= last_week(),
+    )
     week = IsoWeek.of(st.session_state[WEEK_KEY])
     context.publish_url("week", WEEK_KEY, str(week))
     return week

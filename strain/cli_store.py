@@ -177,8 +177,10 @@ def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
     target = Path(args.file)
     partial = target.with_name(target.name + ".partial")
     try:
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(target)  # never leave a half-written backup under the real name
+        partial.unlink(missing_ok=True)  # a leftover may have other permissions
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
+            file.write(json.dumps(data, ensure_ascii=False))  # readable by its owner only: it holds health data
+        partial.replace(target)  # never leave a half-written backup under the real name (a file it replaces too)
     except OSError as error:
         raise CommandError(f"cannot write {args.file}: {error.strerror}") from None
     return f"backed up {_table_sizes(data)} to {args.file}"
@@ -192,6 +194,8 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
+        raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
     service = _service(args, cat)
     service.restore(data)
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))}"

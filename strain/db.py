@@ -34,6 +34,13 @@ class BrokenReferences(RuntimeError):
     """Rows written with SQLite's foreign keys off point at missing rows (the transaction is rolled back)."""
 
 
+def reason(error: sa.exc.DBAPIError) -> str:
+    """The database's own reason for an error, in one line (without the "pipeline aborted" PostgreSQL may put first)."""
+    lines = str(error.orig if error.orig is not None else error).strip().splitlines()
+    lines = [line for line in lines if line.strip() and line.strip().lower() != "pipeline aborted"]
+    return lines[0] if lines else type(error).__name__
+
+
 def default_sqlite_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / f"{APP_NAME}.db"
 
@@ -41,6 +48,16 @@ def default_sqlite_path() -> Path:
 def database_url(explicit: str | None = None) -> str:
     """The URL to use: an explicit one, else $DATABASE_URL, else the default SQLite file."""
     return explicit or os.environ.get(ENV_VAR) or f"sqlite:///{default_sqlite_path()}"
+
+
+def private_file(path: Path) -> None:
+    """Create the file (and its missing folders) readable by its owner only: 0600 in a 0700 folder.
+
+    SQLite gives its -wal and -shm files the database file's permissions. An existing file or
+    folder keeps the permissions its owner gave it.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
@@ -53,7 +70,7 @@ def make_engine(url: str) -> Engine:
     if is_sqlite(engine):
         database = engine.url.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database))
         _configure_sqlite(engine)
     return engine
 

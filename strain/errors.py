@@ -11,7 +11,7 @@ from alembic.util import exc as alembic_exc
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from strain import model, store
+from strain import db, model, store
 
 
 def shown(url: str) -> str:
@@ -20,11 +20,6 @@ def shown(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except sa_exc.ArgumentError:
         return url
-
-
-def _reason(error: sa_exc.DBAPIError) -> str:
-    lines = str(error.orig).strip().splitlines() if error.orig else [str(error)]
-    return lines[0] if lines else type(error).__name__
 
 
 def user_message(error: BaseException, database_url: str) -> str | None:
@@ -36,10 +31,10 @@ def user_message(error: BaseException, database_url: str) -> str | None:
         )
     if isinstance(error, store.StoreError | model.ModelError):
         return str(error)
-    if isinstance(error, sa_exc.ArgumentError | sa_exc.NoSuchModuleError):
-        return f"{shown(database_url)} is not a database URL this app can use"
+    if isinstance(error, sa_exc.ArgumentError | sa_exc.NoSuchModuleError | ImportError):  # ImportError: mysql://
+        return f"{shown(database_url)} is not a database URL this app can use (SQLite or PostgreSQL)"
     if isinstance(error, sa_exc.DBAPIError):
-        return f"cannot use the database {shown(database_url)}: {_reason(error)}"
+        return f"cannot use the database {shown(database_url)}: {db.reason(error)}"
     if isinstance(error, sa_exc.StatementError):  # a value the database driver could not take
         return f"not saved: a value has the wrong type ({error.orig})"
     if isinstance(error, alembic_exc.CommandError):  # e.g. a schema made by a newer version of this app

@@ -7,7 +7,10 @@ disagree.
 
 from __future__ import annotations
 
-MAX_NAME = 80  # a person's name
+from datetime import date, timedelta
+
+MAX_NAME = 80  # a person's name, in characters as a person sees them (an emoji is one)
+MAX_NAME_CODE_POINTS = 8 * MAX_NAME  # what the database holds: an emoji can be several code points
 MAX_NOTE = 500  # a day's, an entry's or a practice session's note
 MAX_REASON = 300  # the reason given for a weight override
 
@@ -34,3 +37,9 @@ MIN_PLAN_EXERCISES, MAX_PLAN_EXERCISES = 2, 4
 MAX_SETS, MAX_REPS = 10, 50
 MAX_DOSE_MINUTES = 60.0
 MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
+
+# The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
+# week" included, can show it and the weeks before it. A day's grace after today lets a time zone
+# ahead of the server's log its today.
+FIRST_DATE = date(2000, 1, 1)
+FUTURE_GRACE = timedelta(days=1)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from strain.catalogue import Catalogue, Exercise, Ladder, Progression
-from strain.limits import MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
+from strain.limits import FIRST_DATE, MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.weeks import IsoWeek
 
 SEAT_SUGGESTIONS = ("chair", "sofa", "toilet", "car seat")
@@ -89,6 +89,8 @@ def practice_problems(*, day: date | None, today: date, done: bool, pain: int | 
         problems["date"] = "Choose the day you practised."
     elif day > today:
         problems["date"] = "That day has not happened yet: choose today or an earlier day."
+    elif day < FIRST_DATE:
+        problems["date"] = f"Choose a day from {FIRST_DATE} on."
     if not done:
         problems["done"] = "Tick this once you have done the exercise; nothing was saved."
     if pain is None:
@@ -210,6 +212,8 @@ def box_problems(*, day: date | None, today: date, height_cm: float | None) -> d
         problems["date"] = "Choose the day you measured."
     elif day > today:
         problems["date"] = "That day has not happened yet: choose today or an earlier day."
+    elif day < FIRST_DATE:
+        problems["date"] = f"Choose a day from {FIRST_DATE} on."
     height = height_problem(height_cm)
     if height:
         problems["height"] = height

@@ -21,7 +21,20 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from strain import audit, daysheet, handout, model, outcomes, plans, progress, store, walkthrough, weeks
+from strain import (
+    audit,
+    daysheet,
+    handout,
+    limits,
+    model,
+    outcomes,
+    plans,
+    progress,
+    store,
+    validation,
+    walkthrough,
+    weeks,
+)
 from strain.audit import Source
 from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
@@ -269,7 +282,13 @@ class Service:
         expected_version: int | None,
         as_typical: bool = False,
     ) -> int:
-        """Save a day (and, if asked, make it the typical day) in one transaction; return its new version."""
+        """Save a day (and, if asked, make it the typical day) in one transaction; return its new version.
+
+        A day the checks of strain.validation refuse is not saved: StoreError says why.
+        """
+        problems = validation.day_problems(day, entries, pain=pain, note=note, catalogue=self.catalogue)
+        if problems:
+            raise StoreError("not saved: " + "; ".join(dict.fromkeys(problems)))
         strain_model = self.person_model(person)
         return store.save_day(
             engine=self.engine,
@@ -287,8 +306,9 @@ class Service:
     # Audit
 
     def recent_dates(self, person: PersonInfo, on_or_before: date, limit: int = RECENT_DATES) -> list[date]:
-        """The latest logged days on or before a date, newest first."""
-        return store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+        """The latest logged days on or before a date, newest first; none before FIRST_DATE (no page shows them)."""
+        found = store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+        return [day for day in found if day >= limits.FIRST_DATE]
 
     def audit(self, person: PersonInfo, day: date) -> DayAudit | None:
         """The audit of a logged day; None when nothing is logged for it."""
@@ -425,6 +445,7 @@ class Service:
         """Save a weight override; return the problems instead when it cannot be saved."""
         reason = reason.strip()
         problems = model.override_problems(self.catalogue, {key: value})
+        problems += validation.text_problems(reason, "the reason", limits.MAX_REASON)
         if not reason:
             problems.append("a reason is required, so the next reader knows why")
         if not problems:
@@ -763,21 +784,23 @@ class Service:
     # The command line: import, export, backup and restore
 
     def import_tally(self, name: str, frame: pd.DataFrame) -> tuple[PersonInfo, int, bool]:
-        """Save a tally's days for a person (created if new); return the person, the day count, and if they are new."""
+        """Save a tally's days for a person (added, in the same transaction, if new).
+
+        `frame` comes from strain.tally's reader, which checked every row. Returns the person, the
+        day count and whether they are new.
+        """
         try:
-            person, created = self.person(name), False
-        except UnknownPerson:
-            person, created = self.add_person(name), True
-        strain_model = self.person_model(person)
+            strain_model = self.person_model(self.person(name))
+        except UnknownPerson:  # a new person has no weights of their own (also if added meanwhile)
+            strain_model = self._default_model
         totals = model.day_totals(model.score(frame, strain_model))
-        days = store.import_days(
+        return store.import_days(
             engine=self.engine,
-            person_id=person.id,
+            name=name,
             frame=frame,
             model_version=strain_model.version,
             totals=dict(zip(totals["date"], totals["total"], strict=True)),
         )
-        return person, days, created
 
     def export(self, name: str, start: date | None = None, end: date | None = None) -> Export:
         person = self.person(name)
@@ -805,5 +828,5 @@ class Service:
         return store.backup(engine=self.engine)
 
     def restore(self, data: Any) -> None:
-        """Load a backup into this (empty) database; refuse one whose entries this catalogue cannot score."""
-        store.restore(engine=self.engine, data=data, activities={a.id for a in self.catalogue.activities})
+        """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse."""
+        store.restore(engine=self.engine, data=data, catalogue=self.catalogue)

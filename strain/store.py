@@ -25,7 +25,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
-from strain import db, limits, tally
+from strain import db, limits, tally, validation
+from strain.catalogue import Catalogue
 from strain.tables import (
     BoxHeight,
     Day,
@@ -157,18 +158,21 @@ def _touch(connection: Connection, person_id: int) -> None:
 @contextmanager
 def _changing(engine: Engine, person_id: int) -> Iterator[Connection]:
     """A write transaction on one person's data; data the schema refuses becomes a StoreError."""
+    with _writing(engine) as connection:
+        _touch(connection, person_id)
+        yield connection
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction; data the schema refuses becomes a StoreError."""
     try:
         with engine.begin() as connection:
-            _touch(connection, person_id)
             yield connection
     except IntegrityError as error:
         raise StoreError(f"not saved: {_broken_rule(error)}") from error
     except DataError as error:  # e.g. PostgreSQL text cannot hold the NUL character
-        raise StoreError(f"not saved: the database cannot store a value ({_first_line(error)})") from error
-
-
-def _first_line(error: sa.exc.DBAPIError) -> str:
-    return str(error.orig).strip().splitlines()[0]
+        raise StoreError(f"not saved: the database cannot store a value ({db.reason(error)})") from error
 
 
 def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], **values: Any) -> None:
@@ -234,8 +238,9 @@ def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.
 
 def _clean_name(name: str) -> str:
     name = name.strip()
-    if not 1 <= len(name) <= limits.MAX_NAME:
-        raise StoreError(f"a name must be 1 to {limits.MAX_NAME} characters long")
+    problem = validation.name_problem(name)
+    if problem:
+        raise StoreError(problem)
     return name
 
 
@@ -245,9 +250,7 @@ def list_people(*, engine: Engine) -> list[PersonInfo]:
     return [PersonInfo(*row) for row in rows]
 
 
-def name_key(name: str) -> str:
-    """What makes two names one person's: "Ann", " ann" and "ANN" have the same key (stored in person.name_key)."""
-    return name.strip().casefold()
+name_key = validation.name_key
 
 
 def _person_called(connection: Connection, name: str) -> PersonInfo | None:
@@ -272,6 +275,25 @@ def add_person(*, engine: Engine, name: str) -> PersonInfo:
             existing = _person_called(connection, name)
         raise StoreError(f"a person called {existing.name if existing else name} already exists") from None
     return PersonInfo(person_id, name)
+
+
+def _find_or_add_person(connection: Connection, name: str) -> tuple[PersonInfo, bool]:
+    """The person of that name, added in this transaction if there is none; and whether they are new.
+
+    Several transactions adding the same new name at once all get the one person: on PostgreSQL the
+    insert waits for the other to commit and then does nothing; SQLite's writers take turns.
+    """
+    name = _clean_name(name)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    added = connection.execute(
+        dialect.insert(Person)
+        .values(name=name, name_key=name_key(name), created_at=_now(), revision=0)
+        .on_conflict_do_nothing(index_elements=["name_key"])
+        .returning(Person.id)
+    ).scalar()
+    if added is not None:
+        return PersonInfo(added, name), True
+    return _person_called(connection, name), False
 
 
 def get_person(*, engine: Engine, name: str) -> PersonInfo:
@@ -411,57 +433,65 @@ def _day_ids(connection: Connection, person_id: int, first: date, last: date) ->
 def import_days(
     *,
     engine: Engine,
-    person_id: int,
+    name: str,
     frame: pd.DataFrame,
     model_version: str,
     totals: Mapping[date, float] | None = None,
-) -> int:
-    """Save every day in a tally frame in one transaction, replacing days that exist; return the day count.
+) -> tuple[PersonInfo, int, bool]:
+    """Save every day in a tally frame for a person, replacing days that exist, all in one transaction.
 
-    `totals` holds each day's points under `model_version` (None: computed when first needed). A
-    replaced day gets the file's entries and a new version; its pain and note (not part of the
-    tally format) are kept.
+    The person is added in the same transaction if there is no one of that name: a refused or
+    interrupted import leaves no one behind. Returns the person, the day count and whether they
+    are new. `totals` holds each day's points under `model_version` (None: computed when first
+    needed). A replaced day gets the file's entries and a new version; its pain and note (not part
+    of the tally format) are kept.
     """
-    if frame.empty:
-        return 0
+    with _writing(engine) as connection:
+        person, created = _find_or_add_person(connection, name)
+        _touch(connection, person.id)
+        days = _import_frame(connection, person.id, frame, model_version, totals or {}) if len(frame) else 0
+    return person, days, created
+
+
+def _import_frame(
+    connection: Connection, person_id: int, frame: pd.DataFrame, model_version: str, totals: Mapping[date, float]
+) -> int:
     frame = frame.sort_values("date", kind="stable")  # keeps each day's entries in file order
     dates = list(dict.fromkeys(frame["date"]))
-    first, last, now = dates[0], dates[-1], _now()
     rows, row_dates = _entry_rows(frame), frame["date"].tolist()
     for row, position in zip(rows, frame.groupby("date", sort=False).cumcount().tolist(), strict=True):
         row["position"] = position  # within its day
-    with _changing(engine, person_id) as connection:
-        existing = _day_ids(connection, person_id, first, last)
-        replaced = [existing[d] for d in dates if d in existing]
-        for ids in _chunks(replaced):
-            connection.execute(
-                sa.update(Day)
-                .where(Day.id.in_(ids))
-                .values(version=Day.version + 1, model_version=model_version, updated_at=now)
-            )
-            connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
-        totals = totals or {}
-        _write_totals(connection, [(existing[d], totals.get(d)) for d in dates if d in existing], model_version)
-        new_days = [
-            {
-                "person_id": person_id,
-                "date": d,
-                "note": "",
-                "model_version": model_version,
-                "total": totals.get(d),
-                "total_version": model_version if d in totals else None,
-                "version": 1,
-                "updated_at": now,
-            }
-            for d in dates
-            if d not in existing
-        ]
-        if new_days:
-            connection.execute(sa.insert(Day), new_days)
-        day_ids = _day_ids(connection, person_id, first, last)
-        for row, day in zip(rows, row_dates, strict=True):
-            row.update(day_id=day_ids[day], person_id=person_id, date=day)
-        connection.execute(sa.insert(Entry), rows)
+    first, last, now = dates[0], dates[-1], _now()
+    existing = _day_ids(connection, person_id, first, last)
+    replaced = [existing[d] for d in dates if d in existing]
+    for ids in _chunks(replaced):
+        connection.execute(
+            sa.update(Day)
+            .where(Day.id.in_(ids))
+            .values(version=Day.version + 1, model_version=model_version, updated_at=now)
+        )
+        connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
+    _write_totals(connection, [(existing[d], totals.get(d)) for d in dates if d in existing], model_version)
+    new_days = [
+        {
+            "person_id": person_id,
+            "date": d,
+            "note": "",
+            "model_version": model_version,
+            "total": totals.get(d),
+            "total_version": model_version if d in totals else None,
+            "version": 1,
+            "updated_at": now,
+        }
+        for d in dates
+        if d not in existing
+    ]
+    if new_days:
+        connection.execute(sa.insert(Day), new_days)
+    day_ids = _day_ids(connection, person_id, first, last)
+    for row, day in zip(rows, row_dates, strict=True):
+        row.update(day_id=day_ids[day], person_id=person_id, date=day)
+    connection.execute(sa.insert(Entry), rows)
     return len(dates)
 
 
@@ -1077,13 +1107,34 @@ def _portable(value: Any) -> Any:
     return value
 
 
+BIGGEST_ID = 2**63 - 1  # what an integer column holds on every engine
+
+
 def _from_portable(column: sa.Column, value: Any) -> Any:
+    """A backup's JSON value as the column's Python value; ValueError saying why it cannot be one."""
+    kind = column.type
     if value is None:
         return None
-    if isinstance(column.type, sa.DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(column.type, sa.Date):
-        return date.fromisoformat(value)
+    if isinstance(kind, sa.Boolean):
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+    elif isinstance(kind, sa.Integer):
+        if not (validation.is_whole(value) and -BIGGEST_ID <= value <= BIGGEST_ID):
+            raise ValueError(f"must be a whole number of at most {len(str(BIGGEST_ID))} digits")
+    elif isinstance(kind, sa.Float | sa.Numeric):
+        if not validation.is_real(value):
+            raise ValueError("must be a finite number")
+    elif isinstance(kind, sa.DateTime | sa.Date):
+        if not isinstance(value, str):
+            raise ValueError("must be a date written as text")
+        return (datetime if isinstance(kind, sa.DateTime) else date).fromisoformat(value)
+    elif isinstance(kind, sa.String):
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        if kind.length is not None and len(value) > kind.length:
+            raise ValueError(f"is longer than {kind.length} characters")
+        if "\x00" in value:  # PostgreSQL text cannot hold it (the row checks refuse other control characters)
+            raise ValueError("contains the NUL character")
     return value
 
 
@@ -1107,32 +1158,55 @@ def backup(*, engine: Engine) -> dict[str, Any]:
         return {"format": BACKUP_FORMAT, "schema": _schema_revision(connection), "tables": tables}
 
 
-def _restore_rows(table: sa.Table, dumped: dict[str, Any]) -> list[dict[str, Any]]:
-    names = dumped["columns"]
-    if set(names) != set(table.columns.keys()):
-        raise StoreError(f"table {table.name} has columns {names}, not {list(table.columns.keys())}")
+def _restore_rows(table: sa.Table, dumped: Any) -> list[dict[str, Any]]:
+    """A table's rows from the backup, each value of its column's type; StoreError naming the first bad one."""
+    names = dumped.get("columns") if isinstance(dumped, dict) else None
+    rows = dumped.get("rows") if isinstance(dumped, dict) else None
+    if not (isinstance(names, list) and isinstance(rows, list)):
+        raise StoreError(f"the backup is damaged: table {table.name} needs a list of columns and a list of rows")
+    if not all(isinstance(name, str) for name in names) or sorted(names) != sorted(table.columns.keys()):
+        shown = tally.quoted(", ".join(map(str, names)))
+        raise StoreError(f"the backup is damaged: table {table.name} has the columns {shown}, not those of its schema")
     columns = [table.columns[name] for name in names]
-    return [
-        {column.name: _from_portable(column, value) for column, value in zip(columns, row, strict=True)}
-        for row in dumped["rows"]
-    ]
+    restored = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise StoreError(f"the backup is damaged: {table.name} row {number} does not have {len(columns)} values")
+        values = {}
+        for column, value in zip(columns, row, strict=True):
+            try:
+                values[column.name] = _from_portable(column, value)
+            except ValueError as error:
+                problem = f"{column.name} {error}, got {tally.quoted(repr(value))}"
+                raise StoreError(f"nothing restored: {table.name} row {number}: {problem}") from None
+        restored.append(values)
+    return restored
 
 
 def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
     """Insert a backup's rows into the tables as the database has them now (read from the database)."""
     schema = sa.MetaData()
     schema.reflect(connection, only=lambda name, _: name != "alembic_version")
+    if set(tables) != set(schema.tables):
+        shown = tally.quoted(", ".join(sorted(map(str, tables))))
+        raise StoreError(f"the backup is damaged: it has the tables {shown}, not {', '.join(sorted(schema.tables))}")
     try:
-        if set(tables) != set(schema.tables):
-            raise StoreError(f"it has the tables {sorted(tables)}, not {sorted(schema.tables)}")
         for table in schema.sorted_tables:  # parents before children
             rows = _restore_rows(table, tables[table.name])
             if rows:
                 connection.execute(table.insert(), rows)
-    except (KeyError, TypeError, ValueError) as error:  # ValueError includes the StoreErrors above
-        raise StoreError(f"the backup is damaged: {error}") from None
     except IntegrityError as error:
         raise StoreError(f"the backup is damaged: {_broken_rule(error)}") from None
+
+
+def _check_rows(connection: Connection, catalogue: Catalogue) -> None:
+    """Refuse the backup at its first row that the app would not have stored (as this version's schema has it)."""
+    for table in _tables():
+        for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings():
+            problems = validation.row_problems(table.name, row, catalogue)
+            if problems:
+                key = ", ".join(f"{column.name} {row[column.name]}" for column in table.primary_key.columns)
+                raise StoreError(f"nothing restored: {table.name} ({key}): {problems[0]}")
 
 
 def _has_rows(connection: Connection) -> bool:
@@ -1153,13 +1227,6 @@ def _reset_id_sequences(connection: Connection) -> None:
             )
 
 
-def _check_name_keys(connection: Connection) -> None:
-    """Refuse name keys that are not their names folded (an edited backup): names would be found as someone else."""
-    for name, key in connection.execute(sa.select(Person.name, Person.name_key)):
-        if key != name_key(name):
-            raise StoreError(f"the backup is damaged: {name!r} has the name key {key!r}, not {name_key(name)!r}")
-
-
 def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
     found = set()
     for table in (Entry, TemplateEntry, WalkthroughLine):
@@ -1167,19 +1234,22 @@ def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
     return sorted(found - known)
 
 
-def restore(*, engine: Engine, data: dict[str, Any], activities: set[str]) -> None:
+def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
     """Load a backup into an empty database, all in one transaction.
 
     A backup made by an older version of the app is loaded into the schema it was made with, then
-    migrated like any other database (renamed activities included). A backup whose entries name
-    an activity outside `activities` (the catalogue's) is refused: the pages could not score it.
+    migrated like any other database (renamed activities included). Every row then passes the
+    checks of strain.validation, those an import or a page's form passes (entries naming an
+    activity the catalogue does not know included); the first row that fails refuses the whole
+    backup, naming its table, row and field.
     """
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
         raise StoreError("this is not a Strain Audit backup")
     made_with = data.get("schema")
     if made_with not in db.known_revisions():
         raise StoreError(
-            f"this backup has database schema {made_with}, which this version of Strain Audit does not know"
+            f"this backup has database schema {tally.quoted(str(made_with))}, "
+            "which this version of Strain Audit does not know"
         )
     try:
         with db.migration_transaction(engine) as connection:
@@ -1190,12 +1260,13 @@ def restore(*, engine: Engine, data: dict[str, Any], activities: set[str]) -> No
                 db.migrate(connection, made_with, down=True)  # the database is empty: nothing is lost
             _insert_backup(connection, data["tables"])
             db.migrate(connection, current)  # a backup older than person.name_key gets it here
-            _check_name_keys(connection)
-            unknown = _unknown_activities(connection, activities)
+            unknown = _unknown_activities(connection, {activity.id for activity in catalogue.activities})
             if unknown:
                 raise StoreError(
-                    f"nothing restored: the backup has activities this version does not know: {', '.join(unknown)}"
+                    "nothing restored: the backup has activities this version does not know: "
+                    + ", ".join(map(tally.quoted, unknown[:10]))
                 )
+            _check_rows(connection, catalogue)
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None

@@ -16,7 +16,7 @@ from strain.limits import (
     MAX_DOSE_MINUTES,
     MAX_HEIGHT_CM,
     MAX_LOAD_KG,
-    MAX_NAME,
+    MAX_NAME_CODE_POINTS,
     MAX_PAIN,
     MAX_PLAN_EXERCISES,
     MAX_PSFS_ACTIVITIES,
@@ -61,10 +61,10 @@ class Person(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=sa.String(MAX_NAME), unique=True)
-    # The name as store.name_key folds it: unique, so "Ann" and "ann" cannot be two people. Folded in
+    name: str = Field(sa_type=sa.String(MAX_NAME_CODE_POINTS), unique=True)  # MAX_NAME characters as seen
+    # The name as validation.name_key folds it: unique, so "Ann" and "ann" cannot be two people. Folded in
     # Python (SQLite's lower() folds only ASCII); folding can turn one character into three ("ΐ").
-    name_key: str = Field(sa_type=sa.String(3 * MAX_NAME), unique=True)
+    name_key: str = Field(sa_type=sa.String(3 * MAX_NAME_CODE_POINTS), unique=True)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     # Bumped by every write to this person's data: a cheap cache key for pages.
     revision: int = 0

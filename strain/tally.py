@@ -12,13 +12,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from strain.catalogue import Catalogue
-from strain.limits import MAX_LOAD_KG, MAX_NOTE, MAX_QUANTITY
+from strain.limits import FIRST_DATE, FUTURE_GRACE, MAX_LOAD_KG, MAX_NOTE, MAX_QUANTITY
 
 HEADER = ("date", "activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
 # The tally frame: HEADER's columns with typed values, plus the source line when read from a file.
@@ -27,8 +27,6 @@ TECHNIQUES = ("controlled", "uncontrolled")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
 NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
-# A tally records what happened; a day's grace lets a time zone ahead of the server log its today.
-FUTURE_GRACE = timedelta(days=1)
 # PostgreSQL cannot store NUL and no one types the others: refuse them the same way on every engine.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -95,9 +93,17 @@ def _date(text: str) -> tuple[date | None, str | None]:
         day = date.fromisoformat(raw)
     except ValueError:
         return None, f"date {quoted(raw)} does not exist"
+    problem = date_problem(day)
+    return (None, problem) if problem else (day, None)
+
+
+def date_problem(day: date, field: str = "date") -> str | None:
+    """What keeps a day from being stored: before FIRST_DATE (pages cannot show it) or in the future."""
+    if day < FIRST_DATE:
+        return f"{field} {day} is before {FIRST_DATE}, the first day Strain Audit can show"
     if day > date.today() + FUTURE_GRACE:
-        return None, f"date {raw} is in the future"
-    return day, None
+        return f"{field} {day} is in the future"
+    return None
 
 
 def _activity(text: str, catalogue: Catalogue) -> tuple[str, str, str | None]:
@@ -149,12 +155,13 @@ def _flag(text: str, field: str) -> tuple[bool, str | None]:
     return False, f"{field} must be yes, no or empty, got {quoted(text)}"
 
 
-def _note(text: str) -> list[str]:
+def text_problems(text: str, field: str = "note", limit: int = MAX_NOTE) -> list[str]:
+    """What is wrong with a free text (a note, a reason): too long, or a control character in it."""
     problems = []
-    if len(text) > MAX_NOTE:
-        problems.append(f"note is longer than {MAX_NOTE} characters")
+    if len(text) > limit:
+        problems.append(f"{field} is longer than {limit} characters")
     if CONTROL_CHARACTERS.search(text):
-        problems.append("note contains a control character (only tabs and line breaks are allowed)")
+        problems.append(f"{field} contains a control character (only tabs and line breaks are allowed)")
     return problems
 
 
@@ -168,7 +175,7 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
     twist, twist_problem = _flag(row["twist"], "twist")
     first_hour, first_hour_problem = _flag(row["first_hour"], "first_hour")
     problems = [date_problem, activity_problem, quantity_problem, technique_problem, load_problem]
-    problems += [twist_problem, first_hour_problem, *_note(row["note"])]
+    problems += [twist_problem, first_hour_problem, *text_problems(row["note"])]
     problems = [p for p in problems if p]
     if problems:
         return None, [RowError(line, p) for p in problems]
@@ -346,7 +353,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> pd.DataFrame | None:
     load_kg, good_load = load_col.checked(_load)
     twist, good_twist = twist_col.checked(lambda text: _flag(text, "twist"))
     first_hour, good_first_hour = first_hour_col.checked(lambda text: _flag(text, "first_hour"))
-    good_note = note_col.spread([not _note(text) for text in note_col.values], bool)
+    good_note = note_col.spread([not text_problems(text) for text in note_col.values], bool)
     good &= good_activity & good_quantity & good_technique & good_load & good_twist & good_first_hour & good_note
 
     bad = ~good & ~blank

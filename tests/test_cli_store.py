@@ -211,7 +211,7 @@ def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp
     backup.write_text(json.dumps(data), encoding="utf-8")
 
     code, _, err = run(capsys, "restore", str(backup), "--db", target)
-    assert (code, err) == (2, "error: nothing restored: the backup has activities this version does not know: yoga\n")
+    assert (code, err) == (2, "error: nothing restored: the backup has activities this version does not know: 'yoga'\n")
     assert run(capsys, "people", "--db", target)[1] == "No people yet.\n"
 
 

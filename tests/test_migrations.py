@@ -20,8 +20,6 @@ from strain import db, store
 
 from .strategies import CAT
 
-KNOWN = {a.id for a in CAT.activities}
-
 REPO = Path(__file__).resolve().parent.parent
 
 # Rows written into the tables as revision 0001 made them (reflected from the database, not today's models).
@@ -212,7 +210,7 @@ def backup_made_at_0001() -> dict:
 
 
 def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
-    store.restore(engine=engine, data=backup_made_at_0001(), activities=KNOWN)
+    store.restore(engine=engine, data=backup_made_at_0001(), catalogue=CAT)
     assert revision(engine) == head()
     assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
     assert store.get_person(engine=engine, name="ann").id == 1  # migrating gave the restored people name keys
@@ -227,7 +225,7 @@ def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
 def test_a_backup_whose_tables_do_not_match_its_schema_is_refused(engine):
     wrong = backup_made_at_0001() | {"schema": head()}
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: it has the tables"):
-        store.restore(engine=engine, data=wrong, activities=KNOWN)
+        store.restore(engine=engine, data=wrong, catalogue=CAT)
     assert store.list_people(engine=engine) == []
 
 
@@ -258,7 +256,7 @@ def test_a_backup_made_before_the_split_restores_with_the_new_activity(engine):
     old = backup_made_at_0001()
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "slouched_sitting"
-    store.restore(engine=engine, data=old, activities=KNOWN)
+    store.restore(engine=engine, data=old, catalogue=CAT)
     assert "hunched_sitting" in set(store.load_entries(engine=engine, person_id=1)["activity"])
 
 
@@ -266,6 +264,6 @@ def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
     old = backup_made_at_0001()
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "yoga"
-    with pytest.raises(store.StoreError, match="activities this version does not know: yoga"):
-        store.restore(engine=engine, data=old, activities=KNOWN)
+    with pytest.raises(store.StoreError, match="activities this version does not know: 'yoga'"):
+        store.restore(engine=engine, data=old, catalogue=CAT)
     assert store.list_people(engine=engine) == []

@@ -1,10 +1,12 @@
 """Home, Log, Audit and Model pages, run with AppTest on a real SQLite file."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from strain import model, store
+from ui.components import md
 
 from .apptest import CAT, entries, open_page, save, texts
 
@@ -266,7 +268,7 @@ def test_names_are_shown_as_typed_never_as_markup(app_engine):
     store.add_person(engine=app_engine, name="[Ann](http://x.example) **B**")
     at = open_page()
     heading = next(h for h in at.subheader if h.value.startswith("Last 7 days"))
-    assert heading.value == r"Last 7 days: \[Ann\]\(http\://x\.example\) \*\*B\*\*"
+    assert heading.value == "Last 7 days: " + r"\[Ann\]\(http\:" + "\u2060" + r"//x\.example\) \*\*B\*\*"
 
 
 def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engine, ann):
@@ -350,3 +352,20 @@ def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app
         "Modifiers",
         "Source",
     ]
+
+
+def test_shortcodes_in_user_text_are_shown_as_typed():
+    """Issue 9: Streamlit turns :material/home: and :smile: into icons even in escaped text."""
+    for typed in (":material/home:", ":smile:", ":red[alarm]", ":streamlit:"):
+        shown = md(typed)
+        assert ":material/" not in shown and not re.search(r":[\w+-]+:", shown) and ":red[" not in shown
+        assert shown.replace("\u2060", "").replace("\\", "") == typed
+
+
+def test_a_note_with_a_control_character_is_refused_in_a_sentence(app_engine, ann):
+    at = open_page("pages/log.py", person="Ann", date="2026-11-20")
+    at.text_area(key="log_note").input("bell\x07")
+    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    assert not at.exception
+    assert any("note contains a control character" in error.value for error in at.error)
+    assert store.load_day(engine=app_engine, person_id=ann.id, day=date(2026, 11, 20)) is None

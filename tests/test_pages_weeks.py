@@ -2,7 +2,10 @@
 
 from datetime import date, timedelta
 
-from strain import model, store
+import sqlalchemy as sa
+
+from strain import limits, model, store
+from strain.tables import Day
 from strain.weeks import IsoWeek
 
 from .apptest import CAT, entries, open_page, save, texts
@@ -94,10 +97,10 @@ def test_previous_and_next_move_the_week_and_the_url(app_engine, ann):
 
 def test_picking_a_day_shows_its_week(app_engine, ann):
     at = open_page(PAGE, person="Ann", week=W47)
-    at.date_input(key="weeks_day").set_value(date(2027, 1, 2)).run()
+    at.date_input(key="weeks_day").set_value(date(2025, 12, 30)).run()
     assert not at.exception
-    assert at.query_params["week"] == "2026-W53"
-    assert at.subheader[0].value == "Week 53: 28 Dec 2026 - 3 Jan 2027"
+    assert at.query_params["week"] == "2026-W01"
+    assert at.subheader[0].value == "Week 1: 29 Dec 2025 - 4 Jan 2026"
 
 
 def test_without_a_week_the_latest_week_with_data_is_shown(app_engine, ann):
@@ -153,3 +156,26 @@ def test_a_change_within_the_models_uncertainty_is_said_so_without_better_or_wor
     at = open_page(PAGE, person="Ann", week=W47)
     assert metrics(at)["Average daily strain"] == ("70 points", "-2 points: within uncertainty")
     assert "Within the model's uncertainty" in texts(at)
+
+
+def test_the_weeks_end_where_dates_do(app_engine, ann):
+    """Issue 9: ?week=1900-W01 and "Previous week" at the first week crashed; a day before 2000 could be saved."""
+    first = IsoWeek.of(limits.FIRST_DATE)
+    at = open_page(PAGE, person="Ann", week="1900-W01")
+    assert not at.exception
+    assert f"choose a week from {first} to {IsoWeek.of(date.today())}" in texts(at).replace("\\", "")
+    at = open_page(PAGE, person="Ann", week=str(first))
+    assert not at.exception and at.query_params["week"] == str(first)
+    assert at.button(key="weeks_previous").disabled
+    at = open_page(PAGE, person="Ann")
+    assert at.button(key="weeks_next").disabled  # this week is the last one
+
+
+def test_old_days_saved_before_the_limit_do_not_break_the_page(app_engine, ann):
+    day = date(1899, 12, 31)
+    with app_engine.begin() as connection:  # as an older version could save it
+        connection.execute(
+            sa.insert(Day).values(person_id=ann.id, date=day, note="", model_version="m", version=1, updated_at=day)
+        )
+    at = open_page(PAGE, person="Ann")
+    assert not at.exception and at.query_params["week"] == str(IsoWeek.of(date.today()))

@@ -16,8 +16,6 @@ from strain.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, 
 
 from .strategies import CAT, frames
 
-KNOWN = {a.id for a in CAT.activities}
-
 MONDAY = date(2026, 11, 16)
 
 
@@ -283,7 +281,7 @@ def test_import_replaces_the_days_it_holds_and_keeps_the_others(engine, person):
             entries(("vacuuming", 20), day=MONDAY + timedelta(2)),
         ]
     )
-    assert store.import_days(engine=engine, person_id=person.id, frame=frame, model_version="m-new") == 2
+    assert store.import_days(engine=engine, name="ann", frame=frame, model_version="m-new") == (person, 2, False)
 
     monday = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
     assert monday.entries["activity"].tolist() == ["standing_from_chair", "sit_down_chair"]
@@ -299,7 +297,7 @@ def test_an_import_the_schema_refuses_saves_nothing(engine, person):
     frame = pd.concat([entries(("weeding", 3), day=MONDAY + timedelta(n)) for n in range(50)])
     frame.loc[frame.index[-1], "quantity"] = -1
     with pytest.raises(store.StoreError, match="quantity"):
-        store.import_days(engine=engine, person_id=person.id, frame=frame, model_version="m")
+        store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")
     days = store.load_days(engine=engine, person_id=person.id)
     assert days["date"].tolist() == [MONDAY] and days["version"].tolist() == [1]
 
@@ -311,9 +309,9 @@ def test_import_of_many_days_is_one_call_and_loads_back_in_order(engine, person)
             technique="controlled", load_kg=0.0, twist=False, first_hour=True, note=""
         )
     )
-    assert store.import_days(engine=engine, person_id=person.id, frame=frame, model_version="m") == 1200
+    assert store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")[1] == 1200
     assert same_entries(store.load_entries(engine=engine, person_id=person.id), frame)
-    assert store.import_days(engine=engine, person_id=person.id, frame=frame, model_version="m") == 1200
+    assert store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")[1] == 1200
     assert store.load_days(engine=engine, person_id=person.id)["version"].eq(2).all()
 
 
@@ -461,7 +459,7 @@ def test_backup_restores_into_an_empty_database_exactly(engine, person, new_data
     fill(engine, person)
     dump = json.loads(json.dumps(store.backup(engine=engine)))  # as it travels: JSON text
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, data=dump, activities=KNOWN)
+    store.restore(engine=copy, data=dump, catalogue=CAT)
     assert store.backup(engine=copy) == dump
     assert store.add_person(engine=copy, name="Cy").id > max(p.id for p in store.list_people(engine=engine))
     copy.dispose()
@@ -473,7 +471,7 @@ def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_datab
     target = db.open_database(
         make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite", migrated=True)
     )
-    store.restore(engine=target, data=dump, activities=KNOWN)
+    store.restore(engine=target, data=dump, catalogue=CAT)
     assert store.backup(engine=target) == dump
     target.dispose()
 
@@ -481,11 +479,11 @@ def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_datab
 def test_restore_refuses_a_database_with_data_and_things_that_are_not_backups(engine, person):
     dump = store.backup(engine=engine)
     with pytest.raises(store.StoreError, match="not empty"):
-        store.restore(engine=engine, data=dump, activities=KNOWN)
+        store.restore(engine=engine, data=dump, catalogue=CAT)
     with pytest.raises(store.StoreError, match="not a Strain Audit backup"):
-        store.restore(engine=engine, data={"tables": {}}, activities=KNOWN)
+        store.restore(engine=engine, data={"tables": {}}, catalogue=CAT)
     with pytest.raises(store.StoreError, match="schema"):
-        store.restore(engine=engine, data=dump | {"schema": "0000"}, activities=KNOWN)
+        store.restore(engine=engine, data=dump | {"schema": "0000"}, catalogue=CAT)
 
 
 def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, person, new_database):
@@ -496,8 +494,9 @@ def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, pers
     assert [(row[name], row[key]) for row in people["rows"]] == [("Ann", "ann"), ("Bob", "bob")]
     people["rows"][1][key] = "zed"  # so "zed" would find Bob, and "bob" no one
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=r"^the backup is damaged: 'Bob' has the name key 'zed', not 'bob'$"):
-        store.restore(engine=copy, data=dump, activities=KNOWN)
+    refused = r"^nothing restored: person \(id 2\): 'Bob' has the name key 'zed', not 'bob'$"
+    with pytest.raises(store.StoreError, match=refused):
+        store.restore(engine=copy, data=dump, catalogue=CAT)
     assert store.list_people(engine=copy) == []
     copy.dispose()
 

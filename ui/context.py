@@ -138,7 +138,9 @@ def person_picker() -> PersonInfo | None:
             st.info("No one here yet: add a person to start.")
         with st.expander("Add person", expanded=not names):
             with st.form("add_person_form", clear_on_submit=False, border=False):
-                st.text_input("Name", key="new_person_name", max_chars=limits.MAX_NAME)
+                # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
+                # counts what a person sees (strain.validation.name_problem) and says so beside the field.
+                st.text_input("Name", key="new_person_name", help=f"Up to {limits.MAX_NAME} characters")
                 st.form_submit_button("Add person", on_click=_add_person)
             if "add_person_error" in st.session_state:
                 st.error(components.md(st.session_state["add_person_error"]))
@@ -168,10 +170,12 @@ def require_person() -> PersonInfo:
 
 
 def parse_date(text: str) -> date:
-    """A date from the URL (YYYY-MM-DD), not in the future; ValueError otherwise."""
+    """A date from the URL (YYYY-MM-DD), from limits.FIRST_DATE to today; ValueError otherwise."""
     if len(text) != 10:  # fromisoformat also takes 20261120 and week dates
         raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
     day = date.fromisoformat(text)
     if day > date.today():
         raise ValueError(f"{text} is in the future")
+    if day < limits.FIRST_DATE:
+        raise ValueError(f"{text} is before {limits.FIRST_DATE}, the first day Strain Audit can show")
     return day

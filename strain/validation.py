@@ -1,0 +1,177 @@
+"""The checks every row passes before it is stored, whichever way it comes in.
+
+The tally CSV (strain.tally), the Log page and the exercise forms (through strain.service) and
+`restore` (strain.store) judge with these functions, so what one accepts the others accept, with
+the same limits (strain.limits) and the same messages. A stored entry is judged by the tally's own
+row check on the CSV line it would be exported as: it is valid exactly when that line imports.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import regex
+
+from strain import limits, model, progress, tally
+from strain.catalogue import Catalogue
+from strain.tally import quoted
+
+GRAPHEME = regex.compile(r"\X")
+NAME_CONTROL = regex.compile(r"[\p{Cc}\p{Zl}\p{Zp}]")  # a name is one line: no tab, no line break
+
+
+def visible_length(text: str) -> int:
+    """The characters a person sees (grapheme clusters): an emoji made of several code points is one."""
+    return len(GRAPHEME.findall(text))
+
+
+def name_key(name: str) -> str:
+    """What makes two names one person's: "Ann", " ann" and "ANN" have the same key (stored in person.name_key)."""
+    return name.strip().casefold()
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a person's name as it would be stored (already stripped), if anything."""
+    if not name or len(name) > limits.MAX_NAME_CODE_POINTS or visible_length(name) > limits.MAX_NAME:
+        return f"a name must be 1 to {limits.MAX_NAME} characters long"
+    if NAME_CONTROL.search(name):
+        return "a name cannot contain control characters or line breaks"
+    if name != name.strip():
+        return f"the name {quoted(name)} starts or ends with spaces"
+    return None
+
+
+def is_whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value: Any) -> bool:
+    """A finite number (not a flag): what a quantity, a load or a height can be."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def pain_problem(pain: Any, field: str = "pain") -> str | None:
+    """None (not recorded) or a whole number on the 0-10 scale."""
+    if pain is None or (is_whole(pain) and limits.MIN_PAIN <= pain <= limits.MAX_PAIN):
+        return None
+    return f"{field} must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}, got {quoted(repr(pain))}"
+
+
+def text_problems(text: Any, field: str = "note", limit: int = limits.MAX_NOTE) -> list[str]:
+    if not isinstance(text, str):
+        return [f"{field} must be text, got {quoted(repr(text))}"]
+    return tally.text_problems(text, field, limit)
+
+
+def date_problem(day: Any, field: str = "date") -> str | None:
+    if not isinstance(day, date):
+        return f"{field} must be a date, got {quoted(repr(day))}"
+    return tally.date_problem(day, field)
+
+
+def _csv_field(name: str, value: Any) -> str | None:
+    """An entry's stored value as the tally CSV writes it (None when it has the wrong type)."""
+    if name in ("quantity", "load_kg"):
+        if not is_real(value):
+            return None
+        return "" if name == "load_kg" and value == 0 else tally.number_text(value)
+    if name in ("twist", "first_hour"):
+        return ("yes" if value else "no") if isinstance(value, bool) else None
+    return value if isinstance(value, str) else None
+
+
+def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    """What is wrong with an entry to store (a typed tally row; a typical day's has no date): the tally's verdict."""
+    day = entry.get("date")
+    fields = {"date": (day or limits.FIRST_DATE).isoformat() if isinstance(day, date | None) else None}
+    fields |= {name: _csv_field(name, entry.get(name)) for name in tally.HEADER[1:]}
+    wrong = [name for name, text in fields.items() if text is None]
+    if wrong:
+        return [f"{name} has the wrong type ({quoted(repr(entry.get(name)))})" for name in wrong]
+    row, errors = tally.validate_row(fields, 0, catalogue)
+    if errors:
+        return [error.message for error in errors]
+    # The reader tidies what it reads ("Controlled ", " child_lift"); a stored entry is already tidy.
+    return [
+        f"{name} {quoted(entry[name])} is not written as Strain Audit stores it"
+        for name in ("activity", "technique")
+        if row[name] != entry[name]
+    ]
+
+
+def day_problems(day: Any, entries: pd.DataFrame, *, pain: Any, note: Any, catalogue: Catalogue) -> list[str]:
+    """What is wrong with a day to save (its date, pain, note and entries); empty when it can be saved."""
+    problems = [date_problem(day), pain_problem(pain), *text_problems(note)]
+    for entry in entries.to_dict("records"):
+        problems += entry_problems(entry | {"date": day}, catalogue)
+    return [problem for problem in problems if problem]
+
+
+# Every table's rows, as `restore` checks them (after bringing them to this version's schema).
+
+
+def _person(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    problem = name_problem(row["name"])
+    if problem:
+        return [problem]
+    key = name_key(row["name"])
+    if row["name_key"] != key:
+        return [f"{quoted(row['name'])} has the name key {quoted(row['name_key'])}, not {quoted(key)}"]
+    return []
+
+
+def _day(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    problems = [date_problem(row["date"]), pain_problem(row["pain"]), *text_problems(row["note"])]
+    if row["total"] is not None and not (is_real(row["total"]) and row["total"] >= 0):
+        problems.append(f"total must be a number of points, got {quoted(repr(row['total']))}")
+    return problems
+
+
+def _entry(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    return entry_problems(row, catalogue)
+
+
+def _override(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    return model.override_problems(catalogue, {row["key"]: row["value"]}) + text_problems(
+        row["reason"], "reason", limits.MAX_REASON
+    )
+
+
+def _practice(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    # An exercise or a ladder the catalogue no longer has is shown by its id or left out, not refused.
+    return [
+        date_problem(row["date"]),
+        pain_problem(row["pain_during"], "pain during practice"),
+        *text_problems(row["note"]),
+    ]
+
+
+def _seat(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    return [progress.seat_name_problem(row["name"]), progress.height_problem(row["height_cm"])]
+
+
+def _box(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    return [date_problem(row["date"]), progress.height_problem(row["height_cm"])]
+
+
+ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]] = {
+    "person": _person,
+    "day": _day,
+    "entry": _entry,
+    "template_entry": _entry,
+    "weight_override": _override,
+    "practice": _practice,
+    "seat": _seat,
+    "box_height": _box,
+}
+
+
+def row_problems(table: str, row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    """What is wrong with a row of a table (as this version's schema has it); empty when it can be stored."""
+    check = ROW_CHECKS.get(table)
+    return [problem for problem in check(row, catalogue) if problem] if check else []

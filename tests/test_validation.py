@@ -1,0 +1,368 @@
+"""Issue 9: everything that enters the database passes the same checks (strain/validation.py).
+
+A backup is refused whole when any row is one that an import or a form would refuse; import and
+restore judge an entry alike (a hypothesis test feeds the same rows through both).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strain import cli, db, errors, store, tally, validation
+from strain.service import Service
+
+from .strategies import ACTIVITY_IDS, CAT
+
+MONDAY = date(2026, 11, 16)
+HEADER = ",".join(tally.HEADER)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def filled_backup(engine) -> dict:
+    """A backup of one person with a day, an entry, an override, a practice session and a seat."""
+    service = Service(engine, CAT)
+    ann = service.add_person("Ann")
+    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,controlled,,,,fine\n", CAT)
+    service.save_day(ann, MONDAY, frame, pain=3, note="ok", expected_version=None)
+    assert service.set_override(ann, "twist", 1.5, "therapist") == []
+    assert service.log_practice(ann, day=MONDAY, today=MONDAY, exercise_id="dead_bug", done=True, pain=1, note="") == {}
+    assert service.set_seat(ann, name="car", height_cm=48) == {}
+    return json.loads(json.dumps(store.backup(engine=engine)))
+
+
+def edit(backup: dict, table: str, column: str, value) -> dict:
+    edited = json.loads(json.dumps(backup))
+    dumped = edited["tables"][table]
+    dumped["rows"][0][dumped["columns"].index(column)] = value
+    return edited
+
+
+TAMPERED = [
+    ("weight_override", "key", "activity.no_such_thing", r"weight_override .*unknown override 'activity\.no_such"),
+    ("weight_override", "value", 1e308, r"weight_override .*override 'twist' must be between 1 and 10"),
+    ("weight_override", "value", float("inf"), r"weight_override row 1: value must be a finite number"),
+    ("day", "pain", 5.5, r"day row 1: pain must be a whole number"),
+    ("day", "pain", 11, r"pain must be a whole number from 0 to 10"),
+    ("entry", "quantity", 99999, r"quantity must be (at most|between 0 and) 5000"),
+    ("entry", "note", "x" * 10_000_000, r"entry \(id 1\): note is longer than 500 characters"),
+    ("day", "note", "a\x00b", r"day row 1: note contains the NUL character"),
+    ("day", "note", "a\x1b[31mb", r"day \(id 1\): note contains a control character"),
+    ("entry", "technique", "Controlled", r"technique ('Controlled' is not written as|must be controlled or)"),
+    ("entry", "twist", "yes", r"entry row 1: twist must be true or false"),
+    ("day", "date", "1899-12-31", r"day \(id 1\): date 1899-12-31 is before 2000-01-01"),
+    ("practice", "pain_during", 12, r"pain during practice must be a whole number"),
+    ("seat", "height_cm", 500, r"(a height must be from|A seat or box is between) 10 (and|to) 120 cm"),
+    ("person", "name", "x" * 81, r"person \(id 1\): a name must be 1 to 80 characters long"),
+    ("person", "name", "Ann\nBob", r"person \(id 1\): a name cannot contain control characters"),
+    ("person", "id", 2**63, r"person row 1: id must be a whole number of at most 19 digits"),
+    ("entry", "activity", ["sit_down_chair"], r"entry row 1: activity must be text"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "value", "message"), TAMPERED, ids=[f"{t}.{c}" for t, c, *_ in TAMPERED])
+def test_a_backup_with_a_row_an_import_or_a_form_would_refuse_is_refused_whole(
+    engine, new_database, table, column, value, message
+):
+    backup = edit(filled_backup(engine), table, column, value)
+    if (table, column) == ("day", "date"):  # its entry carries its date too
+        backup = edit(backup, "entry", "date", value)
+    copy = db.open_database(new_database(migrated=True))
+    with pytest.raises(store.StoreError, match=message):
+        store.restore(engine=copy, data=backup, catalogue=CAT)
+    assert store.list_people(engine=copy) == []
+    copy.dispose()
+
+
+def test_names_that_differ_only_in_case_are_refused_in_a_backup(engine, new_database):
+    backup = filled_backup(engine)
+    people = backup["tables"]["person"]
+    second = list(people["rows"][0])
+    second[people["columns"].index("id")] = 2
+    second[people["columns"].index("name")] = "ANN"
+    people["rows"].append(second)  # its name key is "ann" too
+    copy = db.open_database(new_database(migrated=True))
+    with pytest.raises(store.StoreError, match=r"^the backup is damaged"):
+        store.restore(engine=copy, data=backup, catalogue=CAT)
+    copy.dispose()
+
+
+@pytest.mark.parametrize(
+    "person",
+    [{"columns": 5, "rows": []}, {"columns": ["id"], "rows": "abc"}, [], "short row"],
+    ids=["columns-not-a-list", "rows-not-a-list", "table-not-an-object", "short-row"],
+)
+def test_a_badly_shaped_backup_is_one_sentence(engine, new_database, person):
+    backup = filled_backup(engine)
+    if person == "short row":
+        backup["tables"]["person"]["rows"][0] = backup["tables"]["person"]["rows"][0][:2]
+    else:
+        backup["tables"]["person"] = person
+    copy = db.open_database(new_database(migrated=True))
+    with pytest.raises(store.StoreError, match=r"^the backup is damaged: "):
+        store.restore(engine=copy, data=backup, catalogue=CAT)
+    copy.dispose()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '{"format": ' + "9" * 4301 + "}"],
+    ids=["nested-deeply", "4301-digit-integer"],
+)
+def test_json_python_cannot_read_is_one_line(tmp_path, capsys, text):
+    backup = tmp_path / "backup.json"
+    backup.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "restore", str(backup), "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert (code, out) == (2, "")
+    assert err == f"error: {backup} is not a Strain Audit backup (JSON this app does not read)\n"
+
+
+def test_a_tampered_backup_on_the_command_line_is_one_line(tmp_path, capsys):
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    backup = edit(filled_backup(db.open_database(source)), "entry", "quantity", 99999)
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(backup), encoding="utf-8")
+    code, _, err = run(capsys, "restore", str(path), "--db", f"sqlite:///{tmp_path / 'target.db'}")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith("error: the backup is damaged: a quantity must be between 0 and 5000")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("people", "--db", "mysql://someone@localhost/strain"), "error: mysql://someone@localhost/strain is not a"),
+        (("score", "/dev/zero"), "error: cannot read /dev/zero: it is not a regular file"),
+    ],
+    ids=["mysql", "dev-zero"],
+)
+def test_more_mistakes_are_one_line_without_traceback(args, message):
+    result = subprocess.run([sys.executable, "-m", "strain", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(message)
+
+
+def test_postgresqls_pipeline_aborted_line_is_not_the_reason():
+    class Orig(Exception):
+        pass
+
+    error = sa.exc.OperationalError("INSERT ...", {}, Orig("pipeline aborted\nduplicate key value violates ..."))
+    assert errors.user_message(error, "postgresql://x/y") == (
+        "cannot use the database postgresql://x/y: duplicate key value violates ..."
+    )
+
+
+# A person is added in the transaction of their first import
+
+
+def test_a_refused_import_leaves_no_one_behind(engine):
+    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
+    with pytest.raises(store.StoreError):
+        Service(engine, CAT).import_tally("Newcomer", frame)
+    assert store.list_people(engine=engine) == []
+
+
+def _import(url: str, path: str) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "strain", "import", path, "--person", "Same", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).returncode
+
+
+def test_eight_processes_importing_one_new_person_at_once_all_succeed(new_database, tmp_path):
+    url = new_database(migrated=True)
+    path = tmp_path / "tally.csv"
+    path.write_text(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", encoding="utf-8")
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "strain", "import", str(path), "--person", "Same", "--db", url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    results = [(process.wait(timeout=180), process.stderr.read()) for process in processes]
+    assert results == [(0, "")] * 8
+    engine = db.open_database(url)
+    assert [person.name for person in store.list_people(engine=engine)] == ["Same"]
+    engine.dispose()
+
+
+# Private files
+
+
+def test_the_sqlite_file_and_its_folder_and_backups_are_private(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(os, "umask", os.umask)  # restored below
+    old = os.umask(0o022)
+    try:
+        folder = tmp_path / "data"
+        url = f"sqlite:///{folder / 'strain.db'}"
+        assert run(capsys, "people", "--db", url)[0] == 0
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE((folder / "strain.db").stat().st_mode) == 0o600
+        backup = tmp_path / "backup.json"
+        backup.write_text("old", encoding="utf-8")
+        backup.chmod(0o644)
+        assert run(capsys, "backup", str(backup), "--db", url)[0] == 0
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+# Names
+
+
+def test_a_name_counts_the_characters_a_person_sees(engine):
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of five code points
+    assert validation.visible_length(family * 80) == 80
+    person = store.add_person(engine=engine, name=family * 80)
+    assert store.get_person(engine=engine, name=family * 80) == person
+    with pytest.raises(store.StoreError, match=r"^a name must be 1 to 80 characters long$"):
+        store.add_person(engine=engine, name="x" * 81)
+
+
+# Import and restore judge alike
+
+CELL = st.one_of(
+    st.sampled_from(["", "0", "1", "2.5", "-1", "5000", "5001", "1440", "1441", "200", "201", "1e3", "nan", "x"]),
+    st.sampled_from(["yes", "no", "Yes", "controlled", "uncontrolled", "Controlled", " 3", "\x1b"]),
+    st.text(max_size=4),
+)
+ROWS = st.fixed_dictionaries(
+    {
+        "date": st.sampled_from(["1999-12-31", "2000-01-01", str(MONDAY), str(date.today() + timedelta(5)), "x"]),
+        "activity": st.sampled_from([*ACTIVITY_IDS[:4], "hunched_sitting", "yoga", ""]),
+        "quantity": CELL,
+        "technique": st.sampled_from(["", "controlled", "uncontrolled", "Controlled", "sloppy"]),
+        "load_kg": CELL,
+        "twist": st.sampled_from(["", "yes", "no", "YES", "maybe"]),
+        "first_hour": st.sampled_from(["", "yes", "no", "maybe"]),
+        "note": st.sampled_from(["", "fine", "tab\there", "bell\x07", "x" * 501]),
+    }
+)
+
+
+def csv_line(row: dict) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow([row[name] for name in tally.HEADER])
+    return out.getvalue()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(ROWS)
+def test_import_and_restore_give_the_same_verdict_on_any_row(row):
+    try:
+        imported = tally.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
+    except tally.TallyError:
+        imported = None
+    if imported is None:
+        # A stored entry holds typed values: the row as restore would meet it, where it can be typed at all.
+        typed = _as_stored(row)
+        if typed is not None:
+            assert validation.entry_problems(typed, CAT) != []
+        return
+    stored = imported.drop(columns="line").iloc[0].to_dict()
+    assert validation.entry_problems(stored, CAT) == []
+
+
+def _as_stored(row: dict) -> dict | None:
+    """The row's values as a backup could hold them (numbers as numbers, flags as booleans), or None."""
+    numbers = (row["quantity"].strip(), row["load_kg"].strip() or "0")
+    if not all(tally.NUMBER_PATTERN.match(text) for text in numbers):
+        return None  # text no number is stored as (float() would also read "1_0" and other digits)
+    try:
+        day = date.fromisoformat(row["date"])
+    except ValueError:
+        return None
+    quantity, load_kg = map(float, numbers)
+    flags = {"yes": True, "no": False, "": False}
+    if row["twist"].strip().lower() not in flags or row["first_hour"].strip().lower() not in flags:
+        return None
+    return {
+        "date": day,
+        "activity": row["activity"],
+        "quantity": quantity,
+        "technique": row["technique"] or "uncontrolled",
+        "load_kg": load_kg,
+        "twist": flags[row["twist"].strip().lower()],
+        "first_hour": flags[row["first_hour"].strip().lower()],
+        "note": row["note"],
+    }
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(row=ROWS)
+def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
+    """End to end on SQLite: the row through `import` and, as a stored entry, through `restore`."""
+    folder = tmp_path_factory.mktemp("verdict")
+    try:
+        frame = tally.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
+    except tally.TallyError:
+        frame = None
+    source = db.open_database(f"sqlite:///{folder / 'source.db'}")
+    ann = Service(source, CAT).add_person("Ann")
+    good = frame if frame is not None else tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
+    store.save_day(
+        engine=source, person_id=ann.id, day=good["date"].iloc[0], entries=good, pain=None, note="",
+        model_version="m", expected_version=None,
+    )  # fmt: skip
+    backup = json.loads(json.dumps(store.backup(engine=source)))
+    source.dispose()
+    typed = _as_stored(row)
+    if frame is None:
+        if typed is None:
+            return
+        entries = backup["tables"]["entry"]
+        for name, value in typed.items():
+            entries["rows"][0][entries["columns"].index(name)] = value.isoformat() if name == "date" else value
+        backup = edit(backup, "day", "date", typed["date"].isoformat())
+    target = db.open_database(f"sqlite:///{folder / 'target.db'}")
+    try:
+        if frame is None:
+            with pytest.raises(store.StoreError):
+                store.restore(engine=target, data=backup, catalogue=CAT)
+        else:
+            store.restore(engine=target, data=backup, catalogue=CAT)
+    finally:
+        target.dispose()
+
+
+def test_saving_a_day_checks_it_like_an_import(engine):
+    service = Service(engine, CAT)
+    ann = service.add_person("Ann")
+    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT)
+    for changes, message in (
+        ({"pain": 5.5}, "pain must be a whole number"),
+        ({"note": "a\x00b"}, "note contains a control character"),
+        ({"entries": frame.assign(quantity=99999.0)}, "quantity must be at most 5000"),
+        ({"day": date(1899, 12, 31)}, "is before 2000-01-01"),
+    ):
+        values = {"day": MONDAY, "entries": frame, "pain": None, "note": ""} | changes
+        with pytest.raises(store.StoreError, match=message):
+            service.save_day(ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
+    assert store.load_days(engine=engine, person_id=ann.id).empty
+
+
+def test_a_tally_dated_before_2000_is_refused():
+    with pytest.raises(tally.TallyError, match="line 2: date 1899-12-31 is before 2000-01-01"):
+        tally.read_csv(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
+    with pytest.raises(tally.TallyError, match="line 2: date 1899-12-31 is before 2000-01-01"):
+        tally.read_csv_exact(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
