@@ -288,7 +288,7 @@ def _find_or_add_person(connection: Connection, name: str) -> tuple[PersonInfo, 
     added = connection.execute(
         dialect.insert(Person)
         .values(name=name, name_key=name_key(name), created_at=_now(), revision=0)
-        .on_conflict_do_nothing(index_elements=["name_key"])
+        .on_conflict_do_nothing()  # name or name_key taken: both are unique
         .returning(Person.id)
     ).scalar()
     if added is not None:
