@@ -185,7 +185,7 @@ def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> 
         expect_page_basics(page)
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar.get_by_test_id("stAlertContentInfo")).to_contain_text("add a person")
-        sidebar.get_by_label("Name").fill("Ben")
+        sidebar.get_by_role("textbox", name="Name").fill("Ben")
         with rerun(page):
             sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Add person").click()
         expect(page).to_have_url(re.compile(r"person=Ben"))
