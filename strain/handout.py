@@ -70,6 +70,8 @@ class HandoutData:
     review_date: date | None
     exercises: tuple[HandoutExercise, ...]
     gaps: tuple[HandoutGap, ...]
+    pain_rule: str  # when to move up or step back a level
+    stop: str  # when to stop and get advice
     red_flags: tuple[tuple[str, tuple[str, ...]], ...]  # (what to do, the symptoms), most urgent first
     disclaimer: str
     model_version: str
@@ -238,8 +240,8 @@ def handout_pdf(data: HandoutData) -> bytes:
     else:
         pdf.heading(f"Your exercise plan (version {data.plan_version}, from {data.plan_start:%d %b %Y})")
         pdf.text_block(
-            f"Review on {data.review_date:%d %B %Y}. Practise daily and let pain guide you: stay on a level until it "
-            "is pain-free, then move up.",
+            f"Review on {data.review_date:%d %B %Y}. Practise daily and let pain guide you. {data.pain_rule} "
+            f"{data.stop}",
             size=SMALL,
         )
         for number, exercise in enumerate(data.exercises, start=1):
@@ -296,6 +298,15 @@ def _boxes(line: CardLine) -> tuple[int, str]:
     return max(5, min(18, math.ceil(line.usual * 1.5))), "once"
 
 
+def _fitted(pdf: FPDF, text: str, width: float) -> str:
+    """The text, shortened with an ellipsis until it fits in `width` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip(" ,(") + "…"
+
+
 def card_pdf(data: CardData) -> bytes:
     """The tally card: one A4 page of the typical day's activities by part of the day, with boxes to tick."""
     pdf = _Document(f"Strain Audit · tally card · {data.name}")
@@ -326,8 +337,8 @@ def card_pdf(data: CardData) -> bytes:
         for line in part_lines:
             count, each = _boxes(line)
             y = pdf.get_y()
-            pdf.cell(name_width, row, line.activity)
-            usual = f"usual {line.usual:g}" + (" min" if line.unit == "min" else "")
+            pdf.cell(name_width, row, _fitted(pdf, line.activity, name_width - 1.5))
+            usual = f"usual {line.usual:.0f}" + (" min" if line.unit == "min" else "")
             pdf.set_text_color(70)
             pdf.cell(usual_width, row, usual)
             pdf.set_text_color(0)

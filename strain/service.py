@@ -758,6 +758,8 @@ class Service:
                 )
                 for row in gaps.itertuples(index=False)
             ),
+            pain_rule=f"{self.catalogue.progression.rule} {self.catalogue.progression.step_back}",
+            stop=self.catalogue.progression.stop,
             red_flags=tuple(
                 (URGENCIES[urgency], tuple(texts)) for urgency, texts in safety.red_flags_by_urgency().items()
             ),
