@@ -159,6 +159,61 @@ def _box(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     return [date_problem(row["date"]), progress.height_problem(row["height_cm"])]
 
 
+# The therapist session (migration 0007).
+
+
+def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    steps = len(catalogue.day_parts)  # the last step is the review after every part
+    step_ok = is_whole(row["step"]) and 0 <= row["step"] <= steps
+    return [
+        date_problem(row["date"]),
+        None if step_ok else f"step must be 0 to {steps}, got {quoted(repr(row['step']))}",
+    ]
+
+
+def _walkthrough_line(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    parts = {part.id for part in catalogue.day_parts}
+    unknown = None if row["part"] in parts else f"unknown part of the day {quoted(str(row['part']))}"
+    return [unknown, *entry_problems({**row, "note": ""}, catalogue)]
+
+
+def _plan(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    review = row["review_date"]
+    review_ok = isinstance(review, date) and isinstance(row["start"], date) and review > row["start"]
+    return [
+        date_problem(row["start"], "start"),
+        None if review_ok else f"review_date must be a date after the start, got {quoted(repr(review))}",
+        *text_problems(row["note"]),
+    ]
+
+
+def _plan_exercise(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+    known = row["exercise_id"] in {exercise.id for exercise in catalogue.exercises if exercise.recommended}
+    return [None if known else f"unknown exercise {quoted(str(row['exercise_id']))}"]
+
+
+def _visit(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    pains = [pain_problem(row[name], name.replace("_", " ")) for name in ("pain_now", "pain_average", "pain_worst")]
+    return [date_problem(row["date"]), *pains, *text_problems(row["note"], "note", limits.MAX_VISIT_NOTE)]
+
+
+def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    empty = isinstance(row["name"], str) and not row["name"].strip()
+    return [
+        *text_problems(row["name"], "name", limits.MAX_PSFS_NAME),
+        "a PSFS activity needs a name" if empty else None,
+    ]
+
+
+def _psfs_score(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+    score = row["score"]
+    if is_whole(score) and limits.MIN_SCORE <= score <= limits.MAX_SCORE:
+        return []
+    return [
+        f"a PSFS score must be a whole number from {limits.MIN_SCORE} to {limits.MAX_SCORE}, got {quoted(repr(score))}"
+    ]
+
+
 ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]] = {
     "person": _person,
     "day": _day,
@@ -168,6 +223,13 @@ ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]
     "practice": _practice,
     "seat": _seat,
     "box_height": _box,
+    "walkthrough": _walkthrough,
+    "walkthrough_line": _walkthrough_line,
+    "plan": _plan,
+    "plan_exercise": _plan_exercise,
+    "visit": _visit,
+    "psfs_activity": _psfs_activity,
+    "psfs_score": _psfs_score,
 }
 
 

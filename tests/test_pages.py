@@ -18,6 +18,7 @@ ALL_PAGES = [
     "pages/weeks.py",
     "pages/exercises.py",
     "pages/model.py",
+    "pages/session.py",
 ]
 
 

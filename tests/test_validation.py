@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain import cli, db, errors, store, tally, validation
+from strain.outcomes import VisitInput
+from strain.plans import PlannedExercise
 from strain.service import Service
 
 from .strategies import ACTIVITY_IDS, CAT
@@ -44,6 +46,16 @@ def filled_backup(engine) -> dict:
     assert service.set_override(ann, "twist", 1.5, "therapist") == []
     assert service.log_practice(ann, day=MONDAY, today=MONDAY, exercise_id="dead_bug", done=True, pain=1, note="") == {}
     assert service.set_seat(ann, name="car", height_cm=48) == {}
+    # The therapist session's tables: a walkthrough in progress, a plan, a visit with a PSFS activity.
+    draft, _kept = service.walkthrough(ann, MONDAY)
+    assert service.save_walkthrough(ann, draft, MONDAY)[0] == []
+    exercises = [PlannedExercise("dead_bug_bed", 5, sets=2, reps=8), PlannedExercise("squat_high_box", 5, minutes=5)]
+    assert (
+        service.save_plan(ann, exercises, start=MONDAY, review_date=MONDAY + timedelta(weeks=4), note="", today=MONDAY)
+        == []
+    )
+    visit = VisitInput(day=MONDAY, pain_now=3, new_activities=[("walking the dog", 6)])
+    assert service.add_visit(ann, visit, MONDAY) == []
     return json.loads(json.dumps(store.backup(engine=engine)))
 
 
@@ -73,6 +85,16 @@ TAMPERED = [
     ("person", "name", "Ann\nBob", r"person \(id 1\): a name cannot contain control characters"),
     ("person", "id", 2**63, r"person row 1: id must be a whole number of at most 19 digits"),
     ("entry", "activity", ["sit_down_chair"], r"entry row 1: activity must be text"),
+    # The therapist session's tables: the checks of its forms, or the database's own constraints.
+    ("walkthrough_line", "quantity", 99999, r"quantity must be (at most|between 0 and) 5000"),
+    ("walkthrough_line", "part", "siesta", r"walkthrough_line .*unknown part of the day 'siesta'"),
+    ("walkthrough", "step", 99, r"walkthrough .*step must be 0 to 9"),
+    ("plan_exercise", "exercise_id", "childs_pose", r"plan_exercise .*unknown exercise 'childs_pose'"),
+    ("visit", "pain_now", 4.5, r"visit row 1: pain_now must be a whole number"),
+    ("visit", "pain_now", 12, r"pain now must be a whole number from 0 to 10"),
+    ("visit", "note", "x" * 3000, r"visit .*note is longer than 2000 characters"),
+    ("psfs_activity", "name", "  ", r"psfs_activity .*a PSFS activity needs a name"),
+    ("psfs_score", "score", 11, r"a PSFS score must be a whole number from 0 to 10"),
 ]
 
 
