@@ -402,16 +402,24 @@ def save_day(
     }
     rows = _entry_rows(entries)
     with _changing(engine, person_id) as connection:
-        if expected_version is None:
-            day_id, version = _insert_day(connection, person_id, values), 1
-        else:
-            day_id, version = _update_day(connection, person_id, expected_version, values)
-            connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
-        if rows:
-            parent = {"day_id": day_id, "person_id": person_id, "date": day}
-            connection.execute(sa.insert(Entry), [row | parent for row in rows])
+        version = _write_day(connection, person_id, values, rows, expected_version)
         if as_template:
             _replace_template(connection, person_id, rows)
+    return version
+
+
+def _write_day(
+    connection: Connection, person_id: int, values: dict[str, Any], rows: list[dict[str, Any]], expected: int | None
+) -> int:
+    """Insert a day (`expected` None) or update it from version `expected`, replacing its entries; its new version."""
+    if expected is None:
+        day_id, version = _insert_day(connection, person_id, values), 1
+    else:
+        day_id, version = _update_day(connection, person_id, expected, values)
+        connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
+    if rows:
+        parent = {"day_id": day_id, "person_id": person_id, "date": values["date"]}
+        connection.execute(sa.insert(Entry), [row | parent for row in rows])
     return version
 
 
@@ -924,14 +932,9 @@ def finish_walkthrough(
         if as_day:
             values = {"date": day, "model_version": model_version, "total": total, "total_version": model_version}
             values["updated_at"] = _now()
-            if expected_version is None:
-                day_id, version = _insert_day(connection, person_id, values | {"pain": None, "note": ""}), 1
-            else:
-                day_id, version = _update_day(connection, person_id, expected_version, values)
-                connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
-            if rows:
-                parent = {"day_id": day_id, "person_id": person_id, "date": day}
-                connection.execute(sa.insert(Entry), [row | parent for row in rows])
+            if expected_version is None:  # a new day: no pain or note yet; an existing one keeps its own
+                values |= {"pain": None, "note": ""}
+            version = _write_day(connection, person_id, values, rows, expected_version)
         if as_template:
             _replace_template(connection, person_id, rows)
         connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
