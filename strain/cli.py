@@ -96,7 +96,7 @@ def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
 
 def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     strain_model = model.Model(cat)
-    scored = model.score(read_tally(args.file, cat), strain_model)  # every error is raised before any output
+    scored = model.score(read_tally(args.file, cat).entries, strain_model)  # every error is raised before any output
     if args.json:
         return score_json(strain_model.version, model.report_days(scored))
     report = model.day_report(scored, strain_model)

@@ -6,8 +6,6 @@ import os
 import stat
 from collections.abc import Sequence
 
-import pandas as pd
-
 from strain import tally
 from strain.catalogue import Catalogue
 from strain.limits import MAX_TALLY_FILE_BYTES
@@ -62,10 +60,10 @@ def read_text(path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def read_tally(path: str, cat: Catalogue) -> pd.DataFrame:
+def read_tally(path: str, cat: Catalogue) -> tally.Tally:
     """Read and validate a tally CSV file, or raise CommandError with every bad row."""
     text = read_text(path)
     try:
-        return tally.read_csv(text, cat)
+        return tally.read(text, cat)
     except tally.TallyError as error:
         raise CommandError(*(str(e) for e in error.errors)) from None

@@ -74,10 +74,10 @@ def cmd_people(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
-    frame = read_tally(args.file, cat)  # the whole file is checked before anything is saved
-    person, days, created = _service(args, cat).import_tally(args.person, frame)
+    found = read_tally(args.file, cat)  # the whole file is checked before anything is saved
+    person, days, created = _service(args, cat).import_tally(args.person, found.entries, found.days)
     new = " (a new person)" if created else ""  # so a mistyped name does not go unnoticed
-    return f"imported {len(frame)} entries on {days} days for {person.name}{new}"
+    return f"imported {len(found.entries)} entries on {days} days for {person.name}{new}"
 
 
 def _optional(value: Any) -> Any:
@@ -162,7 +162,8 @@ def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"--from {start} is after --to {end}")
     export = _service(args, cat).export(args.person, start, end)
     if args.format == "csv":
-        return tally.write_csv(export.entries).removesuffix("\n")  # print adds the last newline back
+        # With each day's pain and note, so that importing the file gives the same history back.
+        return tally.write_csv(export.entries, export.days).removesuffix("\n")  # print adds the last newline back
     return _export_json(export.person.name, export.days, export.entries, _session_json(export))
 
 

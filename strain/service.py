@@ -785,23 +785,28 @@ class Service:
 
     # The command line: import, export, backup and restore
 
-    def import_tally(self, name: str, frame: pd.DataFrame) -> tuple[PersonInfo, int, bool]:
+    def import_tally(
+        self, name: str, frame: pd.DataFrame, days: pd.DataFrame | None = None
+    ) -> tuple[PersonInfo, int, bool]:
         """Save a tally's days for a person (added, in the same transaction, if new).
 
-        `frame` comes from strain.tally's reader, which checked every row. Returns the person, the
-        day count and whether they are new.
+        `frame` and `days` come from strain.tally's reader, which checked every row: `days` gives
+        each day's pain and note where the file had them, and the days logged with no entries.
+        Returns the person, the day count and whether they are new.
         """
         try:
             strain_model = self.person_model(self.person(name))
         except UnknownPerson:  # a new person has no weights of their own (also if added meanwhile)
             strain_model = self._default_model
         totals = model.day_totals(model.score(frame, strain_model))
+        empty_days = {} if days is None else dict.fromkeys(days["date"], 0.0)  # a day with no entries scores 0
         return store.import_days(
             engine=self.engine,
             name=name,
             frame=frame,
             model_version=strain_model.version,
-            totals=dict(zip(totals["date"], totals["total"], strict=True)),
+            totals=empty_days | dict(zip(totals["date"], totals["total"], strict=True)),
+            days=days,
         )
 
     def export(self, name: str, start: date | None = None, end: date | None = None) -> Export:

@@ -445,27 +445,50 @@ def import_days(
     frame: pd.DataFrame,
     model_version: str,
     totals: Mapping[date, float] | None = None,
+    days: pd.DataFrame | None = None,
 ) -> tuple[PersonInfo, int, bool]:
     """Save every day in a tally frame for a person, replacing days that exist, all in one transaction.
 
     The person is added in the same transaction if there is no one of that name: a refused or
     interrupted import leaves no one behind. Returns the person, the day count and whether they
     are new. `totals` holds each day's points under `model_version` (None: computed when first
-    needed). A replaced day gets the file's entries and a new version; its pain and note (not part
-    of the tally format) are kept.
+    needed). A replaced day gets the file's entries and a new version. `days` (a day frame: date,
+    and pain and/or note, as strain.tally reads them) sets those days' pain and note and adds the
+    days that have no entries; without it, a replaced day keeps its pain and note.
     """
+    days = days if days is not None else pd.DataFrame({"date": []})
     with _writing(engine) as connection:
         person, created = _find_or_add_person(connection, name)
         _touch(connection, person.id)
-        days = _import_frame(connection, person.id, frame, model_version, totals or {}) if len(frame) else 0
-    return person, days, created
+        count = _import_frame(connection, person.id, frame, days, model_version, totals or {})
+    return person, count, created
+
+
+def _day_values(days: pd.DataFrame) -> dict[date, dict[str, Any]]:
+    """Each day's pain and note, for the columns a day frame has."""
+    columns = [column for column in ("pain", "note") if column in days.columns]
+    values: dict[date, dict[str, Any]] = {}
+    for row in days.to_dict("records"):
+        given = {column: row[column] for column in columns}
+        if "pain" in given:
+            given["pain"] = None if pd.isna(given["pain"]) else int(given["pain"])
+        values[row["date"]] = given
+    return values
 
 
 def _import_frame(
-    connection: Connection, person_id: int, frame: pd.DataFrame, model_version: str, totals: Mapping[date, float]
+    connection: Connection,
+    person_id: int,
+    frame: pd.DataFrame,
+    days: pd.DataFrame,
+    model_version: str,
+    totals: Mapping[date, float],
 ) -> int:
     frame = frame.sort_values("date", kind="stable")  # keeps each day's entries in file order
-    dates = list(dict.fromkeys(frame["date"]))
+    given = _day_values(days)
+    dates = sorted(set(frame["date"]) | set(given))
+    if not dates:
+        return 0
     rows, row_dates = _entry_rows(frame), frame["date"].tolist()
     for row, position in zip(rows, frame.groupby("date", sort=False).cumcount().tolist(), strict=True):
         row["position"] = position  # within its day
@@ -479,12 +502,25 @@ def _import_frame(
             .values(version=Day.version + 1, model_version=model_version, updated_at=now)
         )
         connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
+    columns = [column for column in ("pain", "note") if column in days.columns]
+    if replaced and columns:  # the file's pain and note replace the saved ones
+        connection.execute(
+            sa.update(Day)
+            .where(Day.id == sa.bindparam("day_id"))
+            .values({column: sa.bindparam(f"new_{column}") for column in columns}),
+            [
+                {"day_id": existing[d], **{f"new_{column}": given[d][column] for column in columns}}
+                for d in dates
+                if d in existing
+            ],
+        )
     _write_totals(connection, [(existing[d], totals.get(d)) for d in dates if d in existing], model_version)
     new_days = [
         {
             "person_id": person_id,
             "date": d,
-            "note": "",
+            "pain": given.get(d, {}).get("pain"),
+            "note": given.get(d, {}).get("note", ""),
             "model_version": model_version,
             "total": totals.get(d),
             "total_version": model_version if d in totals else None,
@@ -496,10 +532,11 @@ def _import_frame(
     ]
     if new_days:
         connection.execute(sa.insert(Day), new_days)
-    day_ids = _day_ids(connection, person_id, first, last)
-    for row, day in zip(rows, row_dates, strict=True):
-        row.update(day_id=day_ids[day], person_id=person_id, date=day)
-    connection.execute(sa.insert(Entry), rows)
+    if rows:
+        day_ids = _day_ids(connection, person_id, first, last)
+        for row, day in zip(rows, row_dates, strict=True):
+            row.update(day_id=day_ids[day], person_id=person_id, date=day)
+        connection.execute(sa.insert(Entry), rows)
     return len(dates)
 
 

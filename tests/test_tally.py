@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas
 import pandas.testing
 import pytest
 from hypothesis import event, given, settings
@@ -116,6 +117,103 @@ def test_write_then_read_gives_the_same_entries(rows):
     assert back[columns].to_dict("records") == frame[columns].to_dict("records")
 
 
+# --- The day's pain and note (optional columns pain, day_note) ----------------------------------
+
+DAY_HEADER = HEADER + ",pain,day_note"
+
+
+def test_pain_and_the_days_note_are_read_per_day_and_a_row_may_give_only_its_day():
+    found = tally.read(
+        f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,3,long drive\n2026-11-20,weeding,30,,,,,,3,long drive\n"
+        "2026-11-21,,,,,,,,7,stayed in bed\n2026-11-19,socks_shoes,2,,,,,,,\n",
+        CAT,
+    )
+    assert found.entries["activity"].tolist() == ["sit_down_chair", "weeding", "socks_shoes"]
+    assert found.days.to_dict("records") == [
+        {"date": date(2026, 11, 19), "pain": None, "note": ""},
+        {"date": date(2026, 11, 20), "pain": 3, "note": "long drive"},
+        {"date": date(2026, 11, 21), "pain": 7, "note": "stayed in bed"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "day_columns"),
+    [
+        ("", "", []),
+        (",pain", ",5", ["pain"]),
+        (",day_note", ",ok", ["note"]),
+        (",pain,day_note", ",5,ok", ["pain", "note"]),
+    ],
+)
+def test_either_day_column_may_be_left_out(header, values, day_columns):
+    found = tally.read(f"{HEADER}{header}\n2026-11-20,sit_down_chair,4,,,,,{values}\n", CAT)
+    assert list(found.days.columns) == ["date", *day_columns]
+    assert len(found.entries) == 1
+
+
+def test_rows_of_one_day_that_disagree_reject_the_file_naming_both_lines():
+    text = (
+        f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,3,\n2026-11-21,weeding,30,,,,,,,\n"
+        "2026-11-20,weeding,30,,,,,,4,\n2026-11-20,socks_shoes,1,,,,,,3,tired\n2026-11-21,,,,,,,,,\n"
+    )
+    expected = [
+        "line 4: pain 4 differs from 3 on line 2: every row of 2026-11-20 must give the same pain",
+        "line 5: day_note 'tired' differs from '' on line 2: every row of 2026-11-20 must give the same day_note",
+    ]
+    assert errors_of(text) == expected
+    with pytest.raises(TallyError) as exact:
+        tally.read_csv_exact(text, CAT)
+    assert [str(e) for e in exact.value.errors] == expected
+
+
+def test_bad_pains_and_day_notes_are_listed_with_the_other_bad_rows():
+    text = (
+        f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,11,\n2026-11-21,,,,,,,,2.5,\n2026-11-22,yoga,1,,,,,,,a\x00\n"
+    )
+    assert errors_of(text) == [
+        "line 2: pain must be a whole number from 0 to 10 or empty, got '11'",
+        "line 3: pain must be a whole number from 0 to 10 or empty, got '2.5'",
+        "line 4: unknown activity 'yoga'",
+        "line 4: day_note contains a control character (only tabs and line breaks are allowed)",
+    ]
+
+
+def test_a_row_with_only_a_date_needs_the_day_columns():
+    assert errors_of(f"{HEADER}\n2026-11-20,,,,,,,\n") == [
+        "line 2: activity is empty",
+        "line 2: quantity must be a number, got ''",
+    ]
+
+
+@pytest.mark.parametrize("extra", [",day_note,pain", ",pain,pain", ",mood", ",pain,day_note,mood"])
+def test_day_columns_come_after_the_fixed_ones_in_their_order(extra):
+    [message] = errors_of(f"{HEADER}{extra}\n")
+    assert message.startswith("line 1: header must be") and "pain and day_note" in message
+
+
+day_values = st.fixed_dictionaries(
+    {"pain": st.one_of(st.none(), st.integers(0, 10)), "note": entries.map(lambda entry: entry["note"])}
+)
+
+
+@given(st.lists(entries, max_size=20), st.dictionaries(entries.map(lambda entry: entry["date"]), day_values))
+def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
+    frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
+    dates = sorted(set(frame["date"]) | set(extra_days))
+    values = [extra_days.get(day, {"pain": None, "note": ""}) for day in dates]
+    days = pandas.DataFrame(
+        {
+            "date": dates,
+            "pain": pandas.array([v["pain"] for v in values], dtype="Int64"),
+            "note": [v["note"] for v in values],
+        }
+    ).astype({"date": "object", "note": "object"})
+    back = tally.read(tally.write_csv(frame, days), CAT)
+    columns = list(tally.HEADER)
+    assert back.entries[columns].to_dict("records") == frame[columns].to_dict("records")
+    pandas.testing.assert_frame_equal(back.days, days)
+
+
 # --- The fast reader (pandas) and the exact one (csv module) give the same verdict ---------------
 
 # Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.
@@ -147,11 +245,18 @@ def fields(draw, texts: st.SearchStrategy[str]) -> str:
     return text
 
 
+# A day's pain and note: a few values, so that rows of one day often agree and sometimes do not.
+PAINS = (["", "3", " 4 "], ["11", "-1", "2.5", "x"])
+DAY_NOTES = (["", "tired"], ["a\x00b", "y" * 501])
+
+
 @st.composite
 def csv_texts(draw) -> str:
-    """Tally CSV texts: half of them tidy (one row per line, 8 fields), the others anything goes."""
+    """Tally CSV texts: half of them tidy (one row per line, one field per column), the others anything goes."""
     tidy = draw(st.booleans())
+    day_columns = draw(st.sampled_from([(), ("pain",), ("day_note",), ("pain", "day_note")]))
     notes = NOTES.filter(lambda note: "\n" not in note and "\r" not in note) if tidy else NOTES
+    day_fields = [fields(values(*PAINS)) if name == "pain" else fields(values(*DAY_NOTES)) for name in day_columns]
     row = st.tuples(
         fields(values(*DATES)),
         fields(values(*ACTIVITIES)),
@@ -161,23 +266,28 @@ def csv_texts(draw) -> str:
         fields(values(*FLAGS)),
         fields(values(*FLAGS)),
         fields(st.one_of(st.just(""), st.just("a note"), notes)),
+        *day_fields,
     )
-    blank = st.sampled_from(["", " ", ",,,,,,,", '"",'])
-    short_or_long = st.one_of(row.map(lambda r: ",".join(r[:7])), row.map(lambda r: ",".join(r) + ",x"))
-    line = st.one_of(row.map(",".join), blank) if tidy else st.one_of(*[row.map(",".join)] * 6, short_or_long, blank)
+    day_only = st.tuples(fields(values(*DATES)), *day_fields).map(lambda r: ",".join([r[0], *[""] * 7, *r[1:]]))
+    width = 8 + len(day_columns)
+    blank = st.sampled_from(["", " ", "," * (width - 1), '"",'])
+    short_or_long = st.one_of(row.map(lambda r: ",".join(r[:-1])), row.map(lambda r: ",".join(r) + ",x"))
+    rows = [*[row.map(",".join)] * 6, day_only]
+    line = st.one_of(*rows, blank) if tidy else st.one_of(*rows, short_or_long, blank)
     lines = draw(st.lists(line, max_size=8))
-    header = draw(st.sampled_from([HEADER, HEADER.upper(), "\ufeff" + HEADER, " date ," + HEADER[5:]]))
+    full = HEADER + "".join("," + name for name in day_columns)
+    header = draw(st.sampled_from([full, full.upper(), "\ufeff" + full, " date ," + full[5:]]))
     end = "\n" if tidy else draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return end.join([header, *lines]) + draw(st.sampled_from(["", end]))
 
 
 def verdict(read, text: str):
-    """("ok", frame) or ("bad", messages); None when the fast reader leaves the file to the exact one."""
+    """("ok", tally) or ("bad", messages); None when the fast reader leaves the file to the exact one."""
     try:
-        frame = read(text, CAT)
+        found = read(text, CAT)
     except TallyError as error:
         return "bad", [str(e) for e in error.errors]
-    return None if frame is None else ("ok", frame)
+    return None if found is None else ("ok", found)
 
 
 @settings(max_examples=400)
@@ -190,7 +300,8 @@ def test_the_fast_reader_agrees_with_the_exact_one(text):
     exact = verdict(tally.read_csv_exact, text)
     assert fast[0] == exact[0], (fast, exact)
     if fast[0] == "ok":
-        pandas.testing.assert_frame_equal(fast[1], exact[1], check_exact=True)
+        pandas.testing.assert_frame_equal(fast[1].entries, exact[1].entries, check_exact=True)
+        pandas.testing.assert_frame_equal(fast[1].days, exact[1].days, check_exact=True)
     else:
         assert fast[1] == exact[1]
 
