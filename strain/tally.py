@@ -262,16 +262,16 @@ def day_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
     rows = rows.sort_values("line", kind="stable")
     values = {column: rows[column].astype(object).fillna(NOT_GIVEN) for column in columns}
     firsts = rows.drop_duplicates("date").set_index("date")
-    first_line = rows["date"].map(firsts["line"])
     errors = []
     for field, column in DAY_COLUMNS.items():
         if column not in columns:
             continue
         first = rows["date"].map(firsts[column].astype(object).fillna(NOT_GIVEN))
         for row in np.flatnonzero((values[column] != first).to_numpy()):
+            day = rows["date"].iat[row]
             message = (
                 f"{field} {_shown(values[column].iat[row])} differs from {_shown(first.iat[row])} on line "
-                f"{first_line.iat[row]}: every row of {rows['date'].iat[row]} must give the same {field}"
+                f"{firsts.at[day, 'line']}: every row of {day} must give the same {field}"
             )
             errors.append(RowError(int(rows["line"].iat[row]), message))
     days = firsts.reset_index()[["date", *columns]].sort_values("date", kind="stable", ignore_index=True)
@@ -505,6 +505,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
         errors += validate_line(fields, int(row) + 2, catalogue)[2]
     kept = good & ~blank
     days = pd.DataFrame({name: pd.Series(values[kept], dtype=object) for name, values in day_values.items()})
+    days["line"] = day_values["line"][kept]
     keep = kept & ~day_only
     texts = {  # as object Series: pandas would otherwise turn them into its own string type and back
         "date": day[keep],
@@ -522,7 +523,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
             "line": np.flatnonzero(keep) + 2,
         }
     )
-    return _tally(typed(frame) if keep.any() else empty_frame(), days.astype({"line": "int64"}), errors)
+    return _tally(typed(frame) if keep.any() else empty_frame(), days, errors)
 
 
 def number_text(value: float) -> str:
