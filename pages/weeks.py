@@ -73,10 +73,13 @@ def week_picker(default: IsoWeek) -> IsoWeek:
     return week
 
 
-def averaged_over(days: int) -> str:
+def averaged_over(days: int, in_progress: bool = False) -> str:
+    plural = "s" if days != 1 else ""
+    if in_progress:  # a week still running is never "3 of 7"
+        return f"So far, {days} day{plural} logged: the average is per logged day"
     if days == weeks.DAYS_IN_WEEK:
         return "Average over all 7 days"
-    return f"Average over {days} day{'s' if days != 1 else ''} (only logged days count)"
+    return f"Average over {days} day{plural} (only logged days count)"
 
 
 def versus_last(change: float | None, spec: str, unit: str, colour: str = "normal", uncertain: bool = False) -> dict:
@@ -102,15 +105,19 @@ def headline(comparison: WeekComparison) -> None:
         f"{this.average_points:.0f} points",
         **versus_last(comparison.change, "+.0f", " points", "inverse", uncertain),
     )
-    columns[0].caption(averaged_over(this.days_logged))
+    columns[0].caption(averaged_over(this.days_logged, comparison.in_progress))
     if uncertain and comparison.change is not None and round(comparison.change):
         low, high = comparison.change_range
         columns[0].caption(
             f"Within the model's uncertainty: with its numbers at their low or high ends the change would be "
             f"{low:+.0f} to {high:+.0f} points, so it is not called better or worse."
         )
-    days_change = this.days_logged - last.days_logged if last.days_logged else None
-    columns[1].metric("Days logged", f"{this.days_logged} of 7", **versus_last(days_change, "+.0f", "", "off"))
+    if comparison.in_progress:
+        columns[1].metric("Days logged", f"{this.days_logged} so far")
+        columns[1].caption("This week is still running: it is compared with last week per logged day.")
+    else:
+        days = f"{this.days_logged} of 7"
+        columns[1].metric("Days logged", days, **versus_last(comparison.days_change, "+.0f", "", "off"))
     share, share_change = this.controlled_share, comparison.share_change
     share_points = None if share_change is None else share_change * 100
     columns[2].metric(
@@ -192,7 +199,7 @@ st.title("Week over week")
 person = context.require_person()
 service = context.service()
 week = week_picker(service.default_week(person, date.today()))
-view = context.view("week", person, week)
+view = context.view("week", person, week, date.today())
 comparison, series = view.comparison, view.series
 
 st.subheader(week.label)

@@ -347,15 +347,15 @@ class Service:
         latest = self.recent_dates(person, IsoWeek.of(today).end, limit=1)
         return weeks.default_week(today, latest)
 
-    def week(self, person: PersonInfo, week: IsoWeek) -> WeekView:
-        """`week` against the week before, and the SERIES_WEEKS weeks up to it."""
+    def week(self, person: PersonInfo, week: IsoWeek, today: date) -> WeekView:
+        """`week` against the week before (still in progress if it holds `today`), and the SERIES_WEEKS weeks to it."""
         first = week.shift(-(SERIES_WEEKS - 1)).start
         entries = store.load_entries(engine=self.engine, person_id=person.id, start=first, end=week.end)
         scored = model.score(entries, self.person_model(person))
         days = store.load_days(engine=self.engine, person_id=person.id, start=first, end=week.end)
         return WeekView(
             week=week,
-            comparison=weeks.compare_weeks(scored, week, self.catalogue, days),
+            comparison=weeks.compare_weeks(scored, week, self.catalogue, days, today),
             series=weeks.weekly_series(scored, days, week, SERIES_WEEKS),
         )
 

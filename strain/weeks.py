@@ -151,6 +151,16 @@ class WeekComparison:
     last: WeekSummary
     # activity, this_per_day, last_per_day, change (points per logged day; NaN where a week has no days)
     activities: pd.DataFrame
+    # The week holds today: it is still running, so its days logged so far are not held against
+    # last week's seven, and its averages (per logged day, as always) are those so far.
+    in_progress: bool = False
+
+    @property
+    def days_change(self) -> int | None:
+        """Days logged this week minus last week; None while this week is still running or last week has none."""
+        if self.in_progress or not self.last.days_logged:
+            return None
+        return self.this.days_logged - self.last.days_logged
 
     @property
     def change(self) -> float | None:
@@ -226,11 +236,16 @@ def _per_day(scored: pd.DataFrame, summary: WeekSummary) -> pd.Series:
 
 
 def compare_weeks(
-    scored: pd.DataFrame, week: IsoWeek, catalogue: Catalogue, days: pd.DataFrame | None = None
+    scored: pd.DataFrame,
+    week: IsoWeek,
+    catalogue: Catalogue,
+    days: pd.DataFrame | None = None,
+    today: date | None = None,
 ) -> WeekComparison:
     """`week` against the week before, from scored entries and (optionally) the saved days with their pain.
 
-    A day counts as logged when it has entries or was saved in `days`.
+    A day counts as logged when it has entries or was saved in `days`. With `today` inside `week`,
+    the comparison says the week is still in progress.
     """
     rep_ids = {a.id for a in catalogue.activities if a.unit == "rep"}
     # Narrow years of history to the two weeks once; the many filters below then run on a few rows.
@@ -246,7 +261,12 @@ def compare_weeks(
         per_day["last_per_day"] = per_day["last_per_day"].fillna(0.0)
     per_day = per_day.astype("float64").rename_axis("activity").reset_index()
     per_day["change"] = per_day["this_per_day"] - per_day["last_per_day"]
-    return WeekComparison(this=this, last=last, activities=per_day.sort_values("activity", ignore_index=True))
+    return WeekComparison(
+        this=this,
+        last=last,
+        activities=per_day.sort_values("activity", ignore_index=True),
+        in_progress=today is not None and week.start <= today <= week.end,
+    )
 
 
 def weekly_series(scored: pd.DataFrame, days: pd.DataFrame | None, end_week: IsoWeek, weeks: int = 12) -> pd.DataFrame:

@@ -62,6 +62,24 @@ def test_this_week_against_last_week(app_engine, ann):
     assert at.get("plotly_chart")  # the change chart and the 12-week trend are drawn
 
 
+def test_a_week_in_progress_says_so_far_and_compares_per_logged_day(app_engine, ann):
+    today = date.today()
+    this_week, last_week = IsoWeek.of(today), IsoWeek.of(today).shift(-1)
+    save(app_engine, ann, today, entries(today, ("sit_down_chair", 10)))
+    for offset in range(4):  # four days last week, against one so far
+        day = last_week.start + timedelta(days=offset)
+        save(app_engine, ann, day, entries(day, ("sit_down_chair", 20)))
+    at = open_page(PAGE, person="Ann", week=str(this_week))
+    shown = metrics(at)
+    assert shown["Days logged"] == ("1 so far", "")
+    assert shown["Average daily strain"] == (f"{10 * SIT:.0f} points", f"{-10 * SIT:+.0f} points vs last week")
+    page = texts(at)
+    assert "So far, 1 day logged: the average is per logged day" in page
+    assert "of 7" not in page and "vs last week" not in str(shown["Days logged"])
+    at.button(key="weeks_previous").click().run()  # last week is over: its days are counted out of 7
+    assert metrics(at)["Days logged"][0] == "4 of 7"
+
+
 def test_last_week_without_days_has_nothing_to_compare(app_engine, ann):
     save(app_engine, ann, MON, entries(MON, ("sit_down_chair", 10)))
     at = open_page(PAGE, person="Ann", week=W47)

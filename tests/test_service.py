@@ -63,7 +63,7 @@ def test_home_shows_the_last_7_days_as_the_whole_history_scores_them(service, pe
 def test_week_view_matches_the_comparison_over_the_whole_history(service, person):
     history(service, person, days=120)
     week = IsoWeek.of(TODAY).shift(-2)
-    view = service.week(person, week)
+    view = service.week(person, week, TODAY)
     scored = everything_scored(service, person)
     days = store.load_days(engine=service.engine, person_id=person.id)
     expected = weeks.compare_weeks(scored, week, CAT, days)

@@ -119,6 +119,20 @@ def test_a_saved_day_without_entries_counts_as_a_logged_day_at_zero():
     assert comparison.this.average_pain == pytest.approx(3)
 
 
+def test_a_week_that_holds_today_is_in_progress_and_its_days_are_not_held_against_last_weeks():
+    frames = entries(MON, ("sit_down_chair", 10)), entries(LAST_MON, ("sit_down_chair", 10))
+    for day in (LAST_MON + timedelta(days=n) for n in range(1, 5)):
+        frames += (entries(day, ("sit_down_chair", 30)),)
+    running = weeks.compare_weeks(scored(*frames), W47, CAT, today=TUE)
+    assert running.in_progress and running.days_change is None
+    assert (running.this.days_logged, running.last.days_logged) == (1, 5)
+    # Averages per logged day either way: 10 sit-downs against last week's (10 + 4 x 30) / 5.
+    assert running.change == pytest.approx((10 - 130 / 5) * WEIGHT["sit_down_chair"])
+    finished = weeks.compare_weeks(scored(*frames), W47, CAT, today=W47.end + timedelta(days=1))
+    assert not finished.in_progress and finished.days_change == -4
+    assert finished.change == running.change
+
+
 def test_per_activity_change_is_in_points_per_logged_day_and_sorted_into_better_and_worse():
     this = entries(MON, ("stand_up_chair", 4), ("socks_shoes", 6)), entries(TUE, ("stand_up_chair", 4))
     last = entries(LAST_MON, ("stand_up_chair", 20), ("ironing", 30))
