@@ -18,6 +18,11 @@ STEP_BADGES = {
     "next": ("next", "gray", None),
 }
 STEP_HEIGHT, STEP_RISE = 200, 26  # px: a card at level 0 (room for a four-line name), and the rise per level
+# A phone stacks the columns, and the staircase with them: there each card fits its content instead.
+STACKED_STEPS = """<style>@media (max-width: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-step_"]) { flex: 0 0 auto !important; height: auto !important; }
+  [class*="st-key-step_"] { height: auto !important; }
+}</style>"""
 
 cat = context.strain_catalogue()
 rule = cat.progression
@@ -147,6 +152,7 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
         "real task. Practise daily and let pain guide you: one rule, below each ladder, says when to move up and "
         "when to step back; you decide. Log your pain each day on the Log page so the rule can be checked."
     )
+    st.html(STACKED_STEPS)
     tabs = st.tabs([view.ladder.name.split(":")[0] for view in views])
     for tab, view in zip(tabs, views, strict=True):
         with tab:
@@ -298,12 +304,12 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
             gaps.assign(status=gap_status(gaps))[["seat", "seat_cm", "box_cm", "gap_cm", "status"]],
             hide_index=True,
             key="gap_table",
+            column_order=["seat", "seat_cm", "box_cm", "status"],  # the gap in words: four columns fit a phone
             column_config={
                 "seat": "Seat",
-                "seat_cm": st.column_config.NumberColumn("Seat height", format="%g cm"),
-                "box_cm": st.column_config.NumberColumn("Your lowest box", format="%g cm"),
-                "gap_cm": st.column_config.NumberColumn("Gap", format="%+g cm"),
-                "status": "Status",
+                "seat_cm": st.column_config.NumberColumn("Height", format="%g cm"),
+                "box_cm": st.column_config.NumberColumn("Lowest box", format="%g cm"),
+                "status": "Gap",
             },
         )
     if not boxes.empty:
@@ -316,7 +322,7 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
             )
             span = f"{first['lowest_cm']:g} → {last['lowest_cm']:g} cm"
             st.write(f"Your lowest box is {direction} since {first['week']} ({span}).")
-        st.plotly_chart(
+        components.chart(
             charts.box_height_trend(weekly, seats),
             key="box_chart",
             alt="The lowest box height each week, with each seat's height as a reference line",

@@ -500,7 +500,7 @@ def visits_section(person: PersonInfo) -> None:
         if latest is not None and len(found.psfs) > 1:
             change = outcomes.change_text(latest["change"], bool(latest["meaningful"]))
             st.markdown(f"**PSFS average {latest['average']:.1f}**: {change}")
-        st.plotly_chart(
+        components.chart(
             session_charts.visits_chart(found.series),
             key="visits_chart",
             alt="Pain and PSFS at each visit, with the average daily strain and the plan done in the week before",

@@ -172,7 +172,7 @@ def per_activity(comparison: WeekComparison) -> None:
         st.markdown(change_lines(worse) if not worse.empty else "Nothing got worse this week.")
     changed = pd.concat([better, worse])
     biggest = changed.reindex(changed["change"].abs().sort_values(ascending=False).index).head(12)
-    st.plotly_chart(
+    components.chart(
         charts.activity_changes(biggest, NAMES),
         key="weeks_changes_chart",
         alt="Change in points per logged day for each activity, better to the left, worse to the right",
@@ -184,14 +184,14 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
     if series["days_logged"].sum() == 0:
         st.info(f"Nothing logged in the {SERIES_WEEKS} weeks up to {week.label}: the trend appears as you log days.")
         return
-    st.plotly_chart(
+    components.chart(
         charts.weekly_strain_and_pain(series),
         key="weeks_trend_chart",
         alt=f"Average strain per logged day and average pain for the {SERIES_WEEKS} weeks to {week}",
     )
     st.caption(
         "Bars: average strain points per logged day (with the number of days logged). "
-        "Dashed line: average pain 0-10 on the right-hand axis, over days that recorded pain."
+        "Dashed line: average pain 0-10, over the days that recorded pain. Each week is named by its Monday."
     )
 
 

@@ -258,11 +258,12 @@ def test_the_trend_chart_labels_bars_and_pain_and_says_when_a_week_has_no_days()
     series = weeks.weekly_series(frame, days_frame((MON, 3)), W47, weeks=3)
     figure = charts.weekly_strain_and_pain(series)
     bars, pain = figure.data
-    assert list(bars.text) == ["no days", "no days", f"{10 * WEIGHT['sit_down_chair']:.0f} pts<br>1 d"]
+    assert list(bars.text) == ["no<br>days", "no<br>days", f"{10 * WEIGHT['sit_down_chair']:.0f}<br>1 d"]
     assert bars.marker.color == charts.BLUE
-    assert pain.yaxis == "y2" and list(pain.text) == ["", "", "pain 3.0"]
-    assert figure.layout.yaxis2.side == "right" and list(figure.layout.yaxis2.tickvals) == [0, 2, 4, 6, 8, 10]
-    assert list(bars.x)[-1] == "W47<br>16 Nov"
+    assert pain.yaxis == "y2" and list(pain.text) == ["", "", "3.0"] and pain.name == "Pain: average 0-10"
+    assert list(figure.layout.yaxis2.range) == [-15, 11.5]  # the pain line above the bars
+    assert list(bars.x) == ["2 Nov", "9 Nov", "16 Nov"] and bars.customdata[-1] == "Week 47 (from 16 Nov)"
+    assert figure.layout.legend.orientation == "h"
 
 
 def test_the_trend_chart_has_no_pain_line_or_axis_when_no_pain_was_recorded():
@@ -276,6 +277,6 @@ def test_the_change_chart_says_better_or_worse_in_words_as_well_as_colour():
     changes = pd.DataFrame({"activity": ["ironing", "stand_up_chair"], "change": [2.5, -8.0]})
     bar = charts.activity_changes(changes, {"stand_up_chair": "Getting up from a chair"}).data[0]
     assert list(bar.y) == ["ironing", "Getting up from a chair"]
-    assert list(bar.text) == ["+2.5 pts/day worse", "-8.0 pts/day better"]
+    assert list(bar.text) == ["+2.5 worse", "-8.0 better"]
     assert list(bar.marker.color) == [charts.VERMILLION, charts.BLUE]
     assert list(bar.marker.pattern.shape) == ["/", ""]

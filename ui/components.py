@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from strain import charts
@@ -37,3 +38,12 @@ def band_badge(band: str) -> None:
     """The day's band as a coloured label with its text, so colour is never the only cue."""
     colour = charts.BAND_COLOURS[band]
     st.badge(f"{charts.BAND_SYMBOLS[band]} {band.capitalize()} strain", color=colour)
+
+
+# No plotly toolbar: its zoom, pan and download buttons cover a phone's chart and help no patient.
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def chart(figure: go.Figure, *, key: str, alt: str | None = None) -> None:
+    """A plotly figure across the page's width, without the toolbar; every page draws its charts with this."""
+    st.plotly_chart(figure, key=key, config=CHART_CONFIG, alt=alt)
