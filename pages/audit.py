@@ -52,9 +52,8 @@ with left:
         st.metric("Pain that day (0-10)", saved.pain)
     if saved.note:
         st.text(saved.note)
-    st.caption(f"Scored with model {strain_model.version}.")
-    if saved.model_version != strain_model.version:
-        st.caption(f"Saved under model {saved.model_version}; shown here under the current weights.")
+    if saved.model_version != strain_model.version:  # which weights: the Model page names the version
+        st.caption("Shown with the current weights; this day was saved under earlier ones (see the Model page).")
 with right:
     st.subheader("Where the points come from")
     names = {a.id: a.name for a in cat.activities}
@@ -75,7 +74,7 @@ for rank, source in enumerate(day_audit.sources, start=1):
             "pages/exercises.py",
             label="Open the exercise ladder",
             icon=":material/stairs:",
-            query_params={"person": person.name},
+            query_params={"person": person.name, "ladder": exercise.ladder},
         )
 
 st.subheader("What if")
@@ -111,6 +110,7 @@ st.metric(
     delta_color="inverse",
     help="Choose activities above to see what doing them with control, or fewer times, would change.",
 )
+components.band_badge(result.band)
 
 st.subheader("The arithmetic")
 st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")

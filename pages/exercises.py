@@ -145,6 +145,15 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
         st.error(st.session_state[f"{key}_problem"], icon=":material/error:")
 
 
+def linked_ladder(labels: dict[str, str]) -> str | None:
+    """The ladder a link asks to open first (`?ladder=ID`, from the Audit's "Open the exercise ladder")."""
+    wanted = st.query_params.get("ladder")
+    if wanted is not None and wanted not in labels:
+        st.warning(f"The link's ladder={components.md(wanted)} is not one of these ladders; showing the first.")
+        return None
+    return wanted
+
+
 def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advice]) -> None:
     st.header("Your ladders")
     st.write(
@@ -153,7 +162,8 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
         "when to step back; you decide. Log your pain each day on the Log page so the rule can be checked."
     )
     st.html(STACKED_STEPS)
-    tabs = st.tabs([view.ladder.name.split(":")[0] for view in views])
+    labels = {view.ladder.id: view.ladder.name.split(":")[0] for view in views}
+    tabs = st.tabs(list(labels.values()), default=labels.get(linked_ladder(labels)))
     for tab, view in zip(tabs, views, strict=True):
         with tab:
             ladder_tab(person, view, advice[view.ladder.id])

@@ -284,6 +284,7 @@ class WhatIf:
     before: float
     after: float
     scored_after: pd.DataFrame
+    band: str  # the band the day would fall in
 
     @property
     def difference(self) -> float:
@@ -307,7 +308,7 @@ def what_if(
     before = float(scored["points"].sum())
     controlled, quantities = list(controlled), dict(quantities or {})
     if not controlled and not quantities:
-        return WhatIf(before=before, after=before, scored_after=scored)
+        return WhatIf(before=before, after=before, scored_after=scored, band=band(before, model.catalogue))
     changed = scored.copy()
     changed.loc[changed["activity"].isin(controlled), "technique"] = "controlled"
     for activity, new_total in quantities.items():
@@ -318,7 +319,8 @@ def what_if(
         if old_total > 0:
             changed.loc[rows, "quantity"] = changed.loc[rows, "quantity"] * (new_total / old_total)
     scored_after = score(changed, model)
-    return WhatIf(before=before, after=float(scored_after["points"].sum()), scored_after=scored_after)
+    after = float(scored_after["points"].sum())
+    return WhatIf(before=before, after=after, scored_after=scored_after, band=band(after, model.catalogue))
 
 
 def _number(value: float) -> str:

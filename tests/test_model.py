@@ -269,6 +269,14 @@ def test_what_if_without_a_change_is_the_day_as_it_was():
     assert result.difference == 0 and result.after == pytest.approx(scored["points"].sum())
 
 
+def test_what_if_says_the_band_the_day_would_fall_in():
+    heavy = tally.typed(DAY.assign(quantity=DAY["quantity"] * 40))
+    scored = model.score(heavy, MODEL)
+    assert model.what_if(scored, MODEL).band == model.band(scored["points"].sum(), CAT)
+    result = model.what_if(scored, MODEL, quantities=dict.fromkeys(scored["activity"], 0.0))
+    assert (result.after, result.band) == (0.0, "low")
+
+
 def test_contributions_are_largest_first_and_shares_add_to_100():
     shares = model.contributions(model.score(DAY, MODEL))
     assert list(shares["points"]) == sorted(shares["points"], reverse=True)

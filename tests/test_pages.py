@@ -131,6 +131,22 @@ def test_audit_shows_total_band_top_sources_and_what_if(app_engine, ann):
     at.multiselect(key="whatif_controlled").select("stand_up_chair").run()
     would = next(m for m in at.metric if m.label == "The day would score")
     assert would.value == f"{total - saving:.0f}"
+    # The band the day would fall in, in words beside its colour (the day's own badge comes first).
+    band = model.band(total - saving, CAT)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges[-1].endswith(f"{band.capitalize()} strain]")
+
+
+def test_each_top_source_opens_its_own_ladder_and_the_audit_names_no_model_version(app_engine, ann):
+    frame = entries(DAY, ("stand_up_chair", 12), ("hunched_sitting", 300))
+    save(app_engine, ann, DAY, frame)
+    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    links = [link.proto for link in at.get("page_link") if link.proto.label == "Open the exercise ladder"]
+    sources = model.contributions(model.score(frame, model.Model(CAT)))["activity"]
+    expected = [f"person=Ann&ladder={CAT.exercises_for(activity)[0].ladder}" for activity in sources]
+    assert [link.query_string for link in links] == expected
+    assert all(link.page == "exercises" for link in links)
+    assert model.Model(CAT).version not in texts(at)  # plain words for patients: the Model page has it
 
 
 def test_audit_arithmetic_of_the_chosen_entry(app_engine, ann):

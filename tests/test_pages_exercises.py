@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from strain import limits, store
+from strain import limits, progress, store
 
 from .apptest import CAT, entries, open_page, save, texts
 
@@ -215,3 +215,24 @@ def test_a_seat_name_is_shown_as_typed(app_engine, ann):
     assert r"Saved: \*\*Nan's\*\* \[chair\]\(x\), 45 cm." in [s.value for s in at.success]
     assert "**Nan's** [chair](x)" in at.selectbox(key="seat_choice").options
     assert at.text_input(key="seat_other").value == ""  # cleared for the next seat
+
+
+def tab_container(at):
+    """The ladders' tabs (AppTest has no finder for the block that holds them)."""
+    blocks = [at._tree]
+    while blocks:
+        block = blocks.pop()
+        if getattr(block, "type", None) == "tab_container":
+            return block
+        blocks.extend(getattr(block, "children", {}).values())
+    raise AssertionError("no tabs on the page")
+
+
+def test_a_link_to_a_ladder_opens_its_tab(ann):
+    ladders = [ladder.id for ladder in progress.recommended_ladders(CAT)]
+    at = open_page(PAGE, person="Ann", ladder=ladders[2])
+    assert tab_container(at).proto.tab_container.default_tab_index == 2
+    assert "ladder=" not in texts(at)
+    unknown = open_page(PAGE, person="Ann", ladder="yoga")
+    assert "The link's ladder=yoga is not one of these ladders; showing the first." in texts(unknown)
+    assert tab_container(unknown).proto.tab_container.default_tab_index == 0
