@@ -1,4 +1,9 @@
-"""Log a day: start from a typical day or yesterday, adjust, save once."""
+"""Log a day: start from a typical day or yesterday, adjust, save once.
+
+Each activity is one short row (its count, *With control*, and only the modifiers it takes), so a
+phone 390 px wide shows every count and technique without scrolling sideways. The widgets' keys
+name the activity and its place in the sheet, so they stay the same from one run to the next.
+"""
 
 from datetime import date, timedelta
 
@@ -24,6 +29,13 @@ day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_valu
 context.publish_url("date", "log_date", day.isoformat())
 saved = service.day(person, day)
 
+ROW_KEY = "log_row_"
+
+
+def row_key(row: int, activity: str, column: str) -> str:
+    """A sheet row's widget: its place in the sheet and its activity, so a different sheet gets new widgets."""
+    return f"{ROW_KEY}{row}_{activity}_{column}"
+
 
 def typical_day() -> pd.DataFrame:
     return service.typical_day(person, day)
@@ -31,9 +43,18 @@ def typical_day() -> pd.DataFrame:
 
 def start_from(entries: pd.DataFrame) -> None:
     """Put entries in the sheet and throw away unsaved edits to it (the day's pain and note stay)."""
-    st.session_state["log_sheet"] = daysheet.sheet(cat, entries)
-    for family in FAMILIES:
-        st.session_state.pop(f"sheet_{family}", None)
+    sheet = daysheet.sheet(cat, entries)
+    st.session_state["log_sheet"] = sheet
+    for key in [key for key in st.session_state if str(key).startswith(ROW_KEY)]:
+        del st.session_state[key]
+    st.session_state.pop("log_notes", None)
+    for row, values in enumerate(sheet.to_dict("records")):
+        for column in daysheet.offered(cat.activity(values["activity"])):
+            value = values[column]
+            # No load leaves its field empty, so that its placeholder says what the field is for.
+            st.session_state[row_key(row, values["activity"], column)] = (
+                None if column == "load_kg" and not value else value
+            )
 
 
 def same_as_yesterday() -> None:
@@ -57,7 +78,8 @@ if st.session_state.get("log_loaded_for") != (person.id, day):
     st.session_state["log_note"] = saved.note if saved else ""
 
 if saved:
-    st.info(f"This day was saved at {saved.saved_at:%H:%M} UTC; saving again replaces it.")
+    at = context.local_time(saved.saved_at)
+    st.info(f"This day was saved at {at:%H:%M} ({at:%Z}); saving again replaces it.")
     unknown = daysheet.unknown_activities(cat, saved.entries)
     if unknown:
         st.warning(
@@ -69,41 +91,80 @@ if not service.has_typical_day(person):
         "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
         "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."
     )
-buttons = st.columns(4)
-buttons[0].button("Start from my typical day", on_click=lambda: start_from(typical_day()), key="log_typical")
-buttons[1].button("Same as yesterday", on_click=same_as_yesterday, key="log_yesterday")
-buttons[2].button("Empty", on_click=lambda: start_from(tally.empty_frame()), key="log_empty")
-if saved:
-    buttons[3].button("Back to the saved day", on_click=reload_saved, key="log_reload")
+with st.container(horizontal=True):  # side by side, wrapping on a phone
+    st.button("Start from my typical day", on_click=lambda: start_from(typical_day()), key="log_typical")
+    st.button("Same as yesterday", on_click=same_as_yesterday, key="log_yesterday")
+    st.button("Empty", on_click=lambda: start_from(tally.empty_frame()), key="log_empty")
+    if saved:
+        st.button("Back to the saved day", on_click=reload_saved, key="log_reload")
 if "log_message" in st.session_state:
     st.warning(st.session_state.pop("log_message"))
 
-COLUMNS = {
-    "name": st.column_config.TextColumn("Activity", disabled=True, width="large"),
-    # No min/max here: the cell would silently drop a "-" or cap the number. Saving checks them.
-    "quantity": st.column_config.NumberColumn("How many", help="Times, or minutes where it says (min)"),
-    "controlled": st.column_config.CheckboxColumn(
-        "Control", width="small", help="With control: spine held still, legs doing the work"
-    ),
-    "load_kg": st.column_config.NumberColumn("Load kg", width="small", help="What you carried, in kg"),
-    "twist": st.column_config.CheckboxColumn("Twist", width="small"),
-    "first_hour": st.column_config.CheckboxColumn("1st hour", width="small", help="Within an hour of getting up"),
-    "note": st.column_config.TextColumn("Note", width="small", max_chars=limits.MAX_NOTE),
-}
+
+def activity_row(row: int, values: dict) -> dict:
+    """One activity's widgets: the count, With control and the modifiers it takes; the row as edited."""
+    activity = cat.activity(values["activity"])
+    edited = dict(values)  # a modifier the activity does not take keeps its value (see daysheet.offered)
+    offered = daysheet.offered(activity)
+
+    def key(column: str) -> str:
+        return row_key(row, activity.id, column)
+
+    with st.container(key=f"log_box_{row}_{activity.id}", gap="xxsmall"):
+        st.markdown(f"**{activity.name}**, {values['unit']}")
+        # Two groups that sit on one line on a desktop; on a phone the modifiers wrap below as a whole.
+        with st.container(horizontal=True, vertical_alignment="center"):
+            with st.container(horizontal=True, vertical_alignment="center", width="content"):
+                # No limits here: the widget would silently refuse a "-5" or cap a number; saving checks and says so.
+                edited["quantity"] = st.number_input(
+                    f"{activity.name}: {values['unit']}",
+                    step=5.0 if activity.unit == "min" else 1.0,
+                    format="%g",
+                    key=key("quantity"),
+                    label_visibility="collapsed",
+                    width=140,
+                )
+                edited["controlled"] = st.checkbox("With control", key=key("controlled"), help=activity.cue)
+            if len(offered) > 2:
+                with st.container(horizontal=True, vertical_alignment="center", width="content"):
+                    if "load_kg" in offered:
+                        edited["load_kg"] = st.number_input(
+                            f"{activity.name}: load carried, kg",
+                            value=None,
+                            step=1.0,
+                            format="%g",
+                            placeholder="load kg",
+                            key=key("load_kg"),
+                            label_visibility="collapsed",
+                            width=130,
+                        )
+                    if "twist" in offered:
+                        edited["twist"] = st.checkbox("Twist", key=key("twist"))
+                    if "first_hour" in offered:
+                        edited["first_hour"] = st.checkbox(
+                            "1st hour", key=key("first_hour"), help="Within an hour of getting up"
+                        )
+    return edited
+
+
 sheet = st.session_state["log_sheet"]
 with st.form("log_form", border=False):
-    edited = []
+    rows = []
     for family in FAMILIES:
-        rows = sheet[sheet["family"] == family]
-        st.markdown(f"**{family.capitalize()}**")
-        edited.append(
-            st.data_editor(
-                rows,
-                key=f"sheet_{family}",
-                column_config=COLUMNS,
-                column_order=daysheet.columns_of(cat, family),
-                hide_index=True,
-            )
+        in_family = [(row, values) for row, values in enumerate(sheet.to_dict("records")) if values["family"] == family]
+        if in_family:
+            st.subheader(family.capitalize(), divider="gray")
+        rows += [activity_row(row, values) for row, values in in_family]
+    # One table for the rare note on a single activity: a note field on every row would slow every run.
+    with st.expander("Notes on single activities"):
+        notes = st.data_editor(
+            sheet[["name", "note"]],
+            key="log_notes",
+            column_config={
+                "name": st.column_config.TextColumn("Activity", disabled=True),
+                "note": st.column_config.TextColumn("Note", max_chars=limits.MAX_NOTE),
+            },
+            hide_index=True,
         )
     pain_column, note_column = st.columns([1, 3])
     pain = pain_column.number_input("Pain today (0-10)", min_value=0, max_value=10, step=1, key="log_pain")
@@ -112,7 +173,8 @@ with st.form("log_form", border=False):
     submitted = st.form_submit_button("Save day", type="primary")
 
 if submitted:
-    entries, problems = daysheet.entries_from_sheet(cat, pd.concat(edited), day)
+    edited = pd.DataFrame(rows, columns=sheet.columns).assign(note=notes["note"].to_numpy())
+    entries, problems = daysheet.entries_from_sheet(cat, edited, day)
     if problems:
         st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()

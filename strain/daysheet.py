@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from strain import tally
-from strain.catalogue import FAMILIES, Catalogue
+from strain.catalogue import FAMILIES, Activity, Catalogue
 
 SHEET_COLUMNS = (
     "activity",
@@ -67,15 +67,14 @@ def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
 MODIFIER_COLUMNS = {"load": "load_kg", "twist": "twist", "first_hour": "first_hour"}
 
 
-def columns_of(cat: Catalogue, family: str) -> list[str]:
-    """The sheet's columns for one family: its modifiers only where one of its activities takes them.
+def offered(activity: Activity) -> list[str]:
+    """The sheet's columns the Log page offers on an activity's row: of the modifiers, only those it takes.
 
-    Within a family a cell can still hold a modifier its activity does not take (from an imported
-    file): it is kept, and the model gives it no weight (the Audit's arithmetic says so).
+    A row can still hold a modifier its activity does not take (from an imported file): it is kept,
+    and the model gives it no weight (the Audit's arithmetic says so).
     """
-    takes = set().union(*(a.takes for a in cat.activities if a.family == family))
-    modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in takes]
-    return ["name", "quantity", "controlled", *modifiers, "note"]
+    modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in activity.takes]
+    return ["quantity", "controlled", *modifiers]
 
 
 def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:

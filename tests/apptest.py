@@ -15,9 +15,13 @@ TIMEOUT = 30
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def open_page(page: str | None = None, **params: str) -> AppTest:
-    """Run app.py with these query parameters, then switch to `page` (a path such as "pages/audit.py")."""
+def open_page(page: str | None = None, *, browser: dict | None = None, **params: str) -> AppTest:
+    """Run app.py with these query parameters, then switch to `page` (a path such as "pages/audit.py").
+
+    `browser` is what the browser tells st.context, such as {"timezone": "Asia/Tokyo"}.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.context.update(browser or {})
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -58,15 +58,12 @@ def test_bad_cells_are_named_by_activity():
     ]
 
 
-def test_the_sheet_offers_a_family_only_the_modifiers_its_activities_take():
-    assert daysheet.columns_of(CAT, "lifting") == [
-        "name",
-        "quantity",
-        "controlled",
-        "load_kg",
-        "twist",
-        "first_hour",
-        "note",
-    ]
-    postures = daysheet.columns_of(CAT, "postures")
-    assert "load_kg" not in postures and "first_hour" in postures
+def test_each_activity_is_offered_only_the_modifiers_it_takes():
+    child_lift = daysheet.offered(CAT.activity("child_lift"))
+    assert child_lift == ["quantity", "controlled", *daysheet.MODIFIER_COLUMNS.values()]
+    for activity in CAT.activities:
+        columns = daysheet.offered(activity)
+        assert [c for c in columns if c in daysheet.MODIFIER_COLUMNS.values()] == [
+            column for name, column in daysheet.MODIFIER_COLUMNS.items() if name in activity.takes
+        ]
+    assert "twist" not in daysheet.offered(CAT.activity("car_in_out"))  # its weight already holds the twist

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -172,15 +173,16 @@ def test_a_bad_date_link_gets_a_message_and_today(ann, page, link):
     assert at.date_input[0].value == date.today()
 
 
-def edit(at, family: str, activity: str, **cells) -> None:
-    """Seed cell edits of the Log page's sheet for one family, as the browser would send them."""
+def edit(at, activity: str, **fields) -> None:
+    """Set the Log page's widgets of an activity's (first) row, as a person would: count, With control, modifiers."""
     sheet = at.session_state["log_sheet"]
-    rows = sheet[sheet["family"] == family].reset_index(drop=True)
-    index = int(rows.index[rows["activity"] == activity][0])
-    key = f"sheet_{family}"
-    edited = dict(at.session_state[key]["edited_rows"]) if key in at.session_state else {}
-    edited[index] = {**edited.get(index, {}), **cells}
-    at.session_state[key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+    row = int(sheet.index[sheet["activity"] == activity][0])
+    for column, value in fields.items():
+        key = f"log_row_{row}_{activity}_{column}"
+        if isinstance(value, bool):
+            at.checkbox(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
 
 
 def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
@@ -190,7 +192,7 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
         at.session_state["log_sheet"].set_index("activity")["quantity"].to_dict()["sit_down_chair"]
         == starter["sit_down_chair"]
     )
-    edit(at, "transfers", "sit_down_chair", quantity=14, controlled=True)
+    edit(at, "sit_down_chair", quantity=14, controlled=True)
     at.number_input(key="log_pain").set_value(3)
     at.text_area(key="log_note").input("<b>long drive</b>")
     at.button(key="FormSubmitter:log_form-Save day").click().run()
@@ -211,9 +213,28 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
     assert sheet.loc["sit_down_chair", "quantity"] == 14 and bool(sheet.loc["sit_down_chair", "controlled"])
 
 
+def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_takes(ann):
+    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    sheet = at.session_state["log_sheet"]
+    shown = {widget.key for widget in [*at.number_input, *at.checkbox] if widget.key.startswith("log_row_")}
+    for row, activity_id in enumerate(sheet["activity"]):
+        activity = CAT.activity(activity_id)
+        assert {f"log_row_{row}_{activity_id}_{column}" for column in ("quantity", "controlled")} <= shown
+        for name, column in (("load", "load_kg"), ("twist", "twist"), ("first_hour", "first_hour")):
+            assert (f"log_row_{row}_{activity_id}_{column}" in shown) == (name in activity.takes)
+
+
+def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
+    saved_at = store.load_day(engine=app_engine, person_id=ann.id, day=DAY).saved_at
+    at = open_page("pages/log.py", browser={"timezone": "Asia/Tokyo"}, person="Ann", date=DAY.isoformat())
+    tokyo = saved_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"This day was saved at {tokyo:%H:%M} (JST); saving again replaces it." in texts(at)
+
+
 def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
-    edit(at, "postures", "hunched_sitting", quantity=2000)
+    edit(at, "hunched_sitting", quantity=2000)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert (
         "Sitting hunched forward without support (desk, screen, phone): quantity must be at most 1440 minutes a day"
@@ -248,7 +269,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
         model_version="x",
         expected_version=1,
     )
-    edit(at, "transfers", "sit_down_chair", quantity=9)
+    edit(at, "sit_down_chair", quantity=9)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Nothing was saved: this day was changed elsewhere" in texts(at)
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY).entries["quantity"].tolist() == [7]
@@ -337,7 +358,7 @@ def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_e
 
 def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
-    edit(at, "transfers", "sit_down_chair", quantity=-5)
+    edit(at, "sit_down_chair", quantity=-5)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
     assert store.load_day(engine=app_engine, person_id=ann.id, day=DAY) is None

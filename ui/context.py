@@ -8,8 +8,9 @@ leads and the URL follows it. The query string is never trusted for access contr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -167,6 +168,15 @@ def require_person() -> PersonInfo:
         st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
         st.stop()
     return person
+
+
+def local_time(moment: datetime) -> datetime:
+    """A moment (with its zone) in the browser's time zone, else in the server's."""
+    zone = st.context.timezone
+    try:
+        return moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone()
+    except (ZoneInfoNotFoundError, ValueError):  # a zone name this machine's time zone data does not know
+        return moment.astimezone()
 
 
 def parse_date(text: str) -> date:

@@ -39,8 +39,9 @@ def wait_for_app(page: Page) -> None:
     expect(page.locator(APP_IDLE)).to_be_attached(timeout=APP_TIMEOUT_MS)
     # Elements left from the previous run are marked stale until the new run redraws or drops them.
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=APP_TIMEOUT_MS)
-    # Widgets whose code loads lazily show a skeleton first; charts draw after their element appears.
-    expect(page.locator(LOADING)).to_have_count(0, timeout=APP_TIMEOUT_MS)
+    # Widgets whose code loads lazily show a skeleton first; charts draw after their element appears
+    # (one in a closed expander draws only once it is opened).
+    expect(page.locator(LOADING).filter(visible=True)).to_have_count(0, timeout=APP_TIMEOUT_MS)
 
 
 # Counts the script runs the browser has seen start. Right after a click the app still says
@@ -168,48 +169,3 @@ def whole(number: float) -> str:
 def starts_with_number(text: str) -> re.Pattern[str]:
     """Matches '183' or '183 points', not '1830'."""
     return re.compile(rf"^{re.escape(text)}(\D|$)")
-
-
-def data_editor(page: Page, first_column_text: str) -> Locator:
-    """The `st.data_editor` that has a row whose first cell is exactly this text."""
-    first_cell = page.locator('td[aria-colindex="1"]', has_text=re.compile(rf"^{re.escape(first_column_text)}$"))
-    return main(page).get_by_test_id("stDataFrame").filter(has=first_cell)
-
-
-def edit_cell(page: Page, editor: Locator, row_text: str, column: str, value: str) -> None:
-    """Type a value into a data editor cell, found by its row's first cell and its column header.
-
-    The grid is drawn on a canvas, but it keeps an accessible table beside it (cells with
-    aria-selected and their text), which tells us when each keystroke has taken effect.
-    """
-    expect(editor).to_have_count(1)
-    headers = [text.strip() for text in editor.locator("th").all_text_contents()]
-    rows = editor.locator('td[aria-colindex="1"]').all_text_contents()
-    col, row = headers.index(column), rows.index(row_text)
-
-    # Select the top-left body cell (below the 35 px header row), then walk there with the arrow keys.
-    # The grid maps clicks with a position it caches on scroll, so scroll first and click on a still
-    # page; a click that still lands before the grid caught up is retried (the cell shows no selection).
-    grid = editor.get_by_test_id("stDataFrameResizable")
-    grid.scroll_into_view_if_needed()
-    first_cell = editor.locator("#glide-cell-0-0")
-    for attempt in range(3):
-        grid.click(position={"x": 10, "y": 35 + 17})
-        try:
-            expect(first_cell).to_have_attribute("aria-selected", "true", timeout=2000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    at = (0, 0)
-    for key, step, count in (("ArrowDown", (0, 1), row), ("ArrowRight", (1, 0), col)):
-        for _ in range(count):
-            page.keyboard.press(key)
-            at = (at[0] + step[0], at[1] + step[1])
-            expect(editor.locator(f"#glide-cell-{at[0]}-{at[1]}")).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Enter")  # opens the cell's editor
-    field = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(field).to_be_focused()
-    field.fill(value)
-    page.keyboard.press("Enter")  # commits and moves down
-    expect(editor.locator(f"#glide-cell-{col}-{row}")).to_have_text(value)
