@@ -38,6 +38,10 @@ MAX_SETS, MAX_REPS = 10, 50
 MAX_DOSE_MINUTES = 60.0
 MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
 
+# Clinic mode (migration 0009).
+MAX_EMAIL = 320  # an account's email address (RFC 5321's longest path)
+MIN_PASSWORD = 12  # characters
+
 # The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
 # week" included, can show it and the weeks before it. A day's grace after today lets a time zone
 # ahead of the server's log its today.
