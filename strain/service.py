@@ -12,6 +12,7 @@ version is the person's current one and recomputes (and stores) the others.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ from strain import (
     walkthrough,
     weeks,
 )
+from strain.actor import OWNER, Actor
 from strain.audit import Source
 from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
@@ -143,10 +145,17 @@ class Outcomes:
 class Service:
     """The use cases over one database and one catalogue."""
 
-    def __init__(self, engine: Engine, catalogue: Catalogue):
+    def __init__(self, engine: Engine, catalogue: Catalogue, actor: Actor = OWNER):
         self.engine = engine
         self.catalogue = catalogue
+        self.actor = actor  # whose view of the patients this is: every store call is filtered by it
         self._default_model = Model(catalogue)
+
+    def acting_as(self, actor: Actor) -> Service:
+        """The same use cases for another actor (cheap: engine, catalogue and default model are shared)."""
+        other = copy.copy(self)
+        other.actor = actor
+        return other
 
     # People
 
