@@ -273,7 +273,7 @@ def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
 
 
 def _scene_ref(value: Any, where: str, scenes: Mapping[str, Scene]) -> str:
-    if value not in scenes:
+    if not isinstance(value, str) or value not in scenes:
         raise PosesError(f"{where} names unknown scene {value!r}")
     return value
 
