@@ -29,6 +29,7 @@ from strain.limits import (
     MIN_HEIGHT_CM,
     MIN_PAIN,
     MIN_SCORE,
+    MINUTES_A_DAY,
 )
 
 NAMING = {
@@ -58,7 +59,10 @@ def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
+        sa.CheckConstraint(f"wake_up_minute >= 0 AND wake_up_minute < {MINUTES_A_DAY}", name="wake_up_minute_range"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(MAX_NAME_CODE_POINTS), unique=True)  # MAX_NAME characters as seen
@@ -68,6 +72,8 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     # Bumped by every write to this person's data: a cheap cache key for pages.
     revision: int = 0
+    # When they usually wake up, as the minute of the day (migration 0010); None: not set yet.
+    wake_up_minute: int | None = None
 
 
 class Day(SQLModel, table=True):

@@ -1,0 +1,83 @@
+"""The live tally: counting movements as they happen, one tap at a time, through the day.
+
+Which activities a person sees first (the ones they do most often), what a tap adds, and when a
+tap falls in the first hour after waking. Pure functions; strain.service reads and writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+import pandas as pd
+
+from strain.catalogue import Activity, Catalogue
+
+DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
+FIRST_HOUR_MINUTES = 60
+RECENT_DAYS = 14  # the days before today whose activities put a row near the top
+# What one tap adds, by unit; taking back ("-1", "-5 min") takes the first of them.
+STEPS = {"rep": (1.0,), "min": (5.0, 15.0)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One activity on the tally, with what is counted of it so far today."""
+
+    activity: Activity
+    controlled: float  # times, or minutes, with control
+    uncontrolled: float
+    frequent: bool  # in the person's typical day or recent days: shown first, outside "more"
+
+    @property
+    def step(self) -> float:
+        """What "take back" takes: one repetition, or the smallest step of minutes."""
+        return STEPS[self.activity.unit][0]
+
+
+def minute_of_day(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def in_first_hour(moment: time, wake_up: time) -> bool:
+    """Whether a moment falls within the hour after waking (waking at 23:30, 00:10 does too)."""
+    return (minute_of_day(moment) - minute_of_day(wake_up)) % (24 * 60) < FIRST_HOUR_MINUTES
+
+
+def first_hour_ends(wake_up: time) -> time:
+    return time(*divmod((minute_of_day(wake_up) + FIRST_HOUR_MINUTES) % (24 * 60), 60))
+
+
+def counts_first_hour(activity: Activity, moment: time, wake_up: time) -> bool:
+    """A tap's first-hour flag: set in the hour after waking for the activities the first hour weighs on."""
+    return "first_hour" in activity.takes and in_first_hour(moment, wake_up)
+
+
+def rows(catalogue: Catalogue, today: pd.DataFrame, typical: pd.DataFrame, recent: pd.DataFrame) -> list[Row]:
+    """Every activity, the person's most frequent first, with today's counts by technique.
+
+    Frequency is the number of recent days an activity was done on, plus one if it is in the
+    typical day; ties keep the typical day's order, then the catalogue's. Today's own counts do
+    not move a row, so the list stays put while the person taps through the day.
+    """
+    done = recent[recent["quantity"] > 0]
+    frequency = done.drop_duplicates(["date", "activity"])["activity"].value_counts().to_dict()
+    usual = list(dict.fromkeys(typical.loc[typical["quantity"] > 0, "activity"]))
+    for activity in usual:
+        frequency[activity] = frequency.get(activity, 0) + 1
+    order = {activity.id: index for index, activity in enumerate(catalogue.activities)}
+
+    def rank(activity: Activity) -> tuple[int, int, int]:
+        in_typical = usual.index(activity.id) if activity.id in usual else len(usual)
+        return -frequency.get(activity.id, 0), in_typical, order[activity.id]
+
+    counted = today.groupby(["activity", "technique"])["quantity"].sum().to_dict()
+    return [
+        Row(
+            activity=activity,
+            controlled=float(counted.get((activity.id, "controlled"), 0.0)),
+            uncontrolled=float(counted.get((activity.id, "uncontrolled"), 0.0)),
+            frequent=frequency.get(activity.id, 0) > 0,
+        )
+        for activity in sorted(catalogue.activities, key=rank)
+    ]
