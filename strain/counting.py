@@ -16,6 +16,7 @@ from strain.catalogue import Activity, Catalogue
 DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
 FIRST_HOUR_MINUTES = 60
 RECENT_DAYS = 14  # the days before today whose activities put a row near the top
+FIRST_ROWS = 10  # rows shown before "more activities": about two screens of a phone
 # What one tap adds, by unit; taking back ("-1", "-5 min") takes the first of them.
 STEPS = {"rep": (1.0,), "min": (5.0, 15.0)}
 
@@ -27,12 +28,20 @@ class Row:
     activity: Activity
     controlled: float  # times, or minutes, with control
     uncontrolled: float
-    frequent: bool  # in the person's typical day or recent days: shown first, outside "more"
+    frequent: bool  # among the FIRST_ROWS most frequent in the typical day and recent days: shown first
 
     @property
     def step(self) -> float:
         """What "take back" takes: one repetition, or the smallest step of minutes."""
         return STEPS[self.activity.unit][0]
+
+    def take_back(self, last: str | None) -> str:
+        """The technique "-1" takes back: the one tapped last on this row while it has some, else
+        without control while there is some of it, else with control."""
+        counted = {"controlled": self.controlled, "uncontrolled": self.uncontrolled}
+        if last in counted and counted[last] > 0:
+            return last
+        return "controlled" if self.controlled > 0 and not self.uncontrolled else "uncontrolled"
 
 
 def minute_of_day(moment: time) -> int:
@@ -57,8 +66,9 @@ def rows(catalogue: Catalogue, today: pd.DataFrame, typical: pd.DataFrame, recen
     """Every activity, the person's most frequent first, with today's counts by technique.
 
     Frequency is the number of recent days an activity was done on, plus one if it is in the
-    typical day; ties keep the typical day's order, then the catalogue's. Today's own counts do
-    not move a row, so the list stays put while the person taps through the day.
+    typical day; ties keep the typical day's order, then the catalogue's. The first FIRST_ROWS
+    done at all are `frequent`. Today's own counts do not move a row, so the list stays put while
+    the person taps through the day.
     """
     done = recent[recent["quantity"] > 0]
     frequency = done.drop_duplicates(["date", "activity"])["activity"].value_counts().to_dict()
@@ -77,7 +87,7 @@ def rows(catalogue: Catalogue, today: pd.DataFrame, typical: pd.DataFrame, recen
             activity=activity,
             controlled=float(counted.get((activity.id, "controlled"), 0.0)),
             uncontrolled=float(counted.get((activity.id, "uncontrolled"), 0.0)),
-            frequent=frequency.get(activity.id, 0) > 0,
+            frequent=place < FIRST_ROWS and frequency.get(activity.id, 0) > 0,
         )
-        for activity in sorted(catalogue.activities, key=rank)
+        for place, activity in enumerate(sorted(catalogue.activities, key=rank))
     ]
