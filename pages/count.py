@@ -1,5 +1,7 @@
 """Count as you go: a live tally for the phone, one tap per movement, each saved at once."""
 
+from datetime import datetime
+
 import streamlit as st
 
 from strain import counting
@@ -13,21 +15,20 @@ person = context.require_person()
 service = context.service()
 
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
+ORDER = "count_order"  # ((person id, day), the rows' order)
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
 # Big buttons, three of one width on a line, also on a phone (app CSS: no user text in it).
 STYLE = """<style>
+@media (max-width: 640px) { .stMainBlockContainer { padding-top: 3.5rem; } }
 .st-key-count_tally button { min-height: 3.5rem; }
 .st-key-count_tally [class*="st-key-count_buttons_"] > div { flex: 1 1 0; min-width: 0; }
 .st-key-count_tally [class*="st-key-count_buttons_"] button p { white-space: normal; line-height: 1.2; }
 </style>"""
 
 st.title("Count as you go")
-st.caption(
-    "Tap as you go through the day: each tap is saved at once, so the count survives a reload, a lost "
-    "connection or a second phone. **+1 with control** means spine held still, legs doing the work."
-)
+st.caption("Each tap is saved at once. **+1 with control**: spine held still, legs doing the work.")
 
 
 def tap(activity_id: str, technique: str, amount: float) -> None:
@@ -110,24 +111,38 @@ def header(view: CountView) -> None:
         )
 
 
+def order_of(now: datetime) -> counting.Order:
+    """The rows' order, read once a day: it stays put while the person taps (and a tap is quicker)."""
+    key = ("count_order", person.id, now.date())
+    if st.session_state.get(ORDER, (None,))[0] != key:
+        st.session_state[ORDER] = (key, service.count_order(person, now.date()))
+    return st.session_state[ORDER][1]
+
+
 @st.fragment
 def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
+    # Drawn before the reads: a tap arriving meanwhile starts its own run at once (a tap that comes
+    # while another of the same button is still waiting to run is taken as one by Streamlit).
+    st.html(STYLE)
+    now = context.local_now()
     try:
-        view = service.count_view(person, context.local_now())
+        view = service.count_view(person, now, order_of(now))
     except Exception as error:  # explain() raises again what a person cannot act on
         st.error(components.md(context.explain(error)))
         return
-    st.html(STYLE)
     with st.container(key="count_tally"):
         header(view)
         for row in view.rows:
             if row.frequent:
                 draw_row(row)
-        with st.expander("More activities"):
-            for row in view.rows:
-                if not row.frequent:
-                    draw_row(row)
+        # Drawn only while open: fewer buttons to send after every tap.
+        more = st.expander("More activities", key="count_more", on_change="rerun")
+        if more.open:
+            with more:
+                for row in view.rows:
+                    if not row.frequent:
+                        draw_row(row)
     st.page_link(
         "pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",

@@ -62,32 +62,46 @@ def counts_first_hour(activity: Activity, moment: time, wake_up: time) -> bool:
     return "first_hour" in activity.takes and in_first_hour(moment, wake_up)
 
 
-def rows(catalogue: Catalogue, today: pd.DataFrame, typical: pd.DataFrame, recent: pd.DataFrame) -> list[Row]:
-    """Every activity, the person's most frequent first, with today's counts by technique.
+@dataclass(frozen=True)
+class Order:
+    """The order of the tally's rows for a day."""
+
+    activities: tuple[str, ...]  # every catalogue activity, the person's most frequent first
+    frequent: int  # how many of the first are shown before "more activities"
+
+
+def order(catalogue: Catalogue, typical: pd.DataFrame, recent: pd.DataFrame) -> Order:
+    """Every activity, the person's most frequent first.
 
     Frequency is the number of recent days an activity was done on, plus one if it is in the
     typical day; ties keep the typical day's order, then the catalogue's. The first FIRST_ROWS
-    done at all are `frequent`. Today's own counts do not move a row, so the list stays put while
-    the person taps through the day.
+    done at all are `frequent`. Today is not part of it, so the list stays put while the person
+    taps through the day.
     """
     done = recent[recent["quantity"] > 0]
     frequency = done.drop_duplicates(["date", "activity"])["activity"].value_counts().to_dict()
     usual = list(dict.fromkeys(typical.loc[typical["quantity"] > 0, "activity"]))
     for activity in usual:
         frequency[activity] = frequency.get(activity, 0) + 1
-    order = {activity.id: index for index, activity in enumerate(catalogue.activities)}
+    place = {activity.id: index for index, activity in enumerate(catalogue.activities)}
 
-    def rank(activity: Activity) -> tuple[int, int, int]:
-        in_typical = usual.index(activity.id) if activity.id in usual else len(usual)
-        return -frequency.get(activity.id, 0), in_typical, order[activity.id]
+    def rank(activity_id: str) -> tuple[int, int, int]:
+        in_typical = usual.index(activity_id) if activity_id in usual else len(usual)
+        return -frequency.get(activity_id, 0), in_typical, place[activity_id]
 
+    ranked = tuple(sorted(place, key=rank))
+    return Order(ranked, min(FIRST_ROWS, sum(1 for activity_id in ranked if frequency.get(activity_id, 0) > 0)))
+
+
+def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
+    """The tally's rows in `order`, with today's counts by technique."""
     counted = today.groupby(["activity", "technique"])["quantity"].sum().to_dict()
     return [
         Row(
-            activity=activity,
-            controlled=float(counted.get((activity.id, "controlled"), 0.0)),
-            uncontrolled=float(counted.get((activity.id, "uncontrolled"), 0.0)),
-            frequent=place < FIRST_ROWS and frequency.get(activity.id, 0) > 0,
+            activity=catalogue.activity(activity_id),
+            controlled=float(counted.get((activity_id, "controlled"), 0.0)),
+            uncontrolled=float(counted.get((activity_id, "uncontrolled"), 0.0)),
+            frequent=place < order.frequent,
         )
-        for place, activity in enumerate(sorted(catalogue.activities, key=rank))
+        for place, activity_id in enumerate(order.activities)
     ]

@@ -329,26 +329,29 @@ class Service:
 
     # The live tally
 
-    def count_view(self, person: PersonInfo, now: datetime) -> CountView:
-        """Today's tally at `now` (the person's local time): its counts and points, rows most frequent first.
-
-        Frequency comes from the typical day and the RECENT_DAYS days before today (a bounded read).
-        """
-        today = now.date()
-        saved = self.day(person, today)
-        entries = saved.entries if saved else tally.empty_frame()
+    def count_order(self, person: PersonInfo, today: date) -> counting.Order:
+        """The order of the tally's rows: the person's most frequent activities first, from their typical
+        day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
         recent = store.load_entries(
             engine=self.engine,
             person_id=person.id,
             start=today - timedelta(days=counting.RECENT_DAYS),
             end=today - timedelta(days=1),
         )
+        return counting.order(self.catalogue, self.typical_day(person, today), recent)
+
+    def count_view(self, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
+        """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
+        (by default count_order's for today)."""
+        today = now.date()
+        saved = self.day(person, today)
+        entries = saved.entries if saved else tally.empty_frame()
         stored = store.get_wake_up(engine=self.engine, person_id=person.id)
         wake_up = stored or counting.DEFAULT_WAKE_UP
-        total = float(model.score(entries, self.person_model(person))["points"].sum())
+        total = model.total_of(entries.to_dict("records"), self.person_model(person))
         return CountView(
             day=today,
-            rows=counting.rows(self.catalogue, entries, self.typical_day(person, today), recent),
+            rows=counting.rows(self.catalogue, order or self.count_order(person, today), entries),
             total=total,
             band=model.band(total, self.catalogue),
             wake_up=wake_up,
@@ -389,7 +392,7 @@ class Service:
                 amount=float(amount),
                 most=most,
                 model_version=strain_model.version,
-                total_of=lambda day: float(model.score(day, strain_model)["points"].sum()),
+                total_of=lambda entries: model.total_of(entries, strain_model),
             )
         except NothingToTakeBack:
             kind = "with control" if technique == "controlled" else "without control"

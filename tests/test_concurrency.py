@@ -195,7 +195,7 @@ def _tap(engine, person_id: int, amount: float, technique: str = "uncontrolled")
         amount=amount,
         most=5000.0,
         model_version="m-test",
-        total_of=lambda frame: float(frame["quantity"].sum()),
+        total_of=lambda entries: sum(entry["quantity"] for entry in entries),
     )
 
 

@@ -8,12 +8,13 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
 
 from strain import counting, db, model, store
 from strain.service import Service
 from strain.tables import Person
 
-from .strategies import CAT
+from .strategies import CAT, frames
 from .test_store import entries, save
 
 DAY = date(2026, 11, 16)
@@ -32,7 +33,9 @@ def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", firs
         amount=amount,
         most=5000.0,
         model_version="m-test",
-        total_of=lambda frame: float(frame["quantity"].sum()),  # any scoring will do: the store stores it
+        total_of=lambda entries: sum(
+            entry["quantity"] for entry in entries
+        ),  # any scoring will do: the store stores it
     )
 
 
@@ -200,7 +203,7 @@ def test_rows_put_the_most_frequent_first_and_todays_counts_do_not_move_them():
     recent = pd.concat([yesterday, entries((SIT, 2), ("weeding", 0), day=DAY - timedelta(days=2))], ignore_index=True)
     typical = entries(("car_in_out", 2), (SIT, 4))
     today = entries(("heavy_lift", 9), (SIT, 2, "controlled"), (SIT, 1, "uncontrolled"), day=DAY)
-    found = counting.rows(CAT, today, typical, recent)
+    found = counting.rows(CAT, counting.order(CAT, typical, recent), today)
     # Sitting down: 2 days + the typical day; getting into the car and socks 1 each, the car first in the typical day.
     assert [row.activity.id for row in found if row.frequent] == [SIT, "car_in_out", "socks_shoes"]
     frequent = {SIT, "car_in_out", "socks_shoes"}
@@ -210,6 +213,17 @@ def test_rows_put_the_most_frequent_first_and_todays_counts_do_not_move_them():
     assert not by_id["heavy_lift"].frequent and by_id["heavy_lift"].uncontrolled == 9.0
     assert not by_id["weeding"].frequent  # logged at 0: not done
     assert by_id[SOFA].step == 5.0 and by_id[SIT].step == 1.0
+
+
+@given(frames)
+def test_a_days_total_row_by_row_is_the_vectorised_score(frame):
+    expected = float(model.score(frame, model.Model(CAT))["points"].sum())
+    assert model.total_of(frame.to_dict("records"), model.Model(CAT)) == pytest.approx(expected, rel=1e-12, abs=1e-9)
+
+
+def test_a_total_of_entries_naming_unknown_activities_says_which():
+    with pytest.raises(model.UnknownActivities, match=r"^unknown activities: slouched_sitting, yoga$"):
+        model.total_of([{"activity": "yoga"}, {"activity": "slouched_sitting"}], model.Model(CAT))
 
 
 # The use case
@@ -253,7 +267,8 @@ def test_a_tap_in_the_first_hour_is_flagged_and_the_day_scored_with_the_persons_
 def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wake_up(service, person):
     view = service.count_view(person, at(date.today(), 12))
     starter = list(dict.fromkeys(entry.activity for entry in CAT.starter_day if entry.quantity > 0))
-    assert [row.activity.id for row in view.rows if row.frequent] == starter
+    assert [row.activity.id for row in view.rows if row.frequent] == starter[: counting.FIRST_ROWS]
+    assert [row.activity.id for row in view.rows][: len(starter)] == starter
     assert (view.total, view.wake_up, view.wake_up_set) == (0.0, counting.DEFAULT_WAKE_UP, False)
 
 

@@ -5,14 +5,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strain import model, store
+from strain import counting, model, store
 from strain.service import Service
 from ui.components import md
 
 from .apptest import APP, CAT, TIMEOUT, entries, open_page, save, texts
 
 SIT = "sit_down_chair"
-SITTING = "hunched_sitting"  # counted in minutes
+SITTING = "cooking_prep"  # counted in minutes, among a new person's first rows
 
 
 def tally(ann) -> "object":
@@ -45,6 +45,17 @@ def test_a_new_person_sees_an_empty_day_and_is_asked_for_their_wake_up_time(ann)
         assert at.button(key=f"count_{SIT}_{key}")
     for key in ("5", "15", "undo"):
         assert at.button(key=f"count_{SITTING}_{key}")
+
+
+def test_more_activities_lists_every_other_activity_once_opened(ann):
+    at = tally(ann)
+    shown = {str(b.key).removeprefix("count_").removesuffix("_undo") for b in at.button if str(b.key).endswith("_undo")}
+    assert len(shown) == counting.FIRST_ROWS
+    at.session_state["count_more"] = True  # what opening the expander does
+    at.run()
+    assert not at.exception
+    every = {str(b.key).removeprefix("count_").removesuffix("_undo") for b in at.button if str(b.key).endswith("_undo")}
+    assert every == {activity.id for activity in CAT.activities}
 
 
 def test_taps_are_saved_at_once_and_the_points_follow(app_engine, ann):

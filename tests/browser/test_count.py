@@ -19,7 +19,15 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.cli_data import run_cli
 from tests.browser.conftest import Seed, serve_app
-from tests.browser.streamlit_page import app_context, expect_no_exception, main, open_app, rerun, screenshot
+from tests.browser.streamlit_page import (
+    app_context,
+    expect_no_exception,
+    main,
+    open_app,
+    rerun,
+    screenshot,
+    wait_for_app,
+)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PAGES = ("/", "/count", "/log", "/audit", "/weeks", "/exercises", "/model", "/session")
@@ -73,18 +81,22 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
     app_url, db_url = count_app
     open_app(phone, app_url, f"/count?person={seed.person}")
     expect_no_exception(phone)
+    with rerun(phone):
+        main(phone).get_by_role("button", name="Save wake-up time").click()
+    expect(main(phone).get_by_test_id("stExpander").first).to_contain_text("Wake-up time 07:00")
+    expect(main(phone).get_by_text("(set it once)")).to_have_count(0)
     activity = activity_of(rows(phone).first)
     for _ in range(5):
         with rerun(phone):
             plus_one(phone, activity).click()
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
-    screenshot(phone, "count-phone")
 
     phone.reload()
     open_app(phone, app_url, f"/count?person={seed.person}")
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
     expect_no_exception(phone)
     assert stored_today(db_url, seed, activity) == {"uncontrolled": 5.0}
+    screenshot(phone, "count-phone", whole=False)
 
 
 def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Browser, count_app, seed: Seed) -> None:
@@ -98,11 +110,12 @@ def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Brows
         taps = 6
         for _ in range(taps):
             # Both phones tap before either has its answer: the server saves the two taps at the same time.
+            runs = [phone.evaluate("window.__strainRuns") for phone in phones]
             for phone in phones:
                 phone.locator(f".st-key-count_{activity}_control button").click()
-            for phone in phones:
-                with rerun(phone):
-                    pass
+            for phone, before_tap in zip(phones, runs, strict=True):
+                phone.wait_for_function("(before) => window.__strainRuns > before", arg=before_tap)
+                wait_for_app(phone)
         total = before + 2 * taps
         for phone in phones:
             phone.reload()
@@ -112,21 +125,23 @@ def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Brows
     assert stored_today(db_url, seed, activity).get("controlled") == total
 
 
-def test_taking_back_and_the_wake_up_time_at_phone_width(phone: Page, count_app, seed: Seed) -> None:
+def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed) -> None:
     app_url, _ = count_app
     open_app(phone, app_url, f"/count?person={seed.person}")
-    main(phone).get_by_role("button", name="More activities").click()
+    with rerun(phone):
+        main(phone).get_by_test_id("stExpander").filter(has_text="More activities").locator("summary").click()
     minutes = phone.locator(".st-key-count_row_upright_sitting")
     with rerun(phone):
         minutes.get_by_role("button", name="+15 min").click()
     with rerun(phone):
         minutes.get_by_role("button", name="-5 min").click()
     expect(minutes).to_contain_text("0 min with control · 10 min without")
+    minutes.scroll_into_view_if_needed()
+    screenshot(phone, "count-phone-minutes", whole=False)
     # Nothing overflows the phone's width: every button of the tally fits on the screen.
     for button in main(phone).locator('[class*="st-key-count_"] button:visible').all():
         box = button.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, button.inner_text()
-    screenshot(phone, "count-phone-more")
 
 
 @pytest.mark.parametrize("path", PAGES)
