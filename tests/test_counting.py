@@ -215,6 +215,21 @@ def test_rows_put_the_most_frequent_first_and_todays_counts_do_not_move_them():
     assert by_id[SOFA].step == 5.0 and by_id[SIT].step == 1.0
 
 
+@pytest.mark.parametrize(
+    ("controlled", "uncontrolled", "last", "expected"),
+    [
+        (2, 3, "controlled", "controlled"),  # the kind tapped last on the row
+        (0, 3, "controlled", "uncontrolled"),  # ...while there is some of it
+        (2, 3, None, "uncontrolled"),  # nothing tapped in this session: without control first
+        (2, 0, None, "controlled"),
+        (0, 0, None, "uncontrolled"),  # nothing to take back: the message names "without control"
+    ],
+)
+def test_minus_one_takes_back_the_kind_tapped_last_while_there_is_some(controlled, uncontrolled, last, expected):
+    row = counting.Row(CAT.activity(SIT), float(controlled), float(uncontrolled), frequent=True)
+    assert row.take_back(last) == expected
+
+
 @given(frames)
 def test_a_days_total_row_by_row_is_the_vectorised_score(frame):
     expected = float(model.score(frame, model.Model(CAT))["points"].sum())

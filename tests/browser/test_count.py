@@ -136,7 +136,7 @@ def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed)
     with rerun(phone):
         minutes.get_by_role("button", name="-5 min").click()
     expect(minutes).to_contain_text("0 min with control · 10 min without")
-    minutes.scroll_into_view_if_needed()
+    minutes.evaluate("row => row.scrollIntoView({block: 'center'})")
     screenshot(phone, "count-phone-minutes", whole=False)
     # Nothing overflows the phone's width: every button of the tally fits on the screen.
     for button in main(phone).locator('[class*="st-key-count_"] button:visible').all():
