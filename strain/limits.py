@@ -25,6 +25,9 @@ MAX_SEAT_NAME = 40
 
 MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 
+# A person's wake-up time is stored as the minute of the day (0 is midnight), for the live tally's first hour.
+MINUTES_A_DAY = 24 * 60
+
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
 
 # The therapist session (migration 0007).

@@ -16,7 +16,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from strain import (
     audit,
+    counting,
     daysheet,
     figures,
     handout,
@@ -34,6 +35,7 @@ from strain import (
     poses,
     progress,
     store,
+    tally,
     validation,
     walkthrough,
     weeks,
@@ -43,10 +45,19 @@ from strain.audit import Source
 from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
 from strain.progress import Advice, LadderView
-from strain.store import ConflictError, PersonInfo, SavedDay, StoreError, UnknownPerson
+from strain.store import ConflictError, Counted, NothingToTakeBack, PersonInfo, SavedDay, StoreError, UnknownPerson
 from strain.weeks import IsoWeek, WeekComparison
 
-__all__ = ["ConflictError", "PersonInfo", "SavedDay", "Service", "StoreError", "UnknownPerson"]
+__all__ = [
+    "ConflictError",
+    "Counted",
+    "NothingToTakeBack",
+    "PersonInfo",
+    "SavedDay",
+    "Service",
+    "StoreError",
+    "UnknownPerson",
+]
 
 HOME_DAYS = 7
 RECENT_DATES = 7  # the logged days an Audit lists when the chosen day is empty
@@ -128,6 +139,19 @@ class EntriesAudit:
     band: str
     contributions: pd.DataFrame  # activity, points, share
     sources: list[Source]
+
+
+@dataclass(frozen=True, eq=False)
+class CountView:
+    """The live tally of one day: what is counted so far, and what a tap counts now."""
+
+    day: date  # today, where the person is
+    rows: list[counting.Row]  # every activity, the person's most frequent first
+    total: float  # today's points so far
+    band: str
+    wake_up: time  # the person's, or the default until they set it
+    wake_up_set: bool
+    first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
 
 
 SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
@@ -331,6 +355,84 @@ class Service:
             expected_version=expected_version,
             as_template=as_typical,
         )
+
+    # The live tally
+
+    def count_order(self, person: PersonInfo, today: date) -> counting.Order:
+        """The order of the tally's rows: the person's most frequent activities first, from their typical
+        day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
+        recent = store.load_entries(
+            engine=self.engine,
+            person_id=person.id,
+            start=today - timedelta(days=counting.RECENT_DAYS),
+            end=today - timedelta(days=1),
+        )
+        return counting.order(self.catalogue, self.typical_day(person, today), recent)
+
+    def count_view(self, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
+        """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
+        (by default count_order's for today)."""
+        today = now.date()
+        saved = self.day(person, today)
+        entries = saved.entries if saved else tally.empty_frame()
+        stored = store.get_wake_up(engine=self.engine, person_id=person.id)
+        wake_up = stored or counting.DEFAULT_WAKE_UP
+        total = model.total_of(entries.to_dict("records"), self.person_model(person))
+        return CountView(
+            day=today,
+            rows=counting.rows(self.catalogue, order or self.count_order(person, today), entries),
+            total=total,
+            band=model.band(total, self.catalogue),
+            wake_up=wake_up,
+            wake_up_set=stored is not None,
+            first_hour=counting.in_first_hour(now.time(), wake_up),
+        )
+
+    def count(self, person: PersonInfo, activity_id: str, *, technique: str, amount: float, now: datetime) -> Counted:
+        """Count one tap on today's tally at `now` (the person's local time): `amount` times or minutes of an
+        activity, or a negative amount to take back; saved at once as an increment of the day.
+
+        Taps in the hour after the person's wake-up time count as first hour. Nothing to take back is
+        NothingToTakeBack, a count the checks refuse StoreError; either way nothing is saved.
+        """
+        if not self.catalogue.has_activity(activity_id):
+            raise StoreError(f"not counted: unknown activity {tally.quoted(activity_id)}")
+        activity = self.catalogue.activity(activity_id)
+        most = limits.MAX_QUANTITY[activity.unit]
+        if technique not in tally.TECHNIQUES:
+            raise StoreError(
+                f"not counted: technique must be controlled or uncontrolled, got {tally.quoted(technique)}"
+            )
+        if not (validation.is_real(amount) and 0 < abs(amount) <= most):
+            raise StoreError(f"not counted: a tap counts 1 to {most:g}, or takes as much back, got {amount!r}")
+        problem = validation.date_problem(now.date(), "today")
+        if problem:
+            raise StoreError(f"not counted: {problem}")
+        wake_up = store.get_wake_up(engine=self.engine, person_id=person.id) or counting.DEFAULT_WAKE_UP
+        strain_model = self.person_model(person)
+        try:
+            return store.add_to_day(
+                engine=self.engine,
+                person_id=person.id,
+                day=now.date(),
+                activity=activity_id,
+                technique=technique,
+                first_hour=counting.counts_first_hour(activity, now.time(), wake_up),
+                amount=float(amount),
+                most=most,
+                model_version=strain_model.version,
+                total_of=lambda entries: model.total_of(entries, strain_model),
+            )
+        except NothingToTakeBack:
+            kind = "with control" if technique == "controlled" else "without control"
+            raise NothingToTakeBack(f"nothing to take back: no {activity.name} {kind} is counted today") from None
+
+    def wake_up(self, person: PersonInfo) -> time | None:
+        """When the person usually wakes up (None until they set it)."""
+        return store.get_wake_up(engine=self.engine, person_id=person.id)
+
+    def set_wake_up(self, person: PersonInfo, wake_up: time) -> None:
+        store.set_wake_up(engine=self.engine, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0))
 
     # Audit
 

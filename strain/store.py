@@ -11,10 +11,11 @@ contention), and `data_version` reads it as a cheap cache key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -75,6 +76,7 @@ RULES = {
     "pain_average_range": f"average pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
     "pain_worst_range": f"worst pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
     "score_range": f"a PSFS score must be a whole number from {limits.MIN_SCORE} to {limits.MAX_SCORE}",
+    "wake_up_minute_range": f"a wake-up time must be a minute of the day, 0 to {limits.MINUTES_A_DAY - 1}",
 }
 
 
@@ -88,6 +90,10 @@ class ConflictError(StoreError):
 
 class UnknownPerson(StoreError):
     """No such person."""
+
+
+class NothingToTakeBack(StoreError):
+    """A take-back found nothing of that kind counted on the day; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -314,6 +320,21 @@ def data_version(*, engine: Engine, person_id: int) -> str:
     return f"{person_id}.{revision}"
 
 
+def get_wake_up(*, engine: Engine, person_id: int) -> time | None:
+    """When the person usually wakes up (None: not set yet)."""
+    with _reading(engine) as connection:
+        found = connection.execute(sa.select(Person.id, Person.wake_up_minute).where(Person.id == person_id)).first()
+    if found is None:
+        raise UnknownPerson(f"no person with id {person_id}")
+    return None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))
+
+
+def set_wake_up(*, engine: Engine, person_id: int, wake_up: time) -> None:
+    with _changing(engine, person_id) as connection:
+        minute = wake_up.hour * 60 + wake_up.minute
+        connection.execute(sa.update(Person).where(Person.id == person_id).values(wake_up_minute=minute))
+
+
 # Days
 
 
@@ -431,6 +452,142 @@ def delete_day(*, engine: Engine, person_id: int, day: date, expected_version: i
         saved_at = None if deleted else connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
     if saved_at is not None:
         raise ConflictError(f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the changes")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A day after a tap of the live tally."""
+
+    count: float  # the day's quantity of the activity with that technique, over all its entries
+    version: int  # the day's new version
+    total: float  # the day's points, as `total_of` scored its entries
+
+
+def add_to_day(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    activity: str,
+    technique: str,
+    first_hour: bool,
+    amount: float,
+    most: float,
+    model_version: str,
+    total_of: Callable[[list[dict[str, Any]]], float],
+) -> Counted:
+    """Add `amount` of an activity to a day, or take it back (a negative amount), in one transaction.
+
+    Adding goes to the day's entry of that kind as the live tally makes them (the activity and
+    technique, no load, no twist, the `first_hour` flag), created after the day's last entry if
+    there is none, and the day is created (version 1) if it is missing. An entry holds at most
+    `most` (StoreError). Taking back takes from an entry of the activity and technique (the tally's
+    kind first, then one with the same first-hour flag, then the latest), never below 0, and drops
+    an entry that reaches 0; with nothing to take back it raises NothingToTakeBack and writes nothing.
+
+    The day then gets a new version (so a Log page holding the old one is told when it saves),
+    `model_version`, and `total_of(its entries)` as its total (the entries as dicts of
+    ENTRY_FIELDS: a day's handful is scored quicker so, while the day is locked); the person a new
+    revision.
+    Quantities change in SQL (`quantity + amount`), never as a value read earlier, and the day's
+    row is locked until commit: concurrent taps on the same day all count, once each. The
+    person's row is locked first, as by every write, so locks are always taken in the same order
+    (SQLite's writers take turns anyway, by BEGIN IMMEDIATE).
+    """
+    if not (amount and math.isfinite(amount)):
+        raise StoreError(f"not counted: the amount must be a number other than 0, got {amount!r}")
+    with _changing(engine, person_id) as connection:
+        created = amount > 0 and _create_day(connection, person_id, day, model_version)
+        day_id = connection.execute(
+            sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
+        ).scalar()
+        if day_id is None:
+            raise NothingToTakeBack(f"nothing to take back: nothing is counted on {day}")
+        kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
+        kind |= {"load_kg": 0.0, "twist": False, "first_hour": first_hour}
+        if amount > 0:
+            _add_to_entry(connection, kind, amount, most)
+        else:
+            _take_back(connection, kind, -amount)
+        entries = [
+            dict(zip(ENTRY_FIELDS, row, strict=True))
+            for row in connection.execute(sa.select(*_entry_columns(Entry)).where(Entry.day_id == day_id))
+        ]
+        total = float(total_of(entries))
+        version = connection.execute(
+            sa.update(Day)
+            .where(Day.id == day_id)
+            .values(
+                version=Day.version + (0 if created else 1),
+                model_version=model_version,
+                total=total,
+                total_version=model_version,
+                updated_at=_now(),
+            )
+            .returning(Day.version)
+        ).scalar_one()
+    count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
+    return Counted(float(count), version, total)
+
+
+def _create_day(connection: Connection, person_id: int, day: date, model_version: str) -> bool:
+    """Insert an empty day unless it exists (also if another session inserted it just now); whether it was new."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = connection.execute(
+        dialect.insert(Day)
+        .values(person_id=person_id, date=day, note="", model_version=model_version, version=1, updated_at=_now())
+        .on_conflict_do_nothing(index_elements=["person_id", "date"])
+        .returning(Day.id)
+    ).scalar()
+    return inserted is not None
+
+
+def _add_to_entry(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
+    """Add to the day's first entry of exactly this kind (its column values), or make one after the last."""
+    refused = StoreError(f"not counted: an activity can be counted at most {most:g} times (or minutes) in a day")
+    entry_id = connection.execute(
+        sa.select(Entry.id)
+        .where(*(getattr(Entry, name) == value for name, value in kind.items()))
+        .order_by(Entry.position)
+    ).scalar()
+    if entry_id is None:
+        if amount > most:
+            raise refused
+        position = connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0)).where(Entry.day_id == kind["day_id"])
+        ).scalar_one()
+        connection.execute(sa.insert(Entry).values(**kind, position=position, quantity=amount, note=""))
+        return
+    added = connection.execute(
+        sa.update(Entry)
+        .where(Entry.id == entry_id, Entry.quantity + amount <= most)
+        .values(quantity=Entry.quantity + amount)
+        .returning(Entry.id)
+    ).scalar()
+    if added is None:
+        raise refused
+
+
+def _take_back(connection: Connection, kind: dict[str, Any], amount: float) -> None:
+    """Take from an entry of the activity and technique: of exactly this kind first, then one with the same
+    first-hour flag, then the latest; an entry that reaches 0 is dropped."""
+    same = [getattr(Entry, name) == kind[name] for name in ("day_id", "activity", "technique")]
+    tallied = sa.and_(Entry.load_kg == 0, Entry.twist == False)  # noqa: E712 (SQL, not Python)
+    entry_id = connection.execute(
+        sa.select(Entry.id)
+        .where(*same, Entry.quantity > 0)
+        .order_by(
+            sa.case((tallied, 0), else_=1),
+            sa.case((Entry.first_hour == kind["first_hour"], 0), else_=1),
+            Entry.position.desc(),
+        )
+        .limit(1)
+    ).scalar()
+    if entry_id is None:
+        raise NothingToTakeBack("nothing to take back: none of that kind is counted on this day")
+    emptied = connection.execute(sa.delete(Entry).where(Entry.id == entry_id, Entry.quantity - amount <= 0)).rowcount
+    if not emptied:
+        connection.execute(sa.update(Entry).where(Entry.id == entry_id).values(quantity=Entry.quantity - amount))
 
 
 def _day_ids(connection: Connection, person_id: int, first: date, last: date) -> dict[date, int]:

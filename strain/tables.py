@@ -30,6 +30,7 @@ from strain.limits import (
     MIN_HEIGHT_CM,
     MIN_PAIN,
     MIN_SCORE,
+    MINUTES_A_DAY,
 )
 
 NAMING = {
@@ -62,6 +63,7 @@ class Person(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
         sa.Index(None, "therapist_id"),  # a therapist's patients
+        sa.CheckConstraint(f"wake_up_minute >= 0 AND wake_up_minute < {MINUTES_A_DAY}", name="wake_up_minute_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,6 +76,8 @@ class Person(SQLModel, table=True):
     revision: int = 0
     # In clinic mode, the therapist whose patient this is; nobody's (None) until an admin assigns one.
     therapist_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    # When they usually wake up, as the minute of the day (migration 0010); None: not set yet.
+    wake_up_minute: int | None = None
 
 
 class Day(SQLModel, table=True):

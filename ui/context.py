@@ -8,8 +8,9 @@ leads and the URL follows it. The query string is never trusted for access contr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -69,12 +70,28 @@ def strain_catalogue() -> Catalogue:
     return catalogue.default()
 
 
-def report(error: Exception) -> None:
-    """Show an error a person can act on as one plain message; let a bug surface (without a traceback)."""
+def explain(error: Exception) -> str:
+    """The one plain sentence for an error a person can act on; a bug is raised again (shown without a traceback)."""
     message = errors.user_message(error, db.database_url())
     if message is None:
         raise error
-    st.error(components.md(message[:1].upper() + message[1:]))
+    return message[:1].upper() + message[1:]
+
+
+def report(error: Exception) -> None:
+    """Show an error a person can act on as one plain message; let a bug surface (without a traceback)."""
+    st.error(components.md(explain(error)))
+
+
+def local_now() -> datetime:
+    """Now where the person is: in their browser's time zone, else in the server's."""
+    zone = st.context.timezone
+    if zone:
+        try:
+            return datetime.now(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):  # a zone this machine's time zone database does not know
+            pass
+    return datetime.now().astimezone()
 
 
 def _seen(key: str) -> str:

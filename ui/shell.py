@@ -21,6 +21,7 @@ def pages() -> list[st.Page]:
     return [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/log.py", title="Log a day", icon=":material/edit_note:", url_path="log"),
+        st.Page("pages/count.py", title="Count as you go", icon=":material/touch_app:", url_path="count"),
         st.Page("pages/audit.py", title="Audit", icon=":material/bar_chart:", url_path="audit"),
         st.Page("pages/weeks.py", title="Week over week", icon=":material/trending_up:", url_path="weeks"),
         st.Page("pages/exercises.py", title="Exercises", icon=":material/stairs:", url_path="exercises"),

@@ -127,13 +127,17 @@ def metric_value(page: Page, label: str | re.Pattern[str]) -> float:
     return number_in(metric.get_by_test_id("stMetricValue").inner_text())
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """A picture of the whole page, however long.
+def screenshot(page: Page, name: str, *, whole: bool = True) -> Path:
+    """A picture of the whole page, however long (`whole=False`: of what the window shows, as on a phone).
 
     Streamlit scrolls inside its own container, so a "full page" screenshot would stop at the
     window; grow the window to the content's height first, then put it back.
     """
     wait_for_app(page)
+    if not whole:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOT_DIR / f"{name}.png", animations="disabled")
+        return SCREENSHOT_DIR / f"{name}.png"
     size = page.viewport_size or {"width": 1400, "height": 1000}
     height = page.evaluate(
         """(selectors) => Math.max(document.documentElement.scrollHeight,
