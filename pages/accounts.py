@@ -118,7 +118,7 @@ st.caption(
 st.subheader("Add an account")
 with st.form("add_account_form", border=True):
     st.text_input("Email", key="new_account_email", max_chars=limits.MAX_EMAIL)
-    st.selectbox("Role", ROLES, index=ROLES.index("therapist"), key="new_account_role")
+    st.selectbox("Role", ROLES, index=ROLES.index("therapist"), key="new_account_role", format_func=str.capitalize)
     password_fields("new_account_password")
     if signin.providers():
         st.checkbox("Signs in with single sign-on only (leave the passwords empty)", key="new_account_sso_only")
@@ -129,10 +129,8 @@ if emails:
     st.subheader("Disable or enable an account")
     with st.form("account_status_form", border=True):
         st.selectbox("Account", emails, key="status_account")
-        left, right = st.columns(2)
-        with left:
+        with st.container(horizontal=True):
             st.form_submit_button("Disable", on_click=_set_active, args=(False,))
-        with right:
             st.form_submit_button("Enable", on_click=_set_active, args=(True,))
     st.caption("A disabled account cannot sign in, and its open sessions end at their next step.")
     feedback("status")

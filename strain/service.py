@@ -895,7 +895,7 @@ class Service:
             found = None
         if found is None or not found.active:
             raise accounts.AccountError(
-                f"{email.strip()} has no active account here: ask your clinic's admin to add it, "
+                f"there is no active account here for {email.strip()}: ask your clinic's admin to add it, "
                 "or sign in with another account"
             )
         return Actor(found.role, found.id, found.email)

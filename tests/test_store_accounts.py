@@ -20,6 +20,7 @@ from strain.tables import Account, AuditEvent
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin", None, "boss@clinic.example")
 PASSWORD = "correct horse battery"
+NO_ACCOUNT = "there is no active account here for"
 WEAK = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID)
 
 
@@ -230,7 +231,7 @@ def test_a_disabled_account_cannot_sign_in_and_its_session_ends(service, bea):
     service.disable_account("bea@clinic.example")
     assert not service.account_active(signed_in)
     assert refused(service, "bea@clinic.example", PASSWORD) == accounts.SIGN_IN_REFUSED
-    with pytest.raises(accounts.AccountError, match=re.escape("bea@clinic.example has no active account here")):
+    with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} bea@clinic\\.example"):
         service.sign_in_verified_email("bea@clinic.example")
 
 
@@ -243,7 +244,7 @@ def test_an_old_hash_is_redone_with_todays_parameters_at_sign_in(engine, service
 
 def test_single_sign_on_needs_an_active_account_for_the_email(service, bea):
     assert service.sign_in_verified_email("BEA@clinic.example").account_id == bea.id
-    with pytest.raises(accounts.AccountError, match=re.escape("zed@clinic.example has no active account here")):
+    with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} zed@clinic\\.example"):
         service.sign_in_verified_email("zed@clinic.example")
 
 

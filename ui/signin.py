@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from strain import accounts, db, errors, limits
 from strain.actor import Actor
@@ -28,6 +29,7 @@ SSO_KEY = "_signed_in_with_sso"
 NOTICE_KEY = "_sign_in_notice"  # why the session ended, for the sign-in page
 ERROR_KEY = "_sign_in_error"
 REFUSED_KEY = "_sso_refused"  # the provider's sign-in this session was refused (and why)
+SSO_PROBLEM_KEY = "_sso_problem"  # what is wrong with the [auth] settings
 EMAIL_KEY, PASSWORD_KEY = "sign_in_email", "sign_in_password"
 IDLE_MINUTES = int(limits.IDLE_SESSION.total_seconds() // 60)
 SIGNED_OUT = "You are signed out."
@@ -64,9 +66,11 @@ def _start(actor: Actor, *, sso: bool) -> None:
 
 
 def sign_out(notice: str | None = None) -> None:
-    """End this session: forget everything in it; a single sign-on is ended with the provider too."""
+    """End this session: forget everything in it, and the patient named in the address; a single sign-on is
+    ended with the provider too."""
     sso = st.session_state.get(SSO_KEY, False)
     st.session_state.clear()
+    st.query_params.clear()
     if notice:
         st.session_state[NOTICE_KEY] = notice
     if sso:
@@ -153,11 +157,22 @@ def _single_sign_on_buttons() -> None:
         return
     st.caption("Or, with your organisation's account:")
     for name, label in found.items():
-        st.button(f"Sign in with {label}", key=f"sso_{name or 'default'}", on_click=st.login, args=(name,))
+        st.button(f"Sign in with {label}", key=f"sso_{name or 'default'}", on_click=_login, args=(name,))
+    problem = st.session_state.pop(SSO_PROBLEM_KEY, None)
+    if problem:
+        st.error(f"Single sign-on is not set up right ({components.md(problem)}). Ask your clinic's admin.")
     refused = st.session_state.get(REFUSED_KEY)
     if refused:
         st.error(components.md(refused[:1].upper() + refused[1:]) + ".")
         st.button("Sign out of the sign-in service", key="sso_sign_out", on_click=st.logout)
+
+
+def _login(provider: str | None) -> None:
+    """Go to the provider's sign-in; a mistake in the [auth] settings is said on the page, not as an error."""
+    try:
+        st.login(provider)
+    except StreamlitAuthError as error:
+        st.session_state[SSO_PROBLEM_KEY] = str(error)
 
 
 def account_sidebar(actor: Actor) -> None:
