@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +26,9 @@ if context.actor().role != "admin":  # navigation shows this page to admins only
 def _status(account: AccountInfo) -> str:
     if not account.active:
         return "Disabled"
-    return "Active" if account.locked_until is None else f"Locked until {account.locked_until.astimezone():%H:%M}"
+    if accounts.is_locked(account.locked_until, datetime.now(UTC)):
+        return f"Locked until {account.locked_until.astimezone():%H:%M}"
+    return "Active"
 
 
 def _signs_in_with(account: AccountInfo) -> str:
@@ -85,9 +88,10 @@ def _reset() -> None:
 
 
 def feedback(form: str) -> None:
+    """The outcome of this form's last action, once."""
     found = st.session_state.get(FEEDBACK)
     if found and found[0] == form:
-        _, ok, message = found
+        _, ok, message = st.session_state.pop(FEEDBACK)
         (st.success if ok else st.error)(components.md(message))
 
 

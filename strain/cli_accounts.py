@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 
 from strain import accounts, limits
 from strain.actor import Actor
@@ -53,7 +54,9 @@ def read_password() -> str:
 def _status(account: AccountInfo) -> str:
     if not account.active:
         return "disabled"
-    return "active" if account.locked_until is None else f"active (locked until {account.locked_until:%H:%M} UTC)"
+    if accounts.is_locked(account.locked_until, datetime.now(UTC)):
+        return f"locked until {account.locked_until:%H:%M} UTC"
+    return "active"
 
 
 @_reporting_errors

@@ -9,11 +9,14 @@ import pty
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from strain import catalogue, cli, db
+from strain import accounts, catalogue, cli, db
 from strain.service import Service
+from strain.tables import Account
 from tests.browser.streamlit_page import REPO
 
 PASSWORD = "correct horse battery"
@@ -147,3 +150,15 @@ def test_on_a_terminal_the_password_is_asked_twice(url):
     code, _ = _terminal_session(["user", "reset-password", "bea@clinic.example", "--db", url], [PASSWORD, "typo"])
     assert code == 2
     assert service(url).sign_in("bea@clinic.example", PASSWORD).role == "therapist"  # unchanged
+
+
+def test_user_list_shows_a_lock_while_it_lasts(url, capsys, monkeypatch):
+    run(capsys, monkeypatch, "user", "add", "bea@clinic.example", "--role", "therapist", "--db", url, stdin=PASSWORD)
+    clinic = service(url)
+    for _ in range(5):
+        with pytest.raises(accounts.SignInRefused):
+            clinic.sign_in("bea@clinic.example", "not the password")
+    assert " locked until " in run(capsys, monkeypatch, "user", "list", "--db", url)[1]
+    with clinic.engine.begin() as connection:  # 15 minutes later
+        connection.execute(sa.update(Account).values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+    assert run(capsys, monkeypatch, "user", "list", "--db", url)[1].splitlines()[1].split()[2] == "active"

@@ -46,7 +46,7 @@ def providers() -> dict[str | None, str]:
     if not isinstance(auth, Mapping):
         return {}
     named = {
-        name: name.replace("_", " ").title()
+        name: name.replace("-", " ").title()
         for name, section in auth.items()
         if isinstance(section, Mapping) and "client_id" in section
     }
