@@ -44,6 +44,11 @@ MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
 # Clinic mode (migration 0009).
 MAX_EMAIL = 320  # an account's email address (RFC 5321's longest path)
 MIN_PASSWORD = 12  # characters
+MAX_PASSWORD = 1024  # characters: longer is a paste gone wrong, and hashing it would be wasted work
+MAX_FAILED_SIGN_INS = 5  # failures for one account within SIGN_IN_WINDOW that lock it...
+SIGN_IN_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)  # ...for this long
+IDLE_SESSION = timedelta(minutes=30)  # a signed-in session with no activity for this long ends
 
 # The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
 # week" included, can show it and the weeks before it. A day's grace after today lets a time zone

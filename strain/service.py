@@ -16,13 +16,14 @@ import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from strain import (
+    accounts,
     audit,
     counting,
     daysheet,
@@ -45,10 +46,21 @@ from strain.audit import Source
 from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
 from strain.progress import Advice, LadderView
-from strain.store import ConflictError, Counted, NothingToTakeBack, PersonInfo, SavedDay, StoreError, UnknownPerson
+from strain.store import (
+    AccountInfo,
+    ConflictError,
+    Counted,
+    NothingToTakeBack,
+    PersonInfo,
+    SavedDay,
+    StoreError,
+    UnknownAccount,
+    UnknownPerson,
+)
 from strain.weeks import IsoWeek, WeekComparison
 
 __all__ = [
+    "AccountInfo",
     "ConflictError",
     "Counted",
     "NothingToTakeBack",
@@ -56,6 +68,7 @@ __all__ = [
     "SavedDay",
     "Service",
     "StoreError",
+    "UnknownAccount",
     "UnknownPerson",
 ]
 
@@ -968,3 +981,102 @@ class Service:
     def restore(self, data: Any) -> None:
         """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse."""
         store.restore(engine=self.engine, data=data, catalogue=self.catalogue)
+
+    # Accounts and settings (clinic mode)
+
+    def clinic_mode(self) -> bool:
+        """Whether this database is in clinic mode: nothing is shown until someone signs in."""
+        return store.clinic_mode(engine=self.engine)
+
+    def start_clinic(self) -> bool:
+        """Switch this database to clinic mode (admins only); False if it already was."""
+        self._require_admin()
+        return store.start_clinic_mode(engine=self.engine, actor=self.actor)
+
+    def sign_in(self, email: str, password: str) -> Actor:
+        """The account's actor if the password is right and the account active and not locked; else
+        SignInRefused, always with the same message and after the same work (see strain.accounts)."""
+        try:
+            found = store.find_credentials(engine=self.engine, email=accounts.normalise_email(email))
+        except accounts.AccountError:  # not even an email: refused like any other, after the same hashing
+            found = None
+        usable = found is not None and found.active and found.password_hash is not None
+        matches = accounts.password_matches(found.password_hash if usable else None, password)
+        now = datetime.now(UTC)
+        if not usable or accounts.is_locked(found.locked_until, now):
+            raise accounts.SignInRefused()
+        if not matches:
+            store.record_failed_sign_in(engine=self.engine, account_id=found.id, now=now)
+            raise accounts.SignInRefused()
+        if not store.record_sign_in(engine=self.engine, account_id=found.id, now=now):
+            raise accounts.SignInRefused()  # locked (or disabled) since the password was checked
+        if accounts.needs_rehash(found.password_hash):
+            new_hash = accounts.HASHER.hash(password)
+            store.upgrade_password_hash(
+                engine=self.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
+            )
+        return Actor(found.role, found.id, found.email)
+
+    def sign_in_verified_email(self, email: str) -> Actor:
+        """Single sign-on: the identity provider vouched for this email; it must be an active account's."""
+        try:
+            found = store.find_credentials(engine=self.engine, email=accounts.normalise_email(email))
+        except accounts.AccountError:
+            found = None
+        if found is None or not found.active:
+            raise accounts.AccountError(
+                f"there is no active account here for {email.strip()}: ask your clinic's admin to add it, "
+                "or sign in with another account"
+            )
+        return Actor(found.role, found.id, found.email)
+
+    def account_active(self, actor: Actor) -> bool:
+        """Whether the signed-in actor's account can still be used (an admin may have disabled it)."""
+        return actor.account_id is not None and store.account_is_active(engine=self.engine, account_id=actor.account_id)
+
+    def accounts(self) -> list[AccountInfo]:
+        self._require_admin()
+        return store.list_accounts(engine=self.engine)
+
+    def account(self, email: str) -> AccountInfo:
+        """The account with this email (admins only); store.UnknownAccount if there is none."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        return store.get_account(engine=self.engine, email=email)
+
+    def add_account(self, email: str, role: str, password: str | None) -> AccountInfo:
+        """Add an account; with no password it signs in with single sign-on only."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        problem = accounts.role_problem(role)
+        if problem:
+            raise accounts.AccountError(problem)
+        password_hash = None if password is None else accounts.hash_password(password)
+        return store.add_account(
+            engine=self.engine, email=email, role=role, password_hash=password_hash, actor=self.actor
+        )
+
+    def disable_account(self, email: str) -> AccountInfo:
+        """Disable an account: it cannot sign in, and its open sessions end at their next step."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        if email == self.actor.email:
+            raise accounts.NotAllowed("you cannot disable your own account: ask another admin")
+        return store.set_account_active(engine=self.engine, email=email, active=False, actor=self.actor)
+
+    def enable_account(self, email: str) -> AccountInfo:
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        return store.set_account_active(engine=self.engine, email=email, active=True, actor=self.actor)
+
+    def reset_password(self, email: str, password: str) -> AccountInfo:
+        """Give an account a new password; this also lifts a lockout."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        password_hash = accounts.hash_password(password)
+        return store.set_password_hash(engine=self.engine, email=email, password_hash=password_hash, actor=self.actor)
+
+    def _require_admin(self) -> None:
+        """Account actions are an admin's (or, in personal mode and on the command line, the owner's)."""
+        if self.actor.role not in ("admin", "owner"):
+            raise accounts.NotAllowed("only an admin can manage accounts and the clinic's settings")

@@ -27,8 +27,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
 from strain import db, limits, tally, validation
+from strain.actor import Actor
 from strain.catalogue import Catalogue
 from strain.tables import (
+    Account,
+    AuditEvent,
     BoxHeight,
     Day,
     Entry,
@@ -40,6 +43,7 @@ from strain.tables import (
     PsfsActivity,
     PsfsScore,
     Seat,
+    Setting,
     Template,
     TemplateEntry,
     Visit,
@@ -94,6 +98,10 @@ class UnknownPerson(StoreError):
 
 class NothingToTakeBack(StoreError):
     """A take-back found nothing of that kind counted on the day; nothing was written."""
+
+
+class UnknownAccount(StoreError):
+    """No account with that email (said to admins only: signing in never tells)."""
 
 
 @dataclass(frozen=True)
@@ -1252,6 +1260,208 @@ def load_psfs(*, engine: Engine, person_id: int) -> tuple[list[tuple[int, str]],
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
 
 
+# Accounts and settings (clinic mode)
+
+CLINIC_MODE = ("mode", "clinic")  # the setting row that switches clinic mode on
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    email: str
+    role: str
+    active: bool
+    has_password: bool  # False: signs in with single sign-on only
+    locked_until: datetime | None  # UTC; in the past once the lock is over
+    created_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What signing in needs to know about an account."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    password_hash: str | None
+    locked_until: datetime | None  # UTC
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _as_utc(moment)
+
+
+def _account_info(row: Mapping[str, Any]) -> AccountInfo:
+    return AccountInfo(
+        id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        active=row["active"],
+        has_password=row["password_hash"] is not None,
+        locked_until=_optional_utc(row["locked_until"]),
+        created_at=_as_utc(row["created_at"]),
+    )
+
+
+def _account_row(connection: Connection, email: str) -> Mapping[str, Any] | None:
+    return connection.execute(sa.select(Account).where(Account.email == email)).mappings().first()
+
+
+def list_accounts(*, engine: Engine) -> list[AccountInfo]:
+    with _reading(engine) as connection:
+        rows = connection.execute(sa.select(Account).order_by(Account.email)).mappings().all()
+    return [_account_info(row) for row in rows]
+
+
+def get_account(*, engine: Engine, email: str) -> AccountInfo:
+    with _reading(engine) as connection:
+        row = _account_row(connection, email)
+    if row is None:
+        raise UnknownAccount(f"there is no account for {email}")
+    return _account_info(row)
+
+
+def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
+    with _reading(engine) as connection:
+        row = _account_row(connection, email)
+    if row is None:
+        return None
+    locked_until = _optional_utc(row["locked_until"])
+    return Credentials(row["id"], row["email"], row["role"], row["active"], row["password_hash"], locked_until)
+
+
+def account_is_active(*, engine: Engine, account_id: int) -> bool:
+    with _reading(engine) as connection:
+        return bool(connection.execute(sa.select(Account.active).where(Account.id == account_id)).scalar())
+
+
+def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
+    """Add an account (email already normalised); StoreError if one with that email exists."""
+    try:
+        with _writing(engine) as connection:
+            connection.execute(
+                sa.insert(Account).values(
+                    email=email, role=role, password_hash=password_hash, active=True, failed_logins=0, created_at=_now()
+                )
+            )
+            _record_event(connection, actor, "create", "account", None, f"{email} ({role})")
+            return _account_info(_account_row(connection, email))
+    except StoreError as error:
+        if isinstance(error.__cause__, IntegrityError) and _is_duplicate(error.__cause__):
+            raise StoreError(f"an account for {email} already exists") from None
+        raise
+
+
+def _change_account(connection: Connection, email: str, **values: Any) -> AccountInfo:
+    changed = connection.execute(sa.update(Account).where(Account.email == email).values(**values)).rowcount
+    if not changed:
+        raise UnknownAccount(f"there is no account for {email}")
+    return _account_info(_account_row(connection, email))
+
+
+def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
+    """Disable an account (it cannot sign in, and a session it has ends at its next step) or enable it again."""
+    with _writing(engine) as connection:
+        account = _change_account(connection, email, active=active)
+        _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
+    return account
+
+
+def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: Actor) -> AccountInfo:
+    """A new password (a reset by an admin): it also lifts a lock, and the failures counted so far."""
+    with _writing(engine) as connection:
+        account = _change_account(
+            connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
+        )
+        _record_event(connection, actor, "reset password", "account", None, email)
+    return account
+
+
+def upgrade_password_hash(*, engine: Engine, account_id: int, old_hash: str, new_hash: str) -> None:
+    """The same password hashed with today's parameters; a reset in the meantime wins."""
+    with _writing(engine) as connection:
+        connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id, Account.password_hash == old_hash)
+            .values(password_hash=new_hash)
+        )
+
+
+def _not_locked(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(Account.locked_until.is_(None), Account.locked_until <= _at(now))
+
+
+def _at(moment: datetime) -> sa.BindParameter:
+    """A moment as a parameter of the columns' own type (so SQLite compares it as it stores them)."""
+    return sa.bindparam(None, moment, type_=Account.locked_until.type)
+
+
+def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> int:
+    """Count a failed sign-in; the account is locked for limits.LOCKOUT when it reaches
+    limits.MAX_FAILED_SIGN_INS failures within limits.SIGN_IN_WINDOW. Returns the failures counted.
+
+    One UPDATE, whose new values are computed from the row as the database has it: concurrent
+    failures, from any replica, are each counted once (SQLite's writers take turns; PostgreSQL
+    re-reads a row another transaction changed before updating it). Failures while the account is
+    locked are not counted (0 is returned), so a lock is never made longer.
+    """
+    window_start, now_ = _at(now - limits.SIGN_IN_WINDOW), _at(now)
+    new_window = sa.or_(Account.first_failure_at.is_(None), Account.first_failure_at <= window_start)
+    failures = sa.case((new_window, 1), else_=Account.failed_logins + 1)
+    with _writing(engine) as connection:
+        counted = connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id, _not_locked(now))
+            .values(
+                failed_logins=failures,
+                first_failure_at=sa.case((new_window, now_), else_=Account.first_failure_at),
+                locked_until=sa.case(
+                    (failures >= limits.MAX_FAILED_SIGN_INS, _at(now + limits.LOCKOUT)), else_=Account.locked_until
+                ),
+            )
+            .returning(Account.failed_logins)
+        ).scalar()
+    return counted or 0
+
+
+def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
+    """Forget the failures counted after a right password; False (nothing changed) if the account is
+    locked, also by failures counted since its password was checked."""
+    with _writing(engine) as connection:
+        return bool(
+            connection.execute(
+                sa.update(Account)
+                .where(Account.id == account_id, Account.active.is_(True), _not_locked(now))
+                .values(failed_logins=0, first_failure_at=None, locked_until=None)
+            ).rowcount
+        )
+
+
+def clinic_mode(*, engine: Engine) -> bool:
+    key, value = CLINIC_MODE
+    with _reading(engine) as connection:
+        return connection.execute(sa.select(Setting.value).where(Setting.key == key)).scalar() == value
+
+
+def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
+    """Switch the database to clinic mode (every replica reads it); False if it already was."""
+    key, value = CLINIC_MODE
+    with _writing(engine) as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        inserted = connection.execute(
+            dialect.insert(Setting).values(key=key, value=value).on_conflict_do_nothing().returning(Setting.key)
+        ).scalar()
+        started = inserted is not None or bool(
+            connection.execute(
+                sa.update(Setting).where(Setting.key == key, Setting.value != value).values(value=value)
+            ).rowcount
+        )
+        if started:
+            _record_event(connection, actor, "start", "clinic mode", None, "sign-in required from now on")
+    return started
+
+
 # Backup and restore
 
 
@@ -1430,3 +1640,22 @@ def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None
+
+
+# Audit trail
+
+
+def _record_event(
+    connection: Connection, actor: Actor, action: str, subject: str, person_id: int | None, detail: str
+) -> None:
+    """Append an event to the audit trail, in the caller's transaction (so it is there exactly when the change is)."""
+    connection.execute(
+        sa.insert(AuditEvent).values(
+            at=_now(),
+            actor=actor.label[: limits.MAX_EMAIL],
+            action=action,
+            subject=subject,
+            person_id=person_id,
+            detail=detail[: AuditEvent.__table__.c.detail.type.length],
+        )
+    )
