@@ -11,7 +11,7 @@ from alembic.util import exc as alembic_exc
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from strain import db, model, store
+from strain import accounts, db, model, store
 
 
 def shown(url: str) -> str:
@@ -29,7 +29,7 @@ def user_message(error: BaseException, database_url: str) -> str | None:
             f"Some saved entries cannot be scored by this version of Strain Audit: {error}. "
             "Your data are safe; export them with `python -m strain export` and ask for help."
         )
-    if isinstance(error, store.StoreError | model.ModelError):
+    if isinstance(error, store.StoreError | model.ModelError | accounts.AccountError):
         return str(error)
     if isinstance(error, sa_exc.ArgumentError | sa_exc.NoSuchModuleError | ImportError):  # ImportError: mysql://
         return f"{shown(database_url)} is not a database URL this app can use (SQLite or PostgreSQL)"

@@ -25,6 +25,9 @@ MAX_SEAT_NAME = 40
 
 MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 
+# A person's wake-up time is stored as the minute of the day (0 is midnight), for the live tally's first hour.
+MINUTES_A_DAY = 24 * 60
+
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
 
 # The therapist session (migration 0007).
@@ -37,6 +40,15 @@ MIN_PLAN_EXERCISES, MAX_PLAN_EXERCISES = 2, 4
 MAX_SETS, MAX_REPS = 10, 50
 MAX_DOSE_MINUTES = 60.0
 MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
+
+# Clinic mode (migration 0009).
+MAX_EMAIL = 320  # an account's email address (RFC 5321's longest path)
+MIN_PASSWORD = 12  # characters
+MAX_PASSWORD = 1024  # characters: longer is a paste gone wrong, and hashing it would be wasted work
+MAX_FAILED_SIGN_INS = 5  # failures for one account within SIGN_IN_WINDOW that lock it...
+SIGN_IN_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)  # ...for this long
+IDLE_SESSION = timedelta(minutes=30)  # a signed-in session with no activity for this long ends
 
 # The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
 # week" included, can show it and the weeks before it. A day's grace after today lets a time zone

@@ -205,8 +205,7 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     """
     codes = _positions(frame["activity"], [a.id for a in model.catalogue.activities])
     if (codes < 0).any():
-        unknown = sorted(set(frame["activity"][codes < 0].astype(str)))
-        raise UnknownActivities(f"unknown activit{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
+        raise _unknown(set(frame["activity"][codes < 0].astype(str)))
     columns = {
         "quantity": frame["quantity"].to_numpy(dtype="float64"),
         "controlled": (frame["technique"] == "controlled").to_numpy(),
@@ -235,6 +234,21 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
 def points_of(entry: Mapping, model: Model) -> float:
     """One entry's points, row by row."""
     return model.weight(entry["activity"]) * float(entry["quantity"]) * math.prod(multipliers_of(entry, model).values())
+
+
+def total_of(entries: Iterable[Mapping], model: Model) -> float:
+    """The points of a few entries, row by row: for a day's handful, quicker than building a frame to `score`."""
+    entries = list(entries)
+    unknown = {entry["activity"] for entry in entries if not model.catalogue.has_activity(entry["activity"])}
+    if unknown:
+        raise _unknown(unknown)
+    return float(sum(points_of(entry, model) for entry in entries))
+
+
+def _unknown(activities: set[str]) -> UnknownActivities:
+    return UnknownActivities(
+        f"unknown activit{'y' if len(activities) == 1 else 'ies'}: {', '.join(sorted(activities))}"
+    )
 
 
 def day_totals(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFrame:

@@ -12,37 +12,65 @@ version is the person's current one and recomputes (and stores) the others.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from strain import (
+    accounts,
     audit,
+    counting,
     daysheet,
+    figures,
     handout,
     limits,
     model,
     outcomes,
     plans,
+    poses,
     progress,
     store,
+    tally,
     validation,
     walkthrough,
     weeks,
 )
+from strain.actor import OWNER, Actor
 from strain.audit import Source
 from strain.catalogue import URGENCIES, Catalogue
 from strain.model import Model
 from strain.progress import Advice, LadderView
-from strain.store import ConflictError, PersonInfo, SavedDay, StoreError, UnknownPerson
+from strain.store import (
+    AccountInfo,
+    ConflictError,
+    Counted,
+    NothingToTakeBack,
+    PersonInfo,
+    SavedDay,
+    StoreError,
+    UnknownAccount,
+    UnknownPerson,
+)
 from strain.weeks import IsoWeek, WeekComparison
 
-__all__ = ["ConflictError", "PersonInfo", "SavedDay", "Service", "StoreError", "UnknownPerson"]
+__all__ = [
+    "AccountInfo",
+    "ConflictError",
+    "Counted",
+    "NothingToTakeBack",
+    "PersonInfo",
+    "SavedDay",
+    "Service",
+    "StoreError",
+    "UnknownAccount",
+    "UnknownPerson",
+]
 
 HOME_DAYS = 7
 RECENT_DATES = 7  # the logged days an Audit lists when the chosen day is empty
@@ -126,6 +154,19 @@ class EntriesAudit:
     sources: list[Source]
 
 
+@dataclass(frozen=True, eq=False)
+class CountView:
+    """The live tally of one day: what is counted so far, and what a tap counts now."""
+
+    day: date  # today, where the person is
+    rows: list[counting.Row]  # every activity, the person's most frequent first
+    total: float  # today's points so far
+    band: str
+    wake_up: time  # the person's, or the default until they set it
+    wake_up_set: bool
+    first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
+
+
 SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
 
 
@@ -140,13 +181,38 @@ class Outcomes:
     series: pd.DataFrame
 
 
+def _technique_pictures(activity_id: str) -> tuple[str, ...]:
+    """An activity drawn without and with control, for a printout (no <title>: the text beside says it)."""
+    drawings = poses.default()
+    if activity_id not in drawings.activities:
+        return ()
+    return (
+        figures.svg(drawings.without_control(activity_id), mark="without", title=False),
+        figures.svg(drawings.with_control(activity_id), mark="with", title=False),
+    )
+
+
+def _exercise_pictures(exercise_id: str) -> tuple[str, ...]:
+    drawings = poses.default()
+    if exercise_id not in drawings.exercises:
+        return ()
+    return (figures.svg(drawings.exercise(exercise_id), title=False),)
+
+
 class Service:
     """The use cases over one database and one catalogue."""
 
-    def __init__(self, engine: Engine, catalogue: Catalogue):
+    def __init__(self, engine: Engine, catalogue: Catalogue, actor: Actor = OWNER):
         self.engine = engine
         self.catalogue = catalogue
+        self.actor = actor  # whose view of the patients this is: every store call is filtered by it
         self._default_model = Model(catalogue)
+
+    def acting_as(self, actor: Actor) -> Service:
+        """The same use cases for another actor (cheap: engine, catalogue and default model are shared)."""
+        other = copy.copy(self)
+        other.actor = actor
+        return other
 
     # People
 
@@ -302,6 +368,84 @@ class Service:
             expected_version=expected_version,
             as_template=as_typical,
         )
+
+    # The live tally
+
+    def count_order(self, person: PersonInfo, today: date) -> counting.Order:
+        """The order of the tally's rows: the person's most frequent activities first, from their typical
+        day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
+        recent = store.load_entries(
+            engine=self.engine,
+            person_id=person.id,
+            start=today - timedelta(days=counting.RECENT_DAYS),
+            end=today - timedelta(days=1),
+        )
+        return counting.order(self.catalogue, self.typical_day(person, today), recent)
+
+    def count_view(self, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
+        """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
+        (by default count_order's for today)."""
+        today = now.date()
+        saved = self.day(person, today)
+        entries = saved.entries if saved else tally.empty_frame()
+        stored = store.get_wake_up(engine=self.engine, person_id=person.id)
+        wake_up = stored or counting.DEFAULT_WAKE_UP
+        total = model.total_of(entries.to_dict("records"), self.person_model(person))
+        return CountView(
+            day=today,
+            rows=counting.rows(self.catalogue, order or self.count_order(person, today), entries),
+            total=total,
+            band=model.band(total, self.catalogue),
+            wake_up=wake_up,
+            wake_up_set=stored is not None,
+            first_hour=counting.in_first_hour(now.time(), wake_up),
+        )
+
+    def count(self, person: PersonInfo, activity_id: str, *, technique: str, amount: float, now: datetime) -> Counted:
+        """Count one tap on today's tally at `now` (the person's local time): `amount` times or minutes of an
+        activity, or a negative amount to take back; saved at once as an increment of the day.
+
+        Taps in the hour after the person's wake-up time count as first hour. Nothing to take back is
+        NothingToTakeBack, a count the checks refuse StoreError; either way nothing is saved.
+        """
+        if not self.catalogue.has_activity(activity_id):
+            raise StoreError(f"not counted: unknown activity {tally.quoted(activity_id)}")
+        activity = self.catalogue.activity(activity_id)
+        most = limits.MAX_QUANTITY[activity.unit]
+        if technique not in tally.TECHNIQUES:
+            raise StoreError(
+                f"not counted: technique must be controlled or uncontrolled, got {tally.quoted(technique)}"
+            )
+        if not (validation.is_real(amount) and 0 < abs(amount) <= most):
+            raise StoreError(f"not counted: a tap counts 1 to {most:g}, or takes as much back, got {amount!r}")
+        problem = validation.date_problem(now.date(), "today")
+        if problem:
+            raise StoreError(f"not counted: {problem}")
+        wake_up = store.get_wake_up(engine=self.engine, person_id=person.id) or counting.DEFAULT_WAKE_UP
+        strain_model = self.person_model(person)
+        try:
+            return store.add_to_day(
+                engine=self.engine,
+                person_id=person.id,
+                day=now.date(),
+                activity=activity_id,
+                technique=technique,
+                first_hour=counting.counts_first_hour(activity, now.time(), wake_up),
+                amount=float(amount),
+                most=most,
+                model_version=strain_model.version,
+                total_of=lambda entries: model.total_of(entries, strain_model),
+            )
+        except NothingToTakeBack:
+            kind = "with control" if technique == "controlled" else "without control"
+            raise NothingToTakeBack(f"nothing to take back: no {activity.name} {kind} is counted today") from None
+
+    def wake_up(self, person: PersonInfo) -> time | None:
+        """When the person usually wakes up (None until they set it)."""
+        return store.get_wake_up(engine=self.engine, person_id=person.id)
+
+    def set_wake_up(self, person: PersonInfo, wake_up: time) -> None:
+        store.set_wake_up(engine=self.engine, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0))
 
     # Audit
 
@@ -723,6 +867,7 @@ class Service:
                         share=source.share,
                         cue=source.activity.cue,
                         exercise=f"{exercise.name} (level {exercise.level}, {exercise.position})",
+                        pictures=_technique_pictures(source.activity.id),
                     )
                 )
         history = self.plans(person)
@@ -730,7 +875,11 @@ class Service:
         exercises = []
         for planned in plan.exercises if plan else ():
             found, where = plans.describe(self.catalogue, planned)
-            exercises.append(handout.HandoutExercise(found.name, where, found.position, planned.schedule, found.steps))
+            exercises.append(
+                handout.HandoutExercise(
+                    found.name, where, found.position, planned.schedule, found.steps, _exercise_pictures(found.id)
+                )
+            )
         seats = store.get_seats(engine=self.engine, person_id=person.id)
         gaps = progress.seat_gaps(seats, store.load_box_heights(engine=self.engine, person_id=person.id, end=end))
         safety = self.catalogue.safety
@@ -837,3 +986,102 @@ class Service:
     def restore(self, data: Any) -> None:
         """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse."""
         store.restore(engine=self.engine, data=data, catalogue=self.catalogue)
+
+    # Accounts and settings (clinic mode)
+
+    def clinic_mode(self) -> bool:
+        """Whether this database is in clinic mode: nothing is shown until someone signs in."""
+        return store.clinic_mode(engine=self.engine)
+
+    def start_clinic(self) -> bool:
+        """Switch this database to clinic mode (admins only); False if it already was."""
+        self._require_admin()
+        return store.start_clinic_mode(engine=self.engine, actor=self.actor)
+
+    def sign_in(self, email: str, password: str) -> Actor:
+        """The account's actor if the password is right and the account active and not locked; else
+        SignInRefused, always with the same message and after the same work (see strain.accounts)."""
+        try:
+            found = store.find_credentials(engine=self.engine, email=accounts.normalise_email(email))
+        except accounts.AccountError:  # not even an email: refused like any other, after the same hashing
+            found = None
+        usable = found is not None and found.active and found.password_hash is not None
+        matches = accounts.password_matches(found.password_hash if usable else None, password)
+        now = datetime.now(UTC)
+        if not usable or accounts.is_locked(found.locked_until, now):
+            raise accounts.SignInRefused()
+        if not matches:
+            store.record_failed_sign_in(engine=self.engine, account_id=found.id, now=now)
+            raise accounts.SignInRefused()
+        if not store.record_sign_in(engine=self.engine, account_id=found.id, now=now):
+            raise accounts.SignInRefused()  # locked (or disabled) since the password was checked
+        if accounts.needs_rehash(found.password_hash):
+            new_hash = accounts.HASHER.hash(password)
+            store.upgrade_password_hash(
+                engine=self.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
+            )
+        return Actor(found.role, found.id, found.email)
+
+    def sign_in_verified_email(self, email: str) -> Actor:
+        """Single sign-on: the identity provider vouched for this email; it must be an active account's."""
+        try:
+            found = store.find_credentials(engine=self.engine, email=accounts.normalise_email(email))
+        except accounts.AccountError:
+            found = None
+        if found is None or not found.active:
+            raise accounts.AccountError(
+                f"there is no active account here for {email.strip()}: ask your clinic's admin to add it, "
+                "or sign in with another account"
+            )
+        return Actor(found.role, found.id, found.email)
+
+    def account_active(self, actor: Actor) -> bool:
+        """Whether the signed-in actor's account can still be used (an admin may have disabled it)."""
+        return actor.account_id is not None and store.account_is_active(engine=self.engine, account_id=actor.account_id)
+
+    def accounts(self) -> list[AccountInfo]:
+        self._require_admin()
+        return store.list_accounts(engine=self.engine)
+
+    def account(self, email: str) -> AccountInfo:
+        """The account with this email (admins only); store.UnknownAccount if there is none."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        return store.get_account(engine=self.engine, email=email)
+
+    def add_account(self, email: str, role: str, password: str | None) -> AccountInfo:
+        """Add an account; with no password it signs in with single sign-on only."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        problem = accounts.role_problem(role)
+        if problem:
+            raise accounts.AccountError(problem)
+        password_hash = None if password is None else accounts.hash_password(password)
+        return store.add_account(
+            engine=self.engine, email=email, role=role, password_hash=password_hash, actor=self.actor
+        )
+
+    def disable_account(self, email: str) -> AccountInfo:
+        """Disable an account: it cannot sign in, and its open sessions end at their next step."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        if email == self.actor.email:
+            raise accounts.NotAllowed("you cannot disable your own account: ask another admin")
+        return store.set_account_active(engine=self.engine, email=email, active=False, actor=self.actor)
+
+    def enable_account(self, email: str) -> AccountInfo:
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        return store.set_account_active(engine=self.engine, email=email, active=True, actor=self.actor)
+
+    def reset_password(self, email: str, password: str) -> AccountInfo:
+        """Give an account a new password; this also lifts a lockout."""
+        self._require_admin()
+        email = accounts.normalise_email(email)
+        password_hash = accounts.hash_password(password)
+        return store.set_password_hash(engine=self.engine, email=email, password_hash=password_hash, actor=self.actor)
+
+    def _require_admin(self) -> None:
+        """Account actions are an admin's (or, in personal mode and on the command line, the owner's)."""
+        if self.actor.role not in ("admin", "owner"):
+            raise accounts.NotAllowed("only an admin can manage accounts and the clinic's settings")

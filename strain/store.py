@@ -11,10 +11,11 @@ contention), and `data_version` reads it as a cheap cache key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -26,8 +27,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
 from strain import db, limits, tally, validation
+from strain.actor import Actor
 from strain.catalogue import Catalogue
 from strain.tables import (
+    Account,
+    AuditEvent,
     BoxHeight,
     Day,
     Entry,
@@ -39,6 +43,7 @@ from strain.tables import (
     PsfsActivity,
     PsfsScore,
     Seat,
+    Setting,
     Template,
     TemplateEntry,
     Visit,
@@ -75,6 +80,7 @@ RULES = {
     "pain_average_range": f"average pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
     "pain_worst_range": f"worst pain must be a whole number from {limits.MIN_PAIN} to {limits.MAX_PAIN}",
     "score_range": f"a PSFS score must be a whole number from {limits.MIN_SCORE} to {limits.MAX_SCORE}",
+    "wake_up_minute_range": f"a wake-up time must be a minute of the day, 0 to {limits.MINUTES_A_DAY - 1}",
 }
 
 
@@ -88,6 +94,14 @@ class ConflictError(StoreError):
 
 class UnknownPerson(StoreError):
     """No such person."""
+
+
+class NothingToTakeBack(StoreError):
+    """A take-back found nothing of that kind counted on the day; nothing was written."""
+
+
+class UnknownAccount(StoreError):
+    """No account with that email (said to admins only: signing in never tells)."""
 
 
 @dataclass(frozen=True)
@@ -314,6 +328,21 @@ def data_version(*, engine: Engine, person_id: int) -> str:
     return f"{person_id}.{revision}"
 
 
+def get_wake_up(*, engine: Engine, person_id: int) -> time | None:
+    """When the person usually wakes up (None: not set yet)."""
+    with _reading(engine) as connection:
+        found = connection.execute(sa.select(Person.id, Person.wake_up_minute).where(Person.id == person_id)).first()
+    if found is None:
+        raise UnknownPerson(f"no person with id {person_id}")
+    return None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))
+
+
+def set_wake_up(*, engine: Engine, person_id: int, wake_up: time) -> None:
+    with _changing(engine, person_id) as connection:
+        minute = wake_up.hour * 60 + wake_up.minute
+        connection.execute(sa.update(Person).where(Person.id == person_id).values(wake_up_minute=minute))
+
+
 # Days
 
 
@@ -431,6 +460,142 @@ def delete_day(*, engine: Engine, person_id: int, day: date, expected_version: i
         saved_at = None if deleted else connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
     if saved_at is not None:
         raise ConflictError(f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the changes")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A day after a tap of the live tally."""
+
+    count: float  # the day's quantity of the activity with that technique, over all its entries
+    version: int  # the day's new version
+    total: float  # the day's points, as `total_of` scored its entries
+
+
+def add_to_day(
+    *,
+    engine: Engine,
+    person_id: int,
+    day: date,
+    activity: str,
+    technique: str,
+    first_hour: bool,
+    amount: float,
+    most: float,
+    model_version: str,
+    total_of: Callable[[list[dict[str, Any]]], float],
+) -> Counted:
+    """Add `amount` of an activity to a day, or take it back (a negative amount), in one transaction.
+
+    Adding goes to the day's entry of that kind as the live tally makes them (the activity and
+    technique, no load, no twist, the `first_hour` flag), created after the day's last entry if
+    there is none, and the day is created (version 1) if it is missing. An entry holds at most
+    `most` (StoreError). Taking back takes from an entry of the activity and technique (the tally's
+    kind first, then one with the same first-hour flag, then the latest), never below 0, and drops
+    an entry that reaches 0; with nothing to take back it raises NothingToTakeBack and writes nothing.
+
+    The day then gets a new version (so a Log page holding the old one is told when it saves),
+    `model_version`, and `total_of(its entries)` as its total (the entries as dicts of
+    ENTRY_FIELDS: a day's handful is scored quicker so, while the day is locked); the person a new
+    revision.
+    Quantities change in SQL (`quantity + amount`), never as a value read earlier, and the day's
+    row is locked until commit: concurrent taps on the same day all count, once each. The
+    person's row is locked first, as by every write, so locks are always taken in the same order
+    (SQLite's writers take turns anyway, by BEGIN IMMEDIATE).
+    """
+    if not (amount and math.isfinite(amount)):
+        raise StoreError(f"not counted: the amount must be a number other than 0, got {amount!r}")
+    with _changing(engine, person_id) as connection:
+        created = amount > 0 and _create_day(connection, person_id, day, model_version)
+        day_id = connection.execute(
+            sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
+        ).scalar()
+        if day_id is None:
+            raise NothingToTakeBack(f"nothing to take back: nothing is counted on {day}")
+        kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
+        kind |= {"load_kg": 0.0, "twist": False, "first_hour": first_hour}
+        if amount > 0:
+            _add_to_entry(connection, kind, amount, most)
+        else:
+            _take_back(connection, kind, -amount)
+        entries = [
+            dict(zip(ENTRY_FIELDS, row, strict=True))
+            for row in connection.execute(sa.select(*_entry_columns(Entry)).where(Entry.day_id == day_id))
+        ]
+        total = float(total_of(entries))
+        version = connection.execute(
+            sa.update(Day)
+            .where(Day.id == day_id)
+            .values(
+                version=Day.version + (0 if created else 1),
+                model_version=model_version,
+                total=total,
+                total_version=model_version,
+                updated_at=_now(),
+            )
+            .returning(Day.version)
+        ).scalar_one()
+    count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
+    return Counted(float(count), version, total)
+
+
+def _create_day(connection: Connection, person_id: int, day: date, model_version: str) -> bool:
+    """Insert an empty day unless it exists (also if another session inserted it just now); whether it was new."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = connection.execute(
+        dialect.insert(Day)
+        .values(person_id=person_id, date=day, note="", model_version=model_version, version=1, updated_at=_now())
+        .on_conflict_do_nothing(index_elements=["person_id", "date"])
+        .returning(Day.id)
+    ).scalar()
+    return inserted is not None
+
+
+def _add_to_entry(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
+    """Add to the day's first entry of exactly this kind (its column values), or make one after the last."""
+    refused = StoreError(f"not counted: an activity can be counted at most {most:g} times (or minutes) in a day")
+    entry_id = connection.execute(
+        sa.select(Entry.id)
+        .where(*(getattr(Entry, name) == value for name, value in kind.items()))
+        .order_by(Entry.position)
+    ).scalar()
+    if entry_id is None:
+        if amount > most:
+            raise refused
+        position = connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0)).where(Entry.day_id == kind["day_id"])
+        ).scalar_one()
+        connection.execute(sa.insert(Entry).values(**kind, position=position, quantity=amount, note=""))
+        return
+    added = connection.execute(
+        sa.update(Entry)
+        .where(Entry.id == entry_id, Entry.quantity + amount <= most)
+        .values(quantity=Entry.quantity + amount)
+        .returning(Entry.id)
+    ).scalar()
+    if added is None:
+        raise refused
+
+
+def _take_back(connection: Connection, kind: dict[str, Any], amount: float) -> None:
+    """Take from an entry of the activity and technique: of exactly this kind first, then one with the same
+    first-hour flag, then the latest; an entry that reaches 0 is dropped."""
+    same = [getattr(Entry, name) == kind[name] for name in ("day_id", "activity", "technique")]
+    tallied = sa.and_(Entry.load_kg == 0, Entry.twist == False)  # noqa: E712 (SQL, not Python)
+    entry_id = connection.execute(
+        sa.select(Entry.id)
+        .where(*same, Entry.quantity > 0)
+        .order_by(
+            sa.case((tallied, 0), else_=1),
+            sa.case((Entry.first_hour == kind["first_hour"], 0), else_=1),
+            Entry.position.desc(),
+        )
+        .limit(1)
+    ).scalar()
+    if entry_id is None:
+        raise NothingToTakeBack("nothing to take back: none of that kind is counted on this day")
+    emptied = connection.execute(sa.delete(Entry).where(Entry.id == entry_id, Entry.quantity - amount <= 0)).rowcount
+    if not emptied:
+        connection.execute(sa.update(Entry).where(Entry.id == entry_id).values(quantity=Entry.quantity - amount))
 
 
 def _day_ids(connection: Connection, person_id: int, first: date, last: date) -> dict[date, int]:
@@ -1132,6 +1297,208 @@ def load_psfs(*, engine: Engine, person_id: int) -> tuple[list[tuple[int, str]],
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
 
 
+# Accounts and settings (clinic mode)
+
+CLINIC_MODE = ("mode", "clinic")  # the setting row that switches clinic mode on
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    email: str
+    role: str
+    active: bool
+    has_password: bool  # False: signs in with single sign-on only
+    locked_until: datetime | None  # UTC; in the past once the lock is over
+    created_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What signing in needs to know about an account."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    password_hash: str | None
+    locked_until: datetime | None  # UTC
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _as_utc(moment)
+
+
+def _account_info(row: Mapping[str, Any]) -> AccountInfo:
+    return AccountInfo(
+        id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        active=row["active"],
+        has_password=row["password_hash"] is not None,
+        locked_until=_optional_utc(row["locked_until"]),
+        created_at=_as_utc(row["created_at"]),
+    )
+
+
+def _account_row(connection: Connection, email: str) -> Mapping[str, Any] | None:
+    return connection.execute(sa.select(Account).where(Account.email == email)).mappings().first()
+
+
+def list_accounts(*, engine: Engine) -> list[AccountInfo]:
+    with _reading(engine) as connection:
+        rows = connection.execute(sa.select(Account).order_by(Account.email)).mappings().all()
+    return [_account_info(row) for row in rows]
+
+
+def get_account(*, engine: Engine, email: str) -> AccountInfo:
+    with _reading(engine) as connection:
+        row = _account_row(connection, email)
+    if row is None:
+        raise UnknownAccount(f"there is no account for {email}")
+    return _account_info(row)
+
+
+def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
+    with _reading(engine) as connection:
+        row = _account_row(connection, email)
+    if row is None:
+        return None
+    locked_until = _optional_utc(row["locked_until"])
+    return Credentials(row["id"], row["email"], row["role"], row["active"], row["password_hash"], locked_until)
+
+
+def account_is_active(*, engine: Engine, account_id: int) -> bool:
+    with _reading(engine) as connection:
+        return bool(connection.execute(sa.select(Account.active).where(Account.id == account_id)).scalar())
+
+
+def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
+    """Add an account (email already normalised); StoreError if one with that email exists."""
+    try:
+        with _writing(engine) as connection:
+            connection.execute(
+                sa.insert(Account).values(
+                    email=email, role=role, password_hash=password_hash, active=True, failed_logins=0, created_at=_now()
+                )
+            )
+            _record_event(connection, actor, "create", "account", None, f"{email} ({role})")
+            return _account_info(_account_row(connection, email))
+    except StoreError as error:
+        if isinstance(error.__cause__, IntegrityError) and _is_duplicate(error.__cause__):
+            raise StoreError(f"an account for {email} already exists") from None
+        raise
+
+
+def _change_account(connection: Connection, email: str, **values: Any) -> AccountInfo:
+    changed = connection.execute(sa.update(Account).where(Account.email == email).values(**values)).rowcount
+    if not changed:
+        raise UnknownAccount(f"there is no account for {email}")
+    return _account_info(_account_row(connection, email))
+
+
+def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
+    """Disable an account (it cannot sign in, and a session it has ends at its next step) or enable it again."""
+    with _writing(engine) as connection:
+        account = _change_account(connection, email, active=active)
+        _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
+    return account
+
+
+def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: Actor) -> AccountInfo:
+    """A new password (a reset by an admin): it also lifts a lock, and the failures counted so far."""
+    with _writing(engine) as connection:
+        account = _change_account(
+            connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
+        )
+        _record_event(connection, actor, "reset password", "account", None, email)
+    return account
+
+
+def upgrade_password_hash(*, engine: Engine, account_id: int, old_hash: str, new_hash: str) -> None:
+    """The same password hashed with today's parameters; a reset in the meantime wins."""
+    with _writing(engine) as connection:
+        connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id, Account.password_hash == old_hash)
+            .values(password_hash=new_hash)
+        )
+
+
+def _not_locked(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(Account.locked_until.is_(None), Account.locked_until <= _at(now))
+
+
+def _at(moment: datetime) -> sa.BindParameter:
+    """A moment as a parameter of the columns' own type (so SQLite compares it as it stores them)."""
+    return sa.bindparam(None, moment, type_=Account.locked_until.type)
+
+
+def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> int:
+    """Count a failed sign-in; the account is locked for limits.LOCKOUT when it reaches
+    limits.MAX_FAILED_SIGN_INS failures within limits.SIGN_IN_WINDOW. Returns the failures counted.
+
+    One UPDATE, whose new values are computed from the row as the database has it: concurrent
+    failures, from any replica, are each counted once (SQLite's writers take turns; PostgreSQL
+    re-reads a row another transaction changed before updating it). Failures while the account is
+    locked are not counted (0 is returned), so a lock is never made longer.
+    """
+    window_start, now_ = _at(now - limits.SIGN_IN_WINDOW), _at(now)
+    new_window = sa.or_(Account.first_failure_at.is_(None), Account.first_failure_at <= window_start)
+    failures = sa.case((new_window, 1), else_=Account.failed_logins + 1)
+    with _writing(engine) as connection:
+        counted = connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id, _not_locked(now))
+            .values(
+                failed_logins=failures,
+                first_failure_at=sa.case((new_window, now_), else_=Account.first_failure_at),
+                locked_until=sa.case(
+                    (failures >= limits.MAX_FAILED_SIGN_INS, _at(now + limits.LOCKOUT)), else_=Account.locked_until
+                ),
+            )
+            .returning(Account.failed_logins)
+        ).scalar()
+    return counted or 0
+
+
+def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
+    """Forget the failures counted after a right password; False (nothing changed) if the account is
+    locked, also by failures counted since its password was checked."""
+    with _writing(engine) as connection:
+        return bool(
+            connection.execute(
+                sa.update(Account)
+                .where(Account.id == account_id, Account.active.is_(True), _not_locked(now))
+                .values(failed_logins=0, first_failure_at=None, locked_until=None)
+            ).rowcount
+        )
+
+
+def clinic_mode(*, engine: Engine) -> bool:
+    key, value = CLINIC_MODE
+    with _reading(engine) as connection:
+        return connection.execute(sa.select(Setting.value).where(Setting.key == key)).scalar() == value
+
+
+def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
+    """Switch the database to clinic mode (every replica reads it); False if it already was."""
+    key, value = CLINIC_MODE
+    with _writing(engine) as connection:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        inserted = connection.execute(
+            dialect.insert(Setting).values(key=key, value=value).on_conflict_do_nothing().returning(Setting.key)
+        ).scalar()
+        started = inserted is not None or bool(
+            connection.execute(
+                sa.update(Setting).where(Setting.key == key, Setting.value != value).values(value=value)
+            ).rowcount
+        )
+        if started:
+            _record_event(connection, actor, "start", "clinic mode", None, "sign-in required from now on")
+    return started
+
+
 # Backup and restore
 
 
@@ -1310,3 +1677,22 @@ def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None
+
+
+# Audit trail
+
+
+def _record_event(
+    connection: Connection, actor: Actor, action: str, subject: str, person_id: int | None, detail: str
+) -> None:
+    """Append an event to the audit trail, in the caller's transaction (so it is there exactly when the change is)."""
+    connection.execute(
+        sa.insert(AuditEvent).values(
+            at=_now(),
+            actor=actor.label[: limits.MAX_EMAIL],
+            action=action,
+            subject=subject,
+            person_id=person_id,
+            detail=detail[: AuditEvent.__table__.c.detail.type.length],
+        )
+    )

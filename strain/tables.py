@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from strain.limits import (
     MAX_DOSE_MINUTES,
+    MAX_EMAIL,
     MAX_HEIGHT_CM,
     MAX_LOAD_KG,
     MAX_NAME_CODE_POINTS,
@@ -29,6 +30,7 @@ from strain.limits import (
     MIN_HEIGHT_CM,
     MIN_PAIN,
     MIN_SCORE,
+    MINUTES_A_DAY,
 )
 
 NAMING = {
@@ -58,7 +60,11 @@ def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),)
+    __table_args__ = (
+        sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
+        sa.Index(None, "therapist_id"),  # a therapist's patients
+        sa.CheckConstraint(f"wake_up_minute >= 0 AND wake_up_minute < {MINUTES_A_DAY}", name="wake_up_minute_range"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(MAX_NAME_CODE_POINTS), unique=True)  # MAX_NAME characters as seen
@@ -68,6 +74,10 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     # Bumped by every write to this person's data: a cheap cache key for pages.
     revision: int = 0
+    # In clinic mode, the therapist whose patient this is; nobody's (None) until an admin assigns one.
+    therapist_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    # When they usually wake up, as the minute of the day (migration 0010); None: not set yet.
+    wake_up_minute: int | None = None
 
 
 class Day(SQLModel, table=True):
@@ -333,3 +343,52 @@ class PsfsScore(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE", primary_key=True)
     activity_id: int = Field(foreign_key="psfs_activity.id", ondelete="CASCADE", primary_key=True)
     score: int
+
+
+# Clinic mode (migration 0009): accounts, the database's settings, and the audit trail.
+
+ROLES = ("admin", "therapist")
+
+
+class Account(SQLModel, table=True):
+    """Someone who signs in, in clinic mode: an admin or a therapist."""
+
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES}", name="role_known"),
+        sa.CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(MAX_EMAIL), unique=True)  # stored lower-cased
+    role: str = Field(sa_type=sa.String(16))
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
+    active: bool = True
+    # Lockout, kept here so every app replica counts the same failures.
+    failed_logins: int = 0
+    first_failure_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Setting(SQLModel, table=True):
+    """The database's own settings (e.g. mode = clinic), so every app replica agrees."""
+
+    key: str = Field(sa_type=sa.String(64), primary_key=True)
+    value: str = Field(sa_type=sa.String(255))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who created, changed or deleted what of a patient's, and when. Append-only: the database
+    refuses updates and deletes (triggers in migration 0009). Holds no health data: person_id is not
+    a foreign key, so an entry outlives a patient who was forgotten."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index(None, "person_id"), sa.Index(None, "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    actor: str = Field(sa_type=sa.String(MAX_EMAIL))  # an account's email, or who acted without one
+    action: str = Field(sa_type=sa.String(32))  # create, change, delete, transfer, forget, ...
+    subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
+    person_id: int | None = None
+    detail: str = Field(default="", sa_type=sa.String(500))

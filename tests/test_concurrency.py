@@ -177,3 +177,92 @@ def test_processes_opening_a_new_sqlite_file_at_once_all_get_in(tmp_path):
     # Switching a new file to WAL takes a lock SQLite does not wait for: each connection must retry.
     urls = [f"sqlite:///{tmp_path / f'new-{n}.db'}" for n in range(30)]
     assert _in_processes(WORKERS, _open_each_with_the_others, *[(urls,)] * WORKERS) == [["wal"] * len(urls)] * WORKERS
+
+
+# The live tally: taps from several devices (threads) and app replicas (processes) on the same day.
+
+TAPS_EACH = 25
+
+
+def _tap(engine, person_id: int, amount: float, technique: str = "uncontrolled") -> store.Counted:
+    return store.add_to_day(
+        engine=engine,
+        person_id=person_id,
+        day=START,
+        activity="sit_down_chair",
+        technique=technique,
+        first_hour=False,
+        amount=amount,
+        most=5000.0,
+        model_version="m-test",
+        total_of=lambda entries: sum(entry["quantity"] for entry in entries),
+    )
+
+
+def _tap_in_turn(url: str, person_id: int, amount: float) -> int:
+    """A replica's taps, one after another, starting with the other replicas' (negative: take back)."""
+    engine = db.make_engine(url)
+    _start_together.wait(timeout=120)
+    for _ in range(TAPS_EACH):
+        _tap(engine, person_id, amount)
+    engine.dispose()
+    return TAPS_EACH
+
+
+def _tapped(engine, person) -> tuple[list[tuple], int, float]:
+    saved = store.load_day(engine=engine, person_id=person.id, day=START)
+    total = store.load_day_totals(engine=engine, start=START, end=START)["total"].tolist()[0]
+    rows = [tuple(row) for row in saved.entries[["activity", "quantity", "technique", "load_kg"]].values]
+    return rows, saved.version, total
+
+
+def _tap_together(engine, person, devices: int, amounts: list[float]) -> None:
+    """`devices` threads released at once, each tapping every amount in turn."""
+    barrier = threading.Barrier(devices)
+
+    def device(_: int) -> None:
+        barrier.wait(timeout=30)
+        for amount in amounts:
+            _tap(engine, person.id, amount)
+
+    with ThreadPoolExecutor(devices) as pool:
+        list(pool.map(device, range(devices)))
+
+
+def test_devices_tapping_a_new_day_at_once_count_every_tap_once(engine, person):
+    _tap_together(engine, person, 6, [1.0] * TAPS_EACH)
+    taps = 6 * TAPS_EACH
+    # One day (made by whichever tap came first), one entry, every tap in it, each bumping the version once.
+    assert _tapped(engine, person) == ([("sit_down_chair", taps, "uncontrolled", 0.0)], taps, taps)
+
+
+def test_devices_adding_and_taking_back_on_a_logged_day_end_with_the_sum(engine, person):
+    entries = _day(40)  # 40 sit-downs with control and 2 child lifts, as the Log page saves them
+    store.save_day(
+        engine=engine,
+        person_id=person.id,
+        day=START,
+        entries=entries,
+        pain=None,
+        note="",
+        model_version="m-test",
+        expected_version=None,
+    )
+    _tap(engine, person.id, 100.0, "uncontrolled")  # enough that no take-back finds nothing
+    _tap_together(engine, person, 6, [1.0, 1.0, -1.0] * 10)
+    rows, version, total = _tapped(engine, person)
+    assert rows == [
+        ("sit_down_chair", 40.0, "controlled", 0.0),
+        ("child_lift", 2.0, "uncontrolled", 0.0),
+        ("sit_down_chair", 100.0 + 6 * 10, "uncontrolled", 0.0),
+    ]
+    assert (version, total) == (1 + 1 + 6 * 30, 40 + 2 + 160)
+
+
+def test_replicas_tapping_the_same_day_at_once_count_every_tap_once(engine, person):
+    _tap(engine, person.id, 1000.0)
+    calls = [(_url(engine), person.id, amount) for amount in (1.0, 1.0, 1.0, -1.0)]
+    assert _in_processes(len(calls), _tap_in_turn, *calls) == [TAPS_EACH] * len(calls)
+    rows, version, total = _tapped(engine, person)
+    assert rows == [("sit_down_chair", 1000.0 + 2 * TAPS_EACH, "uncontrolled", 0.0)]
+    assert (version, total) == (1 + len(calls) * TAPS_EACH, 1000.0 + 2 * TAPS_EACH)

@@ -13,14 +13,16 @@ from strain.catalogue import URGENCIES, Catalogue
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-# Streamlit turns `:material/home:` and `:smile:` into icons in text it has already unescaped; an
-# invisible word joiner after every colon keeps them from matching, and the text reads as typed.
+# Streamlit turns `:material/home:` and `:smile:` into icons in text it has already unescaped, and an
+# email address into a mailto link (escaping does not stop either); an invisible word joiner after
+# every colon and @ keeps them from matching, and the text reads as typed.
 WORD_JOINER = "\u2060"
 
 
 def md(text: str) -> str:
-    """User text (a name, a note) made safe to put inside markdown: shown as typed, never as markup or an icon."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text).replace(":", ":" + WORD_JOINER)
+    """User text (a name, a note, an email) made safe to put inside markdown: shown as typed, never as
+    markup, a link or an icon."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text).replace(":", ":" + WORD_JOINER).replace("@", "@" + WORD_JOINER)
 
 
 def disclaimer(cat: Catalogue) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 
 from strain import catalogue, db, errors, limits
+from strain.actor import OWNER, Actor
 from strain.catalogue import Catalogue
 from strain.service import PersonInfo, Service, StoreError, UnknownPerson
 from ui import components
@@ -22,6 +23,7 @@ from ui import components
 T = TypeVar("T")
 PERSON_KEY = "person"
 CURRENT_KEY = "_current_person"
+ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,12 +31,17 @@ def _service(url: str) -> Service:
     return Service(db.open_database(url), catalogue.default())
 
 
+def actor() -> Actor:
+    """Who is signed in (clinic mode); in personal mode, the one user who owns everything."""
+    return st.session_state.get(ACTOR_KEY, OWNER)
+
+
 def service() -> Service:
-    """The use cases over the shared engine (one per process and URL); stops the page with a clear message
-    if the database cannot be opened."""
+    """The use cases over the shared engine (one per process and URL) for the signed-in actor; stops the
+    page with a clear message if the database cannot be opened."""
     url = db.database_url()
     try:
-        return _service(url)
+        return _service(url).acting_as(actor())
     except Exception as error:
         message = errors.user_message(error, url)
         if message is None:
@@ -44,8 +51,8 @@ def service() -> Service:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _view(url: str, method: str, person: PersonInfo, data_version: str, args: tuple[Any, ...]) -> Any:
-    return getattr(_service(url), method)(person, *args)
+def _view(url: str, who: Actor, method: str, person: PersonInfo, data_version: str, args: tuple[Any, ...]) -> Any:
+    return getattr(_service(url).acting_as(who), method)(person, *args)
 
 
 def view(method: str, person: PersonInfo, *args: Any) -> Any:
@@ -53,22 +60,38 @@ def view(method: str, person: PersonInfo, *args: Any) -> Any:
 
     The one cache of page data. Its key is everything that scopes the result: the database, the
     view, the person, their data version (bumped by every write, weight overrides included) and
-    the view's arguments. The catalogue is fixed for the life of the process.
+    the view's arguments, and who is asking. The catalogue is fixed for the life of the process.
     """
     url = db.database_url()
-    return _view(url, method, person, service().data_version(person), args)
+    return _view(url, actor(), method, person, service().data_version(person), args)
 
 
 def strain_catalogue() -> Catalogue:
     return catalogue.default()
 
 
-def report(error: Exception) -> None:
-    """Show an error a person can act on as one plain message; let a bug surface (without a traceback)."""
+def explain(error: Exception) -> str:
+    """The one plain sentence for an error a person can act on; a bug is raised again (shown without a traceback)."""
     message = errors.user_message(error, db.database_url())
     if message is None:
         raise error
-    st.error(components.md(message[:1].upper() + message[1:]))
+    return message[:1].upper() + message[1:]
+
+
+def report(error: Exception) -> None:
+    """Show an error a person can act on as one plain message; let a bug surface (without a traceback)."""
+    st.error(components.md(explain(error)))
+
+
+def local_now() -> datetime:
+    """Now where the person is: in their browser's time zone, else in the server's."""
+    zone = st.context.timezone
+    if zone:
+        try:
+            return datetime.now(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):  # a zone this machine's time zone database does not know
+            pass
+    return datetime.now().astimezone()
 
 
 def _seen(key: str) -> str:

@@ -5,38 +5,67 @@ old-style pages until the entry point has called st.navigation once in the serve
 bookmark opened right after a restart would run the page on its own, without this shell (and
 without its sidebar and error handling). Running the shell from there calls st.navigation, which
 switches the server over for good and then shows the page the link asked for.
+
+In clinic mode nothing but the sign-in page (ui/signin.py) is shown until someone signs in, and
+only admins see the admin pages.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui import components, context
+from ui import components, context, signin
 
 RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
 
 
-def pages() -> list[st.Page]:
-    return [
+def pages(*, admin: bool = False) -> list[st.Page] | dict[str, list[st.Page]]:
+    """The navigation: every page, and for an admin (clinic mode) the admin pages in a section of their own."""
+    patient_pages = [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/log.py", title="Log a day", icon=":material/edit_note:", url_path="log"),
+        st.Page("pages/count.py", title="Count as you go", icon=":material/touch_app:", url_path="count"),
         st.Page("pages/audit.py", title="Audit", icon=":material/bar_chart:", url_path="audit"),
         st.Page("pages/weeks.py", title="Week over week", icon=":material/trending_up:", url_path="weeks"),
         st.Page("pages/exercises.py", title="Exercises", icon=":material/stairs:", url_path="exercises"),
         st.Page("pages/model.py", title="Model", icon=":material/balance:", url_path="model"),
         st.Page("pages/session.py", title="Therapist session", icon=":material/medical_services:", url_path="session"),
     ]
+    if not admin:
+        return patient_pages
+    admin_pages = [
+        st.Page("pages/accounts.py", title="Accounts", icon=":material/manage_accounts:", url_path="accounts"),
+    ]
+    return {"Strain Audit": patient_pages, "Admin": admin_pages}
+
+
+def _navigation() -> st.Page | None:
+    """The page to run; in clinic mode, None when the sign-in page was drawn instead."""
+    service = context.service()
+    if not service.clinic_mode():
+        return st.navigation(pages())
+    actor = signin.signed_in(service)
+    if actor is None:
+        # Register the pages, hidden, so that the link's page and parameters stay in the address for after signing in.
+        asked = st.navigation(pages(admin=True), position="hidden")
+        signin.page(asked.title if asked.url_path else None)
+        return None
+    return st.navigation(pages(admin=actor.role == "admin"))
 
 
 def run() -> None:
     """Draw the shared parts and run the page the URL names."""
     # A local image: a material-symbol favicon is fetched from a font server, and nothing may leave the machine.
     st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
-    page = st.navigation(pages())
+    page = _navigation()
+    if page is None:
+        return
     context.person_picker()
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
         components.red_flags(context.strain_catalogue())
+    if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
+        signin.account_sidebar(context.actor())
     st.session_state[RUNNING] = True
     try:
         page.run()

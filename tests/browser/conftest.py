@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -119,8 +119,8 @@ class Server:
 
 
 @contextmanager
-def serve_app(db_url: str, folder: Path) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port against `db_url`, until the block ends."""
+def serve_app(db_url: str, folder: Path, options: Sequence[str] = ()) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port against `db_url`, with more streamlit `options`, until the block ends."""
     port = _free_port()
     log_path = folder / f"streamlit-{port}.log"
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
@@ -131,6 +131,7 @@ def serve_app(db_url: str, folder: Path) -> Iterator[Server]:
         "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",  # nothing edits the code mid-test; saves a watcher thread
+        *options,
     ]
     with log_path.open("w") as log:
         # A session of its own, so stopping it takes down any child process too.

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 REPO = Path(__file__).resolve().parents[2]
 # Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
@@ -62,11 +63,15 @@ def count_runs(context: BrowserContext) -> None:
 
 
 @contextmanager
-def app_context(browser: Browser, app_url: str, **options) -> Iterator[BrowserContext]:
+def app_context(
+    browser: Browser, app_url: str, also_allowed: Sequence[str] = (), **options
+) -> Iterator[BrowserContext]:
     """A fresh browser context for the app, closed afterwards.
 
-    Nothing may leave the machine: a request to any host but the app's own is refused, and the test
-    fails naming it.
+    Nothing may leave the machine: a request to any host but the app's own (and `also_allowed`, such
+    as a test's local sign-in provider, "127.0.0.1:PORT") is refused, and the test fails naming it.
+    A page of an allowed test tool may ask for more (the provider's pages link a stylesheet on a
+    CDN): that is refused too, but it is the tool's doing, not the app's.
     """
     context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
     context.set_default_timeout(15_000)
@@ -74,11 +79,17 @@ def app_context(browser: Browser, app_url: str, **options) -> Iterator[BrowserCo
     own, foreign = urlsplit(app_url).netloc, []
 
     def refuse_foreign(route: Route) -> None:
-        if urlsplit(route.request.url).netloc == own:
+        host = urlsplit(route.request.url).netloc
+        if host == own or host in also_allowed:
             route.continue_()
-        else:
+            return
+        route.abort()
+        try:
+            asked_by = urlsplit(route.request.frame.url).netloc
+        except PlaywrightError:  # a request of no page (a service worker): the app's, as far as we know
+            asked_by = own
+        if asked_by not in also_allowed:
             foreign.append(route.request.url)
-            route.abort()
 
     context.route(re.compile(r"^(https?|wss?)://"), refuse_foreign)
     try:
@@ -128,13 +139,17 @@ def metric_value(page: Page, label: str | re.Pattern[str]) -> float:
     return number_in(metric.get_by_test_id("stMetricValue").inner_text())
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """A picture of the whole page, however long.
+def screenshot(page: Page, name: str, *, whole: bool = True) -> Path:
+    """A picture of the whole page, however long (`whole=False`: of what the window shows, as on a phone).
 
     Streamlit scrolls inside its own container, so a "full page" screenshot would stop at the
     window; grow the window to the content's height first, then put it back.
     """
     wait_for_app(page)
+    if not whole:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOT_DIR / f"{name}.png", animations="disabled")
+        return SCREENSHOT_DIR / f"{name}.png"
     size = page.viewport_size or {"width": 1400, "height": 1000}
     height = page.evaluate(
         """(selectors) => Math.max(document.documentElement.scrollHeight,

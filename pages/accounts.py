@@ -1,0 +1,147 @@
+"""Accounts (clinic mode, admins only): who can sign in and with what role; add, disable or enable, reset a password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from strain import accounts, db, errors, limits
+from strain.service import AccountInfo
+from strain.tables import ROLES
+from ui import components, context, shell, signin
+
+shell.ensure()
+
+FEEDBACK = "_accounts_feedback"  # (form, ok, message) of the last action, shown under its form
+
+st.title("Accounts")
+if context.actor().role != "admin":  # navigation shows this page to admins only; a link does not get round it
+    st.error("Only an admin can manage accounts.")
+    st.stop()
+
+
+def _status(account: AccountInfo) -> str:
+    if not account.active:
+        return "Disabled"
+    if accounts.is_locked(account.locked_until, datetime.now(UTC)):
+        return f"Locked until {account.locked_until.astimezone():%H:%M}"
+    return "Active"
+
+
+def _signs_in_with(account: AccountInfo) -> str:
+    return "Password" if account.has_password else "Single sign-on"
+
+
+def _act(form: str, action: Callable[[], str], *password_keys: str) -> None:
+    """Run an account action from a form's button; keep its outcome for the page, and no password in the session."""
+    try:
+        done = (True, action())
+    except Exception as error:
+        message = errors.user_message(error, db.database_url())
+        if message is None:
+            raise
+        done = (False, message[:1].upper() + message[1:])
+    for key in password_keys:
+        st.session_state[key] = ""
+    st.session_state[FEEDBACK] = (form, *done)
+
+
+def _new_password(first: str, second: str) -> str:
+    """The password typed twice; AccountError when the two differ."""
+    password = st.session_state.get(first, "")
+    if st.session_state.get(second, "") != password:
+        raise accounts.AccountError("the two passwords differ")
+    return password
+
+
+def _add() -> None:
+    def add() -> str:
+        sso_only = st.session_state.get("new_account_sso_only", False)
+        password = None if sso_only else _new_password("new_account_password", "new_account_password_again")
+        account = context.service().add_account(
+            st.session_state.get("new_account_email", ""), st.session_state["new_account_role"], password
+        )
+        st.session_state["new_account_email"] = ""
+        return f"Added {account.email} ({account.role})."
+
+    _act("add", add, "new_account_password", "new_account_password_again")
+
+
+def _set_active(active: bool) -> None:
+    email = st.session_state.get("status_account")
+    if active:
+        _act("status", lambda: f"Enabled {context.service().enable_account(email).email}: it can sign in again.")
+    else:
+        _act("status", lambda: f"Disabled {context.service().disable_account(email).email}: it cannot sign in.")
+
+
+def _reset() -> None:
+    def reset() -> str:
+        password = _new_password("reset_password", "reset_password_again")
+        account = context.service().reset_password(st.session_state.get("reset_account", ""), password)
+        return f"Set a new password for {account.email}; any lock is lifted."
+
+    _act("reset", reset, "reset_password", "reset_password_again")
+
+
+def feedback(form: str) -> None:
+    """The outcome of this form's last action, once."""
+    found = st.session_state.get(FEEDBACK)
+    if found and found[0] == form:
+        _, ok, message = st.session_state.pop(FEEDBACK)
+        (st.success if ok else st.error)(components.md(message))
+
+
+def password_fields(key: str, label: str = "Password") -> None:
+    for suffix, text in (("", label), ("_again", f"{label} again")):
+        st.text_input(
+            text, key=key + suffix, type="password", max_chars=limits.MAX_PASSWORD, autocomplete="new-password"
+        )
+
+
+found = context.service().accounts()
+emails = [account.email for account in found]
+if found:
+    st.dataframe(
+        pd.DataFrame(
+            [(a.email, a.role.capitalize(), _status(a), _signs_in_with(a), a.created_at) for a in found],
+            columns=["Email", "Role", "Status", "Signs in with", "Added"],
+        ),
+        hide_index=True,
+        column_config={"Added": st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
+else:
+    st.info("No accounts yet: add the first below.")
+st.caption(
+    f"Passwords have at least {limits.MIN_PASSWORD} characters. " + accounts.LOCK_RULE + " A reset lifts the lock."
+)
+
+st.subheader("Add an account")
+with st.form("add_account_form", border=True):
+    st.text_input("Email", key="new_account_email", max_chars=limits.MAX_EMAIL)
+    st.selectbox("Role", ROLES, index=ROLES.index("therapist"), key="new_account_role", format_func=str.capitalize)
+    password_fields("new_account_password")
+    if signin.providers():
+        st.checkbox("Signs in with single sign-on only (leave the passwords empty)", key="new_account_sso_only")
+    st.form_submit_button("Add account", on_click=_add)
+feedback("add")
+
+if emails:
+    st.subheader("Disable or enable an account")
+    with st.form("account_status_form", border=True):
+        st.selectbox("Account", emails, key="status_account")
+        with st.container(horizontal=True):
+            st.form_submit_button("Disable", on_click=_set_active, args=(False,))
+            st.form_submit_button("Enable", on_click=_set_active, args=(True,))
+    st.caption("A disabled account cannot sign in, and its open sessions end at their next step.")
+    feedback("status")
+
+    st.subheader("Reset a password")
+    with st.form("reset_password_form", border=True):
+        st.selectbox("Account", emails, key="reset_account")
+        password_fields("reset_password", "New password")
+        st.form_submit_button("Reset password", on_click=_reset)
+    feedback("reset")

@@ -1,0 +1,31 @@
+"""Who is acting: every read and write of patient data is filtered by it (see strain/store.py).
+
+In personal mode (the default, no sign-in) the one user owns everything. In clinic mode an admin
+sees every patient and a therapist only their own; another therapist's patient is "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["owner", "admin", "therapist"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    account_id: int | None = None  # the signed-in account; None in personal mode
+    email: str = ""
+
+    @property
+    def sees_every_patient(self) -> bool:
+        return self.role != "therapist"
+
+    @property
+    def label(self) -> str:
+        """Who acted, as the audit trail names them."""
+        return self.email or "personal mode"
+
+
+OWNER = Actor("owner")  # personal mode

@@ -1,0 +1,107 @@
+"""The live tally: counting movements as they happen, one tap at a time, through the day.
+
+Which activities a person sees first (the ones they do most often), what a tap adds, and when a
+tap falls in the first hour after waking. Pure functions; strain.service reads and writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+import pandas as pd
+
+from strain.catalogue import Activity, Catalogue
+
+DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
+FIRST_HOUR_MINUTES = 60
+RECENT_DAYS = 14  # the days before today whose activities put a row near the top
+FIRST_ROWS = 10  # rows shown before "more activities": about two screens of a phone
+# What one tap adds, by unit; taking back ("-1", "-5 min") takes the first of them.
+STEPS = {"rep": (1.0,), "min": (5.0, 15.0)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One activity on the tally, with what is counted of it so far today."""
+
+    activity: Activity
+    controlled: float  # times, or minutes, with control
+    uncontrolled: float
+    frequent: bool  # among the FIRST_ROWS most frequent in the typical day and recent days: shown first
+
+    @property
+    def step(self) -> float:
+        """What "take back" takes: one repetition, or the smallest step of minutes."""
+        return STEPS[self.activity.unit][0]
+
+    def take_back(self, last: str | None) -> str:
+        """The technique "-1" takes back: the one tapped last on this row while it has some, else
+        without control while there is some of it, else with control."""
+        counted = {"controlled": self.controlled, "uncontrolled": self.uncontrolled}
+        if last in counted and counted[last] > 0:
+            return last
+        return "controlled" if self.controlled > 0 and not self.uncontrolled else "uncontrolled"
+
+
+def minute_of_day(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def in_first_hour(moment: time, wake_up: time) -> bool:
+    """Whether a moment falls within the hour after waking (waking at 23:30, 00:10 does too)."""
+    return (minute_of_day(moment) - minute_of_day(wake_up)) % (24 * 60) < FIRST_HOUR_MINUTES
+
+
+def first_hour_ends(wake_up: time) -> time:
+    return time(*divmod((minute_of_day(wake_up) + FIRST_HOUR_MINUTES) % (24 * 60), 60))
+
+
+def counts_first_hour(activity: Activity, moment: time, wake_up: time) -> bool:
+    """A tap's first-hour flag: set in the hour after waking for the activities the first hour weighs on."""
+    return "first_hour" in activity.takes and in_first_hour(moment, wake_up)
+
+
+@dataclass(frozen=True)
+class Order:
+    """The order of the tally's rows for a day."""
+
+    activities: tuple[str, ...]  # every catalogue activity, the person's most frequent first
+    frequent: int  # how many of the first are shown before "more activities"
+
+
+def order(catalogue: Catalogue, typical: pd.DataFrame, recent: pd.DataFrame) -> Order:
+    """Every activity, the person's most frequent first.
+
+    Frequency is the number of recent days an activity was done on, plus one if it is in the
+    typical day; ties keep the typical day's order, then the catalogue's. The first FIRST_ROWS
+    done at all are `frequent`. Today is not part of it, so the list stays put while the person
+    taps through the day.
+    """
+    done = recent[recent["quantity"] > 0]
+    frequency = done.drop_duplicates(["date", "activity"])["activity"].value_counts().to_dict()
+    usual = list(dict.fromkeys(typical.loc[typical["quantity"] > 0, "activity"]))
+    for activity in usual:
+        frequency[activity] = frequency.get(activity, 0) + 1
+    place = {activity.id: index for index, activity in enumerate(catalogue.activities)}
+
+    def rank(activity_id: str) -> tuple[int, int, int]:
+        in_typical = usual.index(activity_id) if activity_id in usual else len(usual)
+        return -frequency.get(activity_id, 0), in_typical, place[activity_id]
+
+    ranked = tuple(sorted(place, key=rank))
+    return Order(ranked, min(FIRST_ROWS, sum(1 for activity_id in ranked if frequency.get(activity_id, 0) > 0)))
+
+
+def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
+    """The tally's rows in `order`, with today's counts by technique."""
+    counted = today.groupby(["activity", "technique"])["quantity"].sum().to_dict()
+    return [
+        Row(
+            activity=catalogue.activity(activity_id),
+            controlled=float(counted.get((activity_id, "controlled"), 0.0)),
+            uncontrolled=float(counted.get((activity_id, "uncontrolled"), 0.0)),
+            frequent=place < order.frequent,
+        )
+        for place, activity_id in enumerate(order.activities)
+    ]

@@ -1,0 +1,151 @@
+"""The live tally on a phone (390 x 844) in a real browser: taps survive a reload, two phones tapping
+the same day at once end with the sum of their taps, and no page asks any host but the app's.
+
+The app runs on a database of its own (the seed's tally imported with the command line), so the
+taps today cannot change what the other browser tests expect of the last seven days. What is
+stored is read back with `python -m strain export`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser.cli_data import run_cli
+from tests.browser.conftest import Seed, serve_app
+from tests.browser.streamlit_page import (
+    app_context,
+    expect_no_exception,
+    main,
+    open_app,
+    rerun,
+    screenshot,
+    wait_for_app,
+)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PAGES = ("/", "/count", "/log", "/audit", "/weeks", "/exercises", "/model", "/session")
+
+
+@pytest.fixture(scope="module")
+def count_app(seed: Seed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app on a copy of Ann's data: (its address, its database URL)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('count') / 'count.db'}"
+    run_cli("import", str(seed.folder / "ann.csv"), "--person", seed.person, "--db", url)
+    with serve_app(url, seed.folder) as server:
+        start = server.log_size()
+        yield server.url, url
+        assert "Traceback" not in server.log_since(start), server.log_since(start)[-5000:]
+
+
+@pytest.fixture
+def phone(browser: Browser, count_app) -> Iterator[Page]:
+    with app_context(browser, count_app[0], **PHONE) as context:
+        yield context.new_page()
+
+
+def rows(page: Page) -> Locator:
+    """The tally's rows of activities counted in times (with +1 buttons), outside "More activities", in order."""
+    times = page.locator('[class*="st-key-count_"][class*="_plain"]')
+    return main(page).locator('[class*="st-key-count_row_"]:visible').filter(has=times)
+
+
+def activity_of(row: Locator) -> str:
+    found = re.search(r"st-key-count_row_(\w+)", row.get_attribute("class") or "")
+    assert found, "a tally row without its key"
+    return found.group(1)
+
+
+def plus_one(page: Page, activity: str) -> Locator:
+    return page.locator(f".st-key-count_{activity}_plain button")
+
+
+def stored_today(db_url: str, seed: Seed, activity: str) -> dict[str, float]:
+    """Today's quantities of an activity in the database, by technique, from the command line's export."""
+    today = date.today().isoformat()
+    exported = run_cli("export", "--person", seed.person, "--db", db_url, "--from", today, "--to", today)
+    counts: dict[str, float] = {}
+    for row in csv.DictReader(io.StringIO(exported)):
+        if row["activity"] == activity:
+            counts[row["technique"]] = counts.get(row["technique"], 0.0) + float(row["quantity"])
+    return counts
+
+
+def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
+    app_url, db_url = count_app
+    open_app(phone, app_url, f"/count?person={seed.person}")
+    expect_no_exception(phone)
+    with rerun(phone):
+        main(phone).get_by_role("button", name="Save wake-up time").click()
+    expect(main(phone).get_by_test_id("stExpander").first).to_contain_text("Wake-up time 07:00")
+    expect(main(phone).get_by_text("(set it once)")).to_have_count(0)
+    activity = activity_of(rows(phone).first)
+    for _ in range(5):
+        with rerun(phone):
+            plus_one(phone, activity).click()
+    expect(rows(phone).first).to_contain_text("0 with control · 5 without")
+
+    phone.reload()
+    open_app(phone, app_url, f"/count?person={seed.person}")
+    expect(rows(phone).first).to_contain_text("0 with control · 5 without")
+    expect_no_exception(phone)
+    assert stored_today(db_url, seed, activity) == {"uncontrolled": 5.0}
+    screenshot(phone, "count-phone", whole=False)
+
+
+def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Browser, count_app, seed: Seed) -> None:
+    app_url, db_url = count_app
+    with app_context(browser, app_url, **PHONE) as first, app_context(browser, app_url, **PHONE) as second:
+        phones = [first.new_page(), second.new_page()]
+        for phone in phones:
+            open_app(phone, app_url, f"/count?person={seed.person}")
+        activity = activity_of(rows(phones[0]).nth(1))
+        before = stored_today(db_url, seed, activity).get("controlled", 0.0)
+        taps = 6
+        for _ in range(taps):
+            # Both phones tap before either has its answer: the server saves the two taps at the same time.
+            runs = [phone.evaluate("window.__strainRuns") for phone in phones]
+            for phone in phones:
+                phone.locator(f".st-key-count_{activity}_control button").click()
+            for phone, before_tap in zip(phones, runs, strict=True):
+                phone.wait_for_function("(before) => window.__strainRuns > before", arg=before_tap)
+                wait_for_app(phone)
+        total = before + 2 * taps
+        for phone in phones:
+            phone.reload()
+            open_app(phone, app_url, f"/count?person={seed.person}")
+            expect(phone.locator(f".st-key-count_row_{activity}")).to_contain_text(f"{total:g} with control")
+            expect_no_exception(phone)
+    assert stored_today(db_url, seed, activity).get("controlled") == total
+
+
+def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed) -> None:
+    app_url, _ = count_app
+    open_app(phone, app_url, f"/count?person={seed.person}")
+    with rerun(phone):
+        main(phone).get_by_test_id("stExpander").filter(has_text="More activities").locator("summary").click()
+    minutes = phone.locator(".st-key-count_row_upright_sitting")
+    with rerun(phone):
+        minutes.get_by_role("button", name="+15 min").click()
+    with rerun(phone):
+        minutes.get_by_role("button", name="-5 min").click()
+    expect(minutes).to_contain_text("0 min with control · 10 min without")
+    minutes.evaluate("row => row.scrollIntoView({block: 'center'})")
+    screenshot(phone, "count-phone-minutes", whole=False)
+    # Nothing overflows the phone's width: every button of the tally fits on the screen.
+    for button in main(phone).locator('[class*="st-key-count_"] button:visible').all():
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, button.inner_text()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_at_phone_width_asks_no_other_host(phone: Page, count_app, seed: Seed, path: str) -> None:
+    """app_context fails the test on any request to a host but the app's."""
+    open_app(phone, count_app[0], f"{path}?person={seed.person}")
+    expect_no_exception(phone)

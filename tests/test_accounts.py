@@ -1,0 +1,97 @@
+"""Accounts' rules without a database: email addresses, the password policy, argon2id hashes, the lockout clock."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher, Type
+
+from strain import accounts, limits
+
+GOOD = "correct horse battery"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("Bea@Clinic.example", "bea@clinic.example"), ("  ann@example.org\n", "ann@example.org")],
+)
+def test_an_email_is_stored_trimmed_and_lower_cased(typed, stored):
+    assert accounts.normalise_email(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "an email address is needed"),
+        ("bea", "'bea' is not an email address"),
+        ("bea@", "'bea@' is not an email address"),
+        ("bea smith@clinic.example", "is not an email address"),
+        ("a@b@c", "is not an email address"),
+        ("bea\x00@clinic.example", "is not an email address"),
+        ("b" * limits.MAX_EMAIL + "@x", f"at most {limits.MAX_EMAIL} characters"),
+    ],
+)
+def test_what_is_not_an_email_is_refused_saying_why(typed, message):
+    with pytest.raises(accounts.AccountError, match=message):
+        accounts.normalise_email(typed)
+
+
+def test_the_password_policy_counts_characters_and_says_how_many():
+    assert accounts.password_problem("x" * limits.MIN_PASSWORD) is None
+    assert accounts.password_problem("x" * (limits.MIN_PASSWORD - 1)) == (
+        f"a password needs at least {limits.MIN_PASSWORD} characters (this one has {limits.MIN_PASSWORD - 1})"
+    )
+    assert accounts.password_problem(" " * 20) == "a password cannot be only spaces"
+    assert "at most" in accounts.password_problem("x" * (limits.MAX_PASSWORD + 1))
+    with pytest.raises(accounts.AccountError, match="at least 12 characters"):
+        accounts.hash_password("short")
+
+
+def test_passwords_are_hashed_with_argon2id_and_checked():
+    stored = accounts.hash_password(GOOD)
+    assert stored.startswith("$argon2id$")
+    assert GOOD not in stored
+    assert accounts.hash_password(GOOD) != stored  # salted
+    assert accounts.password_matches(stored, GOOD)
+    assert not accounts.password_matches(stored, GOOD.upper())
+    assert not accounts.password_matches("not a hash", GOOD)
+    assert not accounts.needs_rehash(stored)
+
+
+def test_a_hash_made_with_weaker_parameters_is_to_be_redone():
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID).hash(GOOD)
+    assert accounts.password_matches(weak, GOOD)
+    assert accounts.needs_rehash(weak)
+
+
+def test_without_a_hash_the_answer_is_no_after_checking_a_dummy_hash_all_the_same():
+    assert not accounts.password_matches(None, GOOD)
+    assert not accounts.password_matches(None, "")
+    assert accounts._dummy_hash().startswith("$argon2id$")
+    assert not accounts.needs_rehash(accounts._dummy_hash())  # same parameters, so the same work as a real one
+
+
+def test_a_lock_holds_until_its_end():
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert not accounts.is_locked(None, now)
+    assert accounts.is_locked(now + timedelta(seconds=1), now)
+    assert not accounts.is_locked(now, now)
+
+
+def test_every_refused_sign_in_says_the_same_and_states_the_lock_rule():
+    assert str(accounts.SignInRefused()) == accounts.SIGN_IN_REFUSED
+    assert "After 5 failed attempts in 15 minutes an account is locked for 15 minutes." in accounts.SIGN_IN_REFUSED
+
+
+@pytest.mark.parametrize(
+    ("claims", "email"),
+    [
+        ({"email": "bea@clinic.example", "email_verified": True}, "bea@clinic.example"),
+        ({"email": "bea@clinic.example"}, "bea@clinic.example"),  # a provider that does not say
+        ({"email": "bea@clinic.example", "email_verified": False}, None),
+        ({"email": "bea@clinic.example", "email_verified": "false"}, None),
+        ({"sub": "123"}, None),
+        ({"email": " "}, None),
+    ],
+)
+def test_single_sign_on_takes_the_email_only_when_the_provider_does_not_deny_verifying_it(claims, email):
+    assert accounts.verified_email(claims) == email

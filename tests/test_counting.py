@@ -1,0 +1,313 @@
+"""The live tally: taps saved as increments of the day (SQLite and PostgreSQL), the first hour, the order of rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+
+from strain import counting, db, model, store
+from strain.service import Service
+from strain.tables import Person
+
+from .strategies import CAT, frames
+from .test_store import entries, save
+
+DAY = date(2026, 11, 16)
+SIT = "sit_down_chair"  # counted in times, weighs more in the first hour
+SOFA = "sofa_slumped_sitting"  # counted in minutes, not weighed by the first hour
+
+
+def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", first_hour=False, day=DAY):
+    return store.add_to_day(
+        engine=engine,
+        person_id=person.id,
+        day=day,
+        activity=activity,
+        technique=technique,
+        first_hour=first_hour,
+        amount=amount,
+        most=5000.0,
+        model_version="m-test",
+        total_of=lambda entries: sum(
+            entry["quantity"] for entry in entries
+        ),  # any scoring will do: the store stores it
+    )
+
+
+def stored(engine, person, day=DAY) -> list[tuple]:
+    """The day's entries as (activity, quantity, technique, load_kg, twist, first_hour), in order."""
+    saved = store.load_day(engine=engine, person_id=person.id, day=day)
+    columns = ["activity", "quantity", "technique", "load_kg", "twist", "first_hour"]
+    return [tuple(row) for row in saved.entries[columns].itertuples(index=False)]
+
+
+def revision(engine, person) -> str:
+    return store.data_version(engine=engine, person_id=person.id)
+
+
+# The store
+
+
+def test_a_first_tap_creates_the_day_with_one_entry(engine, person):
+    counted = tap(engine, person)
+    assert (counted.count, counted.version, counted.total) == (1.0, 1, 1.0)
+    assert stored(engine, person) == [(SIT, 1.0, "uncontrolled", 0.0, False, False)]
+    saved = store.load_day(engine=engine, person_id=person.id, day=DAY)
+    assert (saved.version, saved.pain, saved.note, saved.model_version) == (1, None, "", "m-test")
+    totals = store.load_day_totals(engine=engine, start=DAY, end=DAY)
+    assert totals[["total", "total_version"]].values.tolist() == [[1.0, "m-test"]]
+
+
+def test_taps_add_to_their_own_kind_and_each_kind_gets_the_next_position(engine, person):
+    for technique, first_hour in [("uncontrolled", False), ("controlled", False), ("uncontrolled", False)]:
+        tap(engine, person, technique=technique, first_hour=first_hour)
+    tap(engine, person, first_hour=True)
+    counted = tap(engine, person, 15, activity=SOFA)
+    assert stored(engine, person) == [
+        (SIT, 2.0, "uncontrolled", 0.0, False, False),
+        (SIT, 1.0, "controlled", 0.0, False, False),
+        (SIT, 1.0, "uncontrolled", 0.0, False, True),
+        (SOFA, 15.0, "uncontrolled", 0.0, False, False),
+    ]
+    assert (counted.count, counted.version, counted.total) == (15.0, 5, 19.0)
+
+
+def test_a_tap_adds_to_a_day_logged_on_the_log_page_and_its_stale_save_is_refused(engine, person):
+    version = save(engine, person, rows=[(SIT, 8, "uncontrolled", 12.0), ("socks_shoes", 2)], note="kept")
+    before = revision(engine, person)
+    counted = tap(engine, person)
+    # The loaded entry (with a load) is not the tally's kind: the tap gets an entry of its own.
+    assert stored(engine, person)[-1] == (SIT, 1.0, "uncontrolled", 0.0, False, False)
+    assert counted.count == 9.0  # what the tally shows: all of the activity with that technique
+    assert counted.version == version + 1 and revision(engine, person) != before
+    assert store.load_day(engine=engine, person_id=person.id, day=DAY).note == "kept"
+    with pytest.raises(store.ConflictError, match="changed elsewhere"):
+        save(engine, person, rows=[(SIT, 3)], expected=version)
+    with pytest.raises(store.ConflictError, match="saved elsewhere"):  # a Log page that thought the day new
+        save(engine, person, day=DAY, expected=None)
+    assert len(stored(engine, person)) == 3
+
+
+def test_taking_back_never_goes_below_zero_and_drops_an_emptied_entry(engine, person):
+    tap(engine, person, 5, activity=SOFA)
+    tap(engine, person, 15, activity=SOFA)
+    assert tap(engine, person, -5, activity=SOFA).count == 15.0
+    assert tap(engine, person, -5, activity=SOFA).count == 10.0
+    tap(engine, person)
+    assert tap(engine, person, -15, activity=SOFA).count == 0.0  # 10 minutes left: taken to 0, not below
+    assert stored(engine, person) == [(SIT, 1.0, "uncontrolled", 0.0, False, False)]
+
+
+def test_nothing_to_take_back_writes_nothing(engine, person):
+    with pytest.raises(store.NothingToTakeBack):  # no day at all: none is made
+        tap(engine, person, -1)
+    assert store.load_day(engine=engine, person_id=person.id, day=DAY) is None
+    tap(engine, person, technique="controlled")
+    before, version = revision(engine, person), store.load_day(engine=engine, person_id=person.id, day=DAY).version
+    with pytest.raises(store.NothingToTakeBack, match="nothing to take back"):
+        tap(engine, person, -1)  # one with control is counted, none without
+    assert revision(engine, person) == before
+    assert store.load_day(engine=engine, person_id=person.id, day=DAY).version == version
+
+
+def test_taking_back_takes_the_tallys_own_kind_first_then_the_same_first_hour(engine, person):
+    save(engine, person, rows=[(SIT, 4, "uncontrolled", 10.0)])  # logged on the Log page, with a load
+    tap(engine, person, first_hour=True)
+    tap(engine, person)
+    tap(engine, person, -1, first_hour=True)
+    logged, tallied = (SIT, 4.0, "uncontrolled", 10.0, False, False), (SIT, 1.0, "uncontrolled", 0.0, False, False)
+    assert stored(engine, person) == [logged, tallied]
+    tap(engine, person, -1, first_hour=True)  # none in the first hour left: the tally's other one
+    assert stored(engine, person) == [logged]
+    assert tap(engine, person, -1).count == 3.0  # then what was logged, so the count shown can always go down
+    assert stored(engine, person) == [(SIT, 3.0, "uncontrolled", 10.0, False, False)]
+
+
+def test_a_count_above_the_days_limit_is_refused_and_nothing_changes(engine, person):
+    tap(engine, person, 4999)
+    version = store.load_day(engine=engine, person_id=person.id, day=DAY).version
+    with pytest.raises(store.StoreError, match=r"^not counted: an activity can be counted at most 5000"):
+        tap(engine, person, 2)
+    assert tap(engine, person, 1).count == 5000.0
+    assert store.load_day(engine=engine, person_id=person.id, day=DAY).version == version + 1
+
+
+def test_a_tap_for_someone_who_is_not_there_is_refused(engine):
+    with pytest.raises(store.UnknownPerson):
+        tap(engine, store.PersonInfo(999, "Zed"))
+
+
+def test_the_wake_up_time_is_kept_per_person(engine, person):
+    assert store.get_wake_up(engine=engine, person_id=person.id) is None
+    before = revision(engine, person)
+    store.set_wake_up(engine=engine, person_id=person.id, wake_up=time(6, 45))
+    assert store.get_wake_up(engine=engine, person_id=person.id) == time(6, 45)
+    assert revision(engine, person) != before
+    with pytest.raises(store.UnknownPerson):
+        store.get_wake_up(engine=engine, person_id=999)
+
+
+def test_a_backup_keeps_the_wake_up_time_and_refuses_one_outside_the_day(engine, person, new_database):
+    store.set_wake_up(engine=engine, person_id=person.id, wake_up=time(5, 50))
+    dump = json.loads(json.dumps(store.backup(engine=engine)))
+    copy = db.open_database(new_database(migrated=True))
+    store.restore(engine=copy, data=dump, catalogue=CAT)
+    assert store.get_wake_up(engine=copy, person_id=person.id) == time(5, 50)
+    people = dump["tables"]["person"]
+    people["rows"][0][people["columns"].index("wake_up_minute")] = 1440
+    other = db.open_database(new_database(migrated=True))
+    with pytest.raises(store.StoreError, match="a wake-up time must be a minute of the day, 0 to 1439"):
+        store.restore(engine=other, data=dump, catalogue=CAT)
+    copy.dispose()
+    other.dispose()
+
+
+def test_the_database_refuses_a_wake_up_minute_outside_the_day(engine, person):
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(sa.update(Person).where(Person.id == person.id).values(wake_up_minute=24 * 60))
+
+
+# The first hour and the order of rows
+
+
+@pytest.mark.parametrize(
+    ("moment", "wake_up", "expected"),
+    [
+        (time(7, 0), time(7, 0), True),
+        (time(7, 59), time(7, 0), True),
+        (time(8, 0), time(7, 0), False),
+        (time(6, 59), time(7, 0), False),
+        (time(0, 10), time(23, 30), True),  # the hour after waking can cross midnight
+        (time(23, 29), time(23, 30), False),
+    ],
+)
+def test_the_first_hour_is_the_hour_after_waking(moment, wake_up, expected):
+    assert counting.in_first_hour(moment, wake_up) is expected
+
+
+def test_only_activities_the_first_hour_weighs_on_are_flagged():
+    bending, held = CAT.activity(SIT), CAT.activity(SOFA)
+    assert counting.counts_first_hour(bending, time(7, 30), time(7, 0))
+    assert not counting.counts_first_hour(held, time(7, 30), time(7, 0))
+    assert not counting.counts_first_hour(bending, time(9, 0), time(7, 0))
+    assert counting.first_hour_ends(time(23, 30)) == time(0, 30)
+
+
+def test_rows_put_the_most_frequent_first_and_todays_counts_do_not_move_them():
+    yesterday = entries(("socks_shoes", 1), (SIT, 3), day=DAY - timedelta(days=1))
+    recent = pd.concat([yesterday, entries((SIT, 2), ("weeding", 0), day=DAY - timedelta(days=2))], ignore_index=True)
+    typical = entries(("car_in_out", 2), (SIT, 4))
+    today = entries(("heavy_lift", 9), (SIT, 2, "controlled"), (SIT, 1, "uncontrolled"), day=DAY)
+    found = counting.rows(CAT, counting.order(CAT, typical, recent), today)
+    # Sitting down: 2 days + the typical day; getting into the car and socks 1 each, the car first in the typical day.
+    assert [row.activity.id for row in found if row.frequent] == [SIT, "car_in_out", "socks_shoes"]
+    frequent = {SIT, "car_in_out", "socks_shoes"}
+    assert [row.activity.id for row in found[3:]] == [a.id for a in CAT.activities if a.id not in frequent]
+    by_id = {row.activity.id: row for row in found}
+    assert (by_id[SIT].controlled, by_id[SIT].uncontrolled) == (2.0, 1.0)
+    assert not by_id["heavy_lift"].frequent and by_id["heavy_lift"].uncontrolled == 9.0
+    assert not by_id["weeding"].frequent  # logged at 0: not done
+    assert by_id[SOFA].step == 5.0 and by_id[SIT].step == 1.0
+
+
+@pytest.mark.parametrize(
+    ("controlled", "uncontrolled", "last", "expected"),
+    [
+        (2, 3, "controlled", "controlled"),  # the kind tapped last on the row
+        (0, 3, "controlled", "uncontrolled"),  # ...while there is some of it
+        (2, 3, None, "uncontrolled"),  # nothing tapped in this session: without control first
+        (2, 0, None, "controlled"),
+        (0, 0, None, "uncontrolled"),  # nothing to take back: the message names "without control"
+    ],
+)
+def test_minus_one_takes_back_the_kind_tapped_last_while_there_is_some(controlled, uncontrolled, last, expected):
+    row = counting.Row(CAT.activity(SIT), float(controlled), float(uncontrolled), frequent=True)
+    assert row.take_back(last) == expected
+
+
+@given(frames)
+def test_a_days_total_row_by_row_is_the_vectorised_score(frame):
+    expected = float(model.score(frame, model.Model(CAT))["points"].sum())
+    assert model.total_of(frame.to_dict("records"), model.Model(CAT)) == pytest.approx(expected, rel=1e-12, abs=1e-9)
+
+
+def test_a_total_of_entries_naming_unknown_activities_says_which():
+    with pytest.raises(model.UnknownActivities, match=r"^unknown activities: slouched_sitting, yoga$"):
+        model.total_of([{"activity": "yoga"}, {"activity": "slouched_sitting"}], model.Model(CAT))
+
+
+# The use case
+
+
+@pytest.fixture
+def service(engine) -> Service:
+    return Service(engine, CAT)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def test_a_tap_in_the_first_hour_is_flagged_and_the_day_scored_with_the_persons_weights(service, person):
+    today = date.today()
+    service.set_wake_up(person, time(6, 30))
+    service.count(person, SIT, technique="uncontrolled", amount=1, now=at(today, 7, 10))
+    service.count(person, SIT, technique="uncontrolled", amount=1, now=at(today, 9, 0))
+    counted = service.count(person, SOFA, technique="controlled", amount=15, now=at(today, 7, 0))
+    assert [tuple(e) for e in service.day(person, today).entries[["activity", "first_hour"]].values] == [
+        (SIT, True),
+        (SIT, False),
+        (SOFA, False),  # sitting on the sofa does not weigh more in the first hour
+    ]
+    expected = model.score(service.day(person, today).entries, service.person_model(person))["points"].sum()
+    assert counted.total == pytest.approx(expected)
+    view = service.count_view(person, at(today, 7, 15))
+    assert (view.total, view.band, view.wake_up, view.wake_up_set, view.first_hour) == (
+        counted.total,
+        model.band(counted.total, CAT),
+        time(6, 30),
+        True,
+        True,
+    )
+    assert not service.count_view(person, at(today, 7, 30)).first_hour
+    rows = {row.activity.id: row for row in view.rows}
+    assert (rows[SIT].uncontrolled, rows[SOFA].controlled) == (2.0, 15.0)
+
+
+def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wake_up(service, person):
+    view = service.count_view(person, at(date.today(), 12))
+    starter = list(dict.fromkeys(entry.activity for entry in CAT.starter_day if entry.quantity > 0))
+    assert [row.activity.id for row in view.rows if row.frequent] == starter[: counting.FIRST_ROWS]
+    assert [row.activity.id for row in view.rows][: len(starter)] == starter
+    assert (view.total, view.wake_up, view.wake_up_set) == (0.0, counting.DEFAULT_WAKE_UP, False)
+
+
+@pytest.mark.parametrize(
+    ("activity", "technique", "amount", "message"),
+    [
+        ("yoga", "uncontrolled", 1, "unknown activity 'yoga'"),
+        (SIT, "sloppy", 1, "technique must be controlled or uncontrolled"),
+        (SIT, "uncontrolled", 0, "a tap counts 1 to 5000"),
+        (SOFA, "uncontrolled", 1441, "a tap counts 1 to 1440"),
+        (SIT, "uncontrolled", float("nan"), "a tap counts"),
+    ],
+)
+def test_a_tap_the_checks_refuse_saves_nothing(service, person, activity, technique, amount, message):
+    with pytest.raises(store.StoreError, match=message):
+        service.count(person, activity, technique=technique, amount=amount, now=at(date.today(), 12))
+    assert service.day(person, date.today()) is None
+
+
+def test_taking_back_what_is_not_there_names_the_activity(service, person):
+    with pytest.raises(store.NothingToTakeBack, match="no Sitting down on a chair with control is counted today"):
+        service.count(person, SIT, technique="controlled", amount=-1, now=at(date.today(), 12))
+
+
+def test_a_day_in_the_future_cannot_be_counted(service, person):
+    with pytest.raises(store.StoreError, match="is in the future"):
+        service.count(person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12))

@@ -1,0 +1,288 @@
+"""Accounts, sign-in, lockout and clinic mode in the database (SQLite and PostgreSQL), through store and Service."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher, Type
+
+from strain import accounts, catalogue, limits, store
+from strain.actor import OWNER, Actor
+from strain.service import Service
+from strain.tables import Account, AuditEvent
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ADMIN = Actor("admin", None, "boss@clinic.example")
+PASSWORD = "correct horse battery"
+NO_ACCOUNT = "there is no active account here for"
+WEAK = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID)
+
+
+@pytest.fixture
+def account(engine) -> store.AccountInfo:
+    """A therapist with a (cheaply hashed) password, for the store's own tests."""
+    return store.add_account(
+        engine=engine, email="bea@clinic.example", role="therapist", password_hash=WEAK.hash(PASSWORD), actor=ADMIN
+    )
+
+
+def credentials(engine, email: str = "bea@clinic.example") -> store.Credentials:
+    return store.find_credentials(engine=engine, email=email)
+
+
+def failures(engine, account_id: int) -> int:
+    with engine.connect() as connection:
+        return connection.execute(sa.select(Account.failed_logins).where(Account.id == account_id)).scalar_one()
+
+
+def events(engine) -> list[tuple[str, str, str, str]]:
+    with engine.connect() as connection:
+        query = sa.select(AuditEvent.actor, AuditEvent.action, AuditEvent.subject, AuditEvent.detail)
+        return [tuple(row) for row in connection.execute(query.order_by(AuditEvent.id))]
+
+
+# The store
+
+
+def test_an_account_is_added_listed_and_found(engine, account):
+    assert account.email == "bea@clinic.example" and account.role == "therapist" and account.active
+    assert account.has_password and account.locked_until is None
+    assert store.list_accounts(engine=engine) == [account]
+    assert credentials(engine).id == account.id
+    assert store.find_credentials(engine=engine, email="nobody@clinic.example") is None
+    with pytest.raises(store.UnknownAccount, match=re.escape("there is no account for nobody@clinic.example")):
+        store.get_account(engine=engine, email="nobody@clinic.example")
+    assert events(engine) == [("boss@clinic.example", "create", "account", "bea@clinic.example (therapist)")]
+
+
+def test_an_email_has_one_account(engine, account):
+    with pytest.raises(store.StoreError, match=re.escape("an account for bea@clinic.example already exists")):
+        store.add_account(engine=engine, email="bea@clinic.example", role="admin", password_hash=None, actor=ADMIN)
+    assert len(store.list_accounts(engine=engine)) == 1
+    assert len(events(engine)) == 1  # nothing recorded for what was not done
+
+
+def test_the_database_refuses_an_unknown_role(engine):
+    with pytest.raises(store.StoreError, match="role_known"):
+        store.add_account(engine=engine, email="x@clinic.example", role="owner", password_hash=None, actor=ADMIN)
+
+
+def test_four_failures_count_and_the_fifth_locks_for_15_minutes(engine, account):
+    for n in range(1, 5):
+        assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=n)) == n
+        assert credentials(engine).locked_until is None
+    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=5)) == 5
+    assert credentials(engine).locked_until == NOW + timedelta(minutes=5) + limits.LOCKOUT
+
+
+def test_failures_more_than_15_minutes_apart_do_not_add_up(engine, account):
+    for n in range(4):
+        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
+    later = NOW + limits.SIGN_IN_WINDOW + timedelta(seconds=1)  # the first of the four is out of the window
+    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=later) == 1
+    assert credentials(engine).locked_until is None
+
+
+def test_a_locked_account_counts_nothing_more_and_starts_afresh_after_the_lock(engine, account):
+    for n in range(5):
+        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
+    locked_until = credentials(engine).locked_until
+    during = locked_until - timedelta(seconds=1)
+    # Not counted, so the lock is not made longer.
+    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=during) == 0
+    assert credentials(engine).locked_until == locked_until
+    assert not store.record_sign_in(engine=engine, account_id=account.id, now=during)  # the right password too
+    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=locked_until) == 1
+
+
+def test_a_sign_in_forgets_the_failures(engine, account):
+    for _ in range(4):
+        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
+    assert store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
+    assert failures(engine, account.id) == 0
+    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW) == 1
+
+
+@pytest.mark.parametrize("attempts", [4, 12])
+def test_concurrent_failures_are_each_counted_once(engine, account, attempts):
+    """Failed sign-ins at once (as from several replicas) lock at exactly the fifth, whatever the interleaving."""
+    start = threading.Barrier(attempts)
+    counted: list[int] = []
+
+    def fail() -> None:
+        start.wait()
+        counted.append(store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW))
+
+    threads = [threading.Thread(target=fail) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = min(attempts, limits.MAX_FAILED_SIGN_INS)
+    assert sorted(counted) == [0] * (attempts - expected) + list(range(1, expected + 1))
+    assert failures(engine, account.id) == expected
+    assert (credentials(engine).locked_until is not None) == (attempts >= limits.MAX_FAILED_SIGN_INS)
+
+
+def test_a_new_password_lifts_the_lock_and_is_recorded(engine, account):
+    for _ in range(5):
+        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
+    changed = store.set_password_hash(engine=engine, email=account.email, password_hash="new", actor=ADMIN)
+    assert changed.locked_until is None and failures(engine, account.id) == 0
+    assert events(engine)[-1] == ("boss@clinic.example", "reset password", "account", "bea@clinic.example")
+    with pytest.raises(store.UnknownAccount):
+        store.set_password_hash(engine=engine, email="nobody@clinic.example", password_hash="x", actor=ADMIN)
+
+
+def test_disabling_is_recorded_and_stops_the_account(engine, account):
+    assert store.account_is_active(engine=engine, account_id=account.id)
+    assert not store.set_account_active(engine=engine, email=account.email, active=False, actor=ADMIN).active
+    assert not store.account_is_active(engine=engine, account_id=account.id)
+    assert not store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
+    assert store.set_account_active(engine=engine, email=account.email, active=True, actor=ADMIN).active
+    assert [event[1] for event in events(engine)] == ["create", "disable", "enable"]
+
+
+def test_clinic_mode_is_off_until_started_once_and_recorded(engine):
+    assert not store.clinic_mode(engine=engine)
+    assert store.start_clinic_mode(engine=engine, actor=ADMIN)
+    assert store.clinic_mode(engine=engine)
+    assert not store.start_clinic_mode(engine=engine, actor=ADMIN)
+    assert events(engine) == [("boss@clinic.example", "start", "clinic mode", "sign-in required from now on")]
+
+
+def test_the_audit_trail_cannot_be_edited(engine, account):
+    for change in (sa.update(AuditEvent).values(detail="edited"), sa.delete(AuditEvent)):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(change)
+    assert len(events(engine)) == 1
+
+
+# Signing in through Service
+
+
+@pytest.fixture
+def service(engine) -> Service:
+    return Service(engine, catalogue.default()).acting_as(ADMIN)
+
+
+@pytest.fixture
+def bea(service) -> store.AccountInfo:
+    return service.add_account("Bea@Clinic.example", "therapist", PASSWORD)
+
+
+def refused(service: Service, email: str, password: str) -> str:
+    with pytest.raises(accounts.SignInRefused) as caught:
+        service.sign_in(email, password)
+    return str(caught.value)
+
+
+def test_the_right_password_signs_in_as_the_account(service, bea):
+    assert service.sign_in(" BEA@clinic.example ", PASSWORD) == Actor("therapist", bea.id, "bea@clinic.example")
+
+
+def test_an_unknown_email_and_a_wrong_password_get_the_same_message(service, bea):
+    messages = {
+        refused(service, "bea@clinic.example", "wrong password!"),
+        refused(service, "nobody@clinic.example", PASSWORD),
+        refused(service, "not an email", PASSWORD),
+    }
+    assert messages == {accounts.SIGN_IN_REFUSED}
+
+
+def test_an_unknown_email_takes_as_long_as_a_wrong_password(service, bea):
+    def seconds(email: str) -> float:
+        start = time.perf_counter()
+        with pytest.raises(accounts.SignInRefused):
+            service.sign_in(email, "wrong password!")
+        return time.perf_counter() - start
+
+    known = statistics.median(seconds("bea@clinic.example") for _ in range(3))
+    unknown = statistics.median(seconds("nobody@clinic.example") for _ in range(3))
+    assert 1 / 3 < unknown / known < 3, (unknown, known)  # both hash once; a skipped hash would be ~100x faster
+
+
+def test_five_failures_lock_the_account_even_against_the_right_password(service, bea):
+    for _ in range(limits.MAX_FAILED_SIGN_INS):
+        refused(service, "bea@clinic.example", "wrong password!")
+    assert refused(service, "bea@clinic.example", PASSWORD) == accounts.SIGN_IN_REFUSED
+    service.reset_password("bea@clinic.example", "a brand new password")  # an admin's reset lifts it
+    assert service.sign_in("bea@clinic.example", "a brand new password").account_id == bea.id
+
+
+def test_a_lock_ends_after_15_minutes(service, bea):
+    for _ in range(limits.MAX_FAILED_SIGN_INS):
+        refused(service, "bea@clinic.example", "wrong password!")
+    with service.engine.begin() as connection:  # 15 minutes later, as far as the lock is concerned
+        ended = datetime.now(UTC) - timedelta(seconds=1)
+        connection.execute(sa.update(Account).values(locked_until=ended, first_failure_at=ended - limits.LOCKOUT))
+    assert service.sign_in("bea@clinic.example", PASSWORD).account_id == bea.id
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_session_ends(service, bea):
+    signed_in = service.sign_in("bea@clinic.example", PASSWORD)
+    assert service.account_active(signed_in)
+    service.disable_account("bea@clinic.example")
+    assert not service.account_active(signed_in)
+    assert refused(service, "bea@clinic.example", PASSWORD) == accounts.SIGN_IN_REFUSED
+    with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} bea@clinic\\.example"):
+        service.sign_in_verified_email("bea@clinic.example")
+
+
+def test_an_old_hash_is_redone_with_todays_parameters_at_sign_in(engine, service, account):
+    assert accounts.needs_rehash(credentials(engine).password_hash)
+    service.sign_in("bea@clinic.example", PASSWORD)
+    assert not accounts.needs_rehash(credentials(engine).password_hash)
+    assert service.sign_in("bea@clinic.example", PASSWORD).account_id == account.id
+
+
+def test_single_sign_on_needs_an_active_account_for_the_email(service, bea):
+    assert service.sign_in_verified_email("BEA@clinic.example").account_id == bea.id
+    with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} zed@clinic\\.example"):
+        service.sign_in_verified_email("zed@clinic.example")
+
+
+def test_an_account_without_a_password_signs_in_only_with_single_sign_on(service):
+    sso = service.add_account("sso@clinic.example", "therapist", None)
+    assert not sso.has_password
+    assert refused(service, "sso@clinic.example", "") == accounts.SIGN_IN_REFUSED
+    assert service.sign_in_verified_email("sso@clinic.example").account_id == sso.id
+
+
+def test_bad_account_input_is_refused_saying_what_is_wrong(service):
+    with pytest.raises(accounts.AccountError, match="at least 12 characters"):
+        service.add_account("x@clinic.example", "therapist", "too short")
+    with pytest.raises(accounts.AccountError, match="a role is admin or therapist, not 'owner'"):
+        service.add_account("x@clinic.example", "owner", PASSWORD)
+    with pytest.raises(accounts.AccountError, match="is not an email address"):
+        service.add_account("x", "therapist", PASSWORD)
+    assert service.accounts() == []
+
+
+def test_only_admins_manage_accounts_and_settings(service, bea):
+    therapist = service.acting_as(service.sign_in("bea@clinic.example", PASSWORD))
+    for action in (
+        therapist.accounts,
+        therapist.start_clinic,
+        lambda: therapist.add_account("x@clinic.example", "admin", PASSWORD),
+        lambda: therapist.disable_account("bea@clinic.example"),
+        lambda: therapist.reset_password("bea@clinic.example", PASSWORD),
+        lambda: therapist.account("bea@clinic.example"),
+    ):
+        with pytest.raises(accounts.NotAllowed, match="only an admin can manage accounts"):
+            action()
+    assert [a.email for a in service.accounts()] == ["bea@clinic.example"]
+    assert service.acting_as(OWNER).accounts()  # the command line and personal mode own the database
+
+
+def test_an_admin_cannot_disable_their_own_account(service):
+    admin = service.add_account("boss@clinic.example", "admin", PASSWORD)
+    with pytest.raises(accounts.NotAllowed, match="you cannot disable your own account"):
+        service.disable_account("Boss@clinic.example")
+    assert service.account("boss@clinic.example") == admin

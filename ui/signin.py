@@ -1,0 +1,191 @@
+"""Signing in, in clinic mode: the sign-in page, single sign-on, idle sessions and signing out.
+
+The shell asks `signed_in()` before navigation shows anything. Until someone signs in, the page the
+link named is registered but not run (so its address and parameters stay in the URL) and only the
+sign-in form is drawn; signing in then runs that page with those parameters. Who signed in is an
+Actor in st.session_state[context.ACTOR_KEY]; Service checks their role and, every run, that their
+account is still active.
+
+Single sign-on is Streamlit's own (st.login, OpenID Connect), offered when .streamlit/secrets.toml
+has an [auth] section: the provider's verified email must be an active account's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import streamlit as st
+from streamlit.errors import StreamlitAuthError
+
+from strain import accounts, db, errors, limits
+from strain.actor import Actor
+from strain.service import Service
+from ui import components, context
+
+LAST_ACTIVE_KEY = "_last_active"  # time.time() of the last run the person started
+SSO_KEY = "_signed_in_with_sso"
+NOTICE_KEY = "_sign_in_notice"  # why the session ended, for the sign-in page
+ERROR_KEY = "_sign_in_error"
+REFUSED_KEY = "_sso_refused"  # the provider's sign-in this session was refused (and why)
+SSO_PROBLEM_KEY = "_sso_problem"  # what is wrong with the [auth] settings
+EMAIL_KEY, PASSWORD_KEY = "sign_in_email", "sign_in_password"
+IDLE_MINUTES = int(limits.IDLE_SESSION.total_seconds() // 60)
+SIGNED_OUT = "You are signed out."
+IDLE_CHECK_SECONDS = 60  # how often an idle page checks whether its session is over
+
+
+def providers() -> dict[str | None, str]:
+    """The single sign-on providers of .streamlit/secrets.toml's [auth] section: name (None: the one
+    configured in [auth] itself) -> the label of its button. Empty without an [auth] section."""
+    try:
+        auth = st.secrets.get("auth")
+    except FileNotFoundError:  # no secrets file at all
+        return {}
+    if not isinstance(auth, Mapping):
+        return {}
+    named = {
+        name: name.replace("-", " ").title()
+        for name, section in auth.items()
+        if isinstance(section, Mapping) and "client_id" in section
+    }
+    if named or "client_id" not in auth:
+        return named
+    return {None: urlsplit(str(auth.get("server_metadata_url", ""))).hostname or "single sign-on"}
+
+
+def _idle() -> bool:
+    return time.time() - st.session_state.get(LAST_ACTIVE_KEY, 0.0) > limits.IDLE_SESSION.total_seconds()
+
+
+def _start(actor: Actor, *, sso: bool) -> None:
+    st.session_state[context.ACTOR_KEY] = actor
+    st.session_state[LAST_ACTIVE_KEY] = time.time()
+    st.session_state[SSO_KEY] = sso
+
+
+def sign_out(notice: str | None = None) -> None:
+    """End this session: forget everything in it, and the patient named in the address; a single sign-on is
+    ended with the provider too."""
+    sso = st.session_state.get(SSO_KEY, False)
+    st.session_state.clear()
+    st.query_params.clear()
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+    if sso:
+        st.logout()  # the browser goes to the provider's sign-out and comes back to the sign-in page
+
+
+def signed_in(service: Service) -> Actor | None:
+    """Who is signed in to this session, if anyone, after ending a session that was idle for too long or
+    whose account was disabled meanwhile. Counts this run as activity."""
+    actor = st.session_state.get(context.ACTOR_KEY)
+    if actor is None:
+        return _single_sign_on(service)
+    if _idle():
+        sign_out(f"You were signed out after {IDLE_MINUTES} minutes without activity. Sign in to go on.")
+        return None
+    if not service.account_active(actor):
+        sign_out("Your account has been disabled. Ask your clinic's admin.")
+        return None
+    st.session_state[LAST_ACTIVE_KEY] = time.time()
+    return actor
+
+
+def _single_sign_on(service: Service) -> Actor | None:
+    """Sign in whom the provider vouches for, the first run after they come back from it."""
+    if not providers() or not st.user.is_logged_in or REFUSED_KEY in st.session_state:
+        return None
+    email = accounts.verified_email(st.user.to_dict())
+    try:
+        if email is None:
+            raise accounts.AccountError("your sign-in service did not confirm an email address for you")
+        actor = service.sign_in_verified_email(email)
+    except accounts.AccountError as error:
+        st.session_state[REFUSED_KEY] = str(error)
+        return None
+    _start(actor, sso=True)
+    return actor
+
+
+def _submit() -> None:
+    """The form's Sign in: the password is taken out of the session whatever the answer."""
+    email, password = st.session_state.get(EMAIL_KEY, ""), st.session_state.get(PASSWORD_KEY, "")
+    st.session_state[PASSWORD_KEY] = ""
+    try:
+        actor = context.service().sign_in(email, password)
+    except Exception as error:
+        message = errors.user_message(error, db.database_url())
+        if message is None:
+            raise
+        st.session_state[ERROR_KEY] = message[:1].upper() + message[1:]
+        return
+    _start(actor, sso=False)
+
+
+def page(target: str | None) -> None:
+    """The sign-in page: the form, single sign-on if configured, and why a session ended."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Strain Audit")
+        st.subheader("Sign in")
+        if target:
+            st.caption(f"Sign in to open {target}.")
+        notice = st.session_state.pop(NOTICE_KEY, None)
+        if notice:
+            st.info(notice, icon=":material/logout:")
+        with st.form("sign_in_form"):
+            st.text_input("Email", key=EMAIL_KEY, max_chars=limits.MAX_EMAIL, autocomplete="username")
+            st.text_input(
+                "Password",
+                key=PASSWORD_KEY,
+                type="password",
+                max_chars=limits.MAX_PASSWORD,
+                autocomplete="current-password",
+            )
+            st.form_submit_button("Sign in", type="primary", on_click=_submit)
+        error = st.session_state.pop(ERROR_KEY, None)
+        if error:
+            st.error(components.md(error))
+        _single_sign_on_buttons()
+
+
+def _single_sign_on_buttons() -> None:
+    found = providers()
+    if not found:
+        return
+    st.caption("Or, with your organisation's account:")
+    for name, label in found.items():
+        st.button(f"Sign in with {label}", key=f"sso_{name or 'default'}", on_click=_login, args=(name,))
+    problem = st.session_state.pop(SSO_PROBLEM_KEY, None)
+    if problem:
+        st.error(f"Single sign-on is not set up right ({components.md(problem)}). Ask your clinic's admin.")
+    refused = st.session_state.get(REFUSED_KEY)
+    if refused:
+        st.error(components.md(refused[:1].upper() + refused[1:]) + ".")
+        st.button("Sign out of the sign-in service", key="sso_sign_out", on_click=st.logout)
+
+
+def _login(provider: str | None) -> None:
+    """Go to the provider's sign-in; a mistake in the [auth] settings is said on the page, not as an error."""
+    try:
+        st.login(provider)
+    except StreamlitAuthError as error:
+        st.session_state[SSO_PROBLEM_KEY] = str(error)
+
+
+def account_sidebar(actor: Actor) -> None:
+    """Who is signed in, and the Sign out button."""
+    with st.sidebar:
+        st.caption(f"Signed in as {components.md(actor.email)} ({actor.role})")
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, args=(SIGNED_OUT,))
+    _idle_watch()
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def _idle_watch() -> None:
+    """Ends an idle session even while nobody touches the page: a timed rerun of this fragment alone is
+    not activity, and once the session is over it reruns the whole app, which shows the sign-in page."""
+    if _idle():
+        st.rerun()
