@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from strain import catalogue, db, model, store, tally
+from strain.actor import OWNER
 from strain.service import PersonInfo, Service
 
 LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST_DAY
@@ -218,7 +219,7 @@ def load_clinic(service: Service, clinic: pd.DataFrame, long_history: pd.DataFra
 
 def last_week_from_entries(engine: Engine, strain_model: model.Model) -> pd.Series:
     """The old way, for comparison: load every entry of the week, score, sum per person."""
-    week = store.load_all_entries(engine=engine, start=LAST_DAY - timedelta(6), end=LAST_DAY)
+    week = store.load_all_entries(engine=engine, actor=OWNER, start=LAST_DAY - timedelta(6), end=LAST_DAY)
     return model.score(week, strain_model).groupby("person")["points"].sum()
 
 
@@ -240,10 +241,10 @@ def bench_database(label: str, url: str, clinic: pd.DataFrame, long_history: pd.
         f"import {total:,} entries (per person, as the CLI)", f"{seconds:,.1f} s", f"({total / seconds:,.0f} entries/s)"
     )
 
-    load_ms, history = timed(lambda: store.load_entries(engine=engine, person_id=people[-1].id))
+    load_ms, history = timed(lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id))
     line(f"one person's 3 years ({len(history):,} entries): load_entries", f"{load_ms:,.1f} ms")
     week_ms, _ = timed(
-        lambda: store.load_entries(engine=engine, person_id=people[-1].id, start=LAST_DAY - timedelta(6))
+        lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id, start=LAST_DAY - timedelta(6))
     )
     line("one person's last week: load_entries", f"{week_ms:,.1f} ms")
     old_ms, _ = timed(lambda: last_week_from_entries(engine, strain_model))

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from strain import cli, db, store, tally
+from strain.actor import OWNER
 
 HEADER = ",".join(tally.HEADER)
 TALLY = "\n".join(
@@ -95,10 +96,11 @@ def test_a_bad_file_is_reported_like_score_and_saves_nothing(database_url, tmp_p
 def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally_file, capsys):
     run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
     engine = db.open_database(database_url)
-    ann = store.get_person(engine=engine, name="Ann")
-    saved = store.load_day(engine=engine, person_id=ann.id, day=date(2026, 11, 20))
+    ann = store.get_person(engine=engine, actor=OWNER, name="Ann")
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20))
     store.save_day(
         engine=engine,
+        actor=OWNER,
         person_id=ann.id,
         day=date(2026, 11, 20),
         entries=saved.entries,
