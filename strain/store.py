@@ -260,6 +260,12 @@ def _tally_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     return tally.typed(pd.DataFrame([tuple(row) for row in rows], columns=list(tally.HEADER)))
 
 
+def _or_none(column: pd.Series) -> pd.Series:
+    """A column of text that may be missing, with None (not NaN) where it is."""
+    column = column.astype("object")
+    return column.where(column.notna(), None)
+
+
 def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
     """Run a query into a frame, column by column, FETCH_ROWS rows at a time.
 
@@ -302,7 +308,7 @@ def list_patients(*, engine: Engine, actor: Actor) -> pd.DataFrame:
         .order_by(Person.name, Person.id)
     )
     frame = _read_frame(engine, query, ["person_id", "name", "therapist"])
-    return frame.astype({"person_id": "int64", "name": "object", "therapist": "object"})
+    return frame.astype({"person_id": "int64", "name": "object"}).assign(therapist=_or_none(frame["therapist"]))
 
 
 name_key = validation.name_key
@@ -1581,6 +1587,8 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
         .limit(limit)
     )
     frame = _read_frame(engine, query, AUDIT_COLUMNS)
-    return frame.assign(at=[_as_utc(moment) for moment in frame["at"]]).astype(
-        {"person_id": "Int64", "person": "object"}
+    return frame.assign(
+        at=[_as_utc(moment) for moment in frame["at"]],
+        person_id=frame["person_id"].astype("Int64"),
+        person=_or_none(frame["person"]),
     )
