@@ -110,3 +110,11 @@ def overview(patients: pd.DataFrame, weeks: pd.DataFrame, done: pd.Series, visit
     order = result.assign(rise=result["change"].fillna(-np.inf), key=result["name"].str.casefold())
     order = order.sort_values(["flags", "rise", "key"], ascending=[False, False, True], kind="stable")
     return result.loc[order.index].reset_index(drop=True)[COLUMNS]
+
+
+def trend_text(trend: str, change: float) -> str:
+    """The trend in words with a symbol, so it reads without colour: '▲ up 25%', '→ steady', '' (not both weeks)."""
+    if not trend:
+        return ""
+    symbol = {"up": "▲", "down": "▼", "steady": "→"}[trend]
+    return f"{symbol} steady" if trend == "steady" else f"{symbol} {trend} {abs(change):.0%}"

@@ -1,0 +1,85 @@
+"""My patients (clinic mode's home): each patient's week at a glance, who needs attention first at the top.
+
+An admin sees every patient, with their therapist, and assigns a patient to a therapist here.
+"""
+
+from datetime import date
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from strain import patients
+from ui import components, context, shell
+
+shell.ensure()
+
+service = context.service()
+is_admin = service.actor.role == "admin"
+st.title("Patients" if is_admin else "My patients")
+st.caption(
+    "This week is the 7 days up to today, last week the 7 before; strain is the average per logged day. "
+    "Who needs attention comes first: one flag each for "
+    f"{patients.NO_LOG}, {patients.STRAIN_UP} on last week, {patients.LOW_ADHERENCE} this week, "
+    f"and {patients.PAIN_UP} on last week; most flags first, then the largest rise in strain."
+)
+
+overview = service.patients_overview(date.today())
+if overview.empty:
+    st.info(
+        "No patients yet: add one in the sidebar (**Add person**)."
+        if not is_admin
+        else "No patients yet. A therapist's new patients are theirs; patients you add wait here to be assigned."
+    )
+else:
+    table = pd.DataFrame(
+        {
+            "Patient": [f"audit?person={quote(name)}" for name in overview["name"]],
+            "Needs attention": overview["attention"],
+            "Days logged": overview["days_logged"],
+            "This week": overview["this_week"],
+            "Last week": overview["last_week"],
+            "Trend": [patients.trend_text(t, c) for t, c in zip(overview["trend"], overview["change"], strict=True)],
+            "Pain": overview["pain_this_week"],
+            "Pain last week": overview["pain_last_week"],
+            "Plan done": overview["adherence"],
+            "Last visit": overview["last_visit"],
+        }
+        | ({"Therapist": overview["therapist"].fillna("nobody yet")} if is_admin else {})
+    )
+    chosen = st.dataframe(
+        table,
+        hide_index=True,
+        key="patients_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Patient": st.column_config.LinkColumn("Patient", display_text=r"person=(.*)$", help="Open their Audit"),
+            "Days logged": st.column_config.NumberColumn("Days logged", help="Of the last 7", format="%d of 7"),
+            "This week": st.column_config.NumberColumn("This week", help="Average daily strain points", format="%.0f"),
+            "Last week": st.column_config.NumberColumn("Last week", format="%.0f"),
+            "Pain": st.column_config.NumberColumn("Pain", help="Average pain this week (0-10)", format="%.1f"),
+            "Pain last week": st.column_config.NumberColumn("Pain last week", format="%.1f"),
+            "Plan done": st.column_config.ProgressColumn(
+                "Plan done", help="Of the plan in force, this week", min_value=0.0, max_value=1.0, format="percent"
+            ),
+            "Last visit": st.column_config.DateColumn("Last visit", format="D MMM YYYY"),
+        },
+    )
+    st.caption("Choose a row to open that patient's Audit.")
+    rows = chosen.selection.rows if chosen else []
+    if rows:
+        st.switch_page("pages/audit.py", query_params={"person": overview["name"].iloc[rows[0]]})
+
+if is_admin:
+    therapists = dict(service.therapists())
+    st.subheader("Assign a patient to a therapist")
+    if overview.empty or not therapists:
+        st.info("Assigning needs a patient and an active therapist account.")
+    else:
+        with st.form("assign_form"):
+            name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
+            therapist = st.selectbox("Therapist", list(therapists), format_func=therapists.get, key="assign_therapist")
+            if st.form_submit_button("Assign"):
+                service.assign(service.person(name), therapist)
+                st.success(f"{components.md(name)} is now a patient of {components.md(therapists[therapist])}.")
