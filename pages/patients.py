@@ -14,6 +14,8 @@ from ui import components, context, shell
 
 shell.ensure()
 
+ASSIGNED = "_patients_assigned"  # the confirmation of an assignment, shown once after the rerun
+
 service = context.service()
 is_admin = service.actor.role == "admin"
 st.title("Patients" if is_admin else "My patients")
@@ -82,4 +84,8 @@ if is_admin:
             therapist = st.selectbox("Therapist", list(therapists), format_func=therapists.get, key="assign_therapist")
             if st.form_submit_button("Assign"):
                 service.assign(service.person(name), therapist)
-                st.success(f"{components.md(name)} is now a patient of {components.md(therapists[therapist])}.")
+                who = components.md(therapists[therapist])
+                st.session_state[ASSIGNED] = f"{components.md(name)} is now a patient of {who}."
+                st.rerun()  # the table above shows the new therapist
+    if ASSIGNED in st.session_state:
+        st.success(st.session_state.pop(ASSIGNED))
