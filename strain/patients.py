@@ -15,11 +15,15 @@ Who needs attention first: a patient gets one flag for each of these, and the mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
+
+from strain.store import PatientInfo
 
 WEEK = 7
 TREND_CHANGE = 0.2  # a change of a fifth or more is a trend ("up" or "down"); less is "steady"
@@ -32,22 +36,32 @@ STRAIN_UP = f"strain up {ATTENTION_RISE:.0%} or more"
 LOW_ADHERENCE = f"plan under {ATTENTION_ADHERENCE:.0%} done"
 PAIN_UP = f"pain up {ATTENTION_PAIN:g} points or more"
 
-COLUMNS = [
-    "person_id",
-    "name",
-    "therapist",
-    "days_logged",  # this week
-    "this_week",  # average daily strain points per logged day (NaN: no day logged)
-    "last_week",
-    "change",  # this week / last week - 1 (NaN without both)
-    "trend",  # "up", "down", "steady" or "" (not both weeks logged)
-    "pain_this_week",  # average pain rating per rated day (NaN: none rated)
-    "pain_last_week",
-    "adherence",  # 0-1 (NaN: no plan in force)
-    "last_visit",  # a date, or None
-    "attention",  # the flags, in words
-    "flags",  # how many
-]
+COLUMNS = {  # name -> dtype
+    "person_id": "int64",
+    "name": "object",
+    "therapist": "object",  # email, or None
+    "days_logged": "int64",  # this week
+    "this_week": "float64",  # average daily strain points per logged day (NaN: no day logged)
+    "last_week": "float64",
+    "change": "float64",  # this week / last week - 1 (NaN without both)
+    "trend": "object",  # "up", "down", "steady" or "" (not both weeks logged)
+    "pain_this_week": "float64",  # average pain rating per rated day (NaN: none rated)
+    "pain_last_week": "float64",
+    "adherence": "float64",  # 0-1 (NaN: no plan in force)
+    "last_visit": "object",  # a date, or None
+    "attention": "object",  # the flags, in words ("" for none)
+    "flags": "int64",  # how many
+}
+
+
+@dataclass
+class WeekSum:
+    """One person's logged days in one week, summed."""
+
+    days: int = 0
+    total: float = 0.0  # strain points
+    pain: float = 0.0  # the sum of the pain ratings given...
+    rated: int = 0  # ...on this many days
 
 
 def periods(today: date) -> list[tuple[date, date]]:
@@ -55,61 +69,77 @@ def periods(today: date) -> list[tuple[date, date]]:
     return [(today - timedelta(days=WEEK - 1), today), (today - timedelta(days=2 * WEEK - 1), today - timedelta(WEEK))]
 
 
-def adherence(plans: pd.DataFrame, practice: pd.DataFrame) -> pd.Series:
-    """Per person with a plan in force: the share of it done, from store.plans_in_force and store.practice_days."""
-    if plans.empty:
-        return pd.Series(dtype="float64")
-    done = plans.merge(practice, on=["person_id", "exercise_id"], how="left")
-    done["done"] = np.minimum(done["days"].fillna(0), done["days_per_week"])
-    by_person = done.groupby("person_id")[["done", "days_per_week"]].sum()
-    return by_person["done"] / by_person["days_per_week"]
+def adherence(plans: Iterable[tuple[int, str, int]], practice: Iterable[tuple[int, str, int]]) -> dict[int, float]:
+    """Per person with a plan in force, the share of it done: from (person, exercise, days a week) of the plans and
+    (person, exercise, days practised) of the week."""
+    done = {(person, exercise): days for person, exercise, days in practice}
+    prescribed: dict[int, int] = defaultdict(int)
+    achieved: dict[int, int] = defaultdict(int)
+    for person, exercise, per_week in plans:
+        prescribed[person] += per_week
+        achieved[person] += min(done.get((person, exercise), 0), per_week)
+    return {person: achieved[person] / prescribed[person] for person in prescribed}
 
 
-def overview(patients: pd.DataFrame, weeks: pd.DataFrame, done: pd.Series, visits: Mapping[int, date]) -> pd.DataFrame:
+def _mean(total: float, count: int) -> float:
+    return total / count if count else math.nan
+
+
+def trend(change: float) -> str:
+    if math.isnan(change):
+        return ""
+    return "up" if change >= TREND_CHANGE else "down" if change <= -TREND_CHANGE else "steady"
+
+
+def overview(
+    patients: Sequence[PatientInfo],
+    weeks: Mapping[tuple[int, int], WeekSum],
+    done: Mapping[int, float],
+    visits: Mapping[int, date],
+) -> pd.DataFrame:
     """The overview's rows (COLUMNS), who needs attention first at the top.
 
-    `patients`: person_id, name, therapist. `weeks`: per person and period (0 this week, 1 last
-    week) the days logged, their strain total, and the sum and count of their pain ratings (person_id,
-    period, days, total, pain, rated). `done`: each person's adherence. `visits`: each person's last visit.
+    `weeks` maps (person id, period: 0 this week, 1 last week) to its sums; `done` is each person's adherence and
+    `visits` their last visit.
     """
-    frame = patients[["person_id", "name", "therapist"]].copy()
-    for period, suffix in ((0, "this"), (1, "last")):
-        week = weeks[weeks["period"] == period].set_index("person_id")
-        days = frame["person_id"].map(week["days"]).fillna(0).astype("int64")
-        frame[f"days_{suffix}"] = days
-        frame[f"strain_{suffix}"] = frame["person_id"].map(week["total"]) / days.where(days > 0)
-        rated = frame["person_id"].map(week["rated"])
-        frame[f"pain_{suffix}"] = frame["person_id"].map(week["pain"]) / rated.where(rated > 0)
-    change = frame["strain_this"] / frame["strain_last"].where(frame["strain_last"] > 0) - 1
-    trend = np.select([change >= TREND_CHANGE, change <= -TREND_CHANGE, change.notna()], ["up", "down", "steady"], "")
-    result = pd.DataFrame(
-        {
-            "person_id": frame["person_id"].astype("int64"),
-            "name": frame["name"],
-            "therapist": frame["therapist"],
-            "days_logged": frame["days_this"],
-            "this_week": frame["strain_this"].astype("float64"),
-            "last_week": frame["strain_last"].astype("float64"),
-            "change": change.astype("float64"),
-            "trend": trend,
-            "pain_this_week": frame["pain_this"].astype("float64"),
-            "pain_last_week": frame["pain_last"].astype("float64"),
-            "adherence": frame["person_id"].map(done).astype("float64"),
-            "last_visit": frame["person_id"].map(lambda person_id: visits.get(person_id)),
-        }
-    )
-    checks = {
-        NO_LOG: result["days_logged"] == 0,
-        STRAIN_UP: result["change"] >= ATTENTION_RISE,  # NaN compares False: no flag without both weeks
-        LOW_ADHERENCE: result["adherence"] < ATTENTION_ADHERENCE,
-        PAIN_UP: result["pain_this_week"] - result["pain_last_week"] >= ATTENTION_PAIN,
-    }
-    raised = [[flag for flag, on in zip(checks, row, strict=True) if on] for row in zip(*checks.values(), strict=True)]
-    result["attention"] = ["; ".join(found) for found in raised]
-    result["flags"] = pd.Series([len(found) for found in raised], index=result.index, dtype="int64")
-    order = result.assign(rise=result["change"].fillna(-np.inf), key=result["name"].str.casefold())
-    order = order.sort_values(["flags", "rise", "key"], ascending=[False, False, True], kind="stable")
-    return result.loc[order.index].reset_index(drop=True)[COLUMNS]
+    rows = []
+    for patient in patients:
+        this, last = weeks.get((patient.id, 0), WeekSum()), weeks.get((patient.id, 1), WeekSum())
+        strain_this, strain_last = _mean(this.total, this.days), _mean(last.total, last.days)
+        change = strain_this / strain_last - 1 if strain_last > 0 else math.nan  # NaN compares False
+        pain_this, pain_last = _mean(this.pain, this.rated), _mean(last.pain, last.rated)
+        plan_done = done.get(patient.id, math.nan)
+        flags = [
+            flag
+            for flag, raised in (
+                (NO_LOG, this.days == 0),
+                (STRAIN_UP, change >= ATTENTION_RISE),
+                (LOW_ADHERENCE, plan_done < ATTENTION_ADHERENCE),
+                (PAIN_UP, pain_this - pain_last >= ATTENTION_PAIN),
+            )
+            if raised
+        ]
+        rows.append(
+            (
+                patient.id,
+                patient.name,
+                patient.therapist,
+                this.days,
+                strain_this,
+                strain_last,
+                change,
+                trend(change),
+                pain_this,
+                pain_last,
+                plan_done,
+                visits.get(patient.id),
+                "; ".join(flags),
+                len(flags),
+            )
+        )
+    # Most flags first; then the largest rise in strain; then by name.
+    rows.sort(key=lambda row: (-row[-1], -(row[6] if not math.isnan(row[6]) else -math.inf), row[1].casefold()))
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
 
 
 def trend_text(trend: str, change: float) -> str:

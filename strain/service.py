@@ -13,6 +13,7 @@ version is the person's current one and recomputes (and stores) the others.
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -222,20 +223,24 @@ class Service:
         )
         return days.assign(total=days["total"].where(~days.index.isin(stale.index), fresh), total_version=expected)
 
-    def _period_totals(self, periods: list[tuple[date, date]]) -> pd.DataFrame:
-        """Per person and period (an index into `periods`): the days logged, their points under the person's
-        current weights, and the sum and count of their pain ratings: person_id, period, days, total, pain, rated.
+    def _period_totals(self, periods: list[tuple[date, date]]) -> dict[tuple[int, int], patients.WeekSum]:
+        """(person id, period: an index into `periods`) -> the days logged, their points under the person's current
+        weights, and their pain ratings, of everyone reachable who logged a day in it.
 
         Summed in the database from the cached day totals; only people with totals under other
         weights (or none yet) have their days read and rescored.
         """
-        found = pd.DataFrame(
-            store.sum_day_totals(engine=self.engine, actor=self.actor, periods=periods), columns=store.PeriodSum._fields
-        )
         models = self._models()  # everyone with overrides: a small table, read whole
-        current = found["person_id"].map(lambda person_id: models.get(person_id, self._default_model).version)
-        stale = sorted(found.loc[(found["missing"] > 0) | (found["total_version"] != current), "person_id"].unique())
-        sums = found.groupby(["person_id", "period"], as_index=False)[["days", "total", "pain", "rated"]].sum()
+        sums: dict[tuple[int, int], patients.WeekSum] = {}
+        stale = set()
+        for row in store.sum_day_totals(engine=self.engine, actor=self.actor, periods=periods):
+            if row.missing or row.total_version != models.get(row.person_id, self._default_model).version:
+                stale.add(row.person_id)
+            found = sums.setdefault((row.person_id, row.period), patients.WeekSum())
+            found.days += row.days
+            found.total += row.total
+            found.pain += row.pain
+            found.rated += row.rated
         if stale:
             days = self._current_totals(
                 store.load_day_totals(
@@ -243,21 +248,29 @@ class Service:
                     actor=self.actor,
                     start=min(first for first, _ in periods),
                     end=max(last for _, last in periods),
-                    person_ids=[int(person_id) for person_id in stale],
+                    person_ids=sorted(stale),
                 )
             )
-            period = pd.Series(pd.NA, index=days.index, dtype="Int64")
-            for index, (first, last) in enumerate(periods):
-                period[(days["date"] >= first) & (days["date"] <= last)] = index
-            fresh = days.assign(period=period).dropna(subset=["period"]).groupby(["person_id", "period"])["total"].sum()
-            keys = pd.MultiIndex.from_frame(sums[["person_id", "period"]])
-            rescored = keys.isin(fresh.index)
-            sums.loc[rescored, "total"] = fresh.reindex(keys[rescored]).to_numpy()
-        return sums.astype({"person_id": "int64", "period": "int64", "days": "int64", "total": "float64"})
+            fresh: dict[tuple[int, int], float] = defaultdict(float)
+            for person_id, day, total in zip(days["person_id"], days["date"], days["total"], strict=True):
+                period = next((n for n, (first, last) in enumerate(periods) if first <= day <= last), None)
+                if period is not None:
+                    fresh[(int(person_id), period)] += float(total)
+            for (person_id, period), found in sums.items():
+                if person_id in stale:
+                    found.total = fresh[(person_id, period)]
+        return sums
 
     def totals_by_person(self, start: date, end: date) -> pd.DataFrame:
         """Every reachable person's days logged and total points from `start` to `end`: person_id, days, total."""
-        return self._period_totals([(start, end)])[["person_id", "days", "total"]]
+        sums = sorted(self._period_totals([(start, end)]).items())
+        return pd.DataFrame(
+            {
+                "person_id": pd.Series([person_id for (person_id, _), _ in sums], dtype="int64"),
+                "days": pd.Series([found.days for _, found in sums], dtype="int64"),
+                "total": pd.Series([found.total for _, found in sums], dtype="float64"),
+            }
+        )
 
     # Clinic mode: accounts, the patients overview, assigning and forgetting patients, the audit trail
 
@@ -270,14 +283,13 @@ class Service:
 
     def patients_overview(self, today: date) -> pd.DataFrame:
         """The actor's patients at a glance, who needs attention first at the top (see strain.patients)."""
-        weeks = self._period_totals(patients.periods(today))
-        plans_now = store.plans_in_force(engine=self.engine, actor=self.actor, day=today)
-        this_week = patients.periods(today)[0]
+        weeks = patients.periods(today)
+        this_week = weeks[0]
         practice = store.practice_days(engine=self.engine, actor=self.actor, start=this_week[0], end=this_week[1])
         return patients.overview(
             store.list_patients(engine=self.engine, actor=self.actor),
-            weeks,
-            patients.adherence(plans_now, practice),
+            self._period_totals(weeks),
+            patients.adherence(store.plans_in_force(engine=self.engine, actor=self.actor, day=today), practice),
             store.last_visits(engine=self.engine, actor=self.actor, on_or_before=today),
         )
 

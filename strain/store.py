@@ -299,16 +299,23 @@ def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
     return [PersonInfo(*row) for row in rows]
 
 
-def list_patients(*, engine: Engine, actor: Actor) -> pd.DataFrame:
-    """The people this actor may reach, by name, with their therapist: person_id, name, therapist (email or None)."""
+@dataclass(frozen=True)
+class PatientInfo:
+    id: int
+    name: str
+    therapist: str | None  # the therapist's email; None until an admin assigns one
+
+
+def list_patients(*, engine: Engine, actor: Actor) -> list[PatientInfo]:
+    """The people this actor may reach, by name, with their therapist."""
     query = (
         sa.select(Person.id, Person.name, Account.email)
         .outerjoin(Account, Account.id == Person.therapist_id)
         .where(_owned(actor))
         .order_by(Person.name, Person.id)
     )
-    frame = _read_frame(engine, query, ["person_id", "name", "therapist"])
-    return frame.astype({"person_id": "int64", "name": "object"}).assign(therapist=_or_none(frame["therapist"]))
+    with _reading(engine) as connection:
+        return [PatientInfo(*row) for row in connection.execute(query)]
 
 
 name_key = validation.name_key
@@ -1281,9 +1288,9 @@ def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tup
 # The patients overview: each reachable person's plan, practice and last visit, in one query each
 
 
-def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> pd.DataFrame:
+def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int, str, int]]:
     """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
-    person_id, exercise_id, days_per_week."""
+    (person id, exercise id, days a week)."""
     latest = (
         sa.select(Plan.person_id, sa.func.max(Plan.version).label("version"))
         .where(Plan.start <= day, _reachable(actor, Plan.person_id))
@@ -1295,20 +1302,20 @@ def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> pd.DataFrame:
         .join(latest, sa.and_(Plan.person_id == latest.c.person_id, Plan.version == latest.c.version))
         .join(PlanExercise, PlanExercise.plan_id == Plan.id)
     )
-    frame = _read_frame(engine, query, ["person_id", "exercise_id", "days_per_week"])
-    return frame.astype({"person_id": "int64", "exercise_id": "object", "days_per_week": "int64"})
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
 
 
-def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> pd.DataFrame:
+def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> list[tuple[int, str, int]]:
     """On how many days from `start` to `end` each reachable person practised each exercise:
-    person_id, exercise_id, days."""
+    (person id, exercise id, days)."""
     query = (
         sa.select(Practice.person_id, Practice.exercise_id, sa.func.count(sa.distinct(Practice.date)))
         .where(Practice.date.between(start, end), _reachable(actor, Practice.person_id))
         .group_by(Practice.person_id, Practice.exercise_id)
     )
-    frame = _read_frame(engine, query, ["person_id", "exercise_id", "days"])
-    return frame.astype({"person_id": "int64", "exercise_id": "object", "days": "int64"})
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
 
 
 def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:
@@ -1508,6 +1515,29 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue) ->
             _reset_id_sequences(connection)
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None
+
+
+def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str, Sequence[Any]]]) -> None:
+    """Insert rows as they are (ids included), given per table as equal-length columns, parents first, in one
+    transaction: generated data such as the benchmark's clinic, too large for restore's row-by-row checks. Sent
+    to the driver in one batch per table (each value converted as the column's type would). An admin's, like
+    restore."""
+    _whole_database(actor, "load rows in bulk")
+    with _writing(engine) as connection:
+        dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        for table in _tables():
+            data = columns.get(table.name)
+            if not data:
+                continue
+            values = []
+            for name, column in data.items():
+                convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                values.append([convert(value) for value in column] if convert else column)
+            names = ", ".join(quote(name) for name in data)
+            statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
+            connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
+        _reset_id_sequences(connection)
 
 
 # Accounts and settings: what isolation reads (the accounts' own functions live beside these)

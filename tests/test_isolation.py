@@ -185,6 +185,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "restore": lambda c: {"data": store.backup(engine=c.engine, actor=c.admin), "catalogue": catalogue.default()},
     "load_audit_events": lambda c: {"limit": 10},
     "list_therapists": lambda c: {},
+    "load_rows": lambda c: {"columns": {"setting": {"key": ["mode"], "value": ["personal"]}}},
 }
 REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's action)
     "add_person": "a person called ANN already exists",
@@ -193,6 +194,7 @@ REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's ac
     "backup": "only an admin can back up",
     "restore": "only an admin can restore",
     "load_audit_events": "only an admin can read the audit trail",
+    "load_rows": "only an admin can load rows in bulk",
 }
 
 
@@ -282,7 +284,7 @@ def test_a_therapists_new_patient_is_theirs_and_an_admins_is_nobodys(clinic_data
     c = clinic_data
     bea = store.add_person(engine=c.engine, actor=c.b, name="Bea")
     cy = store.add_person(engine=c.engine, actor=c.admin, name="Cy")
-    patients = store.list_patients(engine=c.engine, actor=c.admin).set_index("name")["therapist"].to_dict()
+    patients = {patient.name: patient.therapist for patient in store.list_patients(engine=c.engine, actor=c.admin)}
     assert patients == {"Ann": "a@clinic.test", "Bea": "b@clinic.test", "Cy": None}
     assert store.list_people(engine=c.engine, actor=c.b) == [bea]
     assert store.list_people(engine=c.engine, actor=c.a) == [c.ann]  # Cy waits for an admin to assign them
