@@ -220,7 +220,7 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
         f"{overview_ms:,.1f} ms",
         f"(target < {TARGET_MS} ms; {overview_ms / week_ms:,.1f}x one patient's week)",
     )
-    _check(therapist, overview, someone)
+    check(therapist, overview, someone)
 
     changed = [therapist.person(name) for name in overview["name"][: max(1, people // 20)]]
 
@@ -234,7 +234,7 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     engine.dispose()
 
 
-def _check(service: Service, overview: pd.DataFrame, person) -> None:
+def check(service: Service, overview: pd.DataFrame, person) -> None:
     """The overview's figure for one patient equals their entries scored from scratch."""
     this_week = patients.periods(bench.LAST_DAY)[0]
     entries = store.load_entries(

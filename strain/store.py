@@ -1520,8 +1520,8 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue) ->
 def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str, Sequence[Any]]]) -> None:
     """Insert rows as they are (ids included), given per table as equal-length columns, parents first, in one
     transaction: generated data such as the benchmark's clinic, too large for restore's row-by-row checks. Sent
-    to the driver in one batch per table (each value converted as the column's type would). An admin's, like
-    restore."""
+    to the driver in one batch per table (each value converted as the column's type would); PostgreSQL takes
+    them by COPY, several times faster than inserts. An admin's, like restore."""
     _whole_database(actor, "load rows in bulk")
     with _writing(engine) as connection:
         dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
@@ -1535,8 +1535,14 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
                 convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                 values.append([convert(value) for value in column] if convert else column)
             names = ", ".join(quote(name) for name in data)
-            statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
-            connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
+            if dialect.name == "postgresql":
+                driver = connection.connection.driver_connection  # psycopg, in this transaction
+                with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+                    for row in zip(*values, strict=True):
+                        copy.write_row(row)
+            else:
+                statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
+                connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
         _reset_id_sequences(connection)
 
 

@@ -194,11 +194,15 @@ def test_alembic_on_the_command_line_upgrades_the_database_in_database_url(tmp_p
     engine.dispose()
 
 
-@pytest.mark.parametrize("table", ["day", "entry"])
+@pytest.mark.parametrize("table", ["day", "entry", "practice"])
 def test_the_indexes_that_make_range_queries_fast_exist(engine, table):
     indexes = {tuple(index["column_names"]) for index in sa.inspect(engine).get_indexes(table)}
     uniques = {tuple(u["column_names"]) for u in sa.inspect(engine).get_unique_constraints(table)}
-    expected = {"day": {("person_id", "date"), ("date",)}, "entry": {("day_id", "position")}}[table]
+    expected = {
+        "day": {("person_id", "date"), ("date",)},
+        "entry": {("day_id", "position")},
+        "practice": {("person_id", "date"), ("date",)},  # a patient's practice; everyone's this week
+    }[table]
     assert expected <= indexes | uniques
 
 
