@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from strain import charts, limits, model
-from ui import components, context, shell
+from ui import components, context, pictures, shell
 
 shell.ensure()
 
@@ -65,6 +65,7 @@ for rank, source in enumerate(day_audit.sources, start=1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {source.activity.name}**: {source.points:.0f} points ({source.share:.0f}% of the day)")
         st.markdown(f"*Controlled technique:* {source.activity.cue}")
+        pictures.technique(source.activity.id)
         if source.control_saving > 0.05:
             st.markdown(f"**What if:** done with control: **-{source.control_saving:.0f} points**")
         else:

@@ -8,7 +8,7 @@ import streamlit as st
 from strain import charts, limits, progress
 from strain.progress import Advice, LadderView
 from strain.service import PersonInfo
-from ui import components, context, shell
+from ui import components, context, pictures, shell
 
 shell.ensure()
 
@@ -119,7 +119,9 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     staircase(view)
     here = f"You are here: level {view.level} of {len(steps)}, {current.name}"
     st.markdown(f":material/location_on: **{here}** ({current.position})")
+    pictures.exercise(current.id)
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
+    pictures.ladder(steps)
     if view.at_top:
         st.write("This is the top of the ladder: the real task, done with a still spine.")
     pain_rule(person, view, advice)

@@ -11,7 +11,7 @@ from strain.catalogue import DayPart
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
 from strain.service import ConflictError, PersonInfo
-from ui import components, context, shell
+from ui import components, context, pictures, shell
 
 shell.ensure()
 
@@ -358,6 +358,7 @@ def show_plan(plan: plans.Plan) -> None:
     for number, planned in enumerate(plan.exercises, start=1):
         exercise, where = plans.describe(cat, planned)
         st.markdown(f"{number}. **{exercise.name}** ({where}, {exercise.position}): {planned.schedule}")
+        pictures.exercise(exercise.id)
     if plan.note:
         st.text(plan.note)
 

@@ -9,7 +9,9 @@ embedded from the copy matplotlib installs, so nothing is downloaded.
 from __future__ import annotations
 
 import importlib.util
+import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -21,6 +23,7 @@ FONT = "DejaVu"
 MARGIN = 15.0  # mm
 LINE = 4.6  # mm, body text
 BODY, SMALL, HEADING, TITLE = 9.5, 8.0, 11.5, 16.0  # points
+PICTURES_WIDTH, PICTURE_HEIGHT = 72.0, 21.0  # mm: the column of drawings beside a source or an exercise
 
 
 class FontMissing(RuntimeError):
@@ -34,6 +37,7 @@ class HandoutSource:
     share: float  # percent of the period's points
     cue: str
     exercise: str  # what to practise, at the person's level
+    pictures: tuple[str, ...] = ()  # SVGs: done without control, then with control
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class HandoutExercise:
     position: str  # bed, floor, standing, real task
     schedule: str  # "2 x 8, 5 days a week"
     steps: tuple[str, ...]
+    pictures: tuple[str, ...] = ()  # SVG drawings of the exercise
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,27 @@ class _Document(FPDF):
             self.set_left_margin(margin)
 
 
+def _beside_pictures(pdf: _Document, pictures: tuple[str, ...], write: Callable[[], None]) -> None:
+    """Text on the left and its drawings in a column on the right, the next block starting below both."""
+    if not pictures:
+        write()
+        return
+    if pdf.get_y() + PICTURE_HEIGHT + 2 > pdf.h - MARGIN - 4:
+        pdf.add_page()
+    top, right = pdf.get_y(), pdf.r_margin
+    pdf.set_right_margin(right + PICTURES_WIDTH + 3)
+    try:
+        write()
+    finally:
+        pdf.set_right_margin(right)
+    bottom = pdf.get_y()
+    width = PICTURES_WIDTH / len(pictures)
+    for index, svg in enumerate(pictures):
+        x = pdf.w - right - PICTURES_WIDTH + index * width
+        pdf.image(io.BytesIO(svg.encode("utf-8")), x=x, y=top, w=width - 1.5, h=PICTURE_HEIGHT, keep_aspect_ratio=True)
+    pdf.set_y(max(bottom, top + PICTURE_HEIGHT + 1))
+
+
 def _weekly_chart(pdf: _Document, data: HandoutData) -> None:
     """A small bar chart of average daily points per week, with the band thresholds as dashed lines."""
     weeks = data.weeks
@@ -225,13 +251,19 @@ def handout_pdf(data: HandoutData) -> bytes:
     pdf.heading("Top three strain sources and how to do them with control")
     if not data.sources:
         pdf.text_block("Nothing logged yet.")
+    if data.sources and any(source.pictures for source in data.sources):
+        pdf.text_block("Drawings: ✗ done without control, ✓ done with control.", size=SMALL, style="I")
     for rank, source in enumerate(data.sources, start=1):
-        pdf.labelled(
-            f"{rank}. {source.name}:",
-            f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain).",
-        )
-        pdf.labelled("With control:", source.cue, indent=5)
-        pdf.labelled("Practise:", source.exercise, indent=5)
+
+        def write(rank: int = rank, source: HandoutSource = source) -> None:
+            pdf.labelled(
+                f"{rank}. {source.name}:",
+                f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain).",
+            )
+            pdf.labelled("With control:", source.cue, indent=5)
+            pdf.labelled("Practise:", source.exercise, indent=5)
+
+        _beside_pictures(pdf, source.pictures, write)
         pdf.ln(0.8)
 
     if data.plan_version is None:
@@ -248,10 +280,14 @@ def handout_pdf(data: HandoutData) -> bytes:
             if pdf.get_y() > pdf.h - MARGIN - 25:
                 pdf.add_page()
             pdf.ln(0.6)
-            pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
-            pdf.labelled("Dose:", exercise.schedule, indent=5)
-            for step_number, step in enumerate(exercise.steps, start=1):
-                pdf.text_block(f"{step_number}. {step}", size=SMALL, indent=5)
+
+            def write(number: int = number, exercise: HandoutExercise = exercise) -> None:
+                pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
+                pdf.labelled("Dose:", exercise.schedule, indent=5)
+                for step_number, step in enumerate(exercise.steps, start=1):
+                    pdf.text_block(f"{step_number}. {step}", size=SMALL, indent=5)
+
+            _beside_pictures(pdf, exercise.pictures, write)
 
     pdf.heading("Close the gap: seat heights")
     if not data.gaps:

@@ -25,12 +25,14 @@ from sqlalchemy.engine import Engine
 from strain import (
     audit,
     daysheet,
+    figures,
     handout,
     limits,
     model,
     outcomes,
     patients,
     plans,
+    poses,
     progress,
     store,
     validation,
@@ -142,6 +144,24 @@ class Outcomes:
     # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
     # adherence (0-1) over the 7 days before it.
     series: pd.DataFrame
+
+
+def _technique_pictures(activity_id: str) -> tuple[str, ...]:
+    """An activity drawn without and with control, for a printout (no <title>: the text beside says it)."""
+    drawings = poses.default()
+    if activity_id not in drawings.activities:
+        return ()
+    return (
+        figures.svg(drawings.without_control(activity_id), mark="without", title=False),
+        figures.svg(drawings.with_control(activity_id), mark="with", title=False),
+    )
+
+
+def _exercise_pictures(exercise_id: str) -> tuple[str, ...]:
+    drawings = poses.default()
+    if exercise_id not in drawings.exercises:
+        return ()
+    return (figures.svg(drawings.exercise(exercise_id), title=False),)
 
 
 class Service:
@@ -818,6 +838,7 @@ class Service:
                         share=source.share,
                         cue=source.activity.cue,
                         exercise=f"{exercise.name} (level {exercise.level}, {exercise.position})",
+                        pictures=_technique_pictures(source.activity.id),
                     )
                 )
         history = self.plans(person)
@@ -825,7 +846,11 @@ class Service:
         exercises = []
         for planned in plan.exercises if plan else ():
             found, where = plans.describe(self.catalogue, planned)
-            exercises.append(handout.HandoutExercise(found.name, where, found.position, planned.schedule, found.steps))
+            exercises.append(
+                handout.HandoutExercise(
+                    found.name, where, found.position, planned.schedule, found.steps, _exercise_pictures(found.id)
+                )
+            )
         seats = store.get_seats(engine=self.engine, actor=self.actor, person_id=person.id)
         gaps = progress.seat_gaps(
             seats, store.load_box_heights(engine=self.engine, actor=self.actor, person_id=person.id, end=end)
