@@ -795,9 +795,10 @@ def load_entries_of_days(*, engine: Engine, actor: Actor, day_ids: Sequence[int]
     """The entries of some days (of people this actor may reach), as a tally frame with a `day_id` column."""
     parts = []
     for ids in _chunks(list(day_ids)):
-        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(
-            Entry.day_id.in_(ids), _reachable(actor, Entry.person_id)
-        )
+        # Reachability is checked on the days, so the entries are found by their day (filtering the entries by
+        # person would let SQLite walk every entry of every reachable person).
+        days = sa.select(Day.id).where(Day.id.in_(ids), _reachable(actor, Day.person_id))
+        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(Entry.day_id.in_(days))
         parts.append(_read_frame(engine, query.order_by(Entry.day_id, Entry.position), [*tally.HEADER, "day_id"]))
     if not parts:
         return tally.empty_frame().assign(day_id=pd.Series([], dtype="int64"))
@@ -1545,6 +1546,15 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
                 connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
         _reset_id_sequences(connection)
 
+
+
+def refresh_statistics(*, engine: Engine) -> None:
+    """After a bulk load, let PostgreSQL's planner know the tables' new sizes (ANALYZE), as autovacuum does soon
+    after on a server where it runs; without it, it plans for the empty tables it last saw. SQLite's planner
+    does without statistics."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 # Accounts and settings: what isolation reads (the accounts' own functions live beside these)
 
