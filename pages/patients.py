@@ -20,10 +20,8 @@ service = context.service()
 is_admin = service.actor.role == "admin"
 st.title("Patients" if is_admin else "My patients")
 st.caption(
-    "This week is the 7 days up to today, last week the 7 before; strain is the average per logged day. "
-    "Who needs attention comes first: one flag each for "
-    f"{patients.NO_LOG}, {patients.STRAIN_UP} on last week, {patients.LOW_ADHERENCE} this week, "
-    f"and {patients.PAIN_UP} on last week; most flags first, then the largest rise in strain."
+    "This week is the 7 days up to today, last week the 7 before; strain and pain are averages per logged day. "
+    f"Who needs attention comes first: {patients.RULE}."
 )
 
 overview = service.patients_overview(date.today())
@@ -42,8 +40,10 @@ else:
             "This week": overview["this_week"],
             "Last week": overview["last_week"],
             "Trend": [patients.trend_text(t, c) for t, c in zip(overview["trend"], overview["change"], strict=True)],
-            "Pain": overview["pain_this_week"],
-            "Pain last week": overview["pain_last_week"],
+            "Pain (last week)": [
+                patients.pain_text(this, last)
+                for this, last in zip(overview["pain_this_week"], overview["pain_last_week"], strict=True)
+            ],
             "Plan done": overview["adherence"],
             "Last visit": overview["last_visit"],
         }
@@ -58,10 +58,9 @@ else:
         column_config={
             "Patient": st.column_config.LinkColumn("Patient", display_text=r"person=(.*)$", help="Open their Audit"),
             "Days logged": st.column_config.NumberColumn("Days logged", help="Of the last 7", format="%d of 7"),
-            "This week": st.column_config.NumberColumn("This week", help="Average daily strain points", format="%.0f"),
+            "This week": st.column_config.NumberColumn(help="Average daily strain points", format="%.0f"),
             "Last week": st.column_config.NumberColumn("Last week", format="%.0f"),
-            "Pain": st.column_config.NumberColumn("Pain", help="Average pain this week (0-10)", format="%.1f"),
-            "Pain last week": st.column_config.NumberColumn("Pain last week", format="%.1f"),
+            "Pain (last week)": st.column_config.TextColumn(help="Average pain 0-10 this week, and last week's"),
             "Plan done": st.column_config.ProgressColumn(
                 "Plan done", help="Of the plan in force, this week", min_value=0.0, max_value=1.0, format="percent"
             ),

@@ -31,10 +31,17 @@ ATTENTION_RISE = TREND_CHANGE
 ATTENTION_ADHERENCE = 0.5
 ATTENTION_PAIN = 2.0
 
-NO_LOG = "no day logged this week"
-STRAIN_UP = f"strain up {ATTENTION_RISE:.0%} or more"
-LOW_ADHERENCE = f"plan under {ATTENTION_ADHERENCE:.0%} done"
-PAIN_UP = f"pain up {ATTENTION_PAIN:g} points or more"
+# The flags, short enough for a table column; RULE says them in full.
+NO_LOG = "no log this week"
+STRAIN_UP = f"strain up {ATTENTION_RISE:.0%}+"
+LOW_ADHERENCE = f"plan under {ATTENTION_ADHERENCE:.0%}"
+PAIN_UP = f"pain up {ATTENTION_PAIN:g}+"
+RULE = (
+    "one flag each for no day logged this week, average daily strain up "
+    f"{ATTENTION_RISE:.0%} or more on last week, less than {ATTENTION_ADHERENCE:.0%} of the plan done this week, "
+    f"and average pain up {ATTENTION_PAIN:g} points or more on last week; most flags first, then the largest "
+    "rise in strain"
+)
 
 COLUMNS = {  # name -> dtype
     "person_id": "int64",
@@ -148,3 +155,12 @@ def trend_text(trend: str, change: float) -> str:
         return ""
     symbol = {"up": "▲", "down": "▼", "steady": "→"}[trend]
     return f"{symbol} steady" if trend == "steady" else f"{symbol} {trend} {abs(change):.0%}"
+
+
+def pain_text(this_week: float, last_week: float) -> str:
+    """'5.0 (3.0)': this week's average pain and, in brackets, last week's; 'none' for a week without ratings."""
+
+    def shown(value: float) -> str:
+        return "none" if math.isnan(value) else f"{value:.1f}"
+
+    return "" if math.isnan(this_week) and math.isnan(last_week) else f"{shown(this_week)} ({shown(last_week)})"

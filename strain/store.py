@@ -1547,7 +1547,6 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
         _reset_id_sequences(connection)
 
 
-
 def refresh_statistics(*, engine: Engine) -> None:
     """After a bulk load, let PostgreSQL's planner know the tables' new sizes (ANALYZE), as autovacuum does soon
     after on a server where it runs; without it, it plans for the empty tables it last saw. SQLite's planner
@@ -1555,6 +1554,7 @@ def refresh_statistics(*, engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
 
 # Accounts and settings: what isolation reads (the accounts' own functions live beside these)
 

@@ -172,3 +172,12 @@ def test_patients_overview_of_no_one():
 )
 def test_the_trend_reads_without_colour(trend, change, text):
     assert patients.trend_text(trend, change) == text
+
+
+@pytest.mark.parametrize(
+    ("this", "last", "text"),
+    [(5.0, 3.0, "5.0 (3.0)"), (4.25, float("nan"), "4.2 (none)"), (float("nan"), 2.0, "none (2.0)")],
+)
+def test_pain_shows_this_week_and_last(this, last, text):
+    assert patients.pain_text(this, last) == text
+    assert patients.pain_text(float("nan"), float("nan")) == ""
