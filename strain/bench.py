@@ -7,6 +7,8 @@ history), then measures in the same run:
 - on SQLite (a temporary file, or --db) and on PostgreSQL (a temporary database, when the server
   is reachable): the bulk import, loading one person's three years, and every person's last-week
   total (load, score, sum per person);
+- the patients overview of clinic mode at clinic scale (500 patients x 3 years x 15 entries by default) on
+  both engines, against reading one patient's last week (strain/bench_overview.py);
 - page reruns with one month and with ten years of history (scripts/bench_pages.py, AppTest);
 - the peak memory of the process;
 - last, the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a
@@ -40,7 +42,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from strain import catalogue, db, model, store, tally
+from strain import bench_overview, catalogue, db, model, store, tally
+from strain.actor import OWNER
 from strain.service import PersonInfo, Service
 
 LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST_DAY
@@ -218,7 +221,7 @@ def load_clinic(service: Service, clinic: pd.DataFrame, long_history: pd.DataFra
 
 def last_week_from_entries(engine: Engine, strain_model: model.Model) -> pd.Series:
     """The old way, for comparison: load every entry of the week, score, sum per person."""
-    week = store.load_all_entries(engine=engine, start=LAST_DAY - timedelta(6), end=LAST_DAY)
+    week = store.load_all_entries(engine=engine, actor=OWNER, start=LAST_DAY - timedelta(6), end=LAST_DAY)
     return model.score(week, strain_model).groupby("person")["points"].sum()
 
 
@@ -240,10 +243,10 @@ def bench_database(label: str, url: str, clinic: pd.DataFrame, long_history: pd.
         f"import {total:,} entries (per person, as the CLI)", f"{seconds:,.1f} s", f"({total / seconds:,.0f} entries/s)"
     )
 
-    load_ms, history = timed(lambda: store.load_entries(engine=engine, person_id=people[-1].id))
+    load_ms, history = timed(lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id))
     line(f"one person's 3 years ({len(history):,} entries): load_entries", f"{load_ms:,.1f} ms")
     week_ms, _ = timed(
-        lambda: store.load_entries(engine=engine, person_id=people[-1].id, start=LAST_DAY - timedelta(6))
+        lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id, start=LAST_DAY - timedelta(6))
     )
     line("one person's last week: load_entries", f"{week_ms:,.1f} ms")
     old_ms, _ = timed(lambda: last_week_from_entries(engine, strain_model))
@@ -301,6 +304,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cli-rows", type=int, default=MILLION, help="rows in the tally CSV the command line scores")
     parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
     parser.add_argument("--skip-pages", action="store_true", help="do not time page reruns (scripts/bench_pages.py)")
+    parser.add_argument("--skip-overview", action="store_true", help="do not time the patients overview")
+    parser.add_argument("--overview-people", type=int, default=500, help="patients in the overview's clinic")
+    parser.add_argument("--overview-days", type=int, default=LONG_HISTORY_DAYS, help="days of history per patient")
     args = parser.parse_args(argv)
 
     cat = catalogue.default()
@@ -322,6 +328,17 @@ def main(argv: list[str] | None = None) -> None:
         with temporary_postgres() as postgres_url:
             if postgres_url:
                 bench_database("PostgreSQL", postgres_url, clinic, long_history, strain_model)
+
+    if not args.skip_overview:
+        overview = (args.overview_people, args.overview_days, args.entries, cat)
+        with tempfile.TemporaryDirectory() as folder:
+            print("\nPatients overview, SQLite")
+            bench_overview.run(f"sqlite:///{Path(folder) / 'overview.db'}", *overview)
+        if not args.skip_postgres:
+            with temporary_postgres() as postgres_url:
+                if postgres_url:
+                    print("\nPatients overview, PostgreSQL")
+                    bench_overview.run(postgres_url, *overview)
 
     if not args.skip_pages:
         # The pages are timed with streamlit's AppTest, which this package does not import: run it apart.

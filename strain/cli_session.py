@@ -1,7 +1,7 @@
 """The therapist session's commands: `report` (the PDF handout) and `card` (the printable tally card).
 
-    python -m strain report --person NAME [--from DATE] [--to DATE] --out FILE.pdf
-    python -m strain card --person NAME --out FILE.pdf
+    python -m strain report --person NAME [--from DATE] [--to DATE] --out FILE.pdf [--as EMAIL]
+    python -m strain card --person NAME --out FILE.pdf [--as EMAIL]
 
 Errors are one line on stderr with exit code 2, as for the storage commands.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from strain import handout
 from strain.catalogue import Catalogue
 from strain.cli_common import CommandError
-from strain.cli_store import _date_option, _reporting_errors, _service
+from strain.cli_store import _date_option, _reporting_errors, _service, add_as_option
 
 REPORT_DAYS = 28  # the default period: the four weeks up to --to
 
@@ -69,10 +69,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD; default: today)")
     report.add_argument("--out", required=True, metavar="FILE.pdf")
     report.add_argument("--db", metavar="URL", help=db_help)
+    add_as_option(report)
     report.set_defaults(run=cmd_report)
 
     card = commands.add_parser("card", help="write a person's printable tally card (one A4 page, PDF)")
     card.add_argument("--person", required=True, metavar="NAME")
     card.add_argument("--out", required=True, metavar="FILE.pdf")
     card.add_argument("--db", metavar="URL", help=db_help)
+    add_as_option(card)
     card.set_defaults(run=cmd_card)

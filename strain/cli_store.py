@@ -1,7 +1,12 @@
-"""Storage commands of the command line: where, people, import, export, backup, restore.
+"""Storage commands of the command line: where, people, import, export, forget, assign, backup, restore.
 
 Every command takes `--db URL` (else $DATABASE_URL, else the default SQLite file). Database
 problems (unreachable server, bad URL, refused data) become one line on stderr, exit 2.
+
+In clinic mode a command that reads or writes patients' data acts as an account, `--as EMAIL`, with
+that account's rights: a therapist reaches only their own patients (another's is "not found"), an
+admin everyone's. The command line runs on the server with the database's credentials, so it is an
+admin's tool: `--as` applies the rules, it does not authenticate.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import argparse
 import functools
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -43,7 +49,19 @@ def _reporting_errors(command: Command) -> Command:
 
 
 def _service(args: argparse.Namespace, cat: Catalogue) -> Service:
-    return Service(db.open_database(args.db), cat)
+    """The use cases over the command's database, acting as `--as EMAIL` in clinic mode (as the owner otherwise)."""
+    service = Service(db.open_database(args.db), cat)
+    email = getattr(args, "as_email", None)
+    if not service.clinic_mode():
+        if email is not None:
+            raise CommandError("--as is for clinic mode; this database is in personal mode, where it is not needed")
+        return service
+    if email is None:
+        raise CommandError("this database is in clinic mode: say which account you act as with --as EMAIL")
+    actor = service.acting_account(email)
+    if actor is None:  # unknown or disabled: one message for both
+        raise CommandError(f"no active account {email.strip()}")
+    return service.acting_as(actor)
 
 
 def _date_option(text: str | None, option: str) -> date | None:
@@ -167,6 +185,39 @@ def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
     return _export_json(export.person.name, export.days, export.entries, _session_json(export))
 
 
+def _confirmed(name: str) -> bool:
+    """Ask on a terminal for the name again before deleting a person's data."""
+    print(f"This deletes everything about {name}: days, plans, visits, exercises, weights. It cannot be undone.")
+    try:
+        return input(f"Type {name} to confirm: ").strip() == name
+    except EOFError:
+        return False
+
+
+@_reporting_errors
+def cmd_forget(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _service(args, cat)
+    person = service.person(args.person)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError("forget deletes a person's data for good: confirm on a terminal, or add --yes")
+        if not _confirmed(person.name):
+            raise CommandError(f"nothing deleted: the name typed was not {person.name}")
+    service.forget(person)
+    return f"forgot {person.name}: everything about them is deleted; the audit trail keeps that it happened"
+
+
+@_reporting_errors
+def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _service(args, cat)
+    person = service.person(args.person)
+    therapist = service.acting_account(args.to)
+    if therapist is None or therapist.role != "therapist":
+        raise CommandError(f"no active therapist account {args.to.strip()}")
+    service.assign(person, therapist.account_id)
+    return f"{person.name} is now a patient of {therapist.email}"
+
+
 def _table_sizes(data: dict[str, Any]) -> str:
     people, days, entries = (len(data["tables"][name]["rows"]) for name in ("person", "day", "entry"))
     return f"{people} {'person' if people == 1 else 'people'}, {days} days and {entries} entries"
@@ -197,7 +248,7 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
     except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
         raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
-    service = _service(args, cat)
+    service = Service(db.open_database(args.db), cat)  # into an empty database: no clinic mode, no accounts yet
     service.restore(data)
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))}"
 
@@ -205,14 +256,16 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the storage subcommands to the CLI's parser."""
 
-    def add(name: str, run: Command, help_text: str) -> argparse.ArgumentParser:
+    def add(name: str, run: Command, help_text: str, *, patients: bool = True) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
+        if patients:
+            add_as_option(parser)
         parser.set_defaults(run=run)
         return parser
 
-    add("where", cmd_where, "show which database is used and where the default SQLite file is")
-    add("people", cmd_people, "list the people in the database")
+    add("where", cmd_where, "show which database is used and where the default SQLite file is", patients=False)
+    add("people", cmd_people, "list the people in the database (in clinic mode: those the account reaches)")
 
     importer = add("import", cmd_import, "save a tally CSV's days for a person (replacing days that exist)")
     importer.add_argument("file", metavar="FILE.csv")
@@ -224,7 +277,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     exporter.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
     exporter.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
 
-    backup = add("backup", cmd_backup, "write everything in the database to one JSON file")
+    forget = add("forget", cmd_forget, "delete everything about a person (asks to confirm on a terminal)")
+    forget.add_argument("--person", required=True, metavar="NAME")
+    forget.add_argument("--yes", action="store_true", help="do not ask to confirm (for scripts)")
+
+    assign = add("assign", cmd_assign, "make a person a therapist's patient (clinic mode, an admin's action)")
+    assign.add_argument("--person", required=True, metavar="NAME")
+    assign.add_argument("--to", required=True, metavar="EMAIL", help="the therapist's account")
+
+    backup = add("backup", cmd_backup, "write everything in the database to one JSON file (an admin's action)")
     backup.add_argument("file", metavar="FILE")
-    restore = add("restore", cmd_restore, "load a backup file into an empty database")
+    restore = add("restore", cmd_restore, "load a backup file into an empty database", patients=False)
     restore.add_argument("file", metavar="FILE")
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="in clinic mode: the active account to act as, with its rights (not needed in personal mode)",
+    )

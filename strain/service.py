@@ -32,6 +32,7 @@ from strain import (
     limits,
     model,
     outcomes,
+    patients,
     plans,
     poses,
     progress,
@@ -76,6 +77,7 @@ HOME_DAYS = 7
 RECENT_DATES = 7  # the logged days an Audit lists when the chosen day is empty
 SERIES_WEEKS = 12
 PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
+AUDIT_EVENTS = 500  # the latest events the audit trail shows
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,18 +219,18 @@ class Service:
     # People
 
     def people(self) -> list[PersonInfo]:
-        return store.list_people(engine=self.engine)
+        return store.list_people(engine=self.engine, actor=self.actor)
 
     def add_person(self, name: str) -> PersonInfo:
-        return store.add_person(engine=self.engine, name=name)
+        return store.add_person(engine=self.engine, actor=self.actor, name=name)
 
     def person(self, name: str) -> PersonInfo:
         """The person of that name (UnknownPerson if there is none)."""
-        return store.get_person(engine=self.engine, name=name)
+        return store.get_person(engine=self.engine, actor=self.actor, name=name)
 
     def data_version(self, person: PersonInfo) -> str:
         """A value that changes with every write to the person's data or weights: a cache key."""
-        return store.data_version(engine=self.engine, person_id=person.id)
+        return store.data_version(engine=self.engine, actor=self.actor, person_id=person.id)
 
     # The model
 
@@ -239,7 +241,7 @@ class Service:
     def _models(self, person_ids: Iterable[int] | None = None) -> dict[int, Model]:
         """Each person's model (everyone's when `person_ids` is None)."""
         ids = None if person_ids is None else [int(person_id) for person_id in person_ids]
-        overrides = store.get_all_overrides(engine=self.engine, person_ids=ids)
+        overrides = store.get_all_overrides(engine=self.engine, actor=self.actor, person_ids=ids)
         models = {person_id: Model(self.catalogue, values) for person_id, values in overrides.items()}
         return models if ids is None else {person_id: models.get(person_id, self._default_model) for person_id in ids}
 
@@ -257,7 +259,7 @@ class Service:
         stale = days[days["total"].isna() | (days["total_version"] != expected)]
         if stale.empty:
             return days
-        entries = store.load_entries_of_days(engine=self.engine, day_ids=stale["day_id"].tolist())
+        entries = store.load_entries_of_days(engine=self.engine, actor=self.actor, day_ids=stale["day_id"].tolist())
         person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
         entries = entries.assign(person_id=entries["day_id"].map(person_of))
         points = [
@@ -268,6 +270,7 @@ class Service:
         fresh = stale["day_id"].map(totals).fillna(0.0)  # a day without entries scores 0
         store.store_day_totals(
             engine=self.engine,
+            actor=self.actor,
             totals=[
                 (int(day_id), int(version), float(total), models[int(person_id)].version)
                 for day_id, version, total, person_id in zip(
@@ -277,41 +280,95 @@ class Service:
         )
         return days.assign(total=days["total"].where(~days.index.isin(stale.index), fresh), total_version=expected)
 
-    def totals_by_person(self, start: date, end: date) -> pd.DataFrame:
-        """Every person's days logged and total points from `start` to `end`: person_id, days, total.
+    def _period_totals(self, periods: list[tuple[date, date]]) -> dict[tuple[int, int], patients.WeekSum]:
+        """(person id, period: an index into `periods`) -> the days logged, their points under the person's current
+        weights, and their pain ratings, of everyone reachable who logged a day in it.
 
         Summed in the database from the cached day totals; only people with totals under other
         weights (or none yet) have their days read and rescored.
         """
         models = self._models()  # everyone with overrides: a small table, read whole
-        days: dict[int, int] = defaultdict(int)
-        totals: dict[int, float] = defaultdict(float)
+        sums: dict[tuple[int, int], patients.WeekSum] = {}
         stale = set()
-        for person_id, version, count, total, missing in store.sum_day_totals(engine=self.engine, start=start, end=end):
-            if missing or version != models.get(person_id, self._default_model).version:
-                stale.add(person_id)
-            days[person_id] += count
-            totals[person_id] += total
+        for row in store.sum_day_totals(engine=self.engine, actor=self.actor, periods=periods):
+            if row.missing or row.total_version != models.get(row.person_id, self._default_model).version:
+                stale.add(row.person_id)
+            found = sums.setdefault((row.person_id, row.period), patients.WeekSum())
+            found.days += row.days
+            found.total += row.total
+            found.pain += row.pain
+            found.rated += row.rated
         if stale:
-            rescored = self._current_totals(
-                store.load_day_totals(engine=self.engine, start=start, end=end, person_ids=sorted(stale))
+            days = self._current_totals(
+                store.load_day_totals(
+                    engine=self.engine,
+                    actor=self.actor,
+                    start=min(first for first, _ in periods),
+                    end=max(last for _, last in periods),
+                    person_ids=sorted(stale),
+                )
             )
-            totals.update(rescored.groupby("person_id")["total"].sum().to_dict())
-        people = sorted(days)
+            fresh: dict[tuple[int, int], float] = defaultdict(float)
+            for person_id, day, total in zip(days["person_id"], days["date"], days["total"], strict=True):
+                period = next((n for n, (first, last) in enumerate(periods) if first <= day <= last), None)
+                if period is not None:
+                    fresh[(int(person_id), period)] += float(total)
+            for (person_id, period), found in sums.items():
+                if person_id in stale:
+                    found.total = fresh[(person_id, period)]
+        return sums
+
+    def totals_by_person(self, start: date, end: date) -> pd.DataFrame:
+        """Every reachable person's days logged and total points from `start` to `end`: person_id, days, total."""
+        sums = sorted(self._period_totals([(start, end)]).items())
         return pd.DataFrame(
             {
-                "person_id": pd.Series(people, dtype="int64"),
-                "days": pd.Series([days[p] for p in people], dtype="int64"),
-                "total": pd.Series([totals[p] for p in people], dtype="float64"),
+                "person_id": pd.Series([person_id for (person_id, _), _ in sums], dtype="int64"),
+                "days": pd.Series([found.days for _, found in sums], dtype="int64"),
+                "total": pd.Series([found.total for _, found in sums], dtype="float64"),
             }
         )
+
+    # Clinic mode: accounts, the patients overview, assigning and forgetting patients, the audit trail
+
+    def acting_account(self, email: str) -> Actor | None:
+        """The active account with this email, as who acts (None for an unknown or disabled one)."""
+        return store.account_actor(engine=self.engine, email=email)
+
+    def patients_overview(self, today: date) -> pd.DataFrame:
+        """The actor's patients at a glance, who needs attention first at the top (see strain.patients)."""
+        weeks = patients.periods(today)
+        this_week = weeks[0]
+        practice = store.practice_days(engine=self.engine, actor=self.actor, start=this_week[0], end=this_week[1])
+        return patients.overview(
+            store.list_patients(engine=self.engine, actor=self.actor),
+            self._period_totals(weeks),
+            patients.adherence(store.plans_in_force(engine=self.engine, actor=self.actor, day=today), practice),
+            store.last_visits(engine=self.engine, actor=self.actor, on_or_before=today),
+        )
+
+    def therapists(self) -> list[tuple[int, str]]:
+        """The active therapists (account id, email) a patient can be assigned to; empty unless an admin asks."""
+        return store.list_therapists(engine=self.engine, actor=self.actor)
+
+    def assign(self, person: PersonInfo, therapist_id: int) -> None:
+        """Make the person a therapist's patient (an admin's action, recorded in the audit trail)."""
+        store.assign_patient(engine=self.engine, actor=self.actor, person_id=person.id, therapist_id=therapist_id)
+
+    def forget(self, person: PersonInfo) -> None:
+        """Delete everything about a person; the audit trail keeps that it happened, without their data."""
+        store.forget_person(engine=self.engine, actor=self.actor, person_id=person.id)
+
+    def audit_trail(self, limit: int = AUDIT_EVENTS) -> pd.DataFrame:
+        """The latest events of the audit trail, newest first (an admin's, or the personal-mode owner's)."""
+        return store.load_audit_events(engine=self.engine, actor=self.actor, limit=limit)
 
     # Home
 
     def home(self, person: PersonInfo, today: date) -> HomeSummary:
         start = today - timedelta(days=HOME_DAYS - 1)
         saved = self._current_totals(
-            store.load_day_totals(engine=self.engine, start=start, end=today, person_ids=[person.id])
+            store.load_day_totals(engine=self.engine, actor=self.actor, start=start, end=today, person_ids=[person.id])
         )
         days = audit.last_days(saved[["date", "total"]], today, HOME_DAYS)
         logged = days[days["logged"]]
@@ -327,14 +384,14 @@ class Service:
     # Logging a day
 
     def day(self, person: PersonInfo, day: date) -> SavedDay | None:
-        return store.load_day(engine=self.engine, person_id=person.id, day=day)
+        return store.load_day(engine=self.engine, actor=self.actor, person_id=person.id, day=day)
 
     def has_typical_day(self, person: PersonInfo) -> bool:
-        return store.load_template(engine=self.engine, person_id=person.id) is not None
+        return store.load_template(engine=self.engine, actor=self.actor, person_id=person.id) is not None
 
     def typical_day(self, person: PersonInfo, day: date) -> pd.DataFrame:
         """The person's typical day dated `day`, or the catalogue's starting day if they have none yet."""
-        template = store.load_template(engine=self.engine, person_id=person.id)
+        template = store.load_template(engine=self.engine, actor=self.actor, person_id=person.id)
         return daysheet.starter_frame(self.catalogue, day) if template is None else template.assign(date=day)
 
     def save_day(
@@ -358,6 +415,7 @@ class Service:
         strain_model = self.person_model(person)
         return store.save_day(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             day=day,
             entries=entries,
@@ -376,6 +434,7 @@ class Service:
         day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
         recent = store.load_entries(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             start=today - timedelta(days=counting.RECENT_DAYS),
             end=today - timedelta(days=1),
@@ -388,7 +447,7 @@ class Service:
         today = now.date()
         saved = self.day(person, today)
         entries = saved.entries if saved else tally.empty_frame()
-        stored = store.get_wake_up(engine=self.engine, person_id=person.id)
+        stored = store.get_wake_up(engine=self.engine, actor=self.actor, person_id=person.id)
         wake_up = stored or counting.DEFAULT_WAKE_UP
         total = model.total_of(entries.to_dict("records"), self.person_model(person))
         return CountView(
@@ -421,11 +480,14 @@ class Service:
         problem = validation.date_problem(now.date(), "today")
         if problem:
             raise StoreError(f"not counted: {problem}")
-        wake_up = store.get_wake_up(engine=self.engine, person_id=person.id) or counting.DEFAULT_WAKE_UP
+        wake_up = (
+            store.get_wake_up(engine=self.engine, actor=self.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+        )
         strain_model = self.person_model(person)
         try:
             return store.add_to_day(
                 engine=self.engine,
+                actor=self.actor,
                 person_id=person.id,
                 day=now.date(),
                 activity=activity_id,
@@ -442,16 +504,20 @@ class Service:
 
     def wake_up(self, person: PersonInfo) -> time | None:
         """When the person usually wakes up (None until they set it)."""
-        return store.get_wake_up(engine=self.engine, person_id=person.id)
+        return store.get_wake_up(engine=self.engine, actor=self.actor, person_id=person.id)
 
     def set_wake_up(self, person: PersonInfo, wake_up: time) -> None:
-        store.set_wake_up(engine=self.engine, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0))
+        store.set_wake_up(
+            engine=self.engine, actor=self.actor, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0)
+        )
 
     # Audit
 
     def recent_dates(self, person: PersonInfo, on_or_before: date, limit: int = RECENT_DATES) -> list[date]:
         """The latest logged days on or before a date, newest first; none before FIRST_DATE (no page shows them)."""
-        found = store.recent_dates(engine=self.engine, person_id=person.id, on_or_before=on_or_before, limit=limit)
+        found = store.recent_dates(
+            engine=self.engine, actor=self.actor, person_id=person.id, on_or_before=on_or_before, limit=limit
+        )
         return [day for day in found if day >= limits.FIRST_DATE]
 
     def audit(self, person: PersonInfo, day: date) -> DayAudit | None:
@@ -465,7 +531,7 @@ class Service:
         # The same day done entirely with control: what control would save, activity by activity.
         controlled = model.score(saved.entries.assign(technique="controlled"), strain_model)
         savings = audit.control_savings(scored, controlled)
-        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        levels = store.get_levels(engine=self.engine, actor=self.actor, person_id=person.id)
         contributions = model.contributions(scored)
         return DayAudit(
             saved=saved,
@@ -494,9 +560,11 @@ class Service:
     def week(self, person: PersonInfo, week: IsoWeek, today: date) -> WeekView:
         """`week` against the week before (still in progress if it holds `today`), and the SERIES_WEEKS weeks to it."""
         first = week.shift(-(SERIES_WEEKS - 1)).start
-        entries = store.load_entries(engine=self.engine, person_id=person.id, start=first, end=week.end)
+        entries = store.load_entries(
+            engine=self.engine, actor=self.actor, person_id=person.id, start=first, end=week.end
+        )
         scored = model.score(entries, self.person_model(person))
-        days = store.load_days(engine=self.engine, person_id=person.id, start=first, end=week.end)
+        days = store.load_days(engine=self.engine, actor=self.actor, person_id=person.id, start=first, end=week.end)
         return WeekView(
             week=week,
             comparison=weeks.compare_weeks(scored, week, self.catalogue, days, today),
@@ -507,25 +575,31 @@ class Service:
 
     def progress(self, person: PersonInfo, today: date) -> ProgressView:
         rule = self.catalogue.progression
-        ladders = progress.ladder_views(self.catalogue, store.get_levels(engine=self.engine, person_id=person.id))
+        ladders = progress.ladder_views(
+            self.catalogue, store.get_levels(engine=self.engine, actor=self.actor, person_id=person.id)
+        )
         first = today - timedelta(days=PRACTICE_DAYS - 1)
-        practice = store.load_practice(engine=self.engine, person_id=person.id, start=first)
+        practice = store.load_practice(engine=self.engine, actor=self.actor, person_id=person.id, start=first)
         days = store.load_days(
-            engine=self.engine, person_id=person.id, start=first - timedelta(days=rule.usual_days), end=today
+            engine=self.engine,
+            actor=self.actor,
+            person_id=person.id,
+            start=first - timedelta(days=rule.usual_days),
+            end=today,
         ).dropna(subset=["pain"])
         pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
         return ProgressView(
             ladders=ladders,
             practice=practice,
-            seats=store.get_seats(engine=self.engine, person_id=person.id),
-            boxes=store.load_box_heights(engine=self.engine, person_id=person.id),
+            seats=store.get_seats(engine=self.engine, actor=self.actor, person_id=person.id),
+            boxes=store.load_box_heights(engine=self.engine, actor=self.actor, person_id=person.id),
             advice={view.ladder.id: progress.advice(practice, pains, view, rule) for view in ladders},
         )
 
     def set_level(self, person: PersonInfo, ladder_id: str, level: int) -> None:
         """Raises ValueError (a StoreError included) with the reason when the level cannot be set."""
         progress.check_level(self.catalogue, ladder_id, level)
-        store.set_level(engine=self.engine, person_id=person.id, ladder_id=ladder_id, level=level)
+        store.set_level(engine=self.engine, actor=self.actor, person_id=person.id, ladder_id=ladder_id, level=level)
 
     def log_practice(
         self,
@@ -559,7 +633,7 @@ class Service:
 
     def _writing(self, write, person: PersonInfo, **values: Any) -> dict[str, str]:
         try:
-            write(engine=self.engine, person_id=person.id, **values)
+            write(engine=self.engine, actor=self.actor, person_id=person.id, **values)
         except StoreError as error:
             return {"form": str(error).capitalize()}
         return {}
@@ -568,8 +642,10 @@ class Service:
 
     def model_view(self, person: PersonInfo) -> ModelView:
         strain_model = self.person_model(person)
-        days, stale = store.count_days(engine=self.engine, person_id=person.id, model_version=strain_model.version)
-        overrides = store.get_overrides(engine=self.engine, person_id=person.id)
+        days, stale = store.count_days(
+            engine=self.engine, actor=self.actor, person_id=person.id, model_version=strain_model.version
+        )
+        overrides = store.get_overrides(engine=self.engine, actor=self.actor, person_id=person.id)
         return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
 
     def sensitivity(self, person: PersonInfo | None, today: date) -> Sensitivity:
@@ -594,21 +670,24 @@ class Service:
             problems.append("a reason is required, so the next reader knows why")
         if not problems:
             try:
-                store.set_override(engine=self.engine, person_id=person.id, key=key, value=value, reason=reason)
+                store.set_override(
+                    engine=self.engine, actor=self.actor, person_id=person.id, key=key, value=value, reason=reason
+                )
             except StoreError as error:
                 problems.append(str(error))
         return problems
 
     def remove_override(self, person: PersonInfo, key: str) -> None:
-        store.delete_override(engine=self.engine, person_id=person.id, key=key)
+        store.delete_override(engine=self.engine, actor=self.actor, person_id=person.id, key=key)
 
     def rescore(self, person: PersonInfo) -> int:
         """Score all of a person's days with their current weights and record it; return the number of days."""
         strain_model = self.person_model(person)
-        entries = store.load_entries(engine=self.engine, person_id=person.id)
+        entries = store.load_entries(engine=self.engine, actor=self.actor, person_id=person.id)
         totals = model.day_totals(model.score(entries, strain_model))
         return store.mark_rescored(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             model_version=strain_model.version,
             totals=dict(zip(totals["date"], totals["total"], strict=True)),
@@ -618,7 +697,7 @@ class Service:
 
     def walkthrough(self, person: PersonInfo, today: date) -> tuple[walkthrough.Draft, bool]:
         """The person's walkthrough in progress and True, or a new one from their typical day and False."""
-        stored = store.load_walkthrough(engine=self.engine, person_id=person.id)
+        stored = store.load_walkthrough(engine=self.engine, actor=self.actor, person_id=person.id)
         if stored is None:
             return walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today), False
         lines = tuple(walkthrough.Line(**line) for line in stored.lines)
@@ -644,6 +723,7 @@ class Service:
         lines = [vars(line) for line in walkthrough.known_lines(self.catalogue, draft)]
         version = store.save_walkthrough(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             day=draft.day,
             step=draft.step,
@@ -653,7 +733,7 @@ class Service:
         return [], replace(draft, version=version)
 
     def discard_walkthrough(self, person: PersonInfo) -> None:
-        store.delete_walkthrough(engine=self.engine, person_id=person.id)
+        store.delete_walkthrough(engine=self.engine, actor=self.actor, person_id=person.id)
 
     def part_points(self, person: PersonInfo, draft: walkthrough.Draft) -> dict[str, float]:
         """Points of each part of the day in a walkthrough, under the person's weights."""
@@ -668,7 +748,7 @@ class Service:
         total = float(scored["points"].sum())
         controlled = model.score(entries.assign(technique="controlled"), strain_model)
         contributions = model.contributions(scored)
-        levels = store.get_levels(engine=self.engine, person_id=person.id)
+        levels = store.get_levels(engine=self.engine, actor=self.actor, person_id=person.id)
         sources = audit.top_sources(contributions, audit.control_savings(scored, controlled), self.catalogue, levels)
         return EntriesAudit(total, model.band(total, self.catalogue), contributions, sources)
 
@@ -694,6 +774,7 @@ class Service:
         strain_model = self.person_model(person)
         store.finish_walkthrough(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             day=draft.day,
             entries=entries,
@@ -718,7 +799,7 @@ class Service:
                 created_at=stored.created_at,
                 exercises=tuple(plans.PlannedExercise(**exercise) for exercise in stored.exercises),
             )
-            for stored in store.load_plans(engine=self.engine, person_id=person.id)
+            for stored in store.load_plans(engine=self.engine, actor=self.actor, person_id=person.id)
         ]
 
     def save_plan(
@@ -740,6 +821,7 @@ class Service:
             return problems
         store.save_plan(
             engine=self.engine,
+            actor=self.actor,
             person_id=person.id,
             start=start,
             review_date=review_date,
@@ -753,23 +835,28 @@ class Service:
         history = self.plans(person)
         current = plans.in_force(history, today)
         if current is None:
-            return plans.adherence([], store.load_practice(engine=self.engine, person_id=person.id, end=today), today)
-        practice = store.load_practice(engine=self.engine, person_id=person.id, start=current.start, end=today)
+            return plans.adherence(
+                [], store.load_practice(engine=self.engine, actor=self.actor, person_id=person.id, end=today), today
+            )
+        practice = store.load_practice(
+            engine=self.engine, actor=self.actor, person_id=person.id, start=current.start, end=today
+        )
         return plans.adherence(history, practice, today)
 
     # The therapist session: visits and outcome measures
 
     def outcomes(self, person: PersonInfo) -> Outcomes:
-        visits = store.load_visits(engine=self.engine, person_id=person.id)
-        activities, scores = store.load_psfs(engine=self.engine, person_id=person.id)
+        visits = store.load_visits(engine=self.engine, actor=self.actor, person_id=person.id)
+        activities, scores = store.load_psfs(engine=self.engine, actor=self.actor, person_id=person.id)
         psfs = outcomes.psfs_summary(visits, scores)
         history = self.plans(person)
-        practice = store.load_practice(engine=self.engine, person_id=person.id)
+        practice = store.load_practice(engine=self.engine, actor=self.actor, person_id=person.id)
         rows = []
         totals = (
             self._current_totals(
                 store.load_day_totals(
                     engine=self.engine,
+                    actor=self.actor,
                     start=visits["date"].min() - timedelta(days=7),
                     end=visits["date"].max() - timedelta(days=1),
                     person_ids=[person.id],
@@ -804,7 +891,7 @@ class Service:
             note=visit.note.strip(),
             new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
         )
-        activities, _ = store.load_psfs(engine=self.engine, person_id=person.id)
+        activities, _ = store.load_psfs(engine=self.engine, actor=self.actor, person_id=person.id)
         problems = outcomes.visit_problems(visit, today=today, activities=dict(activities))
         if problems:
             return problems
@@ -815,6 +902,7 @@ class Service:
         try:
             store.add_visit(
                 engine=self.engine,
+                actor=self.actor,
                 person_id=person.id,
                 day=visit.day,
                 note=visit.note,
@@ -836,9 +924,10 @@ class Service:
             raise StoreError(f"the period starts ({start}) after it ends ({end})")
         strain_model = self.person_model(person)
         scored = model.score(
-            store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end), strain_model
+            store.load_entries(engine=self.engine, actor=self.actor, person_id=person.id, start=start, end=end),
+            strain_model,
         )
-        days = store.load_days(engine=self.engine, person_id=person.id, start=start, end=end)
+        days = store.load_days(engine=self.engine, actor=self.actor, person_id=person.id, start=start, end=end)
         logged = len(days)
         total = float(scored["points"].sum())
         average = total / logged if logged else None
@@ -854,7 +943,7 @@ class Service:
         sources = []
         if not scored.empty:
             controlled = model.score(scored.assign(technique="controlled"), strain_model)
-            levels = store.get_levels(engine=self.engine, person_id=person.id)
+            levels = store.get_levels(engine=self.engine, actor=self.actor, person_id=person.id)
             contributions = model.contributions(scored)
             for source in audit.top_sources(
                 contributions, audit.control_savings(scored, controlled), self.catalogue, levels
@@ -880,8 +969,10 @@ class Service:
                     found.name, where, found.position, planned.schedule, found.steps, _exercise_pictures(found.id)
                 )
             )
-        seats = store.get_seats(engine=self.engine, person_id=person.id)
-        gaps = progress.seat_gaps(seats, store.load_box_heights(engine=self.engine, person_id=person.id, end=end))
+        seats = store.get_seats(engine=self.engine, actor=self.actor, person_id=person.id)
+        gaps = progress.seat_gaps(
+            seats, store.load_box_heights(engine=self.engine, actor=self.actor, person_id=person.id, end=end)
+        )
         safety = self.catalogue.safety
         return handout.HandoutData(
             name=person.name,
@@ -951,6 +1042,7 @@ class Service:
         empty_days = {} if days is None else dict.fromkeys(days["date"], 0.0)  # a day with no entries scores 0
         return store.import_days(
             engine=self.engine,
+            actor=self.actor,
             name=name,
             frame=frame,
             model_version=strain_model.version,
@@ -967,8 +1059,8 @@ class Service:
         visit_ids = set(found.visits.loc[kept, "id"])
         return Export(
             person=person,
-            days=store.load_days(engine=self.engine, person_id=person.id, start=start, end=end),
-            entries=store.load_entries(engine=self.engine, person_id=person.id, start=start, end=end),
+            days=store.load_days(engine=self.engine, actor=self.actor, person_id=person.id, start=start, end=end),
+            entries=store.load_entries(engine=self.engine, actor=self.actor, person_id=person.id, start=start, end=end),
             walkthrough=draft if in_progress else None,
             plans=tuple(self.plans(person)),
             outcomes=replace(
@@ -981,11 +1073,11 @@ class Service:
         )
 
     def backup(self) -> dict[str, Any]:
-        return store.backup(engine=self.engine)
+        return store.backup(engine=self.engine, actor=self.actor)
 
     def restore(self, data: Any) -> None:
         """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse."""
-        store.restore(engine=self.engine, data=data, catalogue=self.catalogue)
+        store.restore(engine=self.engine, actor=self.actor, data=data, catalogue=self.catalogue)
 
     # Accounts and settings (clinic mode)
 

@@ -7,6 +7,13 @@ dicts, pandas frames), never ORM objects tied to a session. Entries come back as
 Every write to a person's data first bumps that person's `revision` in the same transaction. On
 PostgreSQL that row lock also makes one person's writes take turns (the app's unit of
 contention), and `data_version` reads it as a cheap cache key.
+
+Isolation lives here, in the queries: every function that reads or writes a person's data takes
+the acting user (`actor`) and filters by ownership in its SQL (see `_owned`). A therapist reaches
+only their own patients; an admin and the personal-mode owner reach everyone. Another
+therapist's patient is "not found", exactly like a person who does not exist. Creating, changing
+and deleting a patient's day, plan, visit or weight override writes an audit event in the same
+transaction (see "Audit trail" at the end).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -161,19 +168,49 @@ def _broken_rule(error: IntegrityError) -> str:
     return next((sentence for rule, sentence in RULES.items() if name.endswith(rule)), f"it breaks the rule {name}")
 
 
-def _touch(connection: Connection, person_id: int) -> None:
+# Ownership: whose data an actor may reach
+
+
+def _owned(actor: Actor) -> sa.ColumnElement[bool]:
+    """SQL on `person`: the people this actor may reach (a therapist: their own patients; else everyone)."""
+    if actor.sees_every_patient:
+        return sa.true()
+    if actor.account_id is None:  # `therapist_id == None` would read as IS NULL: everyone's unassigned patients
+        return sa.false()
+    return Person.therapist_id == actor.account_id
+
+
+def _reachable(actor: Actor, person_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """SQL: a row whose `person_id` column names a person this actor may reach."""
+    if actor.sees_every_patient:
+        return sa.true()
+    return person_id.in_(sa.select(Person.id).where(_owned(actor)))
+
+
+def _of(actor: Actor, column: sa.ColumnElement[int], person_id: int) -> sa.ColumnElement[bool]:
+    """SQL: a row of person `person_id`, if this actor may reach them (else no row at all)."""
+    return sa.and_(column == person_id, _reachable(actor, column))
+
+
+def _unknown(person_id: int) -> UnknownPerson:
+    """The one refusal for a person who does not exist and for one the actor may not reach."""
+    return UnknownPerson(f"no person with id {person_id}")
+
+
+def _touch(connection: Connection, actor: Actor, person_id: int) -> None:
     bumped = connection.execute(
-        sa.update(Person).where(Person.id == person_id).values(revision=Person.revision + 1)
+        sa.update(Person).where(Person.id == person_id, _owned(actor)).values(revision=Person.revision + 1)
     ).rowcount
     if not bumped:
-        raise UnknownPerson(f"no person with id {person_id}")
+        raise _unknown(person_id)
 
 
 @contextmanager
-def _changing(engine: Engine, person_id: int) -> Iterator[Connection]:
-    """A write transaction on one person's data; data the schema refuses becomes a StoreError."""
+def _changing(engine: Engine, actor: Actor, person_id: int) -> Iterator[Connection]:
+    """A write transaction on the data of one person the actor may reach (else UnknownPerson, nothing written);
+    data the schema refuses becomes a StoreError."""
     with _writing(engine) as connection:
-        _touch(connection, person_id)
+        _touch(connection, actor, person_id)
         yield connection
 
 
@@ -233,6 +270,12 @@ def _tally_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     return tally.typed(pd.DataFrame([tuple(row) for row in rows], columns=list(tally.HEADER)))
 
 
+def _or_none(column: pd.Series) -> pd.Series:
+    """A column of text that may be missing, with None (not NaN) where it is."""
+    column = column.astype("object")
+    return column.where(column.notna(), None)
+
+
 def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
     """Run a query into a frame, column by column, FETCH_ROWS rows at a time.
 
@@ -258,100 +301,164 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def list_people(*, engine: Engine) -> list[PersonInfo]:
+def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
+    """The people this actor may reach, by name."""
+    query = sa.select(Person.id, Person.name).where(_owned(actor)).order_by(Person.name, Person.id)
     with _reading(engine) as connection:
-        rows = connection.execute(sa.select(Person.id, Person.name).order_by(Person.name, Person.id)).all()
+        rows = connection.execute(query).all()
     return [PersonInfo(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PatientInfo:
+    id: int
+    name: str
+    therapist: str | None  # the therapist's email; None until an admin assigns one
+
+
+def list_patients(*, engine: Engine, actor: Actor) -> list[PatientInfo]:
+    """The people this actor may reach, by name, with their therapist."""
+    query = (
+        sa.select(Person.id, Person.name, Account.email)
+        .outerjoin(Account, Account.id == Person.therapist_id)
+        .where(_owned(actor))
+        .order_by(Person.name, Person.id)
+    )
+    with _reading(engine) as connection:
+        return [PatientInfo(*row) for row in connection.execute(query)]
 
 
 name_key = validation.name_key
 
 
-def _person_called(connection: Connection, name: str) -> PersonInfo | None:
-    row = connection.execute(sa.select(Person.id, Person.name).where(Person.name_key == name_key(name))).first()
+def _person_called(connection: Connection, actor: Actor, name: str) -> PersonInfo | None:
+    query = sa.select(Person.id, Person.name).where(Person.name_key == name_key(name), _owned(actor))
+    row = connection.execute(query).first()
     return None if row is None else PersonInfo(*row)
 
 
-def add_person(*, engine: Engine, name: str) -> PersonInfo:
+def _new_person(actor: Actor, name: str) -> dict[str, Any]:
+    """A new person's row: a therapist's new patient is theirs; an admin's belongs to nobody until assigned."""
+    therapist = actor.account_id if actor.role == "therapist" else None
+    return {"name": name, "name_key": name_key(name), "created_at": _now(), "revision": 0, "therapist_id": therapist}
+
+
+def add_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
     name = _clean_name(name)
     try:
         with engine.begin() as connection:
             person_id = connection.execute(
-                sa.insert(Person)
-                .values(name=name, name_key=name_key(name), created_at=_now(), revision=0)
-                .returning(Person.id)
+                sa.insert(Person).values(**_new_person(actor, name)).returning(Person.id)
             ).scalar_one()
+            _record_event(connection, actor, "create", "patient", person_id, "")
     except IntegrityError as error:
         if not _is_duplicate(error):
             raise
-        # The unique name_key refused it, also when someone else added the same name just now.
+        # The unique name_key refused it, also when someone else added the same name just now. Names are
+        # unique across the clinic, so this says the name is taken, but not whose patient it is.
         with _reading(engine) as connection:
-            existing = _person_called(connection, name)
+            existing = _person_called(connection, actor, name)
         raise StoreError(f"a person called {existing.name if existing else name} already exists") from None
     return PersonInfo(person_id, name)
 
 
-def _find_or_add_person(connection: Connection, name: str) -> tuple[PersonInfo, bool]:
+def _find_or_add_person(connection: Connection, actor: Actor, name: str) -> tuple[PersonInfo, bool]:
     """The person of that name, added in this transaction if there is none; and whether they are new.
 
     Several transactions adding the same new name at once all get the one person: on PostgreSQL the
-    insert waits for the other to commit and then does nothing; SQLite's writers take turns.
+    insert waits for the other to commit and then does nothing; SQLite's writers take turns. A name
+    taken by someone the actor may not reach is a StoreError.
     """
     name = _clean_name(name)
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     added = connection.execute(
         dialect.insert(Person)
-        .values(name=name, name_key=name_key(name), created_at=_now(), revision=0)
+        .values(**_new_person(actor, name))
         .on_conflict_do_nothing()  # name or name_key taken: both are unique
         .returning(Person.id)
     ).scalar()
     if added is not None:
+        _record_event(connection, actor, "create", "patient", added, "")
         return PersonInfo(added, name), True
-    return _person_called(connection, name), False
+    found = _person_called(connection, actor, name)
+    if found is None:
+        raise StoreError(
+            f"a person called {name} already exists who is not your patient; choose another name, "
+            "or ask an admin to assign them to you"
+        )
+    return found, False
 
 
-def get_person(*, engine: Engine, name: str) -> PersonInfo:
-    """The person of that name, ignoring case (with their name as stored)."""
+def get_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
+    """The person of that name, ignoring case (with their name as stored), if this actor may reach them."""
     with _reading(engine) as connection:
-        person = _person_called(connection, name)
+        person = _person_called(connection, actor, name)
     if person is None:
         raise UnknownPerson(f"no person called {name.strip()}")
     return person
 
 
-def data_version(*, engine: Engine, person_id: int) -> str:
+def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
     """A value that changes whenever anything of this person's is written (a cache key)."""
+    query = sa.select(Person.revision).where(Person.id == person_id, _owned(actor))
     with _reading(engine) as connection:
-        revision = connection.execute(sa.select(Person.revision).where(Person.id == person_id)).scalar()
+        revision = connection.execute(query).scalar()
     if revision is None:
-        raise UnknownPerson(f"no person with id {person_id}")
+        raise _unknown(person_id)
     return f"{person_id}.{revision}"
 
 
-def get_wake_up(*, engine: Engine, person_id: int) -> time | None:
+def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     """When the person usually wakes up (None: not set yet)."""
     with _reading(engine) as connection:
-        found = connection.execute(sa.select(Person.id, Person.wake_up_minute).where(Person.id == person_id)).first()
+        found = connection.execute(
+            sa.select(Person.id, Person.wake_up_minute).where(Person.id == person_id, _owned(actor))
+        ).first()
     if found is None:
-        raise UnknownPerson(f"no person with id {person_id}")
+        raise _unknown(person_id)
     return None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))
 
 
-def set_wake_up(*, engine: Engine, person_id: int, wake_up: time) -> None:
-    with _changing(engine, person_id) as connection:
+def set_wake_up(*, engine: Engine, actor: Actor, person_id: int, wake_up: time) -> None:
+    with _changing(engine, actor, person_id) as connection:
         minute = wake_up.hour * 60 + wake_up.minute
         connection.execute(sa.update(Person).where(Person.id == person_id).values(wake_up_minute=minute))
+
+
+def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id: int) -> None:
+    """Make a patient an active therapist's (an admin's action), recorded in the audit trail."""
+    if actor.role != "admin":
+        raise StoreError("only an admin can assign a patient to a therapist")
+    with _changing(engine, actor, person_id) as connection:
+        therapist = connection.execute(
+            sa.select(Account.email).where(Account.id == therapist_id, Account.role == "therapist", Account.active)
+        ).scalar()
+        if therapist is None:
+            raise StoreError("not assigned: there is no active therapist with that account")
+        before = connection.execute(
+            sa.select(Account.email).join(Person, Person.therapist_id == Account.id).where(Person.id == person_id)
+        ).scalar()
+        connection.execute(sa.update(Person).where(Person.id == person_id).values(therapist_id=therapist_id))
+        _record_event(connection, actor, "transfer", "patient", person_id, f"from {before or 'nobody'} to {therapist}")
+
+
+def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
+    """Delete a person and everything about them (a request to erase their data), leaving only an audit
+    event that names no health data (nor the name)."""
+    with _changing(engine, actor, person_id) as connection:
+        connection.execute(sa.delete(Person).where(Person.id == person_id))  # their rows go with it (ON DELETE CASCADE)
+        _record_event(connection, actor, "forget", "patient", person_id, "every day, plan, visit and setting deleted")
 
 
 # Days
 
 
-def load_day(*, engine: Engine, person_id: int, day: date) -> SavedDay | None:
+def load_day(*, engine: Engine, actor: Actor, person_id: int, day: date) -> SavedDay | None:
     # One statement, so the day's version and its entries come from the same moment.
     query = (
         sa.select(Day.pain, Day.note, Day.version, Day.model_version, Day.updated_at, *_entry_columns(Entry))
         .outerjoin(Entry, Entry.day_id == Day.id)
-        .where(Day.person_id == person_id, Day.date == day)
+        .where(_of(actor, Day.person_id, person_id), Day.date == day)
         .order_by(Entry.position)
     )
     with _reading(engine) as connection:
@@ -403,6 +510,7 @@ def _update_day(
 def save_day(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     day: date,
     entries: pd.DataFrame,
@@ -430,17 +538,26 @@ def save_day(
         "updated_at": _now(),
     }
     rows = _entry_rows(entries)
-    with _changing(engine, person_id) as connection:
-        version = _write_day(connection, person_id, values, rows, expected_version)
+    with _changing(engine, actor, person_id) as connection:
+        version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
             _replace_template(connection, person_id, rows)
     return version
 
 
 def _write_day(
-    connection: Connection, person_id: int, values: dict[str, Any], rows: list[dict[str, Any]], expected: int | None
+    connection: Connection,
+    actor: Actor,
+    person_id: int,
+    values: dict[str, Any],
+    rows: list[dict[str, Any]],
+    expected: int | None,
 ) -> int:
-    """Insert a day (`expected` None) or update it from version `expected`, replacing its entries; its new version."""
+    """Insert a day (`expected` None) or update it from version `expected`, replacing its entries; its new version.
+
+    The caller has checked that the actor may reach the person (`_changing`).
+    """
+    _record_event(connection, actor, "create" if expected is None else "change", "day", person_id, str(values["date"]))
     if expected is None:
         day_id, version = _insert_day(connection, person_id, values), 1
     else:
@@ -452,11 +569,13 @@ def _write_day(
     return version
 
 
-def delete_day(*, engine: Engine, person_id: int, day: date, expected_version: int) -> None:
+def delete_day(*, engine: Engine, actor: Actor, person_id: int, day: date, expected_version: int) -> None:
     """Delete a day and its entries unless it changed since it was loaded (ConflictError); if it is gone, fine."""
     same_day = (Day.person_id == person_id, Day.date == day)
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         deleted = connection.execute(sa.delete(Day).where(*same_day, Day.version == expected_version)).rowcount
+        if deleted:
+            _record_event(connection, actor, "delete", "day", person_id, str(day))
         saved_at = None if deleted else connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
     if saved_at is not None:
         raise ConflictError(f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the changes")
@@ -474,6 +593,7 @@ class Counted:
 def add_to_day(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     day: date,
     activity: str,
@@ -504,7 +624,7 @@ def add_to_day(
     """
     if not (amount and math.isfinite(amount)):
         raise StoreError(f"not counted: the amount must be a number other than 0, got {amount!r}")
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         created = amount > 0 and _create_day(connection, person_id, day, model_version)
         day_id = connection.execute(
             sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
@@ -534,6 +654,7 @@ def add_to_day(
             )
             .returning(Day.version)
         ).scalar_one()
+        _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
     count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
     return Counted(float(count), version, total)
 
@@ -606,6 +727,7 @@ def _day_ids(connection: Connection, person_id: int, first: date, last: date) ->
 def import_days(
     *,
     engine: Engine,
+    actor: Actor,
     name: str,
     frame: pd.DataFrame,
     model_version: str,
@@ -623,9 +745,9 @@ def import_days(
     """
     days = days if days is not None else pd.DataFrame({"date": []})
     with _writing(engine) as connection:
-        person, created = _find_or_add_person(connection, name)
-        _touch(connection, person.id)
-        count = _import_frame(connection, person.id, frame, days, model_version, totals or {})
+        person, created = _find_or_add_person(connection, actor, name)
+        _touch(connection, actor, person.id)
+        count = _import_frame(connection, actor, person.id, frame, days, model_version, totals or {})
     return person, count, created
 
 
@@ -641,8 +763,14 @@ def _day_values(days: pd.DataFrame) -> dict[date, dict[str, Any]]:
     return values
 
 
+def _dates(days: Sequence[date]) -> str:
+    """An audit event's detail for several days: how many, and from when to when."""
+    return f"{len(days)} days, {days[0]} to {days[-1]}" if len(days) > 1 else str(days[0])
+
+
 def _import_frame(
     connection: Connection,
+    actor: Actor,
     person_id: int,
     frame: pd.DataFrame,
     days: pd.DataFrame,
@@ -697,6 +825,9 @@ def _import_frame(
     ]
     if new_days:
         connection.execute(sa.insert(Day), new_days)
+        _record_event(connection, actor, "create", "day", person_id, _dates([day["date"] for day in new_days]))
+    if replaced:
+        _record_event(connection, actor, "change", "day", person_id, _dates([d for d in dates if d in existing]))
     if rows:
         day_ids = _day_ids(connection, person_id, first, last)
         for row, day in zip(rows, row_dates, strict=True):
@@ -705,21 +836,25 @@ def _import_frame(
     return len(dates)
 
 
-def load_entries(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def load_entries(
+    *, engine: Engine, actor: Actor, person_id: int, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """A person's entries from `start` to `end` (inclusive) as a tally frame, by date then saved order."""
     query = (
         sa.select(Entry.date, *_entry_columns(Entry))
-        .where(Entry.person_id == person_id)
+        .where(_of(actor, Entry.person_id, person_id))
         .order_by(Entry.date, Entry.position)
     )
     return tally.typed(_read_frame(engine, _between(query, Entry.date, start, end), tally.HEADER))
 
 
-def load_days(*, engine: Engine, person_id: int, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def load_days(
+    *, engine: Engine, actor: Actor, person_id: int, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
     """A person's saved days (with or without entries): date, pain, note, version, model_version."""
     query = (
         sa.select(Day.date, Day.pain, Day.note, Day.version, Day.model_version)
-        .where(Day.person_id == person_id)
+        .where(_of(actor, Day.person_id, person_id))
         .order_by(Day.date)
     )
     frame = _read_frame(
@@ -730,15 +865,16 @@ def load_days(*, engine: Engine, person_id: int, start: date | None = None, end:
     )
 
 
-def load_all_entries(*, engine: Engine, start: date, end: date) -> pd.DataFrame:
-    """Every person's entries between two dates, read-only: a tally frame plus `person_id` and `person`.
+def load_all_entries(*, engine: Engine, actor: Actor, start: date, end: date) -> pd.DataFrame:
+    """The entries of everyone this actor may reach between two dates, read-only: a tally frame plus `person_id`
+    and `person`.
 
     `activity` and `technique` are categorical columns here.
     """
     query = (
         sa.select(Entry.date, *_entry_columns(Entry), Entry.person_id, Person.name)
         .join(Person, Person.id == Entry.person_id)
-        .where(Entry.date.between(start, end))
+        .where(Entry.date.between(start, end), _owned(actor))
         .order_by(Entry.person_id, Entry.date, Entry.position)
     )
     frame = _read_frame(engine, query, [*tally.HEADER, "person_id", "person"])
@@ -751,18 +887,21 @@ def load_all_entries(*, engine: Engine, start: date, end: date) -> pd.DataFrame:
 
 
 def mark_rescored(
-    *, engine: Engine, person_id: int, model_version: str, totals: Mapping[date, float] | None = None
+    *, engine: Engine, actor: Actor, person_id: int, model_version: str, totals: Mapping[date, float] | None = None
 ) -> int:
     """Record that all of a person's days are now scored with `model_version`; return the number of days.
 
     `totals` maps days to their points under it (a day missing from it has no entries and scores
     0); None leaves the totals to be computed when first needed.
     """
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         days = connection.execute(sa.select(Day.id, Day.date).where(Day.person_id == person_id)).all()
         connection.execute(sa.update(Day).where(Day.person_id == person_id).values(model_version=model_version))
         found = [(day_id, None if totals is None else totals.get(day, 0.0)) for day_id, day in days]
         _write_totals(connection, found, model_version)
+        if days:
+            rescored = f"{len(days)} days rescored under model {model_version}"
+            _record_event(connection, actor, "change", "day", person_id, rescored)
     return len(days)
 
 
@@ -783,33 +922,56 @@ def _write_totals(connection: Connection, totals: Sequence[tuple[int, float | No
 # Day totals: a cache of each day's points, for reads across many days or people
 
 
-def sum_day_totals(*, engine: Engine, start: date, end: date) -> list[tuple[int, str | None, int, float, int]]:
-    """Everyone's cached day totals from `start` to `end`, summed in the database per person and model version.
+class PeriodSum(NamedTuple):
+    """One person's days in one period under one model version, summed in the database."""
 
-    Rows of (person id, total_version, days, total, days whose total is not computed yet).
-    """
+    period: int  # the index of the period asked for
+    person_id: int
+    total_version: str | None
+    days: int
+    total: float  # of the days whose total is computed
+    missing: int  # days whose total is not computed yet
+    pain: float  # the sum of the pain ratings given...
+    rated: int  # ...and the number of days that have one
+
+
+def sum_day_totals(*, engine: Engine, actor: Actor, periods: Sequence[tuple[date, date]]) -> list[PeriodSum]:
+    """The cached day totals (and pain ratings) of everyone this actor may reach, summed in the database per
+    period (first and last day, inclusive; periods do not overlap), person and model version."""
+    if not periods:
+        return []
+    period = sa.case(*((Day.date.between(first, last), index) for index, (first, last) in enumerate(periods)))
     query = (
         sa.select(
+            period,
             Day.person_id,
             Day.total_version,
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(Day.total), 0.0),
             sa.func.count() - sa.func.count(Day.total),
+            sa.func.coalesce(sa.func.sum(Day.pain), 0),
+            sa.func.count(Day.pain),
         )
-        .where(Day.date.between(start, end))
-        .group_by(Day.person_id, Day.total_version)
+        .where(
+            Day.date.between(min(first for first, _ in periods), max(last for _, last in periods)),
+            _reachable(actor, Day.person_id),
+        )
+        .group_by(period, Day.person_id, Day.total_version)
     )
     with _reading(engine) as connection:
-        return [tuple(row) for row in connection.execute(query)]
+        rows = connection.execute(query).all()
+    return [PeriodSum(*row) for row in rows if row[0] is not None]  # None: a day between two periods
 
 
-def load_day_totals(*, engine: Engine, start: date, end: date, person_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Saved days from `start` to `end` (some people's, or everyone's) with their cached totals.
+def load_day_totals(
+    *, engine: Engine, actor: Actor, start: date, end: date, person_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Saved days from `start` to `end` (some people's, or everyone's this actor may reach) with their cached totals.
 
     Columns: day_id, person_id, date, version, total (NaN when not computed yet), total_version.
     """
     query = sa.select(Day.id, Day.person_id, Day.date, Day.version, Day.total, Day.total_version).where(
-        Day.date.between(start, end)
+        Day.date.between(start, end), _reachable(actor, Day.person_id)
     )
     if person_ids is not None:
         query = query.where(Day.person_id.in_([int(person_id) for person_id in person_ids]))
@@ -827,11 +989,16 @@ def load_day_totals(*, engine: Engine, start: date, end: date, person_ids: Seque
     )
 
 
-def load_entries_of_days(*, engine: Engine, day_ids: Sequence[int]) -> pd.DataFrame:
-    """The entries of some days, as a tally frame with a `day_id` column."""
+def load_entries_of_days(*, engine: Engine, actor: Actor, day_ids: Sequence[int]) -> pd.DataFrame:
+    """The entries of some days (of people this actor may reach), as a tally frame with a `day_id` column."""
     parts = []
     for ids in _chunks(list(day_ids)):
-        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(Entry.day_id.in_(ids))
+        # Each day found by its key, then checked (EXISTS) against its person: filtering by the list of
+        # reachable people instead would let SQLite walk every day of every reachable person.
+        days = sa.select(Day.id).where(Day.id.in_(ids))
+        if not actor.sees_every_patient:
+            days = days.where(sa.exists().where(Person.id == Day.person_id, _owned(actor)))
+        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(Entry.day_id.in_(days))
         parts.append(_read_frame(engine, query.order_by(Entry.day_id, Entry.position), [*tally.HEADER, "day_id"]))
     if not parts:
         return tally.empty_frame().assign(day_id=pd.Series([], dtype="int64"))
@@ -839,11 +1006,12 @@ def load_entries_of_days(*, engine: Engine, day_ids: Sequence[int]) -> pd.DataFr
     return tally.typed(frame).assign(day_id=frame["day_id"].astype("int64"))
 
 
-def store_day_totals(*, engine: Engine, totals: Sequence[tuple[int, int, float, str]]) -> None:
-    """Cache computed totals: (day id, the day's version when read, total, model version).
+def store_day_totals(*, engine: Engine, actor: Actor, totals: Sequence[tuple[int, int, float, str]]) -> None:
+    """Cache computed totals: (day id, the day's version when read, total, model version), of days of people
+    this actor may reach (others are left as they are).
 
     A day saved again since it was read keeps the total that save wrote (the version no longer
-    matches). Not a change to the person's data: their revision stays.
+    matches). Not a change to the person's data: their revision stays, and it is not audited.
     """
     if not totals:
         return
@@ -851,6 +1019,7 @@ def store_day_totals(*, engine: Engine, totals: Sequence[tuple[int, int, float, 
         connection.execute(
             sa.update(Day)
             .where(Day.id == sa.bindparam("day_id"), Day.version == sa.bindparam("seen"))
+            .where(_reachable(actor, Day.person_id))
             .values(total=sa.bindparam("day_total"), total_version=sa.bindparam("day_total_version")),
             [
                 {"day_id": day_id, "seen": version, "day_total": total, "day_total_version": model_version}
@@ -859,11 +1028,11 @@ def store_day_totals(*, engine: Engine, totals: Sequence[tuple[int, int, float, 
         )
 
 
-def recent_dates(*, engine: Engine, person_id: int, on_or_before: date, limit: int) -> list[date]:
+def recent_dates(*, engine: Engine, actor: Actor, person_id: int, on_or_before: date, limit: int) -> list[date]:
     """The latest `limit` saved days on or before a date, newest first."""
     query = (
         sa.select(Day.date)
-        .where(Day.person_id == person_id, Day.date <= on_or_before)
+        .where(_of(actor, Day.person_id, person_id), Day.date <= on_or_before)
         .order_by(Day.date.desc())
         .limit(limit)
     )
@@ -871,10 +1040,12 @@ def recent_dates(*, engine: Engine, person_id: int, on_or_before: date, limit: i
         return list(connection.execute(query).scalars())
 
 
-def count_days(*, engine: Engine, person_id: int, model_version: str) -> tuple[int, int]:
+def count_days(*, engine: Engine, actor: Actor, person_id: int, model_version: str) -> tuple[int, int]:
     """(days saved, of which saved under another model version)."""
     other = sa.case((Day.model_version != model_version, 1), else_=0)
-    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(other), 0)).where(Day.person_id == person_id)
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(other), 0)).where(
+        _of(actor, Day.person_id, person_id)
+    )
     with _reading(engine) as connection:
         days, stale = connection.execute(query).one()
     return int(days), int(stale)
@@ -883,18 +1054,23 @@ def count_days(*, engine: Engine, person_id: int, model_version: str) -> tuple[i
 # Weight overrides (the model validates keys and values; the store keeps them)
 
 
-def get_overrides(*, engine: Engine, person_id: int) -> dict[str, tuple[float, str]]:
+def get_overrides(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, tuple[float, str]]:
     """key -> (value, reason)."""
     query = sa.select(WeightOverride.key, WeightOverride.value, WeightOverride.reason).where(
-        WeightOverride.person_id == person_id
+        _of(actor, WeightOverride.person_id, person_id)
     )
     with _reading(engine) as connection:
         return {key: (value, reason) for key, value, reason in connection.execute(query)}
 
 
-def get_all_overrides(*, engine: Engine, person_ids: Sequence[int] | None = None) -> dict[int, dict[str, float]]:
-    """person id -> key -> value, for some people or everyone (people without overrides are absent)."""
-    query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value)
+def get_all_overrides(
+    *, engine: Engine, actor: Actor, person_ids: Sequence[int] | None = None
+) -> dict[int, dict[str, float]]:
+    """person id -> key -> value, for some people or everyone this actor may reach (people without overrides are
+    absent)."""
+    query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value).where(
+        _reachable(actor, WeightOverride.person_id)
+    )
     if person_ids is not None:
         query = query.where(WeightOverride.person_id.in_([int(person_id) for person_id in person_ids]))
     found: dict[int, dict[str, float]] = {}
@@ -904,26 +1080,33 @@ def get_all_overrides(*, engine: Engine, person_ids: Sequence[int] | None = None
     return found
 
 
-def set_override(*, engine: Engine, person_id: int, key: str, value: float, reason: str) -> None:
-    with _changing(engine, person_id) as connection:
+def set_override(*, engine: Engine, actor: Actor, person_id: int, key: str, value: float, reason: str) -> None:
+    same = (WeightOverride.person_id == person_id, WeightOverride.key == key)
+    with _changing(engine, actor, person_id) as connection:  # the person's row lock: one writer at a time
+        existed = connection.execute(sa.select(WeightOverride.key).where(*same)).first() is not None
         _upsert(
             connection, WeightOverride, ("person_id", "key"), person_id=person_id, key=key, value=value, reason=reason
         )
+        _record_event(connection, actor, "change" if existed else "create", "override", person_id, key)
 
 
-def delete_override(*, engine: Engine, person_id: int, key: str) -> None:
-    with _changing(engine, person_id) as connection:
-        connection.execute(
+def delete_override(*, engine: Engine, actor: Actor, person_id: int, key: str) -> None:
+    with _changing(engine, actor, person_id) as connection:
+        deleted = connection.execute(
             sa.delete(WeightOverride).where(WeightOverride.person_id == person_id, WeightOverride.key == key)
-        )
+        ).rowcount
+        if deleted:
+            _record_event(connection, actor, "delete", "override", person_id, key)
 
 
 # Templates ("my typical day")
 
 
-def save_template(*, engine: Engine, person_id: int, entries: pd.DataFrame, name: str = "typical") -> None:
+def save_template(
+    *, engine: Engine, actor: Actor, person_id: int, entries: pd.DataFrame, name: str = "typical"
+) -> None:
     """Save a list of entries to start a day from, replacing the template of that name."""
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         _replace_template(connection, person_id, _entry_rows(entries), name)
 
 
@@ -941,12 +1124,12 @@ def _replace_template(
         connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])
 
 
-def load_template(*, engine: Engine, person_id: int, name: str = "typical") -> pd.DataFrame | None:
+def load_template(*, engine: Engine, actor: Actor, person_id: int, name: str = "typical") -> pd.DataFrame | None:
     """A template's entries as a tally frame with no dates (None if there is no such template)."""
     query = (
         sa.select(Template.id, *_entry_columns(TemplateEntry))
         .outerjoin(TemplateEntry, TemplateEntry.template_id == Template.id)
-        .where(Template.person_id == person_id, Template.name == name)
+        .where(_of(actor, Template.person_id, person_id), Template.name == name)
         .order_by(TemplateEntry.position)
     )
     with _reading(engine) as connection:
@@ -959,23 +1142,23 @@ def load_template(*, engine: Engine, person_id: int, name: str = "typical") -> p
 # Exercise progress: ladder levels, practice, seats and box heights
 
 
-def get_levels(*, engine: Engine, person_id: int) -> dict[str, int]:
-    query = sa.select(LadderLevel.ladder_id, LadderLevel.level).where(LadderLevel.person_id == person_id)
+def get_levels(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, int]:
+    query = sa.select(LadderLevel.ladder_id, LadderLevel.level).where(_of(actor, LadderLevel.person_id, person_id))
     with _reading(engine) as connection:
         return dict(connection.execute(query).all())
 
 
-def set_level(*, engine: Engine, person_id: int, ladder_id: str, level: int) -> None:
-    with _changing(engine, person_id) as connection:
+def set_level(*, engine: Engine, actor: Actor, person_id: int, ladder_id: str, level: int) -> None:
+    with _changing(engine, actor, person_id) as connection:
         _upsert(
             connection, LadderLevel, ("person_id", "ladder_id"), person_id=person_id, ladder_id=ladder_id, level=level
         )
 
 
 def log_practice(
-    *, engine: Engine, person_id: int, day: date, exercise_id: str, pain_during: int, note: str = ""
+    *, engine: Engine, actor: Actor, person_id: int, day: date, exercise_id: str, pain_during: int, note: str = ""
 ) -> None:
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         connection.execute(
             sa.insert(Practice).values(
                 person_id=person_id, date=day, exercise_id=exercise_id, pain_during=pain_during, note=note
@@ -984,40 +1167,40 @@ def log_practice(
 
 
 def load_practice(
-    *, engine: Engine, person_id: int, start: date | None = None, end: date | None = None
+    *, engine: Engine, actor: Actor, person_id: int, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Practice sessions, oldest first: date, exercise_id, pain_during, note."""
     columns = (Practice.date, Practice.exercise_id, Practice.pain_during, Practice.note)
-    query = sa.select(*columns).where(Practice.person_id == person_id).order_by(Practice.date, Practice.id)
+    query = sa.select(*columns).where(_of(actor, Practice.person_id, person_id)).order_by(Practice.date, Practice.id)
     return _read_frame(engine, _between(query, Practice.date, start, end), [c.key for c in columns]).astype(
         {"date": "object"}
     )
 
 
-def set_seat(*, engine: Engine, person_id: int, name: str, height_cm: float) -> None:
-    with _changing(engine, person_id) as connection:
+def set_seat(*, engine: Engine, actor: Actor, person_id: int, name: str, height_cm: float) -> None:
+    with _changing(engine, actor, person_id) as connection:
         _upsert(connection, Seat, ("person_id", "name"), person_id=person_id, name=name, height_cm=height_cm)
 
 
-def get_seats(*, engine: Engine, person_id: int) -> dict[str, float]:
+def get_seats(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, float]:
     """Seat name -> height in cm."""
-    query = sa.select(Seat.name, Seat.height_cm).where(Seat.person_id == person_id).order_by(Seat.name)
+    query = sa.select(Seat.name, Seat.height_cm).where(_of(actor, Seat.person_id, person_id)).order_by(Seat.name)
     with _reading(engine) as connection:
         return dict(connection.execute(query).all())
 
 
-def log_box_height(*, engine: Engine, person_id: int, day: date, height_cm: float) -> None:
-    with _changing(engine, person_id) as connection:
+def log_box_height(*, engine: Engine, actor: Actor, person_id: int, day: date, height_cm: float) -> None:
+    with _changing(engine, actor, person_id) as connection:
         connection.execute(sa.insert(BoxHeight).values(person_id=person_id, date=day, height_cm=height_cm))
 
 
 def load_box_heights(
-    *, engine: Engine, person_id: int, start: date | None = None, end: date | None = None
+    *, engine: Engine, actor: Actor, person_id: int, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Box heights over time, oldest first: date, height_cm."""
     query = (
         sa.select(BoxHeight.date, BoxHeight.height_cm)
-        .where(BoxHeight.person_id == person_id)
+        .where(_of(actor, BoxHeight.person_id, person_id))
         .order_by(BoxHeight.date, BoxHeight.id)
     )
     return _read_frame(engine, _between(query, BoxHeight.date, start, end), ["date", "height_cm"]).astype(
@@ -1042,6 +1225,7 @@ class StoredWalkthrough:
 def save_walkthrough(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     day: date,
     step: int,
@@ -1055,7 +1239,7 @@ def save_walkthrough(
     ConflictError says so.
     """
     same = Walkthrough.person_id == person_id
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         if expected_version is None:
             saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
             if saved_at is not None:
@@ -1090,12 +1274,12 @@ def save_walkthrough(
     return version
 
 
-def load_walkthrough(*, engine: Engine, person_id: int) -> StoredWalkthrough | None:
+def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredWalkthrough | None:
     columns = [getattr(WalkthroughLine, name) for name in WALKTHROUGH_FIELDS]
     query = (
         sa.select(Walkthrough.date, Walkthrough.step, Walkthrough.version, Walkthrough.updated_at, *columns)
         .outerjoin(WalkthroughLine, WalkthroughLine.person_id == Walkthrough.person_id)
-        .where(Walkthrough.person_id == person_id)
+        .where(_of(actor, Walkthrough.person_id, person_id))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -1106,14 +1290,15 @@ def load_walkthrough(*, engine: Engine, person_id: int) -> StoredWalkthrough | N
     return StoredWalkthrough(day, step, version, _as_utc(updated_at), lines)
 
 
-def delete_walkthrough(*, engine: Engine, person_id: int) -> None:
-    with _changing(engine, person_id) as connection:
+def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> None:
+    with _changing(engine, actor, person_id) as connection:
         connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
 
 
 def finish_walkthrough(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     day: date,
     entries: pd.DataFrame,
@@ -1130,13 +1315,13 @@ def finish_walkthrough(
     """
     rows = _entry_rows(entries)
     version = None
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         if as_day:
             values = {"date": day, "model_version": model_version, "total": total, "total_version": model_version}
             values["updated_at"] = _now()
             if expected_version is None:  # a new day: no pain or note yet; an existing one keeps its own
                 values |= {"pain": None, "note": ""}
-            version = _write_day(connection, person_id, values, rows, expected_version)
+            version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
             _replace_template(connection, person_id, rows)
         connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
@@ -1159,6 +1344,7 @@ class StoredPlan:
 def save_plan(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     start: date,
     review_date: date,
@@ -1166,7 +1352,7 @@ def save_plan(
     exercises: Sequence[Mapping[str, Any]],
 ) -> int:
     """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
-    with _changing(engine, person_id) as connection:  # the person's row lock: versions are taken in turn
+    with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
         latest = connection.execute(sa.select(sa.func.max(Plan.version)).where(Plan.person_id == person_id)).scalar()
         version = (latest or 0) + 1
         plan_id = connection.execute(
@@ -1183,16 +1369,17 @@ def save_plan(
                 for position, exercise in enumerate(exercises)
             ],
         )
+        _record_event(connection, actor, "create", "plan", person_id, f"version {version}, from {start}")
     return version
 
 
-def load_plans(*, engine: Engine, person_id: int) -> list[StoredPlan]:
+def load_plans(*, engine: Engine, actor: Actor, person_id: int) -> list[StoredPlan]:
     """Every version of a person's plan, oldest first."""
     columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
     query = (
         sa.select(Plan.version, Plan.start, Plan.review_date, Plan.note, Plan.created_at, *columns)
         .join(PlanExercise, PlanExercise.plan_id == Plan.id)
-        .where(Plan.person_id == person_id)
+        .where(_of(actor, Plan.person_id, person_id))
         .order_by(Plan.version, PlanExercise.position)
     )
     with _reading(engine) as connection:
@@ -1209,6 +1396,7 @@ def load_plans(*, engine: Engine, person_id: int) -> list[StoredPlan]:
 def add_visit(
     *,
     engine: Engine,
+    actor: Actor,
     person_id: int,
     day: date,
     note: str,
@@ -1223,7 +1411,7 @@ def add_visit(
     `scores` maps the person's PSFS activity ids to their scores at this visit; `new_activities`
     are activities named for the first time, with their first scores.
     """
-    with _changing(engine, person_id) as connection:
+    with _changing(engine, actor, person_id) as connection:
         if connection.execute(sa.select(Visit.id).where(Visit.person_id == person_id, Visit.date == day)).first():
             raise StoreError(f"not saved: a visit on {day} is already recorded")
         existing = dict(
@@ -1266,31 +1454,32 @@ def add_visit(
                     for activity_id, score in all_scores.items()
                 ],
             )
+        _record_event(connection, actor, "create", "visit", person_id, str(day))
     return visit_id
 
 
-def load_visits(*, engine: Engine, person_id: int) -> pd.DataFrame:
+def load_visits(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:
     """A person's visits, oldest first: id, date, note, pain_now, pain_average, pain_worst (None when not rated)."""
     columns = (Visit.id, Visit.date, Visit.note, Visit.pain_now, Visit.pain_average, Visit.pain_worst)
-    query = sa.select(*columns).where(Visit.person_id == person_id).order_by(Visit.date)
+    query = sa.select(*columns).where(_of(actor, Visit.person_id, person_id)).order_by(Visit.date)
     frame = _read_frame(engine, query, [c.key for c in columns])
     return frame.astype({"id": "int64", "date": "object", "note": "object"}).astype(
         {name: "object" for name in ("pain_now", "pain_average", "pain_worst")}
     )
 
 
-def load_psfs(*, engine: Engine, person_id: int) -> tuple[list[tuple[int, str]], pd.DataFrame]:
+def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tuple[int, str]], pd.DataFrame]:
     """A person's PSFS activities in order, as (id, name), and every score: visit_id, activity_id, score."""
     with _reading(engine) as connection:
         activities = connection.execute(
             sa.select(PsfsActivity.id, PsfsActivity.name)
-            .where(PsfsActivity.person_id == person_id)
+            .where(_of(actor, PsfsActivity.person_id, person_id))
             .order_by(PsfsActivity.position)
         ).all()
     query = (
         sa.select(PsfsScore.visit_id, PsfsScore.activity_id, PsfsScore.score)
         .join(Visit, Visit.id == PsfsScore.visit_id)
-        .where(Visit.person_id == person_id)
+        .where(_of(actor, Visit.person_id, person_id))
         .order_by(Visit.date, PsfsScore.activity_id)
     )
     scores = _read_frame(engine, query, ["visit_id", "activity_id", "score"])
@@ -1345,6 +1534,12 @@ def _account_row(connection: Connection, email: str) -> Mapping[str, Any] | None
     return connection.execute(sa.select(Account).where(Account.email == email)).mappings().first()
 
 
+def _managing_accounts(actor: Actor) -> None:
+    """Accounts and the clinic's settings are an admin's (or, in personal mode and on the command line, the owner's)."""
+    if not actor.sees_every_patient:
+        raise StoreError("only an admin can manage accounts and the clinic's settings")
+
+
 def list_accounts(*, engine: Engine) -> list[AccountInfo]:
     with _reading(engine) as connection:
         rows = connection.execute(sa.select(Account).order_by(Account.email)).mappings().all()
@@ -1375,6 +1570,7 @@ def account_is_active(*, engine: Engine, account_id: int) -> bool:
 
 def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
     """Add an account (email already normalised); StoreError if one with that email exists."""
+    _managing_accounts(actor)
     try:
         with _writing(engine) as connection:
             connection.execute(
@@ -1399,6 +1595,7 @@ def _change_account(connection: Connection, email: str, **values: Any) -> Accoun
 
 def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
     """Disable an account (it cannot sign in, and a session it has ends at its next step) or enable it again."""
+    _managing_accounts(actor)
     with _writing(engine) as connection:
         account = _change_account(connection, email, active=active)
         _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
@@ -1407,6 +1604,7 @@ def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor
 
 def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: Actor) -> AccountInfo:
     """A new password (a reset by an admin): it also lifts a lock, and the failures counted so far."""
+    _managing_accounts(actor)
     with _writing(engine) as connection:
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
@@ -1483,6 +1681,7 @@ def clinic_mode(*, engine: Engine) -> bool:
 
 def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
     """Switch the database to clinic mode (every replica reads it); False if it already was."""
+    _managing_accounts(actor)
     key, value = CLINIC_MODE
     with _writing(engine) as connection:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -1497,6 +1696,50 @@ def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
         if started:
             _record_event(connection, actor, "start", "clinic mode", None, "sign-in required from now on")
     return started
+
+
+# The patients overview: each reachable person's plan, practice and last visit, in one query each
+
+
+def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int, str, int]]:
+    """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
+    (person id, exercise id, days a week)."""
+    latest = (
+        sa.select(Plan.person_id, sa.func.max(Plan.version).label("version"))
+        .where(Plan.start <= day, _reachable(actor, Plan.person_id))
+        .group_by(Plan.person_id)
+        .subquery()
+    )
+    query = (
+        sa.select(Plan.person_id, PlanExercise.exercise_id, PlanExercise.days_per_week)
+        .join(latest, sa.and_(Plan.person_id == latest.c.person_id, Plan.version == latest.c.version))
+        .join(PlanExercise, PlanExercise.plan_id == Plan.id)
+    )
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> list[tuple[int, str, int]]:
+    """On how many days from `start` to `end` each reachable person practised each exercise:
+    (person id, exercise id, days)."""
+    query = (
+        sa.select(Practice.person_id, Practice.exercise_id, sa.func.count(sa.distinct(Practice.date)))
+        .where(Practice.date.between(start, end), _reachable(actor, Practice.person_id))
+        .group_by(Practice.person_id, Practice.exercise_id)
+    )
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:
+    """Each reachable person's latest visit on or before a date: person id -> date."""
+    query = (
+        sa.select(Visit.person_id, sa.func.max(Visit.date))
+        .where(Visit.date <= on_or_before, _reachable(actor, Visit.person_id))
+        .group_by(Visit.person_id)
+    )
+    with _reading(engine) as connection:
+        return dict(connection.execute(query).all())
 
 
 # Backup and restore
@@ -1549,8 +1792,15 @@ def _schema_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def backup(*, engine: Engine) -> dict[str, Any]:
+def _whole_database(actor: Actor, what: str) -> None:
+    """Backup and restore take everyone's data: an admin's or the personal-mode owner's, never a therapist's."""
+    if not actor.sees_every_patient:
+        raise StoreError(f"only an admin can {what}: it holds every patient's data")
+
+
+def backup(*, engine: Engine, actor: Actor) -> dict[str, Any]:
     """Everything in the database as JSON-ready data (restore it with `restore`)."""
+    _whole_database(actor, "back up the database")
     with _reading(engine) as connection:
         tables = {
             table.name: {
@@ -1641,7 +1891,7 @@ def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
     return sorted(found - known)
 
 
-def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
+def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue) -> None:
     """Load a backup into an empty database, all in one transaction.
 
     A backup made by an older version of the app is loaded into the schema it was made with, then
@@ -1650,6 +1900,7 @@ def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
     activity the catalogue does not know included); the first row that fails refuses the whole
     backup, naming its table, row and field.
     """
+    _whole_database(actor, "restore a backup")
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
         raise StoreError("this is not a Strain Audit backup")
     made_with = data.get("schema")
@@ -1679,13 +1930,78 @@ def restore(*, engine: Engine, data: Any, catalogue: Catalogue) -> None:
         raise StoreError(f"the backup is damaged: {error}") from None
 
 
-# Audit trail
+def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str, Sequence[Any]]]) -> None:
+    """Insert rows as they are (ids included), given per table as equal-length columns, parents first, in one
+    transaction: generated data such as the benchmark's clinic, too large for restore's row-by-row checks. Sent
+    to the driver in one batch per table (each value converted as the column's type would); PostgreSQL takes
+    them by COPY, several times faster than inserts. An admin's, like restore."""
+    _whole_database(actor, "load rows in bulk")
+    with _writing(engine) as connection:
+        dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        for table in _tables():
+            data = columns.get(table.name)
+            if not data:
+                continue
+            values = []
+            for name, column in data.items():
+                convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                values.append([convert(value) for value in column] if convert else column)
+            names = ", ".join(quote(name) for name in data)
+            if dialect.name == "postgresql":
+                driver = connection.connection.driver_connection  # psycopg, in this transaction
+                with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+                    for row in zip(*values, strict=True):
+                        copy.write_row(row)
+            else:
+                statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
+                connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
+        _reset_id_sequences(connection)
+
+
+def refresh_statistics(*, engine: Engine) -> None:
+    """After a bulk load, let PostgreSQL's planner know the tables' new sizes (ANALYZE), as autovacuum does soon
+    after on a server where it runs; without it, it plans for the empty tables it last saw. SQLite's planner
+    does without statistics."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
+
+# Accounts and settings: what isolation reads (the accounts' own functions live beside these)
+
+
+def account_actor(*, engine: Engine, email: str) -> Actor | None:
+    """The active account with this email (any case) as an Actor; None for an unknown or disabled one."""
+    query = sa.select(Account.id, Account.role, Account.email).where(
+        Account.email == email.strip().lower(), Account.active
+    )
+    with _reading(engine) as connection:
+        row = connection.execute(query).first()
+    return None if row is None else Actor(row.role, row.id, row.email)
+
+
+def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
+    """The active therapists' accounts (id, email), by email, for an admin assigning patients."""
+    if actor.role != "admin":
+        return []
+    query = (
+        sa.select(Account.id, Account.email).where(Account.role == "therapist", Account.active).order_by(Account.email)
+    )
+    with _reading(engine) as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+# Audit trail: who created, changed or deleted what of a patient's, and when (append-only)
 
 
 def _record_event(
     connection: Connection, actor: Actor, action: str, subject: str, person_id: int | None, detail: str
 ) -> None:
-    """Append an event to the audit trail, in the caller's transaction (so it is there exactly when the change is)."""
+    """Append an event to the audit trail in the caller's transaction, so it is kept exactly when the change is.
+
+    `detail` names what changed (a date, a plan's version, a weight's key), never health data.
+    """
     connection.execute(
         sa.insert(AuditEvent).values(
             at=_now(),
@@ -1695,4 +2011,36 @@ def _record_event(
             person_id=person_id,
             detail=detail[: AuditEvent.__table__.c.detail.type.length],
         )
+    )
+
+
+AUDIT_COLUMNS = ["at", "actor", "action", "subject", "person_id", "person", "detail"]
+
+
+def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFrame:
+    """The latest `limit` events of the audit trail, newest first (admins and the personal-mode owner only).
+
+    Columns: AUDIT_COLUMNS; `person` is the person's name today (None once they are forgotten).
+    """
+    _whole_database(actor, "read the audit trail")
+    query = (
+        sa.select(
+            AuditEvent.at,
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.subject,
+            AuditEvent.person_id,
+            Person.name,
+            AuditEvent.detail,
+        )
+        # SQLite may give a forgotten person's id to someone added later: only events since they were added are theirs.
+        .outerjoin(Person, sa.and_(Person.id == AuditEvent.person_id, Person.created_at <= AuditEvent.at))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    frame = _read_frame(engine, query, AUDIT_COLUMNS)
+    return frame.assign(
+        at=[_as_utc(moment) for moment in frame["at"]],
+        person_id=frame["person_id"].astype("Int64"),
+        person=_or_none(frame["person"]),
     )

@@ -180,6 +180,7 @@ class LadderLevel(SQLModel, table=True):
 class Practice(SQLModel, table=True):
     __table_args__ = (
         sa.Index(None, "person_id", "date"),
+        sa.Index(None, "date"),  # everyone's practice this week (the patients overview; migration 0011)
         sa.CheckConstraint(f"pain_during >= {MIN_PAIN} AND pain_during <= {MAX_PAIN}", name="pain_during_range"),
     )
 

@@ -9,6 +9,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from strain import catalogue, model, store, tally
+from strain.actor import OWNER
 
 CAT = catalogue.default()
 TIMEOUT = 30
@@ -54,6 +55,7 @@ def save(engine, person: store.PersonInfo, day: date, frame: pd.DataFrame, pain:
     version = model.Model(CAT).version
     return store.save_day(
         engine=engine,
+        actor=OWNER,
         person_id=person.id,
         day=day,
         entries=frame,

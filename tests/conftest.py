@@ -27,6 +27,7 @@ from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 
 from strain import db, store
+from strain.actor import OWNER
 
 # A shared two-core machine can stall any example for a moment: judge properties, not timing.
 settings.register_profile("strain", deadline=None)
@@ -142,7 +143,7 @@ def engine(new_database: Callable[..., str]) -> Iterator[Engine]:
 
 @pytest.fixture
 def person(engine: Engine) -> store.PersonInfo:
-    return store.add_person(engine=engine, name="Ann")
+    return store.add_person(engine=engine, actor=OWNER, name="Ann")
 
 
 # --------------------------------------- end of storage fixtures ---------------------------------
@@ -166,4 +167,4 @@ def app_engine(tmp_path, monkeypatch, sqlite_template: Path) -> Iterator[Engine]
 
 @pytest.fixture
 def ann(app_engine: Engine) -> store.PersonInfo:
-    return store.add_person(engine=app_engine, name="Ann")
+    return store.add_person(engine=app_engine, actor=OWNER, name="Ann")

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain import cli, db, store, tally
+from strain.actor import OWNER
 from strain.service import Service
 
 from .strategies import CAT, entries, frame_of
@@ -62,9 +63,9 @@ def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_pa
 
 def history(engine, name: str) -> tuple[list[dict], list[dict]]:
     """A person's days (date, pain, note) and entries (date, then the tally's fields), as stored."""
-    person = store.get_person(engine=engine, name=name)
-    days = store.load_days(engine=engine, person_id=person.id)[["date", "pain", "note"]]
-    saved = store.load_entries(engine=engine, person_id=person.id)[list(tally.HEADER)]
+    person = store.get_person(actor=OWNER, engine=engine, name=name)
+    days = store.load_days(actor=OWNER, engine=engine, person_id=person.id)[["date", "pain", "note"]]
+    saved = store.load_entries(actor=OWNER, engine=engine, person_id=person.id)[list(tally.HEADER)]
     return days.astype(object).where(days.notna(), None).to_dict("records"), saved.to_dict("records")
 
 
@@ -230,10 +231,11 @@ def test_a_bad_file_is_reported_like_score_and_saves_nothing(database_url, tmp_p
 def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally_file, capsys):
     run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
     engine = db.open_database(database_url)
-    ann = store.get_person(engine=engine, name="Ann")
-    saved = store.load_day(engine=engine, person_id=ann.id, day=date(2026, 11, 20))
+    ann = store.get_person(engine=engine, actor=OWNER, name="Ann")
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20))
     store.save_day(
         engine=engine,
+        actor=OWNER,
         person_id=ann.id,
         day=date(2026, 11, 20),
         entries=saved.entries,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from hypothesis import given
 
 from strain import counting, db, model, store
+from strain.actor import OWNER
 from strain.service import Service
 from strain.tables import Person
 
@@ -24,6 +25,7 @@ SOFA = "sofa_slumped_sitting"  # counted in minutes, not weighed by the first ho
 
 def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", first_hour=False, day=DAY):
     return store.add_to_day(
+        actor=OWNER,
         engine=engine,
         person_id=person.id,
         day=day,
@@ -41,13 +43,13 @@ def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", firs
 
 def stored(engine, person, day=DAY) -> list[tuple]:
     """The day's entries as (activity, quantity, technique, load_kg, twist, first_hour), in order."""
-    saved = store.load_day(engine=engine, person_id=person.id, day=day)
+    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=day)
     columns = ["activity", "quantity", "technique", "load_kg", "twist", "first_hour"]
     return [tuple(row) for row in saved.entries[columns].itertuples(index=False)]
 
 
 def revision(engine, person) -> str:
-    return store.data_version(engine=engine, person_id=person.id)
+    return store.data_version(actor=OWNER, engine=engine, person_id=person.id)
 
 
 # The store
@@ -57,9 +59,9 @@ def test_a_first_tap_creates_the_day_with_one_entry(engine, person):
     counted = tap(engine, person)
     assert (counted.count, counted.version, counted.total) == (1.0, 1, 1.0)
     assert stored(engine, person) == [(SIT, 1.0, "uncontrolled", 0.0, False, False)]
-    saved = store.load_day(engine=engine, person_id=person.id, day=DAY)
+    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY)
     assert (saved.version, saved.pain, saved.note, saved.model_version) == (1, None, "", "m-test")
-    totals = store.load_day_totals(engine=engine, start=DAY, end=DAY)
+    totals = store.load_day_totals(actor=OWNER, engine=engine, start=DAY, end=DAY)
     assert totals[["total", "total_version"]].values.tolist() == [[1.0, "m-test"]]
 
 
@@ -85,7 +87,7 @@ def test_a_tap_adds_to_a_day_logged_on_the_log_page_and_its_stale_save_is_refuse
     assert stored(engine, person)[-1] == (SIT, 1.0, "uncontrolled", 0.0, False, False)
     assert counted.count == 9.0  # what the tally shows: all of the activity with that technique
     assert counted.version == version + 1 and revision(engine, person) != before
-    assert store.load_day(engine=engine, person_id=person.id, day=DAY).note == "kept"
+    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).note == "kept"
     with pytest.raises(store.ConflictError, match="changed elsewhere"):
         save(engine, person, rows=[(SIT, 3)], expected=version)
     with pytest.raises(store.ConflictError, match="saved elsewhere"):  # a Log page that thought the day new
@@ -106,13 +108,16 @@ def test_taking_back_never_goes_below_zero_and_drops_an_emptied_entry(engine, pe
 def test_nothing_to_take_back_writes_nothing(engine, person):
     with pytest.raises(store.NothingToTakeBack):  # no day at all: none is made
         tap(engine, person, -1)
-    assert store.load_day(engine=engine, person_id=person.id, day=DAY) is None
+    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY) is None
     tap(engine, person, technique="controlled")
-    before, version = revision(engine, person), store.load_day(engine=engine, person_id=person.id, day=DAY).version
+    before, version = (
+        revision(engine, person),
+        store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version,
+    )
     with pytest.raises(store.NothingToTakeBack, match="nothing to take back"):
         tap(engine, person, -1)  # one with control is counted, none without
     assert revision(engine, person) == before
-    assert store.load_day(engine=engine, person_id=person.id, day=DAY).version == version
+    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version
 
 
 def test_taking_back_takes_the_tallys_own_kind_first_then_the_same_first_hour(engine, person):
@@ -130,11 +135,11 @@ def test_taking_back_takes_the_tallys_own_kind_first_then_the_same_first_hour(en
 
 def test_a_count_above_the_days_limit_is_refused_and_nothing_changes(engine, person):
     tap(engine, person, 4999)
-    version = store.load_day(engine=engine, person_id=person.id, day=DAY).version
+    version = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version
     with pytest.raises(store.StoreError, match=r"^not counted: an activity can be counted at most 5000"):
         tap(engine, person, 2)
     assert tap(engine, person, 1).count == 5000.0
-    assert store.load_day(engine=engine, person_id=person.id, day=DAY).version == version + 1
+    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version + 1
 
 
 def test_a_tap_for_someone_who_is_not_there_is_refused(engine):
@@ -143,26 +148,26 @@ def test_a_tap_for_someone_who_is_not_there_is_refused(engine):
 
 
 def test_the_wake_up_time_is_kept_per_person(engine, person):
-    assert store.get_wake_up(engine=engine, person_id=person.id) is None
+    assert store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) is None
     before = revision(engine, person)
-    store.set_wake_up(engine=engine, person_id=person.id, wake_up=time(6, 45))
-    assert store.get_wake_up(engine=engine, person_id=person.id) == time(6, 45)
+    store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(6, 45))
+    assert store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) == time(6, 45)
     assert revision(engine, person) != before
     with pytest.raises(store.UnknownPerson):
-        store.get_wake_up(engine=engine, person_id=999)
+        store.get_wake_up(actor=OWNER, engine=engine, person_id=999)
 
 
 def test_a_backup_keeps_the_wake_up_time_and_refuses_one_outside_the_day(engine, person, new_database):
-    store.set_wake_up(engine=engine, person_id=person.id, wake_up=time(5, 50))
-    dump = json.loads(json.dumps(store.backup(engine=engine)))
+    store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(5, 50))
+    dump = json.loads(json.dumps(store.backup(actor=OWNER, engine=engine)))
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, data=dump, catalogue=CAT)
-    assert store.get_wake_up(engine=copy, person_id=person.id) == time(5, 50)
+    store.restore(actor=OWNER, engine=copy, data=dump, catalogue=CAT)
+    assert store.get_wake_up(actor=OWNER, engine=copy, person_id=person.id) == time(5, 50)
     people = dump["tables"]["person"]
     people["rows"][0][people["columns"].index("wake_up_minute")] = 1440
     other = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match="a wake-up time must be a minute of the day, 0 to 1439"):
-        store.restore(engine=other, data=dump, catalogue=CAT)
+        store.restore(actor=OWNER, engine=other, data=dump, catalogue=CAT)
     copy.dispose()
     other.dispose()
 

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from strain import cli, db, handout, model, store
+from strain.actor import OWNER
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
 from strain.service import Service
@@ -79,9 +80,10 @@ def zoe(service: Service):
 def expected_from_the_database(service: Service, person, start: date, end: date) -> tuple[float, list[str]]:
     """The average points per logged day and the top three activities' names, straight from the tables."""
     scored = model.score(
-        store.load_entries(engine=service.engine, person_id=person.id, start=start, end=end), model.Model(CAT)
+        store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end),
+        model.Model(CAT),
     )
-    days = len(store.load_days(engine=service.engine, person_id=person.id, start=start, end=end))
+    days = len(store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end))
     per_activity = scored.groupby("activity")["points"].sum().sort_values(ascending=False)
     return scored["points"].sum() / days, [CAT.activity(a).name for a in per_activity.index[:3]]
 
@@ -117,7 +119,7 @@ def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(serv
 
 def test_the_tally_card_is_one_page_of_the_typical_days_activities_by_part_of_the_day(service, zoe):
     typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
-    store.save_template(engine=service.engine, person_id=zoe.id, entries=typical)
+    store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
     pages, text = pdf_text(handout.card_pdf(service.card(zoe, TODAY)))
     assert pages == 1
     assert f"Tally card: {NAME}" in text

@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from strain import db, store
+from strain.actor import OWNER
 
 from .strategies import CAT
 
@@ -89,9 +90,9 @@ def test_upgrading_from_the_first_revision_keeps_every_row(database_url):
         ).scalar()
     assert copied == len(ROWS_0001["entry"])
     # ...and the upgraded database works through the store.
-    assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
-    assert store.data_version(engine=engine, person_id=1) == "1.4"
-    assert len(store.load_entries(engine=engine, person_id=1)) == 6
+    assert [p.name for p in store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
+    assert store.data_version(engine=engine, actor=OWNER, person_id=1) == "1.4"
+    assert len(store.load_entries(engine=engine, actor=OWNER, person_id=1)) == 6
     engine.dispose()
 
 
@@ -106,7 +107,7 @@ def test_people_whose_names_clash_ignoring_case_are_all_kept_and_renamed_with_a_
     insert_rows(engine, {"person": people, "day": [ROWS_0001["day"][0] | {"person_id": 3}]})
 
     db.upgrade(engine)  # as the app and the command line do when they open the database
-    people = {p.id: p.name for p in store.list_people(engine=engine)}
+    people = {p.id: p.name for p in store.list_people(engine=engine, actor=OWNER)}
     assert people == {1: "Ann", 2: "Bob", 3: "ann (3)", 4: "ANN (4)", 5: "ann (2)", 6: "Z" * 80, 7: "z" * 76 + " (2)"}
     assert capsys.readouterr().err.splitlines() == [
         "warning: person 3 renamed from 'ann' to 'ann (3)': 'Ann' has the same name ignoring case",
@@ -114,10 +115,12 @@ def test_people_whose_names_clash_ignoring_case_are_all_kept_and_renamed_with_a_
         f"warning: person 7 renamed from '{'z' * 80}' to '{'z' * 76} (2)':"
         f" '{'Z' * 80}' has the same name ignoring case",
     ]
-    assert store.load_days(engine=engine, person_id=3)["pain"].tolist() == [3]  # the renamed keep their data
-    assert store.get_person(engine=engine, name="ann").name == "Ann"
+    assert store.load_days(engine=engine, actor=OWNER, person_id=3)["pain"].tolist() == [
+        3
+    ]  # the renamed keep their data
+    assert store.get_person(engine=engine, actor=OWNER, name="ann").name == "Ann"
     with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
-        store.add_person(engine=engine, name="aNn")
+        store.add_person(engine=engine, actor=OWNER, name="aNn")
     engine.dispose()
 
 
@@ -191,11 +194,15 @@ def test_alembic_on_the_command_line_upgrades_the_database_in_database_url(tmp_p
     engine.dispose()
 
 
-@pytest.mark.parametrize("table", ["day", "entry"])
+@pytest.mark.parametrize("table", ["day", "entry", "practice"])
 def test_the_indexes_that_make_range_queries_fast_exist(engine, table):
     indexes = {tuple(index["column_names"]) for index in sa.inspect(engine).get_indexes(table)}
     uniques = {tuple(u["column_names"]) for u in sa.inspect(engine).get_unique_constraints(table)}
-    expected = {"day": {("person_id", "date"), ("date",)}, "entry": {("day_id", "position")}}[table]
+    expected = {
+        "day": {("person_id", "date"), ("date",)},
+        "entry": {("day_id", "position")},
+        "practice": {("person_id", "date"), ("date",)},  # a patient's practice; everyone's this week
+    }[table]
     assert expected <= indexes | uniques
 
 
@@ -210,23 +217,25 @@ def backup_made_at_0001() -> dict:
 
 
 def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
-    store.restore(engine=engine, data=backup_made_at_0001(), catalogue=CAT)
+    store.restore(engine=engine, actor=OWNER, data=backup_made_at_0001(), catalogue=CAT)
     assert revision(engine) == head()
-    assert [p.name for p in store.list_people(engine=engine)] == ["Ann", "Bob"]
-    assert store.get_person(engine=engine, name="ann").id == 1  # migrating gave the restored people name keys
-    days = store.load_days(engine=engine, person_id=1)
+    assert [p.name for p in store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
+    assert (
+        store.get_person(engine=engine, actor=OWNER, name="ann").id == 1
+    )  # migrating gave the restored people name keys
+    days = store.load_days(engine=engine, actor=OWNER, person_id=1)
     assert days["date"].tolist() == [date(2025, 1, 6), date(2025, 1, 7)] and days["pain"][0] == 3
     quantities = sorted(row["quantity"] for row in ROWS_0001["entry"] if row["day_id"] in (1, 2))
-    assert sorted(store.load_entries(engine=engine, person_id=1)["quantity"]) == quantities
-    assert store.get_overrides(engine=engine, person_id=1) == {"twist": (1.8, "guarded")}
-    assert store.add_person(engine=engine, name="Cy").id == 3  # ids continue after the restored ones
+    assert sorted(store.load_entries(engine=engine, actor=OWNER, person_id=1)["quantity"]) == quantities
+    assert store.get_overrides(engine=engine, actor=OWNER, person_id=1) == {"twist": (1.8, "guarded")}
+    assert store.add_person(engine=engine, actor=OWNER, name="Cy").id == 3  # ids continue after the restored ones
 
 
 def test_a_backup_whose_tables_do_not_match_its_schema_is_refused(engine):
     wrong = backup_made_at_0001() | {"schema": head()}
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: it has the tables"):
-        store.restore(engine=engine, data=wrong, catalogue=CAT)
-    assert store.list_people(engine=engine) == []
+        store.restore(engine=engine, actor=OWNER, data=wrong, catalogue=CAT)
+    assert store.list_people(engine=engine, actor=OWNER) == []
 
 
 def test_history_of_an_activity_that_was_split_is_carried_over(database_url):
@@ -246,18 +255,20 @@ def test_history_of_an_activity_that_was_split_is_carried_over(database_url):
     tables["entry"][0]["activity"] = tables["template_entry"][0]["activity"] = "slouched_sitting"
     insert_rows(engine, tables)
     db.upgrade(engine)
-    entries = store.load_entries(engine=engine, person_id=1)
+    entries = store.load_entries(engine=engine, actor=OWNER, person_id=1)
     assert entries["activity"].tolist() == ["hunched_sitting", "sit_down_chair", "sit_down_chair"]
-    assert store.load_template(engine=engine, person_id=1)["activity"].tolist() == ["hunched_sitting"]
-    assert store.load_days(engine=engine, person_id=1)["model_version"].tolist() == ["m-1"]  # as saved, until rescored
+    assert store.load_template(engine=engine, actor=OWNER, person_id=1)["activity"].tolist() == ["hunched_sitting"]
+    assert store.load_days(engine=engine, actor=OWNER, person_id=1)["model_version"].tolist() == [
+        "m-1"
+    ]  # as saved, until rescored
 
 
 def test_a_backup_made_before_the_split_restores_with_the_new_activity(engine):
     old = backup_made_at_0001()
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "slouched_sitting"
-    store.restore(engine=engine, data=old, catalogue=CAT)
-    assert "hunched_sitting" in set(store.load_entries(engine=engine, person_id=1)["activity"])
+    store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
+    assert "hunched_sitting" in set(store.load_entries(engine=engine, actor=OWNER, person_id=1)["activity"])
 
 
 def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
@@ -265,5 +276,5 @@ def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "yoga"
     with pytest.raises(store.StoreError, match="activities this version does not know: 'yoga'"):
-        store.restore(engine=engine, data=old, catalogue=CAT)
-    assert store.list_people(engine=engine) == []
+        store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
+    assert store.list_people(engine=engine, actor=OWNER) == []

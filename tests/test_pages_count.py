@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strain import counting, model, store
+from strain.actor import OWNER
 from strain.service import Service
 from ui.components import md
 
@@ -31,7 +32,7 @@ def points(at) -> str:
 
 
 def today_entries(engine, person):
-    saved = store.load_day(engine=engine, person_id=person.id, day=date.today())
+    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=date.today())
     return [] if saved is None else saved.entries[["activity", "quantity", "technique"]].values.tolist()
 
 
@@ -67,7 +68,7 @@ def test_taps_are_saved_at_once_and_the_points_follow(app_engine, ann):
     assert row_text(at, SIT) == "1 with control · 3 without"
     assert today_entries(app_engine, ann) == [[SIT, 3.0, "uncontrolled"], [SIT, 1.0, "controlled"]]
     expected = model.score(
-        store.load_day(engine=app_engine, person_id=ann.id, day=date.today()).entries, model.Model(CAT)
+        store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()).entries, model.Model(CAT)
     )
     assert points(at) == f"{expected['points'].sum():.0f} points"
     # What a new page (a reload, another phone) shows comes from the database.
@@ -95,7 +96,7 @@ def test_minus_one_on_nothing_says_so_and_saves_nothing(app_engine, ann):
     assert [w.value for w in at.warning] == [
         md(f"Nothing to take back: no {CAT.activity(SIT).name} without control is counted today")
     ]
-    assert store.load_day(engine=app_engine, person_id=ann.id, day=date.today()) is None
+    assert store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()) is None
     at.button(key=f"count_{SIT}_plain").click().run()
     assert not at.warning  # the next tap clears it
 
@@ -116,11 +117,11 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     woke = (datetime.now() - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
     at.time_input(key="count_wake_up").set_value(woke)
     at.button(key="count_wake_up_save").click().run()
-    assert store.get_wake_up(engine=app_engine, person_id=ann.id) == woke
+    assert store.get_wake_up(actor=OWNER, engine=app_engine, person_id=ann.id) == woke
     assert at.expander[0].label == f"Wake-up time {woke:%H:%M}"
     assert "First hour after waking" in texts(at)
     at.button(key=f"count_{SIT}_plain").click().run()
-    saved = store.load_day(engine=app_engine, person_id=ann.id, day=date.today())
+    saved = store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today())
     assert saved.entries["first_hour"].tolist() == [True]
 
 

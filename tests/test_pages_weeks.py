@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from strain import limits, model, store
+from strain.actor import OWNER
 from strain.tables import Day
 from strain.weeks import IsoWeek
 
@@ -145,6 +146,7 @@ def test_a_day_saved_elsewhere_shows_on_the_next_run_and_after_a_reload(app_engi
     wednesday = date(2026, 11, 18)
     store.save_day(
         engine=app_engine,
+        actor=OWNER,
         person_id=ann.id,
         day=wednesday,
         entries=entries(wednesday),
@@ -163,7 +165,7 @@ def test_a_day_saved_elsewhere_shows_on_the_next_run_and_after_a_reload(app_engi
 
 def test_each_person_sees_their_own_weeks(app_engine, ann):
     seed_two_weeks(app_engine, ann)
-    store.add_person(engine=app_engine, name="Bea")
+    store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page(PAGE, person="Bea", week=W47)
     assert "No days logged in Week 47" in texts(at)
 

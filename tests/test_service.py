@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from strain import audit, model, store, weeks
+from strain.actor import OWNER
 from strain.service import Service, StoreError
 from strain.weeks import IsoWeek
 
@@ -35,7 +36,9 @@ def log(service: Service, person, day: date, *rows: tuple, expected=None, as_typ
 
 def everything_scored(service: Service, person) -> pd.DataFrame:
     """The person's whole history scored with their weights: the reference the bounded views must match."""
-    return model.score(store.load_entries(engine=service.engine, person_id=person.id), service.person_model(person))
+    return model.score(
+        store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id), service.person_model(person)
+    )
 
 
 def history(service: Service, person, days: int = 60) -> None:
@@ -65,7 +68,7 @@ def test_week_view_matches_the_comparison_over_the_whole_history(service, person
     week = IsoWeek.of(TODAY).shift(-2)
     view = service.week(person, week, TODAY)
     scored = everything_scored(service, person)
-    days = store.load_days(engine=service.engine, person_id=person.id)
+    days = store.load_days(engine=service.engine, actor=OWNER, person_id=person.id)
     expected = weeks.compare_weeks(scored, week, CAT, days)
     assert (view.comparison.this, view.comparison.last) == (expected.this, expected.last)
     pd.testing.assert_frame_equal(view.comparison.activities, expected.activities)
@@ -136,7 +139,7 @@ def reference_totals(service: Service, people, start: date, end: date) -> dict[i
     for person in people:
         scored = everything_scored(service, person)
         in_range = scored[(scored["date"] >= start) & (scored["date"] <= end)]
-        if len(store.load_days(engine=service.engine, person_id=person.id, start=start, end=end)):
+        if len(store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end)):
             totals[person.id] = float(in_range["points"].sum())
     return totals
 
@@ -162,17 +165,19 @@ def test_every_persons_totals_stay_right_after_saves_overrides_and_rescores(serv
 
 def test_totals_computed_for_a_read_are_stored_and_a_newer_save_is_never_overwritten(service, person):
     log(service, person, TODAY, ("sit_down_chair", 10))
-    store.mark_rescored(engine=service.engine, person_id=person.id, model_version="m-old")  # totals now unknown
-    read = store.load_day_totals(engine=service.engine, start=TODAY, end=TODAY)
+    store.mark_rescored(
+        engine=service.engine, actor=OWNER, person_id=person.id, model_version="m-old"
+    )  # totals now unknown
+    read = store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
     assert read["total"].isna().all()
     assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
-    cached = store.load_day_totals(engine=service.engine, start=TODAY, end=TODAY)
+    cached = store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
     assert cached["total_version"].tolist() == [service.person_model(person).version]
     # A total computed from what was read before a newer save does not replace that save's total.
     saved = service.day(person, TODAY)
     log(service, person, TODAY, ("sit_down_chair", 2), expected=saved.version)
     stale_read = (int(read["day_id"][0]), int(read["version"][0]), 999.0, "x")
-    store.store_day_totals(engine=service.engine, totals=[stale_read])
+    store.store_day_totals(engine=service.engine, actor=OWNER, totals=[stale_read])
     assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
 
 
@@ -184,7 +189,7 @@ def test_an_imported_tally_is_totalled_as_its_entries_score(service, frame):
     if frame.empty:
         return
     start, end = frame["date"].min(), frame["date"].max()
-    stored = store.load_day_totals(engine=service.engine, start=start, end=end, person_ids=[person.id])
+    stored = store.load_day_totals(engine=service.engine, actor=OWNER, start=start, end=end, person_ids=[person.id])
     expected = model.day_totals(model.score(frame, service.person_model(person)))
     assert stored["total"].tolist() == pytest.approx(expected["total"].tolist())
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from strain import db, model, store, walkthrough
+from strain.actor import OWNER
 from strain.catalogue import CatalogueError, parse
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
@@ -31,7 +32,7 @@ def service(engine) -> Service:
 def typical(service: Service, person) -> None:
     rows = [("sit_down_chair", 11), ("hunched_sitting", 240), ("socks_shoes", 4, "controlled"), ("weeding", 30)]
     frame = entries(*rows, day=TODAY)
-    store.save_template(engine=service.engine, person_id=person.id, entries=frame)
+    store.save_template(engine=service.engine, actor=OWNER, person_id=person.id, entries=frame)
 
 
 def walk(service: Service, person, day: date = TODAY) -> walkthrough.Draft:
@@ -82,7 +83,7 @@ def test_a_new_walkthrough_starts_from_the_typical_day_shared_over_the_parts(ser
     sit_downs = {x.part: x.quantity for x in draft.lines if x.activity == "sit_down_chair"}
     assert sit_downs == {"breakfast": 4, "work": 4, "evening": 3}  # 11 over three parts, whole numbers
     entries = walkthrough.day_entries(CAT, draft)
-    template = store.load_template(engine=service.engine, person_id=person.id)
+    template = store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
     assert dict(zip(entries["activity"], entries["quantity"], strict=True)) == dict(
         zip(template["activity"], template["quantity"], strict=True)
     )
@@ -146,9 +147,9 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
         ("controlled", 2.0),
         ("uncontrolled", 11.0),
     ]
-    template = store.load_template(engine=service.engine, person_id=person.id)
+    template = store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
     assert len(template) == len(saved.entries) and template["quantity"].sum() == saved.entries["quantity"].sum()
-    assert store.load_walkthrough(engine=service.engine, person_id=person.id) is None
+    assert store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
     # Saving over that day needs the version that was read: a stale one is a conflict.
     with pytest.raises(store.ConflictError):
         service.finish_walkthrough(person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY)
@@ -229,6 +230,7 @@ def test_adherence_counts_practice_days_against_the_plan_week_by_week(service, p
     for offset, exercise in practised:
         store.log_practice(
             engine=service.engine,
+            actor=OWNER,
             person_id=person.id,
             day=start + timedelta(days=offset),
             exercise_id=exercise,
@@ -264,6 +266,7 @@ def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, perso
     with pytest.raises(store.StoreError, match="a PSFS score must be a whole number from 0 to 10"):
         store.add_visit(
             engine=engine,
+            actor=OWNER,
             person_id=person.id,
             day=TODAY,
             note="",
@@ -273,7 +276,7 @@ def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, perso
             scores={},
             new_activities=[("Gardening", 11)],
         )
-    assert store.load_visits(engine=engine, person_id=person.id).empty
+    assert store.load_visits(engine=engine, actor=OWNER, person_id=person.id).empty
 
 
 def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(service, person):
@@ -325,6 +328,7 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
     for offset in (1, 2, 3):
         store.log_practice(
             engine=service.engine,
+            actor=OWNER,
             person_id=person.id,
             day=TODAY - timedelta(days=offset),
             exercise_id="squat_high_box",
@@ -339,6 +343,7 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
 # Backups
 
 SESSION_TABLES = ("walkthrough", "walkthrough_line", "plan", "plan_exercise", "visit", "psfs_activity", "psfs_score")
+CLINIC_TABLES = ("account", "setting", "audit_event")
 
 
 def fill(service: Service, person) -> None:
@@ -364,11 +369,20 @@ def test_a_backup_carries_drafts_plans_visits_and_outcome_measures(service, pers
 
 
 def test_a_backup_made_before_the_session_tables_still_restores(service, new_database):
-    """A backup as the app wrote it at revision 0005 (0007 only adds tables): it restores and migrates."""
+    """A backup as the app wrote it at revision 0005 (0007 adds tables, 0009 tables and person.therapist_id):
+    it restores and migrates."""
     zoe = service.add_person("Zoë")
     service.save_day(zoe, TODAY, entries(("weeding", 30), day=TODAY), pain=2, note="", expected_version=None)
     data = service.backup()
-    old = data | {"schema": "0005", "tables": {k: v for k, v in data["tables"].items() if k not in SESSION_TABLES}}
+    later = (*SESSION_TABLES, *CLINIC_TABLES)
+    tables = {name: table for name, table in data["tables"].items() if name not in later}
+    person = tables["person"]
+    kept = [n for n, column in enumerate(person["columns"]) if column != "therapist_id"]  # clinic mode's (0009)
+    tables["person"] = {
+        "columns": [person["columns"][n] for n in kept],
+        "rows": [[row[n] for n in kept] for row in person["rows"]],
+    }
+    old = data | {"schema": "0005", "tables": tables}
     target = db.open_database(new_database())
     restored = Service(target, CAT)
     restored.restore(old)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy.exc import IntegrityError
 
 from strain import db, store, tally
+from strain.actor import OWNER
 from strain.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, Seat
 
 from .strategies import CAT, frames
@@ -37,6 +38,7 @@ def save(engine, person, day=MONDAY, rows=(("sit_down_chair", 8),), expected=Non
     frame = entries(*rows, day=day)
     return store.save_day(
         engine=engine,
+        actor=OWNER,
         person_id=person.id,
         day=day,
         entries=frame,
@@ -56,40 +58,42 @@ def day_id(engine, person, day=MONDAY) -> int:
 
 
 def test_people_are_added_listed_and_found_by_name(engine):
-    ann = store.add_person(engine=engine, name="  Ann  ")
-    bob = store.add_person(engine=engine, name="Bob")
+    ann = store.add_person(engine=engine, actor=OWNER, name="  Ann  ")
+    bob = store.add_person(engine=engine, actor=OWNER, name="Bob")
     assert ann.name == "Ann"
-    assert store.list_people(engine=engine) == [ann, bob]
-    assert store.get_person(engine=engine, name="Bob ") == bob
-    assert store.get_person(engine=engine, name="aNN") == ann  # found ignoring case, with the name as stored
+    assert store.list_people(engine=engine, actor=OWNER) == [ann, bob]
+    assert store.get_person(engine=engine, actor=OWNER, name="Bob ") == bob
+    assert (
+        store.get_person(engine=engine, actor=OWNER, name="aNN") == ann
+    )  # found ignoring case, with the name as stored
 
 
 def test_names_are_one_person_ignoring_case_in_every_alphabet(engine):
     # SQLite's lower() folds only ASCII: "ZOË" and "zoë" would be two people, "Straße" and "STRASSE" too.
-    zoe = store.add_person(engine=engine, name="Zoë")
-    strasse = store.add_person(engine=engine, name="Straße")
-    assert store.get_person(engine=engine, name="ZOË") == zoe
-    assert store.get_person(engine=engine, name="STRASSE") == strasse
+    zoe = store.add_person(engine=engine, actor=OWNER, name="Zoë")
+    strasse = store.add_person(engine=engine, actor=OWNER, name="Straße")
+    assert store.get_person(engine=engine, actor=OWNER, name="ZOË") == zoe
+    assert store.get_person(engine=engine, actor=OWNER, name="STRASSE") == strasse
     for same, existing in (("zoË", "Zoë"), ("strasse", "Straße")):
         with pytest.raises(store.StoreError, match=rf"^a person called {existing} already exists$"):
-            store.add_person(engine=engine, name=same)
-    assert store.list_people(engine=engine) == [strasse, zoe]
+            store.add_person(engine=engine, actor=OWNER, name=same)
+    assert store.list_people(engine=engine, actor=OWNER) == [strasse, zoe]
 
 
 def test_a_duplicate_or_bad_name_is_refused_with_a_sentence(engine, person):
     for same in (" Ann", "ann", "ANN "):
         with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
-            store.add_person(engine=engine, name=same)
+            store.add_person(engine=engine, actor=OWNER, name=same)
     for bad in ("", "   ", "x" * 81):
         with pytest.raises(store.StoreError, match=r"^a name must be 1 to 80 characters long$"):
-            store.add_person(engine=engine, name=bad)
+            store.add_person(engine=engine, actor=OWNER, name=bad)
     with pytest.raises(store.UnknownPerson, match=r"^no person called Zed$"):
-        store.get_person(engine=engine, name="Zed")
+        store.get_person(engine=engine, actor=OWNER, name="Zed")
 
 
 def test_writes_for_a_missing_person_are_refused(engine):
     with pytest.raises(store.UnknownPerson):
-        store.set_level(engine=engine, person_id=999, ladder_id="squat", level=1)
+        store.set_level(engine=engine, actor=OWNER, person_id=999, ladder_id="squat", level=1)
 
 
 # Days: round trip, conflicts, all-or-nothing
@@ -102,7 +106,7 @@ def test_a_saved_day_loads_back_exactly_in_saved_order(engine, person):
         ("brushing_teeth", 2, "controlled"),
     )
     version = save(engine, person, rows=rows, pain=4, note="stiff morning")
-    saved = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert version == saved.version == 1
     assert (saved.date, saved.pain, saved.note, saved.model_version) == (MONDAY, 4, "stiff morning", "m-test")
     assert saved.saved_at.tzinfo is not None
@@ -115,9 +119,10 @@ def test_a_saved_day_loads_back_exactly_in_saved_order(engine, person):
 def test_any_valid_tally_round_trips(engine, person, frame):
     # (PostgreSQL text cannot hold NUL; the store refuses it there, see test_nul_in_a_note_is_refused_clearly_or_kept)
     frame = frame.assign(date=MONDAY) if len(frame) else frame  # (assign would change an empty date column's type)
-    before = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    before = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     store.save_day(
         engine=engine,
+        actor=OWNER,
         person_id=person.id,
         day=MONDAY,
         entries=frame,
@@ -126,13 +131,13 @@ def test_any_valid_tally_round_trips(engine, person, frame):
         model_version="m-test",
         expected_version=before and before.version,
     )
-    assert same_entries(store.load_day(engine=engine, person_id=person.id, day=MONDAY).entries, frame)
+    assert same_entries(store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY).entries, frame)
 
 
 def test_an_unsaved_day_is_none_and_an_empty_day_keeps_its_pain(engine, person):
-    assert store.load_day(engine=engine, person_id=person.id, day=MONDAY) is None
+    assert store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY) is None
     save(engine, person, rows=(), pain=7)
-    saved = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert saved.pain == 7 and saved.entries.empty
     assert saved.entries.dtypes.equals(tally.empty_frame().dtypes)
 
@@ -140,7 +145,7 @@ def test_an_unsaved_day_is_none_and_an_empty_day_keeps_its_pain(engine, person):
 def test_saving_the_version_you_loaded_replaces_the_entries(engine, person):
     save(engine, person, rows=(("sit_down_chair", 8), ("child_lift", 2)))
     version = save(engine, person, rows=(("weeding", 30),), expected=1, pain=2)
-    saved = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert version == saved.version == 2
     assert saved.pain == 2 and saved.entries["activity"].tolist() == ["weeding"]
 
@@ -150,7 +155,7 @@ def test_a_stale_save_is_refused_and_changes_nothing(engine, person):
     save(engine, person, rows=(("sit_down_chair", 6),), expected=1)  # the other tab
     with pytest.raises(store.ConflictError, match=r"changed elsewhere \(saved at \d\d:\d\d\); reload"):
         save(engine, person, rows=(("sit_down_chair", 1),), expected=1)
-    saved = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert saved.version == 2 and saved.entries["quantity"].tolist() == [6.0]
 
 
@@ -158,14 +163,14 @@ def test_saving_a_new_day_that_already_exists_is_a_conflict(engine, person):
     save(engine, person)
     with pytest.raises(store.ConflictError, match=r"^2026-11-16 was saved elsewhere \(at \d\d:\d\d\); reload"):
         save(engine, person, rows=(("weeding", 5),))
-    assert store.load_day(engine=engine, person_id=person.id, day=MONDAY).entries["activity"].tolist() == [
+    assert store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY).entries["activity"].tolist() == [
         "sit_down_chair"
     ]
 
 
 def test_saving_a_day_deleted_elsewhere_is_a_conflict(engine, person):
     save(engine, person)
-    store.delete_day(engine=engine, person_id=person.id, day=MONDAY, expected_version=1)
+    store.delete_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, expected_version=1)
     with pytest.raises(store.ConflictError, match="deleted elsewhere"):
         save(engine, person, expected=1)
 
@@ -186,7 +191,7 @@ def test_a_save_the_schema_refuses_leaves_the_old_day_intact(engine, person, bad
     save(engine, person, rows=(("sit_down_chair", 8), ("child_lift", 2)), pain=4)
     with pytest.raises(store.StoreError, match=f"^not saved: {message or ''}"):
         save(engine, person, rows=(("sit_down_chair", 3), bad_row), expected=1, pain=pain)
-    saved = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert (saved.version, saved.pain, saved.entries["quantity"].tolist()) == (1, 4, [8.0, 2.0])
 
 
@@ -194,9 +199,9 @@ def test_delete_day_removes_it_unless_it_changed(engine, person):
     save(engine, person)
     save(engine, person, expected=1)
     with pytest.raises(store.ConflictError, match="changed elsewhere"):
-        store.delete_day(engine=engine, person_id=person.id, day=MONDAY, expected_version=1)
-    store.delete_day(engine=engine, person_id=person.id, day=MONDAY, expected_version=2)
-    assert store.load_day(engine=engine, person_id=person.id, day=MONDAY) is None
+        store.delete_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, expected_version=1)
+    store.delete_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, expected_version=2)
+    assert store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY) is None
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(Entry)).scalar() == 0
 
@@ -258,14 +263,17 @@ def test_the_schema_refuses_rows_that_break_its_rules(engine, person, table, val
 
 def test_deleting_a_person_deletes_everything_of_theirs(engine, person):
     save(engine, person)
-    store.set_override(engine=engine, person_id=person.id, key="twist", value=1.5, reason="")
-    store.save_template(engine=engine, person_id=person.id, entries=entries(("weeding", 3)))
-    store.log_practice(engine=engine, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=1)
-    store.set_seat(engine=engine, person_id=person.id, name="car", height_cm=48)
+    store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.5, reason="")
+    store.save_template(engine=engine, actor=OWNER, person_id=person.id, entries=entries(("weeding", 3)))
+    store.log_practice(
+        engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=1
+    )
+    store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="car", height_cm=48)
     with engine.begin() as connection:
         connection.execute(sa.delete(Person).where(Person.id == person.id))
-    dump = store.backup(engine=engine)
-    assert {name: table["rows"] for name, table in dump["tables"].items() if table["rows"]} == {}
+    dump = store.backup(engine=engine, actor=OWNER)
+    left = {name: table["rows"] for name, table in dump["tables"].items() if table["rows"]}
+    assert list(left) == ["audit_event"]  # the audit trail outlives the person (see test_isolation.py)
 
 
 # Import
@@ -281,14 +289,18 @@ def test_import_replaces_the_days_it_holds_and_keeps_the_others(engine, person):
             entries(("vacuuming", 20), day=MONDAY + timedelta(2)),
         ]
     )
-    assert store.import_days(engine=engine, name="ann", frame=frame, model_version="m-new") == (person, 2, False)
+    assert store.import_days(engine=engine, actor=OWNER, name="ann", frame=frame, model_version="m-new") == (
+        person,
+        2,
+        False,
+    )
 
-    monday = store.load_day(engine=engine, person_id=person.id, day=MONDAY)
+    monday = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY)
     assert monday.entries["activity"].tolist() == ["standing_from_chair", "sit_down_chair"]
     assert (monday.version, monday.pain, monday.note, monday.model_version) == (2, 5, "kept", "m-new")
-    tuesday = store.load_day(engine=engine, person_id=person.id, day=MONDAY + timedelta(1))
+    tuesday = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY + timedelta(1))
     assert (tuesday.version, tuesday.entries["activity"].tolist()) == (1, ["weeding"])
-    wednesday = store.load_day(engine=engine, person_id=person.id, day=MONDAY + timedelta(2))
+    wednesday = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY + timedelta(2))
     assert (wednesday.version, wednesday.entries["activity"].tolist()) == (1, ["child_lift", "vacuuming"])
 
 
@@ -297,8 +309,8 @@ def test_an_import_the_schema_refuses_saves_nothing(engine, person):
     frame = pd.concat([entries(("weeding", 3), day=MONDAY + timedelta(n)) for n in range(50)])
     frame.loc[frame.index[-1], "quantity"] = -1
     with pytest.raises(store.StoreError, match="quantity"):
-        store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")
-    days = store.load_days(engine=engine, person_id=person.id)
+        store.import_days(engine=engine, actor=OWNER, name="Ann", frame=frame, model_version="m")
+    days = store.load_days(engine=engine, actor=OWNER, person_id=person.id)
     assert days["date"].tolist() == [MONDAY] and days["version"].tolist() == [1]
 
 
@@ -309,10 +321,10 @@ def test_import_of_many_days_is_one_call_and_loads_back_in_order(engine, person)
             technique="controlled", load_kg=0.0, twist=False, first_hour=True, note=""
         )
     )
-    assert store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")[1] == 1200
-    assert same_entries(store.load_entries(engine=engine, person_id=person.id), frame)
-    assert store.import_days(engine=engine, name="Ann", frame=frame, model_version="m")[1] == 1200
-    assert store.load_days(engine=engine, person_id=person.id)["version"].eq(2).all()
+    assert store.import_days(engine=engine, actor=OWNER, name="Ann", frame=frame, model_version="m")[1] == 1200
+    assert same_entries(store.load_entries(engine=engine, actor=OWNER, person_id=person.id), frame)
+    assert store.import_days(engine=engine, actor=OWNER, name="Ann", frame=frame, model_version="m")[1] == 1200
+    assert store.load_days(engine=engine, actor=OWNER, person_id=person.id)["version"].eq(2).all()
 
 
 # Reading ranges
@@ -322,11 +334,11 @@ def test_load_entries_and_days_take_an_inclusive_date_range(engine, person):
     for n in range(5):
         save(engine, person, day=MONDAY + timedelta(n), rows=(("weeding", n), ("child_lift", 1)), pain=n)
     loaded = store.load_entries(
-        engine=engine, person_id=person.id, start=MONDAY + timedelta(1), end=MONDAY + timedelta(3)
+        engine=engine, actor=OWNER, person_id=person.id, start=MONDAY + timedelta(1), end=MONDAY + timedelta(3)
     )
     assert loaded["date"].tolist() == [MONDAY + timedelta(n) for n in (1, 1, 2, 2, 3, 3)]
     assert loaded["activity"].tolist() == ["weeding", "child_lift"] * 3
-    days = store.load_days(engine=engine, person_id=person.id, start=MONDAY + timedelta(3))
+    days = store.load_days(engine=engine, actor=OWNER, person_id=person.id, start=MONDAY + timedelta(3))
     assert days.to_dict("list") == {
         "date": [MONDAY + timedelta(3), MONDAY + timedelta(4)],
         "pain": [3, 4],
@@ -335,15 +347,15 @@ def test_load_entries_and_days_take_an_inclusive_date_range(engine, person):
         "model_version": ["m-test", "m-test"],
     }
     assert str(days["pain"].dtype) == "Int64"
-    assert store.load_entries(engine=engine, person_id=person.id, end=MONDAY - timedelta(1)).empty
+    assert store.load_entries(engine=engine, actor=OWNER, person_id=person.id, end=MONDAY - timedelta(1)).empty
 
 
 def test_load_all_entries_covers_every_person_in_the_range(engine, person):
-    bob = store.add_person(engine=engine, name="Bob")
+    bob = store.add_person(engine=engine, actor=OWNER, name="Bob")
     for who in (person, bob):
         for n in range(10):
             save(engine, who, day=MONDAY + timedelta(n), rows=(("weeding", n + 1),))
-    week = store.load_all_entries(engine=engine, start=MONDAY + timedelta(3), end=MONDAY + timedelta(9))
+    week = store.load_all_entries(engine=engine, actor=OWNER, start=MONDAY + timedelta(3), end=MONDAY + timedelta(9))
     assert list(week.columns) == [*tally.COLUMNS, "person_id", "person"]
     assert week.groupby("person")["quantity"].sum().to_dict() == {"Ann": 4.0 + 5 + 6 + 7 + 8 + 9 + 10, "Bob": 49.0}
     assert set(week["person_id"]) == {person.id, bob.id}
@@ -353,90 +365,103 @@ def test_load_all_entries_covers_every_person_in_the_range(engine, person):
 
 
 def test_overrides_are_set_replaced_and_deleted(engine, person):
-    store.set_override(engine=engine, person_id=person.id, key="twist", value=1.8, reason="guarded")
-    store.set_override(engine=engine, person_id=person.id, key="activity.weeding", value=3.0, reason="")
-    store.set_override(engine=engine, person_id=person.id, key="twist", value=2.0, reason="flare-up")
-    assert store.get_overrides(engine=engine, person_id=person.id) == {
+    store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.8, reason="guarded")
+    store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="activity.weeding", value=3.0, reason="")
+    store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=2.0, reason="flare-up")
+    assert store.get_overrides(engine=engine, actor=OWNER, person_id=person.id) == {
         "twist": (2.0, "flare-up"),
         "activity.weeding": (3.0, ""),
     }
-    store.delete_override(engine=engine, person_id=person.id, key="twist")
-    assert store.get_overrides(engine=engine, person_id=person.id) == {"activity.weeding": (3.0, "")}
+    store.delete_override(engine=engine, actor=OWNER, person_id=person.id, key="twist")
+    assert store.get_overrides(engine=engine, actor=OWNER, person_id=person.id) == {"activity.weeding": (3.0, "")}
 
 
 def test_mark_rescored_sets_the_model_version_of_every_day(engine, person):
     for n in range(3):
         save(engine, person, day=MONDAY + timedelta(n))
-    store.mark_rescored(engine=engine, person_id=person.id, model_version="m-2")
-    days = store.load_days(engine=engine, person_id=person.id)
+    store.mark_rescored(engine=engine, actor=OWNER, person_id=person.id, model_version="m-2")
+    days = store.load_days(engine=engine, actor=OWNER, person_id=person.id)
     assert days["model_version"].tolist() == ["m-2"] * 3 and days["version"].tolist() == [1] * 3
 
 
 def test_data_version_changes_with_every_write_and_only_then(engine, person):
-    seen = [store.data_version(engine=engine, person_id=person.id)]
+    seen = [store.data_version(engine=engine, actor=OWNER, person_id=person.id)]
     writes = [
         lambda: save(engine, person),
-        lambda: store.set_override(engine=engine, person_id=person.id, key="twist", value=1.5, reason=""),
-        lambda: store.set_level(engine=engine, person_id=person.id, ladder_id="squat", level=2),
-        lambda: store.set_seat(engine=engine, person_id=person.id, name="car", height_cm=50),
-        lambda: store.mark_rescored(engine=engine, person_id=person.id, model_version="m"),
+        lambda: store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.5, reason=""),
+        lambda: store.set_level(engine=engine, actor=OWNER, person_id=person.id, ladder_id="squat", level=2),
+        lambda: store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="car", height_cm=50),
+        lambda: store.mark_rescored(engine=engine, actor=OWNER, person_id=person.id, model_version="m"),
     ]
     for write in writes:
         write()
-        store.load_entries(engine=engine, person_id=person.id)
-        assert store.data_version(engine=engine, person_id=person.id) == store.data_version(
-            engine=engine, person_id=person.id
+        store.load_entries(engine=engine, actor=OWNER, person_id=person.id)
+        assert store.data_version(engine=engine, actor=OWNER, person_id=person.id) == store.data_version(
+            engine=engine, actor=OWNER, person_id=person.id
         )
-        seen.append(store.data_version(engine=engine, person_id=person.id))
+        seen.append(store.data_version(engine=engine, actor=OWNER, person_id=person.id))
     assert len(set(seen)) == len(seen)
     with pytest.raises(store.StoreError):
         save(engine, person, rows=(("weeding", -1),), expected=1)
-    assert store.data_version(engine=engine, person_id=person.id) == seen[-1]  # a refused write changes nothing
+    assert (
+        store.data_version(engine=engine, actor=OWNER, person_id=person.id) == seen[-1]
+    )  # a refused write changes nothing
 
 
 # Dashboard data
 
 
 def test_a_template_is_saved_replaced_and_loaded_without_dates(engine, person):
-    assert store.load_template(engine=engine, person_id=person.id) is None
-    store.save_template(engine=engine, person_id=person.id, entries=entries(("weeding", 3), ("child_lift", 2)))
-    store.save_template(engine=engine, person_id=person.id, entries=entries(("sit_down_chair", 8), ("weeding", 1)))
-    store.save_template(engine=engine, person_id=person.id, entries=tally.empty_frame(), name="work day")
-    typical = store.load_template(engine=engine, person_id=person.id)
+    assert store.load_template(engine=engine, actor=OWNER, person_id=person.id) is None
+    store.save_template(
+        engine=engine, actor=OWNER, person_id=person.id, entries=entries(("weeding", 3), ("child_lift", 2))
+    )
+    store.save_template(
+        engine=engine, actor=OWNER, person_id=person.id, entries=entries(("sit_down_chair", 8), ("weeding", 1))
+    )
+    store.save_template(engine=engine, actor=OWNER, person_id=person.id, entries=tally.empty_frame(), name="work day")
+    typical = store.load_template(engine=engine, actor=OWNER, person_id=person.id)
     assert typical[["activity", "quantity"]].values.tolist() == [["sit_down_chair", 8.0], ["weeding", 1.0]]
     assert typical["date"].isna().all()
-    assert store.load_template(engine=engine, person_id=person.id, name="work day").empty
+    assert store.load_template(engine=engine, actor=OWNER, person_id=person.id, name="work day").empty
 
 
 def test_ladder_levels_practice_seats_and_box_heights(engine, person):
-    store.set_level(engine=engine, person_id=person.id, ladder_id="squat", level=1)
-    store.set_level(engine=engine, person_id=person.id, ladder_id="squat", level=2)
-    store.set_level(engine=engine, person_id=person.id, ladder_id="hinge", level=1)
-    assert store.get_levels(engine=engine, person_id=person.id) == {"squat": 2, "hinge": 1}
+    store.set_level(engine=engine, actor=OWNER, person_id=person.id, ladder_id="squat", level=1)
+    store.set_level(engine=engine, actor=OWNER, person_id=person.id, ladder_id="squat", level=2)
+    store.set_level(engine=engine, actor=OWNER, person_id=person.id, ladder_id="hinge", level=1)
+    assert store.get_levels(engine=engine, actor=OWNER, person_id=person.id) == {"squat": 2, "hinge": 1}
 
     for n, pain in enumerate((3, 1, 0)):
         store.log_practice(
-            engine=engine, person_id=person.id, day=MONDAY + timedelta(n), exercise_id="dead_bug", pain_during=pain
+            engine=engine,
+            actor=OWNER,
+            person_id=person.id,
+            day=MONDAY + timedelta(n),
+            exercise_id="dead_bug",
+            pain_during=pain,
         )
-    practice = store.load_practice(engine=engine, person_id=person.id, start=MONDAY + timedelta(1))
+    practice = store.load_practice(engine=engine, actor=OWNER, person_id=person.id, start=MONDAY + timedelta(1))
     assert practice[["date", "pain_during"]].values.tolist() == [[MONDAY + timedelta(1), 1], [MONDAY + timedelta(2), 0]]
     with pytest.raises(
         store.StoreError, match=r"^not saved: pain during practice must be a whole number from 0 to 10$"
     ):
-        store.log_practice(engine=engine, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=12)
+        store.log_practice(
+            engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=12
+        )
 
-    store.set_seat(engine=engine, person_id=person.id, name="sofa", height_cm=38)
-    store.set_seat(engine=engine, person_id=person.id, name="car", height_cm=50)
-    store.set_seat(engine=engine, person_id=person.id, name="sofa", height_cm=42.5)
-    assert store.get_seats(engine=engine, person_id=person.id) == {"car": 50.0, "sofa": 42.5}
+    store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="sofa", height_cm=38)
+    store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="car", height_cm=50)
+    store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="sofa", height_cm=42.5)
+    assert store.get_seats(engine=engine, actor=OWNER, person_id=person.id) == {"car": 50.0, "sofa": 42.5}
     with pytest.raises(store.StoreError, match="height"):
-        store.set_seat(engine=engine, person_id=person.id, name="toilet", height_cm=0)
+        store.set_seat(engine=engine, actor=OWNER, person_id=person.id, name="toilet", height_cm=0)
 
-    store.log_box_height(engine=engine, person_id=person.id, day=MONDAY + timedelta(7), height_cm=55)
-    store.log_box_height(engine=engine, person_id=person.id, day=MONDAY, height_cm=60)
-    boxes = store.load_box_heights(engine=engine, person_id=person.id)
+    store.log_box_height(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY + timedelta(7), height_cm=55)
+    store.log_box_height(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, height_cm=60)
+    boxes = store.load_box_heights(engine=engine, actor=OWNER, person_id=person.id)
     assert boxes.values.tolist() == [[MONDAY, 60.0], [MONDAY + timedelta(7), 55.0]]
-    assert store.load_box_heights(engine=engine, person_id=person.id, end=MONDAY - timedelta(1)).empty
+    assert store.load_box_heights(engine=engine, actor=OWNER, person_id=person.id, end=MONDAY - timedelta(1)).empty
 
 
 # Backup and restore
@@ -444,51 +469,55 @@ def test_ladder_levels_practice_seats_and_box_heights(engine, person):
 
 def fill(engine, person) -> None:
     """Some of everything."""
-    bob = store.add_person(engine=engine, name="Bob")
+    bob = store.add_person(engine=engine, actor=OWNER, name="Bob")
     save(engine, person, rows=(("sit_down_chair", 8, "controlled", 0.0, False, True, 'ünïcode, "quoted"'),), pain=3)
     save(engine, bob, day=MONDAY + timedelta(1), rows=(("child_lift", 2.25, "uncontrolled", 11.5, True),))
-    store.set_override(engine=engine, person_id=person.id, key="twist", value=1.75, reason="therapist")
-    store.save_template(engine=engine, person_id=bob.id, entries=entries(("weeding", 30)))
-    store.set_level(engine=engine, person_id=person.id, ladder_id="squat", level=3)
-    store.log_practice(engine=engine, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=2, note="ok")
-    store.set_seat(engine=engine, person_id=bob.id, name="car", height_cm=48.5)
-    store.log_box_height(engine=engine, person_id=bob.id, day=MONDAY, height_cm=52)
+    store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.75, reason="therapist")
+    store.save_template(engine=engine, actor=OWNER, person_id=bob.id, entries=entries(("weeding", 30)))
+    store.set_level(engine=engine, actor=OWNER, person_id=person.id, ladder_id="squat", level=3)
+    store.log_practice(
+        engine=engine, actor=OWNER, person_id=person.id, day=MONDAY, exercise_id="dead_bug", pain_during=2, note="ok"
+    )
+    store.set_seat(engine=engine, actor=OWNER, person_id=bob.id, name="car", height_cm=48.5)
+    store.log_box_height(engine=engine, actor=OWNER, person_id=bob.id, day=MONDAY, height_cm=52)
 
 
 def test_backup_restores_into_an_empty_database_exactly(engine, person, new_database):
     fill(engine, person)
-    dump = json.loads(json.dumps(store.backup(engine=engine)))  # as it travels: JSON text
+    dump = json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))  # as it travels: JSON text
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, data=dump, catalogue=CAT)
-    assert store.backup(engine=copy) == dump
-    assert store.add_person(engine=copy, name="Cy").id > max(p.id for p in store.list_people(engine=engine))
+    store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
+    assert store.backup(engine=copy, actor=OWNER) == dump
+    assert store.add_person(engine=copy, actor=OWNER, name="Cy").id > max(
+        p.id for p in store.list_people(engine=engine, actor=OWNER)
+    )
     copy.dispose()
 
 
 def test_a_backup_moves_between_sqlite_and_postgresql(engine, person, make_database):
     fill(engine, person)
-    dump = json.loads(json.dumps(store.backup(engine=engine)))
+    dump = json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))
     target = db.open_database(
         make_database("postgresql" if engine.dialect.name == "sqlite" else "sqlite", migrated=True)
     )
-    store.restore(engine=target, data=dump, catalogue=CAT)
-    assert store.backup(engine=target) == dump
+    store.restore(engine=target, actor=OWNER, data=dump, catalogue=CAT)
+    assert store.backup(engine=target, actor=OWNER) == dump
     target.dispose()
 
 
 def test_restore_refuses_a_database_with_data_and_things_that_are_not_backups(engine, person):
-    dump = store.backup(engine=engine)
+    dump = store.backup(engine=engine, actor=OWNER)
     with pytest.raises(store.StoreError, match="not empty"):
-        store.restore(engine=engine, data=dump, catalogue=CAT)
+        store.restore(engine=engine, actor=OWNER, data=dump, catalogue=CAT)
     with pytest.raises(store.StoreError, match="not a Strain Audit backup"):
-        store.restore(engine=engine, data={"tables": {}}, catalogue=CAT)
+        store.restore(engine=engine, actor=OWNER, data={"tables": {}}, catalogue=CAT)
     with pytest.raises(store.StoreError, match="schema"):
-        store.restore(engine=engine, data=dump | {"schema": "0000"}, catalogue=CAT)
+        store.restore(engine=engine, actor=OWNER, data=dump | {"schema": "0000"}, catalogue=CAT)
 
 
 def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, person, new_database):
-    store.add_person(engine=engine, name="Bob")
-    dump = store.backup(engine=engine)
+    store.add_person(engine=engine, actor=OWNER, name="Bob")
+    dump = store.backup(engine=engine, actor=OWNER)
     people = dump["tables"]["person"]
     name, key = people["columns"].index("name"), people["columns"].index("name_key")
     assert [(row[name], row[key]) for row in people["rows"]] == [("Ann", "ann"), ("Bob", "bob")]
@@ -496,8 +525,8 @@ def test_a_backup_whose_name_keys_do_not_match_the_names_is_refused(engine, pers
     copy = db.open_database(new_database(migrated=True))
     refused = r"^nothing restored: person \(id 2\): 'Bob' has the name key 'zed', not 'bob'$"
     with pytest.raises(store.StoreError, match=refused):
-        store.restore(engine=copy, data=dump, catalogue=CAT)
-    assert store.list_people(engine=copy) == []
+        store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
+    assert store.list_people(engine=copy, actor=OWNER) == []
     copy.dispose()
 
 
@@ -509,4 +538,6 @@ def test_nul_in_a_note_is_refused_clearly_or_kept(engine, person):
             save(engine, person, rows=rows)
     else:
         save(engine, person, rows=rows)
-        assert store.load_day(engine=engine, person_id=person.id, day=MONDAY).entries["note"].tolist() == ["a\x00b"]
+        assert store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=MONDAY).entries["note"].tolist() == [
+            "a\x00b"
+        ]

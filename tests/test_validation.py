@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain import cli, db, errors, store, tally, validation
+from strain.actor import OWNER
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
 from strain.service import Service
@@ -56,7 +57,7 @@ def filled_backup(engine) -> dict:
     )
     visit = VisitInput(day=MONDAY, pain_now=3, new_activities=[("walking the dog", 6)])
     assert service.add_visit(ann, visit, MONDAY) == []
-    return json.loads(json.dumps(store.backup(engine=engine)))
+    return json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))
 
 
 def edit(backup: dict, table: str, column: str, value) -> dict:
@@ -107,8 +108,8 @@ def test_a_backup_with_a_row_an_import_or_a_form_would_refuse_is_refused_whole(
         backup = edit(backup, "entry", "date", value)
     copy = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match=message):
-        store.restore(engine=copy, data=backup, catalogue=CAT)
-    assert store.list_people(engine=copy) == []
+        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
+    assert store.list_people(engine=copy, actor=OWNER) == []
     copy.dispose()
 
 
@@ -121,7 +122,7 @@ def test_names_that_differ_only_in_case_are_refused_in_a_backup(engine, new_data
     people["rows"].append(second)  # its name key is "ann" too
     copy = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match=r"^the backup is damaged"):
-        store.restore(engine=copy, data=backup, catalogue=CAT)
+        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
     copy.dispose()
 
 
@@ -138,7 +139,7 @@ def test_a_badly_shaped_backup_is_one_sentence(engine, new_database, person):
         backup["tables"]["person"] = person
     copy = db.open_database(new_database(migrated=True))
     with pytest.raises(store.StoreError, match=r"^the backup is damaged: "):
-        store.restore(engine=copy, data=backup, catalogue=CAT)
+        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
     copy.dispose()
 
 
@@ -196,7 +197,7 @@ def test_a_refused_import_leaves_no_one_behind(engine):
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
     with pytest.raises(store.StoreError):
         Service(engine, CAT).import_tally("Newcomer", frame)
-    assert store.list_people(engine=engine) == []
+    assert store.list_people(engine=engine, actor=OWNER) == []
 
 
 def _import(url: str, path: str) -> int:
@@ -224,7 +225,7 @@ def test_eight_processes_importing_one_new_person_at_once_all_succeed(new_databa
     results = [(process.wait(timeout=180), process.stderr.read()) for process in processes]
     assert results == [(0, "")] * 8
     engine = db.open_database(url)
-    assert [person.name for person in store.list_people(engine=engine)] == ["Same"]
+    assert [person.name for person in store.list_people(engine=engine, actor=OWNER)] == ["Same"]
     engine.dispose()
 
 
@@ -255,10 +256,10 @@ def test_the_sqlite_file_and_its_folder_and_backups_are_private(tmp_path, capsys
 def test_a_name_counts_the_characters_a_person_sees(engine):
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of five code points
     assert validation.visible_length(family * 80) == 80
-    person = store.add_person(engine=engine, name=family * 80)
-    assert store.get_person(engine=engine, name=family * 80) == person
+    person = store.add_person(engine=engine, actor=OWNER, name=family * 80)
+    assert store.get_person(engine=engine, actor=OWNER, name=family * 80) == person
     with pytest.raises(store.StoreError, match=r"^a name must be 1 to 80 characters long$"):
-        store.add_person(engine=engine, name="x" * 81)
+        store.add_person(engine=engine, actor=OWNER, name="x" * 81)
 
 
 # Import and restore judge alike
@@ -343,10 +344,11 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     ann = Service(source, CAT).add_person("Ann")
     good = frame if frame is not None else tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
     store.save_day(
-        engine=source, person_id=ann.id, day=good["date"].iloc[0], entries=good, pain=None, note="",
+        engine=source,
+        actor=OWNER, person_id=ann.id, day=good["date"].iloc[0], entries=good, pain=None, note="",
         model_version="m", expected_version=None,
     )  # fmt: skip
-    backup = json.loads(json.dumps(store.backup(engine=source)))
+    backup = json.loads(json.dumps(store.backup(engine=source, actor=OWNER)))
     source.dispose()
     typed = _as_stored(row)
     if frame is None:
@@ -360,9 +362,9 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     try:
         if frame is None:
             with pytest.raises(store.StoreError):
-                store.restore(engine=target, data=backup, catalogue=CAT)
+                store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
         else:
-            store.restore(engine=target, data=backup, catalogue=CAT)
+            store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
     finally:
         target.dispose()
 
@@ -380,7 +382,7 @@ def test_saving_a_day_checks_it_like_an_import(engine):
         values = {"day": MONDAY, "entries": frame, "pain": None, "note": ""} | changes
         with pytest.raises(store.StoreError, match=message):
             service.save_day(ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
-    assert store.load_days(engine=engine, person_id=ann.id).empty
+    assert store.load_days(engine=engine, actor=OWNER, person_id=ann.id).empty
 
 
 def test_a_tally_dated_before_2000_is_refused():

@@ -20,10 +20,11 @@ RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
 
 
-def pages(*, admin: bool = False) -> list[st.Page] | dict[str, list[st.Page]]:
-    """The navigation: every page, and for an admin (clinic mode) the admin pages in a section of their own."""
-    patient_pages = [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[str, list[st.Page]]:
+    """The pages, by mode: personal mode's stay as they are; in clinic mode the patients overview comes first
+    (the home), and admins get the admin pages in a section of their own."""
+    person_pages = [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=not clinic),
         st.Page("pages/log.py", title="Log a day", icon=":material/edit_note:", url_path="log"),
         st.Page("pages/count.py", title="Count as you go", icon=":material/touch_app:", url_path="count"),
         st.Page("pages/audit.py", title="Audit", icon=":material/bar_chart:", url_path="audit"),
@@ -32,12 +33,22 @@ def pages(*, admin: bool = False) -> list[st.Page] | dict[str, list[st.Page]]:
         st.Page("pages/model.py", title="Model", icon=":material/balance:", url_path="model"),
         st.Page("pages/session.py", title="Therapist session", icon=":material/medical_services:", url_path="session"),
     ]
-    if not admin:
-        return patient_pages
+    if not clinic:
+        return person_pages
+    overview = st.Page(
+        "pages/patients.py",
+        title="Patients" if role == "admin" else "My patients",
+        icon=":material/groups:",
+        url_path="patients",
+        default=True,
+    )
+    if role != "admin":
+        return [overview, *person_pages]
     admin_pages = [
         st.Page("pages/accounts.py", title="Accounts", icon=":material/manage_accounts:", url_path="accounts"),
+        st.Page("pages/audit_trail.py", title="Audit trail", icon=":material/history:", url_path="audit-trail"),
     ]
-    return {"Strain Audit": patient_pages, "Admin": admin_pages}
+    return {"Strain Audit": [overview, *person_pages], "Admin": admin_pages}
 
 
 def _navigation() -> st.Page | None:
@@ -48,10 +59,10 @@ def _navigation() -> st.Page | None:
     actor = signin.signed_in(service)
     if actor is None:
         # Register the pages, hidden, so that the link's page and parameters stay in the address for after signing in.
-        asked = st.navigation(pages(admin=True), position="hidden")
+        asked = st.navigation(pages(clinic=True, role="admin"), position="hidden")
         signin.page(asked.title if asked.url_path else None)
         return None
-    return st.navigation(pages(admin=actor.role == "admin"))
+    return st.navigation(pages(clinic=True, role=actor.role))
 
 
 def run() -> None:

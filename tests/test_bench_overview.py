@@ -1,0 +1,25 @@
+"""The overview benchmark's clinic, written in bulk, is data the app could have stored (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from strain import bench_overview, db, store
+from strain.actor import OWNER
+from strain.bench import LAST_DAY
+from strain.service import Service
+
+from .strategies import CAT
+
+
+def test_the_bulk_clinic_restores_row_by_row_and_its_overview_matches_its_entries(engine, new_database):
+    seconds = bench_overview.fill(engine, people=3, days=30, entries=4, cat=CAT)
+    assert seconds > 0
+    therapist = Service(engine, CAT, bench_overview.THERAPIST)
+    overview = therapist.patients_overview(LAST_DAY)
+    assert len(overview) == 3
+    for name in overview["name"]:
+        bench_overview.check(therapist, overview, therapist.person(name))  # SystemExit if it differs
+
+    copy = db.open_database(new_database())
+    store.restore(engine=copy, actor=OWNER, data=store.backup(engine=engine, actor=OWNER), catalogue=CAT)  # checks rows
+    assert len(store.list_people(engine=copy, actor=OWNER)) == 3
+    copy.dispose()
