@@ -181,8 +181,8 @@ def new_taps(report: Reported, counted: Mapping[Tap, int]) -> list[tuple[Tap, in
 
     Taps that add come before taps that take back, so a quick "+1" then "-1" on an empty row ends at
     0 rather than refusing the "-1"; of those that add, the kind tapped last comes last, so "-1"
-    offers to take back that kind. A total below what was counted (which a browser never sends) adds
-    nothing.
+    offers to take back that kind; otherwise they keep the report's order (the buttons'). A total
+    below what was counted (which a browser never sends) adds nothing.
     """
     ordered = sorted(report.counts, key=lambda tap: (tap.amount < 0, tap == report.last))
     return [
