@@ -1,5 +1,6 @@
 """Count as you go: a live tally for the phone, one tap per movement, each saved at once."""
 
+import secrets
 from datetime import datetime
 from functools import partial
 
@@ -19,6 +20,7 @@ LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its 
 ORDER = "count_order"  # ((person id, day), the rows' order)
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
 COUNTED = "count_counted"  # (page id, row id) -> taps of each kind reported by that page and counted
+SESSION = "count_session"  # this session's random id: reports counted for another session are not for it
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
 # On a phone, the title clear of Streamlit's top bar (app CSS: no user text in it).
@@ -46,7 +48,8 @@ def tap(who: PersonInfo, activity_id: str, kind: counting.Tap) -> bool:
 def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
     """Count the taps a row's report adds to those counted, one at a time (runs before the script)."""
     report = counting.reported(tap_row.reported(buttons_key(activity_id)), cat.activity(activity_id).unit)
-    if report is None or report.row != row:  # a row drawn for someone else, a moment ago
+    # Not a row drawn for someone else a moment ago, nor totals of another session (the browser sends what it left).
+    if report is None or report.row != row or report.session != session_id():
         return
     counted = st.session_state.setdefault(COUNTED, {}).setdefault((report.page, report.row), {})
     for kind, taps in counting.new_taps(report, counted):
@@ -59,6 +62,18 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
 
 def buttons_key(activity_id: str) -> str:
     return f"count_buttons_{activity_id}"
+
+
+def session_id() -> str:
+    return st.session_state.setdefault(SESSION, secrets.token_hex(12))
+
+
+def counted_of(row: str) -> dict[str, dict[str, int]]:
+    """What this session has counted of a row's taps, by page and tap name: the browser keeps the rest."""
+    counted = st.session_state.get(COUNTED, {})
+    return {
+        page: {kind.name: taps for kind, taps in kinds.items()} for (page, of), kinds in counted.items() if of == row
+    }
 
 
 def save_wake_up() -> None:
@@ -96,8 +111,10 @@ def draw_row(row: counting.Row) -> None:
         row_id = f"{person.id}/{activity.id}"
         tap_row.tap_row(
             buttons_key(activity.id),
-            row_id,
-            [
+            row=row_id,
+            session=session_id(),
+            counted=counted_of(row_id),
+            buttons=[
                 tap_row.Button(
                     name=name,
                     label=label,

@@ -116,6 +116,8 @@ def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
 # totals (never "one more"): when taps come faster than the server answers, a later report stands
 # for the earlier ones too, so none is lost, and the server counts only what a report adds to the
 # totals it has already counted, so none is doubled. A reload starts again from 0 under a new id.
+# The totals belong to one server session: a new session (the server restarted, or forgot a
+# sleeping phone's page) is sent only the taps the old one had not counted (ui/tap_row.js).
 
 MOST_REPORTED_ID = 64  # characters of a page's or a row's id in a report; the browser makes shorter ones
 
@@ -144,6 +146,7 @@ class Reported:
     """What a row's buttons have counted in the browser since the page was loaded."""
 
     page: str  # a random id of the page load
+    session: str  # the server session the totals were counted for
     row: str  # the row's id: whose activity its buttons count
     counts: Mapping[Tap, int]  # taps of each kind since the page was loaded
     last: Tap | None  # the kind tapped last
@@ -158,9 +161,10 @@ def _is_count(value: object) -> bool:
 
 
 def reported(value: object, unit: str) -> Reported | None:
-    """A row's report as the browser sends it, `{"page", "row", "counts": {name: taps}, "last": name}`,
-    with only the taps a row of this unit can make; None for anything else (nothing tapped yet)."""
-    if not isinstance(value, Mapping) or not (_is_id(value.get("page")) and _is_id(value.get("row"))):
+    """A row's report as the browser sends it, `{"page", "session", "row", "counts": {name: taps},
+    "last": name}`, with only the taps a row of this unit can make; None for anything else (nothing
+    tapped yet)."""
+    if not isinstance(value, Mapping) or not all(_is_id(value.get(field)) for field in ("page", "session", "row")):
         return None
     counts = value.get("counts")
     if not isinstance(counts, Mapping):
@@ -169,6 +173,7 @@ def reported(value: object, unit: str) -> Reported | None:
     last = value.get("last")
     return Reported(
         page=value["page"],
+        session=value["session"],
         row=value["row"],
         counts={tap: counts[tap.name] for tap in taps if _is_count(counts.get(tap.name))},
         last=next((tap for tap in taps if tap.name == last), None),

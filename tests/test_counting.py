@@ -327,7 +327,7 @@ PLUS, CONTROL, BACK = (
 
 
 def report(counts: dict[counting.Tap, int], last: counting.Tap | None = None, page: str = "p1") -> counting.Reported:
-    return counting.Reported(page=page, row="1/sit", counts=counts, last=last)
+    return counting.Reported(page=page, session="s1", row="1/sit", counts=counts, last=last)
 
 
 def test_a_row_can_add_each_step_or_take_back_the_first_with_either_technique():
@@ -350,6 +350,7 @@ def test_a_row_can_add_each_step_or_take_back_the_first_with_either_technique():
 def test_a_report_keeps_only_the_taps_its_row_can_make():
     value = {
         "page": "p1",
+        "session": "s1",
         "row": "1/sit",
         "counts": {"uncontrolled-1": 2, "uncontrolled+1": 3, "controlled+5": 4, "controlled+1": -1, "x": 1},
         "last": "uncontrolled+1",
@@ -359,16 +360,20 @@ def test_a_report_keeps_only_the_taps_its_row_can_make():
     assert counting.reported(value, "min").counts == {counting.Tap("controlled", 5.0): 4}
 
 
+REPORT = {"page": "p1", "session": "s1", "row": "1/sit", "counts": {}}
+
+
 @pytest.mark.parametrize(
     "value",
     [
         None,
         "taps",
-        {"row": "1/sit", "counts": {}},
-        {"page": "", "row": "1/sit", "counts": {}},
-        {"page": "p" * 65, "row": "1/sit", "counts": {}},
-        {"page": "p1", "row": 7, "counts": {}},
-        {"page": "p1", "row": "1/sit", "counts": ["uncontrolled+1"]},
+        {"session": "s1", "row": "1/sit", "counts": {}},
+        REPORT | {"page": ""},
+        REPORT | {"page": "p" * 65},
+        REPORT | {"session": None},
+        REPORT | {"row": 7},
+        REPORT | {"counts": ["uncontrolled+1"]},
     ],
 )
 def test_anything_but_a_report_is_none(value):
@@ -376,7 +381,7 @@ def test_anything_but_a_report_is_none(value):
 
 
 def test_counts_that_are_not_whole_numbers_of_taps_count_nothing():
-    value = {"page": "p1", "row": "1/sit", "counts": {"uncontrolled+1": 1.5, "controlled+1": True, "controlled-1": "2"}}
+    value = REPORT | {"counts": {"uncontrolled+1": 1.5, "controlled+1": True, "controlled-1": "2"}}
     assert counting.reported(value, "rep").counts == {}
 
 

@@ -39,23 +39,29 @@ class Phone:
         assert len(found) == 1, f"no buttons for {activity}"
         return found[0]
 
+    def data(self, activity: str) -> dict:
+        """What the page gave the row's buttons: its row and session ids, what is counted, the buttons."""
+        proto = self.row(activity).proto
+        return json.loads(proto.mixed.json or proto.json)
+
     def buttons(self, activity: str) -> dict[str, dict]:
         """The row's buttons by name, as the page drew them: label, tap, primary, help."""
-        proto = self.row(activity).proto
-        data = json.loads(proto.mixed.json or proto.json)
-        return {button["name"]: button for button in data["buttons"]}
+        return {button["name"]: button for button in self.data(activity)["buttons"]}
 
     def tap(self, activity: str, name: str, times: int = 1) -> AppTest:
         """Tap a button `times` times before the server answers: one report, with the totals."""
-        proto = self.row(activity).proto
-        row = json.loads(proto.mixed.json or proto.json)["row"]
+        data = self.data(activity)
         tapped = self.buttons(activity)[name]["tap"]
-        counts = self.counted.setdefault(row, Counter())
+        counts = self.counted.setdefault(data["row"], Counter())
         counts[tapped] += times
-        report = {"page": self.page, "row": row, "counts": dict(counts), "last": tapped}
-        # What AppTest sends on a run (its own widgets), and the row's state as the browser sends it.
+        return self.send(activity, {"session": data["session"], "row": data["row"], "counts": counts, "last": tapped})
+
+    def send(self, activity: str, report: object) -> AppTest:
+        """Send a row's report (this page's), as the browser does: the row's state, with AppTest's own widgets."""
+        if isinstance(report, dict):
+            report = {"page": self.page} | report
         states = self.at._tree.get_widget_states()
-        states.widgets.append(WidgetState(id=proto.id, json_value=json.dumps({"taps": report})))
+        states.widgets.append(WidgetState(id=self.row(activity).proto.id, json_value=json.dumps({"taps": report})))
         self.at._run(states)
         assert not self.at.exception, [e.value for e in self.at.exception]
         return self.at
@@ -149,7 +155,7 @@ def test_quick_taps_each_count_once_however_their_reports_arrive(app_engine, ann
 
 def test_a_quick_tap_and_take_back_on_an_empty_row_ends_at_nothing(app_engine, ann):
     phone = tally(ann)
-    phone.counted.setdefault(f"{ann.id}/{SIT}", Counter())["uncontrolled+1"] = 1  # +1, then at once...
+    phone.counted[f"{ann.id}/{SIT}"] = Counter({"uncontrolled+1": 1})  # +1, then at once...
     at = phone.tap(SIT, "undo")  # ... "-1 without", both in one report
     assert not at.warning
     assert row_text(at, SIT) == "None yet today"
@@ -236,21 +242,28 @@ def test_an_unknown_person_gets_a_clear_message_and_no_buttons(app_engine, ann):
     assert not at.get("bidi_component")
 
 
-def test_a_report_of_another_row_or_of_nonsense_counts_nothing(app_engine, ann):
+def test_a_report_of_another_row_or_session_or_of_nonsense_counts_nothing(app_engine, ann):
     phone = tally(ann)
-    phone.counted[f"{ann.id + 1}/{SIT}"] = Counter({"uncontrolled+1": 1})  # a row drawn for someone else
-    proto = phone.row(SIT).proto
-    for state in (
-        {"page": phone.page, "row": f"{ann.id + 1}/{SIT}", "counts": {"uncontrolled+1": 1}},
-        {"page": phone.page, "row": f"{ann.id}/{SIT}", "counts": {"uncontrolled+1000": 1, "plain": 1}},
-        {"page": phone.page, "row": f"{ann.id}/{SIT}", "counts": {"uncontrolled+1": -1}},
+    data = phone.data(SIT)
+    assert (data["row"], data["counted"]) == (f"{ann.id}/{SIT}", {})
+    mine = {"session": data["session"], "row": data["row"]}
+    for report in (
+        mine | {"row": f"{ann.id + 1}/{SIT}", "counts": {"uncontrolled+1": 1}},  # drawn for someone else
+        mine | {"session": "another", "counts": {"uncontrolled+1": 1}},  # counted by a session now gone
+        mine | {"counts": {"uncontrolled+1000": 1, "plain": 1}},
+        mine | {"counts": {"uncontrolled+1": -1}},
         "nonsense",
     ):
-        states = phone.at._tree.get_widget_states()
-        states.widgets.append(WidgetState(id=proto.id, json_value=json.dumps({"taps": state})))
-        phone.at._run(states)
-        assert not phone.at.exception
+        phone.send(SIT, report)
     assert today_entries(app_engine, ann) == []
+
+
+def test_the_buttons_are_told_what_this_session_has_counted_of_their_taps(ann):
+    phone = tally(ann)
+    phone.tap(SIT, "plain", times=2)
+    phone.tap(SIT, "undo")
+    assert phone.data(SIT)["counted"] == {phone.page: {"uncontrolled+1": 2, "uncontrolled-1": 1}}
+    assert phone.data("stand_up_chair")["counted"] == {}
 
 
 @pytest.fixture

@@ -6,14 +6,14 @@ passed as data and set as text, never as HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import streamlit as st
 
 HERE = Path(__file__).resolve().parent
-STATE = "taps"  # the component's state: the row's report, {"page", "row", "counts", "last"}
+STATE = "taps"  # the component's state: the row's report (strain.counting.reported)
 
 _component = st.components.v2.component(
     "strain_tap_row",
@@ -32,14 +32,21 @@ class Button:
     help: str = ""
 
 
-def tap_row(key: str, row: str, buttons: Sequence[Button], on_tap: Callable[[], None]) -> None:
-    """Draw the buttons. `row` says whose activity they count (it comes back in the report);
-    `on_tap` runs before the next script run when a report comes in; `reported(key)` reads it."""
-    _component(
-        key=key,
-        data={"row": row, "buttons": [asdict(button) for button in buttons]},
-        **{f"on_{STATE}_change": on_tap},
-    )
+def tap_row(
+    key: str,
+    *,
+    row: str,
+    session: str,
+    counted: Mapping[str, Mapping[str, int]],
+    buttons: Sequence[Button],
+    on_tap: Callable[[], None],
+) -> None:
+    """Draw the buttons. `row` says whose activity they count and `session` which server session
+    counts them (both come back in the report); `counted` is what this session has counted of the
+    row's taps, by page and tap name. `on_tap` runs before the next script run when a report comes
+    in; `reported(key)` reads it."""
+    data = {"row": row, "session": session, "counted": counted, "buttons": [asdict(button) for button in buttons]}
+    _component(key=key, data=data, **{f"on_{STATE}_change": on_tap})
 
 
 def reported(key: str) -> object:
