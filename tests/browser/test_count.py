@@ -67,6 +67,14 @@ def rows(page: Page) -> Locator:
     return main(page).locator('[class*="st-key-count_row_"]:visible').filter(has=times)
 
 
+def open_tally(page: Page, app_url: str, seed: Seed) -> None:
+    """Open the tally and wait until every row has drawn its buttons (each row's script runs on its own)."""
+    open_app(page, app_url, f"/count?person={seed.person}")
+    expect(main(page).locator('button[data-name="undo"]')).to_have_count(
+        main(page).locator('[class*="st-key-count_buttons_"]').count()
+    )
+
+
 def activity_of(row: Locator) -> str:
     found = re.search(r"st-key-count_row_(\w+)", row.get_attribute("class") or "")
     assert found, "a tally row without its key"
@@ -100,18 +108,19 @@ def stored_today(db_url: str, seed: Seed, activity: str) -> dict[str, float]:
     return counts
 
 
-def eventually_stored(db_url: str, seed: Seed, activity: str, technique: str, expected: float) -> None:
+def eventually_stored(page: Page, db_url: str, seed: Seed, activity: str, technique: str, expected: float) -> None:
     """Wait until the database holds `expected` of an activity's technique today (taps on their way are saved
     meanwhile), failing after the app's timeout with what it holds."""
     deadline = time.monotonic() + APP_TIMEOUT_MS / 1000
     while (found := stored_today(db_url, seed, activity).get(technique, 0.0)) != expected:
         assert time.monotonic() < deadline, f"{found:g} {technique} stored, not {expected:g}"
-        time.sleep(0.5)  # polling the database, not waiting on the page
+        # Polling the database; through Playwright, which must keep passing the page's requests on meanwhile.
+        page.wait_for_timeout(500)
 
 
 def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
     app_url, db_url = count_app
-    open_app(phone, app_url, f"/count?person={seed.person}")
+    open_tally(phone, app_url, seed)
     expect_no_exception(phone)
     with rerun(phone):
         main(phone).get_by_role("button", name="Save wake-up time").click()
@@ -124,7 +133,7 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
 
     phone.reload()
-    open_app(phone, app_url, f"/count?person={seed.person}")
+    open_tally(phone, app_url, seed)
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
     expect_no_exception(phone)
     assert stored_today(db_url, seed, activity) == {"uncontrolled": 5.0}
@@ -133,7 +142,7 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
 
 def test_ten_quick_taps_count_ten(phone: Page, count_app, seed: Seed) -> None:
     app_url, db_url = count_app
-    open_app(phone, app_url, f"/count?person={seed.person}")
+    open_tally(phone, app_url, seed)
     activity = activity_of(rows(phone).nth(2))
     before = stored_today(db_url, seed, activity).get("uncontrolled", 0.0)
     tap_quickly(phone, plus_one(phone, activity), 10)
@@ -143,7 +152,7 @@ def test_ten_quick_taps_count_ten(phone: Page, count_app, seed: Seed) -> None:
     assert stored_today(db_url, seed, activity).get("uncontrolled") == before + 10
 
     phone.reload()
-    open_app(phone, app_url, f"/count?person={seed.person}")
+    open_tally(phone, app_url, seed)
     expect(row).to_contain_text(f"{before + 10:g} without")
     expect_no_exception(phone)
     assert stored_today(db_url, seed, activity).get("uncontrolled") == before + 10
@@ -154,7 +163,7 @@ def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Brows
     with app_context(browser, app_url, **PHONE) as first, app_context(browser, app_url, **PHONE) as second:
         phones = [first.new_page(), second.new_page()]
         for phone in phones:
-            open_app(phone, app_url, f"/count?person={seed.person}")
+            open_tally(phone, app_url, seed)
         activity = activity_of(rows(phones[0]).nth(1))
         before = stored_today(db_url, seed, activity).get("controlled", 0.0)
         taps = 6
@@ -165,10 +174,10 @@ def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Brows
             phones[0].wait_for_timeout(TAP_GAP_MS)  # the pace of the taps, not a wait for the app
         total = before + 2 * taps
         # Either phone's last answer may come before the other's last taps are saved: ask the database.
-        eventually_stored(db_url, seed, activity, "controlled", total)
+        eventually_stored(phones[0], db_url, seed, activity, "controlled", total)
         for phone in phones:
             phone.reload()
-            open_app(phone, app_url, f"/count?person={seed.person}")
+            open_tally(phone, app_url, seed)
             expect(phone.locator(f".st-key-count_row_{activity}")).to_contain_text(f"{total:g} with control")
             expect_no_exception(phone)
     assert stored_today(db_url, seed, activity).get("controlled") == total
@@ -183,7 +192,7 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
     with app_context(browser, f"http://127.0.0.1:{port}", **PHONE) as context:
         phone = context.new_page()
         with serve_app(db_url, tmp_path, port=port) as server:
-            open_app(phone, server.url, f"/count?person={seed.person}")
+            open_tally(phone, server.url, seed)
             activity = activity_of(rows(phone).first)
             row = phone.locator(f".st-key-count_row_{activity}")
             for _ in range(3):
@@ -191,9 +200,9 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
                     plus_one(phone, activity).tap()
             expect(row).to_contain_text("0 with control · 3 without")
             assert "Traceback" not in server.log_since(0)
-        tap_quickly(phone, plus_one(phone, activity), 2)  # while the server is down
+        tap_quickly(phone, plus_one(phone, activity), 2)  # before the page has noticed the server is gone
         with serve_app(db_url, tmp_path, port=port) as server:
-            eventually_stored(db_url, seed, activity, "uncontrolled", 5.0)
+            eventually_stored(phone, db_url, seed, activity, "uncontrolled", 5.0)  # the page reconnects meanwhile
             expect(row).to_contain_text("0 with control · 5 without")
             wait_for_app(phone)
             with rerun(phone):
@@ -206,7 +215,7 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
 
 def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed) -> None:
     app_url, _ = count_app
-    open_app(phone, app_url, f"/count?person={seed.person}")
+    open_tally(phone, app_url, seed)
     with rerun(phone):
         main(phone).get_by_test_id("stExpander").filter(has_text="More activities").locator("summary").click()
     minutes = phone.locator(".st-key-count_row_upright_sitting")
