@@ -14,6 +14,7 @@ from datetime import time
 import pandas as pd
 
 from strain.catalogue import Activity, Catalogue
+from strain.limits import MAX_TAP_REPORT_ID
 from strain.tally import TECHNIQUES
 
 DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
@@ -119,8 +120,6 @@ def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
 # The totals belong to one server session: a new session (the server restarted, or forgot a
 # sleeping phone's page) is sent only the taps the old one had not counted (ui/tap_row.js).
 
-MOST_REPORTED_ID = 64  # characters of a page's or a row's id in a report; the browser makes shorter ones
-
 
 @dataclass(frozen=True)
 class Tap:
@@ -153,7 +152,7 @@ class Reported:
 
 
 def _is_id(value: object) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= MOST_REPORTED_ID
+    return isinstance(value, str) and 0 < len(value) <= MAX_TAP_REPORT_ID
 
 
 def _is_count(value: object) -> bool:

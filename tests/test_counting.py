@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strain import counting, db, model, store
+from strain import counting, db, limits, model, store
 from strain.service import Service
 from strain.tables import Person
 
@@ -370,7 +370,7 @@ REPORT = {"page": "p1", "session": "s1", "row": "1/sit", "counts": {}}
         "taps",
         {"session": "s1", "row": "1/sit", "counts": {}},
         REPORT | {"page": ""},
-        REPORT | {"page": "p" * 65},
+        REPORT | {"page": "p" * (limits.MAX_TAP_REPORT_ID + 1)},
         REPORT | {"session": None},
         REPORT | {"row": 7},
         REPORT | {"counts": ["uncontrolled+1"]},
