@@ -1,12 +1,14 @@
 """Count as you go: a live tally for the phone, one tap per movement, each saved at once."""
 
+import secrets
 from datetime import datetime
+from functools import partial
 
 import streamlit as st
 
 from strain import counting
-from strain.service import CountView, NothingToTakeBack
-from ui import components, context, shell
+from strain.service import CountView, NothingToTakeBack, PersonInfo
+from ui import components, context, shell, tap_row
 
 shell.ensure()
 
@@ -17,30 +19,61 @@ service = context.service()
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
 ORDER = "count_order"  # ((person id, day), the rows' order)
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
+COUNTED = "count_counted"  # (page id, row id) -> taps of each kind reported by that page and counted
+SESSION = "count_session"  # this session's random id: reports counted for another session are not for it
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
-# Big buttons, three of one width on a line, also on a phone (app CSS: no user text in it).
+# On a phone, the title clear of Streamlit's top bar (app CSS: no user text in it).
 STYLE = """<style>
 @media (max-width: 640px) { .stMainBlockContainer { padding-top: 3.5rem; } }
-.st-key-count_tally button { min-height: 3.5rem; }
-.st-key-count_tally [class*="st-key-count_buttons_"] > div { flex: 1 1 0; min-width: 0; }
-.st-key-count_tally [class*="st-key-count_buttons_"] button p { white-space: normal; line-height: 1.2; }
 </style>"""
 
 st.title("Count as you go")
 st.caption("Each tap is saved at once. **+1 with control**: spine held still, legs doing the work.")
 
 
-def tap(activity_id: str, technique: str, amount: float) -> None:
-    """Count a tap now (a negative amount takes back); a refusal is shown under its row."""
+def tap(who: PersonInfo, activity_id: str, kind: counting.Tap) -> bool:
+    """Count one tap now; a refusal is shown under its row (and is False)."""
     st.session_state.pop(NOTE, None)
     try:
-        service.count(person, activity_id, technique=technique, amount=amount, now=context.local_now())
+        service.count(who, activity_id, technique=kind.technique, amount=kind.amount, now=context.local_now())
     except Exception as error:  # explain() raises again what a person cannot act on
         st.session_state[NOTE] = (activity_id, context.explain(error), not isinstance(error, NothingToTakeBack))
+        return False
+    if kind.amount > 0:
+        st.session_state.setdefault(LAST_KIND, {})[activity_id] = kind.technique
+    return True
+
+
+def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
+    """Count the taps a row's report adds to those counted, one at a time (runs before the script)."""
+    report = counting.reported(tap_row.reported(buttons_key(activity_id)), cat.activity(activity_id).unit)
+    # Not a row drawn for someone else a moment ago, nor totals of another session (the browser sends what it left).
+    if report is None or report.row != row or report.session != session_id():
         return
-    if amount > 0:
-        st.session_state.setdefault(LAST_KIND, {})[activity_id] = technique
+    counted = st.session_state.setdefault(COUNTED, {}).setdefault((report.page, report.row), {})
+    for kind, taps in counting.new_taps(report, counted):
+        for _ in range(taps):
+            if not tap(who, activity_id, kind):  # the rest would be refused too
+                counted[kind] = report.counts[kind]
+                break
+            counted[kind] = counted.get(kind, 0) + 1
+
+
+def buttons_key(activity_id: str) -> str:
+    return f"count_buttons_{activity_id}"
+
+
+def session_id() -> str:
+    return st.session_state.setdefault(SESSION, secrets.token_hex(12))
+
+
+def counted_of(row: str) -> dict[str, dict[str, int]]:
+    """What this session has counted of a row's taps, by page and tap name: the browser keeps the rest."""
+    counted = st.session_state.get(COUNTED, {})
+    return {
+        page: {kind.name: taps for kind, taps in kinds.items()} for (page, of), kinds in counted.items() if of == row
+    }
 
 
 def save_wake_up() -> None:
@@ -63,27 +96,36 @@ def draw_row(row: counting.Row) -> None:
         if activity.unit == "rep":
             back = row.take_back(st.session_state.get(LAST_KIND, {}).get(activity.id))
             buttons = [
-                ("+1 with control", "control", "controlled", 1.0),
-                ("+1", "plain", "uncontrolled", 1.0),
-                (f"-1 {KINDS[back]}", "undo", back, -1.0),
+                ("+1 with control", "control", counting.Tap("controlled", 1.0)),
+                ("+1", "plain", counting.Tap("uncontrolled", 1.0)),
+                (f"-1 {KINDS[back]}", "undo", counting.Tap(back, -1.0)),
             ]
         else:
             back = (
                 "controlled" if st.toggle("With control", key=f"count_{activity.id}_with_control") else "uncontrolled"
             )
-            buttons = [(f"+{minutes:g} min", f"{minutes:g}", back, minutes) for minutes in counting.STEPS["min"]]
-            buttons.append((f"-{row.step:g} min", "undo", back, -row.step))
-        with st.container(horizontal=True, gap="small", key=f"count_buttons_{activity.id}"):
-            for label, name, technique, amount in buttons:
-                st.button(
-                    label,
-                    key=f"count_{activity.id}_{name}",
-                    type="primary" if technique == "controlled" and amount > 0 else "secondary",
-                    width="stretch",
-                    help=TAKE_BACK if amount < 0 else None,
-                    on_click=tap,
-                    args=(activity.id, technique, amount),
+            buttons = [
+                (f"+{minutes:g} min", f"{minutes:g}", counting.Tap(back, minutes)) for minutes in counting.STEPS["min"]
+            ]
+            buttons.append((f"-{row.step:g} min", "undo", counting.Tap(back, -row.step)))
+        row_id = f"{person.id}/{activity.id}"
+        tap_row.tap_row(
+            buttons_key(activity.id),
+            row=row_id,
+            session=session_id(),
+            counted=counted_of(row_id),
+            buttons=[
+                tap_row.Button(
+                    name=name,
+                    label=label,
+                    tap=kind.name,
+                    primary=kind.technique == "controlled" and kind.amount > 0,
+                    help=TAKE_BACK if kind.amount < 0 else "",
                 )
+                for label, name, kind in buttons
+            ],
+            on_tap=partial(take_taps, person, activity.id, row_id),
+        )
         note = st.session_state.get(NOTE)
         if note and note[0] == activity.id:
             (st.error if note[2] else st.warning)(components.md(note[1]))
@@ -122,8 +164,6 @@ def order_of(now: datetime) -> counting.Order:
 @st.fragment
 def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
-    # Drawn before the reads: a tap arriving meanwhile starts its own run at once (a tap that comes
-    # while another of the same button is still waiting to run is taken as one by Streamlit).
     st.html(STYLE)
     now = context.local_now()
     try:

@@ -1,17 +1,21 @@
 """The live tally: counting movements as they happen, one tap at a time, through the day.
 
-Which activities a person sees first (the ones they do most often), what a tap adds, and when a
-tap falls in the first hour after waking. Pure functions; strain.service reads and writes.
+Which activities a person sees first (the ones they do most often), what a tap adds, when a tap
+falls in the first hour after waking, and which taps the browser has reported that are not counted
+yet. Pure functions; strain.service reads and writes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
 import pandas as pd
 
 from strain.catalogue import Activity, Catalogue
+from strain.limits import MAX_TAP_REPORT_ID
+from strain.tally import TECHNIQUES
 
 DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
 FIRST_HOUR_MINUTES = 60
@@ -104,4 +108,87 @@ def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
             frequent=place < order.frequent,
         )
         for place, activity_id in enumerate(order.activities)
+    ]
+
+
+# Taps as the browser reports them
+#
+# A row's buttons count their taps in the browser, from 0 when the page is loaded, and report the
+# totals (never "one more"): when taps come faster than the server answers, a later report stands
+# for the earlier ones too, so none is lost, and the server counts only what a report adds to the
+# totals it has already counted, so none is doubled. A reload starts again from 0 under a new id.
+# The totals belong to one server session: a new session (the server restarted, or forgot a
+# sleeping phone's page) is sent only the taps the old one had not counted (ui/tap_row.js).
+
+
+@dataclass(frozen=True)
+class Tap:
+    """What one tap of a button does: add `amount` (or take it back, if negative) of a technique."""
+
+    technique: str
+    amount: float
+
+    @property
+    def name(self) -> str:
+        """How the browser names it: "uncontrolled+1", "controlled-5"."""
+        return f"{self.technique}{self.amount:+g}"
+
+
+def taps_of(unit: str) -> tuple[Tap, ...]:
+    """Every tap a row counted in this unit can make: those that add, then those that take back."""
+    amounts = (*STEPS[unit], -STEPS[unit][0])
+    return tuple(Tap(technique, amount) for amount in amounts for technique in TECHNIQUES)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What a row's buttons have counted in the browser since the page was loaded."""
+
+    page: str  # a random id of the page load
+    session: str  # the server session the totals were counted for
+    row: str  # the row's id: whose activity its buttons count
+    counts: Mapping[Tap, int]  # taps of each kind since the page was loaded
+    last: Tap | None  # the kind tapped last
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_TAP_REPORT_ID
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def reported(value: object, unit: str) -> Reported | None:
+    """A row's report as the browser sends it, `{"page", "session", "row", "counts": {name: taps},
+    "last": name}`, with only the taps a row of this unit can make; None for anything else (nothing
+    tapped yet)."""
+    if not isinstance(value, Mapping) or not all(_is_id(value.get(field)) for field in ("page", "session", "row")):
+        return None
+    counts = value.get("counts")
+    if not isinstance(counts, Mapping):
+        return None
+    taps = taps_of(unit)
+    last = value.get("last")
+    return Reported(
+        page=value["page"],
+        session=value["session"],
+        row=value["row"],
+        counts={tap: counts[tap.name] for tap in taps if _is_count(counts.get(tap.name))},
+        last=next((tap for tap in taps if tap.name == last), None),
+    )
+
+
+def new_taps(report: Reported, counted: Mapping[Tap, int]) -> list[tuple[Tap, int]]:
+    """The taps to count now, in the order to count them one by one: how many of each kind the
+    report's totals add to those already `counted`.
+
+    Taps that add come before taps that take back, so a quick "+1" then "-1" on an empty row ends at
+    0 rather than refusing the "-1"; of those that add, the kind tapped last comes last, so "-1"
+    offers to take back that kind; otherwise they keep the report's order (the buttons'). A total
+    below what was counted (which a browser never sends) adds nothing.
+    """
+    ordered = sorted(report.counts, key=lambda tap: (tap.amount < 0, tap == report.last))
+    return [
+        (tap, report.counts[tap] - counted.get(tap, 0)) for tap in ordered if report.counts[tap] > counted.get(tap, 0)
     ]

@@ -29,6 +29,7 @@ MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 MINUTES_A_DAY = 24 * 60
 
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
+MAX_TAP_REPORT_ID = 64  # a page's, session's or row's id in what the tally's buttons report (ours are shorter)
 
 # The therapist session (migration 0007).
 MAX_VISIT_NOTE = 2000  # a visit's notes

@@ -1,16 +1,20 @@
-"""The live tally: taps saved as increments of the day (SQLite and PostgreSQL), the first hour, the order of rows."""
+"""The live tally: taps saved as increments of the day (SQLite and PostgreSQL), the first hour, the order of
+rows, and the taps a browser reports that are not counted yet."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
+from hypothesis import strategies as st
 
-from strain import counting, db, model, store
+from strain import counting, db, limits, model, store
 from strain.actor import OWNER
 from strain.service import Service
 from strain.tables import Person
@@ -316,3 +320,121 @@ def test_taking_back_what_is_not_there_names_the_activity(service, person):
 def test_a_day_in_the_future_cannot_be_counted(service, person):
     with pytest.raises(store.StoreError, match="is in the future"):
         service.count(person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12))
+
+
+# Taps reported by the browser
+
+PLUS, CONTROL, BACK = (
+    counting.Tap("uncontrolled", 1.0),
+    counting.Tap("controlled", 1.0),
+    counting.Tap("uncontrolled", -1.0),
+)
+
+
+def report(counts: dict[counting.Tap, int], last: counting.Tap | None = None, page: str = "p1") -> counting.Reported:
+    return counting.Reported(page=page, session="s1", row="1/sit", counts=counts, last=last)
+
+
+def test_a_row_can_add_each_step_or_take_back_the_first_with_either_technique():
+    assert [tap.name for tap in counting.taps_of("rep")] == [
+        "controlled+1",
+        "uncontrolled+1",
+        "controlled-1",
+        "uncontrolled-1",
+    ]
+    assert [tap.name for tap in counting.taps_of("min")] == [
+        "controlled+5",
+        "uncontrolled+5",
+        "controlled+15",
+        "uncontrolled+15",
+        "controlled-5",
+        "uncontrolled-5",
+    ]
+
+
+def test_a_report_keeps_only_the_taps_its_row_can_make():
+    value = {
+        "page": "p1",
+        "session": "s1",
+        "row": "1/sit",
+        "counts": {"uncontrolled-1": 2, "uncontrolled+1": 3, "controlled+5": 4, "controlled+1": -1, "x": 1},
+        "last": "uncontrolled+1",
+    }
+    assert counting.reported(value, "rep") == report({PLUS: 3, BACK: 2}, last=PLUS)
+    assert counting.reported(value | {"last": "controlled+5"}, "rep").last is None
+    assert counting.reported(value, "min").counts == {counting.Tap("controlled", 5.0): 4}
+
+
+REPORT = {"page": "p1", "session": "s1", "row": "1/sit", "counts": {}}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "taps",
+        {"session": "s1", "row": "1/sit", "counts": {}},
+        REPORT | {"page": ""},
+        REPORT | {"page": "p" * (limits.MAX_TAP_REPORT_ID + 1)},
+        REPORT | {"session": None},
+        REPORT | {"row": 7},
+        REPORT | {"counts": ["uncontrolled+1"]},
+    ],
+)
+def test_anything_but_a_report_is_none(value):
+    assert counting.reported(value, "rep") is None
+
+
+def test_counts_that_are_not_whole_numbers_of_taps_count_nothing():
+    value = REPORT | {"counts": {"uncontrolled+1": 1.5, "controlled+1": True, "controlled-1": "2"}}
+    assert counting.reported(value, "rep").counts == {}
+
+
+def test_the_new_taps_are_the_totals_less_those_counted():
+    assert counting.new_taps(report({PLUS: 5, CONTROL: 2}), {PLUS: 3}) == [(PLUS, 2), (CONTROL, 2)]
+    assert counting.new_taps(report({PLUS: 5}), {PLUS: 5}) == []
+    assert counting.new_taps(report({PLUS: 2}), {PLUS: 5}) == []  # never sent by a browser: nothing
+
+
+def test_taps_that_add_come_first_and_the_kind_tapped_last_last_of_them():
+    taps = report({BACK: 1, PLUS: 1, CONTROL: 1}, last=PLUS)
+    assert counting.new_taps(taps, {}) == [(CONTROL, 1), (PLUS, 1), (BACK, 1)]
+    assert counting.new_taps(replace(taps, last=CONTROL), {}) == [(PLUS, 1), (CONTROL, 1), (BACK, 1)]
+
+
+@st.composite
+def deliveries(draw) -> tuple[list[counting.Tap], list[counting.Reported]]:
+    """Taps on a row across page loads, and the reports the server gets of them.
+
+    After each tap the browser reports its page's totals. Streamlit may put a later report in place
+    of any earlier ones not yet run, and sends the latest again with every run, but keeps each
+    page's reports in order and always delivers a page's last one; pages loaded one after another
+    may still be reporting at once (two tabs).
+    """
+    taps = draw(st.lists(st.sampled_from(counting.taps_of("rep")), max_size=40))
+    pages = draw(st.lists(st.integers(0, 2), min_size=len(taps), max_size=len(taps)))
+    made: dict[int, Counter] = {}
+    sent: dict[int, list[counting.Reported]] = {}
+    for tap, page in zip(taps, pages, strict=True):
+        made.setdefault(page, Counter())[tap] += 1
+        sent.setdefault(page, []).append(report(dict(made[page]), last=tap, page=f"page{page}"))
+    arrived: dict[int, list[counting.Reported]] = {}
+    for page, reports in sent.items():
+        kept = [r for r in reports[:-1] if draw(st.booleans())] + [reports[-1]]  # the rest coalesced away
+        arrived[page] = [r for r in kept for _ in range(draw(st.integers(1, 3)))]  # and sent again
+    order = draw(st.permutations([page for page, reports in arrived.items() for _ in reports]))
+    return taps, [arrived[page].pop(0) for page in order]
+
+
+@given(deliveries())
+def test_however_reports_are_merged_or_repeated_each_tap_counts_once(delivered):
+    taps, reports = delivered
+    counted: dict[str, Counter] = {}
+    total: Counter = Counter()
+    for taps_reported in reports:
+        page = counted.setdefault(taps_reported.page, Counter())
+        for tap, new in counting.new_taps(taps_reported, page):
+            page[tap] += new
+            total[tap] += new
+            assert page[tap] <= taps_reported.counts[tap]  # never more than were tapped
+    assert total == Counter(taps)

@@ -119,9 +119,10 @@ class Server:
 
 
 @contextmanager
-def serve_app(db_url: str, folder: Path, options: Sequence[str] = ()) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port against `db_url`, with more streamlit `options`, until the block ends."""
-    port = _free_port()
+def serve_app(db_url: str, folder: Path, options: Sequence[str] = (), port: int | None = None) -> Iterator[Server]:
+    """`streamlit run app.py` on `port` (a free one if None) against `db_url`, with more streamlit `options`,
+    until the block ends."""
+    port = port or _free_port()
     log_path = folder / f"streamlit-{port}.log"
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
     command = [

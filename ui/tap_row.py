@@ -1,0 +1,55 @@
+"""A row of tap buttons that loses no tap: the browser counts them and reports totals (see tap_row.js).
+
+Our own markup, style and script, from this folder: nothing is fetched from anywhere. Labels are
+passed as data and set as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+STATE = "taps"  # the component's state: the row's report (strain.counting.reported)
+
+_component = st.components.v2.component(
+    "strain_tap_row",
+    html='<div class="taps"></div>',
+    css=(HERE / "tap_row.css").read_text(encoding="utf-8"),
+    js=(HERE / "tap_row.js").read_text(encoding="utf-8"),
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str  # its place on the row, for ever the same ("plain", "undo"): the button stays put as labels change
+    label: str
+    tap: str  # what a tap does, as the report names it (strain.counting.Tap.name)
+    primary: bool = False
+    help: str = ""
+
+
+def tap_row(
+    key: str,
+    *,
+    row: str,
+    session: str,
+    counted: Mapping[str, Mapping[str, int]],
+    buttons: Sequence[Button],
+    on_tap: Callable[[], None],
+) -> None:
+    """Draw the buttons. `row` says whose activity they count and `session` which server session
+    counts them (both come back in the report); `counted` is what this session has counted of the
+    row's taps, by page and tap name. `on_tap` runs before the next script run when a report comes
+    in; `reported(key)` reads it."""
+    data = {"row": row, "session": session, "counted": counted, "buttons": [asdict(button) for button in buttons]}
+    _component(key=key, data=data, **{f"on_{STATE}_change": on_tap})
+
+
+def reported(key: str) -> object:
+    """The latest report of the row drawn with this key (None before its first tap); not yet checked."""
+    state = st.session_state.get(key)
+    return state.get(STATE) if isinstance(state, dict) else None
