@@ -1,0 +1,97 @@
+"""Clinic mode's isolation in a real browser: another therapist's patient typed into any page's address
+reads exactly like a name nobody has, and two replicas on one PostgreSQL database agree on who sees
+whom and on the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.cli_data import run_cli
+from tests.browser.conftest import Server, serve_app
+from tests.browser.streamlit_page import app_context, main, open_app, rerun
+from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
+
+THERAPIST_A, THERAPIST_B = "ann.physio@clinic.example", "bo.physio@clinic.example"
+# Every page a therapist can open, by its address ("": My patients, clinic mode's default page, lives at /).
+PAGES = ("", "home", "log", "count", "audit", "weeks", "exercises", "model", "session")
+
+
+def give_ann_to_therapist_a(clinic: Clinic) -> None:
+    run_cli("assign", "--person", "Ann", "--to", THERAPIST_A, "--as", ADMIN, "--db", clinic.db_url)
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clinic:
+    folder = tmp_path_factory.mktemp("isolation")
+    made = make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST_A, THERAPIST_B])
+    give_ann_to_therapist_a(made)
+    return made
+
+
+@pytest.fixture(scope="module")
+def clinic_server(clinic: Clinic) -> Iterator[Server]:
+    with serve_app(clinic.db_url, clinic.folder) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Browser, clinic_server: Server) -> Iterator[Page]:
+    with no_tracebacks(clinic_server), app_context(browser, clinic_server.url) as context:
+        yield context.new_page()
+
+
+def page_text(page: Page, base_url: str, path: str, email: str) -> str:
+    """What the page at this address shows once `email` signs in (a new browser session must sign in first)."""
+    open_app(page, base_url, path)
+    sign_in(page, email)
+    expect_signed_in(page, email)
+    return main(page).inner_text()
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_another_therapists_patient_in_the_address_reads_like_no_one(page: Page, clinic_server, slug) -> None:
+    theirs = page_text(page, clinic_server.url, f"/{slug}?person=Ann", THERAPIST_B)
+    expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Ann")
+    nobody = page_text(page, clinic_server.url, f"/{slug}?person=Zed", THERAPIST_B)
+    assert theirs.replace("Ann", "X") == nobody.replace("Zed", "X")
+
+
+def test_two_replicas_agree_on_isolation_and_the_audit_trail(browser: Browser, make_database, tmp_path: Path) -> None:
+    """Therapist A adds a patient through one replica: the admin reads it in the audit trail through the other,
+    where therapist B finds neither A's new patient nor Ann."""
+    clinic = make_clinic(make_database("postgresql", migrated=True), tmp_path, [THERAPIST_A, THERAPIST_B])
+    give_ann_to_therapist_a(clinic)
+    with (
+        serve_app(clinic.db_url, tmp_path) as first,
+        serve_app(clinic.db_url, tmp_path) as second,
+        no_tracebacks(first, second),
+        app_context(browser, first.url) as one,
+        app_context(browser, second.url) as two,
+    ):
+        a = one.new_page()
+        open_app(a, first.url, "/")
+        sign_in(a, THERAPIST_A)
+        sidebar = a.get_by_test_id("stSidebar")
+        if not sidebar.get_by_label("Name", exact=True).is_visible():
+            sidebar.locator("summary").filter(has_text="Add person").click()
+        sidebar.get_by_label("Name", exact=True).fill("Cleo")
+        with rerun(a):
+            sidebar.get_by_role("button", name="Add person").click()
+
+        admin = two.new_page()
+        page_text(admin, second.url, "/", ADMIN)
+        with rerun(admin):
+            admin.get_by_test_id("stSidebarNav").get_by_text("Audit trail").click()
+        expect(main(admin)).to_contain_text(THERAPIST_A)  # a table cell: as stored
+        expect(main(admin)).to_contain_text("Cleo")
+
+        b = two.new_page()
+        nobody = page_text(b, second.url, "/audit?person=Zed", THERAPIST_B).replace("Zed", "X")
+        for name in ("Cleo", "Ann"):
+            assert page_text(b, second.url, f"/audit?person={name}", THERAPIST_B).replace(name, "X") == nobody
+            expect(b.get_by_test_id("stSidebar")).not_to_contain_text(name)
