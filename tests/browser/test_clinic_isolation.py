@@ -5,16 +5,19 @@ whom and on the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import test_signin
 from tests.browser.cli_data import run_cli
-from tests.browser.conftest import Server, serve_app
+from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import app_context, main, open_app, rerun
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
+
+# test_signin's fixtures, serving this module's clinic.
+clinic_server, page = test_signin.clinic_server, test_signin.page
 
 THERAPIST_A, THERAPIST_B = "ann.physio@clinic.example", "bo.physio@clinic.example"
 # Every page a therapist can open, by its address ("": My patients, clinic mode's default page, lives at /).
@@ -31,18 +34,6 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clin
     made = make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST_A, THERAPIST_B])
     give_ann_to_therapist_a(made)
     return made
-
-
-@pytest.fixture(scope="module")
-def clinic_server(clinic: Clinic) -> Iterator[Server]:
-    with serve_app(clinic.db_url, clinic.folder) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Browser, clinic_server: Server) -> Iterator[Page]:
-    with no_tracebacks(clinic_server), app_context(browser, clinic_server.url) as context:
-        yield context.new_page()
 
 
 def page_text(page: Page, base_url: str, path: str, email: str) -> str:
