@@ -19,11 +19,11 @@ import getpass
 import sys
 from datetime import UTC, datetime
 
-from strain import accounts, limits
+from strain import accounts, db, limits
 from strain.actor import Actor
 from strain.catalogue import Catalogue
 from strain.cli_common import CommandError, table
-from strain.cli_store import _reporting_errors, _service
+from strain.cli_store import _reporting_errors
 from strain.service import AccountInfo, Service
 from strain.tables import ROLES
 
@@ -31,7 +31,8 @@ COMMAND_LINE = Actor("owner", None, "command line")
 
 
 def _admin(args: argparse.Namespace, cat: Catalogue) -> Service:
-    return _service(args, cat).acting_as(COMMAND_LINE)
+    """Accounts and clinic mode are the server admin's, who runs the command line (no --as, in either mode)."""
+    return Service(db.open_database(args.db), cat, COMMAND_LINE)
 
 
 def read_password() -> str:

@@ -6,6 +6,7 @@ has, and nothing of theirs. (The same through the browser needs the sign-in page
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from strain import store
 from strain.actor import Actor
 from strain.plans import PlannedExercise
 from strain.service import Service
+from ui import signin
 from ui.components import md
+from ui.context import ACTOR_KEY
 
 from .apptest import APP, CAT, TIMEOUT, entries, texts
 from .clinic import clinic
@@ -56,10 +59,17 @@ def ann(app_engine, accounts):
     return ann
 
 
+def signed_in_app(actor: Actor) -> AppTest:
+    """The app in a session where `actor` has just signed in (as ui.signin leaves it)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[ACTOR_KEY] = actor
+    at.session_state[signin.LAST_ACTIVE_KEY] = time.time()
+    return at
+
+
 def run_page(page: str, actor: Actor, **params: str) -> AppTest:
     """Open `page` directly at an address with these query parameters, signed in as `actor`."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["_actor"] = actor
+    at = signed_in_app(actor)
     at.run()  # registers the pages (a page's own address is known after the first run)
     at.switch_page(page)
     for key, value in params.items():
@@ -101,8 +111,7 @@ def test_her_own_therapist_sees_her(app_engine, accounts, ann, page):
 def test_my_patients_is_the_home_and_lists_only_mine(app_engine, accounts, ann):
     _, a, b = accounts
     Service(app_engine, CAT, b).add_person("Bea")
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["_actor"] = a
+    at = signed_in_app(a)
     at.run()
     assert not at.exception
     assert at.title[0].value == "My patients"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock"}
-ADMIN_PAGES = ["pages/accounts.py"]  # clinic mode only, run as an admin
+ADMIN_PAGES = ["pages/accounts.py", "pages/audit_trail.py", "pages/patients.py"]  # clinic mode only, run as an admin
 PAGES = sorted(set(f"pages/{page.name}" for page in (REPO / "pages").glob("*.py")) - set(ADMIN_PAGES))
 
 # Run in a fresh interpreter: importing a dev tool fails there, as where only requirements.txt is installed.
