@@ -369,15 +369,15 @@ def test_a_backup_carries_drafts_plans_visits_and_outcome_measures(service, pers
 
 
 def test_a_backup_made_before_the_session_tables_still_restores(service, new_database):
-    """A backup as the app wrote it at revision 0005 (0007 adds tables, 0009 tables and person.therapist_id):
-    it restores and migrates."""
+    """A backup as the app wrote it at revision 0005 (0007 adds tables, 0009 tables and person.therapist_id,
+    0010 person.wake_up_minute): it restores and migrates."""
     zoe = service.add_person("Zoë")
     service.save_day(zoe, TODAY, entries(("weeding", 30), day=TODAY), pain=2, note="", expected_version=None)
     data = service.backup()
     later = (*SESSION_TABLES, *CLINIC_TABLES)
     tables = {name: table for name, table in data["tables"].items() if name not in later}
     person = tables["person"]
-    kept = [n for n, column in enumerate(person["columns"]) if column != "therapist_id"]  # clinic mode's (0009)
+    kept = [n for n, column in enumerate(person["columns"]) if column not in ("therapist_id", "wake_up_minute")]
     tables["person"] = {
         "columns": [person["columns"][n] for n in kept],
         "rows": [[row[n] for n in kept] for row in person["rows"]],
