@@ -51,7 +51,7 @@ def expect_no_sideways_overflow(page: Page) -> None:
     """Nothing passes the right-hand edge, once charts have settled to the screen's width."""
     arguments = [WIDTH, SCROLLS_INSIDE]
     try:
-        page.wait_for_function(f"(arguments) => ({OVERFLOW})(arguments) <= 1", arg=arguments, timeout=10_000)
+        page.wait_for_function(f"(arguments) => ({OVERFLOW})(arguments) <= 1", arg=arguments, timeout=20_000)
     except PlaywrightTimeoutError:
         pytest.fail(f"the page reaches {page.evaluate(OVERFLOW, arguments):.1f} px past a {WIDTH} px screen")
 
