@@ -330,8 +330,11 @@ def test_two_replicas_share_sign_in_and_lockout(browser: Browser, make_database,
             open_app(page, server.url, "/")
             sign_in(page, ADMIN)  # either replica signs in
             expect_signed_in(page, f"{ADMIN} (admin)")
-            with rerun(page):
-                page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+            # Wait for the sign-in form itself: on a loaded machine the idle check's timed rerun can take the
+            # place of the run the click starts, which `rerun` would wait for in vain.
+            page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+            expect(main(page).get_by_label("Email")).to_be_visible(timeout=60_000)
+            wait_for_app(page)
             pages.append(page)
         for page, failures in zip(pages, (3, 2), strict=True):
             for _ in range(failures):
