@@ -98,6 +98,7 @@ class RedFlag:
 class Safety:
     disclaimer: str
     premise: str  # the programme's premise, said as such
+    red_flags_note: str  # said once wherever the list is shown: single red flags are weak on their own
     red_flags: tuple[RedFlag, ...]  # most urgent first
 
     def red_flags_by_urgency(self) -> dict[str, list[str]]:
@@ -279,6 +280,7 @@ def _safety(table: dict[str, Any], flags: list[Any]) -> Safety:
     return Safety(
         disclaimer=_field(table, "disclaimer", str, "[safety]"),
         premise=_field(table, "premise", str, "[safety]"),
+        red_flags_note=_field(table, "red_flags_note", str, "[safety]"),
         red_flags=tuple(sorted(red_flags, key=lambda flag: list(URGENCIES).index(flag.urgency))),
     )
 

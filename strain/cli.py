@@ -81,9 +81,8 @@ def cmd_redflags(args: argparse.Namespace, cat: Catalogue) -> str:
     if args.json:
         return json.dumps(redflags_json(cat), indent=2, ensure_ascii=False)
     groups = cat.safety.red_flags_by_urgency()
-    return "\n\n".join(
-        f"{URGENCIES[urgency]}:\n" + "\n".join(f"- {text}" for text in texts) for urgency, texts in groups.items()
-    )
+    listed = [f"{URGENCIES[u]}:\n" + "\n".join(f"- {text}" for text in texts) for u, texts in groups.items()]
+    return "\n\n".join([*listed, cat.safety.red_flags_note])
 
 
 def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:

@@ -1003,6 +1003,7 @@ class Service:
             red_flags=tuple(
                 (URGENCIES[urgency], tuple(texts)) for urgency, texts in safety.red_flags_by_urgency().items()
             ),
+            red_flags_note=safety.red_flags_note,
             disclaimer=safety.disclaimer,
             model_version=strain_model.version,
         )

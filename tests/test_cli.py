@@ -163,10 +163,44 @@ def test_redflags_json_lists_every_flag_with_its_urgency():
     assert all(set(flag) == {"urgency", "text"} for flag in flags)
 
 
-def test_redflags_as_text_groups_them_by_what_to_do():
+# The review's list (NICE CKS, NICE NG234, NICE NG65, the cauda equina pathway): a word or two of
+# each flag, and the urgency it must carry.
+REVIEWED_RED_FLAGS = [
+    ("emergency", "not knowing when your bladder is full"),
+    ("emergency", "saddle"),
+    ("emergency", "both legs"),
+    ("emergency", "unsteadiness when you walk"),
+    ("emergency", "history of cancer and new numbness"),
+    ("emergency", "major accident"),
+    ("emergency", "aortic aneurysm"),
+    ("same_day", "weakened immune system"),
+    ("same_day", "wound that went into the back"),
+    ("same_day", "minor fall or a strenuous lift if you have osteoporosis or take steroids"),
+    ("same_day", "generally unwell"),
+    ("same_day", "spinal surgery or a spinal injection"),
+    ("soon", "worse when you cough, sneeze or strain, or feels like a band"),
+    ("soon", "curve, hump"),
+    ("soon", "several places"),
+    ("routine", "rheumatologist"),
+]
+
+
+@pytest.mark.parametrize(("urgency", "words"), REVIEWED_RED_FLAGS)
+def test_redflags_json_carries_each_reviewed_flag_at_its_urgency(urgency, words):
+    flags = json.loads(run("redflags", "--json").stdout)
+    assert [flag["urgency"] for flag in flags if words in flag["text"]] == [urgency]
+
+
+def test_the_inflammatory_flag_gives_nice_ng65s_criteria_not_stiffness_alone():
+    [inflammatory] = [flag.text for flag in CAT.safety.red_flags if flag.urgency == "routine"]
+    assert "began before 45" in inflammatory and "over 3 months" in inflammatory and "4 or more of" in inflammatory
+
+
+def test_redflags_as_text_groups_them_by_what_to_do_and_says_once_that_one_alone_is_weak():
     result = run("redflags")
     assert result.stdout.startswith("Seek emergency care now")
     assert all(flag.text in result.stdout for flag in CAT.safety.red_flags)
+    assert result.stdout.count("Finucane 2020") == 1
 
 
 def test_a_day_of_nothing_scores_zero_with_a_zero_range(tmp_path):

@@ -373,6 +373,7 @@ def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
     for flag in CAT.safety.red_flags:
         assert flag.text in sidebar
     assert sidebar.index("Seek emergency care now") < sidebar.index("Get medical advice the same day")
+    assert CAT.safety.red_flags_note in [caption.value for caption in at.sidebar.caption]
 
 
 def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app_engine, ann):

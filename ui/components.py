@@ -34,6 +34,7 @@ def red_flags(cat: Catalogue) -> None:
     for urgency, texts in cat.safety.red_flags_by_urgency().items():
         st.markdown(f"**{URGENCIES[urgency]}** if you have:")
         st.markdown("\n".join(f"- {text}" for text in texts))
+    st.caption(cat.safety.red_flags_note)
 
 
 def band_badge(band: str) -> None:
