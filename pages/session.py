@@ -470,13 +470,15 @@ def visits_section(person: PersonInfo) -> None:
     else:
         psfs = found.psfs.set_index("visit_id")
         rows = []
-        for visit in found.visits.itertuples(index=False):
+        pain_changes = outcomes.visit_pain_changes(found.visits)
+        for visit, pain in zip(found.visits.itertuples(index=False), pain_changes, strict=True):
             row = psfs.loc[visit.id] if visit.id in psfs.index else None
             rows.append(
                 {
                     "date": visit.date,
                     "pain_now": visit.pain_now,
                     "pain_average": visit.pain_average,
+                    "pain_change": "" if pain is None else outcomes.change_text(*pain, lower_is_better=True),
                     "pain_worst": visit.pain_worst,
                     "psfs": None if row is None else round(float(row["average"]), 1),
                     "change": "" if row is None else outcomes.change_text(row["change"], bool(row["meaningful"])),
@@ -491,6 +493,7 @@ def visits_section(person: PersonInfo) -> None:
                 "date": st.column_config.DateColumn("Visit", format="D MMM YYYY"),
                 "pain_now": "Pain now",
                 "pain_average": "Average pain",
+                "pain_change": "Average pain change",
                 "pain_worst": "Worst pain",
                 "psfs": "PSFS average",
                 "change": "PSFS change",

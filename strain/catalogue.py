@@ -111,12 +111,14 @@ class Safety:
 class Progression:
     """The one pain-guided rule for moving up (or back down) any ladder."""
 
-    allowance: int  # pain during may exceed the usual by this much (0-10 scale)
+    most_during: int  # the most pain (0-10) during the exercise that still meets the rule, whatever the usual
+    fluctuation: int  # a next-day pain this far above the usual is ordinary day-to-day change, not a flare
     sessions: int  # days of practice at a level that must meet the rule
     usual_days: int  # the days of logged pain before a session that set "usual"
     rule: str
     step_back: str
     stop: str
+    baseline: str  # asked for when no usual pain is known yet
     source: str
 
 
@@ -288,12 +290,14 @@ def _safety(table: dict[str, Any], flags: list[Any]) -> Safety:
 def _progression(table: dict[str, Any]) -> Progression:
     where = "[progression]"
     return Progression(
-        allowance=int(_number(table, "allowance", where, 0, 10)),
+        most_during=int(_number(table, "most_during", where, 0, 10)),
+        fluctuation=int(_number(table, "fluctuation", where, 0, 10)),
         sessions=int(_number(table, "sessions", where, 1, 30)),
         usual_days=int(_number(table, "usual_days", where, 1, 90)),
         rule=_field(table, "rule", str, where),
         step_back=_field(table, "step_back", str, where),
         stop=_field(table, "stop", str, where),
+        baseline=_field(table, "baseline", str, where),
         source=_field(table, "source", str, where),
     )
 

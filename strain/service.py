@@ -588,12 +588,18 @@ class Service:
             end=today,
         ).dropna(subset=["pain"])
         pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
+        visits = store.load_visits(engine=self.engine, actor=self.actor, person_id=person.id)
+        recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
+            visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
+            for visit in visits.itertuples()
+            if pd.notna(visit.pain_average) or pd.notna(visit.pain_now)
+        }
         return ProgressView(
             ladders=ladders,
             practice=practice,
             seats=store.get_seats(engine=self.engine, actor=self.actor, person_id=person.id),
             boxes=store.load_box_heights(engine=self.engine, actor=self.actor, person_id=person.id),
-            advice={view.ladder.id: progress.advice(practice, pains, view, rule) for view in ladders},
+            advice={view.ladder.id: progress.advice(practice, pains, view, rule, recorded) for view in ladders},
         )
 
     def set_level(self, person: PersonInfo, ladder_id: str, level: int) -> None:
