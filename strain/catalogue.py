@@ -29,6 +29,7 @@ URGENCIES = {
     "soon": "See a doctor soon",
     "routine": "Mention it at a routine appointment",
 }
+PER_MINUTE_MOST = 100.0  # repetitions a minute held may be worth, at most (a second held = one repetition is 60)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -151,8 +152,7 @@ class Catalogue:
     twist: Sourced
     first_hour: Sourced
     bands: Bands
-    per_minute_rule: str  # how held postures (unit "min") are put on the same scale as movements
-    per_minute_factor: float
+    per_minute: Sourced  # what a minute of a held posture (unit "min") is worth in repetitions at the same load
     progression: Progression
     formula: str
     safety: Safety
@@ -448,8 +448,9 @@ def parse(text: str) -> Catalogue:
             _field(modifiers, "first_hour", dict, "[modifiers]"), "factor", "[modifiers.first_hour]", 1.0, 10.0
         ),
         bands=bands,
-        per_minute_rule=_field(model, "per_minute_rule", str, "[model]"),
-        per_minute_factor=_number(model, "per_minute_factor", "[model]", 0.0, 1.0),
+        per_minute=_sourced(
+            _field(model, "per_minute", dict, "[model]"), "factor", "[model.per_minute]", 0.0, PER_MINUTE_MOST
+        ),
         progression=_progression(_field(data, "progression", dict, "catalogue")),
         formula=_field(model, "formula", str, "[model]"),
         safety=_safety(_field(data, "safety", dict, "catalogue"), _field(data, "red_flags", list, "catalogue")),

@@ -60,7 +60,7 @@ def cmd_activities(args: argparse.Namespace, cat: Catalogue) -> str:
     rows = [
         (a.id, a.name, a.family, a.unit, f"{a.weight:g}", f"{a.low:g}-{a.high:g}", a.source) for a in cat.activities
     ]
-    return table(rows, ("id", "name", "family", "unit", "weight", "likely", "source"))
+    return table(rows, ("id", "name", "family", "unit", "weight", "range", "source"))
 
 
 def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
@@ -114,8 +114,9 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
             for e in day["entries"]
         ]
         header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
-        likely = f"likely {day['total_low']:.1f} to {day['total_high']:.1f}"
-        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({likely})\n{table(rows, header)}")
+        parts = f"movements {day['movement_points']:.1f} + postures {day['posture_points']:.1f}"
+        ends = model.envelope(day["total_low"], day["total_high"], 1)
+        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({parts}; {ends})\n{table(rows, header)}")
     return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
 
 

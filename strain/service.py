@@ -99,6 +99,15 @@ class DayAudit:
     total_high: float  # ...and at its high end
     band: str
     contributions: pd.DataFrame  # activity, points, share
+
+    @property
+    def movement_points(self) -> float:
+        return float(self.scored.loc[~self.scored["held"], "points"].sum())
+
+    @property
+    def posture_points(self) -> float:
+        return float(self.scored.loc[self.scored["held"], "points"].sum())
+
     sources: list[Source]  # the largest, with the practice that trains each
 
 
@@ -128,11 +137,17 @@ class ModelView:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """How a day's total moves with the per-minute factor for held postures (an assumption)."""
+    """How a day's total moves with what a minute of a held posture is worth (a choice, with a wide range)."""
 
     day: date | None  # the person's latest logged day; None: the catalogue's starting day
-    total: float
-    scaled: dict[float, float]  # factor scale (0.5, 2.0) -> the day's total
+    movement_points: float
+    posture_points: float
+    per_minute: float  # the rate in use for the person
+    ends: dict[float, float]  # each end of the rate's range -> the day's total at it
+
+    @property
+    def total(self) -> float:
+        return self.movement_points + self.posture_points
 
 
 @dataclass(frozen=True, eq=False)
@@ -655,16 +670,19 @@ class Service:
         return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
 
     def sensitivity(self, person: PersonInfo | None, today: date) -> Sensitivity:
-        """The person's latest logged day (else the starting day) re-scored with the per-minute factor halved and
-        doubled."""
+        """The person's latest logged day (else the starting day) in its two parts, and re-scored at each end of
+        the per-minute rate's range."""
         latest = self.recent_dates(person, today, limit=1) if person else []
         saved = self.day(person, latest[0]) if latest else None
         entries = saved.entries if saved else daysheet.starter_frame(self.catalogue, today)
-        scored = model.score(entries, self.person_model(person) if person else self._default_model)
+        strain_model = self.person_model(person) if person else self._default_model
+        scored = model.score(entries, strain_model)
         return Sensitivity(
             day=saved.date if saved else None,
-            total=float(scored["points"].sum()),
-            scaled=model.per_minute_sensitivity(scored, self.catalogue),
+            movement_points=float(scored.loc[~scored["held"], "points"].sum()),
+            posture_points=float(scored.loc[scored["held"], "points"].sum()),
+            per_minute=strain_model.per_minute,
+            ends=model.at_per_minute(scored, strain_model.bounds("per_minute")),
         )
 
     def set_override(self, person: PersonInfo, key: str, value: float, reason: str) -> list[str]:

@@ -71,7 +71,23 @@ def test_score_prints_a_table_per_day(tmp_path):
     path.write_text(f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n")
     result = run("score", str(path))
     assert result.returncode == 0
-    assert result.stdout.startswith("2026-11-21  total 22.0 points (likely 15.0 to 30.0)")
+    chair = CAT.activity("sit_down_chair")
+    low, high = 10 * chair.low, 10 * chair.high
+    assert result.stdout.startswith(
+        f"2026-11-21  total {10 * chair.weight:.1f} points (movements {10 * chair.weight:.1f} + postures 0.0; "
+        f"{low:.1f} with every number at its low end, {high:.1f} at its high end)"
+    )
+
+
+def test_score_json_splits_each_day_into_movement_and_posture_points(tmp_path):
+    path = tmp_path / "day.csv"
+    path.write_text(f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n2026-11-21,hunched_sitting,240,,,,,\n")
+    [day] = json.loads(run("score", str(path), "--json").stdout)["days"]
+    hunched = CAT.activity("hunched_sitting")
+    assert day["movement_points"] == pytest.approx(10 * CAT.activity("sit_down_chair").weight)
+    assert day["posture_points"] == pytest.approx(240 * hunched.weight * CAT.per_minute.value)
+    assert day["movement_points"] + day["posture_points"] == day["total"]
+    assert day["entries"][1]["multipliers"]["per_minute"] == CAT.per_minute.value
 
 
 def test_a_header_only_file_scores_no_days(tmp_path):
