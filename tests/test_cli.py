@@ -58,7 +58,13 @@ def test_score_json_reports_days_in_order_with_lines_and_multipliers(tmp_path):
     first, second = report["days"]
     assert first["entries"][0]["line"] == 3
     lift = CAT.controlled["lift"].value
-    assert first["entries"][0]["multipliers"] == {"technique": lift, "load": 1.5, "twist": 1.4, "first_hour": 1.5}
+    assert first["entries"][0]["multipliers"] == {
+        "technique": lift,
+        "load": 1.5,
+        "twist": 1.4,
+        "first_hour": 1.5,
+        "per_minute": 1.0,  # a movement: a held posture has the rate here
+    }
     assert [e["line"] for e in second["entries"]] == [2, 4]
     assert second["total"] == pytest.approx(sum(e["points"] for e in second["entries"]))
     for day in report["days"]:
