@@ -120,6 +120,7 @@ def test_an_unreachable_database_is_one_line(capsys, monkeypatch):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
     code, _, err = run(capsys, monkeypatch, "user", "list", "--db", url)
     assert code == 2 and err.startswith("error: cannot use the database") and err.count("\n") == 1
+    assert "nobody" not in err and "127.0.0.1" not in err
 
 
 def _terminal_session(args: list[str], answers: list[str]) -> tuple[int, str]:
