@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type
 
-from strain import accounts, catalogue, limits, store
+from strain import accounts, catalogue, db, limits, store
 from strain.actor import OWNER, Actor
 from strain.service import Service
 from strain.tables import Account, AuditEvent
@@ -121,6 +121,28 @@ def test_old_failures_age_out_one_by_one(engine, account):
     locking = after + timedelta(minutes=2, seconds=59)  # within 15 minutes of the one at 3
     assert fail_at(engine, account, locking) == 5
     assert credentials(engine).locked_until == locking + limits.LOCKOUT
+
+
+def test_failures_through_two_replicas_add_up_in_one_sliding_window(engine, account):
+    """Two app processes on one database: each has its own engine (its own connections); the failures
+    either records count together, and the lock one sets holds for the other."""
+    other = db.make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        start = datetime.now(UTC).replace(microsecond=0)
+        replicas = [engine, other, engine, other, other]
+        moments = [start + timedelta(minutes=14, seconds=50 + 5 * n) for n in range(5)]  # 20 s across 15:00
+        fail_at(engine, account, start)  # ages out before the fifth
+        counted = [
+            store.record_failed_sign_in(engine=replica, account_id=account.id, now=moment)
+            for replica, moment in zip(replicas, moments, strict=True)
+        ]
+        assert counted == [2, 3, 3, 4, 5]
+        for replica in (engine, other):
+            found = store.find_credentials(engine=replica, email=account.email)
+            assert found.locked_until == moments[-1] + limits.LOCKOUT
+        assert not store.record_sign_in(engine=other, account_id=account.id, now=moments[-1])
+    finally:
+        other.dispose()
 
 
 def test_a_sign_in_or_a_reset_forgets_every_failure_in_the_window(engine, account):
