@@ -205,6 +205,7 @@ def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     return [
         *text_problems(row["name"], "name", limits.MAX_PSFS_NAME),
         "a PSFS activity needs a name" if empty else None,
+        invisible.problem(row["name"], "a PSFS activity's name") if isinstance(row["name"], str) else None,
     ]
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from strain import catalogue, invisible, store, validation
+from strain import catalogue, invisible, outcomes, store, validation
 from strain.actor import OWNER
 from strain.service import Service
 from ui.components import WORD_JOINER, md
@@ -71,6 +71,18 @@ def test_a_seats_name_is_refused_too(engine):
     assert problems["name"].startswith(f"A seat's name {DIRECTION} (U+202E")
     assert service.set_seat(ann, name="car\u00adseat", height_cm=45)["name"].startswith(f"A seat's name {INVISIBLE}")
     assert store.get_seats(engine=engine, actor=OWNER, person_id=ann.id) == {}
+
+
+def test_a_psfs_activitys_name_is_refused_too():
+    visit = outcomes.VisitInput(
+        day=date.today(), pain_now=3, new_activities=[(f"Garden{RLO}ing", 4), ("Walk\u200b", 5)]
+    )
+    problems = outcomes.visit_problems(visit, today=date.today(), activities={})
+    assert len(problems) == 2
+    assert problems[0].startswith(f"A PSFS activity's name {DIRECTION} (U+202E")
+    assert problems[1].startswith(f"A PSFS activity's name {INVISIBLE} (U+200B")
+    row = {"name": f"Garden{RLO}ing", "person_id": 1}
+    assert DIRECTION in validation.row_problems("psfs_activity", row, catalogue.default())[0]
 
 
 def test_notes_keep_what_was_typed_and_show_each_control_as_its_code(app_engine, ann):
