@@ -1,8 +1,8 @@
 """Accounts in clinic mode: email addresses, the password policy, argon2id hashes and the lockout rule.
 
-No streamlit and no SQL. strain.service signs people in with these; strain.store counts failed
-sign-ins in the database itself (one statement), so every app replica and every concurrent attempt
-counts the same failures.
+No streamlit and no SQL. strain.service signs people in with these; strain.store records each failed
+sign-in in the database and counts them there, in a sliding window, with the account's row locked
+(record_failed_sign_in), so every app replica and every concurrent attempt counts the same failures.
 
 A password is taken in Unicode NFC (composed) form before it is judged, hashed or checked: "é"
 typed as one character or as "e" and a combining accent is one password, and one character.
