@@ -154,18 +154,19 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def _logging(verbose: bool) -> logging.Handler:
-    """Where the app's log goes during a command: stderr with --verbose, else nowhere (so an error's
-    details, such as the database's own message, are printed only when asked for)."""
+def _logging(verbose: bool) -> list[logging.Handler]:
+    """Send the app's log, during a command, to stderr with --verbose and else nowhere (so an error's details,
+    such as the database's own message, are printed only when asked for); the handlers it had before."""
     handler: logging.Handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("strain").addHandler(handler)
-    return handler
+    log = logging.getLogger("strain")
+    before, log.handlers = log.handlers, [handler]
+    return before
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    handler = _logging(args.verbose)
+    handlers = _logging(args.verbose)
     try:
         output = args.run(args, catalogue_module.default())
     except (CommandError, CatalogueError) as error:
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
-        logging.getLogger("strain").removeHandler(handler)
+        logging.getLogger("strain").handlers = handlers
     try:
         write(output)
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report

@@ -92,3 +92,14 @@ def test_the_log_names_the_database_without_its_password(caplog):
     assert cli.main(["people", "--db", UNREACHABLE]) == 2
     (record,) = [r for r in caplog.records if r.name == "strain.errors"]
     assert "postgresql+psycopg://secret_role_x9:***@127.0.0.1:1/secret_db_x9" in record.getMessage()
+
+
+def test_the_command_line_prints_no_detail_where_the_app_set_up_its_log(capsys):
+    from ui import shell  # the app's log handler for the process, as when pages ran before in this process
+
+    app_handlers = list(logging.getLogger("strain").handlers)
+    assert any(isinstance(handler, shell._Stderr) for handler in app_handlers)
+    assert cli.main(["people", "--db", UNREACHABLE]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot use the database: ") and err.count("\n") == 1 and _named(err) == []
+    assert logging.getLogger("strain").handlers == app_handlers  # given back after the command

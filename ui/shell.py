@@ -22,12 +22,20 @@ RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _log_to_stderr() -> None:
     """The app's own log (e.g. the database's message behind a plain error on a page) goes to the server's
     stderr, with the time; once per process."""
     log = logging.getLogger("strain")
     if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         log.addHandler(handler)
 
