@@ -27,7 +27,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from strain import limits
+from strain import invisible, limits
 from strain.tables import ROLES
 
 # argon2id (argon2-cffi's default type) with its default cost, RFC 9106's second recommendation:
@@ -72,7 +72,7 @@ def email_problem(email: str) -> str | None:
         return f"an email address has at most {limits.MAX_EMAIL} characters"
     if not EMAIL.fullmatch(email):
         return f"{email!r} is not an email address (name@example.org)"
-    return None
+    return invisible.problem(email, "an email address")  # shown to admins: it must read as it is
 
 
 def normalise_email(text: str) -> str:

@@ -28,6 +28,8 @@ def test_an_email_is_stored_trimmed_and_lower_cased(typed, stored):
         ("a@b@c", "is not an email address"),
         ("bea\x00@clinic.example", "is not an email address"),
         ("b" * limits.MAX_EMAIL + "@x", f"at most {limits.MAX_EMAIL} characters"),
+        ("bea\u202e@clinic.example", "an email address cannot contain a character that changes the direction"),
+        ("bea\u200b@clinic.example", "an email address cannot contain an invisible character"),
     ],
 )
 def test_what_is_not_an_email_is_refused_saying_why(typed, message):
