@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain import charts, limits, model
+from strain import charts, invisible, limits, model
 from ui import components, context, pictures, shell
 
 shell.ensure()
@@ -58,7 +58,7 @@ with left:
     if saved.pain is not None:
         st.metric("Pain that day (0-10)", saved.pain)
     if saved.note:
-        st.text(saved.note)
+        st.text(invisible.visible(saved.note))  # a direction control shows as its code: it cannot turn the note round
     if saved.model_version != strain_model.version:  # which weights: the Model page names the version
         st.caption("Shown with the current weights; this day was saved under earlier ones (see the Model page).")
 with right:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import handout, limits, outcomes, plans, session_charts, walkthrough
+from strain import handout, invisible, limits, outcomes, plans, session_charts, walkthrough
 from strain.catalogue import DayPart
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
@@ -360,7 +360,7 @@ def show_plan(plan: plans.Plan) -> None:
         st.markdown(f"{number}. **{exercise.name}** ({where}, {exercise.position}): {planned.schedule}")
         pictures.exercise(exercise.id)
     if plan.note:
-        st.text(plan.note)
+        st.text(invisible.visible(plan.note))
 
 
 def plan_section(person: PersonInfo) -> None:
@@ -482,7 +482,7 @@ def visits_section(person: PersonInfo) -> None:
                     "pain_worst": visit.pain_worst,
                     "psfs": None if row is None else round(float(row["average"]), 1),
                     "change": "" if row is None else outcomes.change_text(row["change"], bool(row["meaningful"])),
-                    "note": visit.note,
+                    "note": invisible.visible(visit.note),
                 }
             )
         st.dataframe(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -122,6 +123,12 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m strain", description="Strain Audit: score spine-loading habits.")
+    root.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="with an error, also print its details on stderr (e.g. the database's own message, which names it)",
+    )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     activities = commands.add_parser("activities", help="list the activity catalogue")
@@ -147,14 +154,27 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _logging(verbose: bool) -> list[logging.Handler]:
+    """Send the app's log, during a command, to stderr with --verbose and else nowhere (so an error's details,
+    such as the database's own message, are printed only when asked for); the handlers it had before."""
+    handler: logging.Handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log = logging.getLogger("strain")
+    before, log.handlers = log.handlers, [handler]
+    return before
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    handlers = _logging(args.verbose)
     try:
         output = args.run(args, catalogue_module.default())
     except (CommandError, CatalogueError) as error:
         for message in getattr(error, "messages", (str(error),)):
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        logging.getLogger("strain").handlers = handlers
     try:
         write(output)
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report

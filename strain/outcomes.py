@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from strain import limits
+from strain import invisible, limits
 
 PAIN_FIELDS = {"pain_now": "Pain now", "pain_average": "Average pain, last week", "pain_worst": "Worst pain, last week"}
 
@@ -68,10 +68,13 @@ def visit_problems(visit: VisitInput, *, today: date, activities: dict[int, str]
     taken = {name.casefold() for name in activities.values()}
     for name, score in visit.new_activities:
         name = name.strip()
+        hidden = invisible.problem(name, "A PSFS activity's name")  # "Garden" + U+202E + "gni" shows reversed
         if not name:
             problems.append("Each new PSFS activity needs a name.")
         elif len(name) > limits.MAX_PSFS_NAME:
             problems.append(f"A PSFS activity's name is at most {limits.MAX_PSFS_NAME} characters.")
+        elif hidden:
+            problems.append(f"{hidden}.")
         elif name.casefold() in taken:
             problems.append(f"The PSFS already has {name!r}.")
         taken.add(name.casefold())

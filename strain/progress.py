@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from strain import invisible
 from strain.catalogue import Catalogue, Exercise, Ladder, Progression
 from strain.limits import FIRST_DATE, MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.weeks import IsoWeek
@@ -247,6 +248,9 @@ def seat_name_problem(name: str) -> str | None:
         return "Name the seat (for example chair, sofa, toilet or car seat)."
     if len(name) > MAX_SEAT_NAME:
         return f"Keep the seat's name to {MAX_SEAT_NAME} characters."
+    hidden_problem = invisible.problem(name, "a seat's name")
+    if hidden_problem:
+        return hidden_problem[:1].upper() + hidden_problem[1:] + "."
     return None
 
 

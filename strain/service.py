@@ -1133,7 +1133,7 @@ class Service:
         if not store.record_sign_in(engine=self.engine, account_id=found.id, now=now):
             raise accounts.SignInRefused()  # locked (or disabled) since the password was checked
         if accounts.needs_rehash(found.password_hash):
-            new_hash = accounts.HASHER.hash(password)
+            new_hash = accounts.HASHER.hash(accounts.normalise_password(password))
             store.upgrade_password_hash(
                 engine=self.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
             )
@@ -1173,7 +1173,7 @@ class Service:
         problem = accounts.role_problem(role)
         if problem:
             raise accounts.AccountError(problem)
-        password_hash = None if password is None else accounts.hash_password(password)
+        password_hash = None if password is None else accounts.hash_password(password, email)
         return store.add_account(
             engine=self.engine, email=email, role=role, password_hash=password_hash, actor=self.actor
         )
@@ -1195,7 +1195,7 @@ class Service:
         """Give an account a new password; this also lifts a lockout."""
         self._require_admin()
         email = accounts.normalise_email(email)
-        password_hash = accounts.hash_password(password)
+        password_hash = accounts.hash_password(password, email)
         return store.set_password_hash(engine=self.engine, email=email, password_hash=password_hash, actor=self.actor)
 
     def _require_admin(self) -> None:

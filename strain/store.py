@@ -51,6 +51,7 @@ from strain.tables import (
     PsfsScore,
     Seat,
     Setting,
+    SignInFailure,
     Template,
     TemplateEntry,
     Visit,
@@ -1609,6 +1610,7 @@ def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: 
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
         )
+        connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account.id))
         _record_event(connection, actor, "reset password", "account", None, email)
     return account
 
@@ -1633,44 +1635,54 @@ def _at(moment: datetime) -> sa.BindParameter:
 
 
 def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> int:
-    """Count a failed sign-in; the account is locked for limits.LOCKOUT when it reaches
-    limits.MAX_FAILED_SIGN_INS failures within limits.SIGN_IN_WINDOW. Returns the failures counted.
+    """Count a failed sign-in; the account is locked for limits.LOCKOUT when limits.MAX_FAILED_SIGN_INS
+    failures fall within any limits.SIGN_IN_WINDOW (a sliding window: the ones after now - window count).
+    Returns the failures counted in the window, this one included.
 
-    One UPDATE, whose new values are computed from the row as the database has it: concurrent
-    failures, from any replica, are each counted once (SQLite's writers take turns; PostgreSQL
-    re-reads a row another transaction changed before updating it). Failures while the account is
-    locked are not counted (0 is returned), so a lock is never made longer.
+    Decided in the database, so every replica and every concurrent attempt counts the same failures.
+    The transaction first locks the account's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    writers take turns anyway): concurrent failures for one account go through one at a time, each
+    counting the rows the ones before it committed. Failures while the account is locked are not
+    counted (0 is returned), so a lock is never made longer.
     """
-    window_start, now_ = _at(now - limits.SIGN_IN_WINDOW), _at(now)
-    new_window = sa.or_(Account.first_failure_at.is_(None), Account.first_failure_at <= window_start)
-    failures = sa.case((new_window, 1), else_=Account.failed_logins + 1)
+    window_start = now - limits.SIGN_IN_WINDOW
     with _writing(engine) as connection:
-        counted = connection.execute(
-            sa.update(Account)
-            .where(Account.id == account_id, _not_locked(now))
-            .values(
-                failed_logins=failures,
-                first_failure_at=sa.case((new_window, now_), else_=Account.first_failure_at),
-                locked_until=sa.case(
-                    (failures >= limits.MAX_FAILED_SIGN_INS, _at(now + limits.LOCKOUT)), else_=Account.locked_until
-                ),
-            )
-            .returning(Account.failed_logins)
+        open_account = connection.execute(
+            sa.select(Account.id).where(Account.id == account_id, _not_locked(now)).with_for_update()
         ).scalar()
-    return counted or 0
+        if open_account is None:
+            return 0
+        failures = SignInFailure.account_id == account_id
+        connection.execute(sa.delete(SignInFailure).where(failures, SignInFailure.at <= _at(window_start)))
+        connection.execute(sa.insert(SignInFailure).values(account_id=account_id, at=now))
+        counted, first = connection.execute(
+            sa.select(sa.func.count(), sa.func.min(SignInFailure.at)).where(
+                failures, SignInFailure.at > _at(window_start)
+            )
+        ).one()
+        lock = {"locked_until": now + limits.LOCKOUT} if counted >= limits.MAX_FAILED_SIGN_INS else {}
+        connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id)
+            .values(failed_logins=counted, first_failure_at=first, **lock)
+        )
+    return counted
 
 
 def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
     """Forget the failures counted after a right password; False (nothing changed) if the account is
     locked, also by failures counted since its password was checked."""
     with _writing(engine) as connection:
-        return bool(
+        signed_in = bool(
             connection.execute(
                 sa.update(Account)
                 .where(Account.id == account_id, Account.active.is_(True), _not_locked(now))
                 .values(failed_logins=0, first_failure_at=None, locked_until=None)
             ).rowcount
         )
+        if signed_in:
+            connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account_id))
+        return signed_in
 
 
 def clinic_mode(*, engine: Engine) -> bool:

@@ -364,11 +364,26 @@ class Account(SQLModel, table=True):
     role: str = Field(sa_type=sa.String(16))
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
     active: bool = True
-    # Lockout, kept here so every app replica counts the same failures.
+    # Lockout, kept in the database so every app replica counts the same failures (each one is a
+    # SignInFailure row): the failures within the last limits.SIGN_IN_WINDOW at the last failure, and
+    # the oldest of them.
     failed_logins: int = 0
     first_failure_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in to an account, for the lockout's sliding window (migration 0012): the account is
+    locked when limits.MAX_FAILED_SIGN_INS of them fall within any limits.SIGN_IN_WINDOW. Rows older
+    than the window are deleted at the account's next failure; a sign-in or a reset deletes them all."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index(None, "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
 class Setting(SQLModel, table=True):
