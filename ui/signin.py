@@ -24,7 +24,7 @@ from strain.actor import Actor
 from strain.service import Service
 from ui import components, context
 
-LAST_ACTIVE_KEY = "_last_active"  # time.time() of the last run the person started
+LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)
 SSO_KEY = "_signed_in_with_sso"
 NOTICE_KEY = "_sign_in_notice"  # why the session ended, for the sign-in page
 ERROR_KEY = "_sign_in_error"
@@ -55,10 +55,6 @@ def providers() -> dict[str | None, str]:
     return {None: urlsplit(str(auth.get("server_metadata_url", ""))).hostname or "single sign-on"}
 
 
-def _idle() -> bool:
-    return time.time() - st.session_state.get(LAST_ACTIVE_KEY, 0.0) > limits.IDLE_SESSION.total_seconds()
-
-
 def _start(actor: Actor, *, sso: bool) -> None:
     st.session_state[context.ACTOR_KEY] = actor
     st.session_state[LAST_ACTIVE_KEY] = time.time()
@@ -83,13 +79,12 @@ def signed_in(service: Service) -> Actor | None:
     actor = st.session_state.get(context.ACTOR_KEY)
     if actor is None:
         return _single_sign_on(service)
-    if _idle():
+    if not context.keep_alive():
         sign_out(f"You were signed out after {IDLE_MINUTES} minutes without activity. Sign in to go on.")
         return None
     if not service.account_active(actor):
         sign_out("Your account has been disabled. Ask your clinic's admin.")
         return None
-    st.session_state[LAST_ACTIVE_KEY] = time.time()
     return actor
 
 
@@ -187,5 +182,5 @@ def account_sidebar(actor: Actor) -> None:
 def _idle_watch() -> None:
     """Ends an idle session even while nobody touches the page: a timed rerun of this fragment alone is
     not activity, and once the session is over it reruns the whole app, which shows the sign-in page."""
-    if _idle():
+    if context.idle():
         st.rerun()
