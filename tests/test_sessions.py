@@ -18,12 +18,13 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from strain import limits, store
+from strain import accounts, limits, store
 from strain.actor import OWNER, Actor
 from strain.tables import Account
-from ui import context
+from ui import context, frame_check, signin
+from ui.components import md
 
-from .apptest import APP, TIMEOUT, texts
+from .apptest import APP, TIMEOUT, browser_says, texts
 from .clinic import clinic
 from .test_cli_store import TALLY, run
 from .test_isolation import CASES, REFUSED, Clinic
@@ -61,6 +62,7 @@ WRITES = {
 }
 ADMINS = set(REFUSED) - {"add_person", "import_days"}  # the admin's own functions: called as the admin
 IDLE_AGO = limits.IDLE_SESSION.total_seconds() + 1
+PASSWORD = "correct horse battery"
 
 
 def disable(engine, actor: Actor) -> None:
@@ -243,3 +245,50 @@ def test_tapping_keeps_the_session_alive(app_engine, therapist):
     assert phone.at.session_state[context.LAST_ACTIVE_KEY] >= before  # the idle clock starts again at the tap
     assert phone.at.session_state[context.ACTOR_KEY] == a
     assert tapped_today(app_engine, ann) == 1
+
+
+# Framing: clinic mode signs no one in inside another site's frame (ui/frame_check.py; the browser half is
+# tests/browser/test_sessions.py)
+
+
+@pytest.fixture
+def clinic_app(app_engine) -> AppTest:
+    """A clinic whose therapist A has a password, and its sign-in page."""
+    _, a, _ = clinic(app_engine)
+    with app_engine.begin() as connection:
+        password_hash = accounts.hash_password(PASSWORD)
+        connection.execute(sa.update(Account).where(Account.id == a.account_id).values(password_hash=password_hash))
+    store.add_person(engine=app_engine, actor=a, name="Ann")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def submit_password(at: AppTest) -> AppTest:
+    at.text_input(key=signin.EMAIL_KEY).input("a@clinic.test")
+    at.text_input(key=signin.PASSWORD_KEY).input(PASSWORD)
+    at.button(key="FormSubmitter:sign_in_form-Sign in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_inside_another_sites_frame_the_sign_in_page_offers_no_form(clinic_app):
+    at = browser_says(clinic_app, top=False)
+    assert [e.value for e in at.error] == [frame_check.FRAMED]
+    assert not at.text_input and not at.button and "Ann" not in texts(at)
+
+
+def test_signing_in_waits_until_the_browser_says_the_page_is_its_own_tab(clinic_app):
+    at = submit_password(clinic_app)  # no answer from the browser yet
+    assert context.ACTOR_KEY not in at.session_state
+    assert [e.value for e in at.error] == [md(frame_check.FRAMED)]
+    at = submit_password(browser_says(at, top=True))
+    assert at.session_state[context.ACTOR_KEY].email == "a@clinic.test"
+
+
+def test_an_answer_from_before_a_sign_out_counts_for_nothing(clinic_app):
+    at = submit_password(browser_says(clinic_app, top=True))
+    at.button(key="sign_out").click().run()
+    assert context.ACTOR_KEY not in at.session_state
+    at = submit_password(at)  # the new session's check has not been answered
+    assert context.ACTOR_KEY not in at.session_state

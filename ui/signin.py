@@ -22,7 +22,7 @@ from streamlit.errors import StreamlitAuthError
 from strain import accounts, db, errors, limits
 from strain.actor import Actor
 from strain.service import Service
-from ui import components, context
+from ui import components, context, frame_check
 
 LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)
 SSO_KEY = "_signed_in_with_sso"
@@ -92,6 +92,8 @@ def _single_sign_on(service: Service) -> Actor | None:
     """Sign in whom the provider vouches for, the first run after they come back from it."""
     if not providers() or not st.user.is_logged_in or REFUSED_KEY in st.session_state:
         return None
+    if not frame_check.top_level():  # not inside another site's frame (the sign-in page asks the browser)
+        return None
     email = accounts.verified_email(st.user.to_dict())
     try:
         if email is None:
@@ -108,6 +110,9 @@ def _submit() -> None:
     """The form's Sign in: the password is taken out of the session whatever the answer."""
     email, password = st.session_state.get(EMAIL_KEY, ""), st.session_state.get(PASSWORD_KEY, "")
     st.session_state[PASSWORD_KEY] = ""
+    if not frame_check.top_level():
+        st.session_state[ERROR_KEY] = frame_check.FRAMED
+        return
     try:
         actor = context.service().sign_in(email, password)
     except Exception as error:
@@ -130,6 +135,10 @@ def page(target: str | None) -> None:
         notice = st.session_state.pop(NOTICE_KEY, None)
         if notice:
             st.info(notice, icon=":material/logout:")
+        frame_check.draw()
+        if frame_check.framed():
+            st.error(frame_check.FRAMED, icon=":material/block:")
+            return
         with st.form("sign_in_form"):
             st.text_input("Email", key=EMAIL_KEY, max_chars=limits.MAX_EMAIL, autocomplete="username")
             st.text_input(
