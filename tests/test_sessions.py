@@ -9,6 +9,8 @@ tally's fragment alone; the browser half is tests/browser/test_sessions.py). Eac
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from dataclasses import replace
 from datetime import date
@@ -16,6 +18,7 @@ from datetime import time as time_of_day
 
 import pytest
 import sqlalchemy as sa
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from strain import accounts, limits, store
@@ -24,7 +27,7 @@ from strain.tables import Account
 from ui import context, frame_check, signin
 from ui.components import md
 
-from .apptest import APP, TIMEOUT, browser_says, texts
+from .apptest import APP, TIMEOUT, browser_says, open_page, texts
 from .clinic import clinic
 from .test_cli_store import TALLY, run
 from .test_isolation import CASES, REFUSED, Clinic
@@ -292,3 +295,47 @@ def test_an_answer_from_before_a_sign_out_counts_for_nothing(clinic_app):
     assert context.ACTOR_KEY not in at.session_state
     at = submit_password(at)  # the new session's check has not been answered
     assert context.ACTOR_KEY not in at.session_state
+
+
+# The handout: through the session's own connection, never a /media/ address (ui/download.py; the browser half,
+# which watches every request, is tests/browser/test_sessions.py)
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    found = [e for e in at.get("bidi_component") if e.key == key]
+    assert len(found) == 1, key
+    return json.loads(found[0].proto.mixed.json or found[0].proto.json)
+
+
+def click_download(at: AppTest, key: str, request: str) -> AppTest:
+    """What download.js sends on a click: the component's state, a new request id."""
+    found = [e for e in at.get("bidi_component") if e.key == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=found[0].proto.id, json_value=json.dumps({"wanted": request})))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_engine, ann):
+    at = open_page("pages/session.py", person="Ann")
+    assert "file" not in component_data(at, "handout_download")  # nothing built before the click
+    click_download(at, "handout_download", "first")
+    sent = component_data(at, "handout_download")
+    assert sent["request"] == "first" and sent["mime"] == "application/pdf"
+    assert base64.b64decode(sent["file"]).startswith(b"%PDF")
+    assert sent["file_name"] == f"strain-audit-Ann-{date.today().isoformat()}.pdf"
+    assert not at.get("download_button")
+    at.run()
+    assert "file" not in component_data(at, "handout_download")  # sent once, not with every rerun
+    click_download(at, "card_download", "second")
+    assert base64.b64decode(component_data(at, "card_download")["file"]).startswith(b"%PDF")
+
+
+def test_a_handout_asked_for_after_the_session_is_over_is_not_built(app_engine, therapist):
+    a, _ = therapist
+    at = signed_in(a, "pages/session.py", person="Ann")
+    disable(app_engine, a)
+    click_download(at, "handout_download", "late")
+    assert [s.value for s in at.subheader] == ["Sign in"]
+    assert not [e for e in at.get("bidi_component") if e.key == "handout_download"]
