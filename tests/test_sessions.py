@@ -284,7 +284,7 @@ def test_inside_another_sites_frame_the_sign_in_page_offers_no_form(clinic_app):
 def test_signing_in_waits_until_the_browser_says_the_page_is_its_own_tab(clinic_app):
     at = submit_password(clinic_app)  # no answer from the browser yet
     assert context.ACTOR_KEY not in at.session_state
-    assert [e.value for e in at.error] == [md(frame_check.FRAMED)]
+    assert [e.value for e in at.error] == [md(frame_check.UNANSWERED)]
     at = submit_password(browser_says(at, top=True))
     assert at.session_state[context.ACTOR_KEY].email == "a@clinic.test"
 

@@ -25,6 +25,7 @@ FRAMED = (
     "Strain Audit does not sign anyone in inside another site's page. Open it in a tab of its own: type its "
     "address into the address bar."
 )
+UNANSWERED = "The page is still starting: sign in again in a moment."
 
 _component = st.components.v2.component(
     "strain_frame_check",

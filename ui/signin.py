@@ -110,8 +110,8 @@ def _submit() -> None:
     """The form's Sign in: the password is taken out of the session whatever the answer."""
     email, password = st.session_state.get(EMAIL_KEY, ""), st.session_state.get(PASSWORD_KEY, "")
     st.session_state[PASSWORD_KEY] = ""
-    if not frame_check.top_level():
-        st.session_state[ERROR_KEY] = frame_check.FRAMED
+    if not frame_check.top_level():  # framed by another site, or the browser has not said yet
+        st.session_state[ERROR_KEY] = frame_check.FRAMED if frame_check.framed() else frame_check.UNANSWERED
         return
     try:
         actor = context.service().sign_in(email, password)
