@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -23,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain import accounts, limits, store
 from strain.actor import OWNER, Actor
-from strain.tables import Account
+from strain.tables import Account, Person
 from ui import context, frame_check, signin
 from ui.components import md
 
@@ -143,6 +144,43 @@ def test_an_actor_found_before_its_account_was_disabled_writes_nothing(engine):
     with pytest.raises(store.AccountDisabled):
         store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
     assert store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) is None
+
+
+def test_disabling_an_account_waits_for_its_write_under_way_and_no_write_commits_after_it(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns: a disable and a write cannot overlap")
+    admin, a, _ = clinic(engine)
+    ann = store.add_person(engine=engine, actor=a, name="Ann")
+    inside, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with store._changing(engine, a, ann.id) as connection:
+            connection.execute(sa.update(Person).where(Person.id == ann.id).values(wake_up_minute=400))
+            inside.set()
+            release.wait()
+
+    def disable_a() -> None:
+        store.set_account_active(engine=engine, email=a.email, active=False, actor=admin)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert inside.wait(60)
+    disabler = threading.Thread(target=disable_a)
+    disabler.start()
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 60
+    with engine.connect() as connection:
+        while not connection.execute(waiting).scalar():  # the disable waits for the write's share lock
+            assert time.monotonic() < deadline, "the disable did not wait for the write under way"
+            time.sleep(0.05)
+    release.set()
+    writer.join()
+    disabler.join()
+    assert store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) == time_of_day(6, 40)  # committed first
+    with pytest.raises(store.AccountDisabled):  # and nothing after
+        store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
 
 
 # The app's entry points (AppTest, SQLite)
