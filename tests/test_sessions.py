@@ -313,10 +313,11 @@ def submit_password(at: AppTest) -> AppTest:
     return at
 
 
-def test_inside_another_sites_frame_the_sign_in_page_offers_no_form(clinic_app):
-    at = browser_says(clinic_app, top=False)
-    assert [e.value for e in at.error] == [frame_check.FRAMED]
-    assert not at.text_input and not at.button and "Ann" not in texts(at)
+def test_inside_another_sites_frame_no_one_signs_in(clinic_app):
+    at = submit_password(browser_says(clinic_app, top=False))
+    assert context.ACTOR_KEY not in at.session_state
+    assert [e.value for e in at.error] == [md(frame_check.FRAMED)]
+    assert "Ann" not in texts(at) and [s.value for s in at.subheader] == ["Sign in"]
 
 
 def test_signing_in_waits_until_the_browser_says_the_page_is_its_own_tab(clinic_app):

@@ -8,6 +8,9 @@ but the sign-in page is shown until someone signs in: a page framed by another s
 nobody can be tricked into clicking through one (clickjacking). A session signed in in its own tab stays there, as
 a page cannot be moved into a frame.
 
+The form's check sits inside the form, so its answer comes with **Sign in** and costs no run of its own; when a
+person comes back from single sign-on, a second check outside the form answers at once.
+
 Each report carries the nonce the server gave this session's check, so an answer from before a sign-out, or from
 another session, counts for nothing.
 """
@@ -18,7 +21,8 @@ import secrets
 
 import streamlit as st
 
-KEY = "frame_check"
+KEY = "frame_check"  # in the sign-in form
+SSO_KEY = "frame_check_sso"  # outside it, back from single sign-on
 STATE = "place"  # the component's state: {"top": bool, "nonce": str}
 NONCE_KEY = "_frame_check_nonce"
 FRAMED = (
@@ -31,10 +35,10 @@ _component = st.components.v2.component(
     "strain_frame_check",
     html="<span hidden></span>",
     js="""
-let reported = null;
-export default function frameCheck({ data, setStateValue }) {
-  if (data.nonce === reported) return;
-  reported = data.nonce;
+const reported = new Map(); // component key -> the nonce it answered
+export default function frameCheck({ data, key, setStateValue }) {
+  if (reported.get(key) === data.nonce) return;
+  reported.set(key, data.nonce);
   let top = false;
   try {
     top = window.top === window.self;
@@ -51,15 +55,19 @@ def _nonce() -> str:
     return st.session_state.setdefault(NONCE_KEY, secrets.token_hex(12))
 
 
-def draw() -> None:
-    """Ask the browser (invisible); its answer reruns the page."""
-    _component(key=KEY, data={"nonce": _nonce()}, on_place_change=lambda: None, height=0)
+def draw(key: str) -> None:
+    """Ask the browser (invisible); its answer reruns the page, or comes with the form it is in."""
+    _component(key=key, data={"nonce": _nonce()}, on_place_change=lambda: None, height=0)
 
 
 def _report() -> dict | None:
-    state = st.session_state.get(KEY)
-    report = state.get(STATE) if isinstance(state, dict) else None
-    return report if isinstance(report, dict) and report.get("nonce") == st.session_state.get(NONCE_KEY) else None
+    """The browser's latest answer to this session's checks, if any."""
+    for key in (KEY, SSO_KEY):
+        state = st.session_state.get(key)
+        report = state.get(STATE) if isinstance(state, dict) else None
+        if isinstance(report, dict) and report.get("nonce") == st.session_state.get(NONCE_KEY):
+            return report
+    return None
 
 
 def top_level() -> bool:

@@ -135,11 +135,10 @@ def page(target: str | None) -> None:
         notice = st.session_state.pop(NOTICE_KEY, None)
         if notice:
             st.info(notice, icon=":material/logout:")
-        frame_check.draw()
-        if frame_check.framed():
-            st.error(frame_check.FRAMED, icon=":material/block:")
-            return
+        if providers() and st.user.is_logged_in and REFUSED_KEY not in st.session_state:
+            frame_check.draw(frame_check.SSO_KEY)  # back from the provider: single sign-on waits for its answer
         with st.form("sign_in_form"):
+            frame_check.draw(frame_check.KEY)  # in the form: its answer comes with Sign in, no run of its own
             st.text_input("Email", key=EMAIL_KEY, max_chars=limits.MAX_EMAIL, autocomplete="username")
             st.text_input(
                 "Password",
