@@ -22,6 +22,17 @@ def shown(url: str) -> str:
         return url
 
 
+UNREACHABLE = "could not reach the database, so nothing was saved; please try again"
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached or answered no more (a lost connection,
+    a restarting server, a lock held too long): nothing was saved, and trying again may work."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError)
+
+
 def user_message(error: BaseException, database_url: str) -> str | None:
     """The sentence to show for `error`, or None when it is not the user's to act on."""
     if isinstance(error, model.UnknownActivities):
