@@ -7,6 +7,7 @@ Every constraint and index has a name, following NAMING below, so migrations can
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -234,7 +235,7 @@ class TapTotal(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint(f"counted >= 0 AND counted <= {MAX_TAP_TOTAL}", name="counted_range"),)
 
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
-    date: date = Field(primary_key=True)
+    date: dt.date = Field(primary_key=True)  # (dt.: a field named like its type needs the module's name)
     device: str = Field(sa_type=sa.String(MAX_TAP_REPORT_ID), primary_key=True)  # a random id the browser keeps
     activity: str = Field(sa_type=sa.String(64), primary_key=True)
     tap: str = Field(sa_type=sa.String(MAX_TAP_NAME), primary_key=True)  # "uncontrolled+1", "controlled-5"
