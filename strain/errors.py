@@ -22,7 +22,7 @@ def shown(url: str) -> str:
         return url
 
 
-UNREACHABLE = "could not reach the database, so nothing was saved; please try again"
+UNREACHABLE = "could not reach the database, so nothing was saved; what you typed is kept, try again in a moment"
 
 
 def unreachable(error: BaseException) -> bool:

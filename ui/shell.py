@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from strain import errors
 from ui import components, context, signin
 
 RUNNING = "_shell_running_page"
@@ -69,10 +70,15 @@ def run() -> None:
     """Draw the shared parts and run the page the URL names."""
     # A local image: a material-symbol favicon is fetched from a font server, and nothing may leave the machine.
     st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
-    page = _navigation()
-    if page is None:
-        return
-    context.person_picker()
+    try:
+        page = _navigation()
+        if page is None:
+            return
+        context.person_picker()
+    except Exception as error:
+        if errors.unreachable(error):
+            context.unreachable()
+        raise
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
         components.red_flags(context.strain_catalogue())
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
@@ -81,6 +87,8 @@ def run() -> None:
     try:
         page.run()
     except Exception as error:  # the store's or the database's refusal: one message, never a traceback
+        if errors.unreachable(error):
+            context.unreachable()
         context.report(error)
     finally:
         st.session_state[RUNNING] = False
