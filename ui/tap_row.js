@@ -10,21 +10,24 @@
 // The totals and the device's id are kept in localStorage (keyed by row, which names the person, and
 // day), so they outlive a reload and a restarted server. After every run the server says what the
 // day has counted of each device's taps on the row (`data.counted`); while this device has made more,
-// the row sends its report again a moment later (a failed save, a server that restarted, a report
-// lost on the way). Without localStorage (a private window that refuses it) the totals live as long
+// the row sends its report again a moment later, and again (a failed save, a server that restarted,
+// a report lost on the way), until the day has counted them. Without localStorage (a private window that refuses it) the totals live as long
 // as the page, under an id of the page's own.
 //
 // Labels and hints come from the server as data and are set as text, never as HTML.
 
 const DEVICE = "strain-audit:device";
 const TALLY = "strain-audit:taps:"; // + row + ":" + day -> {counts: {tap name: taps}, last}
-const RESEND_MS = 1000; // how long after a run that left taps unsaved the row sends them again
+const RESEND_MS = 1000; // a row with taps not counted sends them again after 1 s, then 2 s, 3 s... at most 5 s
+const MAX_RESEND_MS = 5000;
+const MAX_RESENDS = 40; // about three minutes without the day counting more: a server restart takes seconds
 const KEEP_DAYS = 2; // today's and yesterday's totals are kept; older ones are removed
 
 const lines = new WeakMap(); // the component's line of buttons -> {row, day, buttons: Map(name -> button)}
 const memory = new Map(); // the totals, when localStorage cannot keep them
-const latest = new Map(); // row id -> what the day has counted of this device's taps, from the last run
-const pending = new Map(); // row id -> a timer that will send the row's report again
+const latest = new Map(); // row id:day -> what the day has counted of this device's taps, from the last run
+const pending = new Map(); // row id:day -> a timer that will send the row's report again
+const attempts = new Map(); // row id:day -> reports sent again since the day last counted more
 let sent = 0; // reports sent by this page: a report sent again differs from the last, so the server runs it
 
 function randomId() {
@@ -110,10 +113,36 @@ function tap(row, day, name) {
   return report(row, day, tally);
 }
 
-// After a run: never behind what the day counted of this device, and send again what it has not.
+// While the row holds taps the day has not counted, send its totals again, a little later each time
+// (bounded: a row whose reports the server keeps refusing stops after MAX_RESENDS).
+function check(row, day, setStateValue) {
+  const key = row + ":" + day;
+  const tries = attempts.get(key) ?? 0;
+  if (pending.has(key) || tries >= MAX_RESENDS) return;
+  const delay = Math.min(RESEND_MS * (tries + 1), MAX_RESEND_MS);
+  pending.set(
+    key,
+    setTimeout(() => {
+      pending.delete(key);
+      const tally = load(row, day);
+      if (!unsaved(tally, latest.get(key) ?? {})) {
+        attempts.delete(key);
+        return;
+      }
+      attempts.set(key, tries + 1);
+      setStateValue("taps", report(row, day, tally));
+      check(row, day, setStateValue);
+    }, delay),
+  );
+}
+
+// After a run: never behind what the day counted of this device; what it has not, sent again.
 function follow(data, setStateValue) {
+  const key = data.row + ":" + data.day;
   const counted = data.counted?.[device] ?? {};
-  latest.set(data.row + ":" + data.day, counted);
+  const before = latest.get(key) ?? {};
+  if (Object.entries(counted).some(([name, taps]) => taps > (before[name] ?? 0))) attempts.delete(key); // progress
+  latest.set(key, counted);
   const tally = load(data.row, data.day);
   let behind = false;
   for (const [name, taps] of Object.entries(counted)) {
@@ -123,15 +152,7 @@ function follow(data, setStateValue) {
     }
   }
   if (behind) keep(data.row, data.day, tally);
-  if (!unsaved(tally, counted) || pending.has(data.row)) return;
-  pending.set(
-    data.row,
-    setTimeout(() => {
-      pending.delete(data.row);
-      const now = load(data.row, data.day);
-      if (unsaved(now, latest.get(data.row + ":" + data.day) ?? {})) setStateValue("taps", report(data.row, data.day, now));
-    }, RESEND_MS),
-  );
+  if (unsaved(tally, counted)) check(data.row, data.day, setStateValue);
 }
 
 function draw(button, spec) {
@@ -150,7 +171,10 @@ export default function tapRow({ data, parentElement, setStateValue }) {
     lines.set(line, drawn);
     line.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-tap]");
-      if (button) setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
+      if (!button) return;
+      setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
+      attempts.delete(drawn.row + ":" + drawn.day);
+      check(drawn.row, drawn.day, setStateValue); // in case this report is lost on its way (a server restarting)
     });
     forgetOldDays(data.day);
   }
