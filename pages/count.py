@@ -156,8 +156,7 @@ def tally() -> None:
     try:
         view = service.count_view(person, now, order_of(now))
     except Exception as error:  # explain() raises again what a person cannot act on
-        unreachable = errors.unreachable(error)
-        st.error(NOT_SHOWN if unreachable else components.md(context.explain(error)))
+        st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))
         st.button("Try again", key="count_try_again")
         return
     with st.container(key="count_tally"):
