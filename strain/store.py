@@ -818,10 +818,9 @@ def _count_taps(
             keys = {"person_id": person_id, "date": day, "device": device, "activity": activity, "tap": tap.name}
             _upsert(connection, TapTotal, list(keys), **keys, counted=tap.total)
         counted = None
-        if last is not None:
-            counted = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)(
-                activity, last.technique
-            )
+        if last is not None or created:
+            of = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
+            counted = of(activity, last.technique) if last is not None else None
     return TapsCounted(counted, refused, last_added, refused_technique)
 
 
