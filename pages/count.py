@@ -1,12 +1,11 @@
 """Count as you go: a live tally for the phone, one tap per movement, each saved at once."""
 
-import secrets
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 import streamlit as st
 
-from strain import counting
+from strain import counting, errors
 from strain.service import CountView, NothingToTakeBack, PersonInfo
 from ui import components, context, shell, tap_row
 
@@ -19,10 +18,13 @@ service = context.service()
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
 ORDER = "count_order"  # ((person id, day), the rows' order)
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
-COUNTED = "count_counted"  # (page id, row id) -> taps of each kind reported by that page and counted
-SESSION = "count_session"  # this session's random id: reports counted for another session are not for it
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
+NOT_SENT = (
+    "Could not reach the database, so these taps are not saved yet. They are kept on this phone and sent "
+    "again in a moment; the count above is what is saved."
+)
+NOT_SHOWN = "Could not reach the database to show today's tally. Taps already made are kept on this phone; try again."
 # On a phone, the title clear of Streamlit's top bar (app CSS: no user text in it).
 STYLE = """<style>
 @media (max-width: 640px) { .stMainBlockContainer { padding-top: 3.5rem; } }
@@ -32,48 +34,32 @@ st.title("Count as you go")
 st.caption("Each tap is saved at once. **+1 with control**: spine held still, legs doing the work.")
 
 
-def tap(who: PersonInfo, activity_id: str, kind: counting.Tap) -> bool:
-    """Count one tap now; a refusal is shown under its row (and is False)."""
+def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
+    """Count what a row's report adds to the taps its device has had counted (runs before the script).
+
+    The report holds the device's running totals: the day adds only what it has not counted yet, so
+    a report sent again (after a lost answer, a restart, a failure here) adds nothing twice.
+    """
+    report = counting.reported(tap_row.reported(buttons_key(activity_id)), cat.activity(activity_id).unit)
+    if report is None or report.row != row:  # not a row drawn for someone else a moment ago
+        return
     st.session_state.pop(NOTE, None)
     try:
-        service.count(who, activity_id, technique=kind.technique, amount=kind.amount, now=context.local_now())
-    except Exception as error:  # explain() raises again what a person cannot act on
-        st.session_state[NOTE] = (activity_id, context.explain(error), not isinstance(error, NothingToTakeBack))
-        return False
-    if kind.amount > 0:
-        st.session_state.setdefault(LAST_KIND, {})[activity_id] = kind.technique
-    return True
-
-
-def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
-    """Count the taps a row's report adds to those counted, one at a time (runs before the script)."""
-    report = counting.reported(tap_row.reported(buttons_key(activity_id)), cat.activity(activity_id).unit)
-    # Not a row drawn for someone else a moment ago, nor totals of another session (the browser sends what it left).
-    if report is None or report.row != row or report.session != session_id():
+        result = service.count_report(who, activity_id, report, now=context.local_now())
+    except Exception as error:
+        # The buttons keep their taps and send them again: say so rather than "try again".
+        message = NOT_SENT if errors.unreachable(error) else context.explain(error)  # explain: a bug is raised
+        st.session_state[NOTE] = (activity_id, message, True)
         return
-    counted = st.session_state.setdefault(COUNTED, {}).setdefault((report.page, report.row), {})
-    for kind, taps in counting.new_taps(report, counted):
-        for _ in range(taps):
-            if not tap(who, activity_id, kind):  # the rest would be refused too
-                counted[kind] = report.counts[kind]
-                break
-            counted[kind] = counted.get(kind, 0) + 1
+    if result.refused is not None:
+        refused = result.refused
+        st.session_state[NOTE] = (activity_id, context.explain(refused), not isinstance(refused, NothingToTakeBack))
+    if result.last_added:
+        st.session_state.setdefault(LAST_KIND, {})[activity_id] = result.last_added
 
 
 def buttons_key(activity_id: str) -> str:
     return f"count_buttons_{activity_id}"
-
-
-def session_id() -> str:
-    return st.session_state.setdefault(SESSION, secrets.token_hex(12))
-
-
-def counted_of(row: str) -> dict[str, dict[str, int]]:
-    """What this session has counted of a row's taps, by page and tap name: the browser keeps the rest."""
-    counted = st.session_state.get(COUNTED, {})
-    return {
-        page: {kind.name: taps for kind, taps in kinds.items()} for (page, of), kinds in counted.items() if of == row
-    }
 
 
 def save_wake_up() -> None:
@@ -88,8 +74,9 @@ def counted(row: counting.Row) -> str:
     return f"{row.controlled:g}{unit} with control · {row.uncontrolled:g}{unit} without"
 
 
-def draw_row(row: counting.Row) -> None:
-    """One activity: what is counted today, and three buttons of one size on one line."""
+def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, int]]]) -> None:
+    """One activity: what is counted today, and three buttons of one size on one line; `taps` is what
+    the day has counted of each device's taps, by activity."""
     activity = row.activity
     with st.container(border=True, key=f"count_row_{activity.id}"):
         st.markdown(f"**{components.md(activity.name)}**  \n{counted(row)}")
@@ -112,8 +99,8 @@ def draw_row(row: counting.Row) -> None:
         tap_row.tap_row(
             buttons_key(activity.id),
             row=row_id,
-            session=session_id(),
-            counted=counted_of(row_id),
+            day=day.isoformat(),
+            counted=taps.get(activity.id, {}),
             buttons=[
                 tap_row.Button(
                     name=name,
@@ -169,20 +156,21 @@ def tally() -> None:
     try:
         view = service.count_view(person, now, order_of(now))
     except Exception as error:  # explain() raises again what a person cannot act on
-        st.error(components.md(context.explain(error)))
+        st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))
+        st.button("Try again", key="count_try_again")
         return
     with st.container(key="count_tally"):
         header(view)
         for row in view.rows:
             if row.frequent:
-                draw_row(row)
+                draw_row(row, view.day, view.taps)
         # Drawn only while open: fewer buttons to send after every tap.
         more = st.expander("More activities", key="count_more", on_change="rerun")
         if more.open:
             with more:
                 for row in view.rows:
                     if not row.frequent:
-                        draw_row(row)
+                        draw_row(row, view.day, view.taps)
     st.page_link(
         "pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",

@@ -1,20 +1,20 @@
 """The live tally: counting movements as they happen, one tap at a time, through the day.
 
 Which activities a person sees first (the ones they do most often), what a tap adds, when a tap
-falls in the first hour after waking, and which taps the browser has reported that are not counted
-yet. Pure functions; strain.service reads and writes.
+falls in the first hour after waking, and the taps a browser reports. Pure functions; strain.service
+reads and writes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 import pandas as pd
 
 from strain.catalogue import Activity, Catalogue
-from strain.limits import MAX_TAP_REPORT_ID
+from strain.limits import MAX_TAP_REPORT_ID, MAX_TAP_TOTAL
 from strain.tally import TECHNIQUES
 
 DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
@@ -113,12 +113,15 @@ def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
 
 # Taps as the browser reports them
 #
-# A row's buttons count their taps in the browser, from 0 when the page is loaded, and report the
-# totals (never "one more"): when taps come faster than the server answers, a later report stands
-# for the earlier ones too, so none is lost, and the server counts only what a report adds to the
-# totals it has already counted, so none is doubled. A reload starts again from 0 under a new id.
-# The totals belong to one server session: a new session (the server restarted, or forgot a
-# sleeping phone's page) is sent only the taps the old one had not counted (ui/tap_row.js).
+# A row's buttons count their taps in the browser and report running totals, never "one more": a
+# device (a random id the browser keeps in localStorage) counts each kind of tap on each row of a
+# person's day from 0, and keeps the totals in localStorage too, so they outlive a reload, a
+# restarted server and a sleeping phone. When taps come faster than the server answers, a later
+# report stands for the earlier ones, so none is lost; the day stores, per device, row and kind,
+# the total it has counted (strain.store.count_taps), in the same transaction as the entries, and
+# adds only what a report's totals add to it, so a report repeated or replayed adds nothing. The
+# buttons are told those stored totals after every run and send their report again while it holds
+# taps the day has not counted (ui/tap_row.js).
 
 
 @dataclass(frozen=True)
@@ -142,12 +145,12 @@ def taps_of(unit: str) -> tuple[Tap, ...]:
 
 @dataclass(frozen=True)
 class Reported:
-    """What a row's buttons have counted in the browser since the page was loaded."""
+    """What one device has tapped on a row on a day: its running totals."""
 
-    page: str  # a random id of the page load
-    session: str  # the server session the totals were counted for
+    device: str  # a random id the browser keeps
     row: str  # the row's id: whose activity its buttons count
-    counts: Mapping[Tap, int]  # taps of each kind since the page was loaded
+    day: date  # the day the taps were made on, where the person is
+    counts: Mapping[Tap, int]  # taps of each kind on this device, this row and day
     last: Tap | None  # the kind tapped last
 
 
@@ -156,39 +159,43 @@ def _is_id(value: object) -> bool:
 
 
 def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TAP_TOTAL
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) != len("2026-12-03"):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def reported(value: object, unit: str) -> Reported | None:
-    """A row's report as the browser sends it, `{"page", "session", "row", "counts": {name: taps},
-    "last": name}`, with only the taps a row of this unit can make; None for anything else (nothing
-    tapped yet)."""
-    if not isinstance(value, Mapping) or not all(_is_id(value.get(field)) for field in ("page", "session", "row")):
+    """A row's report as the browser sends it, `{"device", "row", "day": "2026-12-03", "counts": {name:
+    taps}, "last": name}`, with only the taps a row of this unit can make; None for anything else
+    (nothing tapped yet)."""
+    if not isinstance(value, Mapping) or not all(_is_id(value.get(field)) for field in ("device", "row")):
         return None
-    counts = value.get("counts")
-    if not isinstance(counts, Mapping):
+    counts, day = value.get("counts"), _day(value.get("day"))
+    if not isinstance(counts, Mapping) or day is None:
         return None
     taps = taps_of(unit)
     last = value.get("last")
     return Reported(
-        page=value["page"],
-        session=value["session"],
+        device=value["device"],
         row=value["row"],
+        day=day,
         counts={tap: counts[tap.name] for tap in taps if _is_count(counts.get(tap.name))},
         last=next((tap for tap in taps if tap.name == last), None),
     )
 
 
-def new_taps(report: Reported, counted: Mapping[Tap, int]) -> list[tuple[Tap, int]]:
-    """The taps to count now, in the order to count them one by one: how many of each kind the
-    report's totals add to those already `counted`.
+def in_order(report: Reported) -> list[Tap]:
+    """The kinds of tap a report counts, in the order to count their new taps one by one.
 
     Taps that add come before taps that take back, so a quick "+1" then "-1" on an empty row ends at
     0 rather than refusing the "-1"; of those that add, the kind tapped last comes last, so "-1"
-    offers to take back that kind; otherwise they keep the report's order (the buttons'). A total
-    below what was counted (which a browser never sends) adds nothing.
+    offers to take back that kind; otherwise they keep the report's order (the buttons').
     """
-    ordered = sorted(report.counts, key=lambda tap: (tap.amount < 0, tap == report.last))
-    return [
-        (tap, report.counts[tap] - counted.get(tap, 0)) for tap in ordered if report.counts[tap] > counted.get(tap, 0)
-    ]
+    return sorted(report.counts, key=lambda tap: (tap.amount < 0, tap == report.last))

@@ -65,8 +65,12 @@ def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, a busy timeout, foreign keys and up-front write locks."""
-    engine = sa.create_engine(url)
+    """An engine for `url`; SQLite files get WAL, a busy timeout, foreign keys and up-front write locks.
+
+    A server's connections are tested as they are taken from the pool (a cheap ping): one the server
+    closed meanwhile (a restart, a terminated session) is replaced instead of failing the next query.
+    """
+    engine = sa.create_engine(url, pool_pre_ping=sa.make_url(url).get_backend_name() != "sqlite")
     if is_sqlite(engine):
         database = engine.url.database
         if database and database != ":memory:" and not database.startswith("file:"):

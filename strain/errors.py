@@ -31,6 +31,17 @@ def shown(url: str) -> str:
         return url
 
 
+UNREACHABLE = "could not reach the database, so nothing was saved; what you typed is kept, try again in a moment"
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached or answered no more (a lost connection,
+    a restarting server, a lock held too long): nothing was saved, and trying again may work."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError)
+
+
 def user_message(error: BaseException, database_url: str, *, details: str = IN_THE_LOG) -> str | None:
     """The sentence to show for `error`, or None when it is not the user's to act on. A database's or a
     migration's own message is logged, never shown; `details` says where to find it."""

@@ -29,7 +29,9 @@ MIN_PAIN, MAX_PAIN = 0, 10  # the 0-10 numeric rating scale
 MINUTES_A_DAY = 24 * 60
 
 MAX_TALLY_FILE_BYTES = 200 * 1024 * 1024  # a tally CSV: years of a whole clinic fit in far less
-MAX_TAP_REPORT_ID = 64  # a page's, session's or row's id in what the tally's buttons report (ours are shorter)
+MAX_TAP_REPORT_ID = 64  # a device's or row's id in what the tally's buttons report (ours are shorter)
+MAX_TAP_TOTAL = 1_000_000  # a device's running total of one kind of tap on one row in a day (far above any day)
+MAX_TAP_NAME = 32  # a kind of tap as the browser names it, "uncontrolled+15"
 
 # The therapist session (migration 0007).
 MAX_VISIT_NOTE = 2000  # a visit's notes

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -184,6 +184,8 @@ class CountView:
     wake_up: time  # the person's, or the default until they set it
     wake_up_set: bool
     first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
+    # What the day has counted of each device's taps: activity -> device -> tap name -> running total.
+    taps: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
 SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
@@ -475,6 +477,7 @@ class Service:
             wake_up=wake_up,
             wake_up_set=stored is not None,
             first_hour=counting.in_first_hour(now.time(), wake_up),
+            taps=store.tap_totals(engine=self.engine, actor=self.actor, person_id=person.id, day=today),
         )
 
     def count(self, person: PersonInfo, activity_id: str, *, technique: str, amount: float, now: datetime) -> Counted:
@@ -518,6 +521,52 @@ class Service:
         except NothingToTakeBack:
             kind = "with control" if technique == "controlled" else "without control"
             raise NothingToTakeBack(f"nothing to take back: no {activity.name} {kind} is counted today") from None
+
+    def count_report(
+        self, person: PersonInfo, activity_id: str, report: counting.Reported, *, now: datetime
+    ) -> store.TapsCounted:
+        """Count what a device's report of its taps on a row adds to what the day has counted of them
+        (strain.store.count_taps): a report sent again, or replayed, adds nothing.
+
+        Taps are counted on the report's day, today or yesterday where the person is (`now`: taps made
+        just before midnight); in the hour after waking they count as first hour. A refused tap is
+        `refused` (the message names the activity); an unknown activity or a day out of reach is a
+        StoreError, and then nothing is saved.
+        """
+        if not self.catalogue.has_activity(activity_id):
+            raise StoreError(f"not counted: unknown activity {tally.quoted(activity_id)}")
+        activity = self.catalogue.activity(activity_id)
+        today = now.date()
+        if not today - timedelta(days=1) <= report.day <= today:
+            raise StoreError(f"not counted: the taps are of {report.day}, not of today or yesterday")
+        problem = validation.date_problem(report.day, "the day")
+        if problem:
+            raise StoreError(f"not counted: {problem}")
+        wake_up = (
+            store.get_wake_up(engine=self.engine, actor=self.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+        )
+        strain_model = self.person_model(person)
+        result = store.count_taps(
+            engine=self.engine,
+            actor=self.actor,
+            person_id=person.id,
+            day=report.day,
+            device=report.device,
+            activity=activity_id,
+            taps=[
+                store.TapReport(tap.name, tap.technique, tap.amount, report.counts[tap])
+                for tap in counting.in_order(report)
+            ],
+            first_hour=report.day == today and counting.counts_first_hour(activity, now.time(), wake_up),
+            most=limits.MAX_QUANTITY[activity.unit],
+            model_version=strain_model.version,
+            total_of=lambda entries: model.total_of(entries, strain_model),
+        )
+        if isinstance(result.refused, NothingToTakeBack):
+            kind = "with control" if result.refused_technique == "controlled" else "without control"
+            message = f"nothing to take back: no {activity.name} {kind} is counted today"
+            return replace(result, refused=NothingToTakeBack(message))
+        return result
 
     def wake_up(self, person: PersonInfo) -> time | None:
         """When the person usually wakes up (None until they set it)."""

@@ -52,6 +52,7 @@ from strain.tables import (
     Seat,
     Setting,
     SignInFailure,
+    TapTotal,
     Template,
     TemplateEntry,
     Visit,
@@ -662,38 +663,202 @@ def add_to_day(
     if not (amount and math.isfinite(amount)):
         raise StoreError(f"not counted: the amount must be a number other than 0, got {amount!r}")
     with _changing(engine, actor, person_id) as connection:
-        created = amount > 0 and _create_day(connection, person_id, day, model_version)
-        day_id = connection.execute(
-            sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
-        ).scalar()
+        day_id, created = _tally_day(connection, person_id, day, model_version, create=amount > 0)
         if day_id is None:
             raise NothingToTakeBack(f"nothing to take back: nothing is counted on {day}")
-        kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
-        kind |= {"load_kg": 0.0, "twist": False, "first_hour": first_hour}
-        if amount > 0:
-            _add_to_entry(connection, kind, amount, most)
-        else:
-            _take_back(connection, kind, -amount)
-        entries = [
-            dict(zip(ENTRY_FIELDS, row, strict=True))
-            for row in connection.execute(sa.select(*_entry_columns(Entry)).where(Entry.day_id == day_id))
-        ]
-        total = float(total_of(entries))
-        version = connection.execute(
-            sa.update(Day)
-            .where(Day.id == day_id)
-            .values(
-                version=Day.version + (0 if created else 1),
-                model_version=model_version,
-                total=total,
-                total_version=model_version,
-                updated_at=_now(),
+        _add_or_take(connection, _tally_kind(day_id, person_id, day, activity, technique, first_hour), amount, most)
+        counted = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
+    return counted(activity, technique)
+
+
+def _tally_day(
+    connection: Connection, person_id: int, day: date, model_version: str, *, create: bool
+) -> tuple[int | None, bool]:
+    """The day's id, locked until commit (None if missing), made first if `create`; and whether it was made now."""
+    created = create and _create_day(connection, person_id, day, model_version)
+    day_id = connection.execute(
+        sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
+    ).scalar()
+    return day_id, created
+
+
+def _tally_kind(day_id: int, person_id: int, day: date, activity: str, technique: str, first_hour: bool) -> dict:
+    """The column values of the entry the live tally adds to."""
+    kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
+    return kind | {"load_kg": 0.0, "twist": False, "first_hour": first_hour}
+
+
+def _add_or_take(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
+    if amount > 0:
+        _add_to_entry(connection, kind, amount, most)
+    else:
+        _take_back(connection, kind, -amount)
+
+
+def _tallied(
+    connection: Connection,
+    actor: Actor,
+    person_id: int,
+    day_id: int,
+    day: date,
+    created: bool,
+    model_version: str,
+    total_of: Callable[[list[dict[str, Any]]], float],
+) -> Callable[[str, str], Counted]:
+    """After taps: the day's new version, model version and total, and its audit event; what it counts of a kind."""
+    entries = [
+        dict(zip(ENTRY_FIELDS, row, strict=True))
+        for row in connection.execute(sa.select(*_entry_columns(Entry)).where(Entry.day_id == day_id))
+    ]
+    total = float(total_of(entries))
+    version = connection.execute(
+        sa.update(Day)
+        .where(Day.id == day_id)
+        .values(
+            version=Day.version + (0 if created else 1),
+            model_version=model_version,
+            total=total,
+            total_version=model_version,
+            updated_at=_now(),
+        )
+        .returning(Day.version)
+    ).scalar_one()
+    _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
+
+    def of(activity: str, technique: str) -> Counted:
+        count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
+        return Counted(float(count), version, total)
+
+    return of
+
+
+@dataclass(frozen=True)
+class TapReport:
+    """One kind of tap on a row of the live tally, as a device reports it."""
+
+    name: str  # how the browser names it, "uncontrolled+1"
+    technique: str
+    amount: float  # what one tap adds (negative: takes back)
+    total: int  # the device's running total of this kind on this row today
+
+
+@dataclass(frozen=True)
+class TapsCounted:
+    """What a device's report added to a day: nothing new (counted None), or the day after its new taps."""
+
+    counted: Counted | None  # the day's count of the last kind counted, its version and total
+    refused: StoreError | None  # the first tap refused (nothing to take back, over the day's limit)
+    last_added: str | None  # the technique of the last tap that added
+    refused_technique: str | None = None  # the technique of the tap refused
+
+
+def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> dict[str, dict[str, dict[str, int]]]:
+    """What the day counts of each device's taps: activity -> device -> tap name -> running total."""
+    query = sa.select(TapTotal.activity, TapTotal.device, TapTotal.tap, TapTotal.counted).where(
+        _of(actor, TapTotal.person_id, person_id), TapTotal.date == day
+    )
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    with _reading(engine) as connection:
+        for activity, device, tap, counted in connection.execute(query):
+            found.setdefault(activity, {}).setdefault(device, {})[tap] = counted
+    return found
+
+
+def _disconnected(error: sa.exc.DBAPIError) -> bool:
+    """Whether the database connection broke (a server restart, a terminated session): worth one more try."""
+    return bool(error.connection_invalidated)
+
+
+def count_taps(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    day: date,
+    device: str,
+    activity: str,
+    taps: Sequence[TapReport],
+    first_hour: bool,
+    most: float,
+    model_version: str,
+    total_of: Callable[[list[dict[str, Any]]], float],
+) -> TapsCounted:
+    """Count what a device's running totals of taps on one row add to what the day has counted of them.
+
+    `taps` in the order to count them (see strain.counting.in_order). Each new tap is counted as
+    add_to_day counts one, all in one transaction that also stores the device's new totals
+    (`TapTotal`): a report repeated, replayed or sent again after a lost answer adds nothing, and a
+    report that adds nothing writes nothing. A tap refused (nothing to take back, more than `most`
+    in a day) is `refused`, and it and the rest of its kind are not tried again; the other taps
+    still count. A transaction cut off by a broken connection is tried once more on a new one
+    (the totals make that safe, also when the first one had in fact committed).
+    """
+    for attempt in (1, 2):
+        try:
+            return _count_taps(
+                engine, actor, person_id, day, device, activity, taps, first_hour, most, model_version, total_of
             )
-            .returning(Day.version)
-        ).scalar_one()
-        _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
-    count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
-    return Counted(float(count), version, total)
+        except sa.exc.DBAPIError as error:
+            if attempt == 2 or not _disconnected(error):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _count_taps(
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    day: date,
+    device: str,
+    activity: str,
+    taps: Sequence[TapReport],
+    first_hour: bool,
+    most: float,
+    model_version: str,
+    total_of: Callable[[list[dict[str, Any]]], float],
+) -> TapsCounted:
+    same = (
+        _of(actor, TapTotal.person_id, person_id),
+        TapTotal.date == day,
+        TapTotal.device == device,
+        TapTotal.activity == activity,
+    )
+
+    def new(connection: Connection) -> list[tuple[TapReport, int]]:
+        stored = dict(connection.execute(sa.select(TapTotal.tap, TapTotal.counted).where(*same)).all())
+        return [(tap, tap.total - stored.get(tap.name, 0)) for tap in taps if tap.total > stored.get(tap.name, 0)]
+
+    with _reading(engine) as connection:  # most reports are sent again after they were counted: no write
+        if not new(connection):
+            return TapsCounted(None, None, None)
+    refused: StoreError | None = None
+    refused_technique = last_added = None
+    last: TapReport | None = None
+    with _changing(engine, actor, person_id) as connection:
+        fresh = new(connection)  # again, now that the person's writes wait for this one
+        day_id, created = _tally_day(
+            connection, person_id, day, model_version, create=any(tap.amount > 0 for tap, _ in fresh)
+        )
+        for tap, more in fresh:
+            for _ in range(more):
+                try:
+                    if day_id is None:
+                        raise NothingToTakeBack(f"nothing to take back: nothing is counted on {day}")
+                    kind = _tally_kind(day_id, person_id, day, activity, tap.technique, first_hour)
+                    _add_or_take(connection, kind, tap.amount, most)
+                except StoreError as error:  # the refusing statement changed nothing: the transaction goes on
+                    refused, refused_technique = (refused, refused_technique) if refused else (error, tap.technique)
+                    break
+                last = tap
+                if tap.amount > 0:
+                    last_added = tap.technique
+            keys = {"person_id": person_id, "date": day, "device": device, "activity": activity, "tap": tap.name}
+            _upsert(connection, TapTotal, list(keys), **keys, counted=tap.total)
+        counted = None
+        if last is not None or created:
+            of = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
+            counted = of(activity, last.technique) if last is not None else None
+    return TapsCounted(counted, refused, last_added, refused_technique)
 
 
 def _create_day(connection: Connection, person_id: int, day: date, model_version: str) -> bool:

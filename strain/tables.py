@@ -7,6 +7,7 @@ Every constraint and index has a name, following NAMING below, so migrations can
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -27,6 +28,9 @@ from strain.limits import (
     MAX_SEAT_NAME,
     MAX_SETS,
     MAX_STORED_QUANTITY,
+    MAX_TAP_NAME,
+    MAX_TAP_REPORT_ID,
+    MAX_TAP_TOTAL,
     MIN_HEIGHT_CM,
     MIN_PAIN,
     MIN_SCORE,
@@ -215,6 +219,27 @@ class BoxHeight(SQLModel, table=True):
     person_id: int = _person_id()
     date: date
     height_cm: float
+
+
+class TapTotal(SQLModel, table=True):
+    """How many taps of one kind a device has made on one row of the live tally in a day, as far as the day
+    counts them (migration 0013).
+
+    A phone reports running totals, never "one more": the day gets only what a report's total adds to
+    this one, in the same transaction as the entries, so a report repeated, replayed or sent again
+    after a lost answer adds nothing. Not tied to the day's row: a day deleted on the Log page keeps
+    them, so an old report sent afterwards cannot bring its taps back.
+    """
+
+    __tablename__ = "tap_total"
+    __table_args__ = (sa.CheckConstraint(f"counted >= 0 AND counted <= {MAX_TAP_TOTAL}", name="counted_range"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    date: dt.date = Field(primary_key=True)  # (dt.: a field named like its type needs the module's name)
+    device: str = Field(sa_type=sa.String(MAX_TAP_REPORT_ID), primary_key=True)  # a random id the browser keeps
+    activity: str = Field(sa_type=sa.String(64), primary_key=True)
+    tap: str = Field(sa_type=sa.String(MAX_TAP_NAME), primary_key=True)  # "uncontrolled+1", "controlled-5"
+    counted: int
 
 
 # The therapist session (migration 0007): walkthrough drafts, plans, visits and outcome measures.

@@ -4,6 +4,7 @@ rows, and the taps a browser reports that are not counted yet."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -11,13 +12,13 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain import counting, db, limits, model, store
 from strain.actor import OWNER
 from strain.service import Service
-from strain.tables import Person
+from strain.tables import Person, TapTotal
 
 from .strategies import CAT, frames
 from .test_store import entries, save
@@ -322,17 +323,20 @@ def test_a_day_in_the_future_cannot_be_counted(service, person):
         service.count(person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12))
 
 
-# Taps reported by the browser
+# Taps reported by the browser: running totals per device, counted once however they arrive
 
 PLUS, CONTROL, BACK = (
     counting.Tap("uncontrolled", 1.0),
     counting.Tap("controlled", 1.0),
     counting.Tap("uncontrolled", -1.0),
 )
+BACK_CONTROL = counting.Tap("controlled", -1.0)
 
 
-def report(counts: dict[counting.Tap, int], last: counting.Tap | None = None, page: str = "p1") -> counting.Reported:
-    return counting.Reported(page=page, session="s1", row="1/sit", counts=counts, last=last)
+def report(
+    counts: dict[counting.Tap, int], last: counting.Tap | None = None, device: str = "d1", day: date | None = None
+) -> counting.Reported:
+    return counting.Reported(device=device, row="1/sit", day=day or date.today(), counts=counts, last=last)
 
 
 def test_a_row_can_add_each_step_or_take_back_the_first_with_either_technique():
@@ -354,18 +358,19 @@ def test_a_row_can_add_each_step_or_take_back_the_first_with_either_technique():
 
 def test_a_report_keeps_only_the_taps_its_row_can_make():
     value = {
-        "page": "p1",
-        "session": "s1",
+        "device": "d1",
         "row": "1/sit",
+        "day": date.today().isoformat(),
         "counts": {"uncontrolled-1": 2, "uncontrolled+1": 3, "controlled+5": 4, "controlled+1": -1, "x": 1},
         "last": "uncontrolled+1",
+        "sent": 7,  # the page's number for the report: not the server's business
     }
     assert counting.reported(value, "rep") == report({PLUS: 3, BACK: 2}, last=PLUS)
     assert counting.reported(value | {"last": "controlled+5"}, "rep").last is None
     assert counting.reported(value, "min").counts == {counting.Tap("controlled", 5.0): 4}
 
 
-REPORT = {"page": "p1", "session": "s1", "row": "1/sit", "counts": {}}
+REPORT = {"device": "d1", "row": "1/sit", "day": "2026-12-03", "counts": {}}
 
 
 @pytest.mark.parametrize(
@@ -373,11 +378,13 @@ REPORT = {"page": "p1", "session": "s1", "row": "1/sit", "counts": {}}
     [
         None,
         "taps",
-        {"session": "s1", "row": "1/sit", "counts": {}},
-        REPORT | {"page": ""},
-        REPORT | {"page": "p" * (limits.MAX_TAP_REPORT_ID + 1)},
-        REPORT | {"session": None},
+        {"row": "1/sit", "day": "2026-12-03", "counts": {}},
+        REPORT | {"device": ""},
+        REPORT | {"device": "d" * (limits.MAX_TAP_REPORT_ID + 1)},
         REPORT | {"row": 7},
+        REPORT | {"day": "yesterday"},
+        REPORT | {"day": "2026-12-03T10:00"},
+        REPORT | {"day": None},
         REPORT | {"counts": ["uncontrolled+1"]},
     ],
 )
@@ -386,55 +393,157 @@ def test_anything_but_a_report_is_none(value):
 
 
 def test_counts_that_are_not_whole_numbers_of_taps_count_nothing():
-    value = REPORT | {"counts": {"uncontrolled+1": 1.5, "controlled+1": True, "controlled-1": "2"}}
+    value = REPORT | {
+        "counts": {"uncontrolled+1": 1.5, "controlled+1": True, "controlled-1": "2", "uncontrolled-1": 10**7}
+    }
     assert counting.reported(value, "rep").counts == {}
-
-
-def test_the_new_taps_are_the_totals_less_those_counted():
-    assert counting.new_taps(report({PLUS: 5, CONTROL: 2}), {PLUS: 3}) == [(PLUS, 2), (CONTROL, 2)]
-    assert counting.new_taps(report({PLUS: 5}), {PLUS: 5}) == []
-    assert counting.new_taps(report({PLUS: 2}), {PLUS: 5}) == []  # never sent by a browser: nothing
 
 
 def test_taps_that_add_come_first_and_the_kind_tapped_last_last_of_them():
     taps = report({BACK: 1, PLUS: 1, CONTROL: 1}, last=PLUS)
-    assert counting.new_taps(taps, {}) == [(CONTROL, 1), (PLUS, 1), (BACK, 1)]
-    assert counting.new_taps(replace(taps, last=CONTROL), {}) == [(PLUS, 1), (CONTROL, 1), (BACK, 1)]
+    assert counting.in_order(taps) == [CONTROL, PLUS, BACK]
+    assert counting.in_order(replace(taps, last=CONTROL)) == [PLUS, CONTROL, BACK]
+
+
+def counted_today(service, person, activity=SIT) -> dict[str, float]:
+    saved = service.day(person, date.today())
+    if saved is None:
+        return {}
+    found = saved.entries[saved.entries["activity"] == activity]
+    return found.groupby("technique")["quantity"].sum().to_dict()
+
+
+def send(service, person, counts, last=None, device="d1", day=None, activity=SIT):
+    return service.count_report(
+        person, activity, replace(report(counts, last, device, day), row=f"{person.id}/{activity}"), now=at_noon()
+    )
+
+
+def at_noon() -> datetime:
+    return at(date.today(), 12)
+
+
+def test_a_report_adds_what_its_totals_add_and_the_same_report_again_adds_nothing(service, person):
+    assert send(service, person, {PLUS: 3}, last=PLUS).counted.count == 3.0
+    version = service.day(person, date.today()).version
+    before = revision(service.engine, person)
+    again = send(service, person, {PLUS: 3}, last=PLUS)  # a lost answer, a resend, a restarted server
+    assert again.counted is None and again.refused is None
+    assert revision(service.engine, person) == before  # nothing written at all
+    send(service, person, {PLUS: 2}, last=PLUS)  # an older report, replayed: adds nothing either
+    assert counted_today(service, person) == {"uncontrolled": 3.0}
+    result = send(service, person, {PLUS: 5, CONTROL: 1}, last=CONTROL)
+    assert (result.counted.count, result.last_added) == (1.0, "controlled")
+    assert counted_today(service, person) == {"uncontrolled": 5.0, "controlled": 1.0}
+    assert service.day(person, date.today()).version == version + 1  # one transaction, one new version
+    view = service.count_view(person, at_noon())
+    assert view.taps == {SIT: {"d1": {"uncontrolled+1": 5, "controlled+1": 1}}}
+
+
+def test_each_device_has_its_own_totals(service, person):
+    send(service, person, {PLUS: 2}, device="phone")
+    send(service, person, {PLUS: 2}, device="tablet")  # two taps of its own, not the phone's again
+    send(service, person, {PLUS: 3}, device="phone")
+    assert counted_today(service, person) == {"uncontrolled": 5.0}
+    assert service.count_view(person, at_noon()).taps[SIT] == {
+        "phone": {"uncontrolled+1": 3},
+        "tablet": {"uncontrolled+1": 2},
+    }
+
+
+def test_a_quick_tap_and_take_back_in_one_report_end_at_nothing_and_a_refused_one_is_not_tried_again(service, person):
+    assert send(service, person, {PLUS: 1, BACK: 1}, last=BACK).refused is None
+    assert counted_today(service, person) == {}
+    result = send(service, person, {PLUS: 1, BACK: 1, BACK_CONTROL: 1}, last=BACK_CONTROL)
+    assert isinstance(result.refused, store.NothingToTakeBack)
+    assert str(result.refused) == "nothing to take back: no Sitting down on a chair with control is counted today"
+    send(service, person, {PLUS: 2, BACK: 1, BACK_CONTROL: 1}, last=PLUS)
+    assert counted_today(service, person) == {"uncontrolled": 1.0}  # the refused take-back stays refused
+
+
+def test_a_report_over_the_days_limit_counts_what_fits_and_says_so(service, person):
+    service.count(person, SIT, technique="uncontrolled", amount=4998, now=at_noon())
+    result = send(service, person, {PLUS: 5}, last=PLUS)
+    assert str(result.refused).startswith("not counted: an activity can be counted at most 5000")
+    assert counted_today(service, person) == {"uncontrolled": 5000.0}
+    assert send(service, person, {PLUS: 5, BACK: 1}).refused is None  # the refused ones are not tried again
+    assert counted_today(service, person) == {"uncontrolled": 4999.0}
+
+
+def test_taps_made_before_midnight_count_on_their_day_and_older_ones_are_refused(service, person):
+    yesterday = date.today() - timedelta(days=1)
+    send(service, person, {PLUS: 2}, day=yesterday)
+    assert service.day(person, yesterday).entries["quantity"].tolist() == [2.0]
+    assert service.day(person, date.today()) is None
+    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+        send(service, person, {PLUS: 2}, day=yesterday - timedelta(days=1))
+    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+        send(service, person, {PLUS: 2}, day=date.today() + timedelta(days=1))
+
+
+def test_a_report_is_in_the_audit_trail_and_a_day_deleted_keeps_its_totals(service, person):
+    send(service, person, {PLUS: 2})
+    events = store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
+    assert events[["action", "subject", "detail"]].values.tolist()[0] == ["create", "day", str(date.today())]
+    send(service, person, {PLUS: 3})
+    events = store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
+    assert events[["action", "detail"]].values.tolist()[0] == ["change", str(date.today())]
+    saved = service.day(person, date.today())
+    store.delete_day(
+        engine=service.engine, actor=OWNER, person_id=person.id, day=date.today(), expected_version=saved.version
+    )
+    send(service, person, {PLUS: 3})  # an old report arriving after the day was deleted brings nothing back
+    assert service.day(person, date.today()) is None
+    send(service, person, {PLUS: 4})
+    assert counted_today(service, person) == {"uncontrolled": 1.0}
+
+
+def test_a_person_forgotten_takes_their_totals_along(service, person):
+    send(service, person, {PLUS: 2})
+    service.forget(person)
+    with service.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(TapTotal)).scalar() == 0
 
 
 @st.composite
-def deliveries(draw) -> tuple[list[counting.Tap], list[counting.Reported]]:
-    """Taps on a row across page loads, and the reports the server gets of them.
+def deliveries(draw) -> tuple[list[tuple[int, counting.Tap]], list[counting.Reported]]:
+    """Taps on a row from up to three devices, and the reports the server gets of them, in any order.
 
-    After each tap the browser reports its page's totals. Streamlit may put a later report in place
-    of any earlier ones not yet run, and sends the latest again with every run, but keeps each
-    page's reports in order and always delivers a page's last one; pages loaded one after another
-    may still be reporting at once (two tabs).
+    After each tap a device reports its running totals. Streamlit may put a later report in place of
+    earlier ones not yet run; a report may come again (a resend after a failed save or a lost answer,
+    a restarted server's first run), and old ones may arrive after newer ones (another server
+    process still working through them); each device's last report arrives at least once.
     """
-    taps = draw(st.lists(st.sampled_from(counting.taps_of("rep")), max_size=40))
-    pages = draw(st.lists(st.integers(0, 2), min_size=len(taps), max_size=len(taps)))
+    taps = draw(st.lists(st.sampled_from(counting.taps_of("rep")), max_size=30))
+    devices = draw(st.lists(st.integers(0, 2), min_size=len(taps), max_size=len(taps)))
     made: dict[int, Counter] = {}
     sent: dict[int, list[counting.Reported]] = {}
-    for tap, page in zip(taps, pages, strict=True):
-        made.setdefault(page, Counter())[tap] += 1
-        sent.setdefault(page, []).append(report(dict(made[page]), last=tap, page=f"page{page}"))
-    arrived: dict[int, list[counting.Reported]] = {}
-    for page, reports in sent.items():
+    for tap, device in zip(taps, devices, strict=True):
+        made.setdefault(device, Counter())[tap] += 1
+        sent.setdefault(device, []).append(report(dict(made[device]), last=tap, device=f"device{device}"))
+    arrived = []
+    for reports in sent.values():
         kept = [r for r in reports[:-1] if draw(st.booleans())] + [reports[-1]]  # the rest coalesced away
-        arrived[page] = [r for r in kept for _ in range(draw(st.integers(1, 3)))]  # and sent again
-    order = draw(st.permutations([page for page, reports in arrived.items() for _ in reports]))
-    return taps, [arrived[page].pop(0) for page in order]
+        arrived += [r for r in kept for _ in range(draw(st.integers(1, 3)))]  # and sent again
+    return list(zip(devices, taps, strict=True)), draw(st.permutations(arrived))
 
 
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(deliveries())
-def test_however_reports_are_merged_or_repeated_each_tap_counts_once(delivered):
+def test_however_reports_are_merged_repeated_or_reordered_each_tap_counts_once(service, delivered):
     taps, reports = delivered
-    counted: dict[str, Counter] = {}
-    total: Counter = Counter()
+    person = service.add_person(f"P{uuid.uuid4().hex[:12]}")
+    start = 100.0  # enough of each kind that no take-back finds nothing
+    for technique in ("uncontrolled", "controlled"):
+        service.count(person, SIT, technique=technique, amount=start, now=at_noon())
     for taps_reported in reports:
-        page = counted.setdefault(taps_reported.page, Counter())
-        for tap, new in counting.new_taps(taps_reported, page):
-            page[tap] += new
-            total[tap] += new
-            assert page[tap] <= taps_reported.counts[tap]  # never more than were tapped
-    assert total == Counter(taps)
+        result = send(service, person, taps_reported.counts, taps_reported.last, taps_reported.device)
+        assert result.refused is None
+    expected = {technique: start for technique in ("uncontrolled", "controlled")}
+    for _, tap in taps:
+        expected[tap.technique] += tap.amount
+    assert counted_today(service, person) == expected
+    made: dict[str, Counter] = {}
+    for device, tap in taps:
+        made.setdefault(f"device{device}", Counter())[tap.name] += 1
+    assert service.count_view(person, at_noon()).taps.get(SIT, {}) == {d: dict(c) for d, c in made.items()}

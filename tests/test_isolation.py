@@ -64,6 +64,17 @@ class Clinic:
         store.log_practice(**common, day=MONDAY, exercise_id="dead_bug_floor", pain_during=2)
         store.set_seat(**common, name="car", height_cm=48)
         store.set_wake_up(**common, wake_up=time(7, 15))
+        store.count_taps(  # a take-back with nothing to take: the day stays as saved, the phone's total is kept
+            **common,
+            day=MONDAY,
+            device="phone",
+            activity="weeding",
+            taps=[store.TapReport("uncontrolled-1", "uncontrolled", -1.0, 2)],
+            first_hour=False,
+            most=5000.0,
+            model_version="m-test",
+            total_of=lambda rows: 22.4,
+        )
         store.log_box_height(**common, day=MONDAY, height_cm=52)
         store.save_walkthrough(**common, day=MONDAY, step=1, lines=[WALKTHROUGH_LINE], expected_version=None)
         store.save_plan(
@@ -199,6 +210,18 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
         "model_version": "m-b",
         "total_of": lambda rows: float(len(rows)),
     },
+    "count_taps": lambda c: {
+        "person_id": c.ann.id,
+        "day": MONDAY,
+        "device": "phone",
+        "activity": "weeding",
+        "taps": [store.TapReport("controlled+1", "controlled", 1.0, 9)],
+        "first_hour": False,
+        "most": 5000.0,
+        "model_version": "m-b",
+        "total_of": lambda rows: float(len(rows)),
+    },
+    "tap_totals": lambda c: {"person_id": c.ann.id, "day": MONDAY},
     "get_wake_up": lambda c: {"person_id": c.ann.id},
     "set_wake_up": lambda c: {"person_id": c.ann.id, "wake_up": time(6, 30)},
     # Accounts and the clinic's settings: an admin's

@@ -6,6 +6,8 @@ state, which runs the page's own callback, as a real tap does. A burst of quick 
 report with the burst's totals, as Streamlit delivers it.
 """
 
+from __future__ import annotations
+
 import json
 import uuid
 from collections import Counter
@@ -27,12 +29,18 @@ SITTING = "cooking_prep"  # counted in minutes, among a new person's first rows
 
 
 class Phone:
-    """A loaded tally page and what its rows have counted in the browser since it was loaded."""
+    """A loaded tally page and what its device has tapped on each row today (the browser keeps it in
+    localStorage, so a reload of the page goes on from there)."""
 
-    def __init__(self, at: AppTest) -> None:
+    def __init__(self, at: AppTest, person: str, device: str | None = None, counted: dict | None = None) -> None:
         self.at = at
-        self.page = uuid.uuid4().hex[:24]
-        self.counted: dict[str, Counter[str]] = {}
+        self.person = person
+        self.device = device or uuid.uuid4().hex[:24]
+        self.counted: dict[str, Counter[str]] = counted if counted is not None else {}
+
+    def reloaded(self) -> Phone:
+        """The same phone after a reload (or a restarted server): a new session, the same device and totals."""
+        return Phone(open_page("pages/count.py", person=self.person), self.person, self.device, self.counted)
 
     def row(self, activity: str):
         """The row's buttons (the component's element), drawn by the last run."""
@@ -41,7 +49,7 @@ class Phone:
         return found[0]
 
     def data(self, activity: str) -> dict:
-        """What the page gave the row's buttons: its row and session ids, what is counted, the buttons."""
+        """What the page gave the row's buttons: its row id and day, what is counted of each device, the buttons."""
         proto = self.row(activity).proto
         return json.loads(proto.mixed.json or proto.json)
 
@@ -55,12 +63,16 @@ class Phone:
         tapped = self.buttons(activity)[name]["tap"]
         counts = self.counted.setdefault(data["row"], Counter())
         counts[tapped] += times
-        return self.send(activity, {"session": data["session"], "row": data["row"], "counts": counts, "last": tapped})
+        return self.send(activity, {"row": data["row"], "day": data["day"], "counts": counts, "last": tapped})
+
+    def send_again(self, activity: str) -> AppTest:
+        """Send the row's totals again, as the buttons do while the day has not counted all of them."""
+        return self.tap(activity, "plain", times=0)
 
     def send(self, activity: str, report: object) -> AppTest:
-        """Send a row's report (this page's), as the browser does: the row's state, with AppTest's own widgets."""
+        """Send a row's report (this device's), as the browser does: the row's state, with AppTest's own widgets."""
         if isinstance(report, dict):
-            report = {"page": self.page} | report
+            report = {"device": self.device, "sent": uuid.uuid4().hex} | report
         states = self.at._tree.get_widget_states()
         states.widgets.append(WidgetState(id=self.row(activity).proto.id, json_value=json.dumps({"taps": report})))
         self.at._run(states)
@@ -69,7 +81,7 @@ class Phone:
 
 
 def tally(ann) -> Phone:
-    return Phone(open_page("pages/count.py", person=ann.name))
+    return Phone(open_page("pages/count.py", person=ann.name), ann.name)
 
 
 def row_text(at, activity: str) -> str:
@@ -148,10 +160,11 @@ def test_quick_taps_each_count_once_however_their_reports_arrive(app_engine, ann
     phone.tap(SIT, "control", times=2)
     assert row_text(phone.at, SIT) == "2 with control · 10 without"
     assert today_entries(app_engine, ann) == [[SIT, 10.0, "uncontrolled"], [SIT, 2.0, "controlled"]]
-    # A reload is a new page whose counts start at 0: its first tap counts one, not eleven.
-    reloaded = tally(ann)
-    at = reloaded.tap(SIT, "plain")
+    # A reload goes on from the device's totals: its first tap counts one, not eleven; another phone starts at 0.
+    at = phone.reloaded().tap(SIT, "plain")
     assert row_text(at, SIT) == "2 with control · 11 without"
+    at = tally(ann).tap(SIT, "plain")
+    assert row_text(at, SIT) == "2 with control · 12 without"
 
 
 def test_a_quick_tap_and_take_back_on_an_empty_row_ends_at_nothing(app_engine, ann):
@@ -243,14 +256,14 @@ def test_an_unknown_person_gets_a_clear_message_and_no_buttons(app_engine, ann):
     assert not at.get("bidi_component")
 
 
-def test_a_report_of_another_row_or_session_or_of_nonsense_counts_nothing(app_engine, ann):
+def test_a_report_of_another_row_or_an_old_day_or_of_nonsense_counts_nothing(app_engine, ann):
     phone = tally(ann)
     data = phone.data(SIT)
-    assert (data["row"], data["counted"]) == (f"{ann.id}/{SIT}", {})
-    mine = {"session": data["session"], "row": data["row"]}
+    assert (data["row"], data["day"], data["counted"]) == (f"{ann.id}/{SIT}", date.today().isoformat(), {})
+    mine = {"row": data["row"], "day": data["day"]}
     for report in (
         mine | {"row": f"{ann.id + 1}/{SIT}", "counts": {"uncontrolled+1": 1}},  # drawn for someone else
-        mine | {"session": "another", "counts": {"uncontrolled+1": 1}},  # counted by a session now gone
+        mine | {"day": (date.today() - timedelta(days=3)).isoformat(), "counts": {"uncontrolled+1": 1}},
         mine | {"counts": {"uncontrolled+1000": 1, "plain": 1}},
         mine | {"counts": {"uncontrolled+1": -1}},
         "nonsense",
@@ -259,12 +272,26 @@ def test_a_report_of_another_row_or_session_or_of_nonsense_counts_nothing(app_en
     assert today_entries(app_engine, ann) == []
 
 
-def test_the_buttons_are_told_what_this_session_has_counted_of_their_taps(ann):
+def test_the_buttons_are_told_what_the_day_has_counted_of_each_devices_taps(ann):
     phone = tally(ann)
     phone.tap(SIT, "plain", times=2)
     phone.tap(SIT, "undo")
-    assert phone.data(SIT)["counted"] == {phone.page: {"uncontrolled+1": 2, "uncontrolled-1": 1}}
+    assert phone.data(SIT)["counted"] == {phone.device: {"uncontrolled+1": 2, "uncontrolled-1": 1}}
     assert phone.data("stand_up_chair")["counted"] == {}
+    other = tally(ann)  # another phone, or a server restarted since: what the day counted comes from the database
+    assert other.data(SIT)["counted"] == {phone.device: {"uncontrolled+1": 2, "uncontrolled-1": 1}}
+
+
+def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(app_engine, ann):
+    phone = tally(ann)
+    phone.tap(SIT, "plain", times=3)
+    phone.counted[f"{ann.id}/{SIT}"]["uncontrolled+1"] += 2  # two taps while the server was down
+    restarted = phone.reloaded()  # a new session gets the phone's totals: 5, of which 3 are counted
+    at = restarted.send_again(SIT)
+    assert row_text(at, SIT) == "0 with control · 5 without"
+    at = restarted.send_again(SIT)  # and again, as after a lost answer: nothing more
+    assert row_text(at, SIT) == "0 with control · 5 without"
+    assert today_entries(app_engine, ann) == [[SIT, 5.0, "uncontrolled"]]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -125,6 +125,14 @@ def explain(error: Exception) -> str:
     if message is None:
         raise error
     return message[:1].upper() + message[1:]
+
+
+def unreachable() -> NoReturn:
+    """The database could not be reached (a lost connection, a server restarting): say so in one plain
+    sentence and stop the run, so that what was typed on the page stays in its fields for the next one."""
+    st.error(f"{errors.UNREACHABLE[:1].upper()}{errors.UNREACHABLE[1:]}.")
+    st.button("Try again", key="unreachable_try_again")
+    st.stop()
 
 
 def report(error: Exception) -> None:

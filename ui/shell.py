@@ -16,6 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from strain import errors
 from ui import components, context, signin
 
 RUNNING = "_shell_running_page"
@@ -94,12 +95,14 @@ def run() -> None:
     st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
     try:
         page = _navigation()
+        if page is None:
+            return
+        context.person_picker()
     except Exception as error:  # the database went away since it was opened: one message, never its own words
+        if errors.unreachable(error):
+            context.unreachable()
         context.report(error)
         return
-    if page is None:
-        return
-    context.person_picker()
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
         components.red_flags(context.strain_catalogue())
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
@@ -108,6 +111,8 @@ def run() -> None:
     try:
         page.run()
     except Exception as error:  # the store's or the database's refusal: one message, never a traceback
+        if errors.unreachable(error):
+            context.unreachable()
         context.report(error)
     finally:
         st.session_state[RUNNING] = False

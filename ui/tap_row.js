@@ -1,21 +1,34 @@
-// A row of big tap buttons that counts its taps in the browser and reports the totals.
+// A row of big tap buttons that counts its taps in the browser and reports running totals.
 //
 // Streamlit takes quick clicks of one st.button as one click when they come before the server has
-// run the script for the first. Here each row keeps how many times each kind of tap was made and
-// sends those totals as the component's state: a report that arrives in place of an earlier one
-// carries its taps too, and the server counts only what the totals add to those it has counted
-// (strain.counting.new_taps). A reload is a new page with a new id, starting again from 0.
+// run the script for the first. Here each row keeps how many times each kind of tap was made on this
+// device, for this row and day, and sends those totals as the component's state: a report that
+// arrives in place of an earlier one carries its taps too. The day stores, per device, row and kind,
+// the total it has counted, in the same transaction as the taps (strain.store.count_taps), and adds
+// only the difference: a report sent twice, or replayed, adds nothing.
 //
-// The totals belong to one server session (`data.session`). When the server has a new one for
-// this page (it restarted, or forgot the page while the phone slept), that session has counted
-// none of them: the row starts again from the taps the old one had not counted (`data.counted`
-// tells what it had), so none is counted twice and none made meanwhile is lost.
+// The totals and the device's id are kept in localStorage (keyed by row, which names the person, and
+// day), so they outlive a reload and a restarted server. After every run the server says what the
+// day has counted of each device's taps on the row (`data.counted`); while this device has made more,
+// the row sends its report again a moment later, and again (a failed save, a server that restarted,
+// a report lost on the way), until the day has counted them. Without localStorage (a private window that refuses it) the totals live as long
+// as the page, under an id of the page's own.
 //
 // Labels and hints come from the server as data and are set as text, never as HTML.
 
-const page = randomId();
-const tallies = new Map(); // row id -> {session, counts: {tap name: taps}, counted: {tap name: taps}, last}
-const lines = new WeakMap(); // the component's line of buttons -> {row, buttons: Map(name -> button)}
+const DEVICE = "strain-audit:device";
+const TALLY = "strain-audit:taps:"; // + row + ":" + day -> {counts: {tap name: taps}, last}
+const RESEND_MS = 1000; // a row with taps not counted sends them again after 1 s, then 2 s, 3 s... at most 5 s
+const MAX_RESEND_MS = 5000;
+const MAX_RESENDS = 40; // about three minutes without the day counting more: a server restart takes seconds
+const KEEP_DAYS = 2; // today's and yesterday's totals are kept; older ones are removed
+
+const lines = new WeakMap(); // the component's line of buttons -> {row, day, buttons: Map(name -> button)}
+const memory = new Map(); // the totals, when localStorage cannot keep them
+const latest = new Map(); // row id:day -> what the day has counted of this device's taps, from the last run
+const pending = new Map(); // row id:day -> a timer that will send the row's report again
+const attempts = new Map(); // row id:day -> reports sent again since the day last counted more
+let sent = 0; // reports sent by this page: a report sent again differs from the last, so the server runs it
 
 function randomId() {
   // crypto.getRandomValues works on plain http too (a phone on the clinic's network), randomUUID does not.
@@ -23,42 +36,123 @@ function randomId() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-function report(row, tally) {
-  return { page, session: tally.session, row, counts: { ...tally.counts }, last: tally.last };
-}
-
-function uncounted(tally) {
-  const left = {};
-  for (const [name, taps] of Object.entries(tally.counts)) {
-    const more = taps - (tally.counted[name] ?? 0);
-    if (more > 0) left[name] = more;
-  }
-  return left;
-}
-
-// The row's tally after a server run; a report to send if a new session must count what the old did not.
-function follow(data) {
-  const counted = data.counted?.[page] ?? {};
-  const tally = tallies.get(data.row);
-  if (tally === undefined) {
-    tallies.set(data.row, { session: data.session, counts: {}, counted, last: null });
+function storage() {
+  try {
+    const store = window.localStorage;
+    const probe = `${DEVICE}:probe`;
+    store.setItem(probe, "1");
+    store.removeItem(probe);
+    return store;
+  } catch {
     return null;
   }
-  if (tally.session === data.session) {
-    tally.counted = counted;
-    return null;
-  }
-  const left = uncounted(tally);
-  const again = { session: data.session, counts: left, counted: {}, last: tally.last };
-  tallies.set(data.row, again);
-  return Object.keys(left).length ? report(data.row, again) : null;
 }
 
-function tap(row, name) {
-  const tally = tallies.get(row);
+const store = storage();
+const device = deviceId();
+
+function deviceId() {
+  const kept = store?.getItem(DEVICE);
+  if (kept && /^[0-9a-f]{24}$/.test(kept)) return kept;
+  const id = randomId();
+  store?.setItem(DEVICE, id);
+  return id;
+}
+
+function load(row, day) {
+  // Whichever of the page's copy and localStorage's has more of a kind (the other may have failed to keep it).
+  const key = TALLY + row + ":" + day;
+  const mine = memory.get(key) ?? { counts: {}, last: null };
+  let kept = null;
+  try {
+    kept = JSON.parse(store?.getItem(key) ?? "null");
+  } catch {
+    kept = null;
+  }
+  if (!kept || typeof kept.counts !== "object" || kept.counts === null) return { counts: { ...mine.counts }, last: mine.last };
+  const counts = { ...mine.counts };
+  for (const [name, taps] of Object.entries(kept.counts)) {
+    if (Number.isInteger(taps) && taps > (counts[name] ?? 0)) counts[name] = taps;
+  }
+  return { counts, last: typeof kept.last === "string" ? kept.last : mine.last };
+}
+
+function keep(row, day, tally) {
+  const key = TALLY + row + ":" + day;
+  memory.set(key, tally);
+  try {
+    store?.setItem(key, JSON.stringify(tally));
+  } catch {
+    // full: the page keeps them meanwhile
+  }
+}
+
+function forgetOldDays(today) {
+  if (!store) return;
+  const oldest = new Date(Date.parse(today + "T00:00:00Z") - (KEEP_DAYS - 1) * 86400000).toISOString().slice(0, 10);
+  for (let index = store.length - 1; index >= 0; index--) {
+    const key = store.key(index);
+    if (key?.startsWith(TALLY) && key.slice(-10) < oldest) store.removeItem(key);
+  }
+}
+
+function report(row, day, tally) {
+  sent += 1;
+  return { device, row, day, counts: { ...tally.counts }, last: tally.last, sent };
+}
+
+function unsaved(tally, counted) {
+  return Object.entries(tally.counts).some(([name, taps]) => taps > (counted[name] ?? 0));
+}
+
+function tap(row, day, name) {
+  const tally = load(row, day);
   tally.counts[name] = (tally.counts[name] ?? 0) + 1;
   tally.last = name;
-  return report(row, tally);
+  keep(row, day, tally);
+  return report(row, day, tally);
+}
+
+// While the row holds taps the day has not counted, send its totals again, a little later each time
+// (bounded: a row whose reports the server keeps refusing stops after MAX_RESENDS).
+function check(row, day, setStateValue) {
+  const key = row + ":" + day;
+  const tries = attempts.get(key) ?? 0;
+  if (pending.has(key) || tries >= MAX_RESENDS) return;
+  const delay = Math.min(RESEND_MS * (tries + 1), MAX_RESEND_MS);
+  pending.set(
+    key,
+    setTimeout(() => {
+      pending.delete(key);
+      const tally = load(row, day);
+      if (!unsaved(tally, latest.get(key) ?? {})) {
+        attempts.delete(key);
+        return;
+      }
+      attempts.set(key, tries + 1);
+      setStateValue("taps", report(row, day, tally));
+      check(row, day, setStateValue);
+    }, delay),
+  );
+}
+
+// After a run: never behind what the day counted of this device; what it has not, sent again.
+function follow(data, setStateValue) {
+  const key = data.row + ":" + data.day;
+  const counted = data.counted?.[device] ?? {};
+  const before = latest.get(key) ?? {};
+  if (Object.entries(counted).some(([name, taps]) => taps > (before[name] ?? 0))) attempts.delete(key); // progress
+  latest.set(key, counted);
+  const tally = load(data.row, data.day);
+  let behind = false;
+  for (const [name, taps] of Object.entries(counted)) {
+    if ((tally.counts[name] ?? 0) < taps) {
+      tally.counts[name] = taps;
+      behind = true;
+    }
+  }
+  if (behind) keep(data.row, data.day, tally);
+  if (unsaved(tally, counted)) check(data.row, data.day, setStateValue);
 }
 
 function draw(button, spec) {
@@ -73,14 +167,19 @@ export default function tapRow({ data, parentElement, setStateValue }) {
   const line = parentElement.querySelector(".taps");
   let drawn = lines.get(line);
   if (drawn === undefined) {
-    drawn = { row: data.row, buttons: new Map() };
+    drawn = { row: data.row, day: data.day, buttons: new Map() };
     lines.set(line, drawn);
     line.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-tap]");
-      if (button) setStateValue("taps", tap(drawn.row, button.dataset.tap));
+      if (!button) return;
+      setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
+      attempts.delete(drawn.row + ":" + drawn.day);
+      check(drawn.row, drawn.day, setStateValue); // in case this report is lost on its way (a server restarting)
     });
+    forgetOldDays(data.day);
   }
   drawn.row = data.row;
+  drawn.day = data.day;
   const names = data.buttons.map((spec) => spec.name);
   if (names.join("\n") !== [...drawn.buttons.keys()].join("\n")) {
     drawn.buttons = new Map(names.map((name) => [name, document.createElement("button")]));
@@ -92,6 +191,5 @@ export default function tapRow({ data, parentElement, setStateValue }) {
   }
   // Changed in place, never drawn again: a tap landing while the server redraws still hits its button.
   data.buttons.forEach((spec) => draw(drawn.buttons.get(spec.name), spec));
-  const carried = follow(data);
-  if (carried) setStateValue("taps", carried);
+  follow(data, setStateValue);
 }

@@ -1,4 +1,4 @@
-"""A row of tap buttons that loses no tap: the browser counts them and reports totals (see tap_row.js).
+"""A row of tap buttons that loses no tap: the browser counts them and reports running totals (tap_row.js).
 
 Our own markup, style and script, from this folder: nothing is fetched from anywhere. Labels are
 passed as data and set as text, never as HTML.
@@ -36,16 +36,17 @@ def tap_row(
     key: str,
     *,
     row: str,
-    session: str,
+    day: str,
     counted: Mapping[str, Mapping[str, int]],
     buttons: Sequence[Button],
     on_tap: Callable[[], None],
 ) -> None:
-    """Draw the buttons. `row` says whose activity they count and `session` which server session
-    counts them (both come back in the report); `counted` is what this session has counted of the
-    row's taps, by page and tap name. `on_tap` runs before the next script run when a report comes
-    in; `reported(key)` reads it."""
-    data = {"row": row, "session": session, "counted": counted, "buttons": [asdict(button) for button in buttons]}
+    """Draw the buttons. `row` says whose activity they count and `day` (ISO) which day's taps; both come
+    back in the report, with the device's id. `counted` is what the day has counted of each device's
+    taps on the row (device -> tap name -> running total): the buttons send their totals again while
+    they hold more. `on_tap` runs before the next script run when a report comes in; `reported(key)`
+    reads it."""
+    data = {"row": row, "day": day, "counted": counted, "buttons": [asdict(button) for button in buttons]}
     _component(key=key, data=data, **{f"on_{STATE}_change": on_tap})
 
 
