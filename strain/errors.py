@@ -31,6 +31,8 @@ def user_message(error: BaseException, database_url: str) -> str | None:
         )
     if isinstance(error, store.StoreError | model.ModelError | accounts.AccountError):
         return str(error)
+    if isinstance(error, db.RoleError):
+        return f"cannot use the database {shown(database_url)}: {error}"
     if isinstance(error, sa_exc.ArgumentError | sa_exc.NoSuchModuleError | ImportError):  # ImportError: mysql://
         return f"{shown(database_url)} is not a database URL this app can use (SQLite or PostgreSQL)"
     if isinstance(error, sa_exc.DBAPIError):
