@@ -2068,16 +2068,14 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def event_hash(
-    prev: str, event_id: int, at: datetime, actor: str, action: str, subject: str, person_id: int | None, detail: str
-) -> str:
+def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]) -> str:
     """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
-    and its fields, each text field hashed first so that no field can run into the next. PostgreSQL's trigger
-    (migration 0012) computes exactly this."""
+    and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
+    can run into the next. PostgreSQL's trigger (migration 0012) computes exactly this."""
     micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
-    person = "" if person_id is None else str(person_id)
-    fields = [prev, str(event_id), str(micros), _sha256(actor), _sha256(action), _sha256(subject), person]
-    return _sha256("|".join([*fields, _sha256(detail)]))
+    person = "" if fields["person_id"] is None else str(fields["person_id"])
+    texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]
+    return _sha256("|".join([prev, str(event_id), str(micros), *texts, person, _sha256(fields["detail"])]))
 
 
 def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
@@ -2091,7 +2089,7 @@ def _append_event(connection: Connection, at: datetime, **fields: Any) -> None:
     """Append an event computed here, chained onto the head (SQLite, and restore's own inserts as the owner)."""
     last_id, prev = _chain_head(connection, lock=True)
     event_id = last_id + 1
-    digest = event_hash(prev, event_id, at, **fields)
+    digest = event_hash(prev, event_id, at, fields)
     connection.execute(sa.insert(AuditEvent).values(id=event_id, at=at, prev_hash=prev, hash=digest, **fields))
     head = {"last_id": event_id, "hash": digest}
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -2144,8 +2142,7 @@ def _check_chain(connection: Connection) -> ChainCheck:
         count += 1
         if row.prev_hash != prev:
             return ChainCheck(count, row.id, "the event before it is missing, or events were moved")
-        fields = (row.actor, row.action, row.subject, row.person_id, row.detail)
-        if row.hash != event_hash(prev, row.id, row.at, *fields):
+        if row.hash != event_hash(prev, row.id, row.at, row._mapping):
             return ChainCheck(count, row.id, "it was changed after it was written")
         prev, last_id = row.hash, row.id
     head_id, head_hash = _chain_head(connection)
