@@ -219,7 +219,7 @@ def _account(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     email, stored = row["email"], row["password_hash"]
     problem = accounts.email_problem(email) if isinstance(email, str) else "an email address must be text"
     if problem is None and email != email.strip().lower():
-        problem = f"an email address is stored lower-cased, without spaces, got {quoted(repr(email))}"
+        problem = f"an email address is stored lower-cased, without spaces, got {quoted(email)}"
     return [
         f"email: {problem}" if problem else None,
         accounts.role_problem(row["role"]),
@@ -231,7 +231,7 @@ def _setting(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     """The one setting there is: mode = clinic (without it, a database is in personal mode)."""
     if (row["key"], row["value"]) == ("mode", "clinic"):
         return []
-    return [f"the only setting is mode = clinic, got {quoted(repr(row['key']))} = {quoted(repr(row['value']))}"]
+    return [f"the only setting is mode = clinic, got {quoted(str(row['key']))} = {quoted(str(row['value']))}"]
 
 
 ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]] = {
