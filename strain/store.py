@@ -1855,7 +1855,15 @@ def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
         raise StoreError(f"the backup is damaged: it has the tables {shown}, not {', '.join(sorted(schema.tables))}")
     audited = connection.dialect.name == "postgresql" and "audit_event" in schema.tables
     if audited:
-        connection.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        try:
+            connection.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        except sa.exc.ProgrammingError as error:
+            if getattr(error.orig, "sqlstate", None) != db.INSUFFICIENT_PRIVILEGE:
+                raise
+            raise StoreError(
+                f"nothing restored: only the tables' owner can restore a backup, not {connection.engine.url.username} "
+                "(the app's role may not write the audit trail's ids, times and hashes)"
+            ) from None
     try:
         for table in schema.sorted_tables:  # parents before children
             rows = _restore_rows(table, tables[table.name])

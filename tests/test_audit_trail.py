@@ -456,3 +456,16 @@ def test_the_apps_role_cannot_migrate_and_says_who_can(app_engines, roles):
     message = errors.user_message(refused.value, app_url)
     assert "needs an upgrade" in message and "python -m strain db grant --role ROLE" in message
     db.upgrade(owner)  # the owner can
+
+
+def test_the_owner_restores_a_backup_and_the_apps_role_may_not(app_engines, make_database):
+    owner, engine = app_engines
+    source = db.open_database(make_database("postgresql", migrated=True))
+    make_events(source, 3)
+    dump = dumped(source)
+    source.dispose()
+    with pytest.raises(store.StoreError, match=r"^nothing restored: only the tables' owner can restore a backup"):
+        store.restore(engine=engine, actor=OWNER, data=dump, catalogue=CAT)
+    store.restore(engine=owner, actor=OWNER, data=dump, catalogue=CAT)  # not a superuser: the tables' owner
+    make_events(engine, 1, name="Bob")  # the app goes on from the restored chain
+    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(5)
