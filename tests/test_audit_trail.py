@@ -469,3 +469,12 @@ def test_the_owner_restores_a_backup_and_the_apps_role_may_not(app_engines, make
     store.restore(engine=owner, actor=OWNER, data=dump, catalogue=CAT)  # not a superuser: the tables' owner
     make_events(engine, 1, name="Bob")  # the app goes on from the restored chain
     assert store.verify_audit_chain(engine=engine) == store.ChainCheck(5)
+
+
+def test_grant_is_for_postgresql_and_says_so_in_one_line(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'strain.db'}"
+    assert cli.main(["db", "grant", "--role", "strain_app", "--db", url]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot use the database {url}: SQLite has no roles: whoever can open the file can change it; "
+        "grant is for PostgreSQL\n"
+    )
