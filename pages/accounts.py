@@ -115,9 +115,7 @@ if found:
     )
 else:
     st.info("No accounts yet: add the first below.")
-st.caption(
-    f"Passwords have at least {limits.MIN_PASSWORD} characters. " + accounts.LOCK_RULE + " A reset lifts the lock."
-)
+st.caption(f"{accounts.PASSWORD_RULE} {accounts.LOCK_RULE} A reset lifts the lock.")
 
 st.subheader("Add an account")
 with st.form("add_account_form", border=True):

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain import charts, limits, model
+from strain import charts, invisible, limits, model
 from ui import components, context, pictures, shell
 
 shell.ensure()
@@ -40,9 +40,16 @@ total, band = day_audit.total, day_audit.band
 left, right = st.columns([1, 2])
 with left:
     st.metric("Strain points", f"{total:.0f}")
+    moved, held = st.columns(2)
+    moved.metric("From movements", f"{day_audit.movement_points:.0f}", help="Counted movements: points per repetition.")
+    held.metric(
+        "From held postures",
+        f"{day_audit.posture_points:.0f}",
+        help="Minutes in a position, a minute counting as so many repetitions (see the Model page).",
+    )
     st.caption(
-        f"{total:.0f} points, likely {day_audit.total_low:.0f}-{day_audit.total_high:.0f}: the day scored with every "
-        "number of the model at the low and at the high end of its plausible range."
+        "One strain point is one repetition at the spinal load of standing relaxed (Wilke 1999). "
+        f"{total:.0f} points; {model.envelope(day_audit.total_low, day_audit.total_high)}."
     )
     components.band_badge(band)
     st.caption(
@@ -51,7 +58,7 @@ with left:
     if saved.pain is not None:
         st.metric("Pain that day (0-10)", saved.pain)
     if saved.note:
-        st.text(saved.note)
+        st.text(invisible.visible(saved.note))  # a direction control shows as its code: it cannot turn the note round
     if saved.model_version != strain_model.version:  # which weights: the Model page names the version
         st.caption("Shown with the current weights; this day was saved under earlier ones (see the Model page).")
 with right:
@@ -145,6 +152,7 @@ st.dataframe(
         "m_load": "x load",
         "m_twist": "x twist",
         "m_first_hour": "x first hour",
+        "m_per_minute": "x a minute's worth",
         "points": st.column_config.NumberColumn("Points", format="%.1f"),
     },
     key="audit_table",

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from strain import charts, limits, progress
+from strain import charts, invisible, limits, progress
 from strain.progress import Advice, LadderView
 from strain.service import PersonInfo
 from ui import components, context, pictures, shell
@@ -219,7 +219,7 @@ def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataF
             st.info("No practice logged yet. Pick the exercise at your level, practise it, then log it here.")
             return
         st.dataframe(
-            progress.recent_practice(practice, cat),
+            progress.recent_practice(practice, cat).assign(note=lambda frame: frame["note"].map(invisible.visible)),
             hide_index=True,
             key="practice_table",
             column_config={

@@ -15,8 +15,9 @@ cat = context.strain_catalogue()
 st.title("How the score is made")
 st.markdown(f"**{cat.formula}**, summed over the day's entries.")
 st.caption(
-    "One strain point is the spinal load of relaxed standing (Wilke 1999). Movements score per repetition, "
-    f"held postures per minute ({cat.per_minute_rule})."
+    "One strain point is the spinal load of relaxed standing (Wilke 1999). Movements score per repetition: "
+    "a day's movement points. Held postures score per minute, a minute counting as so many repetitions at the "
+    "same load: a day's posture points. The total is the two added."
 )
 defaults = model.Model(cat)
 st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
@@ -30,7 +31,7 @@ st.subheader("Modifiers")
 modifier_keys = [key for key in model.override_keys(cat) if not key.startswith("activity.")]
 
 
-def likely(key: str) -> str:
+def ends(key: str) -> str:
     low, high = strain_model.bounds(key)
     return f"{low:.3g} to {high:.3g}"
 
@@ -39,14 +40,14 @@ modifier_rows = [
     (
         model.override_label(cat, key),
         strain_model.value(key),
-        likely(key),
+        ends(key),
         model.default_value(cat, key),
         model.catalogue_number(cat, key).source,
     )
     for key in modifier_keys
 ]
 st.table(
-    pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Likely range", "Default", "Source"]),
+    pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Range", "Default", "Source"]),
     hide_index=True,
 )
 st.caption(
@@ -62,26 +63,39 @@ st.table(
                 a.family,
                 "per time" if a.unit == "rep" else "per minute",
                 strain_model.weight(a.id),
-                likely(f"activity.{a.id}"),
+                ends(f"activity.{a.id}"),
                 a.weight,
                 ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
                 a.source,
             )
             for a in cat.activities
         ],
-        columns=["Activity", "Family", "Unit", "Weight used", "Likely range", "Default", "Modifiers", "Source"],
+        columns=[
+            "Activity",
+            "Family",
+            "Unit",
+            "Weight used",
+            "Range",
+            "Default",
+            "Modifiers",
+            "Source",
+        ],
     ),
     hide_index=True,
 )
 
-st.subheader("How much rides on the per-minute factor")
+st.subheader("Movements against held postures: what a minute is worth")
 sensitivity = service.sensitivity(person, date.today())
 which = f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})" if sensitivity.day else None
+(low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
 st.markdown(
-    f"Held postures count {cat.per_minute_factor:g} of a repetition per minute, an assumption. "
-    f"{which or 'The starting typical day'} scores **{sensitivity.total:.0f} points**; with that factor halved it "
-    f"would score **{sensitivity.scaled[0.5]:.0f}**, and doubled **{sensitivity.scaled[2.0]:.0f}**."
+    f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a finding. "
+    f"{which or 'The starting typical day'} scores **{sensitivity.total:.0f} points**: "
+    f"{sensitivity.movement_points:.0f} from movements and {sensitivity.posture_points:.0f} from held postures. "
+    f"At {low_rate:g} repetitions a minute (a held posture adds no new peak load) it would score "
+    f"**{low_total:.0f}**; at {high_rate:g} (load summed over time) **{high_total:.0f}**."
 )
+st.caption(cat.per_minute.source)
 
 if person is None:
     components.disclaimer(cat)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import handout, limits, outcomes, plans, session_charts, walkthrough
+from strain import handout, invisible, limits, outcomes, plans, session_charts, walkthrough
 from strain.catalogue import DayPart
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
@@ -360,7 +360,7 @@ def show_plan(plan: plans.Plan) -> None:
         st.markdown(f"{number}. **{exercise.name}** ({where}, {exercise.position}): {planned.schedule}")
         pictures.exercise(exercise.id)
     if plan.note:
-        st.text(plan.note)
+        st.text(invisible.visible(plan.note))
 
 
 def plan_section(person: PersonInfo) -> None:
@@ -470,17 +470,19 @@ def visits_section(person: PersonInfo) -> None:
     else:
         psfs = found.psfs.set_index("visit_id")
         rows = []
-        for visit in found.visits.itertuples(index=False):
+        pain_changes = outcomes.visit_pain_changes(found.visits)
+        for visit, pain in zip(found.visits.itertuples(index=False), pain_changes, strict=True):
             row = psfs.loc[visit.id] if visit.id in psfs.index else None
             rows.append(
                 {
                     "date": visit.date,
                     "pain_now": visit.pain_now,
                     "pain_average": visit.pain_average,
+                    "pain_change": "" if pain is None else outcomes.change_text(*pain, lower_is_better=True),
                     "pain_worst": visit.pain_worst,
                     "psfs": None if row is None else round(float(row["average"]), 1),
                     "change": "" if row is None else outcomes.change_text(row["change"], bool(row["meaningful"])),
-                    "note": visit.note,
+                    "note": invisible.visible(visit.note),
                 }
             )
         st.dataframe(
@@ -491,6 +493,7 @@ def visits_section(person: PersonInfo) -> None:
                 "date": st.column_config.DateColumn("Visit", format="D MMM YYYY"),
                 "pain_now": "Pain now",
                 "pain_average": "Average pain",
+                "pain_change": "Average pain change",
                 "pain_worst": "Worst pain",
                 "psfs": "PSFS average",
                 "change": "PSFS change",

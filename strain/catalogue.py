@@ -29,6 +29,7 @@ URGENCIES = {
     "soon": "See a doctor soon",
     "routine": "Mention it at a routine appointment",
 }
+PER_MINUTE_MOST = 100.0  # repetitions a minute held may be worth, at most (a second held = one repetition is 60)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -98,6 +99,7 @@ class RedFlag:
 class Safety:
     disclaimer: str
     premise: str  # the programme's premise, said as such
+    red_flags_note: str  # said once wherever the list is shown: single red flags are weak on their own
     red_flags: tuple[RedFlag, ...]  # most urgent first
 
     def red_flags_by_urgency(self) -> dict[str, list[str]]:
@@ -110,12 +112,14 @@ class Safety:
 class Progression:
     """The one pain-guided rule for moving up (or back down) any ladder."""
 
-    allowance: int  # pain during may exceed the usual by this much (0-10 scale)
+    most_during: int  # the most pain (0-10) during the exercise that still meets the rule, whatever the usual
+    fluctuation: int  # a next-day pain this far above the usual is ordinary day-to-day change, not a flare
     sessions: int  # days of practice at a level that must meet the rule
     usual_days: int  # the days of logged pain before a session that set "usual"
     rule: str
     step_back: str
     stop: str
+    baseline: str  # asked for when no usual pain is known yet
     source: str
 
 
@@ -148,8 +152,7 @@ class Catalogue:
     twist: Sourced
     first_hour: Sourced
     bands: Bands
-    per_minute_rule: str  # how held postures (unit "min") are put on the same scale as movements
-    per_minute_factor: float
+    per_minute: Sourced  # what a minute of a held posture (unit "min") is worth in repetitions at the same load
     progression: Progression
     formula: str
     safety: Safety
@@ -279,6 +282,7 @@ def _safety(table: dict[str, Any], flags: list[Any]) -> Safety:
     return Safety(
         disclaimer=_field(table, "disclaimer", str, "[safety]"),
         premise=_field(table, "premise", str, "[safety]"),
+        red_flags_note=_field(table, "red_flags_note", str, "[safety]"),
         red_flags=tuple(sorted(red_flags, key=lambda flag: list(URGENCIES).index(flag.urgency))),
     )
 
@@ -286,12 +290,14 @@ def _safety(table: dict[str, Any], flags: list[Any]) -> Safety:
 def _progression(table: dict[str, Any]) -> Progression:
     where = "[progression]"
     return Progression(
-        allowance=int(_number(table, "allowance", where, 0, 10)),
+        most_during=int(_number(table, "most_during", where, 0, 10)),
+        fluctuation=int(_number(table, "fluctuation", where, 0, 10)),
         sessions=int(_number(table, "sessions", where, 1, 30)),
         usual_days=int(_number(table, "usual_days", where, 1, 90)),
         rule=_field(table, "rule", str, where),
         step_back=_field(table, "step_back", str, where),
         stop=_field(table, "stop", str, where),
+        baseline=_field(table, "baseline", str, where),
         source=_field(table, "source", str, where),
     )
 
@@ -442,8 +448,9 @@ def parse(text: str) -> Catalogue:
             _field(modifiers, "first_hour", dict, "[modifiers]"), "factor", "[modifiers.first_hour]", 1.0, 10.0
         ),
         bands=bands,
-        per_minute_rule=_field(model, "per_minute_rule", str, "[model]"),
-        per_minute_factor=_number(model, "per_minute_factor", "[model]", 0.0, 1.0),
+        per_minute=_sourced(
+            _field(model, "per_minute", dict, "[model]"), "factor", "[model.per_minute]", 0.0, PER_MINUTE_MOST
+        ),
         progression=_progression(_field(data, "progression", dict, "catalogue")),
         formula=_field(model, "formula", str, "[model]"),
         safety=_safety(_field(data, "safety", dict, "catalogue"), _field(data, "red_flags", list, "catalogue")),

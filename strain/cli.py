@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -60,7 +61,7 @@ def cmd_activities(args: argparse.Namespace, cat: Catalogue) -> str:
     rows = [
         (a.id, a.name, a.family, a.unit, f"{a.weight:g}", f"{a.low:g}-{a.high:g}", a.source) for a in cat.activities
     ]
-    return table(rows, ("id", "name", "family", "unit", "weight", "likely", "source"))
+    return table(rows, ("id", "name", "family", "unit", "weight", "range", "source"))
 
 
 def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
@@ -81,9 +82,8 @@ def cmd_redflags(args: argparse.Namespace, cat: Catalogue) -> str:
     if args.json:
         return json.dumps(redflags_json(cat), indent=2, ensure_ascii=False)
     groups = cat.safety.red_flags_by_urgency()
-    return "\n\n".join(
-        f"{URGENCIES[urgency]}:\n" + "\n".join(f"- {text}" for text in texts) for urgency, texts in groups.items()
-    )
+    listed = [f"{URGENCIES[u]}:\n" + "\n".join(f"- {text}" for text in texts) for u, texts in groups.items()]
+    return "\n\n".join([*listed, cat.safety.red_flags_note])
 
 
 def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
@@ -115,13 +115,20 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
             for e in day["entries"]
         ]
         header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
-        likely = f"likely {day['total_low']:.1f} to {day['total_high']:.1f}"
-        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({likely})\n{table(rows, header)}")
+        parts = f"movements {day['movement_points']:.1f} + postures {day['posture_points']:.1f}"
+        ends = model.envelope(day["total_low"], day["total_high"], 1)
+        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({parts}; {ends})\n{table(rows, header)}")
     return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m strain", description="Strain Audit: score spine-loading habits.")
+    root.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="with an error, also print its details on stderr (e.g. the database's own message, which names it)",
+    )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     activities = commands.add_parser("activities", help="list the activity catalogue")
@@ -148,14 +155,27 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _logging(verbose: bool) -> list[logging.Handler]:
+    """Send the app's log, during a command, to stderr with --verbose and else nowhere (so an error's details,
+    such as the database's own message, are printed only when asked for); the handlers it had before."""
+    handler: logging.Handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log = logging.getLogger("strain")
+    before, log.handlers = log.handlers, [handler]
+    return before
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    handlers = _logging(args.verbose)
     try:
         output = args.run(args, catalogue_module.default())
     except (CommandError, CatalogueError) as error:
         for message in getattr(error, "messages", (str(error),)):
             print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        logging.getLogger("strain").handlers = handlers
     try:
         write(output)
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report

@@ -35,8 +35,9 @@ def _admin(args: argparse.Namespace, cat: Catalogue) -> Service:
     return Service(db.open_database(args.db), cat, COMMAND_LINE)
 
 
-def read_password() -> str:
-    """A new password from standard input, held to the password policy before anything is saved."""
+def read_password(email: str) -> str:
+    """A new password for the account `email` from standard input, held to the password policy before
+    anything is saved."""
     if sys.stdin.isatty():
         password = getpass.getpass("New password: ")
         if getpass.getpass("The same password again: ") != password:
@@ -46,7 +47,7 @@ def read_password() -> str:
         if not line:
             raise CommandError("no password on standard input: pipe one line, or run this in a terminal to be asked")
         password = line.removesuffix("\n").removesuffix("\r")
-    problem = accounts.password_problem(password)
+    problem = accounts.password_problem(password, email)
     if problem:
         raise CommandError(f"{problem}; nothing was changed")
     return password
@@ -67,14 +68,14 @@ def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
     admins = [a for a in service.accounts() if a.role == "admin" and a.active]
     state = "Clinic mode is on" if started else "Clinic mode was already on"
     first_admin = "python -m strain user add EMAIL --role admin"
-    advice = "" if admins else f"\nNo one can sign in yet: add an admin with `{first_admin}`."
+    advice = "" if admins else f"\nNo one can sign in yet: add an admin with `{first_admin}`. {accounts.PASSWORD_RULE}"
     return f"{state}: the app shows nothing but its sign-in page until someone signs in.{advice}"
 
 
 @_reporting_errors
 def cmd_user_add(args: argparse.Namespace, cat: Catalogue) -> str:
     email = accounts.normalise_email(args.email)  # checked before asking for a password
-    password = None if args.no_password else read_password()
+    password = None if args.no_password else read_password(email)
     account = _admin(args, cat).add_account(email, args.role, password)
     how = "single sign-on only" if password is None else "a password"
     return f"added {account.email} ({account.role}), signing in with {how}"
@@ -113,7 +114,7 @@ def cmd_user_enable(args: argparse.Namespace, cat: Catalogue) -> str:
 def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _admin(args, cat)
     account = service.account(args.email)  # an unknown email is said before asking for a password
-    service.reset_password(account.email, read_password())
+    service.reset_password(account.email, read_password(account.email))
     return f"set a new password for {account.email} (any lock is lifted)"
 
 

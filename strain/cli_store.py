@@ -1,7 +1,8 @@
 """Storage commands of the command line: where, people, import, export, forget, assign, backup, restore.
 
 Every command takes `--db URL` (else $DATABASE_URL, else the default SQLite file). Database
-problems (unreachable server, bad URL, refused data) become one line on stderr, exit 2.
+problems (unreachable server, bad URL, refused data) become one line on stderr, exit 2, which names
+nothing of the database; `--verbose` (before the command) also prints the database's own message.
 
 In clinic mode a command that reads or writes patients' data acts as an account, `--as EMAIL`, with
 that account's rights: a therapist reaches only their own patients (another's is "not found"), an
@@ -31,6 +32,7 @@ from strain.service import Export, Service
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
 RESTORER = Actor("owner", None, "command line")  # who the audit trail says restored a backup
+VERBOSE_HINT = "run it again as `python -m strain --verbose ...` for the details"
 
 
 def _reporting_errors(command: Command) -> Command:
@@ -42,7 +44,7 @@ def _reporting_errors(command: Command) -> Command:
         try:
             return command(args, cat)
         except Exception as error:
-            message = errors.user_message(error, url)
+            message = errors.user_message(error, url, details=VERBOSE_HINT)
             if message is None:
                 raise
             raise CommandError(message) from None

@@ -170,7 +170,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
             raise
         raise RoleError(
-            f"the database's schema needs an upgrade, and the role {engine.url.username} may not change it: "
+            "the database's schema needs an upgrade, and the app's role may not change it: "
             "run `python -m strain db grant --role ROLE` once with the owner's DATABASE_URL (it upgrades, then "
             "grants the app's role its rights)"
         ) from None

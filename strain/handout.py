@@ -78,6 +78,7 @@ class HandoutData:
     pain_rule: str  # when to move up or step back a level
     stop: str  # when to stop and get advice
     red_flags: tuple[tuple[str, tuple[str, ...]], ...]  # (what to do, the symptoms), most urgent first
+    red_flags_note: str  # single red flags are weak on their own
     disclaimer: str
     model_version: str
 
@@ -320,6 +321,7 @@ def handout_pdf(data: HandoutData) -> bytes:
         pdf.text_block(f"{action} if you have:", style="B")
         for flag in flags:
             pdf.text_block(f"• {flag}", size=SMALL, indent=3)
+    pdf.text_block(data.red_flags_note, size=SMALL)
     pdf.ln(1.5)
     pdf.set_draw_color(0)
     pdf.text_block(f"Not medical advice. {data.disclaimer}", size=SMALL, style="I")

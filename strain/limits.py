@@ -36,7 +36,12 @@ MAX_VISIT_NOTE = 2000  # a visit's notes
 MIN_SCORE, MAX_SCORE = 0, 10  # a Patient-Specific Functional Scale score: 0 unable, 10 able as before
 MAX_PSFS_ACTIVITIES = 5  # activities a patient names for the PSFS
 MAX_PSFS_NAME = 80  # one PSFS activity's name
-MEANINGFUL_PSFS_CHANGE = 2.0  # a change in the PSFS average this large or larger is marked meaningful
+# A change this large or larger is marked meaningful, better or worse. PSFS average: 2 points, the
+# smallest change it detects beyond measurement error (Stratford 1995). Pain, 0-10: 2 points or 30%
+# of the first rating (Childs 2005 in low back pain; Farrar 2001's 30%).
+MEANINGFUL_PSFS_CHANGE = 2.0
+MEANINGFUL_PAIN_CHANGE = 2
+MEANINGFUL_PAIN_FRACTION = 0.3
 MIN_PLAN_EXERCISES, MAX_PLAN_EXERCISES = 2, 4
 MAX_SETS, MAX_REPS = 10, 50
 MAX_DOSE_MINUTES = 60.0

@@ -1,4 +1,8 @@
-"""The strain model: points = weight x quantity x technique x load x twist x first_hour.
+"""The strain model: points = weight x quantity x technique x load x twist x first_hour (x per_minute).
+
+A movement's points are its movement points; a held posture's weight is its relative load, and a
+minute of it counts as `per_minute` repetitions at that load: its posture points. A day's total is
+the two parts added (see `day_parts`).
 
 Pure functions over pandas. `score` works on any number of entries at once (a day or years of
 history) with numpy arrays, never a Python loop per row. Every score carries the model version:
@@ -21,10 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from strain.catalogue import OPTIONAL_MODIFIERS, Catalogue, Sourced
+from strain.catalogue import OPTIONAL_MODIFIERS, PER_MINUTE_MOST, Catalogue, Sourced
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
-MULTIPLIERS = {"technique": "m_technique", "load": "m_load", "twist": "m_twist", "first_hour": "m_first_hour"}
+MULTIPLIERS = {
+    "technique": "m_technique",
+    "load": "m_load",
+    "twist": "m_twist",
+    "first_hour": "m_first_hour",
+    "per_minute": "m_per_minute",  # 1 for a movement
+}
 
 
 class ModelError(ValueError):
@@ -65,6 +75,11 @@ class Model:
     def first_hour(self) -> float:
         return self.overrides.get("first_hour", self.catalogue.first_hour.value)
 
+    @property
+    def per_minute(self) -> float:
+        """What a minute of a held posture is worth, in repetitions at the same load."""
+        return self.overrides.get("per_minute", self.catalogue.per_minute.value)
+
     def bounds(self, key: str) -> tuple[float, float]:
         """The plausible range of the number in use for an override key.
 
@@ -74,6 +89,8 @@ class Model:
         number = catalogue_number(self.catalogue, key)
         if key not in self.overrides:
             return number.low, number.high
+        if key == "per_minute":  # its range is the span between two views, whatever rate a person is given
+            return min(number.low, self.overrides[key]), max(number.high, self.overrides[key])
         used, floor = self.overrides[key], 1.0 if key in ("twist", "first_hour") else 0.0
         if number.value == floor:
             return used, used
@@ -103,6 +120,7 @@ def override_keys(catalogue: Catalogue) -> dict[str, tuple[float, float]]:
     keys = {f"activity.{a.id}": (0.0, 1000.0) for a in catalogue.activities}
     keys |= {f"technique.{name}": (0.0, 1.0) for name in catalogue.controlled}
     keys |= {"load.per_kg": (0.0, 1.0), "twist": (1.0, 10.0), "first_hour": (1.0, 10.0)}
+    keys |= {"per_minute": (0.0, PER_MINUTE_MOST)}
     return keys
 
 
@@ -114,7 +132,12 @@ def catalogue_number(catalogue: Catalogue, key: str) -> Sourced:
         return Sourced(activity.weight, activity.low, activity.high, activity.source)
     if kind == "technique":
         return catalogue.controlled[name]
-    return {"load.per_kg": catalogue.load_per_kg, "twist": catalogue.twist, "first_hour": catalogue.first_hour}[key]
+    return {
+        "load.per_kg": catalogue.load_per_kg,
+        "twist": catalogue.twist,
+        "first_hour": catalogue.first_hour,
+        "per_minute": catalogue.per_minute,
+    }[key]
 
 
 def default_value(catalogue: Catalogue, key: str) -> float:
@@ -133,6 +156,7 @@ def override_label(catalogue: Catalogue, key: str) -> str:
         "load.per_kg": "Load: per kg carried (x 1 + per_kg x kg)",
         "twist": "Twisting",
         "first_hour": "First hour after waking (bending activities)",
+        "per_minute": "Held postures: what a minute is worth, in repetitions",
     }[key]
 
 
@@ -177,6 +201,8 @@ def _factors(model: Model, pick) -> dict[str, float | np.ndarray]:
         "per_kg": number("load.per_kg"),
         "twist": number("twist"),
         "first_hour": number("first_hour"),
+        "per_minute": number("per_minute"),
+        "held": np.array([a.unit == "min" for a in activities]),
     } | {f"takes_{name}": np.array([name in a.takes for a in activities]) for name in OPTIONAL_MODIFIERS}
 
 
@@ -189,6 +215,7 @@ def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict
         "m_first_hour": np.where(
             columns["first_hour"] & factors["takes_first_hour"][codes], factors["first_hour"], 1.0
         ),
+        "m_per_minute": np.where(factors["held"][codes], factors["per_minute"], 1.0),
     }
     points = factors["weight"][codes] * columns["quantity"]
     for values in multipliers.values():
@@ -217,7 +244,14 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     points, multipliers = _multiplied(codes, columns, point)
     low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
     high, _ = _multiplied(codes, columns, _factors(model, lambda _value, _low, high: high))
-    return frame.assign(weight=point["weight"][codes], **multipliers, points=points, points_low=low, points_high=high)
+    return frame.assign(
+        weight=point["weight"][codes],
+        **multipliers,
+        held=point["held"][codes],
+        points=points,
+        points_low=low,
+        points_high=high,
+    )
 
 
 def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
@@ -228,6 +262,7 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
         "load": 1.0 + model.load_per_kg * float(entry["load_kg"]) if "load" in activity.takes else 1.0,
         "twist": model.twist if entry["twist"] and "twist" in activity.takes else 1.0,
         "first_hour": model.first_hour if entry["first_hour"] and "first_hour" in activity.takes else 1.0,
+        "per_minute": model.per_minute if activity.unit == "min" else 1.0,
     }
 
 
@@ -265,15 +300,31 @@ def day_totals(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFr
     return scored.groupby(keys, sort=True, as_index=False)[list(totals)].sum().rename(columns=totals)
 
 
-def per_minute_sensitivity(scored: pd.DataFrame, catalogue: Catalogue, scales: Iterable[float] = (0.5, 2.0)) -> dict:
-    """A day's total with the per-minute factor for held postures scaled (halved, doubled): scale -> total.
+def day_parts(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFrame:
+    """Per day (or per person and day), in order: movement_points and posture_points, which add to the total."""
+    keys = list(by)
+    parts = scored.assign(
+        movement_points=np.where(scored["held"], 0.0, scored["points"]),
+        posture_points=np.where(scored["held"], scored["points"], 0.0),
+    )
+    if parts.empty:
+        return pd.DataFrame({**{k: [] for k in keys}, "movement_points": [], "posture_points": []}).astype(
+            {"movement_points": "float64", "posture_points": "float64"}
+        )
+    return parts.groupby(keys, sort=True, as_index=False)[["movement_points", "posture_points"]].sum()
 
-    Points are proportional to an entry's weight, and a held posture's weight to the factor, so
-    scaling the factor scales the postures' points and leaves the movements' alone.
+
+def at_per_minute(scored: pd.DataFrame, rates: Iterable[float]) -> dict[float, float]:
+    """A day's total were a minute held worth each of `rates` repetitions: rate -> total.
+
+    Only the postures' points follow the rate; the movements' stay as they are.
     """
-    minutes = scored["activity"].map({a.id: a.unit == "min" for a in catalogue.activities}).astype(bool)
-    held, moved = float(scored.loc[minutes, "points"].sum()), float(scored.loc[~minutes, "points"].sum())
-    return {scale: moved + held * scale for scale in scales}
+    held = scored["held"].to_numpy(dtype=bool)
+    moved = float(scored.loc[~held, "points"].sum())
+    # A held entry's points before the rate: its points over its rate (recomputed when the rate is 0).
+    columns = ["weight", "quantity", "m_technique", "m_load", "m_twist", "m_first_hour"]
+    unrated = float(scored.loc[held, columns].prod(axis=1).sum())
+    return {rate: moved + unrated * rate for rate in rates}
 
 
 def contributions(scored: pd.DataFrame) -> pd.DataFrame:
@@ -344,24 +395,32 @@ def _number(value: float) -> str:
 def explain(row: Mapping, catalogue: Catalogue) -> str:
     """The full arithmetic of one scored entry, in words and numbers."""
     activity = catalogue.activity(row["activity"])
-    unit = "repetition" if activity.unit == "rep" else "minute"
-    plural = "repetitions" if activity.unit == "rep" else "minutes"
+    held = activity.unit == "min"
+    unit = "minute" if held else "repetition"
+    plural = "minutes" if held else "repetitions"
 
     def taken(name: str, said: str) -> str:
         return said if name in activity.takes else "does not apply to this activity"
 
+    weight = (
+        f"{_number(row['weight'])} relative load x {row['m_per_minute']:g} repetitions a minute is worth"
+        if held
+        else f"{_number(row['weight'])} points per repetition"
+    )
     parts = [
-        f"{_number(row['weight'])} points per {unit}",
+        weight,
         f"{row['quantity']:g} {plural if row['quantity'] != 1 else unit}",
         f"technique {row['m_technique']:g} ({row['technique']})",
         f"load {row['m_load']:g} ({taken('load', format(row['load_kg'], 'g') + ' kg')})",
         f"twist {row['m_twist']:g} ({taken('twist', 'yes' if row['twist'] else 'no')})",
         f"first hour {row['m_first_hour']:g} ({taken('first_hour', 'yes' if row['first_hour'] else 'no')})",
     ]
-    return (
-        " x ".join(parts)
-        + f" = {row['points']:.1f} points (likely {row['points_low']:.1f} to {row['points_high']:.1f})"
-    )
+    return " x ".join(parts) + f" = {row['points']:.1f} points ({envelope(row['points_low'], row['points_high'], 1)})"
+
+
+def envelope(low: float, high: float, decimals: int = 0) -> str:
+    """What `points_low`/`total_low` and `_high` are: every number at its low end, and at its high end."""
+    return f"{low:.{decimals}f} with every number at its low end, {high:.{decimals}f} at its high end"
 
 
 def report_days(scored: pd.DataFrame) -> Iterator[dict]:
@@ -376,13 +435,17 @@ def report_days(scored: pd.DataFrame) -> Iterator[dict]:
     order = np.argsort(codes, kind="stable")  # stable: a day's entries keep their order
     bounds = np.searchsorted(codes[order], np.arange(len(days) + 1))  # day i is order[bounds[i]:bounds[i + 1]]
     columns = ["line", "activity", "quantity", "points", *MULTIPLIERS.values()]
-    arrays = {column: scored[column].to_numpy()[order] for column in [*columns, "points_low", "points_high"]}
+    arrays = {column: scored[column].to_numpy()[order] for column in [*columns, "points_low", "points_high", "held"]}
     for day, start, end in zip(days, bounds[:-1], bounds[1:], strict=True):
         # tolist gives Python ints, floats and strings, as the JSON wants them
         rows = zip(*(arrays[column][start:end].tolist() for column in columns), strict=True)
+        points, held = arrays["points"][start:end], arrays["held"][start:end].astype(bool)
+        moved, postures = float(points[~held].sum()), float(points[held].sum())
         yield {
             "date": day.isoformat(),
-            "total": float(arrays["points"][start:end].sum()),
+            "total": moved + postures,
+            "movement_points": moved,
+            "posture_points": postures,
             "total_low": float(arrays["points_low"][start:end].sum()),
             "total_high": float(arrays["points_high"][start:end].sum()),
             "entries": [
@@ -391,9 +454,9 @@ def report_days(scored: pd.DataFrame) -> Iterator[dict]:
                     "activity": activity,
                     "quantity": quantity,
                     "points": entry_points,
-                    "multipliers": {"technique": technique, "load": load, "twist": twist, "first_hour": first_hour},
+                    "multipliers": dict(zip(MULTIPLIERS, multipliers, strict=True)),
                 }
-                for line, activity, quantity, entry_points, technique, load, twist, first_hour in rows
+                for line, activity, quantity, entry_points, *multipliers in rows
             ],
         }
 

@@ -4,8 +4,10 @@ Pain (numeric rating scale, 0 no pain to 10 the worst imaginable): now, and the 
 worst over the last week. PSFS: the patient names up to 5 activities they find hard because of
 their back and rates each from 0 (unable to do it) to 10 (able to do it as before); later visits
 re-score the same activities. Its average is shown with its change since the first visit, counted
-over the activities scored at both; a change of 2 points or more is marked as meaningful. (The
-questionnaire's own wording is not reproduced here.)
+over the activities scored at both; a change of 2 points or more either way is marked as a
+meaningful improvement or decline (Stratford 1995). A pain rating's change since the first visit is
+meaningful at 2 points or 30% of the first rating (Childs 2005; Farrar 2001). (The questionnaire's
+own wording is not reproduced here.)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from strain import limits
+from strain import invisible, limits
 
 PAIN_FIELDS = {"pain_now": "Pain now", "pain_average": "Average pain, last week", "pain_worst": "Worst pain, last week"}
 
@@ -66,10 +68,13 @@ def visit_problems(visit: VisitInput, *, today: date, activities: dict[int, str]
     taken = {name.casefold() for name in activities.values()}
     for name, score in visit.new_activities:
         name = name.strip()
+        hidden = invisible.problem(name, "A PSFS activity's name")  # "Garden" + U+202E + "gni" shows reversed
         if not name:
             problems.append("Each new PSFS activity needs a name.")
         elif len(name) > limits.MAX_PSFS_NAME:
             problems.append(f"A PSFS activity's name is at most {limits.MAX_PSFS_NAME} characters.")
+        elif hidden:
+            problems.append(f"{hidden}.")
         elif name.casefold() in taken:
             problems.append(f"The PSFS already has {name!r}.")
         taken.add(name.casefold())
@@ -123,11 +128,35 @@ def psfs_summary(visits: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype({"average": "float64", "change": "float64", "meaningful": "bool"})
 
 
-def change_text(change: float | None, meaningful: bool) -> str:
-    """'+2.4 since the first visit (a meaningful change)'."""
+def pain_change(first: float | None, now: float | None) -> tuple[float, bool] | None:
+    """A 0-10 pain rating's change since the first visit, and whether it is meaningful (None without both).
+
+    Meaningful: at least MEANINGFUL_PAIN_CHANGE points, or MEANINGFUL_PAIN_FRACTION of the first
+    rating, either way.
+    """
+    if first is None or now is None or pd.isna(first) or pd.isna(now):
+        return None
+    change = float(now) - float(first)
+    threshold = float(limits.MEANINGFUL_PAIN_CHANGE)
+    if first > 0:  # a share of no pain is nothing: from 0 only the points count
+        threshold = min(threshold, limits.MEANINGFUL_PAIN_FRACTION * float(first))
+    return change, change != 0 and abs(change) >= threshold - 1e-9
+
+
+def visit_pain_changes(visits: pd.DataFrame) -> list[tuple[float, bool] | None]:
+    """Per visit (oldest first), the average pain's change since the first visit's, as pain_change gives it."""
+    if visits.empty:
+        return []
+    first = visits["pain_average"].iloc[0]
+    return [None, *(pain_change(first, now) for now in visits["pain_average"].iloc[1:])]
+
+
+def change_text(change: float | None, meaningful: bool, *, lower_is_better: bool = False) -> str:
+    """'+2.4 since the first visit (a meaningful improvement)'; for pain, a fall is the improvement."""
     if change is None or pd.isna(change):
         return "first visit"
     text = f"{change:+.1f} since the first visit"
     if meaningful:
-        text += " (a meaningful improvement)" if change > 0 else " (a meaningful decline)"
+        better = change < 0 if lower_is_better else change > 0
+        text += " (a meaningful improvement)" if better else " (a meaningful decline)"
     return text

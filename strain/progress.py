@@ -8,13 +8,15 @@ than the seat.
 
 from __future__ import annotations
 
-import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import pandas as pd
 
+from strain import invisible
 from strain.catalogue import Catalogue, Exercise, Ladder, Progression
 from strain.limits import FIRST_DATE, MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.weeks import IsoWeek
@@ -122,9 +124,9 @@ class SessionCheck:
 
     day: date
     pain_during: int  # the day's worst
-    usual: float  # the person's usual pain before it (0 when none was logged)
+    usual: float | None  # the person's usual pain before it; None while no usual pain is known
     next_day: int | None  # the pain logged the day after, if any
-    verdict: str  # "good", "flare", "wait" (the next day's pain is not logged yet) or "not settled"
+    verdict: str  # "good", "flare", "wait" (the next day's pain is not logged yet) or "no baseline"
 
 
 @dataclass(frozen=True)
@@ -138,49 +140,100 @@ class Advice:
     sessions: tuple[SessionCheck, ...]  # latest first
 
 
-def check_session(day: date, pain_during: int, pains: dict[date, int], rule: Progression) -> SessionCheck:
+NO_VISITS: Mapping[date, int] = MappingProxyType({})
+
+
+def usual_pain(day: date, pains: Mapping[date, int], recorded: Mapping[date, int], rule: Progression) -> float | None:
+    """The middle of the daily pain logged in the `usual_days` before `day`; else the latest pain a visit recorded.
+
+    None when neither is known: a first exercise is then judged against the ceiling alone, never
+    against a usual pain of 0 that nobody reported.
+    """
     before = [pain for logged, pain in pains.items() if day - timedelta(days=rule.usual_days) <= logged < day]
-    usual = float(statistics.median(before)) if before else 0.0
+    if before:
+        return float(statistics.median(before))
+    earlier = [visit for visit in recorded if visit <= day]
+    return float(recorded[max(earlier)]) if earlier else None
+
+
+def check_session(
+    day: date, pain_during: int, pains: Mapping[date, int], rule: Progression, recorded: Mapping[date, int] = NO_VISITS
+) -> SessionCheck:
+    """The pain-monitoring model on one day of practice (Silbernagel 2007).
+
+    A flare: pain during above the ceiling (`most_during`, whatever the usual), or pain the next
+    day not back to the usual (more than `fluctuation` above it). Good: within the ceiling and
+    settled the next day.
+    """
+    usual = usual_pain(day, pains, recorded, rule)
     next_day = pains.get(day + timedelta(days=1))
-    limit = usual + rule.allowance
-    if pain_during > limit or (next_day is not None and next_day > limit):
+    if pain_during > rule.most_during:
         verdict = "flare"
+    elif usual is None:
+        verdict = "no baseline"
     elif next_day is None:
         verdict = "wait"
-    elif next_day <= math.ceil(usual):
-        verdict = "good"
+    elif next_day > usual + rule.fluctuation:
+        verdict = "flare"
     else:
-        verdict = "not settled"
+        verdict = "good"
     return SessionCheck(day, pain_during, usual, next_day, verdict)
 
 
-def advice(practice: pd.DataFrame, pains: dict[date, int], view: LadderView, rule: Progression) -> Advice:
+def weekly_rise(pains: Mapping[date, int], day: date, rule: Progression) -> tuple[float, float] | None:
+    """(last week's middle pain, this week's) if the week to `day` is more than `fluctuation` above the one before."""
+    this_week = [pain for logged, pain in pains.items() if day - timedelta(days=6) <= logged <= day]
+    last_week = [pain for logged, pain in pains.items() if day - timedelta(days=13) <= logged < day - timedelta(days=6)]
+    if not (this_week and last_week):
+        return None
+    before, now = float(statistics.median(last_week)), float(statistics.median(this_week))
+    return (before, now) if now > before + rule.fluctuation else None
+
+
+def advice(
+    practice: pd.DataFrame,
+    pains: Mapping[date, int],
+    view: LadderView,
+    rule: Progression,
+    recorded: Mapping[date, int] = NO_VISITS,
+) -> Advice:
     """The pain rule applied to the practice of a ladder's current exercise.
 
-    `pains` is the daily pain the person logged (date -> 0-10). A flare on the latest day says
-    step back; `rule.sessions` good days in a row (the latest may still wait for its next day)
-    say move up. Nothing changes until the person confirms.
+    `pains` is the daily pain the person logged (date -> 0-10), `recorded` the pain recorded at
+    visits (a baseline before any is logged). A flare on the latest day says step back;
+    `rule.sessions` good days in a row (the latest may still wait for its next day) say move up,
+    unless pain rose week on week. Nothing changes until the person confirms.
     """
     sessions = practice[practice["exercise_id"] == view.current.id]
     worst = sessions.groupby("date")["pain_during"].max().sort_index(ascending=False)
-    checks = tuple(check_session(day, int(pain), pains, rule) for day, pain in worst.items())
+    checks = tuple(check_session(day, int(pain), pains, rule, recorded) for day, pain in worst.items())
     if not checks:
         return Advice("start", 0, rule.sessions, "No practice logged at this level yet.", checks)
-    counted = checks[1:] if checks[0].verdict == "wait" else checks
+    latest = checks[0]
+    counted = checks[1:] if latest.verdict == "wait" else checks
     good = next((index for index, check in enumerate(counted) if check.verdict != "good"), len(counted))
-    if checks[0].verdict == "flare":
+    if latest.verdict == "flare":
         if view.level > 1:
             return Advice(
-                "step_back", good, rule.sessions, f"A flare on {checks[0].day:%a %d %b}: {rule.step_back}", checks
+                "step_back", good, rule.sessions, f"A flare on {latest.day:%a %d %b}: {rule.step_back}", checks
             )
         return Advice(
-            "stay", good, rule.sessions, f"A flare on {checks[0].day:%a %d %b}: rest, then start again gently.", checks
+            "stay", good, rule.sessions, f"A flare on {latest.day:%a %d %b}: rest, then start again gently.", checks
         )
+    if latest.verdict == "no baseline":
+        return Advice("stay", good, rule.sessions, rule.baseline, checks)
     if good >= rule.sessions and not view.at_top:
+        rise = weekly_rise(pains, latest.day, rule)
+        if rise:
+            message = (
+                f"Your pain rose from one week to the next (the middle of the week's pain was {rise[0]:g}, "
+                f"now {rise[1]:g}): stay at this level until it settles."
+            )
+            return Advice("stay", good, rule.sessions, message, checks)
         return Advice(
             "move_up", good, rule.sessions, f"The rule is met on {good} days in a row: ready to move up.", checks
         )
-    waiting = " (log tomorrow's pain on the Log page to count the latest day)" if checks[0].verdict == "wait" else ""
+    waiting = " (log tomorrow's pain on the Log page to count the latest day)" if latest.verdict == "wait" else ""
     return Advice(
         "stay", good, rule.sessions, f"{good} of {rule.sessions} days in a row meet the rule{waiting}.", checks
     )
@@ -195,6 +248,9 @@ def seat_name_problem(name: str) -> str | None:
         return "Name the seat (for example chair, sofa, toilet or car seat)."
     if len(name) > MAX_SEAT_NAME:
         return f"Keep the seat's name to {MAX_SEAT_NAME} characters."
+    hidden_problem = invisible.problem(name, "a seat's name")
+    if hidden_problem:
+        return hidden_problem[:1].upper() + hidden_problem[1:] + "."
     return None
 
 

@@ -99,6 +99,15 @@ class DayAudit:
     total_high: float  # ...and at its high end
     band: str
     contributions: pd.DataFrame  # activity, points, share
+
+    @property
+    def movement_points(self) -> float:
+        return float(self.scored.loc[~self.scored["held"], "points"].sum())
+
+    @property
+    def posture_points(self) -> float:
+        return float(self.scored.loc[self.scored["held"], "points"].sum())
+
     sources: list[Source]  # the largest, with the practice that trains each
 
 
@@ -128,11 +137,17 @@ class ModelView:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """How a day's total moves with the per-minute factor for held postures (an assumption)."""
+    """How a day's total moves with what a minute of a held posture is worth (a choice, with a wide range)."""
 
     day: date | None  # the person's latest logged day; None: the catalogue's starting day
-    total: float
-    scaled: dict[float, float]  # factor scale (0.5, 2.0) -> the day's total
+    movement_points: float
+    posture_points: float
+    per_minute: float  # the rate in use for the person
+    ends: dict[float, float]  # each end of the rate's range -> the day's total at it
+
+    @property
+    def total(self) -> float:
+        return self.movement_points + self.posture_points
 
 
 @dataclass(frozen=True, eq=False)
@@ -588,12 +603,18 @@ class Service:
             end=today,
         ).dropna(subset=["pain"])
         pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
+        visits = store.load_visits(engine=self.engine, actor=self.actor, person_id=person.id)
+        recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
+            visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
+            for visit in visits.itertuples()
+            if pd.notna(visit.pain_average) or pd.notna(visit.pain_now)
+        }
         return ProgressView(
             ladders=ladders,
             practice=practice,
             seats=store.get_seats(engine=self.engine, actor=self.actor, person_id=person.id),
             boxes=store.load_box_heights(engine=self.engine, actor=self.actor, person_id=person.id),
-            advice={view.ladder.id: progress.advice(practice, pains, view, rule) for view in ladders},
+            advice={view.ladder.id: progress.advice(practice, pains, view, rule, recorded) for view in ladders},
         )
 
     def set_level(self, person: PersonInfo, ladder_id: str, level: int) -> None:
@@ -649,16 +670,19 @@ class Service:
         return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
 
     def sensitivity(self, person: PersonInfo | None, today: date) -> Sensitivity:
-        """The person's latest logged day (else the starting day) re-scored with the per-minute factor halved and
-        doubled."""
+        """The person's latest logged day (else the starting day) in its two parts, and re-scored at each end of
+        the per-minute rate's range."""
         latest = self.recent_dates(person, today, limit=1) if person else []
         saved = self.day(person, latest[0]) if latest else None
         entries = saved.entries if saved else daysheet.starter_frame(self.catalogue, today)
-        scored = model.score(entries, self.person_model(person) if person else self._default_model)
+        strain_model = self.person_model(person) if person else self._default_model
+        scored = model.score(entries, strain_model)
         return Sensitivity(
             day=saved.date if saved else None,
-            total=float(scored["points"].sum()),
-            scaled=model.per_minute_sensitivity(scored, self.catalogue),
+            movement_points=float(scored.loc[~scored["held"], "points"].sum()),
+            posture_points=float(scored.loc[scored["held"], "points"].sum()),
+            per_minute=strain_model.per_minute,
+            ends=model.at_per_minute(scored, strain_model.bounds("per_minute")),
         )
 
     def set_override(self, person: PersonInfo, key: str, value: float, reason: str) -> list[str]:
@@ -1003,6 +1027,7 @@ class Service:
             red_flags=tuple(
                 (URGENCIES[urgency], tuple(texts)) for urgency, texts in safety.red_flags_by_urgency().items()
             ),
+            red_flags_note=safety.red_flags_note,
             disclaimer=safety.disclaimer,
             model_version=strain_model.version,
         )
@@ -1109,7 +1134,7 @@ class Service:
         if not store.record_sign_in(engine=self.engine, account_id=found.id, now=now):
             raise accounts.SignInRefused()  # locked (or disabled) since the password was checked
         if accounts.needs_rehash(found.password_hash):
-            new_hash = accounts.HASHER.hash(password)
+            new_hash = accounts.HASHER.hash(accounts.normalise_password(password))
             store.upgrade_password_hash(
                 engine=self.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
             )
@@ -1149,7 +1174,7 @@ class Service:
         problem = accounts.role_problem(role)
         if problem:
             raise accounts.AccountError(problem)
-        password_hash = None if password is None else accounts.hash_password(password)
+        password_hash = None if password is None else accounts.hash_password(password, email)
         return store.add_account(
             engine=self.engine, email=email, role=role, password_hash=password_hash, actor=self.actor
         )
@@ -1171,7 +1196,7 @@ class Service:
         """Give an account a new password; this also lifts a lockout."""
         self._require_admin()
         email = accounts.normalise_email(email)
-        password_hash = accounts.hash_password(password)
+        password_hash = accounts.hash_password(password, email)
         return store.set_password_hash(engine=self.engine, email=email, password_hash=password_hash, actor=self.actor)
 
     def _require_admin(self) -> None:

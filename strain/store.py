@@ -53,6 +53,7 @@ from strain.tables import (
     PsfsScore,
     Seat,
     Setting,
+    SignInFailure,
     Template,
     TemplateEntry,
     Visit,
@@ -1611,6 +1612,7 @@ def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: 
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
         )
+        connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account.id))
         _record_event(connection, actor, "reset password", "account", None, email)
     return account
 
@@ -1635,44 +1637,54 @@ def _at(moment: datetime) -> sa.BindParameter:
 
 
 def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> int:
-    """Count a failed sign-in; the account is locked for limits.LOCKOUT when it reaches
-    limits.MAX_FAILED_SIGN_INS failures within limits.SIGN_IN_WINDOW. Returns the failures counted.
+    """Count a failed sign-in; the account is locked for limits.LOCKOUT when limits.MAX_FAILED_SIGN_INS
+    failures fall within any limits.SIGN_IN_WINDOW (a sliding window: the ones after now - window count).
+    Returns the failures counted in the window, this one included.
 
-    One UPDATE, whose new values are computed from the row as the database has it: concurrent
-    failures, from any replica, are each counted once (SQLite's writers take turns; PostgreSQL
-    re-reads a row another transaction changed before updating it). Failures while the account is
-    locked are not counted (0 is returned), so a lock is never made longer.
+    Decided in the database, so every replica and every concurrent attempt counts the same failures.
+    The transaction first locks the account's row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    writers take turns anyway): concurrent failures for one account go through one at a time, each
+    counting the rows the ones before it committed. Failures while the account is locked are not
+    counted (0 is returned), so a lock is never made longer.
     """
-    window_start, now_ = _at(now - limits.SIGN_IN_WINDOW), _at(now)
-    new_window = sa.or_(Account.first_failure_at.is_(None), Account.first_failure_at <= window_start)
-    failures = sa.case((new_window, 1), else_=Account.failed_logins + 1)
+    window_start = now - limits.SIGN_IN_WINDOW
     with _writing(engine) as connection:
-        counted = connection.execute(
-            sa.update(Account)
-            .where(Account.id == account_id, _not_locked(now))
-            .values(
-                failed_logins=failures,
-                first_failure_at=sa.case((new_window, now_), else_=Account.first_failure_at),
-                locked_until=sa.case(
-                    (failures >= limits.MAX_FAILED_SIGN_INS, _at(now + limits.LOCKOUT)), else_=Account.locked_until
-                ),
-            )
-            .returning(Account.failed_logins)
+        open_account = connection.execute(
+            sa.select(Account.id).where(Account.id == account_id, _not_locked(now)).with_for_update()
         ).scalar()
-    return counted or 0
+        if open_account is None:
+            return 0
+        failures = SignInFailure.account_id == account_id
+        connection.execute(sa.delete(SignInFailure).where(failures, SignInFailure.at <= _at(window_start)))
+        connection.execute(sa.insert(SignInFailure).values(account_id=account_id, at=now))
+        counted, first = connection.execute(
+            sa.select(sa.func.count(), sa.func.min(SignInFailure.at)).where(
+                failures, SignInFailure.at > _at(window_start)
+            )
+        ).one()
+        lock = {"locked_until": now + limits.LOCKOUT} if counted >= limits.MAX_FAILED_SIGN_INS else {}
+        connection.execute(
+            sa.update(Account)
+            .where(Account.id == account_id)
+            .values(failed_logins=counted, first_failure_at=first, **lock)
+        )
+    return counted
 
 
 def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
     """Forget the failures counted after a right password; False (nothing changed) if the account is
     locked, also by failures counted since its password was checked."""
     with _writing(engine) as connection:
-        return bool(
+        signed_in = bool(
             connection.execute(
                 sa.update(Account)
                 .where(Account.id == account_id, Account.active.is_(True), _not_locked(now))
                 .values(failed_logins=0, first_failure_at=None, locked_until=None)
             ).rowcount
         )
+        if signed_in:
+            connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account_id))
+        return signed_in
 
 
 def clinic_mode(*, engine: Engine) -> bool:
@@ -1861,7 +1873,7 @@ def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
             if getattr(error.orig, "sqlstate", None) != db.INSUFFICIENT_PRIVILEGE:
                 raise
             raise StoreError(
-                f"nothing restored: only the tables' owner can restore a backup, not {connection.engine.url.username} "
+                "nothing restored: only the tables' owner can restore a backup "
                 "(the app's role may not write the audit trail's ids, times and hashes)"
             ) from None
     try:
@@ -1911,7 +1923,7 @@ def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
 
 
 def _chained(tables: dict[str, Any]) -> bool:
-    """Whether a backup's audit events carry their hashes (made at migration 0012 or later)."""
+    """Whether a backup's audit events carry their hashes (made at migration 0013 or later)."""
     events = tables.get("audit_event")
     return isinstance(events, dict) and "hash" in (events.get("columns") or ())
 
@@ -1964,7 +1976,7 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
     no setting but clinic mode); the first row that fails refuses the whole backup, naming its
     table, row and field.
 
-    The audit trail's chain is checked (a backup made before migration 0012 has no chain to check: it is
+    The audit trail's chain is checked (a backup made before migration 0013 has no chain to check: it is
     chained as restored), and the restore itself is appended to it. The mode is never changed by a
     restore: `clinic` says which mode the new database is to have (the target's setting), and a backup
     in the other mode, or whose rows show clinic mode while its settings say personal, is refused.
@@ -2079,7 +2091,7 @@ def _sha256(text: str) -> str:
 def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]) -> str:
     """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
     and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
-    can run into the next. PostgreSQL's trigger (migration 0012) computes exactly this."""
+    can run into the next. PostgreSQL's trigger (migration 0013) computes exactly this."""
     micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
     person = "" if fields["person_id"] is None else str(fields["person_id"])
     texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]

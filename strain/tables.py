@@ -364,11 +364,26 @@ class Account(SQLModel, table=True):
     role: str = Field(sa_type=sa.String(16))
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
     active: bool = True
-    # Lockout, kept here so every app replica counts the same failures.
+    # Lockout, kept in the database so every app replica counts the same failures (each one is a
+    # SignInFailure row): the failures within the last limits.SIGN_IN_WINDOW at the last failure, and
+    # the oldest of them.
     failed_logins: int = 0
     first_failure_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in to an account, for the lockout's sliding window (migration 0012): the account is
+    locked when limits.MAX_FAILED_SIGN_INS of them fall within any limits.SIGN_IN_WINDOW. Rows older
+    than the window are deleted at the account's next failure; a sign-in or a reset deletes them all."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index(None, "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
 class Setting(SQLModel, table=True):
@@ -381,7 +396,7 @@ class Setting(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Who created, changed or deleted what of a patient's, and when. Append-only: the database
     refuses updates and deletes (triggers in migration 0009); on PostgreSQL each event's id, time and
-    hash come from the database (a trigger, migration 0012), never from the client. Holds no health
+    hash come from the database (a trigger, migration 0013), never from the client. Holds no health
     data: person_id is not a foreign key, so an entry outlives a patient who was forgotten."""
 
     __tablename__ = "audit_event"
@@ -394,7 +409,7 @@ class AuditEvent(SQLModel, table=True):
     subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
     person_id: int | None = None
     detail: str = Field(default="", sa_type=sa.String(500))
-    # The chain (migration 0012): each event's hash covers the previous one's and its own fields (see
+    # The chain (migration 0013): each event's hash covers the previous one's and its own fields (see
     # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
     prev_hash: str | None = Field(default=None, sa_type=sa.String(64))
     hash: str | None = Field(default=None, sa_type=sa.String(64))

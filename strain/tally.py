@@ -245,11 +245,19 @@ def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tu
     return entry, values, errors
 
 
-NOT_GIVEN = "\0"  # stands for "no pain recorded" where values are compared: no cell can hold it
+class _NotGiven:
+    """Stands for "no value given" where a day's values are compared: equal only to itself.
+
+    Not a string: pandas 3.1's fillna turns a NUL character into "" in an object column, and ""
+    is a day note a row can give.
+    """
+
+
+NOT_GIVEN = _NotGiven()
 
 
 def _shown(value: object) -> str:
-    return "empty" if value == NOT_GIVEN else quoted(value) if isinstance(value, str) else str(value)
+    return "empty" if value is NOT_GIVEN else quoted(value) if isinstance(value, str) else str(value)
 
 
 def day_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
@@ -266,7 +274,7 @@ def day_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
     for field, column in DAY_COLUMNS.items():
         if column not in columns:
             continue
-        first = rows["date"].map(firsts[column].astype(object).fillna(NOT_GIVEN))
+        first = rows["date"].map(firsts[column].astype(object).fillna(NOT_GIVEN)).astype(object)
         for row in np.flatnonzero((values[column] != first).to_numpy()):
             day = rows["date"].iat[row]
             message = (

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import regex
 
-from strain import accounts, limits, model, progress, tally
+from strain import accounts, invisible, limits, model, progress, tally
 from strain.catalogue import Catalogue
 from strain.tally import quoted
 
@@ -41,6 +41,9 @@ def name_problem(name: str) -> str | None:
         return f"a name must be 1 to {limits.MAX_NAME} characters long"
     if NAME_CONTROL.search(name):
         return "a name cannot contain control characters or line breaks"
+    hidden_problem = invisible.problem(name, "a name")  # "Ann" + U+202E + "gnp.exe" shows as "Annexe.png"
+    if hidden_problem:
+        return hidden_problem
     if name != name.strip():
         return f"the name {quoted(name)} starts or ends with spaces"
     return None
@@ -202,6 +205,7 @@ def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     return [
         *text_problems(row["name"], "name", limits.MAX_PSFS_NAME),
         "a PSFS activity needs a name" if empty else None,
+        invisible.problem(row["name"], "a PSFS activity's name") if isinstance(row["name"], str) else None,
     ]
 
 

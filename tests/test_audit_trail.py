@@ -475,6 +475,6 @@ def test_grant_is_for_postgresql_and_says_so_in_one_line(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'strain.db'}"
     assert cli.main(["db", "grant", "--role", "strain_app", "--db", url]) == 2
     assert capsys.readouterr().err == (
-        f"error: cannot use the database {url}: SQLite has no roles: whoever can open the file can change it; "
+        "error: cannot use the database: SQLite has no roles: whoever can open the file can change it; "
         "grant is for PostgreSQL\n"
     )

@@ -157,8 +157,9 @@ def test_sitting_postures_follow_what_wilke_measured():
     slumped, upright, hunched = (
         CAT.activity(a) for a in ("sofa_slumped_sitting", "upright_sitting", "hunched_sitting")
     )
-    assert slumped.weight < upright.weight < hunched.weight < 0.166
-    assert (hunched.low, hunched.high) == (upright.weight, 0.166)
+    # Relative loads (the per-minute rate is one number of its own): 1.66 is Wilke's sitting bent fully forward.
+    assert slumped.weight < upright.weight < hunched.weight < 1.66
+    assert (hunched.low, hunched.high) == (upright.weight, 1.66)
 
 
 def test_a_mapped_posture_is_labelled_an_assumption():

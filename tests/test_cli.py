@@ -58,7 +58,13 @@ def test_score_json_reports_days_in_order_with_lines_and_multipliers(tmp_path):
     first, second = report["days"]
     assert first["entries"][0]["line"] == 3
     lift = CAT.controlled["lift"].value
-    assert first["entries"][0]["multipliers"] == {"technique": lift, "load": 1.5, "twist": 1.4, "first_hour": 1.5}
+    assert first["entries"][0]["multipliers"] == {
+        "technique": lift,
+        "load": 1.5,
+        "twist": 1.4,
+        "first_hour": 1.5,
+        "per_minute": 1.0,  # a movement: a held posture has the rate here
+    }
     assert [e["line"] for e in second["entries"]] == [2, 4]
     assert second["total"] == pytest.approx(sum(e["points"] for e in second["entries"]))
     for day in report["days"]:
@@ -71,7 +77,23 @@ def test_score_prints_a_table_per_day(tmp_path):
     path.write_text(f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n")
     result = run("score", str(path))
     assert result.returncode == 0
-    assert result.stdout.startswith("2026-11-21  total 22.0 points (likely 15.0 to 30.0)")
+    chair = CAT.activity("sit_down_chair")
+    low, high = 10 * chair.low, 10 * chair.high
+    assert result.stdout.startswith(
+        f"2026-11-21  total {10 * chair.weight:.1f} points (movements {10 * chair.weight:.1f} + postures 0.0; "
+        f"{low:.1f} with every number at its low end, {high:.1f} at its high end)"
+    )
+
+
+def test_score_json_splits_each_day_into_movement_and_posture_points(tmp_path):
+    path = tmp_path / "day.csv"
+    path.write_text(f"{HEADER}\n2026-11-21,sit_down_chair,10,,,,,\n2026-11-21,hunched_sitting,240,,,,,\n")
+    [day] = json.loads(run("score", str(path), "--json").stdout)["days"]
+    hunched = CAT.activity("hunched_sitting")
+    assert day["movement_points"] == pytest.approx(10 * CAT.activity("sit_down_chair").weight)
+    assert day["posture_points"] == pytest.approx(240 * hunched.weight * CAT.per_minute.value)
+    assert day["movement_points"] + day["posture_points"] == day["total"]
+    assert day["entries"][1]["multipliers"]["per_minute"] == CAT.per_minute.value
 
 
 def test_a_header_only_file_scores_no_days(tmp_path):
@@ -163,10 +185,44 @@ def test_redflags_json_lists_every_flag_with_its_urgency():
     assert all(set(flag) == {"urgency", "text"} for flag in flags)
 
 
-def test_redflags_as_text_groups_them_by_what_to_do():
+# The review's list (NICE CKS, NICE NG234, NICE NG65, the cauda equina pathway): a word or two of
+# each flag, and the urgency it must carry.
+REVIEWED_RED_FLAGS = [
+    ("emergency", "not knowing when your bladder is full"),
+    ("emergency", "saddle"),
+    ("emergency", "both legs"),
+    ("emergency", "unsteadiness when you walk"),
+    ("emergency", "history of cancer and new numbness"),
+    ("emergency", "major accident"),
+    ("emergency", "aortic aneurysm"),
+    ("same_day", "weakened immune system"),
+    ("same_day", "wound that went into the back"),
+    ("same_day", "minor fall or a strenuous lift if you have osteoporosis or take steroids"),
+    ("same_day", "generally unwell"),
+    ("same_day", "spinal surgery or a spinal injection"),
+    ("soon", "worse when you cough, sneeze or strain, or feels like a band"),
+    ("soon", "curve, hump"),
+    ("soon", "several places"),
+    ("routine", "rheumatologist"),
+]
+
+
+@pytest.mark.parametrize(("urgency", "words"), REVIEWED_RED_FLAGS)
+def test_redflags_json_carries_each_reviewed_flag_at_its_urgency(urgency, words):
+    flags = json.loads(run("redflags", "--json").stdout)
+    assert [flag["urgency"] for flag in flags if words in flag["text"]] == [urgency]
+
+
+def test_the_inflammatory_flag_gives_nice_ng65s_criteria_not_stiffness_alone():
+    [inflammatory] = [flag.text for flag in CAT.safety.red_flags if flag.urgency == "routine"]
+    assert "began before 45" in inflammatory and "over 3 months" in inflammatory and "4 or more of" in inflammatory
+
+
+def test_redflags_as_text_groups_them_by_what_to_do_and_says_once_that_one_alone_is_weak():
     result = run("redflags")
     assert result.stdout.startswith("Seek emergency care now")
     assert all(flag.text in result.stdout for flag in CAT.safety.red_flags)
+    assert result.stdout.count("Finucane 2020") == 1
 
 
 def test_a_day_of_nothing_scores_zero_with_a_zero_range(tmp_path):

@@ -58,6 +58,7 @@ def test_clinic_init_switches_the_database_once_and_says_who_can_sign_in(url, ca
     assert code == 0
     assert out.startswith("Clinic mode is on: the app shows nothing but its sign-in page until someone signs in.")
     assert "add an admin with `python -m strain user add EMAIL --role admin`" in out
+    assert accounts.PASSWORD_RULE in out  # what its password must be, before it is asked for
     assert service(url).clinic_mode()
     assert run(capsys, monkeypatch, "clinic", "init", "--db", url)[1].startswith("Clinic mode was already on")
 
@@ -92,6 +93,11 @@ def test_disable_enable_and_reset_password(url, capsys, monkeypatch):
         (["user", "disable", "nobody@clinic.example"], "", "there is no account for nobody@clinic.example"),
         (["user", "reset-password", "nobody@clinic.example"], PASSWORD, "there is no account for nobody@clinic"),
         (["user", "reset-password", "sso@clinic.example"], " " * 14 + "\n", "a password cannot be only spaces"),
+        (["user", "add", "bea@clinic.example", "--role", "therapist"], "aaaaaaaaaaaa\n", "one character repeated"),
+        (["user", "add", "bea@clinic.example", "--role", "admin"], "Qwerty123456\n", "one of the commonest passwords"),
+        (["user", "add", "bea.smith.pt@clinic.example", "--role", "admin"], "bea.smith.pt\n", "the account's email"),
+        (["user", "reset-password", "sso@clinic.example"], "qwerty123456\n", "one of the commonest passwords"),
+        (["user", "reset-password", "sso@clinic.example"], "SSO@clinic.example\n", "the account's email address"),
     ],
 )
 def test_every_refusal_is_one_line_on_stderr_with_exit_code_2(url, capsys, monkeypatch, args, stdin, message):
@@ -114,6 +120,7 @@ def test_an_unreachable_database_is_one_line(capsys, monkeypatch):
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
     code, _, err = run(capsys, monkeypatch, "user", "list", "--db", url)
     assert code == 2 and err.startswith("error: cannot use the database") and err.count("\n") == 1
+    assert "nobody" not in err and "127.0.0.1" not in err
 
 
 def _terminal_session(args: list[str], answers: list[str]) -> tuple[int, str]:

@@ -357,10 +357,10 @@ def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp
     [
         (
             "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",  # nothing listens on port 1
-            "error: cannot use the database postgresql+psycopg://postgres@127.0.0.1:1/nowhere: ",
+            "error: cannot use the database: it cannot be reached",
         ),
-        ("nonsense", "error: nonsense is not a database URL this app can use"),
-        ("sqlite:////proc/no-such-folder/x.db", "error: cannot use the database sqlite:////proc/no-such-folder/x.db: "),
+        ("nonsense", "error: the database address is not one this app can use"),
+        ("sqlite:////proc/no-such-folder/x.db", "error: cannot use the database: No such file or directory"),
     ],
     ids=["unreachable", "not-a-url", "folder-cannot-be-made"],
 )

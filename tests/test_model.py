@@ -92,6 +92,7 @@ OVERRIDES = st.fixed_dictionaries(
         "load.per_kg": st.floats(min_value=0, max_value=0.5),
         "twist": st.floats(min_value=1, max_value=5),
         "first_hour": st.floats(min_value=1, max_value=5),
+        "per_minute": st.floats(min_value=0, max_value=60),
     },
 )
 
@@ -137,7 +138,7 @@ def test_load_does_not_apply_to_sitting(entry):
     assert points({**sitting, "load_kg": 50.0}) == points({**sitting, "load_kg": 0.0})
 
 
-def test_the_per_minute_factor_halved_and_doubled_moves_only_held_postures():
+def test_the_per_minute_rate_moves_only_held_postures_in_proportion():
     day = frame_of(
         [
             {**DAY.iloc[0].to_dict(), "activity": "sit_down_chair", "quantity": 10.0},
@@ -146,7 +147,44 @@ def test_the_per_minute_factor_halved_and_doubled_moves_only_held_postures():
     )
     scored = model.score(day, MODEL)
     moved, held = scored["points"].iloc[0], scored["points"].iloc[1]
-    assert model.per_minute_sensitivity(scored, CAT) == pytest.approx({0.5: moved + held / 2, 2.0: moved + held * 2})
+    rate = CAT.per_minute.value
+    assert held == pytest.approx(CAT.activity("hunched_sitting").weight * rate * 100)
+    assert model.at_per_minute(scored, (0.0, rate, 30.0)) == pytest.approx(
+        {0.0: moved, rate: moved + held, 30.0: moved + held / rate * 30}
+    )
+
+
+@given(frames, OVERRIDES)
+def test_movement_and_posture_points_add_up_to_each_days_total(frame, overrides):
+    scored = model.score(frame, Model(CAT, overrides))
+    parts = model.day_parts(scored).set_index("date")
+    for day in model.report_days(scored):
+        assert day["movement_points"] + day["posture_points"] == day["total"]
+        on_day = parts.loc[pd.Timestamp(day["date"]).date()]
+        assert on_day["movement_points"] == pytest.approx(day["movement_points"], rel=1e-9, abs=1e-9)
+        assert on_day["posture_points"] == pytest.approx(day["posture_points"], rel=1e-9, abs=1e-9)
+    held = scored["activity"].map({a.id: a.unit == "min" for a in CAT.activities}).astype(bool)
+    assert (scored["held"] == held).all()
+
+
+def test_a_posture_only_days_range_spans_the_per_minute_rate():
+    hunched = CAT.activity("hunched_sitting")
+    day = frame_of([{**DAY.iloc[0].to_dict(), "activity": "hunched_sitting", "quantity": 240.0, "technique": ""}])
+    day = day.assign(technique="uncontrolled", first_hour=False)
+    scored = model.score(day, MODEL)
+    assert scored["points_low"].sum() == CAT.per_minute.low * hunched.low * 240
+    assert scored["points_high"].sum() == pytest.approx(CAT.per_minute.high * hunched.high * 240)
+    assert scored["points_high"].sum() > 100 * scored["points"].sum()  # the two views are that far apart
+
+
+def test_a_persons_own_per_minute_rate_scores_their_postures_and_keeps_the_range_around_it():
+    own = Model(CAT, {"per_minute": 1.0})
+    day = frame_of([{**DAY.iloc[0].to_dict(), "activity": "weeding", "quantity": 60.0}]).assign(
+        technique="uncontrolled", twist=False, first_hour=False
+    )
+    assert model.score(day, own)["points"].iloc[0] == pytest.approx(10 * model.score(day, MODEL)["points"].iloc[0])
+    assert own.bounds("per_minute") == (CAT.per_minute.low, CAT.per_minute.high)
+    assert Model(CAT, {"per_minute": 40.0}).bounds("per_minute") == (CAT.per_minute.low, 40.0)
 
 
 def test_each_multiplier_uses_the_catalogue_value():
@@ -287,7 +325,19 @@ def test_explain_shows_every_factor_and_the_result():
     row = model.score(DAY, MODEL).iloc[0]
     text = model.explain(row, CAT)
     assert text.startswith("2.2 points per repetition x 8 repetitions x technique 0.4 (controlled)")
-    assert f"= {row['points']:.1f} points (likely {row['points_low']:.1f} to {row['points_high']:.1f})" in text
+    low, high = row["points_low"], row["points_high"]
+    assert (
+        f"= {row['points']:.1f} points ({low:.1f} with every number at its low end, {high:.1f} at its high end)" in text
+    )
+
+
+def test_explain_gives_a_held_postures_relative_load_and_what_a_minute_is_worth():
+    day = frame_of([{**DAY.iloc[0].to_dict(), "activity": "hunched_sitting", "quantity": 90.0}])
+    text = model.explain(model.score(day, MODEL).iloc[0], CAT)
+    weight = CAT.activity("hunched_sitting").weight
+    assert text.startswith(
+        f"{weight:.3g} relative load x {CAT.per_minute.value:g} repetitions a minute is worth x 90 minutes"
+    )
 
 
 @pytest.mark.parametrize(
@@ -318,8 +368,12 @@ def report_row_by_row(scored, strain_model: Model) -> dict:
             }
             for _, row in rows.iterrows()
         ]
+        held = rows["activity"].map({a.id: a.unit == "min" for a in CAT.activities}).astype(bool)
+        moved, postures = float(rows.loc[~held, "points"].sum()), float(rows.loc[held, "points"].sum())
         totals = {
-            "total": float(rows["points"].sum()),
+            "total": moved + postures,
+            "movement_points": moved,
+            "posture_points": postures,
             "total_low": float(rows["points_low"].sum()),
             "total_high": float(rows["points_high"].sum()),
         }
@@ -334,7 +388,15 @@ def test_day_report_has_the_same_keys_values_and_order_as_row_by_row(frame):
     assert report == report_row_by_row(scored, MODEL)
     assert list(report) == ["model_version", "days"]
     for day in report["days"]:
-        assert list(day) == ["date", "total", "total_low", "total_high", "entries"]
+        assert list(day) == [
+            "date",
+            "total",
+            "movement_points",
+            "posture_points",
+            "total_low",
+            "total_high",
+            "entries",
+        ]
         for entry in day["entries"]:
             assert list(entry) == ["line", "activity", "quantity", "points", "multipliers"]
             assert list(entry["multipliers"]) == list(model.MULTIPLIERS)

@@ -12,7 +12,7 @@ from ui.components import md
 
 from .apptest import CAT, entries, open_page, save, texts
 
-DAY = date(2026, 11, 20)
+DAY = date.today() - timedelta(days=3)  # within the last 7 days that Home shows, whenever the suite runs
 ALL_PAGES = [
     "pages/home.py",
     "pages/log.py",
@@ -163,7 +163,7 @@ def test_audit_arithmetic_of_the_chosen_entry(app_engine, ann):
 
 def test_audit_of_an_empty_day_links_to_logging_it(ann):
     at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
-    assert "Nothing is logged for Friday 20 November 2026" in texts(at)
+    assert f"Nothing is logged for {DAY:%A} {DAY.day} {DAY:%B %Y}" in texts(at)
     assert not at.metric
 
 
@@ -373,22 +373,28 @@ def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
     for flag in CAT.safety.red_flags:
         assert flag.text in sidebar
     assert sidebar.index("Seek emergency care now") < sidebar.index("Get medical advice the same day")
+    assert CAT.safety.red_flags_note in [caption.value for caption in at.sidebar.caption]
 
 
 def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("hunched_sitting", 100)))
     at = open_page("pages/model.py", person="Ann")
-    moved, held = 10 * CAT.activity("sit_down_chair").weight, 100 * CAT.activity("hunched_sitting").weight
+    rate = CAT.per_minute
+    moved, per_rate = 10 * CAT.activity("sit_down_chair").weight, 100 * CAT.activity("hunched_sitting").weight
+    held = per_rate * rate.value
     page = texts(at)
     assert f"latest logged day ({DAY:%d %b %Y}) scores **{moved + held:.0f} points**" in page
-    assert f"halved it would score **{moved + held / 2:.0f}**, and doubled **{moved + held * 2:.0f}**" in page
+    assert f"{moved:.0f} from movements and {held:.0f} from held postures" in page
+    assert f"At {rate.low:g} repetitions a minute (a held posture adds no new peak load) it would score" in page
+    assert f"**{moved + per_rate * rate.low:.0f}**; at {rate.high:g} (load summed over time) " in page
+    assert f"**{moved + per_rate * rate.high:.0f}**" in page
     weights = at.table[1].value
     assert list(weights.columns) == [
         "Activity",
         "Family",
         "Unit",
         "Weight used",
-        "Likely range",
+        "Range",
         "Default",
         "Modifiers",
         "Source",

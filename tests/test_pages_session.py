@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain import store, walkthrough
 from strain.actor import OWNER
+from strain.outcomes import VisitInput
 from strain.service import Service
 from ui.components import md
 
@@ -170,6 +171,18 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     outcomes = Service(app_engine, CAT).outcomes(ann)
     assert outcomes.psfs["change"].tolist()[-1] == 3.0 and outcomes.psfs["meaningful"].tolist()[-1]
     assert "+3.0 since the first visit (a meaningful improvement)" in str(at.dataframe[-1].value["change"].tolist())
+
+
+def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, ann):
+    service = Service(app_engine, CAT)
+    for days_ago, pain in ((21, 7), (7, 6), (0, 4)):
+        assert service.add_visit(ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY) == []
+    at = open_page("pages/session.py", person="Ann")
+    assert at.dataframe[-1].value["pain_change"].tolist() == [
+        "",
+        "-1.0 since the first visit",
+        "-3.0 since the first visit (a meaningful improvement)",
+    ]
 
 
 def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann):

@@ -278,6 +278,9 @@ def test_an_admin_adds_an_account_that_can_then_sign_in(clinic):
     [
         ("cai@clinic.example", "a good long password", "a good long passw0rd", "The two passwords differ"),
         ("cai@clinic.example", "short", "short", "A password needs at least 12 characters"),
+        ("cai@clinic.example", "aaaaaaaaaaaa", "aaaaaaaaaaaa", "A password cannot be one character repeated"),
+        ("cai@clinic.example", "qwerty123456", "qwerty123456", "This is one of the commonest passwords"),
+        ("cai.jones.pt@clinic.example", "Cai.Jones.PT", "Cai.Jones.PT", "cannot be the account's email address"),
         ("cai", "a good long password", "a good long password", "is not an email address"),
         ("bea@clinic.example", "a good long password", "a good long password", "already exists"),
     ],
@@ -325,6 +328,18 @@ def test_an_admin_resets_a_locked_accounts_password(clinic):
     assert successes(at) == ["Set a new password for bea@clinic.example; any lock is lifted."]
     assert at.session_state["reset_password"] == ""
     assert clinic.sign_in("bea@clinic.example", "a brand new password").email == "bea@clinic.example"
+
+
+def test_a_reset_to_a_weak_password_is_refused_saying_why_and_changes_nothing(clinic):
+    at = admin_on_accounts_page(clinic)
+    assert accounts.PASSWORD_RULE in " ".join(caption.value for caption in at.caption)
+    at.selectbox(key="reset_account").select("bea@clinic.example")
+    for weak, message in (("bea@clinic.example", "email address"), ("1q2w3e4r5t6y", "commonest passwords")):
+        at.text_input(key="reset_password").input(weak)
+        at.text_input(key="reset_password_again").input(weak)
+        at.button(key="FormSubmitter:reset_password_form-Reset password").click().run()
+        assert message in errors(at)[0]
+    assert clinic.sign_in("bea@clinic.example", PASSWORD).email == "bea@clinic.example"
 
 
 def test_a_therapist_is_never_shown_the_accounts_page(clinic):

@@ -343,7 +343,7 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
 # Backups
 
 SESSION_TABLES = ("walkthrough", "walkthrough_line", "plan", "plan_exercise", "visit", "psfs_activity", "psfs_score")
-CLINIC_TABLES = ("account", "setting", "audit_event", "audit_chain")
+CLINIC_TABLES = ("account", "setting", "audit_event", "audit_chain", "sign_in_failure")
 
 
 def fill(service: Service, person) -> None:

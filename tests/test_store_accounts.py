@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type
 
-from strain import accounts, catalogue, limits, store
+from strain import accounts, catalogue, db, limits, store
 from strain.actor import OWNER, Actor
 from strain.service import Service
 from strain.tables import Account, AuditEvent
@@ -84,9 +84,77 @@ def test_four_failures_count_and_the_fifth_locks_for_15_minutes(engine, account)
 def test_failures_more_than_15_minutes_apart_do_not_add_up(engine, account):
     for n in range(4):
         store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
-    later = NOW + limits.SIGN_IN_WINDOW + timedelta(seconds=1)  # the first of the four is out of the window
+    later = NOW + limits.SIGN_IN_WINDOW + timedelta(seconds=4)  # all four are out of the window
     assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=later) == 1
     assert credentials(engine).locked_until is None
+
+
+def fail_at(engine, account, moment: datetime) -> int:
+    return store.record_failed_sign_in(engine=engine, account_id=account.id, now=moment)
+
+
+def test_failures_straddling_where_a_fixed_window_would_restart_lock(engine, account):
+    """The window slides: 7 failures in 14 seconds lock, even where a window counted from the first failure
+    (15 minutes earlier) would have ended in the middle of them and started again from 1."""
+    start = datetime.now(UTC).replace(microsecond=0)
+    assert fail_at(engine, account, start) == 1
+    edge = start + limits.SIGN_IN_WINDOW
+    burst = [edge + timedelta(seconds=s) for s in (-7, -5, -3, 1, 3, 5, 7)]
+    # 14:53, 14:55 and 14:57 after the first: 2, 3 and 4 in the window. At 15:01 the first has aged out.
+    assert [fail_at(engine, account, moment) for moment in burst[:4]] == [2, 3, 4, 4]
+    assert credentials(engine).locked_until is None
+    assert fail_at(engine, account, burst[4]) == limits.MAX_FAILED_SIGN_INS  # 5 within 10 seconds
+    assert credentials(engine).locked_until == burst[4] + limits.LOCKOUT
+    assert [fail_at(engine, account, moment) for moment in burst[5:]] == [0, 0]  # locked: not counted
+
+
+def test_old_failures_age_out_one_by_one(engine, account):
+    start = datetime.now(UTC).replace(microsecond=0)
+    for minute in range(4):  # at 0, 1, 2 and 3 minutes
+        fail_at(engine, account, start + timedelta(minutes=minute))
+    after = start + limits.SIGN_IN_WINDOW
+    # Each of these is the fifth failure in 15 minutes and a bit, but only four fall within any 15 minutes.
+    assert fail_at(engine, account, after + timedelta(seconds=30)) == 4  # the one at 0 has aged out
+    assert fail_at(engine, account, after + timedelta(minutes=1, seconds=30)) == 4  # and the one at 1
+    assert fail_at(engine, account, after + timedelta(minutes=2)) == 4  # exactly 15 minutes: the one at 2 is out
+    assert credentials(engine).locked_until is None
+    locking = after + timedelta(minutes=2, seconds=59)  # within 15 minutes of the one at 3
+    assert fail_at(engine, account, locking) == 5
+    assert credentials(engine).locked_until == locking + limits.LOCKOUT
+
+
+def test_failures_through_two_replicas_add_up_in_one_sliding_window(engine, account):
+    """Two app processes on one database: each has its own engine (its own connections); the failures
+    either records count together, and the lock one sets holds for the other."""
+    other = db.make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        start = datetime.now(UTC).replace(microsecond=0)
+        replicas = [engine, other, engine, other, other]
+        moments = [start + timedelta(minutes=14, seconds=50 + 5 * n) for n in range(5)]  # 20 s across 15:00
+        fail_at(engine, account, start)  # ages out before the fifth
+        counted = [
+            store.record_failed_sign_in(engine=replica, account_id=account.id, now=moment)
+            for replica, moment in zip(replicas, moments, strict=True)
+        ]
+        assert counted == [2, 3, 3, 4, 5]
+        for replica in (engine, other):
+            found = store.find_credentials(engine=replica, email=account.email)
+            assert found.locked_until == moments[-1] + limits.LOCKOUT
+        assert not store.record_sign_in(engine=other, account_id=account.id, now=moments[-1])
+    finally:
+        other.dispose()
+
+
+def test_a_sign_in_or_a_reset_forgets_every_failure_in_the_window(engine, account):
+    start = datetime.now(UTC).replace(microsecond=0)
+    for second in range(4):
+        fail_at(engine, account, start + timedelta(seconds=second))
+    assert store.record_sign_in(engine=engine, account_id=account.id, now=start + timedelta(seconds=5))
+    assert fail_at(engine, account, start + timedelta(seconds=6)) == 1
+    for second in range(7, 10):
+        fail_at(engine, account, start + timedelta(seconds=second))
+    store.set_password_hash(engine=engine, email=account.email, password_hash=WEAK.hash("x" * 12), actor=ADMIN)
+    assert fail_at(engine, account, start + timedelta(seconds=11)) == 1
 
 
 def test_a_locked_account_counts_nothing_more_and_starts_afresh_after_the_lock(engine, account):

@@ -214,6 +214,17 @@ def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
     pandas.testing.assert_frame_equal(back.days, days)
 
 
+@pytest.mark.parametrize("reader", [tally.read_csv_fast, tally.read_csv_exact])
+def test_a_day_with_and_without_a_pain_is_refused_saying_which_is_empty(reader):
+    # Found by the hypothesis test below: pandas 3.1 turned the "not given" marker into "" and then crashed.
+    text = f"{DAY_HEADER}\n2026-11-20,,,,,,,,,\n2026-11-20,,,,,,,,3,\n"
+    with pytest.raises(TallyError) as refused:
+        reader(text, CAT)
+    assert [str(error) for error in refused.value.errors] == [
+        "line 3: pain 3 differs from empty on line 2: every row of 2026-11-20 must give the same pain"
+    ]
+
+
 # --- The fast reader (pandas) and the exact one (csv module) give the same verdict ---------------
 
 # Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.

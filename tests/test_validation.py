@@ -169,7 +169,7 @@ def test_a_tampered_backup_on_the_command_line_is_one_line(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("people", "--db", "mysql://someone@localhost/strain"), "error: mysql://someone@localhost/strain is not a"),
+        (("people", "--db", "mysql://someone@localhost/strain"), "error: the database address is not one this app"),
         (("score", "/dev/zero"), "error: cannot read /dev/zero: it is not a regular file"),
     ],
     ids=["mysql", "dev-zero"],
@@ -180,14 +180,17 @@ def test_more_mistakes_are_one_line_without_traceback(args, message):
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(message)
 
 
-def test_postgresqls_pipeline_aborted_line_is_not_the_reason():
+def test_postgresqls_pipeline_aborted_line_is_not_the_reason_in_the_log(caplog):
     class Orig(Exception):
         pass
 
     error = sa.exc.OperationalError("INSERT ...", {}, Orig("pipeline aborted\nduplicate key value violates ..."))
-    assert errors.user_message(error, "postgresql://x/y") == (
-        "cannot use the database postgresql://x/y: duplicate key value violates ..."
-    )
+    message = errors.user_message(error, "postgresql://clinic:secret@db.example:5433/strain")
+    assert message.startswith("cannot use the database: ") and "duplicate" not in message
+    assert "db.example" not in message and "clinic" not in message
+    logged = caplog.records[-1].getMessage()
+    assert "duplicate key value violates ..." in logged and "pipeline aborted" not in logged
+    assert "postgresql://clinic:***@db.example:5433/strain" in logged and "secret" not in logged
 
 
 # A person is added in the transaction of their first import

@@ -7,7 +7,7 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from strain import charts
+from strain import charts, invisible
 from strain.catalogue import URGENCIES, Catalogue
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -21,8 +21,13 @@ WORD_JOINER = "\u2060"
 
 def md(text: str) -> str:
     """User text (a name, a note, an email) made safe to put inside markdown: shown as typed, never as
-    markup, a link or an icon."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text).replace(":", ":" + WORD_JOINER).replace("@", "@" + WORD_JOINER)
+    markup, a link or an icon. A bidirectional control or an invisible character shows as its code, "[U+202E]"
+    (strain.invisible), so that it cannot turn what follows round or hide in a name."""
+    return (
+        MARKDOWN_SPECIALS.sub(r"\\\1", invisible.visible(text))
+        .replace(":", ":" + WORD_JOINER)
+        .replace("@", "@" + WORD_JOINER)
+    )
 
 
 def disclaimer(cat: Catalogue) -> None:
@@ -34,6 +39,7 @@ def red_flags(cat: Catalogue) -> None:
     for urgency, texts in cat.safety.red_flags_by_urgency().items():
         st.markdown(f"**{URGENCIES[urgency]}** if you have:")
         st.markdown("\n".join(f"- {text}" for text in texts))
+    st.caption(cat.safety.red_flags_note)
 
 
 def band_badge(band: str) -> None:

@@ -46,7 +46,9 @@ def service() -> Service:
         message = errors.user_message(error, url)
         if message is None:
             raise
-        st.error(f"{components.md(message.capitalize())}. Check DATABASE_URL and that the server is running.")
+        st.error(
+            f"{components.md(message[:1].upper() + message[1:])}. Check DATABASE_URL and that the server is running."
+        )
         st.stop()
 
 

@@ -10,6 +10,8 @@ In clinic mode nothing but the sign-in page (ui/signin.py) is shown until someon
 only admins see the admin pages.
 """
 
+import logging
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -18,6 +20,27 @@ from ui import components, context, signin
 
 RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def _log_to_stderr() -> None:
+    """The app's own log (e.g. the database's message behind a plain error on a page) goes to the server's
+    stderr, with the time; once per process."""
+    log = logging.getLogger("strain")
+    if not log.handlers:
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+
+
+_log_to_stderr()
 
 
 def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[str, list[st.Page]]:
@@ -69,7 +92,11 @@ def run() -> None:
     """Draw the shared parts and run the page the URL names."""
     # A local image: a material-symbol favicon is fetched from a font server, and nothing may leave the machine.
     st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
-    page = _navigation()
+    try:
+        page = _navigation()
+    except Exception as error:  # the database went away since it was opened: one message, never its own words
+        context.report(error)
+        return
     if page is None:
         return
     context.person_picker()

@@ -192,3 +192,11 @@ def browser(chromium_path: str) -> Iterator[Browser]:
 def page(browser: Browser, app_url: str) -> Iterator[Page]:
     with app_context(browser, app_url) as context:
         yield context.new_page()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder `browser`, so that `pytest -m "not browser"` is the quick tier."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
