@@ -161,7 +161,7 @@ def order_of(now: datetime) -> counting.Order:
     return st.session_state[ORDER][1]
 
 
-@st.fragment
+@context.fragment
 def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
     st.html(STYLE)

@@ -11,7 +11,7 @@ from strain.catalogue import DayPart
 from strain.outcomes import VisitInput
 from strain.plans import PlannedExercise
 from strain.service import ConflictError, PersonInfo
-from ui import components, context, pictures, shell
+from ui import components, context, download, pictures, shell
 
 shell.ensure()
 
@@ -528,24 +528,23 @@ def handout_section(person: PersonInfo) -> None:
         return
     service = context.service()
     handout_column, card_column = st.columns(2)
-    handout_column.download_button(
-        "Download the handout (PDF)",
-        data=lambda: handout.handout_pdf(service.handout(person, start, end, date.today())),
-        file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
-        mime="application/pdf",
-        key="handout_download",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-    )
-    card_column.download_button(
-        "Download the tally card (PDF)",
-        data=lambda: handout.card_pdf(service.card(person, date.today())),
-        file_name=f"tally-card-{person.name}.pdf",
-        mime="application/pdf",
-        key="card_download",
-        icon=":material/print:",
-        on_click="ignore",
-    )
+    # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
+    with handout_column:
+        download.download_button(
+            "Download the handout (PDF)",
+            lambda: handout.handout_pdf(service.handout(person, start, end, date.today())),
+            file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
+            mime="application/pdf",
+            key="handout_download",
+        )
+    with card_column:
+        download.download_button(
+            "Download the tally card (PDF)",
+            lambda: handout.card_pdf(service.card(person, date.today())),
+            file_name=f"tally-card-{person.name}.pdf",
+            mime="application/pdf",
+            key="card_download",
+        )
     st.caption(
         "The handout: average daily strain and its weekly trend, the top three strain sources with their "
         "controlled-technique cues, the plan, the seat heights and the red flags, on one or two A4 pages. The tally "

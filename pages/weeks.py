@@ -106,6 +106,10 @@ def headline(comparison: WeekComparison) -> None:
         **versus_last(comparison.change, "+.0f", " points", "inverse", uncertain),
     )
     columns[0].caption(averaged_over(this.days_logged, comparison.in_progress))
+    if this.days_logged:
+        columns[0].caption(
+            f"{this.average_movement:.0f} from movements, {this.average_posture:.0f} from held postures."
+        )
     if uncertain and comparison.change is not None and round(comparison.change):
         low, high = comparison.change_range
         columns[0].caption(
@@ -139,7 +143,8 @@ def headline(comparison: WeekComparison) -> None:
     )
     if last.days_logged:
         st.write(
-            f"Last week ({last.week.label}): {last.average_points:.0f} points a day, "
+            f"Last week ({last.week.label}): {last.average_points:.0f} points a day "
+            f"({last.average_movement:.0f} from movements, {last.average_posture:.0f} from held postures), "
             f"{averaged_over(last.days_logged).lower()}."
         )
     else:

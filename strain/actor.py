@@ -6,7 +6,8 @@ sees every patient and a therapist only their own; another therapist's patient i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["owner", "admin", "therapist"]
@@ -17,6 +18,9 @@ class Actor:
     role: Role
     account_id: int | None = None  # the signed-in account; None in personal mode
     email: str = ""
+    # A signed-in session's idle deadline (ui.context.keep_alive): False once the session is over, else it counts
+    # the write as activity. Every write asks it first (strain.store._acting); the command line has none.
+    live: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def sees_every_patient(self) -> bool:

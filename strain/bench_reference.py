@@ -22,7 +22,7 @@ from strain.limits import MAX_LOAD_KG, MAX_NOTE, MAX_QUANTITY
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-TOTALS = {"total": "points", "total_low": "points_low", "total_high": "points_high"}
+TOTALS = {"total_low": "points_low", "total_high": "points_high"}
 
 
 def plain_number(text: pd.Series, low: float, high: pd.Series | float) -> tuple[pd.Series, pd.Series]:
@@ -83,6 +83,7 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
     twist = entries["twist"].to_numpy() & takes["twist"]
     first_hour = entries["first_hour"].to_numpy() & takes["first_hour"]
     quantity = entries["quantity"].to_numpy()
+    held = np.array([a.unit == "min" for a in activities])[position]
 
     def points(pick) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         weight = np.array([pick(a.weight, a.low, a.high) for a in activities])[position]
@@ -92,6 +93,7 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
             "load": 1.0 + pick(*_numbers(cat.load_per_kg)) * load_kg,
             "twist": np.where(twist, pick(*_numbers(cat.twist)), 1.0),
             "first_hour": np.where(first_hour, pick(*_numbers(cat.first_hour)), 1.0),
+            "per_minute": np.where(held, pick(*_numbers(cat.per_minute)), 1.0),
         }
         result = weight * quantity
         for values in multipliers.values():
@@ -101,7 +103,7 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
     point, multipliers = points(lambda value, _low, _high: value)
     low, _ = points(lambda _value, low, _high: low)
     high, _ = points(lambda _value, _low, high: high)
-    return entries.assign(**multipliers, points=point, points_low=low, points_high=high)
+    return entries.assign(**multipliers, held=held, points=point, points_low=low, points_high=high)
 
 
 def _numbers(number: catalogue.Sourced) -> tuple[float, float, float]:
@@ -111,21 +113,32 @@ def _numbers(number: catalogue.Sourced) -> tuple[float, float, float]:
 def document(scored: pd.DataFrame, version: str) -> dict:
     days = []
     for day, group in scored.groupby("date", sort=True):  # ISO dates sort as dates; groups keep file order
-        columns = ["line", "activity", "quantity", "points", "technique", "load", "twist", "first_hour"]
+        names = ["technique", "load", "twist", "first_hour", "per_minute"]
         entries = [
             {
                 "line": line,
                 "activity": activity,
                 "quantity": quantity,
                 "points": points,
-                "multipliers": {"technique": technique, "load": load, "twist": twist, "first_hour": first_hour},
+                "multipliers": dict(zip(names, multipliers, strict=True)),
             }
-            for line, activity, quantity, points, technique, load, twist, first_hour in zip(
-                *(group[column].tolist() for column in columns), strict=True
+            for line, activity, quantity, points, *multipliers in zip(
+                *(group[column].tolist() for column in ["line", "activity", "quantity", "points", *names]), strict=True
             )
         ]
+        moved = float(group.loc[~group["held"], "points"].sum())
+        postures = float(group.loc[group["held"], "points"].sum())
         totals = {name: float(group[column].sum()) for name, column in TOTALS.items()}
-        days.append({"date": day, **totals, "entries": entries})
+        parts = {"total": moved + postures, "movement_points": moved, "posture_points": postures}
+        days.append(
+            {
+                "date": day,
+                **parts,
+                "total_low": totals["total_low"],
+                "total_high": totals["total_high"],
+                "entries": entries,
+            }
+        )
     return {"model_version": version, "days": days}
 
 

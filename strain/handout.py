@@ -66,6 +66,7 @@ class HandoutData:
     made: date
     days_logged: int
     average: float | None  # points per logged day
+    average_posture: float | None  # the part of it from minutes in a position (the rest is from movements)
     band: str | None
     bands: tuple[float, float]  # moderate from, high from
     weeks: tuple[tuple[str, float | None, int], ...]  # (label, average points a logged day, days logged)
@@ -240,6 +241,8 @@ def handout_pdf(data: HandoutData) -> bytes:
     else:
         pdf.set_font(FONT, "B", 14)
         pdf.cell(0, 7, f"{data.average:.0f} points a day ({data.band})", new_x="LMARGIN", new_y="NEXT")
+        moved = data.average - data.average_posture
+        pdf.text_block(f"{moved:.0f} from movements and {data.average_posture:.0f} from held postures.")
         days = f"{data.days_logged} day{'s' if data.days_logged != 1 else ''}"
         pdf.text_block(
             f"Average over the {days} logged in the period. Moderate from {data.bands[0]:g} points, high from "

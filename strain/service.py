@@ -54,6 +54,7 @@ from strain.store import (
     NothingToTakeBack,
     PersonInfo,
     SavedDay,
+    SignedOut,
     StoreError,
     UnknownAccount,
     UnknownPerson,
@@ -68,6 +69,7 @@ __all__ = [
     "PersonInfo",
     "SavedDay",
     "Service",
+    "SignedOut",
     "StoreError",
     "UnknownAccount",
     "UnknownPerson",
@@ -955,6 +957,7 @@ class Service:
         logged = len(days)
         total = float(scored["points"].sum())
         average = total / logged if logged else None
+        average_posture = float(scored.loc[scored["held"], "points"].sum()) / logged if logged else None
         per_day = model.day_totals(scored)
         totals = dict(zip(per_day["date"], per_day["total"], strict=True))
         week_rows = []
@@ -1005,6 +1008,7 @@ class Service:
             made=today,
             days_logged=logged,
             average=average,
+            average_posture=average_posture,
             band=None if average is None else model.band(average, self.catalogue),
             bands=(self.catalogue.bands.moderate, self.catalogue.bands.high),
             weeks=tuple(week_rows),

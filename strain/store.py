@@ -114,6 +114,18 @@ class UnknownAccount(StoreError):
     """No account with that email (said to admins only: signing in never tells)."""
 
 
+class SignedOut(StoreError):
+    """The actor may no longer write: their account was disabled, or their session is over. Nothing was written."""
+
+
+class AccountDisabled(SignedOut):
+    """The acting account has been disabled since it signed in (or since `--as` found it)."""
+
+
+class SessionExpired(SignedOut):
+    """The signed-in session has been idle for longer than limits.IDLE_SESSION."""
+
+
 @dataclass(frozen=True)
 class PersonInfo:
     id: int
@@ -208,20 +220,43 @@ def _touch(connection: Connection, actor: Actor, person_id: int) -> None:
         raise _unknown(person_id)
 
 
+def _acting(connection: Connection, actor: Actor) -> None:
+    """The one check before every write, whoever asks for it (a page, a fragment, a callback, the command line),
+    in the write's own transaction: the actor's session is live and their account still active. Else SignedOut,
+    and nothing is written.
+
+    On PostgreSQL the account row is share-locked until the write commits, so `user disable` waits for writes
+    already under way and no write of that account commits after it. SQLite's writers take turns anyway.
+    """
+    if actor.live is not None and not actor.live():
+        minutes = int(limits.IDLE_SESSION.total_seconds() // 60)
+        raise SessionExpired(f"not saved: you were signed out after {minutes} minutes without activity")
+    if actor.account_id is None:  # personal mode's owner, or the command line acting as the server's admin
+        return
+    active = connection.execute(
+        sa.select(Account.active).where(Account.id == actor.account_id).with_for_update(read=True)
+    ).scalar()
+    if not active:
+        raise AccountDisabled(f"not saved: the account {actor.email or actor.account_id} has been disabled")
+
+
 @contextmanager
 def _changing(engine: Engine, actor: Actor, person_id: int) -> Iterator[Connection]:
     """A write transaction on the data of one person the actor may reach (else UnknownPerson, nothing written);
     data the schema refuses becomes a StoreError."""
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         _touch(connection, actor, person_id)
         yield connection
 
 
 @contextmanager
-def _writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction; data the schema refuses becomes a StoreError."""
+def _writing(engine: Engine, actor: Actor | None = None) -> Iterator[Connection]:
+    """A write transaction, first checking that `actor` may still write (see `_acting`; None: signing in itself);
+    data the schema refuses becomes a StoreError."""
     try:
         with engine.begin() as connection:
+            if actor is not None:
+                _acting(connection, actor)
             yield connection
     except IntegrityError as error:
         raise StoreError(f"not saved: {_broken_rule(error)}") from error
@@ -350,6 +385,7 @@ def add_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
     name = _clean_name(name)
     try:
         with engine.begin() as connection:
+            _acting(connection, actor)
             person_id = connection.execute(
                 sa.insert(Person).values(**_new_person(actor, name)).returning(Person.id)
             ).scalar_one()
@@ -747,7 +783,7 @@ def import_days(
     days that have no entries; without it, a replaced day keeps its pain and note.
     """
     days = days if days is not None else pd.DataFrame({"date": []})
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         person, created = _find_or_add_person(connection, actor, name)
         _touch(connection, actor, person.id)
         count = _import_frame(connection, actor, person.id, frame, days, model_version, totals or {})
@@ -1019,6 +1055,7 @@ def store_day_totals(*, engine: Engine, actor: Actor, totals: Sequence[tuple[int
     if not totals:
         return
     with engine.begin() as connection:
+        _acting(connection, actor)
         connection.execute(
             sa.update(Day)
             .where(Day.id == sa.bindparam("day_id"), Day.version == sa.bindparam("seen"))
@@ -1575,7 +1612,7 @@ def add_account(*, engine: Engine, email: str, role: str, password_hash: str | N
     """Add an account (email already normalised); StoreError if one with that email exists."""
     _managing_accounts(actor)
     try:
-        with _writing(engine) as connection:
+        with _writing(engine, actor) as connection:
             connection.execute(
                 sa.insert(Account).values(
                     email=email, role=role, password_hash=password_hash, active=True, failed_logins=0, created_at=_now()
@@ -1599,7 +1636,7 @@ def _change_account(connection: Connection, email: str, **values: Any) -> Accoun
 def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
     """Disable an account (it cannot sign in, and a session it has ends at its next step) or enable it again."""
     _managing_accounts(actor)
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         account = _change_account(connection, email, active=active)
         _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
     return account
@@ -1608,7 +1645,7 @@ def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor
 def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: Actor) -> AccountInfo:
     """A new password (a reset by an admin): it also lifts a lock, and the failures counted so far."""
     _managing_accounts(actor)
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
         )
@@ -1697,7 +1734,7 @@ def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
     """Switch the database to clinic mode (every replica reads it); False if it already was."""
     _managing_accounts(actor)
     key, value = CLINIC_MODE
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         inserted = connection.execute(
             dialect.insert(Setting).values(key=key, value=value).on_conflict_do_nothing().returning(Setting.key)
@@ -2021,7 +2058,7 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
     to the driver in one batch per table (each value converted as the column's type would); PostgreSQL takes
     them by COPY, several times faster than inserts. An admin's, like restore."""
     _whole_database(actor, "load rows in bulk")
-    with _writing(engine) as connection:
+    with _writing(engine, actor) as connection:
         dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         for table in _tables():

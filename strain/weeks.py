@@ -140,6 +140,8 @@ class WeekSummary:
     average_points: float | None  # per logged day; None when no day was logged
     average_low: float | None  # the same with every number of the model at its low end
     average_high: float | None  # ...and at its high end
+    average_movement: float | None  # the average's part from counted movements
+    average_posture: float | None  # ...and from minutes in a position: the two add to average_points
     repetitions: float  # of activities counted in repetitions (minutes are not repetitions)
     controlled_share: float | None  # 0-1 of those repetitions done with control; None when there were none
     average_pain: float | None  # over the logged days that recorded pain
@@ -214,6 +216,7 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
         return float(table[column].sum()) / logged if logged else None
 
     entries = _between(scored, week.start, week.end)
+    posture = float(entries.loc[entries["held"], "points"].sum())
     reps = entries[entries["activity"].isin(rep_ids)]
     repetitions = float(reps["quantity"].sum())
     controlled = float(reps.loc[reps["technique"] == "controlled", "quantity"].sum())
@@ -224,6 +227,8 @@ def _summary(scored: pd.DataFrame, days: pd.DataFrame | None, week: IsoWeek, rep
         average_points=average("total"),
         average_low=average("total_low"),
         average_high=average("total_high"),
+        average_movement=(total - posture) / logged if logged else None,
+        average_posture=posture / logged if logged else None,
         repetitions=repetitions,
         controlled_share=controlled / repetitions if repetitions > 0 else None,
         average_pain=_mean_or_none(table["pain"]),

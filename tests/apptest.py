@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from strain import catalogue, model, store, tally
 from strain.actor import OWNER
+from ui import frame_check
 
 CAT = catalogue.default()
 TIMEOUT = 30
@@ -70,3 +73,18 @@ def texts(at: AppTest) -> str:
     """Everything the page says in markdown, captions, info, success, warning and error boxes."""
     parts = [*at.markdown, *at.caption, *at.info, *at.success, *at.warning, *at.error, *at.text, *at.code]
     return "\n".join(str(p.value) for p in parts)
+
+
+def browser_says(at: AppTest, *, top: bool = True) -> AppTest:
+    """What ui/frame_check's script tells the server once the sign-in page is drawn: whether the page is the
+    browser's own tab (AppTest runs no script), sent as that component's state, as the browser does."""
+    found = [e for e in at.get("bidi_component") if e.key == frame_check.KEY]
+    assert len(found) == 1, "no frame check on this page"
+    proto = found[0].proto
+    nonce = json.loads(proto.mixed.json or proto.json)["nonce"]
+    states = at._tree.get_widget_states()
+    report = {frame_check.STATE: {"top": top, "nonce": nonce}}
+    states.widgets.append(WidgetState(id=proto.id, json_value=json.dumps(report)))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pypdf
@@ -91,7 +92,7 @@ def expected_from_the_database(service: Service, person, start: date, end: date)
 def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_the_plan(service, zoe):
     start, end = TODAY - timedelta(days=27), TODAY
     pages, text = pdf_text(handout.handout_pdf(service.handout(zoe, start, end, TODAY)))
-    assert pages in (1, 2, 3)  # the longest plan, the seats and the complete red-flag list (28 items) take 3
+    assert pages <= 4  # the longest plan, the seats, the full pain rule and the complete red-flag list (28 items)
     assert f"Strain Audit: {NAME}" in text
     average, top = expected_from_the_database(service, zoe, start, end)
     assert f"{average:.0f} points a day" in text
@@ -107,6 +108,8 @@ def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_th
         assert " ".join(flag.text.split()) in text
     assert " ".join(CAT.safety.red_flags_note.split()) in text
     assert "Not medical advice." in text
+    parts = re.search(r"(\d+) from movements and (\d+) from held postures\.", text)
+    assert parts and int(parts[1]) + int(parts[2]) in (round(average) - 1, round(average), round(average) + 1)
     assert f"Period: {start:%d %B %Y} to {end:%d %B %Y}" in text
 
 
@@ -154,7 +157,7 @@ def test_report_and_card_write_pdfs_from_the_command_line(service, zoe, url, tmp
     assert capsys.readouterr().out.strip() == f"wrote the handout for {NAME} ({start} to {TODAY}) to {out}"
     pages, text = pdf_text(out.read_bytes())
     average, _ = expected_from_the_database(service, zoe, date.fromisoformat(start), TODAY)
-    assert pages in (1, 2, 3) and f"{average:.0f} points a day" in text
+    assert pages <= 4 and f"{average:.0f} points a day" in text
 
     card = tmp_path / "card.pdf"
     assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0

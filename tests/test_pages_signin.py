@@ -14,7 +14,7 @@ from strain.service import Service
 from ui import signin
 from ui.components import WORD_JOINER
 
-from .apptest import APP, TIMEOUT, entries, open_page, save, texts
+from .apptest import APP, TIMEOUT, browser_says, entries, open_page, save, texts
 
 PASSWORD = "correct horse battery"
 DAY = date(2026, 11, 20)
@@ -69,6 +69,7 @@ def app(**params: str) -> AppTest:
 
 
 def sign_in(at: AppTest, email: str, password: str = PASSWORD) -> AppTest:
+    browser_says(at, top=True)  # the page is the browser's own tab, not inside another site's frame
     at.text_input(key=signin.EMAIL_KEY).input(email)
     at.text_input(key=signin.PASSWORD_KEY).input(password)
     at.button(key=SIGN_IN).click().run()
@@ -192,6 +193,8 @@ def sso_app(user: dict) -> AppTest:
     at.user = user
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if user.get("is_logged_in"):
+        browser_says(at, top=True)  # single sign-on waits for it
     return at
 
 

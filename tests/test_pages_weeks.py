@@ -44,7 +44,8 @@ def test_this_week_against_last_week(app_engine, ann):
     assert at.subheader[0].value == "Week 47: 16-22 Nov 2026"
     control = CAT.controlled["transfer"].value
     this_average = (10 * SIT * control + 10 * SIT + 20 * SIT * control) / 2
-    last_average = 40 * SIT + 60 * CAT.activity("ironing").weight
+    ironing = 60 * CAT.activity("ironing").weight * CAT.per_minute.value
+    last_average = 40 * SIT + ironing
     shown = metrics(at)
     assert shown["Average daily strain"] == (
         f"{this_average:.0f} points",
@@ -56,9 +57,12 @@ def test_this_week_against_last_week(app_engine, ann):
     page = texts(at)
     assert "Average over 2 days (only logged days count)" in page
     assert "Technique improving since last week." in page
-    assert f"Last week (Week 46: 9-15 Nov 2026): {last_average:.0f} points a day, average over 1 day" in page
-    ironing = CAT.activity("ironing").name
-    assert f"- {ironing}: {60 * CAT.activity('ironing').weight:.1f} → 0.0 points a day" in page
+    assert f"{this_average:.0f} from movements, 0 from held postures." in page
+    assert (
+        f"Last week (Week 46: 9-15 Nov 2026): {last_average:.0f} points a day ({40 * SIT:.0f} from movements, "
+        f"{ironing:.0f} from held postures), average over 1 day" in page
+    )
+    assert f"- {CAT.activity('ironing').name}: {ironing:.1f} → 0.0 points a day" in page
     assert "Nothing got worse this week." in page
     assert at.get("plotly_chart")  # the change chart and the 12-week trend are drawn
 

@@ -7,7 +7,10 @@ leads and the URL follows it. The query string is never trusted for access contr
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +27,7 @@ T = TypeVar("T")
 PERSON_KEY = "person"
 CURRENT_KEY = "_current_person"
 ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
+LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (clinic mode)
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,8 +36,50 @@ def _service(url: str) -> Service:
 
 
 def actor() -> Actor:
-    """Who is signed in (clinic mode); in personal mode, the one user who owns everything."""
-    return st.session_state.get(ACTOR_KEY, OWNER)
+    """Who is signed in (clinic mode), with this session's idle deadline for the store to check before every
+    write (see `keep_alive`); in personal mode, the one user who owns everything."""
+    signed_in = st.session_state.get(ACTOR_KEY)
+    return OWNER if signed_in is None else replace(signed_in, live=keep_alive)
+
+
+def idle() -> bool:
+    """Whether this session has gone limits.IDLE_SESSION without activity (a session never signed in: yes)."""
+    return time.time() - st.session_state.get(LAST_ACTIVE_KEY, 0.0) > limits.IDLE_SESSION.total_seconds()
+
+
+def keep_alive() -> bool:
+    """The one check of a signed-in session's idle deadline: False once it is over; else now counts as activity.
+
+    Asked by every full run (ui.signin.signed_in), every rerun of a fragment (`fragment`, a tap on /count) and,
+    through the actor, by the store before every write (a button's callback included, which runs before the
+    page), so a write or a tap keeps the session alive and nothing is written once it is over.
+    """
+    if idle():
+        return False
+    st.session_state[LAST_ACTIVE_KEY] = time.time()
+    return True
+
+
+def fragment(body: Callable[[], None]) -> Callable[[], None]:
+    """`st.fragment` for a part of a page that reruns on its own (a tap), checked as a full run is checked.
+
+    A full run signs out an idle or disabled session before the page draws anything (ui.signin.signed_in); a
+    fragment's rerun runs only the fragment. Each rerun of this one first asks whether the session it was drawn
+    for is still signed in, live (which counts the rerun as activity) and its account active; if not, the whole
+    app reruns, which ends the session and shows the sign-in page with the reason.
+    """
+    drawn_for = st.session_state.get(ACTOR_KEY)
+
+    @st.fragment
+    @functools.wraps(body)
+    def checked() -> None:
+        if drawn_for is not None and not (
+            st.session_state.get(ACTOR_KEY) == drawn_for and keep_alive() and service().account_active(drawn_for)
+        ):
+            st.rerun()
+        body()
+
+    return checked
 
 
 def service() -> Service:
@@ -65,7 +111,8 @@ def view(method: str, person: PersonInfo, *args: Any) -> Any:
     the view's arguments, and who is asking. The catalogue is fixed for the life of the process.
     """
     url = db.database_url()
-    return _view(url, actor(), method, person, service().data_version(person), args)
+    who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
+    return _view(url, who, method, person, service().data_version(person), args)
 
 
 def strain_catalogue() -> Catalogue:

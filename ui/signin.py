@@ -22,9 +22,9 @@ from streamlit.errors import StreamlitAuthError
 from strain import accounts, db, errors, limits
 from strain.actor import Actor
 from strain.service import Service
-from ui import components, context
+from ui import components, context, frame_check
 
-LAST_ACTIVE_KEY = "_last_active"  # time.time() of the last run the person started
+LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)
 SSO_KEY = "_signed_in_with_sso"
 NOTICE_KEY = "_sign_in_notice"  # why the session ended, for the sign-in page
 ERROR_KEY = "_sign_in_error"
@@ -55,10 +55,6 @@ def providers() -> dict[str | None, str]:
     return {None: urlsplit(str(auth.get("server_metadata_url", ""))).hostname or "single sign-on"}
 
 
-def _idle() -> bool:
-    return time.time() - st.session_state.get(LAST_ACTIVE_KEY, 0.0) > limits.IDLE_SESSION.total_seconds()
-
-
 def _start(actor: Actor, *, sso: bool) -> None:
     st.session_state[context.ACTOR_KEY] = actor
     st.session_state[LAST_ACTIVE_KEY] = time.time()
@@ -83,19 +79,20 @@ def signed_in(service: Service) -> Actor | None:
     actor = st.session_state.get(context.ACTOR_KEY)
     if actor is None:
         return _single_sign_on(service)
-    if _idle():
+    if not context.keep_alive():
         sign_out(f"You were signed out after {IDLE_MINUTES} minutes without activity. Sign in to go on.")
         return None
     if not service.account_active(actor):
         sign_out("Your account has been disabled. Ask your clinic's admin.")
         return None
-    st.session_state[LAST_ACTIVE_KEY] = time.time()
     return actor
 
 
 def _single_sign_on(service: Service) -> Actor | None:
     """Sign in whom the provider vouches for, the first run after they come back from it."""
     if not providers() or not st.user.is_logged_in or REFUSED_KEY in st.session_state:
+        return None
+    if not frame_check.top_level():  # not inside another site's frame (the sign-in page asks the browser)
         return None
     email = accounts.verified_email(st.user.to_dict())
     try:
@@ -113,6 +110,9 @@ def _submit() -> None:
     """The form's Sign in: the password is taken out of the session whatever the answer."""
     email, password = st.session_state.get(EMAIL_KEY, ""), st.session_state.get(PASSWORD_KEY, "")
     st.session_state[PASSWORD_KEY] = ""
+    if not frame_check.top_level():  # framed by another site, or the browser has not said yet
+        st.session_state[ERROR_KEY] = frame_check.FRAMED if frame_check.framed() else frame_check.UNANSWERED
+        return
     try:
         actor = context.service().sign_in(email, password)
     except Exception as error:
@@ -135,7 +135,10 @@ def page(target: str | None) -> None:
         notice = st.session_state.pop(NOTICE_KEY, None)
         if notice:
             st.info(notice, icon=":material/logout:")
+        if providers() and st.user.is_logged_in and REFUSED_KEY not in st.session_state:
+            frame_check.draw(frame_check.SSO_KEY)  # back from the provider: single sign-on waits for its answer
         with st.form("sign_in_form"):
+            frame_check.draw(frame_check.KEY)  # in the form: its answer comes with Sign in, no run of its own
             st.text_input("Email", key=EMAIL_KEY, max_chars=limits.MAX_EMAIL, autocomplete="username")
             st.text_input(
                 "Password",
@@ -187,5 +190,5 @@ def account_sidebar(actor: Actor) -> None:
 def _idle_watch() -> None:
     """Ends an idle session even while nobody touches the page: a timed rerun of this fragment alone is
     not activity, and once the session is over it reruns the whole app, which shows the sign-in page."""
-    if _idle():
+    if context.idle():
         st.rerun()
