@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from strain import invisible, limits
@@ -160,6 +160,14 @@ def needs_rehash(stored_hash: str) -> bool:
         return HASHER.check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
+
+
+def is_argon2id_hash(stored_hash: str) -> bool:
+    """Whether a stored hash is an argon2id hash this app can check a password against."""
+    try:
+        return extract_parameters(stored_hash).type is Type.ID
+    except (InvalidHashError, ValueError):
+        return False
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

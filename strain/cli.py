@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 from strain import catalogue as catalogue_module
-from strain import cli_accounts, cli_session, cli_store, model
+from strain import cli_accounts, cli_audit, cli_session, cli_store, model
 from strain.catalogue import OPTIONAL_MODIFIERS, URGENCIES, Catalogue, CatalogueError
 from strain.cli_common import CommandError, read_tally, table
 
@@ -151,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     cli_store.register(commands)
     cli_session.register(commands)
     cli_accounts.register(commands)
+    cli_audit.register(commands)
     return root
 
 

@@ -25,11 +25,13 @@ from typing import Any
 import pandas as pd
 
 from strain import db, errors, tally
+from strain.actor import Actor
 from strain.catalogue import Catalogue
 from strain.cli_common import CommandError, read_tally, table
 from strain.service import Export, Service
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
+RESTORER = Actor("owner", None, "command line")  # who the audit trail says restored a backup
 VERBOSE_HINT = "run it again as `python -m strain --verbose ...` for the details"
 
 
@@ -250,9 +252,11 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
     except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
         raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
-    service = Service(db.open_database(args.db), cat)  # into an empty database: no clinic mode, no accounts yet
-    service.restore(data)
-    return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))}"
+    # Into an empty database: its mode is the one --clinic says, never the backup's (which must agree).
+    service = Service(db.open_database(args.db), cat, RESTORER)
+    service.restore(data, clinic=args.clinic)
+    mode = "clinic mode: sign-in required" if args.clinic else "personal mode"
+    return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -291,6 +295,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     backup.add_argument("file", metavar="FILE")
     restore = add("restore", cmd_restore, "load a backup file into an empty database", patients=False)
     restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--clinic", action="store_true", help="the new database is a clinic's: sign-in required (the backup must agree)"
+    )
 
 
 def add_as_option(parser: argparse.ArgumentParser) -> None:

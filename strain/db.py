@@ -30,6 +30,10 @@ BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another to finish befor
 MIGRATION_LOCK_KEY = 0x57A1_A0D1
 
 
+class RoleError(RuntimeError):
+    """The database's roles are not as the app needs them (the message says what to do)."""
+
+
 class BrokenReferences(RuntimeError):
     """Rows written with SQLite's foreign keys off point at missing rows (the transaction is rolled back)."""
 
@@ -154,10 +158,70 @@ def migrate(connection: Connection, revision: str, *, down: bool = False) -> Non
     (command.downgrade if down else command.upgrade)(config, revision)
 
 
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations up to `revision`; a database already there is left as it is."""
-    with migration_transaction(engine) as connection:
-        migrate(connection, revision)
+    """Run the Alembic migrations up to `revision`; a database already there is left as it is.
+
+    The app's own role (see grant_app_role) may not change the schema: when a migration is pending it
+    is told to have the tables' owner run it.
+    """
+    try:
+        with migration_transaction(engine) as connection:
+            migrate(connection, revision)
+    except sa.exc.ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise RoleError(
+            "the database's schema needs an upgrade, and the app's role may not change it: "
+            "run `python -m strain db grant --role ROLE` once with the owner's DATABASE_URL (it upgrades, then "
+            "grants the app's role its rights)"
+        ) from None
+
+
+AUDIT_TABLES = ("audit_event", "audit_chain")
+AUDIT_EVENT_INSERT = ("actor", "action", "subject", "person_id", "detail")  # the rest comes from the database
+
+
+def grant_app_role(engine: Engine, role: str) -> None:
+    """Give the app's PostgreSQL role the least rights it needs, run as the tables' owner (idempotent: run it
+    again after every upgrade, for the tables new migrations add).
+
+    Every table: SELECT, INSERT, UPDATE, DELETE, except the audit trail: SELECT and INSERT of an event's
+    actor, action, subject, person_id and detail only (its id, time and hash come from the database); no
+    right at all to change audit_chain or alembic_version; USAGE of the id sequences. Not TRUNCATE, and
+    not ownership, so the role cannot disable or drop the audit trail's triggers either.
+    """
+    if is_sqlite(engine):
+        raise RoleError("SQLite has no roles: whoever can open the file can change it; grant is for PostgreSQL")
+    with engine.begin() as connection:
+        found = connection.execute(
+            sa.text("SELECT rolsuper, pg_has_role(:role, current_user, 'MEMBER') FROM pg_roles WHERE rolname = :role"),
+            {"role": role},
+        ).first()
+        if found is None:
+            raise RoleError(f"there is no role {role}: create it first (CREATE ROLE {role} LOGIN PASSWORD '...')")
+        superuser, owner_rights = found
+        if superuser or owner_rights:
+            raise RoleError(
+                f"the role {role} is a superuser or has the owner's rights, so it could change the audit trail: "
+                "the app needs a role of its own"
+            )
+        quote = connection.dialect.identifier_preparer.quote
+        who, schema = quote(role), quote(connection.execute(sa.text("SELECT current_schema()")).scalar())
+        database = quote(connection.execute(sa.text("SELECT current_database()")).scalar())
+        for statement in (
+            f"GRANT CONNECT ON DATABASE {database} TO {who}",
+            f"GRANT USAGE ON SCHEMA {schema} TO {who}",
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {who}",
+            f"REVOKE INSERT, UPDATE, DELETE ON {', '.join(AUDIT_TABLES)}, alembic_version FROM {who}",
+            f"GRANT INSERT ({', '.join(AUDIT_EVENT_INSERT)}) ON audit_event TO {who}",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {who}",
+            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+        ):
+            connection.exec_driver_sql(statement)
 
 
 def known_revisions() -> list[str]:

@@ -52,6 +52,8 @@ def user_message(error: BaseException, database_url: str, *, details: str = IN_T
         )
     if isinstance(error, store.StoreError | model.ModelError | accounts.AccountError):
         return str(error)
+    if isinstance(error, db.RoleError):
+        return f"cannot use the database: {error}"
     message = _database_message(error, details)
     if message is not None:
         LOG.warning("%s (database %s): %s", message, shown(database_url), _detail(error), exc_info=error)

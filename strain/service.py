@@ -1153,9 +1153,10 @@ class Service:
     def backup(self) -> dict[str, Any]:
         return store.backup(engine=self.engine, actor=self.actor)
 
-    def restore(self, data: Any) -> None:
-        """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse."""
-        store.restore(engine=self.engine, actor=self.actor, data=data, catalogue=self.catalogue)
+    def restore(self, data: Any, clinic: bool = False) -> None:
+        """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse,
+        an audit trail that was tampered with, or another mode than `clinic` says."""
+        store.restore(engine=self.engine, actor=self.actor, data=data, catalogue=self.catalogue, clinic=clinic)
 
     # Accounts and settings (clinic mode)
 

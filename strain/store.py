@@ -18,11 +18,12 @@ transaction (see "Audit trail" at the end).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -38,6 +39,7 @@ from strain.actor import Actor
 from strain.catalogue import Catalogue
 from strain.tables import (
     Account,
+    AuditChain,
     AuditEvent,
     BoxHeight,
     Day,
@@ -2055,12 +2057,27 @@ def _restore_rows(table: sa.Table, dumped: Any) -> list[dict[str, Any]]:
 
 
 def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
-    """Insert a backup's rows into the tables as the database has them now (read from the database)."""
+    """Insert a backup's rows into the tables as the database has them now (read from the database).
+
+    On PostgreSQL the audit trail's triggers are off meanwhile (this transaction only; the restore runs as the
+    tables' owner), so its events keep the ids, times and hashes they were written with, to be checked after.
+    """
     schema = sa.MetaData()
     schema.reflect(connection, only=lambda name, _: name != "alembic_version")
     if set(tables) != set(schema.tables):
         shown = tally.quoted(", ".join(sorted(map(str, tables))))
         raise StoreError(f"the backup is damaged: it has the tables {shown}, not {', '.join(sorted(schema.tables))}")
+    audited = connection.dialect.name == "postgresql" and "audit_event" in schema.tables
+    if audited:
+        try:
+            connection.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        except sa.exc.ProgrammingError as error:
+            if getattr(error.orig, "sqlstate", None) != db.INSUFFICIENT_PRIVILEGE:
+                raise
+            raise StoreError(
+                "nothing restored: only the tables' owner can restore a backup "
+                "(the app's role may not write the audit trail's ids, times and hashes)"
+            ) from None
     try:
         for table in schema.sorted_tables:  # parents before children
             rows = _restore_rows(table, tables[table.name])
@@ -2068,6 +2085,8 @@ def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
                 connection.execute(table.insert(), rows)
     except IntegrityError as error:
         raise StoreError(f"the backup is damaged: {_broken_rule(error)}") from None
+    if audited:
+        connection.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
 
 
 def _check_rows(connection: Connection, catalogue: Catalogue) -> None:
@@ -2105,14 +2124,64 @@ def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
     return sorted(found - known)
 
 
-def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue) -> None:
+def _chained(tables: dict[str, Any]) -> bool:
+    """Whether a backup's audit events carry their hashes (made at migration 0013 or later)."""
+    events = tables.get("audit_event")
+    return isinstance(events, dict) and "hash" in (events.get("columns") or ())
+
+
+def _check_restored_trail(connection: Connection) -> int:
+    """Refuse a backup whose audit events were edited, removed or moved; the number of events restored."""
+    found = _check_chain(connection)
+    if found.broken_id is not None:
+        raise StoreError(
+            f"nothing restored: the backup's audit trail was tampered with: event {found.broken_id}: {found.problem}"
+        )
+    return found.events
+
+
+def _clinic_evidence(connection: Connection) -> str | None:
+    """What in the restored rows shows a database in clinic mode, whatever its settings say."""
+    if connection.execute(sa.select(Account.id).limit(1)).first():
+        return "it has accounts"
+    if connection.execute(sa.select(Person.id).where(Person.therapist_id.is_not(None)).limit(1)).first():
+        return "its patients belong to therapists"
+    started = sa.and_(AuditEvent.action == "start", AuditEvent.subject == "clinic mode")
+    if connection.execute(sa.select(AuditEvent.id).where(started).limit(1)).first():
+        return "its audit trail records clinic mode being switched on"
+    return None
+
+
+def _check_mode(connection: Connection, clinic: bool) -> None:
+    """A restore never changes a database's mode: the backup's must be the one the database is to have."""
+    key, value = CLINIC_MODE
+    in_clinic_mode = connection.execute(sa.select(Setting.value).where(Setting.key == key)).scalar() == value
+    evidence = _clinic_evidence(connection)
+    if evidence and not in_clinic_mode:
+        raise StoreError(f"nothing restored: the backup's settings say personal mode, but {evidence}")
+    if in_clinic_mode and not clinic:
+        raise StoreError(
+            "nothing restored: this backup is from a database in clinic mode; restore it with --clinic, "
+            "so that it opens with sign-in required"
+        )
+    if clinic and not in_clinic_mode:
+        raise StoreError("nothing restored: this backup is from a database in personal mode, not clinic mode")
+
+
+def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, clinic: bool = False) -> None:
     """Load a backup into an empty database, all in one transaction.
 
     A backup made by an older version of the app is loaded into the schema it was made with, then
     migrated like any other database (renamed activities included). Every row then passes the
     checks of strain.validation, those an import or a page's form passes (entries naming an
-    activity the catalogue does not know included); the first row that fails refuses the whole
-    backup, naming its table, row and field.
+    activity the catalogue does not know included; accounts with an email and an argon2id hash;
+    no setting but clinic mode); the first row that fails refuses the whole backup, naming its
+    table, row and field.
+
+    The audit trail's chain is checked (a backup made before migration 0013 has no chain to check: it is
+    chained as restored), and the restore itself is appended to it. The mode is never changed by a
+    restore: `clinic` says which mode the new database is to have (the target's setting), and a backup
+    in the other mode, or whose rows show clinic mode while its settings say personal, is refused.
     """
     _whole_database(actor, "restore a backup")
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
@@ -2139,7 +2208,11 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue) ->
                     + ", ".join(map(tally.quoted, unknown[:10]))
                 )
             _check_rows(connection, catalogue)
+            events = _check_restored_trail(connection)
+            _check_mode(connection, clinic)
             _reset_id_sequences(connection)
+            checked = "its chain checked" if _chained(data["tables"]) else "made before the chain, not checked"
+            _record_event(connection, actor, "restore", "database", None, f"{events} events restored ({checked})")
     except db.BrokenReferences as error:
         raise StoreError(f"the backup is damaged: {error}") from None
 
@@ -2209,23 +2282,103 @@ def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
 # Audit trail: who created, changed or deleted what of a patient's, and when (append-only)
 
 
+GENESIS = "0" * 64  # the "previous hash" of the first event
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]) -> str:
+    """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
+    and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
+    can run into the next. PostgreSQL's trigger (migration 0013) computes exactly this."""
+    micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
+    person = "" if fields["person_id"] is None else str(fields["person_id"])
+    texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]
+    return _sha256("|".join([prev, str(event_id), str(micros), *texts, person, _sha256(fields["detail"])]))
+
+
+def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
+    """The last event's id and hash (0 and GENESIS before the first)."""
+    query = sa.select(AuditChain.last_id, AuditChain.hash).where(AuditChain.id == 1)
+    row = connection.execute(query.with_for_update() if lock else query).first()
+    return (row.last_id, row.hash) if row else (0, GENESIS)
+
+
+def _append_event(connection: Connection, at: datetime, **fields: Any) -> None:
+    """Append an event computed here, chained onto the head (SQLite, and restore's own inserts as the owner)."""
+    last_id, prev = _chain_head(connection, lock=True)
+    event_id = last_id + 1
+    digest = event_hash(prev, event_id, at, fields)
+    connection.execute(sa.insert(AuditEvent).values(id=event_id, at=at, prev_hash=prev, hash=digest, **fields))
+    head = {"last_id": event_id, "hash": digest}
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(
+        dialect.insert(AuditChain).values(id=1, **head).on_conflict_do_update(index_elements=["id"], set_=head)
+    )
+
+
 def _record_event(
     connection: Connection, actor: Actor, action: str, subject: str, person_id: int | None, detail: str
 ) -> None:
     """Append an event to the audit trail in the caller's transaction, so it is kept exactly when the change is.
 
-    `detail` names what changed (a date, a plan's version, a weight's key), never health data.
+    `detail` names what changed (a date, a plan's version, a weight's key), never health data. On PostgreSQL
+    the database gives the event its id, time and hash (a trigger that locks the chain's head until commit,
+    so replicas writing at once take turns); the app's role may not set them. SQLite's writers already take
+    turns (BEGIN IMMEDIATE), and its clock is this computer's: the same values are computed here.
     """
-    connection.execute(
-        sa.insert(AuditEvent).values(
-            at=_now(),
-            actor=actor.label[: limits.MAX_EMAIL],
-            action=action,
-            subject=subject,
-            person_id=person_id,
-            detail=detail[: AuditEvent.__table__.c.detail.type.length],
+    fields = {
+        "actor": actor.label[: limits.MAX_EMAIL],
+        "action": action,
+        "subject": subject,
+        "person_id": person_id,
+        "detail": detail[: AuditEvent.__table__.c.detail.type.length],
+    }
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.insert(AuditEvent).values(**fields))
+    else:
+        _append_event(connection, _now(), **fields)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What `verify_audit_chain` found: how many events, and the first broken one (None: the chain is intact)."""
+
+    events: int
+    broken_id: int | None = None
+    problem: str = ""
+
+
+def _check_chain(connection: Connection) -> ChainCheck:
+    columns = [AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.subject]
+    rows = connection.execute(
+        sa.select(*columns, AuditEvent.person_id, AuditEvent.detail, AuditEvent.prev_hash, AuditEvent.hash).order_by(
+            AuditEvent.id
         )
     )
+    prev, last_id, count = GENESIS, 0, 0
+    for row in rows:
+        count += 1
+        if row.prev_hash != prev:
+            return ChainCheck(count, row.id, "the event before it is missing, or events were moved")
+        if row.hash != event_hash(prev, row.id, row.at, row._mapping):
+            return ChainCheck(count, row.id, "it was changed after it was written")
+        prev, last_id = row.hash, row.id
+    head_id, head_hash = _chain_head(connection)
+    if (head_id, head_hash) != (last_id, prev):
+        missing = f"it is missing, and any after it up to event {head_id} (the chain's head)"
+        return ChainCheck(count, last_id + 1, missing)
+    return ChainCheck(count)
+
+
+def verify_audit_chain(*, engine: Engine) -> ChainCheck:
+    """Walk the audit trail in order, recomputing every event's hash: the first event that was edited, removed
+    (a gap in the chain) or moved is named; the chain's head catches the last events removed."""
+    with _reading(engine) as connection:
+        return _check_chain(connection)
 
 
 AUDIT_COLUMNS = ["at", "actor", "action", "subject", "person_id", "person", "detail"]

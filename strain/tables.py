@@ -420,8 +420,9 @@ class Setting(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     """Who created, changed or deleted what of a patient's, and when. Append-only: the database
-    refuses updates and deletes (triggers in migration 0009). Holds no health data: person_id is not
-    a foreign key, so an entry outlives a patient who was forgotten."""
+    refuses updates and deletes (triggers in migration 0009); on PostgreSQL each event's id, time and
+    hash come from the database (a trigger, migration 0013), never from the client. Holds no health
+    data: person_id is not a foreign key, so an entry outlives a patient who was forgotten."""
 
     __tablename__ = "audit_event"
     __table_args__ = (sa.Index(None, "person_id"), sa.Index(None, "at"))
@@ -433,3 +434,19 @@ class AuditEvent(SQLModel, table=True):
     subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
     person_id: int | None = None
     detail: str = Field(default="", sa_type=sa.String(500))
+    # The chain (migration 0013): each event's hash covers the previous one's and its own fields (see
+    # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
+    prev_hash: str | None = Field(default=None, sa_type=sa.String(64))
+    hash: str | None = Field(default=None, sa_type=sa.String(64))
+
+
+class AuditChain(SQLModel, table=True):
+    """The audit trail's head, one row: the last event's id and hash. Appending an event locks it, so writers
+    on several replicas take turns and the chain never forks; the last event cannot go missing unnoticed."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    hash: str = Field(sa_type=sa.String(64))

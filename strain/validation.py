@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import regex
 
-from strain import invisible, limits, model, progress, tally
+from strain import accounts, invisible, limits, model, progress, tally
 from strain.catalogue import Catalogue
 from strain.tally import quoted
 
@@ -218,6 +218,26 @@ def _psfs_score(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     ]
 
 
+def _account(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
+    """An account as `user add` stores it: a lower-cased email, and an argon2id hash or none (single sign-on)."""
+    email, stored = row["email"], row["password_hash"]
+    problem = accounts.email_problem(email) if isinstance(email, str) else "an email address must be text"
+    if problem is None and email != email.strip().lower():
+        problem = f"an email address is stored lower-cased, without spaces, got {quoted(email)}"
+    return [
+        f"email: {problem}" if problem else None,
+        accounts.role_problem(row["role"]),
+        None if stored is None or accounts.is_argon2id_hash(stored) else "password_hash is not an argon2id hash",
+    ]
+
+
+def _setting(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
+    """The one setting there is: mode = clinic (without it, a database is in personal mode)."""
+    if (row["key"], row["value"]) == ("mode", "clinic"):
+        return []
+    return [f"the only setting is mode = clinic, got {quoted(str(row['key']))} = {quoted(str(row['value']))}"]
+
+
 ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]] = {
     "person": _person,
     "day": _day,
@@ -234,6 +254,8 @@ ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]
     "visit": _visit,
     "psfs_activity": _psfs_activity,
     "psfs_score": _psfs_score,
+    "account": _account,
+    "setting": _setting,
 }
 
 

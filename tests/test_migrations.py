@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from strain import db, store
 from strain.actor import OWNER
+from strain.tables import AuditEvent
 
 from .strategies import CAT
 
@@ -278,3 +279,46 @@ def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
     with pytest.raises(store.StoreError, match="activities this version does not know: 'yoga'"):
         store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
     assert store.list_people(engine=engine, actor=OWNER) == []
+
+
+def _chain_revision():
+    """The migration that chains the audit trail (found by its name, whatever number it has)."""
+    scripts = ScriptDirectory.from_config(db.alembic_config()).walk_revisions()
+    return next(script for script in scripts if script.path.endswith("_audit_chain.py"))
+
+
+EVENTS_BEFORE_THE_CHAIN = [
+    {"id": 1, "at": WHEN, "actor": "personal mode", "action": "create", "subject": "patient", "person_id": 1}
+    | {"detail": "Ann"},
+    {"id": 2, "at": WHEN + timedelta(seconds=1.5), "actor": "bea@clinic.test", "action": "change"}
+    | {"subject": "day", "person_id": 1, "detail": "2025-01-06 ünïcode|bar"},
+    # Id 3 and 4 never committed (a PostgreSQL sequence skips them): a gap in the ids is not a gap in the chain.
+    {"id": 5, "at": WHEN + timedelta(days=1), "actor": "command line", "action": "start", "subject": "clinic mode"}
+    | {"person_id": None, "detail": ""},
+]
+
+
+def test_events_written_before_the_chain_are_kept_and_chained_by_its_migration(database_url):
+    engine = db.make_engine(database_url)
+    before_chain = _chain_revision().down_revision
+    db.upgrade(engine, before_chain)
+    insert_rows(engine, {"audit_event": EVENTS_BEFORE_THE_CHAIN})
+    db.upgrade(engine)
+    columns = list(EVENTS_BEFORE_THE_CHAIN[0])
+    table = AuditEvent.__table__
+    with engine.connect() as connection:
+        kept = connection.execute(sa.select(*(table.c[name] for name in columns)).order_by(table.c.id)).mappings()
+        assert [dict(row) | {"at": store._as_utc(row["at"])} for row in kept] == EVENTS_BEFORE_THE_CHAIN
+    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(3)
+    store.add_person(engine=engine, actor=OWNER, name="Bob")  # the next event goes on from the chain's head
+    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(4)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT max(id) FROM audit_event")).scalar() == 6
+
+    with db.migration_transaction(engine) as connection:  # and back: the events stay, still append-only
+        db.migrate(connection, before_chain, down=True)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 4
+    with pytest.raises(sa.exc.DBAPIError, match="the audit trail is append-only"), engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM audit_event"))
+    engine.dispose()
