@@ -2125,7 +2125,7 @@ def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
 
 
 def _chained(tables: dict[str, Any]) -> bool:
-    """Whether a backup's audit events carry their hashes (made at migration 0013 or later)."""
+    """Whether a backup's audit events carry their hashes (made at migration 0014 or later)."""
     events = tables.get("audit_event")
     return isinstance(events, dict) and "hash" in (events.get("columns") or ())
 
@@ -2178,7 +2178,7 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
     no setting but clinic mode); the first row that fails refuses the whole backup, naming its
     table, row and field.
 
-    The audit trail's chain is checked (a backup made before migration 0013 has no chain to check: it is
+    The audit trail's chain is checked (a backup made before migration 0014 has no chain to check: it is
     chained as restored), and the restore itself is appended to it. The mode is never changed by a
     restore: `clinic` says which mode the new database is to have (the target's setting), and a backup
     in the other mode, or whose rows show clinic mode while its settings say personal, is refused.
@@ -2293,7 +2293,7 @@ def _sha256(text: str) -> str:
 def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]) -> str:
     """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
     and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
-    can run into the next. PostgreSQL's trigger (migration 0013) computes exactly this."""
+    can run into the next. PostgreSQL's trigger (migration 0014) computes exactly this."""
     micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
     person = "" if fields["person_id"] is None else str(fields["person_id"])
     texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]

@@ -421,7 +421,7 @@ class Setting(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Who created, changed or deleted what of a patient's, and when. Append-only: the database
     refuses updates and deletes (triggers in migration 0009); on PostgreSQL each event's id, time and
-    hash come from the database (a trigger, migration 0013), never from the client. Holds no health
+    hash come from the database (a trigger, migration 0014), never from the client. Holds no health
     data: person_id is not a foreign key, so an entry outlives a patient who was forgotten."""
 
     __tablename__ = "audit_event"
@@ -434,7 +434,7 @@ class AuditEvent(SQLModel, table=True):
     subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
     person_id: int | None = None
     detail: str = Field(default="", sa_type=sa.String(500))
-    # The chain (migration 0013): each event's hash covers the previous one's and its own fields (see
+    # The chain (migration 0014): each event's hash covers the previous one's and its own fields (see
     # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
     prev_hash: str | None = Field(default=None, sa_type=sa.String(64))
     hash: str | None = Field(default=None, sa_type=sa.String(64))
