@@ -83,7 +83,7 @@ def test_a_database_that_goes_away_after_the_app_opened_it_is_a_plain_sentence(m
     at.run()
     assert not at.exception
     shown = texts(at)
-    assert "Cannot use the database: " in shown, shown
+    assert "Could not reach the database, so nothing was saved" in shown, shown
     assert name not in shown and "127.0.0.1" not in shown and "postgres" not in shown.lower().replace("postgresql", "")
 
 

@@ -127,9 +127,11 @@ def explain(error: Exception) -> str:
     return message[:1].upper() + message[1:]
 
 
-def unreachable() -> NoReturn:
+def unreachable(error: Exception) -> NoReturn:
     """The database could not be reached (a lost connection, a server restarting): say so in one plain
-    sentence and stop the run, so that what was typed on the page stays in its fields for the next one."""
+    sentence and stop the run, so that what was typed on the page stays in its fields for the next one.
+    The database's own words go to the log, as for every database error."""
+    errors.user_message(error, db.database_url())
     st.error(f"{errors.UNREACHABLE[:1].upper()}{errors.UNREACHABLE[1:]}.")
     st.button("Try again", key="unreachable_try_again")
     st.stop()

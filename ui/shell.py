@@ -100,7 +100,7 @@ def run() -> None:
         context.person_picker()
     except Exception as error:  # the database went away since it was opened: one message, never its own words
         if errors.unreachable(error):
-            context.unreachable()
+            context.unreachable(error)
         context.report(error)
         return
     with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
@@ -112,7 +112,7 @@ def run() -> None:
         page.run()
     except Exception as error:  # the store's or the database's refusal: one message, never a traceback
         if errors.unreachable(error):
-            context.unreachable()
+            context.unreachable(error)
         context.report(error)
     finally:
         st.session_state[RUNNING] = False
