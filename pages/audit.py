@@ -41,9 +41,9 @@ left, right = st.columns([1, 2])
 with left:
     st.metric("Strain points", f"{total:.0f}")
     moved, held = st.columns(2)
-    moved.metric("From movements", f"{day_audit.movement_points:.0f}", help="Counted movements: points per repetition.")
+    moved.metric("Movements", f"{day_audit.movement_points:.0f}", help="Counted movements: points per repetition.")
     held.metric(
-        "From held postures",
+        "Held postures",
         f"{day_audit.posture_points:.0f}",
         help="Minutes in a position, a minute counting as so many repetitions (see the Model page).",
     )

@@ -95,7 +95,7 @@ st.markdown(
     f"At {low_rate:g} repetitions a minute (a held posture adds no new peak load) it would score "
     f"**{low_total:.0f}**; at {high_rate:g} (load summed over time) **{high_total:.0f}**."
 )
-st.caption(cat.per_minute.source)
+st.caption(f"{cat.per_minute.source[:1].upper()}{cat.per_minute.source[1:]}.")
 
 if person is None:
     components.disclaimer(cat)
