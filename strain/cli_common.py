@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
+from pathlib import Path
 
 from strain import tally
 from strain.catalogue import Catalogue
@@ -24,6 +25,23 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     cells = [list(map(str, header)), *[list(map(str, row)) for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells)
+
+
+def write_private(path: str, content: bytes) -> None:
+    """Write a file readable by its owner only (0600: it holds health data), or raise CommandError.
+
+    The content goes to FILE.partial first and then takes the real name, so a half-written file is
+    never left under it (nor does a file it replaces keep its own, wider, permissions).
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)  # a leftover may have other permissions
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(content)
+        partial.replace(target)
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror}") from None
 
 
 def read_text(path: str) -> str:

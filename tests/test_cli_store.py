@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -335,6 +336,20 @@ def test_backup_restored_into_an_empty_database_gives_the_same_exports(
 
     code, _, err = run(capsys, "restore", str(backup), "--db", copy)
     assert (code, err) == (2, "error: the database is not empty; restore only into a new, empty database\n")
+
+
+def test_a_backup_saved_with_a_byte_order_mark_restores(database_url, new_database, tally_file, tmp_path, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    backup = tmp_path / "clinic.json"
+    assert run(capsys, "backup", str(backup), "--db", database_url)[0] == 0
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    backup.write_bytes(b"\xef\xbb\xbf" + backup.read_bytes())  # as a Windows editor saves "UTF-8"
+    copy = new_database()
+    code, out, err = run(capsys, "restore", str(backup), "--db", copy)
+    assert (code, err) == (0, "") and out.startswith("restored 1 person, 2 days")
+    assert run(capsys, "export", "--person", "Ann", "--db", copy)[1] == run(
+        capsys, "export", "--person", "Ann", "--db", database_url
+    )[1]
 
 
 def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp_path, tally_file, capsys):
