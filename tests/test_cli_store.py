@@ -347,9 +347,10 @@ def test_a_backup_saved_with_a_byte_order_mark_restores(database_url, new_databa
     copy = new_database()
     code, out, err = run(capsys, "restore", str(backup), "--db", copy)
     assert (code, err) == (0, "") and out.startswith("restored 1 person, 2 days")
-    assert run(capsys, "export", "--person", "Ann", "--db", copy)[1] == run(
-        capsys, "export", "--person", "Ann", "--db", database_url
-    )[1]
+    assert (
+        run(capsys, "export", "--person", "Ann", "--db", copy)[1]
+        == run(capsys, "export", "--person", "Ann", "--db", database_url)[1]
+    )
 
 
 def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp_path, tally_file, capsys):
