@@ -89,6 +89,30 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# CSV injection (OWASP): a spreadsheet takes a cell starting with one of these for a formula. Export
+# puts a single quote before such a text cell; it also doubles a quote that starts a text cell when
+# the character after it is one of these, a line break or a quote, so that import can take the first
+# quote away from exactly the cells that start with a quote and one of those: every text comes back
+# as typed (a line break, because the command line reads a carriage return as one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_QUOTE = "'"
+_QUOTED_STARTS = (*FORMULA_STARTS, "\n", TEXT_QUOTE)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell as export writes it: with a quote in front when it starts like a formula (see FORMULA_STARTS)."""
+    if text[:1] in FORMULA_STARTS or (text[:1] == TEXT_QUOTE and text[1:2] and text[1:2] in _QUOTED_STARTS):
+        return TEXT_QUOTE + text
+    return text
+
+
+def from_spreadsheet(text: str) -> str:
+    """A text cell as typed: without the quote that spreadsheet_safe put in front (the inverse of it)."""
+    if text[:1] == TEXT_QUOTE and text[1:2] and text[1:2] in _QUOTED_STARTS:
+        return text[1:]
+    return text
+
+
 QUOTE_LIMIT = 80  # how much of a user's value a message shows
 
 
@@ -202,7 +226,8 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
     twist, twist_problem = _flag(row["twist"], "twist")
     first_hour, first_hour_problem = _flag(row["first_hour"], "first_hour")
     problems = [date_problem, activity_problem, quantity_problem, technique_problem, load_problem]
-    problems += [twist_problem, first_hour_problem, *text_problems(row["note"])]
+    note = from_spreadsheet(row["note"])
+    problems += [twist_problem, first_hour_problem, *text_problems(note)]
     problems = [p for p in problems if p]
     if problems:
         return None, [RowError(line, p) for p in problems]
@@ -214,7 +239,7 @@ def validate_row(row: dict[str, str], line: int, catalogue: Catalogue) -> tuple[
         "load_kg": load_kg,
         "twist": twist,
         "first_hour": first_hour,
-        "note": row["note"],
+        "note": note,
         "line": line,
     }, []
 
@@ -240,8 +265,8 @@ def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tu
         values["pain"], problem = _pain(fields["pain"])
         errors += [RowError(line, problem)] if problem else []
     if "day_note" in fields:
-        values["note"] = fields["day_note"]
-        errors += [RowError(line, problem) for problem in text_problems(fields["day_note"], "day_note")]
+        values["note"] = from_spreadsheet(fields["day_note"])
+        errors += [RowError(line, problem) for problem in text_problems(values["note"], "day_note")]
     return entry, values, errors
 
 
@@ -485,7 +510,8 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
     load_kg, good_load = load_col.checked(_load)
     twist, good_twist = twist_col.checked(lambda text: _flag(text, "twist"))
     first_hour, good_first_hour = first_hour_col.checked(lambda text: _flag(text, "first_hour"))
-    good_note = note_col.spread([not text_problems(text) for text in note_col.values], bool)
+    notes = [from_spreadsheet(text) for text in note_col.values]
+    good_note = note_col.spread([not text_problems(text) for text in notes], bool)
     good_entry = good_activity & good_quantity & good_technique & good_load & good_twist & good_first_hour & good_note
     # A row that gives only its day (see _day_only) has no entry to check.
     day_only = np.logical_and.reduce([_empty(c) for c in columns[1:8]]) if len(names) > len(HEADER) else blank
@@ -496,8 +522,9 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
         good &= good_pain
     if "day_note" in by_name:
         day_note = by_name["day_note"]
-        day_values["note"] = day_note.spread(day_note.values, object)
-        good &= day_note.spread([not text_problems(text, "day_note") for text in day_note.values], bool)
+        day_notes = [from_spreadsheet(text) for text in day_note.values]
+        day_values["note"] = day_note.spread(day_notes, object)
+        good &= day_note.spread([not text_problems(text, "day_note") for text in day_notes], bool)
 
     errors = []
     for row in np.flatnonzero(~good & ~blank):  # the messages come from validate_line, so they are the exact reader's
@@ -511,7 +538,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
         "date": day[keep],
         "activity": activity[keep],
         "technique": technique[keep],
-        "note": note_col.spread(note_col.values, object)[keep],
+        "note": note_col.spread(notes, object)[keep],
     }
     frame = pd.DataFrame(
         {
@@ -544,7 +571,7 @@ def _entry_fields(row) -> list[str]:
         "" if row.load_kg == 0 else number_text(row.load_kg),
         _yes_no(row.twist),
         _yes_no(row.first_hour),
-        row.note,
+        spreadsheet_safe(row.note),
     ]
 
 
@@ -565,7 +592,7 @@ def write_csv(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> str:
     by_date = {day: list(group.itertuples(index=False)) for day, group in ordered.groupby("date", sort=False)}
     no_entry = [""] * (len(HEADER) - 1)
     for day in days.sort_values("date", kind="stable").itertuples(index=False):
-        values = ["" if pd.isna(day.pain) else str(int(day.pain)), day.note]
+        values = ["" if pd.isna(day.pain) else str(int(day.pain)), spreadsheet_safe(day.note)]
         for row in by_date.get(day.date) or [None]:
             writer.writerow([day.date.isoformat(), *(no_entry if row is None else _entry_fields(row)), *values])
     return out.getvalue()

@@ -82,6 +82,8 @@ def _csv_field(name: str, value: Any) -> str | None:
         return "" if name == "load_kg" and value == 0 else tally.number_text(value)
     if name in ("twist", "first_hour"):
         return ("yes" if value else "no") if isinstance(value, bool) else None
+    if name == "note" and isinstance(value, str):
+        return tally.spreadsheet_safe(value)
     return value if isinstance(value, str) else None
 
 

