@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = args.run(args, catalogue_module.default())
     except (CommandError, CatalogueError) as error:
         for message in getattr(error, "messages", (str(error),)):
-            print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
+            print(message if message.startswith(("line ", "... ")) else f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         write(output)
