@@ -99,11 +99,14 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     scored = model.score(read_tally(args.file, cat).entries, strain_model)  # every error is raised before any output
     if args.json:
         return score_json(strain_model.version, model.report_days(scored))
-    report = model.day_report(scored, strain_model)
-    if not report["days"]:
-        return f"No entries. (model {report['model_version']})"
-    blocks = []
-    for day in report["days"]:
+    if scored.empty:
+        return f"No entries. (model {strain_model.version})"
+    return score_text(strain_model.version, model.report_days(scored))
+
+
+def score_text(version: str, days: Iterable[dict]) -> Iterator[str]:
+    """The score report as text tables, a day at a time (as score_json): the whole report is never one string."""
+    for index, day in enumerate(days):
         rows = [
             (
                 e["line"],
@@ -116,8 +119,10 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
         ]
         header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
         likely = f"likely {day['total_low']:.1f} to {day['total_high']:.1f}"
-        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({likely})\n{table(rows, header)}")
-    return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
+        yield (
+            "\n\n" if index else ""
+        ) + f"{day['date']}  total {day['total']:.1f} points ({likely})\n{table(rows, header)}"
+    yield f"\n\nmodel version {version}"
 
 
 def parser() -> argparse.ArgumentParser:

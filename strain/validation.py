@@ -3,7 +3,10 @@
 The tally CSV (strain.tally), the Log page and the exercise forms (through strain.service) and
 `restore` (strain.store) judge with these functions, so what one accepts the others accept, with
 the same limits (strain.limits) and the same messages. A stored entry is judged by the tally's own
-row check on the CSV line it would be exported as: it is valid exactly when that line imports.
+row check on the CSV line it would be exported as: it is valid exactly when that line imports,
+except that `restore` takes what earlier versions stored: repetitions in fractions (whole numbers
+are required since Reliability v3) and a date that is today somewhere on Earth (the live tally
+counts on the browser's today).
 """
 
 from __future__ import annotations

@@ -17,14 +17,14 @@ from strain import cli, db, store, tally
 from strain.actor import OWNER
 from strain.service import Service
 
-from .strategies import CAT, entries, frame_of
+from .strategies import CAT, entries, frame_of, within_a_day
 
 HEADER = ",".join(tally.HEADER)
 TALLY = "\n".join(
     [
         HEADER,
         '2026-11-21,sit_down_chair,10,,,,,"after lunch, tired"',
-        "2026-11-20,child_lift,2.5,controlled,12.5,yes,yes,Zoë",
+        "2026-11-20,child_lift,2,controlled,12.5,yes,yes,Zoë",
         "2026-11-21,brushing_teeth,3,controlled,,no,,",
         '2026-11-20,weeding,30,uncontrolled,,,no,"said ""ouch"""',
         "",
@@ -160,7 +160,9 @@ note_text = st.text(
 days_logged = st.dictionaries(
     st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 11, 20)),
     st.tuples(
-        st.lists(entries.map(lambda entry: entry | {"note": ""}), max_size=4), st.none() | st.integers(0, 10), note_text
+        st.lists(entries.map(lambda entry: entry | {"note": ""}), max_size=4).map(within_a_day),
+        st.none() | st.integers(0, 10),
+        note_text,
     ),
     max_size=6,
 )
@@ -258,7 +260,7 @@ def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally
     assert day["entries"] == [
         {
             "activity": "child_lift",
-            "quantity": 2.5,
+            "quantity": 2.0,
             "technique": "controlled",
             "load_kg": 12.5,
             "twist": True,

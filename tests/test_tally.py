@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from strain import tally
 from strain.tally import TallyError
 
-from .strategies import CAT, entries, frame_of
+from .strategies import CAT, entries, frame_of, within_a_day
 
 HEADER = ",".join(tally.HEADER)
 
@@ -111,7 +111,7 @@ def test_a_wrong_header_is_reported_on_line_1(header):
     assert message.startswith("line 1: ") and HEADER in message
 
 
-@given(st.lists(entries, max_size=20))
+@given(st.lists(entries, max_size=20).map(within_a_day))
 def test_write_then_read_gives_the_same_entries(rows):
     frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
     back = tally.read_csv(tally.write_csv(frame), CAT)
@@ -198,7 +198,10 @@ day_values = st.fixed_dictionaries(
 )
 
 
-@given(st.lists(entries, max_size=20), st.dictionaries(entries.map(lambda entry: entry["date"]), day_values))
+@given(
+    st.lists(entries, max_size=20).map(within_a_day),
+    st.dictionaries(entries.map(lambda entry: entry["date"]), day_values),
+)
 def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
     frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
     dates = sorted(set(frame["date"]) | set(extra_days))
