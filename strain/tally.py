@@ -389,7 +389,7 @@ class _Found:
     """
 
     def __init__(self, columns: Sequence[str]) -> None:
-        self.frames: list[pd.DataFrame] = []
+        self.frames: list[list[np.ndarray | None]] = []
         self.sums: list[pd.DataFrame] = []
         self.firsts = _day_values([], columns)
         self.errors: list[RowError] = []
@@ -409,8 +409,8 @@ class _Found:
     ) -> None:
         """A chunk's good entries, their sums a day, its good rows' day values, its problems and the count of
         its problems left out (all after those listed); its lines follow those of the chunks added before."""
-        if len(entries):
-            self.frames.append(entries)
+        if len(entries):  # kept as a column's array each, so that they can go one by one (see tally)
+            self.frames.append([entries[name].to_numpy(copy=True) for name in COLUMNS])
             self.sums.append(sums)
         if len(day_values):
             rows = pd.concat([self.firsts, day_values], ignore_index=True) if len(self.firsts) else day_values
@@ -427,13 +427,23 @@ class _Found:
 
     def tally(self, catalogue: Catalogue) -> Tally:
         """The Tally of the file's good rows, or TallyError with its first MAX_ERRORS problems in line order."""
-        frames, self.frames = self.frames, []
-        entries = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]) if frames else empty_frame()
-        del frames
+        entries = _joined(self.frames) if self.frames else empty_frame()
         errors = sorted(self.errors + _over_a_day(entries, self.sums, catalogue), key=lambda error: error.line)
         if errors:
             raise TallyError(errors[:MAX_ERRORS], self.more + max(len(errors) - MAX_ERRORS, 0))
         return Tally(entries, _days(self.firsts))
+
+
+def _joined(chunks: list[list[np.ndarray]]) -> pd.DataFrame:
+    """One tally frame from chunks' column arrays (emptied as it goes): a column of each chunk is let go as
+    soon as it is copied, so that the file's entries are never in memory twice."""
+    columns = {}
+    for index, name in enumerate(COLUMNS):
+        column = np.concatenate([chunk[index] for chunk in chunks])
+        for chunk in chunks:
+            chunk[index] = None
+        columns[name] = pd.Series(column, dtype=object, copy=False) if column.dtype == object else column
+    return pd.DataFrame(columns, copy=False)
 
 
 def _sums_of(entries: pd.DataFrame) -> pd.DataFrame:
@@ -461,7 +471,7 @@ def header_problem(header: str) -> RowError:
 # rows takes about as much as one chunk.
 PIECE_BYTES = 1 << 20  # read from a file at a time
 CHUNK_BYTES = 4 << 20  # a chunk holds the whole lines of about this much text...
-CHUNK_LINES = 1 << 17  # ...and at most this many lines (to pandas, a blank line is a row of empty fields)
+CHUNK_LINES = 1 << 16  # ...and at most this many lines (to pandas, a blank line is a row of empty fields)
 MAX_LINE_BYTES = CHUNK_BYTES  # a longer line is refused: a tally row is far shorter
 EXACT_BATCH = 10_000  # the exact reader keeps its rows as frames of this many
 
