@@ -683,7 +683,7 @@ def read_chunks(pieces: Iterable[str], catalogue: Catalogue) -> Tally:
             else:
                 feed.load(chunk)
     except _LineTooLong:
-        problem = RowError(feed.served + 1, f"the line is longer than {MAX_LINE_BYTES // 1024**2} MB: not a tally row")
+        problem = RowError(feed.served + 1, f"the line is longer than {MAX_LINE_BYTES:,} bytes: not a tally row")
         if found is None:
             raise TallyError([problem]) from None
         found.refuse([problem])  # and nothing after it is read

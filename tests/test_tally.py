@@ -430,3 +430,57 @@ def test_messages_shorten_long_values_and_escape_control_characters():
 def test_quoted_shows_short_values_as_python_does():
     assert tally.quoted("yoga") == "'yoga'"
     assert tally.quoted("a\nb") == "'a\\nb'"
+
+
+# --- Reading a chunk at a time, and long lists of errors -------------------------------------------
+
+
+@settings(max_examples=300)
+@given(csv_texts(), st.integers(1, 4))
+def test_reading_in_small_chunks_gives_the_exact_readers_verdict(text, chunk_lines):
+    exact = verdict(tally.read_csv_exact, text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tally, "CHUNK_LINES", chunk_lines)
+        patch.setattr(tally, "PIECE_BYTES", 7)  # pieces that end anywhere, even inside a character
+        chunked = verdict(tally.read, text)
+    assert chunked[0] == exact[0], (chunked, exact)
+    if exact[0] == "ok":
+        pandas.testing.assert_frame_equal(chunked[1].entries, exact[1].entries, check_exact=True)
+        pandas.testing.assert_frame_equal(chunked[1].days, exact[1].days, check_exact=True)
+    else:
+        assert chunked[1] == exact[1]
+
+
+def test_a_quoted_note_over_a_chunks_end_is_read_on_into_the_next(monkeypatch):
+    monkeypatch.setattr(tally, "CHUNK_LINES", 2)
+    text = f'{HEADER}\n2026-11-20,weeding,5,,,,,"one\ntwo\nthree"\n2026-11-20,sit_down_chair,1,,,,,\n\n'
+    text += "2026-11-21,sit_down_chair,2,,,,,\n2026-11-21,yoga,1,,,,,\n"
+    with pytest.raises(TallyError) as error:
+        tally.read(text, CAT)
+    assert [str(e) for e in error.value.errors] == ["line 8: unknown activity 'yoga'"]
+    found = tally.read(text.replace("yoga", "weeding"), CAT)
+    assert found.entries["line"].tolist() == [2, 5, 7, 8] and found.entries["note"].iat[0] == "one\ntwo\nthree"
+
+
+@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+def test_the_first_100_errors_are_listed_and_the_rest_counted(read):
+    text = HEADER + "\n" + "2026-11-20,yoga,x,,,,,\n" * 300 + "2026-11-20,sit_down_chair,1.5,,,,,\n"
+    with pytest.raises(TallyError) as error:
+        read(text, CAT)
+    assert len(error.value.errors) == 100 and error.value.more == 2 * 300 + 1 - 100
+    assert [str(e) for e in error.value.errors[:2]] == [
+        "line 2: unknown activity 'yoga'",
+        "line 2: quantity must be a number, got 'x'",
+    ]
+    assert error.value.messages()[-1] == "... and 501 more errors"
+
+
+def test_a_line_longer_than_a_chunk_is_refused_in_one_message(monkeypatch):
+    monkeypatch.setattr(tally, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(tally, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(tally, "PIECE_BYTES", 100)
+    text = f"{HEADER}\n2026-11-20,yoga,1,,,,,\n" + "x," * 5000 + "\n2026-11-20,sit_down_chair,1,,,,,\n"
+    assert errors_of(text) == [
+        "line 2: unknown activity 'yoga'",
+        "line 3: the line is longer than 1,000 bytes: not a tally row",
+    ]
