@@ -441,7 +441,7 @@ def test_reading_in_small_chunks_gives_the_exact_readers_verdict(text, chunk_lin
     exact = verdict(tally.read_csv_exact, text)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tally, "CHUNK_LINES", chunk_lines)
-        patch.setattr(tally, "PIECE_BYTES", 7)  # pieces that end anywhere, even inside a character
+        patch.setattr(tally, "PIECE_BYTES", 7)  # pieces that end anywhere in a line
         chunked = verdict(tally.read, text)
     assert chunked[0] == exact[0], (chunked, exact)
     if exact[0] == "ok":
