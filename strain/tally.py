@@ -289,7 +289,7 @@ def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tu
     return entry, values, errors
 
 
-NOT_GIVEN = "\0"  # stands for "no pain recorded" where values are compared: no cell can hold it
+NOT_GIVEN = "\x01"  # stands for "no pain recorded" where values are compared: no good cell holds it (pandas cuts "\0")
 
 
 def _shown(value: object) -> str:
@@ -307,7 +307,9 @@ def _first_values(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
     for field, column in DAY_COLUMNS.items():
         if column not in columns:
             continue
-        first = rows["date"].map(firsts[column].astype(object).fillna(NOT_GIVEN))
+        # By reindex, not map: map makes values all NOT_GIVEN pandas' string type, which cannot be compared with a pain.
+        given = firsts[column].astype(object).fillna(NOT_GIVEN).reindex(rows["date"]).to_numpy()
+        first = pd.Series(given, index=rows.index, dtype=object)
         for row in np.flatnonzero((values[column] != first).to_numpy()):
             day = rows["date"].iat[row]
             message = (
@@ -482,7 +484,8 @@ class _LineTooLong(Exception):
 
 def _chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
     """The text of a file (UTF-8 pieces of any size) as chunks of whole lines: first the header line on its own,
-    then chunks of at most CHUNK_LINES lines; the last chunk may lack its line break."""
+    then chunks of at most CHUNK_LINES lines from about CHUNK_BYTES of text at a time; the last chunk may lack
+    its line break. A line longer than MAX_LINE_BYTES raises _LineTooLong."""
     buffer, held, header = [], 0, True
     for piece in pieces:
         buffer.append(piece)
@@ -492,41 +495,36 @@ def _chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
         data = b"".join(buffer)
         if header:
             end = data.find(b"\n")
-            if end < 0:
-                if len(data) > MAX_LINE_BYTES:
-                    raise _LineTooLong
-                buffer, held = [data], len(data)
-                continue
-            yield data[: end + 1]
-            data, header = data[end + 1 :], False
-        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n")) + 1
-        if not len(ends) and len(data) > MAX_LINE_BYTES:
-            raise _LineTooLong
-        cuts = [*ends[CHUNK_LINES - 1 :: CHUNK_LINES].tolist(), *ends[-1:].tolist()]
-        start = 0
-        for cut in cuts:
-            if cut > start:
-                yield data[start:cut]
-                start = cut
-        del ends
-        rest = data[start:]
-        buffer, held = [rest], len(rest)
+            if end < 0 and len(data) > MAX_LINE_BYTES:
+                raise _LineTooLong
+            if end >= 0:
+                yield data[: end + 1]
+                data, header = data[end + 1 :], False
+        if not header:
+            chunks, data = _whole_lines(data, final=False)
+            yield from chunks
+        buffer, held = [data], len(data)
     data = b"".join(buffer)
-    if header:
+    if header and b"\n" in data:
         end = data.find(b"\n")
-        if end >= 0:
-            yield data[: end + 1]
-            data = data[end + 1 :]
-    if data:
-        if len(data) > MAX_LINE_BYTES and b"\n" not in data[-MAX_LINE_BYTES:]:
-            raise _LineTooLong
-        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n")) + 1
-        cuts = [*ends[CHUNK_LINES - 1 :: CHUNK_LINES].tolist(), len(data)]
-        start = 0
-        for cut in cuts:
-            if cut > start:
-                yield data[start:cut]
-                start = cut
+        yield data[: end + 1]
+        data = data[end + 1 :]
+    yield from _whole_lines(data, final=True)[0]
+
+
+def _whole_lines(data: bytes, final: bool) -> tuple[list[bytes], bytes]:
+    """The whole lines of some text as chunks of at most CHUNK_LINES lines, and the text after its last line
+    break (at the end of the file, the last chunk takes it)."""
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n")) + 1
+    last = len(data) if final else int(ends[-1]) if len(ends) else 0
+    if last == 0 and len(data) > MAX_LINE_BYTES:
+        raise _LineTooLong
+    chunks, start = [], 0
+    for cut in [*ends[CHUNK_LINES - 1 :: CHUNK_LINES].tolist(), last]:
+        if cut > start:
+            chunks.append(data[start:cut])
+            start = cut
+    return chunks, data[last:]
 
 
 class _Feed:

@@ -168,6 +168,15 @@ def test_rows_of_one_day_that_disagree_reject_the_file_naming_both_lines():
     assert [str(e) for e in exact.value.errors] == expected
 
 
+def test_a_pain_given_after_a_row_without_one_is_a_disagreement_not_a_crash():
+    text = f"{DAY_HEADER}\n2026-11-20,sit_down_chair,3,,,,,,,\n2026-11-20,,,,,,,,3,\n"
+    expected = ["line 3: pain 3 differs from empty on line 2: every row of 2026-11-20 must give the same pain"]
+    assert errors_of(text) == expected
+    with pytest.raises(TallyError) as exact:
+        tally.read_csv_exact(text, CAT)
+    assert [str(e) for e in exact.value.errors] == expected
+
+
 def test_bad_pains_and_day_notes_are_listed_with_the_other_bad_rows():
     text = (
         f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,11,\n2026-11-21,,,,,,,,2.5,\n2026-11-22,yoga,1,,,,,,,a\x00\n"
