@@ -42,7 +42,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from strain import bench_overview, catalogue, db, model, store, tally
+from strain import bench_overview, catalogue, db, limits, model, store, tally
 from strain.actor import OWNER
 from strain.service import PersonInfo, Service
 
@@ -78,6 +78,14 @@ def synthetic(people: int, days: int, entries: int, cat: catalogue.Catalogue, se
         }
     )
     return tally.typed(frame).assign(person=np.repeat(np.arange(people), days * entries))
+
+
+def within_a_day(frame: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
+    """The frame with quantities cut so that an activity's rows on a day stay within its limit a day (a file
+    of many people's rows has many on one day; a tally file refuses more)."""
+    most = frame["activity"].map({a.id: limits.MAX_QUANTITY[a.unit] for a in cat.activities}).to_numpy()
+    before = (frame.groupby(["date", "activity"], sort=False)["quantity"].cumsum() - frame["quantity"]).to_numpy()
+    return frame.assign(quantity=np.clip(np.minimum(frame["quantity"].to_numpy(), most - before), 0.0, None))
 
 
 def timed(work: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
@@ -179,7 +187,7 @@ def bench_cli(rows: int, cat: catalogue.Catalogue, runs: int = 3) -> None:
     with tempfile.TemporaryDirectory() as folder:
         source, ours_out, reference_out = (Path(folder) / name for name in ("tally.csv", "ours.json", "ref.json"))
         people = math.ceil(rows / (365 * 15))
-        write_tally_file(synthetic(people, 365, 15, cat).iloc[:rows], source)
+        write_tally_file(within_a_day(synthetic(people, 365, 15, cat).iloc[:rows], cat), source)
         size_mb = source.stat().st_size / 1024**2
         print(f"Command line: score a {rows:,}-row tally CSV ({size_mb:,.0f} MB) to JSON, {runs} runs of each")
         commands = {

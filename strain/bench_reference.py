@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ def check(frame: pd.DataFrame, cat: catalogue.Catalogue) -> tuple[pd.DataFrame, 
     days = pd.to_datetime(
         text["date"].where(text["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce"
     )
-    good = days.notna() & (days <= pd.Timestamp(date.today() + timedelta(days=1)))
+    good = days.notna() & (days <= pd.Timestamp(date.today()))
 
     units = {a.id: a.unit for a in cat.activities}
     unit = text["activity"].map(units)
@@ -48,6 +48,9 @@ def check(frame: pd.DataFrame, cat: catalogue.Catalogue) -> tuple[pd.DataFrame, 
     )
     technique = text["technique"].str.lower().replace("", "uncontrolled")
     good &= good_quantity & technique.isin(["controlled", "uncontrolled"])
+    good &= (unit == "min") | (quantity == np.floor(quantity))  # repetitions are whole
+    day_sum = quantity.where(good, 0.0).groupby([text["date"], text["activity"]]).transform("sum")
+    good &= day_sum <= np.where(unit == "min", MAX_QUANTITY["min"], MAX_QUANTITY["rep"])  # a day's limit
 
     load, good_load = plain_number(text["load_kg"], 0.0, MAX_LOAD_KG)
     good &= good_load | (text["load_kg"] == "")

@@ -99,11 +99,14 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     scored = model.score(read_tally(args.file, cat).entries, strain_model)  # every error is raised before any output
     if args.json:
         return score_json(strain_model.version, model.report_days(scored))
-    report = model.day_report(scored, strain_model)
-    if not report["days"]:
-        return f"No entries. (model {report['model_version']})"
-    blocks = []
-    for day in report["days"]:
+    if scored.empty:
+        return f"No entries. (model {strain_model.version})"
+    return score_text(strain_model.version, model.report_days(scored))
+
+
+def score_text(version: str, days: Iterable[dict]) -> Iterator[str]:
+    """The score report as text tables, a day at a time (as score_json): the whole report is never one string."""
+    for index, day in enumerate(days):
         rows = [
             (
                 e["line"],
@@ -117,8 +120,10 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
         header = ("line", "activity", "quantity", "points", *model.MULTIPLIERS)
         parts = f"movements {day['movement_points']:.1f} + postures {day['posture_points']:.1f}"
         ends = model.envelope(day["total_low"], day["total_high"], 1)
-        blocks.append(f"{day['date']}  total {day['total']:.1f} points ({parts}; {ends})\n{table(rows, header)}")
-    return "\n\n".join(blocks) + f"\n\nmodel version {report['model_version']}"
+        yield ("\n\n" if index else "") + (
+            f"{day['date']}  total {day['total']:.1f} points ({parts}; {ends})\n{table(rows, header)}"
+        )
+    yield f"\n\nmodel version {version}"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -172,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = args.run(args, catalogue_module.default())
     except (CommandError, CatalogueError) as error:
         for message in getattr(error, "messages", (str(error),)):
-            print(f"error: {message}" if not message.startswith("line ") else message, file=sys.stderr)
+            print(message if message.startswith(("line ", "... ")) else f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         logging.getLogger("strain").handlers = handlers

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from strain import tally
 from strain.catalogue import Catalogue
@@ -26,8 +28,26 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in cells)
 
 
-def read_text(path: str) -> str:
-    """A UTF-8 text file's content with line ends made "\\n" (as text mode reads it), or CommandError.
+def write_private(path: str, content: bytes) -> None:
+    """Write a file readable by its owner only (0600: it holds health data), or raise CommandError.
+
+    The content goes to FILE.partial first and then takes the real name, so a half-written file is
+    never left under it (nor does a file it replaces keep its own, wider, permissions).
+    """
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)  # a leftover may have other permissions
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(content)
+        partial.replace(target)
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror}") from None
+
+
+def text_pieces(path: str) -> Iterator[str]:
+    """A UTF-8 text file's content, a piece at a time, with line ends made "\\n" (as text mode reads them), or
+    CommandError.
 
     Only a regular file of at most MAX_TALLY_FILE_BYTES is read: a device such as /dev/zero, a
     pipe or a huge file is refused before reading, in one line.
@@ -44,26 +64,30 @@ def read_text(path: str) -> str:
             raise CommandError(f"cannot read {path}: it is {kind}")
         if info.st_size > MAX_TALLY_FILE_BYTES:
             raise CommandError(too_big)
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(MAX_TALLY_FILE_BYTES + 1)
+        with os.fdopen(fd, "rb", closefd=False) as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8", newline=None)  # strict: not UTF-8 is an error
+            while piece := text.read(tally.PIECE_BYTES):
+                if binary.tell() > MAX_TALLY_FILE_BYTES:  # it grew after the check
+                    raise CommandError(too_big)
+                yield piece
+            text.detach()
     except OSError as error:
         raise CommandError(f"cannot read {path}: {error.strerror}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_TALLY_FILE_BYTES:  # it grew after the check
-        raise CommandError(too_big)
-    try:
-        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise CommandError(f"cannot read {path}: it is not UTF-8 text") from None
-    del data
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str) -> str:
+    """A UTF-8 text file's content with line ends made "\\n" (as text mode reads it), or CommandError (see
+    text_pieces)."""
+    return "".join(text_pieces(path))
 
 
 def read_tally(path: str, cat: Catalogue) -> tally.Tally:
-    """Read and validate a tally CSV file, or raise CommandError with every bad row."""
-    text = read_text(path)
+    """Read and validate a tally CSV file a piece at a time, or raise CommandError with its problems."""
     try:
-        return tally.read(text, cat)
+        return tally.read_chunks(text_pieces(path), cat)
     except tally.TallyError as error:
-        raise CommandError(*(str(e) for e in error.errors)) from None
+        raise CommandError(*error.messages()) from None

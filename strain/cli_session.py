@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, timedelta
-from pathlib import Path
 
 from strain import handout
 from strain.catalogue import Catalogue
-from strain.cli_common import CommandError
+from strain.cli_common import CommandError, write_private
 from strain.cli_store import _date_option, _reporting_errors, _service, add_as_option
 
 REPORT_DAYS = 28  # the default period: the four weeks up to --to
 
 
 def _write(path: str, content: bytes) -> None:
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_bytes(content)
-        partial.replace(target)  # never leave half a PDF under the real name
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
+    write_private(path, content)  # as a backup: a handout or a card names the person and holds health data
 
 
 @_reporting_errors

@@ -27,7 +27,7 @@ import pandas as pd
 from strain import db, errors, tally
 from strain.actor import Actor
 from strain.catalogue import Catalogue
-from strain.cli_common import CommandError, read_tally, table
+from strain.cli_common import CommandError, read_tally, table, write_private
 from strain.service import Export, Service
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
@@ -230,22 +230,14 @@ def _table_sizes(data: dict[str, Any]) -> str:
 @_reporting_errors
 def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
     data = _service(args, cat).backup()
-    target = Path(args.file)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.unlink(missing_ok=True)  # a leftover may have other permissions
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
-            file.write(json.dumps(data, ensure_ascii=False))  # readable by its owner only: it holds health data
-        partial.replace(target)  # never leave a half-written backup under the real name (a file it replaces too)
-    except OSError as error:
-        raise CommandError(f"cannot write {args.file}: {error.strerror}") from None
+    write_private(args.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))  # owner only: health data
     return f"backed up {_table_sizes(data)} to {args.file}"
 
 
 @_reporting_errors
 def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))  # an editor may have added a BOM
     except OSError as error:
         raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):

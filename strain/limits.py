@@ -59,7 +59,9 @@ LOCKOUT = timedelta(minutes=15)  # ...for this long
 IDLE_SESSION = timedelta(minutes=30)  # a signed-in session with no activity for this long ends
 
 # The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
-# week" included, can show it and the weeks before it. A day's grace after today lets a time zone
-# ahead of the server's log its today.
+# week" included, can show it and the weeks before it. The last is today: this machine's date for a
+# file, a form or the command line; the live tally counts on the browser's today, which in a time
+# zone ahead of the server's can be the server's tomorrow, so it (and a restored backup) may go as
+# far as the date in the time zone furthest ahead, UTC+14 (strain.tally.today_anywhere).
 FIRST_DATE = date(2000, 1, 1)
-FUTURE_GRACE = timedelta(days=1)
+LATEST_TIME_ZONE = timedelta(hours=14)

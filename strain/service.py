@@ -497,7 +497,9 @@ class Service:
             )
         if not (validation.is_real(amount) and 0 < abs(amount) <= most):
             raise StoreError(f"not counted: a tap counts 1 to {most:g}, or takes as much back, got {amount!r}")
-        problem = validation.date_problem(now.date(), "today")
+        if activity.unit == "rep" and not float(amount).is_integer():
+            raise StoreError(f"not counted: repetitions are counted in whole numbers, got {amount!r}")
+        problem = validation.date_problem(now.date(), "today", tally.today_anywhere())  # the browser's today
         if problem:
             raise StoreError(f"not counted: {problem}")
         wake_up = (

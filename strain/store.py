@@ -281,6 +281,9 @@ def _between(query: sa.Select, column, start: date | None, end: date | None) -> 
     return query
 
 
+INSERT_BATCH = 10_000  # entries an import inserts at a time
+
+
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
     for first in range(0, len(values), IN_LIST_CHUNK):
         yield values[first : first + IN_LIST_CHUNK]
@@ -878,6 +881,13 @@ def _create_day(connection: Connection, person_id: int, day: date, model_version
 def _add_to_entry(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
     """Add to the day's first entry of exactly this kind (its column values), or make one after the last."""
     refused = StoreError(f"not counted: an activity can be counted at most {most:g} times (or minutes) in a day")
+    counted = connection.execute(  # all its entries on the day count: with and without control, with a load...
+        sa.select(sa.func.coalesce(sa.func.sum(Entry.quantity), 0.0)).where(
+            Entry.day_id == kind["day_id"], Entry.activity == kind["activity"]
+        )
+    ).scalar_one()
+    if counted + amount > most:  # the day's row is locked: no tap can come between this and the update
+        raise refused
     entry_id = connection.execute(
         sa.select(Entry.id)
         .where(*(getattr(Entry, name) == value for name, value in kind.items()))
@@ -986,9 +996,7 @@ def _import_frame(
     dates = sorted(set(frame["date"]) | set(given))
     if not dates:
         return 0
-    rows, row_dates = _entry_rows(frame), frame["date"].tolist()
-    for row, position in zip(rows, frame.groupby("date", sort=False).cumcount().tolist(), strict=True):
-        row["position"] = position  # within its day
+    positions = frame.groupby("date", sort=False).cumcount().to_numpy()  # within its day
     first, last, now = dates[0], dates[-1], _now()
     existing = _day_ids(connection, person_id, first, last)
     replaced = [existing[d] for d in dates if d in existing]
@@ -1032,11 +1040,14 @@ def _import_frame(
         _record_event(connection, actor, "create", "day", person_id, _dates([day["date"] for day in new_days]))
     if replaced:
         _record_event(connection, actor, "change", "day", person_id, _dates([d for d in dates if d in existing]))
-    if rows:
+    if len(frame):
         day_ids = _day_ids(connection, person_id, first, last)
-        for row, day in zip(rows, row_dates, strict=True):
-            row.update(day_id=day_ids[day], person_id=person_id, date=day)
-        connection.execute(sa.insert(Entry), rows)
+        for start in range(0, len(frame), INSERT_BATCH):  # a batch of rows at a time: a big file's take little memory
+            batch = frame.iloc[start : start + INSERT_BATCH]
+            rows, places = _entry_rows(batch), positions[start : start + INSERT_BATCH].tolist()
+            for row, day, position in zip(rows, batch["date"], places, strict=True):
+                row.update(day_id=day_ids[day], person_id=person_id, date=day, position=position)
+            connection.execute(sa.insert(Entry), rows)
     return len(dates)
 
 

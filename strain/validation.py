@@ -3,7 +3,10 @@
 The tally CSV (strain.tally), the Log page and the exercise forms (through strain.service) and
 `restore` (strain.store) judge with these functions, so what one accepts the others accept, with
 the same limits (strain.limits) and the same messages. A stored entry is judged by the tally's own
-row check on the CSV line it would be exported as: it is valid exactly when that line imports.
+row check on the CSV line it would be exported as: it is valid exactly when that line imports,
+except that `restore` takes what earlier versions stored: repetitions in fractions (whole numbers
+are required since Reliability v3) and a date that is today somewhere on Earth (the live tally
+counts on the browser's today).
 """
 
 from __future__ import annotations
@@ -71,10 +74,16 @@ def text_problems(text: Any, field: str = "note", limit: int = limits.MAX_NOTE) 
     return tally.text_problems(text, field, limit)
 
 
-def date_problem(day: Any, field: str = "date") -> str | None:
+def date_problem(day: Any, field: str = "date", latest: date | None = None) -> str | None:
     if not isinstance(day, date):
         return f"{field} must be a date, got {quoted(repr(day))}"
-    return tally.date_problem(day, field)
+    return tally.date_problem(day, field, latest)
+
+
+def stored_date_problem(day: Any, field: str = "date") -> str | None:
+    """A restored row's date: as far ahead as it is today anywhere on Earth, since the live tally stores the
+    browser's today (and a backup may come from a machine whose clock is ahead by a time zone)."""
+    return date_problem(day, field, tally.today_anywhere())
 
 
 def _csv_field(name: str, value: Any) -> str | None:
@@ -85,18 +94,29 @@ def _csv_field(name: str, value: Any) -> str | None:
         return "" if name == "load_kg" and value == 0 else tally.number_text(value)
     if name in ("twist", "first_hour"):
         return ("yes" if value else "no") if isinstance(value, bool) else None
+    if name == "note" and isinstance(value, str):
+        return tally.spreadsheet_safe(value)
     return value if isinstance(value, str) else None
 
 
-def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
-    """What is wrong with an entry to store (a typed tally row; a typical day's has no date): the tally's verdict."""
+def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue, *, stored: bool = False) -> list[str]:
+    """What is wrong with an entry to store (a typed tally row; a typical day's has no date): the tally's verdict.
+
+    A `stored` entry (a restored backup's) may be dated as far ahead as stored_date_problem allows, and
+    may count repetitions in fractions, as versions before whole numbers were required stored them.
+    """
     day = entry.get("date")
     fields = {"date": (day or limits.FIRST_DATE).isoformat() if isinstance(day, date | None) else None}
     fields |= {name: _csv_field(name, entry.get(name)) for name in tally.HEADER[1:]}
     wrong = [name for name, text in fields.items() if text is None]
     if wrong:
         return [f"{name} has the wrong type ({quoted(repr(entry.get(name)))})" for name in wrong]
-    row, errors = tally.validate_row(fields, 0, catalogue)
+    if stored and day is not None:
+        problem = stored_date_problem(day)
+        fields["date"] = limits.FIRST_DATE.isoformat()  # judged here, not as a file's date
+        if problem:
+            return [problem]
+    row, errors = tally.validate_row(fields, 0, catalogue, whole=not stored)
     if errors:
         return [error.message for error in errors]
     # The reader tidies what it reads ("Controlled ", " child_lift"); a stored entry is already tidy.
@@ -112,7 +132,26 @@ def day_problems(day: Any, entries: pd.DataFrame, *, pain: Any, note: Any, catal
     problems = [date_problem(day), pain_problem(pain), *text_problems(note)]
     for entry in entries.to_dict("records"):
         problems += entry_problems(entry | {"date": day}, catalogue)
+    if not any(problems):  # every entry is good on its own: then their sums a day
+        problems += over_a_day(entries, catalogue)
     return [problem for problem in problems if problem]
+
+
+def over_a_day(entries: pd.DataFrame, catalogue: Catalogue) -> list[str]:
+    """The limit a day holds for the sum of an activity's entries on the day (several rows of it: with and
+    without control, with a load...), not only for each entry."""
+    if entries.empty:
+        return []
+    problems = []
+    for activity_id, total in entries.groupby("activity", sort=False)["quantity"].sum().items():
+        activity = catalogue.activity(activity_id)
+        most = limits.MAX_QUANTITY[activity.unit]
+        if total > most:
+            unit = "times" if activity.unit == "rep" else "minutes"
+            problems.append(
+                f"{activity.name}: the rows add up to {total:g} {unit}, more than the {most:g} a day allows"
+            )
+    return problems
 
 
 # Every table's rows, as `restore` checks them (after bringing them to this version's schema).
@@ -129,14 +168,14 @@ def _person(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
 
 
 def _day(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
-    problems = [date_problem(row["date"]), pain_problem(row["pain"]), *text_problems(row["note"])]
+    problems = [stored_date_problem(row["date"]), pain_problem(row["pain"]), *text_problems(row["note"])]
     if row["total"] is not None and not (is_real(row["total"]) and row["total"] >= 0):
         problems.append(f"total must be a number of points, got {quoted(repr(row['total']))}")
     return problems
 
 
 def _entry(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
-    return entry_problems(row, catalogue)
+    return entry_problems(row, catalogue, stored=True)
 
 
 def _override(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
@@ -148,7 +187,7 @@ def _override(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
 def _practice(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     # An exercise or a ladder the catalogue no longer has is shown by its id or left out, not refused.
     return [
-        date_problem(row["date"]),
+        stored_date_problem(row["date"]),
         pain_problem(row["pain_during"], "pain during practice"),
         *text_problems(row["note"]),
     ]
@@ -159,7 +198,7 @@ def _seat(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
 
 
 def _box(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
-    return [date_problem(row["date"]), progress.height_problem(row["height_cm"])]
+    return [stored_date_problem(row["date"]), progress.height_problem(row["height_cm"])]
 
 
 # The therapist session (migration 0007).
@@ -169,7 +208,7 @@ def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
     steps = len(catalogue.day_parts)  # the last step is the review after every part
     step_ok = is_whole(row["step"]) and 0 <= row["step"] <= steps
     return [
-        date_problem(row["date"]),
+        stored_date_problem(row["date"]),
         None if step_ok else f"step must be 0 to {steps}, got {quoted(repr(row['step']))}",
     ]
 
@@ -177,14 +216,14 @@ def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
 def _walkthrough_line(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
     parts = {part.id for part in catalogue.day_parts}
     unknown = None if row["part"] in parts else f"unknown part of the day {quoted(str(row['part']))}"
-    return [unknown, *entry_problems({**row, "note": ""}, catalogue)]
+    return [unknown, *entry_problems({**row, "note": ""}, catalogue, stored=True)]
 
 
 def _plan(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     review = row["review_date"]
     review_ok = isinstance(review, date) and isinstance(row["start"], date) and review > row["start"]
     return [
-        date_problem(row["start"], "start"),
+        stored_date_problem(row["start"], "start"),
         None if review_ok else f"review_date must be a date after the start, got {quoted(repr(review))}",
         *text_problems(row["note"]),
     ]
@@ -197,7 +236,7 @@ def _plan_exercise(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
 
 def _visit(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     pains = [pain_problem(row[name], name.replace("_", " ")) for name in ("pain_now", "pain_average", "pain_worst")]
-    return [date_problem(row["date"]), *pains, *text_problems(row["note"], "note", limits.MAX_VISIT_NOTE)]
+    return [stored_date_problem(row["date"]), *pains, *text_problems(row["note"], "note", limits.MAX_VISIT_NOTE)]
 
 
 def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:

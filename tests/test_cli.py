@@ -128,7 +128,7 @@ def test_an_unreadable_file_is_one_clear_line(tmp_path, content):
 
 
 def test_score_json_is_one_compact_document_that_a_closed_pipe_does_not_break(tmp_path):
-    rows = "".join(f"2026-11-{10 + i % 10},sit_down_chair,{i % 50},,,,,\n" for i in range(5000))
+    rows = "".join(f"2026-11-{10 + i % 10},sit_down_chair,{i % 5},,,,,\n" for i in range(5000))
     path = tmp_path / "big.csv"
     path.write_text(f"{HEADER}\n{rows}")
     result = run("score", str(path), "--json")

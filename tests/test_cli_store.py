@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -16,14 +17,14 @@ from strain import cli, db, store, tally
 from strain.actor import OWNER
 from strain.service import Service
 
-from .strategies import CAT, entries, frame_of
+from .strategies import CAT, entries, frame_of, within_a_day
 
 HEADER = ",".join(tally.HEADER)
 TALLY = "\n".join(
     [
         HEADER,
         '2026-11-21,sit_down_chair,10,,,,,"after lunch, tired"',
-        "2026-11-20,child_lift,2.5,controlled,12.5,yes,yes,Zoë",
+        "2026-11-20,child_lift,2,controlled,12.5,yes,yes,Zoë",
         "2026-11-21,brushing_teeth,3,controlled,,no,,",
         '2026-11-20,weeding,30,uncontrolled,,,no,"said ""ouch"""',
         "",
@@ -159,7 +160,9 @@ note_text = st.text(
 days_logged = st.dictionaries(
     st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 11, 20)),
     st.tuples(
-        st.lists(entries.map(lambda entry: entry | {"note": ""}), max_size=4), st.none() | st.integers(0, 10), note_text
+        st.lists(entries.map(lambda entry: entry | {"note": ""}), max_size=4).map(within_a_day),
+        st.none() | st.integers(0, 10),
+        note_text,
     ),
     max_size=6,
 )
@@ -257,7 +260,7 @@ def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally
     assert day["entries"] == [
         {
             "activity": "child_lift",
-            "quantity": 2.5,
+            "quantity": 2.0,
             "technique": "controlled",
             "load_kg": 12.5,
             "twist": True,
@@ -335,6 +338,21 @@ def test_backup_restored_into_an_empty_database_gives_the_same_exports(
 
     code, _, err = run(capsys, "restore", str(backup), "--db", copy)
     assert (code, err) == (2, "error: the database is not empty; restore only into a new, empty database\n")
+
+
+def test_a_backup_saved_with_a_byte_order_mark_restores(database_url, new_database, tally_file, tmp_path, capsys):
+    run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
+    backup = tmp_path / "clinic.json"
+    assert run(capsys, "backup", str(backup), "--db", database_url)[0] == 0
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    backup.write_bytes(b"\xef\xbb\xbf" + backup.read_bytes())  # as a Windows editor saves "UTF-8"
+    copy = new_database()
+    code, out, err = run(capsys, "restore", str(backup), "--db", copy)
+    assert (code, err) == (0, "") and out.startswith("restored 1 person, 2 days")
+    assert (
+        run(capsys, "export", "--person", "Ann", "--db", copy)[1]
+        == run(capsys, "export", "--person", "Ann", "--db", database_url)[1]
+    )
 
 
 def test_a_backup_with_activities_this_version_does_not_know_is_not_restored(tmp_path, tally_file, capsys):

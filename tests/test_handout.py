@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import stat
 from datetime import date, timedelta
 
 import pypdf
@@ -162,6 +163,18 @@ def test_report_and_card_write_pdfs_from_the_command_line(service, zoe, url, tmp
     card = tmp_path / "card.pdf"
     assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0
     assert pdf_text(card.read_bytes())[0] == 1
+    # They name the person and hold health data: readable by their owner only, as a backup is.
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (out, card)] == [0o600, 0o600]
+
+
+def test_a_pdf_replacing_a_file_anyone_could_read_is_readable_by_its_owner_only(service, zoe, url, tmp_path):
+    card = tmp_path / "card.pdf"
+    card.write_bytes(b"old")
+    card.chmod(0o644)
+    (tmp_path / "card.pdf.partial").write_bytes(b"a leftover")
+    assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0
+    assert stat.S_IMODE(card.stat().st_mode) == 0o600 and card.read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "card.pdf.partial").exists()
 
 
 @pytest.mark.parametrize(

