@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from strain import accounts, db, limits
 from strain.actor import Actor
 from strain.catalogue import Catalogue
-from strain.cli_common import CommandError, table
+from strain.cli_common import CommandError, add_database_command, table
 from strain.cli_store import _reporting_errors
 from strain.service import AccountInfo, Service
 from strain.tables import ROLES
@@ -121,26 +121,24 @@ def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `clinic` and `user` to the CLI's parser."""
 
-    def add(group: argparse._SubParsersAction, name: str, run, help_text: str) -> argparse.ArgumentParser:
-        parser = group.add_parser(name, help=help_text)
-        parser.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
-        parser.set_defaults(run=run)
-        return parser
-
     clinic = commands.add_parser("clinic", help="clinic mode: sign-in required, accounts and roles")
     clinic_actions = clinic.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add(clinic_actions, "init", cmd_clinic_init, "switch the database to clinic mode (every app replica follows)")
+    add_database_command(
+        clinic_actions, "init", cmd_clinic_init, "switch the database to clinic mode (every app replica follows)"
+    )
 
     user = commands.add_parser("user", help="clinic accounts: add, list, disable, enable, reset-password")
     user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
-    adder = add(user_actions, "add", cmd_user_add, "add an account (the password is read from standard input)")
+    adder = add_database_command(
+        user_actions, "add", cmd_user_add, "add an account (the password is read from standard input)"
+    )
     adder.add_argument("email", metavar="EMAIL")
     adder.add_argument("--role", required=True, choices=ROLES)
     adder.add_argument("--no-password", action="store_true", help="sign in with single sign-on only")
-    add(user_actions, "list", cmd_user_list, "list the accounts")
+    add_database_command(user_actions, "list", cmd_user_list, "list the accounts")
     for name, run, help_text in (
         ("disable", cmd_user_disable, "stop an account signing in (its sessions end too)"),
         ("enable", cmd_user_enable, "let a disabled account sign in again"),
         ("reset-password", cmd_user_reset_password, "set a new password (read from standard input)"),
     ):
-        add(user_actions, name, run, help_text).add_argument("email", metavar="EMAIL")
+        add_database_command(user_actions, name, run, help_text).add_argument("email", metavar="EMAIL")

@@ -12,7 +12,7 @@ import argparse
 
 from strain import db, store
 from strain.catalogue import Catalogue
-from strain.cli_common import CommandError
+from strain.cli_common import CommandError, add_database_command
 from strain.cli_store import _reporting_errors
 
 
@@ -36,17 +36,15 @@ def cmd_db_grant(args: argparse.Namespace, _cat: Catalogue) -> str:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `audit` and `db` to the CLI's parser."""
 
-    def add(group: argparse._SubParsersAction, name: str, run, help_text: str) -> argparse.ArgumentParser:
-        parser = group.add_parser(name, help=help_text)
-        parser.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
-        parser.set_defaults(run=run)
-        return parser
-
     audit = commands.add_parser("audit", help="the audit trail: check its hash chain")
     audit_actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add(audit_actions, "verify", cmd_audit_verify, "check that no audit event was edited, removed or moved")
+    add_database_command(
+        audit_actions, "verify", cmd_audit_verify, "check that no audit event was edited, removed or moved"
+    )
 
     database = commands.add_parser("db", help="PostgreSQL roles: the app's least rights")
     database_actions = database.add_subparsers(dest="action", required=True, metavar="ACTION")
-    grant = add(database_actions, "grant", cmd_db_grant, "as the owner: give the app's role its (least) rights")
+    grant = add_database_command(
+        database_actions, "grant", cmd_db_grant, "as the owner: give the app's role its (least) rights"
+    )
     grant.add_argument("--role", required=True, metavar="NAME", help="the PostgreSQL role the app connects as")

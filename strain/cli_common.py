@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from strain import tally
@@ -19,6 +20,16 @@ class CommandError(Exception):
     def __init__(self, *messages: str):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+def add_database_command(
+    group: argparse._SubParsersAction, name: str, run: Callable, help_text: str
+) -> argparse.ArgumentParser:
+    """A subcommand that works on a database (`--db URL`) and runs `run`."""
+    parser = group.add_parser(name, help=help_text)
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
+    parser.set_defaults(run=run)
+    return parser
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:

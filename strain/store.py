@@ -18,13 +18,14 @@ transaction (see "Audit trail" at the end).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -93,6 +94,10 @@ RULES = {
     "score_range": f"a PSFS score must be a whole number from {limits.MIN_SCORE} to {limits.MAX_SCORE}",
     "wake_up_minute_range": f"a wake-up time must be a minute of the day, 0 to {limits.MINUTES_A_DAY - 1}",
 }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class StoreError(ValueError):
@@ -769,11 +774,23 @@ def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> di
     return found
 
 
-def _disconnected(error: sa.exc.DBAPIError) -> bool:
-    """Whether the database connection broke (a server restart, a terminated session): worth one more try."""
-    return bool(error.connection_invalidated)
+def _once_more_if_disconnected(write: Callable[P, R]) -> Callable[P, R]:
+    """A write that is tried once more on a new connection when its connection broke (a server restart, a
+    terminated session): for writes that a repeat cannot double."""
+
+    @functools.wraps(write)
+    def retried(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return write(*args, **kwargs)
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return write(*args, **kwargs)
+
+    return retried
 
 
+@_once_more_if_disconnected
 def count_taps(
     *,
     engine: Engine,
@@ -796,32 +813,8 @@ def count_taps(
     report that adds nothing writes nothing. A tap refused (nothing to take back, more than `most`
     in a day) is `refused`, and it and the rest of its kind are not tried again; the other taps
     still count. A transaction cut off by a broken connection is tried once more on a new one
-    (the totals make that safe, also when the first one had in fact committed).
+    (see _once_more_if_disconnected: the totals make that safe).
     """
-    for attempt in (1, 2):
-        try:
-            return _count_taps(
-                engine, actor, person_id, day, device, activity, taps, first_hour, most, model_version, total_of
-            )
-        except sa.exc.DBAPIError as error:
-            if attempt == 2 or not _disconnected(error):
-                raise
-    raise AssertionError("unreachable")
-
-
-def _count_taps(
-    engine: Engine,
-    actor: Actor,
-    person_id: int,
-    day: date,
-    device: str,
-    activity: str,
-    taps: Sequence[TapReport],
-    first_hour: bool,
-    most: float,
-    model_version: str,
-    total_of: Callable[[list[dict[str, Any]]], float],
-) -> TapsCounted:
     same = (
         _of(actor, TapTotal.person_id, person_id),
         TapTotal.date == day,
