@@ -96,12 +96,15 @@ def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
 
 def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     strain_model = model.Model(cat)
-    scored = model.score(read_tally(args.file, cat).entries, strain_model)  # every error is raised before any output
+    # Every error is raised here, before any output: the reader checked every row (activities included), so
+    # scoring a few days at a time while the report is written cannot fail halfway.
+    entries = read_tally(args.file, cat).entries
+    days = (day for piece in model.scored_by_days(entries, strain_model) for day in model.report_days(piece))
     if args.json:
-        return score_json(strain_model.version, model.report_days(scored))
-    if scored.empty:
+        return score_json(strain_model.version, days)
+    if entries.empty:
         return f"No entries. (model {strain_model.version})"
-    return score_text(strain_model.version, model.report_days(scored))
+    return score_text(strain_model.version, days)
 
 
 def score_text(version: str, days: Iterable[dict]) -> Iterator[str]:

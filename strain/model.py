@@ -254,6 +254,23 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     )
 
 
+PIECE_ROWS = 65_536  # entries scored at once by scored_by_days
+
+
+def scored_by_days(frame: pd.DataFrame, model: Model, rows: int = PIECE_ROWS) -> Iterator[pd.DataFrame]:
+    """`score` a few whole days at a time, in date order, a day's entries in their order: about `rows`
+    entries a piece, so a long history's points and multipliers are never all in memory at once."""
+    if frame.empty:
+        return
+    codes, _ = pd.factorize(frame["date"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    starts = np.append(np.flatnonzero(np.diff(codes[order], prepend=-1)), len(order))  # where each day begins
+    cuts = np.unique(np.concatenate([[0], starts[np.searchsorted(starts, np.arange(rows, len(order), rows))]]))
+    for start, end in zip(cuts, [*cuts[1:], len(order)], strict=True):
+        if start < end:
+            yield score(frame.take(order[start:end]), model)
+
+
 def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
     """One entry's multipliers, computed row by row (the reference the vectorised path must match)."""
     activity = model.catalogue.activity(entry["activity"])

@@ -1118,7 +1118,8 @@ class Service:
             strain_model = self.person_model(self.person(name))
         except UnknownPerson:  # a new person has no weights of their own (also if added meanwhile)
             strain_model = self._default_model
-        totals = model.day_totals(model.score(frame, strain_model))
+        pieces = [model.day_totals(piece) for piece in model.scored_by_days(frame, strain_model)]
+        totals = pd.concat(pieces, ignore_index=True) if pieces else model.day_totals(model.score(frame, strain_model))
         empty_days = {} if days is None else dict.fromkeys(days["date"], 0.0)  # a day with no entries scores 0
         return store.import_days(
             engine=self.engine,

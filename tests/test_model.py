@@ -408,3 +408,12 @@ def test_day_report_has_the_same_keys_values_and_order_as_row_by_row(frame):
             assert list(entry) == ["line", "activity", "quantity", "points", "multipliers"]
             assert list(entry["multipliers"]) == list(model.MULTIPLIERS)
             assert type(entry["line"]) is int and type(entry["points"]) is float
+
+
+@given(frames, st.integers(min_value=1, max_value=5))
+def test_scoring_a_few_days_at_a_time_reports_exactly_what_scoring_all_at_once_does(frame, rows):
+    whole = list(model.report_days(model.score(frame, MODEL)))
+    pieces = list(model.scored_by_days(frame, MODEL, rows=rows))
+    assert [day for piece in pieces for day in model.report_days(piece)] == whole
+    dates = [set(piece["date"]) for piece in pieces]
+    assert all(not (a & b) for i, a in enumerate(dates) for b in dates[i + 1 :])  # a day is never split
