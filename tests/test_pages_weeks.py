@@ -176,9 +176,13 @@ def test_each_person_sees_their_own_weeks(app_engine, ann):
 
 def test_a_change_within_the_models_uncertainty_is_said_so_without_better_or_worse(app_engine, ann):
     save(app_engine, ann, LAST_WED, entries(LAST_WED, ("sofa_down_up", 12)))
-    save(app_engine, ann, MON, entries(MON, ("stand_up_chair", 25)))
+    save(app_engine, ann, MON, entries(MON, ("stand_up_chair", 30)))
     at = open_page(PAGE, person="Ann", week=W47)
-    assert metrics(at)["Average daily strain"] == ("70 points", "-2 points: within uncertainty")
+    this, last = 30 * CAT.activity("stand_up_chair").weight, 12 * CAT.activity("sofa_down_up").weight
+    assert metrics(at)["Average daily strain"] == (
+        f"{this:.0f} points",
+        f"{this - last:+.0f} points: within uncertainty",
+    )
     assert "Within the model's uncertainty" in texts(at)
 
 

@@ -28,6 +28,7 @@ USE_THE_APP = """
 import io
 from streamlit.testing.v1 import AppTest
 from strain import cli
+from tests.apptest import browser_says
 
 os.environ["DATABASE_URL"], tally_file, backup_file = sys.argv[1], sys.argv[2], sys.argv[3]
 pages = [page for page in sys.argv[4:] if not page.startswith("admin:")]
@@ -49,6 +50,7 @@ assert cli.main(["user", "add", "boss@clinic.example", "--role", "admin"]) == 0
 assert cli.main(["clinic", "init"]) == 0
 app = AppTest.from_file("app.py", default_timeout=60)
 app.run()
+browser_says(app)  # the sign-in page's frame check answers: the page is its own tab
 app.text_input(key="sign_in_email").input("boss@clinic.example")
 app.text_input(key="sign_in_password").input("a long enough password")
 app.button(key="FormSubmitter:sign_in_form-Sign in").click().run()

@@ -36,6 +36,8 @@ RUNS = int(os.environ.get("STRAIN_FAULT_RUNS", "3"))
 TAPS = 50
 TAP_GAP_MS = 50
 SETTLE_MS = 2000  # after the count is reached: time for a tap stored twice to show (none should)
+# A tap waits for its button while the server restarts and the page reconnects (slow on a loaded machine).
+BUTTON_BACK_MS = STARTUP_SECONDS * 1000 + APP_TIMEOUT_MS
 
 
 @dataclass
@@ -168,7 +170,9 @@ def burst(page: Page, app: App, seed: Seed, fault: Callable[[], None], rng: rand
     timer.start()
     try:
         for _ in range(TAPS):
-            target.tap()  # as a thumb: on the button, once it can take it (also while the page reconnects)
+            target.tap(
+                timeout=BUTTON_BACK_MS
+            )  # as a thumb: on the button, once it can take it (also while the page reconnects)
             page.wait_for_timeout(TAP_GAP_MS)  # the pace of the taps, not a wait for the app
     finally:
         timer.join()
