@@ -148,9 +148,13 @@ def order_of(now: datetime) -> counting.Order:
     return st.session_state[ORDER][1]
 
 
-@context.fragment
+DRAWN_FOR = context.drawn_for()
+
+
+@st.fragment
 def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
+    context.still_signed_in(DRAWN_FOR)
     st.html(STYLE)
     now = context.local_now()
     try:

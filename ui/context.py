@@ -7,7 +7,6 @@ leads and the URL follows it. The query string is never trusted for access contr
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -60,26 +59,24 @@ def keep_alive() -> bool:
     return True
 
 
-def fragment(body: Callable[[], None]) -> Callable[[], None]:
-    """`st.fragment` for a part of a page that reruns on its own (a tap), checked as a full run is checked.
+def drawn_for() -> Actor | None:
+    """Who a full run draws the page for: what a fragment's reruns check against (see `still_signed_in`)."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def still_signed_in(actor: Actor | None) -> None:
+    """The first line of a fragment that reruns on its own (a tap), checked as a full run is checked.
 
     A full run signs out an idle or disabled session before the page draws anything (ui.signin.signed_in); a
-    fragment's rerun runs only the fragment. Each rerun of this one first asks whether the session it was drawn
-    for is still signed in, live (which counts the rerun as activity) and its account active; if not, the whole
-    app reruns, which ends the session and shows the sign-in page with the reason.
+    fragment's rerun runs only the fragment. This asks whether the session it was drawn for (`drawn_for()`
+    at the full run) is still signed in, live (which counts the rerun as activity) and its account active; if
+    not, the whole app reruns, which ends the session and shows the sign-in page with the reason. (A plain
+    `st.fragment` around the body, not a wrapper: a wrapped fragment is not found again after a restart.)
     """
-    drawn_for = st.session_state.get(ACTOR_KEY)
-
-    @st.fragment
-    @functools.wraps(body)
-    def checked() -> None:
-        if drawn_for is not None and not (
-            st.session_state.get(ACTOR_KEY) == drawn_for and keep_alive() and service().account_active(drawn_for)
-        ):
-            st.rerun()
-        body()
-
-    return checked
+    if actor is not None and not (
+        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and service().account_active(actor)
+    ):
+        st.rerun()
 
 
 def service() -> Service:
