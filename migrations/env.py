@@ -1,7 +1,7 @@
-"""Alembic environment: migrations target SQLModel.metadata (strain/tables.py).
+"""Alembic environment: migrations target SQLModel.metadata (strain/storage/tables.py).
 
-Called by strain.db.upgrade with a connection already in a migration transaction, or by the
-`alembic` command, which connects to the same database the app would use (see strain.db).
+Called by strain.storage.db.upgrade with a connection already in a migration transaction, or by the
+`alembic` command, which connects to the same database the app would use (see strain.storage.db).
 """
 
 from logging.config import fileConfig
@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from strain import db, tables  # noqa: F401  (tables registers the schema on SQLModel.metadata)
+from strain.storage import db, tables  # noqa: F401  (tables registers the schema on SQLModel.metadata)
 
 config = context.config
 if config.config_file_name is not None:

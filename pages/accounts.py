@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from strain import accounts, db, errors, limits
-from strain.service import AccountInfo
-from strain.tables import ROLES
+from strain.domain import accounts, limits
+from strain.storage import db
+from strain.storage.tables import ROLES
+from strain.usecases import errors
+from strain.usecases.service import AccountInfo
 from ui import components, context, shell, signin
 
 shell.ensure()

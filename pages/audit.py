@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from strain import charts, invisible, limits, model
+from strain.domain import invisible, limits, model
+from strain.render import charts
 from ui import components, context, pictures, shell
 
 shell.ensure()

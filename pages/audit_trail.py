@@ -5,7 +5,7 @@ Read-only: the database refuses to change or delete its rows.
 
 import streamlit as st
 
-from strain import service as use_cases
+from strain.usecases import service as use_cases
 from ui import context, shell
 
 shell.ensure()

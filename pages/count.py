@@ -5,8 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from strain import counting, errors
-from strain.service import CountView, NothingToTakeBack, PersonInfo
+from strain.domain import counting
+from strain.usecases import errors
+from strain.usecases.service import CountView, NothingToTakeBack, PersonInfo
 from ui import components, context, shell, tap_row
 
 shell.ensure()

@@ -5,9 +5,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from strain import charts, invisible, limits, progress
-from strain.progress import Advice, LadderView
-from strain.service import PersonInfo
+from strain.domain import invisible, limits, progress
+from strain.domain.progress import Advice, LadderView
+from strain.render import charts
+from strain.usecases.service import PersonInfo
 from ui import components, context, pictures, shell
 
 shell.ensure()

@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from strain import charts
-from strain.service import PersonInfo
+from strain.render import charts
+from strain.usecases.service import PersonInfo
 from ui import components, context, shell
 
 shell.ensure()

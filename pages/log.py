@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import daysheet, limits, tally
-from strain.catalogue import FAMILIES
-from strain.service import ConflictError, StoreError
+from strain.domain import daysheet, limits, tally
+from strain.domain.catalogue import FAMILIES
+from strain.usecases.service import ConflictError, StoreError
 from ui import components, context, shell
 
 shell.ensure()

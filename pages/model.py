@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from strain import limits, model
+from strain.domain import limits, model
 from ui import components, context, shell
 
 shell.ensure()

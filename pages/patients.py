@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from strain import patients
+from strain.domain import patients
 from ui import components, context, shell
 
 shell.ensure()

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain import handout, invisible, limits, outcomes, plans, session_charts, walkthrough
-from strain.catalogue import DayPart
-from strain.outcomes import VisitInput
-from strain.plans import PlannedExercise
-from strain.service import ConflictError, PersonInfo
+from strain.domain import invisible, limits, outcomes, plans, walkthrough
+from strain.domain.catalogue import DayPart
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.render import handout, session_charts
+from strain.usecases.service import ConflictError, PersonInfo
 from ui import components, context, download, pictures, shell
 
 shell.ensure()

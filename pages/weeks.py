@@ -5,9 +5,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from strain import charts, limits, weeks
-from strain.service import SERIES_WEEKS
-from strain.weeks import IsoWeek, WeekComparison
+from strain.domain import limits, weeks
+from strain.domain.weeks import IsoWeek, WeekComparison
+from strain.render import charts
+from strain.usecases.service import SERIES_WEEKS
 from ui import components, context, shell
 
 shell.ensure()

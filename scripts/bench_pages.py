@@ -22,8 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from strain import bench, catalogue, db, tally  # noqa: E402
-from strain.service import Service  # noqa: E402
+from benchmarks import run as bench  # noqa: E402
+from strain.domain import catalogue, tally  # noqa: E402
+from strain.storage import db  # noqa: E402
+from strain.usecases.service import Service  # noqa: E402
 
 PAGES = ("home", "log", "audit", "weeks", "exercises", "model")
 HISTORIES = {"one month": 30, "ten years": 3650}

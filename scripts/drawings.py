@@ -3,7 +3,7 @@
     .venv/bin/python scripts/drawings.py
 
 One labelled row per exercise (ladder by ladder) and per activity (without control, then with
-control), from strain/poses.toml. The PNG is a screenshot of the SVG in headless chromium
+control), from strain/render/poses.toml. The PNG is a screenshot of the SVG in headless chromium
 (Debian's package), as the browser tests take theirs; the README shows pieces of it.
 """
 
@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from strain import catalogue, figures, poses  # noqa: E402
+from strain.domain import catalogue  # noqa: E402
+from strain.render import figures, poses  # noqa: E402
 
 DOCS = REPO / "docs"
 # The few drawings the README shows: (file name, scene, mark).

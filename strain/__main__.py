@@ -1,5 +1,5 @@
 """`python -m strain ...`: the command line."""
 
-from strain.cli import main
+from strain.cli.main import main
 
 raise SystemExit(main())

@@ -10,8 +10,9 @@ import pandas as pd
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from strain import catalogue, model, store, tally
-from strain.actor import OWNER
+from strain.domain import catalogue, model, tally
+from strain.domain.actor import OWNER
+from strain.storage import store
 from ui import frame_check
 
 CAT = catalogue.default()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from strain import store
-from strain.actor import Actor
-from strain.tables import Account, Setting
+from strain.domain.actor import Actor
+from strain.storage import store
+from strain.storage.tables import Account, Setting
 
 
 def add_account(engine: Engine, email: str, role: str, *, active: bool = True) -> Actor:

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 
-from strain import db, store
-from strain.actor import OWNER
+from strain.domain.actor import OWNER
+from strain.storage import db, store
 
 # A shared two-core machine can stall any example for a moment: judge properties, not timing.
 settings.register_profile("strain", deadline=None)

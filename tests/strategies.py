@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 from hypothesis import strategies as st
 
-from strain import catalogue, limits, tally
+from strain.domain import catalogue, limits, tally
 
 CAT = catalogue.default()
 ACTIVITY_IDS = [a.id for a in CAT.activities]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher, Type
 
-from strain import accounts, limits
+from strain.domain import accounts, limits
 
 GOOD = "correct horse battery"
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from strain import audit, model
+from strain.domain import audit, model
 
 from .apptest import entries
 from .strategies import CAT

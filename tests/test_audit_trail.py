@@ -19,9 +19,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from strain import cli, db, errors, store
-from strain.actor import OWNER
-from strain.tables import AuditEvent
+from strain.cli import main as cli
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.storage.tables import AuditEvent
+from strain.usecases import errors
 
 from . import clinic
 from .strategies import CAT
@@ -322,7 +324,7 @@ def test_a_backup_with_a_malformed_account_is_refused_naming_the_row(engine, new
 
 
 def test_a_restored_account_with_an_argon2id_hash_signs_in(engine, new_database):
-    from strain import accounts
+    from strain.domain import accounts
 
     clinic.add_account(engine, "admin@clinic.test", "admin")
     store.set_password_hash(

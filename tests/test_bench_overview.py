@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from strain import bench_overview, db, store
-from strain.actor import OWNER
-from strain.bench import LAST_DAY
-from strain.service import Service
+from benchmarks import overview as bench_overview
+from benchmarks.run import LAST_DAY
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.usecases.service import Service
 
 from .strategies import CAT
 

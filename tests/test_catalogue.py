@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from strain import catalogue
-from strain.catalogue import CatalogueError
+from strain.domain import catalogue
+from strain.domain.catalogue import CatalogueError
 
 CAT = catalogue.default()
 SHIPPED = catalogue.DEFAULT_PATH.read_text(encoding="utf-8")
@@ -182,7 +182,7 @@ def test_version_digest_follows_the_contents():
 
 
 def test_every_source_the_data_file_cites_is_in_the_evidence_document():
-    evidence = re.sub(r"\s+", " ", (catalogue.DEFAULT_PATH.parent.parent / "docs" / "evidence.md").read_text())
+    evidence = re.sub(r"\s+", " ", (catalogue.DEFAULT_PATH.parents[2] / "docs" / "evidence.md").read_text())
     cited = set(re.findall(r"\b([A-Z][A-Za-z]+) ((?:19|20)\d\d)\b", SHIPPED))
     assert len(cited) > 10
     missing = [f"{name} {year}" for name, year in sorted(cited) if not re.search(rf"{name}.{{0,80}}{year}", evidence)]

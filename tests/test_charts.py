@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from strain import charts, model
+from strain.domain import model
+from strain.render import charts
 
 from .apptest import entries
 from .strategies import CAT

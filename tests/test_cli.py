@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from strain import catalogue, tally
-from strain.limits import MAX_TALLY_FILE_BYTES
+from strain.domain import catalogue, tally
+from strain.domain.limits import MAX_TALLY_FILE_BYTES
 
 CAT = catalogue.default()
 HEADER = ",".join(tally.HEADER)

@@ -14,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from strain import accounts, catalogue, cli, db
-from strain.service import Service
-from strain.tables import Account
+from strain.cli import main as cli
+from strain.domain import accounts, catalogue
+from strain.storage import db
+from strain.storage.tables import Account
+from strain.usecases.service import Service
 from tests.browser.streamlit_page import REPO
 
 PASSWORD = "correct horse battery"

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from strain import store
-from strain.actor import OWNER
+from strain.domain.actor import OWNER
+from strain.storage import store
 
 from .clinic import add_account
 from .test_cli_store import TALLY, run

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain import cli, db, store, tally
-from strain.actor import OWNER
-from strain.service import Service
+from strain.cli import main as cli
+from strain.domain import tally
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.usecases.service import Service
 
 from .strategies import CAT, entries, frame_of, within_a_day
 

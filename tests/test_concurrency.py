@@ -10,8 +10,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from strain import db, store, tally
-from strain.actor import OWNER
+from strain.domain import tally
+from strain.domain.actor import OWNER
+from strain.storage import db, store
 
 START = date(2024, 1, 1)
 WORKERS, DAYS_EACH = 8, 250

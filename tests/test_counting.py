@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain import counting, db, limits, model, store
-from strain.actor import OWNER
-from strain.service import Service
-from strain.tables import Person, TapTotal
+from strain.domain import counting, limits, model
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.storage.tables import Person, TapTotal
+from strain.usecases.service import Service
 
 from .strategies import CAT, frames
 from .test_store import entries, save

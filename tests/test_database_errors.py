@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from strain import cli, db
+from strain.cli import main as cli
+from strain.storage import db
 from ui.components import WORD_JOINER
 
 from .apptest import APP, TIMEOUT
@@ -47,7 +48,7 @@ def test_the_command_line_says_a_plain_sentence_and_logs_the_detail(bad_url, cap
         assert out == "" and err.startswith("error: cannot use the database: ") and err.count("\n") == 1, err
         assert _named(err) == [], err
         assert "--verbose" in err  # where the detail is
-    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "strain.errors")
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "strain.usecases.errors")
     assert USER in logged and DATABASE in logged and "pw@" not in logged  # the URL, without its password
 
 
@@ -66,7 +67,7 @@ def test_a_page_says_a_plain_sentence(bad_url, monkeypatch, caplog):
     shown = texts(at)
     assert "Cannot use the database: " in shown and _named(shown) == [], shown
     assert "the details are in the app's log" in shown
-    assert any(USER in record.getMessage() for record in caplog.records if record.name == "strain.errors")
+    assert any(USER in record.getMessage() for record in caplog.records if record.name == "strain.usecases.errors")
 
 
 def test_a_database_that_goes_away_after_the_app_opened_it_is_a_plain_sentence(make_database, monkeypatch):
@@ -90,7 +91,7 @@ def test_a_database_that_goes_away_after_the_app_opened_it_is_a_plain_sentence(m
 def test_the_log_names_the_database_without_its_password(caplog):
     caplog.set_level(logging.WARNING, logger="strain")
     assert cli.main(["people", "--db", UNREACHABLE]) == 2
-    (record,) = [r for r in caplog.records if r.name == "strain.errors"]
+    (record,) = [r for r in caplog.records if r.name == "strain.usecases.errors"]
     assert "postgresql+psycopg://secret_role_x9:***@127.0.0.1:1/secret_db_x9" in record.getMessage()
 
 

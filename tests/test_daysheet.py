@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strain import daysheet, tally
+from strain.domain import daysheet, tally
 
 from .strategies import CAT, entries, frame_of
 

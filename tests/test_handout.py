@@ -11,11 +11,14 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
-from strain import cli, db, handout, model, store
-from strain.actor import OWNER
-from strain.outcomes import VisitInput
-from strain.plans import PlannedExercise
-from strain.service import Service
+from strain.cli import main as cli
+from strain.domain import model
+from strain.domain.actor import OWNER
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.render import handout
+from strain.storage import db, store
+from strain.usecases.service import Service
 
 from .strategies import CAT
 from .test_store import entries

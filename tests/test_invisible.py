@@ -1,5 +1,5 @@
 """Bidirectional controls and invisible characters: refused in names (a person's, a seat's), shown as their
-code in notes, which keep what was typed (strain/invisible.py)."""
+code in notes, which keep what was typed (strain/domain/invisible.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from strain import catalogue, invisible, outcomes, store, validation
-from strain.actor import OWNER
-from strain.service import Service
+from strain.domain import catalogue, invisible, outcomes, validation
+from strain.domain.actor import OWNER
+from strain.storage import store
+from strain.usecases.service import Service
 from ui.components import WORD_JOINER, md
 
 from .apptest import entries, open_page, texts

@@ -13,9 +13,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from strain import catalogue, store
-from strain.actor import OWNER, Actor
-from strain.tables import AuditEvent
+from strain.domain import catalogue
+from strain.domain.actor import OWNER, Actor
+from strain.storage import store
+from strain.storage.tables import AuditEvent
 
 from .clinic import add_account, clinic
 from .test_store import entries

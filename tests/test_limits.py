@@ -8,9 +8,11 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import pytest
 
-from strain import cli, store, tally, validation
-from strain.actor import OWNER
-from strain.service import Service
+from strain.cli import main as cli
+from strain.domain import tally, validation
+from strain.domain.actor import OWNER
+from strain.storage import store
+from strain.usecases.service import Service
 
 from .strategies import CAT
 

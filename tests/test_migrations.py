@@ -16,9 +16,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from strain import db, store
-from strain.actor import OWNER
-from strain.tables import AuditEvent
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.storage.tables import AuditEvent
 
 from .strategies import CAT
 
@@ -146,7 +146,7 @@ def test_downgrade_to_the_first_revision_and_back_keeps_the_first_revisions_rows
 
 
 def test_the_models_match_the_migrations(engine):
-    """What the migrations build is exactly what strain/tables.py declares (else autogenerate finds a diff)."""
+    """What the migrations build is exactly what strain/storage/tables.py declares (else autogenerate finds a diff)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
         assert compare_metadata(context, SQLModel.metadata) == []

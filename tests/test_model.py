@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strain import model, tally
-from strain.model import Model, ModelError
+from strain.domain import model, tally
+from strain.domain.model import Model, ModelError
 
 from .strategies import ACTIVITY_IDS, CAT, entries, frame_of, frames
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strain import limits, outcomes
+from strain.domain import limits, outcomes
 
 RATING = st.integers(0, 10)
 

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from strain import model, store
-from strain.actor import OWNER
+from strain.domain import model
+from strain.domain.actor import OWNER
+from strain.storage import store
 from ui.components import md
 
 from .apptest import CAT, entries, open_page, save, texts

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strain import store
-from strain.actor import Actor
-from strain.plans import PlannedExercise
-from strain.service import Service
+from strain.domain.actor import Actor
+from strain.domain.plans import PlannedExercise
+from strain.storage import store
+from strain.usecases.service import Service
 from ui import signin
 from ui.components import md
 from ui.context import ACTOR_KEY

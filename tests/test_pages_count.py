@@ -17,9 +17,10 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from strain import counting, model, store
-from strain.actor import OWNER
-from strain.service import Service
+from strain.domain import counting, model
+from strain.domain.actor import OWNER
+from strain.storage import store
+from strain.usecases.service import Service
 from ui.components import md
 
 from .apptest import APP, CAT, TIMEOUT, entries, open_page, save, texts

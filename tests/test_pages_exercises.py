@@ -2,8 +2,9 @@
 
 from datetime import date, timedelta
 
-from strain import limits, progress, store
-from strain.actor import OWNER
+from strain.domain import limits, progress
+from strain.domain.actor import OWNER
+from strain.storage import store
 
 from .apptest import CAT, entries, open_page, save, texts
 

@@ -3,7 +3,7 @@
 import base64
 from datetime import date, timedelta
 
-from strain import poses
+from strain.render import poses
 
 from .apptest import entries, open_page, save
 

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strain import store, walkthrough
-from strain.actor import OWNER
-from strain.outcomes import VisitInput
-from strain.service import Service
+from strain.domain import walkthrough
+from strain.domain.actor import OWNER
+from strain.domain.outcomes import VisitInput
+from strain.storage import store
+from strain.usecases.service import Service
 from ui.components import md
 
 from .apptest import CAT, entries, open_page, texts

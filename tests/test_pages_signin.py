@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strain import accounts, catalogue, limits
-from strain.service import Service
+from strain.domain import accounts, catalogue, limits
+from strain.usecases.service import Service
 from ui import signin
 from ui.components import WORD_JOINER
 

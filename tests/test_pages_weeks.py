@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from strain import limits, model, store
-from strain.actor import OWNER
-from strain.tables import Day
-from strain.weeks import IsoWeek
+from strain.domain import limits, model
+from strain.domain.actor import OWNER
+from strain.domain.weeks import IsoWeek
+from strain.storage import store
+from strain.storage.tables import Day
 
 from .apptest import CAT, entries, open_page, save, texts
 

@@ -1,4 +1,4 @@
-"""The patients overview (strain.patients, Service.patients_overview) on SQLite and PostgreSQL: its figures match
+"""The patients overview (strain.domain.patients, Service.patients_overview) on SQLite and PostgreSQL: its figures match
 the patients' whole history scored from scratch, also right after a save, a weight override and a rescore."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from strain import model, patients, store
-from strain.outcomes import VisitInput
-from strain.plans import PlannedExercise
-from strain.service import Service
+from strain.domain import model, patients
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.storage import store
+from strain.usecases.service import Service
 
 from .clinic import clinic
 from .strategies import CAT

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from strain import catalogue, figures, poses
-from strain.poses import PosesError
+from strain.domain import catalogue
+from strain.render import figures, poses
+from strain.render.poses import PosesError
 
 CAT = catalogue.default()
 PICTURES = poses.default()

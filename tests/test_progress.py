@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strain import charts, progress
+from strain.domain import progress
+from strain.render import charts
 
 from .strategies import CAT
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from strain.catalogue import URGENCIES
+from strain.domain.catalogue import URGENCIES
 
 from .strategies import CAT
 

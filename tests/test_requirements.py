@@ -27,7 +27,7 @@ sys.meta_path.insert(0, NotInstalled())
 USE_THE_APP = """
 import io
 from streamlit.testing.v1 import AppTest
-from strain import cli
+from strain.cli import main as cli
 from tests.apptest import browser_says
 
 os.environ["DATABASE_URL"], tally_file, backup_file = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -1,4 +1,4 @@
-"""The use-case layer (strain.service) against real databases: SQLite and PostgreSQL.
+"""The use-case layer (strain.usecases.service) against real databases: SQLite and PostgreSQL.
 
 What a page shows must not depend on how much history lies outside it: each bounded view is
 checked against the same numbers computed from the person's whole history.
@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from strain import audit, model, store, weeks
-from strain.actor import OWNER
-from strain.service import Service, StoreError
-from strain.weeks import IsoWeek
+from strain.domain import audit, model, weeks
+from strain.domain.actor import OWNER
+from strain.domain.weeks import IsoWeek
+from strain.storage import store
+from strain.usecases.service import Service, StoreError
 
 from .strategies import CAT, frames
 from .test_store import entries

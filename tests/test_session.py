@@ -10,12 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from strain import db, model, store, walkthrough
-from strain.actor import OWNER
-from strain.catalogue import CatalogueError, parse
-from strain.outcomes import VisitInput
-from strain.plans import PlannedExercise
-from strain.service import Service
+from strain.domain import model, walkthrough
+from strain.domain.actor import OWNER
+from strain.domain.catalogue import CatalogueError, parse
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.storage import db, store
+from strain.usecases.service import Service
 
 from .strategies import CAT
 from .test_catalogue import SHIPPED

@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-from strain import session_charts
+from strain.render import session_charts
 
 
 def test_the_chart_across_visits_labels_every_value_and_says_when_there_is_no_plan():

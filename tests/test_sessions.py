@@ -1,7 +1,7 @@
 """Sessions: a disabled account, or a session idle for too long, writes nothing, whichever way it writes.
 
-The one check is in the store's write transaction (strain.store._acting): the actor's account is still active and
-their session (in the app) still live. It is tested here for every store function that writes, on SQLite and
+The one check is in the store's write transaction (strain.storage.store._acting): the actor's account is still
+active and their session (in the app) still live. It is tested here for every store function that writes, on SQLite and
 PostgreSQL; then through each entry point: the command line with --as, a page's Save, a button's callback (adding a
 patient, which runs before the page's own sign-in check) and a tap on /count (a callback, then a rerun of the
 tally's fragment alone; the browser half is tests/browser/test_sessions.py). Each reads the database back.
@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from strain import accounts, limits, store
-from strain.actor import OWNER, Actor
-from strain.tables import Account, Person
+from strain.domain import accounts, limits
+from strain.domain.actor import OWNER, Actor
+from strain.storage import store
+from strain.storage.tables import Account, Person
 from ui import context, frame_check, signin
 from ui.components import md
 

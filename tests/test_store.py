@@ -1,4 +1,4 @@
-"""strain.store against real databases: SQLite and PostgreSQL (see the storage fixtures in conftest.py)."""
+"""strain.storage.store against real databases: SQLite and PostgreSQL (see the storage fixtures in conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.exc import IntegrityError
 
-from strain import db, store, tally
-from strain.actor import OWNER
-from strain.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, Seat
+from strain.domain import tally
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.storage.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, Seat
 
 from .strategies import CAT, frames
 
@@ -179,7 +180,11 @@ def test_saving_a_day_deleted_elsewhere_is_a_conflict(engine, person):
     ("bad_row", "pain", "message"),
     [
         (("weeding", -1), 3, "a quantity must be between 0 and 5000"),
-        (("weeding", 5001), 3, "a quantity must be between 0 and 5000"),  # the tally's own limit, strain/limits.py
+        (
+            ("weeding", 5001),
+            3,
+            "a quantity must be between 0 and 5000",
+        ),  # the tally's own limit (domain/limits.py)
         (("weeding", 5, "sloppy"), 3, "technique must be controlled or uncontrolled"),
         (("weeding", 5, "controlled", -2.0), 3, "a load must be between 0 and 200 kg"),
         (("weeding", 5, "controlled", 201.0), 3, "a load must be between 0 and 200 kg"),

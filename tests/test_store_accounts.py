@@ -12,10 +12,11 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type
 
-from strain import accounts, catalogue, db, limits, store
-from strain.actor import OWNER, Actor
-from strain.service import Service
-from strain.tables import Account, AuditEvent
+from strain.domain import accounts, catalogue, limits
+from strain.domain.actor import OWNER, Actor
+from strain.storage import db, store
+from strain.storage.tables import Account, AuditEvent
+from strain.usecases.service import Service
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin", None, "boss@clinic.example")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from strain import tally
-from strain.tally import TallyError
+from strain.domain import tally
+from strain.domain.tally import TallyError
 
 from .strategies import CAT, entries, frame_of, within_a_day
 

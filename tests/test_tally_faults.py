@@ -1,7 +1,7 @@
 """The live tally under faults, on real databases: every tap a phone makes is stored exactly once.
 
-A phone reports running totals (strain.counting); the day adds what they add to the totals it has
-counted of that device (strain.store.count_taps). These tests break what lies between: PostgreSQL
+A phone reports running totals (strain.domain.counting); the day adds what they add to the totals it has
+counted of that device (strain.storage.store.count_taps). These tests break what lies between: PostgreSQL
 sessions terminated from an admin connection (between reports, inside a transaction, at commit,
 at random during a burst), the server process killed with SIGKILL mid-burst and started again on
 the same database (SQLite and PostgreSQL), the database refusing connections for a while (the
@@ -29,9 +29,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from strain import counting, db, store
-from strain.actor import OWNER
-from strain.service import Service
+from strain.domain import counting
+from strain.domain.actor import OWNER
+from strain.storage import db, store
+from strain.usecases.service import Service
 
 from .apptest import CAT, open_page, texts
 from .test_pages_count import Phone, row_text, today_entries
@@ -211,9 +212,10 @@ def test_sessions_terminated_at_random_during_bursts_lose_and_double_no_tap(post
 SERVER = """
 import json, sys
 from datetime import date, datetime
-from strain import catalogue, counting, db
-from strain.service import Service
-from strain.store import PersonInfo
+from strain.domain import catalogue, counting
+from strain.storage import db
+from strain.usecases.service import Service
+from strain.storage.store import PersonInfo
 
 service = Service(db.open_database(sys.argv[1]), catalogue.default())
 person = PersonInfo(int(sys.argv[2]), sys.argv[3])

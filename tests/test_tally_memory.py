@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from strain import tally
+from strain.domain import tally
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024**2

@@ -1,4 +1,4 @@
-"""Issue 9: everything that enters the database passes the same checks (strain/validation.py).
+"""Issue 9: everything that enters the database passes the same checks (strain/domain/validation.py).
 
 A backup is refused whole when any row is one that an import or a form would refuse; import and
 restore judge an entry alike (a hypothesis test feeds the same rows through both).
@@ -20,11 +20,14 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain import cli, db, errors, store, tally, validation
-from strain.actor import OWNER
-from strain.outcomes import VisitInput
-from strain.plans import PlannedExercise
-from strain.service import Service
+from strain.cli import main as cli
+from strain.domain import tally, validation
+from strain.domain.actor import OWNER
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.storage import db, store
+from strain.usecases import errors
+from strain.usecases.service import Service
 
 from .strategies import ACTIVITY_IDS, CAT
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strain import charts, model, tally, weeks
-from strain.weeks import IsoWeek
+from strain.domain import model, tally, weeks
+from strain.domain.weeks import IsoWeek
+from strain.render import charts
 
 from .apptest import entries
 from .strategies import ACTIVITY_IDS, CAT, frame_of

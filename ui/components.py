@@ -7,8 +7,9 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from strain import charts, invisible
-from strain.catalogue import URGENCIES, Catalogue
+from strain.domain import invisible
+from strain.domain.catalogue import URGENCIES, Catalogue
+from strain.render import charts
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -22,7 +23,7 @@ WORD_JOINER = "\u2060"
 def md(text: str) -> str:
     """User text (a name, a note, an email) made safe to put inside markdown: shown as typed, never as
     markup, a link or an icon. A bidirectional control or an invisible character shows as its code, "[U+202E]"
-    (strain.invisible), so that it cannot turn what follows round or hide in a name."""
+    (strain.domain.invisible), so that it cannot turn what follows round or hide in a name."""
     return (
         MARKDOWN_SPECIALS.sub(r"\\\1", invisible.visible(text))
         .replace(":", ":" + WORD_JOINER)

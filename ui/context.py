@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from strain import catalogue, db, errors, limits
-from strain.actor import OWNER, Actor
-from strain.catalogue import Catalogue
-from strain.service import PersonInfo, Service, StoreError, UnknownPerson
+from strain.domain import catalogue, limits
+from strain.domain.actor import OWNER, Actor
+from strain.domain.catalogue import Catalogue
+from strain.storage import db
+from strain.usecases import errors
+from strain.usecases.service import PersonInfo, Service, StoreError, UnknownPerson
 from ui import components
 
 T = TypeVar("T")
@@ -219,7 +221,7 @@ def person_picker() -> PersonInfo | None:
         with st.expander("Add person", expanded=not names):
             with st.form("add_person_form", clear_on_submit=False, border=False):
                 # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
-                # counts what a person sees (strain.validation.name_problem) and says so beside the field.
+                # counts what a person sees (strain.domain.validation.name_problem) and says so beside the field.
                 st.text_input("Name", key="new_person_name", help=f"Up to {limits.MAX_NAME} characters")
                 st.form_submit_button("Add person", on_click=_add_person)
             if "add_person_error" in st.session_state:

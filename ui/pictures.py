@@ -1,6 +1,6 @@
 """The drawings on the pages: an exercise, a ladder's levels, an activity done without and with control.
 
-Each is our own SVG (strain.figures), shown with st.image and its text alternative; it holds no
+Each is our own SVG (strain.render.figures), shown with st.image and its text alternative; it holds no
 user text. Pages call one function each.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strain import figures, poses
-from strain.catalogue import Exercise
+from strain.domain.catalogue import Exercise
+from strain.render import figures, poses
 
 SCALE = 1.2  # px per cm at full size; a picture shrinks to fit a narrow column or a phone
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from strain import errors
+from strain.usecases import errors
 from ui import components, context, signin
 
 RUNNING = "_shell_running_page"

@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from strain import accounts, db, errors, limits
-from strain.actor import Actor
-from strain.service import Service
+from strain.domain import accounts, limits
+from strain.domain.actor import Actor
+from strain.storage import db
+from strain.usecases import errors
+from strain.usecases.service import Service
 from ui import components, context, frame_check
 
 LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 HERE = Path(__file__).resolve().parent
-STATE = "taps"  # the component's state: the row's report (strain.counting.reported)
+STATE = "taps"  # the component's state: the row's report (strain.domain.counting.reported)
 
 _component = st.components.v2.component(
     "strain_tap_row",
@@ -27,7 +27,7 @@ _component = st.components.v2.component(
 class Button:
     name: str  # its place on the row, for ever the same ("plain", "undo"): the button stays put as labels change
     label: str
-    tap: str  # what a tap does, as the report names it (strain.counting.Tap.name)
+    tap: str  # what a tap does, as the report names it (strain.domain.counting.Tap.name)
     primary: bool = False
     help: str = ""
 

@@ -21,7 +21,7 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MAX_NAME = 80  # strain.limits.MAX_NAME at this revision
+MAX_NAME = 80  # strain.domain.limits.MAX_NAME at this revision
 KEY_LENGTH = 3 * MAX_NAME  # casefold can turn one character into three
 
 person = sa.table(
@@ -34,7 +34,7 @@ person = sa.table(
 
 
 def _key(name: str) -> str:
-    """strain.store.name_key at this revision."""
+    """strain.storage.store.name_key at this revision."""
     return name.strip().casefold()
 
 

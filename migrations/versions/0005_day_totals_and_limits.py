@@ -1,4 +1,4 @@
-"""Days keep their total points (a cache keyed by model version); checks follow strain/limits.py.
+"""Days keep their total points (a cache keyed by model version); checks follow strain/domain/limits.py.
 
 `day.total` is the day's points under the weights `day.total_version` names. Existing days start
 without a total: the app scores them the first time a view across days needs them.
@@ -34,7 +34,7 @@ def _checks(quantity: str, load: str, height: str) -> dict[tuple[str, str], str]
     )
 
 
-# Written out, not read from strain/limits.py: a migration must mean the same thing forever.
+# Written out, not read from strain/domain/limits.py: a migration must mean the same thing forever.
 NEW_CHECKS = _checks(
     "quantity >= 0 AND quantity <= 5000", "load_kg >= 0 AND load_kg <= 200", "height_cm >= 10 AND height_cm <= 120"
 )

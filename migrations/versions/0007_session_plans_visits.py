@@ -9,7 +9,7 @@
 - psfs_activity, psfs_score: the activities a patient names for the Patient-Specific Functional
   Scale (up to 5), and their 0-10 scores at each visit.
 
-Only new tables: nothing existing changes. The numbers in the checks are strain/limits.py's at
+Only new tables: nothing existing changes. The numbers in the checks are strain/domain/limits.py's at
 this revision.
 
 Revision ID: 0007

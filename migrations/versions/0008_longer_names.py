@@ -1,6 +1,6 @@
 """A person's name holds 80 characters as a person sees them, an emoji of several code points included.
 
-A name's length limit (strain.limits.MAX_NAME) counts grapheme clusters; the column holds up to
+A name's length limit (strain.domain.limits.MAX_NAME) counts grapheme clusters; the column holds up to
 MAX_NAME_CODE_POINTS code points (PostgreSQL's varchar counts code points), and the name key up to
 three times that (casefold can turn one character into three). Downgrading shortens the columns
 back and refuses while a name is longer than the old columns hold.
@@ -20,7 +20,7 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OLD_NAME, NEW_NAME = 80, 640  # strain.limits.MAX_NAME then, MAX_NAME_CODE_POINTS now
+OLD_NAME, NEW_NAME = 80, 640  # strain.domain.limits.MAX_NAME then, MAX_NAME_CODE_POINTS now
 
 
 def _resize(name_length: int, was: int) -> None:

@@ -25,7 +25,7 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MAX_EMAIL = 320  # strain.limits.MAX_EMAIL at this revision
+MAX_EMAIL = 320  # strain.domain.limits.MAX_EMAIL at this revision
 APPEND_ONLY = "the audit trail is append-only"
 
 

@@ -19,7 +19,7 @@ down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Written out, not read from strain/limits.py: a migration must mean the same thing forever.
+# Written out, not read from strain/domain/limits.py: a migration must mean the same thing forever.
 RANGE = "wake_up_minute >= 0 AND wake_up_minute < 1440"
 
 

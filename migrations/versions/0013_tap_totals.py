@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("activity", sa.String(length=64), nullable=False),
         sa.Column("tap", sa.String(length=32), nullable=False),
         sa.Column("counted", sa.Integer(), nullable=False),
-        # Written out, not read from strain/limits.py: a migration must mean the same thing forever.
+        # Written out, not read from strain/domain/limits.py: a migration must mean the same thing forever.
         sa.CheckConstraint("counted >= 0 AND counted <= 1000000", name=op.f("ck_tap_total_counted_range")),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_tap_total_person_id_person"), ondelete="CASCADE"

@@ -25,8 +25,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from strain import db, store
-from strain.actor import OWNER
+from strain.domain.actor import OWNER
+from strain.storage import db, store
 from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import APP_IDLE, REPO
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from strain import accounts
+from strain.domain import accounts
 from tests.browser.cli_data import day_totals, run_cli, score, tally_rows, write_csv
 from tests.browser.conftest import STARTUP_SECONDS, Server, _free_port, serve_app
 from tests.browser.streamlit_page import (

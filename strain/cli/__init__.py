@@ -1,0 +1,1 @@
+"""The command line, `python -m strain ...`: argument parsing and printing around the use cases."""

@@ -1,0 +1,145 @@
+"""Clinic mode's commands: switching it on and managing accounts. An admin's tools, run on the server.
+
+    python -m strain clinic init
+    python -m strain user add EMAIL --role admin|therapist [--no-password]
+    python -m strain user list
+    python -m strain user disable EMAIL | enable EMAIL
+    python -m strain user reset-password EMAIL
+
+A password is read from standard input, never from an argument (which other users of the server
+could see in the process list): asked twice, without echo, on a terminal; the first line from a
+pipe. Whoever runs these holds the database's credentials, so they act as its owner; the audit
+trail names them "command line". Errors are one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import UTC, datetime
+
+from strain.cli.common import CommandError, add_database_command, table
+from strain.cli.store import _reporting_errors
+from strain.domain import accounts, limits
+from strain.domain.actor import Actor
+from strain.domain.catalogue import Catalogue
+from strain.storage import db
+from strain.storage.tables import ROLES
+from strain.usecases.service import AccountInfo, Service
+
+COMMAND_LINE = Actor("owner", None, "command line")
+
+
+def _admin(args: argparse.Namespace, cat: Catalogue) -> Service:
+    """Accounts and clinic mode are the server admin's, who runs the command line (no --as, in either mode)."""
+    return Service(db.open_database(args.db), cat, COMMAND_LINE)
+
+
+def read_password(email: str) -> str:
+    """A new password for the account `email` from standard input, held to the password policy before
+    anything is saved."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("The same password again: ") != password:
+            raise CommandError("the two passwords differ; nothing was changed")
+    else:
+        line = sys.stdin.readline(limits.MAX_PASSWORD + 2)  # enough to tell a password that is too long
+        if not line:
+            raise CommandError("no password on standard input: pipe one line, or run this in a terminal to be asked")
+        password = line.removesuffix("\n").removesuffix("\r")
+    problem = accounts.password_problem(password, email)
+    if problem:
+        raise CommandError(f"{problem}; nothing was changed")
+    return password
+
+
+def _status(account: AccountInfo) -> str:
+    if not account.active:
+        return "disabled"
+    if accounts.is_locked(account.locked_until, datetime.now(UTC)):
+        return f"locked until {account.locked_until:%H:%M} UTC"
+    return "active"
+
+
+@_reporting_errors
+def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _admin(args, cat)
+    started = service.start_clinic()
+    admins = [a for a in service.accounts() if a.role == "admin" and a.active]
+    state = "Clinic mode is on" if started else "Clinic mode was already on"
+    first_admin = "python -m strain user add EMAIL --role admin"
+    advice = "" if admins else f"\nNo one can sign in yet: add an admin with `{first_admin}`. {accounts.PASSWORD_RULE}"
+    return f"{state}: the app shows nothing but its sign-in page until someone signs in.{advice}"
+
+
+@_reporting_errors
+def cmd_user_add(args: argparse.Namespace, cat: Catalogue) -> str:
+    email = accounts.normalise_email(args.email)  # checked before asking for a password
+    password = None if args.no_password else read_password(email)
+    account = _admin(args, cat).add_account(email, args.role, password)
+    how = "single sign-on only" if password is None else "a password"
+    return f"added {account.email} ({account.role}), signing in with {how}"
+
+
+@_reporting_errors
+def cmd_user_list(args: argparse.Namespace, cat: Catalogue) -> str:
+    found = _admin(args, cat).accounts()
+    if not found:
+        return "No accounts yet."
+    rows = [
+        (
+            a.email,
+            a.role,
+            _status(a),
+            "password" if a.has_password else "single sign-on",
+            f"{a.created_at:%Y-%m-%d}",
+        )
+        for a in found
+    ]
+    return table(rows, ("email", "role", "status", "signs in with", "added"))
+
+
+@_reporting_errors
+def cmd_user_disable(args: argparse.Namespace, cat: Catalogue) -> str:
+    account = _admin(args, cat).disable_account(args.email)
+    return f"disabled {account.email}: it cannot sign in, and its open sessions end at their next step"
+
+
+@_reporting_errors
+def cmd_user_enable(args: argparse.Namespace, cat: Catalogue) -> str:
+    return f"enabled {_admin(args, cat).enable_account(args.email).email}"
+
+
+@_reporting_errors
+def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _admin(args, cat)
+    account = service.account(args.email)  # an unknown email is said before asking for a password
+    service.reset_password(account.email, read_password(account.email))
+    return f"set a new password for {account.email} (any lock is lifted)"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `clinic` and `user` to the CLI's parser."""
+
+    clinic = commands.add_parser("clinic", help="clinic mode: sign-in required, accounts and roles")
+    clinic_actions = clinic.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add_database_command(
+        clinic_actions, "init", cmd_clinic_init, "switch the database to clinic mode (every app replica follows)"
+    )
+
+    user = commands.add_parser("user", help="clinic accounts: add, list, disable, enable, reset-password")
+    user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adder = add_database_command(
+        user_actions, "add", cmd_user_add, "add an account (the password is read from standard input)"
+    )
+    adder.add_argument("email", metavar="EMAIL")
+    adder.add_argument("--role", required=True, choices=ROLES)
+    adder.add_argument("--no-password", action="store_true", help="sign in with single sign-on only")
+    add_database_command(user_actions, "list", cmd_user_list, "list the accounts")
+    for name, run, help_text in (
+        ("disable", cmd_user_disable, "stop an account signing in (its sessions end too)"),
+        ("enable", cmd_user_enable, "let a disabled account sign in again"),
+        ("reset-password", cmd_user_reset_password, "set a new password (read from standard input)"),
+    ):
+        add_database_command(user_actions, name, run, help_text).add_argument("email", metavar="EMAIL")

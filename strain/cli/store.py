@@ -1,0 +1,303 @@
+"""Storage commands of the command line: where, people, import, export, forget, assign, backup, restore.
+
+Every command takes `--db URL` (else $DATABASE_URL, else the default SQLite file). Database
+problems (unreachable server, bad URL, refused data) become one line on stderr, exit 2, which names
+nothing of the database; `--verbose` (before the command) also prints the database's own message.
+
+In clinic mode a command that reads or writes patients' data acts as an account, `--as EMAIL`, with
+that account's rights: a therapist reaches only their own patients (another's is "not found"), an
+admin everyone's. The command line runs on the server with the database's credentials, so it is an
+admin's tool: `--as` applies the rules, it does not authenticate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from strain.cli.common import CommandError, read_tally, table, write_private
+from strain.domain import tally
+from strain.domain.actor import Actor
+from strain.domain.catalogue import Catalogue
+from strain.storage import db
+from strain.usecases import errors
+from strain.usecases.service import Export, Service
+
+Command = Callable[[argparse.Namespace, Catalogue], str]
+RESTORER = Actor("owner", None, "command line")  # who the audit trail says restored a backup
+VERBOSE_HINT = "run it again as `python -m strain --verbose ...` for the details"
+
+
+def _reporting_errors(command: Command) -> Command:
+    """Turn what can go wrong with a database into one clear line for the user."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, cat: Catalogue) -> str:
+        url = db.database_url(args.db)
+        try:
+            return command(args, cat)
+        except Exception as error:
+            message = errors.user_message(error, url, details=VERBOSE_HINT)
+            if message is None:
+                raise
+            raise CommandError(message) from None
+
+    return run
+
+
+def _service(args: argparse.Namespace, cat: Catalogue) -> Service:
+    """The use cases over the command's database, acting as `--as EMAIL` in clinic mode (as the owner otherwise)."""
+    service = Service(db.open_database(args.db), cat)
+    email = getattr(args, "as_email", None)
+    if not service.clinic_mode():
+        if email is not None:
+            raise CommandError("--as is for clinic mode; this database is in personal mode, where it is not needed")
+        return service
+    if email is None:
+        raise CommandError("this database is in clinic mode: say which account you act as with --as EMAIL")
+    actor = service.acting_account(email)
+    if actor is None:  # unknown or disabled: one message for both
+        raise CommandError(f"no active account {email.strip()}")
+    return service.acting_as(actor)
+
+
+def _date_option(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{option} must be a date like 2026-11-25, got {text!r}") from None
+
+
+def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
+    if args.db:
+        source = "from --db"
+    elif os.environ.get(db.ENV_VAR):
+        source = f"from ${db.ENV_VAR}"
+    else:
+        source = "the default; set $DATABASE_URL or pass --db to use another"
+    database = errors.shown(db.database_url(args.db))
+    return f"database: {database} ({source})\ndefault SQLite file: {db.default_sqlite_path()}"
+
+
+@_reporting_errors
+def cmd_people(args: argparse.Namespace, cat: Catalogue) -> str:
+    people = _service(args, cat).people()
+    return table([(p.name,) for p in people], ("name",)) if people else "No people yet."
+
+
+@_reporting_errors
+def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
+    found = read_tally(args.file, cat)  # the whole file is checked before anything is saved
+    person, days, created = _service(args, cat).import_tally(args.person, found.entries, found.days)
+    new = " (a new person)" if created else ""  # so a mistyped name does not go unnoticed
+    return f"imported {len(found.entries)} entries on {days} days for {person.name}{new}"
+
+
+def _optional(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else value
+
+
+def _session_json(export: Export) -> dict[str, Any]:
+    """The therapist session's data of an export: the walkthrough in progress, the plans, the visits."""
+    draft = export.walkthrough
+    found = export.outcomes
+    names = dict(found.activities) if found else {}
+    scores = found.scores.groupby("visit_id") if found is not None and len(found.scores) else {}
+    psfs = found.psfs.set_index("visit_id") if found is not None and len(found.psfs) else None
+    visits = []
+    for visit in found.visits.itertuples(index=False) if found is not None else ():
+        scored = scores.get_group(visit.id) if visit.id in getattr(scores, "groups", {}) else None
+        summary = psfs.loc[visit.id] if psfs is not None and visit.id in psfs.index else None
+        visits.append(
+            {
+                "date": visit.date.isoformat(),
+                "note": visit.note,
+                "pain_now": _optional(visit.pain_now),
+                "pain_average": _optional(visit.pain_average),
+                "pain_worst": _optional(visit.pain_worst),
+                "psfs": [
+                    {"activity": names[int(a)], "score": int(score)}
+                    for a, score in zip(scored["activity_id"], scored["score"], strict=True)
+                ]
+                if scored is not None
+                else [],
+                "psfs_average": None if summary is None else float(summary["average"]),
+                "psfs_change": None if summary is None else _optional(float(summary["change"])),
+            }
+        )
+    return {
+        "walkthrough": None
+        if draft is None
+        else {
+            "date": draft.day.isoformat(),
+            "step": draft.step,
+            "lines": [vars(line) for line in draft.lines],
+        },
+        "plans": [
+            {
+                "version": plan.version,
+                "start": plan.start.isoformat(),
+                "review_date": plan.review_date.isoformat(),
+                "note": plan.note,
+                "exercises": [vars(exercise) for exercise in plan.exercises],
+            }
+            for plan in export.plans
+        ],
+        "psfs_activities": [name for _, name in found.activities] if found else [],
+        "visits": visits,
+    }
+
+
+def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame, session: dict[str, Any] | None = None) -> str:
+    by_date = {day: group for day, group in entries.groupby("date", sort=False)}
+    fields = list(tally.HEADER[1:])  # an entry's fields, without the date it is filed under
+    empty = pd.DataFrame(columns=fields)
+    document = {
+        "person": person,
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "pain": None if pd.isna(day.pain) else int(day.pain),
+                "note": day.note,
+                "model_version": day.model_version,
+                "entries": by_date.get(day.date, empty)[fields].to_dict("records"),
+            }
+            for day in days.itertuples(index=False)
+        ],
+    } | (session or {})
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+@_reporting_errors
+def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
+    start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
+    if start and end and start > end:
+        raise CommandError(f"--from {start} is after --to {end}")
+    export = _service(args, cat).export(args.person, start, end)
+    if args.format == "csv":
+        # With each day's pain and note, so that importing the file gives the same history back.
+        return tally.write_csv(export.entries, export.days).removesuffix("\n")  # print adds the last newline back
+    return _export_json(export.person.name, export.days, export.entries, _session_json(export))
+
+
+def _confirmed(name: str) -> bool:
+    """Ask on a terminal for the name again before deleting a person's data."""
+    print(f"This deletes everything about {name}: days, plans, visits, exercises, weights. It cannot be undone.")
+    try:
+        return input(f"Type {name} to confirm: ").strip() == name
+    except EOFError:
+        return False
+
+
+@_reporting_errors
+def cmd_forget(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _service(args, cat)
+    person = service.person(args.person)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError("forget deletes a person's data for good: confirm on a terminal, or add --yes")
+        if not _confirmed(person.name):
+            raise CommandError(f"nothing deleted: the name typed was not {person.name}")
+    service.forget(person)
+    return f"forgot {person.name}: everything about them is deleted; the audit trail keeps that it happened"
+
+
+@_reporting_errors
+def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
+    service = _service(args, cat)
+    person = service.person(args.person)
+    therapist = service.acting_account(args.to)
+    if therapist is None or therapist.role != "therapist":
+        raise CommandError(f"no active therapist account {args.to.strip()}")
+    service.assign(person, therapist.account_id)
+    return f"{person.name} is now a patient of {therapist.email}"
+
+
+def _table_sizes(data: dict[str, Any]) -> str:
+    people, days, entries = (len(data["tables"][name]["rows"]) for name in ("person", "day", "entry"))
+    return f"{people} {'person' if people == 1 else 'people'}, {days} days and {entries} entries"
+
+
+@_reporting_errors
+def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
+    data = _service(args, cat).backup()
+    write_private(args.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))  # owner only: health data
+    return f"backed up {_table_sizes(data)} to {args.file}"
+
+
+@_reporting_errors
+def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))  # an editor may have added a BOM
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CommandError(f"{args.file} is not a Strain Audit backup (not JSON text)") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
+        raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
+    # Into an empty database: its mode is the one --clinic says, never the backup's (which must agree).
+    service = Service(db.open_database(args.db), cat, RESTORER)
+    service.restore(data, clinic=args.clinic)
+    mode = "clinic mode: sign-in required" if args.clinic else "personal mode"
+    return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the storage subcommands to the CLI's parser."""
+
+    def add(name: str, run: Command, help_text: str, *, patients: bool = True) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=help_text)
+        parser.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
+        if patients:
+            add_as_option(parser)
+        parser.set_defaults(run=run)
+        return parser
+
+    add("where", cmd_where, "show which database is used and where the default SQLite file is", patients=False)
+    add("people", cmd_people, "list the people in the database (in clinic mode: those the account reaches)")
+
+    importer = add("import", cmd_import, "save a tally CSV's days for a person (replacing days that exist)")
+    importer.add_argument("file", metavar="FILE.csv")
+    importer.add_argument("--person", required=True, metavar="NAME", help="created if new")
+
+    exporter = add("export", cmd_export, "print a person's days as tally CSV or JSON")
+    exporter.add_argument("--person", required=True, metavar="NAME")
+    exporter.add_argument("--format", choices=("csv", "json"), default="csv")
+    exporter.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
+    exporter.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
+
+    forget = add("forget", cmd_forget, "delete everything about a person (asks to confirm on a terminal)")
+    forget.add_argument("--person", required=True, metavar="NAME")
+    forget.add_argument("--yes", action="store_true", help="do not ask to confirm (for scripts)")
+
+    assign = add("assign", cmd_assign, "make a person a therapist's patient (clinic mode, an admin's action)")
+    assign.add_argument("--person", required=True, metavar="NAME")
+    assign.add_argument("--to", required=True, metavar="EMAIL", help="the therapist's account")
+
+    backup = add("backup", cmd_backup, "write everything in the database to one JSON file (an admin's action)")
+    backup.add_argument("file", metavar="FILE")
+    restore = add("restore", cmd_restore, "load a backup file into an empty database", patients=False)
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--clinic", action="store_true", help="the new database is a clinic's: sign-in required (the backup must agree)"
+    )
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="in clinic mode: the active account to act as, with its rights (not needed in personal mode)",
+    )

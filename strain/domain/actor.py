@@ -1,0 +1,35 @@
+"""Who is acting: every read and write of patient data is filtered by it (see strain/storage/store.py).
+
+In personal mode (the default, no sign-in) the one user owns everything. In clinic mode an admin
+sees every patient and a therapist only their own; another therapist's patient is "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["owner", "admin", "therapist"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    account_id: int | None = None  # the signed-in account; None in personal mode
+    email: str = ""
+    # A signed-in session's idle deadline (ui.context.keep_alive): False once the session is over, else it counts
+    # the write as activity. Every write asks it first (strain.storage.store._acting); the command line has none.
+    live: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def sees_every_patient(self) -> bool:
+        return self.role != "therapist"
+
+    @property
+    def label(self) -> str:
+        """Who acted, as the audit trail names them."""
+        return self.email or "personal mode"
+
+
+OWNER = Actor("owner")  # personal mode

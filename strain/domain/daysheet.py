@@ -1,0 +1,120 @@
+"""The day sheet: the editable table behind "Log a day", and its conversion to and from entries.
+
+One row per catalogue activity (quantity 0 = not done), grouped by family; a day saved with two
+entries for the same activity (say 8 controlled and 4 uncontrolled sit-downs) keeps both rows.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+from strain.domain import tally
+from strain.domain.catalogue import FAMILIES, Activity, Catalogue
+
+SHEET_COLUMNS = (
+    "activity",
+    "family",
+    "name",
+    "unit",
+    "quantity",
+    "controlled",
+    "load_kg",
+    "twist",
+    "first_hour",
+    "note",
+)
+
+
+def starter_frame(cat: Catalogue, day: date) -> pd.DataFrame:
+    """The catalogue's starting typical day as a tally frame."""
+    rows = [
+        {"date": day, "activity": s.activity, "quantity": s.quantity, "technique": "uncontrolled", "load_kg": 0.0}
+        | {"twist": False, "first_hour": s.first_hour, "note": "", "line": 0}
+        for s in cat.starter_day
+    ]
+    return tally.typed(pd.DataFrame(rows, columns=list(tally.COLUMNS)))
+
+
+def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
+    """Every activity once (more if the entries hold several of it), filled from the entries."""
+    by_activity: dict[str, list[dict]] = {}
+    for entry in entries.to_dict("records"):
+        by_activity.setdefault(entry["activity"], []).append(entry)
+    rows = []
+    for activity in sorted(cat.activities, key=lambda a: FAMILIES.index(a.family)):
+        for entry in by_activity.get(activity.id) or [None]:
+            rows.append(
+                {
+                    "activity": activity.id,
+                    "family": activity.family,
+                    "name": activity.name if activity.unit == "rep" else f"{activity.name} (min)",
+                    "unit": "times" if activity.unit == "rep" else "minutes",
+                    "quantity": entry["quantity"] if entry else 0.0,
+                    "controlled": bool(entry and entry["technique"] == "controlled"),
+                    "load_kg": entry["load_kg"] if entry else 0.0,
+                    "twist": bool(entry and entry["twist"]),
+                    "first_hour": bool(entry and entry["first_hour"]),
+                    "note": entry["note"] if entry else "",
+                }
+            )
+    return pd.DataFrame(rows, columns=list(SHEET_COLUMNS))
+
+
+# The sheet's column for each modifier an activity may take.
+MODIFIER_COLUMNS = {"load": "load_kg", "twist": "twist", "first_hour": "first_hour"}
+
+
+def offered(activity: Activity) -> list[str]:
+    """The sheet's columns the Log page offers on an activity's row: of the modifiers, only those it takes.
+
+    A row can still hold a modifier its activity does not take (from an imported file): it is kept,
+    and the model gives it no weight (the Audit's arithmetic says so).
+    """
+    modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in activity.takes]
+    return ["quantity", "controlled", *modifiers]
+
+
+def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:
+    """Activity ids in saved entries that the catalogue no longer has: the sheet cannot show them."""
+    return sorted({a for a in entries["activity"] if not cat.has_activity(a)})
+
+
+def _text(value: object) -> str:
+    """A sheet cell as the text the tally validator reads (an emptied cell is empty text)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return tally.number_text(value) if isinstance(value, int | float) else str(value)
+
+
+def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[pd.DataFrame, list[str]]:
+    """The entries of an edited sheet (rows with a quantity above 0), or the problems, named by activity.
+
+    The same rules as the tally CSV apply, so a day logged in the browser can always be exported.
+    """
+    entries, problems = [], []
+    for index, row in enumerate(rows.to_dict("records")):
+        quantity = _text(row["quantity"])
+        if quantity == "" or float(quantity) == 0:
+            continue  # not done that day
+        fields = {
+            "date": day.isoformat(),
+            "activity": row["activity"],
+            "quantity": quantity,
+            "technique": "controlled" if row["controlled"] else "uncontrolled",
+            "load_kg": _text(row["load_kg"]),
+            "twist": _text(bool(row["twist"])),
+            "first_hour": _text(bool(row["first_hour"])),
+            "note": _text(row["note"]),
+        }
+        entry, errors = tally.validate_row(fields, index, cat)
+        problems += [f"{cat.activity(row['activity']).name}: {error.message}" for error in errors]
+        if entry is not None:
+            entries.append(entry)
+    if problems or not entries:
+        return tally.empty_frame(), problems
+    return tally.typed(pd.DataFrame(entries, columns=list(tally.COLUMNS))), problems

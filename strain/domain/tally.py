@@ -1,0 +1,936 @@
+"""The tally: a day's entries as a pandas frame, and its interchange CSV.
+
+CSV header (fixed): date,activity,quantity,technique,load_kg,twist,first_hour,note, optionally
+followed by the day's columns pain and day_note (either may be left out, the order is kept).
+Those belong to the day, not to the row: every row of one day must give the same values, and a
+row with only a date and the day's columns records a day logged with nothing tallied.
+A file with any bad row is rejected whole; every bad row is reported as "line N: reason".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+
+from strain.domain.catalogue import Catalogue
+from strain.domain.limits import FIRST_DATE, LATEST_TIME_ZONE, MAX_LOAD_KG, MAX_NOTE, MAX_PAIN, MAX_QUANTITY, MIN_PAIN
+
+HEADER = ("date", "activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
+# Optional columns after HEADER, in this order: the day's pain (0-10, empty when not recorded) and note.
+DAY_HEADER = ("pain", "day_note")
+# A day frame: one row per day, with the day's columns a file gave (pain, note); the store's saved days too.
+DAY_COLUMNS = {"pain": "pain", "day_note": "note"}
+# The tally frame: HEADER's columns with typed values, plus the source line when read from a file.
+COLUMNS = (*HEADER, "line")
+TECHNIQUES = ("controlled", "uncontrolled")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
+PAIN_PATTERN = re.compile(r"^\d{1,3}$", re.ASCII)
+NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+# PostgreSQL cannot store NUL and no one types the others: refuse them the same way on every engine.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class TallyError(ValueError):
+    """The tally is invalid; `errors` lists its problems with their line numbers, `more` counts those left out."""
+
+    def __init__(self, errors: list[RowError], more: int = 0):
+        self.errors = errors
+        self.more = more
+        super().__init__("\n".join(self.messages()))
+
+    def messages(self) -> list[str]:
+        """One line per problem listed, then how many more there are."""
+        rest = [f"... and {self.more:,} more error{'s' if self.more > 1 else ''}"] if self.more else []
+        return [str(error) for error in self.errors] + rest
+
+
+@dataclass(frozen=True, eq=False)
+class Tally:
+    """What a tally file holds: its entries, and its days."""
+
+    entries: pd.DataFrame  # a tally frame
+    # One row per date in the file, in date order: date, then pain (Int64) and note for the day
+    # columns the file has; a file without them gives dates only, and leaves saved days' pain and note alone.
+    days: pd.DataFrame
+
+
+def empty_frame() -> pd.DataFrame:
+    return typed(pd.DataFrame({column: [] for column in COLUMNS}))
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a tally frame its column types (dates as datetime.date, flags as bool)."""
+    frame = frame.reindex(columns=list(COLUMNS))
+    frame = frame.assign(line=frame["line"].fillna(0), note=frame["note"].astype("object").fillna(""))
+    return frame.astype(
+        {
+            "date": "object",  # datetime.date values, also when the frame is empty
+            "activity": "object",
+            "quantity": "float64",
+            "technique": "object",
+            "load_kg": "float64",
+            "twist": "bool",
+            "first_hour": "bool",
+            "note": "object",
+            "line": "int64",
+        }
+    )
+
+
+# CSV injection (OWASP): a spreadsheet takes a cell starting with one of these for a formula. Export
+# puts a single quote before such a text cell; it also doubles a quote that starts a text cell when
+# the character after it is one of these, a line break or a quote, so that import can take the first
+# quote away from exactly the cells that start with a quote and one of those: every text comes back
+# as typed (a line break, because the command line reads a carriage return as one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_QUOTE = "'"
+_QUOTED_STARTS = (*FORMULA_STARTS, "\n", TEXT_QUOTE)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell as export writes it: with a quote in front when it starts like a formula (see FORMULA_STARTS)."""
+    if text[:1] in FORMULA_STARTS or (text[:1] == TEXT_QUOTE and text[1:2] and text[1:2] in _QUOTED_STARTS):
+        return TEXT_QUOTE + text
+    return text
+
+
+def from_spreadsheet(text: str) -> str:
+    """A text cell as typed: without the quote that spreadsheet_safe put in front (the inverse of it)."""
+    if text[:1] == TEXT_QUOTE and text[1:2] and text[1:2] in _QUOTED_STARTS:
+        return text[1:]
+    return text
+
+
+QUOTE_LIMIT = 80  # how much of a user's value a message shows
+
+
+def quoted(text: str) -> str:
+    """A user's value as a message shows it: quoted, control characters escaped, cut to QUOTE_LIMIT characters.
+
+    A huge field or an escape sequence then never floods or hijacks the terminal.
+    """
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    return f"{text[:QUOTE_LIMIT]!r}... ({len(text):,} characters)"
+
+
+# One function per field, shared by validate_row and the fast reader so that both judge alike.
+def _date(text: str) -> tuple[date | None, str | None]:
+    raw = text.strip()
+    if not DATE_PATTERN.match(raw):
+        return None, f"date must be YYYY-MM-DD, got {quoted(raw)}"
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, f"date {quoted(raw)} does not exist"
+    problem = date_problem(day)
+    return (None, problem) if problem else (day, None)
+
+
+def date_problem(day: date, field: str = "date", latest: date | None = None) -> str | None:
+    """What keeps a day from being stored: before FIRST_DATE (pages cannot show it) or in the future, after
+    `latest` (by default today, this machine's date; see today_anywhere for the exceptions)."""
+    if day < FIRST_DATE:
+        return f"{field} {day} is before {FIRST_DATE}, the first day Strain Audit can show"
+    if day > (latest or date.today()):
+        return f"{field} {day} is in the future"
+    return None
+
+
+def today_anywhere() -> date:
+    """The latest date that is today somewhere on Earth (UTC+14): the latest day the live tally (which counts on
+    the browser's today) can store, and the latest day a restored backup may hold."""
+    return (datetime.now(UTC) + LATEST_TIME_ZONE).date()
+
+
+def _activity(text: str, catalogue: Catalogue) -> tuple[str, str, str | None]:
+    """The activity id, its unit ("rep" when unknown) and the problem, if any."""
+    activity = text.strip()
+    if not catalogue.has_activity(activity):
+        return activity, "rep", f"unknown activity {quoted(activity)}" if activity else "activity is empty"
+    return activity, catalogue.activity(activity).unit, None
+
+
+def _number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:
+    if not NUMBER_PATTERN.match(text):
+        return None, f"{field} must be a number, got {quoted(text)}"
+    value = float(text)
+    if not math.isfinite(value):  # digits enough to overflow a float
+        return None, f"{field} must be a finite number, got {quoted(text)}"
+    shown = text if len(text) <= QUOTE_LIMIT else quoted(text)  # only digits: safe to show unquoted
+    if value < low:
+        return None, f"{field} must be >= {low:g}, got {shown}"
+    if value > high:
+        return None, f"{field} must be at most {high:g}{unit}, got {shown}"
+    return value, None
+
+
+def _quantity(text: str, unit: str, whole: bool = True) -> tuple[float | None, str | None]:
+    """Repetitions (whole numbers, unless `whole` is False: a backup from before the rule) or minutes."""
+    value, problem = _number(text.strip(), "quantity", 0.0, MAX_QUANTITY[unit], _unit_text(unit))
+    if problem is None and whole and unit == "rep" and not value.is_integer():
+        shown = text.strip() if len(text.strip()) <= QUOTE_LIMIT else quoted(text.strip())
+        return None, f"quantity must be a whole number of times (this activity is counted), got {shown}"
+    return value, problem
+
+
+def _technique(text: str) -> tuple[str, str | None]:
+    technique = text.strip().lower() or "uncontrolled"
+    if technique not in TECHNIQUES:
+        return technique, f"technique must be controlled, uncontrolled or empty, got {quoted(text)}"
+    return technique, None
+
+
+def _load(text: str) -> tuple[float | None, str | None]:
+    if not text.strip():
+        return 0.0, None
+    return _number(text.strip(), "load_kg", 0.0, MAX_LOAD_KG, " kg")
+
+
+def _flag(text: str, field: str) -> tuple[bool, str | None]:
+    value = text.strip().lower()
+    if value in ("", "no"):
+        return False, None
+    if value == "yes":
+        return True, None
+    return False, f"{field} must be yes, no or empty, got {quoted(text)}"
+
+
+def _pain(text: str) -> tuple[int | None, str | None]:
+    raw = text.strip()
+    if not raw:
+        return None, None
+    if not PAIN_PATTERN.match(raw) or not MIN_PAIN <= int(raw) <= MAX_PAIN:
+        return None, f"pain must be a whole number from {MIN_PAIN} to {MAX_PAIN} or empty, got {quoted(text)}"
+    return int(raw), None
+
+
+def text_problems(text: str, field: str = "note", limit: int = MAX_NOTE) -> list[str]:
+    """What is wrong with a free text (a note, a reason): too long, or a control character in it."""
+    problems = []
+    if len(text) > limit:
+        problems.append(f"{field} is longer than {limit} characters")
+    if CONTROL_CHARACTERS.search(text):
+        problems.append(f"{field} contains a control character (only tabs and line breaks are allowed)")
+    return problems
+
+
+def validate_row(
+    row: dict[str, str], line: int, catalogue: Catalogue, *, whole: bool = True
+) -> tuple[dict | None, list[RowError]]:
+    """Check one row's fields; return the typed entry or the reasons it is bad (`whole`: see _quantity)."""
+    day, date_problem = _date(row["date"])
+    activity, unit, activity_problem = _activity(row["activity"], catalogue)
+    quantity, quantity_problem = _quantity(row["quantity"], unit, whole)
+    technique, technique_problem = _technique(row["technique"])
+    load_kg, load_problem = _load(row["load_kg"])
+    twist, twist_problem = _flag(row["twist"], "twist")
+    first_hour, first_hour_problem = _flag(row["first_hour"], "first_hour")
+    problems = [date_problem, activity_problem, quantity_problem, technique_problem, load_problem]
+    note = from_spreadsheet(row["note"])
+    problems += [twist_problem, first_hour_problem, *text_problems(note)]
+    problems = [p for p in problems if p]
+    if problems:
+        return None, [RowError(line, p) for p in problems]
+    return {
+        "date": day,
+        "activity": activity,
+        "quantity": quantity,
+        "technique": technique,
+        "load_kg": load_kg,
+        "twist": twist,
+        "first_hour": first_hour,
+        "note": note,
+        "line": line,
+    }, []
+
+
+def _day_only(fields: dict[str, str]) -> bool:
+    """A row of a file with day columns that gives nothing but its date and the day's columns."""
+    return any(name in fields for name in DAY_HEADER) and not any(fields[name].strip() for name in HEADER[1:])
+
+
+def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tuple[dict | None, dict, list[RowError]]:
+    """Check one row of a file: its entry (None for a row that only gives its day), its day's values, its problems.
+
+    The day's values are its date and, for the file's day columns, its pain and note.
+    """
+    if _day_only(fields):
+        day, problem = _date(fields["date"])
+        entry, errors = None, [RowError(line, problem)] if problem else []
+    else:
+        entry, errors = validate_row(fields, line, catalogue)
+        day = entry["date"] if entry else None
+    values = {"date": day, "line": line}
+    if "pain" in fields:
+        values["pain"], problem = _pain(fields["pain"])
+        errors += [RowError(line, problem)] if problem else []
+    if "day_note" in fields:
+        values["note"] = from_spreadsheet(fields["day_note"])
+        errors += [RowError(line, problem) for problem in text_problems(values["note"], "day_note")]
+    return entry, values, errors
+
+
+class _NotGiven:
+    """Stands for "no value given" where a day's values are compared: equal only to itself.
+
+    Not a string: pandas 3.1's fillna turns a NUL character into "" in an object column, and ""
+    is a day note a row can give.
+    """
+
+
+NOT_GIVEN = _NotGiven()
+
+
+def _shown(value: object) -> str:
+    return "empty" if value is NOT_GIVEN else quoted(value) if isinstance(value, str) else str(value)
+
+
+def _first_values(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """Each day's first row of day values (date, line, and pain and note if given), and an error for each
+    later row of a day that gives other values, naming both lines."""
+    columns = [column for column in DAY_COLUMNS.values() if column in rows.columns]
+    rows = rows.sort_values("line", kind="stable")
+    values = {column: rows[column].astype(object).fillna(NOT_GIVEN) for column in columns}
+    firsts = rows.drop_duplicates("date").set_index("date")
+    errors = []
+    for field, column in DAY_COLUMNS.items():
+        if column not in columns:
+            continue
+        # By reindex, not map: map may give pandas' own string type, which cannot be compared with a pain.
+        given = firsts[column].astype(object).fillna(NOT_GIVEN).reindex(rows["date"]).to_numpy()
+        first = pd.Series(given, index=rows.index, dtype=object)
+        for row in np.flatnonzero((values[column] != first).to_numpy()):
+            day = rows["date"].iat[row]
+            message = (
+                f"{field} {_shown(values[column].iat[row])} differs from {_shown(first.iat[row])} on line "
+                f"{firsts.at[day, 'line']}: every row of {day} must give the same {field}"
+            )
+            errors.append(RowError(int(rows["line"].iat[row]), message))
+    return firsts.reset_index(), errors
+
+
+def _days(firsts: pd.DataFrame) -> pd.DataFrame:
+    """A day frame, in date order, from each day's first values."""
+    columns = [column for column in DAY_COLUMNS.values() if column in firsts.columns]
+    days = firsts[["date", *columns]].sort_values("date", kind="stable", ignore_index=True)
+    days = days.astype({"date": "object"})
+    if "pain" in columns:
+        days["pain"] = days["pain"].astype("Int64")
+    return days
+
+
+def day_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """One row per day, in date order, from the good rows' day values: date, line, and pain and note if given.
+
+    A day takes its values from its first row; each later row that gives other values is an error
+    naming both lines, so a file cannot say two things about one day.
+    """
+    firsts, errors = _first_values(rows)
+    return _days(firsts), errors
+
+
+def _unit_text(unit: str) -> str:
+    return " times a day" if unit == "rep" else " minutes a day"
+
+
+def _listed(lines: Sequence[int], most: int = 5) -> str:
+    """Line numbers for a message: "2 and 3", "2, 5, 9, 12, 14 and 3 more"."""
+    shown = [str(line) for line in lines[:most]]
+    if len(lines) > most:
+        return f"{', '.join(shown)} and {len(lines) - most:,} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _over_a_day(entries: pd.DataFrame, sums: list[pd.DataFrame], catalogue: Catalogue) -> list[RowError]:
+    """The limit a day (limits.MAX_QUANTITY) holds for the sum of an activity's rows on one day, not for each row.
+
+    `sums` gives, chunk by chunk, each day's quantity of each activity (date, activity, quantity);
+    a day and activity over the limit is an error on the row that takes it over, naming the rows.
+    """
+    if not sums:
+        return []
+    totals = pd.concat(sums, ignore_index=True) if len(sums) > 1 else sums[0]
+    totals = totals.groupby(["date", "activity"], sort=False, as_index=False)["quantity"].sum()
+    units = {activity: catalogue.activity(activity).unit for activity in totals["activity"].unique()}
+    most = totals["activity"].map({activity: MAX_QUANTITY[unit] for activity, unit in units.items()})
+    over = totals[totals["quantity"] > most]
+    if over.empty:
+        return []
+    rows = entries[["date", "activity", "quantity", "line"]].merge(over[["date", "activity"]])
+    errors = []
+    for (day, activity), group in rows.sort_values("line", kind="stable").groupby(["date", "activity"], sort=False):
+        unit, limit = units[activity], MAX_QUANTITY[units[activity]]
+        crossing = int(group["line"].iat[int(np.argmax(group["quantity"].cumsum().to_numpy() > limit))])
+        message = (
+            f"the quantities of {activity} on {day} add up to {group['quantity'].sum():g} "
+            f"(lines {_listed(group['line'].tolist())}): at most {limit:g}{_unit_text(unit)}"
+        )
+        errors.append(RowError(crossing, message))
+    return errors
+
+
+MAX_ERRORS = 100  # a file's errors listed: the rest are counted ("... and 41,900 more errors")
+
+
+class _Found:
+    """What the readers found in a file so far, a chunk of rows at a time, in line order.
+
+    The good entries, each day's first values, each day's quantity of each activity and the first
+    MAX_ERRORS problems (the others only counted): memory grows with the good rows, not the bad ones.
+    """
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.frames: list[list[np.ndarray | None]] = []
+        self.sums: list[pd.DataFrame] = []
+        self.firsts = _day_values([], columns)
+        self.errors: list[RowError] = []
+        self.more = 0
+
+    def room(self) -> int:
+        """How many more problems are listed."""
+        return max(MAX_ERRORS - len(self.errors), 0)
+
+    def add(
+        self,
+        entries: pd.DataFrame,
+        sums: pd.DataFrame,
+        day_values: pd.DataFrame,
+        errors: list[RowError],
+        more: int = 0,
+    ) -> None:
+        """A chunk's good entries, their sums a day, its good rows' day values, its problems and the count of
+        its problems left out (all after those listed); its lines follow those of the chunks added before."""
+        if len(entries):  # kept as a column's array each, so that they can go one by one (see tally)
+            self.frames.append([entries[name].to_numpy(copy=True) for name in COLUMNS])
+            self.sums.append(sums)
+        if len(day_values):
+            rows = pd.concat([self.firsts, day_values], ignore_index=True) if len(self.firsts) else day_values
+            self.firsts, disagreements = _first_values(rows)
+            errors = errors + disagreements
+        self.refuse(sorted(errors, key=lambda error: error.line))
+        self.more += more
+
+    def refuse(self, errors: list[RowError]) -> None:
+        """List problems (in line order, after those listed before) while there is room; count the others."""
+        room = self.room()
+        self.errors += errors[:room]
+        self.more += max(len(errors) - room, 0)
+
+    def tally(self, catalogue: Catalogue) -> Tally:
+        """The Tally of the file's good rows, or TallyError with its first MAX_ERRORS problems in line order."""
+        entries = _joined(self.frames) if self.frames else empty_frame()
+        errors = sorted(self.errors + _over_a_day(entries, self.sums, catalogue), key=lambda error: error.line)
+        if errors:
+            raise TallyError(errors[:MAX_ERRORS], self.more + max(len(errors) - MAX_ERRORS, 0))
+        return Tally(entries, _days(self.firsts))
+
+
+def _joined(chunks: list[list[np.ndarray]]) -> pd.DataFrame:
+    """One tally frame from chunks' column arrays (emptied as it goes): a column of each chunk is let go as
+    soon as it is copied, so that the file's entries are never in memory twice."""
+    columns = {}
+    for index, name in enumerate(COLUMNS):
+        column = np.concatenate([chunk[index] for chunk in chunks])
+        for chunk in chunks:
+            chunk[index] = None
+        columns[name] = pd.Series(column, dtype=object, copy=False) if column.dtype == object else column
+    return pd.DataFrame(columns, copy=False)
+
+
+def _sums_of(entries: pd.DataFrame) -> pd.DataFrame:
+    """Each day's quantity of each activity in a tally frame: date, activity, quantity."""
+    return entries.groupby(["date", "activity"], sort=False, as_index=False)["quantity"].sum()
+
+
+def header_columns(header: Sequence[str]) -> list[str] | None:
+    """The columns a file's first row names, if it is a tally header (HEADER, then any of DAY_HEADER in order)."""
+    names = [name.strip().lower() for name in header]
+    extra = names[len(HEADER) :]
+    if names[: len(HEADER)] == list(HEADER) and extra == [name for name in DAY_HEADER if name in extra]:
+        return names
+    return None
+
+
+def header_problem(header: str) -> RowError:
+    optional = " and ".join(DAY_HEADER)
+    return RowError(1, f"header must be {','.join(HEADER)} (then, optionally, {optional}), got {quoted(header)}")
+
+
+# Reading a file a chunk at a time: pandas reads a chunk of whole lines (the fast reader); a chunk it
+# cannot be sure of goes to the csv module (the exact reader), which reads on into the next chunks
+# while a quoted field goes on. Memory then follows the good rows: a file of blank lines or of bad
+# rows takes about as much as one chunk.
+PIECE_BYTES = 1 << 20  # read from a file at a time
+CHUNK_BYTES = 4 << 20  # a chunk holds the whole lines of about this much text...
+CHUNK_LINES = 1 << 16  # ...and at most this many lines (to pandas, a blank line is a row of empty fields)
+MAX_LINE_BYTES = CHUNK_BYTES  # a longer line is refused: a tally row is far shorter
+EXACT_BATCH = 10_000  # the exact reader keeps its rows as frames of this many
+
+
+class _LineTooLong(Exception):
+    pass
+
+
+def _chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The text of a file (UTF-8 pieces of any size) as chunks of whole lines: first the header line on its own,
+    then chunks of at most CHUNK_LINES lines from about CHUNK_BYTES of text at a time; the last chunk may lack
+    its line break. A line longer than MAX_LINE_BYTES raises _LineTooLong."""
+    buffer, held, header = [], 0, True
+    for piece in pieces:
+        buffer.append(piece)
+        held += len(piece)
+        if held < (1 if header else CHUNK_BYTES):
+            continue
+        data = b"".join(buffer)
+        if header:
+            end = data.find(b"\n")
+            if end < 0 and len(data) > MAX_LINE_BYTES:
+                raise _LineTooLong
+            if end >= 0:
+                yield data[: end + 1]
+                data, header = data[end + 1 :], False
+        if not header:
+            chunks, data = _whole_lines(data, final=False)
+            yield from chunks
+        buffer, held = [data], len(data)
+    data = b"".join(buffer)
+    if header and b"\n" in data:
+        end = data.find(b"\n")
+        yield data[: end + 1]
+        data = data[end + 1 :]
+    yield from _whole_lines(data, final=True)[0]
+
+
+def _whole_lines(data: bytes, final: bool) -> tuple[list[bytes], bytes]:
+    """The whole lines of some text as chunks of at most CHUNK_LINES lines, and the text after its last line
+    break (at the end of the file, the last chunk takes it)."""
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n")) + 1
+    last = len(data) if final else int(ends[-1]) if len(ends) else 0
+    if last == 0 and len(data) > MAX_LINE_BYTES:
+        raise _LineTooLong
+    chunks, start = [], 0
+    for cut in [*ends[CHUNK_LINES - 1 :: CHUNK_LINES].tolist(), last]:
+        if cut > start:
+            chunks.append(data[start:cut])
+            start = cut
+    return chunks, data[last:]
+
+
+class _Feed:
+    """Lines for csv.reader: a chunk's, then the next chunks' while it asks for more; `ended` once it asked for
+    more after the last line of the file, `served` counts the file's lines handed out.
+
+    The reader only asks for a line after the last one inside a quoted field, so a row returned
+    after it ran off the end of the file has a quote that is never closed: without this check it
+    would read as a note.
+    """
+
+    def __init__(self, chunks: Iterator[bytes], first: str = ""):
+        self._chunks = chunks
+        self._lines: list[str] = io.StringIO(first, newline="").readlines()
+        self._next = 0
+        self.served = 0
+        self.ended = False
+
+    def load(self, chunk: bytes) -> None:
+        """Go on with a chunk's lines (the lines loaded before are all handed out)."""
+        self._lines, self._next = io.StringIO(chunk.decode("utf-8", "surrogatepass"), newline="").readlines(), 0
+
+    def drained(self) -> bool:
+        """Whether every line loaded so far is handed out (the reader is then between rows)."""
+        return self._next >= len(self._lines)
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        while self._next >= len(self._lines):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self.ended = True
+                raise StopIteration
+            self.load(chunk)
+        line = self._lines[self._next]
+        self._lines[self._next] = ""  # let the line go
+        self._next += 1
+        self.served += 1
+        return line
+
+
+def _day_values(days: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    """The rows' day values as day_frame takes them (as Python objects: pain stays a whole number or None)."""
+    names = ["date", "line", *(DAY_COLUMNS[name] for name in DAY_HEADER if name in columns)]
+    frame = pd.DataFrame({name: pd.Series([day[name] for day in days], dtype=object) for name in names})
+    return frame.astype({"line": "int64"})
+
+
+def _header(feed: _Feed) -> list[str]:
+    """The columns of the header the feed starts with, or TallyError."""
+    try:
+        header = next(csv.reader(feed), None)
+    except csv.Error as error:
+        raise TallyError([RowError(1, f"cannot read the header: {error}")]) from None
+    if header is None:
+        raise TallyError([RowError(1, f"the file is empty; the header must be {','.join(HEADER)}")])
+    columns = header_columns(header)
+    if columns is None:
+        raise TallyError([header_problem(",".join(header))])
+    return columns
+
+
+def _exact_rows(feed: _Feed, columns: list[str], catalogue: Catalogue, found: _Found) -> bool:
+    """Read rows with the csv module until the feed is drained between two rows, adding them to `found` a batch
+    at a time; False when reading had to stop for good (a row it cannot read)."""
+    reader = csv.reader(feed)
+    entries, days, errors = [], [], []
+    end_of_previous = feed.served
+    going = True
+
+    def flush() -> None:
+        frame = typed(pd.DataFrame(entries, columns=list(COLUMNS))) if entries else empty_frame()
+        found.add(frame, _sums_of(frame), _day_values(days, columns), errors)
+        entries.clear(), days.clear(), errors.clear()
+
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append(RowError(end_of_previous + 1, f"cannot read the row: {error}"))
+            going = False
+            break
+        line, end_of_previous = end_of_previous + 1, feed.served
+        if feed.ended:
+            errors.append(
+                RowError(line, "cannot read the row: a quoted field is not closed before the end of the file")
+            )
+            going = False
+            break
+        if any(field.strip() for field in fields):  # blank lines are allowed
+            if len(fields) != len(columns):
+                errors.append(RowError(line, f"expected {len(columns)} fields, got {len(fields)}"))
+            else:
+                entry, day, row_errors = validate_line(dict(zip(columns, fields, strict=True)), line, catalogue)
+                errors += row_errors
+                if not row_errors:
+                    days.append(day)
+                    if entry is not None:
+                        entries.append(entry)
+        if len(entries) + len(days) + len(errors) >= EXACT_BATCH:
+            flush()
+        if feed.drained():
+            break
+    flush()
+    return going
+
+
+def read_csv_exact(text: str, catalogue: Catalogue) -> Tally:
+    """read row by row with the csv module: exact for every file, slow for big ones."""
+    feed = _Feed(iter(()), text.removeprefix("\ufeff"))  # spreadsheets often save a byte-order mark
+    columns = _header(feed)
+    found = _Found(columns)
+    if not feed.drained():
+        _exact_rows(feed, columns, catalogue, found)
+    return found.tally(catalogue)
+
+
+def read_chunks(pieces: Iterable[str], catalogue: Catalogue) -> Tally:
+    """Parse tally CSV text, given in pieces of any size, into its entries and days, or raise TallyError.
+
+    The text is read a chunk of lines at a time: the fast reader (pandas, then each distinct value
+    of a column checked once) takes a chunk it can be sure of, the exact reader any other, with the
+    same verdict. TallyError lists the first MAX_ERRORS problems in line order and counts the rest.
+    """
+    chunks = _chunks(piece.encode("utf-8", "surrogatepass") for piece in pieces)
+    feed, found = _Feed(chunks), None
+    try:
+        first = next(chunks, b"").decode("utf-8", "surrogatepass").removeprefix("\ufeff")  # a byte-order mark
+        feed = _Feed(chunks, first)
+        columns = _header(feed)
+        found = _Found(columns)
+        header = first.rstrip("\n")
+        plain = None if '"' in header or "\r" in header else (header + "\n").encode("utf-8", "surrogatepass")
+        while True:
+            line = feed.served + 1
+            if not feed.drained():  # the exact reader goes on while a quoted field does
+                if not _exact_rows(feed, columns, catalogue, found):
+                    break
+                continue
+            chunk = next(chunks, None)
+            if chunk is None:
+                break
+            if not chunk.strip(b" \n"):  # blank lines only: nothing to read
+                feed.served += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+                continue
+            fast = None if plain is None else _fast_rows(plain + chunk, columns, line, catalogue, found.room())
+            if fast is not None:
+                found.add(*fast)
+                feed.served += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+            else:
+                feed.load(chunk)
+    except _LineTooLong:
+        problem = RowError(feed.served + 1, f"the line is longer than {MAX_LINE_BYTES:,} bytes: not a tally row")
+        if found is None:
+            raise TallyError([problem]) from None
+        found.refuse([problem])  # and nothing after it is read
+    return found.tally(catalogue)
+
+
+def read(text: str, catalogue: Catalogue) -> Tally:
+    """Parse tally CSV text into its entries and days, or raise TallyError listing the bad rows (see read_chunks)."""
+    return read_chunks((text[start : start + PIECE_BYTES] for start in range(0, len(text), PIECE_BYTES)), catalogue)
+
+
+def read_csv(text: str, catalogue: Catalogue) -> pd.DataFrame:
+    """The entries of tally CSV text as a tally frame (see `read`)."""
+    return read(text, catalogue).entries
+
+
+class _Distinct:
+    """One column as codes into its distinct values, so that each value is checked only once."""
+
+    def __init__(self, column: pd.Series):
+        codes, uniques = pd.factorize(column)
+        self.codes = codes
+        self.values: list[str] = uniques.tolist()
+
+    def spread(self, per_value: list, dtype: object) -> np.ndarray:
+        """Row values from one value per distinct value."""
+        return np.asarray(per_value, dtype=dtype)[self.codes]
+
+    def checked(self, check: Callable[[str], tuple]) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's value and whether it is good, from check(text) -> (value, problem)."""
+        results = [check(text) for text in self.values]
+        values = np.empty(len(results), dtype=object)
+        values[:] = [value for value, _ in results]
+        good = np.array([problem is None for _, problem in results], dtype=bool)
+        return values[self.codes], good[self.codes]
+
+
+def _plain_header(text: str) -> list[str] | None:
+    """The columns of a first line that is a header without quotes (so pandas reads it as the csv module does)."""
+    first = text[: text.find("\n")] if "\n" in text else text
+    return None if '"' in first else header_columns(first.split(","))
+
+
+def _parse_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
+    """pandas' reading of the rows of a plain header's columns and lines after it (one row per line); None when
+    unsure."""
+    if b"\r" in data:
+        return None  # CR ends a line for both readers but not for the line count below (read_tally drops CRs)
+    try:
+        # Python strings (dtype=object): pandas keeps one object per distinct text, quick to factorize.
+        rows = pd.read_csv(io.BytesIO(data), dtype=object, na_filter=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, UnicodeError):
+        return None  # a row with too many fields, a quote never closed, a lone surrogate
+    if type(rows.index) is not pd.RangeIndex or len(rows.columns) != len(names):
+        return None  # a first row with too many fields became the index
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if len(rows) != lines - 1:
+        return None  # a quoted field holds a line break: rows and lines no longer match
+    return rows
+
+
+def _separators(data: bytes, columns: list[_Distinct], blank: np.ndarray) -> int:
+    """The commas between fields on the rows that are not blank (the others are skipped, whatever their shape)."""
+    inside = sum(column.spread([value.count(",") for value in column.values], np.int64) for column in columns)
+    commas = data.count(b",") - (len(columns) - 1) - int(inside[~blank].sum())
+    if blank.any():  # blank rows hold only spaces, quotes and commas: count theirs on their lines
+        text = np.frombuffer(data, np.uint8)
+        lines = np.searchsorted(np.flatnonzero(text == ord("\n")), np.flatnonzero(text == ord(",")))
+        per_line = np.bincount(lines, minlength=len(blank) + 1)  # line 0 is the header, row i is line i + 1
+        commas -= int(per_line[1 : len(blank) + 1][blank].sum())
+    return commas
+
+
+def _empty(column: _Distinct) -> np.ndarray:
+    return column.spread([not value.strip() for value in column.values], bool)
+
+
+def _problem_count(columns: list[_Distinct], names: list[str], rows: np.ndarray, catalogue: Catalogue) -> int:
+    """How many problems the exact reader finds on these rows, each distinct row checked once."""
+    if not len(rows):
+        return 0
+    distinct, counts = np.unique(
+        np.stack([column.codes[rows] for column in columns], axis=1), axis=0, return_counts=True
+    )
+    total = 0
+    for codes, count in zip(distinct.tolist(), counts.tolist(), strict=True):
+        fields = {name: column.values[code] for name, column, code in zip(names, columns, codes, strict=True)}
+        total += count * len(validate_line(fields, 0, catalogue)[2])
+    return total
+
+
+def _fast_rows(
+    data: bytes, names: list[str], first_line: int, catalogue: Catalogue, room: int = MAX_ERRORS
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[RowError], int] | None:
+    """The fast reader on a plain header and the lines after it (the first is `first_line` of the file): the
+    good entries, their sums a day, the good rows' day values, the problems of the first bad rows (enough for
+    `room` messages) and the count of the others' problems; None for a shape it cannot be sure of (a row on
+    several lines, a row with other than one field a column)."""
+    rows = _parse_fast(data, names)
+    if rows is None:
+        return None
+    columns = [_Distinct(rows.iloc[:, i]) for i in range(len(names))]
+    del rows
+    if max((len(value) for column in columns for value in column.values), default=0) > csv.field_size_limit():
+        return None  # the csv module refuses such a field: let it say so
+    blank = np.logical_and.reduce([_empty(c) for c in columns])
+    if _separators(data, columns, blank) != (len(columns) - 1) * int((~blank).sum()):
+        return None  # pandas refused rows with more: a row has fewer fields (pandas pads it with empty ones)
+
+    date_col, activity_col, quantity_col, technique_col, load_col, twist_col, first_hour_col, note_col = columns[:8]
+    by_name = dict(zip(names, columns, strict=True))
+    day, good_date = date_col.checked(_date)
+    activity, good_activity = activity_col.checked(lambda text: _activity(text, catalogue)[::2])
+    unit = activity_col.spread([_activity(text, catalogue)[1] for text in activity_col.values], object)
+    quantity, good_quantity = quantity_col.checked(lambda text: _number(text.strip(), "quantity", 0.0, math.inf))
+    quantity = np.where(good_quantity, quantity, 0.0).astype("float64")  # bad ones fail below anyway
+    minutes = unit == "min"
+    good_quantity &= quantity <= np.where(minutes, MAX_QUANTITY["min"], MAX_QUANTITY["rep"])
+    good_quantity &= minutes | (quantity == np.floor(quantity))  # repetitions are whole
+    technique, good_technique = technique_col.checked(_technique)
+    load_kg, good_load = load_col.checked(_load)
+    twist, good_twist = twist_col.checked(lambda text: _flag(text, "twist"))
+    first_hour, good_first_hour = first_hour_col.checked(lambda text: _flag(text, "first_hour"))
+    notes = [from_spreadsheet(text) for text in note_col.values]
+    good_note = note_col.spread([not text_problems(text) for text in notes], bool)
+    good_entry = good_activity & good_quantity & good_technique & good_load & good_twist & good_first_hour & good_note
+    # A row that gives only its day (see _day_only) has no entry to check.
+    day_only = np.logical_and.reduce([_empty(c) for c in columns[1:8]]) if len(names) > len(HEADER) else blank
+    good = good_date & (good_entry | day_only)
+    day_values = {"date": day, "line": np.arange(len(day)) + first_line}
+    if "pain" in by_name:
+        day_values["pain"], good_pain = by_name["pain"].checked(_pain)
+        good &= good_pain
+    if "day_note" in by_name:
+        day_note = by_name["day_note"]
+        day_notes = [from_spreadsheet(text) for text in day_note.values]
+        day_values["note"] = day_note.spread(day_notes, object)
+        good &= day_note.spread([not text_problems(text, "day_note") for text in day_notes], bool)
+
+    # The messages come from validate_line, so they are the exact reader's. Every bad row has one at least:
+    # the first `room` bad rows give enough, the others' are only counted.
+    bad = np.flatnonzero(~good & ~blank)
+    errors = []
+    for row in bad[:room]:
+        fields = {name: column.values[column.codes[row]] for name, column in zip(names, columns, strict=True)}
+        errors += validate_line(fields, int(row) + first_line, catalogue)[2]
+    more = _problem_count(columns, names, bad[room:], catalogue)
+    kept = good & ~blank
+    days = pd.DataFrame({name: pd.Series(values[kept], dtype=object) for name, values in day_values.items()})
+    days["line"] = day_values["line"][kept]
+    keep = kept & ~day_only
+    texts = {  # as object Series: pandas would otherwise turn them into its own string type and back
+        "date": day[keep],
+        "activity": activity[keep],
+        "technique": technique[keep],
+        "note": note_col.spread(notes, object)[keep],
+    }
+    frame = pd.DataFrame(
+        {
+            **{name: pd.Series(values, dtype=object, copy=False) for name, values in texts.items()},
+            "quantity": quantity[keep],
+            "load_kg": load_kg[keep].astype("float64"),
+            "twist": twist[keep].astype(bool),
+            "first_hour": first_hour[keep].astype(bool),
+            "line": np.flatnonzero(keep) + first_line,
+        }
+    )
+    # Each day's quantity of each activity, from the codes: no date is hashed again.
+    pairs = (date_col.codes.astype(np.int64) * len(activity_col.values) + activity_col.codes)[keep]
+    distinct, where = np.unique(pairs, return_inverse=True)
+    dates = np.empty(len(date_col.values), dtype=object)
+    dates[:] = [_date(text)[0] for text in date_col.values]
+    activities = np.array([_activity(text, catalogue)[0] for text in activity_col.values], dtype=object)
+    sums = pd.DataFrame(
+        {
+            "date": pd.Series(dates[distinct // len(activity_col.values)], dtype=object),
+            "activity": pd.Series(activities[distinct % len(activity_col.values)], dtype=object),
+            "quantity": np.bincount(where, weights=quantity[keep], minlength=len(distinct)),
+        }
+    )
+    return typed(frame) if keep.any() else empty_frame(), sums, days, errors, more
+
+
+def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
+    """read for files with one row per line and as many fields on each as the header: None for any other shape."""
+    text = text.removeprefix("\ufeff")
+    names = _plain_header(text)
+    if names is None:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeError:
+        return None  # a lone surrogate
+    fast = _fast_rows(data, names, 2, catalogue)
+    if fast is None:
+        return None
+    found = _Found(names)
+    found.add(*fast)
+    return found.tally(catalogue)
+
+
+def number_text(value: float) -> str:
+    """Shortest text that reads back as the same float ("3", "2.5")."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _entry_fields(row) -> list[str]:
+    return [
+        row.activity,
+        number_text(row.quantity),
+        row.technique,
+        "" if row.load_kg == 0 else number_text(row.load_kg),
+        _yes_no(row.twist),
+        _yes_no(row.first_hour),
+        spreadsheet_safe(row.note),
+    ]
+
+
+def write_csv(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> str:
+    """Write a tally frame as tally CSV; `read` of the result gives the same entries (and days) back.
+
+    With `days` (a day frame: date, pain, note), every row also gives its day's pain and note, and
+    a day without entries gets a row of its own.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)  # RFC 4180 line ends, so a note holding a lone \r is quoted
+    ordered = frame.sort_values("date", kind="stable")  # a day keeps its order
+    if days is None:
+        writer.writerow(HEADER)
+        writer.writerows([row.date.isoformat(), *_entry_fields(row)] for row in ordered.itertuples(index=False))
+        return out.getvalue()
+    writer.writerow((*HEADER, *DAY_HEADER))
+    by_date = {day: list(group.itertuples(index=False)) for day, group in ordered.groupby("date", sort=False)}
+    no_entry = [""] * (len(HEADER) - 1)
+    for day in days.sort_values("date", kind="stable").itertuples(index=False):
+        values = ["" if pd.isna(day.pain) else str(int(day.pain)), spreadsheet_safe(day.note)]
+        for row in by_date.get(day.date) or [None]:
+            writer.writerow([day.date.isoformat(), *(no_entry if row is None else _entry_fields(row)), *values])
+    return out.getvalue()

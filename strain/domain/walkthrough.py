@@ -1,0 +1,164 @@
+"""The therapist's walkthrough of a day, part by part (waking, bathroom, ... going to bed).
+
+A draft holds one line per part of the day and activity in it: how many times (or minutes), done
+with control or not, and the modifiers. An activity may be in several parts; the day it becomes
+sums its lines per activity and set of modifiers, so 5 sit-downs at breakfast and 6 at work are
+one entry of 11 when both were done the same way. A draft starts from the person's typical day,
+each activity's quantity shared out over the parts it is in, so the running total starts at the
+typical day's total.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import pandas as pd
+
+from strain.domain import limits, tally
+from strain.domain.catalogue import Catalogue, DayPart
+
+LINE_COLUMNS = ("part", "activity", "quantity", "technique", "load_kg", "twist", "first_hour")
+
+
+@dataclass(frozen=True)
+class Line:
+    part: str
+    activity: str
+    quantity: float = 0.0
+    technique: str = "uncontrolled"
+    load_kg: float = 0.0
+    twist: bool = False
+    first_hour: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A walkthrough in progress. `step` counts from 0; len(day_parts) is the review at the end."""
+
+    day: date
+    step: int = 0
+    lines: tuple[Line, ...] = field(default_factory=tuple)
+    version: int | None = None  # as kept in the database (None: not kept yet); a save names the version it read
+
+    def line(self, part: str, activity: str) -> Line:
+        return next((x for x in self.lines if x.part == part and x.activity == activity), Line(part, activity))
+
+    def with_lines(self, lines: list[Line]) -> Draft:
+        """The draft with these lines replacing the ones of the same part and activity."""
+        new = {(x.part, x.activity): x for x in lines}
+        kept = [new.pop((x.part, x.activity), x) for x in self.lines]
+        return replace(self, lines=tuple(kept + list(new.values())))
+
+
+def steps(cat: Catalogue) -> int:
+    """How many steps the walkthrough has: one per part of the day (the review comes after them)."""
+    return len(cat.day_parts)
+
+
+def _share(quantity: float, parts: int, index: int, unit: str) -> float:
+    """Part `index`'s share of a quantity spread over `parts` parts: whole numbers for counts, earlier parts first."""
+    if parts == 1:
+        return quantity
+    if unit == "rep" and float(quantity).is_integer():
+        whole, rest = divmod(int(quantity), parts)
+        return float(whole + (1 if index < rest else 0))
+    each = round(quantity / parts, 2)
+    return each if index < parts - 1 else round(quantity - each * (parts - 1), 2)
+
+
+def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
+    """A new draft for `day` from a day's entries (the typical day): each activity shared out over its parts.
+
+    An activity entered several times (say with and without control) takes the modifiers of its
+    largest entry and the quantity of them all.
+    """
+    lines = []
+    for activity_id, group in entries.groupby("activity", sort=False):
+        if not cat.has_activity(activity_id):
+            continue
+        largest = group.loc[group["quantity"].idxmax()]
+        total = float(group["quantity"].sum())
+        parts = [part for part in cat.day_parts if activity_id in part.activities]
+        unit = cat.activity(activity_id).unit
+        for index, part in enumerate(parts):
+            lines.append(
+                Line(
+                    part=part.id,
+                    activity=activity_id,
+                    quantity=_share(total, len(parts), index, unit),
+                    technique=str(largest["technique"]),
+                    load_kg=float(largest["load_kg"]),
+                    twist=bool(largest["twist"]),
+                    first_hour=bool(largest["first_hour"]),
+                )
+            )
+    return Draft(day=day, step=0, lines=tuple(lines))
+
+
+def known_lines(cat: Catalogue, draft: Draft) -> list[Line]:
+    """The draft's lines whose part and activity this catalogue still has (a draft may predate a change)."""
+    parts = {part.id: part for part in cat.day_parts}
+    return [x for x in draft.lines if x.part in parts and x.activity in parts[x.part].activities]
+
+
+def line_problems(cat: Catalogue, part: DayPart, lines: list[Line]) -> list[str]:
+    """What is wrong with one step's lines (empty when they can be kept)."""
+    problems = []
+    for x in lines:
+        if x.activity not in part.activities:
+            problems.append(f"{x.activity} is not part of {part.name}")
+            continue
+        activity = cat.activity(x.activity)
+        top = limits.MAX_QUANTITY[activity.unit]
+        unit = "times" if activity.unit == "rep" else "minutes"
+        if not (math.isfinite(x.quantity) and 0 <= x.quantity <= top):
+            problems.append(f"{activity.name}: enter 0 to {top:g} {unit}")
+        if not (math.isfinite(x.load_kg) and 0 <= x.load_kg <= limits.MAX_LOAD_KG):
+            problems.append(f"{activity.name}: a load is 0 to {limits.MAX_LOAD_KG:g} kg")
+        if x.technique not in tally.TECHNIQUES:
+            problems.append(f"{activity.name}: technique must be controlled or uncontrolled")
+    return problems
+
+
+def draft_problems(cat: Catalogue, draft: Draft) -> list[str]:
+    """What is wrong with a whole draft."""
+    problems = [] if 0 <= draft.step <= steps(cat) else [f"a step is 1 to {steps(cat)}, or the review"]
+    for part in cat.day_parts:
+        problems += line_problems(cat, part, [x for x in draft.lines if x.part == part.id])
+    parts = {part.id for part in cat.day_parts}
+    problems += [f"{x.part} is not a part of the day" for x in draft.lines if x.part not in parts]
+    return problems
+
+
+def lines_frame(lines: list[Line] | tuple[Line, ...], day: date) -> pd.DataFrame:
+    """The lines as a tally frame, one entry per line with a quantity (with the part in `note`, not saved)."""
+    rows = [
+        {
+            "date": day,
+            "activity": x.activity,
+            "quantity": x.quantity,
+            "technique": x.technique,
+            "load_kg": x.load_kg,
+            "twist": x.twist,
+            "first_hour": x.first_hour,
+            "note": x.part,
+            "line": 0,
+        }
+        for x in lines
+        if x.quantity > 0
+    ]
+    return tally.typed(pd.DataFrame(rows, columns=list(tally.COLUMNS))) if rows else tally.empty_frame()
+
+
+def day_entries(cat: Catalogue, draft: Draft) -> pd.DataFrame:
+    """The day the draft describes: its lines summed per activity and modifiers, in catalogue order."""
+    frame = lines_frame(known_lines(cat, draft), draft.day)
+    if frame.empty:
+        return frame
+    keys = ["activity", "technique", "load_kg", "twist", "first_hour"]
+    order = {activity.id: index for index, activity in enumerate(cat.activities)}
+    summed = frame.groupby(keys, as_index=False, sort=False)["quantity"].sum()
+    summed = summed.assign(order=summed["activity"].map(order)).sort_values(["order", "technique"], kind="stable")
+    return tally.typed(summed.drop(columns="order").assign(date=draft.day, note="", line=0).reset_index(drop=True))

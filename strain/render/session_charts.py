@@ -1,0 +1,97 @@
+"""The therapist session's chart across visits: pain and PSFS beside daily strain and adherence.
+
+A plain function of the frame `Service.outcomes(...).series` builds, tested without streamlit.
+Three panels share the visit dates: the 0-10 scales (pain ratings and the PSFS average), the
+average daily strain points of the week before each visit, and the adherence to the plan that
+week. Lines differ by dash and marker as well as by colour, and every point carries its value.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from strain.render.charts import BLUE, GREEN, ORANGE, SKY, VERMILLION
+
+SCALES = (
+    ("pain_now", "Pain now", VERMILLION, "solid", "circle"),
+    ("pain_average", "Pain, week's average", ORANGE, "dash", "square"),
+    ("pain_worst", "Pain, week's worst", "#CC79A7", "dot", "triangle-up"),
+    ("psfs", "PSFS average (higher is better)", GREEN, "solid", "diamond"),
+)
+
+
+def visits_chart(series: pd.DataFrame) -> go.Figure:
+    ticks = [f"{day:%d %b %Y}" for day in series["date"]]
+    figure = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        row_heights=[0.5, 0.25, 0.25],
+        subplot_titles=(
+            "Pain (0 none - 10 worst) and function (PSFS, 0 unable - 10 as before)",
+            "Average daily strain points, the week before",
+            "Plan done, the week before (%)",
+        ),
+    )
+    for column, name, colour, dash, symbol in SCALES:
+        values = series[column]
+        if values.notna().any():
+            figure.add_trace(
+                go.Scatter(
+                    x=ticks,
+                    y=values,
+                    name=name,
+                    mode="lines+markers",
+                    line={"color": colour, "dash": dash, "width": 2},
+                    marker={"symbol": symbol, "size": 9},
+                    connectgaps=True,
+                    hovertemplate=f"%{{x}}: {name} %{{y:.1f}}<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
+    figure.add_trace(
+        go.Bar(
+            x=ticks,
+            y=series["strain"].fillna(0),
+            name="Strain points a day",
+            marker_color=BLUE,
+            text=["no days" if pd.isna(v) else f"{v:.0f}" for v in series["strain"]],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+        ),
+        row=2,
+        col=1,
+    )
+    adherence = series["adherence"] * 100
+    figure.add_trace(
+        go.Bar(
+            x=ticks,
+            y=adherence.fillna(0),
+            name="Plan done",
+            marker_color=SKY,
+            text=["no plan" if pd.isna(v) else f"{v:.0f}%" for v in adherence],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+        ),
+        row=3,
+        col=1,
+    )
+    top = float(series["strain"].max()) if series["strain"].notna().any() else 0.0
+    figure.update_yaxes(range=[0, 10.5], tickvals=[0, 2, 4, 6, 8, 10], row=1, col=1, gridcolor="#eeeeee")
+    figure.update_yaxes(range=[0, max(top, 10) * 1.3], row=2, col=1, gridcolor="#eeeeee")
+    figure.update_yaxes(range=[0, 130], tickvals=[0, 50, 100], row=3, col=1, gridcolor="#eeeeee")
+    figure.update_xaxes(type="category")
+    figure.update_layout(
+        height=560,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        font={"size": 13},
+        legend={"orientation": "h", "y": -0.08, "x": 0},
+    )
+    return figure

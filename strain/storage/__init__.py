@@ -1,0 +1,1 @@
+"""Storage: the database engine, its tables and every query, one module per aggregate."""

@@ -1,0 +1,452 @@
+"""The database tables, as SQLModel classes (queries live in strain/storage/store.py, schema changes in migrations/).
+
+Rules that protect the data (one day per person and date, quantity >= 0, pain 0..10, cascading
+deletes) are constraints here, so no caller can store a row the app could not read back.
+Every constraint and index has a name, following NAMING below, so migrations can refer to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from strain.domain.limits import (
+    MAX_DOSE_MINUTES,
+    MAX_EMAIL,
+    MAX_HEIGHT_CM,
+    MAX_LOAD_KG,
+    MAX_NAME_CODE_POINTS,
+    MAX_PAIN,
+    MAX_PLAN_EXERCISES,
+    MAX_PSFS_ACTIVITIES,
+    MAX_PSFS_NAME,
+    MAX_REPS,
+    MAX_SCORE,
+    MAX_SEAT_NAME,
+    MAX_SETS,
+    MAX_STORED_QUANTITY,
+    MAX_TAP_NAME,
+    MAX_TAP_REPORT_ID,
+    MAX_TAP_TOTAL,
+    MIN_HEIGHT_CM,
+    MIN_PAIN,
+    MIN_SCORE,
+    MINUTES_A_DAY,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING
+
+TECHNIQUES = ("controlled", "uncontrolled")
+
+
+def _person_id() -> int:
+    return Field(foreign_key="person.id", ondelete="CASCADE")
+
+
+def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
+    """The checks every stored entry obeys (a day's entries and a template's)."""
+    return (
+        sa.CheckConstraint("position >= 0", name="position_nonnegative"),
+        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
+        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
+        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+    )
+
+
+class Person(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
+        sa.Index(None, "therapist_id"),  # a therapist's patients
+        sa.CheckConstraint(f"wake_up_minute >= 0 AND wake_up_minute < {MINUTES_A_DAY}", name="wake_up_minute_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(MAX_NAME_CODE_POINTS), unique=True)  # MAX_NAME characters as seen
+    # The name as validation.name_key folds it: unique, so "Ann" and "ann" cannot be two people. Folded in
+    # Python (SQLite's lower() folds only ASCII); folding can turn one character into three ("ΐ").
+    name_key: str = Field(sa_type=sa.String(3 * MAX_NAME_CODE_POINTS), unique=True)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    # Bumped by every write to this person's data: a cheap cache key for pages.
+    revision: int = 0
+    # In clinic mode, the therapist whose patient this is; nobody's (None) until an admin assigns one.
+    therapist_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    # When they usually wake up, as the minute of the day (migration 0010); None: not set yet.
+    wake_up_minute: int | None = None
+
+
+class Day(SQLModel, table=True):
+    __table_args__ = (
+        # The unique index also serves "a person's days between two dates".
+        sa.UniqueConstraint("person_id", "date"),
+        sa.UniqueConstraint("id", "person_id", "date"),  # what an entry's foreign key points at
+        sa.Index(None, "date"),  # every person's last week
+        sa.CheckConstraint(f"pain >= {MIN_PAIN} AND pain <= {MAX_PAIN}", name="pain_range"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    pain: int | None = None
+    note: str = Field(default="", sa_type=sa.Text)
+    model_version: str = Field(default="", sa_type=sa.String(64))  # the weights it was saved (or rescored) under
+    version: int = 1  # optimistic concurrency: a save names the version it started from
+    # The day's points under the weights `total_version` names: a cache for reads across many days
+    # and people, right while `total_version` is the person's current model version.
+    total: float | None = None
+    total_version: str | None = Field(default=None, sa_type=sa.String(64))
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class EntryFields(SQLModel):
+    """The fields of one tallied activity (as in the tally CSV), shared by day and template entries."""
+
+    position: int  # order within the day, as the person entered it
+    activity: str = Field(sa_type=sa.String(64))
+    quantity: float
+    technique: str = Field(sa_type=sa.String(16))
+    load_kg: float = 0.0
+    twist: bool = False
+    first_hour: bool = False
+    note: str = Field(default="", sa_type=sa.Text)
+
+
+class Entry(EntryFields, table=True):
+    """A day's entry. It repeats the day's person and date (the foreign key keeps them equal) so that
+    reading a person's entries between two dates, or everyone's last week, is one index range scan."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("day_id", "position"),
+        sa.ForeignKeyConstraint(
+            ["day_id", "person_id", "date"],
+            ["day.id", "day.person_id", "day.date"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+        ),
+        sa.Index(None, "person_id", "date", "position"),
+        sa.Index(None, "date"),
+        *_entry_checks(),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int
+    person_id: int
+    date: date
+
+
+class WeightOverride(SQLModel, table=True):
+    __tablename__ = "weight_override"
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(sa_type=sa.String(80), primary_key=True)  # e.g. "activity.sit_down_chair", "twist"
+    value: float
+    reason: str = Field(default="", sa_type=sa.Text)
+
+
+# Dashboard tables (migration 0002).
+
+
+class Template(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("person_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    name: str = Field(sa_type=sa.String(40))
+
+
+class TemplateEntry(EntryFields, table=True):
+    __tablename__ = "template_entry"
+    __table_args__ = (sa.UniqueConstraint("template_id", "position"), *_entry_checks())
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="template.id", ondelete="CASCADE")
+
+
+class LadderLevel(SQLModel, table=True):
+    __tablename__ = "ladder_level"
+    __table_args__ = (sa.CheckConstraint("level >= 1", name="level_positive"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    ladder_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    level: int
+
+
+class Practice(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index(None, "person_id", "date"),
+        sa.Index(None, "date"),  # everyone's practice this week (the patients overview; migration 0011)
+        sa.CheckConstraint(f"pain_during >= {MIN_PAIN} AND pain_during <= {MAX_PAIN}", name="pain_during_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    exercise_id: str = Field(sa_type=sa.String(64))
+    pain_during: int
+    note: str = Field(default="", sa_type=sa.Text)
+
+
+class Seat(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint(f"height_cm >= {MIN_HEIGHT_CM:g} AND height_cm <= {MAX_HEIGHT_CM:g}", name="height_range"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    name: str = Field(sa_type=sa.String(MAX_SEAT_NAME), primary_key=True)  # chair, sofa, toilet, car...
+    height_cm: float
+
+
+class BoxHeight(SQLModel, table=True):
+    """The lowest box a person can squat to with a still spine and no pain, measured over time."""
+
+    __tablename__ = "box_height"
+    __table_args__ = (
+        sa.Index(None, "person_id", "date"),
+        sa.CheckConstraint(f"height_cm >= {MIN_HEIGHT_CM:g} AND height_cm <= {MAX_HEIGHT_CM:g}", name="height_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    height_cm: float
+
+
+class TapTotal(SQLModel, table=True):
+    """How many taps of one kind a device has made on one row of the live tally in a day, as far as the day
+    counts them (migration 0013).
+
+    A phone reports running totals, never "one more": the day gets only what a report's total adds to
+    this one, in the same transaction as the entries, so a report repeated, replayed or sent again
+    after a lost answer adds nothing. Not tied to the day's row: a day deleted on the Log page keeps
+    them, so an old report sent afterwards cannot bring its taps back.
+    """
+
+    __tablename__ = "tap_total"
+    __table_args__ = (sa.CheckConstraint(f"counted >= 0 AND counted <= {MAX_TAP_TOTAL}", name="counted_range"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    date: dt.date = Field(primary_key=True)  # (dt.: a field named like its type needs the module's name)
+    device: str = Field(sa_type=sa.String(MAX_TAP_REPORT_ID), primary_key=True)  # a random id the browser keeps
+    activity: str = Field(sa_type=sa.String(64), primary_key=True)
+    tap: str = Field(sa_type=sa.String(MAX_TAP_NAME), primary_key=True)  # "uncontrolled+1", "controlled-5"
+    counted: int
+
+
+# The therapist session (migration 0007): walkthrough drafts, plans, visits and outcome measures.
+
+
+class Walkthrough(SQLModel, table=True):
+    """A person's walkthrough of a day in progress (one at a time), kept after every step."""
+
+    __table_args__ = (
+        sa.CheckConstraint("step >= 0", name="step_nonnegative"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    date: date
+    step: int  # 0 is the first part of the day; the number of parts is the review at the end
+    version: int = 1  # optimistic concurrency: two tabs walking through the same person's day
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class WalkthroughLine(SQLModel, table=True):
+    """One activity in one part of the day of a walkthrough."""
+
+    __tablename__ = "walkthrough_line"
+    __table_args__ = (
+        sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
+        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
+        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+    )
+
+    person_id: int = Field(foreign_key="walkthrough.person_id", ondelete="CASCADE", primary_key=True)
+    part: str = Field(sa_type=sa.String(64), primary_key=True)
+    activity: str = Field(sa_type=sa.String(64), primary_key=True)
+    quantity: float
+    technique: str = Field(sa_type=sa.String(16))
+    load_kg: float = 0.0
+    twist: bool = False
+    first_hour: bool = False
+
+
+class Plan(SQLModel, table=True):
+    """One version of a person's exercise plan; the latest version is the plan in force."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "version"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("review_date > start", name="review_after_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    version: int
+    start: date  # the day it was prescribed
+    review_date: date
+    note: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class PlanExercise(SQLModel, table=True):
+    __tablename__ = "plan_exercise"
+    __table_args__ = (
+        sa.CheckConstraint(f"position >= 0 AND position < {MAX_PLAN_EXERCISES}", name="position_range"),
+        sa.CheckConstraint(
+            "(sets IS NOT NULL AND reps IS NOT NULL AND minutes IS NULL)"
+            " OR (sets IS NULL AND reps IS NULL AND minutes IS NOT NULL)",
+            name="one_dose",
+        ),
+        sa.CheckConstraint(f"sets >= 1 AND sets <= {MAX_SETS}", name="sets_range"),
+        sa.CheckConstraint(f"reps >= 1 AND reps <= {MAX_REPS}", name="reps_range"),
+        sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_DOSE_MINUTES:g}", name="minutes_range"),
+        sa.CheckConstraint("days_per_week >= 1 AND days_per_week <= 7", name="days_per_week_range"),
+    )
+
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    exercise_id: str = Field(sa_type=sa.String(64))
+    sets: int | None = None
+    reps: int | None = None
+    minutes: float | None = None
+    days_per_week: int
+
+
+def _pain_check(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} >= {MIN_PAIN} AND {column} <= {MAX_PAIN}", name=f"{column}_range")
+
+
+class Visit(SQLModel, table=True):
+    """A visit to the therapist: notes and the pain ratings (0-10) of that day."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "date"),
+        _pain_check("pain_now"),
+        _pain_check("pain_average"),
+        _pain_check("pain_worst"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    date: date
+    note: str = Field(default="", sa_type=sa.Text)
+    pain_now: int | None = None
+    pain_average: int | None = None  # over the last week
+    pain_worst: int | None = None  # over the last week
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class PsfsActivity(SQLModel, table=True):
+    """An activity the patient named for the Patient-Specific Functional Scale, scored at every visit."""
+
+    __tablename__ = "psfs_activity"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "position"),
+        sa.CheckConstraint(f"position >= 0 AND position < {MAX_PSFS_ACTIVITIES}", name="position_range"),
+        sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    position: int
+    name: str = Field(sa_type=sa.String(MAX_PSFS_NAME))
+
+
+class PsfsScore(SQLModel, table=True):
+    __tablename__ = "psfs_score"
+    __table_args__ = (sa.CheckConstraint(f"score >= {MIN_SCORE} AND score <= {MAX_SCORE}", name="score_range"),)
+
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE", primary_key=True)
+    activity_id: int = Field(foreign_key="psfs_activity.id", ondelete="CASCADE", primary_key=True)
+    score: int
+
+
+# Clinic mode (migration 0009): accounts, the database's settings, and the audit trail.
+
+ROLES = ("admin", "therapist")
+
+
+class Account(SQLModel, table=True):
+    """Someone who signs in, in clinic mode: an admin or a therapist."""
+
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES}", name="role_known"),
+        sa.CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(MAX_EMAIL), unique=True)  # stored lower-cased
+    role: str = Field(sa_type=sa.String(16))
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
+    active: bool = True
+    # Lockout, kept in the database so every app replica counts the same failures (each one is a
+    # SignInFailure row): the failures within the last limits.SIGN_IN_WINDOW at the last failure, and
+    # the oldest of them.
+    failed_logins: int = 0
+    first_failure_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in to an account, for the lockout's sliding window (migration 0012): the account is
+    locked when limits.MAX_FAILED_SIGN_INS of them fall within any limits.SIGN_IN_WINDOW. Rows older
+    than the window are deleted at the account's next failure; a sign-in or a reset deletes them all."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index(None, "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Setting(SQLModel, table=True):
+    """The database's own settings (e.g. mode = clinic), so every app replica agrees."""
+
+    key: str = Field(sa_type=sa.String(64), primary_key=True)
+    value: str = Field(sa_type=sa.String(255))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who created, changed or deleted what of a patient's, and when. Append-only: the database
+    refuses updates and deletes (triggers in migration 0009); on PostgreSQL each event's id, time and
+    hash come from the database (a trigger, migration 0014), never from the client. Holds no health
+    data: person_id is not a foreign key, so an entry outlives a patient who was forgotten."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index(None, "person_id"), sa.Index(None, "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    actor: str = Field(sa_type=sa.String(MAX_EMAIL))  # an account's email, or who acted without one
+    action: str = Field(sa_type=sa.String(32))  # create, change, delete, transfer, forget, ...
+    subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
+    person_id: int | None = None
+    detail: str = Field(default="", sa_type=sa.String(500))
+    # The chain (migration 0014): each event's hash covers the previous one's and its own fields (see
+    # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
+    prev_hash: str | None = Field(default=None, sa_type=sa.String(64))
+    hash: str | None = Field(default=None, sa_type=sa.String(64))
+
+
+class AuditChain(SQLModel, table=True):
+    """The audit trail's head, one row: the last event's id and hash. Appending an event locks it, so writers
+    on several replicas take turns and the chain never forks; the last event cannot go missing unnoticed."""
+
+    __tablename__ = "audit_chain"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    hash: str = Field(sa_type=sa.String(64))
