@@ -1,0 +1,76 @@
+"""Who may do what: the one permission policy, for every page, command, use case and query.
+
+Three roles act (strain.domain.actor): the personal-mode owner (and the server's admin on the command line), a
+clinic's admin, and a therapist. A person's data belongs to the therapist they are assigned to; an admin and the
+owner reach everyone. The storage layer turns `reach` into its SQL filters, and the use cases ask `may` (or
+`require`) before anything else, so the rules below are written once.
+
+A person an actor may not reach is refused as "not found", never "forbidden": a therapist learns nothing about
+another therapist's patients, not even that they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from strain.domain.actor import Actor
+
+Action = Literal[
+    "see_person",  # read a person's days, plans, visits and settings
+    "change_person",  # write them
+    "add_person",
+    "forget_person",  # erase a person and everything about them
+    "assign_patient",  # make a patient a therapist's
+    "manage_accounts",  # accounts and the clinic's settings
+    "read_audit_trail",
+    "whole_database",  # back up or restore everyone's data
+]
+ACTIONS: tuple[Action, ...] = get_args(Action)
+
+PERSON_ACTIONS: frozenset[Action] = frozenset({"see_person", "change_person", "forget_person"})
+ADMIN_ONLY: frozenset[Action] = frozenset({"assign_patient"})  # the owner has no therapists to assign to
+ADMIN_OR_OWNER: frozenset[Action] = frozenset({"manage_accounts", "read_audit_trail", "whole_database"})
+
+REFUSALS: dict[Action, str] = {
+    "assign_patient": "only an admin can assign a patient to a therapist",
+    "manage_accounts": "only an admin can manage accounts and the clinic's settings",
+    "read_audit_trail": "only an admin can read the audit trail: it holds every patient's data",
+    "whole_database": "only an admin can back up or restore the database: it holds every patient's data",
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The people an actor may reach: everyone, or the patients of one therapist's account (None: nobody)."""
+
+    everyone: bool
+    therapist_id: int | None = None
+
+
+def reach(actor: Actor) -> Reach:
+    if actor.role != "therapist":
+        return Reach(everyone=True)
+    return Reach(everyone=False, therapist_id=actor.account_id)  # no account: nobody (not "the unassigned")
+
+
+def reaches(actor: Actor, therapist_id: int | None) -> bool:
+    """Whether the actor reaches a person assigned to `therapist_id` (None: not assigned to anyone)."""
+    scope = reach(actor)
+    return scope.everyone or (scope.therapist_id is not None and scope.therapist_id == therapist_id)
+
+
+def may(actor: Actor, action: Action, therapist_id: int | None = None) -> bool:
+    """Whether `actor` may do `action`; for a person's data, on a person assigned to `therapist_id`."""
+    if action in PERSON_ACTIONS:
+        return reaches(actor, therapist_id)
+    if action in ADMIN_ONLY:
+        return actor.role == "admin"
+    if action in ADMIN_OR_OWNER:
+        return actor.role in ("admin", "owner")
+    return True  # add_person: anyone acting may; a therapist's new person is their own patient (`new_owner`)
+
+
+def new_owner(actor: Actor) -> int | None:
+    """The therapist a person added by `actor` belongs to: a therapist's own; an admin's, nobody until assigned."""
+    return actor.account_id if actor.role == "therapist" else None

@@ -1,0 +1,60 @@
+"""The permission policy as a table: every actor x every action x whose patient, written out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from strain.domain import permissions
+from strain.domain.actor import OWNER, Actor
+
+ADMIN = Actor("admin", 1, "admin@clinic.example")
+ANNA = Actor("therapist", 2, "anna@clinic.example")
+BEN = Actor("therapist", 3, "ben@clinic.example")
+NO_ACCOUNT = Actor("therapist")  # a therapist actor without an account id reaches nobody
+ACTORS = {"owner": OWNER, "admin": ADMIN, "anna": ANNA, "ben": BEN, "no account": NO_ACCOUNT}
+
+# whose patient: Anna's (account 2), or nobody's yet
+ANNAS, NOBODYS = 2, None
+
+Y, N = True, False
+# action: {actor: (on Anna's patient, on an unassigned person)}
+TABLE: dict[permissions.Action, dict[str, tuple[bool, bool]]] = {
+    "see_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
+    "change_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
+    "forget_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
+    "add_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, Y), "ben": (Y, Y), "no account": (Y, Y)},
+    "assign_patient": {"owner": (N, N), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},
+    "manage_accounts": {"owner": (Y, Y), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},
+    "read_audit_trail": {"owner": (Y, Y), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},
+    "whole_database": {"owner": (Y, Y), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},
+}
+
+
+def test_the_table_covers_every_action_and_actor() -> None:
+    assert set(TABLE) == set(permissions.ACTIONS)
+    assert all(set(row) == set(ACTORS) for row in TABLE.values())
+
+
+@pytest.mark.parametrize(
+    ("action", "who", "whose", "allowed"),
+    [
+        (action, who, whose, allowed)
+        for action, row in TABLE.items()
+        for who, cells in row.items()
+        for whose, allowed in zip((ANNAS, NOBODYS), cells, strict=True)
+    ],
+)
+def test_may(action: permissions.Action, who: str, whose: int | None, allowed: bool) -> None:
+    assert permissions.may(ACTORS[who], action, whose) is allowed
+
+
+def test_every_refused_action_but_a_persons_has_a_sentence() -> None:
+    refusable = {action for action, row in TABLE.items() for cells in row.values() if not all(cells)}
+    assert refusable - permissions.PERSON_ACTIONS == set(permissions.REFUSALS)
+
+
+def test_a_therapists_new_person_is_their_patient_and_an_admins_nobodys() -> None:
+    assert permissions.new_owner(ANNA) == 2
+    assert permissions.new_owner(ADMIN) is None
+    assert permissions.new_owner(OWNER) is None
+    assert permissions.may(ANNA, "see_person", permissions.new_owner(ANNA))
