@@ -1,4 +1,4 @@
-"""Command line: `python -m strain activities|exercises|score ...` (and the storage commands).
+"""Command line: `python -m strain activities|exercises|score|redflags|invivo ...` (and the storage commands).
 
 Errors go to stderr as one clear line each, with exit code 2; no traceback reaches the user.
 """
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from strain.cli import accounts as cli_accounts
 from strain.cli import audit as cli_audit
+from strain.cli import invivo as cli_invivo
 from strain.cli import session as cli_session
 from strain.cli import store as cli_store
 from strain.cli.common import CommandError, read_tally, table
@@ -164,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     cli_session.register(commands)
     cli_accounts.register(commands)
     cli_audit.register(commands)
+    cli_invivo.register(commands)
     return root
 
 
