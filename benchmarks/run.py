@@ -10,6 +10,7 @@ history), then measures in the same run:
 - the patients overview of clinic mode at clinic scale (500 patients x 3 years x 15 entries by default) on
   both engines, against reading one patient's last week (benchmarks/overview.py);
 - page reruns with one month and with ten years of history (scripts/bench_pages.py, AppTest);
+- sign-in: an unknown email against a wrong password, which must take as long (benchmarks/sign_in.py);
 - the peak memory of the process;
 - last, the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a
   million by default) against a plain pandas + numpy + json script (benchmarks/reference.py),
@@ -43,6 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from benchmarks import overview as bench_overview
+from benchmarks import sign_in as bench_sign_in
 from strain.domain import catalogue, limits, model, tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
@@ -315,6 +317,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
     parser.add_argument("--skip-pages", action="store_true", help="do not time page reruns (scripts/bench_pages.py)")
     parser.add_argument("--skip-overview", action="store_true", help="do not time the patients overview")
+    parser.add_argument("--skip-sign-in", action="store_true", help="do not time refused sign-ins")
     parser.add_argument("--overview-people", type=int, default=500, help="patients in the overview's clinic")
     parser.add_argument("--overview-days", type=int, default=LONG_HISTORY_DAYS, help="days of history per patient")
     args = parser.parse_args(argv)
@@ -349,6 +352,11 @@ def main(argv: list[str] | None = None) -> None:
                 if postgres_url:
                     print("\nPatients overview, PostgreSQL")
                     bench_overview.run(postgres_url, *overview)
+
+    if not args.skip_sign_in:
+        with tempfile.TemporaryDirectory() as folder:
+            print("\nSign-in, SQLite (argon2id; median of refused sign-ins)")
+            bench_sign_in.run(f"sqlite:///{Path(folder) / 'sign-in.db'}")
 
     if not args.skip_pages:
         # The pages are timed with streamlit's AppTest, which this package does not import: run it apart.

@@ -26,8 +26,10 @@ from benchmarks import run as bench  # noqa: E402
 from strain.domain import catalogue, tally  # noqa: E402
 from strain.storage import db  # noqa: E402
 from strain.usecases.service import Service  # noqa: E402
+from ui.navigation import HOME, PERSON_PAGES, PersonPage  # noqa: E402
 
-PAGES = ("home", "log", "audit", "weeks", "exercises", "model")
+# The pages the README's table reports (Count as you go and the therapist session came after it).
+PAGES = tuple(page for page in PERSON_PAGES if page.slug not in ("count", "session"))
 HISTORIES = {"one month": 30, "ten years": 3650}
 REPEATS = 7
 TIMEOUT = 60
@@ -41,15 +43,15 @@ def seed(service: Service, name: str, days: int, entries: int) -> None:
     service.import_tally(name, tally.typed(frame.assign(date=[day + shift for day in frame["date"]])))
 
 
-def open_page(page: str, person: str) -> AppTest:
+def open_page(page: PersonPage, person: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["person"] = person
     at.run()
-    if page != "home":
-        at.switch_page(f"pages/{page}.py")
+    if page is not HOME:
+        at.switch_page(page.script)
         at.run()
     if at.exception:
-        raise SystemExit(f"{page} failed for {person}: {[e.value for e in at.exception]}")
+        raise SystemExit(f"{page.slug} failed for {person}: {[e.value for e in at.exception]}")
     return at
 
 
@@ -67,7 +69,7 @@ def save_today(service: Service, name: str, seed_number: int) -> None:
     service.save_day(who, today, frame.assign(date=today), pain=None, note="", expected_version=version)
 
 
-def measure(service: Service, page: str) -> dict[str, tuple[float, float]]:
+def measure(service: Service, page: PersonPage) -> dict[str, tuple[float, float]]:
     """Median rerun times (warm, just after a save) of one page for each history.
 
     The histories take turns rerun by rerun, so that a busy moment on a shared machine slows both.
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         for page in PAGES:
             (month_warm, month_after), (years_warm, years_after) = measure(service, page).values()
             print(
-                f"  {page:<12}{month_warm:>11.1f} ms{years_warm:>8.1f} ms{years_warm / month_warm:>6.2f}x"
+                f"  {page.slug:<12}{month_warm:>11.1f} ms{years_warm:>8.1f} ms{years_warm / month_warm:>6.2f}x"
                 f"   {month_after:>18.1f} ms{years_after:>8.1f} ms{years_after / month_after:>6.2f}x"
             )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -15,9 +14,11 @@ from strain.domain.actor import OWNER
 from strain.storage import store
 from ui import frame_check
 
+from .helpers import REPO
+
 CAT = catalogue.default()
 TIMEOUT = 30
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = REPO / "app.py"
 
 
 def open_page(page: str | None = None, *, browser: dict | None = None, **params: str) -> AppTest:

@@ -1,9 +1,12 @@
-"""Clinic mode in tests: accounts and the mode setting written straight into the tables.
+"""Clinic mode in tests: accounts and the mode setting written straight into the tables, and a clinic whose
+patient has something in every table (Clinic, the `clinic_data` fixture).
 
 (The accounts' own commands and sign-in come with their own tests; these only need someone to act as.)
 """
 
 from __future__ import annotations
+
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -11,6 +14,8 @@ from sqlalchemy.engine import Engine
 from strain.domain.actor import Actor
 from strain.storage import store
 from strain.storage.tables import Account, Setting
+
+from .helpers import MONDAY, entries
 
 
 def add_account(engine: Engine, email: str, role: str, *, active: bool = True) -> Actor:
@@ -36,3 +41,75 @@ def clinic(engine: Engine) -> tuple[Actor, Actor, Actor]:
         add_account(engine, "a@clinic.test", "therapist"),
         add_account(engine, "b@clinic.test", "therapist"),
     )
+
+
+VISIT = MONDAY - timedelta(days=1)
+PLAN = [{"exercise_id": "dead_bug_floor", "sets": 2, "reps": 10, "minutes": None, "days_per_week": 5}]
+
+WALKTHROUGH_LINE = {
+    "part": "waking",
+    "activity": "sit_down_chair",
+    "quantity": 2.0,
+    "technique": "uncontrolled",
+    "load_kg": 0.0,
+    "twist": False,
+    "first_hour": False,
+}
+
+
+class Clinic:
+    """An admin, therapists A and B, and A's patient Ann with something in every table."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.admin, self.a, self.b = clinic(engine)
+        self.ann = store.add_person(engine=engine, actor=self.a, name="Ann")
+        self.fill(self.ann.id)
+        with engine.connect() as connection:
+            self.day_id = connection.execute(sa.text("SELECT id FROM day")).scalar_one()
+
+    def fill(self, person_id: int) -> None:
+        engine, a = self.engine, self.a
+        common = {"engine": engine, "actor": a, "person_id": person_id}
+        store.save_day(
+            **common,
+            day=MONDAY,
+            entries=entries(("sit_down_chair", 8)),
+            pain=4,
+            note="stiff",
+            model_version="m-test",
+            total=22.4,
+            expected_version=None,
+        )
+        store.set_override(**common, key="twist", value=1.5, reason="guarded")
+        store.save_template(**common, entries=entries(("weeding", 3)))
+        store.set_level(**common, ladder_id="squat_to_box", level=2)
+        store.log_practice(**common, day=MONDAY, exercise_id="dead_bug_floor", pain_during=2)
+        store.set_seat(**common, name="car", height_cm=48)
+        store.set_wake_up(**common, wake_up=time(7, 15))
+        store.count_taps(  # a take-back with nothing to take: the day stays as saved, the phone's total is kept
+            **common,
+            day=MONDAY,
+            device="phone",
+            activity="weeding",
+            taps=[store.TapReport("uncontrolled-1", "uncontrolled", -1.0, 2)],
+            first_hour=False,
+            most=5000.0,
+            model_version="m-test",
+            total_of=lambda rows: 22.4,
+        )
+        store.log_box_height(**common, day=MONDAY, height_cm=52)
+        store.save_walkthrough(**common, day=MONDAY, step=1, lines=[WALKTHROUGH_LINE], expected_version=None)
+        store.save_plan(
+            **common, start=MONDAY - timedelta(7), review_date=MONDAY + timedelta(30), note="", exercises=PLAN
+        )
+        store.add_visit(
+            **common,
+            day=VISIT,
+            note="first",
+            pain_now=5,
+            pain_average=4,
+            pain_worst=7,
+            scores={},
+            new_activities=[("gardening", 4)],
+        )

@@ -26,8 +26,13 @@ import sqlalchemy as sa
 from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 
+from strain.domain import catalogue
 from strain.domain.actor import OWNER
 from strain.storage import db, store
+from strain.usecases.service import Service
+
+from .clinic import Clinic
+from .helpers import TALLY
 
 # A shared two-core machine can stall any example for a moment: judge properties, not timing.
 settings.register_profile("strain", deadline=None)
@@ -144,6 +149,26 @@ def engine(new_database: Callable[..., str]) -> Iterator[Engine]:
 @pytest.fixture
 def person(engine: Engine) -> store.PersonInfo:
     return store.add_person(engine=engine, actor=OWNER, name="Ann")
+
+
+@pytest.fixture
+def service(engine: Engine) -> Service:
+    """The owner's Service on `engine` (a module may define its own, on another database or acting as someone)."""
+    return Service(engine, catalogue.default())
+
+
+@pytest.fixture
+def clinic_data(engine: Engine) -> Clinic:
+    """Clinic mode: an admin, therapists A and B, and A's patient Ann with something in every table."""
+    return Clinic(engine)
+
+
+@pytest.fixture
+def tally_file(tmp_path: Path) -> Path:
+    """A tally CSV of four entries on two days (helpers.TALLY)."""
+    path = tmp_path / "tally.csv"
+    path.write_text(TALLY, encoding="utf-8")
+    return path
 
 
 # --------------------------------------- end of storage fixtures ---------------------------------

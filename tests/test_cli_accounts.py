@@ -19,7 +19,8 @@ from strain.domain import accounts, catalogue
 from strain.storage import db
 from strain.storage.tables import Account
 from strain.usecases.service import Service
-from tests.browser.streamlit_page import REPO
+
+from .helpers import REPO
 
 PASSWORD = "correct horse battery"
 

@@ -11,25 +11,12 @@ from strain.domain.actor import OWNER
 from strain.storage import store
 
 from .clinic import add_account
-from .test_cli_store import TALLY, run
-from .test_isolation import Clinic
-
-
-@pytest.fixture
-def clinic_data(engine) -> Clinic:
-    return Clinic(engine)
+from .helpers import run
 
 
 @pytest.fixture
 def url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def tally_file(tmp_path):
-    path = tmp_path / "tally.csv"
-    path.write_text(TALLY, encoding="utf-8")
-    return path
 
 
 # Each command that reads or writes a patient's data, naming the patient NAME.

@@ -19,32 +19,8 @@ from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.usecases.service import Service
 
+from .helpers import HEADER, TALLY, run
 from .strategies import CAT, entries, frame_of, within_a_day
-
-HEADER = ",".join(tally.HEADER)
-TALLY = "\n".join(
-    [
-        HEADER,
-        '2026-11-21,sit_down_chair,10,,,,,"after lunch, tired"',
-        "2026-11-20,child_lift,2,controlled,12.5,yes,yes,Zoë",
-        "2026-11-21,brushing_teeth,3,controlled,,no,,",
-        '2026-11-20,weeding,30,uncontrolled,,,no,"said ""ouch"""',
-        "",
-    ]
-)
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def tally_file(tmp_path):
-    path = tmp_path / "tally.csv"
-    path.write_text(TALLY, encoding="utf-8")
-    return path
 
 
 def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_path, capsys):

@@ -19,10 +19,9 @@ from strain.domain import counting, limits, model
 from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.storage.tables import Person, TapTotal
-from strain.usecases.service import Service
 
+from .helpers import entries, save
 from .strategies import CAT, frames
-from .test_store import entries, save
 
 DAY = date(2026, 11, 16)
 SIT = "sit_down_chair"  # counted in times, weighs more in the first hour
@@ -253,11 +252,6 @@ def test_a_total_of_entries_naming_unknown_activities_says_which():
 
 
 # The use case
-
-
-@pytest.fixture
-def service(engine) -> Service:
-    return Service(engine, CAT)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -20,8 +20,8 @@ from strain.render import handout
 from strain.storage import db, store
 from strain.usecases.service import Service
 
+from .helpers import entries
 from .strategies import CAT
-from .test_store import entries
 
 TODAY = date.today()
 NAME = "Zoë Ångström-Łukasiewicz (Ζωή Анна)"  # accented, Greek and Cyrillic letters

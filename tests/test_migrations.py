@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,9 +19,8 @@ from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.storage.tables import AuditEvent
 
+from .helpers import REPO
 from .strategies import CAT
-
-REPO = Path(__file__).resolve().parent.parent
 
 # Rows written into the tables as revision 0001 made them (reflected from the database, not today's models).
 WHEN = datetime(2025, 1, 6, 20, 0, tzinfo=UTC)

@@ -10,20 +10,12 @@ from strain.domain import model
 from strain.domain.actor import OWNER
 from strain.storage import store
 from ui.components import md
+from ui.navigation import PERSON_PAGES
 
 from .apptest import CAT, entries, open_page, save, texts
 
 DAY = date.today() - timedelta(days=3)  # within the last 7 days that Home shows, whenever the suite runs
-ALL_PAGES = [
-    "pages/home.py",
-    "pages/log.py",
-    "pages/count.py",
-    "pages/audit.py",
-    "pages/weeks.py",
-    "pages/exercises.py",
-    "pages/model.py",
-    "pages/session.py",
-]
+ALL_PAGES = [page.script for page in PERSON_PAGES]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

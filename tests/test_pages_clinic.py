@@ -19,21 +19,14 @@ from strain.usecases.service import Service
 from ui import signin
 from ui.components import md
 from ui.context import ACTOR_KEY
+from ui.navigation import PERSON_PAGES
 
 from .apptest import APP, CAT, TIMEOUT, entries, texts
 from .clinic import clinic
 
 TODAY = date.today()
-PAGES = [
-    "pages/patients.py",
-    "pages/home.py",
-    "pages/log.py",
-    "pages/audit.py",
-    "pages/weeks.py",
-    "pages/exercises.py",
-    "pages/model.py",
-    "pages/session.py",
-]
+# My patients (clinic mode's home) first, then every page of a person's.
+PAGES = ["pages/patients.py", *(page.script for page in PERSON_PAGES)]
 SECRET = "sentinel note of Ann's"  # in every free-text field of Ann's
 
 

@@ -15,8 +15,8 @@ from strain.storage import store
 from strain.usecases.service import Service
 
 from .clinic import clinic
+from .helpers import entries
 from .strategies import CAT
-from .test_store import entries
 
 TODAY = date(2026, 11, 25)
 

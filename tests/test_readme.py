@@ -1,13 +1,13 @@
 """The README says what the data file says: the red flags, the bands and the weights it quotes."""
 
 import re
-from pathlib import Path
 
 from strain.domain.catalogue import URGENCIES
 
+from .helpers import REPO
 from .strategies import CAT
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 FLAT = re.sub(r"\s+", " ", README)  # the README wraps its lines
 
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .helpers import REPO
+
 DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock"}
 ADMIN_PAGES = ["pages/accounts.py", "pages/audit_trail.py", "pages/patients.py"]  # clinic mode only, run as an admin
 PAGES = sorted(set(f"pages/{page.name}" for page in (REPO / "pages").glob("*.py")) - set(ADMIN_PAGES))

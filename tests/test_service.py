@@ -18,15 +18,10 @@ from strain.domain.weeks import IsoWeek
 from strain.storage import store
 from strain.usecases.service import Service, StoreError
 
+from .helpers import entries
 from .strategies import CAT, frames
-from .test_store import entries
 
 TODAY = date(2026, 11, 25)  # a Wednesday
-
-
-@pytest.fixture
-def service(engine) -> Service:
-    return Service(engine, CAT)
 
 
 def log(service: Service, person, day: date, *rows: tuple, expected=None, as_typical=False, pain=None) -> int:

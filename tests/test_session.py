@@ -18,16 +18,11 @@ from strain.domain.plans import PlannedExercise
 from strain.storage import db, store
 from strain.usecases.service import Service
 
+from .helpers import entries, restored_as_backed_up
 from .strategies import CAT
 from .test_catalogue import SHIPPED
-from .test_store import entries, restored_as_backed_up
 
 TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture
-def service(engine) -> Service:
-    return Service(engine, CAT)
 
 
 def typical(service: Service, person) -> None:

@@ -30,9 +30,9 @@ from ui import context, frame_check, signin
 from ui.components import md
 
 from .apptest import APP, TIMEOUT, browser_says, open_page, texts
-from .clinic import clinic
-from .test_cli_store import TALLY, run
-from .test_isolation import CASES, REFUSED, Clinic
+from .clinic import Clinic, clinic
+from .helpers import TALLY, run
+from .test_isolation import CASES, REFUSED
 from .test_pages_count import SIT, Phone
 
 # Every store function that writes (restore too, but only into an empty database).
@@ -86,11 +86,6 @@ def test_every_write_of_the_store_is_in_the_list():
     assert set(CASES) - WRITES - {"restore"} == {
         name for name in CASES if (name.startswith(reads) and name not in WRITES) or name in reads_across
     }
-
-
-@pytest.fixture
-def clinic_data(engine) -> Clinic:
-    return Clinic(engine)
 
 
 def _arguments(name: str, c: Clinic) -> dict:

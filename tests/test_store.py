@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -16,38 +16,12 @@ from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.storage.tables import BoxHeight, Day, Entry, LadderLevel, Person, Practice, Seat
 
+from .helpers import MONDAY, entries, restored_as_backed_up, save
 from .strategies import CAT, frames
-
-MONDAY = date(2026, 11, 16)
-
-
-def entries(*rows: tuple, day: date = MONDAY) -> pd.DataFrame:
-    """A tally frame from (activity, quantity[, technique, load_kg, twist, first_hour, note]) tuples."""
-    defaults = ("uncontrolled", 0.0, False, False, "")
-    records = [
-        dict(zip(tally.HEADER, (day, activity, float(quantity), *extra, *defaults[len(extra) :]), strict=True))
-        for activity, quantity, *extra in rows
-    ]
-    return tally.typed(pd.DataFrame(records, columns=list(tally.HEADER))) if records else tally.empty_frame()
 
 
 def same_entries(loaded: pd.DataFrame, saved: pd.DataFrame) -> bool:
     return loaded.drop(columns="line").reset_index(drop=True).equals(saved.drop(columns="line").reset_index(drop=True))
-
-
-def save(engine, person, day=MONDAY, rows=(("sit_down_chair", 8),), expected=None, pain=None, note="") -> int:
-    frame = entries(*rows, day=day)
-    return store.save_day(
-        engine=engine,
-        actor=OWNER,
-        person_id=person.id,
-        day=day,
-        entries=frame,
-        pain=pain,
-        note=note,
-        model_version="m-test",
-        expected_version=expected,
-    )
 
 
 def day_id(engine, person, day=MONDAY) -> int:
@@ -485,18 +459,6 @@ def fill(engine, person) -> None:
     )
     store.set_seat(engine=engine, actor=OWNER, person_id=bob.id, name="car", height_cm=48.5)
     store.log_box_height(engine=engine, actor=OWNER, person_id=bob.id, day=MONDAY, height_cm=52)
-
-
-def restored_as_backed_up(restored: dict, dump: dict) -> bool:
-    """A restored database's backup is the backup it came from, its audit trail one event longer: the restore's."""
-    tables, trail = restored["tables"], restored["tables"]["audit_event"]
-    others = {name: table for name, table in tables.items() if name not in ("audit_event", "audit_chain")}
-    action = trail["columns"].index("action")
-    return (
-        others == {name: table for name, table in dump["tables"].items() if name in others}
-        and trail["rows"][:-1] == dump["tables"]["audit_event"]["rows"]
-        and trail["rows"][-1][action] == "restore"
-    )
 
 
 def test_backup_restores_into_an_empty_database_exactly(engine, person, new_database):

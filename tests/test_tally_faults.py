@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from datetime import time as clock
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -35,12 +34,12 @@ from strain.storage import db, store
 from strain.usecases.service import Service
 
 from .apptest import CAT, open_page, texts
+from .helpers import REPO
 from .test_pages_count import Phone, row_text, today_entries
 
 SIT = "sit_down_chair"
 PLUS = counting.Tap("uncontrolled", 1.0)
 TAPS = 50
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def database_of(engine: Engine) -> str:
@@ -231,7 +230,7 @@ def start_server(url: str, person: store.PersonInfo) -> subprocess.Popen:
     """A process that counts the reports it reads, one a line, as the app's server does."""
     return subprocess.Popen(
         [sys.executable, "-c", SERVER, url, str(person.id), person.name],
-        cwd=REPO_ROOT,
+        cwd=REPO,
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

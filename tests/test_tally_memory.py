@@ -22,7 +22,8 @@ import pytest
 
 from strain.domain import tally
 
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import REPO
+
 MB = 1024**2
 SIZE = 16 * MB
 SLACK = 64 * MB  # a chunk being read, and what the allocator keeps
@@ -33,10 +34,10 @@ def peak(*args: str) -> tuple[int, int, str]:
     with open(os.devnull, "wb") as out:
         child = subprocess.Popen(
             [sys.executable, "-m", "strain", *args],
-            cwd=ROOT,
+            cwd=REPO,
             stdout=out,
             stderr=subprocess.PIPE,
-            env=os.environ | {"PYTHONPATH": str(ROOT)},
+            env=os.environ | {"PYTHONPATH": str(REPO)},
         )
         err = child.stderr.read().decode()
         _, status, usage = os.wait4(child.pid, 0)
@@ -58,8 +59,9 @@ def write(path: Path, line: str | None = None, lines=None) -> Path:
 
 def read_only(path: Path) -> int:
     """The peak memory of a process that reads a tally file (and loads what `score` loads), in bytes."""
-    code = f"from strain import catalogue, cli_common; cli_common.read_tally({str(path)!r}, catalogue.default())"
-    child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    code = "from strain.cli import common; from strain.domain import catalogue; "
+    code += f"common.read_tally({str(path)!r}, catalogue.default())"
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=os.environ | {"PYTHONPATH": str(REPO)})
     _, status, usage = os.wait4(child.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     return usage.ru_maxrss * 1024

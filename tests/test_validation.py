@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain.cli import main as cli
 from strain.domain import tally, validation
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
@@ -29,16 +28,11 @@ from strain.storage import db, store
 from strain.usecases import errors
 from strain.usecases.service import Service
 
+from .helpers import run
 from .strategies import ACTIVITY_IDS, CAT
 
 MONDAY = date(2026, 11, 16)
 HEADER = ",".join(tally.HEADER)
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def filled_backup(engine) -> dict:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from strain.usecases import errors
 from ui import components, context, signin
+from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
@@ -48,14 +49,10 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
     """The pages, by mode: personal mode's stay as they are; in clinic mode the patients overview comes first
     (the home), and admins get the admin pages in a section of their own."""
     person_pages = [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=not clinic),
-        st.Page("pages/log.py", title="Log a day", icon=":material/edit_note:", url_path="log"),
-        st.Page("pages/count.py", title="Count as you go", icon=":material/touch_app:", url_path="count"),
-        st.Page("pages/audit.py", title="Audit", icon=":material/bar_chart:", url_path="audit"),
-        st.Page("pages/weeks.py", title="Week over week", icon=":material/trending_up:", url_path="weeks"),
-        st.Page("pages/exercises.py", title="Exercises", icon=":material/stairs:", url_path="exercises"),
-        st.Page("pages/model.py", title="Model", icon=":material/balance:", url_path="model"),
-        st.Page("pages/session.py", title="Therapist session", icon=":material/medical_services:", url_path="session"),
+        st.Page(
+            page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page is HOME and not clinic
+        )
+        for page in PERSON_PAGES
     ]
     if not clinic:
         return person_pages

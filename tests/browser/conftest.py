@@ -6,6 +6,8 @@ own browser context, so cookies and the Streamlit session start fresh.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import os
 import random
@@ -88,6 +90,24 @@ def seed(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Seed:
     names = {activity["id"]: activity["name"] for activity in activities}
     units = {activity["id"]: activity["unit"] for activity in activities}
     return Seed(PERSON, folder, db_url, rows, report, totals, names, units, lone_day)
+
+
+_PEOPLE = itertools.count(2)
+
+
+def as_new_person(seed: Seed, db_url: str) -> Seed:
+    """The seed's days imported again into `db_url` under a name no test has used ("Ann 2", "Ann 3", ...): the
+    seed as that person, so that every figure taken from the seed still holds for them."""
+    name = f"{seed.person} {next(_PEOPLE)}"
+    run_cli("import", str(seed.folder / "ann.csv"), "--person", name, "--db", db_url)
+    return dataclasses.replace(seed, person=name, db_url=db_url)
+
+
+@pytest.fixture
+def own_seed(seed: Seed) -> Seed:
+    """The seed as a person of this test's own in the served database: a test that saves days uses it, so that
+    no other test's page shows what it saved (the phone test's Week over week did, by 2.5 px past the edge)."""
+    return as_new_person(seed, seed.db_url)
 
 
 def _free_port() -> int:

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+
 # Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
 SCREENSHOT_DIR = Path(os.environ.get("STRAIN_SCREENSHOT_DIR", REPO / "artifacts" / "screenshots"))
 APP_TIMEOUT_MS = 30_000

@@ -15,13 +15,14 @@ from tests.browser.cli_data import run_cli
 from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import app_context, main, open_app, rerun
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
+from ui.navigation import PERSON_PAGES
 
 # test_signin's fixtures, serving this module's clinic.
 clinic_server, page = test_signin.clinic_server, test_signin.page
 
 THERAPIST_A, THERAPIST_B = "ann.physio@clinic.example", "bo.physio@clinic.example"
 # Every page a therapist can open, by its address ("": My patients, clinic mode's default page, lives at /).
-PAGES = ("", "home", "log", "count", "audit", "weeks", "exercises", "model", "session")
+PAGES = ("", *(page.slug for page in PERSON_PAGES))
 
 
 def give_ann_to_therapist_a(clinic: Clinic) -> None:

@@ -3,8 +3,9 @@ reload, two phones tapping the same day at once end with the sum of their taps, 
 host but the app's.
 
 The app runs on a database of its own (the seed's tally imported with the command line), so the
-taps today cannot change what the other browser tests expect of the last seven days. What is
-stored is read back with `python -m strain export`.
+taps today cannot change what the other browser tests expect of the last seven days, and each test
+taps as a person of its own there (`own_seed`). What is stored is read back with
+`python -m strain export`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.cli_data import run_cli
-from tests.browser.conftest import Seed, _free_port, serve_app
+from tests.browser.conftest import Seed, _free_port, as_new_person, serve_app
 from tests.browser.streamlit_page import (
     APP_TIMEOUT_MS,
     app_context,
@@ -32,10 +33,11 @@ from tests.browser.streamlit_page import (
     screenshot,
     wait_for_app,
 )
+from ui.navigation import PERSON_PAGES
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TAP_GAP_MS = 50
-PAGES = ("/", "/count", "/log", "/audit", "/weeks", "/exercises", "/model", "/session")
+PAGES = tuple(page.path for page in PERSON_PAGES)
 
 
 def copy_of_ann(seed: Seed, folder: Path) -> str:
@@ -53,6 +55,13 @@ def count_app(seed: Seed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         start = server.log_size()
         yield server.url, url
         assert "Traceback" not in server.log_since(start), server.log_since(start)[-5000:]
+
+
+@pytest.fixture
+def own_seed(seed: Seed, count_app) -> Seed:
+    """The seed as a person of the test's own in the count app's database: a test's taps today show on no other
+    test's tally (each test expects the counts it tapped, from zero)."""
+    return as_new_person(seed, count_app[1])
 
 
 @pytest.fixture
@@ -118,9 +127,9 @@ def eventually_stored(page: Page, db_url: str, seed: Seed, activity: str, techni
         page.wait_for_timeout(500)
 
 
-def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
+def test_five_taps_survive_a_reload(phone: Page, count_app, own_seed: Seed) -> None:
     app_url, db_url = count_app
-    open_tally(phone, app_url, seed)
+    open_tally(phone, app_url, own_seed)
     expect_no_exception(phone)
     with rerun(phone):
         main(phone).get_by_role("button", name="Save wake-up time").click()
@@ -133,39 +142,39 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, seed: Seed) -> None:
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
 
     phone.reload()
-    open_tally(phone, app_url, seed)
+    open_tally(phone, app_url, own_seed)
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
     expect_no_exception(phone)
-    assert stored_today(db_url, seed, activity) == {"uncontrolled": 5.0}
+    assert stored_today(db_url, own_seed, activity) == {"uncontrolled": 5.0}
     screenshot(phone, "count-phone", whole=False)
 
 
-def test_ten_quick_taps_count_ten(phone: Page, count_app, seed: Seed) -> None:
+def test_ten_quick_taps_count_ten(phone: Page, count_app, own_seed: Seed) -> None:
     app_url, db_url = count_app
-    open_tally(phone, app_url, seed)
+    open_tally(phone, app_url, own_seed)
     activity = activity_of(rows(phone).nth(2))
-    before = stored_today(db_url, seed, activity).get("uncontrolled", 0.0)
+    before = stored_today(db_url, own_seed, activity).get("uncontrolled", 0.0)
     tap_quickly(phone, plus_one(phone, activity), 10)
     row = phone.locator(f".st-key-count_row_{activity}")
     expect(row).to_contain_text(f"{before + 10:g} without")
     wait_for_app(phone)
-    assert stored_today(db_url, seed, activity).get("uncontrolled") == before + 10
+    assert stored_today(db_url, own_seed, activity).get("uncontrolled") == before + 10
 
     phone.reload()
-    open_tally(phone, app_url, seed)
+    open_tally(phone, app_url, own_seed)
     expect(row).to_contain_text(f"{before + 10:g} without")
     expect_no_exception(phone)
-    assert stored_today(db_url, seed, activity).get("uncontrolled") == before + 10
+    assert stored_today(db_url, own_seed, activity).get("uncontrolled") == before + 10
 
 
-def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Browser, count_app, seed: Seed) -> None:
+def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Browser, count_app, own_seed: Seed) -> None:
     app_url, db_url = count_app
     with app_context(browser, app_url, **PHONE) as first, app_context(browser, app_url, **PHONE) as second:
         phones = [first.new_page(), second.new_page()]
         for phone in phones:
-            open_tally(phone, app_url, seed)
+            open_tally(phone, app_url, own_seed)
         activity = activity_of(rows(phones[0]).nth(1))
-        before = stored_today(db_url, seed, activity).get("controlled", 0.0)
+        before = stored_today(db_url, own_seed, activity).get("controlled", 0.0)
         taps = 6
         # Both phones tap in turn, quicker than either gets its answer: the server saves their taps at the same time.
         for _ in range(taps):
@@ -174,13 +183,13 @@ def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Brows
             phones[0].wait_for_timeout(TAP_GAP_MS)  # the pace of the taps, not a wait for the app
         total = before + 2 * taps
         # Either phone's last answer may come before the other's last taps are saved: ask the database.
-        eventually_stored(phones[0], db_url, seed, activity, "controlled", total)
+        eventually_stored(phones[0], db_url, own_seed, activity, "controlled", total)
         for phone in phones:
             phone.reload()
-            open_tally(phone, app_url, seed)
+            open_tally(phone, app_url, own_seed)
             expect(phone.locator(f".st-key-count_row_{activity}")).to_contain_text(f"{total:g} with control")
             expect_no_exception(phone)
-    assert stored_today(db_url, seed, activity).get("controlled") == total
+    assert stored_today(db_url, own_seed, activity).get("controlled") == total
 
 
 def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
@@ -213,9 +222,9 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
             assert "Traceback" not in server.log_since(0)
 
 
-def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed) -> None:
+def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, own_seed: Seed) -> None:
     app_url, _ = count_app
-    open_tally(phone, app_url, seed)
+    open_tally(phone, app_url, own_seed)
     with rerun(phone):
         main(phone).get_by_test_id("stExpander").filter(has_text="More activities").locator("summary").click()
     minutes = phone.locator(".st-key-count_row_upright_sitting")
@@ -233,7 +242,7 @@ def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, seed: Seed)
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_at_phone_width_asks_no_other_host(phone: Page, count_app, seed: Seed, path: str) -> None:
+def test_every_page_at_phone_width_asks_no_other_host(phone: Page, count_app, own_seed: Seed, path: str) -> None:
     """app_context fails the test on any request to a host but the app's."""
-    open_app(phone, count_app[0], f"{path}?person={seed.person}")
+    open_app(phone, count_app[0], f"{path}?person={own_seed.person}")
     expect_no_exception(phone)

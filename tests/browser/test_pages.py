@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from statistics import mean
 
 import pytest
@@ -27,6 +28,9 @@ from tests.browser.streamlit_page import (
     starts_with_number,
     whole,
 )
+from ui.navigation import PERSON_PAGES
+
+PATHS = [page.path for page in PERSON_PAGES]  # every page of a person's: /, /log, ...
 
 
 def iso_week(day: date) -> str:
@@ -111,26 +115,26 @@ def test_model_shows_every_weight_and_the_version(page: Page, app_url: str, seed
     screenshot(page, "model")
 
 
-def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
+def test_log_a_day_then_audit_it(page: Page, app_url: str, own_seed: Seed) -> None:
     """Start from yesterday, change one count, add pain and a note, save; the audit shows the CLI's total."""
-    day = seed.lone_day + timedelta(days=1)
-    open_app(page, app_url, f"/log?person={seed.person}&date={day.isoformat()}")
+    day = own_seed.lone_day + timedelta(days=1)
+    open_app(page, app_url, f"/log?person={own_seed.person}&date={day.isoformat()}")
     expect_page_basics(page)
     with rerun(page):
         main(page).get_by_role("button", name="Same as yesterday").click()
 
     # Change one count; the CLI scores the same day, with the same change, from a CSV.
-    yesterday = seed.rows_of(seed.lone_day)
+    yesterday = own_seed.rows_of(own_seed.lone_day)
     changed = yesterday[0]
-    unit = "minutes" if seed.activity_units[changed["activity"]] == "min" else "times"
-    count = main(page).get_by_label(f"{seed.activity_names[changed['activity']]}: {unit}", exact=True)
+    unit = "minutes" if own_seed.activity_units[changed["activity"]] == "min" else "times"
+    count = main(page).get_by_label(f"{own_seed.activity_names[changed['activity']]}: {unit}", exact=True)
     new_quantity = str(int(float(changed["quantity"])) + 3)
     count.fill(new_quantity)
     expected_rows = [
         {**row, "date": day.isoformat(), "quantity": new_quantity if row is changed else row["quantity"]}
         for row in yesterday
     ]
-    expected = day_totals(score(write_csv(seed.folder / "logged.csv", expected_rows)))[day]
+    expected = day_totals(score(write_csv(own_seed.folder / "logged.csv", expected_rows)))[day]
 
     main(page).get_by_label("Pain today (0-10)").fill("3")
     main(page).get_by_label("Note for the day").fill("Logged by the browser test")
@@ -149,7 +153,7 @@ def test_log_a_day_then_audit_it(page: Page, app_url: str, seed: Seed) -> None:
     expect(metric(page, "Pain that day")).to_have_text("3")
 
 
-@pytest.mark.parametrize("path", ["/", "/log", "/audit", "/weeks", "/exercises", "/model"])
+@pytest.mark.parametrize("path", PATHS)
 def test_page_opens_for_a_new_visitor(page: Page, app_url: str, path: str) -> None:
     """No person in the URL: the first person is chosen and the page still draws without an error."""
     open_app(page, app_url, path)
@@ -171,13 +175,13 @@ def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed:
         expect(metric(page, "Strain points")).to_have_text(starts_with_number(whole(seed.totals[day])))
 
 
-def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> None:
+def test_a_new_install_guides_the_first_person(browser: Browser, tmp_path: Path) -> None:
     """An empty database: add a person from the sidebar, then every page says what to do next.
 
     No page may show an error, and none may draw a chart with nothing in it.
     """
     with (
-        serve_app(f"sqlite:///{seed.folder / 'empty.db'}", seed.folder) as fresh,
+        serve_app(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path) as fresh,
         app_context(browser, fresh.url) as context,
     ):
         page = context.new_page()
@@ -191,7 +195,7 @@ def test_a_new_install_guides_the_first_person(browser: Browser, seed: Seed) -> 
         expect(page).to_have_url(re.compile(r"person=Ben"))
         screenshot(page, "new-person-home")
 
-        for path in ("/", "/log", "/audit", "/weeks", "/exercises", "/model"):
+        for path in PATHS:
             open_app(page, fresh.url, f"{path}?person=Ben")
             expect_page_basics(page)
             expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(0)

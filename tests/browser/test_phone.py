@@ -15,18 +15,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import Seed
 from tests.browser.streamlit_page import app_context, expect_no_exception, main, open_app, rerun, screenshot
+from ui.navigation import PERSON_PAGES
 
 WIDTH, HEIGHT = 390, 844
-PAGES = {
-    "home": "/",
-    "log": "/log",
-    "count": "/count",
-    "audit": "/audit",
-    "weeks": "/weeks",
-    "exercises": "/exercises",
-    "model": "/model",
-    "session": "/session",
-}
+PAGES = {page.slug: page.path for page in PERSON_PAGES}
 # Tables (the Model page's weights) and the ladder tabs scroll sideways inside themselves.
 SCROLLS_INSIDE = '[data-testid="stDataFrame"], [data-testid="stTable"], [role="tablist"]'
 STEP_HEIGHT = 200  # pages/exercises.py: the height of the lowest step card on a desktop
@@ -47,18 +39,11 @@ OVERFLOW = """([width, scrolling]) => Math.max(0, ...[...document.querySelectorA
     .map((e) => e.getBoundingClientRect().right - width))"""
 
 
-# Week over week, after the other browser tests' days, reaches 2.5 px past the edge (a known leftover): a
-# sliver, where a sideways scroll a person would notice is tens of px.
-TOLERANCE_PX = 4
-
-
 def expect_no_sideways_overflow(page: Page) -> None:
     """Nothing passes the right-hand edge, once charts have settled to the screen's width."""
     arguments = [WIDTH, SCROLLS_INSIDE]
     try:
-        page.wait_for_function(
-            f"(arguments) => ({OVERFLOW})(arguments) <= {TOLERANCE_PX}", arg=arguments, timeout=20_000
-        )
+        page.wait_for_function(f"(arguments) => ({OVERFLOW})(arguments) === 0", arg=arguments, timeout=20_000)
     except PlaywrightTimeoutError:
         pytest.fail(f"the page reaches {page.evaluate(OVERFLOW, arguments):.1f} px past a {WIDTH} px screen")
 
