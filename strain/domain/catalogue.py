@@ -129,7 +129,7 @@ class StarterEntry:
 
     activity: str
     quantity: float
-    first_hour: bool
+    values: dict[str, Any]  # the entry modifiers it gives, by column ({"first_hour": True}); the others' defaults
 
 
 @dataclass(frozen=True)
@@ -456,10 +456,13 @@ def parse(text: str) -> Catalogue:
     for index, table in enumerate(data.get("starter_day", [])):
         where = f"starter_day[{index}]"
         activity_id = _choice(table, "activity", where, tuple(activity_ids))
-        first_hour = table.get("first_hour", False)
-        if not isinstance(first_hour, bool):
-            raise CatalogueError(f"{where}: field 'first_hour' must be true or false")
-        starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), first_hour))
+        values = {}
+        for modifier in modifiers.REGISTRY:
+            value = values[modifier.column] = table.get(modifier.column, modifier.default)
+            problem = modifier.read(modifier.write(value))[1] if modifier.fits(value) else "has the wrong type"
+            if problem:
+                raise CatalogueError(f"{where}: field {modifier.column!r}: {problem}")
+        starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), values))
 
     return Catalogue(
         activities=tuple(activities),

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
+from typing import Any
 
 # Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
 NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
@@ -19,6 +21,11 @@ def quoted(text: str) -> str:
     if len(text) <= QUOTE_LIMIT:
         return repr(text)
     return f"{text[:QUOTE_LIMIT]!r}... ({len(text):,} characters)"
+
+
+def is_real(value: Any) -> bool:
+    """A finite number (not a flag): what a quantity, a load or a height can be."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:

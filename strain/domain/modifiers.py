@@ -15,24 +15,17 @@ these kinds is a registry entry below, its numbers in catalogue.toml and its col
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from strain.domain.fields import number, number_text, quoted
+from strain.domain.fields import is_real, number, number_text, quoted
 from strain.domain.limits import MAX_LOAD_KG
 
 if TYPE_CHECKING:
     from strain.domain.catalogue import Activity
-
-
-def is_real(value: Any) -> bool:
-    """A finite number (not a flag): what a quantity, a load or a height can be."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True, kw_only=True)
