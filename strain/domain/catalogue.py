@@ -458,10 +458,10 @@ def parse(text: str) -> Catalogue:
         activity_id = _choice(table, "activity", where, tuple(activity_ids))
         values = {}
         for modifier in modifiers.REGISTRY:
-            value = values[modifier.column] = table.get(modifier.column, modifier.default)
-            problem = modifier.read(modifier.write(value))[1] if modifier.fits(value) else "has the wrong type"
+            values[modifier.column] = table.get(modifier.column, modifier.default)
+            problem = modifier.problem(values[modifier.column])
             if problem:
-                raise CatalogueError(f"{where}: field {modifier.column!r}: {problem}")
+                raise CatalogueError(f"{where}: {problem}")
         starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), values))
 
     return Catalogue(

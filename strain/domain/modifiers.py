@@ -82,6 +82,10 @@ class Modifier:
         """Whether a stored value has its type."""
         raise NotImplementedError
 
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with a typed value (the catalogue's starter day, a walkthrough's line), if anything."""
+        return self.read(self.write(value))[1] if self.fits(value) else f"{self.column} has the wrong type"
+
     def shown(self, value: Any) -> str:
         """Its value as the Audit's arithmetic says it."""
         return self.write(value)
