@@ -15,6 +15,7 @@ these kinds is a registry entry below, its numbers in catalogue.toml and its col
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -204,6 +205,10 @@ class Amount(Modifier):
 
     def factor(self, value: Any, applies: bool, number_used: float) -> float:
         return 1.0 + number_used * float(value) if applies else 1.0
+
+    def from_sheet(self, cell: Any) -> Any:
+        empty = cell is None or (isinstance(cell, float) and math.isnan(cell))  # an emptied cell: none carried
+        return self.default if empty else cell
 
 
 @dataclass(frozen=True, kw_only=True)
