@@ -16,6 +16,7 @@ these kinds is a registry entry below, its numbers in catalogue.toml and its col
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Modifier:
+class Modifier(ABC):
     """What every kind of modifier says about itself."""
 
     name: str  # the multiplier's name: the score JSON, activities' `takes`, [modifiers.<name>] in the catalogue
@@ -59,29 +60,29 @@ class Modifier:
         """Whether it multiplies this activity's points (a value on another activity is kept, and weighs nothing)."""
         return self.name in activity.takes
 
+    @abstractmethod
     def key(self, activity: Activity) -> str:
         """The override key of the number it multiplies this activity by."""
-        raise NotImplementedError
 
+    @abstractmethod
     def keys(self, classes: tuple[str, ...]) -> tuple[str, ...]:
         """Every override key of its numbers (`classes`: the catalogue's technique classes)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def about(self, key: str) -> str:
         """A person-readable name for one of its override keys."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, text: str) -> tuple[Any, str | None]:
         """Its value from the tally CSV's text, or the problem (worded for the person who typed it)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, value: Any) -> str:
         """Its value as the tally CSV writes it (read gives it back)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def fits(self, value: Any) -> bool:
         """Whether a stored value has its type."""
-        raise NotImplementedError
 
     def problem(self, value: Any) -> str | None:
         """What is wrong with a typed value (the catalogue's starter day, a walkthrough's line), if anything."""
@@ -95,21 +96,21 @@ class Modifier:
         """A frame's column as `factors` takes it."""
         return column.to_numpy(dtype=self.dtype)
 
+    @abstractmethod
     def factors(self, values: np.ndarray, applies: np.ndarray, value: float | np.ndarray) -> np.ndarray:
         """Each entry's multiplier, vectorised: `applies` per entry, `value` its number (per entry or one)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def factor(self, value: Any, applies: bool, number_used: float) -> float:
         """One entry's multiplier, row by row: the reference `factors` must match."""
-        raise NotImplementedError
 
     def to_sheet(self, value: Any) -> Any:
         """An entry's value as the day sheet shows it."""
         return value
 
+    @abstractmethod
     def from_sheet(self, cell: Any) -> Any:
         """A day sheet's cell as a value the tally reads (after daysheet turns it to text)."""
-        return cell
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,8 +120,7 @@ class Choice(Modifier):
     options: tuple[str, ...]
     saving: str  # the option that earns the factor
     default: str = ""
-    dtype = "object"
-    bounds = (0.0, 1.0)  # never above 1: poorer technique can never lower a score
+    # Its factors stay within the base's bounds, 0 to 1: poorer technique can never lower a score.
 
     @property
     def sheet_column(self) -> str:
