@@ -17,8 +17,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from strain.domain import catalogue
-from strain.domain.limits import MAX_LOAD_KG, MAX_NOTE, MAX_QUANTITY
+from strain.domain import catalogue, modifiers
+from strain.domain.limits import MAX_NOTE, MAX_QUANTITY
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
@@ -46,31 +46,27 @@ def check(frame: pd.DataFrame, cat: catalogue.Catalogue) -> tuple[pd.DataFrame, 
     quantity, good_quantity = plain_number(
         text["quantity"], 0.0, np.where(unit == "min", MAX_QUANTITY["min"], MAX_QUANTITY["rep"])
     )
-    technique = text["technique"].str.lower().replace("", "uncontrolled")
-    good &= good_quantity & technique.isin(["controlled", "uncontrolled"])
+    good &= good_quantity
     good &= (unit == "min") | (quantity == np.floor(quantity))  # repetitions are whole
     day_sum = quantity.where(good, 0.0).groupby([text["date"], text["activity"]]).transform("sum")
     good &= day_sum <= np.where(unit == "min", MAX_QUANTITY["min"], MAX_QUANTITY["rep"])  # a day's limit
 
-    load, good_load = plain_number(text["load_kg"], 0.0, MAX_LOAD_KG)
-    good &= good_load | (text["load_kg"] == "")
-    flags = {name: text[name].str.lower() for name in ("twist", "first_hour")}
-    for values in flags.values():
-        good &= values.isin(["", "yes", "no"])
     good &= (frame["note"].str.len() <= MAX_NOTE) & ~frame["note"].str.contains(CONTROL)
 
-    cleaned = pd.DataFrame(
-        {
-            "date": text["date"],
-            "activity": text["activity"],
-            "quantity": quantity,
-            "controlled": technique == "controlled",
-            "load_kg": load.fillna(0.0),
-            "twist": flags["twist"] == "yes",
-            "first_hour": flags["first_hour"] == "yes",
-        }
-    )
-    return cleaned, good
+    cleaned = {"date": text["date"], "activity": text["activity"], "quantity": quantity}
+    for modifier in modifiers.REGISTRY:  # each column by its kind's rules
+        cell = text[modifier.column]
+        if isinstance(modifier, modifiers.Choice):
+            cleaned[modifier.column] = cell.str.lower().replace("", modifier.default)
+            good &= cleaned[modifier.column].isin(modifier.options)
+        elif isinstance(modifier, modifiers.Amount):
+            amount, good_amount = plain_number(cell, 0.0, modifier.most)
+            good &= good_amount | (cell == "")
+            cleaned[modifier.column] = amount.fillna(0.0)
+        else:
+            good &= cell.str.lower().isin(["", "yes", "no"])
+            cleaned[modifier.column] = cell.str.lower() == "yes"
+    return pd.DataFrame(cleaned), good
 
 
 def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
@@ -78,26 +74,29 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
     catalogue's numbers."""
     activities = cat.activities
     position = pd.Index([a.id for a in activities]).get_indexer(entries["activity"])
-    takes = {
-        name: np.array([name in a.takes for a in activities])[position] for name in ("load", "twist", "first_hour")
-    }
-    controlled = entries["controlled"].to_numpy()
-    load_kg = np.where(takes["load"], entries["load_kg"].to_numpy(), 0.0)
-    twist = entries["twist"].to_numpy() & takes["twist"]
-    first_hour = entries["first_hour"].to_numpy() & takes["first_hour"]
     quantity = entries["quantity"].to_numpy()
     held = np.array([a.unit == "min" for a in activities])[position]
+    takes = {m.name: np.array([m.applies(a) for a in activities])[position] for m in modifiers.REGISTRY}
+
+    def number(pick, modifier: modifiers.Modifier) -> float | np.ndarray:
+        """A modifier's number: one, or each entry's (by its activity's technique class)."""
+        keys = [modifier.key(a) for a in activities]
+        if len(set(keys)) == 1:
+            return pick(*_numbers(cat.number(keys[0])))
+        return np.array([pick(*_numbers(cat.number(key))) for key in keys])[position]
 
     def points(pick) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         weight = np.array([pick(a.weight, a.low, a.high) for a in activities])[position]
-        control = np.array([pick(*_numbers(cat.controlled[a.control])) for a in activities])[position]
-        multipliers = {
-            "technique": np.where(controlled, control, 1.0),
-            "load": 1.0 + pick(*_numbers(cat.load_per_kg)) * load_kg,
-            "twist": np.where(twist, pick(*_numbers(cat.twist)), 1.0),
-            "first_hour": np.where(first_hour, pick(*_numbers(cat.first_hour)), 1.0),
-            "per_minute": np.where(held, pick(*_numbers(cat.per_minute)), 1.0),
-        }
+        multipliers = {}
+        for modifier in modifiers.REGISTRY:
+            values, value = entries[modifier.column].to_numpy(), number(pick, modifier)
+            if isinstance(modifier, modifiers.Choice):
+                multipliers[modifier.name] = np.where(values == modifier.saving, value, 1.0)
+            elif isinstance(modifier, modifiers.Amount):
+                multipliers[modifier.name] = 1.0 + value * np.where(takes[modifier.name], values, 0.0)
+            else:
+                multipliers[modifier.name] = np.where(values & takes[modifier.name], value, 1.0)
+        multipliers["per_minute"] = np.where(held, pick(*_numbers(cat.per_minute)), 1.0)
         result = weight * quantity
         for values in multipliers.values():
             result = result * values
@@ -116,7 +115,7 @@ def _numbers(number: catalogue.Sourced) -> tuple[float, float, float]:
 def document(scored: pd.DataFrame, version: str) -> dict:
     days = []
     for day, group in scored.groupby("date", sort=True):  # ISO dates sort as dates; groups keep file order
-        names = ["technique", "load", "twist", "first_hour", "per_minute"]
+        names = [*(modifier.name for modifier in modifiers.REGISTRY), "per_minute"]
         entries = [
             {
                 "line": line,

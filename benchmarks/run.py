@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
-from strain.domain import catalogue, limits, model, tally
+from strain.domain import catalogue, limits, model, modifiers, tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.usecases.service import PersonInfo, Service
@@ -53,6 +53,9 @@ from strain.usecases.service import PersonInfo, Service
 LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST_DAY
 LONG_HISTORY_DAYS = 3 * 365
 MILLION = 1_000_000
+# How often the synthetic entries use each modifier (done with control, carrying a load...); another, SHARE.
+SHARES = {"technique": 0.4, "load": 0.1, "twist": 0.2, "first_hour": 0.15}
+SHARE = 0.1
 REPEATS = 5
 ROOT = Path(__file__).resolve().parent.parent  # the children import this checkout of strain
 PAGE_BENCH = ROOT / "scripts" / "bench_pages.py"
@@ -68,20 +71,25 @@ def synthetic(people: int, days: int, entries: int, cat: catalogue.Catalogue, se
     activities = np.array([a.id for a in cat.activities], dtype=object)
     minutes = np.array([a.unit == "min" for a in cat.activities])
     codes = rng.integers(0, len(activities), n)
-    loaded = rng.random(n) < 0.1
     frame = pd.DataFrame(
         {
             "date": calendar[day_numbers],
             "activity": activities[codes],
             "quantity": np.where(minutes[codes], rng.integers(5, 120, n), rng.integers(1, 20, n)).astype("float64"),
-            "technique": np.where(rng.random(n) < 0.4, "controlled", "uncontrolled").astype(object),
-            "load_kg": np.where(loaded, rng.integers(1, 20, n), 0).astype("float64"),
-            "twist": rng.random(n) < 0.2,
-            "first_hour": rng.random(n) < 0.15,
+            **{m.column: _used(m, rng.random(n) < SHARES.get(m.name, SHARE), rng) for m in modifiers.REGISTRY},
             "note": "",
         }
     )
     return tally.typed(frame).assign(person=np.repeat(np.arange(people), days * entries))
+
+
+def _used(modifier: modifiers.Modifier, used: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A modifier's column where `used` says which entries use it: done with control, 1-19 kg, ticked."""
+    if isinstance(modifier, modifiers.Choice):
+        return np.where(used, modifier.saving, modifier.default).astype(object)
+    if isinstance(modifier, modifiers.Amount):
+        return np.where(used, rng.integers(1, 20, len(used)), 0).astype("float64")
+    return used
 
 
 def within_a_day(frame: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
@@ -146,10 +154,7 @@ def write_tally_file(frame: pd.DataFrame, path: Path) -> None:
         "date": text("date", date.isoformat),
         "activity": frame["activity"].to_numpy(),
         "quantity": text("quantity", tally.number_text),
-        "technique": frame["technique"].to_numpy(),
-        "load_kg": text("load_kg", lambda kg: "" if kg == 0 else tally.number_text(kg)),
-        "twist": np.where(frame["twist"], "yes", "no"),
-        "first_hour": np.where(frame["first_hour"], "yes", "no"),
+        **{m.column: text(m.column, m.write) for m in modifiers.REGISTRY},
         "note": frame["note"].to_numpy(),
     }
     pd.DataFrame(columns).to_csv(path, index=False, lineterminator="\n")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain.domain import invisible, limits, model
+from strain.domain import invisible, limits, model, modifiers
 from strain.render import charts
 from ui import components, context, pictures, shell
 
@@ -134,10 +134,7 @@ st.dataframe(
             "quantity",
             "weight",
             *model.MULTIPLIERS.values(),
-            "technique",
-            "load_kg",
-            "twist",
-            "first_hour",
+            *modifiers.columns(),
         ]
     ],
     hide_index=True,
@@ -145,14 +142,8 @@ st.dataframe(
         "name": st.column_config.TextColumn("Activity", width="medium"),
         "quantity": "How many",
         "weight": "Weight",
-        "technique": "Technique",
-        "load_kg": "Load kg",
-        "twist": "Twist",
-        "first_hour": "First hour",
-        "m_technique": "x technique",
-        "m_load": "x load",
-        "m_twist": "x twist",
-        "m_first_hour": "x first hour",
+        **{m.column: m.column.replace("_", " ").capitalize() for m in modifiers.REGISTRY},
+        **{m.multiplier: f"x {m.name.replace('_', ' ')}" for m in modifiers.REGISTRY},
         "m_per_minute": "x a minute's worth",
         "points": st.column_config.NumberColumn("Points", format="%.1f"),
     },

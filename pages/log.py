@@ -10,10 +10,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain.domain import daysheet, limits, tally
+from strain.domain import daysheet, limits, modifiers, tally
 from strain.domain.catalogue import FAMILIES
 from strain.usecases.service import ConflictError, StoreError
 from ui import components, context, shell
+from ui.modifier_inputs import modifier_input, taken
 
 shell.ensure()
 
@@ -30,6 +31,8 @@ context.publish_url("date", "log_date", day.isoformat())
 saved = service.day(person, day)
 
 ROW_KEY = "log_row_"
+# An amount left at 0 shows an empty field, so that its placeholder says what the field is for.
+AMOUNTS = {modifier.sheet_column for modifier in modifiers.REGISTRY if isinstance(modifier, modifiers.Amount)}
 
 
 def row_key(row: int, activity: str, column: str) -> str:
@@ -51,9 +54,8 @@ def start_from(entries: pd.DataFrame) -> None:
     for row, values in enumerate(sheet.to_dict("records")):
         for column in daysheet.offered(cat.activity(values["activity"])):
             value = values[column]
-            # No load leaves its field empty, so that its placeholder says what the field is for.
             st.session_state[row_key(row, values["activity"], column)] = (
-                None if column == "load_kg" and not value else value
+                None if column in AMOUNTS and not value else value
             )
 
 
@@ -105,7 +107,7 @@ def activity_row(row: int, values: dict) -> dict:
     """One activity's widgets: the count, With control and the modifiers it takes; the row as edited."""
     activity = cat.activity(values["activity"])
     edited = dict(values)  # a modifier the activity does not take keeps its value (see daysheet.offered)
-    offered = daysheet.offered(activity)
+    everywhere, only_some = taken(activity)
 
     def key(column: str) -> str:
         return row_key(row, activity.id, column)
@@ -124,26 +126,14 @@ def activity_row(row: int, values: dict) -> dict:
                     label_visibility="collapsed",
                     width=140,
                 )
-                edited["controlled"] = st.checkbox("With control", key=key("controlled"), help=activity.cue)
-            if len(offered) > 2:
+                for modifier in everywhere:
+                    column = modifier.sheet_column
+                    edited[column] = modifier_input(modifier, activity, key(column), compact=True)
+            if only_some:
                 with st.container(horizontal=True, vertical_alignment="center", width="content"):
-                    if "load_kg" in offered:
-                        edited["load_kg"] = st.number_input(
-                            f"{activity.name}: load carried, kg",
-                            value=None,
-                            step=1.0,
-                            format="%g",
-                            placeholder="load kg",
-                            key=key("load_kg"),
-                            label_visibility="collapsed",
-                            width=130,
-                        )
-                    if "twist" in offered:
-                        edited["twist"] = st.checkbox("Twist", key=key("twist"))
-                    if "first_hour" in offered:
-                        edited["first_hour"] = st.checkbox(
-                            "1st hour", key=key("first_hour"), help="Within an hour of getting up"
-                        )
+                    for modifier in only_some:
+                        column = modifier.sheet_column
+                        edited[column] = modifier_input(modifier, activity, key(column), compact=True)
     return edited
 
 

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, outcomes, plans, walkthrough
+from strain.domain import invisible, limits, modifiers, outcomes, plans, walkthrough
 from strain.domain.catalogue import DayPart
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout, session_charts
 from strain.usecases.service import ConflictError, PersonInfo
 from ui import components, context, download, pictures, shell
+from ui.modifier_inputs import modifier_input, taken
 
 shell.ensure()
 
@@ -55,17 +56,12 @@ def step_lines(part: DayPart) -> list[walkthrough.Line]:
     for activity_id in part.activities:
         if line_key(part.id, activity_id, "quantity") not in state:
             continue  # the step was not drawn (the review)
-        lines.append(
-            walkthrough.Line(
-                part=part.id,
-                activity=activity_id,
-                quantity=float(state[line_key(part.id, activity_id, "quantity")] or 0.0),
-                technique="controlled" if state.get(line_key(part.id, activity_id, "controlled")) else "uncontrolled",
-                load_kg=float(state.get(line_key(part.id, activity_id, "load_kg")) or 0.0),
-                twist=bool(state.get(line_key(part.id, activity_id, "twist"))),
-                first_hour=bool(state.get(line_key(part.id, activity_id, "first_hour"))),
-            )
-        )
+        values = {
+            m.column: m.from_sheet(state.get(line_key(part.id, activity_id, m.sheet_column)))
+            for m in modifiers.REGISTRY
+        }
+        quantity = float(state[line_key(part.id, activity_id, "quantity")] or 0.0)
+        lines.append(walkthrough.Line(part.id, activity_id, quantity, **values))
     return lines
 
 
@@ -119,14 +115,10 @@ def finish(person: PersonInfo, expected_version: int | None) -> None:
 
 def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> None:
     activity = cat.activity(activity_id)
-    keys = {field: line_key(part.id, activity_id, field) for field in walkthrough.LINE_COLUMNS[2:]}
-    keys["controlled"] = line_key(part.id, activity_id, "controlled")
-    defaults = {
-        keys["quantity"]: line.quantity,
-        keys["controlled"]: line.technique == "controlled",
-        keys["load_kg"]: line.load_kg,
-        keys["twist"]: line.twist,
-        keys["first_hour"]: line.first_hour,
+    keys = {m.sheet_column: line_key(part.id, activity_id, m.sheet_column) for m in modifiers.REGISTRY}
+    keys["quantity"] = line_key(part.id, activity_id, "quantity")
+    defaults = {keys["quantity"]: line.quantity} | {
+        keys[m.sheet_column]: m.to_sheet(line.value(m.column)) for m in modifiers.REGISTRY
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -145,21 +137,8 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
                 width=170,
             )
             # Only the modifiers this activity takes (a twist already in its weight is not offered again).
-            if "load" in activity.takes:
-                st.number_input(
-                    "Load kg",
-                    min_value=0.0,
-                    max_value=limits.MAX_LOAD_KG,
-                    step=1.0,
-                    format="%g",
-                    key=keys["load_kg"],
-                    width=130,
-                )
-            st.checkbox("With control", key=keys["controlled"], help=activity.cue)
-            if "twist" in activity.takes:
-                st.checkbox("Twist", key=keys["twist"])
-            if "first_hour" in activity.takes:
-                st.checkbox("1st hour", key=keys["first_hour"], help="Within an hour of getting up")
+            for modifier in [m for group in taken(activity) for m in group]:
+                modifier_input(modifier, activity, keys[modifier.sheet_column], compact=False)
 
 
 def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:

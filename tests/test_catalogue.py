@@ -80,7 +80,7 @@ def test_flexion_stretches_are_listed_as_not_recommended_with_a_reason():
 
 
 def test_modifiers_carry_sources():
-    for sourced in (CAT.load_per_kg, CAT.twist, CAT.first_hour, *CAT.controlled.values()):
+    for sourced in (CAT.number("load.per_kg"), CAT.number("twist"), CAT.number("first_hour"), *CAT.controlled.values()):
         assert sourced.source
 
 
@@ -135,7 +135,7 @@ def test_a_broken_file_names_the_entry_and_field(old, new, message):
 def test_every_number_has_a_range_around_it():
     for activity in CAT.activities:
         assert activity.low <= activity.weight <= activity.high, activity.id
-    for number in (*CAT.controlled.values(), CAT.load_per_kg, CAT.twist, CAT.first_hour):
+    for number in (*CAT.controlled.values(), CAT.number("load.per_kg"), CAT.number("twist"), CAT.number("first_hour")):
         assert number.low <= number.value <= number.high
 
 

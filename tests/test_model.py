@@ -201,8 +201,8 @@ def test_each_multiplier_uses_the_catalogue_value():
     )
     row = scored.iloc[0]
     assert row["m_technique"] == CAT.controlled["lift"].value
-    assert row["m_load"] == pytest.approx(1 + 10 * CAT.load_per_kg.value)
-    assert row["m_twist"] == CAT.twist.value and row["m_first_hour"] == CAT.first_hour.value
+    assert row["m_load"] == pytest.approx(1 + 10 * CAT.number("load.per_kg").value)
+    assert row["m_twist"] == CAT.number("twist").value and row["m_first_hour"] == CAT.number("first_hour").value
     expected = (
         CAT.activity("child_lift").weight
         * 2

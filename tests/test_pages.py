@@ -275,7 +275,11 @@ def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
     at = open_page("pages/model.py", person="Ann")
     modifiers, weights = at.table[0].value, at.table[1].value
-    assert set(modifiers["Source"]) >= {CAT.twist.source, CAT.first_hour.source, CAT.load_per_kg.source}
+    assert set(modifiers["Source"]) >= {
+        CAT.number("twist").source,
+        CAT.number("first_hour").source,
+        CAT.number("load.per_kg").source,
+    }
     assert set(weights["Source"]) >= {a.source for a in CAT.activities}
     at.selectbox(key="override_key").select("activity.sit_down_chair").run()
     value = at.number_input(key="override_value_activity.sit_down_chair")
@@ -339,7 +343,7 @@ def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
     at = open_page("pages/model.py", person="Ann")
     modifiers = at.table[0].value.set_index("Modifier")
     assert modifiers.loc["Twisting", "Value used"] == 2.0
-    assert modifiers.loc["Twisting", "Default"] == CAT.twist.value
+    assert modifiers.loc["Twisting", "Default"] == CAT.number("twist").value
 
 
 def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_engine, ann):

@@ -20,7 +20,11 @@ def test_every_red_flag_is_in_the_readme_under_its_urgency():
 
 def test_the_readme_quotes_the_bands_and_modifiers_of_the_data_file():
     assert f"moderate* from {CAT.bands.moderate:g} points and *high* from {CAT.bands.high:g}" in FLAT
-    for number in (CAT.twist.value, CAT.first_hour.value, *(n.value for n in CAT.controlled.values())):
+    for number in (
+        CAT.number("twist").value,
+        CAT.number("first_hour").value,
+        *(n.value for n in CAT.controlled.values()),
+    ):
         assert f"x {number:g}" in FLAT
 
 

@@ -19,8 +19,8 @@ from strain.cli import session as cli_session
 from strain.cli import store as cli_store
 from strain.cli.common import CommandError, read_tally, table
 from strain.domain import catalogue as catalogue_module
-from strain.domain import model
-from strain.domain.catalogue import OPTIONAL_MODIFIERS, URGENCIES, Catalogue, CatalogueError
+from strain.domain import model, modifiers
+from strain.domain.catalogue import URGENCIES, Catalogue, CatalogueError
 
 EXIT_BAD_INPUT = 2
 
@@ -35,7 +35,7 @@ def activities_json(cat: Catalogue) -> list[dict]:
             "weight": a.weight,
             "weight_low": a.low,
             "weight_high": a.high,
-            "takes": [name for name in OPTIONAL_MODIFIERS if name in a.takes],
+            "takes": [name for name in modifiers.optional() if name in a.takes],
             "source": a.source,
             "cue": a.cue,
             "exercises": [e.id for e in cat.exercises_for(a.id)],

@@ -15,13 +15,13 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from strain.domain import modifiers
+
 DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
 
 UNITS = ("rep", "min")
 POSITIONS = ("bed", "floor", "standing", "real task")
 FAMILIES = ("transfers", "dressing", "surfaces", "lifting", "garden", "postures")
-# The modifiers an activity may take besides technique, which applies to every activity.
-OPTIONAL_MODIFIERS = ("load", "twist", "first_hour")
 # Red-flag urgencies, most urgent first, with what to do.
 URGENCIES = {
     "emergency": "Seek emergency care now (call your emergency number)",
@@ -59,7 +59,7 @@ class Activity:
     source: str
     cue: str
     control: str
-    takes: frozenset[str]  # of OPTIONAL_MODIFIERS
+    takes: frozenset[str]  # of modifiers.optional()
     ladders: tuple[str, ...]
 
 
@@ -129,7 +129,7 @@ class StarterEntry:
 
     activity: str
     quantity: float
-    first_hour: bool
+    values: dict[str, Any]  # the entry modifiers it gives, by column ({"first_hour": True}); the others' defaults
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,7 @@ class Catalogue:
     ladders: tuple[Ladder, ...]
     exercises: tuple[Exercise, ...]
     controlled: dict[str, Sourced]  # technique class -> factor when done with control
-    load_per_kg: Sourced
-    twist: Sourced
-    first_hour: Sourced
+    numbers: dict[str, Sourced]  # every entry modifier's numbers, by override key ("twist", "load.per_kg")
     bands: Bands
     per_minute: Sourced  # what a minute of a held posture (unit "min") is worth in repetitions at the same load
     progression: Progression
@@ -159,6 +157,10 @@ class Catalogue:
     starter_day: tuple[StarterEntry, ...]
     digest: str  # sha256 of the file's bytes: the base of the model version
     day_parts: tuple[DayPart, ...] = ()  # the day in order, for the walkthrough
+
+    def number(self, key: str) -> Sourced:
+        """An entry modifier's number by its override key ("twist", "load.per_kg", "technique.lift")."""
+        return self.numbers[key]
 
     def day_part(self, part_id: str) -> DayPart:
         return next(part for part in self.day_parts if part.id == part_id)
@@ -259,10 +261,32 @@ def _sourced(table: dict[str, Any], key: str, where: str, low: float, high: floa
 
 def _takes(table: dict[str, Any], where: str) -> frozenset[str]:
     values = _field(table, "takes", list, where)
-    unknown = [value for value in values if value not in OPTIONAL_MODIFIERS]
+    optional = modifiers.optional()
+    unknown = [value for value in values if value not in optional]
     if unknown:
-        raise CatalogueError(f"{where}: field 'takes' may list {', '.join(OPTIONAL_MODIFIERS)}, got {unknown}")
+        raise CatalogueError(f"{where}: field 'takes' may list {', '.join(optional)}, got {unknown}")
     return frozenset(values)
+
+
+def _modifier_numbers(tables: dict[str, Any], modifier: modifiers.Modifier) -> dict[str, Sourced]:
+    """A modifier's numbers from its [modifiers.<name>] table, by override key: for a choice, a factor per
+    technique class (under [modifiers.<name>.<saving>.<class>]); for the others, their one number."""
+    where = f"[modifiers.{modifier.name}]"
+    table = _field(tables, modifier.name, dict, "[modifiers]")
+    low, high = modifier.bounds
+    if not isinstance(modifier, modifiers.Choice):
+        [key] = modifier.keys(())
+        return {key: _sourced(table, modifier.field, where, low, high)}
+    classes = _field(table, modifier.saving, dict, where)
+    where = f"[modifiers.{modifier.name}.{modifier.saving}]"
+    if not classes:
+        raise CatalogueError(f"{where}: no technique classes")
+    return {
+        f"{modifier.name}.{name}": _sourced(
+            entry, "factor", f"[modifiers.{modifier.name}.{modifier.saving}.{name}]", low, high
+        )
+        for name, entry in classes.items()
+    }
 
 
 def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -349,14 +373,14 @@ def parse(text: str) -> Catalogue:
         raise CatalogueError(f"catalogue is not valid TOML: {error}") from None
 
     model = _field(data, "model", dict, "[model]")
-    modifiers = _field(data, "modifiers", dict, "[modifiers]")
-    technique = _field(_field(modifiers, "technique", dict, "[modifiers]"), "controlled", dict, "[modifiers.technique]")
-    controlled = {
-        name: _sourced(entry, "factor", f"[modifiers.technique.controlled.{name}]", 0.0, 1.0)
-        for name, entry in technique.items()
+    modifier_tables = _field(data, "modifiers", dict, "[modifiers]")
+    numbers = {
+        key: number
+        for modifier in modifiers.REGISTRY
+        for key, number in _modifier_numbers(modifier_tables, modifier).items()
     }
-    if not controlled:
-        raise CatalogueError("[modifiers.technique.controlled]: no technique classes")
+    prefix = f"{modifiers.TECHNIQUE.name}."  # an activity's `control` names one of its classes
+    controlled = {key.removeprefix(prefix): number for key, number in numbers.items() if key.startswith(prefix)}
 
     ladders, ladder_ids = [], set()
     for index, table in enumerate(_field(data, "ladders", list, "catalogue")):
@@ -432,21 +456,20 @@ def parse(text: str) -> Catalogue:
     for index, table in enumerate(data.get("starter_day", [])):
         where = f"starter_day[{index}]"
         activity_id = _choice(table, "activity", where, tuple(activity_ids))
-        first_hour = table.get("first_hour", False)
-        if not isinstance(first_hour, bool):
-            raise CatalogueError(f"{where}: field 'first_hour' must be true or false")
-        starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), first_hour))
+        values = {}
+        for modifier in modifiers.REGISTRY:
+            values[modifier.column] = table.get(modifier.column, modifier.default)
+            problem = modifier.problem(values[modifier.column])
+            if problem:
+                raise CatalogueError(f"{where}: {problem}")
+        starter_day.append(StarterEntry(activity_id, _number(table, "quantity", where, 0.0, 1440.0), values))
 
     return Catalogue(
         activities=tuple(activities),
         ladders=tuple(ladders),
         exercises=tuple(exercises),
         controlled=controlled,
-        load_per_kg=_sourced(_field(modifiers, "load", dict, "[modifiers]"), "per_kg", "[modifiers.load]", 0.0, 1.0),
-        twist=_sourced(_field(modifiers, "twist", dict, "[modifiers]"), "factor", "[modifiers.twist]", 1.0, 10.0),
-        first_hour=_sourced(
-            _field(modifiers, "first_hour", dict, "[modifiers]"), "factor", "[modifiers.first_hour]", 1.0, 10.0
-        ),
+        numbers=numbers,
         bands=bands,
         per_minute=_sourced(
             _field(model, "per_minute", dict, "[model]"), "factor", "[model.per_minute]", 0.0, PER_MINUTE_MOST

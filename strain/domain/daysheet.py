@@ -11,19 +11,17 @@ from datetime import date
 
 import pandas as pd
 
-from strain.domain import tally
+from strain.domain import modifiers, tally
 from strain.domain.catalogue import FAMILIES, Activity, Catalogue
 
+# Each modifier has its column (technique's is "controlled", a tick), between quantity and note.
 SHEET_COLUMNS = (
     "activity",
     "family",
     "name",
     "unit",
     "quantity",
-    "controlled",
-    "load_kg",
-    "twist",
-    "first_hour",
+    *(modifier.sheet_column for modifier in modifiers.REGISTRY),
     "note",
 )
 
@@ -31,8 +29,7 @@ SHEET_COLUMNS = (
 def starter_frame(cat: Catalogue, day: date) -> pd.DataFrame:
     """The catalogue's starting typical day as a tally frame."""
     rows = [
-        {"date": day, "activity": s.activity, "quantity": s.quantity, "technique": "uncontrolled", "load_kg": 0.0}
-        | {"twist": False, "first_hour": s.first_hour, "note": "", "line": 0}
+        {"date": day, "activity": s.activity, "quantity": s.quantity, **s.values, "note": "", "line": 0}
         for s in cat.starter_day
     ]
     return tally.typed(pd.DataFrame(rows, columns=list(tally.COLUMNS)))
@@ -53,28 +50,24 @@ def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
                     "name": activity.name if activity.unit == "rep" else f"{activity.name} (min)",
                     "unit": "times" if activity.unit == "rep" else "minutes",
                     "quantity": entry["quantity"] if entry else 0.0,
-                    "controlled": bool(entry and entry["technique"] == "controlled"),
-                    "load_kg": entry["load_kg"] if entry else 0.0,
-                    "twist": bool(entry and entry["twist"]),
-                    "first_hour": bool(entry and entry["first_hour"]),
+                    **{
+                        modifier.sheet_column: modifier.to_sheet(entry[modifier.column] if entry else modifier.default)
+                        for modifier in modifiers.REGISTRY
+                    },
                     "note": entry["note"] if entry else "",
                 }
             )
     return pd.DataFrame(rows, columns=list(SHEET_COLUMNS))
 
 
-# The sheet's column for each modifier an activity may take.
-MODIFIER_COLUMNS = {"load": "load_kg", "twist": "twist", "first_hour": "first_hour"}
-
-
 def offered(activity: Activity) -> list[str]:
-    """The sheet's columns the Log page offers on an activity's row: of the modifiers, only those it takes.
+    """The sheet's columns the Log page offers on an activity's row: of the modifiers, only those it takes
+    (technique's "controlled" on every row).
 
     A row can still hold a modifier its activity does not take (from an imported file): it is kept,
     and the model gives it no weight (the Audit's arithmetic says so).
     """
-    modifiers = [column for name, column in MODIFIER_COLUMNS.items() if name in activity.takes]
-    return ["quantity", "controlled", *modifiers]
+    return ["quantity", *(m.sheet_column for m in modifiers.REGISTRY if m.applies(activity))]
 
 
 def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:
@@ -105,10 +98,7 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
             "date": day.isoformat(),
             "activity": row["activity"],
             "quantity": quantity,
-            "technique": "controlled" if row["controlled"] else "uncontrolled",
-            "load_kg": _text(row["load_kg"]),
-            "twist": _text(bool(row["twist"])),
-            "first_hour": _text(bool(row["first_hour"])),
+            **{m.column: _text(m.from_sheet(row[m.sheet_column])) for m in modifiers.REGISTRY},
             "note": _text(row["note"]),
         }
         entry, errors = tally.validate_row(fields, index, cat)

@@ -8,8 +8,9 @@ Pure functions over pandas. `score` works on any number of entries at once (a da
 history) with numpy arrays, never a Python loop per row. Every score carries the model version:
 a digest of the data file plus the person's weight overrides.
 
-Load, twist and first_hour apply only to the activities that take them (catalogue `takes`), so a
-twist already inside an activity's weight is never counted twice. Every number has a plausible
+The multipliers besides per_minute are the entry modifiers (strain.domain.modifiers), read from its
+registry: load, twist and first_hour apply only to the activities that take them (catalogue
+`takes`), so a twist already inside an activity's weight is never counted twice. Every number has a plausible
 range; `points_low` and `points_high` are an entry's points with every number at its low end and
 at its high end.
 """
@@ -21,20 +22,17 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from strain.domain.catalogue import OPTIONAL_MODIFIERS, PER_MINUTE_MOST, Catalogue, Sourced
+from strain.domain import modifiers
+from strain.domain.catalogue import PER_MINUTE_MOST, Catalogue, Sourced
 
-# Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
-MULTIPLIERS = {
-    "technique": "m_technique",
-    "load": "m_load",
-    "twist": "m_twist",
-    "first_hour": "m_first_hour",
-    "per_minute": "m_per_minute",  # 1 for a movement
-}
+# Multiplier names (as shown to users and in JSON) and the frame column that holds each one: the entry
+# modifiers', then what a minute held is worth (1 for a movement).
+MULTIPLIERS = {modifier.name: modifier.multiplier for modifier in modifiers.REGISTRY} | {"per_minute": "m_per_minute"}
 
 
 class ModelError(ValueError):
@@ -60,21 +58,6 @@ class Model:
     def weight(self, activity_id: str) -> float:
         return self.overrides.get(f"activity.{activity_id}", self.catalogue.activity(activity_id).weight)
 
-    def controlled_factor(self, control: str) -> float:
-        return self.overrides.get(f"technique.{control}", self.catalogue.controlled[control].value)
-
-    @property
-    def load_per_kg(self) -> float:
-        return self.overrides.get("load.per_kg", self.catalogue.load_per_kg.value)
-
-    @property
-    def twist(self) -> float:
-        return self.overrides.get("twist", self.catalogue.twist.value)
-
-    @property
-    def first_hour(self) -> float:
-        return self.overrides.get("first_hour", self.catalogue.first_hour.value)
-
     @property
     def per_minute(self) -> float:
         """What a minute of a held posture is worth, in repetitions at the same load."""
@@ -83,15 +66,17 @@ class Model:
     def bounds(self, key: str) -> tuple[float, float]:
         """The plausible range of the number in use for an override key.
 
-        The catalogue's range; a person's override moves it in proportion (for twist and the first
-        hour, which never go below 1, in proportion to their excess over 1).
+        The catalogue's range; a person's override moves it in proportion (for a flag such as twist,
+        which never goes below 1, in proportion to its excess over 1).
         """
         number = catalogue_number(self.catalogue, key)
         if key not in self.overrides:
             return number.low, number.high
         if key == "per_minute":  # its range is the span between two views, whatever rate a person is given
             return min(number.low, self.overrides[key]), max(number.high, self.overrides[key])
-        used, floor = self.overrides[key], 1.0 if key in ("twist", "first_hour") else 0.0
+        kind, _, _ = key.partition(".")
+        floor = _modifier(kind).floor if kind != "activity" else 0.0
+        used = self.overrides[key]
         if number.value == floor:
             return used, used
         scale = (used - floor) / (number.value - floor)
@@ -114,14 +99,19 @@ class Model:
 def override_keys(catalogue: Catalogue) -> dict[str, tuple[float, float]]:
     """Every number a therapist may override, with the range it must stay in.
 
-    Technique factors stay <= 1 and twist/first-hour >= 1 so that poorer technique, a twist or
-    the first hour can never lower a score.
+    Each entry modifier's numbers stay within its bounds (technique factors <= 1, flags such as twist
+    >= 1) so that poorer technique, a twist or the first hour can never lower a score.
     """
     keys = {f"activity.{a.id}": (0.0, 1000.0) for a in catalogue.activities}
-    keys |= {f"technique.{name}": (0.0, 1.0) for name in catalogue.controlled}
-    keys |= {"load.per_kg": (0.0, 1.0), "twist": (1.0, 10.0), "first_hour": (1.0, 10.0)}
+    for modifier in modifiers.REGISTRY:
+        keys |= {key: modifier.bounds for key in modifier.keys(tuple(catalogue.controlled))}
     keys |= {"per_minute": (0.0, PER_MINUTE_MOST)}
     return keys
+
+
+def _modifier(name: str) -> modifiers.Modifier:
+    """The entry modifier whose numbers an override key (its name, then maybe ".<class>") names."""
+    return next(modifier for modifier in modifiers.REGISTRY if modifier.name == name)
 
 
 def catalogue_number(catalogue: Catalogue, key: str) -> Sourced:
@@ -130,14 +120,9 @@ def catalogue_number(catalogue: Catalogue, key: str) -> Sourced:
     if kind == "activity":
         activity = catalogue.activity(name)
         return Sourced(activity.weight, activity.low, activity.high, activity.source)
-    if kind == "technique":
-        return catalogue.controlled[name]
-    return {
-        "load.per_kg": catalogue.load_per_kg,
-        "twist": catalogue.twist,
-        "first_hour": catalogue.first_hour,
-        "per_minute": catalogue.per_minute,
-    }[key]
+    if key == "per_minute":
+        return catalogue.per_minute
+    return catalogue.number(key)
 
 
 def default_value(catalogue: Catalogue, key: str) -> float:
@@ -150,14 +135,9 @@ def override_label(catalogue: Catalogue, key: str) -> str:
     kind, _, name = key.partition(".")
     if kind == "activity":
         return f"Weight: {catalogue.activity(name).name}"
-    if kind == "technique":
-        return f"Controlled technique: {name}"
-    return {
-        "load.per_kg": "Load: per kg carried (x 1 + per_kg x kg)",
-        "twist": "Twisting",
-        "first_hour": "First hour after waking (bending activities)",
-        "per_minute": "Held postures: what a minute is worth, in repetitions",
-    }[key]
+    if key == "per_minute":
+        return "Held postures: what a minute is worth, in repetitions"
+    return _modifier(kind).about(key)
 
 
 def override_problems(catalogue: Catalogue, overrides: Mapping[str, float]) -> list[str]:
@@ -188,35 +168,38 @@ def _positions(column: pd.Series, ids: list[str]) -> np.ndarray:
     return index.get_indexer(column)
 
 
-def _factors(model: Model, pick) -> dict[str, float | np.ndarray]:
-    """The model's numbers, each as `pick` chooses from (value, low, high): per activity, or one number."""
+def _factors(model: Model, pick) -> dict[str, Any]:
+    """The model's numbers, each as `pick` chooses from (value, low, high): per activity, or one number where
+    every activity has the same (a modifier's number for each activity, by its name)."""
     activities = model.catalogue.activities
 
     def number(key: str) -> float:
         return pick(model.value(key), *model.bounds(key))
 
-    return {
+    factors: dict[str, Any] = {
         "weight": _per_activity(model, lambda a: number(f"activity.{a.id}")),
-        "control": _per_activity(model, lambda a: number(f"technique.{a.control}")),
-        "per_kg": number("load.per_kg"),
-        "twist": number("twist"),
-        "first_hour": number("first_hour"),
         "per_minute": number("per_minute"),
-        "held": np.array([a.unit == "min" for a in activities]),
-    } | {f"takes_{name}": np.array([name in a.takes for a in activities]) for name in OPTIONAL_MODIFIERS}
-
-
-def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict) -> tuple[np.ndarray, dict]:
-    """Points and the multipliers of each entry, for one choice of the model's numbers."""
-    multipliers = {
-        "m_technique": np.where(columns["controlled"], factors["control"][codes], 1.0),
-        "m_load": 1.0 + factors["per_kg"] * np.where(factors["takes_load"][codes], columns["load_kg"], 0.0),
-        "m_twist": np.where(columns["twist"] & factors["takes_twist"][codes], factors["twist"], 1.0),
-        "m_first_hour": np.where(
-            columns["first_hour"] & factors["takes_first_hour"][codes], factors["first_hour"], 1.0
-        ),
-        "m_per_minute": np.where(factors["held"][codes], factors["per_minute"], 1.0),
     }
+    for modifier in modifiers.REGISTRY:
+        keys = [modifier.key(activity) for activity in activities]
+        factors[modifier.name] = number(keys[0]) if len(set(keys)) == 1 else np.array([number(k) for k in keys])
+    return factors
+
+
+def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict[str, Any]) -> tuple[np.ndarray, dict]:
+    """Points and the multipliers of each entry, for one choice of the model's numbers.
+
+    `columns`: each entry's quantity, whether it is held, and for each modifier its values (by column) and
+    whether its activity takes it ("takes_" and its name).
+    """
+    multipliers = {}
+    for modifier in modifiers.REGISTRY:
+        value = factors[modifier.name]
+        value = value[codes] if isinstance(value, np.ndarray) else value
+        multipliers[modifier.multiplier] = modifier.factors(
+            columns[modifier.column], columns[f"takes_{modifier.name}"], value
+        )
+    multipliers["m_per_minute"] = np.where(columns["held"], factors["per_minute"], 1.0)
     points = factors["weight"][codes] * columns["quantity"]
     for values in multipliers.values():
         points = points * values
@@ -230,16 +213,17 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     numpy indexing, so a million entries cost a few array operations (fewer still when the
     activity column is categorical, as bulk reads from the store return it).
     """
-    codes = _positions(frame["activity"], [a.id for a in model.catalogue.activities])
+    activities = model.catalogue.activities
+    codes = _positions(frame["activity"], [a.id for a in activities])
     if (codes < 0).any():
         raise _unknown(set(frame["activity"][codes < 0].astype(str)))
     columns = {
         "quantity": frame["quantity"].to_numpy(dtype="float64"),
-        "controlled": (frame["technique"] == "controlled").to_numpy(),
-        "load_kg": frame["load_kg"].to_numpy(dtype="float64"),
-        "twist": frame["twist"].to_numpy(dtype=bool),
-        "first_hour": frame["first_hour"].to_numpy(dtype=bool),
+        "held": np.array([a.unit == "min" for a in activities])[codes],
     }
+    for modifier in modifiers.REGISTRY:
+        columns[modifier.column] = modifier.prepared(frame[modifier.column])
+        columns[f"takes_{modifier.name}"] = np.array([modifier.applies(a) for a in activities])[codes]
     point = _factors(model, lambda value, _low, _high: value)
     points, multipliers = _multiplied(codes, columns, point)
     low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
@@ -247,7 +231,7 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     return frame.assign(
         weight=point["weight"][codes],
         **multipliers,
-        held=point["held"][codes],
+        held=columns["held"],
         points=points,
         points_low=low,
         points_high=high,
@@ -275,12 +259,11 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
     """One entry's multipliers, computed row by row (the reference the vectorised path must match)."""
     activity = model.catalogue.activity(entry["activity"])
     return {
-        "technique": model.controlled_factor(activity.control) if entry["technique"] == "controlled" else 1.0,
-        "load": 1.0 + model.load_per_kg * float(entry["load_kg"]) if "load" in activity.takes else 1.0,
-        "twist": model.twist if entry["twist"] and "twist" in activity.takes else 1.0,
-        "first_hour": model.first_hour if entry["first_hour"] and "first_hour" in activity.takes else 1.0,
-        "per_minute": model.per_minute if activity.unit == "min" else 1.0,
-    }
+        modifier.name: modifier.factor(
+            entry[modifier.column], modifier.applies(activity), model.value(modifier.key(activity))
+        )
+        for modifier in modifiers.REGISTRY
+    } | {"per_minute": model.per_minute if activity.unit == "min" else 1.0}
 
 
 def points_of(entry: Mapping, model: Model) -> float:
@@ -339,7 +322,7 @@ def at_per_minute(scored: pd.DataFrame, rates: Iterable[float]) -> dict[float, f
     held = scored["held"].to_numpy(dtype=bool)
     moved = float(scored.loc[~held, "points"].sum())
     # A held entry's points before the rate: its points over its rate (recomputed when the rate is 0).
-    columns = ["weight", "quantity", "m_technique", "m_load", "m_twist", "m_first_hour"]
+    columns = ["weight", "quantity", *(modifier.multiplier for modifier in modifiers.REGISTRY)]
     unrated = float(scored.loc[held, columns].prod(axis=1).sum())
     return {rate: moved + unrated * rate for rate in rates}
 
@@ -416,9 +399,6 @@ def explain(row: Mapping, catalogue: Catalogue) -> str:
     unit = "minute" if held else "repetition"
     plural = "minutes" if held else "repetitions"
 
-    def taken(name: str, said: str) -> str:
-        return said if name in activity.takes else "does not apply to this activity"
-
     weight = (
         f"{_number(row['weight'])} relative load x {row['m_per_minute']:g} repetitions a minute is worth"
         if held
@@ -427,11 +407,10 @@ def explain(row: Mapping, catalogue: Catalogue) -> str:
     parts = [
         weight,
         f"{row['quantity']:g} {plural if row['quantity'] != 1 else unit}",
-        f"technique {row['m_technique']:g} ({row['technique']})",
-        f"load {row['m_load']:g} ({taken('load', format(row['load_kg'], 'g') + ' kg')})",
-        f"twist {row['m_twist']:g} ({taken('twist', 'yes' if row['twist'] else 'no')})",
-        f"first hour {row['m_first_hour']:g} ({taken('first_hour', 'yes' if row['first_hour'] else 'no')})",
     ]
+    for modifier in modifiers.REGISTRY:
+        said = modifier.shown(row[modifier.column]) if modifier.applies(activity) else "does not apply to this activity"
+        parts.append(f"{modifier.name.replace('_', ' ')} {row[modifier.multiplier]:g} ({said})")
     return " x ".join(parts) + f" = {row['points']:.1f} points ({envelope(row['points_low'], row['points_high'], 1)})"
 
 

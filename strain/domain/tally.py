@@ -1,7 +1,8 @@
 """The tally: a day's entries as a pandas frame, and its interchange CSV.
 
-CSV header (fixed): date,activity,quantity,technique,load_kg,twist,first_hour,note, optionally
-followed by the day's columns pain and day_note (either may be left out, the order is kept).
+CSV header (fixed): date,activity,quantity,technique,load_kg,twist,first_hour,note (the columns
+between quantity and note are the entry modifiers', strain.domain.modifiers), optionally followed
+by the day's columns pain and day_note (either may be left out, the order is kept).
 Those belong to the day, not to the row: every row of one day must give the same values, and a
 row with only a date and the day's columns records a day logged with nothing tallied.
 A file with any bad row is rejected whole; every bad row is reported as "line N: reason".
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,21 +20,22 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 
+from strain.domain import modifiers
 from strain.domain.catalogue import Catalogue
-from strain.domain.limits import FIRST_DATE, LATEST_TIME_ZONE, MAX_LOAD_KG, MAX_NOTE, MAX_PAIN, MAX_QUANTITY, MIN_PAIN
+from strain.domain.fields import NUMBER_PATTERN as NUMBER_PATTERN  # the tally's numbers, as tests check them
+from strain.domain.fields import QUOTE_LIMIT, number, number_text, quoted
+from strain.domain.limits import FIRST_DATE, LATEST_TIME_ZONE, MAX_NOTE, MAX_PAIN, MAX_QUANTITY, MIN_PAIN
 
-HEADER = ("date", "activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
+HEADER = ("date", "activity", "quantity", *modifiers.columns(), "note")
 # Optional columns after HEADER, in this order: the day's pain (0-10, empty when not recorded) and note.
 DAY_HEADER = ("pain", "day_note")
 # A day frame: one row per day, with the day's columns a file gave (pain, note); the store's saved days too.
 DAY_COLUMNS = {"pain": "pain", "day_note": "note"}
 # The tally frame: HEADER's columns with typed values, plus the source line when read from a file.
 COLUMNS = (*HEADER, "line")
-TECHNIQUES = ("controlled", "uncontrolled")
+TECHNIQUES = modifiers.TECHNIQUE.options
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-# Plain decimal numbers only: float() would also take "1_000", "nan", "inf" and non-ASCII digits.
 PAIN_PATTERN = re.compile(r"^\d{1,3}$", re.ASCII)
-NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 # PostgreSQL cannot store NUL and no one types the others: refuse them the same way on every engine.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -85,10 +86,7 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
             "date": "object",  # datetime.date values, also when the frame is empty
             "activity": "object",
             "quantity": "float64",
-            "technique": "object",
-            "load_kg": "float64",
-            "twist": "bool",
-            "first_hour": "bool",
+            **{modifier.column: modifier.dtype for modifier in modifiers.REGISTRY},
             "note": "object",
             "line": "int64",
         }
@@ -117,19 +115,6 @@ def from_spreadsheet(text: str) -> str:
     if text[:1] == TEXT_QUOTE and text[1:2] and text[1:2] in _QUOTED_STARTS:
         return text[1:]
     return text
-
-
-QUOTE_LIMIT = 80  # how much of a user's value a message shows
-
-
-def quoted(text: str) -> str:
-    """A user's value as a message shows it: quoted, control characters escaped, cut to QUOTE_LIMIT characters.
-
-    A huge field or an escape sequence then never floods or hijacks the terminal.
-    """
-    if len(text) <= QUOTE_LIMIT:
-        return repr(text)
-    return f"{text[:QUOTE_LIMIT]!r}... ({len(text):,} characters)"
 
 
 # One function per field, shared by validate_row and the fast reader so that both judge alike.
@@ -169,49 +154,13 @@ def _activity(text: str, catalogue: Catalogue) -> tuple[str, str, str | None]:
     return activity, catalogue.activity(activity).unit, None
 
 
-def _number(text: str, field: str, low: float, high: float, unit: str = "") -> tuple[float | None, str | None]:
-    if not NUMBER_PATTERN.match(text):
-        return None, f"{field} must be a number, got {quoted(text)}"
-    value = float(text)
-    if not math.isfinite(value):  # digits enough to overflow a float
-        return None, f"{field} must be a finite number, got {quoted(text)}"
-    shown = text if len(text) <= QUOTE_LIMIT else quoted(text)  # only digits: safe to show unquoted
-    if value < low:
-        return None, f"{field} must be >= {low:g}, got {shown}"
-    if value > high:
-        return None, f"{field} must be at most {high:g}{unit}, got {shown}"
-    return value, None
-
-
 def _quantity(text: str, unit: str, whole: bool = True) -> tuple[float | None, str | None]:
     """Repetitions (whole numbers, unless `whole` is False: a backup from before the rule) or minutes."""
-    value, problem = _number(text.strip(), "quantity", 0.0, MAX_QUANTITY[unit], _unit_text(unit))
+    value, problem = number(text.strip(), "quantity", 0.0, MAX_QUANTITY[unit], _unit_text(unit))
     if problem is None and whole and unit == "rep" and not value.is_integer():
         shown = text.strip() if len(text.strip()) <= QUOTE_LIMIT else quoted(text.strip())
         return None, f"quantity must be a whole number of times (this activity is counted), got {shown}"
     return value, problem
-
-
-def _technique(text: str) -> tuple[str, str | None]:
-    technique = text.strip().lower() or "uncontrolled"
-    if technique not in TECHNIQUES:
-        return technique, f"technique must be controlled, uncontrolled or empty, got {quoted(text)}"
-    return technique, None
-
-
-def _load(text: str) -> tuple[float | None, str | None]:
-    if not text.strip():
-        return 0.0, None
-    return _number(text.strip(), "load_kg", 0.0, MAX_LOAD_KG, " kg")
-
-
-def _flag(text: str, field: str) -> tuple[bool, str | None]:
-    value = text.strip().lower()
-    if value in ("", "no"):
-        return False, None
-    if value == "yes":
-        return True, None
-    return False, f"{field} must be yes, no or empty, got {quoted(text)}"
 
 
 def _pain(text: str) -> tuple[int | None, str | None]:
@@ -240,27 +189,16 @@ def validate_row(
     day, date_problem = _date(row["date"])
     activity, unit, activity_problem = _activity(row["activity"], catalogue)
     quantity, quantity_problem = _quantity(row["quantity"], unit, whole)
-    technique, technique_problem = _technique(row["technique"])
-    load_kg, load_problem = _load(row["load_kg"])
-    twist, twist_problem = _flag(row["twist"], "twist")
-    first_hour, first_hour_problem = _flag(row["first_hour"], "first_hour")
-    problems = [date_problem, activity_problem, quantity_problem, technique_problem, load_problem]
+    problems = [date_problem, activity_problem, quantity_problem]
+    values = {}
+    for modifier in modifiers.REGISTRY:
+        values[modifier.column], problem = modifier.read(row[modifier.column])
+        problems.append(problem)
     note = from_spreadsheet(row["note"])
-    problems += [twist_problem, first_hour_problem, *text_problems(note)]
-    problems = [p for p in problems if p]
+    problems = [p for p in [*problems, *text_problems(note)] if p]
     if problems:
         return None, [RowError(line, p) for p in problems]
-    return {
-        "date": day,
-        "activity": activity,
-        "quantity": quantity,
-        "technique": technique,
-        "load_kg": load_kg,
-        "twist": twist,
-        "first_hour": first_hour,
-        "note": note,
-        "line": line,
-    }, []
+    return {"date": day, "activity": activity, "quantity": quantity, **values, "note": note, "line": line}, []
 
 
 def _day_only(fields: dict[str, str]) -> bool:
@@ -799,25 +737,25 @@ def _fast_rows(
     if _separators(data, columns, blank) != (len(columns) - 1) * int((~blank).sum()):
         return None  # pandas refused rows with more: a row has fewer fields (pandas pads it with empty ones)
 
-    date_col, activity_col, quantity_col, technique_col, load_col, twist_col, first_hour_col, note_col = columns[:8]
+    date_col, activity_col, quantity_col = columns[:3]
     by_name = dict(zip(names, columns, strict=True))
+    note_col = by_name["note"]
     day, good_date = date_col.checked(_date)
     activity, good_activity = activity_col.checked(lambda text: _activity(text, catalogue)[::2])
     unit = activity_col.spread([_activity(text, catalogue)[1] for text in activity_col.values], object)
-    quantity, good_quantity = quantity_col.checked(lambda text: _number(text.strip(), "quantity", 0.0, math.inf))
+    quantity, good_quantity = quantity_col.checked(lambda text: number(text.strip(), "quantity", 0.0, np.inf))
     quantity = np.where(good_quantity, quantity, 0.0).astype("float64")  # bad ones fail below anyway
     minutes = unit == "min"
     good_quantity &= quantity <= np.where(minutes, MAX_QUANTITY["min"], MAX_QUANTITY["rep"])
     good_quantity &= minutes | (quantity == np.floor(quantity))  # repetitions are whole
-    technique, good_technique = technique_col.checked(_technique)
-    load_kg, good_load = load_col.checked(_load)
-    twist, good_twist = twist_col.checked(lambda text: _flag(text, "twist"))
-    first_hour, good_first_hour = first_hour_col.checked(lambda text: _flag(text, "first_hour"))
     notes = [from_spreadsheet(text) for text in note_col.values]
-    good_note = note_col.spread([not text_problems(text) for text in notes], bool)
-    good_entry = good_activity & good_quantity & good_technique & good_load & good_twist & good_first_hour & good_note
+    good_entry = good_activity & good_quantity & note_col.spread([not text_problems(text) for text in notes], bool)
+    values = {}
+    for modifier in modifiers.REGISTRY:
+        values[modifier.column], good_value = by_name[modifier.column].checked(modifier.read)
+        good_entry &= good_value
     # A row that gives only its day (see _day_only) has no entry to check.
-    day_only = np.logical_and.reduce([_empty(c) for c in columns[1:8]]) if len(names) > len(HEADER) else blank
+    day_only = np.logical_and.reduce([_empty(by_name[c]) for c in HEADER[1:]]) if len(names) > len(HEADER) else blank
     good = good_date & (good_entry | day_only)
     day_values = {"date": day, "line": np.arange(len(day)) + first_line}
     if "pain" in by_name:
@@ -844,16 +782,16 @@ def _fast_rows(
     texts = {  # as object Series: pandas would otherwise turn them into its own string type and back
         "date": day[keep],
         "activity": activity[keep],
-        "technique": technique[keep],
         "note": note_col.spread(notes, object)[keep],
     }
     frame = pd.DataFrame(
         {
-            **{name: pd.Series(values, dtype=object, copy=False) for name, values in texts.items()},
+            **{name: pd.Series(column, dtype=object, copy=False) for name, column in texts.items()},
             "quantity": quantity[keep],
-            "load_kg": load_kg[keep].astype("float64"),
-            "twist": twist[keep].astype(bool),
-            "first_hour": first_hour[keep].astype(bool),
+            **{
+                modifier.column: _typed_column(values[modifier.column][keep], modifier)
+                for modifier in modifiers.REGISTRY
+            },
             "line": np.flatnonzero(keep) + first_line,
         }
     )
@@ -871,6 +809,13 @@ def _fast_rows(
         }
     )
     return typed(frame) if keep.any() else empty_frame(), sums, days, errors, more
+
+
+def _typed_column(values: np.ndarray, modifier: modifiers.Modifier) -> pd.Series | np.ndarray:
+    """A modifier's good values as a frame column of its type (texts as an object Series, as above)."""
+    if modifier.dtype == "object":
+        return pd.Series(values, dtype=object, copy=False)
+    return values.astype(modifier.dtype)
 
 
 def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
@@ -891,26 +836,9 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
     return found.tally(catalogue)
 
 
-def number_text(value: float) -> str:
-    """Shortest text that reads back as the same float ("3", "2.5")."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
-
 def _entry_fields(row) -> list[str]:
-    return [
-        row.activity,
-        number_text(row.quantity),
-        row.technique,
-        "" if row.load_kg == 0 else number_text(row.load_kg),
-        _yes_no(row.twist),
-        _yes_no(row.first_hour),
-        spreadsheet_safe(row.note),
-    ]
+    written = [modifier.write(getattr(row, modifier.column)) for modifier in modifiers.REGISTRY]
+    return [row.activity, number_text(row.quantity), *written, spreadsheet_safe(row.note)]
 
 
 def write_csv(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> str:

@@ -11,7 +11,6 @@ counts on the browser's today).
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -20,8 +19,9 @@ from typing import Any
 import pandas as pd
 import regex
 
-from strain.domain import accounts, invisible, limits, model, progress, tally
+from strain.domain import accounts, invisible, limits, model, modifiers, progress, tally
 from strain.domain.catalogue import Catalogue
+from strain.domain.fields import is_real as is_real  # a number as every check takes it
 from strain.domain.tally import quoted
 
 GRAPHEME = regex.compile(r"\X")
@@ -56,11 +56,6 @@ def is_whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def is_real(value: Any) -> bool:
-    """A finite number (not a flag): what a quantity, a load or a height can be."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def pain_problem(pain: Any, field: str = "pain") -> str | None:
     """None (not recorded) or a whole number on the 0-10 scale."""
     if pain is None or (is_whole(pain) and limits.MIN_PAIN <= pain <= limits.MAX_PAIN):
@@ -88,12 +83,11 @@ def stored_date_problem(day: Any, field: str = "date") -> str | None:
 
 def _csv_field(name: str, value: Any) -> str | None:
     """An entry's stored value as the tally CSV writes it (None when it has the wrong type)."""
-    if name in ("quantity", "load_kg"):
-        if not is_real(value):
-            return None
-        return "" if name == "load_kg" and value == 0 else tally.number_text(value)
-    if name in ("twist", "first_hour"):
-        return ("yes" if value else "no") if isinstance(value, bool) else None
+    if name == "quantity":
+        return tally.number_text(value) if is_real(value) else None
+    if name in modifiers.columns():
+        modifier = modifiers.by_column(name)
+        return modifier.write(value) if modifier.fits(value) else None
     if name == "note" and isinstance(value, str):
         return tally.spreadsheet_safe(value)
     return value if isinstance(value, str) else None
@@ -122,7 +116,7 @@ def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue, *, stored: bo
     # The reader tidies what it reads ("Controlled ", " child_lift"); a stored entry is already tidy.
     return [
         f"{name} {quoted(entry[name])} is not written as Strain Audit stores it"
-        for name in ("activity", "technique")
+        for name in ("activity", *(m.column for m in modifiers.REGISTRY if isinstance(m, modifiers.Choice)))
         if row[name] != entry[name]
     ]
 

@@ -13,24 +13,48 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any, NoReturn
 
+import numpy as np
 import pandas as pd
 
-from strain.domain import limits, tally
+from strain.domain import limits, modifiers, tally
 from strain.domain.catalogue import Catalogue, DayPart
 
-LINE_COLUMNS = ("part", "activity", "quantity", "technique", "load_kg", "twist", "first_hour")
+LINE_COLUMNS = ("part", "activity", "quantity", *modifiers.columns())
 
 
-@dataclass(frozen=True)
 class Line:
+    """One activity in one part of the day: how many times (or minutes), and each entry modifier's value as an
+    attribute named by its column (technique, load_kg, twist...; each its default unless given, in that order
+    after the quantity or by name). Not changed once made; vars() gives LINE_COLUMNS' values, as kept."""
+
     part: str
     activity: str
-    quantity: float = 0.0
-    technique: str = "uncontrolled"
-    load_kg: float = 0.0
-    twist: bool = False
-    first_hour: bool = False
+    quantity: float
+
+    def __init__(self, part: str, activity: str, quantity: float = 0.0, *values: Any, **named: Any) -> None:
+        columns = modifiers.columns()
+        if len(values) > len(columns) or not set(named) <= set(columns):
+            raise TypeError(f"a line's modifiers are {', '.join(columns)}")
+        given = dict(zip(columns, values, strict=False)) | named
+        vars(self).update(part=part, activity=activity, quantity=quantity)
+        vars(self).update({m.column: given.get(m.column, m.default) for m in modifiers.REGISTRY})
+
+    def value(self, column: str) -> Any:
+        """A modifier's value, by its column."""
+        return vars(self)[column]
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("a walkthrough line is not changed: make a new one")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and not hashed
+
+    def __repr__(self) -> str:
+        return f"Line({', '.join(f'{name}={value!r}' for name, value in vars(self).items())})"
 
 
 @dataclass(frozen=True)
@@ -85,16 +109,18 @@ def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
         for index, part in enumerate(parts):
             lines.append(
                 Line(
-                    part=part.id,
-                    activity=activity_id,
-                    quantity=_share(total, len(parts), index, unit),
-                    technique=str(largest["technique"]),
-                    load_kg=float(largest["load_kg"]),
-                    twist=bool(largest["twist"]),
-                    first_hour=bool(largest["first_hour"]),
+                    part.id,
+                    activity_id,
+                    _share(total, len(parts), index, unit),
+                    **{column: _plain(largest[column]) for column in modifiers.columns()},
                 )
             )
     return Draft(day=day, step=0, lines=tuple(lines))
+
+
+def _plain(value: Any) -> Any:
+    """A frame's value as plain Python (a numpy bool or float as bool or float), as a line keeps it."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def known_lines(cat: Catalogue, draft: Draft) -> list[Line]:
@@ -115,10 +141,10 @@ def line_problems(cat: Catalogue, part: DayPart, lines: list[Line]) -> list[str]
         unit = "times" if activity.unit == "rep" else "minutes"
         if not (math.isfinite(x.quantity) and 0 <= x.quantity <= top):
             problems.append(f"{activity.name}: enter 0 to {top:g} {unit}")
-        if not (math.isfinite(x.load_kg) and 0 <= x.load_kg <= limits.MAX_LOAD_KG):
-            problems.append(f"{activity.name}: a load is 0 to {limits.MAX_LOAD_KG:g} kg")
-        if x.technique not in tally.TECHNIQUES:
-            problems.append(f"{activity.name}: technique must be controlled or uncontrolled")
+        for modifier in modifiers.REGISTRY:
+            problem = modifier.problem(x.value(modifier.column))
+            if problem:
+                problems.append(f"{activity.name}: {problem}")
     return problems
 
 
@@ -139,10 +165,7 @@ def lines_frame(lines: list[Line] | tuple[Line, ...], day: date) -> pd.DataFrame
             "date": day,
             "activity": x.activity,
             "quantity": x.quantity,
-            "technique": x.technique,
-            "load_kg": x.load_kg,
-            "twist": x.twist,
-            "first_hour": x.first_hour,
+            **{column: x.value(column) for column in modifiers.columns()},
             "note": x.part,
             "line": 0,
         }
@@ -157,7 +180,7 @@ def day_entries(cat: Catalogue, draft: Draft) -> pd.DataFrame:
     frame = lines_frame(known_lines(cat, draft), draft.day)
     if frame.empty:
         return frame
-    keys = ["activity", "technique", "load_kg", "twist", "first_hour"]
+    keys = ["activity", *modifiers.columns()]
     order = {activity.id: index for index, activity in enumerate(cat.activities)}
     summed = frame.groupby(keys, as_index=False, sort=False)["quantity"].sum()
     summed = summed.assign(order=summed["activity"].map(order)).sort_values(["order", "technique"], kind="stable")

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
-from strain.domain import limits, tally, validation
+from strain.domain import limits, modifiers, tally, validation, walkthrough
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
@@ -65,7 +65,7 @@ from strain.storage.tables import (
     WeightOverride,
 )
 
-ENTRY_FIELDS = ("activity", "quantity", "technique", "load_kg", "twist", "first_hour", "note")
+ENTRY_FIELDS = tally.HEADER[1:]  # an entry's columns as the tally has them (its modifiers' from their registry)
 BACKUP_FORMAT = "strain-audit backup"
 FETCH_ROWS = 500  # see _read_frame
 IN_LIST_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on query parameters
@@ -696,7 +696,7 @@ def _tally_day(
 def _tally_kind(day_id: int, person_id: int, day: date, activity: str, technique: str, first_hour: bool) -> dict:
     """The column values of the entry the live tally adds to."""
     kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
-    return kind | {"load_kg": 0.0, "twist": False, "first_hour": first_hour}
+    return kind | {m.column: m.default for m in modifiers.REGISTRY if m.column not in kind} | {"first_hour": first_hour}
 
 
 def _add_or_take(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
@@ -909,7 +909,8 @@ def _take_back(connection: Connection, kind: dict[str, Any], amount: float) -> N
     """Take from an entry of the activity and technique: of exactly this kind first, then one with the same
     first-hour flag, then the latest; an entry that reaches 0 is dropped."""
     same = [getattr(Entry, name) == kind[name] for name in ("day_id", "activity", "technique")]
-    tallied = sa.and_(Entry.load_kg == 0, Entry.twist == False)  # noqa: E712 (SQL, not Python)
+    plain = [column for column in modifiers.columns() if column not in ("technique", "first_hour")]
+    tallied = sa.and_(*(getattr(Entry, column) == kind[column] for column in plain))  # as the live tally adds
     entry_id = connection.execute(
         sa.select(Entry.id)
         .where(*same, Entry.quantity > 0)
@@ -1420,7 +1421,7 @@ def load_box_heights(
 
 # The therapist session: walkthrough drafts, plans, visits and outcome measures
 
-WALKTHROUGH_FIELDS = ("part", "activity", "quantity", "technique", "load_kg", "twist", "first_hour")
+WALKTHROUGH_FIELDS = walkthrough.LINE_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from strain.domain import modifiers
 from strain.domain.limits import (
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
     MAX_HEIGHT_CM,
-    MAX_LOAD_KG,
     MAX_NAME_CODE_POINTS,
     MAX_PAIN,
     MAX_PLAN_EXERCISES,
@@ -46,7 +46,16 @@ NAMING = {
 }
 SQLModel.metadata.naming_convention = NAMING
 
-TECHNIQUES = ("controlled", "uncontrolled")
+
+def _modifier_checks() -> tuple[sa.CheckConstraint, ...]:
+    """The entry modifiers' limits, as their registry says them: an amount's range, a choice's words."""
+    checks = []
+    for m in modifiers.REGISTRY:
+        if isinstance(m, modifiers.Amount):
+            checks.append(sa.CheckConstraint(f"{m.column} >= 0 AND {m.column} <= {m.most:g}", name=f"{m.column}_range"))
+        if isinstance(m, modifiers.Choice):
+            checks.append(sa.CheckConstraint(f"{m.column} IN {m.options}", name=f"{m.column}_known"))
+    return tuple(checks)
 
 
 def _person_id() -> int:
@@ -58,8 +67,7 @@ def _entry_checks() -> tuple[sa.CheckConstraint, ...]:
     return (
         sa.CheckConstraint("position >= 0", name="position_nonnegative"),
         sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
-        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
-        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+        *_modifier_checks(),
     )
 
 
@@ -266,8 +274,7 @@ class WalkthroughLine(SQLModel, table=True):
     __tablename__ = "walkthrough_line"
     __table_args__ = (
         sa.CheckConstraint(f"quantity >= 0 AND quantity <= {MAX_STORED_QUANTITY:g}", name="quantity_range"),
-        sa.CheckConstraint(f"load_kg >= 0 AND load_kg <= {MAX_LOAD_KG:g}", name="load_kg_range"),
-        sa.CheckConstraint(f"technique IN {TECHNIQUES}", name="technique_known"),
+        *_modifier_checks(),
     )
 
     person_id: int = Field(foreign_key="walkthrough.person_id", ondelete="CASCADE", primary_key=True)
