@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any, cast
 
 import pandas as pd
 
@@ -40,12 +41,14 @@ def starter_frame(cat: Catalogue, day: date) -> pd.DataFrame:
 
 def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
     """Every activity once (more if the entries hold several of it), filled from the entries."""
-    by_activity: dict[str, list[dict]] = {}
-    for entry in entries.to_dict("records"):
-        by_activity.setdefault(entry["activity"], []).append(entry)
+    by_activity: dict[str, list[dict[str, Any]]] = {}
+    # pandas-stubs keys records by any Hashable; a tally frame's column names are text
+    for record in cast(list[dict[str, Any]], entries.to_dict("records")):
+        by_activity.setdefault(record["activity"], []).append(record)
     rows = []
     for activity in sorted(cat.activities, key=lambda a: FAMILIES.index(a.family)):
-        for entry in by_activity.get(activity.id) or [None]:
+        entries_of: list[dict[str, Any] | None] = [*by_activity.get(activity.id, [])] or [None]
+        for entry in entries_of:
             rows.append(
                 {
                     "activity": activity.id,

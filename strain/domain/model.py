@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from strain.domain.catalogue import OPTIONAL_MODIFIERS, PER_MINUTE_MOST, Catalogue, Sourced
+from strain.domain.catalogue import OPTIONAL_MODIFIERS, PER_MINUTE_MOST, Activity, Catalogue, Sourced
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
 MULTIPLIERS = {
@@ -173,7 +174,7 @@ def override_problems(catalogue: Catalogue, overrides: Mapping[str, float]) -> l
     return problems
 
 
-def _per_activity(model: Model, value) -> np.ndarray:
+def _per_activity(model: Model, value: Callable[[Activity], float]) -> np.ndarray:
     return np.array([value(a) for a in model.catalogue.activities], dtype="float64")
 
 
@@ -182,42 +183,58 @@ def _positions(column: pd.Series, ids: list[str]) -> np.ndarray:
     index = pd.Index(ids)
     if isinstance(column.dtype, pd.CategoricalDtype):
         # Match the few categories, then index by the codes: no string hashing per row.
-        positions = index.get_indexer(column.cat.categories)
+        positions = index.get_indexer(pd.Index(column.cat.categories))
         codes = column.cat.codes.to_numpy()
         return np.where(codes < 0, -1, positions[codes])
-    return index.get_indexer(column)
+    return index.get_indexer(pd.Index(column))  # (get_indexer makes an Index of it anyway)
 
 
-def _factors(model: Model, pick) -> dict[str, float | np.ndarray]:
-    """The model's numbers, each as `pick` chooses from (value, low, high): per activity, or one number."""
+@dataclass(frozen=True)
+class _Factors:
+    """The model's numbers as `score` multiplies them: per activity (in catalogue order), or one number."""
+
+    weight: np.ndarray
+    control: np.ndarray
+    held: np.ndarray
+    takes: dict[str, np.ndarray]  # for each optional modifier, which activities take it
+    per_kg: float
+    twist: float
+    first_hour: float
+    per_minute: float
+
+
+def _factors(model: Model, pick: Callable[[float, float, float], float]) -> _Factors:
+    """The model's numbers, each as `pick` chooses from (value, low, high)."""
     activities = model.catalogue.activities
 
     def number(key: str) -> float:
         return pick(model.value(key), *model.bounds(key))
 
-    return {
-        "weight": _per_activity(model, lambda a: number(f"activity.{a.id}")),
-        "control": _per_activity(model, lambda a: number(f"technique.{a.control}")),
-        "per_kg": number("load.per_kg"),
-        "twist": number("twist"),
-        "first_hour": number("first_hour"),
-        "per_minute": number("per_minute"),
-        "held": np.array([a.unit == "min" for a in activities]),
-    } | {f"takes_{name}": np.array([name in a.takes for a in activities]) for name in OPTIONAL_MODIFIERS}
+    return _Factors(
+        weight=_per_activity(model, lambda a: number(f"activity.{a.id}")),
+        control=_per_activity(model, lambda a: number(f"technique.{a.control}")),
+        held=np.array([a.unit == "min" for a in activities]),
+        takes={name: np.array([name in a.takes for a in activities]) for name in OPTIONAL_MODIFIERS},
+        per_kg=number("load.per_kg"),
+        twist=number("twist"),
+        first_hour=number("first_hour"),
+        per_minute=number("per_minute"),
+    )
 
 
-def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict) -> tuple[np.ndarray, dict]:
+def _multiplied(
+    codes: np.ndarray, columns: dict[str, np.ndarray], factors: _Factors
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Points and the multipliers of each entry, for one choice of the model's numbers."""
+    takes = factors.takes
     multipliers = {
-        "m_technique": np.where(columns["controlled"], factors["control"][codes], 1.0),
-        "m_load": 1.0 + factors["per_kg"] * np.where(factors["takes_load"][codes], columns["load_kg"], 0.0),
-        "m_twist": np.where(columns["twist"] & factors["takes_twist"][codes], factors["twist"], 1.0),
-        "m_first_hour": np.where(
-            columns["first_hour"] & factors["takes_first_hour"][codes], factors["first_hour"], 1.0
-        ),
-        "m_per_minute": np.where(factors["held"][codes], factors["per_minute"], 1.0),
+        "m_technique": np.where(columns["controlled"], factors.control[codes], 1.0),
+        "m_load": 1.0 + factors.per_kg * np.where(takes["load"][codes], columns["load_kg"], 0.0),
+        "m_twist": np.where(columns["twist"] & takes["twist"][codes], factors.twist, 1.0),
+        "m_first_hour": np.where(columns["first_hour"] & takes["first_hour"][codes], factors.first_hour, 1.0),
+        "m_per_minute": np.where(factors.held[codes], factors.per_minute, 1.0),
     }
-    points = factors["weight"][codes] * columns["quantity"]
+    points = factors.weight[codes] * columns["quantity"]
     for values in multipliers.values():
         points = points * values
     return points, multipliers
@@ -245,9 +262,9 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
     high, _ = _multiplied(codes, columns, _factors(model, lambda _value, _low, high: high))
     return frame.assign(
-        weight=point["weight"][codes],
+        weight=point.weight[codes],
         **multipliers,
-        held=point["held"][codes],
+        held=point.held[codes],
         points=points,
         points_low=low,
         points_high=high,
@@ -271,7 +288,7 @@ def scored_by_days(frame: pd.DataFrame, model: Model, rows: int = PIECE_ROWS) ->
             yield score(frame.take(order[start:end]), model)
 
 
-def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
+def multipliers_of(entry: Mapping[str, Any], model: Model) -> dict[str, float]:
     """One entry's multipliers, computed row by row (the reference the vectorised path must match)."""
     activity = model.catalogue.activity(entry["activity"])
     return {
@@ -283,12 +300,12 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
     }
 
 
-def points_of(entry: Mapping, model: Model) -> float:
+def points_of(entry: Mapping[str, Any], model: Model) -> float:
     """One entry's points, row by row."""
     return model.weight(entry["activity"]) * float(entry["quantity"]) * math.prod(multipliers_of(entry, model).values())
 
 
-def total_of(entries: Iterable[Mapping], model: Model) -> float:
+def total_of(entries: Iterable[Mapping[str, Any]], model: Model) -> float:
     """The points of a few entries, row by row: for a day's handful, quicker than building a frame to `score`."""
     entries = list(entries)
     unknown = {entry["activity"] for entry in entries if not model.catalogue.has_activity(entry["activity"])}
@@ -346,8 +363,8 @@ def at_per_minute(scored: pd.DataFrame, rates: Iterable[float]) -> dict[float, f
 
 def contributions(scored: pd.DataFrame) -> pd.DataFrame:
     """One day's points per activity, largest first, with each one's share of the total (0-100)."""
-    per_activity = scored.groupby("activity", as_index=False)["points"].sum()
-    total = per_activity["points"].sum()
+    per_activity = scored.groupby("activity")["points"].sum().reset_index()
+    total = float(per_activity["points"].sum())
     share = per_activity["points"] / total * 100 if total > 0 else 0.0
     return per_activity.assign(share=share).sort_values(["points", "activity"], ascending=[False, True])
 
@@ -409,7 +426,7 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value < 10 else f"{value:.1f}"
 
 
-def explain(row: Mapping, catalogue: Catalogue) -> str:
+def explain(row: Mapping[str, Any], catalogue: Catalogue) -> str:
     """The full arithmetic of one scored entry, in words and numbers."""
     activity = catalogue.activity(row["activity"])
     held = activity.unit == "min"
@@ -440,7 +457,7 @@ def envelope(low: float, high: float, decimals: int = 0) -> str:
     return f"{low:.{decimals}f} with every number at its low end, {high:.{decimals}f} at its high end"
 
 
-def report_days(scored: pd.DataFrame) -> Iterator[dict]:
+def report_days(scored: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """day_report's days one at a time, in date order, each entry in file order.
 
     Built from column arrays, not row by row, and one day at a time, so that a million entries
@@ -478,6 +495,6 @@ def report_days(scored: pd.DataFrame) -> Iterator[dict]:
         }
 
 
-def day_report(scored: pd.DataFrame, model: Model) -> dict:
+def day_report(scored: pd.DataFrame, model: Model) -> dict[str, Any]:
     """Per-day totals and per-entry contributions, as the CLI's JSON (days in date order)."""
     return {"model_version": model.version, "days": list(report_days(scored))}
