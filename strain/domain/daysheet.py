@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
-from strain.domain import tally
+from strain.domain import frames, tally
 from strain.domain.catalogue import FAMILIES, Activity, Catalogue
 
 SHEET_COLUMNS = (
@@ -42,8 +42,7 @@ def starter_frame(cat: Catalogue, day: date) -> pd.DataFrame:
 def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
     """Every activity once (more if the entries hold several of it), filled from the entries."""
     by_activity: dict[str, list[dict[str, Any]]] = {}
-    # pandas-stubs keys records by any Hashable; a tally frame's column names are text
-    for record in cast(list[dict[str, Any]], entries.to_dict("records")):
+    for record in frames.records(entries):
         by_activity.setdefault(record["activity"], []).append(record)
     rows = []
     for activity in sorted(cat.activities, key=lambda a: FAMILIES.index(a.family)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -15,3 +15,8 @@ def rows(frame: pd.DataFrame, *, index: bool = False) -> Iterator[Any]:
     while a frame's columns are known where it is made.
     """
     return frame.itertuples(index=index)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts by column name (pandas-stubs keys them by any Hashable: ours are text)."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))

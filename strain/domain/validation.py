@@ -15,12 +15,12 @@ import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import regex
 
-from strain.domain import accounts, invisible, limits, model, progress, tally
+from strain.domain import accounts, frames, invisible, limits, model, progress, tally
 from strain.domain.catalogue import Catalogue
 from strain.domain.tally import quoted
 
@@ -131,8 +131,7 @@ def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue, *, stored: bo
 def day_problems(day: Any, entries: pd.DataFrame, *, pain: Any, note: Any, catalogue: Catalogue) -> list[str]:
     """What is wrong with a day to save (its date, pain, note and entries); empty when it can be saved."""
     problems = [date_problem(day), pain_problem(pain), *text_problems(note)]
-    # pandas-stubs keys records by any Hashable; a tally frame's column names are text
-    for entry in cast(list[dict[str, Any]], entries.to_dict("records")):
+    for entry in frames.records(entries):
         problems += entry_problems(entry | {"date": day}, catalogue)
     if not any(problems):  # every entry is good on its own: then their sums a day
         problems += over_a_day(entries, catalogue)

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 
 from strain.domain import limits, tally, validation
-from strain.domain.actor import Actor
+from strain.domain.actor import Actor, Role
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.storage.tables import (
@@ -1777,7 +1777,7 @@ class Credentials:
 
     id: int
     email: str
-    role: str
+    role: Role
     active: bool
     password_hash: str | None
     locked_until: datetime | None  # UTC
