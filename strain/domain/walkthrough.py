@@ -79,7 +79,7 @@ def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
         activity_id = str(key)
         if not cat.has_activity(activity_id):
             continue
-        largest = group.nlargest(1, "quantity").iloc[0]  # the first of the largest
+        largest = group.iloc[int(group["quantity"].to_numpy().argmax())]  # the first of the largest
         total = float(group["quantity"].sum())
         parts = [part for part in cat.day_parts if activity_id in part.activities]
         unit = cat.activity(activity_id).unit

@@ -280,6 +280,9 @@ def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], 
     connection.execute(insert.on_conflict_do_update(index_elements=list(keys), set_=updates))
 
 
+AnySelect = sa.Select[*tuple[Any, ...]]  # a query of any columns
+
+
 def _between(query: AnySelect, column: Mapped[date], start: date | None, end: date | None) -> AnySelect:
     if start is not None:
         query = query.where(column >= start)
@@ -289,7 +292,6 @@ def _between(query: AnySelect, column: Mapped[date], start: date | None, end: da
 
 
 INSERT_BATCH = 10_000  # entries an import inserts at a time
-AnySelect = sa.Select[*tuple[Any, ...]]  # a query of any columns
 
 
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -501,9 +503,8 @@ def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
     """Delete a person and everything about them (a request to erase their data), leaving only an audit
     event that names no health data (nor the name)."""
     with _changing(engine, actor, person_id) as connection:
-        connection.execute(
-            sa.delete(Person).where(col(Person.id) == person_id)
-        )  # their rows go with it (ON DELETE CASCADE)
+        # Their rows go with it (ON DELETE CASCADE).
+        connection.execute(sa.delete(Person).where(col(Person.id) == person_id))
         _record_event(connection, actor, "forget", "patient", person_id, "every day, plan, visit and setting deleted")
 
 
