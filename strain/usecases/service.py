@@ -285,7 +285,8 @@ class Service:
         person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
         entries = entries.assign(person_id=entries["day_id"].map(person_of))
         points = [
-            model.score(group, models[cast(int, person_id)]).groupby("day_id")["points"].sum()  # (stubs: any key)
+            # (pandas-stubs types a group's key as any scalar pandas knows: here it is a person's id)
+            model.score(group, models[cast(int, person_id)]).groupby("day_id")["points"].sum()
             for person_id, group in entries.groupby("person_id")
         ]
         totals = pd.concat(points) if points else pd.Series(dtype="float64")
