@@ -58,7 +58,10 @@ def write(path: Path, line: str | None = None, lines=None) -> Path:
 
 def read_only(path: Path) -> int:
     """The peak memory of a process that reads a tally file (and loads what `score` loads), in bytes."""
-    code = f"from strain import catalogue, cli_common; cli_common.read_tally({str(path)!r}, catalogue.default())"
+    code = (
+        "from strain.cli import common; from strain.domain import catalogue; "
+        f"common.read_tally({str(path)!r}, catalogue.default())"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
     _, status, usage = os.wait4(child.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
