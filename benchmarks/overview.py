@@ -27,7 +27,7 @@ from benchmarks import run as bench
 from strain.domain import catalogue, model, patients, validation
 from strain.domain.actor import OWNER, Actor
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases.service import PersonInfo, Service
 
 CHUNK = 20  # patients generated and written per transaction (about 330,000 entries)
 PLAN = (("dead_bug_floor", 4, 0.6), ("squat_high_box", 3, 0.4))  # exercise, days a week, chance of practice a day
@@ -97,7 +97,7 @@ def chunk_rows(
     # A plan from two months ago, practice on most days, a visit every four weeks.
     plan_ids = ids.take("plan", count)
     practised = [(exercise, rng.random(count * days) < chance) for exercise, _, chance in PLAN]
-    practice = {
+    practice: dict[str, np.ndarray | list[str]] = {
         "person_id": np.concatenate([day_person[done] for _, done in practised]),
         "date": np.concatenate([day_dates[done] for _, done in practised]),
         "exercise_id": np.concatenate([[exercise] * int(done.sum()) for exercise, done in practised]),
@@ -238,13 +238,13 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     engine.dispose()
 
 
-def check(service: Service, overview: pd.DataFrame, person) -> None:
+def check(service: Service, overview: pd.DataFrame, person: PersonInfo) -> None:
     """The overview's figure for one patient equals their entries scored from scratch."""
     this_week = patients.periods(bench.LAST_DAY)[0]
     entries = store.load_entries(
         engine=service.engine, actor=service.actor, person_id=person.id, start=this_week[0], end=this_week[1]
     )
     expected = model.score(entries, service.person_model(person))["points"].sum() / entries["date"].nunique()
-    found = overview.set_index("name").loc[person.name, "this_week"]
+    found = float(overview.set_index("name")["this_week"][person.name])
     if not np.isclose(found, expected):
         raise SystemExit(f"the overview says {found} for {person.name}, their entries score {expected}")

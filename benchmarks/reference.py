@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 TOTALS = {"total_low": "points_low", "total_high": "points_high"}
 
 
-def plain_number(text: pd.Series, low: float, high: pd.Series | float) -> tuple[pd.Series, pd.Series]:
+def plain_number(text: pd.Series, low: float, high: pd.Series | np.ndarray | float) -> tuple[pd.Series, pd.Series]:
     """Numbers written as plain decimals between low and high: (values, good)."""
     written = text.str.fullmatch(NUMBER)
     values = pd.to_numeric(text.where(written), errors="coerce")
@@ -85,7 +87,7 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
             return pick(*_numbers(cat.number(keys[0])))
         return np.array([pick(*_numbers(cat.number(key))) for key in keys])[position]
 
-    def points(pick) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def points(pick: Callable[[float, float, float], float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         weight = np.array([pick(a.weight, a.low, a.high) for a in activities])[position]
         multipliers = {}
         for modifier in modifiers.REGISTRY:
@@ -112,7 +114,7 @@ def _numbers(number: catalogue.Sourced) -> tuple[float, float, float]:
     return number.value, number.low, number.high
 
 
-def document(scored: pd.DataFrame, version: str) -> dict:
+def document(scored: pd.DataFrame, version: str) -> dict[str, Any]:
     days = []
     for day, group in scored.groupby("date", sort=True):  # ISO dates sort as dates; groups keep file order
         names = [*(modifier.name for modifier in modifiers.REGISTRY), "per_minute"]

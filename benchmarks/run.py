@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
-from strain.domain import catalogue, limits, model, modifiers, tally
+from strain.domain import catalogue, frames, limits, model, modifiers, tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.usecases.service import PersonInfo, Service
@@ -120,7 +120,7 @@ def bench_scoring(frame: pd.DataFrame, strain_model: model.Model, sample: int) -
     vector_ms, scored = timed(lambda: model.score(frame, strain_model))
     line(f"vectorised, all {n:,} entries", f"{vector_ms:,.0f} ms")
 
-    records = frame.iloc[:sample].to_dict("records")
+    records = frames.records(frame.iloc[:sample])
     start = time.perf_counter()
     looped = [model.points_of(record, strain_model) for record in records]
     loop_ms = (time.perf_counter() - start) * 1000 * n / len(records)
@@ -186,7 +186,7 @@ def same_report(ours: Path, reference: Path) -> bool:
             return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
         if isinstance(a, float) or isinstance(b, float):
             return math.isclose(a, b, rel_tol=1e-12)
-        return a == b
+        return bool(a == b)
 
     return close(json.loads(ours.read_text()), json.loads(reference.read_text()))
 
@@ -246,7 +246,9 @@ def last_week_totals(service: Service) -> pd.DataFrame:
     return service.totals_by_person(LAST_DAY - timedelta(6), LAST_DAY)
 
 
-def bench_database(label: str, url: str, clinic: pd.DataFrame, long_history: pd.DataFrame, strain_model) -> None:
+def bench_database(
+    label: str, url: str, clinic: pd.DataFrame, long_history: pd.DataFrame, strain_model: model.Model
+) -> None:
     print(f"{label} ({make_url(url).render_as_string(hide_password=True)})")
     engine = db.open_database(url)
     service = Service(engine, strain_model.catalogue)

@@ -28,7 +28,7 @@ if context.actor().role != "admin":  # navigation shows this page to admins only
 def _status(account: AccountInfo) -> str:
     if not account.active:
         return "Disabled"
-    if accounts.is_locked(account.locked_until, datetime.now(UTC)):
+    if account.locked_until is not None and accounts.is_locked(account.locked_until, datetime.now(UTC)):
         return f"Locked until {account.locked_until.astimezone():%H:%M}"
     return "Active"
 
@@ -53,7 +53,7 @@ def _act(form: str, action: Callable[[], str], *password_keys: str) -> None:
 
 def _new_password(first: str, second: str) -> str:
     """The password typed twice; AccountError when the two differ."""
-    password = st.session_state.get(first, "")
+    password: str = st.session_state.get(first, "")
     if st.session_state.get(second, "") != password:
         raise accounts.AccountError("the two passwords differ")
     return password
@@ -73,7 +73,7 @@ def _add() -> None:
 
 
 def _set_active(active: bool) -> None:
-    email = st.session_state.get("status_account")
+    email: str = st.session_state.get("status_account", "")
     if active:
         _act("status", lambda: f"Enabled {context.service().enable_account(email).email}: it can sign in again.")
     else:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain.domain import invisible, limits, model, modifiers
+from strain.domain import frames, invisible, limits, model, modifiers
 from strain.render import charts
 from ui import components, context, pictures, shell
 
@@ -94,7 +94,11 @@ st.caption(
 activities = list(dict.fromkeys(scored["activity"]))
 uncontrolled = list(dict.fromkeys(scored.loc[scored["technique"] != "controlled", "activity"]))
 chosen = st.multiselect(
-    "Done with control", uncontrolled, format_func=names.get, key="whatif_controlled", placeholder="Choose activities"
+    "Done with control",
+    uncontrolled,
+    format_func=names.__getitem__,
+    key="whatif_controlled",
+    placeholder="Choose activities",
 )
 fewer_activity = st.selectbox(
     "Fewer times", [None, *activities], format_func=lambda a: names.get(a, "(none)"), key="whatif_activity"
@@ -123,8 +127,8 @@ components.band_badge(result.band)
 
 st.subheader("The arithmetic")
 st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
-labels = {i: f"{names[row.activity]} ({row.quantity:g})" for i, row in enumerate(scored.itertuples())}
-picked = st.selectbox("Entry", list(labels), format_func=labels.get, key="audit_entry")
+labels = {i: f"{names[row.activity]} ({row.quantity:g})" for i, row in enumerate(frames.rows(scored))}
+picked = st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key="audit_entry")
 st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
 st.dataframe(
     scored.assign(name=scored["activity"].map(names))[

@@ -1,6 +1,7 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,7 @@ from ui import components, context, pictures, shell
 
 shell.ensure()
 
-STEP_BADGES = {
+STEP_BADGES: dict[str, tuple[str, charts.BadgeColour, str | None]] = {
     "done": ("done", "blue", ":material/check:"),
     "current": ("You are here", "orange", ":material/location_on:"),
     "next": ("next", "gray", None),
@@ -52,7 +53,7 @@ def show_saved(form: str) -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def reset(**defaults) -> None:
+def reset(**defaults: Any) -> None:
     """Put form fields back to their defaults after a save (assigning, not deleting, reaches the browser)."""
     st.session_state.update(defaults)
 
@@ -166,7 +167,8 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
     )
     st.html(STACKED_STEPS)
     labels = {view.ladder.id: view.ladder.name.split(":")[0] for view in views}
-    tabs = st.tabs(list(labels.values()), default=labels.get(linked_ladder(labels)))
+    linked = linked_ladder(labels)
+    tabs = st.tabs(list(labels.values()), default=labels.get(linked) if linked else None)
     for tab, view in zip(tabs, views, strict=True):
         with tab:
             ladder_tab(person, view, advice[view.ladder.id])
@@ -202,7 +204,9 @@ def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataF
         )
         problem("practice", "date")
         names = {view.current.id: f"{view.current.name} (level {view.level})" for view in views}
-        st.selectbox("Exercise at your level", options=list(names), format_func=names.get, key="practice_exercise")
+        st.selectbox(
+            "Exercise at your level", options=list(names), format_func=names.__getitem__, key="practice_exercise"
+        )
         st.checkbox("Done", key="practice_done")
         problem("practice", "done")
         st.number_input(

@@ -6,6 +6,7 @@ name the activity and its place in the sheet, so they stay the same from one run
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -103,7 +104,7 @@ if "log_message" in st.session_state:
     st.warning(st.session_state.pop("log_message"))
 
 
-def activity_row(row: int, values: dict) -> dict:
+def activity_row(row: int, values: dict[str, Any]) -> dict[str, Any]:
     """One activity's widgets: the count, With control and the modifiers it takes; the row as edited."""
     activity = cat.activity(values["activity"])
     edited = dict(values)  # a modifier the activity does not take keeps its value (see daysheet.offered)

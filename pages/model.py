@@ -86,7 +86,11 @@ st.table(
 
 st.subheader("Movements against held postures: what a minute is worth")
 sensitivity = service.sensitivity(person, date.today())
-which = f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})" if sensitivity.day else None
+which = (
+    f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
+    if person and sensitivity.day
+    else None
+)
 (low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
 st.markdown(
     f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a finding. "
@@ -97,7 +101,7 @@ st.markdown(
 )
 st.caption(f"{cat.per_minute.source[:1].upper()}{cat.per_minute.source[1:]}.")
 
-if person is None:
+if person is None or view is None:  # (view is None only without a person)
     components.disclaimer(cat)
     st.stop()
 

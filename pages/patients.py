@@ -80,8 +80,10 @@ if is_admin:
     else:
         with st.form("assign_form"):
             name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
-            therapist = st.selectbox("Therapist", list(therapists), format_func=therapists.get, key="assign_therapist")
-            if st.form_submit_button("Assign"):
+            therapist = st.selectbox(
+                "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
+            )
+            if st.form_submit_button("Assign") and therapist is not None:
                 service.assign(service.person(name), therapist)
                 who = components.md(therapists[therapist])
                 st.session_state[ASSIGNED] = f"{components.md(name)} is now a patient of {who}."

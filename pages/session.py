@@ -427,14 +427,14 @@ def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
                 components.md(name), min_value=0, max_value=10, step=1, value=None, key=f"psfs_score_{activity_id}"
             )
         for n in range(free):
-            name, score = st.columns([3, 1], vertical_alignment="bottom")
-            name.text_input(
+            name_column, score_column = st.columns([3, 1], vertical_alignment="bottom")
+            name_column.text_input(
                 "New activity" if n == 0 else f"New activity {n + 1}",
                 key=f"psfs_new_name_{n}",
                 max_chars=limits.MAX_PSFS_NAME,
                 placeholder="in the patient's words, e.g. lifting my grandson" if n == 0 else "",
             )
-            score.number_input("Score", min_value=0, max_value=10, step=1, value=None, key=f"psfs_new_score_{n}")
+            score_column.number_input("Score", min_value=0, max_value=10, step=1, value=None, key=f"psfs_new_score_{n}")
         st.text_area("Notes", key="visit_note", max_chars=limits.MAX_VISIT_NOTE, height=80)
         st.form_submit_button("Save visit", type="primary", on_click=save_visit, args=(person, activities))
     problems_box("visit_problems")

@@ -1,11 +1,12 @@
 """Week over week: this week against the last, per activity, and pain alongside strain for 12 weeks."""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from strain.domain import limits, weeks
+from strain.domain import frames, limits, weeks
 from strain.domain.weeks import IsoWeek, WeekComparison
 from strain.render import charts
 from strain.usecases.service import SERIES_WEEKS
@@ -83,7 +84,9 @@ def averaged_over(days: int, in_progress: bool = False) -> str:
     return f"Average over {days} day{plural} (only logged days count)"
 
 
-def versus_last(change: float | None, spec: str, unit: str, colour: str = "normal", uncertain: bool = False) -> dict:
+def versus_last(
+    change: float | None, spec: str, unit: str, colour: str = "normal", uncertain: bool = False
+) -> dict[str, Any]:
     """A metric's delta arguments; a change that rounds to nothing says so, without an arrow, and one the
     model's uncertainty could reverse says that, without colour or arrow."""
     if change is None:
@@ -111,8 +114,9 @@ def headline(comparison: WeekComparison) -> None:
         columns[0].caption(
             f"{this.average_movement:.0f} from movements, {this.average_posture:.0f} from held postures."
         )
-    if uncertain and comparison.change is not None and round(comparison.change):
-        low, high = comparison.change_range
+    change_range = comparison.change_range
+    if uncertain and comparison.change is not None and round(comparison.change) and change_range is not None:
+        low, high = change_range
         columns[0].caption(
             f"Within the model's uncertainty: with its numbers at their low or high ends the change would be "
             f"{low:+.0f} to {high:+.0f} points, so it is not called better or worse."
@@ -156,7 +160,7 @@ def change_lines(changes: pd.DataFrame) -> str:
     return "\n".join(
         f"- {NAMES.get(row.activity, row.activity)}: {row.last_per_day:.1f} → {row.this_per_day:.1f} "
         f"points a day ({row.change:+.1f})"
-        for row in changes.head(LIST_LENGTH).itertuples()
+        for row in frames.rows(changes.head(LIST_LENGTH))
     )
 
 

@@ -99,7 +99,8 @@ def test_a_movement_compares_its_load_per_repetition_with_its_modifiers():
     expected = CAT.activity("stand_up_chair").weight * CAT.controlled["transfer"].value
     assert invivo.relative_load(rising, MODEL) == pytest.approx(expected)
     twisted = invivo.Measurement("s", "bend and twist", 5.0, "b", "standing_bent", twist=True)
-    assert invivo.relative_load(twisted, MODEL) == pytest.approx(CAT.activity("standing_bent").weight * CAT.number("twist").value)
+    expected = CAT.activity("standing_bent").weight * CAT.number("twist").value
+    assert invivo.relative_load(twisted, MODEL) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(

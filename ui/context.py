@@ -45,7 +45,8 @@ def actor() -> Actor:
 
 def idle() -> bool:
     """Whether this session has gone limits.IDLE_SESSION without activity (a session never signed in: yes)."""
-    return time.time() - st.session_state.get(LAST_ACTIVE_KEY, 0.0) > limits.IDLE_SESSION.total_seconds()
+    last_active: float = st.session_state.get(LAST_ACTIVE_KEY, 0.0)
+    return time.time() - last_active > limits.IDLE_SESSION.total_seconds()
 
 
 def keep_alive() -> bool:

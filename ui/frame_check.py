@@ -18,6 +18,7 @@ another session, counts for nothing.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import streamlit as st
 
@@ -52,7 +53,8 @@ export default function frameCheck({ data, key, setStateValue }) {
 
 
 def _nonce() -> str:
-    return st.session_state.setdefault(NONCE_KEY, secrets.token_hex(12))
+    nonce: str = st.session_state.setdefault(NONCE_KEY, secrets.token_hex(12))
+    return nonce
 
 
 def draw(key: str) -> None:
@@ -60,7 +62,7 @@ def draw(key: str) -> None:
     _component(key=key, data={"nonce": _nonce()}, on_place_change=lambda: None, height=0)
 
 
-def _report() -> dict | None:
+def _report() -> dict[str, Any] | None:
     """The browser's latest answer to this session's checks, if any."""
     for key in (KEY, SSO_KEY):
         state = st.session_state.get(key)

@@ -6,6 +6,8 @@ user text. Pages call one function each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from strain.domain.catalogue import Exercise
@@ -34,7 +36,7 @@ def exercise(exercise_id: str, caption: str | None = None) -> None:
         _show(_pictures().exercise(exercise_id), caption=caption)
 
 
-def ladder(steps: list[Exercise]) -> None:
+def ladder(steps: Sequence[Exercise]) -> None:
     """Every level of a ladder, drawn, in a closed expander."""
     with st.expander("Pictures of every level", icon=":material/image:"):
         for step in steps:

@@ -13,6 +13,7 @@ only admins see the admin pages.
 import logging
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import streamlit as st
 
@@ -24,7 +25,7 @@ RUNNING = "_shell_running_page"
 ICON = Path(__file__).with_name("icon.png")
 
 
-class _Stderr(logging.StreamHandler):
+class _Stderr(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is when a record comes."""
 
     def emit(self, record: logging.LogRecord) -> None:

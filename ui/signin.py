@@ -78,7 +78,7 @@ def sign_out(notice: str | None = None) -> None:
 def signed_in(service: Service) -> Actor | None:
     """Who is signed in to this session, if anyone, after ending a session that was idle for too long or
     whose account was disabled meanwhile. Counts this run as activity."""
-    actor = st.session_state.get(context.ACTOR_KEY)
+    actor: Actor | None = st.session_state.get(context.ACTOR_KEY)
     if actor is None:
         return _single_sign_on(service)
     if not context.keep_alive():

@@ -47,7 +47,7 @@ def tap_row(
     they hold more. `on_tap` runs before the next script run when a report comes in; `reported(key)`
     reads it."""
     data = {"row": row, "day": day, "counted": counted, "buttons": [asdict(button) for button in buttons]}
-    _component(key=key, data=data, **{f"on_{STATE}_change": on_tap})
+    _component(key=key, data=data, on_taps_change=on_tap)  # on_<STATE>_change
 
 
 def reported(key: str) -> object:

@@ -119,7 +119,7 @@ def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"set a new password for {account.email} (any lock is lifted)"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `clinic` and `user` to the CLI's parser."""
 
     clinic = commands.add_parser("clinic", help="clinic mode: sign-in required, accounts and roles")

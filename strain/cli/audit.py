@@ -33,7 +33,7 @@ def cmd_db_grant(args: argparse.Namespace, _cat: Catalogue) -> str:
     )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `audit` and `db` to the CLI's parser."""
 
     audit = commands.add_parser("audit", help="the audit trail: check its hash chain")

@@ -23,7 +23,10 @@ class CommandError(Exception):
 
 
 def add_database_command(
-    group: argparse._SubParsersAction, name: str, run: Callable, help_text: str
+    group: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    run: Callable[[argparse.Namespace, Catalogue], str],
+    help_text: str,
 ) -> argparse.ArgumentParser:
     """A subcommand that works on a database (`--db URL`) and runs `run`."""
     parser = group.add_parser(name, help=help_text)

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from strain.cli import accounts as cli_accounts
 from strain.cli import audit as cli_audit
@@ -25,7 +26,7 @@ from strain.domain.catalogue import URGENCIES, Catalogue, CatalogueError
 EXIT_BAD_INPUT = 2
 
 
-def activities_json(cat: Catalogue) -> list[dict]:
+def activities_json(cat: Catalogue) -> list[dict[str, Any]]:
     return [
         {
             "id": a.id,
@@ -44,7 +45,7 @@ def activities_json(cat: Catalogue) -> list[dict]:
     ]
 
 
-def exercises_json(cat: Catalogue) -> list[dict]:
+def exercises_json(cat: Catalogue) -> list[dict[str, Any]]:
     return [
         {
             "id": e.id,
@@ -79,7 +80,7 @@ def cmd_exercises(args: argparse.Namespace, cat: Catalogue) -> str:
     return table(rows, ("id", "name", "ladder", "level", "position", "recommended"))
 
 
-def redflags_json(cat: Catalogue) -> list[dict]:
+def redflags_json(cat: Catalogue) -> list[dict[str, Any]]:
     return [{"urgency": flag.urgency, "text": flag.text} for flag in cat.safety.red_flags]
 
 
@@ -91,7 +92,7 @@ def cmd_redflags(args: argparse.Namespace, cat: Catalogue) -> str:
     return "\n\n".join([*listed, cat.safety.red_flags_note])
 
 
-def score_json(version: str, days: Iterable[dict]) -> Iterator[str]:
+def score_json(version: str, days: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The score report as compact JSON, a day at a time: the whole document is never one string."""
     yield f'{{"model_version":{json.dumps(version)},"days":['
     for index, day in enumerate(days):
@@ -112,7 +113,7 @@ def cmd_score(args: argparse.Namespace, cat: Catalogue) -> str | Iterator[str]:
     return score_text(strain_model.version, days)
 
 
-def score_text(version: str, days: Iterable[dict]) -> Iterator[str]:
+def score_text(version: str, days: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The score report as text tables, a day at a time (as score_json): the whole report is never one string."""
     for index, day in enumerate(days):
         rows = [

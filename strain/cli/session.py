@@ -52,7 +52,7 @@ def cmd_card(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"wrote the tally card for {person.name} to {args.out}"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the session's subcommands to the CLI's parser."""
     db_help = "database URL (default: $DATABASE_URL, else the SQLite file)"
 

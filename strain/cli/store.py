@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from strain.cli.common import CommandError, read_tally, table, write_private
-from strain.domain import tally
+from strain.domain import frames, tally
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
@@ -113,11 +113,11 @@ def _session_json(export: Export) -> dict[str, Any]:
     draft = export.walkthrough
     found = export.outcomes
     names = dict(found.activities) if found else {}
-    scores = found.scores.groupby("visit_id") if found is not None and len(found.scores) else {}
+    scores = found.scores.groupby("visit_id") if found is not None and len(found.scores) else None
     psfs = found.psfs.set_index("visit_id") if found is not None and len(found.psfs) else None
     visits = []
-    for visit in found.visits.itertuples(index=False) if found is not None else ():
-        scored = scores.get_group(visit.id) if visit.id in getattr(scores, "groups", {}) else None
+    for visit in frames.rows(found.visits) if found is not None else ():
+        scored = scores.get_group(visit.id) if scores is not None and visit.id in scores.groups else None
         summary = psfs.loc[visit.id] if psfs is not None and visit.id in psfs.index else None
         visits.append(
             {
@@ -173,7 +173,7 @@ def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame, session
                 "model_version": day.model_version,
                 "entries": by_date.get(day.date, empty)[fields].to_dict("records"),
             }
-            for day in days.itertuples(index=False)
+            for day in frames.rows(days)
         ],
     } | (session or {})
     return json.dumps(document, indent=2, ensure_ascii=False)
@@ -218,7 +218,7 @@ def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _service(args, cat)
     person = service.person(args.person)
     therapist = service.acting_account(args.to)
-    if therapist is None or therapist.role != "therapist":
+    if therapist is None or therapist.role != "therapist" or therapist.account_id is None:
         raise CommandError(f"no active therapist account {args.to.strip()}")
     service.assign(person, therapist.account_id)
     return f"{person.name} is now a patient of {therapist.email}"
@@ -253,7 +253,7 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the storage subcommands to the CLI's parser."""
 
     def add(name: str, run: Command, help_text: str, *, patients: bool = True) -> argparse.ArgumentParser:

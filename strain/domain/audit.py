@@ -32,7 +32,8 @@ def control_savings(scored: pd.DataFrame, scored_controlled: pd.DataFrame) -> pd
     """Points each activity would save done entirely with control (>= 0), from the day scored as it was
     and scored with every entry controlled."""
     saved = scored["points"] - scored_controlled["points"].to_numpy()
-    return saved.groupby(scored["activity"].to_numpy()).sum()
+    savings: pd.Series = saved.groupby(scored["activity"].to_numpy()).sum()
+    return savings
 
 
 def top_sources(
@@ -40,11 +41,12 @@ def top_sources(
 ) -> list[Source]:
     """The `n` activities that cost most on a day (from model.contributions), largest first."""
     sources = []
-    for row in contributions.head(n).itertuples(index=False):
-        activity = cat.activity(row.activity)
+    top = contributions.head(n)
+    for activity_id, points, share in zip(top["activity"], top["points"], top["share"], strict=True):
+        activity = cat.activity(activity_id)
         ladder = activity.ladders[0]
         exercise = exercise_at_level(cat, ladder, levels.get(ladder, 1))
-        sources.append(Source(activity, row.points, row.share, exercise, float(savings.get(row.activity, 0.0))))
+        sources.append(Source(activity, points, share, exercise, float(savings.get(activity_id, 0.0))))
     return sources
 
 

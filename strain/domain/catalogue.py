@@ -13,11 +13,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from strain.domain import modifiers
 
 DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
+_T = TypeVar("_T")
 
 UNITS = ("rep", "min")
 POSITIONS = ("bed", "floor", "standing", "real task")
@@ -200,21 +201,17 @@ class Catalogue:
         return {e.id: e for e in self.exercises}
 
 
-def _field(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+def _field(table: dict[str, Any], key: str, kind: type[_T], where: str) -> _T:
     if key not in table:
         raise CatalogueError(f"{where}: missing field '{key}'")
     value = table[key]
-    if kind is float:
-        kind = (int, float)
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # a whole number is a number too
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise CatalogueError(f"{where}: field '{key}' has the wrong type ({type(value).__name__})")
     if isinstance(value, str) and not value.strip():
         raise CatalogueError(f"{where}: field '{key}' is empty")
     return value
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
 
 
 def _number(table: dict[str, Any], key: str, where: str, low: float, high: float) -> float:
@@ -336,16 +333,16 @@ def _check_ladders(ladders: list[Ladder], exercises: list[Exercise], activities:
     for activity in activities:
         if not activity.ladders:
             raise CatalogueError(f"activity {activity.id!r}: field 'ladders' needs at least one ladder")
-        for ladder in set(activity.ladders) & not_recommended:
+        for ladder_id in set(activity.ladders) & not_recommended:
             raise CatalogueError(
-                f"activity {activity.id!r}: ladder {ladder!r} holds exercises that are not recommended"
+                f"activity {activity.id!r}: ladder {ladder_id!r} holds exercises that are not recommended"
             )
 
 
 def _day_parts(tables: list[Any], activities: list[Activity]) -> tuple[DayPart, ...]:
     """The parts of the day, in order; each names known activities, and every activity is in one at least."""
     known = [activity.id for activity in activities]
-    parts, part_ids = [], set()
+    parts, part_ids = [], set[str]()
     for index, table in enumerate(tables):
         part_id = _identifier(table, f"day_parts[{index}]", part_ids)
         where = f"day part {part_id!r}"
@@ -382,14 +379,14 @@ def parse(text: str) -> Catalogue:
     prefix = f"{modifiers.TECHNIQUE.name}."  # an activity's `control` names one of its classes
     controlled = {key.removeprefix(prefix): number for key, number in numbers.items() if key.startswith(prefix)}
 
-    ladders, ladder_ids = [], set()
+    ladders, ladder_ids = [], set[str]()
     for index, table in enumerate(_field(data, "ladders", list, "catalogue")):
         where = f"ladders[{index}]"
         ladder_id = _identifier(table, where, ladder_ids)
         where = f"ladder {ladder_id!r}"
         ladders.append(Ladder(ladder_id, _field(table, "name", str, where), _field(table, "move_up", str, where)))
 
-    activities, activity_ids = [], set()
+    activities, activity_ids = [], set[str]()
     for index, table in enumerate(_field(data, "activities", list, "catalogue")):
         activity_id = _identifier(table, f"activities[{index}]", activity_ids)
         where = f"activity {activity_id!r}"
@@ -417,7 +414,7 @@ def parse(text: str) -> Catalogue:
             )
         )
 
-    exercises, exercise_ids = [], set()
+    exercises, exercise_ids = [], set[str]()
     for index, table in enumerate(_field(data, "exercises", list, "catalogue")):
         exercise_id = _identifier(table, f"exercises[{index}]", exercise_ids)
         where = f"exercise {exercise_id!r}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
-from strain.domain import modifiers, tally
+from strain.domain import frames, modifiers, tally
 from strain.domain.catalogue import FAMILIES, Activity, Catalogue
 
 # Each modifier has its column (technique's is "controlled", a tick), between quantity and note.
@@ -37,12 +38,13 @@ def starter_frame(cat: Catalogue, day: date) -> pd.DataFrame:
 
 def sheet(cat: Catalogue, entries: pd.DataFrame) -> pd.DataFrame:
     """Every activity once (more if the entries hold several of it), filled from the entries."""
-    by_activity: dict[str, list[dict]] = {}
-    for entry in entries.to_dict("records"):
-        by_activity.setdefault(entry["activity"], []).append(entry)
+    by_activity: dict[str, list[dict[str, Any]]] = {}
+    for record in frames.records(entries):
+        by_activity.setdefault(record["activity"], []).append(record)
     rows = []
     for activity in sorted(cat.activities, key=lambda a: FAMILIES.index(a.family)):
-        for entry in by_activity.get(activity.id) or [None]:
+        entries_of: list[dict[str, Any] | None] = [*by_activity.get(activity.id, [])] or [None]
+        for entry in entries_of:
             rows.append(
                 {
                     "activity": activity.id,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from strain.domain import modifiers
-from strain.domain.catalogue import PER_MINUTE_MOST, Catalogue, Sourced
+from strain.domain.catalogue import PER_MINUTE_MOST, Activity, Catalogue, Sourced
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one: the entry
 # modifiers', then what a minute held is worth (1 for a movement).
@@ -153,7 +153,7 @@ def override_problems(catalogue: Catalogue, overrides: Mapping[str, float]) -> l
     return problems
 
 
-def _per_activity(model: Model, value) -> np.ndarray:
+def _per_activity(model: Model, value: Callable[[Activity], float]) -> np.ndarray:
     return np.array([value(a) for a in model.catalogue.activities], dtype="float64")
 
 
@@ -162,10 +162,10 @@ def _positions(column: pd.Series, ids: list[str]) -> np.ndarray:
     index = pd.Index(ids)
     if isinstance(column.dtype, pd.CategoricalDtype):
         # Match the few categories, then index by the codes: no string hashing per row.
-        positions = index.get_indexer(column.cat.categories)
+        positions = index.get_indexer(pd.Index(column.cat.categories))
         codes = column.cat.codes.to_numpy()
         return np.where(codes < 0, -1, positions[codes])
-    return index.get_indexer(column)
+    return index.get_indexer(pd.Index(column))  # (get_indexer makes an Index of it anyway)
 
 
 def _factors(model: Model, pick) -> dict[str, Any]:
@@ -229,7 +229,7 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
     high, _ = _multiplied(codes, columns, _factors(model, lambda _value, _low, high: high))
     return frame.assign(
-        weight=point["weight"][codes],
+        weight=point.weight[codes],
         **multipliers,
         held=columns["held"],
         points=points,
@@ -255,7 +255,7 @@ def scored_by_days(frame: pd.DataFrame, model: Model, rows: int = PIECE_ROWS) ->
             yield score(frame.take(order[start:end]), model)
 
 
-def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
+def multipliers_of(entry: Mapping[str, Any], model: Model) -> dict[str, float]:
     """One entry's multipliers, computed row by row (the reference the vectorised path must match)."""
     activity = model.catalogue.activity(entry["activity"])
     return {
@@ -266,12 +266,12 @@ def multipliers_of(entry: Mapping, model: Model) -> dict[str, float]:
     } | {"per_minute": model.per_minute if activity.unit == "min" else 1.0}
 
 
-def points_of(entry: Mapping, model: Model) -> float:
+def points_of(entry: Mapping[str, Any], model: Model) -> float:
     """One entry's points, row by row."""
     return model.weight(entry["activity"]) * float(entry["quantity"]) * math.prod(multipliers_of(entry, model).values())
 
 
-def total_of(entries: Iterable[Mapping], model: Model) -> float:
+def total_of(entries: Iterable[Mapping[str, Any]], model: Model) -> float:
     """The points of a few entries, row by row: for a day's handful, quicker than building a frame to `score`."""
     entries = list(entries)
     unknown = {entry["activity"] for entry in entries if not model.catalogue.has_activity(entry["activity"])}
@@ -329,8 +329,8 @@ def at_per_minute(scored: pd.DataFrame, rates: Iterable[float]) -> dict[float, f
 
 def contributions(scored: pd.DataFrame) -> pd.DataFrame:
     """One day's points per activity, largest first, with each one's share of the total (0-100)."""
-    per_activity = scored.groupby("activity", as_index=False)["points"].sum()
-    total = per_activity["points"].sum()
+    per_activity = scored.groupby("activity")["points"].sum().reset_index()
+    total = float(per_activity["points"].sum())
     share = per_activity["points"] / total * 100 if total > 0 else 0.0
     return per_activity.assign(share=share).sort_values(["points", "activity"], ascending=[False, True])
 
@@ -392,7 +392,7 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value < 10 else f"{value:.1f}"
 
 
-def explain(row: Mapping, catalogue: Catalogue) -> str:
+def explain(row: Mapping[str, Any], catalogue: Catalogue) -> str:
     """The full arithmetic of one scored entry, in words and numbers."""
     activity = catalogue.activity(row["activity"])
     held = activity.unit == "min"
@@ -419,7 +419,7 @@ def envelope(low: float, high: float, decimals: int = 0) -> str:
     return f"{low:.{decimals}f} with every number at its low end, {high:.{decimals}f} at its high end"
 
 
-def report_days(scored: pd.DataFrame) -> Iterator[dict]:
+def report_days(scored: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """day_report's days one at a time, in date order, each entry in file order.
 
     Built from column arrays, not row by row, and one day at a time, so that a million entries
@@ -457,6 +457,6 @@ def report_days(scored: pd.DataFrame) -> Iterator[dict]:
         }
 
 
-def day_report(scored: pd.DataFrame, model: Model) -> dict:
+def day_report(scored: pd.DataFrame, model: Model) -> dict[str, Any]:
     """Per-day totals and per-entry contributions, as the CLI's JSON (days in date order)."""
     return {"model_version": model.version, "days": list(report_days(scored))}

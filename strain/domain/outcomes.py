@@ -55,14 +55,14 @@ def visit_problems(visit: VisitInput, *, today: date, activities: dict[int, str]
         if problem:
             problems.append(problem)
     for activity_id, score in visit.scores.items():
-        name = activities.get(activity_id)
-        if name is None:
+        activity_name = activities.get(activity_id)
+        if activity_name is None:
             problems.append("A PSFS activity scored is not one of this person's.")
             continue
         if score is None:
-            problems.append(f"PSFS, {name}: enter a score from {limits.MIN_SCORE} to {limits.MAX_SCORE}.")
+            problems.append(f"PSFS, {activity_name}: enter a score from {limits.MIN_SCORE} to {limits.MAX_SCORE}.")
         else:
-            problem = _rating_problem(f"PSFS, {name}", score, limits.MIN_SCORE, limits.MAX_SCORE)
+            problem = _rating_problem(f"PSFS, {activity_name}", score, limits.MIN_SCORE, limits.MAX_SCORE)
             if problem:
                 problems.append(problem)
     taken = {name.casefold() for name in activities.values()}

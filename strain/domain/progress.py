@@ -206,7 +206,9 @@ def advice(
     """
     sessions = practice[practice["exercise_id"] == view.current.id]
     worst = sessions.groupby("date")["pain_during"].max().sort_index(ascending=False)
-    checks = tuple(check_session(day, int(pain), pains, rule, recorded) for day, pain in worst.items())
+    checks = tuple(
+        check_session(day, int(pain), pains, rule, recorded) for day, pain in zip(worst.index, worst, strict=True)
+    )
     if not checks:
         return Advice("start", 0, rule.sessions, "No practice logged at this level yet.", checks)
     latest = checks[0]
@@ -312,7 +314,7 @@ def weekly_lowest_box(box_heights: pd.DataFrame) -> pd.DataFrame:
             }
         )
     weeks = [IsoWeek.of(day) for day in box_heights["date"]]
-    lowest = box_heights.assign(week=weeks).groupby("week")["height_cm"].min().sort_index()
+    lowest = box_heights.assign(week=pd.Index(weeks)).groupby("week")["height_cm"].min().sort_index()
     return pd.DataFrame(
         {
             "week": [str(week) for week in lowest.index],

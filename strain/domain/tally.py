@@ -16,11 +16,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import DTypeLike
 
-from strain.domain import modifiers
+from strain.domain import frames, modifiers
 from strain.domain.catalogue import Catalogue
 from strain.domain.fields import NUMBER_PATTERN as NUMBER_PATTERN  # the tally's numbers, as tests check them
 from strain.domain.fields import QUOTE_LIMIT, number, number_text, quoted
@@ -184,7 +186,7 @@ def text_problems(text: str, field: str = "note", limit: int = MAX_NOTE) -> list
 
 def validate_row(
     row: dict[str, str], line: int, catalogue: Catalogue, *, whole: bool = True
-) -> tuple[dict | None, list[RowError]]:
+) -> tuple[dict[str, Any] | None, list[RowError]]:
     """Check one row's fields; return the typed entry or the reasons it is bad (`whole`: see _quantity)."""
     day, date_problem = _date(row["date"])
     activity, unit, activity_problem = _activity(row["activity"], catalogue)
@@ -206,7 +208,9 @@ def _day_only(fields: dict[str, str]) -> bool:
     return any(name in fields for name in DAY_HEADER) and not any(fields[name].strip() for name in HEADER[1:])
 
 
-def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tuple[dict | None, dict, list[RowError]]:
+def validate_line(
+    fields: dict[str, str], line: int, catalogue: Catalogue
+) -> tuple[dict[str, Any] | None, dict[str, Any], list[RowError]]:
     """Check one row of a file: its entry (None for a row that only gives its day), its day's values, its problems.
 
     The day's values are its date and, for the file's day columns, its pain and note.
@@ -217,7 +221,7 @@ def validate_line(fields: dict[str, str], line: int, catalogue: Catalogue) -> tu
     else:
         entry, errors = validate_row(fields, line, catalogue)
         day = entry["date"] if entry else None
-    values = {"date": day, "line": line}
+    values: dict[str, Any] = {"date": day, "line": line}
     if "pain" in fields:
         values["pain"], problem = _pain(fields["pain"])
         errors += [RowError(line, problem)] if problem else []
@@ -247,22 +251,24 @@ def _first_values(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
     later row of a day that gives other values, naming both lines."""
     columns = [column for column in DAY_COLUMNS.values() if column in rows.columns]
     rows = rows.sort_values("line", kind="stable")
-    values = {column: rows[column].astype(object).fillna(NOT_GIVEN) for column in columns}
+    # (pandas-stubs takes only pandas' own scalars for fillna; an object column holds any object)
+    values = {column: rows[column].astype(object).fillna(NOT_GIVEN) for column in columns}  # type: ignore[arg-type]
     firsts = rows.drop_duplicates("date").set_index("date")
     errors = []
     for field, column in DAY_COLUMNS.items():
         if column not in columns:
             continue
         # By reindex, not map: map may give pandas' own string type, which cannot be compared with a pain.
-        given = firsts[column].astype(object).fillna(NOT_GIVEN).reindex(rows["date"]).to_numpy()
+        given = firsts[column].astype(object).fillna(NOT_GIVEN).reindex(rows["date"]).to_numpy()  # type: ignore[arg-type]
         first = pd.Series(given, index=rows.index, dtype=object)
-        for row in np.flatnonzero((values[column] != first).to_numpy()):
-            day = rows["date"].iat[row]
+        days, lines, first_lines = rows["date"].tolist(), rows["line"].tolist(), firsts["line"]
+        for row in np.flatnonzero((values[column] != first).to_numpy()).tolist():
+            day = days[row]
             message = (
                 f"{field} {_shown(values[column].iat[row])} differs from {_shown(first.iat[row])} on line "
-                f"{firsts.at[day, 'line']}: every row of {day} must give the same {field}"
+                f"{first_lines[day]}: every row of {day} must give the same {field}"
             )
-            errors.append(RowError(int(rows["line"].iat[row]), message))
+            errors.append(RowError(lines[row], message))
     return firsts.reset_index(), errors
 
 
@@ -307,7 +313,7 @@ def _over_a_day(entries: pd.DataFrame, sums: list[pd.DataFrame], catalogue: Cata
     if not sums:
         return []
     totals = pd.concat(sums, ignore_index=True) if len(sums) > 1 else sums[0]
-    totals = totals.groupby(["date", "activity"], sort=False, as_index=False)["quantity"].sum()
+    totals = totals.groupby(["date", "activity"], sort=False)["quantity"].sum().reset_index()
     units = {activity: catalogue.activity(activity).unit for activity in totals["activity"].unique()}
     most = totals["activity"].map({activity: MAX_QUANTITY[unit] for activity, unit in units.items()})
     over = totals[totals["quantity"] > most]
@@ -317,7 +323,7 @@ def _over_a_day(entries: pd.DataFrame, sums: list[pd.DataFrame], catalogue: Cata
     errors = []
     for (day, activity), group in rows.sort_values("line", kind="stable").groupby(["date", "activity"], sort=False):
         unit, limit = units[activity], MAX_QUANTITY[units[activity]]
-        crossing = int(group["line"].iat[int(np.argmax(group["quantity"].cumsum().to_numpy() > limit))])
+        crossing = int(group["line"].to_numpy()[np.argmax(group["quantity"].cumsum().to_numpy() > limit)])
         message = (
             f"the quantities of {activity} on {day} add up to {group['quantity'].sum():g} "
             f"(lines {_listed(group['line'].tolist())}): at most {limit:g}{_unit_text(unit)}"
@@ -337,7 +343,7 @@ class _Found:
     """
 
     def __init__(self, columns: Sequence[str]) -> None:
-        self.frames: list[list[np.ndarray | None]] = []
+        self.frames: list[list[np.ndarray | None]] = []  # None: a column let go (see _joined)
         self.sums: list[pd.DataFrame] = []
         self.firsts = _day_values([], columns)
         self.errors: list[RowError] = []
@@ -382,12 +388,12 @@ class _Found:
         return Tally(entries, _days(self.firsts))
 
 
-def _joined(chunks: list[list[np.ndarray]]) -> pd.DataFrame:
+def _joined(chunks: list[list[np.ndarray | None]]) -> pd.DataFrame:
     """One tally frame from chunks' column arrays (emptied as it goes): a column of each chunk is let go as
     soon as it is copied, so that the file's entries are never in memory twice."""
     columns = {}
     for index, name in enumerate(COLUMNS):
-        column = np.concatenate([chunk[index] for chunk in chunks])
+        column = np.concatenate([part for chunk in chunks if (part := chunk[index]) is not None])
         for chunk in chunks:
             chunk[index] = None
         columns[name] = pd.Series(column, dtype=object, copy=False) if column.dtype == object else column
@@ -396,7 +402,7 @@ def _joined(chunks: list[list[np.ndarray]]) -> pd.DataFrame:
 
 def _sums_of(entries: pd.DataFrame) -> pd.DataFrame:
     """Each day's quantity of each activity in a tally frame: date, activity, quantity."""
-    return entries.groupby(["date", "activity"], sort=False, as_index=False)["quantity"].sum()
+    return entries.groupby(["date", "activity"], sort=False)["quantity"].sum().reset_index()
 
 
 def header_columns(header: Sequence[str]) -> list[str] | None:
@@ -514,7 +520,7 @@ class _Feed:
         return line
 
 
-def _day_values(days: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+def _day_values(days: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     """The rows' day values as day_frame takes them (as Python objects: pain stays a whole number or None)."""
     names = ["date", "line", *(DAY_COLUMNS[name] for name in DAY_HEADER if name in columns)]
     frame = pd.DataFrame({name: pd.Series([day[name] for day in days], dtype=object) for name in names})
@@ -539,14 +545,18 @@ def _exact_rows(feed: _Feed, columns: list[str], catalogue: Catalogue, found: _F
     """Read rows with the csv module until the feed is drained between two rows, adding them to `found` a batch
     at a time; False when reading had to stop for good (a row it cannot read)."""
     reader = csv.reader(feed)
-    entries, days, errors = [], [], []
+    entries: list[dict[str, Any]] = []
+    days: list[dict[str, Any]] = []
+    errors: list[RowError] = []
     end_of_previous = feed.served
     going = True
 
     def flush() -> None:
         frame = typed(pd.DataFrame(entries, columns=list(COLUMNS))) if entries else empty_frame()
         found.add(frame, _sums_of(frame), _day_values(days, columns), errors)
-        entries.clear(), days.clear(), errors.clear()
+        entries.clear()
+        days.clear()
+        errors.clear()
 
     while True:
         try:
@@ -652,11 +662,11 @@ class _Distinct:
         self.codes = codes
         self.values: list[str] = uniques.tolist()
 
-    def spread(self, per_value: list, dtype: object) -> np.ndarray:
+    def spread(self, per_value: list[Any], dtype: DTypeLike) -> np.ndarray:
         """Row values from one value per distinct value."""
         return np.asarray(per_value, dtype=dtype)[self.codes]
 
-    def checked(self, check: Callable[[str], tuple]) -> tuple[np.ndarray, np.ndarray]:
+    def checked(self, check: Callable[[str], tuple[Any, str | None]]) -> tuple[np.ndarray, np.ndarray]:
         """Each row's value and whether it is good, from check(text) -> (value, problem)."""
         results = [check(text) for text in self.values]
         values = np.empty(len(results), dtype=object)
@@ -691,7 +701,9 @@ def _parse_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
 
 def _separators(data: bytes, columns: list[_Distinct], blank: np.ndarray) -> int:
     """The commas between fields on the rows that are not blank (the others are skipped, whatever their shape)."""
-    inside = sum(column.spread([value.count(",") for value in column.values], np.int64) for column in columns)
+    inside = np.zeros(len(blank), dtype=np.int64)  # commas inside the fields of each row
+    for column in columns:
+        inside += column.spread([value.count(",") for value in column.values], np.int64)
     commas = data.count(b",") - (len(columns) - 1) - int(inside[~blank].sum())
     if blank.any():  # blank rows hold only spaces, quotes and commas: count theirs on their lines
         text = np.frombuffer(data, np.uint8)
@@ -852,12 +864,12 @@ def write_csv(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> str:
     ordered = frame.sort_values("date", kind="stable")  # a day keeps its order
     if days is None:
         writer.writerow(HEADER)
-        writer.writerows([row.date.isoformat(), *_entry_fields(row)] for row in ordered.itertuples(index=False))
+        writer.writerows([row.date.isoformat(), *_entry_fields(row)] for row in frames.rows(ordered))
         return out.getvalue()
     writer.writerow((*HEADER, *DAY_HEADER))
-    by_date = {day: list(group.itertuples(index=False)) for day, group in ordered.groupby("date", sort=False)}
+    by_date = {day: list(frames.rows(group)) for day, group in ordered.groupby("date", sort=False)}
     no_entry = [""] * (len(HEADER) - 1)
-    for day in days.sort_values("date", kind="stable").itertuples(index=False):
+    for day in frames.rows(days.sort_values("date", kind="stable")):
         values = ["" if pd.isna(day.pain) else str(int(day.pain)), spreadsheet_safe(day.note)]
         for row in by_date.get(day.date) or [None]:
             writer.writerow([day.date.isoformat(), *(no_entry if row is None else _entry_fields(row)), *values])

@@ -12,14 +12,14 @@ counts on the browser's today).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import regex
 
-from strain.domain import accounts, invisible, limits, model, modifiers, progress, tally
+from strain.domain import accounts, frames, invisible, limits, model, modifiers, progress, tally
 from strain.domain.catalogue import Catalogue
 from strain.domain.fields import is_real as is_real  # a number as every check takes it
 from strain.domain.tally import quoted
@@ -102,16 +102,17 @@ def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue, *, stored: bo
     day = entry.get("date")
     fields = {"date": (day or limits.FIRST_DATE).isoformat() if isinstance(day, date | None) else None}
     fields |= {name: _csv_field(name, entry.get(name)) for name in tally.HEADER[1:]}
-    wrong = [name for name, text in fields.items() if text is None]
+    texts = {name: text for name, text in fields.items() if text is not None}
+    wrong = [name for name in fields if name not in texts]
     if wrong:
         return [f"{name} has the wrong type ({quoted(repr(entry.get(name)))})" for name in wrong]
     if stored and day is not None:
         problem = stored_date_problem(day)
-        fields["date"] = limits.FIRST_DATE.isoformat()  # judged here, not as a file's date
+        texts["date"] = limits.FIRST_DATE.isoformat()  # judged here, not as a file's date
         if problem:
             return [problem]
-    row, errors = tally.validate_row(fields, 0, catalogue, whole=not stored)
-    if errors:
+    row, errors = tally.validate_row(texts, 0, catalogue, whole=not stored)
+    if row is None:
         return [error.message for error in errors]
     # The reader tidies what it reads ("Controlled ", " child_lift"); a stored entry is already tidy.
     return [
@@ -124,7 +125,7 @@ def entry_problems(entry: Mapping[str, Any], catalogue: Catalogue, *, stored: bo
 def day_problems(day: Any, entries: pd.DataFrame, *, pain: Any, note: Any, catalogue: Catalogue) -> list[str]:
     """What is wrong with a day to save (its date, pain, note and entries); empty when it can be saved."""
     problems = [date_problem(day), pain_problem(pain), *text_problems(note)]
-    for entry in entries.to_dict("records"):
+    for entry in frames.records(entries):
         problems += entry_problems(entry | {"date": day}, catalogue)
     if not any(problems):  # every entry is good on its own: then their sums a day
         problems += over_a_day(entries, catalogue)
@@ -138,7 +139,7 @@ def over_a_day(entries: pd.DataFrame, catalogue: Catalogue) -> list[str]:
         return []
     problems = []
     for activity_id, total in entries.groupby("activity", sort=False)["quantity"].sum().items():
-        activity = catalogue.activity(activity_id)
+        activity = catalogue.activity(str(activity_id))
         most = limits.MAX_QUANTITY[activity.unit]
         if total > most:
             unit = "times" if activity.unit == "rep" else "minutes"
@@ -161,7 +162,7 @@ def _person(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     return []
 
 
-def _day(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _day(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     problems = [stored_date_problem(row["date"]), pain_problem(row["pain"]), *text_problems(row["note"])]
     if row["total"] is not None and not (is_real(row["total"]) and row["total"] >= 0):
         problems.append(f"total must be a number of points, got {quoted(repr(row['total']))}")
@@ -178,7 +179,7 @@ def _override(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
     )
 
 
-def _practice(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _practice(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     # An exercise or a ladder the catalogue no longer has is shown by its id or left out, not refused.
     return [
         stored_date_problem(row["date"]),
@@ -187,18 +188,18 @@ def _practice(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     ]
 
 
-def _seat(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _seat(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     return [progress.seat_name_problem(row["name"]), progress.height_problem(row["height_cm"])]
 
 
-def _box(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _box(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     return [stored_date_problem(row["date"]), progress.height_problem(row["height_cm"])]
 
 
 # The therapist session (migration 0007).
 
 
-def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str | None]:
     steps = len(catalogue.day_parts)  # the last step is the review after every part
     step_ok = is_whole(row["step"]) and 0 <= row["step"] <= steps
     return [
@@ -207,13 +208,13 @@ def _walkthrough(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
     ]
 
 
-def _walkthrough_line(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+def _walkthrough_line(row: Mapping[str, Any], catalogue: Catalogue) -> list[str | None]:
     parts = {part.id for part in catalogue.day_parts}
     unknown = None if row["part"] in parts else f"unknown part of the day {quoted(str(row['part']))}"
     return [unknown, *entry_problems({**row, "note": ""}, catalogue, stored=True)]
 
 
-def _plan(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _plan(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     review = row["review_date"]
     review_ok = isinstance(review, date) and isinstance(row["start"], date) and review > row["start"]
     return [
@@ -223,17 +224,17 @@ def _plan(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
     ]
 
 
-def _plan_exercise(row: Mapping[str, Any], catalogue: Catalogue) -> list[str]:
+def _plan_exercise(row: Mapping[str, Any], catalogue: Catalogue) -> list[str | None]:
     known = row["exercise_id"] in {exercise.id for exercise in catalogue.exercises if exercise.recommended}
     return [None if known else f"unknown exercise {quoted(str(row['exercise_id']))}"]
 
 
-def _visit(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _visit(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     pains = [pain_problem(row[name], name.replace("_", " ")) for name in ("pain_now", "pain_average", "pain_worst")]
     return [stored_date_problem(row["date"]), *pains, *text_problems(row["note"], "note", limits.MAX_VISIT_NOTE)]
 
 
-def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str]:
+def _psfs_activity(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     empty = isinstance(row["name"], str) and not row["name"].strip()
     return [
         *text_problems(row["name"], "name", limits.MAX_PSFS_NAME),
@@ -271,7 +272,8 @@ def _setting(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
     return [f"the only setting is mode = clinic, got {quoted(str(row['key']))} = {quoted(str(row['value']))}"]
 
 
-ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], list[str | None]]] = {
+# A check's list holds None for each thing that is right.
+ROW_CHECKS: dict[str, Callable[[Mapping[str, Any], Catalogue], Sequence[str | None]]] = {
     "person": _person,
     "day": _day,
     "entry": _entry,

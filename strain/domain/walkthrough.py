@@ -99,10 +99,11 @@ def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
     largest entry and the quantity of them all.
     """
     lines = []
-    for activity_id, group in entries.groupby("activity", sort=False):
+    for key, group in entries.groupby("activity", sort=False):
+        activity_id = str(key)
         if not cat.has_activity(activity_id):
             continue
-        largest = group.loc[group["quantity"].idxmax()]
+        largest = group.iloc[int(group["quantity"].to_numpy().argmax())]  # the first of the largest
         total = float(group["quantity"].sum())
         parts = [part for part in cat.day_parts if activity_id in part.activities]
         unit = cat.activity(activity_id).unit

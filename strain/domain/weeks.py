@@ -110,7 +110,7 @@ def _between(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 def _day_table(scored: pd.DataFrame, days: pd.DataFrame | None, start: date, end: date) -> pd.DataFrame:
     """One row per logged day from `start` to `end`, in date order: date, total (points), pain (NaN if not given)."""
     totals = _between(scored, start, end).groupby("date")[["points", "points_low", "points_high"]].sum()
-    pain = pd.Series([], dtype="float64")
+    pain: pd.Series[float] = pd.Series(dtype="float64")
     if days is not None:
         saved = _between(days, start, end)
         pain = pd.Series(pd.to_numeric(saved["pain"]).astype("float64").to_numpy(), index=saved["date"].to_numpy())
@@ -174,19 +174,22 @@ class WeekComparison:
     @property
     def change_range(self) -> tuple[float, float] | None:
         """The change with every number of the model at its low end, and at its high end."""
-        if self.change is None:
+        this_low, this_high = self.this.average_low, self.this.average_high
+        last_low, last_high = self.last.average_low, self.last.average_high
+        if this_low is None or this_high is None or last_low is None or last_high is None:
             return None
-        low = self.this.average_low - self.last.average_low
-        high = self.this.average_high - self.last.average_high
+        low = this_low - last_low
+        high = this_high - last_high
         return min(low, high), max(low, high)
 
     @property
     def within_uncertainty(self) -> bool:
         """Whether the change could go either way within the model's plausible numbers (or is nil)."""
-        if self.change is None:
+        change, change_range = self.change, self.change_range
+        if change is None or change_range is None:
             return False
-        low, high = self.change_range
-        return abs(self.change) < UNCHANGED or low <= 0 <= high
+        low, high = change_range
+        return abs(change) < UNCHANGED or low <= 0 <= high
 
     @property
     def share_change(self) -> float | None:

@@ -14,6 +14,7 @@ import html
 import math
 import textwrap
 from datetime import date
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,7 +29,8 @@ BLUE, SKY, ORANGE, YELLOW, VERMILLION, GREEN, GREY = (
     "#999999",
 )
 BAND_HEX = {"low": BLUE, "moderate": YELLOW, "high": VERMILLION}
-BAND_COLOURS = {"low": "blue", "moderate": "yellow", "high": "red"}  # streamlit badge names
+BadgeColour = Literal["blue", "yellow", "red", "orange", "gray"]  # the streamlit badge colours we use
+BAND_COLOURS: dict[str, BadgeColour] = {"low": "blue", "moderate": "yellow", "high": "red"}
 BAND_SYMBOLS = {"low": "○", "moderate": "◐", "high": "●"}
 
 

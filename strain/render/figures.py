@@ -11,11 +11,11 @@ both draw, and carries its text alternative as <title> and aria-label.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
 
-from strain.render.poses import LIMB_POINTS, Frame, Prop, Scene
+from strain.render.poses import LIMB_POINTS, Frame, PosesError, Prop, Scene
 
 Point = tuple[float, float]
 
@@ -206,8 +206,8 @@ def pose(frame: Frame) -> Body:
     return _moved(body, lambda p: (frame.x + mirror * (p[0] - anchor[0]), frame.y + p[1] - anchor[1]))
 
 
-def _moved(body: Body, move) -> Body:
-    def parts(items):
+def _moved(body: Body, move: Callable[[Point], Point]) -> Body:
+    def parts(items: tuple[tuple[Point, Point, str], ...]) -> tuple[tuple[Point, Point, str], ...]:
         return tuple((move(a), move(b), part) for a, b, part in items)
 
     return Body(
@@ -276,20 +276,27 @@ def _arrow(tail: Point, head: Point) -> list[Shape]:
     return [Line(tail, base, 2.4, INK, "butt"), Poly((head, left, right), INK, INK, 0.8)]
 
 
+def _far_end(prop: Prop) -> Point:
+    """Where an arrow, a spade or a vacuum reaches (the poses file gives it for each of them)."""
+    if prop.to is None:
+        raise PosesError(f"a {prop.kind} needs `to`, the point it reaches")
+    return prop.to
+
+
 def _prop_shapes(prop: Prop, x: float, y: float, body: Body) -> list[Shape]:
     """One prop's shapes, drawn facing right from (x, y); `flip` mirrors them about x."""
     w, h = SIZES.get(prop.kind, (0.0, 0.0))
     w, h = prop.w or w, prop.h or h
     kind = prop.kind
     if kind == "arrow":
-        return _arrow((x, y), prop.to)
+        return _arrow((x, y), _far_end(prop))
     if kind == "spade":
-        gx, gy = prop.to
+        gx, gy = _far_end(prop)
         angle = math.atan2(gx - x, gy - y)
         ux, uy = math.sin(angle), math.cos(angle)
         neck = (gx - 24 * ux, gy - 24 * uy)
         side = (9 * uy, -9 * ux)
-        blade = ((neck[0] + side[0], neck[1] + side[1]), (gx + side[0] * 0.8, gy + side[1] * 0.8))
+        blade: tuple[Point, ...] = ((neck[0] + side[0], neck[1] + side[1]), (gx + side[0] * 0.8, gy + side[1] * 0.8))
         blade += ((gx - side[0] * 0.8, gy - side[1] * 0.8), (neck[0] - side[0], neck[1] - side[1]))
         return [
             _bar((x, y), neck, 3.0),
@@ -297,7 +304,7 @@ def _prop_shapes(prop: Prop, x: float, y: float, body: Body) -> list[Shape]:
             Poly(blade, "#9a9a9a", PROP_EDGE, 1.2),
         ]
     if kind == "vacuum":
-        gx, gy = prop.to
+        gx, gy = _far_end(prop)
         return [_bar((x, y), (gx, gy + 6), 3.5), _rect(gx - 14, gy, gx + 14, gy + 6, "#9a9a9a")]
     if kind == "turn":
         arc = [
@@ -496,7 +503,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _svg_shape(shape: Shape, to_svg) -> str:
+def _svg_shape(shape: Shape, to_svg: Callable[[Point], Point]) -> str:
     if isinstance(shape, Line):
         (x1, y1), (x2, y2) = to_svg(shape.a), to_svg(shape.b)
         return (

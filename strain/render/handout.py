@@ -236,7 +236,7 @@ def handout_pdf(data: HandoutData) -> bytes:
     pdf.cell(0, LINE + 0.6, f"Period: {period} · Made on {data.made:%d %B %Y}", new_x="LMARGIN", new_y="NEXT")
 
     pdf.heading("Average daily strain")
-    if data.average is None:
+    if data.average is None or data.average_posture is None:  # (both are None when no day was logged)
         pdf.text_block("No days were logged in this period.")
     else:
         pdf.set_font(FONT, "B", 14)
@@ -285,13 +285,13 @@ def handout_pdf(data: HandoutData) -> bytes:
                 pdf.add_page()
             pdf.ln(0.6)
 
-            def write(number: int = number, exercise: HandoutExercise = exercise) -> None:
+            def write_exercise(number: int = number, exercise: HandoutExercise = exercise) -> None:
                 pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
                 pdf.labelled("Dose:", exercise.schedule, indent=5)
                 for step_number, step in enumerate(exercise.steps, start=1):
                     pdf.text_block(f"{step_number}. {step}", size=SMALL, indent=5)
 
-            _beside_pictures(pdf, exercise.pictures, write)
+            _beside_pictures(pdf, exercise.pictures, write_exercise)
 
     pdf.heading("Close the gap: seat heights")
     if not data.gaps:

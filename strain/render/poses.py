@@ -217,7 +217,9 @@ def _props(value: Any, where: str) -> tuple[Prop, ...]:
     return tuple(_prop(table, f"{where}: props[{index}]") for index, table in enumerate(value))
 
 
-def _frame(table: Any, where: str, poses: Mapping[str, dict[str, tuple[float, float]]], shared: tuple[Prop, ...]):
+def _frame(
+    table: Any, where: str, poses: Mapping[str, dict[str, tuple[float, float]]], shared: tuple[Prop, ...]
+) -> Frame:
     if not isinstance(table, dict):
         raise PosesError(f"{where} must be a table")
     unknown = sorted(set(table) - FRAME_FIELDS)
@@ -226,7 +228,7 @@ def _frame(table: Any, where: str, poses: Mapping[str, dict[str, tuple[float, fl
     base = table.get("pose")
     if base is not None and base not in poses:
         raise PosesError(f"{where}: unknown pose {base!r}")
-    angles = {joint: (0.0, 0.0) for joint in JOINTS} | poses.get(base, {})
+    angles = {joint: (0.0, 0.0) for joint in JOINTS} | (poses[base] if base is not None else {})
     angles |= _angles({key: value for key, value in table.items() if key in JOINTS}, where)
     at = table.get("at")
     if not (isinstance(at, list) and len(at) == 3 and at[0] in POINTS):

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import platformdirs
 import sqlalchemy as sa
@@ -102,7 +103,7 @@ def _use_wal(dbapi_connection: sqlite3.Connection) -> None:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Python 3.11's sqlite3 starts transactions itself, lazily; switch that off and begin below.
         dbapi_connection.isolation_level = None
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -139,7 +140,8 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
                 connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
                 yield connection
             return
-        raw = connection.connection.driver_connection
+        # SQLAlchemy types it `Any | None`: None only once invalidated, and this one was just opened
+        raw = cast(sqlite3.Connection, connection.connection.driver_connection)
         raw.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
         try:
             with connection.begin():
@@ -209,8 +211,8 @@ def grant_app_role(engine: Engine, role: str) -> None:
                 "the app needs a role of its own"
             )
         quote = connection.dialect.identifier_preparer.quote
-        who, schema = quote(role), quote(connection.execute(sa.text("SELECT current_schema()")).scalar())
-        database = quote(connection.execute(sa.text("SELECT current_database()")).scalar())
+        who, schema = quote(role), quote(connection.execute(sa.text("SELECT current_schema()")).scalar_one())
+        database = quote(connection.execute(sa.text("SELECT current_database()")).scalar_one())
         for statement in (
             f"GRANT CONNECT ON DATABASE {database} TO {who}",
             f"GRANT USAGE ON SCHEMA {schema} TO {who}",

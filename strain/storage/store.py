@@ -22,7 +22,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, ParamSpec, TypeVar
@@ -33,10 +33,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlmodel import SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import SQLModel, col
 
 from strain.domain import limits, modifiers, tally, validation, walkthrough
-from strain.domain.actor import Actor
+from strain.domain.actor import Actor, Role
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.storage.tables import (
@@ -166,13 +167,13 @@ def _clock(moment: datetime) -> str:
     return _as_utc(moment).astimezone().strftime("%H:%M")
 
 
-def _reading(engine: Engine):
+def _reading(engine: Engine) -> AbstractContextManager[Connection]:
     """A read-only transaction: on SQLite it does not wait for writers."""
     return engine.execution_options(sqlite_read_only=True).begin()
 
 
 def _driver_code(error: IntegrityError) -> str:
-    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "sqlite_errorname", "")
+    return str(getattr(error.orig, "sqlstate", None) or getattr(error.orig, "sqlite_errorname", ""))
 
 
 def _is_duplicate(error: IntegrityError) -> bool:
@@ -199,17 +200,17 @@ def _owned(actor: Actor) -> sa.ColumnElement[bool]:
         return sa.true()
     if actor.account_id is None:  # `therapist_id == None` would read as IS NULL: everyone's unassigned patients
         return sa.false()
-    return Person.therapist_id == actor.account_id
+    return col(Person.therapist_id) == actor.account_id
 
 
-def _reachable(actor: Actor, person_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+def _reachable(actor: Actor, person_id: Mapped[int]) -> sa.ColumnElement[bool]:
     """SQL: a row whose `person_id` column names a person this actor may reach."""
     if actor.sees_every_patient:
         return sa.true()
-    return person_id.in_(sa.select(Person.id).where(_owned(actor)))
+    return person_id.in_(sa.select(col(Person.id)).where(_owned(actor)))
 
 
-def _of(actor: Actor, column: sa.ColumnElement[int], person_id: int) -> sa.ColumnElement[bool]:
+def _of(actor: Actor, column: Mapped[int], person_id: int) -> sa.ColumnElement[bool]:
     """SQL: a row of person `person_id`, if this actor may reach them (else no row at all)."""
     return sa.and_(column == person_id, _reachable(actor, column))
 
@@ -221,7 +222,7 @@ def _unknown(person_id: int) -> UnknownPerson:
 
 def _touch(connection: Connection, actor: Actor, person_id: int) -> None:
     bumped = connection.execute(
-        sa.update(Person).where(Person.id == person_id, _owned(actor)).values(revision=Person.revision + 1)
+        sa.update(Person).where(col(Person.id) == person_id, _owned(actor)).values(revision=col(Person.revision) + 1)
     ).rowcount
     if not bumped:
         raise _unknown(person_id)
@@ -241,7 +242,7 @@ def _acting(connection: Connection, actor: Actor) -> None:
     if actor.account_id is None:  # personal mode's owner, or the command line acting as the server's admin
         return
     active = connection.execute(
-        sa.select(Account.active).where(Account.id == actor.account_id).with_for_update(read=True)
+        sa.select(col(Account.active)).where(col(Account.id) == actor.account_id).with_for_update(read=True)
     ).scalar()
     if not active:
         raise AccountDisabled(f"not saved: the account {actor.email or actor.account_id} has been disabled")
@@ -279,7 +280,10 @@ def _upsert(connection: Connection, table: type[SQLModel], keys: Sequence[str], 
     connection.execute(insert.on_conflict_do_update(index_elements=list(keys), set_=updates))
 
 
-def _between(query: sa.Select, column, start: date | None, end: date | None) -> sa.Select:
+AnySelect = sa.Select[*tuple[Any, ...]]  # a query of any columns
+
+
+def _between(query: AnySelect, column: Mapped[date], start: date | None, end: date | None) -> AnySelect:
     if start is not None:
         query = query.where(column >= start)
     if end is not None:
@@ -307,7 +311,7 @@ def _entry_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _entry_columns(table: type[Entry] | type[TemplateEntry]) -> list:
+def _entry_columns(table: type[Entry] | type[TemplateEntry]) -> list[Mapped[Any]]:
     return [getattr(table, name) for name in ENTRY_FIELDS]
 
 
@@ -324,7 +328,7 @@ def _or_none(column: pd.Series) -> pd.Series:
     return column.where(column.notna(), None)
 
 
-def _read_frame(engine: Engine, query: sa.Select, columns: Sequence[str]) -> pd.DataFrame:
+def _read_frame(engine: Engine, query: AnySelect, columns: Sequence[str]) -> pd.DataFrame:
     """Run a query into a frame, column by column, FETCH_ROWS rows at a time.
 
     Thousands of rows held at once live long enough to set off full garbage collections, which
@@ -351,7 +355,7 @@ def _clean_name(name: str) -> str:
 
 def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
     """The people this actor may reach, by name."""
-    query = sa.select(Person.id, Person.name).where(_owned(actor)).order_by(Person.name, Person.id)
+    query = sa.select(col(Person.id), col(Person.name)).where(_owned(actor)).order_by(col(Person.name), col(Person.id))
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
     return [PersonInfo(*row) for row in rows]
@@ -367,10 +371,10 @@ class PatientInfo:
 def list_patients(*, engine: Engine, actor: Actor) -> list[PatientInfo]:
     """The people this actor may reach, by name, with their therapist."""
     query = (
-        sa.select(Person.id, Person.name, Account.email)
-        .outerjoin(Account, Account.id == Person.therapist_id)
+        sa.select(col(Person.id), col(Person.name), col(Account.email))
+        .outerjoin(Account, col(Account.id) == col(Person.therapist_id))
         .where(_owned(actor))
-        .order_by(Person.name, Person.id)
+        .order_by(col(Person.name), col(Person.id))
     )
     with _reading(engine) as connection:
         return [PatientInfo(*row) for row in connection.execute(query)]
@@ -380,7 +384,7 @@ name_key = validation.name_key
 
 
 def _person_called(connection: Connection, actor: Actor, name: str) -> PersonInfo | None:
-    query = sa.select(Person.id, Person.name).where(Person.name_key == name_key(name), _owned(actor))
+    query = sa.select(col(Person.id), col(Person.name)).where(col(Person.name_key) == name_key(name), _owned(actor))
     row = connection.execute(query).first()
     return None if row is None else PersonInfo(*row)
 
@@ -397,7 +401,7 @@ def add_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
         with engine.begin() as connection:
             _acting(connection, actor)
             person_id = connection.execute(
-                sa.insert(Person).values(**_new_person(actor, name)).returning(Person.id)
+                sa.insert(Person).values(**_new_person(actor, name)).returning(col(Person.id))
             ).scalar_one()
             _record_event(connection, actor, "create", "patient", person_id, "")
     except IntegrityError as error:
@@ -449,7 +453,7 @@ def get_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
 
 def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
     """A value that changes whenever anything of this person's is written (a cache key)."""
-    query = sa.select(Person.revision).where(Person.id == person_id, _owned(actor))
+    query = sa.select(col(Person.revision)).where(col(Person.id) == person_id, _owned(actor))
     with _reading(engine) as connection:
         revision = connection.execute(query).scalar()
     if revision is None:
@@ -461,7 +465,7 @@ def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     """When the person usually wakes up (None: not set yet)."""
     with _reading(engine) as connection:
         found = connection.execute(
-            sa.select(Person.id, Person.wake_up_minute).where(Person.id == person_id, _owned(actor))
+            sa.select(col(Person.id), col(Person.wake_up_minute)).where(col(Person.id) == person_id, _owned(actor))
         ).first()
     if found is None:
         raise _unknown(person_id)
@@ -471,7 +475,7 @@ def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
 def set_wake_up(*, engine: Engine, actor: Actor, person_id: int, wake_up: time) -> None:
     with _changing(engine, actor, person_id) as connection:
         minute = wake_up.hour * 60 + wake_up.minute
-        connection.execute(sa.update(Person).where(Person.id == person_id).values(wake_up_minute=minute))
+        connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(wake_up_minute=minute))
 
 
 def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id: int) -> None:
@@ -480,14 +484,18 @@ def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id
         raise StoreError("only an admin can assign a patient to a therapist")
     with _changing(engine, actor, person_id) as connection:
         therapist = connection.execute(
-            sa.select(Account.email).where(Account.id == therapist_id, Account.role == "therapist", Account.active)
+            sa.select(col(Account.email)).where(
+                col(Account.id) == therapist_id, col(Account.role) == "therapist", col(Account.active)
+            )
         ).scalar()
         if therapist is None:
             raise StoreError("not assigned: there is no active therapist with that account")
         before = connection.execute(
-            sa.select(Account.email).join(Person, Person.therapist_id == Account.id).where(Person.id == person_id)
+            sa.select(col(Account.email))
+            .join(Person, col(Person.therapist_id) == col(Account.id))
+            .where(col(Person.id) == person_id)
         ).scalar()
-        connection.execute(sa.update(Person).where(Person.id == person_id).values(therapist_id=therapist_id))
+        connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(therapist_id=therapist_id))
         _record_event(connection, actor, "transfer", "patient", person_id, f"from {before or 'nobody'} to {therapist}")
 
 
@@ -495,7 +503,8 @@ def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
     """Delete a person and everything about them (a request to erase their data), leaving only an audit
     event that names no health data (nor the name)."""
     with _changing(engine, actor, person_id) as connection:
-        connection.execute(sa.delete(Person).where(Person.id == person_id))  # their rows go with it (ON DELETE CASCADE)
+        # Their rows go with it (ON DELETE CASCADE).
+        connection.execute(sa.delete(Person).where(col(Person.id) == person_id))
         _record_event(connection, actor, "forget", "patient", person_id, "every day, plan, visit and setting deleted")
 
 
@@ -505,10 +514,17 @@ def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
 def load_day(*, engine: Engine, actor: Actor, person_id: int, day: date) -> SavedDay | None:
     # One statement, so the day's version and its entries come from the same moment.
     query = (
-        sa.select(Day.pain, Day.note, Day.version, Day.model_version, Day.updated_at, *_entry_columns(Entry))
-        .outerjoin(Entry, Entry.day_id == Day.id)
-        .where(_of(actor, Day.person_id, person_id), Day.date == day)
-        .order_by(Entry.position)
+        sa.select(
+            col(Day.pain),
+            col(Day.note),
+            col(Day.version),
+            col(Day.model_version),
+            col(Day.updated_at),
+            *_entry_columns(Entry),
+        )
+        .outerjoin(Entry, col(Entry.day_id) == col(Day.id))
+        .where(_of(actor, col(Day.person_id), person_id), col(Day.date) == day)
+        .order_by(col(Entry.position))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -521,13 +537,13 @@ def load_day(*, engine: Engine, actor: Actor, person_id: int, day: date) -> Save
 
 def _insert_day(connection: Connection, person_id: int, values: dict[str, Any]) -> int:
     saved_at = connection.execute(
-        sa.select(Day.updated_at).where(Day.person_id == person_id, Day.date == values["date"])
+        sa.select(col(Day.updated_at)).where(col(Day.person_id) == person_id, col(Day.date) == values["date"])
     ).scalar()
     if saved_at is not None:
         raise ConflictError(f"{values['date']} was saved elsewhere (at {_clock(saved_at)}); reload to see it")
     try:
         return connection.execute(
-            sa.insert(Day).values(person_id=person_id, version=1, **values).returning(Day.id)
+            sa.insert(Day).values(person_id=person_id, version=1, **values).returning(col(Day.id))
         ).scalar_one()
     except IntegrityError as error:
         if _is_duplicate(error):  # another session inserted the same day just now
@@ -539,16 +555,16 @@ def _update_day(
     connection: Connection, person_id: int, expected_version: int, values: dict[str, Any]
 ) -> tuple[int, int]:
     """Update a day if it is still at `expected_version`; return its id and new version."""
-    same_day = (Day.person_id == person_id, Day.date == values["date"])
+    same_day = (col(Day.person_id) == person_id, col(Day.date) == values["date"])
     updated = connection.execute(
         sa.update(Day)
-        .where(*same_day, Day.version == expected_version)
+        .where(*same_day, col(Day.version) == expected_version)
         .values(version=Day.version + 1, **values)
-        .returning(Day.id, Day.version)
+        .returning(col(Day.id), col(Day.version))
     ).first()
     if updated is not None:
         return updated.id, updated.version
-    saved_at = connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
+    saved_at = connection.execute(sa.select(col(Day.updated_at)).where(*same_day)).scalar()
     if saved_at is None:
         raise ConflictError("this day was deleted elsewhere; reload to see the other changes")
     raise ConflictError(
@@ -611,7 +627,7 @@ def _write_day(
         day_id, version = _insert_day(connection, person_id, values), 1
     else:
         day_id, version = _update_day(connection, person_id, expected, values)
-        connection.execute(sa.delete(Entry).where(Entry.day_id == day_id))
+        connection.execute(sa.delete(Entry).where(col(Entry.day_id) == day_id))
     if rows:
         parent = {"day_id": day_id, "person_id": person_id, "date": values["date"]}
         connection.execute(sa.insert(Entry), [row | parent for row in rows])
@@ -620,12 +636,12 @@ def _write_day(
 
 def delete_day(*, engine: Engine, actor: Actor, person_id: int, day: date, expected_version: int) -> None:
     """Delete a day and its entries unless it changed since it was loaded (ConflictError); if it is gone, fine."""
-    same_day = (Day.person_id == person_id, Day.date == day)
+    same_day = (col(Day.person_id) == person_id, col(Day.date) == day)
     with _changing(engine, actor, person_id) as connection:
-        deleted = connection.execute(sa.delete(Day).where(*same_day, Day.version == expected_version)).rowcount
+        deleted = connection.execute(sa.delete(Day).where(*same_day, col(Day.version) == expected_version)).rowcount
         if deleted:
             _record_event(connection, actor, "delete", "day", person_id, str(day))
-        saved_at = None if deleted else connection.execute(sa.select(Day.updated_at).where(*same_day)).scalar()
+        saved_at = None if deleted else connection.execute(sa.select(col(Day.updated_at)).where(*same_day)).scalar()
     if saved_at is not None:
         raise ConflictError(f"this day was changed elsewhere (saved at {_clock(saved_at)}); reload to see the changes")
 
@@ -688,12 +704,14 @@ def _tally_day(
     """The day's id, locked until commit (None if missing), made first if `create`; and whether it was made now."""
     created = create and _create_day(connection, person_id, day, model_version)
     day_id = connection.execute(
-        sa.select(Day.id).where(Day.person_id == person_id, Day.date == day).with_for_update()
+        sa.select(col(Day.id)).where(col(Day.person_id) == person_id, col(Day.date) == day).with_for_update()
     ).scalar()
     return day_id, created
 
 
-def _tally_kind(day_id: int, person_id: int, day: date, activity: str, technique: str, first_hour: bool) -> dict:
+def _tally_kind(
+    day_id: int, person_id: int, day: date, activity: str, technique: str, first_hour: bool
+) -> dict[str, Any]:
     """The column values of the entry the live tally adds to."""
     kind = {"day_id": day_id, "person_id": person_id, "date": day, "activity": activity, "technique": technique}
     return kind | {m.column: m.default for m in modifiers.REGISTRY if m.column not in kind} | {"first_hour": first_hour}
@@ -719,12 +737,12 @@ def _tallied(
     """After taps: the day's new version, model version and total, and its audit event; what it counts of a kind."""
     entries = [
         dict(zip(ENTRY_FIELDS, row, strict=True))
-        for row in connection.execute(sa.select(*_entry_columns(Entry)).where(Entry.day_id == day_id))
+        for row in connection.execute(sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == day_id))
     ]
     total = float(total_of(entries))
     version = connection.execute(
         sa.update(Day)
-        .where(Day.id == day_id)
+        .where(col(Day.id) == day_id)
         .values(
             version=Day.version + (0 if created else 1),
             model_version=model_version,
@@ -732,7 +750,7 @@ def _tallied(
             total_version=model_version,
             updated_at=_now(),
         )
-        .returning(Day.version)
+        .returning(col(Day.version))
     ).scalar_one()
     _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
 
@@ -765,8 +783,8 @@ class TapsCounted:
 
 def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> dict[str, dict[str, dict[str, int]]]:
     """What the day counts of each device's taps: activity -> device -> tap name -> running total."""
-    query = sa.select(TapTotal.activity, TapTotal.device, TapTotal.tap, TapTotal.counted).where(
-        _of(actor, TapTotal.person_id, person_id), TapTotal.date == day
+    query = sa.select(col(TapTotal.activity), col(TapTotal.device), col(TapTotal.tap), col(TapTotal.counted)).where(
+        _of(actor, col(TapTotal.person_id), person_id), col(TapTotal.date) == day
     )
     found: dict[str, dict[str, dict[str, int]]] = {}
     with _reading(engine) as connection:
@@ -817,14 +835,14 @@ def count_taps(
     (see _once_more_if_disconnected: the totals make that safe).
     """
     same = (
-        _of(actor, TapTotal.person_id, person_id),
-        TapTotal.date == day,
-        TapTotal.device == device,
-        TapTotal.activity == activity,
+        _of(actor, col(TapTotal.person_id), person_id),
+        col(TapTotal.date) == day,
+        col(TapTotal.device) == device,
+        col(TapTotal.activity) == activity,
     )
 
     def new(connection: Connection) -> list[tuple[TapReport, int]]:
-        stored = dict(connection.execute(sa.select(TapTotal.tap, TapTotal.counted).where(*same)).all())
+        stored = dict(connection.execute(sa.select(col(TapTotal.tap), col(TapTotal.counted)).where(*same)).all())
         return [(tap, tap.total - stored.get(tap.name, 0)) for tap in taps if tap.total > stored.get(tap.name, 0)]
 
     with _reading(engine) as connection:  # most reports are sent again after they were counted: no write
@@ -854,7 +872,7 @@ def count_taps(
             keys = {"person_id": person_id, "date": day, "device": device, "activity": activity, "tap": tap.name}
             _upsert(connection, TapTotal, list(keys), **keys, counted=tap.total)
         counted = None
-        if last is not None or created:
+        if day_id is not None and (last is not None or created):  # (day_id is None: nothing was counted)
             of = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
             counted = of(activity, last.technique) if last is not None else None
     return TapsCounted(counted, refused, last_added, refused_technique)
@@ -883,23 +901,25 @@ def _add_to_entry(connection: Connection, kind: dict[str, Any], amount: float, m
     if counted + amount > most:  # the day's row is locked: no tap can come between this and the update
         raise refused
     entry_id = connection.execute(
-        sa.select(Entry.id)
+        sa.select(col(Entry.id))
         .where(*(getattr(Entry, name) == value for name, value in kind.items()))
-        .order_by(Entry.position)
+        .order_by(col(Entry.position))
     ).scalar()
     if entry_id is None:
         if amount > most:
             raise refused
         position = connection.execute(
-            sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0)).where(Entry.day_id == kind["day_id"])
+            sa.select(sa.func.coalesce(sa.func.max(col(Entry.position)) + 1, 0)).where(
+                col(Entry.day_id) == kind["day_id"]
+            )
         ).scalar_one()
         connection.execute(sa.insert(Entry).values(**kind, position=position, quantity=amount, note=""))
         return
     added = connection.execute(
         sa.update(Entry)
-        .where(Entry.id == entry_id, Entry.quantity + amount <= most)
+        .where(col(Entry.id) == entry_id, col(Entry.quantity) + amount <= most)
         .values(quantity=Entry.quantity + amount)
-        .returning(Entry.id)
+        .returning(col(Entry.id))
     ).scalar()
     if added is None:
         raise refused
@@ -912,24 +932,30 @@ def _take_back(connection: Connection, kind: dict[str, Any], amount: float) -> N
     plain = [column for column in modifiers.columns() if column not in ("technique", "first_hour")]
     tallied = sa.and_(*(getattr(Entry, column) == kind[column] for column in plain))  # as the live tally adds
     entry_id = connection.execute(
-        sa.select(Entry.id)
-        .where(*same, Entry.quantity > 0)
+        sa.select(col(Entry.id))
+        .where(*same, col(Entry.quantity) > 0)
         .order_by(
             sa.case((tallied, 0), else_=1),
             sa.case((Entry.first_hour == kind["first_hour"], 0), else_=1),
-            Entry.position.desc(),
+            col(Entry.position).desc(),
         )
         .limit(1)
     ).scalar()
     if entry_id is None:
         raise NothingToTakeBack("nothing to take back: none of that kind is counted on this day")
-    emptied = connection.execute(sa.delete(Entry).where(Entry.id == entry_id, Entry.quantity - amount <= 0)).rowcount
+    emptied = connection.execute(
+        sa.delete(Entry).where(col(Entry.id) == entry_id, col(Entry.quantity) - amount <= 0)
+    ).rowcount
     if not emptied:
-        connection.execute(sa.update(Entry).where(Entry.id == entry_id).values(quantity=Entry.quantity - amount))
+        connection.execute(
+            sa.update(Entry).where(col(Entry.id) == entry_id).values(quantity=col(Entry.quantity) - amount)
+        )
 
 
 def _day_ids(connection: Connection, person_id: int, first: date, last: date) -> dict[date, int]:
-    query = sa.select(Day.date, Day.id).where(Day.person_id == person_id, Day.date.between(first, last))
+    query = sa.select(col(Day.date), col(Day.id)).where(
+        col(Day.person_id) == person_id, col(Day.date).between(first, last)
+    )
     return dict(connection.execute(query).all())
 
 
@@ -998,15 +1024,15 @@ def _import_frame(
     for ids in _chunks(replaced):
         connection.execute(
             sa.update(Day)
-            .where(Day.id.in_(ids))
+            .where(col(Day.id).in_(ids))
             .values(version=Day.version + 1, model_version=model_version, updated_at=now)
         )
-        connection.execute(sa.delete(Entry).where(Entry.day_id.in_(ids)))
+        connection.execute(sa.delete(Entry).where(col(Entry.day_id).in_(ids)))
     columns = [column for column in ("pain", "note") if column in days.columns]
     if replaced and columns:  # the file's pain and note replace the saved ones
         connection.execute(
             sa.update(Day)
-            .where(Day.id == sa.bindparam("day_id"))
+            .where(col(Day.id) == sa.bindparam("day_id"))
             .values({column: sa.bindparam(f"new_{column}") for column in columns}),
             [
                 {"day_id": existing[d], **{f"new_{column}": given[d][column] for column in columns}}
@@ -1051,11 +1077,11 @@ def load_entries(
 ) -> pd.DataFrame:
     """A person's entries from `start` to `end` (inclusive) as a tally frame, by date then saved order."""
     query = (
-        sa.select(Entry.date, *_entry_columns(Entry))
-        .where(_of(actor, Entry.person_id, person_id))
-        .order_by(Entry.date, Entry.position)
+        sa.select(col(Entry.date), *_entry_columns(Entry))
+        .where(_of(actor, col(Entry.person_id), person_id))
+        .order_by(col(Entry.date), col(Entry.position))
     )
-    return tally.typed(_read_frame(engine, _between(query, Entry.date, start, end), tally.HEADER))
+    return tally.typed(_read_frame(engine, _between(query, col(Entry.date), start, end), tally.HEADER))
 
 
 def load_days(
@@ -1063,12 +1089,12 @@ def load_days(
 ) -> pd.DataFrame:
     """A person's saved days (with or without entries): date, pain, note, version, model_version."""
     query = (
-        sa.select(Day.date, Day.pain, Day.note, Day.version, Day.model_version)
-        .where(_of(actor, Day.person_id, person_id))
-        .order_by(Day.date)
+        sa.select(col(Day.date), col(Day.pain), col(Day.note), col(Day.version), col(Day.model_version))
+        .where(_of(actor, col(Day.person_id), person_id))
+        .order_by(col(Day.date))
     )
     frame = _read_frame(
-        engine, _between(query, Day.date, start, end), ["date", "pain", "note", "version", "model_version"]
+        engine, _between(query, col(Day.date), start, end), ["date", "pain", "note", "version", "model_version"]
     )
     return frame.astype(
         {"date": "object", "pain": "Int64", "note": "object", "version": "int64", "model_version": "object"}
@@ -1082,10 +1108,10 @@ def load_all_entries(*, engine: Engine, actor: Actor, start: date, end: date) ->
     `activity` and `technique` are categorical columns here.
     """
     query = (
-        sa.select(Entry.date, *_entry_columns(Entry), Entry.person_id, Person.name)
-        .join(Person, Person.id == Entry.person_id)
-        .where(Entry.date.between(start, end), _owned(actor))
-        .order_by(Entry.person_id, Entry.date, Entry.position)
+        sa.select(col(Entry.date), *_entry_columns(Entry), col(Entry.person_id), col(Person.name))
+        .join(Person, col(Person.id) == col(Entry.person_id))
+        .where(col(Entry.date).between(start, end), _owned(actor))
+        .order_by(col(Entry.person_id), col(Entry.date), col(Entry.position))
     )
     frame = _read_frame(engine, query, [*tally.HEADER, "person_id", "person"])
     # A clinic's week is read to be scored and summed, never edited: categories make it smaller and faster.
@@ -1105,8 +1131,8 @@ def mark_rescored(
     0); None leaves the totals to be computed when first needed.
     """
     with _changing(engine, actor, person_id) as connection:
-        days = connection.execute(sa.select(Day.id, Day.date).where(Day.person_id == person_id)).all()
-        connection.execute(sa.update(Day).where(Day.person_id == person_id).values(model_version=model_version))
+        days = connection.execute(sa.select(col(Day.id), col(Day.date)).where(col(Day.person_id) == person_id)).all()
+        connection.execute(sa.update(Day).where(col(Day.person_id) == person_id).values(model_version=model_version))
         found = [(day_id, None if totals is None else totals.get(day, 0.0)) for day_id, day in days]
         _write_totals(connection, found, model_version)
         if days:
@@ -1120,7 +1146,7 @@ def _write_totals(connection: Connection, totals: Sequence[tuple[int, float | No
     if totals:
         connection.execute(
             sa.update(Day)
-            .where(Day.id == sa.bindparam("day_id"))
+            .where(col(Day.id) == sa.bindparam("day_id"))
             .values(total=sa.bindparam("day_total"), total_version=sa.bindparam("day_total_version")),
             [
                 {"day_id": day_id, "day_total": total, "day_total_version": None if total is None else model_version}
@@ -1150,23 +1176,23 @@ def sum_day_totals(*, engine: Engine, actor: Actor, periods: Sequence[tuple[date
     period (first and last day, inclusive; periods do not overlap), person and model version."""
     if not periods:
         return []
-    period = sa.case(*((Day.date.between(first, last), index) for index, (first, last) in enumerate(periods)))
+    period = sa.case(*((col(Day.date).between(first, last), index) for index, (first, last) in enumerate(periods)))
     query = (
         sa.select(
             period,
-            Day.person_id,
-            Day.total_version,
+            col(Day.person_id),
+            col(Day.total_version),
             sa.func.count(),
-            sa.func.coalesce(sa.func.sum(Day.total), 0.0),
-            sa.func.count() - sa.func.count(Day.total),
-            sa.func.coalesce(sa.func.sum(Day.pain), 0),
-            sa.func.count(Day.pain),
+            sa.func.coalesce(sa.func.sum(col(Day.total)), 0.0),
+            sa.func.count() - sa.func.count(col(Day.total)),
+            sa.func.coalesce(sa.func.sum(col(Day.pain)), 0),
+            sa.func.count(col(Day.pain)),
         )
         .where(
-            Day.date.between(min(first for first, _ in periods), max(last for _, last in periods)),
-            _reachable(actor, Day.person_id),
+            col(Day.date).between(min(first for first, _ in periods), max(last for _, last in periods)),
+            _reachable(actor, col(Day.person_id)),
         )
-        .group_by(period, Day.person_id, Day.total_version)
+        .group_by(period, col(Day.person_id), col(Day.total_version))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -1180,13 +1206,13 @@ def load_day_totals(
 
     Columns: day_id, person_id, date, version, total (NaN when not computed yet), total_version.
     """
-    query = sa.select(Day.id, Day.person_id, Day.date, Day.version, Day.total, Day.total_version).where(
-        Day.date.between(start, end), _reachable(actor, Day.person_id)
-    )
+    query = sa.select(
+        col(Day.id), col(Day.person_id), col(Day.date), col(Day.version), col(Day.total), col(Day.total_version)
+    ).where(col(Day.date).between(start, end), _reachable(actor, col(Day.person_id)))
     if person_ids is not None:
-        query = query.where(Day.person_id.in_([int(person_id) for person_id in person_ids]))
+        query = query.where(col(Day.person_id).in_([int(person_id) for person_id in person_ids]))
     columns = ["day_id", "person_id", "date", "version", "total", "total_version"]
-    frame = _read_frame(engine, query.order_by(Day.person_id, Day.date), columns)
+    frame = _read_frame(engine, query.order_by(col(Day.person_id), col(Day.date)), columns)
     return frame.astype(
         {
             "day_id": "int64",
@@ -1205,11 +1231,13 @@ def load_entries_of_days(*, engine: Engine, actor: Actor, day_ids: Sequence[int]
     for ids in _chunks(list(day_ids)):
         # Each day found by its key, then checked (EXISTS) against its person: filtering by the list of
         # reachable people instead would let SQLite walk every day of every reachable person.
-        days = sa.select(Day.id).where(Day.id.in_(ids))
+        days = sa.select(col(Day.id)).where(col(Day.id).in_(ids))
         if not actor.sees_every_patient:
-            days = days.where(sa.exists().where(Person.id == Day.person_id, _owned(actor)))
-        query = sa.select(Entry.date, *_entry_columns(Entry), Entry.day_id).where(Entry.day_id.in_(days))
-        parts.append(_read_frame(engine, query.order_by(Entry.day_id, Entry.position), [*tally.HEADER, "day_id"]))
+            days = days.where(sa.exists().where(col(Person.id) == col(Day.person_id), _owned(actor)))
+        query = sa.select(col(Entry.date), *_entry_columns(Entry), col(Entry.day_id)).where(col(Entry.day_id).in_(days))
+        parts.append(
+            _read_frame(engine, query.order_by(col(Entry.day_id), col(Entry.position)), [*tally.HEADER, "day_id"])
+        )
     if not parts:
         return tally.empty_frame().assign(day_id=pd.Series([], dtype="int64"))
     frame = pd.concat(parts, ignore_index=True)
@@ -1229,8 +1257,8 @@ def store_day_totals(*, engine: Engine, actor: Actor, totals: Sequence[tuple[int
         _acting(connection, actor)
         connection.execute(
             sa.update(Day)
-            .where(Day.id == sa.bindparam("day_id"), Day.version == sa.bindparam("seen"))
-            .where(_reachable(actor, Day.person_id))
+            .where(col(Day.id) == sa.bindparam("day_id"), col(Day.version) == sa.bindparam("seen"))
+            .where(_reachable(actor, col(Day.person_id)))
             .values(total=sa.bindparam("day_total"), total_version=sa.bindparam("day_total_version")),
             [
                 {"day_id": day_id, "seen": version, "day_total": total, "day_total_version": model_version}
@@ -1242,9 +1270,9 @@ def store_day_totals(*, engine: Engine, actor: Actor, totals: Sequence[tuple[int
 def recent_dates(*, engine: Engine, actor: Actor, person_id: int, on_or_before: date, limit: int) -> list[date]:
     """The latest `limit` saved days on or before a date, newest first."""
     query = (
-        sa.select(Day.date)
-        .where(_of(actor, Day.person_id, person_id), Day.date <= on_or_before)
-        .order_by(Day.date.desc())
+        sa.select(col(Day.date))
+        .where(_of(actor, col(Day.person_id), person_id), col(Day.date) <= on_or_before)
+        .order_by(col(Day.date).desc())
         .limit(limit)
     )
     with _reading(engine) as connection:
@@ -1253,9 +1281,9 @@ def recent_dates(*, engine: Engine, actor: Actor, person_id: int, on_or_before: 
 
 def count_days(*, engine: Engine, actor: Actor, person_id: int, model_version: str) -> tuple[int, int]:
     """(days saved, of which saved under another model version)."""
-    other = sa.case((Day.model_version != model_version, 1), else_=0)
+    other = sa.case((col(Day.model_version) != model_version, 1), else_=0)
     query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(other), 0)).where(
-        _of(actor, Day.person_id, person_id)
+        _of(actor, col(Day.person_id), person_id)
     )
     with _reading(engine) as connection:
         days, stale = connection.execute(query).one()
@@ -1267,8 +1295,8 @@ def count_days(*, engine: Engine, actor: Actor, person_id: int, model_version: s
 
 def get_overrides(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, tuple[float, str]]:
     """key -> (value, reason)."""
-    query = sa.select(WeightOverride.key, WeightOverride.value, WeightOverride.reason).where(
-        _of(actor, WeightOverride.person_id, person_id)
+    query = sa.select(col(WeightOverride.key), col(WeightOverride.value), col(WeightOverride.reason)).where(
+        _of(actor, col(WeightOverride.person_id), person_id)
     )
     with _reading(engine) as connection:
         return {key: (value, reason) for key, value, reason in connection.execute(query)}
@@ -1279,11 +1307,11 @@ def get_all_overrides(
 ) -> dict[int, dict[str, float]]:
     """person id -> key -> value, for some people or everyone this actor may reach (people without overrides are
     absent)."""
-    query = sa.select(WeightOverride.person_id, WeightOverride.key, WeightOverride.value).where(
-        _reachable(actor, WeightOverride.person_id)
+    query = sa.select(col(WeightOverride.person_id), col(WeightOverride.key), col(WeightOverride.value)).where(
+        _reachable(actor, col(WeightOverride.person_id))
     )
     if person_ids is not None:
-        query = query.where(WeightOverride.person_id.in_([int(person_id) for person_id in person_ids]))
+        query = query.where(col(WeightOverride.person_id).in_([int(person_id) for person_id in person_ids]))
     found: dict[int, dict[str, float]] = {}
     with _reading(engine) as connection:
         for person_id, key, value in connection.execute(query):
@@ -1292,9 +1320,9 @@ def get_all_overrides(
 
 
 def set_override(*, engine: Engine, actor: Actor, person_id: int, key: str, value: float, reason: str) -> None:
-    same = (WeightOverride.person_id == person_id, WeightOverride.key == key)
+    same = (col(WeightOverride.person_id) == person_id, col(WeightOverride.key) == key)
     with _changing(engine, actor, person_id) as connection:  # the person's row lock: one writer at a time
-        existed = connection.execute(sa.select(WeightOverride.key).where(*same)).first() is not None
+        existed = connection.execute(sa.select(col(WeightOverride.key)).where(*same)).first() is not None
         _upsert(
             connection, WeightOverride, ("person_id", "key"), person_id=person_id, key=key, value=value, reason=reason
         )
@@ -1304,7 +1332,7 @@ def set_override(*, engine: Engine, actor: Actor, person_id: int, key: str, valu
 def delete_override(*, engine: Engine, actor: Actor, person_id: int, key: str) -> None:
     with _changing(engine, actor, person_id) as connection:
         deleted = connection.execute(
-            sa.delete(WeightOverride).where(WeightOverride.person_id == person_id, WeightOverride.key == key)
+            sa.delete(WeightOverride).where(col(WeightOverride.person_id) == person_id, col(WeightOverride.key) == key)
         ).rowcount
         if deleted:
             _record_event(connection, actor, "delete", "override", person_id, key)
@@ -1324,13 +1352,13 @@ def save_template(
 def _replace_template(
     connection: Connection, person_id: int, rows: list[dict[str, Any]], name: str = "typical"
 ) -> None:
-    same_template = (Template.person_id == person_id, Template.name == name)
-    template_id = connection.execute(sa.select(Template.id).where(*same_template)).scalar()
+    same_template = (col(Template.person_id) == person_id, col(Template.name) == name)
+    template_id = connection.execute(sa.select(col(Template.id)).where(*same_template)).scalar()
     if template_id is None:
         template_id = connection.execute(
-            sa.insert(Template).values(person_id=person_id, name=name).returning(Template.id)
+            sa.insert(Template).values(person_id=person_id, name=name).returning(col(Template.id))
         ).scalar_one()
-    connection.execute(sa.delete(TemplateEntry).where(TemplateEntry.template_id == template_id))
+    connection.execute(sa.delete(TemplateEntry).where(col(TemplateEntry.template_id) == template_id))
     if rows:
         connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])
 
@@ -1338,10 +1366,10 @@ def _replace_template(
 def load_template(*, engine: Engine, actor: Actor, person_id: int, name: str = "typical") -> pd.DataFrame | None:
     """A template's entries as a tally frame with no dates (None if there is no such template)."""
     query = (
-        sa.select(Template.id, *_entry_columns(TemplateEntry))
-        .outerjoin(TemplateEntry, TemplateEntry.template_id == Template.id)
-        .where(_of(actor, Template.person_id, person_id), Template.name == name)
-        .order_by(TemplateEntry.position)
+        sa.select(col(Template.id), *_entry_columns(TemplateEntry))
+        .outerjoin(TemplateEntry, col(TemplateEntry.template_id) == col(Template.id))
+        .where(_of(actor, col(Template.person_id), person_id), col(Template.name) == name)
+        .order_by(col(TemplateEntry.position))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -1354,7 +1382,9 @@ def load_template(*, engine: Engine, actor: Actor, person_id: int, name: str = "
 
 
 def get_levels(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, int]:
-    query = sa.select(LadderLevel.ladder_id, LadderLevel.level).where(_of(actor, LadderLevel.person_id, person_id))
+    query = sa.select(col(LadderLevel.ladder_id), col(LadderLevel.level)).where(
+        _of(actor, col(LadderLevel.person_id), person_id)
+    )
     with _reading(engine) as connection:
         return dict(connection.execute(query).all())
 
@@ -1381,9 +1411,13 @@ def load_practice(
     *, engine: Engine, actor: Actor, person_id: int, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Practice sessions, oldest first: date, exercise_id, pain_during, note."""
-    columns = (Practice.date, Practice.exercise_id, Practice.pain_during, Practice.note)
-    query = sa.select(*columns).where(_of(actor, Practice.person_id, person_id)).order_by(Practice.date, Practice.id)
-    return _read_frame(engine, _between(query, Practice.date, start, end), [c.key for c in columns]).astype(
+    columns = (col(Practice.date), col(Practice.exercise_id), col(Practice.pain_during), col(Practice.note))
+    query = (
+        sa.select(*columns)
+        .where(_of(actor, col(Practice.person_id), person_id))
+        .order_by(col(Practice.date), col(Practice.id))
+    )
+    return _read_frame(engine, _between(query, col(Practice.date), start, end), query.selected_columns.keys()).astype(
         {"date": "object"}
     )
 
@@ -1395,7 +1429,11 @@ def set_seat(*, engine: Engine, actor: Actor, person_id: int, name: str, height_
 
 def get_seats(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, float]:
     """Seat name -> height in cm."""
-    query = sa.select(Seat.name, Seat.height_cm).where(_of(actor, Seat.person_id, person_id)).order_by(Seat.name)
+    query = (
+        sa.select(col(Seat.name), col(Seat.height_cm))
+        .where(_of(actor, col(Seat.person_id), person_id))
+        .order_by(col(Seat.name))
+    )
     with _reading(engine) as connection:
         return dict(connection.execute(query).all())
 
@@ -1410,11 +1448,11 @@ def load_box_heights(
 ) -> pd.DataFrame:
     """Box heights over time, oldest first: date, height_cm."""
     query = (
-        sa.select(BoxHeight.date, BoxHeight.height_cm)
-        .where(_of(actor, BoxHeight.person_id, person_id))
-        .order_by(BoxHeight.date, BoxHeight.id)
+        sa.select(col(BoxHeight.date), col(BoxHeight.height_cm))
+        .where(_of(actor, col(BoxHeight.person_id), person_id))
+        .order_by(col(BoxHeight.date), col(BoxHeight.id))
     )
-    return _read_frame(engine, _between(query, BoxHeight.date, start, end), ["date", "height_cm"]).astype(
+    return _read_frame(engine, _between(query, col(BoxHeight.date), start, end), ["date", "height_cm"]).astype(
         {"date": "object", "height_cm": "float64"}
     )
 
@@ -1449,10 +1487,10 @@ def save_walkthrough(
     walkthrough changed since (another tab went on with it, or finished it), nothing is saved and
     ConflictError says so.
     """
-    same = Walkthrough.person_id == person_id
+    same = col(Walkthrough.person_id) == person_id
     with _changing(engine, actor, person_id) as connection:
         if expected_version is None:
-            saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+            saved_at = connection.execute(sa.select(col(Walkthrough.updated_at)).where(same)).scalar()
             if saved_at is not None:
                 raise ConflictError(
                     f"a walkthrough of this person's day was started elsewhere (saved at {_clock(saved_at)}); "
@@ -1463,20 +1501,21 @@ def save_walkthrough(
                 sa.insert(Walkthrough).values(person_id=person_id, date=day, step=step, version=1, updated_at=_now())
             )
         else:
-            version = connection.execute(
+            bumped = connection.execute(
                 sa.update(Walkthrough)
-                .where(same, Walkthrough.version == expected_version)
+                .where(same, col(Walkthrough.version) == expected_version)
                 .values(date=day, step=step, version=Walkthrough.version + 1, updated_at=_now())
-                .returning(Walkthrough.version)
+                .returning(col(Walkthrough.version))
             ).scalar()
-            if version is None:
-                saved_at = connection.execute(sa.select(Walkthrough.updated_at).where(same)).scalar()
+            if bumped is None:
+                saved_at = connection.execute(sa.select(col(Walkthrough.updated_at)).where(same)).scalar()
                 if saved_at is None:
                     raise ConflictError("this walkthrough was saved or discarded elsewhere; load it again to go on")
                 raise ConflictError(
                     f"this walkthrough was changed elsewhere (saved at {_clock(saved_at)}); load it to go on from there"
                 )
-            connection.execute(sa.delete(WalkthroughLine).where(WalkthroughLine.person_id == person_id))
+            version = bumped
+            connection.execute(sa.delete(WalkthroughLine).where(col(WalkthroughLine.person_id) == person_id))
         if lines:
             connection.execute(
                 sa.insert(WalkthroughLine),
@@ -1488,9 +1527,15 @@ def save_walkthrough(
 def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredWalkthrough | None:
     columns = [getattr(WalkthroughLine, name) for name in WALKTHROUGH_FIELDS]
     query = (
-        sa.select(Walkthrough.date, Walkthrough.step, Walkthrough.version, Walkthrough.updated_at, *columns)
-        .outerjoin(WalkthroughLine, WalkthroughLine.person_id == Walkthrough.person_id)
-        .where(_of(actor, Walkthrough.person_id, person_id))
+        sa.select(
+            col(Walkthrough.date),
+            col(Walkthrough.step),
+            col(Walkthrough.version),
+            col(Walkthrough.updated_at),
+            *columns,
+        )
+        .outerjoin(WalkthroughLine, col(WalkthroughLine.person_id) == col(Walkthrough.person_id))
+        .where(_of(actor, col(Walkthrough.person_id), person_id))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -1503,7 +1548,7 @@ def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredW
 
 def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> None:
     with _changing(engine, actor, person_id) as connection:
-        connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
+        connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
 
 
 def finish_walkthrough(
@@ -1535,7 +1580,7 @@ def finish_walkthrough(
             version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
             _replace_template(connection, person_id, rows)
-        connection.execute(sa.delete(Walkthrough).where(Walkthrough.person_id == person_id))
+        connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
     return version
 
 
@@ -1564,14 +1609,16 @@ def save_plan(
 ) -> int:
     """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
     with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
-        latest = connection.execute(sa.select(sa.func.max(Plan.version)).where(Plan.person_id == person_id)).scalar()
+        latest = connection.execute(
+            sa.select(sa.func.max(col(Plan.version))).where(col(Plan.person_id) == person_id)
+        ).scalar()
         version = (latest or 0) + 1
         plan_id = connection.execute(
             sa.insert(Plan)
             .values(
                 person_id=person_id, version=version, start=start, review_date=review_date, note=note, created_at=_now()
             )
-            .returning(Plan.id)
+            .returning(col(Plan.id))
         ).scalar_one()
         connection.execute(
             sa.insert(PlanExercise),
@@ -1588,10 +1635,12 @@ def load_plans(*, engine: Engine, actor: Actor, person_id: int) -> list[StoredPl
     """Every version of a person's plan, oldest first."""
     columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
     query = (
-        sa.select(Plan.version, Plan.start, Plan.review_date, Plan.note, Plan.created_at, *columns)
-        .join(PlanExercise, PlanExercise.plan_id == Plan.id)
-        .where(_of(actor, Plan.person_id, person_id))
-        .order_by(Plan.version, PlanExercise.position)
+        sa.select(
+            col(Plan.version), col(Plan.start), col(Plan.review_date), col(Plan.note), col(Plan.created_at), *columns
+        )
+        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
+        .where(_of(actor, col(Plan.person_id), person_id))
+        .order_by(col(Plan.version), col(PlanExercise.position))
     )
     with _reading(engine) as connection:
         rows = connection.execute(query).all()
@@ -1623,11 +1672,15 @@ def add_visit(
     are activities named for the first time, with their first scores.
     """
     with _changing(engine, actor, person_id) as connection:
-        if connection.execute(sa.select(Visit.id).where(Visit.person_id == person_id, Visit.date == day)).first():
+        if connection.execute(
+            sa.select(col(Visit.id)).where(col(Visit.person_id) == person_id, col(Visit.date) == day)
+        ).first():
             raise StoreError(f"not saved: a visit on {day} is already recorded")
         existing = dict(
             connection.execute(
-                sa.select(PsfsActivity.id, PsfsActivity.position).where(PsfsActivity.person_id == person_id)
+                sa.select(col(PsfsActivity.id), col(PsfsActivity.position)).where(
+                    col(PsfsActivity.person_id) == person_id
+                )
             ).all()
         )
         unknown = set(scores) - set(existing)
@@ -1646,7 +1699,7 @@ def add_visit(
                 pain_worst=pain_worst,
                 created_at=_now(),
             )
-            .returning(Visit.id)
+            .returning(col(Visit.id))
         ).scalar_one()
         all_scores = dict(scores)
         position = max(existing.values(), default=-1) + 1
@@ -1654,7 +1707,7 @@ def add_visit(
             activity_id = connection.execute(
                 sa.insert(PsfsActivity)
                 .values(person_id=person_id, position=position + offset, name=name)
-                .returning(PsfsActivity.id)
+                .returning(col(PsfsActivity.id))
             ).scalar_one()
             all_scores[activity_id] = score
         if all_scores:
@@ -1671,9 +1724,16 @@ def add_visit(
 
 def load_visits(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:
     """A person's visits, oldest first: id, date, note, pain_now, pain_average, pain_worst (None when not rated)."""
-    columns = (Visit.id, Visit.date, Visit.note, Visit.pain_now, Visit.pain_average, Visit.pain_worst)
-    query = sa.select(*columns).where(_of(actor, Visit.person_id, person_id)).order_by(Visit.date)
-    frame = _read_frame(engine, query, [c.key for c in columns])
+    columns = (
+        col(Visit.id),
+        col(Visit.date),
+        col(Visit.note),
+        col(Visit.pain_now),
+        col(Visit.pain_average),
+        col(Visit.pain_worst),
+    )
+    query = sa.select(*columns).where(_of(actor, col(Visit.person_id), person_id)).order_by(col(Visit.date))
+    frame = _read_frame(engine, query, query.selected_columns.keys())
     return frame.astype({"id": "int64", "date": "object", "note": "object"}).astype(
         {name: "object" for name in ("pain_now", "pain_average", "pain_worst")}
     )
@@ -1683,15 +1743,15 @@ def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tup
     """A person's PSFS activities in order, as (id, name), and every score: visit_id, activity_id, score."""
     with _reading(engine) as connection:
         activities = connection.execute(
-            sa.select(PsfsActivity.id, PsfsActivity.name)
-            .where(_of(actor, PsfsActivity.person_id, person_id))
-            .order_by(PsfsActivity.position)
+            sa.select(col(PsfsActivity.id), col(PsfsActivity.name))
+            .where(_of(actor, col(PsfsActivity.person_id), person_id))
+            .order_by(col(PsfsActivity.position))
         ).all()
     query = (
-        sa.select(PsfsScore.visit_id, PsfsScore.activity_id, PsfsScore.score)
-        .join(Visit, Visit.id == PsfsScore.visit_id)
-        .where(_of(actor, Visit.person_id, person_id))
-        .order_by(Visit.date, PsfsScore.activity_id)
+        sa.select(col(PsfsScore.visit_id), col(PsfsScore.activity_id), col(PsfsScore.score))
+        .join(Visit, col(Visit.id) == col(PsfsScore.visit_id))
+        .where(_of(actor, col(Visit.person_id), person_id))
+        .order_by(col(Visit.date), col(PsfsScore.activity_id))
     )
     scores = _read_frame(engine, query, ["visit_id", "activity_id", "score"])
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
@@ -1719,7 +1779,7 @@ class Credentials:
 
     id: int
     email: str
-    role: str
+    role: Role
     active: bool
     password_hash: str | None
     locked_until: datetime | None  # UTC
@@ -1729,7 +1789,7 @@ def _optional_utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else _as_utc(moment)
 
 
-def _account_info(row: Mapping[str, Any]) -> AccountInfo:
+def _account_info(row: sa.RowMapping) -> AccountInfo:
     return AccountInfo(
         id=row["id"],
         email=row["email"],
@@ -1741,8 +1801,8 @@ def _account_info(row: Mapping[str, Any]) -> AccountInfo:
     )
 
 
-def _account_row(connection: Connection, email: str) -> Mapping[str, Any] | None:
-    return connection.execute(sa.select(Account).where(Account.email == email)).mappings().first()
+def _account_row(connection: Connection, email: str) -> sa.RowMapping | None:
+    return connection.execute(sa.select(Account).where(col(Account.email) == email)).mappings().first()
 
 
 def _managing_accounts(actor: Actor) -> None:
@@ -1757,12 +1817,16 @@ def list_accounts(*, engine: Engine) -> list[AccountInfo]:
     return [_account_info(row) for row in rows]
 
 
-def get_account(*, engine: Engine, email: str) -> AccountInfo:
-    with _reading(engine) as connection:
-        row = _account_row(connection, email)
+def _existing_account(connection: Connection, email: str) -> sa.RowMapping:
+    row = _account_row(connection, email)
     if row is None:
         raise UnknownAccount(f"there is no account for {email}")
-    return _account_info(row)
+    return row
+
+
+def get_account(*, engine: Engine, email: str) -> AccountInfo:
+    with _reading(engine) as connection:
+        return _account_info(_existing_account(connection, email))
 
 
 def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
@@ -1776,7 +1840,7 @@ def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
 
 def account_is_active(*, engine: Engine, account_id: int) -> bool:
     with _reading(engine) as connection:
-        return bool(connection.execute(sa.select(Account.active).where(Account.id == account_id)).scalar())
+        return bool(connection.execute(sa.select(col(Account.active)).where(col(Account.id) == account_id)).scalar())
 
 
 def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
@@ -1790,7 +1854,7 @@ def add_account(*, engine: Engine, email: str, role: str, password_hash: str | N
                 )
             )
             _record_event(connection, actor, "create", "account", None, f"{email} ({role})")
-            return _account_info(_account_row(connection, email))
+            return _account_info(_existing_account(connection, email))
     except StoreError as error:
         if isinstance(error.__cause__, IntegrityError) and _is_duplicate(error.__cause__):
             raise StoreError(f"an account for {email} already exists") from None
@@ -1798,10 +1862,10 @@ def add_account(*, engine: Engine, email: str, role: str, password_hash: str | N
 
 
 def _change_account(connection: Connection, email: str, **values: Any) -> AccountInfo:
-    changed = connection.execute(sa.update(Account).where(Account.email == email).values(**values)).rowcount
+    changed = connection.execute(sa.update(Account).where(col(Account.email) == email).values(**values)).rowcount
     if not changed:
         raise UnknownAccount(f"there is no account for {email}")
-    return _account_info(_account_row(connection, email))
+    return _account_info(_existing_account(connection, email))
 
 
 def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
@@ -1820,7 +1884,7 @@ def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: 
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
         )
-        connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account.id))
+        connection.execute(sa.delete(SignInFailure).where(col(SignInFailure.account_id) == account.id))
         _record_event(connection, actor, "reset password", "account", None, email)
     return account
 
@@ -1830,18 +1894,18 @@ def upgrade_password_hash(*, engine: Engine, account_id: int, old_hash: str, new
     with _writing(engine) as connection:
         connection.execute(
             sa.update(Account)
-            .where(Account.id == account_id, Account.password_hash == old_hash)
+            .where(col(Account.id) == account_id, col(Account.password_hash) == old_hash)
             .values(password_hash=new_hash)
         )
 
 
 def _not_locked(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.or_(Account.locked_until.is_(None), Account.locked_until <= _at(now))
+    return sa.or_(col(Account.locked_until).is_(None), col(Account.locked_until) <= _at(now))
 
 
-def _at(moment: datetime) -> sa.BindParameter:
+def _at(moment: datetime) -> sa.BindParameter[datetime]:
     """A moment as a parameter of the columns' own type (so SQLite compares it as it stores them)."""
-    return sa.bindparam(None, moment, type_=Account.locked_until.type)
+    return sa.bindparam(None, moment, type_=sa.inspect(Account).columns["locked_until"].type)
 
 
 def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> int:
@@ -1858,22 +1922,22 @@ def record_failed_sign_in(*, engine: Engine, account_id: int, now: datetime) -> 
     window_start = now - limits.SIGN_IN_WINDOW
     with _writing(engine) as connection:
         open_account = connection.execute(
-            sa.select(Account.id).where(Account.id == account_id, _not_locked(now)).with_for_update()
+            sa.select(col(Account.id)).where(col(Account.id) == account_id, _not_locked(now)).with_for_update()
         ).scalar()
         if open_account is None:
             return 0
-        failures = SignInFailure.account_id == account_id
-        connection.execute(sa.delete(SignInFailure).where(failures, SignInFailure.at <= _at(window_start)))
+        failures = col(SignInFailure.account_id) == account_id
+        connection.execute(sa.delete(SignInFailure).where(failures, col(SignInFailure.at) <= _at(window_start)))
         connection.execute(sa.insert(SignInFailure).values(account_id=account_id, at=now))
         counted, first = connection.execute(
             sa.select(sa.func.count(), sa.func.min(SignInFailure.at)).where(
-                failures, SignInFailure.at > _at(window_start)
+                failures, col(SignInFailure.at) > _at(window_start)
             )
         ).one()
         lock = {"locked_until": now + limits.LOCKOUT} if counted >= limits.MAX_FAILED_SIGN_INS else {}
         connection.execute(
             sa.update(Account)
-            .where(Account.id == account_id)
+            .where(col(Account.id) == account_id)
             .values(failed_logins=counted, first_failure_at=first, **lock)
         )
     return counted
@@ -1886,19 +1950,19 @@ def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
         signed_in = bool(
             connection.execute(
                 sa.update(Account)
-                .where(Account.id == account_id, Account.active.is_(True), _not_locked(now))
+                .where(col(Account.id) == account_id, col(Account.active).is_(True), _not_locked(now))
                 .values(failed_logins=0, first_failure_at=None, locked_until=None)
             ).rowcount
         )
         if signed_in:
-            connection.execute(sa.delete(SignInFailure).where(SignInFailure.account_id == account_id))
+            connection.execute(sa.delete(SignInFailure).where(col(SignInFailure.account_id) == account_id))
         return signed_in
 
 
 def clinic_mode(*, engine: Engine) -> bool:
     key, value = CLINIC_MODE
     with _reading(engine) as connection:
-        return connection.execute(sa.select(Setting.value).where(Setting.key == key)).scalar() == value
+        return connection.execute(sa.select(col(Setting.value)).where(col(Setting.key) == key)).scalar() == value
 
 
 def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
@@ -1912,7 +1976,7 @@ def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
         ).scalar()
         started = inserted is not None or bool(
             connection.execute(
-                sa.update(Setting).where(Setting.key == key, Setting.value != value).values(value=value)
+                sa.update(Setting).where(col(Setting.key) == key, col(Setting.value) != value).values(value=value)
             ).rowcount
         )
         if started:
@@ -1927,38 +1991,38 @@ def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int
     """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
     (person id, exercise id, days a week)."""
     latest = (
-        sa.select(Plan.person_id, sa.func.max(Plan.version).label("version"))
-        .where(Plan.start <= day, _reachable(actor, Plan.person_id))
-        .group_by(Plan.person_id)
+        sa.select(col(Plan.person_id), sa.func.max(col(Plan.version)).label("version"))
+        .where(col(Plan.start) <= day, _reachable(actor, col(Plan.person_id)))
+        .group_by(col(Plan.person_id))
         .subquery()
     )
     query = (
-        sa.select(Plan.person_id, PlanExercise.exercise_id, PlanExercise.days_per_week)
-        .join(latest, sa.and_(Plan.person_id == latest.c.person_id, Plan.version == latest.c.version))
-        .join(PlanExercise, PlanExercise.plan_id == Plan.id)
+        sa.select(col(Plan.person_id), col(PlanExercise.exercise_id), col(PlanExercise.days_per_week))
+        .join(latest, sa.and_(col(Plan.person_id) == latest.c.person_id, col(Plan.version) == latest.c.version))
+        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
     )
     with _reading(engine) as connection:
-        return [tuple(row) for row in connection.execute(query)]
+        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
 
 
 def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> list[tuple[int, str, int]]:
     """On how many days from `start` to `end` each reachable person practised each exercise:
     (person id, exercise id, days)."""
     query = (
-        sa.select(Practice.person_id, Practice.exercise_id, sa.func.count(sa.distinct(Practice.date)))
-        .where(Practice.date.between(start, end), _reachable(actor, Practice.person_id))
-        .group_by(Practice.person_id, Practice.exercise_id)
+        sa.select(col(Practice.person_id), col(Practice.exercise_id), sa.func.count(sa.distinct(col(Practice.date))))
+        .where(col(Practice.date).between(start, end), _reachable(actor, col(Practice.person_id)))
+        .group_by(col(Practice.person_id), col(Practice.exercise_id))
     )
     with _reading(engine) as connection:
-        return [tuple(row) for row in connection.execute(query)]
+        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
 
 
 def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:
     """Each reachable person's latest visit on or before a date: person id -> date."""
     query = (
-        sa.select(Visit.person_id, sa.func.max(Visit.date))
-        .where(Visit.date <= on_or_before, _reachable(actor, Visit.person_id))
-        .group_by(Visit.person_id)
+        sa.select(col(Visit.person_id), sa.func.max(col(Visit.date)))
+        .where(col(Visit.date) <= on_or_before, _reachable(actor, col(Visit.person_id)))
+        .group_by(col(Visit.person_id))
     )
     with _reading(engine) as connection:
         return dict(connection.execute(query).all())
@@ -1982,7 +2046,7 @@ def _portable(value: Any) -> Any:
 BIGGEST_ID = 2**63 - 1  # what an integer column holds on every engine
 
 
-def _from_portable(column: sa.Column, value: Any) -> Any:
+def _from_portable(column: sa.Column[Any], value: Any) -> Any:
     """A backup's JSON value as the column's Python value; ValueError saying why it cannot be one."""
     kind = column.type
     if value is None:
@@ -2099,7 +2163,7 @@ def _check_rows(connection: Connection, catalogue: Catalogue) -> None:
     """Refuse the backup at its first row that the app would not have stored (as this version's schema has it)."""
     for table in _tables():
         for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings():
-            problems = validation.row_problems(table.name, row, catalogue)
+            problems = validation.row_problems(table.name, dict(row), catalogue)
             if problems:
                 key = ", ".join(f"{column.name} {row[column.name]}" for column in table.primary_key.columns)
                 raise StoreError(f"nothing restored: {table.name} ({key}): {problems[0]}")
@@ -2124,9 +2188,9 @@ def _reset_id_sequences(connection: Connection) -> None:
 
 
 def _unknown_activities(connection: Connection, known: set[str]) -> list[str]:
-    found = set()
+    found: set[str] = set()
     for table in (Entry, TemplateEntry, WalkthroughLine):
-        found |= set(connection.execute(sa.select(table.activity).distinct()).scalars())
+        found |= set(connection.execute(sa.select(col(table.activity)).distinct()).scalars())
     return sorted(found - known)
 
 
@@ -2148,12 +2212,12 @@ def _check_restored_trail(connection: Connection) -> int:
 
 def _clinic_evidence(connection: Connection) -> str | None:
     """What in the restored rows shows a database in clinic mode, whatever its settings say."""
-    if connection.execute(sa.select(Account.id).limit(1)).first():
+    if connection.execute(sa.select(col(Account.id)).limit(1)).first():
         return "it has accounts"
-    if connection.execute(sa.select(Person.id).where(Person.therapist_id.is_not(None)).limit(1)).first():
+    if connection.execute(sa.select(col(Person.id)).where(col(Person.therapist_id).is_not(None)).limit(1)).first():
         return "its patients belong to therapists"
-    started = sa.and_(AuditEvent.action == "start", AuditEvent.subject == "clinic mode")
-    if connection.execute(sa.select(AuditEvent.id).where(started).limit(1)).first():
+    started = sa.and_(col(AuditEvent.action) == "start", col(AuditEvent.subject) == "clinic mode")
+    if connection.execute(sa.select(col(AuditEvent.id)).where(started).limit(1)).first():
         return "its audit trail records clinic mode being switched on"
     return None
 
@@ -2161,7 +2225,7 @@ def _clinic_evidence(connection: Connection) -> str | None:
 def _check_mode(connection: Connection, clinic: bool) -> None:
     """A restore never changes a database's mode: the backup's must be the one the database is to have."""
     key, value = CLINIC_MODE
-    in_clinic_mode = connection.execute(sa.select(Setting.value).where(Setting.key == key)).scalar() == value
+    in_clinic_mode = connection.execute(sa.select(col(Setting.value)).where(col(Setting.key) == key)).scalar() == value
     evidence = _clinic_evidence(connection)
     if evidence and not in_clinic_mode:
         raise StoreError(f"nothing restored: the backup's settings say personal mode, but {evidence}")
@@ -2203,6 +2267,8 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
             if _has_rows(connection):
                 raise StoreError("the database is not empty; restore only into a new, empty database")
             current = _schema_revision(connection)
+            if current is None:  # every store is migrated when it is opened
+                raise StoreError("restore only into a database Strain Audit has set up")
             if made_with != current:
                 db.migrate(connection, made_with, down=True)  # the database is empty: nothing is lost
             _insert_backup(connection, data["tables"])
@@ -2243,6 +2309,8 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
             names = ", ".join(quote(name) for name in data)
             if dialect.name == "postgresql":
                 driver = connection.connection.driver_connection  # psycopg, in this transaction
+                if driver is None:  # only once the connection was invalidated
+                    raise StoreError("nothing restored: the connection to the database was lost")
                 with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
                     for row in zip(*values, strict=True):
                         copy.write_row(row)
@@ -2266,8 +2334,8 @@ def refresh_statistics(*, engine: Engine) -> None:
 
 def account_actor(*, engine: Engine, email: str) -> Actor | None:
     """The active account with this email (any case) as an Actor; None for an unknown or disabled one."""
-    query = sa.select(Account.id, Account.role, Account.email).where(
-        Account.email == email.strip().lower(), Account.active
+    query = sa.select(col(Account.id), col(Account.role), col(Account.email)).where(
+        col(Account.email) == email.strip().lower(), col(Account.active)
     )
     with _reading(engine) as connection:
         row = connection.execute(query).first()
@@ -2279,10 +2347,12 @@ def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
     if actor.role != "admin":
         return []
     query = (
-        sa.select(Account.id, Account.email).where(Account.role == "therapist", Account.active).order_by(Account.email)
+        sa.select(col(Account.id), col(Account.email))
+        .where(col(Account.role) == "therapist", col(Account.active))
+        .order_by(col(Account.email))
     )
     with _reading(engine) as connection:
-        return [tuple(row) for row in connection.execute(query)]
+        return [(account_id, email) for account_id, email in connection.execute(query)]
 
 
 # Audit trail: who created, changed or deleted what of a patient's, and when (append-only)
@@ -2296,7 +2366,7 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]) -> str:
+def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any] | sa.RowMapping) -> str:
     """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
     and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
     can run into the next. PostgreSQL's trigger (migration 0014) computes exactly this."""
@@ -2308,7 +2378,7 @@ def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]
 
 def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
     """The last event's id and hash (0 and GENESIS before the first)."""
-    query = sa.select(AuditChain.last_id, AuditChain.hash).where(AuditChain.id == 1)
+    query = sa.select(col(AuditChain.last_id), col(AuditChain.hash)).where(col(AuditChain.id) == 1)
     row = connection.execute(query.with_for_update() if lock else query).first()
     return (row.last_id, row.hash) if row else (0, GENESIS)
 
@@ -2341,7 +2411,7 @@ def _record_event(
         "action": action,
         "subject": subject,
         "person_id": person_id,
-        "detail": detail[: AuditEvent.__table__.c.detail.type.length],
+        "detail": detail[: limits.MAX_AUDIT_DETAIL],
     }
     if connection.dialect.name == "postgresql":
         connection.execute(sa.insert(AuditEvent).values(**fields))
@@ -2359,11 +2429,17 @@ class ChainCheck:
 
 
 def _check_chain(connection: Connection) -> ChainCheck:
-    columns = [AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.subject]
+    columns = [
+        col(AuditEvent.id),
+        col(AuditEvent.at),
+        col(AuditEvent.actor),
+        col(AuditEvent.action),
+        col(AuditEvent.subject),
+    ]
     rows = connection.execute(
-        sa.select(*columns, AuditEvent.person_id, AuditEvent.detail, AuditEvent.prev_hash, AuditEvent.hash).order_by(
-            AuditEvent.id
-        )
+        sa.select(
+            *columns, col(AuditEvent.person_id), col(AuditEvent.detail), col(AuditEvent.prev_hash), col(AuditEvent.hash)
+        ).order_by(col(AuditEvent.id))
     )
     prev, last_id, count = GENESIS, 0, 0
     for row in rows:
@@ -2398,17 +2474,19 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
     _whole_database(actor, "read the audit trail")
     query = (
         sa.select(
-            AuditEvent.at,
-            AuditEvent.actor,
-            AuditEvent.action,
-            AuditEvent.subject,
-            AuditEvent.person_id,
-            Person.name,
-            AuditEvent.detail,
+            col(AuditEvent.at),
+            col(AuditEvent.actor),
+            col(AuditEvent.action),
+            col(AuditEvent.subject),
+            col(AuditEvent.person_id),
+            col(Person.name),
+            col(AuditEvent.detail),
         )
         # SQLite may give a forgotten person's id to someone added later: only events since they were added are theirs.
-        .outerjoin(Person, sa.and_(Person.id == AuditEvent.person_id, Person.created_at <= AuditEvent.at))
-        .order_by(AuditEvent.id.desc())
+        .outerjoin(
+            Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))
+        )
+        .order_by(col(AuditEvent.id).desc())
         .limit(limit)
     )
     frame = _read_frame(engine, query, AUDIT_COLUMNS)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from strain.domain import modifiers
 from strain.domain.limits import (
+    MAX_AUDIT_DETAIL,
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
     MAX_HEIGHT_CM,
@@ -58,7 +60,11 @@ def _modifier_checks() -> tuple[sa.CheckConstraint, ...]:
     return tuple(checks)
 
 
-def _person_id() -> int:
+# Ids are typed `int`, not `int | None`: rows are only written with SQL inserts (never as unsaved objects),
+# and every id read back is set. The column is the same either way (a primary key is never NULL).
+
+
+def _person_id() -> Any:  # Any, like Field() itself: it stands in for the int the column holds
     return Field(foreign_key="person.id", ondelete="CASCADE")
 
 
@@ -78,7 +84,7 @@ class Person(SQLModel, table=True):
         sa.CheckConstraint(f"wake_up_minute >= 0 AND wake_up_minute < {MINUTES_A_DAY}", name="wake_up_minute_range"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(MAX_NAME_CODE_POINTS), unique=True)  # MAX_NAME characters as seen
     # The name as validation.name_key folds it: unique, so "Ann" and "ann" cannot be two people. Folded in
     # Python (SQLite's lower() folds only ASCII); folding can turn one character into three ("ΐ").
@@ -102,7 +108,7 @@ class Day(SQLModel, table=True):
         sa.CheckConstraint("version >= 1", name="version_positive"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     date: date
     pain: int | None = None
@@ -146,7 +152,7 @@ class Entry(EntryFields, table=True):
         *_entry_checks(),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     day_id: int
     person_id: int
     date: date
@@ -167,7 +173,7 @@ class WeightOverride(SQLModel, table=True):
 class Template(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     name: str = Field(sa_type=sa.String(40))
 
@@ -176,7 +182,7 @@ class TemplateEntry(EntryFields, table=True):
     __tablename__ = "template_entry"
     __table_args__ = (sa.UniqueConstraint("template_id", "position"), *_entry_checks())
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     template_id: int = Field(foreign_key="template.id", ondelete="CASCADE")
 
 
@@ -196,7 +202,7 @@ class Practice(SQLModel, table=True):
         sa.CheckConstraint(f"pain_during >= {MIN_PAIN} AND pain_during <= {MAX_PAIN}", name="pain_during_range"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     date: date
     exercise_id: str = Field(sa_type=sa.String(64))
@@ -223,7 +229,7 @@ class BoxHeight(SQLModel, table=True):
         sa.CheckConstraint(f"height_cm >= {MIN_HEIGHT_CM:g} AND height_cm <= {MAX_HEIGHT_CM:g}", name="height_range"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     date: date
     height_cm: float
@@ -296,7 +302,7 @@ class Plan(SQLModel, table=True):
         sa.CheckConstraint("review_date > start", name="review_after_start"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     version: int
     start: date  # the day it was prescribed
@@ -343,7 +349,7 @@ class Visit(SQLModel, table=True):
         _pain_check("pain_worst"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     date: date
     note: str = Field(default="", sa_type=sa.Text)
@@ -363,7 +369,7 @@ class PsfsActivity(SQLModel, table=True):
         sa.CheckConstraint("length(name) >= 1", name="name_not_empty"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     person_id: int = _person_id()
     position: int
     name: str = Field(sa_type=sa.String(MAX_PSFS_NAME))
@@ -391,7 +397,7 @@ class Account(SQLModel, table=True):
         sa.CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(MAX_EMAIL), unique=True)  # stored lower-cased
     role: str = Field(sa_type=sa.String(16))
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
@@ -413,7 +419,7 @@ class SignInFailure(SQLModel, table=True):
     __tablename__ = "sign_in_failure"
     __table_args__ = (sa.Index(None, "account_id", "at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
     at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
@@ -434,13 +440,13 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (sa.Index(None, "person_id"), sa.Index(None, "at"))
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     actor: str = Field(sa_type=sa.String(MAX_EMAIL))  # an account's email, or who acted without one
     action: str = Field(sa_type=sa.String(32))  # create, change, delete, transfer, forget, ...
     subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
     person_id: int | None = None
-    detail: str = Field(default="", sa_type=sa.String(500))
+    detail: str = Field(default="", sa_type=sa.String(MAX_AUDIT_DETAIL))
     # The chain (migration 0014): each event's hash covers the previous one's and its own fields (see
     # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
     prev_hash: str | None = Field(default=None, sa_type=sa.String(64))

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -27,6 +27,7 @@ from strain.domain import (
     audit,
     counting,
     daysheet,
+    frames,
     limits,
     model,
     outcomes,
@@ -42,9 +43,13 @@ from strain.domain.actor import OWNER, Actor
 from strain.domain.audit import Source
 from strain.domain.catalogue import URGENCIES, Catalogue
 from strain.domain.model import Model
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
 from strain.domain.progress import Advice, LadderView
+from strain.domain.walkthrough import Draft
 from strain.domain.weeks import IsoWeek, WeekComparison
 from strain.render import figures, handout, poses
+from strain.render.handout import CardData
 from strain.storage import store
 from strain.storage.store import (
     AccountInfo,
@@ -280,7 +285,8 @@ class Service:
         person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
         entries = entries.assign(person_id=entries["day_id"].map(person_of))
         points = [
-            model.score(group, models[person_id]).groupby("day_id")["points"].sum()
+            # (pandas-stubs types a group's key as any scalar pandas knows: here it is a person's id)
+            model.score(group, models[cast(int, person_id)]).groupby("day_id")["points"].sum()
             for person_id, group in entries.groupby("person_id")
         ]
         totals = pd.concat(points) if points else pd.Series(dtype="float64")
@@ -466,7 +472,7 @@ class Service:
         entries = saved.entries if saved else tally.empty_frame()
         stored = store.get_wake_up(engine=self.engine, actor=self.actor, person_id=person.id)
         wake_up = stored or counting.DEFAULT_WAKE_UP
-        total = model.total_of(entries.to_dict("records"), self.person_model(person))
+        total = model.total_of(frames.records(entries), self.person_model(person))
         return CountView(
             day=today,
             rows=counting.rows(self.catalogue, order or self.count_order(person, today), entries),
@@ -653,11 +659,11 @@ class Service:
             start=first - timedelta(days=rule.usual_days),
             end=today,
         ).dropna(subset=["pain"])
-        pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
+        pains = dict(zip(days["date"].tolist(), days["pain"].astype(int).tolist(), strict=True))
         visits = store.load_visits(engine=self.engine, actor=self.actor, person_id=person.id)
         recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
             visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
-            for visit in visits.itertuples()
+            for visit in frames.rows(visits, index=True)
             if pd.notna(visit.pain_average) or pd.notna(visit.pain_now)
         }
         return ProgressView(
@@ -703,7 +709,7 @@ class Service:
         problems = progress.box_problems(day=day, today=today, height_cm=height_cm)
         return problems or self._writing(store.log_box_height, person, day=day, height_cm=height_cm)
 
-    def _writing(self, write, person: PersonInfo, **values: Any) -> dict[str, str]:
+    def _writing(self, write: Callable[..., object], person: PersonInfo, **values: Any) -> dict[str, str]:
         try:
             write(engine=self.engine, actor=self.actor, person_id=person.id, **values)
         except StoreError as error:
@@ -724,7 +730,7 @@ class Service:
         """The person's latest logged day (else the starting day) in its two parts, and re-scored at each end of
         the per-minute rate's range."""
         latest = self.recent_dates(person, today, limit=1) if person else []
-        saved = self.day(person, latest[0]) if latest else None
+        saved = self.day(person, latest[0]) if person and latest else None
         entries = saved.entries if saved else daysheet.starter_frame(self.catalogue, today)
         strain_model = self.person_model(person) if person else self._default_model
         scored = model.score(entries, strain_model)
@@ -770,7 +776,7 @@ class Service:
 
     # The therapist session: the walkthrough of a day
 
-    def walkthrough(self, person: PersonInfo, today: date) -> tuple[walkthrough.Draft, bool]:
+    def walkthrough(self, person: PersonInfo, today: date) -> tuple[Draft, bool]:
         """The person's walkthrough in progress and True, or a new one from their typical day and False."""
         stored = store.load_walkthrough(engine=self.engine, actor=self.actor, person_id=person.id)
         if stored is None:
@@ -780,13 +786,11 @@ class Service:
         draft = walkthrough.Draft(day=stored.day, step=step, lines=lines, version=stored.version)
         return replace(draft, lines=tuple(walkthrough.known_lines(self.catalogue, draft))), True
 
-    def new_walkthrough(self, person: PersonInfo, day: date) -> walkthrough.Draft:
+    def new_walkthrough(self, person: PersonInfo, day: date) -> Draft:
         """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
         return walkthrough.from_entries(self.catalogue, self.typical_day(person, day), day)
 
-    def save_walkthrough(
-        self, person: PersonInfo, draft: walkthrough.Draft, today: date
-    ) -> tuple[list[str], walkthrough.Draft]:
+    def save_walkthrough(self, person: PersonInfo, draft: Draft, today: date) -> tuple[list[str], Draft]:
         """Keep the walkthrough in progress (after every step): no problems and the draft as kept (with its new
         version), or the problems and the draft unchanged. A draft changed elsewhere since it was read is a
         ConflictError."""
@@ -810,7 +814,7 @@ class Service:
     def discard_walkthrough(self, person: PersonInfo) -> None:
         store.delete_walkthrough(engine=self.engine, actor=self.actor, person_id=person.id)
 
-    def part_points(self, person: PersonInfo, draft: walkthrough.Draft) -> dict[str, float]:
+    def part_points(self, person: PersonInfo, draft: Draft) -> dict[str, float]:
         """Points of each part of the day in a walkthrough, under the person's weights."""
         frame = walkthrough.lines_frame(walkthrough.known_lines(self.catalogue, draft), draft.day)
         points = model.score(frame, self.person_model(person)).groupby("note")["points"].sum()
@@ -830,7 +834,7 @@ class Service:
     def finish_walkthrough(
         self,
         person: PersonInfo,
-        draft: walkthrough.Draft,
+        draft: Draft,
         *,
         as_day: bool,
         as_typical: bool,
@@ -880,7 +884,7 @@ class Service:
     def save_plan(
         self,
         person: PersonInfo,
-        exercises: list[plans.PlannedExercise],
+        exercises: list[PlannedExercise],
         *,
         start: date,
         review_date: date | None,
@@ -892,7 +896,7 @@ class Service:
         problems = plans.plan_problems(
             self.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
         )
-        if problems:
+        if problems or review_date is None:  # (plan_problems says when the review date is missing)
             return problems
         store.save_plan(
             engine=self.engine,
@@ -938,9 +942,9 @@ class Service:
                 )
             )
             if len(visits)
-            else None
+            else pd.DataFrame({"date": [], "total": []})  # no visits: no week before one
         )
-        for visit in visits.itertuples(index=False):
+        for visit in frames.rows(visits):
             first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
             week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
             found = psfs[psfs["visit_id"] == visit.id]
@@ -959,7 +963,7 @@ class Service:
         series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
         return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
 
-    def add_visit(self, person: PersonInfo, visit: outcomes.VisitInput, today: date) -> list[str]:
+    def add_visit(self, person: PersonInfo, visit: VisitInput, today: date) -> list[str]:
         """Record a visit and its outcome measures; return the problems instead when it cannot be saved."""
         visit = replace(
             visit,
@@ -968,7 +972,7 @@ class Service:
         )
         activities, _ = store.load_psfs(engine=self.engine, actor=self.actor, person_id=person.id)
         problems = outcomes.visit_problems(visit, today=today, activities=dict(activities))
-        if problems:
+        if problems or visit.day is None:  # (visit_problems says when the day is missing)
             return problems
 
         def whole(value: float | None) -> int | None:
@@ -984,8 +988,9 @@ class Service:
                 pain_now=whole(visit.pain_now),
                 pain_average=whole(visit.pain_average),
                 pain_worst=whole(visit.pain_worst),
-                scores={activity_id: int(score) for activity_id, score in visit.scores.items()},
-                new_activities=[(name, int(score)) for name, score in visit.new_activities],
+                # (visit_problems says when a score is missing)
+                scores={activity_id: int(score) for activity_id, score in visit.scores.items() if score is not None},
+                new_activities=[(name, int(score)) for name, score in visit.new_activities if score is not None],
             )
         except StoreError as error:
             return [str(error)[:1].upper() + str(error)[1:]]
@@ -1073,7 +1078,7 @@ class Service:
                     box_cm=None if pd.isna(row.box_cm) else row.box_cm,
                     gap_cm=None if pd.isna(row.gap_cm) else row.gap_cm,
                 )
-                for row in gaps.itertuples(index=False)
+                for row in frames.rows(gaps)
             ),
             pain_rule=f"{self.catalogue.progression.rule} {self.catalogue.progression.step_back}",
             stop=self.catalogue.progression.stop,
@@ -1085,7 +1090,7 @@ class Service:
             model_version=strain_model.version,
         )
 
-    def card(self, person: PersonInfo, today: date) -> handout.CardData:
+    def card(self, person: PersonInfo, today: date) -> CardData:
         """The tally card: the typical day's activities by part of the day (each part's share of them)."""
         draft = walkthrough.from_entries(self.catalogue, self.typical_day(person, today), today)
         parts = []
@@ -1177,20 +1182,20 @@ class Service:
             found = store.find_credentials(engine=self.engine, email=accounts.normalise_email(email))
         except accounts.AccountError:  # not even an email: refused like any other, after the same hashing
             found = None
-        usable = found is not None and found.active and found.password_hash is not None
-        matches = accounts.password_matches(found.password_hash if usable else None, password)
+        password_hash = found.password_hash if found is not None and found.active else None
+        matches = accounts.password_matches(password_hash, password)
         now = datetime.now(UTC)
-        if not usable or accounts.is_locked(found.locked_until, now):
+        if found is None or password_hash is None or accounts.is_locked(found.locked_until, now):
             raise accounts.SignInRefused()
         if not matches:
             store.record_failed_sign_in(engine=self.engine, account_id=found.id, now=now)
             raise accounts.SignInRefused()
         if not store.record_sign_in(engine=self.engine, account_id=found.id, now=now):
             raise accounts.SignInRefused()  # locked (or disabled) since the password was checked
-        if accounts.needs_rehash(found.password_hash):
+        if accounts.needs_rehash(password_hash):
             new_hash = accounts.HASHER.hash(accounts.normalise_password(password))
             store.upgrade_password_hash(
-                engine=self.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
+                engine=self.engine, account_id=found.id, old_hash=password_hash, new_hash=new_hash
             )
         return Actor(found.role, found.id, found.email)
 
