@@ -75,16 +75,16 @@ def score(entries: pd.DataFrame, cat: catalogue.Catalogue) -> pd.DataFrame:
     """The multipliers and points of every entry (and its low and high points), by numpy indexing into the
     catalogue's numbers."""
     activities = cat.activities
-    position = pd.Index([a.id for a in activities]).get_indexer(entries["activity"])
+    position = pd.Index([a.id for a in activities]).get_indexer(pd.Index(entries["activity"]))
     quantity = entries["quantity"].to_numpy()
     held = np.array([a.unit == "min" for a in activities])[position]
     takes = {m.name: np.array([m.applies(a) for a in activities])[position] for m in modifiers.REGISTRY}
 
-    def number(pick, modifier: modifiers.Modifier) -> float | np.ndarray:
+    def number(pick: Callable[[float, float, float], float], modifier: modifiers.Modifier) -> float | np.ndarray:
         """A modifier's number: one, or each entry's (by its activity's technique class)."""
         keys = [modifier.key(a) for a in activities]
         if len(set(keys)) == 1:
-            return pick(*_numbers(cat.number(keys[0])))
+            return float(pick(*_numbers(cat.number(keys[0]))))
         return np.array([pick(*_numbers(cat.number(key))) for key in keys])[position]
 
     def points(pick: Callable[[float, float, float], float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
-from strain.domain import catalogue, frames, limits, model, modifiers, tally
+from strain.domain import catalogue, fields, frames, limits, model, modifiers, tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
 from strain.usecases.service import PersonInfo, Service
@@ -153,7 +153,7 @@ def write_tally_file(frame: pd.DataFrame, path: Path) -> None:
     columns = {
         "date": text("date", date.isoformat),
         "activity": frame["activity"].to_numpy(),
-        "quantity": text("quantity", tally.number_text),
+        "quantity": text("quantity", fields.number_text),
         **{m.column: text(m.column, m.write) for m in modifiers.REGISTRY},
         "note": frame["note"].to_numpy(),
     }

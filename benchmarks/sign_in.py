@@ -21,7 +21,7 @@ ADMIN = Actor("admin", None, "admin@bench.test")
 PASSWORD = "correct horse battery"
 
 
-def _refused(service: Service, emails: itertools.cycle) -> Callable[[], None]:
+def _refused(service: Service, emails: itertools.cycle[str]) -> Callable[[], None]:
     def attempt() -> None:
         try:
             service.sign_in(next(emails), "wrong password!")

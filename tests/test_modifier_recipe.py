@@ -39,6 +39,7 @@ def checks() -> None:
     import pytest
 
     from strain.domain import catalogue, daysheet, model, tally, validation, walkthrough
+    from strain.domain.fields import quoted
 
     shipped = catalogue.DEFAULT_PATH.read_text(encoding="utf-8")
     with pytest.raises(catalogue.CatalogueError, match=r"\[modifiers\]: missing field 'one_side'"):
@@ -81,7 +82,7 @@ def checks() -> None:
 
     # Validation of an entry to store.
     entry = entries.iloc[0].to_dict() | {"one_side": "yes"}
-    assert validation.entry_problems(entry, cat) == [f"one_side has the wrong type ({tally.quoted(repr('yes'))})"]
+    assert validation.entry_problems(entry, cat) == [f"one_side has the wrong type ({quoted(repr('yes'))})"]
     assert validation.entry_problems(entries.iloc[0].to_dict() | {"one_side": True}, cat) == []
 
     # The day sheet: offered where it is taken, and back to the same entries.

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from strain.domain import fields as field_texts
 from strain.domain import tally
 from strain.domain.tally import TallyError
 
@@ -448,8 +449,8 @@ def test_messages_shorten_long_values_and_escape_control_characters():
 
 
 def test_quoted_shows_short_values_as_python_does():
-    assert tally.quoted("yoga") == "'yoga'"
-    assert tally.quoted("a\nb") == "'a\\nb'"
+    assert field_texts.quoted("yoga") == "'yoga'"
+    assert field_texts.quoted("a\nb") == "'a\\nb'"
 
 
 # --- Reading a chunk at a time, and long lists of errors -------------------------------------------

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain.domain import tally, validation
+from strain.domain import fields, tally, validation
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
@@ -309,7 +309,7 @@ def test_import_and_restore_give_the_same_verdict_on_any_row(row):
 def _as_stored(row: dict) -> dict | None:
     """The row's values as a backup could hold them (numbers as numbers, flags as booleans), or None."""
     numbers = (row["quantity"].strip(), row["load_kg"].strip() or "0")
-    if not all(tally.NUMBER_PATTERN.match(text) for text in numbers):
+    if not all(fields.NUMBER_PATTERN.match(text) for text in numbers):
         return None  # text no number is stored as (float() would also read "1_0" and other digits)
     try:
         day = date.fromisoformat(row["date"])

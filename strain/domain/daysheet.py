@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from strain.domain import frames, modifiers, tally
+from strain.domain import fields, frames, modifiers, tally
 from strain.domain.catalogue import FAMILIES, Activity, Catalogue
 
 # Each modifier has its column (technique's is "controlled", a tick), between quantity and note.
@@ -83,7 +83,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return tally.number_text(value) if isinstance(value, int | float) else str(value)
+    return fields.number_text(value) if isinstance(value, int | float) else str(value)
 
 
 def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[pd.DataFrame, list[str]]:

@@ -168,39 +168,47 @@ def _positions(column: pd.Series, ids: list[str]) -> np.ndarray:
     return index.get_indexer(pd.Index(column))  # (get_indexer makes an Index of it anyway)
 
 
-def _factors(model: Model, pick) -> dict[str, Any]:
-    """The model's numbers, each as `pick` chooses from (value, low, high): per activity, or one number where
-    every activity has the same (a modifier's number for each activity, by its name)."""
+@dataclass(frozen=True)
+class _Factors:
+    """The model's numbers as `score` multiplies them: weights per activity (in catalogue order), the per-minute
+    rate, and each modifier's number (by its name): one number, or one per activity where they differ."""
+
+    weight: np.ndarray
+    per_minute: float
+    modifiers: dict[str, float | np.ndarray]
+
+
+def _factors(model: Model, pick: Callable[[float, float, float], float]) -> _Factors:
+    """The model's numbers, each as `pick` chooses from (value, low, high)."""
     activities = model.catalogue.activities
 
     def number(key: str) -> float:
         return pick(model.value(key), *model.bounds(key))
 
-    factors: dict[str, Any] = {
-        "weight": _per_activity(model, lambda a: number(f"activity.{a.id}")),
-        "per_minute": number("per_minute"),
-    }
+    by_modifier: dict[str, float | np.ndarray] = {}
     for modifier in modifiers.REGISTRY:
         keys = [modifier.key(activity) for activity in activities]
-        factors[modifier.name] = number(keys[0]) if len(set(keys)) == 1 else np.array([number(k) for k in keys])
-    return factors
+        by_modifier[modifier.name] = number(keys[0]) if len(set(keys)) == 1 else np.array([number(k) for k in keys])
+    return _Factors(_per_activity(model, lambda a: number(f"activity.{a.id}")), number("per_minute"), by_modifier)
 
 
-def _multiplied(codes: np.ndarray, columns: dict[str, np.ndarray], factors: dict[str, Any]) -> tuple[np.ndarray, dict]:
+def _multiplied(
+    codes: np.ndarray, columns: dict[str, np.ndarray], factors: _Factors
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Points and the multipliers of each entry, for one choice of the model's numbers.
 
     `columns`: each entry's quantity, whether it is held, and for each modifier its values (by column) and
     whether its activity takes it ("takes_" and its name).
     """
-    multipliers = {}
+    multipliers: dict[str, np.ndarray] = {}
     for modifier in modifiers.REGISTRY:
-        value = factors[modifier.name]
-        value = value[codes] if isinstance(value, np.ndarray) else value
+        value = factors.modifiers[modifier.name]
+        per_entry = value[codes] if isinstance(value, np.ndarray) else value
         multipliers[modifier.multiplier] = modifier.factors(
-            columns[modifier.column], columns[f"takes_{modifier.name}"], value
+            columns[modifier.column], columns[f"takes_{modifier.name}"], per_entry
         )
-    multipliers["m_per_minute"] = np.where(columns["held"], factors["per_minute"], 1.0)
-    points = factors["weight"][codes] * columns["quantity"]
+    multipliers["m_per_minute"] = np.where(columns["held"], factors.per_minute, 1.0)
+    points = factors.weight[codes] * columns["quantity"]
     for values in multipliers.values():
         points = points * values
     return points, multipliers

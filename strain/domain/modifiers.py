@@ -160,7 +160,7 @@ class Choice(Modifier):
         return number_used if value == self.saving else 1.0
 
     def to_sheet(self, value: Any) -> bool:
-        return value == self.saving
+        return bool(value == self.saving)
 
     def from_sheet(self, cell: Any) -> str:
         return self.saving if cell else self.default

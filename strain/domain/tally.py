@@ -24,7 +24,6 @@ from numpy.typing import DTypeLike
 
 from strain.domain import frames, modifiers
 from strain.domain.catalogue import Catalogue
-from strain.domain.fields import NUMBER_PATTERN as NUMBER_PATTERN  # the tally's numbers, as tests check them
 from strain.domain.fields import QUOTE_LIMIT, number, number_text, quoted
 from strain.domain.limits import FIRST_DATE, LATEST_TIME_ZONE, MAX_NOTE, MAX_PAIN, MAX_QUANTITY, MIN_PAIN
 
@@ -159,7 +158,7 @@ def _activity(text: str, catalogue: Catalogue) -> tuple[str, str, str | None]:
 def _quantity(text: str, unit: str, whole: bool = True) -> tuple[float | None, str | None]:
     """Repetitions (whole numbers, unless `whole` is False: a backup from before the rule) or minutes."""
     value, problem = number(text.strip(), "quantity", 0.0, MAX_QUANTITY[unit], _unit_text(unit))
-    if problem is None and whole and unit == "rep" and not value.is_integer():
+    if value is not None and whole and unit == "rep" and not value.is_integer():
         shown = text.strip() if len(text.strip()) <= QUOTE_LIMIT else quoted(text.strip())
         return None, f"quantity must be a whole number of times (this activity is counted), got {shown}"
     return value, problem
@@ -197,9 +196,9 @@ def validate_row(
         values[modifier.column], problem = modifier.read(row[modifier.column])
         problems.append(problem)
     note = from_spreadsheet(row["note"])
-    problems = [p for p in [*problems, *text_problems(note)] if p]
-    if problems:
-        return None, [RowError(line, p) for p in problems]
+    found = [p for p in [*problems, *text_problems(note)] if p]
+    if found:
+        return None, [RowError(line, p) for p in found]
     return {"date": day, "activity": activity, "quantity": quantity, **values, "note": note, "line": line}, []
 
 
@@ -848,7 +847,7 @@ def read_csv_fast(text: str, catalogue: Catalogue) -> Tally | None:
     return found.tally(catalogue)
 
 
-def _entry_fields(row) -> list[str]:
+def _entry_fields(row: Any) -> list[str]:  # a row of frames.rows
     written = [modifier.write(getattr(row, modifier.column)) for modifier in modifiers.REGISTRY]
     return [row.activity, number_text(row.quantity), *written, spreadsheet_safe(row.note)]
 

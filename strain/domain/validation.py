@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 import regex
 
-from strain.domain import accounts, frames, invisible, limits, model, modifiers, progress, tally
+from strain.domain import accounts, fields, frames, invisible, limits, model, modifiers, progress, tally
 from strain.domain.catalogue import Catalogue
 from strain.domain.fields import is_real as is_real  # a number as every check takes it
-from strain.domain.tally import quoted
+from strain.domain.fields import quoted
 
 GRAPHEME = regex.compile(r"\X")
 NAME_CONTROL = regex.compile(r"[\p{Cc}\p{Zl}\p{Zp}]")  # a name is one line: no tab, no line break
@@ -84,7 +84,7 @@ def stored_date_problem(day: Any, field: str = "date") -> str | None:
 def _csv_field(name: str, value: Any) -> str | None:
     """An entry's stored value as the tally CSV writes it (None when it has the wrong type)."""
     if name == "quantity":
-        return tally.number_text(value) if is_real(value) else None
+        return fields.number_text(value) if is_real(value) else None
     if name in modifiers.columns():
         modifier = modifiers.by_column(name)
         return modifier.write(value) if modifier.fits(value) else None

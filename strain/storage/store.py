@@ -36,7 +36,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 
-from strain.domain import limits, modifiers, tally, validation, walkthrough
+from strain.domain import fields, limits, modifiers, tally, validation, walkthrough
 from strain.domain.actor import Actor, Role
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
@@ -2108,7 +2108,7 @@ def _restore_rows(table: sa.Table, dumped: Any) -> list[dict[str, Any]]:
     if not (isinstance(names, list) and isinstance(rows, list)):
         raise StoreError(f"the backup is damaged: table {table.name} needs a list of columns and a list of rows")
     if not all(isinstance(name, str) for name in names) or sorted(names) != sorted(table.columns.keys()):
-        shown = tally.quoted(", ".join(map(str, names)))
+        shown = fields.quoted(", ".join(map(str, names)))
         raise StoreError(f"the backup is damaged: table {table.name} has the columns {shown}, not those of its schema")
     columns = [table.columns[name] for name in names]
     restored = []
@@ -2120,7 +2120,7 @@ def _restore_rows(table: sa.Table, dumped: Any) -> list[dict[str, Any]]:
             try:
                 values[column.name] = _from_portable(column, value)
             except ValueError as error:
-                problem = f"{column.name} {error}, got {tally.quoted(repr(value))}"
+                problem = f"{column.name} {error}, got {fields.quoted(repr(value))}"
                 raise StoreError(f"nothing restored: {table.name} row {number}: {problem}") from None
         restored.append(values)
     return restored
@@ -2135,7 +2135,7 @@ def _insert_backup(connection: Connection, tables: dict[str, Any]) -> None:
     schema = sa.MetaData()
     schema.reflect(connection, only=lambda name, _: name != "alembic_version")
     if set(tables) != set(schema.tables):
-        shown = tally.quoted(", ".join(sorted(map(str, tables))))
+        shown = fields.quoted(", ".join(sorted(map(str, tables))))
         raise StoreError(f"the backup is damaged: it has the tables {shown}, not {', '.join(sorted(schema.tables))}")
     audited = connection.dialect.name == "postgresql" and "audit_event" in schema.tables
     if audited:
@@ -2259,7 +2259,7 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
     made_with = data.get("schema")
     if made_with not in db.known_revisions():
         raise StoreError(
-            f"this backup has database schema {tally.quoted(str(made_with))}, "
+            f"this backup has database schema {fields.quoted(str(made_with))}, "
             "which this version of Strain Audit does not know"
         )
     try:
@@ -2277,7 +2277,7 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
             if unknown:
                 raise StoreError(
                     "nothing restored: the backup has activities this version does not know: "
-                    + ", ".join(map(tally.quoted, unknown[:10]))
+                    + ", ".join(map(fields.quoted, unknown[:10]))
                 )
             _check_rows(connection, catalogue)
             events = _check_restored_trail(connection)

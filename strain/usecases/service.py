@@ -27,6 +27,7 @@ from strain.domain import (
     audit,
     counting,
     daysheet,
+    fields,
     frames,
     limits,
     model,
@@ -492,12 +493,12 @@ class Service:
         NothingToTakeBack, a count the checks refuse StoreError; either way nothing is saved.
         """
         if not self.catalogue.has_activity(activity_id):
-            raise StoreError(f"not counted: unknown activity {tally.quoted(activity_id)}")
+            raise StoreError(f"not counted: unknown activity {fields.quoted(activity_id)}")
         activity = self.catalogue.activity(activity_id)
         most = limits.MAX_QUANTITY[activity.unit]
         if technique not in tally.TECHNIQUES:
             raise StoreError(
-                f"not counted: technique must be controlled or uncontrolled, got {tally.quoted(technique)}"
+                f"not counted: technique must be controlled or uncontrolled, got {fields.quoted(technique)}"
             )
         if not (validation.is_real(amount) and 0 < abs(amount) <= most):
             raise StoreError(f"not counted: a tap counts 1 to {most:g}, or takes as much back, got {amount!r}")
@@ -540,7 +541,7 @@ class Service:
         StoreError, and then nothing is saved.
         """
         if not self.catalogue.has_activity(activity_id):
-            raise StoreError(f"not counted: unknown activity {tally.quoted(activity_id)}")
+            raise StoreError(f"not counted: unknown activity {fields.quoted(activity_id)}")
         activity = self.catalogue.activity(activity_id)
         today = now.date()
         if not today - timedelta(days=1) <= report.day <= today:
