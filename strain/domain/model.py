@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from strain.domain.catalogue import OPTIONAL_MODIFIERS, PER_MINUTE_MOST, Catalogue, Sourced
+from strain.domain.errors import Refused
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one.
 MULTIPLIERS = {
@@ -37,7 +38,7 @@ MULTIPLIERS = {
 }
 
 
-class ModelError(ValueError):
+class ModelError(Refused):
     """Invalid overrides or entries the model cannot score."""
 
 
