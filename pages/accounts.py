@@ -10,9 +10,9 @@ import streamlit as st
 
 from strain.domain import accounts, limits
 from strain.storage import db
+from strain.storage.store import AccountInfo
 from strain.storage.tables import ROLES
-from strain.usecases import errors
-from strain.usecases.service import AccountInfo
+from strain.usecases import clinic, errors
 from ui import components, context, shell, signin
 
 shell.ensure()
@@ -63,8 +63,11 @@ def _add() -> None:
     def add() -> str:
         sso_only = st.session_state.get("new_account_sso_only", False)
         password = None if sso_only else _new_password("new_account_password", "new_account_password_again")
-        account = context.service().add_account(
-            st.session_state.get("new_account_email", ""), st.session_state["new_account_role"], password
+        account = clinic.add_account(
+            context.use_cases(),
+            st.session_state.get("new_account_email", ""),
+            st.session_state["new_account_role"],
+            password,
         )
         st.session_state["new_account_email"] = ""
         return f"Added {account.email} ({account.role})."
@@ -75,15 +78,20 @@ def _add() -> None:
 def _set_active(active: bool) -> None:
     email = st.session_state.get("status_account")
     if active:
-        _act("status", lambda: f"Enabled {context.service().enable_account(email).email}: it can sign in again.")
+        _act(
+            "status",
+            lambda: f"Enabled {clinic.enable_account(context.use_cases(), email).email}: it can sign in again.",
+        )
     else:
-        _act("status", lambda: f"Disabled {context.service().disable_account(email).email}: it cannot sign in.")
+        _act(
+            "status", lambda: f"Disabled {clinic.disable_account(context.use_cases(), email).email}: it cannot sign in."
+        )
 
 
 def _reset() -> None:
     def reset() -> str:
         password = _new_password("reset_password", "reset_password_again")
-        account = context.service().reset_password(st.session_state.get("reset_account", ""), password)
+        account = clinic.reset_password(context.use_cases(), st.session_state.get("reset_account", ""), password)
         return f"Set a new password for {account.email}; any lock is lifted."
 
     _act("reset", reset, "reset_password", "reset_password_again")
@@ -104,7 +112,7 @@ def password_fields(key: str, label: str = "Password") -> None:
         )
 
 
-found = context.service().accounts()
+found = clinic.accounts(context.use_cases())
 emails = [account.email for account in found]
 if found:
     st.dataframe(

@@ -5,6 +5,7 @@ Read-only: the database refuses to change or delete its rows.
 
 import streamlit as st
 
+from strain.usecases import clinic
 from strain.usecases import service as use_cases
 from ui import context, shell
 
@@ -16,7 +17,7 @@ st.caption(
     "which patient, never the health data themselves; nobody can edit it. A forgotten patient's entries stay, "
     "without their name."
 )
-trail = context.service().audit_trail()
+trail = clinic.audit_trail(context.use_cases())
 if trail.empty:
     st.info("Nothing recorded yet.")
 else:

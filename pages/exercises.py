@@ -8,7 +8,8 @@ import streamlit as st
 from strain.domain import invisible, limits, progress
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
-from strain.usecases.service import PersonInfo
+from strain.storage.store import PersonInfo
+from strain.usecases import exercises
 from ui import components, context, pictures, shell
 
 shell.ensure()
@@ -63,7 +64,7 @@ def reset(**defaults) -> None:
 def save_level(person: PersonInfo, view: LadderView, key: str) -> None:
     level = st.session_state[key]
     try:
-        context.service().set_level(person, view.ladder.id, level)
+        exercises.set_level(context.use_cases(), person, view.ladder.id, level)
     except ValueError as error:
         st.session_state[f"{key}_problem"] = str(error).capitalize()
         st.session_state[key] = view.level
@@ -86,7 +87,7 @@ def staircase(view: LadderView) -> None:
 
 def change_level(person: PersonInfo, view: LadderView, level: int) -> None:
     """The person's own choice to act on the pain rule's advice."""
-    context.service().set_level(person, view.ladder.id, level)
+    exercises.set_level(context.use_cases(), person, view.ladder.id, level)
     st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
 
 
@@ -178,7 +179,8 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
 def log_practice(person: PersonInfo) -> None:
     state = st.session_state
     day, exercise_id, pain = state["practice_day"], state["practice_exercise"], state["practice_pain"]
-    problems = context.service().log_practice(
+    problems = exercises.log_practice(
+        context.use_cases(),
         person,
         day=day,
         today=date.today(),
@@ -239,7 +241,7 @@ def save_seat(person: PersonInfo) -> None:
     state = st.session_state
     # A typed name wins over the list, so a seat of one's own needs no extra choice.
     name, height = state["seat_other"].strip() or state["seat_choice"], state["seat_height"]
-    if saved("seat", context.service().set_seat(person, name=name, height_cm=height)):
+    if saved("seat", exercises.set_seat(context.use_cases(), person, name=name, height_cm=height)):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
         reset(seat_height=None, seat_other="")
 
@@ -247,7 +249,7 @@ def save_seat(person: PersonInfo) -> None:
 def save_box(person: PersonInfo) -> None:
     state = st.session_state
     day, height = state["box_day"], state["box_height"]
-    problems = context.service().log_box_height(person, day=day, today=date.today(), height_cm=height)
+    problems = exercises.log_box_height(context.use_cases(), person, day=day, today=date.today(), height_cm=height)
     if saved("box", problems):
         saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
         reset(box_height=None)
@@ -350,7 +352,7 @@ def flexion_stretches() -> None:
 
 st.title("Exercises")
 person = context.require_person()
-view = context.service().progress(person, date.today())
+view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.practice)
 close_the_gap(person, view.seats, view.boxes)

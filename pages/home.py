@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from strain.render import charts
-from strain.usecases.service import PersonInfo
+from strain.storage.store import PersonInfo
 from ui import components, context, shell
 
 shell.ensure()

@@ -12,14 +12,15 @@ import streamlit as st
 
 from strain.domain import daysheet, limits, tally
 from strain.domain.catalogue import FAMILIES
-from strain.usecases.service import ConflictError, StoreError
+from strain.storage.store import ConflictError, StoreError
+from strain.usecases import log_day
 from ui import components, context, shell
 
 shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-service = context.service()
+service = context.use_cases()
 
 st.title("Log a day")
 st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
@@ -27,7 +28,7 @@ st.caption("Start from your typical day, change the counts and minutes that were
 context.bind_url("date", "log_date", context.parse_date, date.today())
 day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
-saved = service.day(person, day)
+saved = log_day.day(service, person, day)
 
 ROW_KEY = "log_row_"
 
@@ -38,7 +39,7 @@ def row_key(row: int, activity: str, column: str) -> str:
 
 
 def typical_day() -> pd.DataFrame:
-    return service.typical_day(person, day)
+    return log_day.typical_day(service, person, day)
 
 
 def start_from(entries: pd.DataFrame) -> None:
@@ -58,7 +59,7 @@ def start_from(entries: pd.DataFrame) -> None:
 
 
 def same_as_yesterday() -> None:
-    yesterday = service.day(person, day - timedelta(days=1))
+    yesterday = log_day.day(service, person, day - timedelta(days=1))
     if yesterday is None:
         st.session_state["log_message"] = f"Nothing is logged for {day - timedelta(days=1)}; the sheet is unchanged."
         return
@@ -86,7 +87,7 @@ if saved:
             f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
             "saving it here would leave them out."
         )
-if not service.has_typical_day(person):
+if not log_day.has_typical_day(service, person):
     st.caption(
         "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
         "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."
@@ -179,7 +180,8 @@ if submitted:
         st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()
     try:
-        st.session_state["log_version"] = service.save_day(
+        st.session_state["log_version"] = log_day.save_day(
+            service,
             person,
             day,
             entries,

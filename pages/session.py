@@ -11,7 +11,8 @@ from strain.domain.catalogue import DayPart
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout, session_charts
-from strain.usecases.service import ConflictError, PersonInfo
+from strain.storage.store import ConflictError, PersonInfo
+from strain.usecases import log_day, printouts, session
 from ui import components, context, download, pictures, shell
 
 shell.ensure()
@@ -41,7 +42,7 @@ def forget_step_widgets() -> None:
 
 
 def load_draft(person: PersonInfo) -> None:
-    draft, resumed = context.service().walkthrough(person, date.today())
+    draft, resumed = session.walkthrough(context.use_cases(), person, date.today())
     st.session_state.update(wt_person=person.id, wt_draft=draft, wt_resumed=resumed, wt_day=draft.day)
     for key in ("wt_problems", "wt_finished", "wt_conflict"):
         st.session_state.pop(key, None)
@@ -80,7 +81,9 @@ def current_draft() -> walkthrough.Draft:
 def go_to(person: PersonInfo, step: int) -> None:
     """Keep the draft (in the database) and move to another step; stay put when it cannot be kept."""
     try:
-        problems, draft = context.service().save_walkthrough(person, replace(current_draft(), step=step), date.today())
+        problems, draft = session.save_walkthrough(
+            context.use_cases(), person, replace(current_draft(), step=step), date.today()
+        )
     except ConflictError as error:
         st.session_state["wt_conflict"] = str(error)
         return
@@ -99,7 +102,7 @@ def conflict_box(person: PersonInfo) -> None:
 
 
 def start_over(person: PersonInfo) -> None:
-    context.service().discard_walkthrough(person)
+    session.discard_walkthrough(context.use_cases(), person)
     load_draft(person)
 
 
@@ -107,8 +110,14 @@ def finish(person: PersonInfo, expected_version: int | None) -> None:
     draft = current_draft()
     as_day, as_typical = st.session_state["wt_as_day"], st.session_state["wt_as_typical"]
     try:
-        problems = context.service().finish_walkthrough(
-            person, draft, as_day=as_day, as_typical=as_typical, expected_version=expected_version, today=date.today()
+        problems = session.finish_walkthrough(
+            context.use_cases(),
+            person,
+            draft,
+            as_day=as_day,
+            as_typical=as_typical,
+            expected_version=expected_version,
+            today=date.today(),
         )
     except ConflictError as error:
         problems = [str(error)]
@@ -170,7 +179,7 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
     st.caption("Count or minutes as on a usual day; tick *With control* when the spine stays still and the legs work.")
     for activity_id in part.activities:
         activity_line(part, activity_id, draft.line(part.id, activity_id))
-    points = context.service().part_points(person, current_draft())
+    points = session.part_points(context.use_cases(), person, current_draft())
     so_far = sum(points[p.id] for p in cat.day_parts[: draft.step + 1])
     whole = sum(points.values())
     left, right = st.columns(2)
@@ -187,9 +196,9 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
 
 
 def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
-    service = context.service()
+    service = context.use_cases()
     st.progress(1.0, text=f"All {STEPS} steps done: check and save")
-    points = service.part_points(person, draft)
+    points = session.part_points(service, person, draft)
     table = pd.DataFrame(
         {"part": [p.name for p in cat.day_parts], "points": [round(points[p.id], 1) for p in cat.day_parts]}
     )
@@ -200,11 +209,11 @@ def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
         column_config={"part": "Part of the day", "points": st.column_config.NumberColumn("Points", format="%.0f")},
     )
     st.metric("The day's strain points", f"{sum(points.values()):.0f}")
-    saved = service.day(person, draft.day)
+    saved = log_day.day(service, person, draft.day)
     if saved is not None:
         st.info(f"{draft.day:%A %d %B %Y} is already logged; saving it as the day replaces what was logged.")
     st.checkbox(f"Save it as the day {draft.day:%d %B %Y}", value=True, key="wt_as_day")
-    st.checkbox("Make it the typical day", value=not service.has_typical_day(person), key="wt_as_typical")
+    st.checkbox("Make it the typical day", value=not log_day.has_typical_day(service, person), key="wt_as_typical")
     problems_box("wt_problems")
     conflict_box(person)
     with st.container(horizontal=True):
@@ -220,7 +229,7 @@ def finished_screen(person: PersonInfo) -> None:
         text for text, chosen in ((f"the day {draft.day:%d %B %Y}", as_day), ("the typical day", as_typical)) if chosen
     )
     st.success(f"Saved as {saved_as}.")
-    result = context.service().entries_audit(person, walkthrough.day_entries(cat, draft))
+    result = session.entries_audit(context.use_cases(), person, walkthrough.day_entries(cat, draft))
     st.metric("The day's strain points", f"{result.total:.0f}")
     components.band_badge(result.band)
     st.markdown("**Top strain sources**")
@@ -285,8 +294,14 @@ def save_plan(person: PersonInfo) -> None:
             )
         )
     today = date.today()
-    problems = context.service().save_plan(
-        person, exercises, start=today, review_date=state["plan_review"], note=state["plan_note"], today=today
+    problems = session.save_plan(
+        context.use_cases(),
+        person,
+        exercises,
+        start=today,
+        review_date=state["plan_review"],
+        note=state["plan_note"],
+        today=today,
     )
     state["plan_problems"] = problems
     if not problems:
@@ -419,7 +434,7 @@ def save_visit(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
         scores={activity_id: state[f"psfs_score_{activity_id}"] for activity_id, _ in activities},
         new_activities=[(state[f"psfs_new_name_{n}"], state[f"psfs_new_score_{n}"]) for n in range(free)],
     )
-    problems = context.service().add_visit(person, visit, date.today())
+    problems = session.add_visit(context.use_cases(), person, visit, date.today())
     state["visit_problems"] = problems
     if not problems:
         state["visit_saved"] = f"Saved the visit of {visit.day:%d %B %Y}."
@@ -527,13 +542,13 @@ def handout_section(person: PersonInfo) -> None:
     if start > end:
         st.warning("The period starts after it ends: choose a *From* day before the *To* day.")
         return
-    service = context.service()
+    service = context.use_cases()
     handout_column, card_column = st.columns(2)
     # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
     with handout_column:
         download.download_button(
             "Download the handout (PDF)",
-            lambda: handout.handout_pdf(service.handout(person, start, end, date.today())),
+            lambda: handout.handout_pdf(printouts.handout(service, person, start, end, date.today())),
             file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
             mime="application/pdf",
             key="handout_download",
@@ -541,7 +556,7 @@ def handout_section(person: PersonInfo) -> None:
     with card_column:
         download.download_button(
             "Download the tally card (PDF)",
-            lambda: handout.card_pdf(service.card(person, date.today())),
+            lambda: handout.card_pdf(printouts.card(service, person, date.today())),
             file_name=f"tally-card-{person.name}.pdf",
             mime="application/pdf",
             key="card_download",

@@ -20,8 +20,9 @@ from strain.domain import catalogue, limits
 from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
-from strain.usecases import errors
-from strain.usecases.service import PersonInfo, Service, StoreError, UnknownPerson
+from strain.storage.store import PersonInfo, StoreError, UnknownPerson
+from strain.usecases import clinic, errors, people
+from strain.usecases.shared import Context
 from ui import components
 
 T = TypeVar("T")
@@ -32,8 +33,8 @@ LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (
 
 
 @st.cache_resource(show_spinner=False)
-def _service(url: str) -> Service:
-    return Service(db.open_database(url), catalogue.default())
+def _service(url: str) -> Context:
+    return Context(db.open_database(url), catalogue.default())
 
 
 def actor() -> Actor:
@@ -76,12 +77,12 @@ def still_signed_in(actor: Actor | None) -> None:
     `st.fragment` around the body, not a wrapper: a wrapped fragment is not found again after a restart.)
     """
     if actor is not None and not (
-        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and service().account_active(actor)
+        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and clinic.account_active(service(), actor)
     ):
         st.rerun()
 
 
-def service() -> Service:
+def service() -> Context:
     """The use cases over the shared engine (one per process and URL) for the signed-in actor; stops the
     page with a clear message if the database cannot be opened."""
     url = db.database_url()
@@ -111,7 +112,7 @@ def view(method: str, person: PersonInfo, *args: Any) -> Any:
     """
     url = db.database_url()
     who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
-    return _view(url, who, method, person, service().data_version(person), args)
+    return _view(url, who, method, person, people.data_version(service(), person), args)
 
 
 def strain_catalogue() -> Catalogue:
@@ -186,7 +187,7 @@ def publish_url(param: str, key: str, value: str) -> None:
 def _add_person() -> None:
     name = st.session_state.get("new_person_name", "")
     try:
-        person = service().add_person(name)
+        person = people.add_person(service(), name)
     except StoreError as error:
         st.session_state["add_person_error"] = str(error)
         return
@@ -197,12 +198,12 @@ def _add_person() -> None:
 
 def person_picker() -> PersonInfo | None:
     """The sidebar's person picker and "Add person" form; returns the chosen person, if any."""
-    people = {p.name: p for p in service().people()}
-    names = list(people)
+    by_name = {p.name: p for p in people.people(service())}
+    names = list(by_name)
 
     def known(name: str) -> str:
         try:
-            return service().person(name).name  # ?person=ann finds Ann
+            return people.person(service(), name).name  # ?person=ann finds Ann
         except UnknownPerson:
             st.session_state[PERSON_KEY] = None  # never fall back to someone else's data
             raise ValueError("no one of that name here") from None
@@ -210,7 +211,7 @@ def person_picker() -> PersonInfo | None:
     # One person (a home install) is chosen for them; with several, someone must choose.
     default = names[0] if len(names) == 1 else None
     bind_url(PERSON_KEY, PERSON_KEY, known, default)
-    if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in people:
+    if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in by_name:
         st.session_state[PERSON_KEY] = default  # the chosen person is gone (another tab, a restore)
 
     with st.sidebar:
@@ -231,8 +232,8 @@ def person_picker() -> PersonInfo | None:
     person = None
     if chosen is not None:
         publish_url(PERSON_KEY, PERSON_KEY, chosen)
-        # A person added by the form this run is not in `people` yet.
-        person = people.get(chosen) or service().person(chosen)
+        # A person added by the form this run is not in `by_name` yet.
+        person = by_name.get(chosen) or people.person(service(), chosen)
     st.session_state[CURRENT_KEY] = person
     return person
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from strain.usecases import errors
+from strain.usecases import clinic, errors
 from ui import components, context, signin
 
 RUNNING = "_shell_running_page"
@@ -77,8 +77,8 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
 
 def _navigation() -> st.Page | None:
     """The page to run; in clinic mode, None when the sign-in page was drawn instead."""
-    service = context.service()
-    if not service.clinic_mode():
+    service = context.use_cases()
+    if not clinic.clinic_mode(service):
         return st.navigation(pages())
     actor = signin.signed_in(service)
     if actor is None:
