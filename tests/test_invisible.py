@@ -15,6 +15,7 @@ from strain.usecases.shared import Context
 from ui.components import WORD_JOINER, md
 
 from .apptest import entries, open_page, texts
+from .refusals import refused_fields
 
 RLO = "\u202e"
 SPOOF = f"Ann{RLO}gnp.exe"  # shows as "Annexe.png"
@@ -69,11 +70,11 @@ def test_the_store_and_a_restore_refuse_such_a_name(engine):
 def test_a_seats_name_is_refused_too(engine):
     service = Context(engine, catalogue.default())
     ann = people.add_person(service, "Ann")
-    problems = exercises.set_seat(service, ann, name=f"car{RLO}seat", height_cm=45)
+    problems = refused_fields(lambda: exercises.set_seat(service, ann, name=f"car{RLO}seat", height_cm=45))
     assert problems["name"].startswith(f"A seat's name {DIRECTION} (U+202E")
-    assert exercises.set_seat(service, ann, name="car\u00adseat", height_cm=45)["name"].startswith(
-        f"A seat's name {INVISIBLE}"
-    )
+    assert refused_fields(lambda: exercises.set_seat(service, ann, name="car\u00adseat", height_cm=45))[
+        "name"
+    ].startswith(f"A seat's name {INVISIBLE}")
     assert store.get_seats(engine=engine, actor=OWNER, person_id=ann.id) == {}
 
 

@@ -84,16 +84,11 @@ def test_the_overview_shows_each_patients_week(therapists, ann):
         log(a, ann, TODAY - timedelta(offset), ("sit_down_chair", 5 + offset), ("hunched_sitting", 60), pain=9)
     plan = [PlannedExercise("dead_bug_floor", 4, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
     start, review = TODAY - timedelta(20), TODAY + timedelta(30)
-    assert session.save_plan(a, ann, plan, start=start, review_date=review, note="", today=TODAY) == []
+    session.save_plan(a, ann, plan, start=start, review_date=review, note="", today=TODAY)
     for offset in (0, 1, 1, 3):  # dead bug on 3 distinct days of 4, box squat on none of 3
         day = TODAY - timedelta(offset)
-        assert (
-            exercises.log_practice(
-                a, ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note=""
-            )
-            == {}
-        )
-    assert session.add_visit(a, ann, VisitInput(day=TODAY - timedelta(10), pain_now=4), TODAY) == []
+        exercises.log_practice(a, ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note="")
+    session.add_visit(a, ann, VisitInput(day=TODAY - timedelta(10), pain_now=4), TODAY)
 
     found = row(a, "Ann")
     assert found["days_logged"] == 6
@@ -152,7 +147,7 @@ def test_the_overview_stays_right_after_a_save(therapists, ann):
 def test_the_overview_stays_right_after_a_weight_override(therapists, ann):
     _, a, _ = therapists
     before = row(a, "Ann")["this_week"]
-    assert weights.set_override(a, ann, "activity.sit_down_chair", 5.0, "a painful hip") == []
+    weights.set_override(a, ann, "activity.sit_down_chair", 5.0, "a painful hip")
     assert_matches_history(a, ann)
     assert row(a, "Ann")["this_week"] > before
     weights.remove_override(a, ann, "activity.sit_down_chair")
@@ -161,7 +156,7 @@ def test_the_overview_stays_right_after_a_weight_override(therapists, ann):
 
 def test_the_overview_stays_right_after_a_rescore(therapists, ann):
     _, a, _ = therapists
-    assert weights.set_override(a, ann, "twist", 1.9, "guarded") == []
+    weights.set_override(a, ann, "twist", 1.9, "guarded")
     weights.rescore(a, ann)
     assert_matches_history(a, ann)
     days = store.load_day_totals(

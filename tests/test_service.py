@@ -20,6 +20,7 @@ from strain.storage.store import StoreError
 from strain.usecases import clinic, exercises, interchange, log_day, people, self_audit, week_over_week, weights
 from strain.usecases.shared import Context
 
+from .refusals import refused, refused_fields
 from .strategies import CAT, frames
 from .test_store import entries
 
@@ -162,8 +163,8 @@ def test_every_persons_totals_stay_right_after_saves_overrides_and_rescores(serv
     log(service, bea, TODAY - timedelta(days=8), ("child_lift", 30))  # outside the week
     assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
 
-    assert weights.set_override(service, bea, "activity.child_lift", 9.0, "heavier child") == []
-    assert weights.set_override(service, person, "twist", 2.0, "twists a lot") == []
+    weights.set_override(service, bea, "activity.child_lift", 9.0, "heavier child")
+    weights.set_override(service, person, "twist", 2.0, "twists a lot")
     log(service, bea, TODAY - timedelta(days=1), ("weeding", 7))  # one day under the new weights, the rest stale
     assert clinic_totals(service, start, end) == pytest.approx(reference_totals(service, [person, bea], start, end))
 
@@ -217,18 +218,18 @@ def test_the_model_view_counts_days_saved_under_other_weights(service, person):
 
 def test_an_override_out_of_range_or_without_a_reason_is_refused_and_nothing_saved(service, person):
     too_high = ["override 'twist' must be between 1 and 10, got 50.0"]
-    assert weights.set_override(service, person, "twist", 50.0, "why not") == too_high
-    assert weights.set_override(service, person, "twist", 2.0, "  ") == [
+    assert refused(lambda: weights.set_override(service, person, "twist", 50.0, "why not")) == too_high
+    assert refused(lambda: weights.set_override(service, person, "twist", 2.0, "  ")) == [
         "a reason is required, so the next reader knows why"
     ]
     assert weights.model_view(service, person).overrides == {}
 
 
 def test_exercise_forms_report_problems_by_field_and_save_only_good_input(service, person):
-    problems = exercises.log_box_height(service, person, day=TODAY, today=TODAY, height_cm=5.0)
+    problems = refused_fields(lambda: exercises.log_box_height(service, person, day=TODAY, today=TODAY, height_cm=5.0))
     assert set(problems) == {"height"}
-    assert exercises.set_seat(service, person, name="  ", height_cm=45.0).keys() == {"name"}
-    assert exercises.set_seat(service, person, name=" sofa ", height_cm=45.0) == {}
+    assert refused_fields(lambda: exercises.set_seat(service, person, name="  ", height_cm=45.0)).keys() == {"name"}
+    exercises.set_seat(service, person, name=" sofa ", height_cm=45.0)
     assert exercises.progress(service, person, TODAY).seats == {"sofa": 45.0}
     with pytest.raises(ValueError, match="choose a level from 1 to"):
         exercises.set_level(service, person, "squat_to_box", 99)

@@ -19,6 +19,7 @@ from strain.storage import db, store
 from strain.usecases import interchange, log_day, people, session
 from strain.usecases.shared import Context
 
+from .refusals import refused
 from .strategies import CAT
 from .test_catalogue import SHIPPED
 from .test_store import entries, restored_as_backed_up
@@ -99,7 +100,7 @@ def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, per
     typical(service, person)
     draft = walk(service, person)
     changed = draft.with_lines([walkthrough.Line("work", "sit_down_chair", 9, "controlled")])
-    assert session.save_walkthrough(service, person, replace(changed, step=3), TODAY)[0] == []
+    session.save_walkthrough(service, person, replace(changed, step=3), TODAY)
     resumed, was_resumed = session.walkthrough(service, person, TODAY + timedelta(days=2))
     assert was_resumed and resumed.step == 3 and resumed.day == TODAY
     assert resumed.line("work", "sit_down_chair") == walkthrough.Line("work", "sit_down_chair", 9.0, "controlled")
@@ -111,11 +112,11 @@ def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, per
 def test_two_tabs_cannot_overwrite_each_others_walkthrough(service, person):
     first = walk(service, person)
     second = walk(service, person)  # another tab, before the first kept anything
-    _, first = session.save_walkthrough(service, person, replace(first, step=1), TODAY)
+    first = session.save_walkthrough(service, person, replace(first, step=1), TODAY)
     with pytest.raises(store.ConflictError, match="started elsewhere"):
         session.save_walkthrough(service, person, replace(second, step=5), TODAY)
     resumed, _ = session.walkthrough(service, person, TODAY)  # the second tab loads what the first kept
-    _, first_again = session.save_walkthrough(service, person, replace(first, step=2), TODAY)
+    first_again = session.save_walkthrough(service, person, replace(first, step=2), TODAY)
     with pytest.raises(store.ConflictError, match="changed elsewhere"):
         session.save_walkthrough(service, person, replace(resumed, step=7), TODAY)
     assert session.walkthrough(service, person, TODAY)[0].step == 2 and first_again.version == 2
@@ -123,9 +124,9 @@ def test_two_tabs_cannot_overwrite_each_others_walkthrough(service, person):
 
 def test_a_bad_step_is_refused_and_the_draft_stays_as_it_was(service, person):
     draft = walk(service, person)
-    assert session.save_walkthrough(service, person, replace(draft, step=2), TODAY)[0] == []
+    session.save_walkthrough(service, person, replace(draft, step=2), TODAY)
     bad = draft.with_lines([walkthrough.Line("waking", "bed_in_out", -1), walkthrough.Line("garden", "weeding", 5000)])
-    problems, _ = session.save_walkthrough(service, person, replace(bad, step=3), TODAY)
+    problems = refused(lambda: session.save_walkthrough(service, person, replace(bad, step=3), TODAY))
     assert problems == ["Getting into or out of bed: enter 0 to 5000 times", "Weeding: enter 0 to 1440 minutes"]
     assert session.walkthrough(service, person, TODAY)[0].step == 2
 
@@ -139,12 +140,7 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
         ]
     )
     session.save_walkthrough(service, person, draft, TODAY)
-    assert (
-        session.finish_walkthrough(
-            service, person, draft, as_day=True, as_typical=True, expected_version=None, today=TODAY
-        )
-        == []
-    )
+    session.finish_walkthrough(service, person, draft, as_day=True, as_typical=True, expected_version=None, today=TODAY)
     saved = log_day.day(service, person, TODAY)
     sits = saved.entries[saved.entries["activity"] == "sit_down_chair"]
     assert sorted(zip(sits["technique"], sits["quantity"], strict=True)) == [
@@ -163,12 +159,16 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
 
 def test_finishing_with_nothing_chosen_or_a_future_day_saves_nothing(service, person):
     draft = walk(service, person)
-    assert session.finish_walkthrough(
-        service, person, draft, as_day=False, as_typical=False, expected_version=None, today=TODAY
+    assert refused(
+        lambda: session.finish_walkthrough(
+            service, person, draft, as_day=False, as_typical=False, expected_version=None, today=TODAY
+        )
     )
     future = replace(draft, day=TODAY + timedelta(days=1))
-    problems = session.finish_walkthrough(
-        service, person, future, as_day=True, as_typical=False, expected_version=None, today=TODAY
+    problems = refused(
+        lambda: session.finish_walkthrough(
+            service, person, future, as_day=True, as_typical=False, expected_version=None, today=TODAY
+        )
     )
     assert problems == ["The day walked through is in the future: choose today or an earlier day."]
     assert log_day.day(service, person, TODAY + timedelta(days=1)) is None
@@ -183,8 +183,10 @@ BRACE = PlannedExercise("dead_bug_bed", days_per_week=7, minutes=5)
 def test_a_plan_of_seven_exercises_is_refused_and_nothing_is_saved(service, person):
     ladder_steps = [e for e in CAT.exercises if e.recommended][:7]
     seven = [PlannedExercise(e.id, days_per_week=3, sets=1, reps=5) for e in ladder_steps]
-    problems = session.save_plan(
-        service, person, seven, start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
+    problems = refused(
+        lambda: session.save_plan(
+            service, person, seven, start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
+        )
     )
     assert problems == ["A plan has 2 to 4 exercises; this one has 7."]
     assert session.plans(service, person) == []
@@ -206,8 +208,10 @@ def test_a_plan_of_seven_exercises_is_refused_and_nothing_is_saved(service, pers
     ],
 )
 def test_a_bad_plan_says_why_and_saves_nothing(service, person, exercises, review, message):
-    problems = session.save_plan(
-        service, person, exercises, start=TODAY, review_date=TODAY + timedelta(days=review), note="", today=TODAY
+    problems = refused(
+        lambda: session.save_plan(
+            service, person, exercises, start=TODAY, review_date=TODAY + timedelta(days=review), note="", today=TODAY
+        )
     )
     assert any(message in problem for problem in problems), problems
     assert session.plans(service, person) == []
@@ -215,17 +219,11 @@ def test_a_bad_plan_says_why_and_saves_nothing(service, person, exercises, revie
 
 def test_plans_are_versioned_and_keep_their_history(service, person):
     first_review = TODAY + timedelta(weeks=4)
-    assert (
-        session.save_plan(service, person, [SQUAT, BRACE], start=TODAY, review_date=first_review, note="", today=TODAY)
-        == []
-    )
+    session.save_plan(service, person, [SQUAT, BRACE], start=TODAY, review_date=first_review, note="", today=TODAY)
     later = TODAY + timedelta(days=14)
     second = [replace(SQUAT, exercise_id="squat_lower_box", reps=10), BRACE, PlannedExercise("log_roll_bed", 7, 1, 5)]
-    assert (
-        session.save_plan(
-            service, person, second, start=later, review_date=later + timedelta(weeks=6), note="up", today=later
-        )
-        == []
+    session.save_plan(
+        service, person, second, start=later, review_date=later + timedelta(weeks=6), note="up", today=later
     )
     history = session.plans(service, person)
     assert [(plan.version, plan.start) for plan in history] == [(1, TODAY), (2, later)]
@@ -263,8 +261,10 @@ def visit(day: date, **fields) -> VisitInput:
 
 
 def test_a_psfs_score_of_11_is_refused_and_nothing_is_saved(service, person):
-    problems = session.add_visit(
-        service, person, visit(TODAY, pain_now=4, new_activities=[("Lifting my grandson", 11)]), TODAY
+    problems = refused(
+        lambda: session.add_visit(
+            service, person, visit(TODAY, pain_now=4, new_activities=[("Lifting my grandson", 11)]), TODAY
+        )
     )
     assert problems == ["PSFS, Lifting my grandson: a whole number from 0 to 10 (got 11)."]
     outcomes = session.outcomes(service, person)
@@ -272,7 +272,7 @@ def test_a_psfs_score_of_11_is_refused_and_nothing_is_saved(service, person):
 
 
 def test_a_visit_dated_in_the_future_is_refused(service, person):
-    problems = session.add_visit(service, person, visit(TODAY + timedelta(days=1), pain_now=3), TODAY)
+    problems = refused(lambda: session.add_visit(service, person, visit(TODAY + timedelta(days=1), pain_now=3), TODAY))
     assert problems == [
         f"The visit is dated {TODAY + timedelta(days=1)}, in the future: choose today or an earlier day."
     ]
@@ -299,18 +299,15 @@ def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, perso
 def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(service, person):
     first = TODAY - timedelta(weeks=6)
     new = [("Putting on socks", 3), ("Lifting my grandson", 2), ("Gardening", 4)]
-    assert (
-        session.add_visit(
-            service, person, visit(first, pain_now=6, pain_average=5, pain_worst=8, new_activities=new), TODAY
-        )
-        == []
+    session.add_visit(
+        service, person, visit(first, pain_now=6, pain_average=5, pain_worst=8, new_activities=new), TODAY
     )
     ids = [activity_id for activity_id, _ in session.outcomes(service, person).activities]
     again = visit(TODAY - timedelta(weeks=3), pain_now=4, scores=dict(zip(ids, [4, 3, 5], strict=True)))
-    assert session.add_visit(service, person, again, TODAY) == []
+    session.add_visit(service, person, again, TODAY)
     last = visit(TODAY, note="Better", scores=dict(zip(ids, [6, 5, 6], strict=True)), new_activities=[("Driving", 5)])
-    assert session.add_visit(service, person, last, TODAY) == []
-    assert session.add_visit(service, person, visit(TODAY, pain_now=1), TODAY) == [
+    session.add_visit(service, person, last, TODAY)
+    assert refused(lambda: session.add_visit(service, person, visit(TODAY, pain_now=1), TODAY)) == [
         f"Not saved: a visit on {TODAY} is already recorded"
     ]
 
@@ -331,8 +328,8 @@ def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(se
 
 def test_at_most_five_psfs_activities(service, person):
     five = [(f"Activity {n}", 5) for n in range(5)]
-    assert session.add_visit(service, person, visit(TODAY - timedelta(days=7), new_activities=five), TODAY) == []
-    problems = session.add_visit(service, person, visit(TODAY, new_activities=[("A sixth", 5)]), TODAY)
+    session.add_visit(service, person, visit(TODAY - timedelta(days=7), new_activities=five), TODAY)
+    problems = refused(lambda: session.add_visit(service, person, visit(TODAY, new_activities=[("A sixth", 5)]), TODAY))
     assert problems == ["The PSFS has at most 5 activities; this person has 5 already."]
 
 
@@ -418,5 +415,5 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     zoe = people.person(restored, "zoë")
     assert zoe.name == "Zoë" and log_day.day(restored, zoe, TODAY).pain == 2
     assert session.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
-    assert session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY) == []
+    session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY)
     target.dispose()
