@@ -9,10 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, limits
-from strain.storage import db
 from strain.storage.store import AccountInfo
 from strain.storage.tables import ROLES
-from strain.usecases import clinic, errors
+from strain.usecases import clinic
 from ui import components, context, shell, signin
 
 shell.ensure()
@@ -41,11 +40,8 @@ def _act(form: str, action: Callable[[], str], *password_keys: str) -> None:
     """Run an account action from a form's button; keep its outcome for the page, and no password in the session."""
     try:
         done = (True, action())
-    except Exception as error:
-        message = errors.user_message(error, db.database_url())
-        if message is None:
-            raise
-        done = (False, message[:1].upper() + message[1:])
+    except Exception as error:  # explain() raises again what a person cannot act on
+        done = (False, context.explain(error))
     for key in password_keys:
         st.session_state[key] = ""
     st.session_state[FEEDBACK] = (form, *done)

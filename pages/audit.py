@@ -22,7 +22,7 @@ context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent e
 day = st.date_input("Day", key="audit_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
-day_audit = context.view("audit", person, day)
+day_audit = context.view(self_audit.audit, person, day)
 if day_audit is None:
     st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
     st.page_link(

@@ -1,15 +1,18 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from strain.domain import invisible, limits, progress
+from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.store import PersonInfo
-from strain.usecases import exercises
+from strain.usecases import errors, exercises
 from ui import components, context, pictures, shell
 
 shell.ensure()
@@ -30,10 +33,15 @@ cat = context.strain_catalogue()
 rule = cat.progression
 
 
-def saved(form: str, problems: dict[str, str]) -> bool:
-    """Keep a form's problems (or none) to show beside its fields; True when it was saved."""
-    st.session_state[f"{form}_problems"] = problems
-    return not problems
+def saved(form: str, save: Callable[[], object]) -> bool:
+    """Run a form's save and keep its problems (or none) to show beside its fields; True when it was saved."""
+    try:
+        save()
+    except Invalid as error:
+        st.session_state[f"{form}_problems"] = errors.fields(error)
+        return False
+    st.session_state[f"{form}_problems"] = {}
+    return True
 
 
 def problem(form: str, field: str) -> None:
@@ -65,8 +73,8 @@ def save_level(person: PersonInfo, view: LadderView, key: str) -> None:
     level = st.session_state[key]
     try:
         exercises.set_level(context.use_cases(), person, view.ladder.id, level)
-    except ValueError as error:
-        st.session_state[f"{key}_problem"] = str(error).capitalize()
+    except Refused as error:
+        st.session_state[f"{key}_problem"] = context.explain(error)
         st.session_state[key] = view.level
         return
     st.session_state.pop(f"{key}_problem", None)
@@ -179,7 +187,8 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
 def log_practice(person: PersonInfo) -> None:
     state = st.session_state
     day, exercise_id, pain = state["practice_day"], state["practice_exercise"], state["practice_pain"]
-    problems = exercises.log_practice(
+    log = partial(
+        exercises.log_practice,
         context.use_cases(),
         person,
         day=day,
@@ -189,7 +198,7 @@ def log_practice(person: PersonInfo) -> None:
         pain=pain,
         note=state["practice_note"],
     )
-    if saved("practice", problems):
+    if saved("practice", log):
         saved_message("practice", f"Logged {cat.exercise(exercise_id).name} on {day:%a %d %b}, pain {pain}/10.")
         reset(practice_done=False, practice_pain=None, practice_note="")
 
@@ -241,7 +250,7 @@ def save_seat(person: PersonInfo) -> None:
     state = st.session_state
     # A typed name wins over the list, so a seat of one's own needs no extra choice.
     name, height = state["seat_other"].strip() or state["seat_choice"], state["seat_height"]
-    if saved("seat", exercises.set_seat(context.use_cases(), person, name=name, height_cm=height)):
+    if saved("seat", partial(exercises.set_seat, context.use_cases(), person, name=name, height_cm=height)):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
         reset(seat_height=None, seat_other="")
 
@@ -249,8 +258,10 @@ def save_seat(person: PersonInfo) -> None:
 def save_box(person: PersonInfo) -> None:
     state = st.session_state
     day, height = state["box_day"], state["box_height"]
-    problems = exercises.log_box_height(context.use_cases(), person, day=day, today=date.today(), height_cm=height)
-    if saved("box", problems):
+    if saved(
+        "box",
+        partial(exercises.log_box_height, context.use_cases(), person, day=day, today=date.today(), height_cm=height),
+    ):
         saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
         reset(box_height=None)
 

@@ -12,7 +12,8 @@ import streamlit as st
 
 from strain.domain import daysheet, limits, tally
 from strain.domain.catalogue import FAMILIES
-from strain.storage.store import ConflictError, StoreError
+from strain.domain.errors import Refused
+from strain.storage.store import ConflictError
 from strain.usecases import log_day
 from ui import components, context, shell
 
@@ -190,7 +191,7 @@ if submitted:
             expected_version=st.session_state["log_version"],
             as_typical=as_typical,
         )
-    except StoreError as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
+    except Refused as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
         st.error(f"Nothing was saved: {components.md(str(error).removeprefix('not saved: '))}")
         if isinstance(error, ConflictError):
             st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")

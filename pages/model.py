@@ -137,7 +137,7 @@ with st.form("override_form"):
     )
     reason = st.text_input("Reason", max_chars=limits.MAX_REASON, key="override_reason")
     if st.form_submit_button("Save weight"):
-        problems = weights.set_override(service, person, key, value, reason)
+        problems = context.problems(lambda: weights.set_override(service, person, key, value, reason))
         if problems:
             st.error(components.md("Not saved: " + "; ".join(problems)))
         else:

@@ -8,11 +8,12 @@ import streamlit as st
 
 from strain.domain import invisible, limits, outcomes, plans, walkthrough
 from strain.domain.catalogue import DayPart
+from strain.domain.errors import Invalid
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout, session_charts
 from strain.storage.store import ConflictError, PersonInfo
-from strain.usecases import log_day, printouts, session
+from strain.usecases import errors, log_day, printouts, session
 from ui import components, context, download, pictures, shell
 
 shell.ensure()
@@ -81,16 +82,16 @@ def current_draft() -> walkthrough.Draft:
 def go_to(person: PersonInfo, step: int) -> None:
     """Keep the draft (in the database) and move to another step; stay put when it cannot be kept."""
     try:
-        problems, draft = session.save_walkthrough(
-            context.use_cases(), person, replace(current_draft(), step=step), date.today()
-        )
+        draft = session.save_walkthrough(context.use_cases(), person, replace(current_draft(), step=step), date.today())
     except ConflictError as error:
         st.session_state["wt_conflict"] = str(error)
         return
-    st.session_state["wt_problems"] = problems
-    if not problems:
-        st.session_state["wt_draft"] = draft
-        forget_step_widgets()
+    except Invalid as error:
+        st.session_state["wt_problems"] = errors.problems(error)
+        return
+    st.session_state["wt_problems"] = []
+    st.session_state["wt_draft"] = draft
+    forget_step_widgets()
 
 
 def conflict_box(person: PersonInfo) -> None:
@@ -109,8 +110,8 @@ def start_over(person: PersonInfo) -> None:
 def finish(person: PersonInfo, expected_version: int | None) -> None:
     draft = current_draft()
     as_day, as_typical = st.session_state["wt_as_day"], st.session_state["wt_as_typical"]
-    try:
-        problems = session.finish_walkthrough(
+    problems = context.problems(
+        lambda: session.finish_walkthrough(
             context.use_cases(),
             person,
             draft,
@@ -118,9 +119,9 @@ def finish(person: PersonInfo, expected_version: int | None) -> None:
             as_typical=as_typical,
             expected_version=expected_version,
             today=date.today(),
-        )
-    except ConflictError as error:
-        problems = [str(error)]
+        ),
+        (Invalid, ConflictError),
+    )
     st.session_state["wt_problems"] = problems
     if not problems:
         st.session_state["wt_finished"] = (draft, as_day, as_typical)
@@ -294,14 +295,16 @@ def save_plan(person: PersonInfo) -> None:
             )
         )
     today = date.today()
-    problems = session.save_plan(
-        context.use_cases(),
-        person,
-        exercises,
-        start=today,
-        review_date=state["plan_review"],
-        note=state["plan_note"],
-        today=today,
+    problems = context.problems(
+        lambda: session.save_plan(
+            context.use_cases(),
+            person,
+            exercises,
+            start=today,
+            review_date=state["plan_review"],
+            note=state["plan_note"],
+            today=today,
+        )
     )
     state["plan_problems"] = problems
     if not problems:
@@ -381,7 +384,7 @@ def show_plan(plan: plans.Plan) -> None:
 
 def plan_section(person: PersonInfo) -> None:
     st.header("Plan")
-    history = context.view("plans", person)
+    history = context.view(session.plans, person)
     current = history[-1] if history else None
     if current is None:
         st.info("No plan yet. Pick 2 to 4 exercises at the right level, each with a dose and days a week.")
@@ -391,7 +394,7 @@ def plan_section(person: PersonInfo) -> None:
             f"review on {current.review_date:%d %B %Y}"
         )
         show_plan(current)
-        weeks = context.view("adherence", person, date.today())
+        weeks = context.view(session.adherence, person, date.today())
         if len(weeks):
             st.markdown("**Done as prescribed, week by week** (practice log days, up to each exercise's days)")
             st.dataframe(
@@ -434,7 +437,7 @@ def save_visit(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
         scores={activity_id: state[f"psfs_score_{activity_id}"] for activity_id, _ in activities},
         new_activities=[(state[f"psfs_new_name_{n}"], state[f"psfs_new_score_{n}"]) for n in range(free)],
     )
-    problems = session.add_visit(context.use_cases(), person, visit, date.today())
+    problems = context.problems(lambda: session.add_visit(context.use_cases(), person, visit, date.today()))
     state["visit_problems"] = problems
     if not problems:
         state["visit_saved"] = f"Saved the visit of {visit.day:%d %B %Y}."
@@ -480,7 +483,7 @@ def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
 
 def visits_section(person: PersonInfo) -> None:
     st.header("Visits and outcome measures")
-    found = context.view("outcomes", person)
+    found = context.view(session.outcomes, person)
     if found.visits.empty:
         st.info("No visits recorded yet. Record pain and the patient's own activities (PSFS) at the first visit.")
     else:

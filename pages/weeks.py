@@ -206,7 +206,7 @@ st.title("Week over week")
 person = context.require_person()
 service = context.use_cases()
 week = week_picker(week_over_week.default_week(service, person, date.today()))
-view = context.view("week", person, week, date.today())
+view = context.view(week_over_week.week, person, week, date.today())
 comparison, series = view.comparison, view.series
 
 st.subheader(week.label)

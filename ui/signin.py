@@ -21,8 +21,7 @@ from streamlit.errors import StreamlitAuthError
 
 from strain.domain import accounts, limits
 from strain.domain.actor import Actor
-from strain.storage import db
-from strain.usecases import clinic, errors
+from strain.usecases import clinic
 from strain.usecases.shared import Context
 from ui import components, context, frame_check
 
@@ -117,11 +116,8 @@ def _submit() -> None:
         return
     try:
         actor = clinic.sign_in(context.use_cases(), email, password)
-    except Exception as error:
-        message = errors.user_message(error, db.database_url())
-        if message is None:
-            raise
-        st.session_state[ERROR_KEY] = message[:1].upper() + message[1:]
+    except Exception as error:  # explain() raises again what a person cannot act on
+        st.session_state[ERROR_KEY] = context.explain(error)
         return
     _start(actor, sso=False)
 

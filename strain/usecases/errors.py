@@ -74,6 +74,11 @@ def problems(error: Refused) -> list[str]:
     return list(error.problems) if isinstance(error, Invalid) else [str(error)]
 
 
+def fields(error: Refused) -> dict[str, str]:
+    """What a form shows beside its fields: an Invalid's field -> problem, else the refusal under the form."""
+    return dict(error.fields) if isinstance(error, Invalid) and error.fields else {"form": str(error)}
+
+
 def _database_message(error: BaseException, details: str) -> str | None:
     if isinstance(error, sa_exc.ArgumentError | sa_exc.NoSuchModuleError | ImportError):  # ImportError: mysql://
         return f"the database address is not one this app can use (a SQLite or PostgreSQL URL); {details}"
