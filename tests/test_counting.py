@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from strain.domain import counting, limits, model
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.storage import db, store
 from strain.storage.tables import Person, TapTotal
 from strain.usecases import clinic, live_tally, log_day, people
@@ -310,7 +311,7 @@ def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wa
     ],
 )
 def test_a_tap_the_checks_refuse_saves_nothing(service, person, activity, technique, amount, message):
-    with pytest.raises(store.StoreError, match=message):
+    with pytest.raises(Refused, match=message):
         live_tally.count(service, person, activity, technique=technique, amount=amount, now=at(date.today(), 12))
     assert log_day.day(service, person, date.today()) is None
 
@@ -321,7 +322,7 @@ def test_taking_back_what_is_not_there_names_the_activity(service, person):
 
 
 def test_a_day_in_the_future_cannot_be_counted(service, person):
-    with pytest.raises(store.StoreError, match="is in the future"):
+    with pytest.raises(Refused, match="is in the future"):
         live_tally.count(
             service, person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12)
         )
@@ -483,9 +484,9 @@ def test_taps_made_before_midnight_count_on_their_day_and_older_ones_are_refused
     send(service, person, {PLUS: 2}, day=yesterday)
     assert log_day.day(service, person, yesterday).entries["quantity"].tolist() == [2.0]
     assert log_day.day(service, person, date.today()) is None
-    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+    with pytest.raises(Refused, match="not of today or yesterday"):
         send(service, person, {PLUS: 2}, day=yesterday - timedelta(days=1))
-    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+    with pytest.raises(Refused, match="not of today or yesterday"):
         send(service, person, {PLUS: 2}, day=date.today() + timedelta(days=1))
 
 

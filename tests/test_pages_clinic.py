@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strain.domain.actor import Actor
+from strain.domain.errors import Refused
 from strain.domain.plans import PlannedExercise
 from strain.storage import store
 from strain.usecases import clinic as clinic_cases
@@ -154,7 +155,7 @@ def test_the_audit_trail_is_an_admins_and_read_only(app_engine, accounts, ann):
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # a therapist has no such page
         run_page("pages/audit_trail.py", a)
-    with pytest.raises(store.StoreError, match="only an admin can read the audit trail"):
+    with pytest.raises(Refused, match="only an admin can read the audit trail"):
         clinic_cases.audit_trail(Context(app_engine, CAT, a))
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from strain.domain import audit, model, weeks
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.domain.weeks import IsoWeek
 from strain.storage import store
 from strain.storage.store import StoreError
@@ -125,7 +126,7 @@ def test_saving_a_day_as_the_typical_day_is_one_transaction(service, person):
         log(service, person, TODAY, ("weeding", 9), expected=version + 1, as_typical=True)
     assert list(log_day.typical_day(service, person, TODAY)["activity"]) == ["sit_down_chair"]
     # ...and one the database refuses neither.
-    with pytest.raises(StoreError, match="not saved"):
+    with pytest.raises(Refused, match="not saved"):
         log(service, person, TODAY, ("weeding", -9), expected=version, as_typical=True)
     assert list(log_day.typical_day(service, person, TODAY)["activity"]) == ["sit_down_chair"]
     assert list(log_day.day(service, person, TODAY).entries["activity"]) == ["sit_down_chair"]

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from strain.cli import main as cli
 from strain.domain import tally, validation
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import db, store
@@ -200,7 +201,7 @@ def test_postgresqls_pipeline_aborted_line_is_not_the_reason_in_the_log(caplog):
 
 def test_a_refused_import_leaves_no_one_behind(engine):
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
-    with pytest.raises(store.StoreError):
+    with pytest.raises(Refused):
         interchange.import_tally(Context(engine, CAT), "Newcomer", frame)
     assert store.list_people(engine=engine, actor=OWNER) == []
 
@@ -387,7 +388,7 @@ def test_saving_a_day_checks_it_like_an_import(engine):
         ({"day": date(1899, 12, 31)}, "is before 2000-01-01"),
     ):
         values = {"day": MONDAY, "entries": frame, "pain": None, "note": ""} | changes
-        with pytest.raises(store.StoreError, match=message):
+        with pytest.raises(Refused, match=message):
             log_day.save_day(service, ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
     assert store.load_days(engine=engine, actor=OWNER, person_id=ann.id).empty
 
