@@ -1,4 +1,4 @@
-"""The use-case layer (strain.usecases.service) against real databases: SQLite and PostgreSQL.
+"""The use-case layer (strain.usecases) against real databases: SQLite and PostgreSQL.
 
 What a page shows must not depend on how much history lies outside it: each bounded view is
 checked against the same numbers computed from the person's whole history.
