@@ -215,8 +215,9 @@ import json, sys
 from datetime import date, datetime
 from strain.domain import catalogue, counting
 from strain.storage import db
-from strain.usecases.shared import Context
 from strain.storage.store import PersonInfo
+from strain.usecases import live_tally
+from strain.usecases.shared import Context
 
 service = Context(db.open_database(sys.argv[1]), catalogue.default())
 person = PersonInfo(int(sys.argv[2]), sys.argv[3])
