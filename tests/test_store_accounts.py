@@ -338,8 +338,8 @@ def test_bad_account_input_is_refused_saying_what_is_wrong(service):
 def test_only_admins_manage_accounts_and_settings(service, bea):
     therapist = service.acting_as(clinic.sign_in(service, "bea@clinic.example", PASSWORD))
     for action in (
-        therapist.accounts,
-        therapist.start_clinic,
+        lambda: clinic.accounts(therapist),
+        lambda: clinic.start_clinic(therapist),
         lambda: clinic.add_account(therapist, "x@clinic.example", "admin", PASSWORD),
         lambda: clinic.disable_account(therapist, "bea@clinic.example"),
         lambda: clinic.reset_password(therapist, "bea@clinic.example", PASSWORD),
