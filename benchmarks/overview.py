@@ -7,7 +7,7 @@ would store it, day totals with the model version included), because importing 8
 patient at a time through the command line's path takes most of an hour; then PostgreSQL's statistics
 are refreshed, as autovacuum would soon after.
 
-Then, acting as the therapist: the overview's data (Service.patients_overview) against reading one
+Then, acting as the therapist: the overview's data (Context.patients_overview) against reading one
 patient's last week, and the same right after some patients' weights changed.
 """
 
@@ -27,7 +27,9 @@ from benchmarks import run as bench
 from strain.domain import catalogue, model, patients, validation
 from strain.domain.actor import OWNER, Actor
 from strain.storage import db, store
-from strain.usecases.service import PersonInfo, Service
+from strain.usecases import clinic, weights
+from strain.usecases import people as people_cases
+from strain.usecases.shared import Context
 
 CHUNK = 20  # patients generated and written per transaction (about 330,000 entries)
 PLAN = (("dead_bug_floor", 4, 0.6), ("squat_high_box", 3, 0.4))  # exercise, days a week, chance of practice a day
@@ -199,8 +201,8 @@ def _after(change: Callable[[], None], read: Callable[[], Any]) -> float:
 def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue) -> None:
     """Fill an empty database at `url` and time the overview against one patient's last week."""
     engine = db.open_database(url)
-    service = Service(engine, cat)
-    if service.people():
+    service = Context(engine, cat)
+    if people_cases.people(service):
         raise SystemExit(f"{url} already has people; the benchmark only writes into an empty database")
     seconds = fill(engine, people, days, entries, cat)
     total = people * days * entries
@@ -211,14 +213,14 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     )
     therapist = service.acting_as(THERAPIST)
     today = bench.LAST_DAY
-    someone = therapist.person("patient-0001")
+    someone = people_cases.person(therapist, "patient-0001")
     week_ms, _ = bench.timed(
         lambda: store.load_entries(
             engine=engine, actor=THERAPIST, person_id=someone.id, start=today - timedelta(6), end=today
         )
     )
     bench.line("one patient's last week: load_entries", f"{week_ms:,.1f} ms")
-    overview_ms, overview = bench.timed(lambda: therapist.patients_overview(today))
+    overview_ms, overview = bench.timed(lambda: clinic.patients_overview(therapist, today))
     bench.line(
         f"the overview's data ({len(overview)} patients): patients_overview",
         f"{overview_ms:,.1f} ms",
@@ -226,19 +228,19 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     )
     check(therapist, overview, someone)
 
-    changed = [therapist.person(name) for name in overview["name"][: max(1, people // 20)]]
+    changed = [people_cases.person(therapist, name) for name in overview["name"][: max(1, people // 20)]]
 
     def new_weights() -> None:  # one patient in twenty gets a new weight: their stored totals are stale
         for person in changed:
             weight = therapist.person_model(person).weight("sit_down_chair")
-            therapist.set_override(person, "activity.sit_down_chair", weight + 0.1, "benchmark")
+            weights.set_override(therapist, person, "activity.sit_down_chair", weight + 0.1, "benchmark")
 
-    after = statistics.median(_after(new_weights, lambda: therapist.patients_overview(today)) for _ in range(3))
+    after = statistics.median(_after(new_weights, lambda: clinic.patients_overview(therapist, today)) for _ in range(3))
     bench.line(f"  the same right after {len(changed)} patients' weights changed", f"{after:,.1f} ms")
     engine.dispose()
 
 
-def check(service: Service, overview: pd.DataFrame, person: PersonInfo) -> None:
+def check(service: Context, overview: pd.DataFrame, person) -> None:
     """The overview's figure for one patient equals their entries scored from scratch."""
     this_week = patients.periods(bench.LAST_DAY)[0]
     entries = store.load_entries(

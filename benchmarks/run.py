@@ -48,7 +48,9 @@ from benchmarks import sign_in as bench_sign_in
 from strain.domain import catalogue, fields, frames, limits, model, modifiers, tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
-from strain.usecases.service import PersonInfo, Service
+from strain.storage.store import PersonInfo
+from strain.usecases import clinic, interchange, people, weights
+from strain.usecases.shared import Context
 
 LAST_DAY = date(2026, 11, 22)  # a Sunday: the last week is LAST_DAY - 6 .. LAST_DAY
 LONG_HISTORY_DAYS = 3 * 365
@@ -228,10 +230,10 @@ def bench_cli(rows: int, cat: catalogue.Catalogue, runs: int = 3) -> None:
         line("same JSON content", "yes")
 
 
-def load_clinic(service: Service, clinic: pd.DataFrame, long_history: pd.DataFrame) -> list[PersonInfo]:
+def load_clinic(service: Context, clinic: pd.DataFrame, long_history: pd.DataFrame) -> list[PersonInfo]:
     """Import everyone as the CLI does (one transaction per person); return the people."""
     return [
-        service.import_tally(f"bench-{number}", entries)[0]
+        interchange.import_tally(service, f"bench-{number}", entries)[0]
         for number, entries in [*clinic.groupby("person", sort=True), ("long", long_history)]
     ]
 
@@ -242,8 +244,8 @@ def last_week_from_entries(engine: Engine, strain_model: model.Model) -> pd.Seri
     return model.score(week, strain_model).groupby("person")["points"].sum()
 
 
-def last_week_totals(service: Service) -> pd.DataFrame:
-    return service.totals_by_person(LAST_DAY - timedelta(6), LAST_DAY)
+def last_week_totals(service: Context) -> pd.DataFrame:
+    return clinic.totals_by_person(service, LAST_DAY - timedelta(6), LAST_DAY)
 
 
 def bench_database(
@@ -251,21 +253,21 @@ def bench_database(
 ) -> None:
     print(f"{label} ({make_url(url).render_as_string(hide_password=True)})")
     engine = db.open_database(url)
-    service = Service(engine, strain_model.catalogue)
-    if service.people():
+    service = Context(engine, strain_model.catalogue)
+    if people.people(service):
         raise SystemExit(f"{url} already has people; the benchmark only writes into an empty database")
     start = time.perf_counter()
-    people = load_clinic(service, clinic, long_history)
+    patients = load_clinic(service, clinic, long_history)
     seconds = time.perf_counter() - start
     total = len(clinic) + len(long_history)
     line(
         f"import {total:,} entries (per person, as the CLI)", f"{seconds:,.1f} s", f"({total / seconds:,.0f} entries/s)"
     )
 
-    load_ms, history = timed(lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id))
+    load_ms, history = timed(lambda: store.load_entries(engine=engine, actor=OWNER, person_id=patients[-1].id))
     line(f"one person's 3 years ({len(history):,} entries): load_entries", f"{load_ms:,.1f} ms")
     week_ms, _ = timed(
-        lambda: store.load_entries(engine=engine, actor=OWNER, person_id=people[-1].id, start=LAST_DAY - timedelta(6))
+        lambda: store.load_entries(engine=engine, actor=OWNER, person_id=patients[-1].id, start=LAST_DAY - timedelta(6))
     )
     line("one person's last week: load_entries", f"{week_ms:,.1f} ms")
     old_ms, _ = timed(lambda: last_week_from_entries(engine, strain_model))
@@ -276,13 +278,13 @@ def bench_database(
         f"{totals_ms:,.1f} ms",
         f"(target < 50 ms; {old_ms / totals_ms:,.1f}x faster; {totals_ms / week_ms:,.1f}x one person's week)",
     )
-    changed = people[: max(1, len(people) // 20)]
+    changed = patients[: max(1, len(patients) // 20)]
 
     def after_overrides() -> pd.DataFrame:
         # A new weight for one person in twenty makes their totals stale: the read recomputes them.
         for person in changed:
             weight = service.person_model(person).weight("sit_down_chair")
-            service.set_override(person, "activity.sit_down_chair", weight + 0.1, "benchmark")
+            weights.set_override(service, person, "activity.sit_down_chair", weight + 0.1, "benchmark")
         start = time.perf_counter()
         found = last_week_totals(service)
         return found.assign(ms=(time.perf_counter() - start) * 1000)

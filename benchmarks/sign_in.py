@@ -15,16 +15,17 @@ from benchmarks import run as bench
 from strain.domain import accounts, catalogue
 from strain.domain.actor import Actor
 from strain.storage import db
-from strain.usecases.service import Service
+from strain.usecases import clinic
+from strain.usecases.shared import Context
 
 ADMIN = Actor("admin", None, "admin@bench.test")
 PASSWORD = "correct horse battery"
 
 
-def _refused(service: Service, emails: itertools.cycle[str]) -> Callable[[], None]:
+def _refused(service: Context, emails: itertools.cycle[str]) -> Callable[[], None]:
     def attempt() -> None:
         try:
-            service.sign_in(next(emails), "wrong password!")
+            clinic.sign_in(service, next(emails), "wrong password!")
         except accounts.SignInRefused:
             return
         raise SystemExit("a wrong password signed in")
@@ -35,11 +36,11 @@ def _refused(service: Service, emails: itertools.cycle[str]) -> Callable[[], Non
 def run(url: str) -> None:
     """Time refused sign-ins on the empty database at `url`: a wrong password, then an unknown email."""
     engine = db.open_database(url)
-    service = Service(engine, catalogue.default()).acting_as(ADMIN)
+    service = Context(engine, catalogue.default()).acting_as(ADMIN)
     # An account of its own for each attempt, so that none is locked out halfway (a lock skips a write).
     known = [f"therapist{n}@bench.test" for n in range(bench.REPEATS + 1)]
     for email in known:
-        service.add_account(email, "therapist", PASSWORD)
+        clinic.add_account(service, email, "therapist", PASSWORD)
     known_ms, _ = bench.timed(_refused(service, itertools.cycle(known)))
     unknown_ms, _ = bench.timed(_refused(service, itertools.cycle(["nobody@bench.test"])))
     engine.dispose()

@@ -9,10 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, limits
-from strain.storage import db
+from strain.storage.store import AccountInfo
 from strain.storage.tables import ROLES
-from strain.usecases import errors
-from strain.usecases.service import AccountInfo
+from strain.usecases import clinic
 from ui import components, context, shell, signin
 
 shell.ensure()
@@ -41,11 +40,8 @@ def _act(form: str, action: Callable[[], str], *password_keys: str) -> None:
     """Run an account action from a form's button; keep its outcome for the page, and no password in the session."""
     try:
         done = (True, action())
-    except Exception as error:
-        message = errors.user_message(error, db.database_url())
-        if message is None:
-            raise
-        done = (False, message[:1].upper() + message[1:])
+    except Exception as error:  # explain() raises again what a person cannot act on
+        done = (False, context.explain(error))
     for key in password_keys:
         st.session_state[key] = ""
     st.session_state[FEEDBACK] = (form, *done)
@@ -63,8 +59,11 @@ def _add() -> None:
     def add() -> str:
         sso_only = st.session_state.get("new_account_sso_only", False)
         password = None if sso_only else _new_password("new_account_password", "new_account_password_again")
-        account = context.service().add_account(
-            st.session_state.get("new_account_email", ""), st.session_state["new_account_role"], password
+        account = clinic.add_account(
+            context.use_cases(),
+            st.session_state.get("new_account_email", ""),
+            st.session_state["new_account_role"],
+            password,
         )
         st.session_state["new_account_email"] = ""
         return f"Added {account.email} ({account.role})."
@@ -75,15 +74,20 @@ def _add() -> None:
 def _set_active(active: bool) -> None:
     email: str = st.session_state.get("status_account", "")
     if active:
-        _act("status", lambda: f"Enabled {context.service().enable_account(email).email}: it can sign in again.")
+        _act(
+            "status",
+            lambda: f"Enabled {clinic.enable_account(context.use_cases(), email).email}: it can sign in again.",
+        )
     else:
-        _act("status", lambda: f"Disabled {context.service().disable_account(email).email}: it cannot sign in.")
+        _act(
+            "status", lambda: f"Disabled {clinic.disable_account(context.use_cases(), email).email}: it cannot sign in."
+        )
 
 
 def _reset() -> None:
     def reset() -> str:
         password = _new_password("reset_password", "reset_password_again")
-        account = context.service().reset_password(st.session_state.get("reset_account", ""), password)
+        account = clinic.reset_password(context.use_cases(), st.session_state.get("reset_account", ""), password)
         return f"Set a new password for {account.email}; any lock is lifted."
 
     _act("reset", reset, "reset_password", "reset_password_again")
@@ -104,7 +108,7 @@ def password_fields(key: str, label: str = "Password") -> None:
         )
 
 
-found = context.service().accounts()
+found = clinic.accounts(context.use_cases())
 emails = [account.email for account in found]
 if found:
     st.dataframe(

@@ -6,22 +6,23 @@ import streamlit as st
 
 from strain.domain import frames, invisible, limits, model, modifiers
 from strain.render import charts
+from strain.usecases import self_audit
 from ui import components, context, pictures, shell
 
 shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-service = context.service()
+service = context.use_cases()
 
 st.title("Audit a day")
 # Only days up to today: a day imported with a later date (a typo in a CSV) must not push the picker past its limit.
-recent = service.recent_dates(person, date.today())
+recent = self_audit.recent_dates(service, person, date.today())
 context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent else date.today())
 day = st.date_input("Day", key="audit_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
-day_audit = context.view("audit", person, day)
+day_audit = context.view(self_audit.audit, person, day)
 if day_audit is None:
     st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
     st.page_link(
@@ -114,7 +115,7 @@ if fewer_activity is not None:
         format="%g",
         key=f"whatif_quantity_{fewer_activity}",  # one per activity: each has its own maximum
     )
-result = service.what_if(day_audit, controlled=chosen, quantities=quantities)
+result = self_audit.what_if(day_audit, controlled=chosen, quantities=quantities)
 change = round(result.difference)
 st.metric(
     "The day would score",

@@ -5,18 +5,18 @@ Read-only: the database refuses to change or delete its rows.
 
 import streamlit as st
 
-from strain.usecases import service as use_cases
+from strain.usecases import clinic
 from ui import context, shell
 
 shell.ensure()
 
 st.title("Audit trail")
 st.caption(
-    f"The latest {use_cases.AUDIT_EVENTS} changes to patients' data, newest first. It records who acted and on "
+    f"The latest {clinic.AUDIT_EVENTS} changes to patients' data, newest first. It records who acted and on "
     "which patient, never the health data themselves; nobody can edit it. A forgotten patient's entries stay, "
     "without their name."
 )
-trail = context.service().audit_trail()
+trail = clinic.audit_trail(context.use_cases())
 if trail.empty:
     st.info("Nothing recorded yet.")
 else:

@@ -6,15 +6,16 @@ from functools import partial
 import streamlit as st
 
 from strain.domain import counting
-from strain.usecases import errors
-from strain.usecases.service import CountView, NothingToTakeBack, PersonInfo
+from strain.storage.store import NothingToTakeBack, PersonInfo
+from strain.usecases import errors, live_tally
+from strain.usecases.live_tally import CountView
 from ui import components, context, shell, tap_row
 
 shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-service = context.service()
+service = context.use_cases()
 
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
 ORDER = "count_order"  # ((person id, day), the rows' order)
@@ -46,7 +47,7 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
         return
     st.session_state.pop(NOTE, None)
     try:
-        result = service.count_report(who, activity_id, report, now=context.local_now())
+        result = live_tally.count_report(service, who, activity_id, report, now=context.local_now())
     except Exception as error:
         # The buttons keep their taps and send them again: say so rather than "try again".
         message = NOT_SENT if errors.unreachable(error) else context.explain(error)  # explain: a bug is raised
@@ -64,7 +65,7 @@ def buttons_key(activity_id: str) -> str:
 
 
 def save_wake_up() -> None:
-    service.set_wake_up(person, st.session_state["count_wake_up"])
+    live_tally.set_wake_up(service, person, st.session_state["count_wake_up"])
 
 
 def counted(row: counting.Row) -> str:
@@ -145,9 +146,8 @@ def order_of(now: datetime) -> counting.Order:
     """The rows' order, read once a day: it stays put while the person taps (and a tap is quicker)."""
     key = ("count_order", person.id, now.date())
     if st.session_state.get(ORDER, (None,))[0] != key:
-        st.session_state[ORDER] = (key, service.count_order(person, now.date()))
-    order: counting.Order = st.session_state[ORDER][1]
-    return order
+        st.session_state[ORDER] = (key, live_tally.count_order(service, person, now.date()))
+    return st.session_state[ORDER][1]
 
 
 DRAWN_FOR = context.drawn_for()
@@ -160,7 +160,7 @@ def tally() -> None:
     st.html(STYLE)
     now = context.local_now()
     try:
-        view = service.count_view(person, now, order_of(now))
+        view = live_tally.count_view(service, person, now, order_of(now))
     except Exception as error:  # explain() raises again what a person cannot act on
         st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))
         st.button("Try again", key="count_try_again")

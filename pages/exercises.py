@@ -1,15 +1,19 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from strain.domain import invisible, limits, progress
+from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
-from strain.usecases.service import PersonInfo
+from strain.storage.store import PersonInfo
+from strain.usecases import errors, exercises
 from ui import components, context, pictures, shell
 
 shell.ensure()
@@ -30,10 +34,15 @@ cat = context.strain_catalogue()
 rule = cat.progression
 
 
-def saved(form: str, problems: dict[str, str]) -> bool:
-    """Keep a form's problems (or none) to show beside its fields; True when it was saved."""
-    st.session_state[f"{form}_problems"] = problems
-    return not problems
+def saved(form: str, save: Callable[[], object]) -> bool:
+    """Run a form's save and keep its problems (or none) to show beside its fields; True when it was saved."""
+    try:
+        save()
+    except Invalid as error:
+        st.session_state[f"{form}_problems"] = errors.fields(error)
+        return False
+    st.session_state[f"{form}_problems"] = {}
+    return True
 
 
 def problem(form: str, field: str) -> None:
@@ -64,9 +73,9 @@ def reset(**defaults: Any) -> None:
 def save_level(person: PersonInfo, view: LadderView, key: str) -> None:
     level = st.session_state[key]
     try:
-        context.service().set_level(person, view.ladder.id, level)
-    except ValueError as error:
-        st.session_state[f"{key}_problem"] = str(error).capitalize()
+        exercises.set_level(context.use_cases(), person, view.ladder.id, level)
+    except Refused as error:
+        st.session_state[f"{key}_problem"] = context.explain(error)
         st.session_state[key] = view.level
         return
     st.session_state.pop(f"{key}_problem", None)
@@ -87,7 +96,7 @@ def staircase(view: LadderView) -> None:
 
 def change_level(person: PersonInfo, view: LadderView, level: int) -> None:
     """The person's own choice to act on the pain rule's advice."""
-    context.service().set_level(person, view.ladder.id, level)
+    exercises.set_level(context.use_cases(), person, view.ladder.id, level)
     st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
 
 
@@ -180,7 +189,9 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
 def log_practice(person: PersonInfo) -> None:
     state = st.session_state
     day, exercise_id, pain = state["practice_day"], state["practice_exercise"], state["practice_pain"]
-    problems = context.service().log_practice(
+    log = partial(
+        exercises.log_practice,
+        context.use_cases(),
         person,
         day=day,
         today=date.today(),
@@ -189,7 +200,7 @@ def log_practice(person: PersonInfo) -> None:
         pain=pain,
         note=state["practice_note"],
     )
-    if saved("practice", problems):
+    if saved("practice", log):
         saved_message("practice", f"Logged {cat.exercise(exercise_id).name} on {day:%a %d %b}, pain {pain}/10.")
         reset(practice_done=False, practice_pain=None, practice_note="")
 
@@ -243,7 +254,7 @@ def save_seat(person: PersonInfo) -> None:
     state = st.session_state
     # A typed name wins over the list, so a seat of one's own needs no extra choice.
     name, height = state["seat_other"].strip() or state["seat_choice"], state["seat_height"]
-    if saved("seat", context.service().set_seat(person, name=name, height_cm=height)):
+    if saved("seat", partial(exercises.set_seat, context.use_cases(), person, name=name, height_cm=height)):
         saved_message("seat", f"Saved: {components.md(name)}, {height:g} cm.")
         reset(seat_height=None, seat_other="")
 
@@ -251,8 +262,10 @@ def save_seat(person: PersonInfo) -> None:
 def save_box(person: PersonInfo) -> None:
     state = st.session_state
     day, height = state["box_day"], state["box_height"]
-    problems = context.service().log_box_height(person, day=day, today=date.today(), height_cm=height)
-    if saved("box", problems):
+    if saved(
+        "box",
+        partial(exercises.log_box_height, context.use_cases(), person, day=day, today=date.today(), height_cm=height),
+    ):
         saved_message("box", f"Recorded: {height:g} cm on {day:%a %d %b}.")
         reset(box_height=None)
 
@@ -354,7 +367,7 @@ def flexion_stretches() -> None:
 
 st.title("Exercises")
 person = context.require_person()
-view = context.service().progress(person, date.today())
+view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.practice)
 close_the_gap(person, view.seats, view.boxes)

@@ -5,7 +5,8 @@ from datetime import date
 import streamlit as st
 
 from strain.render import charts
-from strain.usecases.service import PersonInfo
+from strain.storage.store import PersonInfo
+from strain.usecases import self_audit
 from ui import components, context, shell
 
 shell.ensure()
@@ -23,7 +24,7 @@ components.disclaimer(cat)
 
 
 def last_week(person: PersonInfo) -> None:
-    summary = context.view("home", person, date.today())
+    summary = context.view(self_audit.home, person, date.today())
     st.subheader(f"Last 7 days: {components.md(person.name)}")
     if summary.latest is None:
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")

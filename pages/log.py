@@ -13,7 +13,9 @@ import streamlit as st
 
 from strain.domain import daysheet, limits, modifiers, tally
 from strain.domain.catalogue import FAMILIES
-from strain.usecases.service import ConflictError, StoreError
+from strain.domain.errors import Refused
+from strain.storage.store import ConflictError
+from strain.usecases import log_day
 from ui import components, context, shell
 from ui.modifier_inputs import modifier_input, taken
 
@@ -21,7 +23,7 @@ shell.ensure()
 
 cat = context.strain_catalogue()
 person = context.require_person()
-service = context.service()
+service = context.use_cases()
 
 st.title("Log a day")
 st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
@@ -29,7 +31,7 @@ st.caption("Start from your typical day, change the counts and minutes that were
 context.bind_url("date", "log_date", context.parse_date, date.today())
 day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
-saved = service.day(person, day)
+saved = log_day.day(service, person, day)
 
 ROW_KEY = "log_row_"
 # An amount left at 0 shows an empty field, so that its placeholder says what the field is for.
@@ -42,7 +44,7 @@ def row_key(row: int, activity: str, column: str) -> str:
 
 
 def typical_day() -> pd.DataFrame:
-    return service.typical_day(person, day)
+    return log_day.typical_day(service, person, day)
 
 
 def start_from(entries: pd.DataFrame) -> None:
@@ -61,7 +63,7 @@ def start_from(entries: pd.DataFrame) -> None:
 
 
 def same_as_yesterday() -> None:
-    yesterday = service.day(person, day - timedelta(days=1))
+    yesterday = log_day.day(service, person, day - timedelta(days=1))
     if yesterday is None:
         st.session_state["log_message"] = f"Nothing is logged for {day - timedelta(days=1)}; the sheet is unchanged."
         return
@@ -89,7 +91,7 @@ if saved:
             f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
             "saving it here would leave them out."
         )
-if not service.has_typical_day(person):
+if not log_day.has_typical_day(service, person):
     st.caption(
         "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
         "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."
@@ -170,7 +172,8 @@ if submitted:
         st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()
     try:
-        st.session_state["log_version"] = service.save_day(
+        st.session_state["log_version"] = log_day.save_day(
+            service,
             person,
             day,
             entries,
@@ -179,7 +182,7 @@ if submitted:
             expected_version=st.session_state["log_version"],
             as_typical=as_typical,
         )
-    except StoreError as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
+    except Refused as error:  # a conflict, or a value the checks refuse (a control character pasted in the note)
         st.error(f"Nothing was saved: {components.md(str(error).removeprefix('not saved: '))}")
         if isinstance(error, ConflictError):
             st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import limits, model
+from strain.usecases import weights
 from ui import components, context, shell
 
 shell.ensure()
@@ -23,8 +24,8 @@ defaults = model.Model(cat)
 st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
 
 person = context.current_person()
-service = context.service()
-view = service.model_view(person) if person else None
+service = context.use_cases()
+view = weights.model_view(service, person) if person else None
 strain_model = view.model if view else defaults
 
 st.subheader("Modifiers")
@@ -85,12 +86,8 @@ st.table(
 )
 
 st.subheader("Movements against held postures: what a minute is worth")
-sensitivity = service.sensitivity(person, date.today())
-which = (
-    f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
-    if person and sensitivity.day
-    else None
-)
+sensitivity = weights.sensitivity(service, person, date.today())
+which = f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})" if sensitivity.day else None
 (low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
 st.markdown(
     f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a finding. "
@@ -140,7 +137,7 @@ with st.form("override_form"):
     )
     reason = st.text_input("Reason", max_chars=limits.MAX_REASON, key="override_reason")
     if st.form_submit_button("Save weight"):
-        problems = service.set_override(person, key, value, reason)
+        problems = context.problems(lambda: weights.set_override(service, person, key, value, reason))
         if problems:
             st.error(components.md("Not saved: " + "; ".join(problems)))
         else:
@@ -152,7 +149,7 @@ if overrides:
         "Back to the default", removable, format_func=lambda k: model.override_label(cat, k), key="override_remove"
     )
     if st.button("Remove this override", key="override_remove_button"):
-        service.remove_override(person, removed)
+        weights.remove_override(service, person, removed)
         st.rerun()
 
 st.subheader("Rescore history")
@@ -161,6 +158,6 @@ st.markdown(
     "current weights; rescoring records that every day now carries this version."
 )
 if st.button("Rescore all days with the current weights", disabled=view.stale == 0, key="model_rescore"):
-    days = service.rescore(person)
+    days = weights.rescore(service, person)
     st.success(f"All {days} days now carry model version {strain_model.version}.")
 components.disclaimer(cat)

@@ -10,13 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import patients
+from strain.usecases import clinic, people
 from ui import components, context, shell
 
 shell.ensure()
 
 ASSIGNED = "_patients_assigned"  # the confirmation of an assignment, shown once after the rerun
 
-service = context.service()
+service = context.use_cases()
 is_admin = service.actor.role == "admin"
 st.title("Patients" if is_admin else "My patients")
 st.caption(
@@ -24,7 +25,7 @@ st.caption(
     f"Who needs attention comes first: {patients.RULE}."
 )
 
-overview = service.patients_overview(date.today())
+overview = clinic.patients_overview(service, date.today())
 if overview.empty:
     st.info(
         "No patients yet: add one in the sidebar (**Add person**)."
@@ -73,18 +74,16 @@ else:
         st.switch_page("pages/audit.py", query_params={"person": overview["name"].iloc[rows[0]]})
 
 if is_admin:
-    therapists = dict(service.therapists())
+    therapists = dict(clinic.therapists(service))
     st.subheader("Assign a patient to a therapist")
     if overview.empty or not therapists:
         st.info("Assigning needs a patient and an active therapist account.")
     else:
         with st.form("assign_form"):
             name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
-            therapist = st.selectbox(
-                "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
-            )
-            if st.form_submit_button("Assign") and therapist is not None:
-                service.assign(service.person(name), therapist)
+            therapist = st.selectbox("Therapist", list(therapists), format_func=therapists.get, key="assign_therapist")
+            if st.form_submit_button("Assign"):
+                clinic.assign(service, people.person(service, name), therapist)
                 who = components.md(therapists[therapist])
                 st.session_state[ASSIGNED] = f"{components.md(name)} is now a patient of {who}."
                 st.rerun()  # the table above shows the new therapist

@@ -8,10 +8,12 @@ import streamlit as st
 
 from strain.domain import invisible, limits, modifiers, outcomes, plans, walkthrough
 from strain.domain.catalogue import DayPart
+from strain.domain.errors import Invalid
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout, session_charts
-from strain.usecases.service import ConflictError, PersonInfo
+from strain.storage.store import ConflictError, PersonInfo
+from strain.usecases import errors, log_day, printouts, session
 from ui import components, context, download, pictures, shell
 from ui.modifier_inputs import modifier_input, taken
 
@@ -42,7 +44,7 @@ def forget_step_widgets() -> None:
 
 
 def load_draft(person: PersonInfo) -> None:
-    draft, resumed = context.service().walkthrough(person, date.today())
+    draft, resumed = session.walkthrough(context.use_cases(), person, date.today())
     st.session_state.update(wt_person=person.id, wt_draft=draft, wt_resumed=resumed, wt_day=draft.day)
     for key in ("wt_problems", "wt_finished", "wt_conflict"):
         st.session_state.pop(key, None)
@@ -76,14 +78,16 @@ def current_draft() -> walkthrough.Draft:
 def go_to(person: PersonInfo, step: int) -> None:
     """Keep the draft (in the database) and move to another step; stay put when it cannot be kept."""
     try:
-        problems, draft = context.service().save_walkthrough(person, replace(current_draft(), step=step), date.today())
+        draft = session.save_walkthrough(context.use_cases(), person, replace(current_draft(), step=step), date.today())
     except ConflictError as error:
         st.session_state["wt_conflict"] = str(error)
         return
-    st.session_state["wt_problems"] = problems
-    if not problems:
-        st.session_state["wt_draft"] = draft
-        forget_step_widgets()
+    except Invalid as error:
+        st.session_state["wt_problems"] = errors.problems(error)
+        return
+    st.session_state["wt_problems"] = []
+    st.session_state["wt_draft"] = draft
+    forget_step_widgets()
 
 
 def conflict_box(person: PersonInfo) -> None:
@@ -95,19 +99,25 @@ def conflict_box(person: PersonInfo) -> None:
 
 
 def start_over(person: PersonInfo) -> None:
-    context.service().discard_walkthrough(person)
+    session.discard_walkthrough(context.use_cases(), person)
     load_draft(person)
 
 
 def finish(person: PersonInfo, expected_version: int | None) -> None:
     draft = current_draft()
     as_day, as_typical = st.session_state["wt_as_day"], st.session_state["wt_as_typical"]
-    try:
-        problems = context.service().finish_walkthrough(
-            person, draft, as_day=as_day, as_typical=as_typical, expected_version=expected_version, today=date.today()
-        )
-    except ConflictError as error:
-        problems = [str(error)]
+    problems = context.problems(
+        lambda: session.finish_walkthrough(
+            context.use_cases(),
+            person,
+            draft,
+            as_day=as_day,
+            as_typical=as_typical,
+            expected_version=expected_version,
+            today=date.today(),
+        ),
+        (Invalid, ConflictError),
+    )
     st.session_state["wt_problems"] = problems
     if not problems:
         st.session_state["wt_finished"] = (draft, as_day, as_typical)
@@ -149,7 +159,7 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
     st.caption("Count or minutes as on a usual day; tick *With control* when the spine stays still and the legs work.")
     for activity_id in part.activities:
         activity_line(part, activity_id, draft.line(part.id, activity_id))
-    points = context.service().part_points(person, current_draft())
+    points = session.part_points(context.use_cases(), person, current_draft())
     so_far = sum(points[p.id] for p in cat.day_parts[: draft.step + 1])
     whole = sum(points.values())
     left, right = st.columns(2)
@@ -166,9 +176,9 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
 
 
 def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
-    service = context.service()
+    service = context.use_cases()
     st.progress(1.0, text=f"All {STEPS} steps done: check and save")
-    points = service.part_points(person, draft)
+    points = session.part_points(service, person, draft)
     table = pd.DataFrame(
         {"part": [p.name for p in cat.day_parts], "points": [round(points[p.id], 1) for p in cat.day_parts]}
     )
@@ -179,11 +189,11 @@ def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
         column_config={"part": "Part of the day", "points": st.column_config.NumberColumn("Points", format="%.0f")},
     )
     st.metric("The day's strain points", f"{sum(points.values()):.0f}")
-    saved = service.day(person, draft.day)
+    saved = log_day.day(service, person, draft.day)
     if saved is not None:
         st.info(f"{draft.day:%A %d %B %Y} is already logged; saving it as the day replaces what was logged.")
     st.checkbox(f"Save it as the day {draft.day:%d %B %Y}", value=True, key="wt_as_day")
-    st.checkbox("Make it the typical day", value=not service.has_typical_day(person), key="wt_as_typical")
+    st.checkbox("Make it the typical day", value=not log_day.has_typical_day(service, person), key="wt_as_typical")
     problems_box("wt_problems")
     conflict_box(person)
     with st.container(horizontal=True):
@@ -199,7 +209,7 @@ def finished_screen(person: PersonInfo) -> None:
         text for text, chosen in ((f"the day {draft.day:%d %B %Y}", as_day), ("the typical day", as_typical)) if chosen
     )
     st.success(f"Saved as {saved_as}.")
-    result = context.service().entries_audit(person, walkthrough.day_entries(cat, draft))
+    result = session.entries_audit(context.use_cases(), person, walkthrough.day_entries(cat, draft))
     st.metric("The day's strain points", f"{result.total:.0f}")
     components.band_badge(result.band)
     st.markdown("**Top strain sources**")
@@ -264,8 +274,16 @@ def save_plan(person: PersonInfo) -> None:
             )
         )
     today = date.today()
-    problems = context.service().save_plan(
-        person, exercises, start=today, review_date=state["plan_review"], note=state["plan_note"], today=today
+    problems = context.problems(
+        lambda: session.save_plan(
+            context.use_cases(),
+            person,
+            exercises,
+            start=today,
+            review_date=state["plan_review"],
+            note=state["plan_note"],
+            today=today,
+        )
     )
     state["plan_problems"] = problems
     if not problems:
@@ -345,7 +363,7 @@ def show_plan(plan: plans.Plan) -> None:
 
 def plan_section(person: PersonInfo) -> None:
     st.header("Plan")
-    history = context.view("plans", person)
+    history = context.view(session.plans, person)
     current = history[-1] if history else None
     if current is None:
         st.info("No plan yet. Pick 2 to 4 exercises at the right level, each with a dose and days a week.")
@@ -355,7 +373,7 @@ def plan_section(person: PersonInfo) -> None:
             f"review on {current.review_date:%d %B %Y}"
         )
         show_plan(current)
-        weeks = context.view("adherence", person, date.today())
+        weeks = context.view(session.adherence, person, date.today())
         if len(weeks):
             st.markdown("**Done as prescribed, week by week** (practice log days, up to each exercise's days)")
             st.dataframe(
@@ -398,7 +416,7 @@ def save_visit(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
         scores={activity_id: state[f"psfs_score_{activity_id}"] for activity_id, _ in activities},
         new_activities=[(state[f"psfs_new_name_{n}"], state[f"psfs_new_score_{n}"]) for n in range(free)],
     )
-    problems = context.service().add_visit(person, visit, date.today())
+    problems = context.problems(lambda: session.add_visit(context.use_cases(), person, visit, date.today()))
     state["visit_problems"] = problems
     if not problems:
         state["visit_saved"] = f"Saved the visit of {visit.day:%d %B %Y}."
@@ -444,7 +462,7 @@ def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
 
 def visits_section(person: PersonInfo) -> None:
     st.header("Visits and outcome measures")
-    found = context.view("outcomes", person)
+    found = context.view(session.outcomes, person)
     if found.visits.empty:
         st.info("No visits recorded yet. Record pain and the patient's own activities (PSFS) at the first visit.")
     else:
@@ -506,13 +524,13 @@ def handout_section(person: PersonInfo) -> None:
     if start > end:
         st.warning("The period starts after it ends: choose a *From* day before the *To* day.")
         return
-    service = context.service()
+    service = context.use_cases()
     handout_column, card_column = st.columns(2)
     # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
     with handout_column:
         download.download_button(
             "Download the handout (PDF)",
-            lambda: handout.handout_pdf(service.handout(person, start, end, date.today())),
+            lambda: handout.handout_pdf(printouts.handout(service, person, start, end, date.today())),
             file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
             mime="application/pdf",
             key="handout_download",
@@ -520,7 +538,7 @@ def handout_section(person: PersonInfo) -> None:
     with card_column:
         download.download_button(
             "Download the tally card (PDF)",
-            lambda: handout.card_pdf(service.card(person, date.today())),
+            lambda: handout.card_pdf(printouts.card(service, person, date.today())),
             file_name=f"tally-card-{person.name}.pdf",
             mime="application/pdf",
             key="card_download",

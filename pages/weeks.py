@@ -9,7 +9,8 @@ import streamlit as st
 from strain.domain import frames, limits, weeks
 from strain.domain.weeks import IsoWeek, WeekComparison
 from strain.render import charts
-from strain.usecases.service import SERIES_WEEKS
+from strain.usecases import week_over_week
+from strain.usecases.week_over_week import SERIES_WEEKS
 from ui import components, context, shell
 
 shell.ensure()
@@ -207,9 +208,9 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 
 st.title("Week over week")
 person = context.require_person()
-service = context.service()
-week = week_picker(service.default_week(person, date.today()))
-view = context.view("week", person, week, date.today())
+service = context.use_cases()
+week = week_picker(week_over_week.default_week(service, person, date.today()))
+view = context.view(week_over_week.week, person, week, date.today())
 comparison, series = view.comparison, view.series
 
 st.subheader(week.label)

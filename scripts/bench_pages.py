@@ -25,7 +25,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from benchmarks import run as bench  # noqa: E402
 from strain.domain import catalogue, tally  # noqa: E402
 from strain.storage import db  # noqa: E402
-from strain.usecases.service import Service  # noqa: E402
+from strain.usecases import interchange, log_day, people  # noqa: E402
+from strain.usecases.shared import Context  # noqa: E402
 from ui.navigation import HOME, PERSON_PAGES, PersonPage  # noqa: E402
 
 # The pages the README's table reports (Count as you go and the therapist session came after it).
@@ -35,12 +36,12 @@ REPEATS = 7
 TIMEOUT = 60
 
 
-def seed(service: Service, name: str, days: int, entries: int) -> None:
+def seed(service: Context, name: str, days: int, entries: int) -> None:
     cat = service.catalogue
     frame = bench.synthetic(1, days, entries, cat, seed=days).drop(columns="person")
     # Days end yesterday, so that "after a save" (today) adds a day rather than replacing one.
     shift = date.today() - timedelta(days=1) - bench.LAST_DAY
-    service.import_tally(name, tally.typed(frame.assign(date=[day + shift for day in frame["date"]])))
+    interchange.import_tally(service, name, tally.typed(frame.assign(date=[day + shift for day in frame["date"]])))
 
 
 def open_page(page: PersonPage, person: str) -> AppTest:
@@ -61,15 +62,15 @@ def rerun_ms(at: AppTest) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def save_today(service: Service, name: str, seed_number: int) -> None:
-    who, today = service.person(name), date.today()
-    saved = service.day(who, today)
+def save_today(service: Context, name: str, seed_number: int) -> None:
+    who, today = people.person(service, name), date.today()
+    saved = log_day.day(service, who, today)
     frame = tally.typed(bench.synthetic(1, 1, 15, service.catalogue, seed=seed_number).drop(columns="person"))
     version = saved.version if saved else None
-    service.save_day(who, today, frame.assign(date=today), pain=None, note="", expected_version=version)
+    log_day.save_day(service, who, today, frame.assign(date=today), pain=None, note="", expected_version=version)
 
 
-def measure(service: Service, page: PersonPage) -> dict[str, tuple[float, float]]:
+def measure(service: Context, page: str) -> dict[str, tuple[float, float]]:
     """Median rerun times (warm, just after a save) of one page for each history.
 
     The histories take turns rerun by rerun, so that a busy moment on a shared machine slows both.
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'pages.db'}"
         os.environ[db.ENV_VAR] = url
-        service = Service(db.open_database(url), catalogue.default())
+        service = Context(db.open_database(url), catalogue.default())
         for name, days in HISTORIES.items():
             seed(service, name, days, args.entries)
         print(f"Page reruns (AppTest, SQLite, {args.entries} entries a day; median of {REPEATS} reruns)")

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine, make_url
 from strain.domain import catalogue
 from strain.domain.actor import OWNER
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases.shared import Context
 
 from .clinic import Clinic
 from .helpers import TALLY
@@ -152,9 +152,9 @@ def person(engine: Engine) -> store.PersonInfo:
 
 
 @pytest.fixture
-def service(engine: Engine) -> Service:
-    """The owner's Service on `engine` (a module may define its own, on another database or acting as someone)."""
-    return Service(engine, catalogue.default())
+def service(engine: Engine) -> Context:
+    """The owner's Context on `engine` (a module may define its own, on another database or acting as someone)."""
+    return Context(engine, catalogue.default())
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from benchmarks import overview as bench_overview
 from benchmarks.run import LAST_DAY
 from strain.domain.actor import OWNER
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases import clinic, people
+from strain.usecases.shared import Context
 
 from .strategies import CAT
 
@@ -14,11 +15,11 @@ from .strategies import CAT
 def test_the_bulk_clinic_restores_row_by_row_and_its_overview_matches_its_entries(engine, new_database):
     seconds = bench_overview.fill(engine, people=3, days=30, entries=4, cat=CAT)
     assert seconds > 0
-    therapist = Service(engine, CAT, bench_overview.THERAPIST)
-    overview = therapist.patients_overview(LAST_DAY)
+    therapist = Context(engine, CAT, bench_overview.THERAPIST)
+    overview = clinic.patients_overview(therapist, LAST_DAY)
     assert len(overview) == 3
     for name in overview["name"]:
-        bench_overview.check(therapist, overview, therapist.person(name))  # SystemExit if it differs
+        bench_overview.check(therapist, overview, people.person(therapist, name))  # SystemExit if it differs
 
     copy = db.open_database(new_database())
     dump = store.backup(engine=engine, actor=OWNER)

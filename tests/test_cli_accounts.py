@@ -18,7 +18,8 @@ from strain.cli import main as cli
 from strain.domain import accounts, catalogue
 from strain.storage import db
 from strain.storage.tables import Account
-from strain.usecases.service import Service
+from strain.usecases import clinic as clinic_cases
+from strain.usecases.shared import Context
 
 from .helpers import REPO
 
@@ -37,8 +38,8 @@ def url(new_database) -> str:
     return new_database(migrated=True)
 
 
-def service(url: str) -> Service:
-    return Service(db.open_database(url), catalogue.default())
+def service(url: str) -> Context:
+    return Context(db.open_database(url), catalogue.default())
 
 
 def test_add_list_and_sign_in_with_a_piped_password(url, capsys, monkeypatch):
@@ -53,7 +54,7 @@ def test_add_list_and_sign_in_with_a_piped_password(url, capsys, monkeypatch):
     assert lines[0].split() == ["email", "role", "status", "signs", "in", "with", "added"]
     assert lines[1].split()[:4] == ["boss@clinic.example", "admin", "active", "password"]
     assert lines[2].split()[:5] == ["sso@clinic.example", "therapist", "active", "single", "sign-on"]
-    assert service(url).sign_in("boss@clinic.example", PASSWORD).role == "admin"
+    assert clinic_cases.sign_in(service(url), "boss@clinic.example", PASSWORD).role == "admin"
 
 
 def test_clinic_init_switches_the_database_once_and_says_who_can_sign_in(url, capsys, monkeypatch):
@@ -62,7 +63,7 @@ def test_clinic_init_switches_the_database_once_and_says_who_can_sign_in(url, ca
     assert out.startswith("Clinic mode is on: the app shows nothing but its sign-in page until someone signs in.")
     assert "add an admin with `python -m strain user add EMAIL --role admin`" in out
     assert accounts.PASSWORD_RULE in out  # what its password must be, before it is asked for
-    assert service(url).clinic_mode()
+    assert clinic_cases.clinic_mode(service(url))
     assert run(capsys, monkeypatch, "clinic", "init", "--db", url)[1].startswith("Clinic mode was already on")
 
 
@@ -83,7 +84,7 @@ def test_disable_enable_and_reset_password(url, capsys, monkeypatch):
         capsys, monkeypatch, "user", "reset-password", "bea@clinic.example", "--db", url, stdin=new + "\r\n"
     )
     assert (code, out) == (0, "set a new password for bea@clinic.example (any lock is lifted)\n")
-    assert service(url).sign_in("bea@clinic.example", new).email == "bea@clinic.example"
+    assert clinic_cases.sign_in(service(url), "bea@clinic.example", new).email == "bea@clinic.example"
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,9 @@ def test_every_refusal_is_one_line_on_stderr_with_exit_code_2(url, capsys, monke
     code, out, err = run(capsys, monkeypatch, *args, "--db", url, stdin=stdin)
     assert (code, out) == (2, "")
     assert err.startswith("error: ") and message in err and err.count("\n") == 1, err
-    assert [a.email for a in service(url).acting_as(cli.cli_accounts.COMMAND_LINE).accounts()] == ["sso@clinic.example"]
+    assert [a.email for a in clinic_cases.accounts(service(url).acting_as(cli.cli_accounts.COMMAND_LINE))] == [
+        "sso@clinic.example"
+    ]
 
 
 def test_the_same_email_cannot_be_added_twice(url, capsys, monkeypatch):
@@ -156,10 +159,10 @@ def test_on_a_terminal_the_password_is_asked_twice(url):
         0,
         "added bea@clinic.example (therapist), signing in with a password\n",
     )
-    assert service(url).sign_in("bea@clinic.example", PASSWORD).role == "therapist"
+    assert clinic_cases.sign_in(service(url), "bea@clinic.example", PASSWORD).role == "therapist"
     code, _ = _terminal_session(["user", "reset-password", "bea@clinic.example", "--db", url], [PASSWORD, "typo"])
     assert code == 2
-    assert service(url).sign_in("bea@clinic.example", PASSWORD).role == "therapist"  # unchanged
+    assert clinic_cases.sign_in(service(url), "bea@clinic.example", PASSWORD).role == "therapist"  # unchanged
 
 
 def test_user_list_shows_a_lock_while_it_lasts(url, capsys, monkeypatch):
@@ -167,7 +170,7 @@ def test_user_list_shows_a_lock_while_it_lasts(url, capsys, monkeypatch):
     clinic = service(url)
     for _ in range(5):
         with pytest.raises(accounts.SignInRefused):
-            clinic.sign_in("bea@clinic.example", "not the password")
+            clinic_cases.sign_in(clinic, "bea@clinic.example", "not the password")
     assert " locked until " in run(capsys, monkeypatch, "user", "list", "--db", url)[1]
     with clinic.engine.begin() as connection:  # 15 minutes later
         connection.execute(sa.update(Account).values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))

@@ -17,7 +17,8 @@ from strain.cli import main as cli
 from strain.domain import tally
 from strain.domain.actor import OWNER
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases import log_day, people
+from strain.usecases.shared import Context
 
 from .helpers import HEADER, TALLY, run
 from .strategies import CAT, entries, frame_of, within_a_day
@@ -61,8 +62,8 @@ def export_then_import(capsys, tmp_path, source: str, target: str) -> None:
 def test_pain_and_notes_travel_through_export_and_import(database_url, new_database, tmp_path, capsys):
     """Days saved as the Log page saves them, a day with nothing tallied among them."""
     engine = db.open_database(database_url)
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     day_entries = frame_of(
         [
             {**row, "date": date(2026, 11, 20)}
@@ -90,10 +91,20 @@ def test_pain_and_notes_travel_through_export_and_import(database_url, new_datab
             )
         ]
     )
-    service.save_day(ann, date(2026, 11, 20), day_entries, pain=6, note="long drive,\ntwo lines", expected_version=None)
-    service.save_day(ann, date(2026, 11, 21), tally.empty_frame(), pain=8, note="stayed in bed", expected_version=None)
-    service.save_day(
-        ann, date(2026, 11, 22), day_entries.assign(date=date(2026, 11, 22)), pain=None, note="", expected_version=None
+    log_day.save_day(
+        service, ann, date(2026, 11, 20), day_entries, pain=6, note="long drive,\ntwo lines", expected_version=None
+    )
+    log_day.save_day(
+        service, ann, date(2026, 11, 21), tally.empty_frame(), pain=8, note="stayed in bed", expected_version=None
+    )
+    log_day.save_day(
+        service,
+        ann,
+        date(2026, 11, 22),
+        day_entries.assign(date=date(2026, 11, 22)),
+        pain=None,
+        note="",
+        expected_version=None,
     )
     copy = new_database()
     export_then_import(capsys, tmp_path, database_url, copy)
@@ -107,12 +118,12 @@ def test_pain_and_notes_travel_through_export_and_import(database_url, new_datab
 def test_an_import_without_the_day_columns_keeps_the_days_pain_and_note(database_url, tally_file, capsys):
     run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
     engine = db.open_database(database_url)
-    service = Service(engine, CAT)
-    ann = service.person("Ann")
-    saved = service.day(ann, date(2026, 11, 20))
-    service.save_day(ann, saved.date, saved.entries, pain=4, note="sore", expected_version=saved.version)
+    service = Context(engine, CAT)
+    ann = people.person(service, "Ann")
+    saved = log_day.day(service, ann, date(2026, 11, 20))
+    log_day.save_day(service, ann, saved.date, saved.entries, pain=4, note="sore", expected_version=saved.version)
     assert run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)[0] == 0
-    again = service.day(ann, date(2026, 11, 20))
+    again = log_day.day(service, ann, date(2026, 11, 20))
     assert (again.pain, again.note, again.version) == (4, "sore", saved.version + 2)
     engine.dispose()
 
@@ -153,11 +164,11 @@ def test_export_then_import_into_a_new_database_gives_the_same_history(
 ):
     """Any history saved day by day, on SQLite (PostgreSQL: the test above)."""
     source = db.open_database(make_database("sqlite", migrated=True))
-    service = Service(source, CAT)
-    ann = service.add_person("Ann")
+    service = Context(source, CAT)
+    ann = people.add_person(service, "Ann")
     for day, (rows, pain, note) in days.items():
         logged = [row | {"date": day, "note": entry_notes[i]} for i, row in enumerate(rows)]
-        service.save_day(ann, day, frame_of(logged), pain=pain, note=note, expected_version=None)
+        log_day.save_day(service, ann, day, frame_of(logged), pain=pain, note=note, expected_version=None)
     copy = make_database("sqlite", migrated=True)
     export_then_import(capsys, tmp_path, str(source.url), copy)
     target = db.open_database(copy)

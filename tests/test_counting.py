@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 from strain.domain import counting, limits, model
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.storage import db, store
 from strain.storage.tables import Person, TapTotal
+from strain.usecases import clinic, live_tally, log_day, people
+from strain.usecases.shared import Context
 
 from .helpers import entries, save
 from .strategies import CAT, frames
@@ -254,24 +257,29 @@ def test_a_total_of_entries_naming_unknown_activities_says_which():
 # The use case
 
 
+@pytest.fixture
+def service(engine) -> Context:
+    return Context(engine, CAT)
+
+
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute))
 
 
 def test_a_tap_in_the_first_hour_is_flagged_and_the_day_scored_with_the_persons_weights(service, person):
     today = date.today()
-    service.set_wake_up(person, time(6, 30))
-    service.count(person, SIT, technique="uncontrolled", amount=1, now=at(today, 7, 10))
-    service.count(person, SIT, technique="uncontrolled", amount=1, now=at(today, 9, 0))
-    counted = service.count(person, SOFA, technique="controlled", amount=15, now=at(today, 7, 0))
-    assert [tuple(e) for e in service.day(person, today).entries[["activity", "first_hour"]].values] == [
+    live_tally.set_wake_up(service, person, time(6, 30))
+    live_tally.count(service, person, SIT, technique="uncontrolled", amount=1, now=at(today, 7, 10))
+    live_tally.count(service, person, SIT, technique="uncontrolled", amount=1, now=at(today, 9, 0))
+    counted = live_tally.count(service, person, SOFA, technique="controlled", amount=15, now=at(today, 7, 0))
+    assert [tuple(e) for e in log_day.day(service, person, today).entries[["activity", "first_hour"]].values] == [
         (SIT, True),
         (SIT, False),
         (SOFA, False),  # sitting on the sofa does not weigh more in the first hour
     ]
-    expected = model.score(service.day(person, today).entries, service.person_model(person))["points"].sum()
+    expected = model.score(log_day.day(service, person, today).entries, service.person_model(person))["points"].sum()
     assert counted.total == pytest.approx(expected)
-    view = service.count_view(person, at(today, 7, 15))
+    view = live_tally.count_view(service, person, at(today, 7, 15))
     assert (view.total, view.band, view.wake_up, view.wake_up_set, view.first_hour) == (
         counted.total,
         model.band(counted.total, CAT),
@@ -279,13 +287,13 @@ def test_a_tap_in_the_first_hour_is_flagged_and_the_day_scored_with_the_persons_
         True,
         True,
     )
-    assert not service.count_view(person, at(today, 7, 30)).first_hour
+    assert not live_tally.count_view(service, person, at(today, 7, 30)).first_hour
     rows = {row.activity.id: row for row in view.rows}
     assert (rows[SIT].uncontrolled, rows[SOFA].controlled) == (2.0, 15.0)
 
 
 def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wake_up(service, person):
-    view = service.count_view(person, at(date.today(), 12))
+    view = live_tally.count_view(service, person, at(date.today(), 12))
     starter = list(dict.fromkeys(entry.activity for entry in CAT.starter_day if entry.quantity > 0))
     assert [row.activity.id for row in view.rows if row.frequent] == starter[: counting.FIRST_ROWS]
     assert [row.activity.id for row in view.rows][: len(starter)] == starter
@@ -303,19 +311,21 @@ def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wa
     ],
 )
 def test_a_tap_the_checks_refuse_saves_nothing(service, person, activity, technique, amount, message):
-    with pytest.raises(store.StoreError, match=message):
-        service.count(person, activity, technique=technique, amount=amount, now=at(date.today(), 12))
-    assert service.day(person, date.today()) is None
+    with pytest.raises(Refused, match=message):
+        live_tally.count(service, person, activity, technique=technique, amount=amount, now=at(date.today(), 12))
+    assert log_day.day(service, person, date.today()) is None
 
 
 def test_taking_back_what_is_not_there_names_the_activity(service, person):
     with pytest.raises(store.NothingToTakeBack, match="no Sitting down on a chair with control is counted today"):
-        service.count(person, SIT, technique="controlled", amount=-1, now=at(date.today(), 12))
+        live_tally.count(service, person, SIT, technique="controlled", amount=-1, now=at(date.today(), 12))
 
 
 def test_a_day_in_the_future_cannot_be_counted(service, person):
-    with pytest.raises(store.StoreError, match="is in the future"):
-        service.count(person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12))
+    with pytest.raises(Refused, match="is in the future"):
+        live_tally.count(
+            service, person, SIT, technique="controlled", amount=1, now=at(date.today() + timedelta(days=3), 12)
+        )
 
 
 # Taps reported by the browser: running totals per device, counted once however they arrive
@@ -401,7 +411,7 @@ def test_taps_that_add_come_first_and_the_kind_tapped_last_last_of_them():
 
 
 def counted_today(service, person, activity=SIT) -> dict[str, float]:
-    saved = service.day(person, date.today())
+    saved = log_day.day(service, person, date.today())
     if saved is None:
         return {}
     found = saved.entries[saved.entries["activity"] == activity]
@@ -409,8 +419,12 @@ def counted_today(service, person, activity=SIT) -> dict[str, float]:
 
 
 def send(service, person, counts, last=None, device="d1", day=None, activity=SIT):
-    return service.count_report(
-        person, activity, replace(report(counts, last, device, day), row=f"{person.id}/{activity}"), now=at_noon()
+    return live_tally.count_report(
+        service,
+        person,
+        activity,
+        replace(report(counts, last, device, day), row=f"{person.id}/{activity}"),
+        now=at_noon(),
     )
 
 
@@ -420,7 +434,7 @@ def at_noon() -> datetime:
 
 def test_a_report_adds_what_its_totals_add_and_the_same_report_again_adds_nothing(service, person):
     assert send(service, person, {PLUS: 3}, last=PLUS).counted.count == 3.0
-    version = service.day(person, date.today()).version
+    version = log_day.day(service, person, date.today()).version
     before = revision(service.engine, person)
     again = send(service, person, {PLUS: 3}, last=PLUS)  # a lost answer, a resend, a restarted server
     assert again.counted is None and again.refused is None
@@ -430,8 +444,8 @@ def test_a_report_adds_what_its_totals_add_and_the_same_report_again_adds_nothin
     result = send(service, person, {PLUS: 5, CONTROL: 1}, last=CONTROL)
     assert (result.counted.count, result.last_added) == (1.0, "controlled")
     assert counted_today(service, person) == {"uncontrolled": 5.0, "controlled": 1.0}
-    assert service.day(person, date.today()).version == version + 1  # one transaction, one new version
-    view = service.count_view(person, at_noon())
+    assert log_day.day(service, person, date.today()).version == version + 1  # one transaction, one new version
+    view = live_tally.count_view(service, person, at_noon())
     assert view.taps == {SIT: {"d1": {"uncontrolled+1": 5, "controlled+1": 1}}}
 
 
@@ -440,7 +454,7 @@ def test_each_device_has_its_own_totals(service, person):
     send(service, person, {PLUS: 2}, device="tablet")  # two taps of its own, not the phone's again
     send(service, person, {PLUS: 3}, device="phone")
     assert counted_today(service, person) == {"uncontrolled": 5.0}
-    assert service.count_view(person, at_noon()).taps[SIT] == {
+    assert live_tally.count_view(service, person, at_noon()).taps[SIT] == {
         "phone": {"uncontrolled+1": 3},
         "tablet": {"uncontrolled+1": 2},
     }
@@ -457,7 +471,7 @@ def test_a_quick_tap_and_take_back_in_one_report_end_at_nothing_and_a_refused_on
 
 
 def test_a_report_over_the_days_limit_counts_what_fits_and_says_so(service, person):
-    service.count(person, SIT, technique="uncontrolled", amount=4998, now=at_noon())
+    live_tally.count(service, person, SIT, technique="uncontrolled", amount=4998, now=at_noon())
     result = send(service, person, {PLUS: 5}, last=PLUS)
     assert str(result.refused).startswith("not counted: an activity can be counted at most 5000")
     assert counted_today(service, person) == {"uncontrolled": 5000.0}
@@ -468,11 +482,11 @@ def test_a_report_over_the_days_limit_counts_what_fits_and_says_so(service, pers
 def test_taps_made_before_midnight_count_on_their_day_and_older_ones_are_refused(service, person):
     yesterday = date.today() - timedelta(days=1)
     send(service, person, {PLUS: 2}, day=yesterday)
-    assert service.day(person, yesterday).entries["quantity"].tolist() == [2.0]
-    assert service.day(person, date.today()) is None
-    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+    assert log_day.day(service, person, yesterday).entries["quantity"].tolist() == [2.0]
+    assert log_day.day(service, person, date.today()) is None
+    with pytest.raises(Refused, match="not of today or yesterday"):
         send(service, person, {PLUS: 2}, day=yesterday - timedelta(days=1))
-    with pytest.raises(store.StoreError, match="not of today or yesterday"):
+    with pytest.raises(Refused, match="not of today or yesterday"):
         send(service, person, {PLUS: 2}, day=date.today() + timedelta(days=1))
 
 
@@ -483,19 +497,19 @@ def test_a_report_is_in_the_audit_trail_and_a_day_deleted_keeps_its_totals(servi
     send(service, person, {PLUS: 3})
     events = store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
     assert events[["action", "detail"]].values.tolist()[0] == ["change", str(date.today())]
-    saved = service.day(person, date.today())
+    saved = log_day.day(service, person, date.today())
     store.delete_day(
         engine=service.engine, actor=OWNER, person_id=person.id, day=date.today(), expected_version=saved.version
     )
     send(service, person, {PLUS: 3})  # an old report arriving after the day was deleted brings nothing back
-    assert service.day(person, date.today()) is None
+    assert log_day.day(service, person, date.today()) is None
     send(service, person, {PLUS: 4})
     assert counted_today(service, person) == {"uncontrolled": 1.0}
 
 
 def test_a_person_forgotten_takes_their_totals_along(service, person):
     send(service, person, {PLUS: 2})
-    service.forget(person)
+    clinic.forget(service, person)
     with service.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(TapTotal)).scalar() == 0
 
@@ -527,10 +541,10 @@ def deliveries(draw) -> tuple[list[tuple[int, counting.Tap]], list[counting.Repo
 @given(deliveries())
 def test_however_reports_are_merged_repeated_or_reordered_each_tap_counts_once(service, delivered):
     taps, reports = delivered
-    person = service.add_person(f"P{uuid.uuid4().hex[:12]}")
+    person = people.add_person(service, f"P{uuid.uuid4().hex[:12]}")
     start = 100.0  # enough of each kind that no take-back finds nothing
     for technique in ("uncontrolled", "controlled"):
-        service.count(person, SIT, technique=technique, amount=start, now=at_noon())
+        live_tally.count(service, person, SIT, technique=technique, amount=start, now=at_noon())
     for taps_reported in reports:
         result = send(service, person, taps_reported.counts, taps_reported.last, taps_reported.device)
         assert result.refused is None
@@ -541,4 +555,4 @@ def test_however_reports_are_merged_repeated_or_reordered_each_tap_counts_once(s
     made: dict[str, Counter] = {}
     for device, tap in taps:
         made.setdefault(f"device{device}", Counter())[tap.name] += 1
-    assert service.count_view(person, at_noon()).taps.get(SIT, {}) == {d: dict(c) for d, c in made.items()}
+    assert live_tally.count_view(service, person, at_noon()).taps.get(SIT, {}) == {d: dict(c) for d, c in made.items()}

@@ -18,7 +18,8 @@ from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases import exercises, log_day, people, printouts, session
+from strain.usecases.shared import Context
 
 from .helpers import entries
 from .strategies import CAT
@@ -40,9 +41,9 @@ def url(make_database) -> str:
 
 
 @pytest.fixture
-def service(url) -> Service:
+def service(url) -> Context:
     engine = db.open_database(url)
-    yield Service(engine, CAT)
+    yield Context(engine, CAT)
     engine.dispose()
 
 
@@ -60,29 +61,26 @@ def longest_plan() -> list[PlannedExercise]:
 
 
 @pytest.fixture
-def zoe(service: Service):
-    person = service.add_person(NAME)
+def zoe(service: Context):
+    person = people.add_person(service, NAME)
     for offset in range(1, 27):
         if offset % 5 == 0:
             continue
         day = TODAY - timedelta(days=offset)
         rows = [("sit_down_chair", 5 + offset % 7), ("hunched_sitting", 120 + offset * 5), ("socks_shoes", 4)]
         rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
-        service.save_day(person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
+        log_day.save_day(service, person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
     start = TODAY - timedelta(days=20)
-    assert (
-        service.save_plan(
-            person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
-        )
-        == []
+    session.save_plan(
+        service, person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
     )
-    service.set_seat(person, name="chair", height_cm=46)
-    service.set_seat(person, name="toilet", height_cm=41)
-    service.log_box_height(person, day=TODAY - timedelta(days=2), today=TODAY, height_cm=50)
+    exercises.set_seat(service, person, name="chair", height_cm=46)
+    exercises.set_seat(service, person, name="toilet", height_cm=41)
+    exercises.log_box_height(service, person, day=TODAY - timedelta(days=2), today=TODAY, height_cm=50)
     return person
 
 
-def expected_from_the_database(service: Service, person, start: date, end: date) -> tuple[float, list[str]]:
+def expected_from_the_database(service: Context, person, start: date, end: date) -> tuple[float, list[str]]:
     """The average points per logged day and the top three activities' names, straight from the tables."""
     scored = model.score(
         store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end),
@@ -95,14 +93,14 @@ def expected_from_the_database(service: Service, person, start: date, end: date)
 
 def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_the_plan(service, zoe):
     start, end = TODAY - timedelta(days=27), TODAY
-    pages, text = pdf_text(handout.handout_pdf(service.handout(zoe, start, end, TODAY)))
+    pages, text = pdf_text(handout.handout_pdf(printouts.handout(service, zoe, start, end, TODAY)))
     assert pages <= 4  # the longest plan, the seats, the full pain rule and the complete red-flag list (28 items)
     assert f"Strain Audit: {NAME}" in text
     average, top = expected_from_the_database(service, zoe, start, end)
     assert f"{average:.0f} points a day" in text
     positions = [text.index(f"{rank}. {name}:") for rank, name in enumerate(top, start=1)]
     assert positions == sorted(positions)
-    for planned in service.plans(zoe)[-1].exercises:
+    for planned in session.plans(service, zoe)[-1].exercises:
         exercise = CAT.exercise(planned.exercise_id)
         assert exercise.name in text
         assert f"Dose: {planned.schedule}" in text
@@ -118,8 +116,10 @@ def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_th
 
 
 def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(service):
-    person = service.add_person("Bo **B** -- __C__")  # fpdf2 markup in a name prints as typed
-    pages, text = pdf_text(handout.handout_pdf(service.handout(person, TODAY - timedelta(days=6), TODAY, TODAY)))
+    person = people.add_person(service, "Bo **B** -- __C__")  # fpdf2 markup in a name prints as typed
+    pages, text = pdf_text(
+        handout.handout_pdf(printouts.handout(service, person, TODAY - timedelta(days=6), TODAY, TODAY))
+    )
     assert pages == 1
     assert "Strain Audit: Bo **B** -- __C__" in text
     assert "No days were logged in this period." in text and "No plan has been set yet." in text
@@ -128,7 +128,7 @@ def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(serv
 def test_the_tally_card_is_one_page_of_the_typical_days_activities_by_part_of_the_day(service, zoe):
     typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
     store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
-    pages, text = pdf_text(handout.card_pdf(service.card(zoe, TODAY)))
+    pages, text = pdf_text(handout.card_pdf(printouts.card(service, zoe, TODAY)))
     assert pages == 1
     assert f"Tally card: {NAME}" in text
     for activity in typical["activity"]:
@@ -205,10 +205,10 @@ def test_command_mistakes_are_one_line_with_exit_2_and_write_nothing(
 
 
 def test_export_json_has_the_walkthrough_plans_visits_and_psfs(service, zoe, url, capsys):
-    draft, _ = service.walkthrough(zoe, TODAY)
-    service.save_walkthrough(zoe, draft, TODAY)
+    draft, _ = session.walkthrough(service, zoe, TODAY)
+    session.save_walkthrough(service, zoe, draft, TODAY)
     visit = VisitInput(day=TODAY - timedelta(days=1), note="first", pain_now=5, new_activities=[("Gardening", 4)])
-    assert service.add_visit(zoe, visit, TODAY) == []
+    session.add_visit(service, zoe, visit, TODAY)
     assert cli.main(["export", "--person", NAME, "--format", "json", "--db", url]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["walkthrough"]["step"] == 0 and document["walkthrough"]["lines"]

@@ -10,10 +10,12 @@ import pytest
 from strain.domain import catalogue, invisible, outcomes, validation
 from strain.domain.actor import OWNER
 from strain.storage import store
-from strain.usecases.service import Service
+from strain.usecases import exercises, people
+from strain.usecases.shared import Context
 from ui.components import WORD_JOINER, md
 
 from .apptest import entries, open_page, texts
+from .refusals import refused_fields
 
 RLO = "\u202e"
 SPOOF = f"Ann{RLO}gnp.exe"  # shows as "Annexe.png"
@@ -66,11 +68,13 @@ def test_the_store_and_a_restore_refuse_such_a_name(engine):
 
 
 def test_a_seats_name_is_refused_too(engine):
-    service = Service(engine, catalogue.default())
-    ann = service.add_person("Ann")
-    problems = service.set_seat(ann, name=f"car{RLO}seat", height_cm=45)
+    service = Context(engine, catalogue.default())
+    ann = people.add_person(service, "Ann")
+    problems = refused_fields(lambda: exercises.set_seat(service, ann, name=f"car{RLO}seat", height_cm=45))
     assert problems["name"].startswith(f"A seat's name {DIRECTION} (U+202E")
-    assert service.set_seat(ann, name="car\u00adseat", height_cm=45)["name"].startswith(f"A seat's name {INVISIBLE}")
+    assert refused_fields(lambda: exercises.set_seat(service, ann, name="car\u00adseat", height_cm=45))[
+        "name"
+    ].startswith(f"A seat's name {INVISIBLE}")
     assert store.get_seats(engine=engine, actor=OWNER, person_id=ann.id) == {}
 
 

@@ -11,8 +11,10 @@ import pytest
 from strain.cli import main as cli
 from strain.domain import tally, validation
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.storage import store
-from strain.usecases.service import Service
+from strain.usecases import live_tally, log_day, people
+from strain.usecases.shared import Context
 
 from .strategies import CAT
 
@@ -63,23 +65,27 @@ def test_tomorrow_is_refused_in_a_file_and_today_is_not(read):
 
 
 def test_the_log_page_cannot_save_tomorrow(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
-    with pytest.raises(store.StoreError, match="is in the future"):
-        service.save_day(ann, TODAY + timedelta(days=1), frame((SIT, 2)), pain=None, note="", expected_version=None)
-    assert service.day(ann, TODAY + timedelta(days=1)) is None
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
+    with pytest.raises(Refused, match="is in the future"):
+        log_day.save_day(
+            service, ann, TODAY + timedelta(days=1), frame((SIT, 2)), pain=None, note="", expected_version=None
+        )
+    assert log_day.day(service, ann, TODAY + timedelta(days=1)) is None
 
 
 def test_the_live_tally_counts_on_the_browsers_today_up_to_the_time_zone_furthest_ahead(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     # The browser's today can be the server's tomorrow (UTC+14 is ahead of every other zone), no later.
     latest = tally.today_anywhere()
     assert TODAY <= latest <= TODAY + timedelta(days=1)
-    service.count(ann, SIT, technique="controlled", amount=1, now=datetime.combine(latest, time(12)))
-    assert service.day(ann, latest).entries["quantity"].tolist() == [1.0]
-    with pytest.raises(store.StoreError, match="is in the future"):
-        service.count(ann, SIT, technique="controlled", amount=1, now=datetime.combine(latest + timedelta(1), time(9)))
+    live_tally.count(service, ann, SIT, technique="controlled", amount=1, now=datetime.combine(latest, time(12)))
+    assert log_day.day(service, ann, latest).entries["quantity"].tolist() == [1.0]
+    with pytest.raises(Refused, match="is in the future"):
+        live_tally.count(
+            service, ann, SIT, technique="controlled", amount=1, now=datetime.combine(latest + timedelta(1), time(9))
+        )
 
 
 def test_the_date_limit_for_forms_is_todays_date_and_for_restore_today_anywhere():
@@ -105,20 +111,20 @@ def test_a_fraction_of_a_repetition_is_refused_and_a_fraction_of_a_minute_is_not
 
 
 def test_the_log_page_and_the_tally_refuse_a_fraction_of_a_repetition(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
-    with pytest.raises(store.StoreError, match="quantity must be a whole number of times"):
-        service.save_day(ann, YESTERDAY, frame((SIT, 1.5)), pain=None, note="", expected_version=None)
-    with pytest.raises(store.StoreError, match="repetitions are counted in whole numbers"):
-        service.count(ann, SIT, technique="controlled", amount=0.5, now=datetime.combine(TODAY, time(12)))
-    service.count(ann, SOFA, technique="controlled", amount=7.5, now=datetime.combine(TODAY, time(12)))
-    assert service.day(ann, TODAY).entries["quantity"].tolist() == [7.5]
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
+    with pytest.raises(Refused, match="quantity must be a whole number of times"):
+        log_day.save_day(service, ann, YESTERDAY, frame((SIT, 1.5)), pain=None, note="", expected_version=None)
+    with pytest.raises(Refused, match="repetitions are counted in whole numbers"):
+        live_tally.count(service, ann, SIT, technique="controlled", amount=0.5, now=datetime.combine(TODAY, time(12)))
+    live_tally.count(service, ann, SOFA, technique="controlled", amount=7.5, now=datetime.combine(TODAY, time(12)))
+    assert log_day.day(service, ann, TODAY).entries["quantity"].tolist() == [7.5]
 
 
 def test_a_backup_from_before_whole_repetitions_still_restores(engine, new_database, tmp_path, capsys):
-    source = Service(engine, CAT)
-    ann = source.add_person("Ann")
-    source.save_day(ann, YESTERDAY, frame((SIT, 3)), pain=None, note="", expected_version=None)
+    source = Context(engine, CAT)
+    ann = people.add_person(source, "Ann")
+    log_day.save_day(source, ann, YESTERDAY, frame((SIT, 3)), pain=None, note="", expected_version=None)
     data = json.loads(json.dumps(store.backup(engine=engine, actor=OWNER), default=str))
     entries = data["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("quantity")] = 2.5  # as an earlier version could store it
@@ -161,25 +167,25 @@ def test_the_day_limit_holds_across_chunks_of_a_big_file(monkeypatch):
 
 
 def test_the_log_page_refuses_rows_of_one_activity_that_add_up_to_more_than_a_day_allows(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     two = pd.concat([frame((SIT, 4000)), frame((SIT, 4000), technique="controlled")], ignore_index=True)
-    with pytest.raises(store.StoreError, match="the rows add up to 8000 times, more than the 5000 a day allows"):
-        service.save_day(ann, YESTERDAY, two, pain=None, note="", expected_version=None)
-    assert service.day(ann, YESTERDAY) is None
+    with pytest.raises(Refused, match="the rows add up to 8000 times, more than the 5000 a day allows"):
+        log_day.save_day(service, ann, YESTERDAY, two, pain=None, note="", expected_version=None)
+    assert log_day.day(service, ann, YESTERDAY) is None
 
 
 def test_the_live_tally_caps_the_sum_of_an_activity_on_the_day_not_each_kind(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     now = datetime.combine(TODAY, time(12))
-    service.count(ann, SIT, technique="uncontrolled", amount=5000, now=now)
-    with pytest.raises(store.StoreError, match="at most 5000 times"):
-        service.count(ann, SIT, technique="controlled", amount=1, now=now)
-    assert service.day(ann, TODAY).entries["quantity"].tolist() == [5000.0]
-    service.count(ann, SIT, technique="uncontrolled", amount=-10, now=now)
-    service.count(ann, SIT, technique="controlled", amount=10, now=now)
-    assert sorted(service.day(ann, TODAY).entries["quantity"].tolist()) == [10.0, 4990.0]
+    live_tally.count(service, ann, SIT, technique="uncontrolled", amount=5000, now=now)
+    with pytest.raises(Refused, match="at most 5000 times"):
+        live_tally.count(service, ann, SIT, technique="controlled", amount=1, now=now)
+    assert log_day.day(service, ann, TODAY).entries["quantity"].tolist() == [5000.0]
+    live_tally.count(service, ann, SIT, technique="uncontrolled", amount=-10, now=now)
+    live_tally.count(service, ann, SIT, technique="controlled", amount=10, now=now)
+    assert sorted(log_day.day(service, ann, TODAY).entries["quantity"].tolist()) == [10.0, 4990.0]
 
 
 def test_an_import_of_rows_over_a_days_limit_saves_nothing(database_url, tmp_path, capsys):

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import counting, model
 from strain.domain.actor import OWNER
 from strain.storage import store
-from strain.usecases.service import Service
+from strain.usecases import live_tally
+from strain.usecases.shared import Context
 from ui.components import md
 
 from .apptest import APP, CAT, TIMEOUT, entries, open_page, save, texts
@@ -296,12 +297,12 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(app_en
 
 
 @pytest.fixture
-def service(app_engine) -> Service:
-    return Service(app_engine, CAT)
+def service(app_engine) -> Context:
+    return Context(app_engine, CAT)
 
 
 def test_a_count_the_database_refuses_is_shown_under_its_row(app_engine, ann, service):
-    service.count(ann, SIT, technique="uncontrolled", amount=4999, now=datetime.now())
+    live_tally.count(service, ann, SIT, technique="uncontrolled", amount=4999, now=datetime.now())
     phone = tally(ann)
     at = phone.tap(SIT, "plain", times=3)  # the first counts, the second is refused and the rest not tried
     assert [e.value for e in at.error] == [

@@ -12,7 +12,8 @@ from strain.domain import walkthrough
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.storage import store
-from strain.usecases.service import Service
+from strain.usecases import self_audit, session
+from strain.usecases.shared import Context
 from ui.components import md
 
 from .apptest import CAT, entries, open_page, texts
@@ -63,8 +64,8 @@ def test_each_step_asks_its_question_and_next_saves_the_draft_in_the_database(ap
 
 def test_the_running_total_starts_at_the_typical_day_and_follows_the_counts(app_engine, ann, typical):
     at = open_page(PAGE, person="Ann")
-    service = Service(app_engine, CAT)
-    expected = service.entries_audit(ann, typical).total
+    service = Context(app_engine, CAT)
+    expected = session.entries_audit(service, ann, typical).total
     whole = {m.label: m.value for m in at.metric}["The whole day as it stands"]
     assert whole == f"{expected:.0f} points"
     at.number_input(key="wt_line_waking_bed_in_out_quantity").set_value(10).run()
@@ -115,7 +116,7 @@ def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_aud
     template = store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
     assert template["quantity"].sum() == saved.entries["quantity"].sum()
     assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
-    total = Service(app_engine, CAT).audit(ann, TODAY).total
+    total = self_audit.audit(Context(app_engine, CAT), ann, TODAY).total
     assert {m.label: m.value for m in at.metric}["The day's strain points"] == f"{total:.0f}"
     assert "Top strain sources" in texts(at)
 
@@ -134,13 +135,13 @@ def choose_plan(at: AppTest, *exercise_ids: str) -> None:
 def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
     at = open_page(PAGE, person="Ann")
     choose_plan(at, "squat_high_box", "dead_bug_bed")
-    plans = Service(app_engine, CAT).plans(ann)
+    plans = session.plans(Context(app_engine, CAT), ann)
     assert [(p.version, len(p.exercises)) for p in plans] == [(1, 2)]
     assert [e.schedule for e in plans[0].exercises] == ["2 x 12, 5 days a week", "5 min, every day"]
     page = texts(at)
     assert "Saved the plan (2 exercises)" in page and "Plan in force: version 1" in page
     choose_plan(at, "squat_lower_box", "dead_bug_bed", "log_roll_bed")
-    assert [p.version for p in Service(app_engine, CAT).plans(ann)] == [1, 2]
+    assert [p.version for p in session.plans(Context(app_engine, CAT), ann)] == [1, 2]
     assert "Plan in force: version 2" in texts(at)
     assert "Earlier versions (1)" in [e.label for e in at.expander]
 
@@ -150,7 +151,7 @@ def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
     at.selectbox(key="plan_exercise_0").set_value("squat_high_box")
     at.button(key="FormSubmitter:plan_form-Save plan").click().run()
     assert md("A plan has 2 to 4 exercises; this one has 1.") in texts(at)
-    assert Service(app_engine, CAT).plans(ann) == []
+    assert session.plans(Context(app_engine, CAT), ann) == []
 
 
 def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_engine, ann):
@@ -162,7 +163,7 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     at.button(key="FormSubmitter:visit_form-Save visit").click().run()
     assert not at.exception
     assert f"Saved the visit of {TODAY - timedelta(days=14):%d %B %Y}." in texts(at)
-    (activity_id, name), *_ = Service(app_engine, CAT).outcomes(ann).activities
+    (activity_id, name), *_ = session.outcomes(Context(app_engine, CAT), ann).activities
     assert name == "Lifting my **grandson**"
     # At the next visit the same activity is scored again, its name shown as typed (not as markdown).
     score = at.number_input(key=f"psfs_score_{activity_id}")
@@ -170,15 +171,15 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     score.set_value(6)
     at.date_input(key="visit_day").set_value(TODAY)
     at.button(key="FormSubmitter:visit_form-Save visit").click().run()
-    outcomes = Service(app_engine, CAT).outcomes(ann)
+    outcomes = session.outcomes(Context(app_engine, CAT), ann)
     assert outcomes.psfs["change"].tolist()[-1] == 3.0 and outcomes.psfs["meaningful"].tolist()[-1]
     assert "+3.0 since the first visit (a meaningful improvement)" in str(at.dataframe[-1].value["change"].tolist())
 
 
 def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, ann):
-    service = Service(app_engine, CAT)
+    service = Context(app_engine, CAT)
     for days_ago, pain in ((21, 7), (7, 6), (0, 4)):
-        assert service.add_visit(ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY) == []
+        session.add_visit(service, ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY)
     at = open_page("pages/session.py", person="Ann")
     assert at.dataframe[-1].value["pain_change"].tolist() == [
         "",
@@ -192,7 +193,7 @@ def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann
     at.text_input(key="psfs_new_name_0").input("Gardening")
     at.button(key="FormSubmitter:visit_form-Save visit").click().run()
     assert md("PSFS, Gardening: enter a score from 0 to 10.") in texts(at)
-    assert Service(app_engine, CAT).outcomes(ann).visits.empty
+    assert session.outcomes(Context(app_engine, CAT), ann).visits.empty
 
 
 def test_the_handout_and_card_buttons_are_there(app_engine, ann):

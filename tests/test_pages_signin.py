@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strain.domain import accounts, catalogue, limits
-from strain.usecases.service import Service
+from strain.usecases import clinic as clinic_cases
+from strain.usecases import people
+from strain.usecases.shared import Context
 from ui import signin
 from ui.components import WORD_JOINER
 
@@ -32,14 +34,14 @@ AUTH = {
 
 
 @pytest.fixture
-def clinic(app_engine) -> Service:
+def clinic(app_engine) -> Context:
     """A clinic database: an admin, a therapist, and Ann (added before clinic mode, so she is nobody's patient yet)."""
-    service = Service(app_engine, catalogue.default())
-    service.add_account("boss@clinic.example", "admin", PASSWORD)
-    service.add_account("bea@clinic.example", "therapist", PASSWORD)
-    ann = service.add_person("Ann")
+    service = Context(app_engine, catalogue.default())
+    clinic_cases.add_account(service, "boss@clinic.example", "admin", PASSWORD)
+    clinic_cases.add_account(service, "bea@clinic.example", "therapist", PASSWORD)
+    ann = people.add_person(service, "Ann")
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10)))
-    service.start_clinic()
+    clinic_cases.start_clinic(service)
     return service
 
 
@@ -171,7 +173,7 @@ def test_a_disabled_account_is_signed_out_at_its_next_step(clinic):
     at = app()
     at.run()
     sign_in(at, "bea@clinic.example")
-    clinic.disable_account("bea@clinic.example")
+    clinic_cases.disable_account(clinic, "bea@clinic.example")
     at.run()
     shows_only_the_sign_in_page(at)
     assert "Your account has been disabled" in said(at)
@@ -238,7 +240,7 @@ def test_single_sign_on_is_refused_without_an_active_account_for_a_verified_emai
 
 
 def test_single_sign_on_of_a_disabled_account_is_refused(clinic):
-    clinic.disable_account("bea@clinic.example")
+    clinic_cases.disable_account(clinic, "bea@clinic.example")
     at = sso_app({"is_logged_in": True, "email": "bea@clinic.example", "email_verified": True})
     assert "_actor" not in at.session_state and f"{NO_ACCOUNT} bea@clinic.example" in errors(at)[0]
 
@@ -273,7 +275,7 @@ def test_an_admin_adds_an_account_that_can_then_sign_in(clinic):
     assert successes(at) == ["Added cai@clinic.example (therapist)."]
     assert at.session_state["new_account_password"] == "" and at.session_state["new_account_email"] == ""
     assert "cai@clinic.example" in list(at.dataframe[0].value["Email"])
-    assert clinic.sign_in("cai@clinic.example", "a good long password").role == "therapist"
+    assert clinic_cases.sign_in(clinic, "cai@clinic.example", "a good long password").role == "therapist"
 
 
 @pytest.mark.parametrize(
@@ -295,7 +297,7 @@ def test_a_bad_new_account_is_refused_with_a_message(clinic, email, password, ag
     at.text_input(key="new_account_password_again").input(again)
     at.button(key="FormSubmitter:add_account_form-Add account").click().run()
     assert message in errors(at)[0]
-    assert len(clinic.accounts()) == 2
+    assert len(clinic_cases.accounts(clinic)) == 2
 
 
 def test_an_admin_disables_and_enables_an_account(clinic):
@@ -305,9 +307,9 @@ def test_an_admin_disables_and_enables_an_account(clinic):
     assert successes(at) == ["Disabled bea@clinic.example: it cannot sign in."]
     assert list(at.dataframe[0].value["Status"]) == ["Disabled", "Active"]
     with pytest.raises(accounts.SignInRefused):
-        clinic.sign_in("bea@clinic.example", PASSWORD)
+        clinic_cases.sign_in(clinic, "bea@clinic.example", PASSWORD)
     at.button(key="FormSubmitter:account_status_form-Enable").click().run()
-    assert clinic.sign_in("bea@clinic.example", PASSWORD).email == "bea@clinic.example"
+    assert clinic_cases.sign_in(clinic, "bea@clinic.example", PASSWORD).email == "bea@clinic.example"
 
 
 def test_an_admin_cannot_disable_their_own_account(clinic):
@@ -321,7 +323,7 @@ def test_an_admin_cannot_disable_their_own_account(clinic):
 def test_an_admin_resets_a_locked_accounts_password(clinic):
     for _ in range(limits.MAX_FAILED_SIGN_INS):
         with pytest.raises(accounts.SignInRefused):
-            clinic.sign_in("bea@clinic.example", "not the password")
+            clinic_cases.sign_in(clinic, "bea@clinic.example", "not the password")
     at = admin_on_accounts_page(clinic)
     assert at.dataframe[0].value["Status"].iloc[0].startswith("Locked until ")
     at.selectbox(key="reset_account").select("bea@clinic.example")
@@ -330,7 +332,7 @@ def test_an_admin_resets_a_locked_accounts_password(clinic):
     at.button(key="FormSubmitter:reset_password_form-Reset password").click().run()
     assert successes(at) == ["Set a new password for bea@clinic.example; any lock is lifted."]
     assert at.session_state["reset_password"] == ""
-    assert clinic.sign_in("bea@clinic.example", "a brand new password").email == "bea@clinic.example"
+    assert clinic_cases.sign_in(clinic, "bea@clinic.example", "a brand new password").email == "bea@clinic.example"
 
 
 def test_a_reset_to_a_weak_password_is_refused_saying_why_and_changes_nothing(clinic):
@@ -342,7 +344,7 @@ def test_a_reset_to_a_weak_password_is_refused_saying_why_and_changes_nothing(cl
         at.text_input(key="reset_password_again").input(weak)
         at.button(key="FormSubmitter:reset_password_form-Reset password").click().run()
         assert message in errors(at)[0]
-    assert clinic.sign_in("bea@clinic.example", PASSWORD).email == "bea@clinic.example"
+    assert clinic_cases.sign_in(clinic, "bea@clinic.example", PASSWORD).email == "bea@clinic.example"
 
 
 def test_a_therapist_is_never_shown_the_accounts_page(clinic):

@@ -1,4 +1,4 @@
-"""The patients overview (strain.domain.patients, Service.patients_overview) on SQLite and PostgreSQL: its figures match
+"""The patients overview (strain.domain.patients, Context.patients_overview) on SQLite and PostgreSQL: its figures match
 the patients' whole history scored from scratch, also right after a save, a weight override and a rescore."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from strain.domain import model, patients
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import store
-from strain.usecases.service import Service
+from strain.usecases import clinic as clinic_cases
+from strain.usecases import exercises, log_day, people, session, weights
+from strain.usecases.shared import Context
 
 from .clinic import clinic
 from .helpers import entries
@@ -24,13 +26,14 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def therapists(engine):
     admin, a, b = clinic(engine)
-    service = Service(engine, CAT)
+    service = Context(engine, CAT)
     return service.acting_as(admin), service.acting_as(a), service.acting_as(b)
 
 
-def log(service: Service, person, day: date, *rows: tuple, pain: int | None = None) -> None:
-    saved = service.day(person, day)
-    service.save_day(
+def log(service: Context, person, day: date, *rows: tuple, pain: int | None = None) -> None:
+    saved = log_day.day(service, person, day)
+    log_day.save_day(
+        service,
         person,
         day,
         entries(*rows, day=day),
@@ -40,7 +43,7 @@ def log(service: Service, person, day: date, *rows: tuple, pain: int | None = No
     )
 
 
-def reference(service: Service, person) -> dict[int, float]:
+def reference(service: Context, person) -> dict[int, float]:
     """Average points per logged day this week (0) and last week (1), from every entry scored with today's weights."""
     scored = model.score(
         store.load_entries(engine=service.engine, actor=service.actor, person_id=person.id),
@@ -54,12 +57,12 @@ def reference(service: Service, person) -> dict[int, float]:
     return averages
 
 
-def row(service: Service, name: str) -> pd.Series:
-    overview = service.patients_overview(TODAY)
+def row(service: Context, name: str) -> pd.Series:
+    overview = clinic_cases.patients_overview(service, TODAY)
     return overview.set_index("name").loc[name]
 
 
-def assert_matches_history(service: Service, person) -> None:
+def assert_matches_history(service: Context, person) -> None:
     found, expected = row(service, person.name), reference(service, person)
     assert found["this_week"] == pytest.approx(expected[0])
     assert found["last_week"] == pytest.approx(expected[1])
@@ -68,7 +71,7 @@ def assert_matches_history(service: Service, person) -> None:
 @pytest.fixture
 def ann(therapists):
     _, a, _ = therapists
-    ann = a.add_person("Ann")
+    ann = people.add_person(a, "Ann")
     for offset in range(14):
         if offset not in (2, 9):  # a day not logged in each week: averages are per logged day
             log(a, ann, TODAY - timedelta(offset), ("sit_down_chair", 5 + offset), ("hunched_sitting", 60), pain=3)
@@ -81,11 +84,11 @@ def test_the_overview_shows_each_patients_week(therapists, ann):
         log(a, ann, TODAY - timedelta(offset), ("sit_down_chair", 5 + offset), ("hunched_sitting", 60), pain=9)
     plan = [PlannedExercise("dead_bug_floor", 4, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
     start, review = TODAY - timedelta(20), TODAY + timedelta(30)
-    assert a.save_plan(ann, plan, start=start, review_date=review, note="", today=TODAY) == []
+    session.save_plan(a, ann, plan, start=start, review_date=review, note="", today=TODAY)
     for offset in (0, 1, 1, 3):  # dead bug on 3 distinct days of 4, box squat on none of 3
         day = TODAY - timedelta(offset)
-        assert a.log_practice(ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note="") == {}
-    assert a.add_visit(ann, VisitInput(day=TODAY - timedelta(10), pain_now=4), TODAY) == []
+        exercises.log_practice(a, ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note="")
+    session.add_visit(a, ann, VisitInput(day=TODAY - timedelta(10), pain_now=4), TODAY)
 
     found = row(a, "Ann")
     assert found["days_logged"] == 6
@@ -100,26 +103,26 @@ def test_the_overview_shows_each_patients_week(therapists, ann):
 
 def test_the_overview_is_each_therapists_own(therapists, ann):
     admin, a, b = therapists
-    bea = b.add_person("Bea")
-    assert b.patients_overview(TODAY)["name"].tolist() == ["Bea"]
-    assert a.patients_overview(TODAY)["name"].tolist() == ["Ann"]
-    assert sorted(admin.patients_overview(TODAY)["name"]) == ["Ann", "Bea"]
+    bea = people.add_person(b, "Bea")
+    assert clinic_cases.patients_overview(b, TODAY)["name"].tolist() == ["Bea"]
+    assert clinic_cases.patients_overview(a, TODAY)["name"].tolist() == ["Ann"]
+    assert sorted(clinic_cases.patients_overview(admin, TODAY)["name"]) == ["Ann", "Bea"]
     log(b, bea, TODAY, ("weeding", 10))
-    assert b.totals_by_person(TODAY - timedelta(30), TODAY)["person_id"].tolist() == [bea.id]
-    assert a.totals_by_person(TODAY - timedelta(30), TODAY)["person_id"].tolist() == [ann.id]
+    assert clinic_cases.totals_by_person(b, TODAY - timedelta(30), TODAY)["person_id"].tolist() == [bea.id]
+    assert clinic_cases.totals_by_person(a, TODAY - timedelta(30), TODAY)["person_id"].tolist() == [ann.id]
 
 
 def test_who_needs_attention_comes_first(therapists, ann):
     _, a, _ = therapists
-    quiet = a.add_person("Quiet")  # nothing logged this week
+    quiet = people.add_person(a, "Quiet")  # nothing logged this week
     log(a, quiet, TODAY - timedelta(10), ("sit_down_chair", 5))
-    rising = a.add_person("Rising")
+    rising = people.add_person(a, "Rising")
     log(a, rising, TODAY - timedelta(8), ("sit_down_chair", 10))
     log(a, rising, TODAY, ("sit_down_chair", 20))
-    steady = a.add_person("Steady")
+    steady = people.add_person(a, "Steady")
     log(a, steady, TODAY - timedelta(8), ("sit_down_chair", 10))
     log(a, steady, TODAY, ("sit_down_chair", 10))
-    overview = a.patients_overview(TODAY)
+    overview = clinic_cases.patients_overview(a, TODAY)
     assert overview["name"].tolist()[:2] == ["Rising", "Quiet"]  # one flag each: the larger rise in strain first
     assert overview.set_index("name")["attention"].to_dict() == {
         "Quiet": patients.NO_LOG,
@@ -144,17 +147,17 @@ def test_the_overview_stays_right_after_a_save(therapists, ann):
 def test_the_overview_stays_right_after_a_weight_override(therapists, ann):
     _, a, _ = therapists
     before = row(a, "Ann")["this_week"]
-    assert a.set_override(ann, "activity.sit_down_chair", 5.0, "a painful hip") == []
+    weights.set_override(a, ann, "activity.sit_down_chair", 5.0, "a painful hip")
     assert_matches_history(a, ann)
     assert row(a, "Ann")["this_week"] > before
-    a.remove_override(ann, "activity.sit_down_chair")
+    weights.remove_override(a, ann, "activity.sit_down_chair")
     assert row(a, "Ann")["this_week"] == pytest.approx(before)
 
 
 def test_the_overview_stays_right_after_a_rescore(therapists, ann):
     _, a, _ = therapists
-    assert a.set_override(ann, "twist", 1.9, "guarded") == []
-    a.rescore(ann)
+    weights.set_override(a, ann, "twist", 1.9, "guarded")
+    weights.rescore(a, ann)
     assert_matches_history(a, ann)
     days = store.load_day_totals(
         engine=a.engine, actor=a.actor, start=TODAY - timedelta(13), end=TODAY, person_ids=[ann.id]

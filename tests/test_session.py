@@ -16,23 +16,30 @@ from strain.domain.catalogue import CatalogueError, parse
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases import interchange, log_day, people, session
+from strain.usecases.shared import Context
 
 from .helpers import entries, restored_as_backed_up
+from .refusals import refused
 from .strategies import CAT
 from .test_catalogue import SHIPPED
 
 TODAY = date(2026, 11, 25)
 
 
-def typical(service: Service, person) -> None:
+@pytest.fixture
+def service(engine) -> Context:
+    return Context(engine, CAT)
+
+
+def typical(service: Context, person) -> None:
     rows = [("sit_down_chair", 11), ("hunched_sitting", 240), ("socks_shoes", 4, "controlled"), ("weeding", 30)]
     frame = entries(*rows, day=TODAY)
     store.save_template(engine=service.engine, actor=OWNER, person_id=person.id, entries=frame)
 
 
-def walk(service: Service, person, day: date = TODAY) -> walkthrough.Draft:
-    draft, resumed = service.walkthrough(person, day)
+def walk(service: Context, person, day: date = TODAY) -> walkthrough.Draft:
+    draft, resumed = session.walkthrough(service, person, day)
     assert not resumed
     return draft
 
@@ -86,42 +93,42 @@ def test_a_new_walkthrough_starts_from_the_typical_day_shared_over_the_parts(ser
     # So the running total starts at the typical day's points.
     strain_model = service.person_model(person)
     expected = model.score(template.assign(date=TODAY), strain_model)["points"].sum()
-    assert sum(service.part_points(person, draft).values()) == pytest.approx(expected)
+    assert sum(session.part_points(service, person, draft).values()) == pytest.approx(expected)
 
 
 def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, person):
     typical(service, person)
     draft = walk(service, person)
     changed = draft.with_lines([walkthrough.Line("work", "sit_down_chair", 9, "controlled")])
-    assert service.save_walkthrough(person, replace(changed, step=3), TODAY)[0] == []
-    resumed, was_resumed = service.walkthrough(person, TODAY + timedelta(days=2))
+    session.save_walkthrough(service, person, replace(changed, step=3), TODAY)
+    resumed, was_resumed = session.walkthrough(service, person, TODAY + timedelta(days=2))
     assert was_resumed and resumed.step == 3 and resumed.day == TODAY
     assert resumed.line("work", "sit_down_chair") == walkthrough.Line("work", "sit_down_chair", 9.0, "controlled")
     assert sorted(resumed.lines, key=str) == sorted(changed.lines, key=str) and resumed.version == 1
-    service.discard_walkthrough(person)
-    assert not service.walkthrough(person, TODAY)[1]
+    session.discard_walkthrough(service, person)
+    assert not session.walkthrough(service, person, TODAY)[1]
 
 
 def test_two_tabs_cannot_overwrite_each_others_walkthrough(service, person):
     first = walk(service, person)
     second = walk(service, person)  # another tab, before the first kept anything
-    _, first = service.save_walkthrough(person, replace(first, step=1), TODAY)
+    first = session.save_walkthrough(service, person, replace(first, step=1), TODAY)
     with pytest.raises(store.ConflictError, match="started elsewhere"):
-        service.save_walkthrough(person, replace(second, step=5), TODAY)
-    resumed, _ = service.walkthrough(person, TODAY)  # the second tab loads what the first kept
-    _, first_again = service.save_walkthrough(person, replace(first, step=2), TODAY)
+        session.save_walkthrough(service, person, replace(second, step=5), TODAY)
+    resumed, _ = session.walkthrough(service, person, TODAY)  # the second tab loads what the first kept
+    first_again = session.save_walkthrough(service, person, replace(first, step=2), TODAY)
     with pytest.raises(store.ConflictError, match="changed elsewhere"):
-        service.save_walkthrough(person, replace(resumed, step=7), TODAY)
-    assert service.walkthrough(person, TODAY)[0].step == 2 and first_again.version == 2
+        session.save_walkthrough(service, person, replace(resumed, step=7), TODAY)
+    assert session.walkthrough(service, person, TODAY)[0].step == 2 and first_again.version == 2
 
 
 def test_a_bad_step_is_refused_and_the_draft_stays_as_it_was(service, person):
     draft = walk(service, person)
-    assert service.save_walkthrough(person, replace(draft, step=2), TODAY)[0] == []
+    session.save_walkthrough(service, person, replace(draft, step=2), TODAY)
     bad = draft.with_lines([walkthrough.Line("waking", "bed_in_out", -1), walkthrough.Line("garden", "weeding", 5000)])
-    problems, _ = service.save_walkthrough(person, replace(bad, step=3), TODAY)
+    problems = refused(lambda: session.save_walkthrough(service, person, replace(bad, step=3), TODAY))
     assert problems == ["Getting into or out of bed: enter 0 to 5000 times", "Weeding: enter 0 to 1440 minutes"]
-    assert service.walkthrough(person, TODAY)[0].step == 2
+    assert session.walkthrough(service, person, TODAY)[0].step == 2
 
 
 def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_ends_the_draft(service, person):
@@ -132,12 +139,9 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
             walkthrough.Line("evening", "sit_down_chair", 2, "controlled"),
         ]
     )
-    service.save_walkthrough(person, draft, TODAY)
-    assert (
-        service.finish_walkthrough(person, draft, as_day=True, as_typical=True, expected_version=None, today=TODAY)
-        == []
-    )
-    saved = service.day(person, TODAY)
+    session.save_walkthrough(service, person, draft, TODAY)
+    session.finish_walkthrough(service, person, draft, as_day=True, as_typical=True, expected_version=None, today=TODAY)
+    saved = log_day.day(service, person, TODAY)
     sits = saved.entries[saved.entries["activity"] == "sit_down_chair"]
     assert sorted(zip(sits["technique"], sits["quantity"], strict=True)) == [
         ("controlled", 2.0),
@@ -148,18 +152,26 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
     assert store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
     # Saving over that day needs the version that was read: a stale one is a conflict.
     with pytest.raises(store.ConflictError):
-        service.finish_walkthrough(person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY)
+        session.finish_walkthrough(
+            service, person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY
+        )
 
 
 def test_finishing_with_nothing_chosen_or_a_future_day_saves_nothing(service, person):
     draft = walk(service, person)
-    assert service.finish_walkthrough(person, draft, as_day=False, as_typical=False, expected_version=None, today=TODAY)
+    assert refused(
+        lambda: session.finish_walkthrough(
+            service, person, draft, as_day=False, as_typical=False, expected_version=None, today=TODAY
+        )
+    )
     future = replace(draft, day=TODAY + timedelta(days=1))
-    problems = service.finish_walkthrough(
-        person, future, as_day=True, as_typical=False, expected_version=None, today=TODAY
+    problems = refused(
+        lambda: session.finish_walkthrough(
+            service, person, future, as_day=True, as_typical=False, expected_version=None, today=TODAY
+        )
     )
     assert problems == ["The day walked through is in the future: choose today or an earlier day."]
-    assert service.day(person, TODAY + timedelta(days=1)) is None
+    assert log_day.day(service, person, TODAY + timedelta(days=1)) is None
 
 
 # Plans and adherence
@@ -171,11 +183,13 @@ BRACE = PlannedExercise("dead_bug_bed", days_per_week=7, minutes=5)
 def test_a_plan_of_seven_exercises_is_refused_and_nothing_is_saved(service, person):
     ladder_steps = [e for e in CAT.exercises if e.recommended][:7]
     seven = [PlannedExercise(e.id, days_per_week=3, sets=1, reps=5) for e in ladder_steps]
-    problems = service.save_plan(
-        person, seven, start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
+    problems = refused(
+        lambda: session.save_plan(
+            service, person, seven, start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
+        )
     )
     assert problems == ["A plan has 2 to 4 exercises; this one has 7."]
-    assert service.plans(person) == []
+    assert session.plans(service, person) == []
 
 
 @pytest.mark.parametrize(
@@ -194,23 +208,24 @@ def test_a_plan_of_seven_exercises_is_refused_and_nothing_is_saved(service, pers
     ],
 )
 def test_a_bad_plan_says_why_and_saves_nothing(service, person, exercises, review, message):
-    problems = service.save_plan(
-        person, exercises, start=TODAY, review_date=TODAY + timedelta(days=review), note="", today=TODAY
+    problems = refused(
+        lambda: session.save_plan(
+            service, person, exercises, start=TODAY, review_date=TODAY + timedelta(days=review), note="", today=TODAY
+        )
     )
     assert any(message in problem for problem in problems), problems
-    assert service.plans(person) == []
+    assert session.plans(service, person) == []
 
 
 def test_plans_are_versioned_and_keep_their_history(service, person):
     first_review = TODAY + timedelta(weeks=4)
-    assert service.save_plan(person, [SQUAT, BRACE], start=TODAY, review_date=first_review, note="", today=TODAY) == []
+    session.save_plan(service, person, [SQUAT, BRACE], start=TODAY, review_date=first_review, note="", today=TODAY)
     later = TODAY + timedelta(days=14)
     second = [replace(SQUAT, exercise_id="squat_lower_box", reps=10), BRACE, PlannedExercise("log_roll_bed", 7, 1, 5)]
-    assert (
-        service.save_plan(person, second, start=later, review_date=later + timedelta(weeks=6), note="up", today=later)
-        == []
+    session.save_plan(
+        service, person, second, start=later, review_date=later + timedelta(weeks=6), note="up", today=later
     )
-    history = service.plans(person)
+    history = session.plans(service, person)
     assert [(plan.version, plan.start) for plan in history] == [(1, TODAY), (2, later)]
     assert history[0].exercises == (SQUAT, BRACE)
     assert history[1].exercises == tuple(second) and history[1].note == "up"
@@ -220,7 +235,9 @@ def test_plans_are_versioned_and_keep_their_history(service, person):
 
 def test_adherence_counts_practice_days_against_the_plan_week_by_week(service, person):
     start = TODAY - timedelta(days=10)
-    service.save_plan(person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(weeks=2), note="", today=TODAY)
+    session.save_plan(
+        service, person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(weeks=2), note="", today=TODAY
+    )
     practised = [(0, "squat_high_box"), (0, "squat_high_box"), (1, "squat_high_box"), (2, "dead_bug_bed")]
     practised += [(day, "dead_bug_bed") for day in range(7, 11)] + [(8, "psoas_bed")]  # not in the plan
     for offset, exercise in practised:
@@ -232,7 +249,7 @@ def test_adherence_counts_practice_days_against_the_plan_week_by_week(service, p
             exercise_id=exercise,
             pain_during=0,
         )
-    weeks = service.adherence(person, TODAY)
+    weeks = session.adherence(service, person, TODAY)
     assert weeks[["week", "done", "prescribed"]].values.tolist() == [[1, 3, 12], [2, 4, 12]]
 
 
@@ -244,18 +261,22 @@ def visit(day: date, **fields) -> VisitInput:
 
 
 def test_a_psfs_score_of_11_is_refused_and_nothing_is_saved(service, person):
-    problems = service.add_visit(person, visit(TODAY, pain_now=4, new_activities=[("Lifting my grandson", 11)]), TODAY)
+    problems = refused(
+        lambda: session.add_visit(
+            service, person, visit(TODAY, pain_now=4, new_activities=[("Lifting my grandson", 11)]), TODAY
+        )
+    )
     assert problems == ["PSFS, Lifting my grandson: a whole number from 0 to 10 (got 11)."]
-    outcomes = service.outcomes(person)
+    outcomes = session.outcomes(service, person)
     assert outcomes.visits.empty and outcomes.activities == []
 
 
 def test_a_visit_dated_in_the_future_is_refused(service, person):
-    problems = service.add_visit(person, visit(TODAY + timedelta(days=1), pain_now=3), TODAY)
+    problems = refused(lambda: session.add_visit(service, person, visit(TODAY + timedelta(days=1), pain_now=3), TODAY))
     assert problems == [
         f"The visit is dated {TODAY + timedelta(days=1)}, in the future: choose today or an earlier day."
     ]
-    assert service.outcomes(person).visits.empty
+    assert session.outcomes(service, person).visits.empty
 
 
 def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, person):
@@ -278,20 +299,19 @@ def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, perso
 def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(service, person):
     first = TODAY - timedelta(weeks=6)
     new = [("Putting on socks", 3), ("Lifting my grandson", 2), ("Gardening", 4)]
-    assert (
-        service.add_visit(person, visit(first, pain_now=6, pain_average=5, pain_worst=8, new_activities=new), TODAY)
-        == []
+    session.add_visit(
+        service, person, visit(first, pain_now=6, pain_average=5, pain_worst=8, new_activities=new), TODAY
     )
-    ids = [activity_id for activity_id, _ in service.outcomes(person).activities]
+    ids = [activity_id for activity_id, _ in session.outcomes(service, person).activities]
     again = visit(TODAY - timedelta(weeks=3), pain_now=4, scores=dict(zip(ids, [4, 3, 5], strict=True)))
-    assert service.add_visit(person, again, TODAY) == []
+    session.add_visit(service, person, again, TODAY)
     last = visit(TODAY, note="Better", scores=dict(zip(ids, [6, 5, 6], strict=True)), new_activities=[("Driving", 5)])
-    assert service.add_visit(person, last, TODAY) == []
-    assert service.add_visit(person, visit(TODAY, pain_now=1), TODAY) == [
+    session.add_visit(service, person, last, TODAY)
+    assert refused(lambda: session.add_visit(service, person, visit(TODAY, pain_now=1), TODAY)) == [
         f"Not saved: a visit on {TODAY} is already recorded"
     ]
 
-    outcomes = service.outcomes(person)
+    outcomes = session.outcomes(service, person)
     assert [name for _, name in outcomes.activities] == [
         "Putting on socks",
         "Lifting my grandson",
@@ -308,19 +328,27 @@ def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(se
 
 def test_at_most_five_psfs_activities(service, person):
     five = [(f"Activity {n}", 5) for n in range(5)]
-    assert service.add_visit(person, visit(TODAY - timedelta(days=7), new_activities=five), TODAY) == []
-    problems = service.add_visit(person, visit(TODAY, new_activities=[("A sixth", 5)]), TODAY)
+    session.add_visit(service, person, visit(TODAY - timedelta(days=7), new_activities=five), TODAY)
+    problems = refused(lambda: session.add_visit(service, person, visit(TODAY, new_activities=[("A sixth", 5)]), TODAY))
     assert problems == ["The PSFS has at most 5 activities; this person has 5 already."]
 
 
 def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(service, person):
     for offset in range(1, 8):
         day = TODAY - timedelta(days=offset)
-        service.save_day(
-            person, day, entries(("sit_down_chair", offset), day=day), pain=None, note="", expected_version=None
+        log_day.save_day(
+            service,
+            person,
+            day,
+            entries(("sit_down_chair", offset), day=day),
+            pain=None,
+            note="",
+            expected_version=None,
         )
     start = TODAY - timedelta(days=7)
-    service.save_plan(person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(days=20), note="", today=start)
+    session.save_plan(
+        service, person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(days=20), note="", today=start
+    )
     for offset in (1, 2, 3):
         store.log_practice(
             engine=service.engine,
@@ -330,8 +358,8 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
             exercise_id="squat_high_box",
             pain_during=0,
         )
-    service.add_visit(person, visit(TODAY, pain_now=3), TODAY)
-    row = service.outcomes(person).series.iloc[0]
+    session.add_visit(service, person, visit(TODAY, pain_now=3), TODAY)
+    row = session.outcomes(service, person).series.iloc[0]
     assert row["strain"] == pytest.approx(4 * CAT.activity("sit_down_chair").weight)  # the mean of 1..7 sit-downs
     assert row["adherence"] == pytest.approx(3 / 12)
 
@@ -342,34 +370,36 @@ SESSION_TABLES = ("walkthrough", "walkthrough_line", "plan", "plan_exercise", "v
 CLINIC_TABLES = ("account", "setting", "audit_event", "audit_chain", "sign_in_failure")
 
 
-def fill(service: Service, person) -> None:
+def fill(service: Context, person) -> None:
     draft = walk(service, person)
-    service.save_walkthrough(person, replace(draft, step=4), TODAY)
-    service.save_plan(person, [SQUAT, BRACE], start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY)
-    service.add_visit(person, visit(TODAY, pain_now=5, new_activities=[("Gardening", 4)]), TODAY)
+    session.save_walkthrough(service, person, replace(draft, step=4), TODAY)
+    session.save_plan(
+        service, person, [SQUAT, BRACE], start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
+    )
+    session.add_visit(service, person, visit(TODAY, pain_now=5, new_activities=[("Gardening", 4)]), TODAY)
 
 
 def test_a_backup_carries_drafts_plans_visits_and_outcome_measures(service, person, new_database):
     fill(service, person)
-    data = service.backup()
+    data = interchange.backup(service)
     for table in SESSION_TABLES:
         assert data["tables"][table]["rows"], table
     target = db.open_database(new_database())
-    restored = Service(target, CAT)
-    restored.restore(data)
-    assert restored_as_backed_up(restored.backup(), data)
-    assert restored.walkthrough(person, TODAY)[0].step == 4
-    assert restored.plans(person) == service.plans(person)
-    assert restored.outcomes(person).psfs["average"].tolist() == [4.0]
+    restored = Context(target, CAT)
+    interchange.restore(restored, data)
+    assert restored_as_backed_up(interchange.backup(restored), data)
+    assert session.walkthrough(restored, person, TODAY)[0].step == 4
+    assert session.plans(restored, person) == session.plans(service, person)
+    assert session.outcomes(restored, person).psfs["average"].tolist() == [4.0]
     target.dispose()
 
 
 def test_a_backup_made_before_the_session_tables_still_restores(service, new_database):
     """A backup as the app wrote it at revision 0005 (0007 adds tables, 0009 tables and person.therapist_id,
     0010 person.wake_up_minute): it restores and migrates."""
-    zoe = service.add_person("Zoë")
-    service.save_day(zoe, TODAY, entries(("weeding", 30), day=TODAY), pain=2, note="", expected_version=None)
-    data = service.backup()
+    zoe = people.add_person(service, "Zoë")
+    log_day.save_day(service, zoe, TODAY, entries(("weeding", 30), day=TODAY), pain=2, note="", expected_version=None)
+    data = interchange.backup(service)
     later = (*SESSION_TABLES, *CLINIC_TABLES, "tap_total")  # tap_total: 0013
     tables = {name: table for name, table in data["tables"].items() if name not in later}
     person = tables["person"]
@@ -380,10 +410,10 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     }
     old = data | {"schema": "0005", "tables": tables}
     target = db.open_database(new_database())
-    restored = Service(target, CAT)
-    restored.restore(old)
-    zoe = restored.person("zoë")
-    assert zoe.name == "Zoë" and restored.day(zoe, TODAY).pain == 2
-    assert restored.plans(zoe) == [] and restored.outcomes(zoe).visits.empty
-    assert restored.add_visit(zoe, visit(TODAY, pain_now=2), TODAY) == []
+    restored = Context(target, CAT)
+    interchange.restore(restored, old)
+    zoe = people.person(restored, "zoë")
+    assert zoe.name == "Zoë" and log_day.day(restored, zoe, TODAY).pain == 2
+    assert session.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
+    session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY)
     target.dispose()

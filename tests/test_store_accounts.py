@@ -1,4 +1,4 @@
-"""Accounts, sign-in, lockout and clinic mode in the database (SQLite and PostgreSQL), through store and Service."""
+"""Accounts, sign-in, lockout and clinic mode in the database (SQLite and PostgreSQL), through store and Context."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from strain.domain import accounts, catalogue, limits
 from strain.domain.actor import OWNER, Actor
 from strain.storage import db, store
 from strain.storage.tables import Account, AuditEvent
-from strain.usecases.service import Service
+from strain.usecases import clinic
+from strain.usecases.shared import Context
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin", None, "boss@clinic.example")
@@ -232,27 +233,27 @@ def test_the_audit_trail_cannot_be_edited(engine, account):
     assert len(events(engine)) == 1
 
 
-# Signing in through Service
+# Signing in through Context
 
 
 @pytest.fixture
-def service(engine) -> Service:
-    return Service(engine, catalogue.default()).acting_as(ADMIN)
+def service(engine) -> Context:
+    return Context(engine, catalogue.default()).acting_as(ADMIN)
 
 
 @pytest.fixture
 def bea(service) -> store.AccountInfo:
-    return service.add_account("Bea@Clinic.example", "therapist", PASSWORD)
+    return clinic.add_account(service, "Bea@Clinic.example", "therapist", PASSWORD)
 
 
-def refused(service: Service, email: str, password: str) -> str:
+def refused(service: Context, email: str, password: str) -> str:
     with pytest.raises(accounts.SignInRefused) as caught:
-        service.sign_in(email, password)
+        clinic.sign_in(service, email, password)
     return str(caught.value)
 
 
 def test_the_right_password_signs_in_as_the_account(service, bea):
-    assert service.sign_in(" BEA@clinic.example ", PASSWORD) == Actor("therapist", bea.id, "bea@clinic.example")
+    assert clinic.sign_in(service, " BEA@clinic.example ", PASSWORD) == Actor("therapist", bea.id, "bea@clinic.example")
 
 
 def test_an_unknown_email_and_a_wrong_password_get_the_same_message(service, bea):
@@ -298,8 +299,8 @@ def test_five_failures_lock_the_account_even_against_the_right_password(service,
     for _ in range(limits.MAX_FAILED_SIGN_INS):
         refused(service, "bea@clinic.example", "wrong password!")
     assert refused(service, "bea@clinic.example", PASSWORD) == accounts.SIGN_IN_REFUSED
-    service.reset_password("bea@clinic.example", "a brand new password")  # an admin's reset lifts it
-    assert service.sign_in("bea@clinic.example", "a brand new password").account_id == bea.id
+    clinic.reset_password(service, "bea@clinic.example", "a brand new password")  # an admin's reset lifts it
+    assert clinic.sign_in(service, "bea@clinic.example", "a brand new password").account_id == bea.id
 
 
 def test_a_lock_ends_after_15_minutes(service, bea):
@@ -308,67 +309,67 @@ def test_a_lock_ends_after_15_minutes(service, bea):
     with service.engine.begin() as connection:  # 15 minutes later, as far as the lock is concerned
         ended = datetime.now(UTC) - timedelta(seconds=1)
         connection.execute(sa.update(Account).values(locked_until=ended, first_failure_at=ended - limits.LOCKOUT))
-    assert service.sign_in("bea@clinic.example", PASSWORD).account_id == bea.id
+    assert clinic.sign_in(service, "bea@clinic.example", PASSWORD).account_id == bea.id
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_session_ends(service, bea):
-    signed_in = service.sign_in("bea@clinic.example", PASSWORD)
-    assert service.account_active(signed_in)
-    service.disable_account("bea@clinic.example")
-    assert not service.account_active(signed_in)
+    signed_in = clinic.sign_in(service, "bea@clinic.example", PASSWORD)
+    assert clinic.account_active(service, signed_in)
+    clinic.disable_account(service, "bea@clinic.example")
+    assert not clinic.account_active(service, signed_in)
     assert refused(service, "bea@clinic.example", PASSWORD) == accounts.SIGN_IN_REFUSED
     with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} bea@clinic\\.example"):
-        service.sign_in_verified_email("bea@clinic.example")
+        clinic.sign_in_verified_email(service, "bea@clinic.example")
 
 
 def test_an_old_hash_is_redone_with_todays_parameters_at_sign_in(engine, service, account):
     assert accounts.needs_rehash(credentials(engine).password_hash)
-    service.sign_in("bea@clinic.example", PASSWORD)
+    clinic.sign_in(service, "bea@clinic.example", PASSWORD)
     assert not accounts.needs_rehash(credentials(engine).password_hash)
-    assert service.sign_in("bea@clinic.example", PASSWORD).account_id == account.id
+    assert clinic.sign_in(service, "bea@clinic.example", PASSWORD).account_id == account.id
 
 
 def test_single_sign_on_needs_an_active_account_for_the_email(service, bea):
-    assert service.sign_in_verified_email("BEA@clinic.example").account_id == bea.id
+    assert clinic.sign_in_verified_email(service, "BEA@clinic.example").account_id == bea.id
     with pytest.raises(accounts.AccountError, match=f"{NO_ACCOUNT} zed@clinic\\.example"):
-        service.sign_in_verified_email("zed@clinic.example")
+        clinic.sign_in_verified_email(service, "zed@clinic.example")
 
 
 def test_an_account_without_a_password_signs_in_only_with_single_sign_on(service):
-    sso = service.add_account("sso@clinic.example", "therapist", None)
+    sso = clinic.add_account(service, "sso@clinic.example", "therapist", None)
     assert not sso.has_password
     assert refused(service, "sso@clinic.example", "") == accounts.SIGN_IN_REFUSED
-    assert service.sign_in_verified_email("sso@clinic.example").account_id == sso.id
+    assert clinic.sign_in_verified_email(service, "sso@clinic.example").account_id == sso.id
 
 
 def test_bad_account_input_is_refused_saying_what_is_wrong(service):
     with pytest.raises(accounts.AccountError, match="at least 12 characters"):
-        service.add_account("x@clinic.example", "therapist", "too short")
+        clinic.add_account(service, "x@clinic.example", "therapist", "too short")
     with pytest.raises(accounts.AccountError, match="a role is admin or therapist, not 'owner'"):
-        service.add_account("x@clinic.example", "owner", PASSWORD)
+        clinic.add_account(service, "x@clinic.example", "owner", PASSWORD)
     with pytest.raises(accounts.AccountError, match="is not an email address"):
-        service.add_account("x", "therapist", PASSWORD)
-    assert service.accounts() == []
+        clinic.add_account(service, "x", "therapist", PASSWORD)
+    assert clinic.accounts(service) == []
 
 
 def test_only_admins_manage_accounts_and_settings(service, bea):
-    therapist = service.acting_as(service.sign_in("bea@clinic.example", PASSWORD))
+    therapist = service.acting_as(clinic.sign_in(service, "bea@clinic.example", PASSWORD))
     for action in (
-        therapist.accounts,
-        therapist.start_clinic,
-        lambda: therapist.add_account("x@clinic.example", "admin", PASSWORD),
-        lambda: therapist.disable_account("bea@clinic.example"),
-        lambda: therapist.reset_password("bea@clinic.example", PASSWORD),
-        lambda: therapist.account("bea@clinic.example"),
+        lambda: clinic.accounts(therapist),
+        lambda: clinic.start_clinic(therapist),
+        lambda: clinic.add_account(therapist, "x@clinic.example", "admin", PASSWORD),
+        lambda: clinic.disable_account(therapist, "bea@clinic.example"),
+        lambda: clinic.reset_password(therapist, "bea@clinic.example", PASSWORD),
+        lambda: clinic.account(therapist, "bea@clinic.example"),
     ):
         with pytest.raises(accounts.NotAllowed, match="only an admin can manage accounts"):
             action()
-    assert [a.email for a in service.accounts()] == ["bea@clinic.example"]
-    assert service.acting_as(OWNER).accounts()  # the command line and personal mode own the database
+    assert [a.email for a in clinic.accounts(service)] == ["bea@clinic.example"]
+    assert clinic.accounts(service.acting_as(OWNER))  # the command line and personal mode own the database
 
 
 def test_an_admin_cannot_disable_their_own_account(service):
-    admin = service.add_account("boss@clinic.example", "admin", PASSWORD)
+    admin = clinic.add_account(service, "boss@clinic.example", "admin", PASSWORD)
     with pytest.raises(accounts.NotAllowed, match="you cannot disable your own account"):
-        service.disable_account("Boss@clinic.example")
-    assert service.account("boss@clinic.example") == admin
+        clinic.disable_account(service, "Boss@clinic.example")
+    assert clinic.account(service, "boss@clinic.example") == admin

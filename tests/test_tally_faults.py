@@ -31,7 +31,8 @@ from sqlalchemy.engine import Engine, make_url
 from strain.domain import counting
 from strain.domain.actor import OWNER
 from strain.storage import db, store
-from strain.usecases.service import Service
+from strain.usecases import live_tally, log_day, people
+from strain.usecases.shared import Context
 
 from .apptest import CAT, open_page, texts
 from .helpers import REPO
@@ -81,8 +82,8 @@ def noon() -> datetime:
     return datetime.combine(date.today(), clock(12))
 
 
-def stored_taps(service: Service, person: store.PersonInfo) -> float:
-    saved = service.day(person, date.today())
+def stored_taps(service: Context, person: store.PersonInfo) -> float:
+    saved = log_day.day(service, person, date.today())
     return 0.0 if saved is None else float(saved.entries.loc[saved.entries["activity"] == SIT, "quantity"].sum())
 
 
@@ -98,11 +99,11 @@ def tally_of(label: str, attempted: int, stored: float) -> dict[str, float]:
     return numbers
 
 
-def send_until_stored(service: Service, person: store.PersonInfo, report: counting.Reported) -> None:
+def send_until_stored(service: Context, person: store.PersonInfo, report: counting.Reported) -> None:
     """What the buttons do after a failed save: send the totals again, a moment later (bounded)."""
     for _ in range(20):
         try:
-            service.count_report(person, SIT, report, now=noon())
+            live_tally.count_report(service, person, SIT, report, now=noon())
             return
         except sa.exc.DBAPIError:
             time.sleep(0.1)  # the pace of the phone's resends, not a wait for a result
@@ -125,13 +126,13 @@ def postgres(make_database) -> Iterator[tuple[Engine, Engine]]:
 
 def test_sessions_terminated_between_reports_lose_and_double_no_tap_and_raise_nothing(postgres):
     engine, admin = postgres
-    service = Service(engine, CAT)
-    person = service.add_person("Ann")
+    service = Context(engine, CAT)
+    person = people.add_person(service, "Ann")
     for taps in range(1, TAPS + 1):
-        service.count_report(person, SIT, tally_report(person, taps), now=noon())
+        live_tally.count_report(service, person, SIT, tally_report(person, taps), now=noon())
         if taps % 7 == 0:
             assert terminate(admin, database_of(engine)) >= 1  # the pool's idle connection, at least
-    service.count_report(person, SIT, tally_report(person, TAPS), now=noon())  # a resend: nothing more
+    live_tally.count_report(service, person, SIT, tally_report(person, TAPS), now=noon())  # a resend: nothing more
     numbers = tally_of("terminated between reports (PostgreSQL)", TAPS, stored_taps(service, person))
     assert (numbers["lost"], numbers["doubled"]) == (0, 0)
 
@@ -139,9 +140,9 @@ def test_sessions_terminated_between_reports_lose_and_double_no_tap_and_raise_no
 @pytest.mark.parametrize("where", ["INSERT INTO tap_total", "UPDATE day", "COMMIT"])
 def test_a_session_terminated_inside_the_transaction_is_tried_once_more_and_counts_once(postgres, where):
     engine, admin = postgres
-    service = Service(engine, CAT)
-    person = service.add_person("Ann")
-    service.count_report(person, SIT, tally_report(person, 2), now=noon())
+    service = Context(engine, CAT)
+    person = people.add_person(service, "Ann")
+    live_tally.count_report(service, person, SIT, tally_report(person, 2), now=noon())
     cut = []
 
     def cut_off(connection) -> None:
@@ -164,21 +165,21 @@ def test_a_session_terminated_inside_the_transaction_is_tried_once_more_and_coun
     event.listen(engine, "before_cursor_execute", before_statement)
     if where == "COMMIT":
         event.listen(engine, "commit", before_commit)
-    result = service.count_report(person, SIT, tally_report(person, 5), now=noon())
+    result = live_tally.count_report(service, person, SIT, tally_report(person, 5), now=noon())
     assert cut, "the transaction was not cut off"
     assert result.counted is not None and result.counted.count == 5.0
     assert stored_taps(service, person) == 5.0
-    assert service.count_view(person, noon()).taps[SIT] == {"phone": {"uncontrolled+1": 5}}
+    assert live_tally.count_view(service, person, noon()).taps[SIT] == {"phone": {"uncontrolled+1": 5}}
 
 
 def test_sessions_terminated_at_random_during_bursts_lose_and_double_no_tap(postgres):
     """The review's fault: a burst of 50 quick taps while the sessions are terminated, ten times."""
     engine, admin = postgres
-    service = Service(engine, CAT)
+    service = Context(engine, CAT)
     rng = random.Random(24)
     totals = {"attempted": 0, "stored": 0.0, "failed reports": 0}
     for run in range(10):
-        person = service.add_person(f"Run {run}")
+        person = people.add_person(service, f"Run {run}")
         stop = threading.Event()
 
         def terminator(stop: threading.Event = stop) -> None:
@@ -190,7 +191,7 @@ def test_sessions_terminated_at_random_during_bursts_lose_and_double_no_tap(post
         try:
             for taps in range(1, TAPS + 1):
                 try:
-                    service.count_report(person, SIT, tally_report(person, taps), now=noon())
+                    live_tally.count_report(service, person, SIT, tally_report(person, taps), now=noon())
                 except sa.exc.DBAPIError:  # twice unlucky: the phone keeps the taps and sends them again
                     totals["failed reports"] += 1
         finally:
@@ -213,15 +214,16 @@ import json, sys
 from datetime import date, datetime
 from strain.domain import catalogue, counting
 from strain.storage import db
-from strain.usecases.service import Service
 from strain.storage.store import PersonInfo
+from strain.usecases import live_tally
+from strain.usecases.shared import Context
 
-service = Service(db.open_database(sys.argv[1]), catalogue.default())
+service = Context(db.open_database(sys.argv[1]), catalogue.default())
 person = PersonInfo(int(sys.argv[2]), sys.argv[3])
 for line in sys.stdin:
     value = json.loads(line)
     report = counting.reported(value, "rep")
-    service.count_report(person, value["row"].split("/")[1], report, now=datetime.now())
+    live_tally.count_report(service, person, value["row"].split("/")[1], report, now=datetime.now())
     print("counted", flush=True)
 """
 
@@ -259,7 +261,7 @@ def send(server: subprocess.Popen, line: str) -> bool:
         return False
 
 
-def burst_with_a_kill(url: str, service: Service, person: store.PersonInfo, rng: random.Random) -> float:
+def burst_with_a_kill(url: str, service: Context, person: store.PersonInfo, rng: random.Random) -> float:
     """50 quick taps; the server killed (SIGKILL) 0.05-0.6 s in, started again; the phone sends its totals
     again once it answers. What the day stores."""
     device = uuid.uuid4().hex[:24]
@@ -288,11 +290,11 @@ def burst_with_a_kill(url: str, service: Service, person: store.PersonInfo, rng:
 def test_a_server_killed_mid_burst_and_started_again_stores_every_tap_once(make_database, kind):
     url = make_database(kind, migrated=True)
     engine = db.open_database(url)
-    service = Service(engine, CAT)
+    service = Context(engine, CAT)
     rng = random.Random(9)
     runs, attempted, stored, short, over = 5, 0, 0.0, 0, 0
     for run in range(runs):
-        person = service.add_person(f"Run {run}")
+        person = people.add_person(service, f"Run {run}")
         found = burst_with_a_kill(url, service, person, rng)
         attempted, stored = attempted + TAPS, stored + found
         short, over = short + (found < TAPS), over + (found > TAPS)

@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 from strain.domain import fields, tally, validation
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import db, store
-from strain.usecases import errors
-from strain.usecases.service import Service
+from strain.usecases import errors, exercises, interchange, log_day, people, session, weights
+from strain.usecases.shared import Context
 
 from .helpers import run
 from .strategies import ACTIVITY_IDS, CAT
@@ -37,23 +38,22 @@ HEADER = ",".join(tally.HEADER)
 
 def filled_backup(engine) -> dict:
     """A backup of one person with a day, an entry, an override, a practice session and a seat."""
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,controlled,,,,fine\n", CAT)
-    service.save_day(ann, MONDAY, frame, pain=3, note="ok", expected_version=None)
-    assert service.set_override(ann, "twist", 1.5, "therapist") == []
-    assert service.log_practice(ann, day=MONDAY, today=MONDAY, exercise_id="dead_bug", done=True, pain=1, note="") == {}
-    assert service.set_seat(ann, name="car", height_cm=48) == {}
+    log_day.save_day(service, ann, MONDAY, frame, pain=3, note="ok", expected_version=None)
+    weights.set_override(service, ann, "twist", 1.5, "therapist")
+    exercises.log_practice(service, ann, day=MONDAY, today=MONDAY, exercise_id="dead_bug", done=True, pain=1, note="")
+    exercises.set_seat(service, ann, name="car", height_cm=48)
     # The therapist session's tables: a walkthrough in progress, a plan, a visit with a PSFS activity.
-    draft, _kept = service.walkthrough(ann, MONDAY)
-    assert service.save_walkthrough(ann, draft, MONDAY)[0] == []
-    exercises = [PlannedExercise("dead_bug_bed", 5, sets=2, reps=8), PlannedExercise("squat_high_box", 5, minutes=5)]
-    assert (
-        service.save_plan(ann, exercises, start=MONDAY, review_date=MONDAY + timedelta(weeks=4), note="", today=MONDAY)
-        == []
+    draft, _kept = session.walkthrough(service, ann, MONDAY)
+    session.save_walkthrough(service, ann, draft, MONDAY)
+    planned = [PlannedExercise("dead_bug_bed", 5, sets=2, reps=8), PlannedExercise("squat_high_box", 5, minutes=5)]
+    session.save_plan(
+        service, ann, planned, start=MONDAY, review_date=MONDAY + timedelta(weeks=4), note="", today=MONDAY
     )
     visit = VisitInput(day=MONDAY, pain_now=3, new_activities=[("walking the dog", 6)])
-    assert service.add_visit(ann, visit, MONDAY) == []
+    session.add_visit(service, ann, visit, MONDAY)
     return json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))
 
 
@@ -195,8 +195,8 @@ def test_postgresqls_pipeline_aborted_line_is_not_the_reason_in_the_log(caplog):
 
 def test_a_refused_import_leaves_no_one_behind(engine):
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
-    with pytest.raises(store.StoreError):
-        Service(engine, CAT).import_tally("Newcomer", frame)
+    with pytest.raises(Refused):
+        interchange.import_tally(Context(engine, CAT), "Newcomer", frame)
     assert store.list_people(engine=engine, actor=OWNER) == []
 
 
@@ -341,7 +341,7 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     except tally.TallyError:
         frame = None
     source = db.open_database(f"sqlite:///{folder / 'source.db'}")
-    ann = Service(source, CAT).add_person("Ann")
+    ann = people.add_person(Context(source, CAT), "Ann")
     good = frame if frame is not None else tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
     store.save_day(
         engine=source,
@@ -372,8 +372,8 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
 
 
 def test_saving_a_day_checks_it_like_an_import(engine):
-    service = Service(engine, CAT)
-    ann = service.add_person("Ann")
+    service = Context(engine, CAT)
+    ann = people.add_person(service, "Ann")
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT)
     for changes, message in (
         ({"pain": 5.5}, "pain must be a whole number"),
@@ -382,8 +382,8 @@ def test_saving_a_day_checks_it_like_an_import(engine):
         ({"day": date(1899, 12, 31)}, "is before 2000-01-01"),
     ):
         values = {"day": MONDAY, "entries": frame, "pain": None, "note": ""} | changes
-        with pytest.raises(store.StoreError, match=message):
-            service.save_day(ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
+        with pytest.raises(Refused, match=message):
+            log_day.save_day(service, ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
     assert store.load_days(engine=engine, actor=OWNER, person_id=ann.id).empty
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -19,12 +19,16 @@ import streamlit as st
 from strain.domain import catalogue, limits
 from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
+from strain.domain.errors import Invalid, Refused
 from strain.storage import db
-from strain.usecases import errors
-from strain.usecases.service import PersonInfo, Service, StoreError, UnknownPerson
+from strain.storage.store import PersonInfo, UnknownPerson
+from strain.usecases import clinic, errors, people
+from strain.usecases.shared import Context
 from ui import components
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 PERSON_KEY = "person"
 CURRENT_KEY = "_current_person"
 ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
@@ -32,8 +36,8 @@ LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (
 
 
 @st.cache_resource(show_spinner=False)
-def _service(url: str) -> Service:
-    return Service(db.open_database(url), catalogue.default())
+def _shared(url: str) -> Context:
+    return Context(db.open_database(url), catalogue.default())
 
 
 def actor() -> Actor:
@@ -77,42 +81,55 @@ def still_signed_in(actor: Actor | None) -> None:
     `st.fragment` around the body, not a wrapper: a wrapped fragment is not found again after a restart.)
     """
     if actor is not None and not (
-        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and service().account_active(actor)
+        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and clinic.account_active(use_cases(), actor)
     ):
         st.rerun()
 
 
-def service() -> Service:
-    """The use cases over the shared engine (one per process and URL) for the signed-in actor; stops the
+def use_cases() -> Context:
+    """What the use cases take: the shared engine (one per process and URL) and the signed-in actor; stops the
     page with a clear message if the database cannot be opened."""
     url = db.database_url()
     try:
-        return _service(url).acting_as(actor())
+        return _shared(url).acting_as(actor())
     except Exception as error:
-        message = errors.user_message(error, url)
+        message = errors.explain(error, url)
         if message is None:
             raise
-        st.error(
-            f"{components.md(message[:1].upper() + message[1:])}. Check DATABASE_URL and that the server is running."
-        )
+        st.error(f"{components.md(message)}. Check DATABASE_URL and that the server is running.")
         st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _view(url: str, who: Actor, method: str, person: PersonInfo, data_version: str, args: tuple[Any, ...]) -> Any:
-    return getattr(_service(url).acting_as(who), method)(person, *args)
+def _view(
+    url: str,
+    who: Actor,
+    name: str,
+    person: PersonInfo,
+    data_version: str,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+    _use: Callable[..., Any],  # not hashed (the leading _): `name` stands for it in the key
+) -> Any:
+    return _use(_shared(url).acting_as(who), person, *args, **dict(kwargs))
 
 
-def view(method: str, person: PersonInfo, *args: Any) -> Any:
-    """`service().method(person, *args)`, cached until anything of the person's is written.
+def view(
+    use: Callable[Concatenate[Context, PersonInfo, P], R], person: PersonInfo, *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """`use(context, person, *args, **kwargs)` for a use case that shows a person's data (self_audit.home, ...),
+    cached until anything of the person's is written.
 
     The one cache of page data. Its key is everything that scopes the result: the database, the
-    view, the person, their data version (bumped by every write, weight overrides included) and
-    the view's arguments, and who is asking. The catalogue is fixed for the life of the process.
+    use case (by its qualified name), the person, their data version (bumped by every write, weight
+    overrides included) and the arguments, and who is asking. The catalogue is fixed for the life
+    of the process.
     """
     url = db.database_url()
     who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
-    return _view(url, who, method, person, service().data_version(person), args)
+    name = f"{use.__module__}.{use.__qualname__}"
+    version = people.data_version(use_cases(), person)
+    return _view(url, who, name, person, version, args, tuple(sorted(kwargs.items())), use)
 
 
 def strain_catalogue() -> Catalogue:
@@ -121,10 +138,19 @@ def strain_catalogue() -> Catalogue:
 
 def explain(error: Exception) -> str:
     """The one plain sentence for an error a person can act on; a bug is raised again (shown without a traceback)."""
-    message = errors.user_message(error, db.database_url())
+    message = errors.explain(error, db.database_url())
     if message is None:
         raise error
-    return message[:1].upper() + message[1:]
+    return message
+
+
+def problems(action: Callable[[], object], refusals: tuple[type[Refused], ...] = (Invalid,)) -> list[str]:
+    """Run a form's save: the problems it was refused with (see errors.problems), or [] when it was saved."""
+    try:
+        action()
+    except refusals as error:
+        return errors.problems(error)
+    return []
 
 
 def unreachable(error: Exception) -> NoReturn:
@@ -187,8 +213,8 @@ def publish_url(param: str, key: str, value: str) -> None:
 def _add_person() -> None:
     name = st.session_state.get("new_person_name", "")
     try:
-        person = service().add_person(name)
-    except StoreError as error:
+        person = people.add_person(use_cases(), name)
+    except Refused as error:
         st.session_state["add_person_error"] = str(error)
         return
     st.session_state[PERSON_KEY] = person.name
@@ -198,12 +224,12 @@ def _add_person() -> None:
 
 def person_picker() -> PersonInfo | None:
     """The sidebar's person picker and "Add person" form; returns the chosen person, if any."""
-    people = {p.name: p for p in service().people()}
-    names = list(people)
+    by_name = {p.name: p for p in people.people(use_cases())}
+    names = list(by_name)
 
     def known(name: str) -> str:
         try:
-            return service().person(name).name  # ?person=ann finds Ann
+            return people.person(use_cases(), name).name  # ?person=ann finds Ann
         except UnknownPerson:
             st.session_state[PERSON_KEY] = None  # never fall back to someone else's data
             raise ValueError("no one of that name here") from None
@@ -211,7 +237,7 @@ def person_picker() -> PersonInfo | None:
     # One person (a home install) is chosen for them; with several, someone must choose.
     default = names[0] if len(names) == 1 else None
     bind_url(PERSON_KEY, PERSON_KEY, known, default)
-    if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in people:
+    if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in by_name:
         st.session_state[PERSON_KEY] = default  # the chosen person is gone (another tab, a restore)
 
     with st.sidebar:
@@ -232,8 +258,8 @@ def person_picker() -> PersonInfo | None:
     person = None
     if chosen is not None:
         publish_url(PERSON_KEY, PERSON_KEY, chosen)
-        # A person added by the form this run is not in `people` yet.
-        person = people.get(chosen) or service().person(chosen)
+        # A person added by the form this run is not in `by_name` yet.
+        person = by_name.get(chosen) or people.person(use_cases(), chosen)
     st.session_state[CURRENT_KEY] = person
     return person
 

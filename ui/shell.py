@@ -17,7 +17,7 @@ from typing import TextIO
 
 import streamlit as st
 
-from strain.usecases import errors
+from strain.usecases import clinic, errors
 from ui import components, context, signin
 from ui.navigation import HOME, PERSON_PAGES
 
@@ -75,8 +75,8 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
 
 def _navigation() -> st.Page | None:
     """The page to run; in clinic mode, None when the sign-in page was drawn instead."""
-    service = context.service()
-    if not service.clinic_mode():
+    service = context.use_cases()
+    if not clinic.clinic_mode(service):
         return st.navigation(pages())
     actor = signin.signed_in(service)
     if actor is None:

@@ -3,7 +3,7 @@
 The shell asks `signed_in()` before navigation shows anything. Until someone signs in, the page the
 link named is registered but not run (so its address and parameters stay in the URL) and only the
 sign-in form is drawn; signing in then runs that page with those parameters. Who signed in is an
-Actor in st.session_state[context.ACTOR_KEY]; Service checks their role and, every run, that their
+Actor in st.session_state[context.ACTOR_KEY]; Context checks their role and, every run, that their
 account is still active.
 
 Single sign-on is Streamlit's own (st.login, OpenID Connect), offered when .streamlit/secrets.toml
@@ -21,9 +21,8 @@ from streamlit.errors import StreamlitAuthError
 
 from strain.domain import accounts, limits
 from strain.domain.actor import Actor
-from strain.storage import db
-from strain.usecases import errors
-from strain.usecases.service import Service
+from strain.usecases import clinic
+from strain.usecases.shared import Context
 from ui import components, context, frame_check
 
 LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)
@@ -75,7 +74,7 @@ def sign_out(notice: str | None = None) -> None:
         st.logout()  # the browser goes to the provider's sign-out and comes back to the sign-in page
 
 
-def signed_in(service: Service) -> Actor | None:
+def signed_in(service: Context) -> Actor | None:
     """Who is signed in to this session, if anyone, after ending a session that was idle for too long or
     whose account was disabled meanwhile. Counts this run as activity."""
     actor: Actor | None = st.session_state.get(context.ACTOR_KEY)
@@ -84,13 +83,13 @@ def signed_in(service: Service) -> Actor | None:
     if not context.keep_alive():
         sign_out(f"You were signed out after {IDLE_MINUTES} minutes without activity. Sign in to go on.")
         return None
-    if not service.account_active(actor):
+    if not clinic.account_active(service, actor):
         sign_out("Your account has been disabled. Ask your clinic's admin.")
         return None
     return actor
 
 
-def _single_sign_on(service: Service) -> Actor | None:
+def _single_sign_on(service: Context) -> Actor | None:
     """Sign in whom the provider vouches for, the first run after they come back from it."""
     if not providers() or not st.user.is_logged_in or REFUSED_KEY in st.session_state:
         return None
@@ -100,7 +99,7 @@ def _single_sign_on(service: Service) -> Actor | None:
     try:
         if email is None:
             raise accounts.AccountError("your sign-in service did not confirm an email address for you")
-        actor = service.sign_in_verified_email(email)
+        actor = clinic.sign_in_verified_email(service, email)
     except accounts.AccountError as error:
         st.session_state[REFUSED_KEY] = str(error)
         return None
@@ -116,12 +115,9 @@ def _submit() -> None:
         st.session_state[ERROR_KEY] = frame_check.FRAMED if frame_check.framed() else frame_check.UNANSWERED
         return
     try:
-        actor = context.service().sign_in(email, password)
-    except Exception as error:
-        message = errors.user_message(error, db.database_url())
-        if message is None:
-            raise
-        st.session_state[ERROR_KEY] = message[:1].upper() + message[1:]
+        actor = clinic.sign_in(context.use_cases(), email, password)
+    except Exception as error:  # explain() raises again what a person cannot act on
+        st.session_state[ERROR_KEY] = context.explain(error)
         return
     _start(actor, sso=False)
 

@@ -25,15 +25,17 @@ from strain.domain import accounts, limits
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
+from strain.storage.store import AccountInfo
 from strain.storage.tables import ROLES
-from strain.usecases.service import AccountInfo, Service
+from strain.usecases import clinic
+from strain.usecases.shared import Context
 
 COMMAND_LINE = Actor("owner", None, "command line")
 
 
-def _admin(args: argparse.Namespace, cat: Catalogue) -> Service:
+def _admin(args: argparse.Namespace, cat: Catalogue) -> Context:
     """Accounts and clinic mode are the server admin's, who runs the command line (no --as, in either mode)."""
-    return Service(db.open_database(args.db), cat, COMMAND_LINE)
+    return Context(db.open_database(args.db), cat, COMMAND_LINE)
 
 
 def read_password(email: str) -> str:
@@ -65,8 +67,8 @@ def _status(account: AccountInfo) -> str:
 @_reporting_errors
 def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _admin(args, cat)
-    started = service.start_clinic()
-    admins = [a for a in service.accounts() if a.role == "admin" and a.active]
+    started = clinic.start_clinic(service)
+    admins = [a for a in clinic.accounts(service) if a.role == "admin" and a.active]
     state = "Clinic mode is on" if started else "Clinic mode was already on"
     first_admin = "python -m strain user add EMAIL --role admin"
     advice = "" if admins else f"\nNo one can sign in yet: add an admin with `{first_admin}`. {accounts.PASSWORD_RULE}"
@@ -77,14 +79,14 @@ def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
 def cmd_user_add(args: argparse.Namespace, cat: Catalogue) -> str:
     email = accounts.normalise_email(args.email)  # checked before asking for a password
     password = None if args.no_password else read_password(email)
-    account = _admin(args, cat).add_account(email, args.role, password)
+    account = clinic.add_account(_admin(args, cat), email, args.role, password)
     how = "single sign-on only" if password is None else "a password"
     return f"added {account.email} ({account.role}), signing in with {how}"
 
 
 @_reporting_errors
 def cmd_user_list(args: argparse.Namespace, cat: Catalogue) -> str:
-    found = _admin(args, cat).accounts()
+    found = clinic.accounts(_admin(args, cat))
     if not found:
         return "No accounts yet."
     rows = [
@@ -102,20 +104,20 @@ def cmd_user_list(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_user_disable(args: argparse.Namespace, cat: Catalogue) -> str:
-    account = _admin(args, cat).disable_account(args.email)
+    account = clinic.disable_account(_admin(args, cat), args.email)
     return f"disabled {account.email}: it cannot sign in, and its open sessions end at their next step"
 
 
 @_reporting_errors
 def cmd_user_enable(args: argparse.Namespace, cat: Catalogue) -> str:
-    return f"enabled {_admin(args, cat).enable_account(args.email).email}"
+    return f"enabled {clinic.enable_account(_admin(args, cat), args.email).email}"
 
 
 @_reporting_errors
 def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _admin(args, cat)
-    account = service.account(args.email)  # an unknown email is said before asking for a password
-    service.reset_password(account.email, read_password(account.email))
+    account = clinic.account(service, args.email)  # an unknown email is said before asking for a password
+    clinic.reset_password(service, account.email, read_password(account.email))
     return f"set a new password for {account.email} (any lock is lifted)"
 
 

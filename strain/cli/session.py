@@ -15,6 +15,7 @@ from strain.cli.common import CommandError, write_private
 from strain.cli.store import _date_option, _reporting_errors, _service, add_as_option
 from strain.domain.catalogue import Catalogue
 from strain.render import handout
+from strain.usecases import people, printouts
 
 REPORT_DAYS = 28  # the default period: the four weeks up to --to
 
@@ -31,9 +32,9 @@ def cmd_report(args: argparse.Namespace, cat: Catalogue) -> str:
     if start > end:
         raise CommandError(f"--from {start} is after --to {end}")
     service = _service(args, cat)
-    person = service.person(args.person)
+    person = people.person(service, args.person)
     try:
-        content = handout.handout_pdf(service.handout(person, start, end, today))
+        content = handout.handout_pdf(printouts.handout(service, person, start, end, today))
     except handout.FontMissing as error:
         raise CommandError(str(error)) from None
     _write(args.out, content)
@@ -43,9 +44,9 @@ def cmd_report(args: argparse.Namespace, cat: Catalogue) -> str:
 @_reporting_errors
 def cmd_card(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _service(args, cat)
-    person = service.person(args.person)
+    person = people.person(service, args.person)
     try:
-        content = handout.card_pdf(service.card(person, date.today()))
+        content = handout.card_pdf(printouts.card(service, person, date.today()))
     except handout.FontMissing as error:
         raise CommandError(str(error)) from None
     _write(args.out, content)

@@ -29,8 +29,9 @@ from strain.domain import frames, tally
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
-from strain.usecases import errors
-from strain.usecases.service import Export, Service
+from strain.usecases import clinic, errors, interchange, people
+from strain.usecases.interchange import Export
+from strain.usecases.shared import Context
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
 RESTORER = Actor("owner", None, "command line")  # who the audit trail says restored a backup
@@ -54,17 +55,17 @@ def _reporting_errors(command: Command) -> Command:
     return run
 
 
-def _service(args: argparse.Namespace, cat: Catalogue) -> Service:
+def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     """The use cases over the command's database, acting as `--as EMAIL` in clinic mode (as the owner otherwise)."""
-    service = Service(db.open_database(args.db), cat)
+    service = Context(db.open_database(args.db), cat)
     email = getattr(args, "as_email", None)
-    if not service.clinic_mode():
+    if not clinic.clinic_mode(service):
         if email is not None:
             raise CommandError("--as is for clinic mode; this database is in personal mode, where it is not needed")
         return service
     if email is None:
         raise CommandError("this database is in clinic mode: say which account you act as with --as EMAIL")
-    actor = service.acting_account(email)
+    actor = clinic.acting_account(service, email)
     if actor is None:  # unknown or disabled: one message for both
         raise CommandError(f"no active account {email.strip()}")
     return service.acting_as(actor)
@@ -92,14 +93,14 @@ def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_people(args: argparse.Namespace, cat: Catalogue) -> str:
-    people = _service(args, cat).people()
-    return table([(p.name,) for p in people], ("name",)) if people else "No people yet."
+    found = people.people(_service(args, cat))
+    return table([(p.name,) for p in found], ("name",)) if found else "No people yet."
 
 
 @_reporting_errors
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
     found = read_tally(args.file, cat)  # the whole file is checked before anything is saved
-    person, days, created = _service(args, cat).import_tally(args.person, found.entries, found.days)
+    person, days, created = interchange.import_tally(_service(args, cat), args.person, found.entries, found.days)
     new = " (a new person)" if created else ""  # so a mistyped name does not go unnoticed
     return f"imported {len(found.entries)} entries on {days} days for {person.name}{new}"
 
@@ -184,7 +185,7 @@ def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
     if start and end and start > end:
         raise CommandError(f"--from {start} is after --to {end}")
-    export = _service(args, cat).export(args.person, start, end)
+    export = interchange.export(_service(args, cat), args.person, start, end)
     if args.format == "csv":
         # With each day's pain and note, so that importing the file gives the same history back.
         return tally.write_csv(export.entries, export.days).removesuffix("\n")  # print adds the last newline back
@@ -203,24 +204,24 @@ def _confirmed(name: str) -> bool:
 @_reporting_errors
 def cmd_forget(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _service(args, cat)
-    person = service.person(args.person)
+    person = people.person(service, args.person)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError("forget deletes a person's data for good: confirm on a terminal, or add --yes")
         if not _confirmed(person.name):
             raise CommandError(f"nothing deleted: the name typed was not {person.name}")
-    service.forget(person)
+    clinic.forget(service, person)
     return f"forgot {person.name}: everything about them is deleted; the audit trail keeps that it happened"
 
 
 @_reporting_errors
 def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _service(args, cat)
-    person = service.person(args.person)
-    therapist = service.acting_account(args.to)
-    if therapist is None or therapist.role != "therapist" or therapist.account_id is None:
+    person = people.person(service, args.person)
+    therapist = clinic.acting_account(service, args.to)
+    if therapist is None or therapist.role != "therapist":
         raise CommandError(f"no active therapist account {args.to.strip()}")
-    service.assign(person, therapist.account_id)
+    clinic.assign(service, person, therapist.account_id)
     return f"{person.name} is now a patient of {therapist.email}"
 
 
@@ -231,7 +232,7 @@ def _table_sizes(data: dict[str, Any]) -> str:
 
 @_reporting_errors
 def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
-    data = _service(args, cat).backup()
+    data = interchange.backup(_service(args, cat))
     write_private(args.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))  # owner only: health data
     return f"backed up {_table_sizes(data)} to {args.file}"
 
@@ -247,8 +248,8 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
         raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
     # Into an empty database: its mode is the one --clinic says, never the backup's (which must agree).
-    service = Service(db.open_database(args.db), cat, RESTORER)
-    service.restore(data, clinic=args.clinic)
+    service = Context(db.open_database(args.db), cat, RESTORER)
+    interchange.restore(service, data, clinic=args.clinic)
     mode = "clinic mode: sign-in required" if args.clinic else "personal mode"
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"
 

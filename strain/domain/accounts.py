@@ -1,6 +1,6 @@
 """Accounts in clinic mode: email addresses, the password policy, argon2id hashes and the lockout rule.
 
-No streamlit and no SQL. strain.usecases.service signs people in with these; strain.storage.store records each failed
+No streamlit and no SQL. strain.usecases.clinic signs people in with these; strain.storage.store records each failed
 sign-in in the database and counts them there, in a sliding window, with the account's row locked
 (record_failed_sign_in), so every app replica and every concurrent attempt counts the same failures.
 
@@ -28,6 +28,7 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from strain.domain import invisible, limits
+from strain.domain.errors import Forbidden, Refused
 from strain.storage.tables import ROLES
 
 # argon2id (argon2-cffi's default type) with its default cost, RFC 9106's second recommendation:
@@ -51,7 +52,7 @@ PASSWORD_RULE = (
 SIGN_IN_REFUSED = f"Wrong email or password, or the account is locked. {LOCK_RULE}"
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A refused account action or sign-in; the message says what is wrong."""
 
 
@@ -60,7 +61,7 @@ class SignInRefused(AccountError):
         super().__init__(SIGN_IN_REFUSED)
 
 
-class NotAllowed(AccountError):
+class NotAllowed(AccountError, Forbidden):
     """The actor's role may not do this."""
 
 

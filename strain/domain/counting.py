@@ -1,7 +1,7 @@
 """The live tally: counting movements as they happen, one tap at a time, through the day.
 
 Which activities a person sees first (the ones they do most often), what a tap adds, when a tap
-falls in the first hour after waking, and the taps a browser reports. Pure functions; strain.usecases.service
+falls in the first hour after waking, and the taps a browser reports. Pure functions; strain.usecases.live_tally
 reads and writes.
 """
 

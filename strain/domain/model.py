@@ -29,13 +29,14 @@ import pandas as pd
 
 from strain.domain import modifiers
 from strain.domain.catalogue import PER_MINUTE_MOST, Activity, Catalogue, Sourced
+from strain.domain.errors import Refused
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one: the entry
 # modifiers', then what a minute held is worth (1 for a movement).
 MULTIPLIERS = {modifier.name: modifier.multiplier for modifier in modifiers.REGISTRY} | {"per_minute": "m_per_minute"}
 
 
-class ModelError(ValueError):
+class ModelError(Refused):
     """Invalid overrides or entries the model cannot score."""
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from strain.domain import invisible
 from strain.domain.catalogue import Catalogue, Exercise, Ladder, Progression
+from strain.domain.errors import Invalid
 from strain.domain.limits import FIRST_DATE, MAX_HEIGHT_CM, MAX_NOTE, MAX_SEAT_NAME, MIN_HEIGHT_CM
 from strain.domain.weeks import IsoWeek
 
@@ -72,13 +73,13 @@ def ladder_views(catalogue: Catalogue, stored: dict[str, int]) -> list[LadderVie
 
 
 def check_level(catalogue: Catalogue, ladder_id: str, level: int) -> None:
-    """Raise ValueError unless `level` is a step of a recommended ladder."""
+    """Raise Invalid unless `level` is a step of a recommended ladder."""
     ladders = {ladder.id for ladder in recommended_ladders(catalogue)}
     if ladder_id not in ladders:
-        raise ValueError(f"{ladder_id!r} is not a ladder you can climb")
+        raise Invalid([f"{ladder_id!r} is not a ladder you can climb"])
     top = len(catalogue.ladder_steps(ladder_id))
     if not 1 <= level <= top:
-        raise ValueError(f"choose a level from 1 to {top}")
+        raise Invalid([f"choose a level from 1 to {top}"])
 
 
 # Practice

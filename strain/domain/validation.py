@@ -1,6 +1,6 @@
 """The checks every row passes before it is stored, whichever way it comes in.
 
-The tally CSV (strain.domain.tally), the Log page and the exercise forms (through strain.usecases.service) and
+The tally CSV (strain.domain.tally), the Log page and the exercise forms (through strain.usecases) and
 `restore` (strain.storage.store) judge with these functions, so what one accepts the others accept, with
 the same limits (strain.domain.limits) and the same messages. A stored entry is judged by the tally's own
 row check on the CSV line it would be exported as: it is valid exactly when that line imports,

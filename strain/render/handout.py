@@ -1,6 +1,6 @@
 """The PDFs a therapist hands over: the session summary (one or two A4 pages) and the tally card (one page).
 
-Plain functions of plain data (built by strain.usecases.service) that return the PDF's bytes. They read
+Plain functions of plain data (built by strain.usecases.printouts) that return the PDF's bytes. They read
 well in black and white: text, grey bars and dashed lines, no colour needed. Names print in any
 alphabet the DejaVu Sans font covers (Latin with accents, Greek, Cyrillic and more): the font is
 embedded from the copy matplotlib installs, so nothing is downloaded.

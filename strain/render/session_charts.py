@@ -1,6 +1,6 @@
 """The therapist session's chart across visits: pain and PSFS beside daily strain and adherence.
 
-A plain function of the frame `Service.outcomes(...).series` builds, tested without streamlit.
+A plain function of the frame `strain.usecases.session.outcomes(...).series` builds, tested without streamlit.
 Three panels share the visit dates: the 0-10 scales (pain ratings and the PSFS average), the
 average daily strain points of the week before each visit, and the adherence to the plan that
 week. Lines differ by dash and marker as well as by colour, and every point carries its value.

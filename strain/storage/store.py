@@ -39,6 +39,7 @@ from sqlmodel import SQLModel, col
 from strain.domain import fields, limits, modifiers, tally, validation, walkthrough
 from strain.domain.actor import Actor, Role
 from strain.domain.catalogue import Catalogue
+from strain.domain.errors import Conflict, Forbidden, NotFound, Refused
 from strain.storage import db
 from strain.storage.tables import (
     Account,
@@ -102,15 +103,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class StoreError(ValueError):
+class StoreError(Refused):
     """Data the database refused, or cannot find; the message says what to do."""
 
 
-class ConflictError(StoreError):
+class ConflictError(StoreError, Conflict):
     """Someone else changed the same data since it was loaded."""
 
 
-class UnknownPerson(StoreError):
+class UnknownPerson(StoreError, NotFound):
     """No such person."""
 
 
@@ -118,11 +119,11 @@ class NothingToTakeBack(StoreError):
     """A take-back found nothing of that kind counted on the day; nothing was written."""
 
 
-class UnknownAccount(StoreError):
+class UnknownAccount(StoreError, NotFound):
     """No account with that email (said to admins only: signing in never tells)."""
 
 
-class SignedOut(StoreError):
+class SignedOut(StoreError, Forbidden):
     """The actor may no longer write: their account was disabled, or their session is over. Nothing was written."""
 
 

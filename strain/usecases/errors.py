@@ -1,12 +1,13 @@
 """One plain line for every error a person can act on, for the pages and the command line alike.
 
-The store's and the model's refusals already say what is wrong. A database or migration error is
-put in a plain sentence that names nothing of the database: a driver's message can name the
-database's user, host, port and name (`password authentication failed for user "clinic"`,
+Every refusal a person can act on is a strain.domain.errors.Refused (the store's, the model's and the
+accounts' included), whose message already says what is wrong; a form's Invalid also lists its problems.
+A database or migration error is put in a plain sentence that names nothing of the database: a
+driver's message can name the database's user, host, port and name (`password authentication failed for user "clinic"`,
 `connection to server at "10.0.0.5", port 5432 failed`), which a therapist has no use for and no
 business seeing. The detail goes to the log instead (Python logging, logger "strain.usecases.errors"): the
 app's server log, and on the command line stderr with `--verbose`. Anything else is a bug, and
-`user_message` returns None so that the caller lets it surface.
+`user_message` and `explain` return None so that the caller lets it surface.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from alembic.util import exc as alembic_exc
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from strain.domain import accounts, model
-from strain.storage import db, store
+from strain.domain import model
+from strain.domain.errors import Invalid, Refused
+from strain.storage import db
 
 LOG = logging.getLogger(__name__)
 IN_THE_LOG = "the details are in the app's log"  # where the pages say the detail is (the CLI says --verbose)
@@ -51,7 +53,7 @@ def user_message(error: BaseException, database_url: str, *, details: str = IN_T
             f"Some saved entries cannot be scored by this version of Strain Audit: {error}. "
             "Your data are safe; export them with `python -m strain export` and ask for help."
         )
-    if isinstance(error, store.StoreError | model.ModelError | accounts.AccountError):
+    if isinstance(error, Refused):
         return str(error)
     if isinstance(error, db.RoleError):
         return f"cannot use the database: {error}"
@@ -59,6 +61,22 @@ def user_message(error: BaseException, database_url: str, *, details: str = IN_T
     if message is not None:
         LOG.warning("%s (database %s): %s", message, shown(database_url), _detail(error), exc_info=error)
     return message
+
+
+def explain(error: BaseException, database_url: str, *, details: str = IN_THE_LOG) -> str | None:
+    """`user_message` as a page shows it: a sentence starting with a capital letter (None: a bug)."""
+    message = user_message(error, database_url, details=details)
+    return None if message is None else message[:1].upper() + message[1:]
+
+
+def problems(error: Refused) -> list[str]:
+    """What a form lists under "Nothing was saved. Please correct:": an Invalid's problems, else the refusal."""
+    return list(error.problems) if isinstance(error, Invalid) else [str(error)]
+
+
+def fields(error: Refused) -> dict[str, str]:
+    """What a form shows beside its fields: an Invalid's field -> problem, else the refusal under the form."""
+    return dict(error.fields) if isinstance(error, Invalid) and error.fields else {"form": str(error)}
 
 
 def _database_message(error: BaseException, details: str) -> str | None:

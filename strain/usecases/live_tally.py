@@ -1,0 +1,174 @@
+"""The live tally: one tap at a time, counted on today as the person taps, and their wake-up time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from strain.domain import (
+    counting,
+    fields,
+    limits,
+    model,
+    tally,
+    validation,
+)
+from strain.domain.errors import Invalid
+from strain.storage import store
+from strain.storage.store import (
+    Counted,
+    NothingToTakeBack,
+    PersonInfo,
+)
+from strain.usecases import (
+    log_day,
+)
+from strain.usecases.shared import Context
+
+
+@dataclass(frozen=True, eq=False)
+class CountView:
+    """The live tally of one day: what is counted so far, and what a tap counts now."""
+
+    day: date  # today, where the person is
+    rows: list[counting.Row]  # every activity, the person's most frequent first
+    total: float  # today's points so far
+    band: str
+    wake_up: time  # the person's, or the default until they set it
+    wake_up_set: bool
+    first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
+    # What the day has counted of each device's taps: activity -> device -> tap name -> running total.
+    taps: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+
+def count_order(ctx: Context, person: PersonInfo, today: date) -> counting.Order:
+    """The order of the tally's rows: the person's most frequent activities first, from their typical
+    day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
+    recent = store.load_entries(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        start=today - timedelta(days=counting.RECENT_DAYS),
+        end=today - timedelta(days=1),
+    )
+    return counting.order(ctx.catalogue, log_day.typical_day(ctx, person, today), recent)
+
+
+def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
+    """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
+    (by default count_order's for today)."""
+    today = now.date()
+    saved = log_day.day(ctx, person, today)
+    entries = saved.entries if saved else tally.empty_frame()
+    stored = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    wake_up = stored or counting.DEFAULT_WAKE_UP
+    total = model.total_of(entries.to_dict("records"), ctx.person_model(person))
+    return CountView(
+        day=today,
+        rows=counting.rows(ctx.catalogue, order or count_order(ctx, person, today), entries),
+        total=total,
+        band=model.band(total, ctx.catalogue),
+        wake_up=wake_up,
+        wake_up_set=stored is not None,
+        first_hour=counting.in_first_hour(now.time(), wake_up),
+        taps=store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
+    )
+
+
+def count(
+    ctx: Context, person: PersonInfo, activity_id: str, *, technique: str, amount: float, now: datetime
+) -> Counted:
+    """Count one tap on today's tally at `now` (the person's local time): `amount` times or minutes of an
+    activity, or a negative amount to take back; saved at once as an increment of the day.
+
+    Taps in the hour after the person's wake-up time count as first hour. Nothing to take back is
+    NothingToTakeBack, a count the checks refuse Invalid; either way nothing is saved.
+    """
+    if not ctx.catalogue.has_activity(activity_id):
+        raise Invalid([f"not counted: unknown activity {fields.quoted(activity_id)}"])
+    activity = ctx.catalogue.activity(activity_id)
+    most = limits.MAX_QUANTITY[activity.unit]
+    if technique not in tally.TECHNIQUES:
+        raise Invalid([f"not counted: technique must be controlled or uncontrolled, got {fields.quoted(technique)}"])
+    if not (validation.is_real(amount) and 0 < abs(amount) <= most):
+        raise Invalid([f"not counted: a tap counts 1 to {most:g}, or takes as much back, got {amount!r}"])
+    if activity.unit == "rep" and not float(amount).is_integer():
+        raise Invalid([f"not counted: repetitions are counted in whole numbers, got {amount!r}"])
+    problem = validation.date_problem(now.date(), "today", tally.today_anywhere())  # the browser's today
+    if problem:
+        raise Invalid([f"not counted: {problem}"])
+    wake_up = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    strain_model = ctx.person_model(person)
+    try:
+        return store.add_to_day(
+            engine=ctx.engine,
+            actor=ctx.actor,
+            person_id=person.id,
+            day=now.date(),
+            activity=activity_id,
+            technique=technique,
+            first_hour=counting.counts_first_hour(activity, now.time(), wake_up),
+            amount=float(amount),
+            most=most,
+            model_version=strain_model.version,
+            total_of=lambda entries: model.total_of(entries, strain_model),
+        )
+    except NothingToTakeBack:
+        kind = "with control" if technique == "controlled" else "without control"
+        raise NothingToTakeBack(f"nothing to take back: no {activity.name} {kind} is counted today") from None
+
+
+def count_report(
+    ctx: Context, person: PersonInfo, activity_id: str, report: counting.Reported, *, now: datetime
+) -> store.TapsCounted:
+    """Count what a device's report of its taps on a row adds to what the day has counted of them
+    (strain.storage.store.count_taps): a report sent again, or replayed, adds nothing.
+
+    Taps are counted on the report's day, today or yesterday where the person is (`now`: taps made
+    just before midnight); in the hour after waking they count as first hour. A refused tap is
+    `refused` (the message names the activity); an unknown activity or a day out of reach is a
+    Invalid, and then nothing is saved.
+    """
+    if not ctx.catalogue.has_activity(activity_id):
+        raise Invalid([f"not counted: unknown activity {fields.quoted(activity_id)}"])
+    activity = ctx.catalogue.activity(activity_id)
+    today = now.date()
+    if not today - timedelta(days=1) <= report.day <= today:
+        raise Invalid([f"not counted: the taps are of {report.day}, not of today or yesterday"])
+    problem = validation.date_problem(report.day, "the day")
+    if problem:
+        raise Invalid([f"not counted: {problem}"])
+    wake_up = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    strain_model = ctx.person_model(person)
+    result = store.count_taps(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        day=report.day,
+        device=report.device,
+        activity=activity_id,
+        taps=[
+            store.TapReport(tap.name, tap.technique, tap.amount, report.counts[tap])
+            for tap in counting.in_order(report)
+        ],
+        first_hour=report.day == today and counting.counts_first_hour(activity, now.time(), wake_up),
+        most=limits.MAX_QUANTITY[activity.unit],
+        model_version=strain_model.version,
+        total_of=lambda entries: model.total_of(entries, strain_model),
+    )
+    if isinstance(result.refused, NothingToTakeBack):
+        kind = "with control" if result.refused_technique == "controlled" else "without control"
+        message = f"nothing to take back: no {activity.name} {kind} is counted today"
+        return replace(result, refused=NothingToTakeBack(message))
+    return result
+
+
+def wake_up(ctx: Context, person: PersonInfo) -> time | None:
+    """When the person usually wakes up (None until they set it)."""
+    return store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+
+
+def set_wake_up(ctx: Context, person: PersonInfo, wake_up: time) -> None:
+    store.set_wake_up(
+        engine=ctx.engine, actor=ctx.actor, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0)
+    )

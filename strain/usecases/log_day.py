@@ -1,0 +1,68 @@
+"""Logging a day: the saved day, the typical day, and saving one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from strain.domain import (
+    daysheet,
+    model,
+    validation,
+)
+from strain.domain.errors import Invalid
+from strain.storage import store
+from strain.storage.store import (
+    PersonInfo,
+    SavedDay,
+)
+from strain.usecases.shared import Context
+
+
+def day(ctx: Context, person: PersonInfo, day: date) -> SavedDay | None:
+    return store.load_day(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=day)
+
+
+def has_typical_day(ctx: Context, person: PersonInfo) -> bool:
+    return store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id) is not None
+
+
+def typical_day(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
+    """The person's typical day dated `day`, or the catalogue's starting day if they have none yet."""
+    template = store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    return daysheet.starter_frame(ctx.catalogue, day) if template is None else template.assign(date=day)
+
+
+def save_day(
+    ctx: Context,
+    person: PersonInfo,
+    day: date,
+    entries: pd.DataFrame,
+    *,
+    pain: int | None,
+    note: str,
+    expected_version: int | None,
+    as_typical: bool = False,
+) -> int:
+    """Save a day (and, if asked, make it the typical day) in one transaction; return its new version.
+
+    A day the checks of strain.domain.validation refuse is not saved: Invalid says why.
+    """
+    problems = validation.day_problems(day, entries, pain=pain, note=note, catalogue=ctx.catalogue)
+    if problems:
+        raise Invalid(["not saved: " + "; ".join(dict.fromkeys(problems))])
+    strain_model = ctx.person_model(person)
+    return store.save_day(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        day=day,
+        entries=entries,
+        pain=pain,
+        note=note,
+        model_version=strain_model.version,
+        total=float(model.score(entries, strain_model)["points"].sum()),
+        expected_version=expected_version,
+        as_template=as_typical,
+    )

@@ -1,0 +1,108 @@
+"""Scoring shared by the use cases: day totals under each person's current weights, and a day's top sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pandas as pd
+
+from strain.domain import (
+    audit,
+    model,
+    patients,
+)
+from strain.domain.audit import Source
+from strain.domain.model import Model
+from strain.storage import store
+from strain.storage.store import (
+    PersonInfo,
+)
+from strain.usecases.shared import Context
+
+
+def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
+    """`days` (from store.load_day_totals) with every total under its person's current weights.
+
+    Totals computed under other weights (or not yet) are recomputed from the entries and stored.
+    """
+    if days.empty:
+        return days
+    models = ctx.models(days["person_id"].unique())
+    expected = days["person_id"].map({person_id: m.version for person_id, m in models.items()})
+    stale = days[days["total"].isna() | (days["total_version"] != expected)]
+    if stale.empty:
+        return days
+    entries = store.load_entries_of_days(engine=ctx.engine, actor=ctx.actor, day_ids=stale["day_id"].tolist())
+    person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
+    entries = entries.assign(person_id=entries["day_id"].map(person_of))
+    points = [
+        model.score(group, models[person_id]).groupby("day_id")["points"].sum()
+        for person_id, group in entries.groupby("person_id")
+    ]
+    totals = pd.concat(points) if points else pd.Series(dtype="float64")
+    fresh = stale["day_id"].map(totals).fillna(0.0)  # a day without entries scores 0
+    store.store_day_totals(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        totals=[
+            (int(day_id), int(version), float(total), models[int(person_id)].version)
+            for day_id, version, total, person_id in zip(
+                stale["day_id"], stale["version"], fresh, stale["person_id"], strict=True
+            )
+        ],
+    )
+    return days.assign(total=days["total"].where(~days.index.isin(stale.index), fresh), total_version=expected)
+
+
+def period_totals(ctx: Context, periods: list[tuple[date, date]]) -> dict[tuple[int, int], patients.WeekSum]:
+    """(person id, period: an index into `periods`) -> the days logged, their points under the person's current
+    weights, and their pain ratings, of everyone reachable who logged a day in it.
+
+    Summed in the database from the cached day totals; only people with totals under other
+    weights (or none yet) have their days read and rescored.
+    """
+    models = ctx.models()  # everyone with overrides: a small table, read whole
+    sums: dict[tuple[int, int], patients.WeekSum] = {}
+    stale = set()
+    for row in store.sum_day_totals(engine=ctx.engine, actor=ctx.actor, periods=periods):
+        if row.missing or row.total_version != models.get(row.person_id, ctx.default_model).version:
+            stale.add(row.person_id)
+        found = sums.setdefault((row.person_id, row.period), patients.WeekSum())
+        found.days += row.days
+        found.total += row.total
+        found.pain += row.pain
+        found.rated += row.rated
+    if stale:
+        days = current_totals(
+            ctx,
+            store.load_day_totals(
+                engine=ctx.engine,
+                actor=ctx.actor,
+                start=min(first for first, _ in periods),
+                end=max(last for _, last in periods),
+                person_ids=sorted(stale),
+            ),
+        )
+        fresh: dict[tuple[int, int], float] = defaultdict(float)
+        for person_id, day, total in zip(days["person_id"], days["date"], days["total"], strict=True):
+            period = next((n for n, (first, last) in enumerate(periods) if first <= day <= last), None)
+            if period is not None:
+                fresh[(int(person_id), period)] += float(total)
+        for (person_id, period), found in sums.items():
+            if person_id in stale:
+                found.total = fresh[(person_id, period)]
+    return sums
+
+
+def strain_sources(
+    ctx: Context, person: PersonInfo, entries: pd.DataFrame, scored: pd.DataFrame, strain_model: Model
+) -> tuple[pd.DataFrame, list[Source]]:
+    """Where the points of `entries` (scored as `scored`) come from: each activity's contribution, and the
+    largest sources with what control would save and the practice at the person's level that trains each."""
+    # The same entries done entirely with control: what control would save, activity by activity.
+    controlled = model.score(entries.assign(technique="controlled"), strain_model)
+    levels = store.get_levels(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    contributions = model.contributions(scored)
+    savings = audit.control_savings(scored, controlled)
+    return contributions, audit.top_sources(contributions, savings, ctx.catalogue, levels)

@@ -1,0 +1,272 @@
+"""The therapist session: the walkthrough of a day, the plan and its adherence, visits and outcome measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import pandas as pd
+
+from strain.domain import (
+    model,
+)
+from strain.domain import outcomes as outcome_rules
+from strain.domain import plans as plan_rules
+from strain.domain import walkthrough as walks
+from strain.domain.audit import Source
+from strain.domain.errors import Invalid
+from strain.storage import store
+from strain.storage.store import (
+    PersonInfo,
+    StoreError,
+)
+from strain.usecases import (
+    log_day,
+)
+from strain.usecases.scoring import current_totals, strain_sources
+from strain.usecases.shared import Context
+
+SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
+
+
+@dataclass(frozen=True, eq=False)
+class EntriesAudit:
+    """What a list of entries (a walkthrough's day) scores, and where it comes from."""
+
+    total: float
+    band: str
+    contributions: pd.DataFrame  # activity, points, share
+    sources: list[Source]
+
+
+@dataclass(frozen=True, eq=False)
+class Outcomes:
+    visits: pd.DataFrame  # id, date, note, pain_now, pain_average, pain_worst; oldest first
+    activities: list[tuple[int, str]]  # the PSFS activities (id, name), in the order they were named
+    scores: pd.DataFrame  # visit_id, activity_id, score
+    psfs: pd.DataFrame  # per visit with scores: visit_id, date, average, change, meaningful
+    # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
+    # adherence (0-1) over the 7 days before it.
+    series: pd.DataFrame
+
+
+def walkthrough(ctx: Context, person: PersonInfo, today: date) -> tuple[walks.Draft, bool]:
+    """The person's walkthrough in progress and True, or a new one from their typical day and False."""
+    stored = store.load_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    if stored is None:
+        return walks.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, today), today), False
+    lines = tuple(walks.Line(**line) for line in stored.lines)
+    step = min(stored.step, walks.steps(ctx.catalogue))
+    draft = walks.Draft(day=stored.day, step=step, lines=lines, version=stored.version)
+    return replace(draft, lines=tuple(walks.known_lines(ctx.catalogue, draft))), True
+
+
+def new_walkthrough(ctx: Context, person: PersonInfo, day: date) -> walks.Draft:
+    """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
+    return walks.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, day), day)
+
+
+def save_walkthrough(ctx: Context, person: PersonInfo, draft: walks.Draft, today: date) -> walks.Draft:
+    """Keep the walkthrough in progress (after every step): the draft as kept (with its new version), or Invalid
+    with the problems. A draft changed elsewhere since it was read is a ConflictError."""
+    problems = walks.draft_problems(ctx.catalogue, draft)
+    if draft.day > today:
+        problems.append("The day walked through is in the future: choose today or an earlier day.")
+    if problems:
+        raise Invalid(problems)
+    lines = [vars(line) for line in walks.known_lines(ctx.catalogue, draft)]
+    version = store.save_walkthrough(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        day=draft.day,
+        step=draft.step,
+        lines=lines,
+        expected_version=draft.version,
+    )
+    return replace(draft, version=version)
+
+
+def discard_walkthrough(ctx: Context, person: PersonInfo) -> None:
+    store.delete_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+
+
+def part_points(ctx: Context, person: PersonInfo, draft: walks.Draft) -> dict[str, float]:
+    """Points of each part of the day in a walkthrough, under the person's weights."""
+    frame = walks.lines_frame(walks.known_lines(ctx.catalogue, draft), draft.day)
+    points = model.score(frame, ctx.person_model(person)).groupby("note")["points"].sum()
+    return {part.id: float(points.get(part.id, 0.0)) for part in ctx.catalogue.day_parts}
+
+
+def entries_audit(ctx: Context, person: PersonInfo, entries: pd.DataFrame) -> EntriesAudit:
+    """What a list of entries scores, and its top strain sources, under the person's weights."""
+    strain_model = ctx.person_model(person)
+    scored = model.score(entries, strain_model)
+    total = float(scored["points"].sum())
+    contributions, sources = strain_sources(ctx, person, entries, scored, strain_model)
+    return EntriesAudit(total, model.band(total, ctx.catalogue), contributions, sources)
+
+
+def finish_walkthrough(
+    ctx: Context,
+    person: PersonInfo,
+    draft: walks.Draft,
+    *,
+    as_day: bool,
+    as_typical: bool,
+    expected_version: int | None,
+    today: date,
+) -> None:
+    """Save the walkthrough as the day it describes and/or the typical day, and end it; or Invalid with the
+    problems."""
+    problems = walks.draft_problems(ctx.catalogue, draft)
+    if not (as_day or as_typical):
+        problems.append("Choose to save it as the day, as the typical day, or both.")
+    if as_day and draft.day > today:
+        problems.append("The day walked through is in the future: choose today or an earlier day.")
+    if problems:
+        raise Invalid(problems)
+    entries = walks.day_entries(ctx.catalogue, draft)
+    strain_model = ctx.person_model(person)
+    store.finish_walkthrough(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        day=draft.day,
+        entries=entries,
+        as_day=as_day,
+        as_template=as_typical,
+        model_version=strain_model.version,
+        total=float(model.score(entries, strain_model)["points"].sum()),
+        expected_version=expected_version,
+    )
+
+
+def plans(ctx: Context, person: PersonInfo) -> list[plan_rules.Plan]:
+    """Every version of the person's plan, oldest first (the last is the one in force)."""
+    return [
+        plan_rules.Plan(
+            version=stored.version,
+            start=stored.start,
+            review_date=stored.review_date,
+            note=stored.note,
+            created_at=stored.created_at,
+            exercises=tuple(plan_rules.PlannedExercise(**exercise) for exercise in stored.exercises),
+        )
+        for stored in store.load_plans(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    ]
+
+
+def save_plan(
+    ctx: Context,
+    person: PersonInfo,
+    exercises: list[plan_rules.PlannedExercise],
+    *,
+    start: date,
+    review_date: date | None,
+    note: str,
+    today: date,
+) -> None:
+    """Save a new version of the person's plan; Invalid with the problems when it cannot be saved."""
+    note = note.strip()
+    problems = plan_rules.plan_problems(
+        ctx.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
+    )
+    if problems:
+        raise Invalid(problems)
+    store.save_plan(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        start=start,
+        review_date=review_date,
+        note=note,
+        exercises=[vars(exercise) for exercise in exercises],
+    )
+
+
+def adherence(ctx: Context, person: PersonInfo, today: date) -> pd.DataFrame:
+    """The plan in force, week by week: done / prescribed (see strain.domain.plans.adherence)."""
+    history = plans(ctx, person)
+    current = plan_rules.in_force(history, today)
+    if current is None:
+        return plan_rules.adherence(
+            [], store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=today), today
+        )
+    practice = store.load_practice(
+        engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=current.start, end=today
+    )
+    return plan_rules.adherence(history, practice, today)
+
+
+def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
+    visits = store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    activities, scores = store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    psfs = outcome_rules.psfs_summary(visits, scores)
+    history = plans(ctx, person)
+    practice = store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    rows = []
+    totals = (
+        current_totals(
+            ctx,
+            store.load_day_totals(
+                engine=ctx.engine,
+                actor=ctx.actor,
+                start=visits["date"].min() - timedelta(days=7),
+                end=visits["date"].max() - timedelta(days=1),
+                person_ids=[person.id],
+            ),
+        )
+        if len(visits)
+        else None
+    )
+    for visit in visits.itertuples(index=False):
+        first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
+        week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
+        found = psfs[psfs["visit_id"] == visit.id]
+        rows.append(
+            {
+                "date": visit.date,
+                "pain_now": visit.pain_now,
+                "pain_average": visit.pain_average,
+                "pain_worst": visit.pain_worst,
+                "psfs": float(found["average"].iloc[0]) if len(found) else None,
+                "strain": float(week["total"].mean()) if len(week) else None,
+                "adherence": plan_rules.week_before(history, practice, visit.date),
+            }
+        )
+    series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
+    series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
+    return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
+
+
+def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput, today: date) -> None:
+    """Record a visit and its outcome measures; Invalid with the problems when it cannot be saved."""
+    visit = replace(
+        visit,
+        note=visit.note.strip(),
+        new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
+    )
+    activities, _ = store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    problems = outcome_rules.visit_problems(visit, today=today, activities=dict(activities))
+    if problems:
+        raise Invalid(problems)
+
+    def whole(value: float | None) -> int | None:
+        return None if value is None else int(value)
+
+    try:
+        store.add_visit(
+            engine=ctx.engine,
+            actor=ctx.actor,
+            person_id=person.id,
+            day=visit.day,
+            note=visit.note,
+            pain_now=whole(visit.pain_now),
+            pain_average=whole(visit.pain_average),
+            pain_worst=whole(visit.pain_worst),
+            scores={activity_id: int(score) for activity_id, score in visit.scores.items()},
+            new_activities=[(name, int(score)) for name, score in visit.new_activities],
+        )
+    except StoreError as error:
+        raise Invalid([str(error)[:1].upper() + str(error)[1:]]) from None
