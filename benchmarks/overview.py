@@ -2,7 +2,7 @@
 
 A clinic of one therapist's patients (500 by default), each with three years of days of 15 entries
 (8.2 million entries), a pain rating on most days, a plan, practice on most days and a visit every four
-weeks. It is written in bulk (store.load_rows: a chunk of patients per transaction, every row as a save
+weeks. It is written in bulk (bulk_store.load_rows: a chunk of patients per transaction, every row as a save
 would store it, day totals with the model version included), because importing 8 million entries one
 patient at a time through the command line's path takes most of an hour; then PostgreSQL's statistics
 are refreshed, as autovacuum would soon after.
@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from benchmarks import run as bench
 from strain.domain import catalogue, model, patients, validation
 from strain.domain.actor import OWNER, Actor
-from strain.storage import db, store
+from strain.storage import base, bulk_store, day_store, db
 from strain.usecases import clinic, weights
 from strain.usecases import people as people_cases
 from strain.usecases.shared import Context
@@ -93,7 +93,7 @@ def chunk_rows(
         "person_id": np.repeat(day_person, entries),
         "date": frame["date"].to_numpy(),
         "position": np.tile(np.arange(entries), count * days),
-        **{name: frame[name].to_numpy() for name in store.ENTRY_FIELDS},
+        **{name: frame[name].to_numpy() for name in base.ENTRY_FIELDS},
     }
 
     # A plan from two months ago, practice on most days, a visit every four weeks.
@@ -185,8 +185,8 @@ def fill(engine: Engine, people: int, days: int, entries: int, cat: catalogue.Ca
     start = time.perf_counter()
     for first in range(0, people, CHUNK):
         columns = chunk_rows(first, min(CHUNK, people - first), days, entries, cat, ids)
-        store.load_rows(engine=engine, actor=OWNER, columns=columns)
-    store.refresh_statistics(engine=engine)
+        bulk_store.load_rows(engine=engine, actor=OWNER, columns=columns)
+    bulk_store.refresh_statistics(engine=engine)
     return time.perf_counter() - start
 
 
@@ -215,7 +215,7 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     today = bench.LAST_DAY
     someone = people_cases.person(therapist, "patient-0001")
     week_ms, _ = bench.timed(
-        lambda: store.load_entries(
+        lambda: day_store.load_entries(
             engine=engine, actor=THERAPIST, person_id=someone.id, start=today - timedelta(6), end=today
         )
     )
@@ -243,7 +243,7 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
 def check(service: Context, overview: pd.DataFrame, person) -> None:
     """The overview's figure for one patient equals their entries scored from scratch."""
     this_week = patients.periods(bench.LAST_DAY)[0]
-    entries = store.load_entries(
+    entries = day_store.load_entries(
         engine=service.engine, actor=service.actor, person_id=person.id, start=this_week[0], end=this_week[1]
     )
     expected = model.score(entries, service.person_model(person))["points"].sum() / entries["date"].nunique()

@@ -47,8 +47,8 @@ from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
 from strain.domain import catalogue, fields, frames, limits, model, modifiers, tally
 from strain.domain.actor import OWNER
-from strain.storage import db, store
-from strain.storage.store import PersonInfo
+from strain.storage import day_store, db, totals_store
+from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, interchange, people, weights
 from strain.usecases.shared import Context
 
@@ -240,7 +240,7 @@ def load_clinic(service: Context, clinic: pd.DataFrame, long_history: pd.DataFra
 
 def last_week_from_entries(engine: Engine, strain_model: model.Model) -> pd.Series:
     """The old way, for comparison: load every entry of the week, score, sum per person."""
-    week = store.load_all_entries(engine=engine, actor=OWNER, start=LAST_DAY - timedelta(6), end=LAST_DAY)
+    week = totals_store.load_all_entries(engine=engine, actor=OWNER, start=LAST_DAY - timedelta(6), end=LAST_DAY)
     return model.score(week, strain_model).groupby("person")["points"].sum()
 
 
@@ -264,10 +264,12 @@ def bench_database(
         f"import {total:,} entries (per person, as the CLI)", f"{seconds:,.1f} s", f"({total / seconds:,.0f} entries/s)"
     )
 
-    load_ms, history = timed(lambda: store.load_entries(engine=engine, actor=OWNER, person_id=patients[-1].id))
+    load_ms, history = timed(lambda: day_store.load_entries(engine=engine, actor=OWNER, person_id=patients[-1].id))
     line(f"one person's 3 years ({len(history):,} entries): load_entries", f"{load_ms:,.1f} ms")
     week_ms, _ = timed(
-        lambda: store.load_entries(engine=engine, actor=OWNER, person_id=patients[-1].id, start=LAST_DAY - timedelta(6))
+        lambda: day_store.load_entries(
+            engine=engine, actor=OWNER, person_id=patients[-1].id, start=LAST_DAY - timedelta(6)
+        )
     )
     line("one person's last week: load_entries", f"{week_ms:,.1f} ms")
     old_ms, _ = timed(lambda: last_week_from_entries(engine, strain_model))

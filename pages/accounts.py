@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, limits
-from strain.storage.store import AccountInfo
+from strain.storage.account_store import AccountInfo
 from strain.storage.tables import ROLES
 from strain.usecases import clinic
 from ui import components, context, shell, signin

@@ -6,7 +6,8 @@ from functools import partial
 import streamlit as st
 
 from strain.domain import counting
-from strain.storage.store import NothingToTakeBack, PersonInfo
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import NothingToTakeBack
 from strain.usecases import errors, live_tally
 from strain.usecases.live_tally import CountView
 from ui import components, context, shell, tap_row

@@ -12,7 +12,7 @@ from strain.domain import invisible, limits, progress
 from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
-from strain.storage.store import PersonInfo
+from strain.storage.people_store import PersonInfo
 from strain.usecases import errors, exercises
 from ui import components, context, pictures, shell
 

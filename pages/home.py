@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from strain.render import charts
-from strain.storage.store import PersonInfo
+from strain.storage.people_store import PersonInfo
 from strain.usecases import self_audit
 from ui import components, context, shell
 

@@ -14,7 +14,7 @@ import streamlit as st
 from strain.domain import daysheet, limits, modifiers, tally
 from strain.domain.catalogue import FAMILIES
 from strain.domain.errors import Refused
-from strain.storage.store import ConflictError
+from strain.storage.store_errors import ConflictError
 from strain.usecases import log_day
 from ui import components, context, shell
 from ui.modifier_inputs import modifier_input, taken

@@ -12,7 +12,8 @@ from strain.domain.errors import Invalid
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout, session_charts
-from strain.storage.store import ConflictError, PersonInfo
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import ConflictError
 from strain.usecases import errors, log_day, printouts, session
 from ui import components, context, download, pictures, shell
 from ui.modifier_inputs import modifier_input, taken

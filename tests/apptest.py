@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import catalogue, model, tally
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import day_store, people_store
 from ui import frame_check
 
 from .helpers import REPO
@@ -56,9 +56,9 @@ def entries(day: date, *rows: tuple[str, float] | tuple[str, float, str]) -> pd.
     return tally.typed(frame)
 
 
-def save(engine, person: store.PersonInfo, day: date, frame: pd.DataFrame, pain: int | None = None) -> int:
+def save(engine, person: people_store.PersonInfo, day: date, frame: pd.DataFrame, pain: int | None = None) -> int:
     version = model.Model(CAT).version
-    return store.save_day(
+    return day_store.save_day(
         engine=engine,
         actor=OWNER,
         person_id=person.id,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from strain.domain.actor import Actor
-from strain.storage import store
+from strain.storage import base, day_store, exercise_store, people_store, session_store, tap_store
 from strain.storage.tables import Account, Setting
 
 from .helpers import MONDAY, entries
@@ -22,7 +22,7 @@ def add_account(engine: Engine, email: str, role: str, *, active: bool = True) -
     with engine.begin() as connection:
         account_id = connection.execute(
             sa.insert(Account)
-            .values(email=email, role=role, active=active, failed_logins=0, created_at=store._now())
+            .values(email=email, role=role, active=active, failed_logins=0, created_at=base._now())
             .returning(Account.id)
         ).scalar_one()
     return Actor(role, account_id, email)
@@ -63,7 +63,7 @@ class Clinic:
     def __init__(self, engine):
         self.engine = engine
         self.admin, self.a, self.b = clinic(engine)
-        self.ann = store.add_person(engine=engine, actor=self.a, name="Ann")
+        self.ann = people_store.add_person(engine=engine, actor=self.a, name="Ann")
         self.fill(self.ann.id)
         with engine.connect() as connection:
             self.day_id = connection.execute(sa.text("SELECT id FROM day")).scalar_one()
@@ -71,7 +71,7 @@ class Clinic:
     def fill(self, person_id: int) -> None:
         engine, a = self.engine, self.a
         common = {"engine": engine, "actor": a, "person_id": person_id}
-        store.save_day(
+        day_store.save_day(
             **common,
             day=MONDAY,
             entries=entries(("sit_down_chair", 8)),
@@ -81,29 +81,29 @@ class Clinic:
             total=22.4,
             expected_version=None,
         )
-        store.set_override(**common, key="twist", value=1.5, reason="guarded")
-        store.save_template(**common, entries=entries(("weeding", 3)))
-        store.set_level(**common, ladder_id="squat_to_box", level=2)
-        store.log_practice(**common, day=MONDAY, exercise_id="dead_bug_floor", pain_during=2)
-        store.set_seat(**common, name="car", height_cm=48)
-        store.set_wake_up(**common, wake_up=time(7, 15))
-        store.count_taps(  # a take-back with nothing to take: the day stays as saved, the phone's total is kept
+        day_store.set_override(**common, key="twist", value=1.5, reason="guarded")
+        day_store.save_template(**common, entries=entries(("weeding", 3)))
+        exercise_store.set_level(**common, ladder_id="squat_to_box", level=2)
+        exercise_store.log_practice(**common, day=MONDAY, exercise_id="dead_bug_floor", pain_during=2)
+        exercise_store.set_seat(**common, name="car", height_cm=48)
+        people_store.set_wake_up(**common, wake_up=time(7, 15))
+        tap_store.count_taps(  # a take-back with nothing to take: the day stays as saved, the phone's total is kept
             **common,
             day=MONDAY,
             device="phone",
             activity="weeding",
-            taps=[store.TapReport("uncontrolled-1", "uncontrolled", -1.0, 2)],
+            taps=[tap_store.TapReport("uncontrolled-1", "uncontrolled", -1.0, 2)],
             first_hour=False,
             most=5000.0,
             model_version="m-test",
             total_of=lambda rows: 22.4,
         )
-        store.log_box_height(**common, day=MONDAY, height_cm=52)
-        store.save_walkthrough(**common, day=MONDAY, step=1, lines=[WALKTHROUGH_LINE], expected_version=None)
-        store.save_plan(
+        exercise_store.log_box_height(**common, day=MONDAY, height_cm=52)
+        session_store.save_walkthrough(**common, day=MONDAY, step=1, lines=[WALKTHROUGH_LINE], expected_version=None)
+        session_store.save_plan(
             **common, start=MONDAY - timedelta(7), review_date=MONDAY + timedelta(30), note="", exercises=PLAN
         )
-        store.add_visit(
+        session_store.add_visit(
             **common,
             day=VISIT,
             note="first",

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from strain.domain import catalogue
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import db, people_store
 from strain.usecases.shared import Context
 
 from .clinic import Clinic
@@ -147,8 +147,8 @@ def engine(new_database: Callable[..., str]) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def person(engine: Engine) -> store.PersonInfo:
-    return store.add_person(engine=engine, actor=OWNER, name="Ann")
+def person(engine: Engine) -> people_store.PersonInfo:
+    return people_store.add_person(engine=engine, actor=OWNER, name="Ann")
 
 
 @pytest.fixture
@@ -191,5 +191,5 @@ def app_engine(tmp_path, monkeypatch, sqlite_template: Path) -> Iterator[Engine]
 
 
 @pytest.fixture
-def ann(app_engine: Engine) -> store.PersonInfo:
-    return store.add_person(engine=app_engine, actor=OWNER, name="Ann")
+def ann(app_engine: Engine) -> people_store.PersonInfo:
+    return people_store.add_person(engine=app_engine, actor=OWNER, name="Ann")

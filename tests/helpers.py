@@ -11,7 +11,7 @@ import pandas as pd
 from strain.cli import main as cli
 from strain.domain import tally
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import day_store
 
 # The checkout's root, wherever a test module sits below tests/.
 REPO = next(folder for folder in Path(__file__).resolve().parents if (folder / "pyproject.toml").is_file())
@@ -30,7 +30,7 @@ def entries(*rows: tuple, day: date = MONDAY) -> pd.DataFrame:
 
 def save(engine, person, day=MONDAY, rows=(("sit_down_chair", 8),), expected=None, pain=None, note="") -> int:
     frame = entries(*rows, day=day)
-    return store.save_day(
+    return day_store.save_day(
         engine=engine,
         actor=OWNER,
         person_id=person.id,

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from strain.cli import main as cli
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import account_store, audit_store, backup_store, day_store, db, people_store, store_errors
 from strain.storage.tables import AuditEvent
 from strain.usecases import errors
 
@@ -34,9 +34,11 @@ ARGON2I = "$argon2i$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$aGFzaGhhc2hoYXNo"
 
 def make_events(engine: Engine, count: int, name: str = "Ann") -> None:
     """`count` events: a new patient, then their weight overrides (personal mode)."""
-    person = store.add_person(engine=engine, actor=OWNER, name=name)
+    person = people_store.add_person(engine=engine, actor=OWNER, name=name)
     for n in range(count - 1):
-        store.set_override(engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.5 + n / 10, reason="")
+        day_store.set_override(
+            engine=engine, actor=OWNER, person_id=person.id, key="twist", value=1.5 + n / 10, reason=""
+        )
 
 
 def trail(engine: Engine) -> list[sa.Row]:
@@ -72,9 +74,9 @@ def test_every_event_is_chained_to_the_one_before_and_verify_says_so(engine, cap
     make_events(engine, 4)
     events = trail(engine)
     assert [event.id for event in events] == [1, 2, 3, 4]
-    assert events[0].prev_hash == store.GENESIS
+    assert events[0].prev_hash == audit_store.GENESIS
     assert [event.prev_hash for event in events[1:]] == [event.hash for event in events[:-1]]
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(4)
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(4)
     assert verify(capsys, engine) == (0, "4 events, chain intact\n", "")
 
 
@@ -91,7 +93,9 @@ def test_verify_names_an_edited_event(engine, capsys, change):
     if engine.dialect.name == "sqlite" and "INTERVAL" in change:
         change = "UPDATE audit_event SET at = '2020-01-01 00:00:00.000000' WHERE id = 2"
     tamper(engine, change)
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(2, 2, "it was changed after it was written")
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(
+        2, 2, "it was changed after it was written"
+    )
     code, out, err = verify(capsys, engine)
     assert (code, out) == (2, "")
     assert err == "error: the audit trail is broken at event 2: it was changed after it was written\n"
@@ -100,16 +104,16 @@ def test_verify_names_an_edited_event(engine, capsys, change):
 def test_an_edit_whose_hash_was_recomputed_breaks_the_link_to_the_next_event(engine):
     make_events(engine, 4)
     second = trail(engine)[1]
-    forged = store.event_hash(second.prev_hash, 2, second.at, dict(second._mapping) | {"detail": "forged"})
+    forged = audit_store.event_hash(second.prev_hash, 2, second.at, dict(second._mapping) | {"detail": "forged"})
     tamper(engine, f"UPDATE audit_event SET detail = 'forged', hash = '{forged}' WHERE id = 2")
-    found = store.verify_audit_chain(engine=engine)
+    found = audit_store.verify_audit_chain(engine=engine)
     assert (found.broken_id, found.problem) == (3, "the event before it is missing, or events were moved")
 
 
 def test_verify_names_the_event_after_a_missing_one(engine, capsys):
     make_events(engine, 4)
     tamper(engine, "DELETE FROM audit_event WHERE id = 2")
-    assert store.verify_audit_chain(engine=engine).broken_id == 3
+    assert audit_store.verify_audit_chain(engine=engine).broken_id == 3
     code, _, err = verify(capsys, engine)
     assert code == 2 and err.startswith("error: the audit trail is broken at event 3: the event before it is missing")
 
@@ -117,7 +121,7 @@ def test_verify_names_the_event_after_a_missing_one(engine, capsys):
 def test_verify_finds_the_last_events_missing(engine):
     make_events(engine, 4)
     tamper(engine, "DELETE FROM audit_event WHERE id >= 3")
-    found = store.verify_audit_chain(engine=engine)
+    found = audit_store.verify_audit_chain(engine=engine)
     assert (found.events, found.broken_id) == (2, 3)
     assert found.problem == "it is missing, and any after it up to event 4 (the chain's head)"
 
@@ -130,13 +134,13 @@ def test_verify_finds_events_that_were_moved(engine):
         "UPDATE audit_event SET id = 2 WHERE id = 3",
         "UPDATE audit_event SET id = 3 WHERE id = 100",
     )
-    assert store.verify_audit_chain(engine=engine).broken_id == 2
+    assert audit_store.verify_audit_chain(engine=engine).broken_id == 2
 
 
 def test_writers_on_two_replicas_at_once_never_fork_the_chain(engine):
     """Two engines (as two app replicas would have) add events at the same moment; the chain stays one line."""
     other = db.make_engine(engine.url.render_as_string(hide_password=False))
-    people = [store.add_person(engine=engine, actor=OWNER, name=name) for name in ("Ann", "Bob")]
+    people = [people_store.add_person(engine=engine, actor=OWNER, name=name) for name in ("Ann", "Bob")]
     start = threading.Barrier(2)
     failures: list[BaseException] = []
 
@@ -144,7 +148,7 @@ def test_writers_on_two_replicas_at_once_never_fork_the_chain(engine):
         try:
             start.wait()
             for n in range(15):
-                store.set_override(
+                day_store.set_override(
                     engine=replica, actor=OWNER, person_id=person_id, key="twist", value=1 + n / 10, reason=""
                 )
         except BaseException as error:  # reported below
@@ -158,7 +162,9 @@ def test_writers_on_two_replicas_at_once_never_fork_the_chain(engine):
         thread.join()
     other.dispose()
     assert failures == []
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(32)  # the two new patients, 30 overrides
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(
+        32
+    )  # the two new patients, 30 overrides
     assert [event.id for event in trail(engine)] == list(range(1, 33))
 
 
@@ -166,7 +172,7 @@ def test_writers_on_two_replicas_at_once_never_fork_the_chain(engine):
 
 
 def dumped(engine: Engine) -> dict:
-    return json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))  # as it travels: JSON text
+    return json.loads(json.dumps(backup_store.backup(engine=engine, actor=OWNER)))  # as it travels: JSON text
 
 
 def rows(dump: dict, table: str) -> tuple[list[str], list[list]]:
@@ -176,7 +182,7 @@ def rows(dump: dict, table: str) -> tuple[list[str], list[list]]:
 def test_a_restore_is_an_event_of_the_trail_and_keeps_the_chain(engine, new_database, capsys):
     make_events(engine, 3)
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT)
+    backup_store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT)
     events = trail(copy)
     assert [tuple(event)[1:] for event in events[:-1]] == [tuple(event)[1:] for event in trail(engine)]
     last = events[-1]
@@ -184,7 +190,7 @@ def test_a_restore_is_an_event_of_the_trail_and_keeps_the_chain(engine, new_data
     assert last.detail == "3 events restored (its chain checked)"
     assert verify(capsys, copy) == (0, "4 events, chain intact\n", "")
     make_events(copy, 1, name="Bob")  # the chain goes on from the restored head
-    assert store.verify_audit_chain(engine=copy) == store.ChainCheck(5)
+    assert audit_store.verify_audit_chain(engine=copy) == audit_store.ChainCheck(5)
     copy.dispose()
 
 
@@ -222,28 +228,28 @@ def test_a_backup_whose_audit_events_were_edited_or_removed_is_refused(engine, n
     tampering(dump)
     copy = db.open_database(new_database(migrated=True))
     with pytest.raises(
-        store.StoreError, match=rf"^nothing restored: the backup's audit trail was tampered with: {broken}"
+        store_errors.StoreError, match=rf"^nothing restored: the backup's audit trail was tampered with: {broken}"
     ):
-        store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
-    assert store.list_people(engine=copy, actor=OWNER) == [] and trail(copy) == []
+        backup_store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
+    assert people_store.list_people(engine=copy, actor=OWNER) == [] and trail(copy) == []
     copy.dispose()
 
 
 def clinic_backup(engine: Engine) -> dict:
     """A clinic's database (clinic mode switched on as the command line does, an admin, a therapist's patient)."""
     admin = clinic.add_account(engine, "admin@clinic.test", "admin")
-    store.start_clinic_mode(engine=engine, actor=admin)
+    account_store.start_clinic_mode(engine=engine, actor=admin)
     therapist = clinic.add_account(engine, "a@clinic.test", "therapist")
-    store.add_person(engine=engine, actor=therapist, name="Ann")
+    people_store.add_person(engine=engine, actor=therapist, name="Ann")
     return dumped(engine)
 
 
 def test_a_clinics_backup_restores_in_clinic_mode_only_when_told(engine, new_database, capsys, tmp_path):
     dump = clinic_backup(engine)
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match="from a database in clinic mode; restore it with --clinic"):
-        store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
-    assert not store.clinic_mode(engine=copy) and store.list_accounts(engine=copy) == []
+    with pytest.raises(store_errors.StoreError, match="from a database in clinic mode; restore it with --clinic"):
+        backup_store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT)
+    assert not account_store.clinic_mode(engine=copy) and account_store.list_accounts(engine=copy) == []
 
     backup = tmp_path / "clinic.json"
     backup.write_text(json.dumps(dump), encoding="utf-8")
@@ -252,18 +258,18 @@ def test_a_clinics_backup_restores_in_clinic_mode_only_when_told(engine, new_dat
     assert "restore it with --clinic" in capsys.readouterr().err
     assert cli.main(["restore", str(backup), "--db", url, "--clinic"]) == 0
     assert "(clinic mode: sign-in required)" in capsys.readouterr().out
-    assert store.clinic_mode(engine=copy)
+    assert account_store.clinic_mode(engine=copy)
     last = trail(copy)[-1]
     assert (last.actor, last.action) == ("command line", "restore")
-    assert store.verify_audit_chain(engine=copy).broken_id is None
+    assert audit_store.verify_audit_chain(engine=copy).broken_id is None
     copy.dispose()
 
 
 def test_a_personal_backup_is_not_restored_as_a_clinics(engine, new_database):
     make_events(engine, 1)
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match="from a database in personal mode, not clinic mode"):
-        store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT, clinic=True)
+    with pytest.raises(store_errors.StoreError, match="from a database in personal mode, not clinic mode"):
+        backup_store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT, clinic=True)
     copy.dispose()
 
 
@@ -297,9 +303,9 @@ def test_a_backup_whose_clinic_mode_was_changed_is_refused(engine, new_database,
     dump = clinic_backup(engine)
     tampering(dump)
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=f"^nothing restored: .*{refused}"):
-        store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=clinic_mode)
-    assert store.list_people(engine=copy, actor=OWNER) == [] and not store.clinic_mode(engine=copy)
+    with pytest.raises(store_errors.StoreError, match=f"^nothing restored: .*{refused}"):
+        backup_store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=clinic_mode)
+    assert people_store.list_people(engine=copy, actor=OWNER) == [] and not account_store.clinic_mode(engine=copy)
     copy.dispose()
 
 
@@ -317,9 +323,9 @@ def test_a_backup_with_a_malformed_account_is_refused_naming_the_row(engine, new
     columns, accounts = rows(dump, "account")
     accounts[0][columns.index(column)] = value
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=rf"^nothing restored: account \(id 1\): {refused}"):
-        store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=True)
-    assert store.list_accounts(engine=copy) == []
+    with pytest.raises(store_errors.StoreError, match=rf"^nothing restored: account \(id 1\): {refused}"):
+        backup_store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=True)
+    assert account_store.list_accounts(engine=copy) == []
     copy.dispose()
 
 
@@ -327,13 +333,13 @@ def test_a_restored_account_with_an_argon2id_hash_signs_in(engine, new_database)
     from strain.domain import accounts
 
     clinic.add_account(engine, "admin@clinic.test", "admin")
-    store.set_password_hash(
+    account_store.set_password_hash(
         engine=engine, email="admin@clinic.test", password_hash=accounts.hash_password("a long passphrase"), actor=OWNER
     )
-    store.start_clinic_mode(engine=engine, actor=OWNER)
+    account_store.start_clinic_mode(engine=engine, actor=OWNER)
     copy = db.open_database(new_database(migrated=True))
-    store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT, clinic=True)
-    found = store.find_credentials(engine=copy, email="admin@clinic.test")
+    backup_store.restore(engine=copy, actor=OWNER, data=dumped(engine), catalogue=CAT, clinic=True)
+    found = account_store.find_credentials(engine=copy, email="admin@clinic.test")
     assert accounts.password_matches(found.password_hash, "a long passphrase")
     copy.dispose()
 
@@ -405,7 +411,7 @@ def test_the_apps_role_cannot_change_remove_or_back_date_audit_events(app_engine
         connection.exec_driver_sql(attempt)
     assert refused.value.orig.sqlstate == PERMISSION_DENIED, refused.value
     assert trail(engine) == before
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(2)
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(2)
 
 
 def test_an_event_the_apps_role_adds_gets_its_id_time_and_hash_from_the_server(app_engines):
@@ -417,23 +423,23 @@ def test_an_event_the_apps_role_adds_gets_its_id_time_and_hash_from_the_server(a
             "RETURNING id, at >= now(), hash IS NOT NULL"
         )
         assert tuple(connection.exec_driver_sql(statement).one()) == (2, True, True)
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(2)
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(2)
 
 
 def test_the_apps_role_can_do_the_apps_work(app_engines):
     _owner, engine = app_engines
     admin = clinic.add_account(engine, "admin@clinic.test", "admin")
-    assert store.start_clinic_mode(engine=engine, actor=admin)
-    person = store.add_person(engine=engine, actor=admin, name="Ann")
-    store.set_override(engine=engine, actor=admin, person_id=person.id, key="twist", value=2, reason="")
-    store.forget_person(engine=engine, actor=admin, person_id=person.id)
-    assert store.load_audit_events(engine=engine, actor=admin, limit=10)["action"].tolist() == [
+    assert account_store.start_clinic_mode(engine=engine, actor=admin)
+    person = people_store.add_person(engine=engine, actor=admin, name="Ann")
+    day_store.set_override(engine=engine, actor=admin, person_id=person.id, key="twist", value=2, reason="")
+    people_store.forget_person(engine=engine, actor=admin, person_id=person.id)
+    assert audit_store.load_audit_events(engine=engine, actor=admin, limit=10)["action"].tolist() == [
         "forget",
         "create",
         "create",
         "start",
     ]
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(4)
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(4)
 
 
 def test_grant_refuses_a_role_that_could_change_the_trail(app_engines):
@@ -466,11 +472,13 @@ def test_the_owner_restores_a_backup_and_the_apps_role_may_not(app_engines, make
     make_events(source, 3)
     dump = dumped(source)
     source.dispose()
-    with pytest.raises(store.StoreError, match=r"^nothing restored: only the tables' owner can restore a backup"):
-        store.restore(engine=engine, actor=OWNER, data=dump, catalogue=CAT)
-    store.restore(engine=owner, actor=OWNER, data=dump, catalogue=CAT)  # not a superuser: the tables' owner
+    with pytest.raises(
+        store_errors.StoreError, match=r"^nothing restored: only the tables' owner can restore a backup"
+    ):
+        backup_store.restore(engine=engine, actor=OWNER, data=dump, catalogue=CAT)
+    backup_store.restore(engine=owner, actor=OWNER, data=dump, catalogue=CAT)  # not a superuser: the tables' owner
     make_events(engine, 1, name="Bob")  # the app goes on from the restored chain
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(5)
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(5)
 
 
 def test_grant_is_for_postgresql_and_says_so_in_one_line(tmp_path, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from benchmarks import overview as bench_overview
 from benchmarks.run import LAST_DAY
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import backup_store, db, people_store
 from strain.usecases import clinic, people
 from strain.usecases.shared import Context
 
@@ -22,7 +22,7 @@ def test_the_bulk_clinic_restores_row_by_row_and_its_overview_matches_its_entrie
         bench_overview.check(therapist, overview, people.person(therapist, name))  # SystemExit if it differs
 
     copy = db.open_database(new_database())
-    dump = store.backup(engine=engine, actor=OWNER)
-    store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=True)  # checks rows
-    assert len(store.list_people(engine=copy, actor=OWNER)) == 3
+    dump = backup_store.backup(engine=engine, actor=OWNER)
+    backup_store.restore(engine=copy, actor=OWNER, data=dump, catalogue=CAT, clinic=True)  # checks rows
+    assert len(people_store.list_people(engine=copy, actor=OWNER)) == 3
     copy.dispose()

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import audit_store, backup_store, people_store
 
 from .clinic import add_account
 from .helpers import run
@@ -37,13 +37,13 @@ def command(name: str, person: str, url: str, tmp_path, *extra: str) -> list[str
 @pytest.mark.parametrize("name", sorted(PATIENT_COMMANDS))
 def test_another_therapists_patient_is_not_found_as_if_there_were_none(clinic_data, url, tmp_path, capsys, name):
     c = clinic_data
-    before = store.backup(engine=c.engine, actor=c.admin)
+    before = backup_store.backup(engine=c.engine, actor=c.admin)
     theirs = run(capsys, *command(name, "Ann", url, tmp_path, "--as", "b@clinic.test"))
     nobody = run(capsys, *command(name, "Zed", url, tmp_path, "--as", "b@clinic.test"))
     assert theirs == (2, "", "error: no person called Ann\n")
     assert theirs[2].replace("Ann", "Zed") == nobody[2]
     assert not (tmp_path / "out.pdf").exists()
-    assert store.backup(engine=c.engine, actor=c.admin) == before
+    assert backup_store.backup(engine=c.engine, actor=c.admin) == before
 
     code, out, err = run(capsys, *command(name, "Ann", url, tmp_path, "--as", "A@Clinic.test"))  # her therapist
     assert (code, err) == (0, "") and out
@@ -57,17 +57,17 @@ def test_people_lists_only_the_accounts_patients(clinic_data, url, capsys):
 
 def test_import_for_a_name_taken_by_another_therapists_patient_is_refused(clinic_data, url, tally_file, capsys):
     c = clinic_data
-    before = store.backup(engine=c.engine, actor=c.admin)
+    before = backup_store.backup(engine=c.engine, actor=c.admin)
     code, out, err = run(capsys, "import", str(tally_file), "--person", "ann", "--db", url, "--as", "b@clinic.test")
     assert (code, out) == (2, "")
     assert err == (
         "error: a person called ann already exists who is not your patient; choose another name, "
         "or ask an admin to assign them to you\n"
     )
-    assert store.backup(engine=c.engine, actor=c.admin) == before
+    assert backup_store.backup(engine=c.engine, actor=c.admin) == before
     code, out, _ = run(capsys, "import", str(tally_file), "--person", "Bo", "--db", url, "--as", "b@clinic.test")
     assert (code, out) == (0, "imported 4 entries on 2 days for Bo (a new person)\n")
-    assert [p.name for p in store.list_people(engine=c.engine, actor=c.b)] == ["Bo"]
+    assert [p.name for p in people_store.list_people(engine=c.engine, actor=c.b)] == ["Bo"]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_backup_is_an_admins(clinic_data, url, tmp_path, capsys):
 
 
 def test_personal_mode_needs_no_account_and_refuses_one(engine, url, capsys):
-    store.add_person(engine=engine, actor=OWNER, name="Ann")
+    people_store.add_person(engine=engine, actor=OWNER, name="Ann")
     assert run(capsys, "people", "--db", url)[1].splitlines() == ["name", "Ann"]
     code, _, err = run(capsys, "people", "--db", url, "--as", "a@clinic.test")
     assert code == 2
@@ -107,7 +107,7 @@ def test_an_admin_assigns_a_patient_to_a_therapist(clinic_data, url, capsys):
     refused = (2, "", "error: only an admin can assign a patient to a therapist\n")
     assert run(capsys, *args, "--as", "a@clinic.test") == refused
     assert run(capsys, *args, "--as", "admin@clinic.test") == (0, "Ann is now a patient of b@clinic.test\n", "")
-    assert store.list_people(engine=c.engine, actor=c.b) == [c.ann]
+    assert people_store.list_people(engine=c.engine, actor=c.b) == [c.ann]
     wrong = ["assign", "--person", "Ann", "--to", "admin@clinic.test", "--db", url, "--as", "admin@clinic.test"]
     assert run(capsys, *wrong) == (2, "", "error: no active therapist account admin@clinic.test\n")
 
@@ -124,7 +124,7 @@ def test_forget_asks_on_a_terminal_and_needs_yes_elsewhere(clinic_data, url, cap
     code, out, err = run(capsys, *args)
     assert (code, err) == (2, "error: nothing deleted: the name typed was not Ann\n")
     assert "This deletes everything about Ann" in out
-    assert store.list_people(engine=c.engine, actor=c.a) == [c.ann]
+    assert people_store.list_people(engine=c.engine, actor=c.a) == [c.ann]
 
     monkeypatch.setattr(builtins, "input", lambda prompt: "Ann")
     code, out, _ = run(capsys, *args)
@@ -132,6 +132,6 @@ def test_forget_asks_on_a_terminal_and_needs_yes_elsewhere(clinic_data, url, cap
     assert out.splitlines()[-1] == (
         "forgot Ann: everything about them is deleted; the audit trail keeps that it happened"
     )
-    assert store.list_people(engine=c.engine, actor=c.admin) == []
-    trail = store.load_audit_events(engine=c.engine, actor=c.admin, limit=1)
+    assert people_store.list_people(engine=c.engine, actor=c.admin) == []
+    trail = audit_store.load_audit_events(engine=c.engine, actor=c.admin, limit=1)
     assert trail[["actor", "action", "subject"]].iloc[0].tolist() == ["a@clinic.test", "forget", "patient"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from strain.cli import main as cli
 from strain.domain import tally
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import day_store, db, people_store
 from strain.usecases import log_day, people
 from strain.usecases.shared import Context
 
@@ -43,9 +43,9 @@ def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_pa
 
 def history(engine, name: str) -> tuple[list[dict], list[dict]]:
     """A person's days (date, pain, note) and entries (date, then the tally's fields), as stored."""
-    person = store.get_person(actor=OWNER, engine=engine, name=name)
-    days = store.load_days(actor=OWNER, engine=engine, person_id=person.id)[["date", "pain", "note"]]
-    saved = store.load_entries(actor=OWNER, engine=engine, person_id=person.id)[list(tally.HEADER)]
+    person = people_store.get_person(actor=OWNER, engine=engine, name=name)
+    days = day_store.load_days(actor=OWNER, engine=engine, person_id=person.id)[["date", "pain", "note"]]
+    saved = day_store.load_entries(actor=OWNER, engine=engine, person_id=person.id)[list(tally.HEADER)]
     return days.astype(object).where(days.notna(), None).to_dict("records"), saved.to_dict("records")
 
 
@@ -223,9 +223,9 @@ def test_a_bad_file_is_reported_like_score_and_saves_nothing(database_url, tmp_p
 def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally_file, capsys):
     run(capsys, "import", str(tally_file), "--person", "Ann", "--db", database_url)
     engine = db.open_database(database_url)
-    ann = store.get_person(engine=engine, actor=OWNER, name="Ann")
-    saved = store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20))
-    store.save_day(
+    ann = people_store.get_person(engine=engine, actor=OWNER, name="Ann")
+    saved = day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20))
+    day_store.save_day(
         engine=engine,
         actor=OWNER,
         person_id=ann.id,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from strain.domain import tally
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import day_store, db, people_store, store_errors, tap_store, totals_store
 
 START = date(2024, 1, 1)
 WORKERS, DAYS_EACH = 8, 250
@@ -43,7 +43,7 @@ def _save_days(url: str, person_id: int, first: date) -> int:
     entries = _day(first.toordinal() % 100)
     _start_together.wait(timeout=120)
     for n in range(DAYS_EACH):
-        store.save_day(
+        day_store.save_day(
             engine=engine,
             actor=OWNER,
             person_id=person_id,
@@ -75,7 +75,7 @@ def _in_processes(count: int, work: Callable, *calls: tuple) -> list:
 def test_processes_starting_at_once_on_a_new_database_migrate_it_once(database_url):
     assert _in_processes(4, _open_at_once, *[(database_url,)] * 4) == ["ok"] * 4
     engine = db.open_database(database_url)
-    assert store.list_people(engine=engine, actor=OWNER) == []
+    assert people_store.list_people(engine=engine, actor=OWNER) == []
     engine.dispose()
 
 
@@ -87,12 +87,15 @@ def test_eight_processes_saving_250_days_each_at_once_lose_nothing(engine, perso
     firsts = [(_url(engine), person.id, START + timedelta(DAYS_EACH * w)) for w in range(WORKERS)]
     assert _in_processes(WORKERS, _save_days, *firsts) == [DAYS_EACH] * WORKERS
 
-    days = store.load_days(engine=engine, actor=OWNER, person_id=person.id)
+    days = day_store.load_days(engine=engine, actor=OWNER, person_id=person.id)
     assert days["date"].tolist() == [START + timedelta(n) for n in range(WORKERS * DAYS_EACH)]
     assert (days["version"] == 1).all()
-    entries = store.load_entries(engine=engine, actor=OWNER, person_id=person.id)
+    entries = day_store.load_entries(engine=engine, actor=OWNER, person_id=person.id)
     assert len(entries) == 2 * WORKERS * DAYS_EACH
-    assert store.data_version(engine=engine, actor=OWNER, person_id=person.id) == f"{person.id}.{WORKERS * DAYS_EACH}"
+    assert (
+        people_store.data_version(engine=engine, actor=OWNER, person_id=person.id)
+        == f"{person.id}.{WORKERS * DAYS_EACH}"
+    )
 
 
 def _race(count: int, attempt: Callable[[int], None]) -> list[str]:
@@ -103,7 +106,7 @@ def _race(count: int, attempt: Callable[[int], None]) -> list[str]:
         barrier.wait(timeout=30)
         try:
             attempt(n)
-        except store.ConflictError:
+        except store_errors.ConflictError:
             return "conflict"
         return "saved"
 
@@ -112,7 +115,7 @@ def _race(count: int, attempt: Callable[[int], None]) -> list[str]:
 
 
 def _save(engine, person, n: int, expected: int | None) -> None:
-    store.save_day(
+    day_store.save_day(
         engine=engine,
         actor=OWNER,
         person_id=person.id,
@@ -128,13 +131,13 @@ def _save(engine, person, n: int, expected: int | None) -> None:
 def test_tabs_saving_the_same_new_day_at_once_let_exactly_one_win(engine, person):
     for _ in range(3):
         assert _race(6, lambda n: _save(engine, person, n, None)) == ["conflict"] * 5 + ["saved"]
-        store.delete_day(engine=engine, actor=OWNER, person_id=person.id, day=START, expected_version=1)
+        day_store.delete_day(engine=engine, actor=OWNER, person_id=person.id, day=START, expected_version=1)
 
 
 def test_tabs_saving_the_same_loaded_version_at_once_let_exactly_one_win(engine, person):
     _save(engine, person, 0, None)
     assert _race(6, lambda n: _save(engine, person, n + 1, 1)) == ["conflict"] * 5 + ["saved"]
-    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=START)
+    saved = day_store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=START)
     assert saved.version == 2
     assert saved.entries["quantity"].tolist()[0] == int(saved.note.removeprefix("tab "))  # one tab's day, whole
 
@@ -146,8 +149,8 @@ def _add_each_with_the_other(url: str, names: list[str]) -> list[str]:
     for name in names:
         _start_together.wait(timeout=120)
         try:
-            outcomes.append(f"added {store.add_person(engine=engine, actor=OWNER, name=name).name}")
-        except store.StoreError as error:
+            outcomes.append(f"added {people_store.add_person(engine=engine, actor=OWNER, name=name).name}")
+        except store_errors.StoreError as error:
             outcomes.append(str(error))
     engine.dispose()
     return outcomes
@@ -159,7 +162,7 @@ def test_two_processes_adding_ann_and_ann_at_once_make_one_person(engine):
     lower = [name.lower() for name in upper]
     outcomes = _in_processes(2, _add_each_with_the_other, (_url(engine), upper), (_url(engine), lower))
 
-    people = sorted(store.list_people(engine=engine, actor=OWNER), key=lambda person: person.name.casefold())
+    people = sorted(people_store.list_people(engine=engine, actor=OWNER), key=lambda person: person.name.casefold())
     assert len(people) == rounds
     for person, first, second in zip(people, *outcomes, strict=True):  # each round's winner, as stored
         assert sorted([first, second]) == [f"a person called {person.name} already exists", f"added {person.name}"]
@@ -188,8 +191,8 @@ def test_processes_opening_a_new_sqlite_file_at_once_all_get_in(tmp_path):
 TAPS_EACH = 25
 
 
-def _tap(engine, person_id: int, amount: float, technique: str = "uncontrolled") -> store.Counted:
-    return store.add_to_day(
+def _tap(engine, person_id: int, amount: float, technique: str = "uncontrolled") -> tap_store.Counted:
+    return tap_store.add_to_day(
         actor=OWNER,
         engine=engine,
         person_id=person_id,
@@ -215,8 +218,8 @@ def _tap_in_turn(url: str, person_id: int, amount: float) -> int:
 
 
 def _tapped(engine, person) -> tuple[list[tuple], int, float]:
-    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=START)
-    total = store.load_day_totals(actor=OWNER, engine=engine, start=START, end=START)["total"].tolist()[0]
+    saved = day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=START)
+    total = totals_store.load_day_totals(actor=OWNER, engine=engine, start=START, end=START)["total"].tolist()[0]
     rows = [tuple(row) for row in saved.entries[["activity", "quantity", "technique", "load_kg"]].values]
     return rows, saved.version, total
 
@@ -243,7 +246,7 @@ def test_devices_tapping_a_new_day_at_once_count_every_tap_once(engine, person):
 
 def test_devices_adding_and_taking_back_on_a_logged_day_end_with_the_sum(engine, person):
     entries = _day(40)  # 40 sit-downs with control and 2 child lifts, as the Log page saves them
-    store.save_day(
+    day_store.save_day(
         actor=OWNER,
         engine=engine,
         person_id=person.id,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from strain.domain import counting, limits, model
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
-from strain.storage import db, store
+from strain.storage import audit_store, backup_store, day_store, db, people_store, store_errors, tap_store, totals_store
 from strain.storage.tables import Person, TapTotal
 from strain.usecases import clinic, live_tally, log_day, people
 from strain.usecases.shared import Context
@@ -32,7 +32,7 @@ SOFA = "sofa_slumped_sitting"  # counted in minutes, not weighed by the first ho
 
 
 def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", first_hour=False, day=DAY):
-    return store.add_to_day(
+    return tap_store.add_to_day(
         actor=OWNER,
         engine=engine,
         person_id=person.id,
@@ -51,13 +51,13 @@ def tap(engine, person, amount=1.0, activity=SIT, technique="uncontrolled", firs
 
 def stored(engine, person, day=DAY) -> list[tuple]:
     """The day's entries as (activity, quantity, technique, load_kg, twist, first_hour), in order."""
-    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=day)
+    saved = day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=day)
     columns = ["activity", "quantity", "technique", "load_kg", "twist", "first_hour"]
     return [tuple(row) for row in saved.entries[columns].itertuples(index=False)]
 
 
 def revision(engine, person) -> str:
-    return store.data_version(actor=OWNER, engine=engine, person_id=person.id)
+    return people_store.data_version(actor=OWNER, engine=engine, person_id=person.id)
 
 
 # The store
@@ -67,9 +67,9 @@ def test_a_first_tap_creates_the_day_with_one_entry(engine, person):
     counted = tap(engine, person)
     assert (counted.count, counted.version, counted.total) == (1.0, 1, 1.0)
     assert stored(engine, person) == [(SIT, 1.0, "uncontrolled", 0.0, False, False)]
-    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY)
+    saved = day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY)
     assert (saved.version, saved.pain, saved.note, saved.model_version) == (1, None, "", "m-test")
-    totals = store.load_day_totals(actor=OWNER, engine=engine, start=DAY, end=DAY)
+    totals = totals_store.load_day_totals(actor=OWNER, engine=engine, start=DAY, end=DAY)
     assert totals[["total", "total_version"]].values.tolist() == [[1.0, "m-test"]]
 
 
@@ -95,10 +95,10 @@ def test_a_tap_adds_to_a_day_logged_on_the_log_page_and_its_stale_save_is_refuse
     assert stored(engine, person)[-1] == (SIT, 1.0, "uncontrolled", 0.0, False, False)
     assert counted.count == 9.0  # what the tally shows: all of the activity with that technique
     assert counted.version == version + 1 and revision(engine, person) != before
-    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).note == "kept"
-    with pytest.raises(store.ConflictError, match="changed elsewhere"):
+    assert day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).note == "kept"
+    with pytest.raises(store_errors.ConflictError, match="changed elsewhere"):
         save(engine, person, rows=[(SIT, 3)], expected=version)
-    with pytest.raises(store.ConflictError, match="saved elsewhere"):  # a Log page that thought the day new
+    with pytest.raises(store_errors.ConflictError, match="saved elsewhere"):  # a Log page that thought the day new
         save(engine, person, day=DAY, expected=None)
     assert len(stored(engine, person)) == 3
 
@@ -114,18 +114,18 @@ def test_taking_back_never_goes_below_zero_and_drops_an_emptied_entry(engine, pe
 
 
 def test_nothing_to_take_back_writes_nothing(engine, person):
-    with pytest.raises(store.NothingToTakeBack):  # no day at all: none is made
+    with pytest.raises(store_errors.NothingToTakeBack):  # no day at all: none is made
         tap(engine, person, -1)
-    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY) is None
+    assert day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY) is None
     tap(engine, person, technique="controlled")
     before, version = (
         revision(engine, person),
-        store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version,
+        day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version,
     )
-    with pytest.raises(store.NothingToTakeBack, match="nothing to take back"):
+    with pytest.raises(store_errors.NothingToTakeBack, match="nothing to take back"):
         tap(engine, person, -1)  # one with control is counted, none without
     assert revision(engine, person) == before
-    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version
+    assert day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version
 
 
 def test_taking_back_takes_the_tallys_own_kind_first_then_the_same_first_hour(engine, person):
@@ -143,39 +143,39 @@ def test_taking_back_takes_the_tallys_own_kind_first_then_the_same_first_hour(en
 
 def test_a_count_above_the_days_limit_is_refused_and_nothing_changes(engine, person):
     tap(engine, person, 4999)
-    version = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version
-    with pytest.raises(store.StoreError, match=r"^not counted: an activity can be counted at most 5000"):
+    version = day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version
+    with pytest.raises(store_errors.StoreError, match=r"^not counted: an activity can be counted at most 5000"):
         tap(engine, person, 2)
     assert tap(engine, person, 1).count == 5000.0
-    assert store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version + 1
+    assert day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=DAY).version == version + 1
 
 
 def test_a_tap_for_someone_who_is_not_there_is_refused(engine):
-    with pytest.raises(store.UnknownPerson):
-        tap(engine, store.PersonInfo(999, "Zed"))
+    with pytest.raises(store_errors.UnknownPerson):
+        tap(engine, people_store.PersonInfo(999, "Zed"))
 
 
 def test_the_wake_up_time_is_kept_per_person(engine, person):
-    assert store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) is None
+    assert people_store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) is None
     before = revision(engine, person)
-    store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(6, 45))
-    assert store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) == time(6, 45)
+    people_store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(6, 45))
+    assert people_store.get_wake_up(actor=OWNER, engine=engine, person_id=person.id) == time(6, 45)
     assert revision(engine, person) != before
-    with pytest.raises(store.UnknownPerson):
-        store.get_wake_up(actor=OWNER, engine=engine, person_id=999)
+    with pytest.raises(store_errors.UnknownPerson):
+        people_store.get_wake_up(actor=OWNER, engine=engine, person_id=999)
 
 
 def test_a_backup_keeps_the_wake_up_time_and_refuses_one_outside_the_day(engine, person, new_database):
-    store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(5, 50))
-    dump = json.loads(json.dumps(store.backup(actor=OWNER, engine=engine)))
+    people_store.set_wake_up(actor=OWNER, engine=engine, person_id=person.id, wake_up=time(5, 50))
+    dump = json.loads(json.dumps(backup_store.backup(actor=OWNER, engine=engine)))
     copy = db.open_database(new_database(migrated=True))
-    store.restore(actor=OWNER, engine=copy, data=dump, catalogue=CAT)
-    assert store.get_wake_up(actor=OWNER, engine=copy, person_id=person.id) == time(5, 50)
+    backup_store.restore(actor=OWNER, engine=copy, data=dump, catalogue=CAT)
+    assert people_store.get_wake_up(actor=OWNER, engine=copy, person_id=person.id) == time(5, 50)
     people = dump["tables"]["person"]
     people["rows"][0][people["columns"].index("wake_up_minute")] = 1440
     other = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match="a wake-up time must be a minute of the day, 0 to 1439"):
-        store.restore(actor=OWNER, engine=other, data=dump, catalogue=CAT)
+    with pytest.raises(store_errors.StoreError, match="a wake-up time must be a minute of the day, 0 to 1439"):
+        backup_store.restore(actor=OWNER, engine=other, data=dump, catalogue=CAT)
     copy.dispose()
     other.dispose()
 
@@ -317,7 +317,9 @@ def test_a_tap_the_checks_refuse_saves_nothing(service, person, activity, techni
 
 
 def test_taking_back_what_is_not_there_names_the_activity(service, person):
-    with pytest.raises(store.NothingToTakeBack, match="no Sitting down on a chair with control is counted today"):
+    with pytest.raises(
+        store_errors.NothingToTakeBack, match="no Sitting down on a chair with control is counted today"
+    ):
         live_tally.count(service, person, SIT, technique="controlled", amount=-1, now=at(date.today(), 12))
 
 
@@ -464,7 +466,7 @@ def test_a_quick_tap_and_take_back_in_one_report_end_at_nothing_and_a_refused_on
     assert send(service, person, {PLUS: 1, BACK: 1}, last=BACK).refused is None
     assert counted_today(service, person) == {}
     result = send(service, person, {PLUS: 1, BACK: 1, BACK_CONTROL: 1}, last=BACK_CONTROL)
-    assert isinstance(result.refused, store.NothingToTakeBack)
+    assert isinstance(result.refused, store_errors.NothingToTakeBack)
     assert str(result.refused) == "nothing to take back: no Sitting down on a chair with control is counted today"
     send(service, person, {PLUS: 2, BACK: 1, BACK_CONTROL: 1}, last=PLUS)
     assert counted_today(service, person) == {"uncontrolled": 1.0}  # the refused take-back stays refused
@@ -492,13 +494,13 @@ def test_taps_made_before_midnight_count_on_their_day_and_older_ones_are_refused
 
 def test_a_report_is_in_the_audit_trail_and_a_day_deleted_keeps_its_totals(service, person):
     send(service, person, {PLUS: 2})
-    events = store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
+    events = audit_store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
     assert events[["action", "subject", "detail"]].values.tolist()[0] == ["create", "day", str(date.today())]
     send(service, person, {PLUS: 3})
-    events = store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
+    events = audit_store.load_audit_events(engine=service.engine, actor=OWNER, limit=5)
     assert events[["action", "detail"]].values.tolist()[0] == ["change", str(date.today())]
     saved = log_day.day(service, person, date.today())
-    store.delete_day(
+    day_store.delete_day(
         engine=service.engine, actor=OWNER, person_id=person.id, day=date.today(), expected_version=saved.version
     )
     send(service, person, {PLUS: 3})  # an old report arriving after the day was deleted brings nothing back

@@ -17,7 +17,7 @@ from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.render import handout
-from strain.storage import db, store
+from strain.storage import day_store, db
 from strain.usecases import exercises, log_day, people, printouts, session
 from strain.usecases.shared import Context
 
@@ -83,10 +83,10 @@ def zoe(service: Context):
 def expected_from_the_database(service: Context, person, start: date, end: date) -> tuple[float, list[str]]:
     """The average points per logged day and the top three activities' names, straight from the tables."""
     scored = model.score(
-        store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end),
+        day_store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end),
         model.Model(CAT),
     )
-    days = len(store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end))
+    days = len(day_store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end))
     per_activity = scored.groupby("activity")["points"].sum().sort_values(ascending=False)
     return scored["points"].sum() / days, [CAT.activity(a).name for a in per_activity.index[:3]]
 
@@ -127,7 +127,7 @@ def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(serv
 
 def test_the_tally_card_is_one_page_of_the_typical_days_activities_by_part_of_the_day(service, zoe):
     typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
-    store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
+    day_store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
     pages, text = pdf_text(handout.card_pdf(printouts.card(service, zoe, TODAY)))
     assert pages == 1
     assert f"Tally card: {NAME}" in text

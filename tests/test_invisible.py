@@ -9,7 +9,7 @@ import pytest
 
 from strain.domain import catalogue, invisible, outcomes, validation
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import day_store, exercise_store, people_store, store_errors
 from strain.usecases import exercises, people
 from strain.usecases.shared import Context
 from ui.components import WORD_JOINER, md
@@ -58,11 +58,11 @@ def test_scripts_and_emoji_written_with_format_characters_are_names(name):
 
 
 def test_the_store_and_a_restore_refuse_such_a_name(engine):
-    with pytest.raises(store.StoreError, match=f"^a name {DIRECTION} \\(U\\+202E RIGHT-TO-LEFT OVERRIDE\\)"):
-        store.add_person(engine=engine, actor=OWNER, name=SPOOF)
-    with pytest.raises(store.StoreError, match=f"^a name {INVISIBLE} \\(U\\+200B ZERO WIDTH SPACE\\)"):
-        store.add_person(engine=engine, actor=OWNER, name="Ann\u200b")
-    assert store.list_people(engine=engine, actor=OWNER) == []
+    with pytest.raises(store_errors.StoreError, match=f"^a name {DIRECTION} \\(U\\+202E RIGHT-TO-LEFT OVERRIDE\\)"):
+        people_store.add_person(engine=engine, actor=OWNER, name=SPOOF)
+    with pytest.raises(store_errors.StoreError, match=f"^a name {INVISIBLE} \\(U\\+200B ZERO WIDTH SPACE\\)"):
+        people_store.add_person(engine=engine, actor=OWNER, name="Ann\u200b")
+    assert people_store.list_people(engine=engine, actor=OWNER) == []
     row = {"name": SPOOF, "name_key": validation.name_key(SPOOF)}
     assert DIRECTION in validation.row_problems("person", row, catalogue.default())[0]
 
@@ -75,7 +75,7 @@ def test_a_seats_name_is_refused_too(engine):
     assert refused_fields(lambda: exercises.set_seat(service, ann, name="car\u00adseat", height_cm=45))[
         "name"
     ].startswith(f"A seat's name {INVISIBLE}")
-    assert store.get_seats(engine=engine, actor=OWNER, person_id=ann.id) == {}
+    assert exercise_store.get_seats(engine=engine, actor=OWNER, person_id=ann.id) == {}
 
 
 def test_a_psfs_activitys_name_is_refused_too():
@@ -94,7 +94,7 @@ def test_notes_keep_what_was_typed_and_show_each_control_as_its_code(app_engine,
     day = date.today() - timedelta(days=2)
     note = f"sore {RLO}tfel\u200b ok"
     frame = entries(day, ("stand_up_chair", 3))
-    store.save_day(
+    day_store.save_day(
         engine=app_engine,
         actor=OWNER,
         person_id=ann.id,
@@ -105,7 +105,7 @@ def test_notes_keep_what_was_typed_and_show_each_control_as_its_code(app_engine,
         model_version="m",
         expected_version=None,
     )
-    assert store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=day).note == note  # kept
+    assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=day).note == note  # kept
     at = open_page("pages/audit.py", person="Ann", date=day.isoformat())
     page = texts(at)
     assert "sore [U+202E]tfel[U+200B] ok" in page and RLO not in page and "\u200b" not in page

@@ -3,7 +3,9 @@ PostgreSQL) and reads nothing and changes nothing; the audit trail; assigning an
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any
@@ -13,9 +15,19 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from strain import storage
 from strain.domain import catalogue
 from strain.domain.actor import OWNER, Actor
-from strain.storage import store
+from strain.storage import (
+    audit_store,
+    backup_store,
+    bulk_store,
+    day_store,
+    exercise_store,
+    people_store,
+    store_errors,
+    tap_store,
+)
 from strain.storage.tables import AuditEvent
 
 from .clinic import MONDAY, PLAN, VISIT, Clinic, add_account
@@ -118,7 +130,10 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "last_visits": lambda c: {"on_or_before": MONDAY},
     # The whole database and accounts: an admin's
     "backup": lambda c: {},
-    "restore": lambda c: {"data": store.backup(engine=c.engine, actor=c.admin), "catalogue": catalogue.default()},
+    "restore": lambda c: {
+        "data": backup_store.backup(engine=c.engine, actor=c.admin),
+        "catalogue": catalogue.default(),
+    },
     "load_audit_events": lambda c: {"limit": 10},
     "list_therapists": lambda c: {},
     "load_rows": lambda c: {"columns": {"setting": {"key": ["mode"], "value": ["personal"]}}},
@@ -139,7 +154,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
         "day": MONDAY,
         "device": "phone",
         "activity": "weeding",
-        "taps": [store.TapReport("controlled+1", "controlled", 1.0, 9)],
+        "taps": [tap_store.TapReport("controlled+1", "controlled", 1.0, 9)],
         "first_hour": False,
         "most": 5000.0,
         "model_version": "m-b",
@@ -169,12 +184,26 @@ REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's ac
 }
 
 
+def _store_functions() -> dict[str, Callable[..., Any]]:
+    """Every public function of the storage layer's query modules (all of strain.storage but the engine and the
+    schema), by name: a name is never defined in two of them."""
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(storage.__path__):
+        if info.name in ("db", "tables"):
+            continue
+        module = importlib.import_module(f"{storage.__name__}.{info.name}")
+        for name, function in vars(module).items():
+            if inspect.isfunction(function) and function.__module__ == module.__name__ and not name.startswith("_"):
+                assert name not in found, f"{name} is defined in {found[name].__module__} and {module.__name__}"
+                found[name] = function
+    return found
+
+
+STORE_FUNCTIONS = _store_functions()
+
+
 def _public_functions() -> dict[str, inspect.Signature]:
-    return {
-        name: inspect.signature(function)
-        for name, function in vars(store).items()
-        if inspect.isfunction(function) and function.__module__ == store.__name__ and not name.startswith("_")
-    }
+    return {name: inspect.signature(function) for name, function in STORE_FUNCTIONS.items()}
 
 
 def test_every_store_function_of_a_persons_data_takes_the_actor():
@@ -182,7 +211,8 @@ def test_every_store_function_of_a_persons_data_takes_the_actor():
     personal = {"person_id", "person_ids", "day_ids", "name", "totals", "periods", "start", "day", "limit"}
     for name, signature in _public_functions().items():
         if personal & set(signature.parameters) and name != "name_key":
-            assert "actor" in signature.parameters, f"store.{name} reads or writes a person's data without the actor"
+            where = f"{STORE_FUNCTIONS[name].__module__}.{name}"
+            assert "actor" in signature.parameters, f"{where} reads or writes a person's data without the actor"
             assert signature.parameters["actor"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
@@ -203,67 +233,69 @@ def _nothing(result: Any) -> bool:
 
 
 def _call(name: str, c: Clinic, actor: Actor) -> Any:
-    return getattr(store, name)(engine=c.engine, actor=actor, **CASES[name](c))
+    return STORE_FUNCTIONS[name](engine=c.engine, actor=actor, **CASES[name](c))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_therapist_b_reads_and_changes_nothing_of_therapist_as_patient(clinic_data, name):
     c = clinic_data
-    before = store.backup(engine=c.engine, actor=c.admin)
+    before = backup_store.backup(engine=c.engine, actor=c.admin)
     try:
         result = _call(name, c, c.b)
-    except store.UnknownPerson as error:
+    except store_errors.UnknownPerson as error:
         assert name not in REFUSED
         assert str(error) in (f"no person with id {c.ann.id}", "no person called ann")  # as for no such person
-    except store.StoreError as error:
+    except store_errors.StoreError as error:
         assert name in REFUSED and REFUSED[name] in str(error)
     else:
-        assert _nothing(result), f"store.{name} gave therapist B {result!r}"
-    assert store.backup(engine=c.engine, actor=c.admin) == before  # nothing changed, not even the audit trail
+        assert _nothing(result), f"{STORE_FUNCTIONS[name].__module__}.{name} gave therapist B {result!r}"
+    assert backup_store.backup(engine=c.engine, actor=c.admin) == before  # nothing changed, not even the audit trail
 
     # The same call reaches Ann's data as her own therapist (so the case above did name it).
     if name in REFUSED or name in ("restore", "list_therapists"):
         return
     result = _call(name, c, c.a)
     if name not in ("store_day_totals",) and name.startswith(("load", "get", "list", "sum", "count", "recent")):
-        assert not _nothing(result), f"store.{name} found nothing of Ann's for therapist A"
+        assert not _nothing(result), f"{STORE_FUNCTIONS[name].__module__}.{name} found nothing of Ann's for therapist A"
     if name in ("plans_in_force", "practice_days", "last_visits", "data_version"):
         assert not _nothing(result)
 
 
 def test_a_therapists_unknown_person_and_another_therapists_patient_read_the_same(clinic_data):
     c = clinic_data
-    with pytest.raises(store.UnknownPerson) as theirs:
-        store.get_person(engine=c.engine, actor=c.b, name="Ann")
-    with pytest.raises(store.UnknownPerson) as nobody:
-        store.get_person(engine=c.engine, actor=c.b, name="Zed")
+    with pytest.raises(store_errors.UnknownPerson) as theirs:
+        people_store.get_person(engine=c.engine, actor=c.b, name="Ann")
+    with pytest.raises(store_errors.UnknownPerson) as nobody:
+        people_store.get_person(engine=c.engine, actor=c.b, name="Zed")
     assert str(theirs.value).replace("Ann", "X") == str(nobody.value).replace("Zed", "X")
-    missing = max(p.id for p in store.list_people(engine=c.engine, actor=c.admin)) + 1
+    missing = max(p.id for p in people_store.list_people(engine=c.engine, actor=c.admin)) + 1
     for person_id in (c.ann.id, missing):
-        with pytest.raises(store.UnknownPerson, match=rf"^no person with id {person_id}$"):
-            store.set_level(engine=c.engine, actor=c.b, person_id=person_id, ladder_id="squat_to_box", level=1)
+        with pytest.raises(store_errors.UnknownPerson, match=rf"^no person with id {person_id}$"):
+            exercise_store.set_level(engine=c.engine, actor=c.b, person_id=person_id, ladder_id="squat_to_box", level=1)
 
 
 def test_admins_and_the_personal_mode_owner_reach_everyone(clinic_data):
     c = clinic_data
     for actor in (c.admin, OWNER):
-        assert store.list_people(engine=c.engine, actor=actor) == [c.ann]
-        assert store.load_day(engine=c.engine, actor=actor, person_id=c.ann.id, day=MONDAY).note == "stiff"
+        assert people_store.list_people(engine=c.engine, actor=actor) == [c.ann]
+        assert day_store.load_day(engine=c.engine, actor=actor, person_id=c.ann.id, day=MONDAY).note == "stiff"
 
 
 def test_a_therapists_new_patient_is_theirs_and_an_admins_is_nobodys(clinic_data):
     c = clinic_data
-    bea = store.add_person(engine=c.engine, actor=c.b, name="Bea")
-    cy = store.add_person(engine=c.engine, actor=c.admin, name="Cy")
-    patients = {patient.name: patient.therapist for patient in store.list_patients(engine=c.engine, actor=c.admin)}
+    bea = people_store.add_person(engine=c.engine, actor=c.b, name="Bea")
+    cy = people_store.add_person(engine=c.engine, actor=c.admin, name="Cy")
+    patients = {
+        patient.name: patient.therapist for patient in people_store.list_patients(engine=c.engine, actor=c.admin)
+    }
     assert patients == {"Ann": "a@clinic.test", "Bea": "b@clinic.test", "Cy": None}
-    assert store.list_people(engine=c.engine, actor=c.b) == [bea]
-    assert store.list_people(engine=c.engine, actor=c.a) == [c.ann]  # Cy waits for an admin to assign them
-    person, _, created = store.import_days(
+    assert people_store.list_people(engine=c.engine, actor=c.b) == [bea]
+    assert people_store.list_people(engine=c.engine, actor=c.a) == [c.ann]  # Cy waits for an admin to assign them
+    person, _, created = bulk_store.import_days(
         engine=c.engine, actor=c.b, name="Dee", frame=entries(("weeding", 1)), model_version="m"
     )
-    assert created and person in store.list_people(engine=c.engine, actor=c.b)
-    assert cy not in store.list_people(engine=c.engine, actor=c.b)
+    assert created and person in people_store.list_people(engine=c.engine, actor=c.b)
+    assert cy not in people_store.list_people(engine=c.engine, actor=c.b)
 
 
 def events(engine) -> list[tuple]:
@@ -276,12 +308,12 @@ def events(engine) -> list[tuple]:
 
 def test_an_admin_transfers_a_patient_and_the_trail_records_it(clinic_data):
     c = clinic_data
-    store.assign_patient(engine=c.engine, actor=c.admin, person_id=c.ann.id, therapist_id=c.b.account_id)
-    assert store.list_people(engine=c.engine, actor=c.b) == [c.ann]
-    assert store.list_people(engine=c.engine, actor=c.a) == []
-    assert store.load_day(engine=c.engine, actor=c.a, person_id=c.ann.id, day=MONDAY) is None
-    with pytest.raises(store.UnknownPerson):
-        store.data_version(engine=c.engine, actor=c.a, person_id=c.ann.id)
+    people_store.assign_patient(engine=c.engine, actor=c.admin, person_id=c.ann.id, therapist_id=c.b.account_id)
+    assert people_store.list_people(engine=c.engine, actor=c.b) == [c.ann]
+    assert people_store.list_people(engine=c.engine, actor=c.a) == []
+    assert day_store.load_day(engine=c.engine, actor=c.a, person_id=c.ann.id, day=MONDAY) is None
+    with pytest.raises(store_errors.UnknownPerson):
+        people_store.data_version(engine=c.engine, actor=c.a, person_id=c.ann.id)
     assert events(c.engine)[-1] == (
         "admin@clinic.test",
         "transfer",
@@ -291,21 +323,21 @@ def test_an_admin_transfers_a_patient_and_the_trail_records_it(clinic_data):
     )
     disabled = add_account(c.engine, "off@clinic.test", "therapist", active=False)
     for therapist_id in (c.admin.account_id, disabled.account_id):
-        with pytest.raises(store.StoreError, match="no active therapist"):
-            store.assign_patient(engine=c.engine, actor=c.admin, person_id=c.ann.id, therapist_id=therapist_id)
+        with pytest.raises(store_errors.StoreError, match="no active therapist"):
+            people_store.assign_patient(engine=c.engine, actor=c.admin, person_id=c.ann.id, therapist_id=therapist_id)
 
 
 def test_the_audit_trail_records_who_created_changed_and_deleted_days_plans_visits_and_weights(clinic_data):
     c = clinic_data
     common = {"engine": c.engine, "actor": c.a, "person_id": c.ann.id}
-    store.save_day(
+    day_store.save_day(
         **common, day=MONDAY, entries=entries(("weeding", 2)), pain=None, note="", model_version="m", expected_version=1
     )
-    store.delete_day(**common, day=MONDAY, expected_version=2)
-    store.delete_day(**common, day=MONDAY, expected_version=2)  # already gone: nothing deleted, nothing recorded
-    store.set_override(**common, key="twist", value=1.6, reason="still guarded")
-    store.delete_override(**common, key="twist")
-    store.import_days(
+    day_store.delete_day(**common, day=MONDAY, expected_version=2)
+    day_store.delete_day(**common, day=MONDAY, expected_version=2)  # already gone: nothing deleted, nothing recorded
+    day_store.set_override(**common, key="twist", value=1.6, reason="still guarded")
+    day_store.delete_override(**common, key="twist")
+    bulk_store.import_days(
         engine=c.engine,
         actor=c.a,
         name="Ann",
@@ -325,7 +357,7 @@ def test_the_audit_trail_records_who_created_changed_and_deleted_days_plans_visi
         (a, "delete", "override", ann, "twist"),
         (a, "create", "day", ann, f"2 days, {MONDAY - timedelta(3)} to {MONDAY - timedelta(2)}"),
     ]
-    trail = store.load_audit_events(engine=c.engine, actor=c.admin, limit=3)
+    trail = audit_store.load_audit_events(engine=c.engine, actor=c.admin, limit=3)
     assert trail["detail"].tolist()[0].startswith("2 days") and set(trail["person"]) == {"Ann"}
     assert trail["at"].is_monotonic_decreasing
 
@@ -333,8 +365,8 @@ def test_the_audit_trail_records_who_created_changed_and_deleted_days_plans_visi
 def test_a_refused_change_leaves_no_audit_event(clinic_data):
     c = clinic_data
     before = events(c.engine)
-    with pytest.raises(store.ConflictError):
-        store.save_day(
+    with pytest.raises(store_errors.ConflictError):
+        day_store.save_day(
             engine=c.engine,
             actor=c.a,
             person_id=c.ann.id,
@@ -359,10 +391,10 @@ def test_nobody_can_edit_the_audit_trail(clinic_data, change):
 
 def test_forget_deletes_everything_about_a_patient_and_leaves_an_event_without_their_data(clinic_data):
     c = clinic_data
-    bea = store.add_person(engine=c.engine, actor=c.a, name="Bea")
+    bea = people_store.add_person(engine=c.engine, actor=c.a, name="Bea")
     c.fill(bea.id)  # the same data as Ann's: exactly half of every patient table is hers
     before = _tables(c)
-    store.forget_person(engine=c.engine, actor=c.a, person_id=c.ann.id)
+    people_store.forget_person(engine=c.engine, actor=c.a, person_id=c.ann.id)
 
     after = _tables(c)
     for name, (columns, rows) in after.items():
@@ -381,20 +413,20 @@ def test_forget_deletes_everything_about_a_patient_and_leaves_an_event_without_t
     trail = after["audit_event"][1]
     assert len(trail) == len(before["audit_event"][1]) + 1
     assert "Ann" not in repr(trail) and "stiff" not in repr(trail)  # the trail names no one, holds no health data
-    shown = store.load_audit_events(engine=c.engine, actor=c.admin, limit=100)
+    shown = audit_store.load_audit_events(engine=c.engine, actor=c.admin, limit=100)
     assert shown.loc[shown["person_id"] == c.ann.id, "person"].isna().all()
 
 
 def _tables(c: Clinic) -> dict[str, tuple[list[str], list[list]]]:
-    dump = store.backup(engine=c.engine, actor=c.admin)["tables"]
+    dump = backup_store.backup(engine=c.engine, actor=c.admin)["tables"]
     return {name: (table["columns"], table["rows"]) for name, table in dump.items()}
 
 
 def test_a_forgotten_patients_id_given_again_does_not_inherit_their_trail(clinic_data):
     c = clinic_data
-    store.forget_person(engine=c.engine, actor=c.admin, person_id=c.ann.id)
-    new = store.add_person(engine=c.engine, actor=c.a, name="Zoë")
-    trail = store.load_audit_events(engine=c.engine, actor=c.admin, limit=100)
+    people_store.forget_person(engine=c.engine, actor=c.admin, person_id=c.ann.id)
+    new = people_store.add_person(engine=c.engine, actor=c.a, name="Zoë")
+    trail = audit_store.load_audit_events(engine=c.engine, actor=c.admin, limit=100)
     names = trail.loc[trail["person_id"] == new.id, ["action", "person"]].to_records(index=False).tolist()
     if new.id == c.ann.id:  # SQLite reuses the largest id once its row is gone
         assert names[0] == ("create", "Zoë") and all(person is None for _, person in names[1:])

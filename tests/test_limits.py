@@ -12,7 +12,7 @@ from strain.cli import main as cli
 from strain.domain import tally, validation
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
-from strain.storage import store
+from strain.storage import backup_store
 from strain.usecases import live_tally, log_day, people
 from strain.usecases.shared import Context
 
@@ -125,7 +125,7 @@ def test_a_backup_from_before_whole_repetitions_still_restores(engine, new_datab
     source = Context(engine, CAT)
     ann = people.add_person(source, "Ann")
     log_day.save_day(source, ann, YESTERDAY, frame((SIT, 3)), pain=None, note="", expected_version=None)
-    data = json.loads(json.dumps(store.backup(engine=engine, actor=OWNER), default=str))
+    data = json.loads(json.dumps(backup_store.backup(engine=engine, actor=OWNER), default=str))
     entries = data["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("quantity")] = 2.5  # as an earlier version could store it
     path = tmp_path / "old.json"

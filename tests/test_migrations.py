@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import audit_store, backup_store, base, day_store, db, people_store, store_errors
 from strain.storage.tables import AuditEvent
 
 from .helpers import REPO
@@ -89,9 +89,9 @@ def test_upgrading_from_the_first_revision_keeps_every_row(database_url):
         ).scalar()
     assert copied == len(ROWS_0001["entry"])
     # ...and the upgraded database works through the store.
-    assert [p.name for p in store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
-    assert store.data_version(engine=engine, actor=OWNER, person_id=1) == "1.4"
-    assert len(store.load_entries(engine=engine, actor=OWNER, person_id=1)) == 6
+    assert [p.name for p in people_store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
+    assert people_store.data_version(engine=engine, actor=OWNER, person_id=1) == "1.4"
+    assert len(day_store.load_entries(engine=engine, actor=OWNER, person_id=1)) == 6
     engine.dispose()
 
 
@@ -106,7 +106,7 @@ def test_people_whose_names_clash_ignoring_case_are_all_kept_and_renamed_with_a_
     insert_rows(engine, {"person": people, "day": [ROWS_0001["day"][0] | {"person_id": 3}]})
 
     db.upgrade(engine)  # as the app and the command line do when they open the database
-    people = {p.id: p.name for p in store.list_people(engine=engine, actor=OWNER)}
+    people = {p.id: p.name for p in people_store.list_people(engine=engine, actor=OWNER)}
     assert people == {1: "Ann", 2: "Bob", 3: "ann (3)", 4: "ANN (4)", 5: "ann (2)", 6: "Z" * 80, 7: "z" * 76 + " (2)"}
     assert capsys.readouterr().err.splitlines() == [
         "warning: person 3 renamed from 'ann' to 'ann (3)': 'Ann' has the same name ignoring case",
@@ -114,12 +114,12 @@ def test_people_whose_names_clash_ignoring_case_are_all_kept_and_renamed_with_a_
         f"warning: person 7 renamed from '{'z' * 80}' to '{'z' * 76} (2)':"
         f" '{'Z' * 80}' has the same name ignoring case",
     ]
-    assert store.load_days(engine=engine, actor=OWNER, person_id=3)["pain"].tolist() == [
+    assert day_store.load_days(engine=engine, actor=OWNER, person_id=3)["pain"].tolist() == [
         3
     ]  # the renamed keep their data
-    assert store.get_person(engine=engine, actor=OWNER, name="ann").name == "Ann"
-    with pytest.raises(store.StoreError, match=r"^a person called Ann already exists$"):
-        store.add_person(engine=engine, actor=OWNER, name="aNn")
+    assert people_store.get_person(engine=engine, actor=OWNER, name="ann").name == "Ann"
+    with pytest.raises(store_errors.StoreError, match=r"^a person called Ann already exists$"):
+        people_store.add_person(engine=engine, actor=OWNER, name="aNn")
     engine.dispose()
 
 
@@ -212,29 +212,31 @@ def backup_made_at_0001() -> dict:
         for name, rows in ROWS_0001.items()
     }
     tables = {name: {"columns": list(rows[0]), "rows": portable[name]} for name, rows in ROWS_0001.items()}
-    return {"format": store.BACKUP_FORMAT, "schema": "0001", "tables": tables}
+    return {"format": backup_store.BACKUP_FORMAT, "schema": "0001", "tables": tables}
 
 
 def test_a_backup_from_the_first_revision_restores_into_todays_schema(engine):
-    store.restore(engine=engine, actor=OWNER, data=backup_made_at_0001(), catalogue=CAT)
+    backup_store.restore(engine=engine, actor=OWNER, data=backup_made_at_0001(), catalogue=CAT)
     assert revision(engine) == head()
-    assert [p.name for p in store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
+    assert [p.name for p in people_store.list_people(engine=engine, actor=OWNER)] == ["Ann", "Bob"]
     assert (
-        store.get_person(engine=engine, actor=OWNER, name="ann").id == 1
+        people_store.get_person(engine=engine, actor=OWNER, name="ann").id == 1
     )  # migrating gave the restored people name keys
-    days = store.load_days(engine=engine, actor=OWNER, person_id=1)
+    days = day_store.load_days(engine=engine, actor=OWNER, person_id=1)
     assert days["date"].tolist() == [date(2025, 1, 6), date(2025, 1, 7)] and days["pain"][0] == 3
     quantities = sorted(row["quantity"] for row in ROWS_0001["entry"] if row["day_id"] in (1, 2))
-    assert sorted(store.load_entries(engine=engine, actor=OWNER, person_id=1)["quantity"]) == quantities
-    assert store.get_overrides(engine=engine, actor=OWNER, person_id=1) == {"twist": (1.8, "guarded")}
-    assert store.add_person(engine=engine, actor=OWNER, name="Cy").id == 3  # ids continue after the restored ones
+    assert sorted(day_store.load_entries(engine=engine, actor=OWNER, person_id=1)["quantity"]) == quantities
+    assert day_store.get_overrides(engine=engine, actor=OWNER, person_id=1) == {"twist": (1.8, "guarded")}
+    assert (
+        people_store.add_person(engine=engine, actor=OWNER, name="Cy").id == 3
+    )  # ids continue after the restored ones
 
 
 def test_a_backup_whose_tables_do_not_match_its_schema_is_refused(engine):
     wrong = backup_made_at_0001() | {"schema": head()}
-    with pytest.raises(store.StoreError, match=r"^the backup is damaged: it has the tables"):
-        store.restore(engine=engine, actor=OWNER, data=wrong, catalogue=CAT)
-    assert store.list_people(engine=engine, actor=OWNER) == []
+    with pytest.raises(store_errors.StoreError, match=r"^the backup is damaged: it has the tables"):
+        backup_store.restore(engine=engine, actor=OWNER, data=wrong, catalogue=CAT)
+    assert people_store.list_people(engine=engine, actor=OWNER) == []
 
 
 def test_history_of_an_activity_that_was_split_is_carried_over(database_url):
@@ -254,10 +256,10 @@ def test_history_of_an_activity_that_was_split_is_carried_over(database_url):
     tables["entry"][0]["activity"] = tables["template_entry"][0]["activity"] = "slouched_sitting"
     insert_rows(engine, tables)
     db.upgrade(engine)
-    entries = store.load_entries(engine=engine, actor=OWNER, person_id=1)
+    entries = day_store.load_entries(engine=engine, actor=OWNER, person_id=1)
     assert entries["activity"].tolist() == ["hunched_sitting", "sit_down_chair", "sit_down_chair"]
-    assert store.load_template(engine=engine, actor=OWNER, person_id=1)["activity"].tolist() == ["hunched_sitting"]
-    assert store.load_days(engine=engine, actor=OWNER, person_id=1)["model_version"].tolist() == [
+    assert day_store.load_template(engine=engine, actor=OWNER, person_id=1)["activity"].tolist() == ["hunched_sitting"]
+    assert day_store.load_days(engine=engine, actor=OWNER, person_id=1)["model_version"].tolist() == [
         "m-1"
     ]  # as saved, until rescored
 
@@ -266,17 +268,17 @@ def test_a_backup_made_before_the_split_restores_with_the_new_activity(engine):
     old = backup_made_at_0001()
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "slouched_sitting"
-    store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
-    assert "hunched_sitting" in set(store.load_entries(engine=engine, actor=OWNER, person_id=1)["activity"])
+    backup_store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
+    assert "hunched_sitting" in set(day_store.load_entries(engine=engine, actor=OWNER, person_id=1)["activity"])
 
 
 def test_a_backup_with_an_activity_no_version_knows_is_refused_whole(engine):
     old = backup_made_at_0001()
     entries = old["tables"]["entry"]
     entries["rows"][0][entries["columns"].index("activity")] = "yoga"
-    with pytest.raises(store.StoreError, match="activities this version does not know: 'yoga'"):
-        store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
-    assert store.list_people(engine=engine, actor=OWNER) == []
+    with pytest.raises(store_errors.StoreError, match="activities this version does not know: 'yoga'"):
+        backup_store.restore(engine=engine, actor=OWNER, data=old, catalogue=CAT)
+    assert people_store.list_people(engine=engine, actor=OWNER) == []
 
 
 def _chain_revision():
@@ -306,10 +308,10 @@ def test_events_written_before_the_chain_are_kept_and_chained_by_its_migration(d
     table = AuditEvent.__table__
     with engine.connect() as connection:
         kept = connection.execute(sa.select(*(table.c[name] for name in columns)).order_by(table.c.id)).mappings()
-        assert [dict(row) | {"at": store._as_utc(row["at"])} for row in kept] == EVENTS_BEFORE_THE_CHAIN
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(3)
-    store.add_person(engine=engine, actor=OWNER, name="Bob")  # the next event goes on from the chain's head
-    assert store.verify_audit_chain(engine=engine) == store.ChainCheck(4)
+        assert [dict(row) | {"at": base._as_utc(row["at"])} for row in kept] == EVENTS_BEFORE_THE_CHAIN
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(3)
+    people_store.add_person(engine=engine, actor=OWNER, name="Bob")  # the next event goes on from the chain's head
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(4)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT max(id) FROM audit_event")).scalar() == 6
 

@@ -8,7 +8,7 @@ import pytest
 
 from strain.domain import model
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import day_store, people_store, store_errors
 from ui.components import md
 from ui.navigation import PERSON_PAGES
 
@@ -49,7 +49,7 @@ def test_add_person_creates_and_selects_them(app_engine):
     assert not at.exception
     # AppTest drops sidebar elements on reruns of st.navigation apps: read the state behind them.
     assert at.session_state["person"] == "Bea"
-    assert [p.name for p in store.list_people(engine=app_engine, actor=OWNER)] == ["Bea"]
+    assert [p.name for p in people_store.list_people(engine=app_engine, actor=OWNER)] == ["Bea"]
 
 
 def test_a_duplicate_name_is_refused_beside_the_form(app_engine, ann):
@@ -57,17 +57,17 @@ def test_a_duplicate_name_is_refused_beside_the_form(app_engine, ann):
     at.text_input(key="new_person_name").input("Ann")
     at.button(key="FormSubmitter:add_person_form-Add person").click().run()
     assert "a person called Ann already exists" in at.session_state["add_person_error"]
-    assert len(store.list_people(engine=app_engine, actor=OWNER)) == 1
+    assert len(people_store.list_people(engine=app_engine, actor=OWNER)) == 1
 
 
 def test_the_url_chooses_the_person(app_engine, ann):
-    store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page(person="Bea")
     assert at.selectbox(key="person").value == "Bea"
 
 
 def test_the_url_finds_the_person_whatever_the_case(app_engine, ann):
-    store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page(person="bea")
     assert at.selectbox(key="person").value == "Bea"
 
@@ -82,7 +82,7 @@ def test_an_unknown_person_in_the_url_shows_no_one_elses_data(app_engine, ann):
 
 
 def test_with_several_people_and_no_link_no_one_is_chosen_for_you(app_engine, ann):
-    store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page()
     assert at.selectbox(key="person").value is None
     assert "Choose a person in the sidebar" in texts(at)
@@ -93,8 +93,8 @@ def test_a_bare_link_chooses_the_only_person(ann):
 
 
 def test_names_differing_only_in_case_are_one_person(app_engine, ann):
-    with pytest.raises(store.StoreError, match="a person called Ann already exists"):
-        store.add_person(engine=app_engine, actor=OWNER, name="ANN")
+    with pytest.raises(store_errors.StoreError, match="a person called Ann already exists"):
+        people_store.add_person(engine=app_engine, actor=OWNER, name="ANN")
 
 
 def test_home_shows_the_red_flags_and_the_last_7_days(app_engine, ann):
@@ -194,7 +194,7 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
     assert not at.exception
     assert "Saved" in " ".join(s.value for s in at.success)
 
-    saved = store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY)
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY)
     assert saved.pain == 3 and saved.note == "<b>long drive</b>"
     by_activity = saved.entries.set_index("activity")
     assert by_activity.loc["sit_down_chair", "quantity"] == 14
@@ -221,7 +221,7 @@ def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_take
 
 def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
-    saved_at = store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=DAY).saved_at
+    saved_at = day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=DAY).saved_at
     at = open_page("pages/log.py", browser={"timezone": "Asia/Tokyo"}, person="Ann", date=DAY.isoformat())
     tokyo = saved_at.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f"This day was saved at {tokyo:%H:%M} (JST); saving again replaces it." in texts(at)
@@ -235,7 +235,7 @@ def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
         "Sitting hunched forward without support (desk, screen, phone): quantity must be at most 1440 minutes a day"
         in texts(at)
     )
-    assert store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
+    assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
 
 
 def test_same_as_yesterday_and_saving_as_typical_day(app_engine, ann):
@@ -246,7 +246,7 @@ def test_same_as_yesterday_and_saving_as_typical_day(app_engine, ann):
     assert set(sheet.loc[sheet["quantity"] > 0, "activity"]) == {"weeding", "pick_up_floor"}
     at.checkbox(key="log_as_typical").check()
     at.button(key="FormSubmitter:log_form-Save day").click().run()
-    template = store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
+    template = day_store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
     assert set(template["activity"]) == {"weeding", "pick_up_floor"}
 
 
@@ -254,7 +254,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
     # Another tab saves the same day in the meantime.
-    store.save_day(
+    day_store.save_day(
         engine=app_engine,
         actor=OWNER,
         person_id=ann.id,
@@ -268,7 +268,9 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
     edit(at, "sit_down_chair", quantity=9)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Nothing was saved: this day was changed elsewhere" in texts(at)
-    assert store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries["quantity"].tolist() == [7]
+    assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries[
+        "quantity"
+    ].tolist() == [7]
 
 
 def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine, ann):
@@ -287,23 +289,25 @@ def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine
     value.set_value(3.0)
     at.button(key="FormSubmitter:override_form-Save weight").click().run()
     assert "a reason is required" in texts(at)
-    assert store.get_overrides(engine=app_engine, actor=OWNER, person_id=ann.id) == {}
+    assert day_store.get_overrides(engine=app_engine, actor=OWNER, person_id=ann.id) == {}
 
     at.text_input(key="override_reason").input("drops into chairs hard")
     at.button(key="FormSubmitter:override_form-Save weight").click().run()
     assert not at.exception
-    assert store.get_overrides(engine=app_engine, actor=OWNER, person_id=ann.id) == {
+    assert day_store.get_overrides(engine=app_engine, actor=OWNER, person_id=ann.id) == {
         "activity.sit_down_chair": (3.0, "drops into chairs hard")
     }
     personal = model.Model(CAT, {"activity.sit_down_chair": 3.0})
     assert f"model version {personal.version}" in texts(at)
 
     at.button(key="model_rescore").click().run()
-    assert set(store.load_days(engine=app_engine, actor=OWNER, person_id=ann.id)["model_version"]) == {personal.version}
+    assert set(day_store.load_days(engine=app_engine, actor=OWNER, person_id=ann.id)["model_version"]) == {
+        personal.version
+    }
 
 
 def test_names_are_shown_as_typed_never_as_markup(app_engine):
-    store.add_person(engine=app_engine, actor=OWNER, name="[Ann](http://x.example) **B**")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="[Ann](http://x.example) **B**")
     at = open_page()
     heading = next(h for h in at.subheader if h.value.startswith("Last 7 days"))
     assert heading.value == "Last 7 days: " + r"\[Ann\]\(http\:" + "\u2060" + r"//x\.example\) \*\*B\*\*"
@@ -339,7 +343,9 @@ def test_entries_of_an_activity_the_catalogue_no_longer_has_get_a_message_not_a_
 
 
 def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
-    store.set_override(engine=app_engine, actor=OWNER, person_id=ann.id, key="twist", value=2.0, reason="twists a lot")
+    day_store.set_override(
+        engine=app_engine, actor=OWNER, person_id=ann.id, key="twist", value=2.0, reason="twists a lot"
+    )
     at = open_page("pages/model.py", person="Ann")
     modifiers = at.table[0].value.set_index("Modifier")
     assert modifiers.loc["Twisting", "Value used"] == 2.0
@@ -361,7 +367,7 @@ def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, an
     edit(at, "sit_down_chair", quantity=-5)
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
-    assert store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
+    assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
 
 
 def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
@@ -412,4 +418,4 @@ def test_a_note_with_a_control_character_is_refused_in_a_sentence(app_engine, an
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert not at.exception
     assert any("note contains a control character" in error.value for error in at.error)
-    assert store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20)) is None
+    assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20)) is None

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from strain.domain.actor import Actor
 from strain.domain.errors import Refused
 from strain.domain.plans import PlannedExercise
-from strain.storage import store
+from strain.storage import people_store
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import log_day, people, session, weights
 from strain.usecases.shared import Context
@@ -134,7 +134,7 @@ def test_an_admin_sees_every_patient_and_assigns_one(app_engine, accounts, ann):
     assert not at.exception
     assert f"Cy Ö is now a patient of {md('b@clinic.test')}." in texts(at)
     assert at.dataframe[0].value.set_index("Patient").loc["audit?person=Cy%20%C3%96", "Therapist"] == "b@clinic.test"
-    assert store.list_people(engine=app_engine, actor=b) == [cy]
+    assert people_store.list_people(engine=app_engine, actor=b) == [cy]
 
 
 def test_the_audit_trail_is_an_admins_and_read_only(app_engine, accounts, ann):

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import counting, model
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import day_store, people_store
 from strain.usecases import live_tally
 from strain.usecases.shared import Context
 from ui.components import md
@@ -98,7 +98,7 @@ def points(at) -> str:
 
 
 def today_entries(engine, person):
-    saved = store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=date.today())
+    saved = day_store.load_day(actor=OWNER, engine=engine, person_id=person.id, day=date.today())
     return [] if saved is None else saved.entries[["activity", "quantity", "technique"]].values.tolist()
 
 
@@ -144,7 +144,7 @@ def test_taps_are_saved_at_once_and_the_points_follow(app_engine, ann):
     assert row_text(at, SIT) == "1 with control · 3 without"
     assert today_entries(app_engine, ann) == [[SIT, 3.0, "uncontrolled"], [SIT, 1.0, "controlled"]]
     expected = model.score(
-        store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()).entries, model.Model(CAT)
+        day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()).entries, model.Model(CAT)
     )
     assert points(at) == f"{expected['points'].sum():.0f} points"
     # What a new page (a reload, another phone) shows comes from the database.
@@ -197,7 +197,7 @@ def test_minus_one_on_nothing_says_so_and_saves_nothing(app_engine, ann):
     assert [w.value for w in at.warning] == [
         md(f"Nothing to take back: no {CAT.activity(SIT).name} without control is counted today")
     ]
-    assert store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()) is None
+    assert day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()) is None
     at = phone.tap(SIT, "plain")
     assert not at.warning  # the next tap clears it
     assert row_text(at, SIT) == "0 with control · 1 without"  # the refused take-back is not tried again
@@ -221,11 +221,11 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     woke = (datetime.now() - timedelta(minutes=10)).time().replace(second=0, microsecond=0)
     at.time_input(key="count_wake_up").set_value(woke)
     at.button(key="count_wake_up_save").click().run()
-    assert store.get_wake_up(actor=OWNER, engine=app_engine, person_id=ann.id) == woke
+    assert people_store.get_wake_up(actor=OWNER, engine=app_engine, person_id=ann.id) == woke
     assert at.expander[0].label == f"Wake-up time {woke:%H:%M}"
     assert "First hour after waking" in texts(at)
     phone.tap(SIT, "plain")
-    saved = store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today())
+    saved = day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today())
     assert saved.entries["first_hour"].tolist() == [True]
 
 

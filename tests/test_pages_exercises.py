@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from strain.domain import limits, progress
 from strain.domain.actor import OWNER
-from strain.storage import store
+from strain.storage import exercise_store, people_store
 
 from .apptest import CAT, entries, open_page, save, texts
 
@@ -57,7 +57,7 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     at = open_page(PAGE, person="Ann")
     at.selectbox(key=f"level_{ann.id}_core_brace").set_value(3).run()
     assert not at.exception
-    assert store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 3}
+    assert exercise_store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 3}
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(at)
     steps = [m.value for m in at.tabs[0].markdown if "-badge[" in m.value]
     assert (
@@ -75,15 +75,17 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
 
 def test_a_level_changed_elsewhere_shows_on_the_next_run(app_engine, ann):
     at = open_page(PAGE, person="Ann")
-    store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="bed_roll", level=2)  # another tab
+    exercise_store.set_level(
+        engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="bed_roll", level=2
+    )  # another tab
     at.run()
     assert at.selectbox(key=f"level_{ann.id}_bed_roll").value == 2
     assert "You are here: level 2 of 3, Side-lying to sitting with an arm push" in texts(at)
 
 
 def test_each_person_has_their_own_levels(app_engine, ann):
-    bea = store.add_person(engine=app_engine, actor=OWNER, name="Bea")
-    store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=4)
+    bea = people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    exercise_store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=4)
     at = open_page(PAGE, person="Bea")
     assert at.selectbox(key=f"level_{bea.id}_core_brace").value == 1
 
@@ -96,7 +98,7 @@ def test_logging_practice_saves_it_and_lists_it_after_a_reload(app_engine, ann):
     at.text_input(key="practice_note").input("felt **fine** <b>")
     at.button(key=LOG_PRACTICE).click().run()
     assert not at.exception
-    saved = store.load_practice(engine=app_engine, actor=OWNER, person_id=ann.id)
+    saved = exercise_store.load_practice(engine=app_engine, actor=OWNER, person_id=ann.id)
     assert saved[["date", "exercise_id", "pain_during", "note"]].values.tolist() == [
         [TODAY, "log_roll_bed", 2, "felt **fine** <b>"]
     ]
@@ -113,7 +115,7 @@ def test_a_practice_entry_with_missing_fields_says_so_beside_them_and_saves_noth
     at = open_page(PAGE, person="Ann")
     at.text_input(key="practice_note").input("tried")
     at.button(key=LOG_PRACTICE).click().run()
-    assert store.load_practice(engine=app_engine, actor=OWNER, person_id=ann.id).empty
+    assert exercise_store.load_practice(engine=app_engine, actor=OWNER, person_id=ann.id).empty
     lines = form_lines(at, "practice_form")
     done, pain = lines.index("Done"), lines.index("Pain during, 0 (none) to 10 (worst)")
     assert lines[done + 1] == "Tick this once you have done the exercise; nothing was saved."
@@ -129,7 +131,7 @@ def log_days_of_practice(engine, person, pains_during, usual=2):
         save(engine, person, day, entries(day, ("sit_down_chair", 1)), pain=usual)
     for back, pain in zip(range(days, 0, -1), pains_during, strict=True):
         day = TODAY - timedelta(days=back)
-        store.log_practice(
+        exercise_store.log_practice(
             engine=engine, actor=OWNER, person_id=person.id, day=day, exercise_id="psoas_towel_bed", pain_during=pain
         )
 
@@ -138,17 +140,19 @@ def test_the_pain_rule_met_offers_to_move_up_and_moves_only_when_confirmed(app_e
     log_days_of_practice(app_engine, ann, [3, 4, 2])
     at = open_page(PAGE, person="Ann")
     assert "The rule is met on 3 days in a row: ready to move up." in texts(at)
-    assert store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {}  # nothing changes on its own
+    assert (
+        exercise_store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {}
+    )  # nothing changes on its own
     at.button(key="move_up_core_brace").click().run()
-    assert store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 2}
+    assert exercise_store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 2}
 
 
 def test_a_flare_offers_to_step_back(app_engine, ann):
-    store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=2)
+    exercise_store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=2)
     for back in range(12, -1, -1):
         day = TODAY - timedelta(days=back)
         save(app_engine, ann, day, entries(day, ("sit_down_chair", 1)), pain=2)
-    store.log_practice(
+    exercise_store.log_practice(
         engine=app_engine,
         actor=OWNER,
         person_id=ann.id,
@@ -159,7 +163,7 @@ def test_a_flare_offers_to_step_back(app_engine, ann):
     at = open_page(PAGE, person="Ann")
     assert at.button(key="step_back_core_brace").label == "Step back to level 1"
     at.button(key="step_back_core_brace").click().run()
-    assert store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 1}
+    assert exercise_store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 1}
 
 
 def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):
@@ -171,7 +175,10 @@ def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):
     at.text_input(key="seat_other").input("garden bench")  # a seat of their own
     at.number_input(key="seat_height").set_value(50.0)
     at.button(key=SAVE_SEAT).click().run()
-    assert store.get_seats(engine=app_engine, actor=OWNER, person_id=ann.id) == {"garden bench": 50.0, "toilet": 42.0}
+    assert exercise_store.get_seats(engine=app_engine, actor=OWNER, person_id=ann.id) == {
+        "garden bench": 50.0,
+        "toilet": 42.0,
+    }
     assert "Record the lowest box you can squat to today" in texts(at)
 
     at.date_input(key="box_day").set_value(TODAY - timedelta(weeks=1))
@@ -211,8 +218,8 @@ def test_a_missing_height_is_refused_beside_the_field(app_engine, ann):
     at.button(key=RECORD_BOX).click().run()
     lines = form_lines(at, "box_form")
     assert lines[lines.index("Box height in cm") + 1].startswith("Enter the height in centimetres")
-    assert store.get_seats(engine=app_engine, actor=OWNER, person_id=ann.id) == {}
-    assert store.load_box_heights(engine=app_engine, actor=OWNER, person_id=ann.id).empty
+    assert exercise_store.get_seats(engine=app_engine, actor=OWNER, person_id=ann.id) == {}
+    assert exercise_store.load_box_heights(engine=app_engine, actor=OWNER, person_id=ann.id).empty
 
 
 def test_a_seat_name_is_shown_as_typed(app_engine, ann):

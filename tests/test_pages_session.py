@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import walkthrough
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
-from strain.storage import store
+from strain.storage import day_store, people_store, session_store
 from strain.usecases import self_audit, session
 from strain.usecases.shared import Context
 from ui.components import md
@@ -36,14 +36,14 @@ def next_step(at: AppTest) -> AppTest:
 @pytest.fixture
 def typical(app_engine, ann):
     frame = entries(TODAY, ("sit_down_chair", 9), ("socks_shoes", 4), ("hunched_sitting", 200), ("weeding", 30))
-    store.save_template(engine=app_engine, actor=OWNER, person_id=ann.id, entries=frame)
+    day_store.save_template(engine=app_engine, actor=OWNER, person_id=ann.id, entries=frame)
     return frame
 
 
 def test_the_page_runs_with_no_one_and_for_a_new_person(app_engine):
     at = open_page(PAGE)
     assert "Choose a person in the sidebar" in texts(at)
-    store.add_person(engine=app_engine, actor=OWNER, name="Ann")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Ann")
     at = open_page(PAGE, person="Ann")
     assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
 
@@ -58,7 +58,7 @@ def test_each_step_asks_its_question_and_next_saves_the_draft_in_the_database(ap
             assert at.checkbox(key=f"wt_line_{part.id}_{activity}_controlled")
         assert at.button(key="wt_back").disabled == (number == 1)
         next_step(at)
-        assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == number
+        assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == number
     assert progress_text(at) == f"All {STEPS} steps done: check and save"
 
 
@@ -94,7 +94,7 @@ def test_start_over_goes_back_to_the_typical_day(app_engine, ann, typical):
     next_step(at)
     at.button(key="wt_restart").click().run()
     assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
-    assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
 
 
 def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_audit(app_engine, ann, typical):
@@ -108,14 +108,14 @@ def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_aud
     assert not at.exception
     assert f"Saved as the day {TODAY:%d %B %Y} and the typical day." in texts(at)
 
-    saved = store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=TODAY)
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=TODAY)
     sits = saved.entries.loc[saved.entries["activity"] == "sit_down_chair", "quantity"].sum()
     shares = walkthrough.from_entries(CAT, typical, TODAY)
     expected = 12 + sum(x.quantity for x in shares.lines if x.activity == "sit_down_chair" and x.part != "breakfast")
     assert sits == expected
-    template = store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
+    template = day_store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
     assert template["quantity"].sum() == saved.entries["quantity"].sum()
-    assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
     total = self_audit.audit(Context(app_engine, CAT), ann, TODAY).total
     assert {m.label: m.value for m in at.metric}["The day's strain points"] == f"{total:.0f}"
     assert "Top strain sources" in texts(at)
@@ -210,8 +210,8 @@ def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engin
     second.button(key="wt_next").click().run()
     assert "a walkthrough of this person" in texts(second) and "started elsewhere" in texts(second)
     assert progress_text(second) == f"Step 1 of {STEPS}: Waking and getting out of bed"
-    assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 2
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 2
     second.button(key="wt_conflict_reload").click().run()
     assert progress_text(second) == f"Step 3 of {STEPS}: Breakfast and kitchen"
     next_step(second)
-    assert store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 3
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 3

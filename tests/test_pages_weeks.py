@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from strain.domain import limits, model
 from strain.domain.actor import OWNER
 from strain.domain.weeks import IsoWeek
-from strain.storage import store
+from strain.storage import day_store, people_store
 from strain.storage.tables import Day
 
 from .apptest import CAT, entries, open_page, save, texts
@@ -149,7 +149,7 @@ def test_a_day_saved_elsewhere_shows_on_the_next_run_and_after_a_reload(app_engi
     assert metrics(at)["Days logged"][0] == "2 of 7"
     # A day with pain and no entries (a rest day) still counts as logged, at zero points.
     wednesday = date(2026, 11, 18)
-    store.save_day(
+    day_store.save_day(
         engine=app_engine,
         actor=OWNER,
         person_id=ann.id,
@@ -170,7 +170,7 @@ def test_a_day_saved_elsewhere_shows_on_the_next_run_and_after_a_reload(app_engi
 
 def test_each_person_sees_their_own_weeks(app_engine, ann):
     seed_two_weeks(app_engine, ann)
-    store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page(PAGE, person="Bea", week=W47)
     assert "No days logged in Week 47" in texts(at)
 

@@ -11,7 +11,7 @@ import pytest
 from strain.domain import model, patients
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.storage import store
+from strain.storage import day_store, totals_store
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import exercises, log_day, people, session, weights
 from strain.usecases.shared import Context
@@ -46,7 +46,7 @@ def log(service: Context, person, day: date, *rows: tuple, pain: int | None = No
 def reference(service: Context, person) -> dict[int, float]:
     """Average points per logged day this week (0) and last week (1), from every entry scored with today's weights."""
     scored = model.score(
-        store.load_entries(engine=service.engine, actor=service.actor, person_id=person.id),
+        day_store.load_entries(engine=service.engine, actor=service.actor, person_id=person.id),
         service.person_model(person),
     )
     totals = model.day_totals(scored)
@@ -159,7 +159,7 @@ def test_the_overview_stays_right_after_a_rescore(therapists, ann):
     weights.set_override(a, ann, "twist", 1.9, "guarded")
     weights.rescore(a, ann)
     assert_matches_history(a, ann)
-    days = store.load_day_totals(
+    days = totals_store.load_day_totals(
         engine=a.engine, actor=a.actor, start=TODAY - timedelta(13), end=TODAY, person_ids=[ann.id]
     )
     assert (days["total_version"] == a.person_model(ann).version).all()  # the rescore stored them all

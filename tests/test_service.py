@@ -16,8 +16,8 @@ from strain.domain import audit, model, weeks
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
 from strain.domain.weeks import IsoWeek
-from strain.storage import store
-from strain.storage.store import StoreError
+from strain.storage import day_store, totals_store
+from strain.storage.store_errors import StoreError
 from strain.usecases import clinic, exercises, interchange, log_day, people, self_audit, week_over_week, weights
 from strain.usecases.shared import Context
 
@@ -49,7 +49,7 @@ def log(service: Context, person, day: date, *rows: tuple, expected=None, as_typ
 def everything_scored(service: Context, person) -> pd.DataFrame:
     """The person's whole history scored with their weights: the reference the bounded views must match."""
     return model.score(
-        store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id), service.person_model(person)
+        day_store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id), service.person_model(person)
     )
 
 
@@ -80,7 +80,7 @@ def test_week_view_matches_the_comparison_over_the_whole_history(service, person
     week = IsoWeek.of(TODAY).shift(-2)
     view = week_over_week.week(service, person, week, TODAY)
     scored = everything_scored(service, person)
-    days = store.load_days(engine=service.engine, actor=OWNER, person_id=person.id)
+    days = day_store.load_days(engine=service.engine, actor=OWNER, person_id=person.id)
     expected = weeks.compare_weeks(scored, week, CAT, days)
     assert (view.comparison.this, view.comparison.last) == (expected.this, expected.last)
     pd.testing.assert_frame_equal(view.comparison.activities, expected.activities)
@@ -151,7 +151,7 @@ def reference_totals(service: Context, people, start: date, end: date) -> dict[i
     for person in people:
         scored = everything_scored(service, person)
         in_range = scored[(scored["date"] >= start) & (scored["date"] <= end)]
-        if len(store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end)):
+        if len(day_store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end)):
             totals[person.id] = float(in_range["points"].sum())
     return totals
 
@@ -177,19 +177,19 @@ def test_every_persons_totals_stay_right_after_saves_overrides_and_rescores(serv
 
 def test_totals_computed_for_a_read_are_stored_and_a_newer_save_is_never_overwritten(service, person):
     log(service, person, TODAY, ("sit_down_chair", 10))
-    store.mark_rescored(
+    day_store.mark_rescored(
         engine=service.engine, actor=OWNER, person_id=person.id, model_version="m-old"
     )  # totals now unknown
-    read = store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
+    read = totals_store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
     assert read["total"].isna().all()
     assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
-    cached = store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
+    cached = totals_store.load_day_totals(engine=service.engine, actor=OWNER, start=TODAY, end=TODAY)
     assert cached["total_version"].tolist() == [service.person_model(person).version]
     # A total computed from what was read before a newer save does not replace that save's total.
     saved = log_day.day(service, person, TODAY)
     log(service, person, TODAY, ("sit_down_chair", 2), expected=saved.version)
     stale_read = (int(read["day_id"][0]), int(read["version"][0]), 999.0, "x")
-    store.store_day_totals(engine=service.engine, actor=OWNER, totals=[stale_read])
+    totals_store.store_day_totals(engine=service.engine, actor=OWNER, totals=[stale_read])
     assert clinic_totals(service, TODAY, TODAY) == pytest.approx(reference_totals(service, [person], TODAY, TODAY))
 
 
@@ -201,7 +201,9 @@ def test_an_imported_tally_is_totalled_as_its_entries_score(service, frame):
     if frame.empty:
         return
     start, end = frame["date"].min(), frame["date"].max()
-    stored = store.load_day_totals(engine=service.engine, actor=OWNER, start=start, end=end, person_ids=[person.id])
+    stored = totals_store.load_day_totals(
+        engine=service.engine, actor=OWNER, start=start, end=end, person_ids=[person.id]
+    )
     expected = model.day_totals(model.score(frame, service.person_model(person)))
     assert stored["total"].tolist() == pytest.approx(expected["total"].tolist())
 

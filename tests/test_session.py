@@ -15,7 +15,7 @@ from strain.domain.actor import OWNER
 from strain.domain.catalogue import CatalogueError, parse
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.storage import db, store
+from strain.storage import day_store, db, exercise_store, session_store, store_errors
 from strain.usecases import interchange, log_day, people, session
 from strain.usecases.shared import Context
 
@@ -35,7 +35,7 @@ def service(engine) -> Context:
 def typical(service: Context, person) -> None:
     rows = [("sit_down_chair", 11), ("hunched_sitting", 240), ("socks_shoes", 4, "controlled"), ("weeding", 30)]
     frame = entries(*rows, day=TODAY)
-    store.save_template(engine=service.engine, actor=OWNER, person_id=person.id, entries=frame)
+    day_store.save_template(engine=service.engine, actor=OWNER, person_id=person.id, entries=frame)
 
 
 def walk(service: Context, person, day: date = TODAY) -> walkthrough.Draft:
@@ -86,7 +86,7 @@ def test_a_new_walkthrough_starts_from_the_typical_day_shared_over_the_parts(ser
     sit_downs = {x.part: x.quantity for x in draft.lines if x.activity == "sit_down_chair"}
     assert sit_downs == {"breakfast": 4, "work": 4, "evening": 3}  # 11 over three parts, whole numbers
     entries = walkthrough.day_entries(CAT, draft)
-    template = store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
+    template = day_store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
     assert dict(zip(entries["activity"], entries["quantity"], strict=True)) == dict(
         zip(template["activity"], template["quantity"], strict=True)
     )
@@ -113,11 +113,11 @@ def test_two_tabs_cannot_overwrite_each_others_walkthrough(service, person):
     first = walk(service, person)
     second = walk(service, person)  # another tab, before the first kept anything
     first = session.save_walkthrough(service, person, replace(first, step=1), TODAY)
-    with pytest.raises(store.ConflictError, match="started elsewhere"):
+    with pytest.raises(store_errors.ConflictError, match="started elsewhere"):
         session.save_walkthrough(service, person, replace(second, step=5), TODAY)
     resumed, _ = session.walkthrough(service, person, TODAY)  # the second tab loads what the first kept
     first_again = session.save_walkthrough(service, person, replace(first, step=2), TODAY)
-    with pytest.raises(store.ConflictError, match="changed elsewhere"):
+    with pytest.raises(store_errors.ConflictError, match="changed elsewhere"):
         session.save_walkthrough(service, person, replace(resumed, step=7), TODAY)
     assert session.walkthrough(service, person, TODAY)[0].step == 2 and first_again.version == 2
 
@@ -147,11 +147,11 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
         ("controlled", 2.0),
         ("uncontrolled", 11.0),
     ]
-    template = store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
+    template = day_store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
     assert len(template) == len(saved.entries) and template["quantity"].sum() == saved.entries["quantity"].sum()
-    assert store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
+    assert session_store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
     # Saving over that day needs the version that was read: a stale one is a conflict.
-    with pytest.raises(store.ConflictError):
+    with pytest.raises(store_errors.ConflictError):
         session.finish_walkthrough(
             service, person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY
         )
@@ -241,7 +241,7 @@ def test_adherence_counts_practice_days_against_the_plan_week_by_week(service, p
     practised = [(0, "squat_high_box"), (0, "squat_high_box"), (1, "squat_high_box"), (2, "dead_bug_bed")]
     practised += [(day, "dead_bug_bed") for day in range(7, 11)] + [(8, "psoas_bed")]  # not in the plan
     for offset, exercise in practised:
-        store.log_practice(
+        exercise_store.log_practice(
             engine=service.engine,
             actor=OWNER,
             person_id=person.id,
@@ -280,8 +280,8 @@ def test_a_visit_dated_in_the_future_is_refused(service, person):
 
 
 def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, person):
-    with pytest.raises(store.StoreError, match="a PSFS score must be a whole number from 0 to 10"):
-        store.add_visit(
+    with pytest.raises(store_errors.StoreError, match="a PSFS score must be a whole number from 0 to 10"):
+        session_store.add_visit(
             engine=engine,
             actor=OWNER,
             person_id=person.id,
@@ -293,7 +293,7 @@ def test_the_database_refuses_a_psfs_score_that_skipped_validation(engine, perso
             scores={},
             new_activities=[("Gardening", 11)],
         )
-    assert store.load_visits(engine=engine, actor=OWNER, person_id=person.id).empty
+    assert session_store.load_visits(engine=engine, actor=OWNER, person_id=person.id).empty
 
 
 def test_visits_track_pain_and_the_psfs_with_its_change_since_the_first_visit(service, person):
@@ -350,7 +350,7 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
         service, person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(days=20), note="", today=start
     )
     for offset in (1, 2, 3):
-        store.log_practice(
+        exercise_store.log_practice(
             engine=service.engine,
             actor=OWNER,
             person_id=person.id,

@@ -1,6 +1,6 @@
 """Sessions: a disabled account, or a session idle for too long, writes nothing, whichever way it writes.
 
-The one check is in the store's write transaction (strain.storage.store._acting): the actor's account is still
+The one check is in the store's write transaction (strain.storage.base._acting): the actor's account is still
 active and their session (in the app) still live. It is tested here for every store function that writes, on SQLite and
 PostgreSQL; then through each entry point: the command line with --as, a page's Save, a button's callback (adding a
 patient, which runs before the page's own sign-in check) and a tap on /count (a callback, then a rerun of the
@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import accounts, limits
 from strain.domain.actor import OWNER, Actor
-from strain.storage import store
+from strain.storage import account_store, backup_store, base, day_store, people_store, store_errors
 from strain.storage.tables import Account, Person
 from ui import context, frame_check, signin
 from ui.components import md
@@ -32,7 +32,7 @@ from ui.components import md
 from .apptest import APP, TIMEOUT, browser_says, open_page, texts
 from .clinic import Clinic, clinic
 from .helpers import TALLY, run
-from .test_isolation import CASES, REFUSED
+from .test_isolation import CASES, REFUSED, STORE_FUNCTIONS
 from .test_pages_count import SIT, Phone
 
 # Every store function that writes (restore too, but only into an empty database).
@@ -104,20 +104,20 @@ def test_a_disabled_account_or_an_expired_session_writes_nothing_through_any_sto
         disable(c.engine, actor)
     else:
         actor = replace(actor, live=expired)
-    before = store.backup(engine=c.engine, actor=OWNER)
-    expected = store.AccountDisabled if how == "disabled" else store.SessionExpired
+    before = backup_store.backup(engine=c.engine, actor=OWNER)
+    expected = store_errors.AccountDisabled if how == "disabled" else store_errors.SessionExpired
     with pytest.raises(expected, match=r"^not saved: "):
-        getattr(store, name)(engine=c.engine, actor=actor, **_arguments(name, c))
-    assert store.backup(engine=c.engine, actor=OWNER) == before  # not even an audit event
+        STORE_FUNCTIONS[name](engine=c.engine, actor=actor, **_arguments(name, c))
+    assert backup_store.backup(engine=c.engine, actor=OWNER) == before  # not even an audit event
 
 
 def test_a_write_asks_the_session_once_and_counts_as_its_activity(clinic_data):
     c = clinic_data
     asked = []
     live = replace(c.a, live=lambda: asked.append("now") or True)
-    store.set_wake_up(engine=c.engine, actor=live, person_id=c.ann.id, wake_up=time_of_day(6, 5))
+    people_store.set_wake_up(engine=c.engine, actor=live, person_id=c.ann.id, wake_up=time_of_day(6, 5))
     assert asked == ["now"]
-    assert store.get_wake_up(engine=c.engine, actor=c.a, person_id=c.ann.id) == time_of_day(6, 5)
+    assert people_store.get_wake_up(engine=c.engine, actor=c.a, person_id=c.ann.id) == time_of_day(6, 5)
 
 
 def test_the_command_line_acting_as_a_disabled_account_writes_nothing(engine, tmp_path, capsys):
@@ -127,37 +127,37 @@ def test_the_command_line_acting_as_a_disabled_account_writes_nothing(engine, tm
     path.write_text(TALLY, encoding="utf-8")
     assert run(capsys, "import", str(path), "--person", "Ann", "--db", url, "--as", a.email)[0] == 0
     disable(engine, a)
-    before = store.backup(engine=engine, actor=OWNER)
+    before = backup_store.backup(engine=engine, actor=OWNER)
     code, _, err = run(capsys, "import", str(path), "--person", "Bo", "--db", url, "--as", a.email)
     assert (code, err.count("\n")) == (2, 1)
-    assert store.backup(engine=engine, actor=OWNER) == before
+    assert backup_store.backup(engine=engine, actor=OWNER) == before
 
 
 def test_an_actor_found_before_its_account_was_disabled_writes_nothing(engine):
     # What a command (or a page) holds between finding the account and writing: the write itself refuses.
     admin, a, _ = clinic(engine)
-    ann = store.add_person(engine=engine, actor=a, name="Ann")
+    ann = people_store.add_person(engine=engine, actor=a, name="Ann")
     disable(engine, a)
-    with pytest.raises(store.AccountDisabled):
-        store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
-    assert store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) is None
+    with pytest.raises(store_errors.AccountDisabled):
+        people_store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
+    assert people_store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) is None
 
 
 def test_disabling_an_account_waits_for_its_write_under_way_and_no_write_commits_after_it(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite's writers take turns: a disable and a write cannot overlap")
     admin, a, _ = clinic(engine)
-    ann = store.add_person(engine=engine, actor=a, name="Ann")
+    ann = people_store.add_person(engine=engine, actor=a, name="Ann")
     inside, release = threading.Event(), threading.Event()
 
     def write() -> None:
-        with store._changing(engine, a, ann.id) as connection:
+        with base._changing(engine, a, ann.id) as connection:
             connection.execute(sa.update(Person).where(Person.id == ann.id).values(wake_up_minute=400))
             inside.set()
             release.wait()
 
     def disable_a() -> None:
-        store.set_account_active(engine=engine, email=a.email, active=False, actor=admin)
+        account_store.set_account_active(engine=engine, email=a.email, active=False, actor=admin)
 
     writer = threading.Thread(target=write)
     writer.start()
@@ -175,19 +175,21 @@ def test_disabling_an_account_waits_for_its_write_under_way_and_no_write_commits
     release.set()
     writer.join()
     disabler.join()
-    assert store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) == time_of_day(6, 40)  # committed first
-    with pytest.raises(store.AccountDisabled):  # and nothing after
-        store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
+    assert people_store.get_wake_up(engine=engine, actor=admin, person_id=ann.id) == time_of_day(
+        6, 40
+    )  # committed first
+    with pytest.raises(store_errors.AccountDisabled):  # and nothing after
+        people_store.set_wake_up(engine=engine, actor=a, person_id=ann.id, wake_up=time_of_day(7, 0))
 
 
 # The app's entry points (AppTest, SQLite)
 
 
 @pytest.fixture
-def therapist(app_engine) -> tuple[Actor, store.PersonInfo]:
+def therapist(app_engine) -> tuple[Actor, people_store.PersonInfo]:
     """Therapist A and her patient Ann (nothing logged yet)."""
     _, a, _ = clinic(app_engine)
-    return a, store.add_person(engine=app_engine, actor=a, name="Ann")
+    return a, people_store.add_person(engine=app_engine, actor=a, name="Ann")
 
 
 def signed_in(actor: Actor, page: str | None = None, **params: str) -> AppTest:
@@ -220,7 +222,7 @@ def on_the_sign_in_page(at: AppTest, notice: str) -> None:
 
 
 def people(engine) -> list[str]:
-    return [p.name for p in store.list_people(engine=engine, actor=OWNER)]
+    return [p.name for p in people_store.list_people(engine=engine, actor=OWNER)]
 
 
 @pytest.mark.parametrize("how", ["disabled", "idle"])
@@ -249,7 +251,7 @@ def test_the_log_pages_save_writes_nothing_once_the_session_is_over(app_engine, 
     at.button(key="log_empty").click().run()
     notice = end_session(how, at, app_engine, a) if how != "live" else None
     at.button(key="FormSubmitter:log_form-Save day").click().run()
-    saved = store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date.today())
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date.today())
     if notice is None:
         assert saved is not None
     else:
@@ -258,7 +260,7 @@ def test_the_log_pages_save_writes_nothing_once_the_session_is_over(app_engine, 
 
 
 def tapped_today(engine, person) -> float:
-    saved = store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=date.today())
+    saved = day_store.load_day(engine=engine, actor=OWNER, person_id=person.id, day=date.today())
     return 0.0 if saved is None else float(saved.entries["quantity"].sum())
 
 
@@ -296,7 +298,7 @@ def clinic_app(app_engine) -> AppTest:
     with app_engine.begin() as connection:
         password_hash = accounts.hash_password(PASSWORD)
         connection.execute(sa.update(Account).where(Account.id == a.account_id).values(password_hash=password_hash))
-    store.add_person(engine=app_engine, actor=a, name="Ann")
+    people_store.add_person(engine=app_engine, actor=a, name="Ann")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     return at

@@ -13,7 +13,7 @@ from argon2 import Parameters, PasswordHasher, Type, extract_parameters
 
 from strain.domain import accounts, catalogue, limits
 from strain.domain.actor import OWNER, Actor
-from strain.storage import db, store
+from strain.storage import account_store, db, store_errors
 from strain.storage.tables import Account, AuditEvent
 from strain.usecases import clinic
 from strain.usecases.shared import Context
@@ -26,15 +26,15 @@ WEAK = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1, type=Type.ID
 
 
 @pytest.fixture
-def account(engine) -> store.AccountInfo:
+def account(engine) -> account_store.AccountInfo:
     """A therapist with a (cheaply hashed) password, for the store's own tests."""
-    return store.add_account(
+    return account_store.add_account(
         engine=engine, email="bea@clinic.example", role="therapist", password_hash=WEAK.hash(PASSWORD), actor=ADMIN
     )
 
 
-def credentials(engine, email: str = "bea@clinic.example") -> store.Credentials:
-    return store.find_credentials(engine=engine, email=email)
+def credentials(engine, email: str = "bea@clinic.example") -> account_store.Credentials:
+    return account_store.find_credentials(engine=engine, email=email)
 
 
 def failures(engine, account_id: int) -> int:
@@ -54,44 +54,53 @@ def events(engine) -> list[tuple[str, str, str, str]]:
 def test_an_account_is_added_listed_and_found(engine, account):
     assert account.email == "bea@clinic.example" and account.role == "therapist" and account.active
     assert account.has_password and account.locked_until is None
-    assert store.list_accounts(engine=engine) == [account]
+    assert account_store.list_accounts(engine=engine) == [account]
     assert credentials(engine).id == account.id
-    assert store.find_credentials(engine=engine, email="nobody@clinic.example") is None
-    with pytest.raises(store.UnknownAccount, match=re.escape("there is no account for nobody@clinic.example")):
-        store.get_account(engine=engine, email="nobody@clinic.example")
+    assert account_store.find_credentials(engine=engine, email="nobody@clinic.example") is None
+    with pytest.raises(store_errors.UnknownAccount, match=re.escape("there is no account for nobody@clinic.example")):
+        account_store.get_account(engine=engine, email="nobody@clinic.example")
     assert events(engine) == [("boss@clinic.example", "create", "account", "bea@clinic.example (therapist)")]
 
 
 def test_an_email_has_one_account(engine, account):
-    with pytest.raises(store.StoreError, match=re.escape("an account for bea@clinic.example already exists")):
-        store.add_account(engine=engine, email="bea@clinic.example", role="admin", password_hash=None, actor=ADMIN)
-    assert len(store.list_accounts(engine=engine)) == 1
+    with pytest.raises(store_errors.StoreError, match=re.escape("an account for bea@clinic.example already exists")):
+        account_store.add_account(
+            engine=engine, email="bea@clinic.example", role="admin", password_hash=None, actor=ADMIN
+        )
+    assert len(account_store.list_accounts(engine=engine)) == 1
     assert len(events(engine)) == 1  # nothing recorded for what was not done
 
 
 def test_the_database_refuses_an_unknown_role(engine):
-    with pytest.raises(store.StoreError, match="role_known"):
-        store.add_account(engine=engine, email="x@clinic.example", role="owner", password_hash=None, actor=ADMIN)
+    with pytest.raises(store_errors.StoreError, match="role_known"):
+        account_store.add_account(
+            engine=engine, email="x@clinic.example", role="owner", password_hash=None, actor=ADMIN
+        )
 
 
 def test_four_failures_count_and_the_fifth_locks_for_15_minutes(engine, account):
     for n in range(1, 5):
-        assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=n)) == n
+        assert (
+            account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=n))
+            == n
+        )
         assert credentials(engine).locked_until is None
-    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=5)) == 5
+    assert (
+        account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(minutes=5)) == 5
+    )
     assert credentials(engine).locked_until == NOW + timedelta(minutes=5) + limits.LOCKOUT
 
 
 def test_failures_more_than_15_minutes_apart_do_not_add_up(engine, account):
     for n in range(4):
-        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
+        account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
     later = NOW + limits.SIGN_IN_WINDOW + timedelta(seconds=4)  # all four are out of the window
-    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=later) == 1
+    assert account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=later) == 1
     assert credentials(engine).locked_until is None
 
 
 def fail_at(engine, account, moment: datetime) -> int:
-    return store.record_failed_sign_in(engine=engine, account_id=account.id, now=moment)
+    return account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=moment)
 
 
 def test_failures_straddling_where_a_fixed_window_would_restart_lock(engine, account):
@@ -134,14 +143,14 @@ def test_failures_through_two_replicas_add_up_in_one_sliding_window(engine, acco
         moments = [start + timedelta(minutes=14, seconds=50 + 5 * n) for n in range(5)]  # 20 s across 15:00
         fail_at(engine, account, start)  # ages out before the fifth
         counted = [
-            store.record_failed_sign_in(engine=replica, account_id=account.id, now=moment)
+            account_store.record_failed_sign_in(engine=replica, account_id=account.id, now=moment)
             for replica, moment in zip(replicas, moments, strict=True)
         ]
         assert counted == [2, 3, 3, 4, 5]
         for replica in (engine, other):
-            found = store.find_credentials(engine=replica, email=account.email)
+            found = account_store.find_credentials(engine=replica, email=account.email)
             assert found.locked_until == moments[-1] + limits.LOCKOUT
-        assert not store.record_sign_in(engine=other, account_id=account.id, now=moments[-1])
+        assert not account_store.record_sign_in(engine=other, account_id=account.id, now=moments[-1])
     finally:
         other.dispose()
 
@@ -150,32 +159,32 @@ def test_a_sign_in_or_a_reset_forgets_every_failure_in_the_window(engine, accoun
     start = datetime.now(UTC).replace(microsecond=0)
     for second in range(4):
         fail_at(engine, account, start + timedelta(seconds=second))
-    assert store.record_sign_in(engine=engine, account_id=account.id, now=start + timedelta(seconds=5))
+    assert account_store.record_sign_in(engine=engine, account_id=account.id, now=start + timedelta(seconds=5))
     assert fail_at(engine, account, start + timedelta(seconds=6)) == 1
     for second in range(7, 10):
         fail_at(engine, account, start + timedelta(seconds=second))
-    store.set_password_hash(engine=engine, email=account.email, password_hash=WEAK.hash("x" * 12), actor=ADMIN)
+    account_store.set_password_hash(engine=engine, email=account.email, password_hash=WEAK.hash("x" * 12), actor=ADMIN)
     assert fail_at(engine, account, start + timedelta(seconds=11)) == 1
 
 
 def test_a_locked_account_counts_nothing_more_and_starts_afresh_after_the_lock(engine, account):
     for n in range(5):
-        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
+        account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW + timedelta(seconds=n))
     locked_until = credentials(engine).locked_until
     during = locked_until - timedelta(seconds=1)
     # Not counted, so the lock is not made longer.
-    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=during) == 0
+    assert account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=during) == 0
     assert credentials(engine).locked_until == locked_until
-    assert not store.record_sign_in(engine=engine, account_id=account.id, now=during)  # the right password too
-    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=locked_until) == 1
+    assert not account_store.record_sign_in(engine=engine, account_id=account.id, now=during)  # the right password too
+    assert account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=locked_until) == 1
 
 
 def test_a_sign_in_forgets_the_failures(engine, account):
     for _ in range(4):
-        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
-    assert store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
+        account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
+    assert account_store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
     assert failures(engine, account.id) == 0
-    assert store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW) == 1
+    assert account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW) == 1
 
 
 @pytest.mark.parametrize("attempts", [4, 12])
@@ -186,7 +195,7 @@ def test_concurrent_failures_are_each_counted_once(engine, account, attempts):
 
     def fail() -> None:
         start.wait()
-        counted.append(store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW))
+        counted.append(account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW))
 
     threads = [threading.Thread(target=fail) for _ in range(attempts)]
     for thread in threads:
@@ -201,28 +210,28 @@ def test_concurrent_failures_are_each_counted_once(engine, account, attempts):
 
 def test_a_new_password_lifts_the_lock_and_is_recorded(engine, account):
     for _ in range(5):
-        store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
-    changed = store.set_password_hash(engine=engine, email=account.email, password_hash="new", actor=ADMIN)
+        account_store.record_failed_sign_in(engine=engine, account_id=account.id, now=NOW)
+    changed = account_store.set_password_hash(engine=engine, email=account.email, password_hash="new", actor=ADMIN)
     assert changed.locked_until is None and failures(engine, account.id) == 0
     assert events(engine)[-1] == ("boss@clinic.example", "reset password", "account", "bea@clinic.example")
-    with pytest.raises(store.UnknownAccount):
-        store.set_password_hash(engine=engine, email="nobody@clinic.example", password_hash="x", actor=ADMIN)
+    with pytest.raises(store_errors.UnknownAccount):
+        account_store.set_password_hash(engine=engine, email="nobody@clinic.example", password_hash="x", actor=ADMIN)
 
 
 def test_disabling_is_recorded_and_stops_the_account(engine, account):
-    assert store.account_is_active(engine=engine, account_id=account.id)
-    assert not store.set_account_active(engine=engine, email=account.email, active=False, actor=ADMIN).active
-    assert not store.account_is_active(engine=engine, account_id=account.id)
-    assert not store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
-    assert store.set_account_active(engine=engine, email=account.email, active=True, actor=ADMIN).active
+    assert account_store.account_is_active(engine=engine, account_id=account.id)
+    assert not account_store.set_account_active(engine=engine, email=account.email, active=False, actor=ADMIN).active
+    assert not account_store.account_is_active(engine=engine, account_id=account.id)
+    assert not account_store.record_sign_in(engine=engine, account_id=account.id, now=NOW)
+    assert account_store.set_account_active(engine=engine, email=account.email, active=True, actor=ADMIN).active
     assert [event[1] for event in events(engine)] == ["create", "disable", "enable"]
 
 
 def test_clinic_mode_is_off_until_started_once_and_recorded(engine):
-    assert not store.clinic_mode(engine=engine)
-    assert store.start_clinic_mode(engine=engine, actor=ADMIN)
-    assert store.clinic_mode(engine=engine)
-    assert not store.start_clinic_mode(engine=engine, actor=ADMIN)
+    assert not account_store.clinic_mode(engine=engine)
+    assert account_store.start_clinic_mode(engine=engine, actor=ADMIN)
+    assert account_store.clinic_mode(engine=engine)
+    assert not account_store.start_clinic_mode(engine=engine, actor=ADMIN)
     assert events(engine) == [("boss@clinic.example", "start", "clinic mode", "sign-in required from now on")]
 
 
@@ -242,7 +251,7 @@ def service(engine) -> Context:
 
 
 @pytest.fixture
-def bea(service) -> store.AccountInfo:
+def bea(service) -> account_store.AccountInfo:
     return clinic.add_account(service, "Bea@Clinic.example", "therapist", PASSWORD)
 
 

@@ -1,7 +1,7 @@
 """The live tally under faults, on real databases: every tap a phone makes is stored exactly once.
 
 A phone reports running totals (strain.domain.counting); the day adds what they add to the totals it has
-counted of that device (strain.storage.store.count_taps). These tests break what lies between: PostgreSQL
+counted of that device (strain.storage.tap_store.count_taps). These tests break what lies between: PostgreSQL
 sessions terminated from an admin connection (between reports, inside a transaction, at commit,
 at random during a burst), the server process killed with SIGKILL mid-burst and started again on
 the same database (SQLite and PostgreSQL), the database refusing connections for a while (the
@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from strain.domain import counting
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import day_store, db, people_store
 from strain.usecases import live_tally, log_day, people
 from strain.usecases.shared import Context
 
@@ -74,7 +74,7 @@ def refusing_connections(admin: Engine, database: str) -> Iterator[None]:
             connection.exec_driver_sql(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
 
 
-def tally_report(person: store.PersonInfo, taps: int, device: str = "phone") -> counting.Reported:
+def tally_report(person: people_store.PersonInfo, taps: int, device: str = "phone") -> counting.Reported:
     return counting.Reported(device=device, row=f"{person.id}/{SIT}", day=date.today(), counts={PLUS: taps}, last=PLUS)
 
 
@@ -82,7 +82,7 @@ def noon() -> datetime:
     return datetime.combine(date.today(), clock(12))
 
 
-def stored_taps(service: Context, person: store.PersonInfo) -> float:
+def stored_taps(service: Context, person: people_store.PersonInfo) -> float:
     saved = log_day.day(service, person, date.today())
     return 0.0 if saved is None else float(saved.entries.loc[saved.entries["activity"] == SIT, "quantity"].sum())
 
@@ -99,7 +99,7 @@ def tally_of(label: str, attempted: int, stored: float) -> dict[str, float]:
     return numbers
 
 
-def send_until_stored(service: Context, person: store.PersonInfo, report: counting.Reported) -> None:
+def send_until_stored(service: Context, person: people_store.PersonInfo, report: counting.Reported) -> None:
     """What the buttons do after a failed save: send the totals again, a moment later (bounded)."""
     for _ in range(20):
         try:
@@ -214,7 +214,7 @@ import json, sys
 from datetime import date, datetime
 from strain.domain import catalogue, counting
 from strain.storage import db
-from strain.storage.store import PersonInfo
+from strain.storage.people_store import PersonInfo
 from strain.usecases import live_tally
 from strain.usecases.shared import Context
 
@@ -228,7 +228,7 @@ for line in sys.stdin:
 """
 
 
-def start_server(url: str, person: store.PersonInfo) -> subprocess.Popen:
+def start_server(url: str, person: people_store.PersonInfo) -> subprocess.Popen:
     """A process that counts the reports it reads, one a line, as the app's server does."""
     return subprocess.Popen(
         [sys.executable, "-c", SERVER, url, str(person.id), person.name],
@@ -240,7 +240,7 @@ def start_server(url: str, person: store.PersonInfo) -> subprocess.Popen:
     )
 
 
-def phone_report(person: store.PersonInfo, taps: int, device: str) -> str:
+def phone_report(person: people_store.PersonInfo, taps: int, device: str) -> str:
     return json.dumps(
         {
             "device": device,
@@ -261,7 +261,7 @@ def send(server: subprocess.Popen, line: str) -> bool:
         return False
 
 
-def burst_with_a_kill(url: str, service: Context, person: store.PersonInfo, rng: random.Random) -> float:
+def burst_with_a_kill(url: str, service: Context, person: people_store.PersonInfo, rng: random.Random) -> float:
     """50 quick taps; the server killed (SIGKILL) 0.05-0.6 s in, started again; the phone sends its totals
     again once it answers. What the day stores."""
     device = uuid.uuid4().hex[:24]
@@ -308,10 +308,10 @@ def test_a_server_killed_mid_burst_and_started_again_stores_every_tap_once(make_
 
 
 @pytest.fixture
-def pg_app(postgres, monkeypatch) -> tuple[Engine, Engine, store.PersonInfo]:
+def pg_app(postgres, monkeypatch) -> tuple[Engine, Engine, people_store.PersonInfo]:
     engine, admin = postgres
     monkeypatch.setenv(db.ENV_VAR, engine.url.render_as_string(hide_password=False))
-    return engine, admin, store.add_person(engine=engine, actor=OWNER, name="Ann")
+    return engine, admin, people_store.add_person(engine=engine, actor=OWNER, name="Ann")
 
 
 def test_the_tally_after_a_dropped_connection_counts_on_and_says_nothing(pg_app):
@@ -349,7 +349,7 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
     terminate(admin, database_of(engine))  # a dropped connection: the next read takes a new one
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert not at.exception and not at.error
-    assert store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today()).note == (
+    assert day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today()).note == (
         "knee ok after the walk"
     )
     at.text_area(key="log_note").set_value("then stiff in the evening")
@@ -360,7 +360,7 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
         assert [e.value for e in at.error] == [
             "Could not reach the database, so nothing was saved; what you typed is kept, try again in a moment."
         ]
-    assert store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today()).note == (
+    assert day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today()).note == (
         "knee ok after the walk"
     )
     at.button(key="unreachable_try_again").click().run()
@@ -369,6 +369,6 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
     assert first.value == 7
     at.button(key="FormSubmitter:log_form-Save day").click().run()
     assert not at.error
-    saved = store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today())
+    saved = day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today())
     assert saved.note == "then stiff in the evening"
     assert saved.entries.iloc[0]["quantity"] == 7.0

@@ -25,7 +25,7 @@ from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.storage import db, store
+from strain.storage import backup_store, day_store, db, people_store, store_errors
 from strain.usecases import errors, exercises, interchange, log_day, people, session, weights
 from strain.usecases.shared import Context
 
@@ -54,7 +54,7 @@ def filled_backup(engine) -> dict:
     )
     visit = VisitInput(day=MONDAY, pain_now=3, new_activities=[("walking the dog", 6)])
     session.add_visit(service, ann, visit, MONDAY)
-    return json.loads(json.dumps(store.backup(engine=engine, actor=OWNER)))
+    return json.loads(json.dumps(backup_store.backup(engine=engine, actor=OWNER)))
 
 
 def edit(backup: dict, table: str, column: str, value) -> dict:
@@ -104,9 +104,9 @@ def test_a_backup_with_a_row_an_import_or_a_form_would_refuse_is_refused_whole(
     if (table, column) == ("day", "date"):  # its entry carries its date too
         backup = edit(backup, "entry", "date", value)
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=message):
-        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
-    assert store.list_people(engine=copy, actor=OWNER) == []
+    with pytest.raises(store_errors.StoreError, match=message):
+        backup_store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
+    assert people_store.list_people(engine=copy, actor=OWNER) == []
     copy.dispose()
 
 
@@ -118,8 +118,8 @@ def test_names_that_differ_only_in_case_are_refused_in_a_backup(engine, new_data
     second[people["columns"].index("name")] = "ANN"
     people["rows"].append(second)  # its name key is "ann" too
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=r"^the backup is damaged"):
-        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
+    with pytest.raises(store_errors.StoreError, match=r"^the backup is damaged"):
+        backup_store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
     copy.dispose()
 
 
@@ -135,8 +135,8 @@ def test_a_badly_shaped_backup_is_one_sentence(engine, new_database, person):
     else:
         backup["tables"]["person"] = person
     copy = db.open_database(new_database(migrated=True))
-    with pytest.raises(store.StoreError, match=r"^the backup is damaged: "):
-        store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
+    with pytest.raises(store_errors.StoreError, match=r"^the backup is damaged: "):
+        backup_store.restore(engine=copy, actor=OWNER, data=backup, catalogue=CAT)
     copy.dispose()
 
 
@@ -197,7 +197,7 @@ def test_a_refused_import_leaves_no_one_behind(engine):
     frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
     with pytest.raises(Refused):
         interchange.import_tally(Context(engine, CAT), "Newcomer", frame)
-    assert store.list_people(engine=engine, actor=OWNER) == []
+    assert people_store.list_people(engine=engine, actor=OWNER) == []
 
 
 def _import(url: str, path: str) -> int:
@@ -225,7 +225,7 @@ def test_eight_processes_importing_one_new_person_at_once_all_succeed(new_databa
     results = [(process.wait(timeout=180), process.stderr.read()) for process in processes]
     assert results == [(0, "")] * 8
     engine = db.open_database(url)
-    assert [person.name for person in store.list_people(engine=engine, actor=OWNER)] == ["Same"]
+    assert [person.name for person in people_store.list_people(engine=engine, actor=OWNER)] == ["Same"]
     engine.dispose()
 
 
@@ -256,10 +256,10 @@ def test_the_sqlite_file_and_its_folder_and_backups_are_private(tmp_path, capsys
 def test_a_name_counts_the_characters_a_person_sees(engine):
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of five code points
     assert validation.visible_length(family * 80) == 80
-    person = store.add_person(engine=engine, actor=OWNER, name=family * 80)
-    assert store.get_person(engine=engine, actor=OWNER, name=family * 80) == person
-    with pytest.raises(store.StoreError, match=r"^a name must be 1 to 80 characters long$"):
-        store.add_person(engine=engine, actor=OWNER, name="x" * 81)
+    person = people_store.add_person(engine=engine, actor=OWNER, name=family * 80)
+    assert people_store.get_person(engine=engine, actor=OWNER, name=family * 80) == person
+    with pytest.raises(store_errors.StoreError, match=r"^a name must be 1 to 80 characters long$"):
+        people_store.add_person(engine=engine, actor=OWNER, name="x" * 81)
 
 
 # Import and restore judge alike
@@ -343,12 +343,12 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     source = db.open_database(f"sqlite:///{folder / 'source.db'}")
     ann = people.add_person(Context(source, CAT), "Ann")
     good = frame if frame is not None else tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
-    store.save_day(
+    day_store.save_day(
         engine=source,
         actor=OWNER, person_id=ann.id, day=good["date"].iloc[0], entries=good, pain=None, note="",
         model_version="m", expected_version=None,
     )  # fmt: skip
-    backup = json.loads(json.dumps(store.backup(engine=source, actor=OWNER)))
+    backup = json.loads(json.dumps(backup_store.backup(engine=source, actor=OWNER)))
     source.dispose()
     typed = _as_stored(row)
     if frame is None:
@@ -363,10 +363,10 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     target = db.open_database(f"sqlite:///{folder / 'target.db'}")
     try:
         if frame is None and not lenient:
-            with pytest.raises(store.StoreError):
-                store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
+            with pytest.raises(store_errors.StoreError):
+                backup_store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
         else:
-            store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
+            backup_store.restore(engine=target, actor=OWNER, data=backup, catalogue=CAT)
     finally:
         target.dispose()
 
@@ -384,7 +384,7 @@ def test_saving_a_day_checks_it_like_an_import(engine):
         values = {"day": MONDAY, "entries": frame, "pain": None, "note": ""} | changes
         with pytest.raises(Refused, match=message):
             log_day.save_day(service, ann, values.pop("day"), values.pop("entries"), expected_version=None, **values)
-    assert store.load_days(engine=engine, actor=OWNER, person_id=ann.id).empty
+    assert day_store.load_days(engine=engine, actor=OWNER, person_id=ann.id).empty
 
 
 def test_a_tally_dated_before_2000_is_refused():

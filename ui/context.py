@@ -21,7 +21,8 @@ from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 from strain.domain.errors import Invalid, Refused
 from strain.storage import db
-from strain.storage.store import PersonInfo, UnknownPerson
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import UnknownPerson
 from strain.usecases import clinic, errors, people
 from strain.usecases.shared import Context
 from ui import components

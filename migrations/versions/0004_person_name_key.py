@@ -34,7 +34,7 @@ person = sa.table(
 
 
 def _key(name: str) -> str:
-    """strain.storage.store.name_key at this revision."""
+    """strain.storage.people_store.name_key at this revision."""
     return name.strip().casefold()
 
 

@@ -1,7 +1,7 @@
 """The audit trail becomes a hash chain whose times and order come from the database.
 
 - audit_event.prev_hash, audit_event.hash: each event's hash is SHA-256 over the previous event's
-  hash and its own fields (strain.storage.store.event_hash), so `python -m strain audit verify` finds an
+  hash and its own fields (strain.storage.audit_store.event_hash), so `python -m strain audit verify` finds an
   event that was edited, removed or moved. The events already there are chained here, in id order.
 - audit_chain: one row, the last event's id and hash. Appending an event locks it, so writers on
   several app replicas take turns and the chain never forks.
@@ -39,7 +39,7 @@ def _sha256(text: str) -> str:
 
 
 def event_hash(prev: str, event_id: int, at: datetime, actor: str, action: str, subject: str, person_id, detail):
-    """strain.storage.store.event_hash at this revision (the trigger below computes the same in SQL)."""
+    """strain.storage.audit_store.event_hash at this revision (the trigger below computes the same in SQL)."""
     moment = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     micros = (moment - EPOCH) // timedelta(microseconds=1)
     person = "" if person_id is None else str(person_id)

@@ -25,7 +25,7 @@ from strain.domain import accounts, limits
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
-from strain.storage.store import AccountInfo
+from strain.storage.account_store import AccountInfo
 from strain.storage.tables import ROLES
 from strain.usecases import clinic
 from strain.usecases.shared import Context

@@ -13,12 +13,12 @@ import argparse
 from strain.cli.common import CommandError, add_database_command
 from strain.cli.store import _reporting_errors
 from strain.domain.catalogue import Catalogue
-from strain.storage import db, store
+from strain.storage import audit_store, db
 
 
 @_reporting_errors
 def cmd_audit_verify(args: argparse.Namespace, _cat: Catalogue) -> str:
-    found = store.verify_audit_chain(engine=db.open_database(args.db))
+    found = audit_store.verify_audit_chain(engine=db.open_database(args.db))
     if found.broken_id is not None:
         raise CommandError(f"the audit trail is broken at event {found.broken_id}: {found.problem}")
     return f"{found.events} {'event' if found.events == 1 else 'events'}, chain intact"

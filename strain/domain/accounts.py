@@ -1,6 +1,6 @@
 """Accounts in clinic mode: email addresses, the password policy, argon2id hashes and the lockout rule.
 
-No streamlit and no SQL. strain.usecases.clinic signs people in with these; strain.storage.store records each failed
+No streamlit and no SQL. strain.usecases.clinic signs people in with these; account_store records each failed
 sign-in in the database and counts them there, in a sliding window, with the account's row locked
 (record_failed_sign_in), so every app replica and every concurrent attempt counts the same failures.
 

@@ -1,4 +1,4 @@
-"""Who is acting: every read and write of patient data is filtered by it (see strain/storage/store.py).
+"""Who is acting: every read and write of patient data is filtered by it (see strain/storage/base.py, `_owned`).
 
 In personal mode (the default, no sign-in) the one user owns everything. In clinic mode an admin
 sees every patient and a therapist only their own; another therapist's patient is "not found".
@@ -19,7 +19,7 @@ class Actor:
     account_id: int | None = None  # the signed-in account; None in personal mode
     email: str = ""
     # A signed-in session's idle deadline (ui.context.keep_alive): False once the session is over, else it counts
-    # the write as activity. Every write asks it first (strain.storage.store._acting); the command line has none.
+    # the write as activity. Every write asks it first (strain.storage.base._acting); the command line has none.
     live: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -118,7 +118,7 @@ def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
 # person's day from 0, and keeps the totals in localStorage too, so they outlive a reload, a
 # restarted server and a sleeping phone. When taps come faster than the server answers, a later
 # report stands for the earlier ones, so none is lost; the day stores, per device, row and kind,
-# the total it has counted (strain.storage.store.count_taps), in the same transaction as the entries, and
+# the total it has counted (strain.storage.tap_store.count_taps), in the same transaction as the entries, and
 # adds only what a report's totals add to it, so a report repeated or replayed adds nothing. The
 # buttons are told those stored totals after every run and send their report again while it holds
 # taps the day has not counted (ui/tap_row.js).

@@ -23,7 +23,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from strain.storage.store import PatientInfo
+
+@dataclass(frozen=True)
+class PatientInfo:
+    id: int
+    name: str
+    therapist: str | None  # the therapist's email; None until an admin assigns one
+
 
 WEEK = 7
 TREND_CHANGE = 0.2  # a change of a fifth or more is a trend ("up" or "down"); less is "steady"

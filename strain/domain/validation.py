@@ -1,7 +1,7 @@
 """The checks every row passes before it is stored, whichever way it comes in.
 
 The tally CSV (strain.domain.tally), the Log page and the exercise forms (through strain.usecases) and
-`restore` (strain.storage.store) judge with these functions, so what one accepts the others accept, with
+`restore` (strain.storage.backup_store) judge with these functions, so what one accepts the others accept, with
 the same limits (strain.domain.limits) and the same messages. A stored entry is judged by the tally's own
 row check on the CSV line it would be exported as: it is valid exactly when that line imports,
 except that `restore` takes what earlier versions stored: repetitions in fractions (whole numbers

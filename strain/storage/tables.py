@@ -1,4 +1,4 @@
-"""The database tables, as SQLModel classes (queries live in strain/storage/store.py, schema changes in migrations/).
+"""The database tables, as SQLModel classes (queries live in the other storage modules, schema changes in migrations/).
 
 Rules that protect the data (one day per person and date, quantity >= 0, pain 0..10, cascading
 deletes) are constraints here, so no caller can store a row the app could not read back.

@@ -11,11 +11,9 @@ from strain.domain import (
     patients,
 )
 from strain.domain.actor import Actor
-from strain.storage import store
-from strain.storage.store import (
-    AccountInfo,
-    PersonInfo,
-)
+from strain.storage import account_store, audit_store, exercise_store, people_store, session_store
+from strain.storage.account_store import AccountInfo
+from strain.storage.people_store import PersonInfo
 from strain.usecases.scoring import period_totals
 from strain.usecases.shared import Context
 
@@ -36,58 +34,58 @@ def totals_by_person(ctx: Context, start: date, end: date) -> pd.DataFrame:
 
 def acting_account(ctx: Context, email: str) -> Actor | None:
     """The active account with this email, as who acts (None for an unknown or disabled one)."""
-    return store.account_actor(engine=ctx.engine, email=email)
+    return account_store.account_actor(engine=ctx.engine, email=email)
 
 
 def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
     """The actor's patients at a glance, who needs attention first at the top (see strain.domain.patients)."""
     weeks = patients.periods(today)
     this_week = weeks[0]
-    practice = store.practice_days(engine=ctx.engine, actor=ctx.actor, start=this_week[0], end=this_week[1])
+    practice = exercise_store.practice_days(engine=ctx.engine, actor=ctx.actor, start=this_week[0], end=this_week[1])
     return patients.overview(
-        store.list_patients(engine=ctx.engine, actor=ctx.actor),
+        people_store.list_patients(engine=ctx.engine, actor=ctx.actor),
         period_totals(ctx, weeks),
-        patients.adherence(store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today), practice),
-        store.last_visits(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
+        patients.adherence(session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today), practice),
+        session_store.last_visits(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
     )
 
 
 def therapists(ctx: Context) -> list[tuple[int, str]]:
     """The active therapists (account id, email) a patient can be assigned to; empty unless an admin asks."""
-    return store.list_therapists(engine=ctx.engine, actor=ctx.actor)
+    return account_store.list_therapists(engine=ctx.engine, actor=ctx.actor)
 
 
 def assign(ctx: Context, person: PersonInfo, therapist_id: int) -> None:
     """Make the person a therapist's patient (an admin's action, recorded in the audit trail)."""
-    store.assign_patient(engine=ctx.engine, actor=ctx.actor, person_id=person.id, therapist_id=therapist_id)
+    people_store.assign_patient(engine=ctx.engine, actor=ctx.actor, person_id=person.id, therapist_id=therapist_id)
 
 
 def forget(ctx: Context, person: PersonInfo) -> None:
     """Delete everything about a person; the audit trail keeps that it happened, without their data."""
-    store.forget_person(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    people_store.forget_person(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
 
 
 def audit_trail(ctx: Context, limit: int = AUDIT_EVENTS) -> pd.DataFrame:
     """The latest events of the audit trail, newest first (an admin's, or the personal-mode owner's)."""
-    return store.load_audit_events(engine=ctx.engine, actor=ctx.actor, limit=limit)
+    return audit_store.load_audit_events(engine=ctx.engine, actor=ctx.actor, limit=limit)
 
 
 def clinic_mode(ctx: Context) -> bool:
     """Whether this database is in clinic mode: nothing is shown until someone signs in."""
-    return store.clinic_mode(engine=ctx.engine)
+    return account_store.clinic_mode(engine=ctx.engine)
 
 
 def start_clinic(ctx: Context) -> bool:
     """Switch this database to clinic mode (admins only); False if it already was."""
     _require_admin(ctx)
-    return store.start_clinic_mode(engine=ctx.engine, actor=ctx.actor)
+    return account_store.start_clinic_mode(engine=ctx.engine, actor=ctx.actor)
 
 
 def sign_in(ctx: Context, email: str, password: str) -> Actor:
     """The account's actor if the password is right and the account active and not locked; else
     SignInRefused, always with the same message and after the same work (see strain.domain.accounts)."""
     try:
-        found = store.find_credentials(engine=ctx.engine, email=account_rules.normalise_email(email))
+        found = account_store.find_credentials(engine=ctx.engine, email=account_rules.normalise_email(email))
     except account_rules.AccountError:  # not even an email: refused like any other, after the same hashing
         found = None
     usable = found is not None and found.active and found.password_hash is not None
@@ -96,13 +94,13 @@ def sign_in(ctx: Context, email: str, password: str) -> Actor:
     if not usable or account_rules.is_locked(found.locked_until, now):
         raise account_rules.SignInRefused()
     if not matches:
-        store.record_failed_sign_in(engine=ctx.engine, account_id=found.id, now=now)
+        account_store.record_failed_sign_in(engine=ctx.engine, account_id=found.id, now=now)
         raise account_rules.SignInRefused()
-    if not store.record_sign_in(engine=ctx.engine, account_id=found.id, now=now):
+    if not account_store.record_sign_in(engine=ctx.engine, account_id=found.id, now=now):
         raise account_rules.SignInRefused()  # locked (or disabled) since the password was checked
     if account_rules.needs_rehash(found.password_hash):
         new_hash = account_rules.HASHER.hash(account_rules.normalise_password(password))
-        store.upgrade_password_hash(
+        account_store.upgrade_password_hash(
             engine=ctx.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
         )
     return Actor(found.role, found.id, found.email)
@@ -111,7 +109,7 @@ def sign_in(ctx: Context, email: str, password: str) -> Actor:
 def sign_in_verified_email(ctx: Context, email: str) -> Actor:
     """Single sign-on: the identity provider vouched for this email; it must be an active account's."""
     try:
-        found = store.find_credentials(engine=ctx.engine, email=account_rules.normalise_email(email))
+        found = account_store.find_credentials(engine=ctx.engine, email=account_rules.normalise_email(email))
     except account_rules.AccountError:
         found = None
     if found is None or not found.active:
@@ -124,19 +122,21 @@ def sign_in_verified_email(ctx: Context, email: str) -> Actor:
 
 def account_active(ctx: Context, actor: Actor) -> bool:
     """Whether the signed-in actor's account can still be used (an admin may have disabled it)."""
-    return actor.account_id is not None and store.account_is_active(engine=ctx.engine, account_id=actor.account_id)
+    return actor.account_id is not None and account_store.account_is_active(
+        engine=ctx.engine, account_id=actor.account_id
+    )
 
 
 def accounts(ctx: Context) -> list[AccountInfo]:
     _require_admin(ctx)
-    return store.list_accounts(engine=ctx.engine)
+    return account_store.list_accounts(engine=ctx.engine)
 
 
 def account(ctx: Context, email: str) -> AccountInfo:
-    """The account with this email (admins only); store.UnknownAccount if there is none."""
+    """The account with this email (admins only); store_errors.UnknownAccount if there is none."""
     _require_admin(ctx)
     email = account_rules.normalise_email(email)
-    return store.get_account(engine=ctx.engine, email=email)
+    return account_store.get_account(engine=ctx.engine, email=email)
 
 
 def add_account(ctx: Context, email: str, role: str, password: str | None) -> AccountInfo:
@@ -147,7 +147,9 @@ def add_account(ctx: Context, email: str, role: str, password: str | None) -> Ac
     if problem:
         raise account_rules.AccountError(problem)
     password_hash = None if password is None else account_rules.hash_password(password, email)
-    return store.add_account(engine=ctx.engine, email=email, role=role, password_hash=password_hash, actor=ctx.actor)
+    return account_store.add_account(
+        engine=ctx.engine, email=email, role=role, password_hash=password_hash, actor=ctx.actor
+    )
 
 
 def disable_account(ctx: Context, email: str) -> AccountInfo:
@@ -156,13 +158,13 @@ def disable_account(ctx: Context, email: str) -> AccountInfo:
     email = account_rules.normalise_email(email)
     if email == ctx.actor.email:
         raise account_rules.NotAllowed("you cannot disable your own account: ask another admin")
-    return store.set_account_active(engine=ctx.engine, email=email, active=False, actor=ctx.actor)
+    return account_store.set_account_active(engine=ctx.engine, email=email, active=False, actor=ctx.actor)
 
 
 def enable_account(ctx: Context, email: str) -> AccountInfo:
     _require_admin(ctx)
     email = account_rules.normalise_email(email)
-    return store.set_account_active(engine=ctx.engine, email=email, active=True, actor=ctx.actor)
+    return account_store.set_account_active(engine=ctx.engine, email=email, active=True, actor=ctx.actor)
 
 
 def reset_password(ctx: Context, email: str, password: str) -> AccountInfo:
@@ -170,7 +172,7 @@ def reset_password(ctx: Context, email: str, password: str) -> AccountInfo:
     _require_admin(ctx)
     email = account_rules.normalise_email(email)
     password_hash = account_rules.hash_password(password, email)
-    return store.set_password_hash(engine=ctx.engine, email=email, password_hash=password_hash, actor=ctx.actor)
+    return account_store.set_password_hash(engine=ctx.engine, email=email, password_hash=password_hash, actor=ctx.actor)
 
 
 def _require_admin(ctx: Context) -> None:

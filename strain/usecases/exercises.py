@@ -12,11 +12,9 @@ import pandas as pd
 from strain.domain import progress as ladder_rules
 from strain.domain.errors import Invalid
 from strain.domain.progress import Advice, LadderView
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    StoreError,
-)
+from strain.storage import day_store, exercise_store, session_store
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import StoreError
 from strain.usecases.shared import Context
 
 PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
@@ -34,11 +32,11 @@ class ProgressView:
 def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
     rule = ctx.catalogue.progression
     ladders = ladder_rules.ladder_views(
-        ctx.catalogue, store.get_levels(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+        ctx.catalogue, exercise_store.get_levels(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     )
     first = today - timedelta(days=PRACTICE_DAYS - 1)
-    practice = store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first)
-    days = store.load_days(
+    practice = exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first)
+    days = day_store.load_days(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -46,7 +44,7 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
         end=today,
     ).dropna(subset=["pain"])
     pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
-    visits = store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    visits = session_store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
         visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
         for visit in visits.itertuples()
@@ -55,8 +53,8 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
     return ProgressView(
         ladders=ladders,
         practice=practice,
-        seats=store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
-        boxes=store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
+        seats=exercise_store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
+        boxes=exercise_store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
         advice={view.ladder.id: ladder_rules.advice(practice, pains, view, rule, recorded) for view in ladders},
     )
 
@@ -64,7 +62,7 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
 def set_level(ctx: Context, person: PersonInfo, ladder_id: str, level: int) -> None:
     """Set the level the person practises at on a ladder; Invalid (or the store's refusal) says why it cannot be."""
     ladder_rules.check_level(ctx.catalogue, ladder_id, level)
-    store.set_level(engine=ctx.engine, actor=ctx.actor, person_id=person.id, ladder_id=ladder_id, level=level)
+    exercise_store.set_level(engine=ctx.engine, actor=ctx.actor, person_id=person.id, ladder_id=ladder_id, level=level)
 
 
 def log_practice(
@@ -81,7 +79,7 @@ def log_practice(
     """Log a practice session; Invalid with each field's problem when it cannot be saved ("form": the store's)."""
     note = note.strip()
     _refuse(ladder_rules.practice_problems(day=day, today=today, done=done, pain=pain, note=note))
-    _writing(ctx, store.log_practice, person, day=day, exercise_id=exercise_id, pain_during=pain, note=note)
+    _writing(ctx, exercise_store.log_practice, person, day=day, exercise_id=exercise_id, pain_during=pain, note=note)
 
 
 def set_seat(ctx: Context, person: PersonInfo, *, name: str, height_cm: float | None) -> None:
@@ -89,13 +87,13 @@ def set_seat(ctx: Context, person: PersonInfo, *, name: str, height_cm: float | 
     name = name.strip()
     found = {"name": ladder_rules.seat_name_problem(name), "height": ladder_rules.height_problem(height_cm)}
     _refuse({field: message for field, message in found.items() if message})
-    _writing(ctx, store.set_seat, person, name=name, height_cm=height_cm)
+    _writing(ctx, exercise_store.set_seat, person, name=name, height_cm=height_cm)
 
 
 def log_box_height(ctx: Context, person: PersonInfo, *, day: date | None, today: date, height_cm: float | None) -> None:
     """Log the height of the box the person can sit down on with control (Invalid: see log_practice)."""
     _refuse(ladder_rules.box_problems(day=day, today=today, height_cm=height_cm))
-    _writing(ctx, store.log_box_height, person, day=day, height_cm=height_cm)
+    _writing(ctx, exercise_store.log_box_height, person, day=day, height_cm=height_cm)
 
 
 def _refuse(problems: dict[str, str]) -> None:

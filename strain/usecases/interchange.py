@@ -13,11 +13,9 @@ from strain.domain import (
     plans,
     walkthrough,
 )
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    UnknownPerson,
-)
+from strain.storage import backup_store, bulk_store, day_store
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import UnknownPerson
 from strain.usecases import (
     people,
     session,
@@ -52,7 +50,7 @@ def import_tally(
     pieces = [model.day_totals(piece) for piece in model.scored_by_days(frame, strain_model)]
     totals = pd.concat(pieces, ignore_index=True) if pieces else model.day_totals(model.score(frame, strain_model))
     empty_days = {} if days is None else dict.fromkeys(days["date"], 0.0)  # a day with no entries scores 0
-    return store.import_days(
+    return bulk_store.import_days(
         engine=ctx.engine,
         actor=ctx.actor,
         name=name,
@@ -72,8 +70,8 @@ def export(ctx: Context, name: str, start: date | None = None, end: date | None 
     visit_ids = set(found.visits.loc[kept, "id"])
     return Export(
         person=person,
-        days=store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
-        entries=store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
+        days=day_store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
+        entries=day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
         walkthrough=draft if in_progress else None,
         plans=tuple(session.plans(ctx, person)),
         outcomes=replace(
@@ -87,10 +85,10 @@ def export(ctx: Context, name: str, start: date | None = None, end: date | None 
 
 
 def backup(ctx: Context) -> dict[str, Any]:
-    return store.backup(engine=ctx.engine, actor=ctx.actor)
+    return backup_store.backup(engine=ctx.engine, actor=ctx.actor)
 
 
 def restore(ctx: Context, data: Any, clinic: bool = False) -> None:
     """Load a backup into this (empty) database; refuse one with a row that an import or a form would refuse,
     an audit trail that was tampered with, or another mode than `clinic` says."""
-    store.restore(engine=ctx.engine, actor=ctx.actor, data=data, catalogue=ctx.catalogue, clinic=clinic)
+    backup_store.restore(engine=ctx.engine, actor=ctx.actor, data=data, catalogue=ctx.catalogue, clinic=clinic)

@@ -14,12 +14,10 @@ from strain.domain import (
     validation,
 )
 from strain.domain.errors import Invalid
-from strain.storage import store
-from strain.storage.store import (
-    Counted,
-    NothingToTakeBack,
-    PersonInfo,
-)
+from strain.storage import day_store, people_store, tap_store
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import NothingToTakeBack
+from strain.storage.tap_store import Counted
 from strain.usecases import (
     log_day,
 )
@@ -44,7 +42,7 @@ class CountView:
 def count_order(ctx: Context, person: PersonInfo, today: date) -> counting.Order:
     """The order of the tally's rows: the person's most frequent activities first, from their typical
     day and the RECENT_DAYS days before today (a bounded read). A page can keep it for the day."""
-    recent = store.load_entries(
+    recent = day_store.load_entries(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -60,7 +58,7 @@ def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.
     today = now.date()
     saved = log_day.day(ctx, person, today)
     entries = saved.entries if saved else tally.empty_frame()
-    stored = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    stored = people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     wake_up = stored or counting.DEFAULT_WAKE_UP
     total = model.total_of(entries.to_dict("records"), ctx.person_model(person))
     return CountView(
@@ -71,7 +69,7 @@ def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.
         wake_up=wake_up,
         wake_up_set=stored is not None,
         first_hour=counting.in_first_hour(now.time(), wake_up),
-        taps=store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
+        taps=tap_store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
     )
 
 
@@ -97,10 +95,12 @@ def count(
     problem = validation.date_problem(now.date(), "today", tally.today_anywhere())  # the browser's today
     if problem:
         raise Invalid([f"not counted: {problem}"])
-    wake_up = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    wake_up = (
+        people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    )
     strain_model = ctx.person_model(person)
     try:
-        return store.add_to_day(
+        return tap_store.add_to_day(
             engine=ctx.engine,
             actor=ctx.actor,
             person_id=person.id,
@@ -120,9 +120,9 @@ def count(
 
 def count_report(
     ctx: Context, person: PersonInfo, activity_id: str, report: counting.Reported, *, now: datetime
-) -> store.TapsCounted:
+) -> tap_store.TapsCounted:
     """Count what a device's report of its taps on a row adds to what the day has counted of them
-    (strain.storage.store.count_taps): a report sent again, or replayed, adds nothing.
+    (strain.storage.tap_store.count_taps): a report sent again, or replayed, adds nothing.
 
     Taps are counted on the report's day, today or yesterday where the person is (`now`: taps made
     just before midnight); in the hour after waking they count as first hour. A refused tap is
@@ -138,9 +138,11 @@ def count_report(
     problem = validation.date_problem(report.day, "the day")
     if problem:
         raise Invalid([f"not counted: {problem}"])
-    wake_up = store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    wake_up = (
+        people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
+    )
     strain_model = ctx.person_model(person)
-    result = store.count_taps(
+    result = tap_store.count_taps(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -148,7 +150,7 @@ def count_report(
         device=report.device,
         activity=activity_id,
         taps=[
-            store.TapReport(tap.name, tap.technique, tap.amount, report.counts[tap])
+            tap_store.TapReport(tap.name, tap.technique, tap.amount, report.counts[tap])
             for tap in counting.in_order(report)
         ],
         first_hour=report.day == today and counting.counts_first_hour(activity, now.time(), wake_up),
@@ -165,10 +167,10 @@ def count_report(
 
 def wake_up(ctx: Context, person: PersonInfo) -> time | None:
     """When the person usually wakes up (None until they set it)."""
-    return store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    return people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
 
 
 def set_wake_up(ctx: Context, person: PersonInfo, wake_up: time) -> None:
-    store.set_wake_up(
+    people_store.set_wake_up(
         engine=ctx.engine, actor=ctx.actor, person_id=person.id, wake_up=wake_up.replace(second=0, microsecond=0)
     )

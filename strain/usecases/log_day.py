@@ -12,25 +12,23 @@ from strain.domain import (
     validation,
 )
 from strain.domain.errors import Invalid
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    SavedDay,
-)
+from strain.storage import day_store
+from strain.storage.day_store import SavedDay
+from strain.storage.people_store import PersonInfo
 from strain.usecases.shared import Context
 
 
 def day(ctx: Context, person: PersonInfo, day: date) -> SavedDay | None:
-    return store.load_day(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=day)
+    return day_store.load_day(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=day)
 
 
 def has_typical_day(ctx: Context, person: PersonInfo) -> bool:
-    return store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id) is not None
+    return day_store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id) is not None
 
 
 def typical_day(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
     """The person's typical day dated `day`, or the catalogue's starting day if they have none yet."""
-    template = store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    template = day_store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     return daysheet.starter_frame(ctx.catalogue, day) if template is None else template.assign(date=day)
 
 
@@ -53,7 +51,7 @@ def save_day(
     if problems:
         raise Invalid(["not saved: " + "; ".join(dict.fromkeys(problems))])
     strain_model = ctx.person_model(person)
-    return store.save_day(
+    return day_store.save_day(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,

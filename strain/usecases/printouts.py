@@ -17,10 +17,8 @@ from strain.domain.errors import Invalid
 from strain.domain.weeks import IsoWeek
 from strain.render import figures, poses
 from strain.render import handout as sheets
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-)
+from strain.storage import day_store, exercise_store
+from strain.storage.people_store import PersonInfo
 from strain.usecases import (
     log_day,
     session,
@@ -34,9 +32,9 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
     if start > end:
         raise Invalid([f"the period starts ({start}) after it ends ({end})"])
     strain_model = ctx.person_model(person)
-    entries = store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end)
+    entries = day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end)
     scored = model.score(entries, strain_model)
-    days = store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end)
+    days = day_store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end)
     logged = len(days)
     total = float(scored["points"].sum())
     average = total / logged if logged else None
@@ -75,9 +73,9 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
                 found.name, where, found.position, planned.schedule, found.steps, _exercise_pictures(found.id)
             )
         )
-    seats = store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    seats = exercise_store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     gaps = progress.seat_gaps(
-        seats, store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=end)
+        seats, exercise_store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=end)
     )
     safety = ctx.catalogue.safety
     return sheets.HandoutData(

@@ -14,15 +14,13 @@ from strain.domain import (
 )
 from strain.domain.audit import Source
 from strain.domain.model import Model
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-)
+from strain.storage import exercise_store, totals_store
+from strain.storage.people_store import PersonInfo
 from strain.usecases.shared import Context
 
 
 def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
-    """`days` (from store.load_day_totals) with every total under its person's current weights.
+    """`days` (from totals_store.load_day_totals) with every total under its person's current weights.
 
     Totals computed under other weights (or not yet) are recomputed from the entries and stored.
     """
@@ -33,7 +31,7 @@ def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
     stale = days[days["total"].isna() | (days["total_version"] != expected)]
     if stale.empty:
         return days
-    entries = store.load_entries_of_days(engine=ctx.engine, actor=ctx.actor, day_ids=stale["day_id"].tolist())
+    entries = totals_store.load_entries_of_days(engine=ctx.engine, actor=ctx.actor, day_ids=stale["day_id"].tolist())
     person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
     entries = entries.assign(person_id=entries["day_id"].map(person_of))
     points = [
@@ -42,7 +40,7 @@ def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
     ]
     totals = pd.concat(points) if points else pd.Series(dtype="float64")
     fresh = stale["day_id"].map(totals).fillna(0.0)  # a day without entries scores 0
-    store.store_day_totals(
+    totals_store.store_day_totals(
         engine=ctx.engine,
         actor=ctx.actor,
         totals=[
@@ -65,7 +63,7 @@ def period_totals(ctx: Context, periods: list[tuple[date, date]]) -> dict[tuple[
     models = ctx.models()  # everyone with overrides: a small table, read whole
     sums: dict[tuple[int, int], patients.WeekSum] = {}
     stale = set()
-    for row in store.sum_day_totals(engine=ctx.engine, actor=ctx.actor, periods=periods):
+    for row in totals_store.sum_day_totals(engine=ctx.engine, actor=ctx.actor, periods=periods):
         if row.missing or row.total_version != models.get(row.person_id, ctx.default_model).version:
             stale.add(row.person_id)
         found = sums.setdefault((row.person_id, row.period), patients.WeekSum())
@@ -76,7 +74,7 @@ def period_totals(ctx: Context, periods: list[tuple[date, date]]) -> dict[tuple[
     if stale:
         days = current_totals(
             ctx,
-            store.load_day_totals(
+            totals_store.load_day_totals(
                 engine=ctx.engine,
                 actor=ctx.actor,
                 start=min(first for first, _ in periods),
@@ -102,7 +100,7 @@ def strain_sources(
     largest sources with what control would save and the practice at the person's level that trains each."""
     # The same entries done entirely with control: what control would save, activity by activity.
     controlled = model.score(entries.assign(technique="controlled"), strain_model)
-    levels = store.get_levels(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    levels = exercise_store.get_levels(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     contributions = model.contributions(scored)
     savings = audit.control_savings(scored, controlled)
     return contributions, audit.top_sources(contributions, savings, ctx.catalogue, levels)

@@ -15,11 +15,9 @@ from strain.domain import (
 )
 from strain.domain.audit import Source
 from strain.domain.model import Model
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    SavedDay,
-)
+from strain.storage import day_store, totals_store
+from strain.storage.day_store import SavedDay
+from strain.storage.people_store import PersonInfo
 from strain.usecases import (
     log_day,
 )
@@ -66,7 +64,10 @@ class DayAudit:
 def home(ctx: Context, person: PersonInfo, today: date) -> HomeSummary:
     start = today - timedelta(days=HOME_DAYS - 1)
     saved = current_totals(
-        ctx, store.load_day_totals(engine=ctx.engine, actor=ctx.actor, start=start, end=today, person_ids=[person.id])
+        ctx,
+        totals_store.load_day_totals(
+            engine=ctx.engine, actor=ctx.actor, start=start, end=today, person_ids=[person.id]
+        ),
     )
     days = sources.last_days(saved[["date", "total"]], today, HOME_DAYS)
     logged = days[days["logged"]]
@@ -82,7 +83,7 @@ def home(ctx: Context, person: PersonInfo, today: date) -> HomeSummary:
 
 def recent_dates(ctx: Context, person: PersonInfo, on_or_before: date, limit: int = RECENT_DATES) -> list[date]:
     """The latest logged days on or before a date, newest first; none before FIRST_DATE (no page shows them)."""
-    found = store.recent_dates(
+    found = day_store.recent_dates(
         engine=ctx.engine, actor=ctx.actor, person_id=person.id, on_or_before=on_or_before, limit=limit
     )
     return [day for day in found if day >= limits.FIRST_DATE]

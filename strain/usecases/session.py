@@ -15,11 +15,9 @@ from strain.domain import plans as plan_rules
 from strain.domain import walkthrough as walks
 from strain.domain.audit import Source
 from strain.domain.errors import Invalid
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    StoreError,
-)
+from strain.storage import exercise_store, session_store, totals_store
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import StoreError
 from strain.usecases import (
     log_day,
 )
@@ -52,7 +50,7 @@ class Outcomes:
 
 def walkthrough(ctx: Context, person: PersonInfo, today: date) -> tuple[walks.Draft, bool]:
     """The person's walkthrough in progress and True, or a new one from their typical day and False."""
-    stored = store.load_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    stored = session_store.load_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     if stored is None:
         return walks.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, today), today), False
     lines = tuple(walks.Line(**line) for line in stored.lines)
@@ -75,7 +73,7 @@ def save_walkthrough(ctx: Context, person: PersonInfo, draft: walks.Draft, today
     if problems:
         raise Invalid(problems)
     lines = [vars(line) for line in walks.known_lines(ctx.catalogue, draft)]
-    version = store.save_walkthrough(
+    version = session_store.save_walkthrough(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -88,7 +86,7 @@ def save_walkthrough(ctx: Context, person: PersonInfo, draft: walks.Draft, today
 
 
 def discard_walkthrough(ctx: Context, person: PersonInfo) -> None:
-    store.delete_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    session_store.delete_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
 
 
 def part_points(ctx: Context, person: PersonInfo, draft: walks.Draft) -> dict[str, float]:
@@ -128,7 +126,7 @@ def finish_walkthrough(
         raise Invalid(problems)
     entries = walks.day_entries(ctx.catalogue, draft)
     strain_model = ctx.person_model(person)
-    store.finish_walkthrough(
+    session_store.finish_walkthrough(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -153,7 +151,7 @@ def plans(ctx: Context, person: PersonInfo) -> list[plan_rules.Plan]:
             created_at=stored.created_at,
             exercises=tuple(plan_rules.PlannedExercise(**exercise) for exercise in stored.exercises),
         )
-        for stored in store.load_plans(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+        for stored in session_store.load_plans(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     ]
 
 
@@ -174,7 +172,7 @@ def save_plan(
     )
     if problems:
         raise Invalid(problems)
-    store.save_plan(
+    session_store.save_plan(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,
@@ -191,25 +189,25 @@ def adherence(ctx: Context, person: PersonInfo, today: date) -> pd.DataFrame:
     current = plan_rules.in_force(history, today)
     if current is None:
         return plan_rules.adherence(
-            [], store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=today), today
+            [], exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=today), today
         )
-    practice = store.load_practice(
+    practice = exercise_store.load_practice(
         engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=current.start, end=today
     )
     return plan_rules.adherence(history, practice, today)
 
 
 def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
-    visits = store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
-    activities, scores = store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    visits = session_store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    activities, scores = session_store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     psfs = outcome_rules.psfs_summary(visits, scores)
     history = plans(ctx, person)
-    practice = store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    practice = exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     rows = []
     totals = (
         current_totals(
             ctx,
-            store.load_day_totals(
+            totals_store.load_day_totals(
                 engine=ctx.engine,
                 actor=ctx.actor,
                 start=visits["date"].min() - timedelta(days=7),
@@ -247,7 +245,7 @@ def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput,
         note=visit.note.strip(),
         new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
     )
-    activities, _ = store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    activities, _ = session_store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     problems = outcome_rules.visit_problems(visit, today=today, activities=dict(activities))
     if problems:
         raise Invalid(problems)
@@ -256,7 +254,7 @@ def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput,
         return None if value is None else int(value)
 
     try:
-        store.add_visit(
+        session_store.add_visit(
             engine=ctx.engine,
             actor=ctx.actor,
             person_id=person.id,

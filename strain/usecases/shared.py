@@ -1,7 +1,7 @@
 """What every use case takes: one database, one catalogue, who is acting, and the models of the people.
 
 Every use case is a function of a Context and what the person chose. Only the use cases call
-strain.storage.store, and every store call is filtered by the acting actor. Reads are bounded by
+strain.storage's query modules, and every one of their calls is filtered by the acting actor. Reads are bounded by
 what a page shows, so a person with ten years of history gets their pages as fast as one with a
 month. Day totals are kept in the database with the model version they were computed under (see
 strain.usecases.scoring).
@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 from strain.domain.model import Model
-from strain.storage import store
-from strain.storage.store import PersonInfo
+from strain.storage import day_store
+from strain.storage.people_store import PersonInfo
 
 
 class Context:
@@ -43,6 +43,6 @@ class Context:
     def models(self, person_ids: Iterable[int] | None = None) -> dict[int, Model]:
         """Each person's model (everyone's with overrides when `person_ids` is None)."""
         ids = None if person_ids is None else [int(person_id) for person_id in person_ids]
-        overrides = store.get_all_overrides(engine=self.engine, actor=self.actor, person_ids=ids)
+        overrides = day_store.get_all_overrides(engine=self.engine, actor=self.actor, person_ids=ids)
         models = {person_id: Model(self.catalogue, values) for person_id, values in overrides.items()}
         return models if ids is None else {person_id: models.get(person_id, self.default_model) for person_id in ids}

@@ -12,10 +12,8 @@ from strain.domain import (
     weeks,
 )
 from strain.domain.weeks import IsoWeek, WeekComparison
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-)
+from strain.storage import day_store
+from strain.storage.people_store import PersonInfo
 from strain.usecases import (
     self_audit,
 )
@@ -40,9 +38,9 @@ def default_week(ctx: Context, person: PersonInfo, today: date) -> IsoWeek:
 def week(ctx: Context, person: PersonInfo, week: IsoWeek, today: date) -> WeekView:
     """`week` against the week before (still in progress if it holds `today`), and the SERIES_WEEKS weeks to it."""
     first = week.shift(-(SERIES_WEEKS - 1)).start
-    entries = store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
+    entries = day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
     scored = model.score(entries, ctx.person_model(person))
-    days = store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
+    days = day_store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
     return WeekView(
         week=week,
         comparison=weeks.compare_weeks(scored, week, ctx.catalogue, days, today),

@@ -13,11 +13,9 @@ from strain.domain import (
 )
 from strain.domain.errors import Invalid
 from strain.domain.model import Model
-from strain.storage import store
-from strain.storage.store import (
-    PersonInfo,
-    StoreError,
-)
+from strain.storage import day_store
+from strain.storage.people_store import PersonInfo
+from strain.storage.store_errors import StoreError
 from strain.usecases import (
     log_day,
     self_audit,
@@ -50,10 +48,10 @@ class Sensitivity:
 
 def model_view(ctx: Context, person: PersonInfo) -> ModelView:
     strain_model = ctx.person_model(person)
-    days, stale = store.count_days(
+    days, stale = day_store.count_days(
         engine=ctx.engine, actor=ctx.actor, person_id=person.id, model_version=strain_model.version
     )
-    overrides = store.get_overrides(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    overrides = day_store.get_overrides(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     return ModelView(model=strain_model, overrides=overrides, days=days, stale=stale)
 
 
@@ -84,21 +82,23 @@ def set_override(ctx: Context, person: PersonInfo, key: str, value: float, reaso
     if problems:
         raise Invalid(problems)
     try:
-        store.set_override(engine=ctx.engine, actor=ctx.actor, person_id=person.id, key=key, value=value, reason=reason)
+        day_store.set_override(
+            engine=ctx.engine, actor=ctx.actor, person_id=person.id, key=key, value=value, reason=reason
+        )
     except StoreError as error:
         raise Invalid([str(error)]) from None
 
 
 def remove_override(ctx: Context, person: PersonInfo, key: str) -> None:
-    store.delete_override(engine=ctx.engine, actor=ctx.actor, person_id=person.id, key=key)
+    day_store.delete_override(engine=ctx.engine, actor=ctx.actor, person_id=person.id, key=key)
 
 
 def rescore(ctx: Context, person: PersonInfo) -> int:
     """Score all of a person's days with their current weights and record it; return the number of days."""
     strain_model = ctx.person_model(person)
-    entries = store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    entries = day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     totals = model.day_totals(model.score(entries, strain_model))
-    return store.mark_rescored(
+    return day_store.mark_rescored(
         engine=ctx.engine,
         actor=ctx.actor,
         person_id=person.id,

@@ -26,7 +26,7 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from strain.domain.actor import OWNER
-from strain.storage import db, store
+from strain.storage import day_store, db, people_store
 from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import APP_IDLE, REPO
 
@@ -117,14 +117,16 @@ def _percentile(values: list[float], share: float) -> float:
 def test_ten_sessions_save_and_read_for_two_minutes(tmp_path, chromium_path):
     url = f"sqlite:///{tmp_path / 'load.db'}"
     engine = db.open_database(url)
-    people = [store.add_person(engine=engine, actor=OWNER, name=f"Load {n + 1}").name for n in range(SESSIONS)]
+    people = [people_store.add_person(engine=engine, actor=OWNER, name=f"Load {n + 1}").name for n in range(SESSIONS)]
     with serve_app(url, tmp_path) as server:
         tally = asyncio.run(_drive(server.url, people))
         log = server.log_path.read_text(encoding="utf-8", errors="replace")
     stored = {
         person: sorted(
-            store.load_days(
-                engine=engine, actor=OWNER, person_id=store.get_person(engine=engine, actor=OWNER, name=person).id
+            day_store.load_days(
+                engine=engine,
+                actor=OWNER,
+                person_id=people_store.get_person(engine=engine, actor=OWNER, name=person).id,
             )["date"]
         )
         for person in people

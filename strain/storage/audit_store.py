@@ -1,0 +1,160 @@
+"""Audit trail: who created, changed or deleted what of a patient's, and when (append-only), each event
+chained to the one before by its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
+
+from strain.domain import limits
+from strain.domain.actor import Actor
+from strain.storage.base import _as_utc, _now, _or_none, _read_frame, _reading, _whole_database
+from strain.storage.tables import AuditChain, AuditEvent, Person
+
+GENESIS = "0" * 64  # the "previous hash" of the first event
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any] | sa.RowMapping) -> str:
+    """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
+    and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
+    can run into the next. PostgreSQL's trigger (migration 0014) computes exactly this."""
+    micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
+    person = "" if fields["person_id"] is None else str(fields["person_id"])
+    texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]
+    return _sha256("|".join([prev, str(event_id), str(micros), *texts, person, _sha256(fields["detail"])]))
+
+
+def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
+    """The last event's id and hash (0 and GENESIS before the first)."""
+    query = sa.select(col(AuditChain.last_id), col(AuditChain.hash)).where(col(AuditChain.id) == 1)
+    row = connection.execute(query.with_for_update() if lock else query).first()
+    return (row.last_id, row.hash) if row else (0, GENESIS)
+
+
+def _append_event(connection: Connection, at: datetime, **fields: Any) -> None:
+    """Append an event computed here, chained onto the head (SQLite, and restore's own inserts as the owner)."""
+    last_id, prev = _chain_head(connection, lock=True)
+    event_id = last_id + 1
+    digest = event_hash(prev, event_id, at, fields)
+    connection.execute(sa.insert(AuditEvent).values(id=event_id, at=at, prev_hash=prev, hash=digest, **fields))
+    head = {"last_id": event_id, "hash": digest}
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(
+        dialect.insert(AuditChain).values(id=1, **head).on_conflict_do_update(index_elements=["id"], set_=head)
+    )
+
+
+def _record_event(
+    connection: Connection, actor: Actor, action: str, subject: str, person_id: int | None, detail: str
+) -> None:
+    """Append an event to the audit trail in the caller's transaction, so it is kept exactly when the change is.
+
+    `detail` names what changed (a date, a plan's version, a weight's key), never health data. On PostgreSQL
+    the database gives the event its id, time and hash (a trigger that locks the chain's head until commit,
+    so replicas writing at once take turns); the app's role may not set them. SQLite's writers already take
+    turns (BEGIN IMMEDIATE), and its clock is this computer's: the same values are computed here.
+    """
+    fields = {
+        "actor": actor.label[: limits.MAX_EMAIL],
+        "action": action,
+        "subject": subject,
+        "person_id": person_id,
+        "detail": detail[: limits.MAX_AUDIT_DETAIL],
+    }
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.insert(AuditEvent).values(**fields))
+    else:
+        _append_event(connection, _now(), **fields)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What `verify_audit_chain` found: how many events, and the first broken one (None: the chain is intact)."""
+
+    events: int
+    broken_id: int | None = None
+    problem: str = ""
+
+
+def _check_chain(connection: Connection) -> ChainCheck:
+    columns = [
+        col(AuditEvent.id),
+        col(AuditEvent.at),
+        col(AuditEvent.actor),
+        col(AuditEvent.action),
+        col(AuditEvent.subject),
+    ]
+    rows = connection.execute(
+        sa.select(
+            *columns, col(AuditEvent.person_id), col(AuditEvent.detail), col(AuditEvent.prev_hash), col(AuditEvent.hash)
+        ).order_by(col(AuditEvent.id))
+    )
+    prev, last_id, count = GENESIS, 0, 0
+    for row in rows:
+        count += 1
+        if row.prev_hash != prev:
+            return ChainCheck(count, row.id, "the event before it is missing, or events were moved")
+        if row.hash != event_hash(prev, row.id, row.at, row._mapping):
+            return ChainCheck(count, row.id, "it was changed after it was written")
+        prev, last_id = row.hash, row.id
+    head_id, head_hash = _chain_head(connection)
+    if (head_id, head_hash) != (last_id, prev):
+        missing = f"it is missing, and any after it up to event {head_id} (the chain's head)"
+        return ChainCheck(count, last_id + 1, missing)
+    return ChainCheck(count)
+
+
+def verify_audit_chain(*, engine: Engine) -> ChainCheck:
+    """Walk the audit trail in order, recomputing every event's hash: the first event that was edited, removed
+    (a gap in the chain) or moved is named; the chain's head catches the last events removed."""
+    with _reading(engine) as connection:
+        return _check_chain(connection)
+
+
+AUDIT_COLUMNS = ["at", "actor", "action", "subject", "person_id", "person", "detail"]
+
+
+def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFrame:
+    """The latest `limit` events of the audit trail, newest first (admins and the personal-mode owner only).
+
+    Columns: AUDIT_COLUMNS; `person` is the person's name today (None once they are forgotten).
+    """
+    _whole_database(actor, "read the audit trail")
+    query = (
+        sa.select(
+            col(AuditEvent.at),
+            col(AuditEvent.actor),
+            col(AuditEvent.action),
+            col(AuditEvent.subject),
+            col(AuditEvent.person_id),
+            col(Person.name),
+            col(AuditEvent.detail),
+        )
+        # SQLite may give a forgotten person's id to someone added later: only events since they were added are theirs.
+        .outerjoin(
+            Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))
+        )
+        .order_by(col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+    frame = _read_frame(engine, query, AUDIT_COLUMNS)
+    return frame.assign(
+        at=[_as_utc(moment) for moment in frame["at"]],
+        person_id=frame["person_id"].astype("Int64"),
+        person=_or_none(frame["person"]),
+    )

@@ -1,0 +1,185 @@
+"""People: listing, adding, finding and forgetting them, their wake-up time, assigning a patient to a
+therapist, and `data_version` (a person's cache key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from strain.domain import validation
+from strain.domain.actor import Actor
+from strain.domain.patients import PatientInfo
+from strain.storage.audit_store import _record_event
+from strain.storage.base import _acting, _changing, _now, _owned, _reading, _unknown
+from strain.storage.store_errors import StoreError, UnknownPerson, _is_duplicate
+from strain.storage.tables import Account, Person
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    name: str
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    problem = validation.name_problem(name)
+    if problem:
+        raise StoreError(problem)
+    return name
+
+
+def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
+    """The people this actor may reach, by name."""
+    query = sa.select(col(Person.id), col(Person.name)).where(_owned(actor)).order_by(col(Person.name), col(Person.id))
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    return [PersonInfo(*row) for row in rows]
+
+
+def list_patients(*, engine: Engine, actor: Actor) -> list[PatientInfo]:
+    """The people this actor may reach, by name, with their therapist."""
+    query = (
+        sa.select(col(Person.id), col(Person.name), col(Account.email))
+        .outerjoin(Account, col(Account.id) == col(Person.therapist_id))
+        .where(_owned(actor))
+        .order_by(col(Person.name), col(Person.id))
+    )
+    with _reading(engine) as connection:
+        return [PatientInfo(*row) for row in connection.execute(query)]
+
+
+name_key = validation.name_key
+
+
+def _person_called(connection: Connection, actor: Actor, name: str) -> PersonInfo | None:
+    query = sa.select(col(Person.id), col(Person.name)).where(col(Person.name_key) == name_key(name), _owned(actor))
+    row = connection.execute(query).first()
+    return None if row is None else PersonInfo(*row)
+
+
+def _new_person(actor: Actor, name: str) -> dict[str, Any]:
+    """A new person's row: a therapist's new patient is theirs; an admin's belongs to nobody until assigned."""
+    therapist = actor.account_id if actor.role == "therapist" else None
+    return {"name": name, "name_key": name_key(name), "created_at": _now(), "revision": 0, "therapist_id": therapist}
+
+
+def add_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
+    name = _clean_name(name)
+    try:
+        with engine.begin() as connection:
+            _acting(connection, actor)
+            person_id = connection.execute(
+                sa.insert(Person).values(**_new_person(actor, name)).returning(col(Person.id))
+            ).scalar_one()
+            _record_event(connection, actor, "create", "patient", person_id, "")
+    except IntegrityError as error:
+        if not _is_duplicate(error):
+            raise
+        # The unique name_key refused it, also when someone else added the same name just now. Names are
+        # unique across the clinic, so this says the name is taken, but not whose patient it is.
+        with _reading(engine) as connection:
+            existing = _person_called(connection, actor, name)
+        raise StoreError(f"a person called {existing.name if existing else name} already exists") from None
+    return PersonInfo(person_id, name)
+
+
+def _find_or_add_person(connection: Connection, actor: Actor, name: str) -> tuple[PersonInfo, bool]:
+    """The person of that name, added in this transaction if there is none; and whether they are new.
+
+    Several transactions adding the same new name at once all get the one person: on PostgreSQL the
+    insert waits for the other to commit and then does nothing; SQLite's writers take turns. A name
+    taken by someone the actor may not reach is a StoreError.
+    """
+    name = _clean_name(name)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    added = connection.execute(
+        dialect.insert(Person)
+        .values(**_new_person(actor, name))
+        .on_conflict_do_nothing()  # name or name_key taken: both are unique
+        .returning(Person.id)
+    ).scalar()
+    if added is not None:
+        _record_event(connection, actor, "create", "patient", added, "")
+        return PersonInfo(added, name), True
+    found = _person_called(connection, actor, name)
+    if found is None:
+        raise StoreError(
+            f"a person called {name} already exists who is not your patient; choose another name, "
+            "or ask an admin to assign them to you"
+        )
+    return found, False
+
+
+def get_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
+    """The person of that name, ignoring case (with their name as stored), if this actor may reach them."""
+    with _reading(engine) as connection:
+        person = _person_called(connection, actor, name)
+    if person is None:
+        raise UnknownPerson(f"no person called {name.strip()}")
+    return person
+
+
+def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
+    """A value that changes whenever anything of this person's is written (a cache key)."""
+    query = sa.select(col(Person.revision)).where(col(Person.id) == person_id, _owned(actor))
+    with _reading(engine) as connection:
+        revision = connection.execute(query).scalar()
+    if revision is None:
+        raise _unknown(person_id)
+    return f"{person_id}.{revision}"
+
+
+def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
+    """When the person usually wakes up (None: not set yet)."""
+    with _reading(engine) as connection:
+        found = connection.execute(
+            sa.select(col(Person.id), col(Person.wake_up_minute)).where(col(Person.id) == person_id, _owned(actor))
+        ).first()
+    if found is None:
+        raise _unknown(person_id)
+    return None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))
+
+
+def set_wake_up(*, engine: Engine, actor: Actor, person_id: int, wake_up: time) -> None:
+    with _changing(engine, actor, person_id) as connection:
+        minute = wake_up.hour * 60 + wake_up.minute
+        connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(wake_up_minute=minute))
+
+
+def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id: int) -> None:
+    """Make a patient an active therapist's (an admin's action), recorded in the audit trail."""
+    if actor.role != "admin":
+        raise StoreError("only an admin can assign a patient to a therapist")
+    with _changing(engine, actor, person_id) as connection:
+        therapist = connection.execute(
+            sa.select(col(Account.email)).where(
+                col(Account.id) == therapist_id, col(Account.role) == "therapist", col(Account.active)
+            )
+        ).scalar()
+        if therapist is None:
+            raise StoreError("not assigned: there is no active therapist with that account")
+        before = connection.execute(
+            sa.select(col(Account.email))
+            .join(Person, col(Person.therapist_id) == col(Account.id))
+            .where(col(Person.id) == person_id)
+        ).scalar()
+        connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(therapist_id=therapist_id))
+        _record_event(connection, actor, "transfer", "patient", person_id, f"from {before or 'nobody'} to {therapist}")
+
+
+def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
+    """Delete a person and everything about them (a request to erase their data), leaving only an audit
+    event that names no health data (nor the name)."""
+    with _changing(engine, actor, person_id) as connection:
+        # Their rows go with it (ON DELETE CASCADE).
+        connection.execute(sa.delete(Person).where(col(Person.id) == person_id))
+        _record_event(connection, actor, "forget", "patient", person_id, "every day, plan, visit and setting deleted")

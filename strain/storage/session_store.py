@@ -1,0 +1,352 @@
+"""The therapist session: walkthrough drafts, plans (each version kept), visits and their PSFS scores; and, for
+the patients overview, each reachable person's plan in force and last visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from strain.domain import limits, walkthrough
+from strain.domain.actor import Actor
+from strain.storage.audit_store import _record_event
+from strain.storage.base import _as_utc, _changing, _clock, _entry_rows, _now, _of, _reachable, _read_frame, _reading
+from strain.storage.day_store import _replace_template, _write_day
+from strain.storage.store_errors import ConflictError, StoreError
+from strain.storage.tables import Plan, PlanExercise, PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
+
+WALKTHROUGH_FIELDS = walkthrough.LINE_COLUMNS
+
+
+@dataclass(frozen=True)
+class StoredWalkthrough:
+    day: date
+    step: int
+    version: int  # pass back as `expected_version` when saving it
+    updated_at: datetime  # UTC
+    lines: list[dict[str, Any]]  # WALKTHROUGH_FIELDS of each line
+
+
+def save_walkthrough(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    day: date,
+    step: int,
+    lines: Sequence[Mapping[str, Any]],
+    expected_version: int | None,
+) -> int:
+    """Keep a person's walkthrough in progress, all or nothing; return its new version.
+
+    `expected_version` is the version the caller read (None: it believes there is none). If the
+    walkthrough changed since (another tab went on with it, or finished it), nothing is saved and
+    ConflictError says so.
+    """
+    same = col(Walkthrough.person_id) == person_id
+    with _changing(engine, actor, person_id) as connection:
+        if expected_version is None:
+            saved_at = connection.execute(sa.select(col(Walkthrough.updated_at)).where(same)).scalar()
+            if saved_at is not None:
+                raise ConflictError(
+                    f"a walkthrough of this person's day was started elsewhere (saved at {_clock(saved_at)}); "
+                    "load it to go on from there"
+                )
+            version = 1
+            connection.execute(
+                sa.insert(Walkthrough).values(person_id=person_id, date=day, step=step, version=1, updated_at=_now())
+            )
+        else:
+            bumped = connection.execute(
+                sa.update(Walkthrough)
+                .where(same, col(Walkthrough.version) == expected_version)
+                .values(date=day, step=step, version=Walkthrough.version + 1, updated_at=_now())
+                .returning(col(Walkthrough.version))
+            ).scalar()
+            if bumped is None:
+                saved_at = connection.execute(sa.select(col(Walkthrough.updated_at)).where(same)).scalar()
+                if saved_at is None:
+                    raise ConflictError("this walkthrough was saved or discarded elsewhere; load it again to go on")
+                raise ConflictError(
+                    f"this walkthrough was changed elsewhere (saved at {_clock(saved_at)}); load it to go on from there"
+                )
+            version = bumped
+            connection.execute(sa.delete(WalkthroughLine).where(col(WalkthroughLine.person_id) == person_id))
+        if lines:
+            connection.execute(
+                sa.insert(WalkthroughLine),
+                [{"person_id": person_id, **{name: line[name] for name in WALKTHROUGH_FIELDS}} for line in lines],
+            )
+    return version
+
+
+def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredWalkthrough | None:
+    columns = [getattr(WalkthroughLine, name) for name in WALKTHROUGH_FIELDS]
+    query = (
+        sa.select(
+            col(Walkthrough.date),
+            col(Walkthrough.step),
+            col(Walkthrough.version),
+            col(Walkthrough.updated_at),
+            *columns,
+        )
+        .outerjoin(WalkthroughLine, col(WalkthroughLine.person_id) == col(Walkthrough.person_id))
+        .where(_of(actor, col(Walkthrough.person_id), person_id))
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return None
+    day, step, version, updated_at = rows[0][:4]
+    lines = [dict(zip(WALKTHROUGH_FIELDS, row[4:], strict=True)) for row in rows if row.part is not None]
+    return StoredWalkthrough(day, step, version, _as_utc(updated_at), lines)
+
+
+def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> None:
+    with _changing(engine, actor, person_id) as connection:
+        connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
+
+
+def finish_walkthrough(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    day: date,
+    entries: pd.DataFrame,
+    as_day: bool,
+    as_template: bool,
+    model_version: str,
+    total: float,
+    expected_version: int | None,
+) -> int | None:
+    """Save a walkthrough's day (and/or make it the typical day) and drop the draft, in one transaction.
+
+    Returns the day's new version when it was saved as a day. As with save_day, a day changed
+    since `expected_version` was read is a ConflictError, and nothing is saved.
+    """
+    rows = _entry_rows(entries)
+    version = None
+    with _changing(engine, actor, person_id) as connection:
+        if as_day:
+            values = {"date": day, "model_version": model_version, "total": total, "total_version": model_version}
+            values["updated_at"] = _now()
+            if expected_version is None:  # a new day: no pain or note yet; an existing one keeps its own
+                values |= {"pain": None, "note": ""}
+            version = _write_day(connection, actor, person_id, values, rows, expected_version)
+        if as_template:
+            _replace_template(connection, person_id, rows)
+        connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
+    return version
+
+
+PLAN_EXERCISE_FIELDS = ("exercise_id", "sets", "reps", "minutes", "days_per_week")
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    version: int
+    start: date
+    review_date: date
+    note: str
+    created_at: datetime  # UTC
+    exercises: list[dict[str, Any]]  # PLAN_EXERCISE_FIELDS, in order
+
+
+def save_plan(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    start: date,
+    review_date: date,
+    note: str,
+    exercises: Sequence[Mapping[str, Any]],
+) -> int:
+    """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
+    with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
+        latest = connection.execute(
+            sa.select(sa.func.max(col(Plan.version))).where(col(Plan.person_id) == person_id)
+        ).scalar()
+        version = (latest or 0) + 1
+        plan_id = connection.execute(
+            sa.insert(Plan)
+            .values(
+                person_id=person_id, version=version, start=start, review_date=review_date, note=note, created_at=_now()
+            )
+            .returning(col(Plan.id))
+        ).scalar_one()
+        connection.execute(
+            sa.insert(PlanExercise),
+            [
+                {"plan_id": plan_id, "position": position} | {name: exercise.get(name) for name in PLAN_EXERCISE_FIELDS}
+                for position, exercise in enumerate(exercises)
+            ],
+        )
+        _record_event(connection, actor, "create", "plan", person_id, f"version {version}, from {start}")
+    return version
+
+
+def load_plans(*, engine: Engine, actor: Actor, person_id: int) -> list[StoredPlan]:
+    """Every version of a person's plan, oldest first."""
+    columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
+    query = (
+        sa.select(
+            col(Plan.version), col(Plan.start), col(Plan.review_date), col(Plan.note), col(Plan.created_at), *columns
+        )
+        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
+        .where(_of(actor, col(Plan.person_id), person_id))
+        .order_by(col(Plan.version), col(PlanExercise.position))
+    )
+    with _reading(engine) as connection:
+        rows = connection.execute(query).all()
+    plans: dict[int, StoredPlan] = {}
+    for row in rows:
+        version, start, review_date, note, created_at = row[:5]
+        if version not in plans:
+            plans[version] = StoredPlan(version, start, review_date, note, _as_utc(created_at), [])
+        plans[version].exercises.append(dict(zip(PLAN_EXERCISE_FIELDS, row[5:], strict=True)))
+    return list(plans.values())
+
+
+def add_visit(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    day: date,
+    note: str,
+    pain_now: int | None,
+    pain_average: int | None,
+    pain_worst: int | None,
+    scores: Mapping[int, int],
+    new_activities: Sequence[tuple[str, int]],
+) -> int:
+    """Record a visit with its PSFS scores, all or nothing; return its id.
+
+    `scores` maps the person's PSFS activity ids to their scores at this visit; `new_activities`
+    are activities named for the first time, with their first scores.
+    """
+    with _changing(engine, actor, person_id) as connection:
+        if connection.execute(
+            sa.select(col(Visit.id)).where(col(Visit.person_id) == person_id, col(Visit.date) == day)
+        ).first():
+            raise StoreError(f"not saved: a visit on {day} is already recorded")
+        existing = dict(
+            connection.execute(
+                sa.select(col(PsfsActivity.id), col(PsfsActivity.position)).where(
+                    col(PsfsActivity.person_id) == person_id
+                )
+            ).all()
+        )
+        unknown = set(scores) - set(existing)
+        if unknown:
+            raise StoreError("not saved: a PSFS activity scored is not one of this person's")
+        if len(existing) + len(new_activities) > limits.MAX_PSFS_ACTIVITIES:
+            raise StoreError(f"not saved: the PSFS has at most {limits.MAX_PSFS_ACTIVITIES} activities")
+        visit_id = connection.execute(
+            sa.insert(Visit)
+            .values(
+                person_id=person_id,
+                date=day,
+                note=note,
+                pain_now=pain_now,
+                pain_average=pain_average,
+                pain_worst=pain_worst,
+                created_at=_now(),
+            )
+            .returning(col(Visit.id))
+        ).scalar_one()
+        all_scores = dict(scores)
+        position = max(existing.values(), default=-1) + 1
+        for offset, (name, score) in enumerate(new_activities):
+            activity_id = connection.execute(
+                sa.insert(PsfsActivity)
+                .values(person_id=person_id, position=position + offset, name=name)
+                .returning(col(PsfsActivity.id))
+            ).scalar_one()
+            all_scores[activity_id] = score
+        if all_scores:
+            connection.execute(
+                sa.insert(PsfsScore),
+                [
+                    {"visit_id": visit_id, "activity_id": activity_id, "score": score}
+                    for activity_id, score in all_scores.items()
+                ],
+            )
+        _record_event(connection, actor, "create", "visit", person_id, str(day))
+    return visit_id
+
+
+def load_visits(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:
+    """A person's visits, oldest first: id, date, note, pain_now, pain_average, pain_worst (None when not rated)."""
+    columns = (
+        col(Visit.id),
+        col(Visit.date),
+        col(Visit.note),
+        col(Visit.pain_now),
+        col(Visit.pain_average),
+        col(Visit.pain_worst),
+    )
+    query = sa.select(*columns).where(_of(actor, col(Visit.person_id), person_id)).order_by(col(Visit.date))
+    frame = _read_frame(engine, query, query.selected_columns.keys())
+    return frame.astype({"id": "int64", "date": "object", "note": "object"}).astype(
+        {name: "object" for name in ("pain_now", "pain_average", "pain_worst")}
+    )
+
+
+def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tuple[int, str]], pd.DataFrame]:
+    """A person's PSFS activities in order, as (id, name), and every score: visit_id, activity_id, score."""
+    with _reading(engine) as connection:
+        activities = connection.execute(
+            sa.select(col(PsfsActivity.id), col(PsfsActivity.name))
+            .where(_of(actor, col(PsfsActivity.person_id), person_id))
+            .order_by(col(PsfsActivity.position))
+        ).all()
+    query = (
+        sa.select(col(PsfsScore.visit_id), col(PsfsScore.activity_id), col(PsfsScore.score))
+        .join(Visit, col(Visit.id) == col(PsfsScore.visit_id))
+        .where(_of(actor, col(Visit.person_id), person_id))
+        .order_by(col(Visit.date), col(PsfsScore.activity_id))
+    )
+    scores = _read_frame(engine, query, ["visit_id", "activity_id", "score"])
+    return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
+
+
+# The patients overview: each reachable person's plan in force and last visit, in one query each
+
+
+def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int, str, int]]:
+    """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
+    (person id, exercise id, days a week)."""
+    latest = (
+        sa.select(col(Plan.person_id), sa.func.max(col(Plan.version)).label("version"))
+        .where(col(Plan.start) <= day, _reachable(actor, col(Plan.person_id)))
+        .group_by(col(Plan.person_id))
+        .subquery()
+    )
+    query = (
+        sa.select(col(Plan.person_id), col(PlanExercise.exercise_id), col(PlanExercise.days_per_week))
+        .join(latest, sa.and_(col(Plan.person_id) == latest.c.person_id, col(Plan.version) == latest.c.version))
+        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
+    )
+    with _reading(engine) as connection:
+        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
+
+
+def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:
+    """Each reachable person's latest visit on or before a date: person id -> date."""
+    query = (
+        sa.select(col(Visit.person_id), sa.func.max(col(Visit.date)))
+        .where(col(Visit.date) <= on_or_before, _reachable(actor, col(Visit.person_id)))
+        .group_by(col(Visit.person_id))
+    )
+    with _reading(engine) as connection:
+        return dict(connection.execute(query).all())
