@@ -2,7 +2,7 @@
 
 Both must take about as long, so that the time does not tell whether an account exists: an unknown
 email's password is checked against a dummy hash as costly as a real one. The test suite checks
-that both check one hash of the same cost (tests/test_store_accounts.py); the times themselves are
+that both check one hash of the same cost (tests/storage/test_store_accounts.py); the times themselves are
 measured here, as a timing assertion fails at random on a loaded machine.
 """
 

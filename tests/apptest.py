@@ -12,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import catalogue, model, tally
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
+from tests.helpers import REPO
 from ui import frame_check
-
-from .helpers import REPO
 
 CAT = catalogue.default()
 TIMEOUT = 30

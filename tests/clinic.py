@@ -14,8 +14,7 @@ from sqlalchemy.engine import Engine
 from strain.domain.actor import Actor
 from strain.storage import base, day_store, exercise_store, people_store, session_store, tap_store
 from strain.storage.tables import Account, Setting
-
-from .helpers import MONDAY, entries
+from tests.helpers import MONDAY, entries
 
 
 def add_account(engine: Engine, email: str, role: str, *, active: bool = True) -> Actor:

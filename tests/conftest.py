@@ -1,7 +1,7 @@
 """Shared pytest fixtures."""
 
 # ---------------------------------------------------------------------------------------------
-# Storage fixtures (tests/test_store.py, test_migrations.py, test_concurrency.py, test_cli_store.py)
+# Storage fixtures (tests/storage/test_store.py, test_migrations.py, test_concurrency.py, test_cli_store.py)
 #
 # `database_url` is parametrised: every test using it runs on a SQLite file in tmp_path and on
 # the real PostgreSQL server, in a database created for the test and dropped afterwards. When
@@ -30,9 +30,8 @@ from strain.domain import catalogue
 from strain.domain.actor import OWNER
 from strain.storage import db, people_store
 from strain.usecases.shared import Context
-
-from .clinic import Clinic
-from .helpers import TALLY
+from tests.clinic import Clinic
+from tests.helpers import TALLY
 
 # A shared two-core machine can stall any example for a moment: judge properties, not timing.
 settings.register_profile("strain", deadline=None)

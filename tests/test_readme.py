@@ -3,9 +3,8 @@
 import re
 
 from strain.domain.catalogue import URGENCIES
-
-from .helpers import REPO
-from .strategies import CAT
+from tests.helpers import REPO
+from tests.strategies import CAT
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 FLAT = re.sub(r"\s+", " ", README)  # the README wraps its lines

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import REPO
+from tests.helpers import REPO
 
 DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock"}
 DEV_TOOLS |= {"mypy", "pandas-stubs", "types-regex"}  # static types

@@ -2,7 +2,7 @@
 
 The rule: a day is high from the starter day done without control, and moderate from the same day
 done with control, each rounded to the nearest ten points. The catalogue states the bands as
-plain numbers (a therapist reads them there); `tests/test_bands.py` recomputes them with this rule
+plain numbers (a therapist reads them there); `tests/domain/test_bands.py` recomputes them with this rule
 and fails when a weight change moves the starter day away from them.
 """
 

@@ -1,0 +1,43 @@
+"""The drawings on the pages, run with AppTest: each with its text alternative, none breaking a page."""
+
+import base64
+from datetime import date, timedelta
+
+from strain.render import poses
+from tests.apptest import entries, open_page, save
+
+PICTURES = poses.default()
+DAY = date.today() - timedelta(days=1)
+
+
+def images(at) -> list[tuple[str, str, str]]:
+    """(caption, text alternative, SVG) of every picture on the page, in order."""
+    shown = []
+    for element in at.get("image"):
+        for image in element.proto.imgs:
+            svg = base64.b64decode(image.url.split(",", 1)[1]).decode("utf-8")
+            shown.append((image.caption, image.alt, svg))
+    return shown
+
+
+def test_the_exercises_page_draws_the_level_you_are_on_and_every_level_of_each_ladder(ann):
+    at = open_page("pages/exercises.py", person="Ann")
+    assert not at.exception
+    shown = images(at)
+    alts = [alt for _, alt, _ in shown]
+    assert PICTURES.exercise("psoas_towel_bed").alt in alts  # level 1 of the core brace, where Ann starts
+    captions = [caption for caption, _, _ in shown]
+    assert "Level 3: Modified dead bug on the bed" in captions
+    assert "Level 2: Squat to a high box or raised seat" in captions
+    assert all(svg.startswith("<svg") and "<title>" in svg for _, _, svg in shown)
+
+
+def test_the_audit_page_shows_each_top_source_without_and_with_control(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("socks_shoes", 4), ("hunched_sitting", 120)))
+    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    assert not at.exception
+    shown = images(at)
+    assert [caption for caption, _, _ in shown] == ["✗ Without control", "✓ With control"] * 3
+    pairs = {(shown[i][1], shown[i + 1][1]) for i in range(0, 6, 2)}
+    for activity in ("sit_down_chair", "socks_shoes", "hunched_sitting"):
+        assert (PICTURES.without_control(activity).alt, PICTURES.with_control(activity).alt) in pairs

@@ -1,0 +1,216 @@
+"""The Therapist session page, run with AppTest on a real SQLite file: steps, resume, plan and visit forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from strain.domain import walkthrough
+from strain.domain.actor import OWNER
+from strain.domain.outcomes import VisitInput
+from strain.storage import day_store, people_store, session_store
+from strain.usecases import self_audit, session
+from strain.usecases.shared import Context
+from tests.apptest import CAT, entries, open_page, texts
+from ui.components import md
+
+PAGE = "pages/session.py"
+STEPS = len(CAT.day_parts)
+TODAY = date.today()
+
+
+def progress_text(at: AppTest) -> str:
+    return at.get("progress")[0].proto.text
+
+
+def next_step(at: AppTest) -> AppTest:
+    at.button(key="wt_next").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def typical(app_engine, ann):
+    frame = entries(TODAY, ("sit_down_chair", 9), ("socks_shoes", 4), ("hunched_sitting", 200), ("weeding", 30))
+    day_store.save_template(engine=app_engine, actor=OWNER, person_id=ann.id, entries=frame)
+    return frame
+
+
+def test_the_page_runs_with_no_one_and_for_a_new_person(app_engine):
+    at = open_page(PAGE)
+    assert "Choose a person in the sidebar" in texts(at)
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Ann")
+    at = open_page(PAGE, person="Ann")
+    assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
+
+
+def test_each_step_asks_its_question_and_next_saves_the_draft_in_the_database(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    for number, part in enumerate(CAT.day_parts, start=1):
+        assert progress_text(at) == f"Step {number} of {STEPS}: {part.name}"
+        assert part.question in texts(at)
+        for activity in part.activities:  # every activity of the step has its count, control and modifiers
+            assert at.number_input(key=f"wt_line_{part.id}_{activity}_quantity")
+            assert at.checkbox(key=f"wt_line_{part.id}_{activity}_controlled")
+        assert at.button(key="wt_back").disabled == (number == 1)
+        next_step(at)
+        assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == number
+    assert progress_text(at) == f"All {STEPS} steps done: check and save"
+
+
+def test_the_running_total_starts_at_the_typical_day_and_follows_the_counts(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    service = Context(app_engine, CAT)
+    expected = session.entries_audit(service, ann, typical).total
+    whole = {m.label: m.value for m in at.metric}["The whole day as it stands"]
+    assert whole == f"{expected:.0f} points"
+    at.number_input(key="wt_line_waking_bed_in_out_quantity").set_value(10).run()
+    whole = {m.label: m.value for m in at.metric}["The whole day as it stands"]
+    assert whole == f"{expected + 10 * CAT.activity('bed_in_out').weight:.0f} points"
+
+
+def test_closing_the_tab_and_coming_back_resumes_at_the_same_step_with_the_changes(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    next_step(next_step(at))  # to step 3, breakfast
+    at.number_input(key="wt_line_breakfast_sit_down_chair_quantity").set_value(7).run()
+    at.checkbox(key="wt_line_breakfast_sit_down_chair_controlled").check().run()
+    next_step(at)
+
+    again = open_page(PAGE, person="Ann")  # a new browser session
+    assert progress_text(again) == f"Step 4 of {STEPS}: Getting about (car, bus)"
+    assert "Resumed where you left off (step 4 of 9)." in texts(again)
+    again.button(key="wt_back").click().run()
+    assert progress_text(again) == f"Step 3 of {STEPS}: Breakfast and kitchen"
+    assert again.number_input(key="wt_line_breakfast_sit_down_chair_quantity").value == 7
+    assert again.checkbox(key="wt_line_breakfast_sit_down_chair_controlled").value
+
+
+def test_start_over_goes_back_to_the_typical_day(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    next_step(at)
+    at.button(key="wt_restart").click().run()
+    assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
+
+
+def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_audit(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    next_step(next_step(at))
+    at.number_input(key="wt_line_breakfast_sit_down_chair_quantity").set_value(12).run()
+    for _ in range(STEPS - 2):
+        next_step(at)
+    at.checkbox(key="wt_as_typical").check().run()
+    at.button(key="wt_save").click().run()
+    assert not at.exception
+    assert f"Saved as the day {TODAY:%d %B %Y} and the typical day." in texts(at)
+
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=TODAY)
+    sits = saved.entries.loc[saved.entries["activity"] == "sit_down_chair", "quantity"].sum()
+    shares = walkthrough.from_entries(CAT, typical, TODAY)
+    expected = 12 + sum(x.quantity for x in shares.lines if x.activity == "sit_down_chair" and x.part != "breakfast")
+    assert sits == expected
+    template = day_store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
+    assert template["quantity"].sum() == saved.entries["quantity"].sum()
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
+    total = self_audit.audit(Context(app_engine, CAT), ann, TODAY).total
+    assert {m.label: m.value for m in at.metric}["The day's strain points"] == f"{total:.0f}"
+    assert "Top strain sources" in texts(at)
+
+
+def choose_plan(at: AppTest, *exercise_ids: str) -> None:
+    for slot, exercise_id in enumerate(exercise_ids):
+        at.selectbox(key=f"plan_exercise_{slot}").set_value(exercise_id)
+    at.number_input(key="plan_reps_0").set_value(12)
+    at.radio(key="plan_kind_1").set_value("minutes")
+    at.number_input(key="plan_minutes_1").set_value(5.0)
+    at.number_input(key="plan_days_1").set_value(7)
+    at.button(key="FormSubmitter:plan_form-Save plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    choose_plan(at, "squat_high_box", "dead_bug_bed")
+    plans = session.plans(Context(app_engine, CAT), ann)
+    assert [(p.version, len(p.exercises)) for p in plans] == [(1, 2)]
+    assert [e.schedule for e in plans[0].exercises] == ["2 x 12, 5 days a week", "5 min, every day"]
+    page = texts(at)
+    assert "Saved the plan (2 exercises)" in page and "Plan in force: version 1" in page
+    choose_plan(at, "squat_lower_box", "dead_bug_bed", "log_roll_bed")
+    assert [p.version for p in session.plans(Context(app_engine, CAT), ann)] == [1, 2]
+    assert "Plan in force: version 2" in texts(at)
+    assert "Earlier versions (1)" in [e.label for e in at.expander]
+
+
+def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    at.selectbox(key="plan_exercise_0").set_value("squat_high_box")
+    at.button(key="FormSubmitter:plan_form-Save plan").click().run()
+    assert md("A plan has 2 to 4 exercises; this one has 1.") in texts(at)
+    assert session.plans(Context(app_engine, CAT), ann) == []
+
+
+def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    at.date_input(key="visit_day").set_value(TODAY - timedelta(days=14))
+    at.number_input(key="visit_pain_now").set_value(6)
+    at.text_input(key="psfs_new_name_0").input("Lifting my **grandson**")
+    at.number_input(key="psfs_new_score_0").set_value(3)
+    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    assert not at.exception
+    assert f"Saved the visit of {TODAY - timedelta(days=14):%d %B %Y}." in texts(at)
+    (activity_id, name), *_ = session.outcomes(Context(app_engine, CAT), ann).activities
+    assert name == "Lifting my **grandson**"
+    # At the next visit the same activity is scored again, its name shown as typed (not as markdown).
+    score = at.number_input(key=f"psfs_score_{activity_id}")
+    assert score.label == r"Lifting my \*\*grandson\*\*"
+    score.set_value(6)
+    at.date_input(key="visit_day").set_value(TODAY)
+    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    outcomes = session.outcomes(Context(app_engine, CAT), ann)
+    assert outcomes.psfs["change"].tolist()[-1] == 3.0 and outcomes.psfs["meaningful"].tolist()[-1]
+    assert "+3.0 since the first visit (a meaningful improvement)" in str(at.dataframe[-1].value["change"].tolist())
+
+
+def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, ann):
+    service = Context(app_engine, CAT)
+    for days_ago, pain in ((21, 7), (7, 6), (0, 4)):
+        session.add_visit(service, ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY)
+    at = open_page("pages/session.py", person="Ann")
+    assert at.dataframe[-1].value["pain_change"].tolist() == [
+        "",
+        "-1.0 since the first visit",
+        "-3.0 since the first visit (a meaningful improvement)",
+    ]
+
+
+def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    at.text_input(key="psfs_new_name_0").input("Gardening")
+    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    assert md("PSFS, Gardening: enter a score from 0 to 10.") in texts(at)
+    assert session.outcomes(Context(app_engine, CAT), ann).visits.empty
+
+
+def test_the_handout_and_card_buttons_are_there(app_engine, ann):
+    at = open_page(PAGE, person="Ann")
+    assert not at.get("download_button")  # Streamlit's own would give the PDF a /media/ address (ui/download.py)
+    buttons = [e for e in at.get("bidi_component") if e.key in ("handout_download", "card_download")]
+    labels = [json.loads(b.proto.mixed.json or b.proto.json)["label"] for b in buttons]
+    assert labels == ["Download the handout (PDF)", "Download the tally card (PDF)"]
+
+
+def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engine, ann, typical):
+    first, second = open_page(PAGE, person="Ann"), open_page(PAGE, person="Ann")
+    next_step(next_step(first))
+    second.button(key="wt_next").click().run()
+    assert "a walkthrough of this person" in texts(second) and "started elsewhere" in texts(second)
+    assert progress_text(second) == f"Step 1 of {STEPS}: Waking and getting out of bed"
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 2
+    second.button(key="wt_conflict_reload").click().run()
+    assert progress_text(second) == f"Step 3 of {STEPS}: Breakfast and kitchen"
+    next_step(second)
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 3

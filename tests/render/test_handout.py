@@ -1,0 +1,228 @@
+"""The PDF handout and tally card, read back with pypdf and checked against the database; and their commands."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import stat
+from datetime import date, timedelta
+
+import pypdf
+import pytest
+
+from strain.cli import main as cli
+from strain.domain import model
+from strain.domain.actor import OWNER
+from strain.domain.outcomes import VisitInput
+from strain.domain.plans import PlannedExercise
+from strain.render import handout
+from strain.storage import day_store, db
+from strain.usecases import exercises, log_day, people, printouts, session
+from strain.usecases.shared import Context
+from tests.helpers import entries
+from tests.strategies import CAT
+
+TODAY = date.today()
+NAME = "Zoë Ångström-Łukasiewicz (Ζωή Анна)"  # accented, Greek and Cyrillic letters
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    """The page count and the text of a PDF, with runs of white space made single spaces."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+@pytest.fixture
+def url(make_database) -> str:
+    return make_database("sqlite", migrated=True)
+
+
+@pytest.fixture
+def service(url) -> Context:
+    engine = db.open_database(url)
+    yield Context(engine, CAT)
+    engine.dispose()
+
+
+def longest_plan() -> list[PlannedExercise]:
+    """Four recommended exercises with the most text: the plan that makes the longest handout."""
+    exercises = sorted(
+        (e for e in CAT.exercises if e.recommended), key=lambda e: -sum(len(step) for step in e.steps) - len(e.name)
+    )[:4]
+    return [
+        PlannedExercise(e.id, days_per_week=5, sets=2, reps=8)
+        if n % 2
+        else PlannedExercise(e.id, days_per_week=7, minutes=5)
+        for n, e in enumerate(exercises)
+    ]
+
+
+@pytest.fixture
+def zoe(service: Context):
+    person = people.add_person(service, NAME)
+    for offset in range(1, 27):
+        if offset % 5 == 0:
+            continue
+        day = TODAY - timedelta(days=offset)
+        rows = [("sit_down_chair", 5 + offset % 7), ("hunched_sitting", 120 + offset * 5), ("socks_shoes", 4)]
+        rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
+        log_day.save_day(service, person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
+    start = TODAY - timedelta(days=20)
+    session.save_plan(
+        service, person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
+    )
+    exercises.set_seat(service, person, name="chair", height_cm=46)
+    exercises.set_seat(service, person, name="toilet", height_cm=41)
+    exercises.log_box_height(service, person, day=TODAY - timedelta(days=2), today=TODAY, height_cm=50)
+    return person
+
+
+def expected_from_the_database(service: Context, person, start: date, end: date) -> tuple[float, list[str]]:
+    """The average points per logged day and the top three activities' names, straight from the tables."""
+    scored = model.score(
+        day_store.load_entries(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end),
+        model.Model(CAT),
+    )
+    days = len(day_store.load_days(engine=service.engine, actor=OWNER, person_id=person.id, start=start, end=end))
+    per_activity = scored.groupby("activity")["points"].sum().sort_values(ascending=False)
+    return scored["points"].sum() / days, [CAT.activity(a).name for a in per_activity.index[:3]]
+
+
+def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_the_plan(service, zoe):
+    start, end = TODAY - timedelta(days=27), TODAY
+    pages, text = pdf_text(handout.handout_pdf(printouts.handout(service, zoe, start, end, TODAY)))
+    assert pages <= 4  # the longest plan, the seats, the full pain rule and the complete red-flag list (28 items)
+    assert f"Strain Audit: {NAME}" in text
+    average, top = expected_from_the_database(service, zoe, start, end)
+    assert f"{average:.0f} points a day" in text
+    positions = [text.index(f"{rank}. {name}:") for rank, name in enumerate(top, start=1)]
+    assert positions == sorted(positions)
+    for planned in session.plans(service, zoe)[-1].exercises:
+        exercise = CAT.exercise(planned.exercise_id)
+        assert exercise.name in text
+        assert f"Dose: {planned.schedule}" in text
+        assert exercise.steps[0].split()[0] in text
+    assert "chair 46 cm 50 cm 4 cm to go" in text
+    for flag in CAT.safety.red_flags:  # every one, as the sidebar and the README list them
+        assert " ".join(flag.text.split()) in text
+    assert " ".join(CAT.safety.red_flags_note.split()) in text
+    assert "Not medical advice." in text
+    parts = re.search(r"(\d+) from movements and (\d+) from held postures\.", text)
+    assert parts and int(parts[1]) + int(parts[2]) in (round(average) - 1, round(average), round(average) + 1)
+    assert f"Period: {start:%d %B %Y} to {end:%d %B %Y}" in text
+
+
+def test_a_handout_with_nothing_logged_and_no_plan_is_one_page_that_says_so(service):
+    person = people.add_person(service, "Bo **B** -- __C__")  # fpdf2 markup in a name prints as typed
+    pages, text = pdf_text(
+        handout.handout_pdf(printouts.handout(service, person, TODAY - timedelta(days=6), TODAY, TODAY))
+    )
+    assert pages == 1
+    assert "Strain Audit: Bo **B** -- __C__" in text
+    assert "No days were logged in this period." in text and "No plan has been set yet." in text
+
+
+def test_the_tally_card_is_one_page_of_the_typical_days_activities_by_part_of_the_day(service, zoe):
+    typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
+    day_store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
+    pages, text = pdf_text(handout.card_pdf(printouts.card(service, zoe, TODAY)))
+    assert pages == 1
+    assert f"Tally card: {NAME}" in text
+    for activity in typical["activity"]:
+        assert CAT.activity(activity).name in text
+    for part in ("Breakfast and kitchen", "Bathroom and dressing", "Garden", "Getting about (car, bus)"):
+        assert part in text
+    assert "Waking and getting out of bed" not in text  # no activity of the typical day happens then
+    assert "usual 3" in text  # 9 sit-downs shared over breakfast, work and the evening
+
+
+def test_report_and_card_write_pdfs_from_the_command_line(service, zoe, url, tmp_path, capsys):
+    out = tmp_path / "handout.pdf"
+    start = (TODAY - timedelta(days=13)).isoformat()
+    assert (
+        cli.main(
+            [
+                "report",
+                "--person",
+                "zoë ångström-łukasiewicz (ζωή анна)",
+                "--from",
+                start,
+                "--out",
+                str(out),
+                "--db",
+                url,
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.strip() == f"wrote the handout for {NAME} ({start} to {TODAY}) to {out}"
+    pages, text = pdf_text(out.read_bytes())
+    average, _ = expected_from_the_database(service, zoe, date.fromisoformat(start), TODAY)
+    assert pages <= 4 and f"{average:.0f} points a day" in text
+
+    card = tmp_path / "card.pdf"
+    assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0
+    assert pdf_text(card.read_bytes())[0] == 1
+    # They name the person and hold health data: readable by their owner only, as a backup is.
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (out, card)] == [0o600, 0o600]
+
+
+def test_a_pdf_replacing_a_file_anyone_could_read_is_readable_by_its_owner_only(service, zoe, url, tmp_path):
+    card = tmp_path / "card.pdf"
+    card.write_bytes(b"old")
+    card.chmod(0o644)
+    (tmp_path / "card.pdf.partial").write_bytes(b"a leftover")
+    assert cli.main(["card", "--person", NAME, "--out", str(card), "--db", url]) == 0
+    assert stat.S_IMODE(card.stat().st_mode) == 0o600 and card.read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "card.pdf.partial").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--person", "Nobody"], "error: no person called Nobody"),
+        (
+            ["report", "--person", NAME, "--from", "2026-11-30", "--to", "2026-11-01"],
+            "error: --from 2026-11-30 is after --to 2026-11-01",
+        ),
+        (
+            ["report", "--person", NAME, "--to", "30/11/2026"],
+            "error: --to must be a date like 2026-11-25, got '30/11/2026'",
+        ),
+        (["card", "--person", "Nobody"], "error: no person called Nobody"),
+    ],
+)
+def test_command_mistakes_are_one_line_with_exit_2_and_write_nothing(
+    service, zoe, url, tmp_path, capsys, args, message
+):
+    out = tmp_path / "out.pdf"
+    assert cli.main([*args, "--out", str(out), "--db", url]) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not out.exists()
+
+
+def test_export_json_has_the_walkthrough_plans_visits_and_psfs(service, zoe, url, capsys):
+    draft, _ = session.walkthrough(service, zoe, TODAY)
+    session.save_walkthrough(service, zoe, draft, TODAY)
+    visit = VisitInput(day=TODAY - timedelta(days=1), note="first", pain_now=5, new_activities=[("Gardening", 4)])
+    session.add_visit(service, zoe, visit, TODAY)
+    assert cli.main(["export", "--person", NAME, "--format", "json", "--db", url]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["walkthrough"]["step"] == 0 and document["walkthrough"]["lines"]
+    assert [plan["version"] for plan in document["plans"]] == [1]
+    assert len(document["plans"][0]["exercises"]) == 4
+    assert document["psfs_activities"] == ["Gardening"]
+    assert document["visits"] == [
+        {
+            "date": (TODAY - timedelta(days=1)).isoformat(),
+            "note": "first",
+            "pain_now": 5,
+            "pain_average": None,
+            "pain_worst": None,
+            "psfs": [{"activity": "Gardening", "score": 4}],
+            "psfs_average": 4.0,
+            "psfs_change": None,
+        }
+    ]
