@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from strain.domain import accounts, limits
+from strain.domain import accounts, limits, permissions
 from strain.storage.account_store import AccountInfo
 from strain.storage.tables import ROLES
 from strain.usecases import clinic
@@ -19,7 +19,7 @@ shell.ensure()
 FEEDBACK = "_accounts_feedback"  # (form, ok, message) of the last action, shown under its form
 
 st.title("Accounts")
-if context.actor().role != "admin":  # navigation shows this page to admins only; a link does not get round it
+if not permissions.may(context.actor(), "manage_accounts"):  # a link must not get round the navigation
     st.error("Only an admin can manage accounts.")
     st.stop()
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from strain.domain import patients
+from strain.domain import patients, permissions
 from strain.usecases import clinic, people
 from ui import components, context, shell
 
@@ -18,7 +18,7 @@ shell.ensure()
 ASSIGNED = "_patients_assigned"  # the confirmation of an assignment, shown once after the rerun
 
 service = context.use_cases()
-is_admin = service.actor.role == "admin"
+is_admin = permissions.may(service.actor, "assign_patient")
 st.title("Patients" if is_admin else "My patients")
 st.caption(
     "This week is the 7 days up to today, last week the 7 before; strain and pain are averages per logged day. "

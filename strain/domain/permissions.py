@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from strain.domain.actor import Actor
+from strain.domain.errors import Forbidden
 
 Action = Literal[
     "see_person",  # read a person's days, plans, visits and settings
@@ -36,7 +37,7 @@ REFUSALS: dict[Action, str] = {
     "assign_patient": "only an admin can assign a patient to a therapist",
     "manage_accounts": "only an admin can manage accounts and the clinic's settings",
     "read_audit_trail": "only an admin can read the audit trail: it holds every patient's data",
-    "whole_database": "only an admin can back up or restore the database: it holds every patient's data",
+    "whole_database": "only an admin can {doing}: it holds every patient's data",
 }
 
 
@@ -74,3 +75,12 @@ def may(actor: Actor, action: Action, therapist_id: int | None = None) -> bool:
 def new_owner(actor: Actor) -> int | None:
     """The therapist a person added by `actor` belongs to: a therapist's own; an admin's, nobody until assigned."""
     return actor.account_id if actor.role == "therapist" else None
+
+
+def require(actor: Actor, action: Action, *, doing: str = "use the whole database") -> None:
+    """Refuse (Forbidden, with the sentence to show) an action the actor may not do; `doing` names a whole-database
+    action ("back up the database"). A person's data is refused as "not found" by the storage layer instead."""
+    if action in PERSON_ACTIONS:
+        raise ValueError(f"{action} is checked by reach, in the query")  # a programming error, not a refusal
+    if not may(actor, action):
+        raise Forbidden(REFUSALS[action].format(doing=doing))

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from strain.domain import limits
+from strain.domain import limits, permissions
 from strain.domain.actor import Actor, Role
 from strain.storage.audit_store import _record_event
 from strain.storage.base import _as_utc, _now, _reading, _writing
@@ -67,13 +67,8 @@ def _account_row(connection: Connection, email: str) -> sa.RowMapping | None:
     return connection.execute(sa.select(Account).where(col(Account.email) == email)).mappings().first()
 
 
-def _managing_accounts(actor: Actor) -> None:
-    """Accounts and the clinic's settings are an admin's (or, in personal mode and on the command line, the owner's)."""
-    if not actor.sees_every_patient:
-        raise StoreError("only an admin can manage accounts and the clinic's settings")
-
-
-def list_accounts(*, engine: Engine) -> list[AccountInfo]:
+def list_accounts(*, engine: Engine, actor: Actor) -> list[AccountInfo]:
+    permissions.require(actor, "manage_accounts")
     with _reading(engine) as connection:
         rows = connection.execute(sa.select(Account).order_by(Account.email)).mappings().all()
     return [_account_info(row) for row in rows]
@@ -107,7 +102,7 @@ def account_is_active(*, engine: Engine, account_id: int) -> bool:
 
 def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
     """Add an account (email already normalised); StoreError if one with that email exists."""
-    _managing_accounts(actor)
+    permissions.require(actor, "manage_accounts")
     try:
         with _writing(engine, actor) as connection:
             connection.execute(
@@ -132,7 +127,7 @@ def _change_account(connection: Connection, email: str, **values: Any) -> Accoun
 
 def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor) -> AccountInfo:
     """Disable an account (it cannot sign in, and a session it has ends at its next step) or enable it again."""
-    _managing_accounts(actor)
+    permissions.require(actor, "manage_accounts")
     with _writing(engine, actor) as connection:
         account = _change_account(connection, email, active=active)
         _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
@@ -141,7 +136,7 @@ def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor
 
 def set_password_hash(*, engine: Engine, email: str, password_hash: str, actor: Actor) -> AccountInfo:
     """A new password (a reset by an admin): it also lifts a lock, and the failures counted so far."""
-    _managing_accounts(actor)
+    permissions.require(actor, "manage_accounts")
     with _writing(engine, actor) as connection:
         account = _change_account(
             connection, email, password_hash=password_hash, failed_logins=0, first_failure_at=None, locked_until=None
@@ -229,7 +224,7 @@ def clinic_mode(*, engine: Engine) -> bool:
 
 def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
     """Switch the database to clinic mode (every replica reads it); False if it already was."""
-    _managing_accounts(actor)
+    permissions.require(actor, "manage_accounts")
     key, value = CLINIC_MODE
     with _writing(engine, actor) as connection:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -261,8 +256,7 @@ def account_actor(*, engine: Engine, email: str) -> Actor | None:
 
 def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
     """The active therapists' accounts (id, email), by email, for an admin assigning patients."""
-    if actor.role != "admin":
-        return []
+    permissions.require(actor, "assign_patient")  # whom a patient can be assigned to is the assigner's to know
     query = (
         sa.select(col(Account.id), col(Account.email))
         .where(col(Account.role) == "therapist", col(Account.active))

@@ -16,9 +16,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
-from strain.domain import limits
+from strain.domain import limits, permissions
 from strain.domain.actor import Actor
-from strain.storage.base import _as_utc, _now, _or_none, _read_frame, _reading, _whole_database
+from strain.storage.base import _as_utc, _now, _or_none, _read_frame, _reading
 from strain.storage.tables import AuditChain, AuditEvent, Person
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
@@ -134,7 +134,7 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
 
     Columns: AUDIT_COLUMNS; `person` is the person's name today (None once they are forgotten).
     """
-    _whole_database(actor, "read the audit trail")
+    permissions.require(actor, "read_audit_trail")
     query = (
         sa.select(
             col(AuditEvent.at),

@@ -13,13 +13,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from strain.domain import fields, validation
+from strain.domain import fields, permissions, validation
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.storage.account_store import CLINIC_MODE
 from strain.storage.audit_store import _check_chain, _record_event
-from strain.storage.base import _as_utc, _reading, _reset_id_sequences, _tables, _whole_database
+from strain.storage.base import _as_utc, _reading, _reset_id_sequences, _tables
 from strain.storage.store_errors import StoreError, _broken_rule
 from strain.storage.tables import Account, AuditEvent, Entry, Person, Setting, TemplateEntry, WalkthroughLine
 
@@ -71,7 +71,7 @@ def _schema_revision(connection: Connection) -> str | None:
 
 def backup(*, engine: Engine, actor: Actor) -> dict[str, Any]:
     """Everything in the database as JSON-ready data (restore it with `restore`)."""
-    _whole_database(actor, "back up the database")
+    permissions.require(actor, "whole_database", doing="back up the database")
     with _reading(engine) as connection:
         tables = {
             table.name: {
@@ -224,7 +224,7 @@ def restore(*, engine: Engine, actor: Actor, data: Any, catalogue: Catalogue, cl
     restore: `clinic` says which mode the new database is to have (the target's setting), and a backup
     in the other mode, or whose rows show clinic mode while its settings say personal, is refused.
     """
-    _whole_database(actor, "restore a backup")
+    permissions.require(actor, "whole_database", doing="restore a backup")
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not isinstance(data.get("tables"), dict):
         raise StoreError("this is not a Strain Audit backup")
     made_with = data.get("schema")

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 
-from strain.domain import limits, tally
+from strain.domain import limits, permissions, tally
 from strain.domain.actor import Actor
 from strain.storage import db
 from strain.storage.store_errors import AccountDisabled, SessionExpired, StoreError, UnknownPerson, _broken_rule
@@ -68,17 +68,18 @@ def _reading(engine: Engine) -> AbstractContextManager[Connection]:
 
 
 def _owned(actor: Actor) -> sa.ColumnElement[bool]:
-    """SQL on `person`: the people this actor may reach (a therapist: their own patients; else everyone)."""
-    if actor.sees_every_patient:
+    """SQL on `person`: the people this actor may reach (strain.domain.permissions.reach, as SQL)."""
+    scope = permissions.reach(actor)
+    if scope.everyone:
         return sa.true()
-    if actor.account_id is None:  # `therapist_id == None` would read as IS NULL: everyone's unassigned patients
+    if scope.therapist_id is None:  # `therapist_id == None` would read as IS NULL: everyone's unassigned patients
         return sa.false()
-    return col(Person.therapist_id) == actor.account_id
+    return col(Person.therapist_id) == scope.therapist_id
 
 
 def _reachable(actor: Actor, person_id: Mapped[int]) -> sa.ColumnElement[bool]:
     """SQL: a row whose `person_id` column names a person this actor may reach."""
-    if actor.sees_every_patient:
+    if permissions.reach(actor).everyone:
         return sa.true()
     return person_id.in_(sa.select(col(Person.id)).where(_owned(actor)))
 
@@ -217,12 +218,6 @@ def _read_frame(engine: Engine, query: AnySelect, columns: Sequence[str]) -> pd.
 
 def _tables() -> list[sa.Table]:
     return list(SQLModel.metadata.sorted_tables)  # parents before children
-
-
-def _whole_database(actor: Actor, what: str) -> None:
-    """Backup and restore take everyone's data: an admin's or the personal-mode owner's, never a therapist's."""
-    if not actor.sees_every_patient:
-        raise StoreError(f"only an admin can {what}: it holds every patient's data")
 
 
 def _reset_id_sequences(connection: Connection) -> None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
+from strain.domain import permissions
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
 from strain.storage.base import (
@@ -22,7 +23,6 @@ from strain.storage.base import (
     _reset_id_sequences,
     _tables,
     _touch,
-    _whole_database,
     _writing,
 )
 from strain.storage.day_store import _write_totals
@@ -164,7 +164,7 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
     transaction: generated data such as the benchmark's clinic, too large for restore's row-by-row checks. Sent
     to the driver in one batch per table (each value converted as the column's type would); PostgreSQL takes
     them by COPY, several times faster than inserts. An admin's, like restore."""
-    _whole_database(actor, "load rows in bulk")
+    permissions.require(actor, "whole_database", doing="load rows in bulk")
     with _writing(engine, actor) as connection:
         dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from strain.domain import validation
+from strain.domain import permissions, validation
 from strain.domain.actor import Actor
 from strain.domain.patients import PatientInfo
 from strain.storage.audit_store import _record_event
@@ -68,7 +68,7 @@ def _person_called(connection: Connection, actor: Actor, name: str) -> PersonInf
 
 def _new_person(actor: Actor, name: str) -> dict[str, Any]:
     """A new person's row: a therapist's new patient is theirs; an admin's belongs to nobody until assigned."""
-    therapist = actor.account_id if actor.role == "therapist" else None
+    therapist = permissions.new_owner(actor)
     return {"name": name, "name_key": name_key(name), "created_at": _now(), "revision": 0, "therapist_id": therapist}
 
 
@@ -157,8 +157,7 @@ def set_wake_up(*, engine: Engine, actor: Actor, person_id: int, wake_up: time) 
 
 def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id: int) -> None:
     """Make a patient an active therapist's (an admin's action), recorded in the audit trail."""
-    if actor.role != "admin":
-        raise StoreError("only an admin can assign a patient to a therapist")
+    permissions.require(actor, "assign_patient")
     with _changing(engine, actor, person_id) as connection:
         therapist = connection.execute(
             sa.select(col(Account.email)).where(

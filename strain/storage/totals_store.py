@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from strain.domain import tally
+from strain.domain import permissions, tally
 from strain.domain.actor import Actor
 from strain.storage.base import _acting, _chunks, _entry_columns, _owned, _reachable, _read_frame, _reading
 from strain.storage.tables import Day, Entry, Person
@@ -117,7 +117,7 @@ def load_entries_of_days(*, engine: Engine, actor: Actor, day_ids: Sequence[int]
         # Each day found by its key, then checked (EXISTS) against its person: filtering by the list of
         # reachable people instead would let SQLite walk every day of every reachable person.
         days = sa.select(col(Day.id)).where(col(Day.id).in_(ids))
-        if not actor.sees_every_patient:
+        if not permissions.reach(actor).everyone:
             days = days.where(sa.exists().where(col(Person.id) == col(Day.person_id), _owned(actor)))
         query = sa.select(col(Entry.date), *_entry_columns(Entry), col(Entry.day_id)).where(col(Entry.day_id).in_(days))
         parts.append(

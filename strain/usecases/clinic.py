@@ -9,6 +9,7 @@ import pandas as pd
 from strain.domain import accounts as account_rules
 from strain.domain import (
     patients,
+    permissions,
 )
 from strain.domain.actor import Actor
 from strain.storage import account_store, audit_store, exercise_store, people_store, session_store
@@ -129,7 +130,7 @@ def account_active(ctx: Context, actor: Actor) -> bool:
 
 def accounts(ctx: Context) -> list[AccountInfo]:
     _require_admin(ctx)
-    return account_store.list_accounts(engine=ctx.engine)
+    return account_store.list_accounts(engine=ctx.engine, actor=ctx.actor)
 
 
 def account(ctx: Context, email: str) -> AccountInfo:
@@ -177,5 +178,4 @@ def reset_password(ctx: Context, email: str, password: str) -> AccountInfo:
 
 def _require_admin(ctx: Context) -> None:
     """Account actions are an admin's (or, in personal mode and on the command line, the owner's)."""
-    if ctx.actor.role not in ("admin", "owner"):
-        raise account_rules.NotAllowed("only an admin can manage accounts and the clinic's settings")
+    permissions.require(ctx.actor, "manage_accounts")

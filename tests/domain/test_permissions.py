@@ -6,6 +6,7 @@ import pytest
 
 from strain.domain import permissions
 from strain.domain.actor import OWNER, Actor
+from strain.domain.errors import Forbidden
 
 ADMIN = Actor("admin", 1, "admin@clinic.example")
 ANNA = Actor("therapist", 2, "anna@clinic.example")
@@ -58,3 +59,19 @@ def test_a_therapists_new_person_is_their_patient_and_an_admins_nobodys() -> Non
     assert permissions.new_owner(ADMIN) is None
     assert permissions.new_owner(OWNER) is None
     assert permissions.may(ANNA, "see_person", permissions.new_owner(ANNA))
+
+
+@pytest.mark.parametrize("action", sorted(set(permissions.ACTIONS) - permissions.PERSON_ACTIONS))
+@pytest.mark.parametrize("who", sorted(ACTORS))
+def test_require_refuses_exactly_what_may_refuses_with_its_sentence(action: permissions.Action, who: str) -> None:
+    if permissions.may(ACTORS[who], action):
+        permissions.require(ACTORS[who], action)
+    else:
+        with pytest.raises(Forbidden, match=r"^only an admin can "):
+            permissions.require(ACTORS[who], action, doing="restore a backup")
+
+
+def test_a_whole_database_refusal_names_what_was_asked() -> None:
+    with pytest.raises(Forbidden) as refused:
+        permissions.require(ANNA, "whole_database", doing="back up the database")
+    assert str(refused.value) == "only an admin can back up the database: it holds every patient's data"
