@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, limits, permissions
+from strain.domain.accounts import ROLES
 from strain.storage.account_store import AccountInfo
-from strain.storage.tables import ROLES
 from strain.usecases import clinic
 from ui import components, context, shell, signin
 

@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from strain.cli.common import CommandError, add_database_command, table
 from strain.cli.store import _reporting_errors
 from strain.domain import accounts, limits
+from strain.domain.accounts import ROLES
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.storage.account_store import AccountInfo
-from strain.storage.tables import ROLES
 from strain.usecases import clinic
 from strain.usecases.shared import Context
 

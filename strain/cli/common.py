@@ -9,7 +9,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from strain.domain import tally
+from strain.domain import tally, tally_reader
 from strain.domain.catalogue import Catalogue
 from strain.domain.limits import MAX_TALLY_FILE_BYTES
 
@@ -80,7 +80,7 @@ def text_pieces(path: str) -> Iterator[str]:
             raise CommandError(too_big)
         with os.fdopen(fd, "rb", closefd=False) as binary:
             text = io.TextIOWrapper(binary, encoding="utf-8", newline=None)  # strict: not UTF-8 is an error
-            while piece := text.read(tally.PIECE_BYTES):
+            while piece := text.read(tally_reader.PIECE_BYTES):
                 if binary.tell() > MAX_TALLY_FILE_BYTES:  # it grew after the check
                     raise CommandError(too_big)
                 yield piece
@@ -102,6 +102,6 @@ def read_text(path: str) -> str:
 def read_tally(path: str, cat: Catalogue) -> tally.Tally:
     """Read and validate a tally CSV file a piece at a time, or raise CommandError with its problems."""
     try:
-        return tally.read_chunks(text_pieces(path), cat)
+        return tally_reader.read_chunks(text_pieces(path), cat)
     except tally.TallyError as error:
         raise CommandError(*error.messages()) from None

@@ -29,7 +29,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from strain.domain import invisible, limits
 from strain.domain.errors import Forbidden, Refused
-from strain.storage.tables import ROLES
+
+ROLES = ("admin", "therapist")  # the roles an account can have (the personal-mode owner has none)
 
 # argon2id (argon2-cffi's default type) with its default cost, RFC 9106's second recommendation:
 # 3 passes over 64 MiB in 4 lanes. A hash made with other parameters is redone at the next sign-in.

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from strain.domain import modifiers
+from strain.domain import accounts, modifiers
 from strain.domain.limits import (
     MAX_AUDIT_DETAIL,
     MAX_DOSE_MINUTES,
@@ -386,7 +386,7 @@ class PsfsScore(SQLModel, table=True):
 
 # Clinic mode (migration 0009): accounts, the database's settings, and the audit trail.
 
-ROLES = ("admin", "therapist")
+ROLES = accounts.ROLES  # a CHECK constraint below
 
 
 class Account(SQLModel, table=True):

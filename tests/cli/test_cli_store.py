@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain.cli import main as cli
-from strain.domain import tally
+from strain.domain import tally, tally_reader
 from strain.domain.actor import OWNER
 from strain.storage import day_store, db, people_store
 from strain.usecases import log_day, people
@@ -30,7 +30,7 @@ def test_import_then_export_round_trips_exactly(database_url, tally_file, tmp_pa
     code, exported, _ = run(capsys, "export", "--person", "Ann", "--db", database_url)
     assert code == 0
     # The file had no day columns: the export adds them, empty (no pain recorded, no note).
-    found = tally.read(TALLY, cli.catalogue_module.default())
+    found = tally_reader.read(TALLY, cli.catalogue_module.default())
     no_pain = found.days.assign(pain=pd.array([None] * len(found.days), dtype="Int64"), note="")
     assert exported == tally.write_csv(found.entries, no_pain)
 

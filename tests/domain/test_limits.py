@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from strain.cli import main as cli
-from strain.domain import tally, validation
+from strain.domain import tally, tally_reader, validation
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
 from strain.storage import backup_store
@@ -26,7 +26,7 @@ SOFA = "sofa_slumped_sitting"  # counted in minutes
 
 def errors_of(text: str) -> list[str]:
     with pytest.raises(tally.TallyError) as error:
-        tally.read(text, CAT)
+        tally_reader.read(text, CAT)
     return [str(e) for e in error.value.errors]
 
 
@@ -54,13 +54,13 @@ def frame(*rows: tuple[str, float], technique: str = "uncontrolled", load_kg: fl
 # --- Dates: up to today ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+@pytest.mark.parametrize("read", [tally_reader.read, tally_reader.read_csv_exact])
 def test_tomorrow_is_refused_in_a_file_and_today_is_not(read):
     text = f"{HEADER}\n{TODAY},{SIT},1,,,,,\n{TODAY + timedelta(days=1)},{SIT},1,,,,,\n"
     with pytest.raises(tally.TallyError) as error:
         read(text, CAT)
     assert [str(e) for e in error.value.errors] == [f"line 3: date {TODAY + timedelta(days=1)} is in the future"]
-    assert tally.read(f"{HEADER}\n{TODAY},{SIT},1,,,,,\n", CAT).entries["date"].tolist() == [TODAY]
+    assert tally_reader.read(f"{HEADER}\n{TODAY},{SIT},1,,,,,\n", CAT).entries["date"].tolist() == [TODAY]
 
 
 def test_the_log_page_cannot_save_tomorrow(engine):
@@ -97,7 +97,7 @@ def test_the_date_limit_for_forms_is_todays_date_and_for_restore_today_anywhere(
 # --- Repetitions are whole numbers, minutes need not be ----------------------------------------------
 
 
-@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+@pytest.mark.parametrize("read", [tally_reader.read, tally_reader.read_csv_exact])
 def test_a_fraction_of_a_repetition_is_refused_and_a_fraction_of_a_minute_is_not(read):
     text = f"{HEADER}\n{YESTERDAY},{SIT},1.5,,,,,\n{YESTERDAY},{SOFA},2.5,,,,,\n{YESTERDAY},{SIT},2.0,,,,,\n"
     with pytest.raises(tally.TallyError) as error:
@@ -105,7 +105,7 @@ def test_a_fraction_of_a_repetition_is_refused_and_a_fraction_of_a_minute_is_not
     assert [str(e) for e in error.value.errors] == [
         "line 2: quantity must be a whole number of times (this activity is counted), got 1.5"
     ]
-    good = tally.read(f"{HEADER}\n{YESTERDAY},{SOFA},2.5,,,,,\n{YESTERDAY},{SIT},2.0,,,,,\n", CAT)
+    good = tally_reader.read(f"{HEADER}\n{YESTERDAY},{SOFA},2.5,,,,,\n{YESTERDAY},{SIT},2.0,,,,,\n", CAT)
     assert good.entries["quantity"].tolist() == [2.5, 2.0]
 
 
@@ -136,7 +136,7 @@ def test_a_backup_from_before_whole_repetitions_still_restores(engine, new_datab
 # --- The limit a day holds for an activity's rows summed ------------------------------------------------
 
 
-@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+@pytest.mark.parametrize("read", [tally_reader.read, tally_reader.read_csv_exact])
 def test_two_rows_of_5000_on_one_day_are_refused_on_the_row_that_goes_over(read):
     text = (
         f"{HEADER}\n{YESTERDAY},{SIT},5000,,,,,\n{YESTERDAY},{SOFA},1000,,,,,\n"
@@ -159,7 +159,7 @@ def test_the_day_limit_lists_a_few_lines_and_counts_the_others():
 
 
 def test_the_day_limit_holds_across_chunks_of_a_big_file(monkeypatch):
-    monkeypatch.setattr(tally, "CHUNK_LINES", 4)
+    monkeypatch.setattr(tally_reader, "CHUNK_LINES", 4)
     rows = "".join(f"{YESTERDAY},{SOFA},100,,,,,\n{YESTERDAY - timedelta(1)},{SIT},1,,,,,\n" for _ in range(15))
     [message] = errors_of(f"{HEADER}\n{rows}")
     assert message.startswith(f"line 30: the quantities of {SOFA} on {YESTERDAY} add up to 1500")

@@ -38,7 +38,7 @@ def checks() -> None:
     import pandas as pd
     import pytest
 
-    from strain.domain import catalogue, daysheet, model, tally, validation, walkthrough
+    from strain.domain import catalogue, daysheet, model, tally, tally_reader, validation, walkthrough
     from strain.domain.fields import quoted
 
     shipped = catalogue.DEFAULT_PATH.read_text(encoding="utf-8")
@@ -56,11 +56,15 @@ def checks() -> None:
     columns = ("date", "activity", "quantity", "technique", "load_kg", "twist", "first_hour", "one_side", "note")
     assert columns == tally.HEADER
     csv_text = ",".join(tally.HEADER) + "\n2026-11-20,sit_down_chair,4,,,,,yes,\n2026-11-20,weeding,30,,,,,yes,\n"
-    entries = tally.read(csv_text, cat).entries
+    entries = tally_reader.read(csv_text, cat).entries
     assert entries["one_side"].tolist() == [True, True]
-    assert tally.read(tally.write_csv(entries), cat).entries.drop(columns="line").equals(entries.drop(columns="line"))
+    assert (
+        tally_reader.read(tally.write_csv(entries), cat)
+        .entries.drop(columns="line")
+        .equals(entries.drop(columns="line"))
+    )
     with pytest.raises(tally.TallyError, match="line 2: one_side must be yes, no or empty, got 'maybe'"):
-        tally.read(",".join(tally.HEADER) + "\n2026-11-20,sit_down_chair,4,,,,,maybe,\n", cat)
+        tally_reader.read(",".join(tally.HEADER) + "\n2026-11-20,sit_down_chair,4,,,,,maybe,\n", cat)
 
     # Scoring, row by row alike, and the envelope: only the activity that takes it is multiplied.
     scored = model.score(entries, model.Model(cat))

@@ -11,7 +11,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from strain.domain import fields as field_texts
-from strain.domain import tally
+from strain.domain import tally, tally_reader
 from strain.domain.tally import TallyError
 from tests.strategies import CAT, entries, frame_of, within_a_day
 
@@ -20,12 +20,12 @@ HEADER = ",".join(tally.HEADER)
 
 def errors_of(text: str) -> list[str]:
     with pytest.raises(TallyError) as error:
-        tally.read_csv(text, CAT)
+        tally_reader.read_csv(text, CAT)
     return [str(e) for e in error.value.errors]
 
 
 def test_a_good_file_reads_into_typed_entries_with_line_numbers():
-    frame = tally.read_csv(
+    frame = tally_reader.read_csv(
         f"{HEADER}\n2026-11-20,child_lift,3,Controlled,12.5,yes,,into the car\n\n2026-11-21,socks_shoes,2,,,no,yes,\n",
         CAT,
     )
@@ -56,7 +56,7 @@ def test_a_good_file_reads_into_typed_entries_with_line_numbers():
 
 
 def test_a_header_only_file_has_no_entries_and_a_bom_is_ignored():
-    assert tally.read_csv("\ufeff" + HEADER + "\n", CAT).empty
+    assert tally_reader.read_csv("\ufeff" + HEADER + "\n", CAT).empty
 
 
 def test_every_bad_row_is_listed_with_its_line_and_reason():
@@ -114,7 +114,7 @@ def test_a_wrong_header_is_reported_on_line_1(header):
 @given(st.lists(entries, max_size=20).map(within_a_day))
 def test_write_then_read_gives_the_same_entries(rows):
     frame = frame_of(rows).sort_values("date", kind="stable").reset_index(drop=True)
-    back = tally.read_csv(tally.write_csv(frame), CAT)
+    back = tally_reader.read_csv(tally.write_csv(frame), CAT)
     columns = list(tally.HEADER)
     assert back[columns].to_dict("records") == frame[columns].to_dict("records")
 
@@ -125,7 +125,7 @@ DAY_HEADER = HEADER + ",pain,day_note"
 
 
 def test_pain_and_the_days_note_are_read_per_day_and_a_row_may_give_only_its_day():
-    found = tally.read(
+    found = tally_reader.read(
         f"{DAY_HEADER}\n2026-11-20,sit_down_chair,4,,,,,,3,long drive\n2026-11-20,weeding,30,,,,,,3,long drive\n"
         "2026-11-21,,,,,,,,7,stayed in bed\n2026-11-19,socks_shoes,2,,,,,,,\n",
         CAT,
@@ -148,7 +148,7 @@ def test_pain_and_the_days_note_are_read_per_day_and_a_row_may_give_only_its_day
     ],
 )
 def test_either_day_column_may_be_left_out(header, values, day_columns):
-    found = tally.read(f"{HEADER}{header}\n2026-11-20,sit_down_chair,4,,,,,{values}\n", CAT)
+    found = tally_reader.read(f"{HEADER}{header}\n2026-11-20,sit_down_chair,4,,,,,{values}\n", CAT)
     assert list(found.days.columns) == ["date", *day_columns]
     assert len(found.entries) == 1
 
@@ -164,7 +164,7 @@ def test_rows_of_one_day_that_disagree_reject_the_file_naming_both_lines():
     ]
     assert errors_of(text) == expected
     with pytest.raises(TallyError) as exact:
-        tally.read_csv_exact(text, CAT)
+        tally_reader.read_csv_exact(text, CAT)
     assert [str(e) for e in exact.value.errors] == expected
 
 
@@ -173,7 +173,7 @@ def test_a_pain_given_after_a_row_without_one_is_a_disagreement_not_a_crash():
     expected = ["line 3: pain 3 differs from empty on line 2: every row of 2026-11-20 must give the same pain"]
     assert errors_of(text) == expected
     with pytest.raises(TallyError) as exact:
-        tally.read_csv_exact(text, CAT)
+        tally_reader.read_csv_exact(text, CAT)
     assert [str(e) for e in exact.value.errors] == expected
 
 
@@ -222,13 +222,13 @@ def test_write_then_read_gives_the_same_entries_and_days(rows, extra_days):
             "note": [v["note"] for v in values],
         }
     ).astype({"date": "object", "note": "object"})
-    back = tally.read(tally.write_csv(frame, days), CAT)
+    back = tally_reader.read(tally.write_csv(frame, days), CAT)
     columns = list(tally.HEADER)
     assert back.entries[columns].to_dict("records") == frame[columns].to_dict("records")
     pandas.testing.assert_frame_equal(back.days, days)
 
 
-@pytest.mark.parametrize("reader", [tally.read_csv_fast, tally.read_csv_exact])
+@pytest.mark.parametrize("reader", [tally_reader.read_csv_fast, tally_reader.read_csv_exact])
 def test_a_day_with_and_without_a_pain_is_refused_saying_which_is_empty(reader):
     # Found by the hypothesis test below: pandas 3.1 turned the "not given" marker into "" and then crashed.
     text = f"{DAY_HEADER}\n2026-11-20,,,,,,,,,\n2026-11-20,,,,,,,,3,\n"
@@ -276,7 +276,7 @@ def test_export_neutralises_a_formula_in_a_note_and_import_gives_the_note_back_a
     [_, row] = cells(written)
     assert row[7] == "'" + FORMULA and row[9] == "'-3 km"  # a spreadsheet shows them as text
     assert row[2] == "1" and row[8] == "2"  # numbers stay numbers
-    back = tally.read(written, CAT)
+    back = tally_reader.read(written, CAT)
     assert back.entries["note"].tolist() == [FORMULA] and back.days["note"].tolist() == ["-3 km"]
 
 
@@ -303,7 +303,9 @@ def test_the_quote_rule_is_unambiguous(typed, written):
 
 
 def test_a_hand_written_note_starting_with_a_quote_and_a_formula_character_loses_that_quote():
-    found = tally.read(f"{HEADER}\n2026-11-20,sit_down_chair,1,,,,,'-5 degrees\n2026-11-20,weeding,5,,,,,'tis\n", CAT)
+    found = tally_reader.read(
+        f"{HEADER}\n2026-11-20,sit_down_chair,1,,,,,'-5 degrees\n2026-11-20,weeding,5,,,,,'tis\n", CAT
+    )
     assert found.entries["note"].tolist() == ["-5 degrees", "'tis"]
 
 
@@ -316,9 +318,9 @@ def test_every_text_round_trips_and_no_exported_text_cell_starts_like_a_formula(
     written = tally.write_csv(frame_of(rows), days)
     for row in cells(written)[1:]:
         assert not row[7].startswith(tally.FORMULA_STARTS) and not row[9].startswith(tally.FORMULA_STARTS)
-    back = tally.read(written, CAT)  # the text itself, carriage returns kept
+    back = tally_reader.read(written, CAT)  # the text itself, carriage returns kept
     assert back.entries["note"].tolist() == notes and back.days["note"].tolist() == [day_note]
-    from_file = tally.read(as_read(written), CAT)  # as the command line reads it
+    from_file = tally_reader.read(as_read(written), CAT)  # as the command line reads it
     assert from_file.entries["note"].tolist() == [as_read(note) for note in notes]
     assert from_file.days["note"].tolist() == [as_read(day_note)]
 
@@ -402,11 +404,11 @@ def verdict(read, text: str):
 @settings(max_examples=400)
 @given(csv_texts())
 def test_the_fast_reader_agrees_with_the_exact_one(text):
-    fast = verdict(tally.read_csv_fast, text)
+    fast = verdict(tally_reader.read_csv_fast, text)
     event("fast" if fast else "left to the exact reader")
     if fast is None:
         return
-    exact = verdict(tally.read_csv_exact, text)
+    exact = verdict(tally_reader.read_csv_exact, text)
     assert fast[0] == exact[0], (fast, exact)
     if fast[0] == "ok":
         pandas.testing.assert_frame_equal(fast[1].entries, exact[1].entries, check_exact=True)
@@ -419,10 +421,10 @@ def test_a_plain_file_does_not_need_the_row_by_row_reader(monkeypatch):
     def refuse(text, catalogue):
         raise AssertionError("the exact reader was used")
 
-    monkeypatch.setattr(tally, "read_csv_exact", refuse)
+    monkeypatch.setattr(tally_reader, "read_csv_exact", refuse)
     text = f'{HEADER}\n2026-11-20,child_lift,3,controlled,12.5,yes,,"into the car, twice"\n\n'
     text += "2026-11-21,socks_shoes,2,,,no,yes,\n"
-    assert tally.read_csv(text, CAT)["line"].tolist() == [2, 4]
+    assert tally_reader.read_csv(text, CAT)["line"].tolist() == [2, 4]
     assert errors_of(f"{HEADER}\n2026-11-20,yoga,1,,,,,\n2026-11-20,sit_down_chair,-1,,,,,\n") == [
         "line 2: unknown activity 'yoga'",
         "line 3: quantity must be >= 0, got -1",
@@ -458,11 +460,11 @@ def test_quoted_shows_short_values_as_python_does():
 @settings(max_examples=300)
 @given(csv_texts(), st.integers(1, 4))
 def test_reading_in_small_chunks_gives_the_exact_readers_verdict(text, chunk_lines):
-    exact = verdict(tally.read_csv_exact, text)
+    exact = verdict(tally_reader.read_csv_exact, text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tally, "CHUNK_LINES", chunk_lines)
-        patch.setattr(tally, "PIECE_BYTES", 7)  # pieces that end anywhere in a line
-        chunked = verdict(tally.read, text)
+        patch.setattr(tally_reader, "CHUNK_LINES", chunk_lines)
+        patch.setattr(tally_reader, "PIECE_BYTES", 7)  # pieces that end anywhere in a line
+        chunked = verdict(tally_reader.read, text)
     assert chunked[0] == exact[0], (chunked, exact)
     if exact[0] == "ok":
         pandas.testing.assert_frame_equal(chunked[1].entries, exact[1].entries, check_exact=True)
@@ -472,17 +474,17 @@ def test_reading_in_small_chunks_gives_the_exact_readers_verdict(text, chunk_lin
 
 
 def test_a_quoted_note_over_a_chunks_end_is_read_on_into_the_next(monkeypatch):
-    monkeypatch.setattr(tally, "CHUNK_LINES", 2)
+    monkeypatch.setattr(tally_reader, "CHUNK_LINES", 2)
     text = f'{HEADER}\n2026-11-20,weeding,5,,,,,"one\ntwo\nthree"\n2026-11-20,sit_down_chair,1,,,,,\n\n'
     text += "2026-11-21,sit_down_chair,2,,,,,\n2026-11-21,yoga,1,,,,,\n"
     with pytest.raises(TallyError) as error:
-        tally.read(text, CAT)
+        tally_reader.read(text, CAT)
     assert [str(e) for e in error.value.errors] == ["line 8: unknown activity 'yoga'"]
-    found = tally.read(text.replace("yoga", "weeding"), CAT)
+    found = tally_reader.read(text.replace("yoga", "weeding"), CAT)
     assert found.entries["line"].tolist() == [2, 5, 7, 8] and found.entries["note"].iat[0] == "one\ntwo\nthree"
 
 
-@pytest.mark.parametrize("read", [tally.read, tally.read_csv_exact])
+@pytest.mark.parametrize("read", [tally_reader.read, tally_reader.read_csv_exact])
 def test_the_first_100_errors_are_listed_and_the_rest_counted(read):
     text = HEADER + "\n" + "2026-11-20,yoga,x,,,,,\n" * 300 + "2026-11-20,sit_down_chair,1.5,,,,,\n"
     with pytest.raises(TallyError) as error:
@@ -496,9 +498,9 @@ def test_the_first_100_errors_are_listed_and_the_rest_counted(read):
 
 
 def test_a_line_longer_than_a_chunk_is_refused_in_one_message(monkeypatch):
-    monkeypatch.setattr(tally, "MAX_LINE_BYTES", 1000)
-    monkeypatch.setattr(tally, "CHUNK_BYTES", 1000)
-    monkeypatch.setattr(tally, "PIECE_BYTES", 100)
+    monkeypatch.setattr(tally_reader, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(tally_reader, "CHUNK_BYTES", 1000)
+    monkeypatch.setattr(tally_reader, "PIECE_BYTES", 100)
     text = f"{HEADER}\n2026-11-20,yoga,1,,,,,\n" + "x," * 5000 + "\n2026-11-20,sit_down_chair,1,,,,,\n"
     assert errors_of(text) == [
         "line 2: unknown activity 'yoga'",

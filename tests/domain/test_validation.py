@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain.domain import fields, tally, validation
+from strain.domain import fields, tally, tally_reader, validation
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
 from strain.domain.outcomes import VisitInput
@@ -39,7 +39,7 @@ def filled_backup(engine) -> dict:
     """A backup of one person with a day, an entry, an override, a practice session and a seat."""
     service = Context(engine, CAT)
     ann = people.add_person(service, "Ann")
-    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,controlled,,,,fine\n", CAT)
+    frame = tally_reader.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,controlled,,,,fine\n", CAT)
     log_day.save_day(service, ann, MONDAY, frame, pain=3, note="ok", expected_version=None)
     weights.set_override(service, ann, "twist", 1.5, "therapist")
     exercises.log_practice(service, ann, day=MONDAY, today=MONDAY, exercise_id="dead_bug", done=True, pain=1, note="")
@@ -193,7 +193,7 @@ def test_postgresqls_pipeline_aborted_line_is_not_the_reason_in_the_log(caplog):
 
 
 def test_a_refused_import_leaves_no_one_behind(engine):
-    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
+    frame = tally_reader.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT).assign(quantity=99999.0)
     with pytest.raises(Refused):
         interchange.import_tally(Context(engine, CAT), "Newcomer", frame)
     assert people_store.list_people(engine=engine, actor=OWNER) == []
@@ -292,7 +292,7 @@ def csv_line(row: dict) -> str:
 @given(ROWS)
 def test_import_and_restore_give_the_same_verdict_on_any_row(row):
     try:
-        imported = tally.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
+        imported = tally_reader.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
     except tally.TallyError:
         imported = None
     if imported is None:
@@ -336,12 +336,12 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
     """End to end on SQLite: the row through `import` and, as a stored entry, through `restore`."""
     folder = tmp_path_factory.mktemp("verdict")
     try:
-        frame = tally.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
+        frame = tally_reader.read_csv(f"{HEADER}\n{csv_line(row)}", CAT)
     except tally.TallyError:
         frame = None
     source = db.open_database(f"sqlite:///{folder / 'source.db'}")
     ann = people.add_person(Context(source, CAT), "Ann")
-    good = frame if frame is not None else tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
+    good = frame if frame is not None else tally_reader.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,1,,,,,\n", CAT)
     day_store.save_day(
         engine=source,
         actor=OWNER, person_id=ann.id, day=good["date"].iloc[0], entries=good, pain=None, note="",
@@ -373,7 +373,7 @@ def test_a_row_restores_exactly_when_it_imports(tmp_path_factory, row):
 def test_saving_a_day_checks_it_like_an_import(engine):
     service = Context(engine, CAT)
     ann = people.add_person(service, "Ann")
-    frame = tally.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT)
+    frame = tally_reader.read_csv(f"{HEADER}\n{MONDAY},sit_down_chair,8,,,,,\n", CAT)
     for changes, message in (
         ({"pain": 5.5}, "pain must be a whole number"),
         ({"note": "a\x00b"}, "note contains a control character"),
@@ -388,6 +388,6 @@ def test_saving_a_day_checks_it_like_an_import(engine):
 
 def test_a_tally_dated_before_2000_is_refused():
     with pytest.raises(tally.TallyError, match="line 2: date 1899-12-31 is before 2000-01-01"):
-        tally.read_csv(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
+        tally_reader.read_csv(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
     with pytest.raises(tally.TallyError, match="line 2: date 1899-12-31 is before 2000-01-01"):
-        tally.read_csv_exact(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
+        tally_reader.read_csv_exact(f"{HEADER}\n1899-12-31,sit_down_chair,8,,,,,\n", CAT)
