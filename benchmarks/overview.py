@@ -27,6 +27,7 @@ from benchmarks import run as bench
 from strain.domain import catalogue, model, patients, validation
 from strain.domain.actor import OWNER, Actor
 from strain.storage import base, bulk_store, day_store, db
+from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, weights
 from strain.usecases import people as people_cases
 from strain.usecases.shared import Context
@@ -240,7 +241,7 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
     engine.dispose()
 
 
-def check(service: Context, overview: pd.DataFrame, person) -> None:
+def check(service: Context, overview: pd.DataFrame, person: PersonInfo) -> None:
     """The overview's figure for one patient equals their entries scored from scratch."""
     this_week = patients.periods(bench.LAST_DAY)[0]
     entries = day_store.load_entries(

@@ -148,7 +148,8 @@ def order_of(now: datetime) -> counting.Order:
     key = ("count_order", person.id, now.date())
     if st.session_state.get(ORDER, (None,))[0] != key:
         st.session_state[ORDER] = (key, live_tally.count_order(service, person, now.date()))
-    return st.session_state[ORDER][1]
+    order: counting.Order = st.session_state[ORDER][1]
+    return order
 
 
 DRAWN_FOR = context.drawn_for()

@@ -1,6 +1,7 @@
 """Model: every weight and modifier with its range and source, the version, and the person's overrides."""
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -87,7 +88,11 @@ st.table(
 
 st.subheader("Movements against held postures: what a minute is worth")
 sensitivity = weights.sensitivity(service, person, date.today())
-which = f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})" if sensitivity.day else None
+which = (
+    f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
+    if person and sensitivity.day  # (a day only with a person)
+    else None
+)
 (low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
 st.markdown(
     f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a finding. "
@@ -137,7 +142,7 @@ with st.form("override_form"):
     )
     reason = st.text_input("Reason", max_chars=limits.MAX_REASON, key="override_reason")
     if st.form_submit_button("Save weight"):
-        problems = context.problems(lambda: weights.set_override(service, person, key, value, reason))
+        problems = context.problems(partial(weights.set_override, service, person, key, value, reason))
         if problems:
             st.error(components.md("Not saved: " + "; ".join(problems)))
         else:

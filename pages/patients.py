@@ -81,7 +81,9 @@ if is_admin:
     else:
         with st.form("assign_form"):
             name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
-            therapist = st.selectbox("Therapist", list(therapists), format_func=therapists.get, key="assign_therapist")
+            therapist = st.selectbox(
+                "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
+            )
             if st.form_submit_button("Assign"):
                 clinic.assign(service, people.person(service, name), therapist)
                 who = components.md(therapists[therapist])

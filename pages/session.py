@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, modifiers, outcomes, plans, walkthrough
+from strain.domain import frames, invisible, limits, modifiers, outcomes, plans, walkthrough
 from strain.domain.catalogue import DayPart
 from strain.domain.errors import Invalid
 from strain.domain.outcomes import VisitInput
@@ -470,7 +470,7 @@ def visits_section(person: PersonInfo) -> None:
         psfs = found.psfs.set_index("visit_id")
         rows = []
         pain_changes = outcomes.visit_pain_changes(found.visits)
-        for visit, pain in zip(found.visits.itertuples(index=False), pain_changes, strict=True):
+        for visit, pain in zip(frames.rows(found.visits), pain_changes, strict=True):
             row = psfs.loc[visit.id] if visit.id in psfs.index else None
             rows.append(
                 {

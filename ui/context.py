@@ -110,8 +110,8 @@ def _view(
     data_version: str,
     args: tuple[Any, ...],
     kwargs: tuple[tuple[str, Any], ...],
-    _use: Callable[..., Any],  # not hashed (the leading _): `name` stands for it in the key
-) -> Any:
+    _use: Callable[..., R],  # not hashed (the leading _): `name` stands for it in the key
+) -> R:
     return _use(_shared(url).acting_as(who), person, *args, **dict(kwargs))
 
 

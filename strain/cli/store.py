@@ -219,7 +219,7 @@ def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
     service = _service(args, cat)
     person = people.person(service, args.person)
     therapist = clinic.acting_account(service, args.to)
-    if therapist is None or therapist.role != "therapist":
+    if therapist is None or therapist.role != "therapist" or therapist.account_id is None:
         raise CommandError(f"no active therapist account {args.to.strip()}")
     clinic.assign(service, person, therapist.account_id)
     return f"{person.name} is now a patient of {therapist.email}"

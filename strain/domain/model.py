@@ -401,8 +401,8 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value < 10 else f"{value:.1f}"
 
 
-def explain(row: Mapping[str, Any], catalogue: Catalogue) -> str:
-    """The full arithmetic of one scored entry, in words and numbers."""
+def explain(row: pd.Series[Any], catalogue: Catalogue) -> str:
+    """The full arithmetic of one scored entry (a row of `score`'s frame), in words and numbers."""
     activity = catalogue.activity(row["activity"])
     held = activity.unit == "min"
     unit = "minute" if held else "repetition"

@@ -89,20 +89,22 @@ def sign_in(ctx: Context, email: str, password: str) -> Actor:
         found = account_store.find_credentials(engine=ctx.engine, email=account_rules.normalise_email(email))
     except account_rules.AccountError:  # not even an email: refused like any other, after the same hashing
         found = None
-    usable = found is not None and found.active and found.password_hash is not None
-    matches = account_rules.password_matches(found.password_hash if usable else None, password)
+    # A usable hash is an active account's password hash; without one (unknown email, disabled or
+    # single-sign-on-only account) the password is still checked, against a dummy hash, and refused.
+    stored_hash = found.password_hash if found is not None and found.active else None
+    matches = account_rules.password_matches(stored_hash, password)
     now = datetime.now(UTC)
-    if not usable or account_rules.is_locked(found.locked_until, now):
+    if found is None or stored_hash is None or account_rules.is_locked(found.locked_until, now):
         raise account_rules.SignInRefused()
     if not matches:
         account_store.record_failed_sign_in(engine=ctx.engine, account_id=found.id, now=now)
         raise account_rules.SignInRefused()
     if not account_store.record_sign_in(engine=ctx.engine, account_id=found.id, now=now):
         raise account_rules.SignInRefused()  # locked (or disabled) since the password was checked
-    if account_rules.needs_rehash(found.password_hash):
+    if account_rules.needs_rehash(stored_hash):
         new_hash = account_rules.HASHER.hash(account_rules.normalise_password(password))
         account_store.upgrade_password_hash(
-            engine=ctx.engine, account_id=found.id, old_hash=found.password_hash, new_hash=new_hash
+            engine=ctx.engine, account_id=found.id, old_hash=stored_hash, new_hash=new_hash
         )
     return Actor(found.role, found.id, found.email)
 

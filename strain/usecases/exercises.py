@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from strain.domain import frames
 from strain.domain import progress as ladder_rules
 from strain.domain.errors import Invalid
 from strain.domain.progress import Advice, LadderView
@@ -43,11 +44,11 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
         start=first - timedelta(days=rule.usual_days),
         end=today,
     ).dropna(subset=["pain"])
-    pains = dict(zip(days["date"], days["pain"].astype(int), strict=True))
+    pains = dict(zip(days["date"].tolist(), days["pain"].astype(int).tolist(), strict=True))
     visits = session_store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
         visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
-        for visit in visits.itertuples()
+        for visit in frames.rows(visits, index=True)
         if pd.notna(visit.pain_average) or pd.notna(visit.pain_now)
     }
     return ProgressView(

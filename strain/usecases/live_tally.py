@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from strain.domain import (
     counting,
     fields,
+    frames,
     limits,
     model,
     tally,
@@ -60,7 +61,7 @@ def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.
     entries = saved.entries if saved else tally.empty_frame()
     stored = people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     wake_up = stored or counting.DEFAULT_WAKE_UP
-    total = model.total_of(entries.to_dict("records"), ctx.person_model(person))
+    total = model.total_of(frames.records(entries), ctx.person_model(person))
     return CountView(
         day=today,
         rows=counting.rows(ctx.catalogue, order or count_order(ctx, person, today), entries),

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from strain.domain import (
+    frames,
     model,
     plans,
     progress,
@@ -101,7 +102,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
                 box_cm=None if pd.isna(row.box_cm) else row.box_cm,
                 gap_cm=None if pd.isna(row.gap_cm) else row.gap_cm,
             )
-            for row in gaps.itertuples(index=False)
+            for row in frames.rows(gaps)
         ),
         pain_rule=f"{ctx.catalogue.progression.rule} {ctx.catalogue.progression.step_back}",
         stop=ctx.catalogue.progression.stop,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -35,7 +36,8 @@ def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
     person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
     entries = entries.assign(person_id=entries["day_id"].map(person_of))
     points = [
-        model.score(group, models[person_id]).groupby("day_id")["points"].sum()
+        # (pandas-stubs types a group's key as any scalar pandas knows: here it is a person's id)
+        model.score(group, models[cast(int, person_id)]).groupby("day_id")["points"].sum()
         for person_id, group in entries.groupby("person_id")
     ]
     totals = pd.concat(points) if points else pd.Series(dtype="float64")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from strain.domain import (
+    frames,
     model,
 )
 from strain.domain import outcomes as outcome_rules
@@ -170,7 +171,7 @@ def save_plan(
     problems = plan_rules.plan_problems(
         ctx.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
     )
-    if problems:
+    if problems or review_date is None:  # (plan_problems says when the review date is missing)
         raise Invalid(problems)
     session_store.save_plan(
         engine=ctx.engine,
@@ -204,35 +205,33 @@ def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
     history = plans(ctx, person)
     practice = exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     rows = []
-    totals = (
-        current_totals(
+    if len(visits):
+        days: list[date] = visits["date"].tolist()
+        totals = current_totals(
             ctx,
             totals_store.load_day_totals(
                 engine=ctx.engine,
                 actor=ctx.actor,
-                start=visits["date"].min() - timedelta(days=7),
-                end=visits["date"].max() - timedelta(days=1),
+                start=min(days) - timedelta(days=7),
+                end=max(days) - timedelta(days=1),
                 person_ids=[person.id],
             ),
         )
-        if len(visits)
-        else None
-    )
-    for visit in visits.itertuples(index=False):
-        first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
-        week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
-        found = psfs[psfs["visit_id"] == visit.id]
-        rows.append(
-            {
-                "date": visit.date,
-                "pain_now": visit.pain_now,
-                "pain_average": visit.pain_average,
-                "pain_worst": visit.pain_worst,
-                "psfs": float(found["average"].iloc[0]) if len(found) else None,
-                "strain": float(week["total"].mean()) if len(week) else None,
-                "adherence": plan_rules.week_before(history, practice, visit.date),
-            }
-        )
+        for visit in frames.rows(visits):
+            first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
+            week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
+            found = psfs[psfs["visit_id"] == visit.id]
+            rows.append(
+                {
+                    "date": visit.date,
+                    "pain_now": visit.pain_now,
+                    "pain_average": visit.pain_average,
+                    "pain_worst": visit.pain_worst,
+                    "psfs": float(found["average"].iloc[0]) if len(found) else None,
+                    "strain": float(week["total"].mean()) if len(week) else None,
+                    "adherence": plan_rules.week_before(history, practice, visit.date),
+                }
+            )
     series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
     series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
     return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
@@ -247,7 +246,7 @@ def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput,
     )
     activities, _ = session_store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     problems = outcome_rules.visit_problems(visit, today=today, activities=dict(activities))
-    if problems:
+    if problems or visit.day is None:  # (visit_problems says when the day is missing)
         raise Invalid(problems)
 
     def whole(value: float | None) -> int | None:
@@ -263,8 +262,9 @@ def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput,
             pain_now=whole(visit.pain_now),
             pain_average=whole(visit.pain_average),
             pain_worst=whole(visit.pain_worst),
-            scores={activity_id: int(score) for activity_id, score in visit.scores.items()},
-            new_activities=[(name, int(score)) for name, score in visit.new_activities],
+            # (visit_problems says when a score is missing)
+            scores={activity_id: int(score) for activity_id, score in visit.scores.items() if score is not None},
+            new_activities=[(name, int(score)) for name, score in visit.new_activities if score is not None],
         )
     except StoreError as error:
         raise Invalid([str(error)[:1].upper() + str(error)[1:]]) from None

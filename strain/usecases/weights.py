@@ -59,7 +59,7 @@ def sensitivity(ctx: Context, person: PersonInfo | None, today: date) -> Sensiti
     """The person's latest logged day (else the starting day) in its two parts, and re-scored at each end of
     the per-minute rate's range."""
     latest = self_audit.recent_dates(ctx, person, today, limit=1) if person else []
-    saved = log_day.day(ctx, person, latest[0]) if latest else None
+    saved = log_day.day(ctx, person, latest[0]) if person and latest else None
     entries = saved.entries if saved else daysheet.starter_frame(ctx.catalogue, today)
     strain_model = ctx.person_model(person) if person else ctx.default_model
     scored = model.score(entries, strain_model)
