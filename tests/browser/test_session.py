@@ -100,7 +100,9 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
     expect(metric.get_by_test_id("stMetricValue")).to_have_text(f"{walked:.0f}")
     assert "turn_in_bed,3," in exported.read_text()
 
-    # A visit: pain now and one activity of the patient's own (PSFS).
+    # A visit: pain now and one activity of the patient's own (PSFS), on the session's Visit part.
+    with rerun(page):
+        main(page).get_by_role("button", name="Visit", exact=True).click()
     main(page).get_by_label("Pain now").fill("5")
     main(page).get_by_label("New activity", exact=True).fill("Gärtnern im Hochbeet")
     main(page).locator(".st-key-psfs_new_score_0").get_by_label("Score").fill("4")
@@ -109,7 +111,9 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
     expect(main(page).get_by_text(f"Saved the visit of {today:%d %B %Y}.")).to_be_visible()
     expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(1)
 
-    # The handout: built on click, one or two pages, the numbers of the command line.
+    # The handout, on the Printouts part: built on click, one or two pages, the numbers of the command line.
+    with rerun(page):
+        main(page).get_by_role("button", name="Printouts", exact=True).click()
     with page.expect_download() as download:
         main(page).get_by_role("button", name="Download the handout (PDF)").click()
     reader = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))

@@ -151,7 +151,7 @@ def test_the_handout_comes_through_the_session_and_no_media_address_serves_it(
                 and media.append(f"{response.url} {response.headers.get('content-type')}")
             ),
         )
-        open_app(page, clinic_server.url, "/session?person=Ann")
+        open_app(page, clinic_server.url, "/session?person=Ann&part=printouts")
         sign_in(page, ADMIN)
         button = main(page).get_by_role("button", name="Download the handout (PDF)")
         with page.expect_download() as download, rerun(page):

@@ -132,7 +132,7 @@ def choose_plan(at: AppTest, *exercise_ids: str) -> None:
 
 
 def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="plan")
     choose_plan(at, "squat_high_box", "dead_bug_bed")
     plans = session.plans(Context(app_engine, CAT), ann)
     assert [(p.version, len(p.exercises)) for p in plans] == [(1, 2)]
@@ -146,7 +146,7 @@ def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
 
 
 def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="plan")
     at.selectbox(key="plan_exercise_0").set_value("squat_high_box")
     at.button(key="FormSubmitter:plan_form-Save plan").click().run()
     assert md("A plan has 2 to 4 exercises; this one has 1.") in texts(at)
@@ -154,7 +154,7 @@ def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
 
 
 def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="visit")
     at.date_input(key="visit_day").set_value(TODAY - timedelta(days=14))
     at.number_input(key="visit_pain_now").set_value(6)
     at.text_input(key="psfs_new_name_0").input("Lifting my **grandson**")
@@ -179,7 +179,7 @@ def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, 
     service = Context(app_engine, CAT)
     for days_ago, pain in ((21, 7), (7, 6), (0, 4)):
         session.add_visit(service, ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY)
-    at = open_page("pages/session.py", person="Ann")
+    at = open_page("pages/session.py", person="Ann", part="visit")
     assert at.dataframe[-1].value["pain_change"].tolist() == [
         "",
         "-1.0 since the first visit",
@@ -188,7 +188,7 @@ def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, 
 
 
 def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="visit")
     at.text_input(key="psfs_new_name_0").input("Gardening")
     at.button(key="FormSubmitter:visit_form-Save visit").click().run()
     assert md("PSFS, Gardening: enter a score from 0 to 10.") in texts(at)
@@ -196,7 +196,7 @@ def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann
 
 
 def test_the_handout_and_card_buttons_are_there(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="printouts")
     assert not at.get("download_button")  # Streamlit's own would give the PDF a /media/ address (ui/download.py)
     buttons = [e for e in at.get("bidi_component") if e.key in ("handout_download", "card_download")]
     labels = [json.loads(b.proto.mixed.json or b.proto.json)["label"] for b in buttons]

@@ -355,7 +355,7 @@ def click_download(at: AppTest, key: str, request: str) -> AppTest:
 
 
 def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_engine, ann):
-    at = open_page("pages/session.py", person="Ann")
+    at = open_page("pages/session.py", person="Ann", part="printouts")
     assert "file" not in component_data(at, "handout_download")  # nothing built before the click
     click_download(at, "handout_download", "first")
     sent = component_data(at, "handout_download")
@@ -371,7 +371,7 @@ def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_eng
 
 def test_a_handout_asked_for_after_the_session_is_over_is_not_built(app_engine, therapist):
     a, _ = therapist
-    at = signed_in(a, "pages/session.py", person="Ann")
+    at = signed_in(a, "pages/session.py", person="Ann", part="printouts")
     disable(app_engine, a)
     click_download(at, "handout_download", "late")
     assert [s.value for s in at.subheader] == ["Sign in"]

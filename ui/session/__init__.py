@@ -1,0 +1,1 @@
+"""The parts of the therapist session, one module each; pages/session.py shows the one asked for."""

@@ -1,0 +1,48 @@
+"""The printouts: the handout and the tally card, as PDF downloads."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from strain.render import handout
+from strain.storage.people_store import PersonInfo
+from strain.usecases import printouts
+from ui import context, download
+
+HANDOUT_DAYS = 28  # the handout's default period: the last four weeks
+
+
+def draw(person: PersonInfo) -> None:
+    today = date.today()
+    start_column, end_column = st.columns(2)
+    start = start_column.date_input(
+        "From", value=today - timedelta(days=HANDOUT_DAYS - 1), max_value=today, key="handout_from", format="YYYY-MM-DD"
+    )
+    end = end_column.date_input("To", value=today, max_value=today, key="handout_to", format="YYYY-MM-DD")
+    if start > end:
+        st.warning("The period starts after it ends: choose a *From* day before the *To* day.")
+        return
+    service = context.use_cases()
+    handout_column, card_column = st.columns(2)
+    # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
+    with handout_column:
+        download.download_button(
+            "Download the handout (PDF)",
+            lambda: handout.handout_pdf(printouts.handout(service, person, start, end, date.today())),
+            file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
+            mime="application/pdf",
+            key="handout_download",
+        )
+    with card_column:
+        download.download_button(
+            "Download the tally card (PDF)",
+            lambda: handout.card_pdf(printouts.card(service, person, date.today())),
+            file_name=f"tally-card-{person.name}.pdf",
+            mime="application/pdf",
+            key="card_download",
+        )
+    st.caption(
+        "The handout: average daily strain and its weekly trend, the top three strain sources with their "
+        "controlled-technique cues, the plan, the seat heights and the red flags, on one or two A4 pages. The tally "
+        "card: the typical day's activities by part of the day, with boxes to tick through the day."
+    )
