@@ -55,6 +55,8 @@ def test_a_review_visit_opens_on_the_review_with_what_changed_since_the_last_vis
     assert md("Average daily strain up 100%") in said
     since = at.dataframe[0].value
     assert since.iloc[1].tolist() == ["Days logged", "7", "7"]
-    at.button_group[0].set_value("visit").run()
+    at.button(key="review_to_visit").click().run()
     assert not at.exception and [h.value for h in at.header] == ["Visit"]
     assert at.query_params["part"] == "visit"  # the address names the part, for a bookmark
+    at.button_group[0].set_value("plan").run()
+    assert [h.value for h in at.header] == ["Plan"] and at.query_params["part"] == "plan"

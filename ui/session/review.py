@@ -71,6 +71,10 @@ def plan_line(found: Review) -> None:
     )
 
 
+def go_to(part: str) -> None:
+    st.session_state["session_part"] = part  # the page's part chooser (pages/session.py)
+
+
 def draw(person: PersonInfo) -> None:
     found = context.view(review.review, person, date.today())
     if found is None:
@@ -86,3 +90,6 @@ def draw(person: PersonInfo) -> None:
     else:
         st.success("Nothing in the numbers says to change: keep the plan going.")
     st.caption("Suggestions from the numbers, each with its reason; the decision is the clinician's.")
+    with st.container(horizontal=True):
+        st.button("Record today's visit", key="review_to_visit", type="primary", on_click=go_to, args=("visit",))
+        st.button("Change the plan", key="review_to_plan", on_click=go_to, args=("plan",))
