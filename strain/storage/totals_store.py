@@ -160,5 +160,6 @@ def load_logged_pains(*, engine: Engine, actor: Actor, start: date, end: date) -
     found: dict[int, dict[date, int]] = {}
     with _reading(engine) as connection:
         for person_id, day, pain in connection.execute(query):
-            found.setdefault(person_id, {})[day] = int(pain)
+            if pain is not None:  # as the query asks: typed as the column, which may hold none
+                found.setdefault(person_id, {})[day] = pain
     return found
