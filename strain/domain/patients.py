@@ -186,8 +186,8 @@ class Facts:
     practice: Sequence[tuple[int, str, date, int]]  # this week: (person, exercise, day, the day's worst pain during)
     pains: Mapping[int, Mapping[date, int]]  # the daily pain logged, from `rule.usual_days` before this week
     recorded: Mapping[int, Mapping[date, int]]  # the pain recorded at visits (a baseline before any is logged)
-    psfs: Sequence[tuple[int, date, int, int]]  # each person's last two visits scoring the PSFS: (person, day,
-    # activity, score)
+    # The scores of each person's last two visits that scored the PSFS: (person, visit day, activity, score).
+    psfs: Sequence[tuple[int, date, int, int]]
     visits: Mapping[int, date]  # the last visit
     red_flags: Mapping[int, int]  # positive red-flag screens not yet closed
 
