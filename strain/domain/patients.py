@@ -132,7 +132,8 @@ FLAG_RULES: tuple[tuple[Callable[[Any, date], str | None], str], ...] = (
     (_strain_up, f"average daily strain up {ATTENTION_RISE:.0%} or more on last week"),
     (
         _low_adherence,
-        f"less than {ATTENTION_ADHERENCE:.0%} of the plan done this week (from its {PLAN_SETTLING_DAYS + 1}th day)",
+        f"less than {ATTENTION_ADHERENCE:.0%} of the plan done this week, once {PLAN_SETTLING_DAYS} days of it have "
+        "passed",
     ),
 )
 RULE = (
