@@ -5,7 +5,7 @@ An admin sees every patient, with their therapist, and assigns a patient to a th
 (or an admin) discharges a patient here, and re-opens a discharged one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ import streamlit as st
 
 from strain.domain import patients, permissions
 from strain.domain.errors import Refused
+from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
 from ui import components, context, shell
 
@@ -31,14 +32,24 @@ def day_text(day: date | None) -> str:
     return EMPTY if day is None or pd.isna(day) else f"{day.day} {day:%b %Y}"
 
 
-def act(action: Callable[[], object], done: str) -> None:
-    """Run a form's action; on success keep `done` for after the rerun, else show what was refused."""
-    refused = context.problems(action, (Refused,))
+def act(name: str | None, action: Callable[[PersonInfo], object], done: str) -> None:
+    """Run a form's action on the patient chosen; on success keep `done` (its {name} filled) for after the rerun,
+    else show what was refused. A patient no longer listed since the page was drawn is chosen by nobody, never by
+    the list's first."""
+    if name is None:
+        st.error("Choose a patient first.")
+        return
+    refused = context.problems(lambda: action(people.person(service, name)), (Refused,))
     for problem in refused:
         st.error(components.md(problem[:1].upper() + problem[1:]))
     if not refused:
-        st.session_state[DONE] = done
+        st.session_state[DONE] = done.format(name=components.md(name))
         st.rerun()  # the tables above show the change
+
+
+def choose(names: Iterable[str], key: str) -> str | None:
+    """A patient's name from a form (None until one is chosen)."""
+    return st.selectbox("Patient", sorted(names, key=str.casefold), index=None, placeholder="Choose", key=key)
 
 
 service = context.use_cases()
@@ -126,20 +137,18 @@ if current.empty and discharged.empty:
 else:
     discharge_tab, reopen_tab = st.tabs(["Discharge a patient", "Re-open a discharged patient"])
     with discharge_tab, st.form("discharge_form"):
-        name = st.selectbox("Patient", sorted(current["name"], key=str.casefold), key="discharge_patient")
+        name = choose(current["name"], "discharge_patient")
         day = st.date_input("Discharged on", value=today, max_value=today, key="discharge_day")
         if st.form_submit_button("Discharge", disabled=current.empty):
             act(
-                lambda: clinic.discharge(service, people.person(service, name), day, today),
-                f"{components.md(name)} is discharged: listed apart, and no longer flagged.",
+                name,
+                lambda person: clinic.discharge(service, person, day, today),
+                "{name} is discharged: listed apart, and no longer flagged.",
             )
     with reopen_tab, st.form("reopen_form"):
-        again = st.selectbox("Patient", sorted(discharged["name"], key=str.casefold), key="reopen_patient")
+        again = choose(discharged["name"], "reopen_patient")
         if st.form_submit_button("Re-open", disabled=discharged.empty):
-            act(
-                lambda: clinic.reopen(service, people.person(service, again)),
-                f"{components.md(again)} is a current patient again.",
-            )
+            act(again, lambda person: clinic.reopen(service, person), "{name} is a current patient again.")
 
 if is_admin:
     therapists = dict(clinic.therapists(service))
@@ -148,13 +157,14 @@ if is_admin:
         st.info("Assigning needs a patient and an active therapist account.")
     else:
         with st.form("assign_form"):
-            name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
+            name = choose(overview["name"], "assign_patient")
             chosen_therapist = st.selectbox(
                 "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
             )
             if st.form_submit_button("Assign"):
-                who = components.md(therapists[chosen_therapist])
+                who = components.md(therapists[chosen_therapist]).replace("{", "{{").replace("}", "}}")
                 act(
-                    lambda: clinic.assign(service, people.person(service, name), chosen_therapist),
-                    f"{components.md(name)} is now a patient of {who}.",
+                    name,
+                    lambda person: clinic.assign(service, person, chosen_therapist),
+                    f"{{name}} is now a patient of {who}.",
                 )

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import patients
 from strain.domain.plans import PlannedExercise
+from strain.usecases import clinic as clinic_cases
 from strain.usecases import log_day, people, session
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, texts
@@ -103,3 +104,24 @@ def test_her_therapist_discharges_and_reopens_a_patient(app_engine, therapist_a)
     assert "Ann is a current patient again." in texts(at)
     assert at.dataframe[0].value["Patient"].tolist() == ["session?person=Ann", "session?person=Bea"]
     assert not [block for block in at.main.expander if block.label.startswith("Discharged")]
+
+
+def test_a_patient_gone_from_the_list_since_it_was_drawn_is_nobody_never_the_next(app_engine, therapist_a):
+    at = run_page("pages/patients.py", therapist_a)
+    service = Context(app_engine, CAT, therapist_a)
+    clinic_cases.discharge(service, people.person(service, "Ann"), TODAY - timedelta(3), TODAY)  # in another tab
+    at.selectbox(key="discharge_patient").select("Ann")
+    at.button(key="FormSubmitter:discharge_form-Discharge").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [error.value for error in at.error] == ["Choose a patient first."]
+    found = clinic_cases.patients_overview(service, TODAY).set_index("name")["discharged"].to_dict()
+    assert found == {"Bea": None, "Ann": TODAY - timedelta(3)}  # Bea, first in the list now, is still current
+
+
+def test_a_form_without_a_patient_chosen_says_so(app_engine, therapist_a):
+    at = run_page("pages/patients.py", therapist_a)
+    assert at.button(key="FormSubmitter:reopen_form-Re-open").disabled  # nobody is discharged
+    at.button(key="FormSubmitter:discharge_form-Discharge").click().run()  # no patient chosen
+    assert not at.exception, [e.value for e in at.exception]
+    assert [error.value for error in at.error] == ["Choose a patient first."]
+    assert not at.success
