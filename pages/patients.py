@@ -1,8 +1,11 @@
-"""My patients (clinic mode's home): each patient's week at a glance, who needs attention first at the top.
+"""My patients (clinic mode's home): each patient's week at a glance, who needs attention first at the top and why,
+discharged patients apart.
 
-An admin sees every patient, with their therapist, and assigns a patient to a therapist here.
+An admin sees every patient, with their therapist, and assigns a patient to a therapist here. A patient's therapist
+(or an admin) discharges a patient here, and re-opens a discharged one.
 """
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from urllib.parse import quote
 
@@ -10,45 +13,82 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import patients, permissions
+from strain.domain.errors import Refused
+from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
 from ui import components, context, shell
 
 shell.ensure()
 
-ASSIGNED = "_patients_assigned"  # the confirmation of an assignment, shown once after the rerun
+DONE = "_patients_done"  # the confirmation of an assignment, discharge or re-opening, shown once after the rerun
+EMPTY = patients.EMPTY
+
+
+def link(name: str) -> str:
+    return f"session?person={quote(name)}"
+
+
+def day_text(day: date | None) -> str:
+    return EMPTY if day is None or pd.isna(day) else f"{day.day} {day:%b %Y}"
+
+
+def act(name: str | None, action: Callable[[PersonInfo], object], done: str) -> None:
+    """Run a form's action on the patient chosen; on success keep `done` (its {name} filled) for after the rerun,
+    else show what was refused. A patient no longer listed since the page was drawn is chosen by nobody, never by
+    the list's first."""
+    if name is None:
+        st.error("Choose a patient first.")
+        return
+    refused = context.problems(lambda: action(people.person(service, name)), (Refused,))
+    for problem in refused:
+        st.error(components.md(problem[:1].upper() + problem[1:]))
+    if not refused:
+        st.session_state[DONE] = done.format(name=components.md(name))
+        st.rerun()  # the tables above show the change
+
+
+def choose(names: Iterable[str], key: str) -> str | None:
+    """A patient's name from a form (None until one is chosen)."""
+    return st.selectbox("Patient", sorted(names, key=str.casefold), index=None, placeholder="Choose", key=key)
+
 
 service = context.use_cases()
 is_admin = permissions.may(service.actor, "assign_patient")
+today = date.today()
 st.title("Patients" if is_admin else "My patients")
 st.caption(
-    "This week is the 7 days up to today, last week the 7 before; strain and pain are averages per logged day. "
-    f"Who needs attention comes first: {patients.RULE}."
+    "This week is the 7 days up to today, last week the 7 before; strain and pain are averages per logged day "
+    f"(pain 0-10). Who needs attention comes first: {patients.RULE}."
 )
+if DONE in st.session_state:
+    st.success(st.session_state.pop(DONE))
 
-overview = clinic.patients_overview(service, date.today())
-if overview.empty:
+overview = clinic.patients_overview(service, today)
+is_discharged = overview["discharged"].notna()
+current, discharged = overview[~is_discharged], overview[is_discharged]
+therapist = {"Therapist": overview["therapist"].fillna("nobody yet")} if is_admin else {}
+if current.empty:
     st.info(
-        "No patients yet: add one in the sidebar (**Add person**)."
+        "No current patients: add one in the sidebar (**Add person**)."
         if not is_admin
-        else "No patients yet. A therapist's new patients are theirs; patients you add wait here to be assigned."
+        else "No current patients. A therapist's new patients are theirs; patients you add wait here to be assigned."
     )
 else:
     table = pd.DataFrame(
         {
-            "Patient": [f"audit?person={quote(name)}" for name in overview["name"]],
-            "Needs attention": overview["attention"],
-            "Days logged": overview["days_logged"],
-            "This week": overview["this_week"],
-            "Last week": overview["last_week"],
-            "Trend": [patients.trend_text(t, c) for t, c in zip(overview["trend"], overview["change"], strict=True)],
-            "Pain (last week)": [
-                patients.pain_text(this, last)
-                for this, last in zip(overview["pain_this_week"], overview["pain_last_week"], strict=True)
-            ],
-            "Plan done": overview["adherence"],
-            "Last visit": overview["last_visit"],
+            "Patient": [link(name) for name in current["name"]],
+            "Needs attention": current["attention"],
+            "Days logged": current["days_logged"],
+            "Strain this week": [patients.number_text(value, "{:,.0f}") for value in current["this_week"]],
+            "Strain last week": [patients.number_text(value, "{:,.0f}") for value in current["last_week"]],
+            "Trend": [patients.trend_text(t, c) for t, c in zip(current["trend"], current["change"], strict=True)],
+            "Pain this week": [patients.number_text(value, "{:.1f}") for value in current["pain_this_week"]],
+            "Pain last week": [patients.number_text(value, "{:.1f}") for value in current["pain_last_week"]],
+            "Plan done": [patients.number_text(value, "{:.0%}") for value in current["adherence"]],
+            "Review": [day_text(day) for day in current["review_date"]],
+            "Last visit": [day_text(day) for day in current["last_visit"]],
         }
-        | ({"Therapist": overview["therapist"].fillna("nobody yet")} if is_admin else {})
+        | {name: column[~is_discharged].tolist() for name, column in therapist.items()}
     )
     chosen = st.dataframe(
         table,
@@ -57,21 +97,58 @@ else:
         on_select="rerun",
         selection_mode="single-row",
         column_config={
-            "Patient": st.column_config.LinkColumn("Patient", display_text=r"person=(.*)$", help="Open their Audit"),
-            "Days logged": st.column_config.NumberColumn("Days logged", help="Of the last 7", format="%d of 7"),
-            "This week": st.column_config.NumberColumn(help="Average daily strain points", format="%.0f"),
-            "Last week": st.column_config.NumberColumn("Last week", format="%.0f"),
-            "Pain (last week)": st.column_config.TextColumn(help="Average pain 0-10 this week, and last week's"),
-            "Plan done": st.column_config.ProgressColumn(
-                "Plan done", help="Of the plan in force, this week", min_value=0.0, max_value=1.0, format="percent"
+            "Patient": st.column_config.LinkColumn(
+                "Patient", display_text=r"person=(.*)$", help="Open their therapist session"
             ),
-            "Last visit": st.column_config.DateColumn("Last visit", format="D MMM YYYY"),
+            "Needs attention": st.column_config.TextColumn(help="Each flag says why; the rule is above the table"),
+            "Days logged": st.column_config.NumberColumn("Days logged", help="Of the last 7", format="%d of 7"),
+            "Strain this week": st.column_config.TextColumn(help="Average daily strain points, the last 7 days"),
+            "Strain last week": st.column_config.TextColumn(help="Average daily strain points, the 7 days before"),
+            "Pain this week": st.column_config.TextColumn(help="Average pain 0-10 per rated day, the last 7 days"),
+            "Pain last week": st.column_config.TextColumn(help="Average pain 0-10 per rated day, the 7 days before"),
+            "Plan done": st.column_config.TextColumn(help="Of the plan in force, this week (a dash: no plan in force)"),
+            "Review": st.column_config.TextColumn(help="The plan in force's review date"),
         },
     )
-    st.caption("Choose a row to open that patient's Audit.")
+    st.caption("Choose a row to open that patient's therapist session.")
     rows = chosen.selection.rows if chosen else []
     if rows:
-        st.switch_page("pages/audit.py", query_params={"person": overview["name"].iloc[rows[0]]})
+        st.switch_page("pages/session.py", query_params={"person": current["name"].iloc[rows[0]]})
+
+if not discharged.empty:
+    with st.expander(f"Discharged patients ({len(discharged)})"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Patient": [link(name) for name in discharged["name"]],
+                    "Discharged": [day_text(day) for day in discharged["discharged"]],
+                    "Last visit": [day_text(day) for day in discharged["last_visit"]],
+                }
+                | {name: column[is_discharged].tolist() for name, column in therapist.items()}
+            ),
+            hide_index=True,
+            key="discharged_table",
+            column_config={"Patient": st.column_config.LinkColumn("Patient", display_text=r"person=(.*)$")},
+        )
+
+st.subheader("Discharge or re-open")
+if current.empty and discharged.empty:
+    st.info("Discharging needs a patient.")
+else:
+    discharge_tab, reopen_tab = st.tabs(["Discharge a patient", "Re-open a discharged patient"])
+    with discharge_tab, st.form("discharge_form"):
+        name = choose(current["name"], "discharge_patient")
+        day = st.date_input("Discharged on", value=today, max_value=today, key="discharge_day")
+        if st.form_submit_button("Discharge", disabled=current.empty):
+            act(
+                name,
+                lambda person: clinic.discharge(service, person, day, today),
+                "{name} is discharged: listed apart, and no longer flagged.",
+            )
+    with reopen_tab, st.form("reopen_form"):
+        again = choose(discharged["name"], "reopen_patient")
+        if st.form_submit_button("Re-open", disabled=discharged.empty):
+            act(again, lambda person: clinic.reopen(service, person), "{name} is a current patient again.")
 
 if is_admin:
     therapists = dict(clinic.therapists(service))
@@ -80,14 +157,14 @@ if is_admin:
         st.info("Assigning needs a patient and an active therapist account.")
     else:
         with st.form("assign_form"):
-            name = st.selectbox("Patient", list(overview.sort_values("name")["name"]), key="assign_patient")
-            therapist = st.selectbox(
+            name = choose(overview["name"], "assign_patient")
+            chosen_therapist = st.selectbox(
                 "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
             )
             if st.form_submit_button("Assign"):
-                clinic.assign(service, people.person(service, name), therapist)
-                who = components.md(therapists[therapist])
-                st.session_state[ASSIGNED] = f"{components.md(name)} is now a patient of {who}."
-                st.rerun()  # the table above shows the new therapist
-    if ASSIGNED in st.session_state:
-        st.success(st.session_state.pop(ASSIGNED))
+                who = components.md(therapists[chosen_therapist]).replace("{", "{{").replace("}", "}}")
+                act(
+                    name,
+                    lambda person: clinic.assign(service, person, chosen_therapist),
+                    f"{{name}} is now a patient of {who}.",
+                )

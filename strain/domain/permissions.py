@@ -22,6 +22,7 @@ Action = Literal[
     "change_person",  # write them
     "add_person",
     "forget_person",  # erase a person and everything about them
+    "discharge_patient",  # end a patient's care (the overview lists them apart), or re-open it
     "assign_patient",  # make a patient a therapist's
     "manage_accounts",  # accounts and the clinic's settings
     "read_audit_trail",
@@ -29,7 +30,8 @@ Action = Literal[
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
-PERSON_ACTIONS: frozenset[Action] = frozenset({"see_person", "change_person", "forget_person"})
+# Their therapist's, an admin's or the owner's: whoever reaches the person.
+PERSON_ACTIONS: frozenset[Action] = frozenset({"see_person", "change_person", "forget_person", "discharge_patient"})
 ADMIN_ONLY: frozenset[Action] = frozenset({"assign_patient"})  # the owner has no therapists to assign to
 ADMIN_OR_OWNER: frozenset[Action] = frozenset({"manage_accounts", "read_audit_trail", "whole_database"})
 

@@ -144,6 +144,15 @@ class Advice:
 NO_VISITS: Mapping[date, int] = MappingProxyType({})
 
 
+def visit_baseline(pain_average: float | None, pain_now: float | None) -> int | None:
+    """The pain a visit recorded, as a baseline before any is logged: its average pain over the last week, else its
+    pain now (None: neither was rated)."""
+    for pain in (pain_average, pain_now):
+        if pain is not None and not pd.isna(pain):
+            return int(pain)
+    return None
+
+
 def usual_pain(day: date, pains: Mapping[date, int], recorded: Mapping[date, int], rule: Progression) -> float | None:
     """The middle of the daily pain logged in the `usual_days` before `day`; else the latest pain a visit recorded.
 

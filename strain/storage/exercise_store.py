@@ -95,13 +95,18 @@ def load_box_heights(
 # The patients overview: each reachable person's practice, in one query
 
 
-def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> list[tuple[int, str, int]]:
-    """On how many days from `start` to `end` each reachable person practised each exercise:
-    (person id, exercise id, days)."""
+def practice_days(*, engine: Engine, actor: Actor, start: date, end: date) -> list[tuple[int, str, date, int]]:
+    """The days from `start` to `end` each reachable person practised each exercise, with the day's worst pain
+    during it: (person id, exercise id, day, pain)."""
     query = (
-        sa.select(col(Practice.person_id), col(Practice.exercise_id), sa.func.count(sa.distinct(col(Practice.date))))
+        sa.select(
+            col(Practice.person_id),
+            col(Practice.exercise_id),
+            col(Practice.date),
+            sa.func.max(col(Practice.pain_during)),
+        )
         .where(col(Practice.date).between(start, end), _reachable(actor, col(Practice.person_id)))
-        .group_by(col(Practice.person_id), col(Practice.exercise_id))
+        .group_by(col(Practice.person_id), col(Practice.exercise_id), col(Practice.date))
     )
     with _reading(engine) as connection:
-        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
+        return [(person_id, exercise_id, day, pain) for person_id, exercise_id, day, pain in connection.execute(query)]

@@ -5,7 +5,7 @@ therapist, and `data_version` (a person's cache key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,9 +46,9 @@ def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
 
 
 def list_patients(*, engine: Engine, actor: Actor) -> list[PatientInfo]:
-    """The people this actor may reach, by name, with their therapist."""
+    """The people this actor may reach, by name, with their therapist and their discharge date."""
     query = (
-        sa.select(col(Person.id), col(Person.name), col(Account.email))
+        sa.select(col(Person.id), col(Person.name), col(Account.email), col(Person.discharged_on))
         .outerjoin(Account, col(Account.id) == col(Person.therapist_id))
         .where(_owned(actor))
         .order_by(col(Person.name), col(Person.id))
@@ -173,6 +173,24 @@ def assign_patient(*, engine: Engine, actor: Actor, person_id: int, therapist_id
         ).scalar()
         connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(therapist_id=therapist_id))
         _record_event(connection, actor, "transfer", "patient", person_id, f"from {before or 'nobody'} to {therapist}")
+
+
+def set_discharged(*, engine: Engine, actor: Actor, person_id: int, day: date | None) -> None:
+    """Discharge a patient on `day`, or re-open their care (`day` None); either recorded in the audit trail.
+
+    Whoever reaches the patient may (permissions: "discharge_patient"): their therapist, an admin, the owner.
+    """
+    with _changing(engine, actor, person_id) as connection:
+        before = connection.execute(sa.select(col(Person.discharged_on)).where(col(Person.id) == person_id)).scalar()
+        if day is not None and before is not None:
+            raise StoreError(f"not discharged: already discharged on {before}")
+        if day is None and before is None:
+            raise StoreError("not re-opened: a current patient, not discharged")
+        connection.execute(sa.update(Person).where(col(Person.id) == person_id).values(discharged_on=day))
+        if day is not None:
+            _record_event(connection, actor, "discharge", "patient", person_id, f"on {day}")
+        else:
+            _record_event(connection, actor, "reopen", "patient", person_id, f"discharged on {before}")
 
 
 def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:

@@ -1,5 +1,5 @@
 """The therapist session: walkthrough drafts, plans (each version kept), visits and their PSFS scores; and, for
-the patients overview, each reachable person's plan in force and last visit.
+the patients overview, each reachable person's plan in force, latest PSFS scores, visits' pain and last visit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from strain.domain import limits, walkthrough
 from strain.domain.actor import Actor
+from strain.domain.patients import PlanInForce
 from strain.storage.audit_store import _record_event
 from strain.storage.base import _as_utc, _changing, _clock, _entry_rows, _now, _of, _reachable, _read_frame, _reading
 from strain.storage.day_store import _replace_template, _write_day
@@ -320,12 +321,12 @@ def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tup
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
 
 
-# The patients overview: each reachable person's plan in force and last visit, in one query each
+# The patients overview: each reachable person's plan in force, PSFS, visits' pain and last visit, one query each
 
 
-def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int, str, int]]:
-    """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
-    (person id, exercise id, days a week)."""
+def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> dict[int, PlanInForce]:
+    """Each reachable person's plan in force on `day` (the latest version started by then): its start, review
+    date and each exercise's days a week."""
     latest = (
         sa.select(col(Plan.person_id), sa.func.max(col(Plan.version)).label("version"))
         .where(col(Plan.start) <= day, _reachable(actor, col(Plan.person_id)))
@@ -333,12 +334,65 @@ def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int
         .subquery()
     )
     query = (
-        sa.select(col(Plan.person_id), col(PlanExercise.exercise_id), col(PlanExercise.days_per_week))
+        sa.select(
+            col(Plan.person_id),
+            col(Plan.start),
+            col(Plan.review_date),
+            col(PlanExercise.exercise_id),
+            col(PlanExercise.days_per_week),
+        )
         .join(latest, sa.and_(col(Plan.person_id) == latest.c.person_id, col(Plan.version) == latest.c.version))
         .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
     )
+    dates: dict[int, tuple[date, date]] = {}
+    exercises: dict[int, dict[str, int]] = {}
     with _reading(engine) as connection:
-        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
+        for person_id, start, review_date, exercise_id, days in connection.execute(query):
+            dates[person_id] = (start, review_date)
+            exercises.setdefault(person_id, {})[exercise_id] = days
+    return {person_id: PlanInForce(*dates[person_id], exercises[person_id]) for person_id in dates}
+
+
+def recent_psfs(*, engine: Engine, actor: Actor, on_or_before: date) -> list[tuple[int, date, int, int]]:
+    """The PSFS scores of each reachable person's last two visits on or before a date that scored it:
+    (person id, visit day, activity id, score)."""
+    scored = (
+        sa.select(
+            col(Visit.id),
+            col(Visit.person_id),
+            col(Visit.date),
+            sa.func.row_number()
+            .over(partition_by=col(Visit.person_id), order_by=col(Visit.date).desc())
+            .label("latest"),
+        )
+        .where(
+            col(Visit.date) <= on_or_before,
+            _reachable(actor, col(Visit.person_id)),
+            sa.exists().where(col(PsfsScore.visit_id) == col(Visit.id)),
+        )
+        .subquery()
+    )
+    query = (
+        sa.select(scored.c.person_id, scored.c.date, col(PsfsScore.activity_id), col(PsfsScore.score))
+        .join(PsfsScore, col(PsfsScore.visit_id) == scored.c.id)
+        .where(scored.c.latest <= 2)
+    )
+    with _reading(engine) as connection:
+        return [(person_id, day, activity, score) for person_id, day, activity, score in connection.execute(query)]
+
+
+def load_visit_pains(
+    *, engine: Engine, actor: Actor, on_or_before: date
+) -> list[tuple[int, date, int | None, int | None]]:
+    """The pain recorded at each reachable person's visits on or before a date, where any was:
+    (person id, day, average pain over the last week, pain now)."""
+    query = sa.select(col(Visit.person_id), col(Visit.date), col(Visit.pain_average), col(Visit.pain_now)).where(
+        col(Visit.date) <= on_or_before,
+        sa.or_(col(Visit.pain_average).is_not(None), col(Visit.pain_now).is_not(None)),
+        _reachable(actor, col(Visit.person_id)),
+    )
+    with _reading(engine) as connection:
+        return [(person_id, day, average, now) for person_id, day, average, now in connection.execute(query)]
 
 
 def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:

@@ -96,6 +96,8 @@ class Person(SQLModel, table=True):
     therapist_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
     # When they usually wake up, as the minute of the day (migration 0010); None: not set yet.
     wake_up_minute: int | None = None
+    # The day their care ended (migration 0016); None while they are a current patient. Re-opening clears it.
+    discharged_on: date | None = None
 
 
 class Day(SQLModel, table=True):

@@ -150,3 +150,16 @@ def store_day_totals(*, engine: Engine, actor: Actor, totals: Sequence[tuple[int
                 for day_id, version, total, model_version in totals
             ],
         )
+
+
+def load_logged_pains(*, engine: Engine, actor: Actor, start: date, end: date) -> dict[int, dict[date, int]]:
+    """The daily pain each reachable person logged from `start` to `end`: person id -> {day: 0-10}."""
+    query = sa.select(col(Day.person_id), col(Day.date), col(Day.pain)).where(
+        col(Day.date).between(start, end), col(Day.pain).is_not(None), _reachable(actor, col(Day.person_id))
+    )
+    found: dict[int, dict[date, int]] = {}
+    with _reading(engine) as connection:
+        for person_id, day, pain in connection.execute(query):
+            if pain is not None:  # as the query asks: typed as the column, which may hold none
+                found.setdefault(person_id, {})[day] = pain
+    return found

@@ -1,18 +1,17 @@
-"""Clinic mode: accounts and signing in, the patients overview, assigning and forgetting patients, the audit trail."""
+"""Clinic mode: accounts and signing in, the patients overview, assigning, discharging and forgetting patients, the
+audit trail."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
 from strain.domain import accounts as account_rules
-from strain.domain import (
-    patients,
-    permissions,
-)
+from strain.domain import limits, patients, permissions, progress
 from strain.domain.actor import Actor
-from strain.storage import account_store, audit_store, exercise_store, people_store, session_store
+from strain.domain.errors import Invalid
+from strain.storage import account_store, audit_store, exercise_store, people_store, session_store, totals_store
 from strain.storage.account_store import AccountInfo
 from strain.storage.people_store import PersonInfo
 from strain.usecases.scoring import period_totals
@@ -39,16 +38,50 @@ def acting_account(ctx: Context, email: str) -> Actor | None:
 
 
 def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
-    """The actor's patients at a glance, who needs attention first at the top (see strain.domain.patients)."""
+    """The actor's patients at a glance, who needs attention first at the top, discharged patients after them
+    (see strain.domain.patients)."""
     weeks = patients.periods(today)
     this_week = weeks[0]
-    practice = exercise_store.practice_days(engine=ctx.engine, actor=ctx.actor, start=this_week[0], end=this_week[1])
-    return patients.overview(
-        people_store.list_patients(engine=ctx.engine, actor=ctx.actor),
-        period_totals(ctx, weeks),
-        patients.adherence(session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today), practice),
-        session_store.last_visits(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
+    rule = ctx.catalogue.progression
+    visit_pains = session_store.load_visit_pains(engine=ctx.engine, actor=ctx.actor, on_or_before=today)
+    recorded: dict[int, dict[date, int]] = {}
+    for person_id, day, average, now in visit_pains:
+        baseline = progress.visit_baseline(average, now)
+        if baseline is not None:
+            recorded.setdefault(person_id, {})[day] = baseline
+    # LEAD: red flags. Fill with each person's count of open positive red-flag screens (person id -> count) from the
+    # assessment's store, read across the actor's reach like the queries above; until then nobody has one.
+    red_flags: dict[int, int] = {}
+    facts = patients.Facts(
+        weeks=period_totals(ctx, weeks),
+        plans=session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today),
+        practice=exercise_store.practice_days(engine=ctx.engine, actor=ctx.actor, start=this_week[0], end=today),
+        pains=totals_store.load_logged_pains(
+            engine=ctx.engine, actor=ctx.actor, start=this_week[0] - timedelta(days=rule.usual_days), end=today
+        ),
+        recorded=recorded,
+        psfs=session_store.recent_psfs(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
+        visits=session_store.last_visits(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
+        red_flags=red_flags,
     )
+    return patients.overview(people_store.list_patients(engine=ctx.engine, actor=ctx.actor), facts, rule, today)
+
+
+def discharge(ctx: Context, person: PersonInfo, day: date | None, today: date) -> None:
+    """End a patient's care on `day` (their therapist's, an admin's or the owner's action; in the audit trail).
+    Invalid says what is wrong with the day; the store refuses a patient already discharged."""
+    if day is None:
+        raise Invalid(["Choose the day of the discharge."])
+    if day > today:
+        raise Invalid([f"The discharge is dated {day}, in the future: choose today or an earlier day."])
+    if day < limits.FIRST_DATE:
+        raise Invalid([f"Choose a day of discharge from {limits.FIRST_DATE} on."])
+    people_store.set_discharged(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=day)
+
+
+def reopen(ctx: Context, person: PersonInfo) -> None:
+    """Make a discharged patient a current one again (recorded in the audit trail)."""
+    people_store.set_discharged(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=None)
 
 
 def therapists(ctx: Context) -> list[tuple[int, str]]:

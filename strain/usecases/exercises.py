@@ -46,11 +46,11 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
     ).dropna(subset=["pain"])
     pains = dict(zip(days["date"].tolist(), days["pain"].astype(int).tolist(), strict=True))
     visits = session_store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
-    recorded = {  # a visit's average pain over the last week, else its pain now: the baseline before any is logged
-        visit.date: int(visit.pain_average if pd.notna(visit.pain_average) else visit.pain_now)
+    baselines = {
+        visit.date: ladder_rules.visit_baseline(visit.pain_average, visit.pain_now)
         for visit in frames.rows(visits, index=True)
-        if pd.notna(visit.pain_average) or pd.notna(visit.pain_now)
     }
+    recorded = {day: pain for day, pain in baselines.items() if pain is not None}
     return ProgressView(
         ladders=ladders,
         practice=practice,

@@ -96,7 +96,9 @@ def test_the_overview_shows_each_patients_week(therapists, ann):
     assert found["pain_last_week"] == pytest.approx(3.0)
     assert found["adherence"] == pytest.approx(3 / 7)
     assert found["last_visit"] == TODAY - timedelta(10)
-    assert found["attention"] == f"{patients.LOW_ADHERENCE}; {patients.PAIN_UP}"
+    # Pain 9 the day after the dead bug on Tue 24 Nov: more than 1 point above her usual 3, a flare-up.
+    assert found["attention"] == "flare-up on Tue 24 Nov; pain up 2.0 on last week (3 to 5); plan 43% done this week"
+    assert found["flags"] == 3
     assert found["therapist"] == "a@clinic.test"
 
 
@@ -124,8 +126,8 @@ def test_who_needs_attention_comes_first(therapists, ann):
     overview = clinic_cases.patients_overview(a, TODAY)
     assert overview["name"].tolist()[:2] == ["Rising", "Quiet"]  # one flag each: the larger rise in strain first
     assert overview.set_index("name")["attention"].to_dict() == {
-        "Quiet": patients.NO_LOG,
-        "Rising": patients.STRAIN_UP,
+        "Quiet": "no day logged this week",
+        "Rising": "strain up 100% on last week",
         "Ann": "",
         "Steady": "",
     }
@@ -165,7 +167,8 @@ def test_the_overview_stays_right_after_a_rescore(therapists, ann):
 
 
 def test_patients_overview_of_no_one():
-    empty = patients.overview([], {}, {}, {})
+    nothing = patients.Facts(weeks={}, plans={}, practice=[], pains={}, recorded={}, psfs=[], visits={}, red_flags={})
+    empty = patients.overview([], nothing, CAT.progression, TODAY)
     assert empty.empty and list(empty.columns) == list(patients.COLUMNS)
 
 
@@ -178,9 +181,8 @@ def test_the_trend_reads_without_colour(trend, change, text):
 
 
 @pytest.mark.parametrize(
-    ("this", "last", "text"),
-    [(5.0, 3.0, "5.0 (3.0)"), (4.25, float("nan"), "4.2 (none)"), (float("nan"), 2.0, "none (2.0)")],
+    ("value", "form", "text"), [(4.25, "{:.1f}", "4.2"), (0.43, "{:.0%}", "43%"), (1234.4, "{:,.0f}", "1,234")]
 )
-def test_pain_shows_this_week_and_last(this, last, text):
-    assert patients.pain_text(this, last) == text
-    assert patients.pain_text(float("nan"), float("nan")) == ""
+def test_a_figure_shows_as_text_and_nothing_as_a_dash(value, form, text):
+    assert patients.number_text(value, form) == text
+    assert patients.number_text(float("nan"), form) == patients.EMPTY == "\N{EN DASH}"

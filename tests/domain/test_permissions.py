@@ -23,6 +23,7 @@ TABLE: dict[permissions.Action, dict[str, tuple[bool, bool]]] = {
     "see_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
     "change_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
     "forget_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
+    "discharge_patient": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, N), "ben": (N, N), "no account": (N, N)},
     "add_person": {"owner": (Y, Y), "admin": (Y, Y), "anna": (Y, Y), "ben": (Y, Y), "no account": (Y, Y)},
     "assign_patient": {"owner": (N, N), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},
     "manage_accounts": {"owner": (Y, Y), "admin": (Y, Y), "anna": (N, N), "ben": (N, N), "no account": (N, N)},

@@ -111,7 +111,7 @@ def test_my_patients_is_the_home_and_lists_only_mine(app_engine, accounts, ann):
     assert not at.exception
     assert at.title[0].value == "My patients"
     table = at.dataframe[0].value
-    assert table["Patient"].tolist() == ["audit?person=Ann"]
+    assert table["Patient"].tolist() == ["session?person=Ann"]
     assert table.loc[0, "Days logged"] == 7
     assert table.loc[0, "Trend"].startswith("▼ down")  # fewer chairs each day this week than last
     assert "Therapist" not in table.columns
@@ -124,15 +124,15 @@ def test_an_admin_sees_every_patient_and_assigns_one(app_engine, accounts, ann):
     assert at.title[0].value == "Patients"
     table = at.dataframe[0].value.set_index("Patient")
     assert table["Therapist"].to_dict() == {
-        "audit?person=Ann": "a@clinic.test",
-        "audit?person=Cy%20%C3%96": "nobody yet",
+        "session?person=Ann": "a@clinic.test",
+        "session?person=Cy%20%C3%96": "nobody yet",
     }
     at.selectbox(key="assign_patient").select("Cy Ö")
     at.selectbox(key="assign_therapist").select(b.account_id)
     at.button(key="FormSubmitter:assign_form-Assign").click().run()
     assert not at.exception
     assert f"Cy Ö is now a patient of {md('b@clinic.test')}." in texts(at)
-    assert at.dataframe[0].value.set_index("Patient").loc["audit?person=Cy%20%C3%96", "Therapist"] == "b@clinic.test"
+    assert at.dataframe[0].value.set_index("Patient").loc["session?person=Cy%20%C3%96", "Therapist"] == "b@clinic.test"
     assert people_store.list_people(engine=app_engine, actor=b) == [cy]
 
 

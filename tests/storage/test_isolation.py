@@ -45,6 +45,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "data_version": lambda c: {"person_id": c.ann.id},
     "assign_patient": lambda c: {"person_id": c.ann.id, "therapist_id": c.b.account_id},
     "forget_person": lambda c: {"person_id": c.ann.id},
+    "set_discharged": lambda c: {"person_id": c.ann.id, "day": MONDAY},
     # Days and entries
     "load_day": lambda c: {"person_id": c.ann.id, "day": MONDAY},
     "save_day": lambda c: {
@@ -128,6 +129,9 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "plans_in_force": lambda c: {"day": MONDAY},
     "practice_days": lambda c: {"start": WEEK[0], "end": WEEK[1]},
     "last_visits": lambda c: {"on_or_before": MONDAY},
+    "recent_psfs": lambda c: {"on_or_before": MONDAY},
+    "load_visit_pains": lambda c: {"on_or_before": MONDAY},
+    "load_logged_pains": lambda c: {"start": WEEK[0], "end": WEEK[1]},
     # The whole database and accounts: an admin's
     "backup": lambda c: {},
     "restore": lambda c: {

@@ -39,6 +39,7 @@ WRITES = {
     "add_person",
     "assign_patient",
     "forget_person",
+    "set_discharged",
     "save_day",
     "delete_day",
     "import_days",
