@@ -73,7 +73,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("text", sa.String(length=300), nullable=False),
+        sa.Column("text", sa.String(length=1000), nullable=False),
         sa.Column("urgency", sa.String(length=16), nullable=False),
         sa.Column("positive", sa.Boolean(), nullable=False),
         sa.Column("answered_on", sa.Date(), nullable=False),

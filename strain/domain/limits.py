@@ -69,5 +69,5 @@ LATEST_TIME_ZONE = timedelta(hours=14)
 
 # The first-visit assessment (migration 0017).
 MAX_ASSESSMENT_TEXT = 4000  # each of the complaint, history, goals, and work and activities
-MAX_RED_FLAG_TEXT = 300  # a red-flag question as it was asked (the catalogue's are shorter)
+MAX_RED_FLAG_TEXT = 1000  # a red-flag question as it was asked (the catalogue's longest is under 500)
 MAX_DEALT_NOTE = 1000  # what a clinician did about a positive red flag
