@@ -20,7 +20,9 @@ def show(person: PersonInfo) -> None:
         f"(answered yes on {flag.answered_on:%d %B %Y})"
         for flag in flags
     ]
-    heading = f"**{components.md(person.name)} has {len(flags)} red flag{'s' if len(flags) > 1 else ''} not yet dealt with**"
+    heading = (
+        f"**{components.md(person.name)} has {len(flags)} red flag{'s' if len(flags) > 1 else ''} not yet dealt with**"
+    )
     st.error(
         f"{heading}\n\n" + "\n".join(lines) + "\n\nMark each dealt with in the assessment (Therapist session).",
         icon=":material/emergency:",

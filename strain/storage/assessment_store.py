@@ -50,7 +50,7 @@ _RED_FLAG_COLUMNS = (
 )
 
 
-def _red_flag(row: sa.Row[Any]) -> RedFlagAnswer:
+def _red_flag(row: Sequence[Any]) -> RedFlagAnswer:
     flag_id, text, urgency, positive, answered_on, dealt_at, dealt_by, dealt_note = row
     dealt = None if dealt_at is None else _as_utc(dealt_at)
     return RedFlagAnswer(text, urgency, positive, answered_on, flag_id, dealt, dealt_by or "", dealt_note or "")
@@ -77,21 +77,19 @@ def _bump(connection: Connection, person_id: int, values: dict[str, Any], expect
     return "change"
 
 
-def _changed(before: Mapping[str, Any] | None, values: Mapping[str, Any], answers: Sequence[int]) -> list[str]:
+def _changed(before: StoredAssessment, values: Mapping[str, Any], answers: Sequence[int]) -> list[str]:
     """Which parts of the assessment an edit changed (names only: the audit trail holds no health data)."""
-    if before is None:
-        return []
-    parts = [name for name in (*TEXT_FIELDS, "date") if before[name] != values[name]]
-    if any(before[name] != values[name] for name in CONSENT_FIELDS):
+    parts = [name for name in TEXT_FIELDS if before.texts[name] != values[name]]
+    if before.day != values["date"]:
+        parts.append("date")
+    if any(before.consents[name] != values[name] for name in CONSENT_FIELDS):
         parts.append("consent")
-    if before["startback"] != list(answers):
+    if before.startback != list(answers):
         parts.append("STarT Back")
     return parts
 
 
-def _screen(
-    connection: Connection, person_id: int, day: date, red_flags: Sequence[tuple[str, str, bool]]
-) -> int:
+def _screen(connection: Connection, person_id: int, day: date, red_flags: Sequence[tuple[str, str, bool]]) -> int:
     """Store the red-flag screen's answers: an unchanged answer keeps its date and dealt-with mark, a new or
     changed one is dated `day` (and open again if positive). Answers to items no longer asked are kept.
     Returns how many answers changed."""
@@ -140,9 +138,6 @@ def save_assessment(
     values |= {name: bool(consents[name]) for name in CONSENT_FIELDS}
     with _changing(engine, actor, person_id) as connection:
         before = _load(connection, actor, person_id)
-        old = None
-        if before is not None:
-            old = {"date": before.day, **before.texts, **before.consents, "startback": before.startback}
         if before is None or any(before.consents[name] != values[name] for name in CONSENT_FIELDS):
             values["consent_on"] = day  # consent is dated when given or changed
         else:
@@ -153,21 +148,21 @@ def save_assessment(
             sa.insert(StartBackAnswer),
             [{"person_id": person_id, "item": item, "answer": answer} for item, answer in enumerate(startback, 1)],
         )
-        parts = _changed(old, values, startback)
-        if _screen(connection, person_id, day, red_flags) and before is not None:
-            parts.append("red-flag screen")
-        if action == "create":
-            detail = f"dated {day}"
-        else:
-            detail = f"dated {day}; changed: {', '.join(parts) or 'nothing'}"
+        screened = _screen(connection, person_id, day, red_flags)
+        detail = f"dated {day}"
+        if before is not None:
+            parts = _changed(before, values, startback) + (["red-flag screen"] if screened else [])
+            detail += f"; changed: {', '.join(parts) or 'nothing'}"
         _record_event(connection, actor, action, "assessment", person_id, detail)
         return expected_version + 1 if expected_version is not None else 1
 
 
 def _load(connection: Connection, actor: Actor, person_id: int) -> StoredAssessment | None:
-    row = connection.execute(
-        sa.select(Assessment).where(_of(actor, col(Assessment.person_id), person_id))
-    ).mappings().first()
+    row = (
+        connection.execute(sa.select(Assessment).where(_of(actor, col(Assessment.person_id), person_id)))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     answers = connection.execute(

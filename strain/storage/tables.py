@@ -17,7 +17,6 @@ from sqlmodel import Field, SQLModel
 from strain.domain import accounts, catalogue, modifiers
 from strain.domain.limits import (
     MAX_AUDIT_DETAIL,
-    MAX_RED_FLAG_TEXT,
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
     MAX_HEIGHT_CM,
@@ -26,6 +25,7 @@ from strain.domain.limits import (
     MAX_PLAN_EXERCISES,
     MAX_PSFS_ACTIVITIES,
     MAX_PSFS_NAME,
+    MAX_RED_FLAG_TEXT,
     MAX_REPS,
     MAX_SCORE,
     MAX_SEAT_NAME,
@@ -404,7 +404,7 @@ class Assessment(SQLModel, table=True):
     work: str = Field(default="", sa_type=sa.Text)
     consent_treatment: bool
     consent_data: bool
-    consent_on: date  # when the consents were last given or changed
+    consent_on: dt.date  # when the consents were last given or changed
     version: int  # bumped by every edit, so two tabs cannot overwrite each other
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

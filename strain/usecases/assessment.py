@@ -46,7 +46,9 @@ def save_assessment(
         texts={name: form.texts.get(name, "") for name in rules.TEXTS},
         consents={name: bool(form.consents[name]) for name in rules.CONSENTS},
         startback=[int(bool(answer)) for answer in form.agreed] + [form.bothersome],
-        red_flags=[(flag.text, flag.urgency, bool(form.red_flags[flag.text])) for flag in ctx.catalogue.safety.red_flags],
+        red_flags=[
+            (flag.text, flag.urgency, bool(form.red_flags[flag.text])) for flag in ctx.catalogue.safety.red_flags
+        ],
         expected_version=expected_version,
     )
 

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from streamlit.testing.v1 import AppTest
 
 from strain.domain import assessment as rules
-from strain.domain.catalogue import URGENCIES
 from strain.domain.actor import OWNER
+from strain.domain.catalogue import URGENCIES
 from strain.storage import audit_store, people_store
 from strain.usecases import assessment
 from strain.usecases.shared import Context
@@ -43,7 +43,9 @@ def run_part(**params: str) -> AppTest:
 
 def fill(at: AppTest, *, positive: int) -> None:
     """Answer every question; red-flag item `positive` yes, the rest no."""
-    at.text_area(key="as_text_complaint").input("Back pain after **lifting**\n<b>second line</b> " + "word " * 700 + "end.")
+    at.text_area(key="as_text_complaint").input(
+        "Back pain after **lifting**\n<b>second line</b> " + "word " * 700 + "end."
+    )
     at.text_area(key="as_text_goals").input("Garden again")
     for name in rules.CONSENTS:
         at.radio(key=f"as_consent_{name}").set_value("Yes")

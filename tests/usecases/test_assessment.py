@@ -32,9 +32,7 @@ def answered(*positive: str, **changes) -> AssessmentInput:
 
 def trail(service: Context) -> list[tuple[str, str, str]]:
     events = audit_store.load_audit_events(engine=service.engine, actor=OWNER, limit=50)
-    return [
-        (row.action, row.subject, row.detail) for row in events.iloc[::-1].itertuples() if row.subject != "patient"
-    ]
+    return [(row.action, row.subject, row.detail) for row in events.iloc[::-1].itertuples() if row.subject != "patient"]
 
 
 def test_an_assessment_with_a_positive_red_flag_stays_flagged_until_dealt_with(service, person):
@@ -74,7 +72,9 @@ def test_an_assessment_with_a_positive_red_flag_stays_flagged_until_dealt_with(s
         assessment.mark_dealt_with(service, person, flagged[0].id, "again")
 
     # An edit two weeks later: the saddle answer is unchanged (kept, dealt with), weight loss now answered no.
-    edited = replace(answered(SADDLE.text, texts=texts | {"goals": "Back to gardening and cycling"}, **startback), day=LATER)
+    edited = replace(
+        answered(SADDLE.text, texts=texts | {"goals": "Back to gardening and cycling"}, **startback), day=LATER
+    )
     assert assessment.save_assessment(service, person, edited, LATER, version) == 2
     stored = assessment.assessment(service, person)
     assert stored is not None
