@@ -32,6 +32,9 @@ def complete(**changes) -> AssessmentInput:
 def test_the_tool_has_nine_items_and_keeps_keeles_copyright_and_terms():
     assert TOOL.items == 9 and len(TOOL.statements) == 8
     assert TOOL.statements[0] == "My back pain has spread down my leg(s) at some time in the last 2 weeks"
+    # Keele's own wording (its online calculator): item 5 is a statement, not a question.
+    item_5 = "It\u2019s not really safe for a person with a condition like mine to be physically active"
+    assert TOOL.statements[4] == item_5
     assert TOOL.bothersome_options == ("Not at all", "Slightly", "Moderately", "Very much", "Extremely")
     assert "Keele University" in TOOL.copyright and "commercial use needs a licence" in TOOL.copyright
 
