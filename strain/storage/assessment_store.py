@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
-from strain.domain import assessment
+from strain.domain import assessment, limits
 from strain.domain.actor import Actor
 from strain.domain.assessment import RedFlagAnswer
 from strain.domain.errors import NotFound
@@ -202,7 +202,7 @@ def mark_red_flag_dealt(*, engine: Engine, actor: Actor, person_id: int, flag_id
                 col(RedFlagRow.positive),
                 col(RedFlagRow.dealt_at).is_(None),
             )
-            .values(dealt_at=_now(), dealt_by=actor.label, dealt_note=note)
+            .values(dealt_at=_now(), dealt_by=actor.label[: limits.MAX_EMAIL], dealt_note=note)
             .returning(col(RedFlagRow.answered_on))
         ).scalar()
         if answered_on is None:

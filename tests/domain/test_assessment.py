@@ -99,3 +99,7 @@ def test_every_unanswered_question_and_each_rule_is_named():
 
 def test_no_day_is_a_problem():
     assert assessment.problems(complete(day=None), today=TODAY, catalogue=CAT) == ["Choose the day of the assessment."]
+
+
+def test_every_red_flag_of_the_catalogue_fits_what_the_screen_stores():
+    assert all(len(flag.text) <= limits.MAX_RED_FLAG_TEXT for flag in CAT.safety.red_flags)

@@ -13,7 +13,7 @@ from strain.domain import assessment as rules
 from strain.domain.actor import OWNER
 from strain.domain.assessment import AssessmentInput
 from strain.domain.errors import Conflict, Invalid, NotFound
-from strain.storage import audit_store
+from strain.storage import audit_store, people_store
 from strain.usecases import assessment
 from strain.usecases.shared import Context
 from tests.domain.test_assessment import CAT, complete
@@ -139,6 +139,14 @@ def test_another_therapist_sees_and_marks_nothing_of_a_patient_not_theirs(clinic
     with pytest.raises(NotFound):
         assessment.mark_dealt_with(b, c.ann, flag.id, "not mine")
     assert assessment.open_red_flags(a, c.ann) == [flag]
+
+
+def test_forgetting_a_person_removes_their_assessment_and_flags(service, person):
+    assessment.save_assessment(service, person, answered(SADDLE.text), FIRST_VISIT, None)
+    people_store.forget_person(engine=service.engine, actor=OWNER, person_id=person.id)
+    assert assessment.open_red_flag_counts(service) == {}
+    again = people_store.add_person(engine=service.engine, actor=OWNER, name="Ann")
+    assert assessment.assessment(service, again) is None and assessment.open_red_flags(service, again) == []
 
 
 def test_the_screen_asks_the_catalogues_whole_list():
