@@ -12,9 +12,11 @@ from strain.domain import assessment as rules
 from strain.domain.actor import OWNER
 from strain.domain.catalogue import URGENCIES
 from strain.storage import audit_store, people_store
-from strain.usecases import assessment
+from strain.usecases import assessment, people
 from strain.usecases.shared import Context
 from tests.apptest import CAT, TIMEOUT, open_page, texts
+from tests.clinic import clinic
+from tests.pages.test_pages_clinic import run_page
 from tests.usecases.test_assessment import SADDLE, answered
 from ui.components import md
 
@@ -121,3 +123,17 @@ def test_the_banner_is_on_every_page_about_the_flagged_person_and_no_one_elses(a
     people_store.add_person(engine=app_engine, actor=OWNER, name="Ben")
     other = open_page("pages/home.py", person="Ben")
     assert not any("not yet dealt with" in box.value for box in other.error)
+
+
+def test_in_clinic_mode_the_banner_is_on_person_pages_not_the_patients_overview(app_engine):
+    _, a, b = clinic(app_engine)
+    service = Context(app_engine, CAT, a)
+    ann = people.add_person(service, "Ann")
+    assessment.save_assessment(service, ann, answered(SADDLE.text, day=TODAY), TODAY, None)
+
+    def banner(at: AppTest) -> bool:
+        return any("not yet dealt with" in box.value for box in at.error)
+
+    assert banner(run_page("pages/log.py", a, person="Ann"))
+    assert not banner(run_page("pages/patients.py", a, person="Ann"))
+    assert not banner(run_page("pages/log.py", b, person="Ann"))  # not B's patient: nothing of hers
