@@ -133,8 +133,8 @@ def _record(person: PersonInfo, found: assessment.Assessment) -> None:
     for name, label in rules.TEXTS.items():
         st.markdown(f"**{label}**")
         st.markdown(_text(stored.texts[name]) if stored.texts[name].strip() else "_Not recorded._")
-    consents = ", ".join(f"{label}: {_answer(stored.consents[name], YES_NO)}" for name, label in rules.CONSENTS.items())
-    st.markdown(f"**Consent** (recorded {stored.consent_on:%d %B %Y}): {consents}")
+    consents = [f"{label}: **{_answer(stored.consents[name], YES_NO)}**" for name, label in rules.CONSENTS.items()]
+    st.markdown("  \n".join([f"**Consent**, recorded {stored.consent_on:%d %B %Y}", *consents]))
     st.markdown(
         f"**{tool.name}**: {score.risk} risk (total {score.total} of 9, psychosocial subscale {score.subscale} of 5)"
     )
