@@ -26,12 +26,17 @@ FLAGS = CAT.safety.red_flags
 
 
 def part() -> None:
-    """The person picker, then the part, as the lead's session page calls it."""
+    """The person picker, then the part the `part` query parameter chooses, as the session page calls it."""
+    import streamlit as st
+
     from ui import context
     from ui.session import assessment as part_script
 
     context.person_picker()
-    part_script.draw(context.require_person())
+    if st.query_params.get("part", "assessment") == "assessment":
+        part_script.draw(context.require_person())
+    else:
+        st.write("another part")
 
 
 def run_part(**params: str) -> AppTest:
@@ -137,3 +142,20 @@ def test_in_clinic_mode_the_banner_is_on_person_pages_not_the_patients_overview(
     assert banner(run_page("pages/log.py", a, person="Ann"))
     assert not banner(run_page("pages/patients.py", a, person="Ann"))
     assert not banner(run_page("pages/log.py", b, person="Ann"))  # not B's patient: nothing of hers
+
+
+def test_coming_back_from_another_part_fills_the_form_from_what_was_saved(app_engine, ann):
+    service = Context(app_engine, CAT)
+    assessment.save_assessment(service, ann, answered(SADDLE.text, day=TODAY), TODAY, None)
+    at = run_part(person="Ann")
+    at.query_params["part"] = "plan"
+    at.run()
+    at.query_params["part"] = "assessment"
+    at.run()
+    assert not at.exception
+    saddle = next(n for n, flag in enumerate(FLAGS) if flag.text == SADDLE.text)
+    assert [at.radio(key=f"as_flag_{n}").value for n in range(len(FLAGS))] == [
+        "Yes" if n == saddle else "No" for n in range(len(FLAGS))
+    ]
+    assert at.radio(key="as_consent_consent_data").value == "Yes"
+    assert at.radio(key="as_sb_bothersome").value == "Not at all"

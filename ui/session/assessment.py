@@ -151,18 +151,23 @@ def _form(person: PersonInfo, editing: bool) -> None:
         for name, label in rules.TEXTS.items():
             st.text_area(label, key=f"as_text_{name}", max_chars=limits.MAX_ASSESSMENT_TEXT, height=100)
         for name, label in rules.CONSENTS.items():
-            st.radio(label, YES_NO, key=f"as_consent_{name}", horizontal=True)
+            st.radio(label, YES_NO, index=None, key=f"as_consent_{name}", horizontal=True)
         st.markdown("**Red-flag screen**: ask every item")
         for n, flag in enumerate(flags):
             st.radio(
-                f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})", YES_NO, key=f"as_flag_{n}", horizontal=True
+                f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})",
+                YES_NO,
+                index=None,
+                key=f"as_flag_{n}",
+                horizontal=True,
             )
         st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
         for n, statement in enumerate(tool.statements):
-            st.radio(f"{n + 1}. {components.md(statement)}", AGREE, key=f"as_sb_{n}", horizontal=True)
+            st.radio(f"{n + 1}. {components.md(statement)}", AGREE, index=None, key=f"as_sb_{n}", horizontal=True)
         st.radio(
             f"{tool.items}. {components.md(tool.bothersome)}",
             tool.bothersome_options,
+            index=None,
             key="as_sb_bothersome",
             horizontal=True,
         )
@@ -177,7 +182,9 @@ def draw(person: PersonInfo) -> None:
     """The person's assessment, whole, and the form to record or edit it."""
     st.header("First-visit assessment")
     found = assessment.assessment(context.use_cases(), person)
-    if st.session_state.get("as_person") != person.id:
+    # Streamlit drops the widgets' values once a run does not draw them (another part of the page was shown):
+    # the form is filled again from what was saved, never left to the widgets' defaults.
+    if st.session_state.get("as_person") != person.id or "as_day" not in st.session_state:
         _load_form(person, found)
     if found is None:
         st.info("No assessment yet: record it at the first visit.")
