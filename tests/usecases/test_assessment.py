@@ -13,10 +13,11 @@ from strain.domain import assessment as rules
 from strain.domain.actor import OWNER
 from strain.domain.assessment import AssessmentInput
 from strain.domain.errors import Conflict, Invalid, NotFound
-from strain.storage import audit_store, people_store
-from strain.usecases import assessment
+from strain.storage import audit_store, db, people_store
+from strain.usecases import assessment, interchange
 from strain.usecases.shared import Context
 from tests.domain.test_assessment import CAT, complete
+from tests.helpers import restored_as_backed_up
 
 FIRST_VISIT = date(2026, 11, 2)
 LATER = date(2026, 11, 16)
@@ -147,6 +148,19 @@ def test_forgetting_a_person_removes_their_assessment_and_flags(service, person)
     assert assessment.open_red_flag_counts(service) == {}
     again = people_store.add_person(engine=service.engine, actor=OWNER, name="Ann")
     assert assessment.assessment(service, again) is None and assessment.open_red_flags(service, again) == []
+
+
+def test_a_backup_carries_the_assessment_and_its_open_and_dealt_red_flags(service, person, new_database):
+    assessment.save_assessment(service, person, answered(SADDLE.text, WEIGHT.text), FIRST_VISIT, None)
+    assessment.mark_dealt_with(service, person, assessment.open_red_flags(service, person)[0].id, "Referred")
+    data = interchange.backup(service)
+    target = db.open_database(new_database())
+    restored = Context(target, CAT)
+    interchange.restore(restored, data)
+    assert restored_as_backed_up(interchange.backup(restored), data)
+    assert assessment.assessment(restored, person) == assessment.assessment(service, person)
+    assert [flag.text for flag in assessment.open_red_flags(restored, person)] == [WEIGHT.text]
+    target.dispose()
 
 
 def test_the_screen_asks_the_catalogues_whole_list():
