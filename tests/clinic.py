@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from strain.domain.actor import Actor
-from strain.storage import base, day_store, exercise_store, people_store, session_store, tap_store
+from strain.storage import assessment_store, base, day_store, exercise_store, people_store, session_store, tap_store
 from strain.storage.tables import Account, Setting
 from tests.helpers import MONDAY, entries
 
@@ -66,6 +66,7 @@ class Clinic:
         self.fill(self.ann.id)
         with engine.connect() as connection:
             self.day_id = connection.execute(sa.text("SELECT id FROM day")).scalar_one()
+            self.red_flag_id = connection.execute(sa.text("SELECT id FROM red_flag_answer")).scalar_one()
 
     def fill(self, person_id: int) -> None:
         engine, a = self.engine, self.a
@@ -111,4 +112,13 @@ class Clinic:
             pain_worst=7,
             scores={},
             new_activities=[("gardening", 4)],
+        )
+        assessment_store.save_assessment(
+            **common,
+            day=VISIT,
+            texts={"complaint": "low back pain"},
+            consents={"consent_treatment": True, "consent_data": True},
+            startback=[1, 0, 0, 0, 0, 0, 0, 0, 2],
+            red_flags=[("Unexplained weight loss", "soon", True)],
+            expected_version=None,
         )

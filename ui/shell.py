@@ -18,10 +18,11 @@ from typing import TextIO
 import streamlit as st
 
 from strain.usecases import clinic, errors
-from ui import components, context, signin
+from ui import components, context, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
+PERSON_TITLES = {page.title for page in PERSON_PAGES}  # the pages about the chosen person: the red-flag banner's
 ICON = Path(__file__).with_name("icon.png")
 
 
@@ -107,6 +108,9 @@ def run() -> None:
         signin.account_sidebar(context.actor())
     st.session_state[RUNNING] = True
     try:
+        person = context.current_person()
+        if person is not None and page.title in PERSON_TITLES:
+            red_flag_banner.show(person)
         page.run()
     except Exception as error:  # the store's or the database's refusal: one message, never a traceback
         if errors.unreachable(error):

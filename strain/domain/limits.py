@@ -66,3 +66,8 @@ MAX_AUDIT_DETAIL = 500  # an audit event's detail; longer is cut
 # far as the date in the time zone furthest ahead, UTC+14 (strain.domain.tally.today_anywhere).
 FIRST_DATE = date(2000, 1, 1)
 LATEST_TIME_ZONE = timedelta(hours=14)
+
+# The first-visit assessment (migration 0017).
+MAX_ASSESSMENT_TEXT = 4000  # each of the complaint, history, goals, and work and activities
+MAX_RED_FLAG_TEXT = 1000  # a red-flag question as it was asked (the catalogue's longest is under 500)
+MAX_DEALT_NOTE = 1000  # what a clinician did about a positive red flag

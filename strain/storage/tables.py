@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from strain.domain import accounts, modifiers
+from strain.domain import accounts, catalogue, modifiers
 from strain.domain.limits import (
     MAX_AUDIT_DETAIL,
     MAX_DOSE_MINUTES,
@@ -25,6 +25,7 @@ from strain.domain.limits import (
     MAX_PLAN_EXERCISES,
     MAX_PSFS_ACTIVITIES,
     MAX_PSFS_NAME,
+    MAX_RED_FLAG_TEXT,
     MAX_REPS,
     MAX_SCORE,
     MAX_SEAT_NAME,
@@ -384,6 +385,70 @@ class PsfsScore(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE", primary_key=True)
     activity_id: int = Field(foreign_key="psfs_activity.id", ondelete="CASCADE", primary_key=True)
     score: int
+
+
+# The first-visit assessment (migration 0017).
+
+URGENCIES = tuple(catalogue.URGENCIES)  # a CHECK constraint below
+BOTHERSOME_OPTIONS = 5  # the STarT Back tool's item 9: "Not at all" (0) to "Extremely" (4)
+
+
+class Assessment(SQLModel, table=True):
+    """A patient's assessment at their first visit (one: an edit replaces it; the audit trail keeps each change)."""
+
+    __table_args__ = (sa.CheckConstraint("version >= 1", name="version_positive"),)
+
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", primary_key=True)
+    date: date
+    complaint: str = Field(default="", sa_type=sa.Text)
+    history: str = Field(default="", sa_type=sa.Text)
+    goals: str = Field(default="", sa_type=sa.Text)
+    work: str = Field(default="", sa_type=sa.Text)
+    consent_treatment: bool
+    consent_data: bool
+    consent_on: dt.date  # when the consents were last given or changed
+    version: int  # bumped by every edit, so two tabs cannot overwrite each other
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class StartBackAnswer(SQLModel, table=True):
+    """An answer to the STarT Back tool: items 1-8 agree (1) or disagree (0); item 9 its option's index."""
+
+    __tablename__ = "startback_answer"
+    __table_args__ = (
+        sa.CheckConstraint("item >= 1 AND item <= 9", name="item_range"),
+        sa.CheckConstraint(
+            f"answer >= 0 AND (answer <= 1 OR (item = 9 AND answer < {BOTHERSOME_OPTIONS}))", name="answer_range"
+        ),
+    )
+
+    person_id: int = Field(foreign_key="assessment.person_id", ondelete="CASCADE", primary_key=True)
+    item: int = Field(primary_key=True)
+    answer: int
+
+
+class RedFlagRow(SQLModel, table=True):
+    """An item of the red-flag screen as asked, answered and dated; a positive one is open until dealt with."""
+
+    __tablename__ = "red_flag_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "text"),
+        sa.CheckConstraint(f"urgency IN {URGENCIES}", name="urgency_known"),
+        sa.CheckConstraint("position >= 0", name="position_nonnegative"),
+        sa.CheckConstraint("dealt_at IS NULL OR positive", name="dealt_if_positive"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    person_id: int = _person_id()
+    position: int  # in the screen's order (most urgent first)
+    text: str = Field(sa_type=sa.String(MAX_RED_FLAG_TEXT))
+    urgency: str = Field(sa_type=sa.String(16))
+    positive: bool
+    answered_on: date
+    dealt_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    dealt_by: str | None = Field(default=None, sa_type=sa.String(MAX_EMAIL))
+    dealt_note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 # Clinic mode (migration 0009): accounts, the database's settings, and the audit trail.

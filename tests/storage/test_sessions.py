@@ -57,6 +57,8 @@ WRITES = {
     "finish_walkthrough",
     "save_plan",
     "add_visit",
+    "save_assessment",
+    "mark_red_flag_dealt",
     "add_to_day",
     "count_taps",
     "set_wake_up",
@@ -82,7 +84,7 @@ def expired() -> bool:
 
 def test_every_write_of_the_store_is_in_the_list():
     reads = ("load_", "get_", "list_", "sum_", "count_", "recent_", "data_version", "backup")
-    reads_across = ("plans_in_force", "practice_days", "last_visits", "tap_totals")
+    reads_across = ("plans_in_force", "practice_days", "last_visits", "tap_totals", "open_red_flag_counts")
     assert set(CASES) - WRITES - {"restore"} == {
         name for name in CASES if (name.startswith(reads) and name not in WRITES) or name in reads_across
     }

@@ -1,0 +1,197 @@
+"""The therapist session's assessment part: the first visit's record (complaint, history, goals, work and
+activities, consent, the red-flag screen and the Keele STarT Back tool), shown whole, and its form.
+
+pages/session.py calls `draw(person)` for its assessment part. Widget keys start with "as_".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from strain.domain import assessment as rules
+from strain.domain import limits
+from strain.domain.assessment import AssessmentInput, RedFlagAnswer
+from strain.domain.catalogue import URGENCIES
+from strain.domain.errors import Conflict, Invalid, NotFound
+from strain.storage.people_store import PersonInfo
+from strain.usecases import assessment
+from ui import components, context
+
+YES_NO = ("Yes", "No")
+AGREE = ("Agree", "Disagree")
+
+
+def _text(text: str) -> str:
+    """Free text as typed, whole, every line kept (markdown joins single lines otherwise); never markup."""
+    return "  \n".join(components.md(line) for line in text.split("\n"))
+
+
+def _problems_box(key: str) -> None:
+    problems = st.session_state.get(key)
+    if problems:
+        st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {components.md(p)}" for p in problems))
+
+
+def _answer(value: bool | None, words: tuple[str, str]) -> str | None:
+    return None if value is None else words[0] if value else words[1]
+
+
+def _load_form(person: PersonInfo, found: assessment.Assessment | None) -> None:
+    """Fill the form's widgets from the saved assessment (or leave them empty before the first one)."""
+    state = st.session_state
+    tool = rules.startback()
+    flags = context.strain_catalogue().safety.red_flags
+    stored = found.stored if found else None
+    answers = {flag.text: flag.positive for flag in stored.red_flags} if stored else {}
+    state.update(as_person=person.id, as_version=stored.version if stored else None)
+    state["as_day"] = stored.day if stored else date.today()
+    for name in rules.TEXTS:
+        state[f"as_text_{name}"] = stored.texts[name] if stored else ""
+    for name in rules.CONSENTS:
+        state[f"as_consent_{name}"] = _answer(stored.consents[name], YES_NO) if stored else None
+    for n, flag in enumerate(flags):
+        state[f"as_flag_{n}"] = _answer(answers.get(flag.text), YES_NO)
+    for n in range(len(tool.statements)):
+        state[f"as_sb_{n}"] = _answer(stored.startback[n] == 1, AGREE) if stored else None
+    state["as_sb_bothersome"] = tool.bothersome_options[stored.startback[-1]] if stored else None
+
+
+def _form_input() -> AssessmentInput:
+    state = st.session_state
+    tool = rules.startback()
+    flags = context.strain_catalogue().safety.red_flags
+
+    def yes(key: str, words: tuple[str, str]) -> bool | None:
+        return None if state.get(key) is None else state[key] == words[0]
+
+    bothersome = state.get("as_sb_bothersome")
+    return AssessmentInput(
+        day=state.get("as_day"),
+        texts={name: state.get(f"as_text_{name}", "") for name in rules.TEXTS},
+        consents={name: yes(f"as_consent_{name}", YES_NO) for name in rules.CONSENTS},
+        red_flags={flag.text: yes(f"as_flag_{n}", YES_NO) for n, flag in enumerate(flags)},
+        agreed=[yes(f"as_sb_{n}", AGREE) for n in range(len(tool.statements))],
+        bothersome=None if bothersome is None else tool.bothersome_options.index(bothersome),
+    )
+
+
+def _save(person: PersonInfo) -> None:
+    state = st.session_state
+    form = _form_input()
+    ctx = context.use_cases()
+    save = lambda: assessment.save_assessment(ctx, person, form, date.today(), state.get("as_version"))  # noqa: E731
+    problems = context.problems(save, (Invalid, Conflict))
+    state["as_problems"] = problems
+    if not problems:
+        state["as_saved"] = f"Saved the assessment of {form.day:%d %B %Y}."
+        state.pop("as_person", None)  # reload the form from what was saved
+
+
+def _mark_dealt(person: PersonInfo, flag_id: int) -> None:
+    state = st.session_state
+    note = state.get(f"as_dealt_note_{flag_id}", "")
+    mark = lambda: assessment.mark_dealt_with(context.use_cases(), person, flag_id, note)  # noqa: E731
+    state[f"as_dealt_problems_{flag_id}"] = context.problems(mark, (Invalid, NotFound))
+
+
+def _flag_line(flag: RedFlagAnswer) -> str:
+    return f"**{URGENCIES[flag.urgency]}**: {components.md(flag.text)} (answered yes on {flag.answered_on:%d %B %Y})"
+
+
+def _red_flags(person: PersonInfo, flags: list[RedFlagAnswer]) -> None:
+    st.subheader("Red-flag screen")
+    positive = [flag for flag in flags if flag.positive]
+    if not positive:
+        st.success(f"Every item answered no ({len(flags)} asked).")
+    for flag in positive:
+        if flag.open:
+            with st.container(border=True):
+                st.markdown(f":material/emergency: {_flag_line(flag)}")
+                with st.form(f"as_dealt_form_{flag.id}", border=False):
+                    st.text_input(
+                        "What was done about it", key=f"as_dealt_note_{flag.id}", max_chars=limits.MAX_DEALT_NOTE
+                    )
+                    st.form_submit_button("Mark dealt with", on_click=_mark_dealt, args=(person, flag.id))
+                _problems_box(f"as_dealt_problems_{flag.id}")
+        else:
+            moment = context.local_time(flag.dealt_at).strftime("%d %B %Y %H:%M") if flag.dealt_at else ""
+            st.markdown(
+                f"{_flag_line(flag)}  \nDealt with on {moment} by {components.md(flag.dealt_by)}: "
+                f"{_text(flag.dealt_note)}"
+            )
+    with st.expander(f"Every item asked ({len(flags)})"):
+        for flag in flags:
+            st.markdown(f"- {components.md(flag.text)}: **{_answer(flag.positive, YES_NO)}** ({flag.answered_on})")
+
+
+def _record(person: PersonInfo, found: assessment.Assessment) -> None:
+    stored, score = found.stored, found.startback
+    tool = rules.startback()
+    st.caption(f"Assessed on {stored.day:%d %B %Y}; last saved {context.local_time(stored.updated_at):%d %B %Y %H:%M}")
+    for name, label in rules.TEXTS.items():
+        st.markdown(f"**{label}**")
+        st.markdown(_text(stored.texts[name]) if stored.texts[name].strip() else "_Not recorded._")
+    consents = [f"{label}: **{_answer(stored.consents[name], YES_NO)}**" for name, label in rules.CONSENTS.items()]
+    st.markdown("  \n".join([f"**Consent**, recorded {stored.consent_on:%d %B %Y}", *consents]))
+    st.markdown(
+        f"**{tool.name}**: {score.risk} risk (total {score.total} of 9, psychosocial subscale {score.subscale} of 5)"
+    )
+    st.caption(tool.copyright)
+    _red_flags(person, stored.red_flags)
+
+
+def _form(person: PersonInfo, editing: bool) -> None:
+    tool = rules.startback()
+    flags = context.strain_catalogue().safety.red_flags
+    with st.form("as_form", border=True):
+        st.markdown("**Edit the assessment**" if editing else "**Record the assessment**")
+        st.date_input("Day of the assessment", key="as_day", max_value=date.today(), format="YYYY-MM-DD")
+        for name, label in rules.TEXTS.items():
+            st.text_area(label, key=f"as_text_{name}", max_chars=limits.MAX_ASSESSMENT_TEXT, height=100)
+        for name, label in rules.CONSENTS.items():
+            st.radio(label, YES_NO, index=None, key=f"as_consent_{name}", horizontal=True)
+        st.markdown("**Red-flag screen**: ask every item")
+        for n, flag in enumerate(flags):
+            st.radio(
+                f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})",
+                YES_NO,
+                index=None,
+                key=f"as_flag_{n}",
+                horizontal=True,
+            )
+        st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
+        for n, statement in enumerate(tool.statements):
+            st.radio(f"{n + 1}. {components.md(statement)}", AGREE, index=None, key=f"as_sb_{n}", horizontal=True)
+        st.radio(
+            f"{tool.items}. {components.md(tool.bothersome)}",
+            tool.bothersome_options,
+            index=None,
+            key="as_sb_bothersome",
+            horizontal=True,
+        )
+        st.caption(tool.copyright)
+        st.form_submit_button("Save assessment", type="primary", on_click=_save, args=(person,))
+    _problems_box("as_problems")
+    if "as_saved" in st.session_state:
+        st.success(st.session_state.pop("as_saved"))
+
+
+def draw(person: PersonInfo) -> None:
+    """The person's assessment, whole, and the form to record or edit it."""
+    st.header("First-visit assessment")
+    found = assessment.assessment(context.use_cases(), person)
+    # Streamlit drops the widgets' values once a run does not draw them (another part of the page was shown):
+    # the form is filled again from what was saved, never left to the widgets' defaults.
+    if st.session_state.get("as_person") != person.id or "as_day" not in st.session_state:
+        _load_form(person, found)
+    if found is None:
+        st.info("No assessment yet: record it at the first visit.")
+        _form(person, editing=False)
+        return
+    _record(person, found)
+    with st.expander("Edit the assessment", expanded=bool(st.session_state.get("as_problems"))):
+        if st.button("Load the saved assessment", key="as_reload", help="Discard the changes in the form"):
+            _load_form(person, found)
+        _form(person, editing=True)
