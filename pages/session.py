@@ -1,18 +1,21 @@
 """Therapist session: one part of the appointment at a time, each with its own address (?part=plan).
 
-A first appointment opens on the walkthrough; a review visit (the patient has a visit on record) opens on the review.
+A first appointment opens on the assessment (the walkthrough once it is recorded); a review visit (the patient
+has a visit on record) opens on the review.
 """
 
 import streamlit as st
 
+from strain.usecases import assessment as assessments
 from strain.usecases import session
 from ui import components, context, shell
-from ui.session import plan, printouts, review, visits, walkthrough
+from ui.session import assessment, plan, printouts, review, visits, walkthrough
 
 shell.ensure()
 
 PARTS = {  # the `part` in the address -> its title and how it is drawn
     "review": ("Review", review.draw),
+    "assessment": ("Assessment", assessment.draw),
     "walkthrough": ("Walk through the day", walkthrough.draw),
     "plan": ("Plan", plan.draw),
     "visit": ("Visit", visits.draw),
@@ -21,11 +24,18 @@ PARTS = {  # the `part` in the address -> its title and how it is drawn
 
 st.title("Therapist session")
 st.caption(
-    "Review how it went since the last visit, walk through the day step by step, set a short exercise plan, record "
-    "outcome measures at each visit, and hand over a printed summary. It works for a person on their own too."
+    "At a first appointment: the assessment, a walk through the day step by step, a short exercise plan, the outcome "
+    "measures of the visit and a printed summary. At a review: how it went since the last visit, and what to change. "
+    "It works for a person on their own too."
 )
 person = context.require_person()
-first_visit = context.view(session.outcomes, person).visits.empty
+
+
+def opening_part() -> str:
+    """A review visit opens on the review; a first appointment on the assessment, then on the walkthrough."""
+    if not context.view(session.outcomes, person).visits.empty:
+        return "review"
+    return "walkthrough" if context.view(assessments.assessment, person) else "assessment"
 
 
 def known_part(name: str) -> str:
@@ -34,7 +44,7 @@ def known_part(name: str) -> str:
     return name
 
 
-context.bind_url("part", "session_part", known_part, "walkthrough" if first_visit else "review")
+context.bind_url("part", "session_part", known_part, opening_part())
 part = st.segmented_control(
     "Part of the appointment", list(PARTS), format_func=lambda name: PARTS[name][0], required=True, key="session_part"
 )

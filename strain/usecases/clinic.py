@@ -11,7 +11,15 @@ from strain.domain import accounts as account_rules
 from strain.domain import limits, patients, permissions, progress
 from strain.domain.actor import Actor
 from strain.domain.errors import Invalid
-from strain.storage import account_store, audit_store, exercise_store, people_store, session_store, totals_store
+from strain.storage import (
+    account_store,
+    assessment_store,
+    audit_store,
+    exercise_store,
+    people_store,
+    session_store,
+    totals_store,
+)
 from strain.storage.account_store import AccountInfo
 from strain.storage.people_store import PersonInfo
 from strain.usecases.scoring import period_totals
@@ -49,9 +57,7 @@ def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
         baseline = progress.visit_baseline(average, now)
         if baseline is not None:
             recorded.setdefault(person_id, {})[day] = baseline
-    # LEAD: red flags. Fill with each person's count of open positive red-flag screens (person id -> count) from the
-    # assessment's store, read across the actor's reach like the queries above; until then nobody has one.
-    red_flags: dict[int, int] = {}
+    red_flags = assessment_store.open_red_flag_counts(engine=ctx.engine, actor=ctx.actor)
     facts = patients.Facts(
         weeks=period_totals(ctx, weeks),
         plans=session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today),

@@ -81,7 +81,7 @@ def test_choosing_a_row_opens_that_patients_session_page(app_engine, therapist_a
     states.widgets.append(WidgetState(id=at.dataframe[0].proto.id, string_value=json.dumps(chosen)))
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
-    assert dict(at.query_params) == {"person": "Bea"}
+    assert dict(at.query_params) == {"person": "Bea", "part": "assessment"}  # no visit, no assessment yet
     assert [title.value for title in at.title] == ["Therapist session"]
 
 

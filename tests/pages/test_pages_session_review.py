@@ -21,13 +21,13 @@ def seen_part(at) -> str:
     return at.get("button_group")[0].value
 
 
-def test_a_first_appointment_opens_on_the_walkthrough_and_a_bookmark_opens_its_part(app_engine, ann):
+def test_a_first_appointment_opens_on_the_assessment_and_a_bookmark_opens_its_part(app_engine, ann):
     at = open_page(PAGE, person="Ann")
-    assert seen_part(at) == "walkthrough" and [h.value for h in at.header] == ["Walk through the day"]
+    assert seen_part(at) == "assessment" and [h.value for h in at.header] == ["Assessment"]
     at = open_page(PAGE, person="Ann", part="plan")
     assert seen_part(at) == "plan" and at.selectbox(key="plan_exercise_0")
     at = open_page(PAGE, person="Ann", part="nonsense")
-    assert "The link's part=nonsense is not valid (the parts are review, walkthrough" in texts(at)
+    assert "The link's part=nonsense is not valid (the parts are review, assessment, walkthrough" in texts(at)
 
 
 def test_a_review_visit_opens_on_the_review_with_what_changed_since_the_last_visit(app_engine, ann):

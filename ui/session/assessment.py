@@ -180,7 +180,6 @@ def _form(person: PersonInfo, editing: bool) -> None:
 
 def draw(person: PersonInfo) -> None:
     """The person's assessment, whole, and the form to record or edit it."""
-    st.header("First-visit assessment")
     found = assessment.assessment(context.use_cases(), person)
     # Streamlit drops the widgets' values once a run does not draw them (another part of the page was shown):
     # the form is filled again from what was saved, never left to the widgets' defaults.
