@@ -1,0 +1,32 @@
+"""The clinic's name and contact: an admin sets them (audited), the printouts read them (clinic mode only)."""
+
+from __future__ import annotations
+
+from strain.domain import clinic_details
+from strain.domain.clinic_details import CONTACT_KEY, NAME_KEY, ClinicDetails
+from strain.domain.errors import Invalid
+from strain.storage import account_store, settings_store
+from strain.usecases.shared import Context
+
+
+def details(ctx: Context) -> ClinicDetails:
+    """The clinic's name and contact as set ("" for each not set); nothing in personal mode."""
+    if not account_store.clinic_mode(engine=ctx.engine):
+        return ClinicDetails()
+    found = settings_store.get_settings(engine=ctx.engine, keys=(NAME_KEY, CONTACT_KEY))
+    return ClinicDetails(found.get(NAME_KEY, ""), found.get(CONTACT_KEY, ""))
+
+
+def set_details(ctx: Context, name: str, contact: str) -> bool:
+    """Save the clinic's name and contact (empty clears them): an admin's change, in the audit trail.
+
+    False when nothing changed; Invalid naming each problem, Forbidden for anyone but an admin.
+    """
+    wanted = ClinicDetails(name.strip(), contact.strip())
+    problems = clinic_details.problems(wanted)
+    if problems:
+        raise Invalid(problems)
+    changed = settings_store.set_settings(
+        engine=ctx.engine, actor=ctx.actor, values={NAME_KEY: wanted.name, CONTACT_KEY: wanted.contact}
+    )
+    return bool(changed)
