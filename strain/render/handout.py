@@ -99,7 +99,7 @@ class CardLine:
 class CardData:
     name: str
     made: date
-    parts: tuple[tuple[str, tuple[CardLine, ...]], ...]  # (part of the day, its lines), in the order of the day
+    lines: tuple[CardLine, ...]  # in the order of the day
     from_typical_day: bool  # False: the catalogue's starting day (the person has no typical day yet)
     exercises: tuple[tuple[str, str], ...] = ()  # the plan's: (name, schedule)
 
@@ -149,8 +149,12 @@ class _Document(FPDF):
 
     def text_block(self, text: str, size: float = BODY, style: str = "", indent: float = 0.0) -> None:
         self.set_font(FONT, style, size)
+        height = LINE * size / BODY
+        lines = self.multi_cell(self.epw - indent, height, text, align="L", dry_run=True, output="LINES")
+        if self.get_y() + len(lines) * height > self.page_break_trigger:  # a paragraph is never split over pages
+            self.add_page()
         self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, LINE * size / BODY, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.epw - indent, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def labelled(self, label: str, text: str, indent: float = 0.0) -> None:
         """'Label text' with the label in bold, the text wrapping under it (plain text: no markup is read)."""
@@ -372,9 +376,10 @@ class _Grid:
 
     def __init__(self, pdf: _Document):
         self.pdf = pdf
-        self.first, self.second = 90.0, 42.0
+        self.first, self.second = 100.0, 40.0
         self.day = (pdf.epw - self.first - self.second) / len(DAYS)
         self.line = CARD_TEXT * 0.46  # mm a line of text takes
+        self.bottom = pdf.h - MARGIN - 1  # the footer's top
 
     def header(self) -> None:
         pdf = self.pdf
@@ -385,13 +390,13 @@ class _Grid:
             pdf.cell(self.day, 8, day, border="B", align="C")
         pdf.ln()
 
-    def row(self, label: str, note: str, box: float = 0.0, height: float = 10.0, bold: bool = False) -> None:
+    def row(self, label: str, note: str, box: float = 0.0, height: float = 7.5, bold: bool = False) -> None:
         """One row: its label wrapped, never cut short; a box to tick on each day, or room for strokes."""
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", CARD_TEXT)
         lines = pdf.multi_cell(self.first - 2, self.line, label, align="L", dry_run=True, output="LINES")
         height = max(height, len(lines) * self.line + 3)
-        if pdf.get_y() + height > pdf.h - MARGIN - 6:
+        if pdf.get_y() + height > self.bottom:
             pdf.add_page()
             self.header()
         y, x = pdf.get_y(), pdf.l_margin
@@ -413,15 +418,6 @@ class _Grid:
         pdf.line(x, y + height, x + pdf.epw, y + height)
         pdf.set_draw_color(0)
         pdf.set_xy(x, y + height)
-
-    def section(self, title: str) -> None:
-        pdf = self.pdf
-        if pdf.get_y() + 20 > pdf.h - MARGIN - 6:
-            pdf.add_page()
-            self.header()
-        pdf.ln(2)
-        pdf.set_font(FONT, "B", CARD_TEXT + 1)
-        pdf.cell(0, 6.5, title, new_x="LMARGIN", new_y="NEXT")
 
 
 def card_pdf(data: CardData) -> bytes:
@@ -448,12 +444,9 @@ def card_pdf(data: CardData) -> bytes:
     pdf.ln(1)
     grid = _Grid(pdf)
     grid.header()
-    grid.row("Pain today (0 to 10)", "write a number", box=10.0, height=13.0, bold=True)
+    grid.row("Pain today (0 to 10)", "write a number", box=8.5, height=10.0, bold=True)
     for name, schedule in data.exercises:
         grid.row(name, schedule, box=6.0)
-    for part, part_lines in data.parts:
-        grid.section(part)
-        for line in part_lines:
-            usual = f"usual {line.usual:g}" + (" min" if line.unit == "min" else " times")
-            grid.row(line.activity, usual)
+    for line in data.lines:
+        grid.row(line.activity, f"usual {line.usual:g}" + (" min" if line.unit == "min" else " times"))
     return bytes(pdf.output())

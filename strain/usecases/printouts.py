@@ -125,25 +125,21 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
 
 
 def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
-    """The tally card for a week: the plan's exercises, and the typical day's activities as saved, each under the
-    first part of the day it happens in."""
+    """The tally card for a week: the plan's exercises, and the typical day's activities as saved (each once, at
+    the first part of the day it happens in)."""
     typical = log_day.typical_day(ctx, person, today)
     usual = typical.groupby("activity", sort=False)["quantity"].sum()
-    parts, placed = [], set[str]()
-    for part in ctx.catalogue.day_parts:
-        ids = [a for a in part.activities if a in usual.index and usual[a] > 0 and a not in placed]
-        placed.update(ids)
-        lines = tuple(
-            sheets.CardLine(ctx.catalogue.activity(a).name, ctx.catalogue.activity(a).unit, float(usual[a])) for a in ids
-        )
-        if lines:
-            parts.append((part.name, lines))
+    in_order = dict.fromkeys(a for part in ctx.catalogue.day_parts for a in part.activities if usual.get(a, 0) > 0)
+    lines = tuple(
+        sheets.CardLine(ctx.catalogue.activity(a).name, ctx.catalogue.activity(a).unit, float(usual[a]))
+        for a in in_order
+    )
     plan = plans.in_force(session.plans(ctx, person), today)
     exercises = tuple(
-        (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule) for planned in plan.exercises if plan
-    ) if plan else ()
+        (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule) for planned in (plan.exercises if plan else ())
+    )
     return sheets.CardData(
-        person.name, today, tuple(parts), from_typical_day=log_day.has_typical_day(ctx, person), exercises=exercises
+        person.name, today, lines, from_typical_day=log_day.has_typical_day(ctx, person), exercises=exercises
     )
 
 
