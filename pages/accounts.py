@@ -168,6 +168,8 @@ with st.form("clinic_details_form", border=True):
     st.text_input("Clinic's name", key="clinic_name", max_chars=clinic_details.MAX_NAME)
     st.text_input("Contact (phone, address or email)", key="clinic_contact", max_chars=clinic_details.MAX_CONTACT)
     st.form_submit_button("Save", on_click=_save_clinic)
-st.caption("The handout prints them beside \"Stop and get advice\", with the patient's therapist. Leave both empty to "
-           "print neither.")
+st.caption(
+    'The handout prints them beside "Stop and get advice", with the patient\'s therapist. Leave both empty to '
+    "print neither."
+)
 feedback("clinic")

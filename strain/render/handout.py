@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import importlib.util
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from fpdf import FPDF
@@ -118,6 +119,12 @@ def font_files() -> dict[str, Path]:
     return found
 
 
+def _line_count(pdf: FPDF, width: float, text: str) -> int:
+    """How many lines `text` wraps to in `width` mm in the current font."""
+    lines = pdf.multi_cell(width, 1, text, align="L", dry_run=True, output="LINES")
+    return len(lines) if isinstance(lines, list) else 1
+
+
 class _Document(FPDF):
     def __init__(self, footer: str, orientation: str = "portrait", smallest: float = SMALL):
         super().__init__(orientation=orientation, unit="mm", format="A4")
@@ -150,8 +157,8 @@ class _Document(FPDF):
     def text_block(self, text: str, size: float = BODY, style: str = "", indent: float = 0.0) -> None:
         self.set_font(FONT, style, size)
         height = LINE * size / BODY
-        lines = self.multi_cell(self.epw - indent, height, text, align="L", dry_run=True, output="LINES")
-        if self.get_y() + len(lines) * height > self.page_break_trigger:  # a paragraph is never split over pages
+        # A paragraph is never split over two pages.
+        if self.get_y() + _line_count(self, self.epw - indent, text) * height > self.page_break_trigger:
             self.add_page()
         self.set_x(self.l_margin + indent)
         self.multi_cell(self.epw - indent, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -169,6 +176,15 @@ class _Document(FPDF):
             self.ln(LINE)
         finally:
             self.set_left_margin(margin)
+
+
+def _together(pdf: _Document, write: Callable[[], None]) -> None:
+    """Write a block on one page: tried first (and undone), then begun on a new page if it would have broken."""
+    with pdf.offset_rendering() as trial:
+        write()
+    if trial.page_break_triggered and pdf.get_y() > pdf.t_margin + 10:
+        pdf.add_page()
+    write()
 
 
 def _pictures(pdf: _Document, pictures: tuple[str, ...], captions: tuple[str, ...] = ()) -> None:
@@ -237,10 +253,19 @@ def _numbered(pdf: _Document, steps: tuple[str, ...], indent: float, marks: str 
         pdf.text_block(f"{mark}. {step}", indent=indent)
 
 
+def _source(pdf: _Document, rank: int, source: HandoutSource) -> None:
+    """One of the top strain sources: its points, how to do it with control, what to practise, drawn both ways."""
+    pdf.ln(1)
+    pdf.labelled(
+        f"{rank}. {source.name}:", f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain)."
+    )
+    pdf.labelled("With control:", source.cue, indent=6)
+    pdf.labelled("Practise:", source.exercise, indent=6)
+    _pictures(pdf, source.pictures, ("✗ Without control", "✓ With control"))
+
+
 def _exercise(pdf: _Document, number: int, exercise: HandoutExercise) -> None:
     """One planned exercise: the plan's dose, the steps, the lower levels they refer to, its drawing."""
-    if pdf.get_y() > pdf.h - MARGIN - 45:
-        pdf.add_page()
     pdf.ln(1.5)
     pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
     pdf.labelled("Dose:", exercise.schedule, indent=6)
@@ -253,27 +278,26 @@ def _exercise(pdf: _Document, number: int, exercise: HandoutExercise) -> None:
 
 def _stop_box(pdf: _Document, data: HandoutData) -> None:
     """When to stop and get advice, and who from: the therapist, the clinic, the plan's note, in one frame."""
-    lines = [("Stop and get advice:", data.stop.removeprefix("Stop and get advice ").strip())]
+    lines = [("Stop and get advice", data.stop.removeprefix("Stop and get advice ").strip())]
     lines += [("Your therapist:", data.therapist)] if data.therapist else []
     lines += [("Clinic:", data.clinic)] if data.clinic else []
     lines += [("Your therapist's note:", data.plan_note)] if data.plan_note else []
-    if pdf.get_y() > pdf.h - MARGIN - 40:
-        pdf.add_page()
-    top = pdf.get_y() + 1
-    pdf.set_y(top + 2)
     margin, right = pdf.l_margin, pdf.r_margin
-    pdf.set_margins(margin + 3, pdf.t_margin, right + 3)
-    try:
+
+    def write() -> None:
+        top = pdf.get_y() + 1
+        pdf.set_y(top + 2)
+        pdf.set_margins(margin + 3, pdf.t_margin, right + 3)
         for label, text in lines:
             pdf.labelled(label, text)
             pdf.ln(0.8)
-    finally:
         pdf.set_margins(margin, pdf.t_margin, right)
-    bottom = pdf.get_y() + 1
-    pdf.set_line_width(0.6)
-    if pdf.page_no() == 1 or bottom > top:  # a frame split over two pages is left out rather than drawn wrong
+        bottom = pdf.get_y() + 1
+        pdf.set_line_width(0.6)
         pdf.rect(margin, top, pdf.w - margin - right, bottom - top)
-    pdf.set_y(bottom + 1)
+        pdf.set_y(bottom + 1)
+
+    _together(pdf, write)
 
 
 def handout_pdf(data: HandoutData) -> bytes:
@@ -307,15 +331,7 @@ def handout_pdf(data: HandoutData) -> bytes:
     if not data.sources:
         pdf.text_block("Nothing logged yet.")
     for rank, source in enumerate(data.sources, start=1):
-        if pdf.get_y() > pdf.h - MARGIN - 60:
-            pdf.add_page()
-        pdf.ln(1)
-        pdf.labelled(
-            f"{rank}. {source.name}:", f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain)."
-        )
-        pdf.labelled("With control:", source.cue, indent=6)
-        pdf.labelled("Practise:", source.exercise, indent=6)
-        _pictures(pdf, source.pictures, ("✗ Without control", "✓ With control"))
+        _together(pdf, partial(_source, pdf, rank, source))
 
     if data.plan_version is None:
         pdf.heading("Your exercise plan")
@@ -327,7 +343,7 @@ def handout_pdf(data: HandoutData) -> bytes:
             f"let pain guide you. {data.pain_rule}"
         )
         for number, exercise in enumerate(data.exercises, start=1):
-            _exercise(pdf, number, exercise)
+            _together(pdf, partial(_exercise, pdf, number, exercise))
     pdf.ln(2)
     _stop_box(pdf, data)
 
@@ -394,8 +410,7 @@ class _Grid:
         """One row: its label wrapped, never cut short; a box to tick on each day, or room for strokes."""
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", CARD_TEXT)
-        lines = pdf.multi_cell(self.first - 2, self.line, label, align="L", dry_run=True, output="LINES")
-        height = max(height, len(lines) * self.line + 3)
+        height = max(height, _line_count(pdf, self.first - 2, label) * self.line + 3)
         if pdf.get_y() + height > self.bottom:
             pdf.add_page()
             self.header()

@@ -11,7 +11,6 @@ from strain.domain import (
     model,
     plans,
     progress,
-    walkthrough,
 )
 from strain.domain.catalogue import URGENCIES
 from strain.domain.errors import Invalid
@@ -70,7 +69,9 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
     exercises = []
     for planned in plan.exercises if plan else ():
         found, where = plans.describe(ctx.catalogue, planned)
-        built_on = tuple((f"Level {lower.level}, {lower.name}", lower.steps) for lower in ctx.catalogue.built_on(found.id))
+        built_on = tuple(
+            (f"Level {lower.level}, {lower.name}", lower.steps) for lower in ctx.catalogue.built_on(found.id)
+        )
         exercises.append(
             sheets.HandoutExercise(
                 found.name,
@@ -136,7 +137,8 @@ def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
     )
     plan = plans.in_force(session.plans(ctx, person), today)
     exercises = tuple(
-        (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule) for planned in (plan.exercises if plan else ())
+        (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule)
+        for planned in (plan.exercises if plan else ())
     )
     return sheets.CardData(
         person.name, today, lines, from_typical_day=log_day.has_typical_day(ctx, person), exercises=exercises

@@ -130,7 +130,11 @@ def _broken(old: str, new: str) -> str:
             "exercise 'psoas_bed': 'builds_on' must name a lower level of the same ladder, got 'dead_bug_bed'",
         ),
         ('builds_on = "psoas_towel_bed"', 'builds_on = "log_roll_bed"', "a lower level of the same ladder"),
-        ('dose = "5 each side, each held for 5 slow breaths"\n', "", "exercise 'psoas_towel_bed': missing field 'dose'"),
+        (
+            'dose = "5 each side, each held for 5 slow breaths"\n',
+            "",
+            "exercise 'psoas_towel_bed': missing field 'dose'",
+        ),
     ],
 )
 def test_a_broken_file_names_the_entry_and_field(old, new, message):

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import accounts, catalogue, limits
 from strain.usecases import clinic as clinic_cases
-from strain.usecases import clinic_settings
-from strain.usecases import people
+from strain.usecases import clinic_settings, people
 from strain.usecases.shared import Context
 from tests.apptest import APP, TIMEOUT, browser_says, entries, open_page, save, texts
 from ui import signin

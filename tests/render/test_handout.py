@@ -45,8 +45,13 @@ def text_sizes(content: bytes) -> dict[float, str]:
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
         if text.strip():
-            scale = abs((tm[0] * cm[0] + tm[1] * cm[2]) * (tm[2] * cm[1] + tm[3] * cm[3])
-                        - (tm[0] * cm[1] + tm[1] * cm[3]) * (tm[2] * cm[0] + tm[3] * cm[2])) ** 0.5
+            scale = (
+                abs(
+                    (tm[0] * cm[0] + tm[1] * cm[2]) * (tm[2] * cm[1] + tm[3] * cm[3])
+                    - (tm[0] * cm[1] + tm[1] * cm[3]) * (tm[2] * cm[0] + tm[3] * cm[2])
+                )
+                ** 0.5
+            )
             found.setdefault(round(size * scale, 1), []).append(text.strip())
 
     for page in pypdf.PdfReader(io.BytesIO(content)).pages:
@@ -218,7 +223,7 @@ def test_the_handout_names_the_therapist_the_clinic_and_the_plan_note_beside_sto
     )
     for ctx in (as_therapist, as_admin):  # the patient's own therapist, whoever prints it
         _, text = pdf_text(handout.handout_pdf(printouts.handout(ctx, person, TODAY, TODAY, TODAY)))
-        stop = text.index("Stop and get advice:")
+        stop = text.index("Stop and get advice from")
         frame = text[stop : text.index("Close the gap")]
         assert "Your therapist: a@clinic.test" in frame
         assert "Clinic: Bridge Street Physiotherapy · 01632 960 001, Bridge Street 4" in frame
@@ -227,7 +232,7 @@ def test_the_handout_names_the_therapist_the_clinic_and_the_plan_note_beside_sto
 
 def test_a_handout_in_personal_mode_has_no_clinic_or_therapist_line(service, zoe):
     _, text = pdf_text(handout.handout_pdf(printouts.handout(service, zoe, TODAY, TODAY, TODAY)))
-    assert "Stop and get advice:" in text
+    assert "Stop and get advice from" in text
     assert "Clinic:" not in text and "Your therapist:" not in text
 
 

@@ -48,7 +48,11 @@ def test_a_therapist_may_not_set_them(service):
     ("name", "contact", "problem"),
     [
         ("Bridge\nStreet", "", "The clinic's name is one line: no line breaks or control characters."),
-        ("x" * (clinic_details.MAX_NAME + 1), "", f"The clinic's name has at most {clinic_details.MAX_NAME} characters"),
+        (
+            "x" * (clinic_details.MAX_NAME + 1),
+            "",
+            f"The clinic's name has at most {clinic_details.MAX_NAME} characters",
+        ),
         ("Bridge", "ring\u202e100", "The clinic's contact cannot contain a character that changes the direction"),
         ("", "01632 960 001", "Give the clinic's name with its contact."),
     ],
