@@ -396,6 +396,7 @@ class _Grid:
         self.day = (pdf.epw - self.first - self.second) / len(DAYS)
         self.line = CARD_TEXT * 0.46  # mm a line of text takes
         self.bottom = pdf.h - MARGIN - 1  # the footer's top
+        self.heading_height = 7.0
 
     def header(self) -> None:
         pdf = self.pdf
@@ -405,6 +406,15 @@ class _Grid:
         for day in DAYS:
             pdf.cell(self.day, 8, day, border="B", align="C")
         pdf.ln()
+
+    def heading(self, text: str) -> None:
+        """A group's name over its rows (never alone at the foot of a page)."""
+        pdf = self.pdf
+        if pdf.get_y() + self.heading_height + 10 > self.bottom:
+            pdf.add_page()
+            self.header()
+        pdf.set_font(FONT, "B", CARD_TEXT)
+        pdf.cell(0, self.heading_height, text, border="B", new_x="LMARGIN", new_y="NEXT")
 
     def row(self, label: str, note: str, box: float = 0.0, height: float = 7.5, bold: bool = False) -> None:
         """One row: its label wrapped, never cut short; a box to tick on each day, or room for strokes."""
@@ -459,9 +469,18 @@ def card_pdf(data: CardData) -> bytes:
     pdf.ln(1)
     grid = _Grid(pdf)
     grid.header()
-    grid.row("Pain today (0 to 10)", "write a number", box=8.5, height=10.0, bold=True)
-    for name, schedule in data.exercises:
-        grid.row(name, schedule, box=6.0)
-    for line in data.lines:
-        grid.row(line.activity, f"usual {line.usual:g}" + (" min" if line.unit == "min" else " times"))
+    counts = tuple((x.activity, f"usual {x.usual:g} {'min' if x.unit == 'min' else 'times'}") for x in data.lines)
+    groups = [  # (name, rows, the side of a box to tick in mm: none for strokes)
+        ("Your exercises: tick each day you did one", data.exercises, 6.0),
+        ("Your day: a stroke each time (or each 15 minutes)", counts, 0.0),
+    ]
+    rows = len(data.exercises) + len(counts)
+    room = grid.bottom - pdf.get_y() - 8 - 12 - len(groups) * grid.heading_height  # less the header and pain rows
+    height = min(11.0, max(7.5, room / max(rows, 1)))  # the page filled, up to rows easy to write in
+    grid.row("Pain today (0 to 10)", "write a number", box=8.5, height=12.0, bold=True)
+    for title, group, box in groups:
+        if group:
+            grid.heading(title)
+        for label, note in group:
+            grid.row(label, note, box=box, height=height)
     return bytes(pdf.output())
