@@ -416,18 +416,18 @@ class _Grid:
         pdf.set_font(FONT, "B", CARD_TEXT)
         pdf.cell(0, self.heading_height, text, border="B", new_x="LMARGIN", new_y="NEXT")
 
-    def row(self, label: str, note: str, box: float = 0.0, height: float = 7.5, bold: bool = False) -> None:
+    def row(self, label: str, note: str, box: float = 0.0, height: float = 7.0, bold: bool = False) -> None:
         """One row: its label wrapped, never cut short; a box to tick on each day, or room for strokes."""
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", CARD_TEXT)
-        height = max(height, _line_count(pdf, self.first - 2, label) * self.line + 3)
+        height = max(height, _line_count(pdf, self.first - 2, label) * self.line + 2.4)
         if pdf.get_y() + height > self.bottom:
             pdf.add_page()
             self.header()
         y, x = pdf.get_y(), pdf.l_margin
-        pdf.set_xy(x + 1, y + 1.5)
+        pdf.set_xy(x + 1, y + 1.2)
         pdf.multi_cell(self.first - 2, self.line, label, align="L")
-        pdf.set_xy(x + self.first, y + 1.5)
+        pdf.set_xy(x + self.first, y + 1.2)
         pdf.set_text_color(60)
         pdf.multi_cell(self.second - 1, self.line, note, align="L")
         pdf.set_text_color(0)
@@ -458,10 +458,9 @@ def card_pdf(data: CardData) -> bytes:
     pdf.multi_cell(
         0,
         4.8,
-        "Each evening: write your pain (0 to 10) and tick the exercises you did. Through the day: make a stroke in "
-        "the day's column each time you do an activity (for minutes: a stroke for each 15 minutes); circle it when "
-        f"you did it with control (spine still, legs doing the work). The activities are {source}, with how often "
-        "you usually do them.",
+        "Each evening, write your pain and tick the exercises you did. Through the day, make a stroke each time you do "
+        "an activity, and circle it when you did it with control (spine still, legs doing the work). The activities "
+        f"are {source}.",
         align="L",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -476,7 +475,7 @@ def card_pdf(data: CardData) -> bytes:
     ]
     rows = len(data.exercises) + len(counts)
     room = grid.bottom - pdf.get_y() - 8 - 12 - len(groups) * grid.heading_height  # less the header and pain rows
-    height = min(11.0, max(7.5, room / max(rows, 1)))  # the page filled, up to rows easy to write in
+    height = min(11.0, max(7.0, room / max(rows, 1)))  # the page filled, up to rows easy to write in
     grid.row("Pain today (0 to 10)", "write a number", box=8.5, height=12.0, bold=True)
     for title, group, box in groups:
         if group:
