@@ -103,6 +103,16 @@ def _save_clinic() -> None:
     _act("clinic", save)
 
 
+def _save_name() -> None:
+    def save() -> str:
+        email, name = st.session_state["name_account"], st.session_state["account_name"]
+        if not clinic_settings.set_account_name(context.use_cases(), email, name):
+            return "Nothing to save: it was already so."
+        return f"Saved: the printouts name {email} as {name.strip()}." if name.strip() else f"Removed {email}'s name."
+
+    _act("name", save)
+
+
 def feedback(form: str) -> None:
     """The outcome of this form's last action, once."""
     found = st.session_state.get(FEEDBACK)
@@ -123,8 +133,8 @@ emails = [account.email for account in found]
 if found:
     st.dataframe(
         pd.DataFrame(
-            [(a.email, a.role.capitalize(), _status(a), _signs_in_with(a), a.created_at) for a in found],
-            columns=["Email", "Role", "Status", "Signs in with", "Added"],
+            [(a.email, a.name, a.role.capitalize(), _status(a), _signs_in_with(a), a.created_at) for a in found],
+            columns=["Email", "Name", "Role", "Status", "Signs in with", "Added"],
         ),
         hide_index=True,
         column_config={"Added": st.column_config.DateColumn(format="YYYY-MM-DD")},
@@ -159,6 +169,14 @@ if emails:
         password_fields("reset_password", "New password")
         st.form_submit_button("Reset password", on_click=_reset)
     feedback("reset")
+
+    st.subheader("A name for the printouts")
+    with st.form("account_name_form", border=True):
+        st.selectbox("Account", emails, key="name_account")
+        st.text_input("Name (empty: the email alone)", key="account_name", max_chars=limits.MAX_ACCOUNT_NAME)
+        st.form_submit_button("Save name", on_click=_save_name)
+    st.caption("A patient's handout names their therapist so: the name, then the email.")
+    feedback("name")
 
 st.subheader("The clinic on the printouts")
 current = clinic_settings.details(context.use_cases())

@@ -1,8 +1,10 @@
-"""The clinic's name and contact: an admin sets them (audited), the printouts read them (clinic mode only)."""
+"""The clinic's name and contact, and each therapist's name: an admin sets them (audited), the printouts read them
+(clinic mode only)."""
 
 from __future__ import annotations
 
 from strain.domain import clinic_details
+from strain.domain.accounts import normalise_email
 from strain.domain.clinic_details import CONTACT_KEY, NAME_KEY, ClinicDetails
 from strain.domain.errors import Invalid
 from strain.storage import account_store, settings_store
@@ -30,3 +32,23 @@ def set_details(ctx: Context, name: str, contact: str) -> bool:
         engine=ctx.engine, actor=ctx.actor, values={NAME_KEY: wanted.name, CONTACT_KEY: wanted.contact}
     )
     return bool(changed)
+
+
+def set_account_name(ctx: Context, email: str, name: str) -> bool:
+    """Give an account the name the printouts show ("" removes it): an admin's change, in the audit trail.
+
+    False when it already had it; Invalid naming the problem, Forbidden for anyone but an admin.
+    """
+    name = name.strip()
+    problem = clinic_details.account_name_problem(name)
+    if problem:
+        raise Invalid([problem])
+    return account_store.set_account_name(engine=ctx.engine, actor=ctx.actor, email=normalise_email(email), name=name)
+
+
+def therapist_line(ctx: Context, email: str | None) -> str:
+    """'Name (email)' for a handout, or the email alone until the account has a name ("" for no therapist)."""
+    if not email:
+        return ""
+    name = account_store.account_name(engine=ctx.engine, email=email)
+    return f"{name} ({email})" if name else email

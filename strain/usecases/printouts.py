@@ -150,7 +150,8 @@ def _therapist(ctx: Context, person: PersonInfo) -> str:
     if ctx.actor.account_id is None:
         return ""
     found = next((p for p in people_store.list_patients(engine=ctx.engine, actor=ctx.actor) if p.id == person.id), None)
-    return (found.therapist if found else None) or (ctx.actor.email if ctx.actor.role == "therapist" else "")
+    email = (found.therapist if found else None) or (ctx.actor.email if ctx.actor.role == "therapist" else "")
+    return clinic_settings.therapist_line(ctx, email)
 
 
 def _technique_pictures(activity_id: str) -> tuple[str, ...]:

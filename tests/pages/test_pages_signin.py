@@ -372,3 +372,14 @@ def test_an_admin_sets_the_clinics_name_and_contact_for_the_printouts(clinic):
     assert clinic_settings.details(clinic).line == "Bridge Street Physio · 01632 960 001"
     reopened = admin_on_accounts_page(clinic)  # a new session shows what is saved
     assert reopened.text_input(key="clinic_name").value == "Bridge Street Physio"
+
+
+def test_an_admin_names_an_account_for_the_printouts(clinic):
+    at = admin_on_accounts_page(clinic)
+    at.selectbox(key="name_account").select("bea@clinic.example")
+    at.text_input(key="account_name").input("Bea **Jones**")
+    at.button(key="FormSubmitter:account_name_form-Save name").click().run()
+    assert not at.exception
+    assert successes(at) == ["Saved: the printouts name bea@clinic.example as Bea **Jones**."]  # shown as typed
+    assert list(at.dataframe[0].value["Name"]) == ["Bea **Jones**", ""]
+    assert clinic_settings.therapist_line(clinic, "bea@clinic.example") == "Bea **Jones** (bea@clinic.example)"

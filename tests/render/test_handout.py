@@ -211,6 +211,7 @@ def test_the_handout_names_the_therapist_the_clinic_and_the_plan_note_beside_sto
     admin, therapist, _ = clinic(service.engine)
     as_admin, as_therapist = service.acting_as(admin), service.acting_as(therapist)
     clinic_settings.set_details(as_admin, "  Bridge Street Physiotherapy ", "01632 960 001, Bridge Street 4")
+    clinic_settings.set_account_name(as_admin, "a@clinic.test", "Bea Jones")
     person = people.add_person(as_therapist, "Ann")
     session.save_plan(
         as_therapist,
@@ -225,7 +226,7 @@ def test_the_handout_names_the_therapist_the_clinic_and_the_plan_note_beside_sto
         _, text = pdf_text(handout.handout_pdf(printouts.handout(ctx, person, TODAY, TODAY, TODAY)))
         stop = text.index("Stop and get advice from")
         frame = text[stop : text.index("Close the gap")]
-        assert "Your therapist: a@clinic.test" in frame
+        assert "Your therapist: Bea Jones (a@clinic.test)" in frame
         assert "Clinic: Bridge Street Physiotherapy · 01632 960 001, Bridge Street 4" in frame
         assert "Your therapist's note: Little and often; ring me if the leg pain comes back." in frame
 

@@ -6,7 +6,7 @@ import pytest
 
 from strain.domain import clinic_details
 from strain.domain.clinic_details import ClinicDetails
-from strain.domain.errors import Forbidden, Invalid
+from strain.domain.errors import Forbidden, Invalid, Refused
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import clinic_settings
 from strain.usecases.shared import Context
@@ -70,3 +70,25 @@ def test_a_wrong_name_or_contact_is_refused_naming_it_and_nothing_is_saved(servi
 def test_personal_mode_has_no_clinic_line(service):
     assert clinic_settings.set_details(service, "Home", "")  # the owner may set it; nothing prints it
     assert clinic_settings.details(service) == ClinicDetails()
+
+
+def test_an_admin_names_a_therapist_for_the_handout_and_the_change_is_audited(service):
+    admin, therapist, _ = clinic(service.engine)
+    as_admin = service.acting_as(admin)
+    assert clinic_settings.therapist_line(as_admin, "a@clinic.test") == "a@clinic.test"  # no name yet
+    assert clinic_settings.set_account_name(as_admin, " A@Clinic.test ", "  Bea Jones ")
+    assert clinic_settings.therapist_line(as_admin, "a@clinic.test") == "Bea Jones (a@clinic.test)"
+    assert not clinic_settings.set_account_name(as_admin, "a@clinic.test", "Bea Jones")
+    assert [(a.email, a.name) for a in clinic_cases.accounts(as_admin)][:2] == [
+        ("a@clinic.test", "Bea Jones"),
+        ("admin@clinic.test", ""),
+    ]
+    trail = clinic_cases.audit_trail(as_admin)
+    assert (trail["action"][0], trail["subject"][0], trail["detail"][0]) == ("change", "account name", "a@clinic.test")
+    with pytest.raises(Forbidden):
+        clinic_settings.set_account_name(service.acting_as(therapist), "a@clinic.test", "Me")
+    with pytest.raises(Invalid, match="A name is one line"):
+        clinic_settings.set_account_name(as_admin, "a@clinic.test", "Bea\nJones")
+    with pytest.raises(Refused, match=r"no account for nobody@clinic\.test"):
+        clinic_settings.set_account_name(as_admin, "nobody@clinic.test", "Nobody")
+    assert clinic_settings.therapist_line(as_admin, "a@clinic.test") == "Bea Jones (a@clinic.test)"
