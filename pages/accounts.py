@@ -1,4 +1,5 @@
-"""Accounts (clinic mode, admins only): who can sign in and with what role; add, disable or enable, reset a password."""
+"""Accounts (clinic mode, admins only): who can sign in and with what role; add, disable or enable, reset a password;
+the clinic's name and contact the printouts show."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from strain.domain import accounts, limits, permissions
+from strain.domain import accounts, clinic_details, limits, permissions
 from strain.domain.accounts import ROLES
 from strain.storage.account_store import AccountInfo
-from strain.usecases import clinic
+from strain.usecases import clinic, clinic_settings
 from ui import components, context, shell, signin
 
 shell.ensure()
@@ -93,6 +94,25 @@ def _reset() -> None:
     _act("reset", reset, "reset_password", "reset_password_again")
 
 
+def _save_clinic() -> None:
+    def save() -> str:
+        name, contact = st.session_state["clinic_name"], st.session_state["clinic_contact"]
+        changed = clinic_settings.set_details(context.use_cases(), name, contact)
+        return "Saved: the printouts show it from now on." if changed else "Nothing to save: it was already so."
+
+    _act("clinic", save)
+
+
+def _save_name() -> None:
+    def save() -> str:
+        email, name = st.session_state["name_account"], st.session_state["account_name"]
+        if not clinic_settings.set_account_name(context.use_cases(), email, name):
+            return "Nothing to save: it was already so."
+        return f"Saved: the printouts name {email} as {name.strip()}." if name.strip() else f"Removed {email}'s name."
+
+    _act("name", save)
+
+
 def feedback(form: str) -> None:
     """The outcome of this form's last action, once."""
     found = st.session_state.get(FEEDBACK)
@@ -113,8 +133,8 @@ emails = [account.email for account in found]
 if found:
     st.dataframe(
         pd.DataFrame(
-            [(a.email, a.role.capitalize(), _status(a), _signs_in_with(a), a.created_at) for a in found],
-            columns=["Email", "Role", "Status", "Signs in with", "Added"],
+            [(a.email, a.name, a.role.capitalize(), _status(a), _signs_in_with(a), a.created_at) for a in found],
+            columns=["Email", "Name", "Role", "Status", "Signs in with", "Added"],
         ),
         hide_index=True,
         column_config={"Added": st.column_config.DateColumn(format="YYYY-MM-DD")},
@@ -149,3 +169,25 @@ if emails:
         password_fields("reset_password", "New password")
         st.form_submit_button("Reset password", on_click=_reset)
     feedback("reset")
+
+    st.subheader("A name for the printouts")
+    with st.form("account_name_form", border=True):
+        st.selectbox("Account", emails, key="name_account")
+        st.text_input("Name (empty: the email alone)", key="account_name", max_chars=limits.MAX_ACCOUNT_NAME)
+        st.form_submit_button("Save name", on_click=_save_name)
+    st.caption("A patient's handout names their therapist so: the name, then the email.")
+    feedback("name")
+
+st.subheader("The clinic on the printouts")
+current = clinic_settings.details(context.use_cases())
+st.session_state.setdefault("clinic_name", current.name)
+st.session_state.setdefault("clinic_contact", current.contact)
+with st.form("clinic_details_form", border=True):
+    st.text_input("Clinic's name", key="clinic_name", max_chars=clinic_details.MAX_NAME)
+    st.text_input("Contact (phone, address or email)", key="clinic_contact", max_chars=clinic_details.MAX_CONTACT)
+    st.form_submit_button("Save", on_click=_save_clinic)
+st.caption(
+    'The handout prints them beside "Stop and get advice", with the patient\'s therapist. Leave both empty to '
+    "print neither."
+)
+feedback("clinic")

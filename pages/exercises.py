@@ -129,6 +129,10 @@ def pain_rule(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     )
 
 
+def numbered(steps: tuple[str, ...]) -> str:
+    return "\n".join(f"{number}. {step}" for number, step in enumerate(steps, start=1))
+
+
 def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     steps, current = view.steps, view.current
     st.markdown(f"**{view.ladder.name}**")
@@ -136,7 +140,10 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     here = f"You are here: level {view.level} of {len(steps)}, {current.name}"
     st.markdown(f":material/location_on: **{here}** ({current.position})")
     pictures.exercise(current.id)
-    st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(current.steps, start=1)))
+    st.markdown(numbered(current.steps))
+    st.markdown(f"**Dose:** {current.dose} (your plan's dose, when it gives one, comes first)")
+    for lower in cat.built_on(current.id):  # the level its steps refer to ("as level 1")
+        st.markdown(f"**Level {lower.level}, {lower.name}:**\n\n{numbered(lower.steps)}")
     pictures.ladder(steps)
     if view.at_top:
         st.write("This is the top of the ladder: the real task, done with a still spine.")

@@ -56,6 +56,8 @@ def exercises_json(cat: Catalogue) -> list[dict[str, Any]]:
             "trains": cat.trains(e.id),
             "recommended": e.recommended,
             "steps": list(e.steps),
+            "dose": e.dose,
+            "builds_on": e.builds_on,
         }
         for e in cat.exercises
     ]

@@ -57,7 +57,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the session's subcommands to the CLI's parser."""
     db_help = "database URL (default: $DATABASE_URL, else the SQLite file)"
 
-    report = commands.add_parser("report", help="write a person's PDF handout (one or two A4 pages)")
+    report = commands.add_parser("report", help="write a person's PDF handout (A4 pages)")
     report.add_argument("--person", required=True, metavar="NAME")
     report.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD; default: 4 weeks back)")
     report.add_argument("--to", dest="end", metavar="DATE", help="last day (YYYY-MM-DD; default: today)")

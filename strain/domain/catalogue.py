@@ -78,9 +78,11 @@ class Exercise:
     ladder: str
     level: int
     position: str
-    steps: tuple[str, ...]
+    steps: tuple[str, ...]  # how to do it, never how much
     recommended: bool
     reason: str
+    dose: str = ""  # the library's default dose, when no plan gives one ("" for one not recommended)
+    builds_on: str | None = None  # the lower level of the same ladder its steps refer to ("as level 1")
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,14 @@ class Catalogue:
     def ladder_steps(self, ladder_id: str) -> list[Exercise]:
         """The exercises of one ladder, easiest (level 1) first."""
         return sorted((e for e in self.exercises if e.ladder == ladder_id), key=lambda e: e.level)
+
+    def built_on(self, exercise_id: str) -> list[Exercise]:
+        """The lower levels an exercise's steps refer to, nearest first ("as level 2", which says "as level 1")."""
+        found, chain = self.exercise(exercise_id), []
+        while found.builds_on is not None:
+            found = self.exercise(found.builds_on)
+            chain.append(found)
+        return chain
 
     def exercises_for(self, activity_id: str) -> list[Exercise]:
         """The exercises that train an activity: its main ladder first, each easiest first.
@@ -329,6 +339,16 @@ def _check_ladders(ladders: list[Ladder], exercises: list[Exercise], activities:
         levels = sorted(e.level for e in exercises if e.ladder == ladder.id)
         if levels != list(range(1, len(levels) + 1)) or not levels:
             raise CatalogueError(f"ladder {ladder.id!r}: levels must run 1, 2, 3... without gaps, got {levels}")
+    by_id = {e.id: e for e in exercises}
+    for exercise in exercises:
+        lower = by_id.get(exercise.builds_on or "")
+        if exercise.builds_on is not None and (
+            lower is None or lower.ladder != exercise.ladder or lower.level >= exercise.level
+        ):
+            raise CatalogueError(
+                f"exercise {exercise.id!r}: 'builds_on' must name a lower level of the same ladder, "
+                f"got {exercise.builds_on!r}"
+            )
     not_recommended = {e.ladder for e in exercises if not e.recommended}
     for activity in activities:
         if not activity.ladders:
@@ -425,6 +445,10 @@ def parse(text: str) -> Catalogue:
         if not recommended and not (isinstance(reason, str) and reason.strip()):
             raise CatalogueError(f"{where}: field 'reason' is required when recommended = false")
         steps = _texts(table, "steps", where)
+        dose = _field(table, "dose", str, where) if recommended else ""
+        builds_on = table.get("builds_on")
+        if builds_on is not None and not isinstance(builds_on, str):
+            raise CatalogueError(f"{where}: field 'builds_on' must be an exercise's id")
         exercises.append(
             Exercise(
                 id=exercise_id,
@@ -435,6 +459,8 @@ def parse(text: str) -> Catalogue:
                 steps=steps,
                 recommended=recommended,
                 reason=reason,
+                dose=dose,
+                builds_on=builds_on,
             )
         )
 

@@ -51,6 +51,7 @@ MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
 
 # Clinic mode (migration 0009).
 MAX_EMAIL = 320  # an account's email address (RFC 5321's longest path)
+MAX_ACCOUNT_NAME = 120  # the name an account prints under (a therapist's, on a handout)
 MIN_PASSWORD = 12  # characters
 MAX_PASSWORD = 1024  # characters: longer is a paste gone wrong, and hashing it would be wasted work
 MAX_FAILED_SIGN_INS = 5  # failures for one account within SIGN_IN_WINDOW that lock it...

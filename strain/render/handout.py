@@ -1,7 +1,8 @@
-"""The PDFs a therapist hands over: the session summary (one or two A4 pages) and the tally card (one page).
+"""The PDFs a therapist hands over: the session summary (A4 pages) and the tally card (a week on landscape A4).
 
 Plain functions of plain data (built by strain.usecases.printouts) that return the PDF's bytes. They read
-well in black and white: text, grey bars and dashed lines, no colour needed. Names print in any
+well in black and white: text, grey bars and dashed lines, no colour needed. Sizes are for readers of any
+age: no text on the handout under 11 points, none on the card under 10 (tests read them back). Names print in any
 alphabet the DejaVu Sans font covers (Latin with accents, Greek, Cyrillic and more): the font is
 embedded from the copy matplotlib installs, so nothing is downloaded.
 """
@@ -10,20 +11,20 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from fpdf import FPDF
 
 FONT = "DejaVu"
 MARGIN = 15.0  # mm
-LINE = 4.6  # mm, body text
-BODY, SMALL, HEADING, TITLE = 9.5, 8.0, 11.5, 16.0  # points
-PICTURES_WIDTH, PICTURE_HEIGHT = 72.0, 21.0  # mm: the column of drawings beside a source or an exercise
+LINE = 5.6  # mm, body text
+BODY, SMALL, HEADING, TITLE = 12.0, 11.0, 14.0, 18.0  # points; SMALL is the least the handout prints
+CARD_TEXT = 10.0  # points: the least the tally card prints
+PICTURE_HEIGHT = 40.0  # mm: a drawing's height, in a row under the text it shows
 
 
 class FontMissing(RuntimeError):
@@ -45,9 +46,10 @@ class HandoutExercise:
     name: str
     where: str  # "level 2 of 4, Squat to a box"
     position: str  # bed, floor, standing, real task
-    schedule: str  # "2 x 8, 5 days a week"
-    steps: tuple[str, ...]
+    schedule: str  # the plan's dose: "2 x 8, 5 days a week"
+    steps: tuple[str, ...]  # how (the dose is the plan's, never in the steps)
     pictures: tuple[str, ...] = ()  # SVG drawings of the exercise
+    built_on: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (lower level, its steps) the steps refer to
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,13 @@ class HandoutData:
     plan_version: int | None
     plan_start: date | None
     review_date: date | None
+    plan_note: str
     exercises: tuple[HandoutExercise, ...]
     gaps: tuple[HandoutGap, ...]
     pain_rule: str  # when to move up or step back a level
     stop: str  # when to stop and get advice
+    therapist: str  # who to ask: the therapist's name or email ("" in personal mode)
+    clinic: str  # the clinic's name and contact ("" in personal mode or when not set)
     red_flags: tuple[tuple[str, tuple[str, ...]], ...]  # (what to do, the symptoms), most urgent first
     red_flags_note: str  # single red flags are weak on their own
     disclaimer: str
@@ -95,8 +100,9 @@ class CardLine:
 class CardData:
     name: str
     made: date
-    parts: tuple[tuple[str, tuple[CardLine, ...]], ...]  # (part of the day, its lines), in the order of the day
+    lines: tuple[CardLine, ...]  # in the order of the day
     from_typical_day: bool  # False: the catalogue's starting day (the person has no typical day yet)
+    exercises: tuple[tuple[str, str], ...] = ()  # the plan's: (name, schedule)
 
 
 @cache
@@ -113,10 +119,17 @@ def font_files() -> dict[str, Path]:
     return found
 
 
+def _line_count(pdf: FPDF, width: float, text: str) -> int:
+    """How many lines `text` wraps to in `width` mm in the current font."""
+    lines = pdf.multi_cell(width, 1, text, align="L", dry_run=True, output="LINES")
+    return len(lines) if isinstance(lines, list) else 1
+
+
 class _Document(FPDF):
-    def __init__(self, footer: str):
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(self, footer: str, orientation: str = "portrait", smallest: float = SMALL):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
         self._footer_text = footer
+        self.smallest = smallest
         for style, path in font_files().items():
             self.add_font(FONT, style, str(path))
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -125,7 +138,7 @@ class _Document(FPDF):
 
     def footer(self) -> None:
         self.set_y(-MARGIN)
-        self.set_font(FONT, "", 7)
+        self.set_font(FONT, "", self.smallest)
         self.set_text_color(80)
         self.cell(0, 4, f"{self._footer_text} · page {self.page_no()} of {{nb}}", align="C")
         self.set_text_color(0)
@@ -133,18 +146,22 @@ class _Document(FPDF):
     def heading(self, text: str) -> None:
         if self.get_y() > self.h - MARGIN - 30:  # never a heading alone at the foot of a page
             self.add_page()
-        self.ln(2)
+        self.ln(3)
         self.set_font(FONT, "B", HEADING)
-        self.cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_draw_color(0)
         self.set_line_width(0.3)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(1.5)
+        self.ln(2)
 
     def text_block(self, text: str, size: float = BODY, style: str = "", indent: float = 0.0) -> None:
         self.set_font(FONT, style, size)
+        height = LINE * size / BODY
+        # A paragraph is never split over two pages.
+        if self.get_y() + _line_count(self, self.epw - indent, text) * height > self.page_break_trigger:
+            self.add_page()
         self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, LINE * size / BODY, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.epw - indent, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def labelled(self, label: str, text: str, indent: float = 0.0) -> None:
         """'Label text' with the label in bold, the text wrapping under it (plain text: no markup is read)."""
@@ -161,86 +178,144 @@ class _Document(FPDF):
             self.set_left_margin(margin)
 
 
-def _beside_pictures(pdf: _Document, pictures: tuple[str, ...], write: Callable[[], None]) -> None:
-    """Text on the left and its drawings in a column on the right, the next block starting below both."""
-    if not pictures:
+def _together(pdf: _Document, write: Callable[[], None]) -> None:
+    """Write a block on one page: tried first (and undone), then begun on a new page if it would have broken."""
+    with pdf.offset_rendering() as trial:
         write()
-        return
-    if pdf.get_y() + PICTURE_HEIGHT + 2 > pdf.h - MARGIN - 4:
+    if trial.page_break_triggered and pdf.get_y() > pdf.t_margin + 10:
         pdf.add_page()
-    top, right = pdf.get_y(), pdf.r_margin
-    pdf.set_right_margin(right + PICTURES_WIDTH + 3)
-    try:
-        write()
-    finally:
-        pdf.set_right_margin(right)
-    bottom = pdf.get_y()
-    width = PICTURES_WIDTH / len(pictures)
+    write()
+
+
+def _pictures(pdf: _Document, pictures: tuple[str, ...], captions: tuple[str, ...] = ()) -> None:
+    """Drawings in a row under the text they show, large enough to tell without from with control."""
+    if not pictures:
+        return
+    room = PICTURE_HEIGHT + (LINE + 1 if captions else 0) + 2
+    if pdf.get_y() + room > pdf.h - MARGIN - 4:
+        pdf.add_page()
+    top, width = pdf.get_y() + 1, pdf.epw / len(pictures)
     for index, svg in enumerate(pictures):
-        x = pdf.w - right - PICTURES_WIDTH + index * width
-        pdf.image(io.BytesIO(svg.encode("utf-8")), x=x, y=top, w=width - 1.5, h=PICTURE_HEIGHT, keep_aspect_ratio=True)
-    pdf.set_y(max(bottom, top + PICTURE_HEIGHT + 1))
+        x = pdf.l_margin + index * width
+        pdf.image(io.BytesIO(svg.encode("utf-8")), x=x, y=top, w=width - 4, h=PICTURE_HEIGHT, keep_aspect_ratio=True)
+        if index < len(captions):
+            pdf.set_xy(x, top + PICTURE_HEIGHT + 0.5)
+            pdf.set_font(FONT, "I", SMALL)
+            pdf.cell(width - 4, LINE, captions[index], align="C")
+    pdf.set_xy(pdf.l_margin, top + room - 1)
 
 
 def _weekly_chart(pdf: _Document, data: HandoutData) -> None:
-    """A small bar chart of average daily points per week, with the band thresholds as dashed lines."""
+    """A bar chart of average daily points per week, with the band thresholds as dashed lines."""
     weeks = data.weeks
     if not weeks:
         return
-    height, label_room = 28.0, 9.0
+    height, label_room, label_width = 38.0, 12.0, 34.0
     top_value = max([value or 0.0 for _, value, _ in weeks] + [data.bands[1] * 1.1])
-    left, width = pdf.l_margin + 14, pdf.epw - 14
-    if pdf.get_y() + height + label_room + 4 > pdf.h - MARGIN - 4:
+    left, width = pdf.l_margin + label_width + 1, pdf.epw - label_width - 1
+    if pdf.get_y() + height + label_room + 6 > pdf.h - MARGIN - 4:
         pdf.add_page()
-    y0 = pdf.get_y() + 4  # top of the plot area
+    y0 = pdf.get_y() + 6  # top of the plot area
     base = y0 + height
     pdf.set_draw_color(0)
     pdf.set_line_width(0.2)
     pdf.line(left, base, left + width, base)
-    pdf.set_font(FONT, "", 6.5)
+    pdf.set_font(FONT, "", SMALL)
     for name, threshold in (("moderate", data.bands[0]), ("high", data.bands[1])):
         y = base - threshold / top_value * height
         with pdf.local_context():
             pdf.set_dash_pattern(dash=1, gap=1)
             pdf.line(left, y, left + width, y)
-        pdf.set_xy(pdf.l_margin, y - 1.6)
-        pdf.cell(13, 3.2, f"{name} {threshold:g}", align="R")
+        pdf.set_xy(pdf.l_margin, y - 2.2)
+        pdf.cell(label_width, 4.4, f"{name} {threshold:g}", align="R")
     slot = width / len(weeks)
-    bar = min(slot * 0.6, 14)
+    bar = min(slot * 0.6, 16)
     for index, (label, value, days) in enumerate(weeks):
         x = left + index * slot + (slot - bar) / 2
         if value is not None:
             h = value / top_value * height
             pdf.set_fill_color(150)
             pdf.rect(x, base - h, bar, h, style="DF")
-            pdf.set_xy(x - 4, base - h - 3.6)
-            pdf.set_font(FONT, "B", 7)
-            pdf.cell(bar + 8, 3.4, f"{value:.0f}", align="C")
-        pdf.set_font(FONT, "", 6.5)
+            pdf.set_xy(x - 6, base - h - 5)
+            pdf.set_font(FONT, "B", SMALL)
+            pdf.cell(bar + 12, 4.6, f"{value:.0f}", align="C")
+        pdf.set_font(FONT, "", SMALL)
         pdf.set_xy(left + index * slot, base + 0.8)
-        pdf.cell(slot, 3.2, label, align="C")
-        pdf.set_xy(left + index * slot, base + 4)
-        pdf.cell(slot, 3.2, "no days" if not days else f"{days} day{'s' if days != 1 else ''}", align="C")
+        pdf.cell(slot, 4.6, label, align="C")
+        pdf.set_xy(left + index * slot, base + 5.6)
+        pdf.cell(slot, 4.6, "no days" if not days else f"{days} day{'s' if days != 1 else ''}", align="C")
     pdf.set_y(base + label_room)
 
 
+def _numbered(pdf: _Document, steps: tuple[str, ...], indent: float, marks: str = "") -> None:
+    for number, step in enumerate(steps, start=1):
+        mark = marks[number - 1] if number <= len(marks) else str(number)
+        pdf.text_block(f"{mark}. {step}", indent=indent)
+
+
+def _source(pdf: _Document, rank: int, source: HandoutSource) -> None:
+    """One of the top strain sources: its points, how to do it with control, what to practise, drawn both ways."""
+    pdf.ln(1)
+    pdf.labelled(
+        f"{rank}. {source.name}:", f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain)."
+    )
+    pdf.labelled("With control:", source.cue, indent=6)
+    pdf.labelled("Practise:", source.exercise, indent=6)
+    _pictures(pdf, source.pictures, ("✗ Without control", "✓ With control"))
+
+
+def _exercise(pdf: _Document, number: int, exercise: HandoutExercise) -> None:
+    """One planned exercise: the plan's dose, the steps, the lower levels they refer to, its drawing."""
+    pdf.ln(1.5)
+    pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
+    pdf.labelled("Dose:", exercise.schedule, indent=6)
+    _numbered(pdf, exercise.steps, indent=6)
+    for level, steps in exercise.built_on:
+        pdf.text_block(f"{level}, which the steps above refer to:", style="I", indent=6)
+        _numbered(pdf, steps, indent=12, marks="abcdefghij")
+    _pictures(pdf, exercise.pictures)
+
+
+def _stop_box(pdf: _Document, data: HandoutData) -> None:
+    """When to stop and get advice, and who from: the therapist, the clinic, the plan's note, in one frame."""
+    lines = [("Stop and get advice", data.stop.removeprefix("Stop and get advice ").strip())]
+    lines += [("Your therapist:", data.therapist)] if data.therapist else []
+    lines += [("Clinic:", data.clinic)] if data.clinic else []
+    lines += [("Your therapist's note:", data.plan_note)] if data.plan_note else []
+    margin, right = pdf.l_margin, pdf.r_margin
+
+    def write() -> None:
+        top = pdf.get_y() + 1
+        pdf.set_y(top + 2)
+        pdf.set_margins(margin + 3, pdf.t_margin, right + 3)
+        for label, text in lines:
+            pdf.labelled(label, text)
+            pdf.ln(0.8)
+        pdf.set_margins(margin, pdf.t_margin, right)
+        bottom = pdf.get_y() + 1
+        pdf.set_line_width(0.6)
+        pdf.rect(margin, top, pdf.w - margin - right, bottom - top)
+        pdf.set_y(bottom + 1)
+
+    _together(pdf, write)
+
+
 def handout_pdf(data: HandoutData) -> bytes:
-    """The session summary: one or two A4 pages."""
+    """The session summary: A4 pages, the plan's exercises with their drawings."""
     pdf = _Document(f"Strain Audit · {data.name} · {data.made:%d %B %Y}")
     pdf.set_title(f"Strain Audit summary for {data.name}")
     pdf.add_page()
     pdf.set_font(FONT, "B", TITLE)
-    pdf.multi_cell(0, 7.5, f"Strain Audit: {data.name}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", BODY)
+    pdf.multi_cell(0, 9, f"Strain Audit: {data.name}", align="L", new_x="LMARGIN", new_y="NEXT")
     period = f"{data.start:%d %B %Y} to {data.end:%d %B %Y}"
-    pdf.cell(0, LINE + 0.6, f"Period: {period} · Made on {data.made:%d %B %Y}", new_x="LMARGIN", new_y="NEXT")
+    pdf.text_block(f"Period: {period} · Made on {data.made:%d %B %Y}")
 
     pdf.heading("Average daily strain")
     if data.average is None or data.average_posture is None:  # (both are None when no day was logged)
         pdf.text_block("No days were logged in this period.")
     else:
-        pdf.set_font(FONT, "B", 14)
-        pdf.cell(0, 7, f"{data.average:.0f} points a day ({data.band})", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", HEADING + 2)
+        pdf.cell(0, 8, f"{data.average:.0f} points a day ({data.band})", new_x="LMARGIN", new_y="NEXT")
         moved = data.average - data.average_posture
         pdf.text_block(f"{moved:.0f} from movements and {data.average_posture:.0f} from held postures.")
         days = f"{data.days_logged} day{'s' if data.days_logged != 1 else ''}"
@@ -255,58 +330,36 @@ def handout_pdf(data: HandoutData) -> bytes:
     pdf.heading("Top three strain sources and how to do them with control")
     if not data.sources:
         pdf.text_block("Nothing logged yet.")
-    if data.sources and any(source.pictures for source in data.sources):
-        pdf.text_block("Drawings: ✗ done without control, ✓ done with control.", size=SMALL, style="I")
     for rank, source in enumerate(data.sources, start=1):
-
-        def write(rank: int = rank, source: HandoutSource = source) -> None:
-            pdf.labelled(
-                f"{rank}. {source.name}:",
-                f"{source.points_per_day:.0f} points a day ({source.share:.0f}% of the strain).",
-            )
-            pdf.labelled("With control:", source.cue, indent=5)
-            pdf.labelled("Practise:", source.exercise, indent=5)
-
-        _beside_pictures(pdf, source.pictures, write)
-        pdf.ln(0.8)
+        _together(pdf, partial(_source, pdf, rank, source))
 
     if data.plan_version is None:
         pdf.heading("Your exercise plan")
         pdf.text_block("No plan has been set yet.")
     else:
-        pdf.heading(f"Your exercise plan (version {data.plan_version}, from {data.plan_start:%d %b %Y})")
+        pdf.heading(f"Your exercise plan (version {data.plan_version}, from {data.plan_start:%d %B %Y})")
         pdf.text_block(
-            f"Review on {data.review_date:%d %B %Y}. Practise daily and let pain guide you. {data.pain_rule} "
-            f"{data.stop}",
-            size=SMALL,
+            f"Review on {data.review_date:%d %B %Y}. Each exercise's dose says how much and on how many days a week; "
+            f"let pain guide you. {data.pain_rule}"
         )
         for number, exercise in enumerate(data.exercises, start=1):
-            if pdf.get_y() > pdf.h - MARGIN - 25:
-                pdf.add_page()
-            pdf.ln(0.6)
-
-            def write_exercise(number: int = number, exercise: HandoutExercise = exercise) -> None:
-                pdf.labelled(f"{number}. {exercise.name}", f"({exercise.where}; {exercise.position})")
-                pdf.labelled("Dose:", exercise.schedule, indent=5)
-                for step_number, step in enumerate(exercise.steps, start=1):
-                    pdf.text_block(f"{step_number}. {step}", size=SMALL, indent=5)
-
-            _beside_pictures(pdf, exercise.pictures, write_exercise)
+            _together(pdf, partial(_exercise, pdf, number, exercise))
+    pdf.ln(2)
+    _stop_box(pdf, data)
 
     pdf.heading("Close the gap: seat heights")
     if not data.gaps:
         pdf.text_block(
             "No seats measured yet. Measure your chair, sofa, toilet and car seat, find the lowest box you can squat "
-            "to with a still spine and no pain, and lower it week by week until it reaches each seat.",
-            size=SMALL,
+            "to with a still spine and no pain, and lower it week by week until it reaches each seat."
         )
     else:
-        widths = (60, 30, 40, 50)
+        widths = (60, 34, 44, 42)
         pdf.set_font(FONT, "B", SMALL)
         for text, width in zip(("Seat", "Seat height", "Your lowest box", "Gap"), widths, strict=True):
-            pdf.cell(width, 5, text, border="B")
+            pdf.cell(width, 6.5, text, border="B")
         pdf.ln()
-        pdf.set_font(FONT, "", SMALL)
+        pdf.set_font(FONT, "", BODY)
         for gap in data.gaps:
             box = "not measured" if gap.box_cm is None else f"{gap.box_cm:g} cm"
             if gap.gap_cm is None:
@@ -316,84 +369,117 @@ def handout_pdf(data: HandoutData) -> bytes:
             else:
                 status = f"{gap.gap_cm:g} cm to go"
             for text, width in zip((gap.seat, f"{gap.seat_cm:g} cm", box, status), widths, strict=True):
-                pdf.cell(width, 4.8, text)
+                pdf.cell(width, 6.5, text)
             pdf.ln()
 
     pdf.heading("Red flags: get help now, not from an app")
     for action, flags in data.red_flags:
         pdf.text_block(f"{action} if you have:", style="B")
         for flag in flags:
-            pdf.text_block(f"• {flag}", size=SMALL, indent=3)
+            pdf.text_block(f"• {flag}", indent=4)
     pdf.text_block(data.red_flags_note, size=SMALL)
-    pdf.ln(1.5)
-    pdf.set_draw_color(0)
+    pdf.ln(2)
     pdf.text_block(f"Not medical advice. {data.disclaimer}", size=SMALL, style="I")
-    pdf.text_block(f"Scored with model {data.model_version}.", size=7)
+    pdf.text_block(f"Scored with model {data.model_version}.", size=SMALL)
     return bytes(pdf.output())
 
 
-def _boxes(line: CardLine) -> tuple[int, str]:
-    """How many tick boxes, and what one box stands for."""
-    if line.unit == "min":  # room for half as much again as usual: a day can be busier
-        return max(4, min(18, math.ceil(line.usual * 1.5 / 15))), "15 min"
-    return max(5, min(18, math.ceil(line.usual * 1.5))), "once"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _fitted(pdf: FPDF, text: str, width: float) -> str:
-    """The text, shortened with an ellipsis until it fits in `width` mm in the current font."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip(" ,(") + "…"
+class _Grid:
+    """The card's table: a wrapping first column, a narrow second, a column for each day of the week."""
+
+    def __init__(self, pdf: _Document):
+        self.pdf = pdf
+        self.first, self.second = 100.0, 40.0
+        self.day = (pdf.epw - self.first - self.second) / len(DAYS)
+        self.line = CARD_TEXT * 0.46  # mm a line of text takes
+        self.bottom = pdf.h - MARGIN - 1  # the footer's top
+        self.heading_height = 7.0
+
+    def header(self) -> None:
+        pdf = self.pdf
+        pdf.set_font(FONT, "B", CARD_TEXT + 1)
+        pdf.cell(self.first, 8, "Week from ____ / ____", border="B")
+        pdf.cell(self.second, 8, "", border="B")
+        for day in DAYS:
+            pdf.cell(self.day, 8, day, border="B", align="C")
+        pdf.ln()
+
+    def heading(self, text: str) -> None:
+        """A group's name over its rows (never alone at the foot of a page)."""
+        pdf = self.pdf
+        if pdf.get_y() + self.heading_height + 10 > self.bottom:
+            pdf.add_page()
+            self.header()
+        pdf.set_font(FONT, "B", CARD_TEXT)
+        pdf.cell(0, self.heading_height, text, border="B", new_x="LMARGIN", new_y="NEXT")
+
+    def row(self, label: str, note: str, box: float = 0.0, height: float = 7.0, bold: bool = False) -> None:
+        """One row: its label wrapped, never cut short; a box to tick on each day, or room for strokes."""
+        pdf = self.pdf
+        pdf.set_font(FONT, "B" if bold else "", CARD_TEXT)
+        height = max(height, _line_count(pdf, self.first - 2, label) * self.line + 2.4)
+        if pdf.get_y() + height > self.bottom:
+            pdf.add_page()
+            self.header()
+        y, x = pdf.get_y(), pdf.l_margin
+        pdf.set_xy(x + 1, y + 1.2)
+        pdf.multi_cell(self.first - 2, self.line, label, align="L")
+        pdf.set_xy(x + self.first, y + 1.2)
+        pdf.set_text_color(60)
+        pdf.multi_cell(self.second - 1, self.line, note, align="L")
+        pdf.set_text_color(0)
+        pdf.set_line_width(0.25)
+        for index in range(len(DAYS)):
+            left = x + self.first + self.second + index * self.day
+            pdf.set_draw_color(150)
+            pdf.line(left, y, left, y + height)
+            pdf.set_draw_color(0)
+            if box:  # a box of that side (mm) to tick or write in
+                pdf.rect(left + (self.day - box) / 2, y + (height - box) / 2, box, box)
+        pdf.set_draw_color(150)
+        pdf.line(x, y + height, x + pdf.epw, y + height)
+        pdf.set_draw_color(0)
+        pdf.set_xy(x, y + height)
 
 
 def card_pdf(data: CardData) -> bytes:
-    """The tally card: one A4 page of the typical day's activities by part of the day, with boxes to tick."""
-    pdf = _Document(f"Strain Audit · tally card · {data.name}")
+    """The tally card: a week on landscape A4, pain and the plan's exercises each day, the typical day's activities."""
+    pdf = _Document(f"Strain Audit · tally card · {data.name}", orientation="landscape", smallest=CARD_TEXT)
+    pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    pdf.set_font(FONT, "B", TITLE)
-    pdf.multi_cell(0, 7.5, f"Tally card: {data.name}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", SMALL)
+    pdf.set_font(FONT, "B", TITLE - 2)
+    pdf.multi_cell(0, 8, f"Tally card: {data.name}", align="L", new_x="LMARGIN", new_y="NEXT")
     source = "your typical day" if data.from_typical_day else "a common day (no typical day saved yet)"
+    pdf.set_font(FONT, "", CARD_TEXT)
     pdf.multi_cell(
         0,
-        4,
-        f"Date: ______________   Tick a box each time (or each 15 minutes) you do it. The activities are {source}; "
-        "circle a box when you did it with control (spine still, legs doing the work).",
+        4.8,
+        "Each evening, write your pain and tick the exercises you did. Through the day, make a stroke each time you do "
+        "an activity, and circle it when you did it with control (spine still, legs doing the work). The activities "
+        f"are {source}.",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    lines = sum(len(part_lines) for _, part_lines in data.parts)
-    room = pdf.h - MARGIN - 8 - pdf.get_y()
-    row = max(4.2, min(7.0, room / max(1, lines + 1.6 * len(data.parts))))
-    box = min(row - 1.4, 4.2)
-    name_width, usual_width = 70.0, 22.0
-    for part, part_lines in data.parts:
-        pdf.ln(row * 0.3)
-        pdf.set_font(FONT, "B", BODY)
-        pdf.cell(0, row, part, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", SMALL)
-        for line in part_lines:
-            count, each = _boxes(line)
-            y = pdf.get_y()
-            pdf.cell(name_width, row, _fitted(pdf, line.activity, name_width - 1.5))
-            usual = f"usual {line.usual:.0f}" + (" min" if line.unit == "min" else "")
-            pdf.set_text_color(70)
-            pdf.cell(usual_width, row, usual)
-            pdf.set_text_color(0)
-            x = pdf.l_margin + name_width + usual_width
-            per_box = box + 1.4
-            pdf.set_line_width(0.25)
-            for index in range(count):
-                pdf.rect(x + index * per_box, y + (row - box) / 2, box, box)
-            pdf.set_xy(pdf.w - pdf.r_margin - 14, y)
-            pdf.set_font(FONT, "", 6.5)
-            pdf.cell(14, row, f"□ = {each}")
-            pdf.set_font(FONT, "", SMALL)
-            pdf.set_xy(pdf.l_margin, y + row)
-            pdf.set_draw_color(190)
-            pdf.line(pdf.l_margin, y + row, pdf.w - pdf.r_margin, y + row)
-            pdf.set_draw_color(0)
+    pdf.ln(1)
+    grid = _Grid(pdf)
+    grid.header()
+    counts = tuple((x.activity, f"usual {x.usual:g} {'min' if x.unit == 'min' else 'times'}") for x in data.lines)
+    groups = [  # (name, rows, the side of a box to tick in mm: none for strokes)
+        ("Your exercises: tick each day you did one", data.exercises, 6.0),
+        ("Your day: a stroke each time (or each 15 minutes)", counts, 0.0),
+    ]
+    rows = len(data.exercises) + len(counts)
+    room = grid.bottom - pdf.get_y() - 8 - 12 - len(groups) * grid.heading_height  # less the header and pain rows
+    height = min(11.0, max(7.0, room / max(rows, 1)))  # the page filled, up to rows easy to write in
+    grid.row("Pain today (0 to 10)", "write a number", box=8.5, height=12.0, bold=True)
+    for title, group, box in groups:
+        if group:
+            grid.heading(title)
+        for label, note in group:
+            grid.row(label, note, box=box, height=height)
     return bytes(pdf.output())

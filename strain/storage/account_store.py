@@ -33,6 +33,7 @@ class AccountInfo:
     has_password: bool  # False: signs in with single sign-on only
     locked_until: datetime | None  # UTC; in the past once the lock is over
     created_at: datetime  # UTC
+    name: str = ""  # the name the printouts give; "" until an admin sets it
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def _account_info(row: sa.RowMapping) -> AccountInfo:
         has_password=row["password_hash"] is not None,
         locked_until=_optional_utc(row["locked_until"]),
         created_at=_as_utc(row["created_at"]),
+        name=row["name"],
     )
 
 
@@ -264,3 +266,23 @@ def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
     )
     with _reading(engine) as connection:
         return [(account_id, email) for account_id, email in connection.execute(query)]
+
+
+def set_account_name(*, engine: Engine, actor: Actor, email: str, name: str) -> bool:
+    """Give an account the name the printouts show ("" removes it); False when it already had it. Audited."""
+    permissions.require(actor, "manage_accounts")
+    with _writing(engine, actor) as connection:
+        changed = connection.execute(
+            sa.update(Account).where(col(Account.email) == email, col(Account.name) != name).values(name=name)
+        ).rowcount
+        if not changed:
+            _existing_account(connection, email)  # an unknown account is an error, an unchanged one is not
+            return False
+        _record_event(connection, actor, "change", "account name", None, email)
+    return True
+
+
+def account_name(*, engine: Engine, email: str) -> str:
+    """The name an account prints under ("" when none is set or there is no such account)."""
+    with _reading(engine) as connection:
+        return connection.execute(sa.select(col(Account.name)).where(col(Account.email) == email)).scalar() or ""

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from strain.domain import accounts, catalogue, modifiers
 from strain.domain.limits import (
+    MAX_ACCOUNT_NAME,
     MAX_AUDIT_DETAIL,
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
@@ -466,6 +467,8 @@ class Account(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(MAX_EMAIL), unique=True)  # stored lower-cased
+    # The name the printouts give (a therapist's on a patient's handout); "" until an admin sets it.
+    name: str = Field(default="", sa_type=sa.String(MAX_ACCOUNT_NAME))
     role: str = Field(sa_type=sa.String(16))
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id; None: single sign-on only
     active: bool = True

@@ -11,16 +11,16 @@ from strain.domain import (
     model,
     plans,
     progress,
-    walkthrough,
 )
 from strain.domain.catalogue import URGENCIES
 from strain.domain.errors import Invalid
 from strain.domain.weeks import IsoWeek
 from strain.render import figures, poses
 from strain.render import handout as sheets
-from strain.storage import day_store, exercise_store
+from strain.storage import day_store, exercise_store, people_store
 from strain.storage.people_store import PersonInfo
 from strain.usecases import (
+    clinic_settings,
     log_day,
     session,
 )
@@ -69,9 +69,18 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
     exercises = []
     for planned in plan.exercises if plan else ():
         found, where = plans.describe(ctx.catalogue, planned)
+        built_on = tuple(
+            (f"Level {lower.level}, {lower.name}", lower.steps) for lower in ctx.catalogue.built_on(found.id)
+        )
         exercises.append(
             sheets.HandoutExercise(
-                found.name, where, found.position, planned.schedule, found.steps, _exercise_pictures(found.id)
+                found.name,
+                where,
+                found.position,
+                planned.schedule,  # the plan's dose, never the library's: the steps say how, not how much
+                found.steps,
+                _exercise_pictures(found.id),
+                built_on,
             )
         )
     seats = exercise_store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
@@ -94,6 +103,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
         plan_version=plan.version if plan else None,
         plan_start=plan.start if plan else None,
         review_date=plan.review_date if plan else None,
+        plan_note=plan.note if plan else "",
         exercises=tuple(exercises),
         gaps=tuple(
             sheets.HandoutGap(
@@ -106,6 +116,8 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
         ),
         pain_rule=f"{ctx.catalogue.progression.rule} {ctx.catalogue.progression.step_back}",
         stop=ctx.catalogue.progression.stop,
+        therapist=_therapist(ctx, person),
+        clinic=clinic_settings.details(ctx).line,
         red_flags=tuple((URGENCIES[urgency], tuple(texts)) for urgency, texts in safety.red_flags_by_urgency().items()),
         red_flags_note=safety.red_flags_note,
         disclaimer=safety.disclaimer,
@@ -114,20 +126,32 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
 
 
 def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
-    """The tally card: the typical day's activities by part of the day (each part's share of them)."""
-    draft = walkthrough.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, today), today)
-    parts = []
-    for part in ctx.catalogue.day_parts:
-        lines = [
-            sheets.CardLine(
-                ctx.catalogue.activity(x.activity).name, ctx.catalogue.activity(x.activity).unit, x.quantity
-            )
-            for activity_id in part.activities
-            if (x := draft.line(part.id, activity_id)).quantity > 0
-        ]
-        if lines:
-            parts.append((part.name, tuple(lines)))
-    return sheets.CardData(person.name, today, tuple(parts), from_typical_day=log_day.has_typical_day(ctx, person))
+    """The tally card for a week: the plan's exercises, and the typical day's activities as saved (each once, at
+    the first part of the day it happens in)."""
+    typical = log_day.typical_day(ctx, person, today)
+    usual = typical.groupby("activity", sort=False)["quantity"].sum()
+    in_order = dict.fromkeys(a for part in ctx.catalogue.day_parts for a in part.activities if usual.get(a, 0) > 0)
+    lines = tuple(
+        sheets.CardLine(ctx.catalogue.activity(a).name, ctx.catalogue.activity(a).unit, float(usual[a]))
+        for a in in_order
+    )
+    plan = plans.in_force(session.plans(ctx, person), today)
+    exercises = tuple(
+        (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule)
+        for planned in (plan.exercises if plan else ())
+    )
+    return sheets.CardData(
+        person.name, today, lines, from_typical_day=log_day.has_typical_day(ctx, person), exercises=exercises
+    )
+
+
+def _therapist(ctx: Context, person: PersonInfo) -> str:
+    """Who the handout says to ask: the person's therapist in clinic mode ("" in personal mode or unassigned)."""
+    if ctx.actor.account_id is None:
+        return ""
+    found = next((p for p in people_store.list_patients(engine=ctx.engine, actor=ctx.actor) if p.id == person.id), None)
+    email = (found.therapist if found else None) or (ctx.actor.email if ctx.actor.role == "therapist" else "")
+    return clinic_settings.therapist_line(ctx, email)
 
 
 def _technique_pictures(activity_id: str) -> tuple[str, ...]:

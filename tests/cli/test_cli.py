@@ -35,7 +35,18 @@ def test_exercises_json_has_the_contract_keys_and_flags_flexion_stretches():
     assert result.returncode == 0, result.stderr
     exercises = {e["id"]: e for e in json.loads(result.stdout)}
     for item in exercises.values():
-        assert set(item) == {"id", "name", "ladder", "level", "position", "trains", "recommended", "steps"}
+        assert set(item) == {
+            "id",
+            "name",
+            "ladder",
+            "level",
+            "position",
+            "trains",
+            "recommended",
+            "steps",
+            "dose",
+            "builds_on",
+        }
     assert exercises["childs_pose"]["recommended"] is False
     assert "sit_down_chair" in exercises["squat_high_box"]["trains"]
 

@@ -123,7 +123,18 @@ def _broken(old: str, new: str) -> str:
         ("[[activities]]", "[[activities]", "not valid TOML"),
         ('ladders = ["squat_to_box", "core_brace"]', "ladders = []", "field 'ladders' needs at least one ladder"),
         ('ladders = ["squat_to_box", "core_brace"]', 'ladders = ["flexion_stretches"]', "are not recommended"),
-        ('level = 2\nposition = "bed"\nsteps', 'level = 3\nposition = "bed"\nsteps', "without gaps, got [1, 3, 3"),
+        ('level = 2\nposition = "bed"\ndose', 'level = 3\nposition = "bed"\ndose', "without gaps, got [1, 3, 3"),
+        (
+            'builds_on = "psoas_towel_bed"',
+            'builds_on = "dead_bug_bed"',
+            "exercise 'psoas_bed': 'builds_on' must name a lower level of the same ladder, got 'dead_bug_bed'",
+        ),
+        ('builds_on = "psoas_towel_bed"', 'builds_on = "log_roll_bed"', "a lower level of the same ladder"),
+        (
+            'dose = "5 each side, each held for 5 slow breaths"\n',
+            "",
+            "exercise 'psoas_towel_bed': missing field 'dose'",
+        ),
     ],
 )
 def test_a_broken_file_names_the_entry_and_field(old, new, message):

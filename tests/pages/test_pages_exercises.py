@@ -251,3 +251,12 @@ def test_a_link_to_a_ladder_opens_its_tab(ann):
     unknown = open_page(PAGE, person="Ann", ladder="yoga")
     assert "The link's ladder=yoga is not one of these ladders; showing the first." in texts(unknown)
     assert tab_container(unknown).proto.tab_container.default_tab_index == 0
+
+
+def test_a_level_shows_its_dose_once_and_the_steps_of_the_level_it_refers_to(app_engine, ann):
+    exercise_store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=2)
+    page = texts(open_page(PAGE, person="Ann"))
+    assert "1. As level 1 (its steps are shown below), without the towel." in page
+    assert "**Dose:** 5 each side, each held for 10 slow breaths" in page
+    assert "**Level 1, Psoas engagement on the bed, towel support:**" in page
+    assert "1. Lie on your back on the bed, knees bent, a rolled towel under the small of your back." in page

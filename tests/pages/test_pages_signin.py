@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import accounts, catalogue, limits
 from strain.usecases import clinic as clinic_cases
-from strain.usecases import people
+from strain.usecases import clinic_settings, people
 from strain.usecases.shared import Context
 from tests.apptest import APP, TIMEOUT, browser_says, entries, open_page, save, texts
 from ui import signin
@@ -358,3 +358,28 @@ def test_in_personal_mode_there_is_no_accounts_page(ann):
     at = open_page(person="Ann")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/accounts.py")
+
+
+def test_an_admin_sets_the_clinics_name_and_contact_for_the_printouts(clinic):
+    at = admin_on_accounts_page(clinic)
+    at.text_input(key="clinic_contact").input("01632 960 001")
+    at.button(key="FormSubmitter:clinic_details_form-Save").click().run()
+    assert errors(at) == ["Give the clinic's name with its contact."]
+    assert clinic_settings.details(clinic).line == ""  # nothing saved
+    at.text_input(key="clinic_name").input("Bridge Street Physio")
+    at.button(key="FormSubmitter:clinic_details_form-Save").click().run()
+    assert not at.exception and successes(at) == ["Saved: the printouts show it from now on."]
+    assert clinic_settings.details(clinic).line == "Bridge Street Physio · 01632 960 001"
+    reopened = admin_on_accounts_page(clinic)  # a new session shows what is saved
+    assert reopened.text_input(key="clinic_name").value == "Bridge Street Physio"
+
+
+def test_an_admin_names_an_account_for_the_printouts(clinic):
+    at = admin_on_accounts_page(clinic)
+    at.selectbox(key="name_account").select("bea@clinic.example")
+    at.text_input(key="account_name").input("Bea **Jones**")
+    at.button(key="FormSubmitter:account_name_form-Save name").click().run()
+    assert not at.exception
+    assert successes(at) == ["Saved: the printouts name bea@clinic.example as Bea **Jones**."]  # shown as typed
+    assert list(at.dataframe[0].value["Name"]) == ["Bea **Jones**", ""]
+    assert clinic_settings.therapist_line(clinic, "bea@clinic.example") == "Bea **Jones** (bea@clinic.example)"

@@ -42,7 +42,7 @@ def draw(person: PersonInfo) -> None:
             key="card_download",
         )
     st.caption(
-        "The handout: average daily strain and its weekly trend, the top three strain sources with their "
-        "controlled-technique cues, the plan, the seat heights and the red flags, on one or two A4 pages. The tally "
-        "card: the typical day's activities by part of the day, with boxes to tick through the day."
+        "The handout: average daily strain and its weekly trend, the top three strain sources drawn without and with "
+        "control, the plan with its doses, who to ask and the red flags, in large type on a few A4 pages. The tally "
+        "card: a week on one page, with a box a day for pain, the plan's exercises and the typical day's activities."
     )
