@@ -172,7 +172,7 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     at.button(key="FormSubmitter:visit_form-Save visit").click().run()
     outcomes = session.outcomes(Context(app_engine, CAT), ann)
     assert outcomes.psfs["change"].tolist()[-1] == 3.0 and outcomes.psfs["meaningful"].tolist()[-1]
-    assert "+3.0 since the first visit (a meaningful improvement)" in str(at.dataframe[-1].value["change"].tolist())
+    assert "+3.0 since the first visit: better, meaningful" in str(at.dataframe[-1].value["change"].tolist())
 
 
 def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, ann):
@@ -182,8 +182,8 @@ def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, 
     at = open_page("pages/session.py", person="Ann", part="visit")
     assert at.dataframe[-1].value["pain_change"].tolist() == [
         "",
-        "-1.0 since the first visit",
-        "-3.0 since the first visit (a meaningful improvement)",
+        "-1.0 since the first visit: better, not meaningful",
+        "-3.0 since the first visit: better, meaningful",
     ]
 
 

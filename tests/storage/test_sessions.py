@@ -56,6 +56,8 @@ WRITES = {
     "finish_walkthrough",
     "save_plan",
     "add_visit",
+    "update_visit",
+    "delete_visit",
     "add_to_day",
     "count_taps",
     "set_wake_up",

@@ -104,7 +104,7 @@ def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, per
     assert was_resumed and resumed.step == 3 and resumed.day == TODAY
     assert resumed.line("work", "sit_down_chair") == walkthrough.Line("work", "sit_down_chair", 9.0, "controlled")
     assert sorted(resumed.lines, key=str) == sorted(changed.lines, key=str) and resumed.version == 1
-    session.discard_walkthrough(service, person)
+    session.discard_walkthrough(service, person, "started on the wrong day")
     assert not session.walkthrough(service, person, TODAY)[1]
 
 
@@ -146,14 +146,66 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
         ("controlled", 2.0),
         ("uncontrolled", 11.0),
     ]
+    # The typical day keeps each part's lines (the part in the note), the same amounts in all.
     template = day_store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
-    assert len(template) == len(saved.entries) and template["quantity"].sum() == saved.entries["quantity"].sum()
+    assert template["quantity"].sum() == saved.entries["quantity"].sum()
+    template_sits = template[template["activity"] == "sit_down_chair"]
+    assert sorted(zip(template_sits["note"], template_sits["quantity"], strict=True)) == [
+        ("breakfast", 5.0),
+        ("evening", 2.0),
+        ("work", 6.0),
+    ]
     assert session_store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
     # Saving over that day needs the version that was read: a stale one is a conflict.
     with pytest.raises(store_errors.ConflictError):
         session.finish_walkthrough(
             service, person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY
         )
+
+
+def test_the_typical_day_saved_from_a_walkthrough_keeps_how_the_day_was_split(service, person):
+    typical(service, person)
+    draft = walk(service, person).with_lines(
+        [walkthrough.Line("work", "hunched_sitting", 240), walkthrough.Line("evening", "hunched_sitting", 20)]
+    )
+    session.finish_walkthrough(service, person, draft, as_day=False, as_typical=True, expected_version=None, today=TODAY)
+    again = walk(service, person, TODAY + timedelta(days=14))
+    assert again.line("work", "hunched_sitting").quantity == 240
+    assert again.line("evening", "hunched_sitting").quantity == 20
+
+    def amounts(lines):
+        return {(x.part, x.activity, x.technique): float(x.quantity) for x in lines if x.quantity > 0}
+
+    assert amounts(again.lines) == amounts(walkthrough.known_lines(CAT, draft))
+    kept = log_day.typical_day(service, person, TODAY)
+    assert sum(session.part_points(service, person, again).values()) == pytest.approx(
+        session.entries_audit(service, person, kept).total
+    )
+
+
+def test_an_entry_noted_with_a_part_goes_back_there_and_the_rest_is_shared_out():
+    frame = entries(("hunched_sitting", 30), ("hunched_sitting", 100), ("child_lift", 6), day=TODAY)
+    frame.loc[1, "note"] = "evening"
+    draft = walkthrough.from_entries(CAT, frame, TODAY)
+    assert draft.line("work", "hunched_sitting").quantity == 15
+    assert draft.line("evening", "hunched_sitting").quantity == 115
+    lifts = {x.part: x.quantity for x in draft.lines if x.activity == "child_lift"}
+    assert lifts == {"waking": 2, "getting_about": 2, "evening": 2}
+
+
+def test_a_child_lifted_in_several_parts_is_one_entry_of_the_day_per_way_it_was_done(service, person):
+    draft = walk(service, person).with_lines(
+        [
+            walkthrough.Line("waking", "child_lift", 2, load_kg=11.0),
+            walkthrough.Line("getting_about", "child_lift", 4, load_kg=11.0),
+            walkthrough.Line("evening", "child_lift", 1, "controlled", load_kg=11.0),
+        ]
+    )
+    lifts = walkthrough.day_entries(CAT, draft).query("activity == 'child_lift'")
+    assert sorted(zip(lifts["technique"], lifts["quantity"], lifts["load_kg"], strict=True)) == [
+        ("controlled", 1.0, 11.0),
+        ("uncontrolled", 6.0, 11.0),
+    ]
 
 
 def test_finishing_with_nothing_chosen_or_a_future_day_saves_nothing(service, person):
