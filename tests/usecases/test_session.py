@@ -15,7 +15,7 @@ from strain.domain.actor import OWNER
 from strain.domain.catalogue import CatalogueError, parse
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.storage import day_store, db, exercise_store, session_store, store_errors
+from strain.storage import audit_store, day_store, db, exercise_store, session_store, store_errors
 from strain.usecases import interchange, log_day, people, session
 from strain.usecases.shared import Context
 from tests.domain.test_catalogue import SHIPPED
@@ -468,3 +468,74 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     assert session.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
     session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY)
     target.dispose()
+
+
+def trail(service: Context) -> list[tuple[str, str, str]]:
+    """The audit trail's events, oldest first: action, subject, detail."""
+    events = audit_store.load_audit_events(engine=service.engine, actor=OWNER, limit=50)
+    return [(e.action, e.subject, e.detail) for e in events.itertuples()][::-1]
+
+
+def test_a_corrected_visit_keeps_its_id_and_the_trail_says_what_changed_and_why(service, person):
+    first = TODAY - timedelta(days=14)
+    session.add_visit(service, person, visit(first, pain_now=6, new_activities=[("Gardening", 3)]), TODAY)
+    found = session.outcomes(service, person)
+    visit_id, (activity_id, _) = int(found.visits["id"].iloc[0]), found.activities[0]
+    corrected = visit(first, pain_now=4, note="stiff mornings", scores={activity_id: 5})
+    session.edit_visit(service, person, visit_id, corrected, "  typed 6 for 4  ", TODAY)
+    found = session.outcomes(service, person)
+    assert found.visits[["id", "pain_now", "note"]].values.tolist() == [[visit_id, 4, "stiff mornings"]]
+    assert found.scores["score"].tolist() == [5]
+    assert trail(service)[-1] == ("change", "visit", f"{first}: note, pain now, PSFS scores changed; reason: typed 6 for 4")
+
+
+def test_a_correction_without_a_reason_or_with_no_change_or_onto_another_visit_saves_nothing(service, person):
+    for days_ago, pain in ((14, 6), (0, 4)):
+        session.add_visit(service, person, visit(TODAY - timedelta(days=days_ago), pain_now=pain), TODAY)
+    visit_id = int(session.outcomes(service, person).visits["id"].iloc[0])
+    before = trail(service)
+    assert refused(
+        lambda: session.edit_visit(service, person, visit_id, visit(TODAY - timedelta(14), pain_now=11), " ", TODAY)
+    ) == [
+        "Pain now: a whole number from 0 to 10 (got 11).",
+        "Give a reason for the change (what was wrong), so the next reader knows why.",
+    ]
+    same = visit(TODAY - timedelta(14), pain_now=6)
+    assert refused(lambda: session.edit_visit(service, person, visit_id, same, "check", TODAY)) == [
+        "Not saved: nothing was changed"
+    ]
+    onto = visit(TODAY, pain_now=6)
+    assert refused(lambda: session.edit_visit(service, person, visit_id, onto, "wrong day", TODAY)) == [
+        f"Not saved: a visit on {TODAY} is already recorded"
+    ]
+    assert session.outcomes(service, person).visits["pain_now"].tolist() == [6, 4] and trail(service) == before
+
+
+def test_a_deleted_visit_takes_its_scores_and_the_activities_named_only_there(service, person):
+    first, second = TODAY - timedelta(days=14), TODAY
+    named = [("Gardening", 3), ("Lifting my grandson", 2)]
+    session.add_visit(service, person, visit(first, pain_now=6, new_activities=named), TODAY)
+    (garden, _), _ = session.outcomes(service, person).activities
+    three_more = [("Walking", 5), ("Driving", 4), ("Hoovering", 4)]
+    session.add_visit(service, person, visit(second, scores={garden: 6}, new_activities=three_more), TODAY)
+    first_id = int(session.outcomes(service, person).visits["id"].iloc[0])
+    assert refused(lambda: session.delete_visit(service, person, first_id, "")) == [
+        "Give a reason for the change (what was wrong), so the next reader knows why."
+    ]
+    session.delete_visit(service, person, first_id, "recorded for the wrong patient")
+    found = session.outcomes(service, person)
+    assert found.visits["date"].tolist() == [second] and set(found.scores["visit_id"]) == set(found.visits["id"])
+    assert [name for _, name in found.activities] == ["Gardening", "Walking", "Driving", "Hoovering"]
+    assert trail(service)[-1] == ("delete", "visit", f"{first}; reason: recorded for the wrong patient")
+    # Its place among the five is free again.
+    session.add_visit(service, person, visit(TODAY - timedelta(1), new_activities=[("Stairs", 5)]), TODAY)
+    assert len(session.outcomes(service, person).activities) == 5
+
+
+def test_discarding_a_walkthrough_needs_a_reason_and_the_trail_keeps_it(service, person):
+    draft = session.save_walkthrough(service, person, replace(walk(service, person), step=2), TODAY)
+    assert refused(lambda: session.discard_walkthrough(service, person, "")) != []
+    assert session.walkthrough(service, person, TODAY)[1]
+    session.discard_walkthrough(service, person, "walked through the wrong day")
+    assert not session.walkthrough(service, person, TODAY)[1] and draft.version == 1
+    assert trail(service)[-1] == ("discard", "walkthrough", f"{TODAY}; reason: walked through the wrong day")
