@@ -26,6 +26,7 @@ from strain.usecases.scoring import current_totals, strain_sources
 from strain.usecases.shared import Context
 
 SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
+MARK_COLUMNS = ("pain_meaningful", "psfs_meaningful")  # a meaningful change since the first visit, for the chart
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,7 +46,8 @@ class Outcomes:
     scores: pd.DataFrame  # visit_id, activity_id, score
     psfs: pd.DataFrame  # per visit with scores: visit_id, date, average, change, meaningful
     # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
-    # adherence (0-1) over the 7 days before it.
+    # adherence (0-1) over the 7 days before it; and whether the average pain and the PSFS average
+    # changed meaningfully since the first visit (MARK_COLUMNS).
     series: pd.DataFrame
 
 
@@ -228,7 +230,8 @@ def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
                 person_ids=[person.id],
             ),
         )
-        for visit in frames.rows(visits):
+        pain_changes = outcome_rules.visit_pain_changes(visits)
+        for visit, pain in zip(frames.rows(visits), pain_changes, strict=True):
             first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
             week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
             found = psfs[psfs["visit_id"] == visit.id]
@@ -241,10 +244,12 @@ def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
                     "psfs": float(found["average"].iloc[0]) if len(found) else None,
                     "strain": float(week["total"].mean()) if len(week) else None,
                     "adherence": plan_rules.week_before(history, practice, visit.date),
+                    "pain_meaningful": pain is not None and pain[1],
+                    "psfs_meaningful": bool(found["meaningful"].iloc[0]) if len(found) else False,
                 }
             )
-    series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
-    series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
+    series = pd.DataFrame(rows, columns=[*SERIES_COLUMNS, *MARK_COLUMNS])
+    series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]} | dict.fromkeys(MARK_COLUMNS, "bool"))
     return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
 
 
