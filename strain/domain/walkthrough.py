@@ -100,13 +100,13 @@ def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
     out over the parts it is in. Where several entries meet in one part (say with and without
     control), the line takes the modifiers of the largest and the quantity of them all.
     """
-    parts_of = {part.id: part for part in cat.day_parts}
     shares: dict[tuple[str, str], list[tuple[float, pd.Series]]] = {}  # (part, activity) -> (quantity, entry)
     for key, group in entries.groupby("activity", sort=False):
         activity_id = str(key)
         if not cat.has_activity(activity_id):
             continue
-        placed = group["note"].map(lambda note: note in parts_of and activity_id in parts_of[note].activities)
+        homes = {part.id for part in cat.day_parts if activity_id in part.activities}
+        placed = group["note"].isin(homes)
         for _, entry in group[placed].iterrows():
             shares.setdefault((entry["note"], activity_id), []).append((float(entry["quantity"]), entry))
         rest = group[~placed]

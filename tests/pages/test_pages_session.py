@@ -270,7 +270,8 @@ def test_a_review_visit_corrects_one_visit_and_deletes_another_each_with_a_reaso
     at.number_input(key=f"psfs_score_{garden}").set_value(6)
     at.button(key="visit_save").click().run()  # the review visit
     assert f"Saved the visit of {review:%d %B %Y}." in texts(at)
-    ids = dict(zip(session.outcomes(service, ann).visits["date"], session.outcomes(service, ann).visits["id"]))
+    recorded = session.outcomes(service, ann).visits
+    ids = dict(zip(recorded["date"], recorded["id"], strict=True))
 
     # The first visit's pain was typed wrong: correct it, with a reason.
     at.selectbox(key="visit_edit_pick").set_value(ids[first]).run()

@@ -41,6 +41,7 @@ def _visit_id(c: Clinic) -> int:
     """Ann's visit, as her therapist reads it."""
     return int(session_store.load_visits(engine=c.engine, actor=c.a, person_id=c.ann.id)["id"].iloc[0])
 
+
 # Every store function that takes the actor, with arguments that name Ann's data (`c` is the Clinic).
 CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     # People

@@ -168,7 +168,9 @@ def test_the_typical_day_saved_from_a_walkthrough_keeps_how_the_day_was_split(se
     draft = walk(service, person).with_lines(
         [walkthrough.Line("work", "hunched_sitting", 240), walkthrough.Line("evening", "hunched_sitting", 20)]
     )
-    session.finish_walkthrough(service, person, draft, as_day=False, as_typical=True, expected_version=None, today=TODAY)
+    session.finish_walkthrough(
+        service, person, draft, as_day=False, as_typical=True, expected_version=None, today=TODAY
+    )
     again = walk(service, person, TODAY + timedelta(days=14))
     assert again.line("work", "hunched_sitting").quantity == 240
     assert again.line("evening", "hunched_sitting").quantity == 20
@@ -486,7 +488,11 @@ def test_a_corrected_visit_keeps_its_id_and_the_trail_says_what_changed_and_why(
     found = session.outcomes(service, person)
     assert found.visits[["id", "pain_now", "note"]].values.tolist() == [[visit_id, 4, "stiff mornings"]]
     assert found.scores["score"].tolist() == [5]
-    assert trail(service)[-1] == ("change", "visit", f"{first}: note, pain now, PSFS scores changed; reason: typed 6 for 4")
+    assert trail(service)[-1] == (
+        "change",
+        "visit",
+        f"{first}: note, pain now, PSFS scores changed; reason: typed 6 for 4",
+    )
 
 
 def test_a_correction_without_a_reason_or_with_no_change_or_onto_another_visit_saves_nothing(service, person):

@@ -119,9 +119,7 @@ def draw(person: PersonInfo, found: session.Outcomes) -> None:
             on_click=save,
             args=(person, picked, found.activities),
         )
-        st.checkbox(
-            f"Yes, delete the visit of {days[picked]:%d %B %Y} and its PSFS scores", key="visit_delete_confirm"
-        )
+        st.checkbox(f"Yes, delete the visit of {days[picked]:%d %B %Y} and its PSFS scores", key="visit_delete_confirm")
         st.button("Delete the visit", key="visit_delete", on_click=delete, args=(person, picked, days[picked]))
         problems_box("visit_edit_problems")
     if "visit_edit_done" in state:
