@@ -81,7 +81,8 @@ def delete(person: PersonInfo, visit_id: int, day: date) -> None:
 def draw(person: PersonInfo, found: session.Outcomes) -> None:
     days = dict(zip(found.visits["id"].tolist(), found.visits["date"].tolist(), strict=True))
     state = st.session_state
-    with st.expander("Correct or delete a visit", expanded=bool(state.get("visit_edit_problems"))):
+    expander = st.expander("Correct or delete a visit", expanded=bool(state.get("visit_edit_problems")))
+    with expander, st.container(key="visit_edit_fields"):
         picked = st.selectbox(
             "Visit",
             list(days)[::-1],

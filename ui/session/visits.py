@@ -39,13 +39,23 @@ def save_visit(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
 
 
 # Streamlit writes "Press Enter to apply" (and the characters typed) inside a field once it is typed in; in a
-# narrow field it runs past the box onto the field below. The visit's fields keep the counter only on its own
-# line under the box, and no Enter hint: the visit is saved with its button, not by Enter in a field.
-ROOM_FOR_HINTS = """<style>
-.st-key-visit_fields [data-testid="InputInstructions"] { position: static; display: block; text-align: right; }
-.st-key-visit_fields [data-testid="InputInstructions"] > span:not(:last-child) { display: none; }
-.st-key-visit_fields [data-testid="stNumberInput"] [data-testid="InputInstructions"] { display: none; }
-</style>"""
+# narrow field it covers the value and runs onto the next field. In the visit's boxes (this form and the
+# correction's) the counter goes on its own line under the field and the Enter hint is left out: a visit is
+# saved with its button, not by Enter in a field.
+BOXES = (".st-key-visit_fields", ".st-key-visit_edit_fields")
+ROOM_FOR_HINTS = (
+    "<style>"
+    + "".join(
+        f"""
+{box} div:has(> [data-testid="InputInstructions"]),
+{box} [data-testid="InputInstructions"] {{ position: static !important; text-align: right; }}
+{box} [data-testid="InputInstructions"] > span:not(:last-child) {{ display: none; }}
+{box} [data-testid="InputInstructions"] > span::before {{ display: none; }}
+{box} [data-testid="stNumberInput"] [data-testid="InputInstructions"] {{ display: none; }}"""
+        for box in BOXES
+    )
+    + "\n</style>"
+)
 
 
 def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
