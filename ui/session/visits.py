@@ -1,4 +1,5 @@
-"""Visits: pain and the Patient-Specific Functional Scale at each visit, as a table and a chart."""
+"""Visits: pain and the Patient-Specific Functional Scale at each visit, as a table and a chart (a meaningful change
+since the first visit said in words and ringed); recording a visit, and correcting or deleting one (visit_edit)."""
 
 from datetime import date
 
