@@ -152,11 +152,22 @@ def visit_pain_changes(visits: pd.DataFrame) -> list[tuple[float, bool] | None]:
 
 
 def change_text(change: float | None, meaningful: bool, *, lower_is_better: bool = False) -> str:
-    """'+2.4 since the first visit (a meaningful improvement)'; for pain, a fall is the improvement."""
+    """'+2.4 since the first visit: better, meaningful'; for pain, a fall is the better way. A change below the
+    meaningful one says so ('worse, not meaningful'), so that a small move is not read as a real one."""
     if change is None or pd.isna(change):
         return "first visit"
-    text = f"{change:+.1f} since the first visit"
-    if meaningful:
-        better = change < 0 if lower_is_better else change > 0
-        text += " (a meaningful improvement)" if better else " (a meaningful decline)"
-    return text
+    if change == 0:
+        return "no change since the first visit"
+    better = change < 0 if lower_is_better else change > 0
+    size = "meaningful" if meaningful else "not meaningful"
+    return f"{change:+.1f} since the first visit: {'better' if better else 'worse'}, {size}"
+
+
+def reason_problems(reason: str) -> list[str]:
+    """What is wrong with the reason given for correcting or deleting a record (empty when it will do)."""
+    if not reason.strip():
+        return ["Give a reason for the change (what was wrong), so the next reader knows why."]
+    if len(reason) > limits.MAX_REASON:
+        return [f"Keep the reason to {limits.MAX_REASON} characters (it has {len(reason)})."]
+    hidden = invisible.problem(reason, "The reason")
+    return [f"{hidden}."] if hidden else []

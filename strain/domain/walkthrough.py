@@ -3,9 +3,9 @@
 A draft holds one line per part of the day and activity in it: how many times (or minutes), done
 with control or not, and the modifiers. An activity may be in several parts; the day it becomes
 sums its lines per activity and set of modifiers, so 5 sit-downs at breakfast and 6 at work are
-one entry of 11 when both were done the same way. A draft starts from the person's typical day,
-each activity's quantity shared out over the parts it is in, so the running total starts at the
-typical day's total.
+one entry of 11 when both were done the same way. A draft starts from the person's typical day, so
+the running total starts at the typical day's total: saved from a walkthrough, the typical day
+keeps each part's lines; otherwise each activity's quantity is shared out over the parts it is in.
 """
 
 from __future__ import annotations
@@ -93,30 +93,44 @@ def _share(quantity: float, parts: int, index: int, unit: str) -> float:
 
 
 def from_entries(cat: Catalogue, entries: pd.DataFrame, day: date) -> Draft:
-    """A new draft for `day` from a day's entries (the typical day): each activity shared out over its parts.
+    """A new draft for `day` from a day's entries (the typical day).
 
-    An activity entered several times (say with and without control) takes the modifiers of its
-    largest entry and the quantity of them all.
+    An entry whose note names a part of the day that has its activity (a typical day saved from a
+    walkthrough keeps each line so) goes back to that part; an activity's other entries are shared
+    out over the parts it is in. Where several entries meet in one part (say with and without
+    control), the line takes the modifiers of the largest and the quantity of them all.
     """
-    lines = []
+    shares: dict[tuple[str, str], list[tuple[float, pd.Series]]] = {}  # (part, activity) -> (quantity, entry)
     for key, group in entries.groupby("activity", sort=False):
         activity_id = str(key)
         if not cat.has_activity(activity_id):
             continue
-        largest = group.iloc[int(group["quantity"].to_numpy().argmax())]  # the first of the largest
-        total = float(group["quantity"].sum())
+        homes = {part.id for part in cat.day_parts if activity_id in part.activities}
+        placed = group["note"].isin(homes)
+        for _, entry in group[placed].iterrows():
+            shares.setdefault((entry["note"], activity_id), []).append((float(entry["quantity"]), entry))
+        rest = group[~placed]
+        if rest.empty:
+            continue
+        largest = rest.iloc[int(rest["quantity"].to_numpy().argmax())]  # the first of the largest
+        total = float(rest["quantity"].sum())
         parts = [part for part in cat.day_parts if activity_id in part.activities]
         unit = cat.activity(activity_id).unit
         for index, part in enumerate(parts):
-            lines.append(
-                Line(
-                    part.id,
-                    activity_id,
-                    _share(total, len(parts), index, unit),
-                    **{column: _plain(largest[column]) for column in modifiers.columns()},
-                )
-            )
+            shares.setdefault((part.id, activity_id), []).append((_share(total, len(parts), index, unit), largest))
+    lines = []
+    for (part_id, activity_id), found in shares.items():
+        largest = max(found, key=lambda share: share[0])[1]  # max keeps the first of the largest
+        quantity = sum(quantity for quantity, _ in found)
+        values = {column: _plain(largest[column]) for column in modifiers.columns()}
+        lines.append(Line(part_id, activity_id, quantity, **values))
     return Draft(day=day, step=0, lines=tuple(lines))
+
+
+def typical_entries(cat: Catalogue, draft: Draft) -> pd.DataFrame:
+    """The draft as a typical day: one entry per line, its part in the note, so that a walkthrough started from
+    it puts each amount back in its part (240 minutes at work and 20 in the evening stay so)."""
+    return lines_frame(known_lines(cat, draft), draft.day)
 
 
 def _plain(value: Any) -> Any:

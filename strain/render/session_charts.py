@@ -3,7 +3,8 @@
 A plain function of the frame `strain.usecases.session.outcomes(...).series` builds, tested without streamlit.
 Three panels share the visit dates: the 0-10 scales (pain ratings and the PSFS average), the
 average daily strain points of the week before each visit, and the adherence to the plan that
-week. Lines differ by dash and marker as well as by colour, and every point carries its value.
+week. Lines differ by dash and marker as well as by colour, and every point carries its value; a
+meaningful change since the first visit (average pain, PSFS) is ringed and labelled.
 """
 
 from __future__ import annotations
@@ -20,6 +21,39 @@ SCALES = (
     ("pain_worst", "Pain, week's worst", "#CC79A7", "dot", "triangle-up"),
     ("psfs", "PSFS average (higher is better)", GREEN, "solid", "diamond"),
 )
+
+
+MARKS = (("pain_average", "pain_meaningful", "average pain"), ("psfs", "psfs_meaningful", "PSFS"))
+
+
+def _meaningful_marks(figure: go.Figure, series: pd.DataFrame, ticks: list[str]) -> None:
+    """A ring round each point whose change since the first visit is meaningful, with a label saying so."""
+    x: list[str] = []
+    y: list[float] = []
+    labels: list[str] = []
+    for value_column, mark_column, name in MARKS:
+        if mark_column not in series:
+            continue
+        for tick, value, marked in zip(ticks, series[value_column], series[mark_column], strict=True):
+            if marked and pd.notna(value):
+                x.append(tick)
+                y.append(float(value))
+                labels.append(f"{name}: meaningful change")
+    if x:
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name="Meaningful change since the first visit",
+                mode="markers+text",
+                marker={"symbol": "circle-open", "size": 22, "color": "black", "line": {"width": 2}},
+                text=labels,
+                textposition="top center",
+                hovertemplate="%{x}: %{text}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
 
 
 def visits_chart(series: pd.DataFrame) -> go.Figure:
@@ -53,6 +87,7 @@ def visits_chart(series: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=1,
             )
+    _meaningful_marks(figure, series, ticks)
     figure.add_trace(
         go.Bar(
             x=ticks,

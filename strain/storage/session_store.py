@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from strain.domain import limits, walkthrough
@@ -110,9 +110,14 @@ def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredW
     return StoredWalkthrough(day, step, version, _as_utc(updated_at), lines)
 
 
-def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> None:
+def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int, reason: str) -> None:
+    """Discard the walkthrough in progress; the reason goes in the audit trail (when there was one to discard)."""
     with _changing(engine, actor, person_id) as connection:
-        connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
+        day = connection.execute(
+            sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id).returning(col(Walkthrough.date))
+        ).scalar()
+        if day is not None:
+            _record_event(connection, actor, "discard", "walkthrough", person_id, f"{day}; reason: {reason}")
 
 
 def finish_walkthrough(
@@ -127,10 +132,12 @@ def finish_walkthrough(
     model_version: str,
     total: float,
     expected_version: int | None,
+    template: pd.DataFrame | None = None,
 ) -> int | None:
     """Save a walkthrough's day (and/or make it the typical day) and drop the draft, in one transaction.
 
-    Returns the day's new version when it was saved as a day. As with save_day, a day changed
+    `template` is the typical day's entries when they differ from the day's (one per part of the
+    day). Returns the day's new version when it was saved as a day. As with save_day, a day changed
     since `expected_version` was read is a ConflictError, and nothing is saved.
     """
     rows = _entry_rows(entries)
@@ -143,7 +150,7 @@ def finish_walkthrough(
                 values |= {"pain": None, "note": ""}
             version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
-            _replace_template(connection, person_id, rows)
+            _replace_template(connection, person_id, rows if template is None else _entry_rows(template))
         connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
     return version
 
@@ -284,6 +291,87 @@ def add_visit(
             )
         _record_event(connection, actor, "create", "visit", person_id, str(day))
     return visit_id
+
+
+def _visit_day(connection: Connection, person_id: int, visit_id: int) -> date:
+    found = connection.execute(
+        sa.select(col(Visit.date)).where(col(Visit.id) == visit_id, col(Visit.person_id) == person_id)
+    ).scalar()
+    if found is None:
+        raise StoreError("not saved: this visit is no longer recorded (deleted elsewhere?)")
+    return found
+
+
+def update_visit(
+    *,
+    engine: Engine,
+    actor: Actor,
+    person_id: int,
+    visit_id: int,
+    day: date,
+    note: str,
+    pain_now: int | None,
+    pain_average: int | None,
+    pain_worst: int | None,
+    scores: Mapping[int, int],
+    reason: str,
+) -> None:
+    """Correct a visit (it keeps its id): its day, notes, pain ratings and PSFS scores, all or nothing.
+
+    `scores` replaces the visit's PSFS scores. The audit trail names the fields changed (not their
+    values) and the reason; a correction that changes nothing is refused.
+    """
+    same = col(Visit.id) == visit_id
+    with _changing(engine, actor, person_id) as connection:
+        old_day = _visit_day(connection, person_id, visit_id)
+        clash = sa.select(col(Visit.id)).where(col(Visit.person_id) == person_id, col(Visit.date) == day, ~same)
+        if connection.execute(clash).first():
+            raise StoreError(f"not saved: a visit on {day} is already recorded")
+        mine = sa.select(col(PsfsActivity.id)).where(col(PsfsActivity.person_id) == person_id)
+        if set(scores) - set(connection.execute(mine).scalars()):
+            raise StoreError("not saved: a PSFS activity scored is not one of this person's")
+        new = {"date": day, "note": note, "pain_now": pain_now, "pain_average": pain_average, "pain_worst": pain_worst}
+        old = connection.execute(sa.select(*(getattr(Visit, name) for name in new)).where(same)).one()._asdict()
+        old_scores = dict(
+            connection.execute(
+                sa.select(col(PsfsScore.activity_id), col(PsfsScore.score)).where(col(PsfsScore.visit_id) == visit_id)
+            ).all()
+        )
+        changed = [name.replace("_", " ") for name in new if old[name] != new[name]]
+        changed += ["PSFS scores"] if old_scores != dict(scores) else []
+        if not changed:
+            raise StoreError("not saved: nothing was changed")
+        connection.execute(sa.update(Visit).where(same).values(**new))
+        connection.execute(sa.delete(PsfsScore).where(col(PsfsScore.visit_id) == visit_id))
+        if scores:
+            connection.execute(
+                sa.insert(PsfsScore),
+                [{"visit_id": visit_id, "activity_id": a, "score": score} for a, score in scores.items()],
+            )
+        moved = f" (now {day})" if day != old_day else ""
+        detail = f"{old_day}{moved}: {', '.join(changed)} changed; reason: {reason}"
+        _record_event(connection, actor, "change", "visit", person_id, detail)
+
+
+def delete_visit(*, engine: Engine, actor: Actor, person_id: int, visit_id: int, reason: str) -> None:
+    """Delete a visit and its PSFS scores, with the reason in the audit trail.
+
+    A PSFS activity scored at no other visit goes too (it was named at this one, so it goes with it,
+    and frees its place among the five); the others keep their order.
+    """
+    with _changing(engine, actor, person_id) as connection:
+        day = _visit_day(connection, person_id, visit_id)
+        connection.execute(sa.delete(PsfsScore).where(col(PsfsScore.visit_id) == visit_id))
+        connection.execute(sa.delete(Visit).where(col(Visit.id) == visit_id))
+        scored = sa.select(col(PsfsScore.activity_id))
+        mine = col(PsfsActivity.person_id) == person_id
+        connection.execute(sa.delete(PsfsActivity).where(mine, col(PsfsActivity.id).not_in(scored)))
+        kept = connection.execute(sa.select(col(PsfsActivity.id)).where(mine).order_by(col(PsfsActivity.position)))
+        for position, activity_id in enumerate(kept.scalars().all()):  # upwards: each moves into a free place
+            connection.execute(
+                sa.update(PsfsActivity).where(col(PsfsActivity.id) == activity_id).values(position=position)
+            )
+        _record_event(connection, actor, "delete", "visit", person_id, f"{day}; reason: {reason}")
 
 
 def load_visits(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:

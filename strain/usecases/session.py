@@ -26,6 +26,7 @@ from strain.usecases.scoring import current_totals, strain_sources
 from strain.usecases.shared import Context
 
 SERIES_COLUMNS = ("date", "pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")
+MARK_COLUMNS = ("pain_meaningful", "psfs_meaningful")  # a meaningful change since the first visit, for the chart
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,7 +46,8 @@ class Outcomes:
     scores: pd.DataFrame  # visit_id, activity_id, score
     psfs: pd.DataFrame  # per visit with scores: visit_id, date, average, change, meaningful
     # Per visit: the pain ratings, the PSFS average, the average daily strain points and the
-    # adherence (0-1) over the 7 days before it.
+    # adherence (0-1) over the 7 days before it; and whether the average pain and the PSFS average
+    # changed meaningfully since the first visit (MARK_COLUMNS).
     series: pd.DataFrame
 
 
@@ -86,8 +88,18 @@ def save_walkthrough(ctx: Context, person: PersonInfo, draft: walks.Draft, today
     return replace(draft, version=version)
 
 
-def discard_walkthrough(ctx: Context, person: PersonInfo) -> None:
-    session_store.delete_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+def discard_walkthrough(ctx: Context, person: PersonInfo, reason: str) -> None:
+    """Discard the walkthrough in progress (to start over); Invalid without a reason, which the audit trail keeps."""
+    session_store.delete_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id, reason=_reason(reason))
+
+
+def _reason(reason: str) -> str:
+    """The reason for a correction or deletion, stripped; Invalid when it is missing or too long."""
+    reason = reason.strip()
+    problems = outcome_rules.reason_problems(reason)
+    if problems:
+        raise Invalid(problems)
+    return reason
 
 
 def part_points(ctx: Context, person: PersonInfo, draft: walks.Draft) -> dict[str, float]:
@@ -138,6 +150,7 @@ def finish_walkthrough(
         model_version=strain_model.version,
         total=float(model.score(entries, strain_model)["points"].sum()),
         expected_version=expected_version,
+        template=walks.typical_entries(ctx.catalogue, draft),
     )
 
 
@@ -217,7 +230,8 @@ def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
                 person_ids=[person.id],
             ),
         )
-        for visit in frames.rows(visits):
+        pain_changes = outcome_rules.visit_pain_changes(visits)
+        for visit, pain in zip(frames.rows(visits), pain_changes, strict=True):
             first, last = visit.date - timedelta(days=7), visit.date - timedelta(days=1)
             week = totals[(totals["date"] >= first) & (totals["date"] <= last)]
             found = psfs[psfs["visit_id"] == visit.id]
@@ -230,41 +244,99 @@ def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
                     "psfs": float(found["average"].iloc[0]) if len(found) else None,
                     "strain": float(week["total"].mean()) if len(week) else None,
                     "adherence": plan_rules.week_before(history, practice, visit.date),
+                    "pain_meaningful": pain is not None and pain[1],
+                    "psfs_meaningful": bool(found["meaningful"].iloc[0]) if len(found) else False,
                 }
             )
-    series = pd.DataFrame(rows, columns=list(SERIES_COLUMNS))
-    series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]})
+    series = pd.DataFrame(rows, columns=[*SERIES_COLUMNS, *MARK_COLUMNS])
+    series = series.astype({name: "float64" for name in SERIES_COLUMNS[1:]} | dict.fromkeys(MARK_COLUMNS, "bool"))
     return Outcomes(visits=visits, activities=activities, scores=scores, psfs=psfs, series=series)
 
 
-def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput, today: date) -> None:
-    """Record a visit and its outcome measures; Invalid with the problems when it cannot be saved."""
-    visit = replace(
-        visit,
-        note=visit.note.strip(),
-        new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
-    )
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _checked_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput, today: date) -> date:
+    """The visit's day once the visit is checked; Invalid with the problems."""
     activities, _ = session_store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     problems = outcome_rules.visit_problems(visit, today=today, activities=dict(activities))
     if problems or visit.day is None:  # (visit_problems says when the day is missing)
         raise Invalid(problems)
+    return visit.day
 
-    def whole(value: float | None) -> int | None:
-        return None if value is None else int(value)
 
+def _stripped(visit: outcome_rules.VisitInput) -> outcome_rules.VisitInput:
+    return replace(
+        visit,
+        note=visit.note.strip(),
+        new_activities=[(name.strip(), score) for name, score in visit.new_activities if name.strip()],
+    )
+
+
+def _store_problem(error: StoreError) -> Invalid:
+    return Invalid([str(error)[:1].upper() + str(error)[1:]])
+
+
+def add_visit(ctx: Context, person: PersonInfo, visit: outcome_rules.VisitInput, today: date) -> None:
+    """Record a visit and its outcome measures; Invalid with the problems when it cannot be saved."""
+    visit = _stripped(visit)
+    day = _checked_visit(ctx, person, visit, today)
     try:
         session_store.add_visit(
             engine=ctx.engine,
             actor=ctx.actor,
             person_id=person.id,
-            day=visit.day,
+            day=day,
             note=visit.note,
-            pain_now=whole(visit.pain_now),
-            pain_average=whole(visit.pain_average),
-            pain_worst=whole(visit.pain_worst),
+            pain_now=_whole(visit.pain_now),
+            pain_average=_whole(visit.pain_average),
+            pain_worst=_whole(visit.pain_worst),
             # (visit_problems says when a score is missing)
             scores={activity_id: int(score) for activity_id, score in visit.scores.items() if score is not None},
             new_activities=[(name, int(score)) for name, score in visit.new_activities if score is not None],
         )
     except StoreError as error:
-        raise Invalid([str(error)[:1].upper() + str(error)[1:]]) from None
+        raise _store_problem(error) from None
+
+
+def edit_visit(
+    ctx: Context, person: PersonInfo, visit_id: int, visit: outcome_rules.VisitInput, reason: str, today: date
+) -> None:
+    """Correct a recorded visit (same id): its day, notes, pain and the scores of the PSFS activities it holds
+    (an activity left blank is not scored at this visit). Invalid without a reason or with a problem."""
+    visit = replace(_stripped(visit), scores={a: s for a, s in visit.scores.items() if s is not None})
+    if visit.new_activities:
+        raise Invalid(["New PSFS activities are named when a visit is recorded, not when one is corrected."])
+    problems = outcome_rules.reason_problems(reason.strip())
+    try:
+        day = _checked_visit(ctx, person, visit, today)
+    except Invalid as error:
+        raise Invalid(error.problems + problems) from None
+    try:
+        session_store.update_visit(
+            engine=ctx.engine,
+            actor=ctx.actor,
+            person_id=person.id,
+            visit_id=visit_id,
+            day=day,
+            note=visit.note,
+            pain_now=_whole(visit.pain_now),
+            pain_average=_whole(visit.pain_average),
+            pain_worst=_whole(visit.pain_worst),
+            scores={activity_id: int(score) for activity_id, score in visit.scores.items() if score is not None},
+            reason=_reason(reason),
+        )
+    except StoreError as error:
+        raise _store_problem(error) from None
+
+
+def delete_visit(ctx: Context, person: PersonInfo, visit_id: int, reason: str) -> None:
+    """Delete a recorded visit and its PSFS scores (an activity scored at no other visit goes with it); Invalid
+    without a reason, which the audit trail keeps."""
+    try:
+        session_store.delete_visit(
+            engine=ctx.engine, actor=ctx.actor, person_id=person.id, visit_id=visit_id, reason=_reason(reason)
+        )
+    except StoreError as error:
+        raise _store_problem(error) from None

@@ -102,9 +102,14 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
 
     # A visit: pain now and one activity of the patient's own (PSFS), on the session's Visit part.
     with rerun(page):
-        main(page).get_by_role("button", name="Visit", exact=True).click()
+        main(page).get_by_role("radio", name="Visit", exact=True).click()
     main(page).get_by_label("Pain now").fill("5")
     main(page).get_by_label("New activity", exact=True).fill("Gärtnern im Hochbeet")
+    # The field's own words (the character count) sit under it, not over the value or the field below.
+    name_field = page.locator(".st-key-psfs_new_name_0")
+    field, counter = name_field.locator("input").bounding_box(), name_field.get_by_test_id("InputInstructions")
+    expect(counter).to_have_text("20/80", use_inner_text=True)  # the hint to press Enter is left out
+    assert counter.bounding_box()["y"] >= field["y"] + field["height"]
     main(page).locator(".st-key-psfs_new_score_0").get_by_label("Score").fill("4")
     with rerun(page):
         main(page).get_by_role("button", name="Save visit").click()
@@ -113,7 +118,7 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
 
     # The handout: built on click, a few pages (type of 11 points and more), the numbers of the command line.
     with rerun(page):
-        main(page).get_by_role("button", name="Printouts", exact=True).click()
+        main(page).get_by_role("radio", name="Printouts", exact=True).click()
     with page.expect_download() as download:
         main(page).get_by_role("button", name="Download the handout (PDF)").click()
     reader = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))

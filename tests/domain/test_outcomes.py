@@ -45,10 +45,20 @@ def test_a_larger_pain_change_the_same_way_is_at_least_as_meaningful(first, now,
 
 
 def test_a_fall_in_pain_reads_as_an_improvement_and_a_fall_in_psfs_as_a_decline():
-    assert outcomes.change_text(-3, True, lower_is_better=True).endswith("(a meaningful improvement)")
-    assert outcomes.change_text(3, True, lower_is_better=True).endswith("(a meaningful decline)")
-    assert outcomes.change_text(-2.5, True).endswith("(a meaningful decline)")
-    assert outcomes.change_text(1.0, False) == "+1.0 since the first visit"
+    assert outcomes.change_text(-3, True, lower_is_better=True) == "-3.0 since the first visit: better, meaningful"
+    assert outcomes.change_text(3, True, lower_is_better=True) == "+3.0 since the first visit: worse, meaningful"
+    assert outcomes.change_text(-2.5, True) == "-2.5 since the first visit: worse, meaningful"
+    assert outcomes.change_text(1.0, False) == "+1.0 since the first visit: better, not meaningful"
+    assert outcomes.change_text(0.0, False) == "no change since the first visit"
+
+
+def test_a_correction_needs_a_reason_of_plain_text():
+    assert outcomes.reason_problems("  ") == [
+        "Give a reason for the change (what was wrong), so the next reader knows why."
+    ]
+    assert outcomes.reason_problems("x" * 301) == ["Keep the reason to 300 characters (it has 301)."]
+    assert "invisible character" in outcomes.reason_problems("typo\u200b")[0]
+    assert outcomes.reason_problems("typed 6 for 4") == []
 
 
 def test_each_visits_average_pain_is_compared_with_the_first_visits():
@@ -61,4 +71,4 @@ def test_a_psfs_decline_of_2_is_marked_as_a_meaningful_decline():
     scores = pd.DataFrame({"visit_id": [1, 1, 2, 2], "activity_id": [1, 2, 1, 2], "score": [6, 6, 4, 4]})
     later = outcomes.psfs_summary(visits, scores).iloc[-1]
     assert (later["change"], bool(later["meaningful"])) == (-2.0, True)
-    assert outcomes.change_text(later["change"], bool(later["meaningful"])).endswith("(a meaningful decline)")
+    assert outcomes.change_text(later["change"], bool(later["meaningful"])).endswith(": worse, meaningful")

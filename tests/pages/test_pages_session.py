@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import walkthrough
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
-from strain.storage import day_store, people_store, session_store
+from strain.storage import audit_store, day_store, people_store, session_store
 from strain.usecases import self_audit, session
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, texts
@@ -88,12 +88,55 @@ def test_closing_the_tab_and_coming_back_resumes_at_the_same_step_with_the_chang
     assert again.checkbox(key="wt_line_breakfast_sit_down_chair_controlled").value
 
 
-def test_start_over_goes_back_to_the_typical_day(app_engine, ann, typical):
+def test_start_over_asks_why_then_goes_back_to_the_typical_day_and_the_trail_keeps_the_reason(app_engine, ann, typical):
     at = open_page(PAGE, person="Ann")
     next_step(at)
     at.button(key="wt_restart").click().run()
+    assert md("Give a reason for the change (what was wrong), so the next reader knows why.") in texts(at)
+    assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 1
+    at.text_input(key="wt_restart_reason").input("walked through the wrong day")
+    at.button(key="wt_restart").click().run()
+    assert not at.exception
     assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
     assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id) is None
+    assert trail(app_engine)[0] == ("discard", "walkthrough", f"{TODAY}; reason: walked through the wrong day")
+
+
+def trail(engine) -> list[tuple[str, str, str]]:
+    """The audit trail's events, newest first: action, subject, detail."""
+    events = audit_store.load_audit_events(engine=engine, actor=OWNER, limit=50)
+    return [(e.action, e.subject, e.detail) for e in events.itertuples()]
+
+
+def test_the_typical_day_saved_from_the_walkthrough_keeps_its_split_when_reopened(app_engine, ann, typical):
+    at = open_page(PAGE, person="Ann")
+    work, evening = "wt_line_work_hunched_sitting_quantity", "wt_line_evening_hunched_sitting_quantity"
+    for _ in range(4):
+        next_step(at)  # to step 5, work
+    at.number_input(key=work).set_value(240).run()
+    for _ in range(3):
+        next_step(at)  # to step 8, the evening
+    at.number_input(key=evening).set_value(20).run()
+    next_step(next_step(at))
+    at.checkbox(key="wt_as_day").uncheck()
+    at.checkbox(key="wt_as_typical").check()
+    at.button(key="wt_save").click().run()
+    assert "Saved as the typical day." in texts(at)
+    saved = session.entries_audit(Context(app_engine, CAT), ann, log_day_typical(app_engine, ann)).total
+
+    again = open_page(PAGE, person="Ann")  # a new walkthrough, from the typical day just saved
+    whole = {m.label: m.value for m in again.metric}["The whole day as it stands"]
+    assert whole == f"{saved:.0f} points"
+    for _ in range(4):
+        next_step(again)
+    assert again.number_input(key=work).value == 240
+    for _ in range(3):
+        next_step(again)
+    assert again.number_input(key=evening).value == 20
+
+
+def log_day_typical(engine, person):
+    return day_store.load_template(engine=engine, actor=OWNER, person_id=person.id).assign(date=TODAY)
 
 
 def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_audit(app_engine, ann, typical):
@@ -159,7 +202,7 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     at.number_input(key="visit_pain_now").set_value(6)
     at.text_input(key="psfs_new_name_0").input("Lifting my **grandson**")
     at.number_input(key="psfs_new_score_0").set_value(3)
-    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    at.button(key="visit_save").click().run()
     assert not at.exception
     assert f"Saved the visit of {TODAY - timedelta(days=14):%d %B %Y}." in texts(at)
     (activity_id, name), *_ = session.outcomes(Context(app_engine, CAT), ann).activities
@@ -169,10 +212,10 @@ def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_e
     assert score.label == r"Lifting my \*\*grandson\*\*"
     score.set_value(6)
     at.date_input(key="visit_day").set_value(TODAY)
-    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    at.button(key="visit_save").click().run()
     outcomes = session.outcomes(Context(app_engine, CAT), ann)
     assert outcomes.psfs["change"].tolist()[-1] == 3.0 and outcomes.psfs["meaningful"].tolist()[-1]
-    assert "+3.0 since the first visit (a meaningful improvement)" in str(at.dataframe[-1].value["change"].tolist())
+    assert "+3.0 since the first visit: better, meaningful" in str(at.dataframe[-1].value["change"].tolist())
 
 
 def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, ann):
@@ -182,15 +225,15 @@ def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, 
     at = open_page("pages/session.py", person="Ann", part="visit")
     assert at.dataframe[-1].value["pain_change"].tolist() == [
         "",
-        "-1.0 since the first visit",
-        "-3.0 since the first visit (a meaningful improvement)",
+        "-1.0 since the first visit: better, not meaningful",
+        "-3.0 since the first visit: better, meaningful",
     ]
 
 
 def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann):
     at = open_page(PAGE, person="Ann", part="visit")
     at.text_input(key="psfs_new_name_0").input("Gardening")
-    at.button(key="FormSubmitter:visit_form-Save visit").click().run()
+    at.button(key="visit_save").click().run()
     assert md("PSFS, Gardening: enter a score from 0 to 10.") in texts(at)
     assert session.outcomes(Context(app_engine, CAT), ann).visits.empty
 
@@ -214,3 +257,52 @@ def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engin
     assert progress_text(second) == f"Step 3 of {STEPS}: Breakfast and kitchen"
     next_step(second)
     assert session_store.load_walkthrough(engine=app_engine, actor=OWNER, person_id=ann.id).step == 3
+
+
+def test_a_review_visit_corrects_one_visit_and_deletes_another_each_with_a_reason(app_engine, ann):
+    service = Context(app_engine, CAT)
+    first, wrong, review = TODAY - timedelta(days=14), TODAY - timedelta(days=13), TODAY
+    session.add_visit(service, ann, VisitInput(day=first, pain_now=6, new_activities=[("Gardening", 3)]), TODAY)
+    session.add_visit(service, ann, VisitInput(day=wrong, pain_now=5), TODAY)
+    at = open_page(PAGE, person="Ann", part="visit")
+    (garden, _), *_ = session.outcomes(service, ann).activities
+    at.number_input(key="visit_pain_now").set_value(4)
+    at.number_input(key=f"psfs_score_{garden}").set_value(6)
+    at.button(key="visit_save").click().run()  # the review visit
+    assert f"Saved the visit of {review:%d %B %Y}." in texts(at)
+    recorded = session.outcomes(service, ann).visits
+    ids = dict(zip(recorded["date"], recorded["id"], strict=True))
+
+    # The first visit's pain was typed wrong: correct it, with a reason.
+    at.selectbox(key="visit_edit_pick").set_value(ids[first]).run()
+    assert at.number_input(key="visit_edit_pain_now").value == 6
+    at.number_input(key="visit_edit_pain_now").set_value(7)
+    at.button(key="visit_edit_save").click().run()
+    assert md("Give a reason for the change (what was wrong), so the next reader knows why.") in texts(at)
+    assert session.outcomes(service, ann).visits["pain_now"].tolist() == [6, 5, 4]
+    at.text_input(key="visit_edit_reason").input("the patient said 7, not 6")
+    at.button(key="visit_edit_save").click().run()
+    assert not at.exception
+    assert f"Corrected the visit of {first:%d %B %Y}" in texts(at)
+    visits = session.outcomes(service, ann).visits
+    assert visits["pain_now"].tolist() == [7, 5, 4] and visits["id"].tolist() == [ids[first], ids[wrong], ids[review]]
+
+    # A visit recorded on the wrong day: delete it, with a reason and a confirmation.
+    at.selectbox(key="visit_edit_pick").set_value(ids[wrong]).run()
+    at.text_input(key="visit_edit_reason").input("no visit that day")
+    at.button(key="visit_delete").click().run()
+    assert md(f"Tick the box to confirm deleting the visit of {wrong:%d %B %Y}.") in texts(at)
+    assert len(session.outcomes(service, ann).visits) == 3
+    at.checkbox(key="visit_delete_confirm").check()
+    at.button(key="visit_delete").click().run()
+    assert not at.exception
+    assert f"Deleted the visit of {wrong:%d %B %Y}" in texts(at)
+    assert session.outcomes(service, ann).visits["date"].tolist() == [first, review]
+    assert trail(app_engine)[:2] == [
+        ("delete", "visit", f"{wrong}; reason: no visit that day"),
+        ("change", "visit", f"{first}: pain now changed; reason: the patient said 7, not 6"),
+    ]
+    # The table says how the review compares with the first visit, in words.
+    table = at.dataframe[0].value
+    assert table["date"].tolist() == [first, review]
+    assert table["change"].tolist()[-1] == "+3.0 since the first visit: better, meaningful"

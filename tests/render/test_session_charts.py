@@ -33,3 +33,22 @@ def test_the_chart_across_visits_labels_every_value_and_says_when_there_is_no_pl
     assert list(strain.text) == ["150", "no days"]
     assert list(adherence.text) == ["no plan", "75%"]
     assert list(figure.data[0].x) == ["01 Oct 2026", "01 Nov 2026"]
+
+
+def test_a_meaningful_change_is_ringed_and_labelled_on_the_chart():
+    series = pd.DataFrame(
+        {
+            "date": [date(2026, 10, 1), date(2026, 10, 15), date(2026, 11, 1)],
+            "pain_now": [None, None, None],
+            "pain_average": [7.0, 6.0, 4.0],
+            "pain_worst": [None, None, None],
+            "psfs": [3.0, 4.0, 6.0],
+            "strain": [None, None, None],
+            "adherence": [None, None, None],
+            "pain_meaningful": [False, False, True],
+            "psfs_meaningful": [False, False, True],
+        }
+    )
+    marks = next(t for t in session_charts.visits_chart(series).data if t.name.startswith("Meaningful"))
+    assert list(marks.x) == ["01 Nov 2026", "01 Nov 2026"] and list(marks.y) == [4.0, 6.0]
+    assert list(marks.text) == ["average pain: meaningful change", "PSFS: meaningful change"]

@@ -26,6 +26,7 @@ from strain.storage import (
     day_store,
     exercise_store,
     people_store,
+    session_store,
     store_errors,
     tap_store,
 )
@@ -34,6 +35,12 @@ from tests.clinic import MONDAY, PLAN, VISIT, Clinic, add_account
 from tests.helpers import entries
 
 WEEK = (MONDAY - timedelta(6), MONDAY)
+
+
+def _visit_id(c: Clinic) -> int:
+    """Ann's visit, as her therapist reads it."""
+    return int(session_store.load_visits(engine=c.engine, actor=c.a, person_id=c.ann.id)["id"].iloc[0])
+
 
 # Every store function that takes the actor, with arguments that name Ann's data (`c` is the Clinic).
 CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
@@ -94,7 +101,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
         "expected_version": 1,
     },
     "load_walkthrough": lambda c: {"person_id": c.ann.id},
-    "delete_walkthrough": lambda c: {"person_id": c.ann.id},
+    "delete_walkthrough": lambda c: {"person_id": c.ann.id, "reason": "b"},
     "finish_walkthrough": lambda c: {
         "person_id": c.ann.id,
         "day": MONDAY + timedelta(1),
@@ -123,6 +130,18 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
         "scores": {},
         "new_activities": [],
     },
+    "update_visit": lambda c: {
+        "person_id": c.ann.id,
+        "visit_id": _visit_id(c),
+        "day": MONDAY,
+        "note": "b",
+        "pain_now": 9,
+        "pain_average": 9,
+        "pain_worst": 9,
+        "scores": {},
+        "reason": "b",
+    },
+    "delete_visit": lambda c: {"person_id": c.ann.id, "visit_id": _visit_id(c), "reason": "b"},
     "load_visits": lambda c: {"person_id": c.ann.id},
     "load_psfs": lambda c: {"person_id": c.ann.id},
     # The first-visit assessment

@@ -59,6 +59,8 @@ WRITES = {
     "add_visit",
     "save_assessment",
     "mark_red_flag_dealt",
+    "update_visit",
+    "delete_visit",
     "add_to_day",
     "count_taps",
     "set_wake_up",

@@ -15,7 +15,7 @@ from strain.domain.actor import OWNER
 from strain.domain.catalogue import CatalogueError, parse
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.storage import day_store, db, exercise_store, session_store, store_errors
+from strain.storage import audit_store, day_store, db, exercise_store, session_store, store_errors
 from strain.usecases import interchange, log_day, people, session
 from strain.usecases.shared import Context
 from tests.domain.test_catalogue import SHIPPED
@@ -104,7 +104,7 @@ def test_the_draft_is_kept_after_each_step_and_resumed_at_that_step(service, per
     assert was_resumed and resumed.step == 3 and resumed.day == TODAY
     assert resumed.line("work", "sit_down_chair") == walkthrough.Line("work", "sit_down_chair", 9.0, "controlled")
     assert sorted(resumed.lines, key=str) == sorted(changed.lines, key=str) and resumed.version == 1
-    session.discard_walkthrough(service, person)
+    session.discard_walkthrough(service, person, "started on the wrong day")
     assert not session.walkthrough(service, person, TODAY)[1]
 
 
@@ -146,14 +146,68 @@ def test_finishing_saves_the_day_summed_per_activity_and_the_typical_day_and_end
         ("controlled", 2.0),
         ("uncontrolled", 11.0),
     ]
+    # The typical day keeps each part's lines (the part in the note), the same amounts in all.
     template = day_store.load_template(engine=service.engine, actor=OWNER, person_id=person.id)
-    assert len(template) == len(saved.entries) and template["quantity"].sum() == saved.entries["quantity"].sum()
+    assert template["quantity"].sum() == saved.entries["quantity"].sum()
+    template_sits = template[template["activity"] == "sit_down_chair"]
+    assert sorted(zip(template_sits["note"], template_sits["quantity"], strict=True)) == [
+        ("breakfast", 5.0),
+        ("evening", 2.0),
+        ("work", 6.0),
+    ]
     assert session_store.load_walkthrough(engine=service.engine, actor=OWNER, person_id=person.id) is None
     # Saving over that day needs the version that was read: a stale one is a conflict.
     with pytest.raises(store_errors.ConflictError):
         session.finish_walkthrough(
             service, person, draft, as_day=True, as_typical=False, expected_version=None, today=TODAY
         )
+
+
+def test_the_typical_day_saved_from_a_walkthrough_keeps_how_the_day_was_split(service, person):
+    typical(service, person)
+    draft = walk(service, person).with_lines(
+        [walkthrough.Line("work", "hunched_sitting", 240), walkthrough.Line("evening", "hunched_sitting", 20)]
+    )
+    session.finish_walkthrough(
+        service, person, draft, as_day=False, as_typical=True, expected_version=None, today=TODAY
+    )
+    again = walk(service, person, TODAY + timedelta(days=14))
+    assert again.line("work", "hunched_sitting").quantity == 240
+    assert again.line("evening", "hunched_sitting").quantity == 20
+
+    def amounts(lines):
+        return {(x.part, x.activity, x.technique): float(x.quantity) for x in lines if x.quantity > 0}
+
+    assert amounts(again.lines) == amounts(walkthrough.known_lines(CAT, draft))
+    kept = log_day.typical_day(service, person, TODAY)
+    assert sum(session.part_points(service, person, again).values()) == pytest.approx(
+        session.entries_audit(service, person, kept).total
+    )
+
+
+def test_an_entry_noted_with_a_part_goes_back_there_and_the_rest_is_shared_out():
+    frame = entries(("hunched_sitting", 30), ("hunched_sitting", 100), ("child_lift", 6), day=TODAY)
+    frame.loc[1, "note"] = "evening"
+    draft = walkthrough.from_entries(CAT, frame, TODAY)
+    assert draft.line("work", "hunched_sitting").quantity == 15
+    assert draft.line("evening", "hunched_sitting").quantity == 115
+    lifts = {x.part: x.quantity for x in draft.lines if x.activity == "child_lift"}
+    assert lifts == {"waking": 2, "getting_about": 2, "evening": 2}
+
+
+def test_a_child_lifted_in_several_parts_is_one_entry_of_the_day_per_way_it_was_done(service, person):
+    draft = walk(service, person).with_lines(
+        [
+            walkthrough.Line("waking", "child_lift", 2, load_kg=11.0),
+            walkthrough.Line("getting_about", "child_lift", 4, load_kg=11.0),
+            walkthrough.Line("evening", "child_lift", 1, "controlled", load_kg=11.0),
+        ]
+    )
+    lifts = walkthrough.day_entries(CAT, draft).query("activity == 'child_lift'")
+    assert sorted(zip(lifts["technique"], lifts["quantity"], lifts["load_kg"], strict=True)) == [
+        ("controlled", 1.0, 11.0),
+        ("uncontrolled", 6.0, 11.0),
+    ]
 
 
 def test_finishing_with_nothing_chosen_or_a_future_day_saves_nothing(service, person):
@@ -416,3 +470,78 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     assert session.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
     session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY)
     target.dispose()
+
+
+def trail(service: Context) -> list[tuple[str, str, str]]:
+    """The audit trail's events, oldest first: action, subject, detail."""
+    events = audit_store.load_audit_events(engine=service.engine, actor=OWNER, limit=50)
+    return [(e.action, e.subject, e.detail) for e in events.itertuples()][::-1]
+
+
+def test_a_corrected_visit_keeps_its_id_and_the_trail_says_what_changed_and_why(service, person):
+    first = TODAY - timedelta(days=14)
+    session.add_visit(service, person, visit(first, pain_now=6, new_activities=[("Gardening", 3)]), TODAY)
+    found = session.outcomes(service, person)
+    visit_id, (activity_id, _) = int(found.visits["id"].iloc[0]), found.activities[0]
+    corrected = visit(first, pain_now=4, note="stiff mornings", scores={activity_id: 5})
+    session.edit_visit(service, person, visit_id, corrected, "  typed 6 for 4  ", TODAY)
+    found = session.outcomes(service, person)
+    assert found.visits[["id", "pain_now", "note"]].values.tolist() == [[visit_id, 4, "stiff mornings"]]
+    assert found.scores["score"].tolist() == [5]
+    assert trail(service)[-1] == (
+        "change",
+        "visit",
+        f"{first}: note, pain now, PSFS scores changed; reason: typed 6 for 4",
+    )
+
+
+def test_a_correction_without_a_reason_or_with_no_change_or_onto_another_visit_saves_nothing(service, person):
+    for days_ago, pain in ((14, 6), (0, 4)):
+        session.add_visit(service, person, visit(TODAY - timedelta(days=days_ago), pain_now=pain), TODAY)
+    visit_id = int(session.outcomes(service, person).visits["id"].iloc[0])
+    before = trail(service)
+    assert refused(
+        lambda: session.edit_visit(service, person, visit_id, visit(TODAY - timedelta(14), pain_now=11), " ", TODAY)
+    ) == [
+        "Pain now: a whole number from 0 to 10 (got 11).",
+        "Give a reason for the change (what was wrong), so the next reader knows why.",
+    ]
+    same = visit(TODAY - timedelta(14), pain_now=6)
+    assert refused(lambda: session.edit_visit(service, person, visit_id, same, "check", TODAY)) == [
+        "Not saved: nothing was changed"
+    ]
+    onto = visit(TODAY, pain_now=6)
+    assert refused(lambda: session.edit_visit(service, person, visit_id, onto, "wrong day", TODAY)) == [
+        f"Not saved: a visit on {TODAY} is already recorded"
+    ]
+    assert session.outcomes(service, person).visits["pain_now"].tolist() == [6, 4] and trail(service) == before
+
+
+def test_a_deleted_visit_takes_its_scores_and_the_activities_named_only_there(service, person):
+    first, second = TODAY - timedelta(days=14), TODAY
+    named = [("Gardening", 3), ("Lifting my grandson", 2)]
+    session.add_visit(service, person, visit(first, pain_now=6, new_activities=named), TODAY)
+    (garden, _), _ = session.outcomes(service, person).activities
+    three_more = [("Walking", 5), ("Driving", 4), ("Hoovering", 4)]
+    session.add_visit(service, person, visit(second, scores={garden: 6}, new_activities=three_more), TODAY)
+    first_id = int(session.outcomes(service, person).visits["id"].iloc[0])
+    assert refused(lambda: session.delete_visit(service, person, first_id, "")) == [
+        "Give a reason for the change (what was wrong), so the next reader knows why."
+    ]
+    session.delete_visit(service, person, first_id, "recorded for the wrong patient")
+    found = session.outcomes(service, person)
+    assert found.visits["date"].tolist() == [second] and set(found.scores["visit_id"]) == set(found.visits["id"])
+    assert [name for _, name in found.activities] == ["Gardening", "Walking", "Driving", "Hoovering"]
+    assert trail(service)[-1] == ("delete", "visit", f"{first}; reason: recorded for the wrong patient")
+    # Its place among the five is free again.
+    session.add_visit(service, person, visit(TODAY - timedelta(1), new_activities=[("Stairs", 5)]), TODAY)
+    assert len(session.outcomes(service, person).activities) == 5
+
+
+def test_discarding_a_walkthrough_needs_a_reason_and_the_trail_keeps_it(service, person):
+    draft = session.save_walkthrough(service, person, replace(walk(service, person), step=2), TODAY)
+    assert refused(lambda: session.discard_walkthrough(service, person, "")) != []
+    assert session.walkthrough(service, person, TODAY)[1]
+    session.discard_walkthrough(service, person, "walked through the wrong day")
+    assert not session.walkthrough(service, person, TODAY)[1] and draft.version == 1
+    assert trail(service)[-1] == ("discard", "walkthrough", f"{TODAY}; reason: walked through the wrong day")

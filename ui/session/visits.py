@@ -1,4 +1,5 @@
-"""Visits: pain and the Patient-Specific Functional Scale at each visit, as a table and a chart."""
+"""Visits: pain and the Patient-Specific Functional Scale at each visit, as a table and a chart (a meaningful change
+since the first visit said in words and ringed); recording a visit, and correcting or deleting one (visit_edit)."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from strain.render import session_charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import session
 from ui import components, context
+from ui.session import visit_edit
 from ui.session.common import problems_box
 
 
@@ -37,9 +39,31 @@ def save_visit(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
             state[f"psfs_score_{activity_id}"] = None
 
 
+# Streamlit writes "Press Enter to apply" (and the characters typed) inside a field once it is typed in; in a
+# narrow field it covers the value and runs onto the next field. In the visit's boxes (this form and the
+# correction's) the counter goes on its own line under the field and the Enter hint is left out: a visit is
+# saved with its button, not by Enter in a field.
+BOXES = (".st-key-visit_fields", ".st-key-visit_edit_fields")
+ROOM_FOR_HINTS = (
+    "<style>"
+    + "".join(
+        f"""
+{box} div:has(> [data-testid="InputInstructions"]),
+{box} [data-testid="InputInstructions"] {{ position: static !important; text-align: right; }}
+{box} [data-testid="InputInstructions"] > span:not(:last-child) {{ display: none; }}
+{box} [data-testid="InputInstructions"] > span::before {{ display: none; }}
+{box} [data-testid="stNumberInput"] [data-testid="InputInstructions"] {{ display: none; }}"""
+        for box in BOXES
+    )
+    + "\n</style>"
+)
+
+
 def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
+    """Record a visit. Not an st.form: Enter in a field would save a visit half filled in."""
     free = limits.MAX_PSFS_ACTIVITIES - len(activities)
-    with st.form("visit_form", border=True):
+    st.html(ROOM_FOR_HINTS)
+    with st.container(border=True, key="visit_fields"):
         st.markdown("**Record a visit**")
         st.date_input("Day of the visit", key="visit_day", max_value=date.today(), format="YYYY-MM-DD")
         st.markdown("Pain, 0 (none) to 10 (the worst imaginable)")
@@ -55,7 +79,7 @@ def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
                 components.md(name), min_value=0, max_value=10, step=1, value=None, key=f"psfs_score_{activity_id}"
             )
         for n in range(free):
-            name_column, score_column = st.columns([3, 1], vertical_alignment="bottom")
+            name_column, score_column = st.columns([3, 1], vertical_alignment="top")
             name_column.text_input(
                 "New activity" if n == 0 else f"New activity {n + 1}",
                 key=f"psfs_new_name_{n}",
@@ -64,7 +88,7 @@ def visit_form(person: PersonInfo, activities: list[tuple[int, str]]) -> None:
             )
             score_column.number_input("Score", min_value=0, max_value=10, step=1, value=None, key=f"psfs_new_score_{n}")
         st.text_area("Notes", key="visit_note", max_chars=limits.MAX_VISIT_NOTE, height=80)
-        st.form_submit_button("Save visit", type="primary", on_click=save_visit, args=(person, activities))
+        st.button("Save visit", key="visit_save", type="primary", on_click=save_visit, args=(person, activities))
     problems_box("visit_problems")
     if "visit_saved" in st.session_state:
         st.success(st.session_state.pop("visit_saved"))
@@ -117,3 +141,5 @@ def draw(person: PersonInfo) -> None:
             alt="Pain and PSFS at each visit, with the average daily strain and the plan done in the week before",
         )
     visit_form(person, found.activities)
+    if not found.visits.empty:
+        visit_edit.draw(person, found)

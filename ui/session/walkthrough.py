@@ -86,7 +86,14 @@ def conflict_box(person: PersonInfo) -> None:
 
 
 def start_over(person: PersonInfo) -> None:
-    session.discard_walkthrough(context.use_cases(), person)
+    """Discard the walkthrough kept so far, with the reason (the audit trail keeps it), and start again."""
+    reason = st.session_state.get("wt_restart_reason", "")
+    try:
+        session.discard_walkthrough(context.use_cases(), person, reason)
+    except Invalid as error:
+        st.session_state["wt_problems"] = errors.problems(error)
+        return
+    st.session_state.pop("wt_restart_reason", None)
     load_draft(person)
 
 
@@ -159,7 +166,22 @@ def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
         st.button("Back", key="wt_back", on_click=go_to, args=(person, draft.step - 1), disabled=draft.step == 0)
         st.button("Next", key="wt_next", type="primary", on_click=go_to, args=(person, draft.step + 1))
         st.space("stretch")
-        st.button("Start over from the typical day", key="wt_restart", on_click=start_over, args=(person,))
+        restart_button(person, draft)
+
+
+def restart_button(person: PersonInfo, draft: walkthrough.Draft) -> None:
+    """Start over from the typical day: a walkthrough kept so far is discarded, with a reason."""
+    if draft.version is None:  # nothing kept yet: nothing to discard
+        st.button("Start over from the typical day", key="wt_restart", on_click=load_draft, args=(person,))
+        return
+    with st.popover("Start over from the typical day"):
+        st.text_input(
+            "Why discard this walkthrough?",
+            key="wt_restart_reason",
+            max_chars=limits.MAX_REASON,
+            placeholder="e.g. walked through the wrong day",
+        )
+        st.button("Discard it and start over", key="wt_restart", on_click=start_over, args=(person,))
 
 
 def review_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
