@@ -68,7 +68,7 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
     page = session_page
     app_url, db_url = session_app
     today = date.today()
-    open_app(page, app_url, f"/session?person={seed.person}")
+    open_app(page, app_url, f"/session?person={seed.person}&part=walkthrough")
     expect_no_exception(page)
     progress = main(page).get_by_test_id("stProgress")
     expect(progress).to_contain_text(step_text(1))
@@ -138,7 +138,7 @@ def test_the_session_page_on_a_phone(browser: Browser, session_app, seed: Seed):
     count_runs(context)
     try:
         page = context.new_page()
-        open_app(page, app_url, f"/session?person={seed.person}")
+        open_app(page, app_url, f"/session?person={seed.person}&part=walkthrough")
         expect_no_exception(page)
         expect(main(page).get_by_test_id("stProgress")).to_contain_text(step_text(1))
         expect(main(page).get_by_role("button", name="Next", exact=True)).to_be_visible()

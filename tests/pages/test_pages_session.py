@@ -43,12 +43,12 @@ def test_the_page_runs_with_no_one_and_for_a_new_person(app_engine):
     at = open_page(PAGE)
     assert "Choose a person in the sidebar" in texts(at)
     people_store.add_person(engine=app_engine, actor=OWNER, name="Ann")
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"
 
 
 def test_each_step_asks_its_question_and_next_saves_the_draft_in_the_database(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     for number, part in enumerate(CAT.day_parts, start=1):
         assert progress_text(at) == f"Step {number} of {STEPS}: {part.name}"
         assert part.question in texts(at)
@@ -62,7 +62,7 @@ def test_each_step_asks_its_question_and_next_saves_the_draft_in_the_database(ap
 
 
 def test_the_running_total_starts_at_the_typical_day_and_follows_the_counts(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     service = Context(app_engine, CAT)
     expected = session.entries_audit(service, ann, typical).total
     whole = {m.label: m.value for m in at.metric}["The whole day as it stands"]
@@ -73,13 +73,13 @@ def test_the_running_total_starts_at_the_typical_day_and_follows_the_counts(app_
 
 
 def test_closing_the_tab_and_coming_back_resumes_at_the_same_step_with_the_changes(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     next_step(next_step(at))  # to step 3, breakfast
     at.number_input(key="wt_line_breakfast_sit_down_chair_quantity").set_value(7).run()
     at.checkbox(key="wt_line_breakfast_sit_down_chair_controlled").check().run()
     next_step(at)
 
-    again = open_page(PAGE, person="Ann")  # a new browser session
+    again = open_page(PAGE, person="Ann", part="walkthrough")  # a new browser session
     assert progress_text(again) == f"Step 4 of {STEPS}: Getting about (car, bus)"
     assert "Resumed where you left off (step 4 of 9)." in texts(again)
     again.button(key="wt_back").click().run()
@@ -89,7 +89,7 @@ def test_closing_the_tab_and_coming_back_resumes_at_the_same_step_with_the_chang
 
 
 def test_start_over_asks_why_then_goes_back_to_the_typical_day_and_the_trail_keeps_the_reason(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     next_step(at)
     at.button(key="wt_restart").click().run()
     assert md("Give a reason for the change (what was wrong), so the next reader knows why.") in texts(at)
@@ -109,7 +109,7 @@ def trail(engine) -> list[tuple[str, str, str]]:
 
 
 def test_the_typical_day_saved_from_the_walkthrough_keeps_its_split_when_reopened(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     work, evening = "wt_line_work_hunched_sitting_quantity", "wt_line_evening_hunched_sitting_quantity"
     for _ in range(4):
         next_step(at)  # to step 5, work
@@ -124,7 +124,7 @@ def test_the_typical_day_saved_from_the_walkthrough_keeps_its_split_when_reopene
     assert "Saved as the typical day." in texts(at)
     saved = session.entries_audit(Context(app_engine, CAT), ann, log_day_typical(app_engine, ann)).total
 
-    again = open_page(PAGE, person="Ann")  # a new walkthrough, from the typical day just saved
+    again = open_page(PAGE, person="Ann", part="walkthrough")  # a new walkthrough, from the typical day just saved
     whole = {m.label: m.value for m in again.metric}["The whole day as it stands"]
     assert whole == f"{saved:.0f} points"
     for _ in range(4):
@@ -140,7 +140,7 @@ def log_day_typical(engine, person):
 
 
 def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_audit(app_engine, ann, typical):
-    at = open_page(PAGE, person="Ann")
+    at = open_page(PAGE, person="Ann", part="walkthrough")
     next_step(next_step(at))
     at.number_input(key="wt_line_breakfast_sit_down_chair_quantity").set_value(12).run()
     for _ in range(STEPS - 2):
@@ -247,7 +247,7 @@ def test_the_handout_and_card_buttons_are_there(app_engine, ann):
 
 
 def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engine, ann, typical):
-    first, second = open_page(PAGE, person="Ann"), open_page(PAGE, person="Ann")
+    first, second = open_page(PAGE, person="Ann", part="walkthrough"), open_page(PAGE, person="Ann", part="walkthrough")
     next_step(next_step(first))
     second.button(key="wt_next").click().run()
     assert "a walkthrough of this person" in texts(second) and "started elsewhere" in texts(second)
