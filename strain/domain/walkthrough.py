@@ -190,13 +190,25 @@ def lines_frame(lines: list[Line] | tuple[Line, ...], day: date) -> pd.DataFrame
     return tally.typed(pd.DataFrame(rows, columns=list(tally.COLUMNS))) if rows else tally.empty_frame()
 
 
+def _summed(cat: Catalogue, frame: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Entries summed per activity and modifiers, in catalogue order, dated `day`, without notes."""
+    keys = ["activity", *modifiers.columns()]
+    order = {activity.id: index for index, activity in enumerate(cat.activities)}
+    summed = frame.groupby(keys, as_index=False, sort=False, dropna=False)["quantity"].sum()
+    summed = summed.assign(order=summed["activity"].map(order)).sort_values(["order", "technique"], kind="stable")
+    return tally.typed(summed.drop(columns="order").assign(date=day, note="", line=0).reset_index(drop=True))
+
+
 def day_entries(cat: Catalogue, draft: Draft) -> pd.DataFrame:
     """The day the draft describes: its lines summed per activity and modifiers, in catalogue order."""
     frame = lines_frame(known_lines(cat, draft), draft.day)
-    if frame.empty:
-        return frame
-    keys = ["activity", *modifiers.columns()]
-    order = {activity.id: index for index, activity in enumerate(cat.activities)}
-    summed = frame.groupby(keys, as_index=False, sort=False)["quantity"].sum()
-    summed = summed.assign(order=summed["activity"].map(order)).sort_values(["order", "technique"], kind="stable")
-    return tally.typed(summed.drop(columns="order").assign(date=draft.day, note="", line=0).reset_index(drop=True))
+    return frame if frame.empty else _summed(cat, frame, draft.day)
+
+
+def parts_merged(cat: Catalogue, entries: pd.DataFrame, day: date) -> pd.DataFrame:
+    """A typical day as one day: the entries a walkthrough kept part by part (each note names its part) summed
+    per activity and modifiers, as day_entries does; entries with any other note (the Log page's) as they are."""
+    placed = entries["note"].isin({part.id for part in cat.day_parts})
+    if not placed.any():
+        return entries
+    return tally.typed(pd.concat([_summed(cat, entries[placed], day), entries[~placed]], ignore_index=True))

@@ -10,6 +10,7 @@ from strain.domain import (
     daysheet,
     model,
     validation,
+    walkthrough,
 )
 from strain.domain.errors import Invalid
 from strain.storage import day_store
@@ -26,10 +27,17 @@ def has_typical_day(ctx: Context, person: PersonInfo) -> bool:
     return day_store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id) is not None
 
 
-def typical_day(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
-    """The person's typical day dated `day`, or the catalogue's starting day if they have none yet."""
+def typical_day_by_part(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
+    """The person's typical day dated `day` as kept (a walkthrough's part by part, each note naming its part), or
+    the catalogue's starting day if they have none yet."""
     template = day_store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     return daysheet.starter_frame(ctx.catalogue, day) if template is None else template.assign(date=day)
+
+
+def typical_day(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
+    """The person's typical day dated `day` as a day: one entry per activity and modifiers (the Log page, the
+    tally card, Count as you go)."""
+    return walkthrough.parts_merged(ctx.catalogue, typical_day_by_part(ctx, person, day), day)
 
 
 def save_day(

@@ -55,7 +55,7 @@ def walkthrough(ctx: Context, person: PersonInfo, today: date) -> tuple[walks.Dr
     """The person's walkthrough in progress and True, or a new one from their typical day and False."""
     stored = session_store.load_walkthrough(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     if stored is None:
-        return walks.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, today), today), False
+        return walks.from_entries(ctx.catalogue, log_day.typical_day_by_part(ctx, person, today), today), False
     lines = tuple(walks.Line(**line) for line in stored.lines)
     step = min(stored.step, walks.steps(ctx.catalogue))
     draft = walks.Draft(day=stored.day, step=step, lines=lines, version=stored.version)
@@ -64,7 +64,7 @@ def walkthrough(ctx: Context, person: PersonInfo, today: date) -> tuple[walks.Dr
 
 def new_walkthrough(ctx: Context, person: PersonInfo, day: date) -> walks.Draft:
     """A walkthrough of `day` from the person's typical day (not kept until it is saved)."""
-    return walks.from_entries(ctx.catalogue, log_day.typical_day(ctx, person, day), day)
+    return walks.from_entries(ctx.catalogue, log_day.typical_day_by_part(ctx, person, day), day)
 
 
 def save_walkthrough(ctx: Context, person: PersonInfo, draft: walks.Draft, today: date) -> walks.Draft:

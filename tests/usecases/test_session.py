@@ -183,6 +183,9 @@ def test_the_typical_day_saved_from_a_walkthrough_keeps_how_the_day_was_split(se
     assert sum(session.part_points(service, person, again).values()) == pytest.approx(
         session.entries_audit(service, person, kept).total
     )
+    # As a day (the Log page, the tally card) it is one entry an activity, without the parts' names as notes.
+    hunched = kept[kept["activity"] == "hunched_sitting"]
+    assert hunched["quantity"].tolist() == [260.0] and set(kept["note"]) == {""}
 
 
 def test_an_entry_noted_with_a_part_goes_back_there_and_the_rest_is_shared_out():
