@@ -1,5 +1,5 @@
-"""The therapist session: walkthrough drafts, plans (each version kept), visits and their PSFS scores; and, for
-the patients overview, each reachable person's plan in force and last visit.
+"""The therapist session: walkthrough drafts, visits and their PSFS scores; and, for the patients overview,
+each reachable person's last visit. (Plans: strain/storage/plan_store.py.)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from strain.storage.audit_store import _record_event
 from strain.storage.base import _as_utc, _changing, _clock, _entry_rows, _now, _of, _reachable, _read_frame, _reading
 from strain.storage.day_store import _replace_template, _write_day
 from strain.storage.store_errors import ConflictError, StoreError
-from strain.storage.tables import Plan, PlanExercise, PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
+from strain.storage.tables import PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
 
 WALKTHROUGH_FIELDS = walkthrough.LINE_COLUMNS
 
@@ -147,75 +147,6 @@ def finish_walkthrough(
     return version
 
 
-PLAN_EXERCISE_FIELDS = ("exercise_id", "sets", "reps", "minutes", "days_per_week")
-
-
-@dataclass(frozen=True)
-class StoredPlan:
-    version: int
-    start: date
-    review_date: date
-    note: str
-    created_at: datetime  # UTC
-    exercises: list[dict[str, Any]]  # PLAN_EXERCISE_FIELDS, in order
-
-
-def save_plan(
-    *,
-    engine: Engine,
-    actor: Actor,
-    person_id: int,
-    start: date,
-    review_date: date,
-    note: str,
-    exercises: Sequence[Mapping[str, Any]],
-) -> int:
-    """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
-    with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
-        latest = connection.execute(
-            sa.select(sa.func.max(col(Plan.version))).where(col(Plan.person_id) == person_id)
-        ).scalar()
-        version = (latest or 0) + 1
-        plan_id = connection.execute(
-            sa.insert(Plan)
-            .values(
-                person_id=person_id, version=version, start=start, review_date=review_date, note=note, created_at=_now()
-            )
-            .returning(col(Plan.id))
-        ).scalar_one()
-        connection.execute(
-            sa.insert(PlanExercise),
-            [
-                {"plan_id": plan_id, "position": position} | {name: exercise.get(name) for name in PLAN_EXERCISE_FIELDS}
-                for position, exercise in enumerate(exercises)
-            ],
-        )
-        _record_event(connection, actor, "create", "plan", person_id, f"version {version}, from {start}")
-    return version
-
-
-def load_plans(*, engine: Engine, actor: Actor, person_id: int) -> list[StoredPlan]:
-    """Every version of a person's plan, oldest first."""
-    columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
-    query = (
-        sa.select(
-            col(Plan.version), col(Plan.start), col(Plan.review_date), col(Plan.note), col(Plan.created_at), *columns
-        )
-        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
-        .where(_of(actor, col(Plan.person_id), person_id))
-        .order_by(col(Plan.version), col(PlanExercise.position))
-    )
-    with _reading(engine) as connection:
-        rows = connection.execute(query).all()
-    plans: dict[int, StoredPlan] = {}
-    for row in rows:
-        version, start, review_date, note, created_at = row[:5]
-        if version not in plans:
-            plans[version] = StoredPlan(version, start, review_date, note, _as_utc(created_at), [])
-        plans[version].exercises.append(dict(zip(PLAN_EXERCISE_FIELDS, row[5:], strict=True)))
-    return list(plans.values())
-
-
 def add_visit(
     *,
     engine: Engine,
@@ -320,25 +251,7 @@ def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tup
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
 
 
-# The patients overview: each reachable person's plan in force and last visit, in one query each
-
-
-def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> list[tuple[int, str, int]]:
-    """The exercises of each reachable person's plan in force on `day` (the latest version started by then):
-    (person id, exercise id, days a week)."""
-    latest = (
-        sa.select(col(Plan.person_id), sa.func.max(col(Plan.version)).label("version"))
-        .where(col(Plan.start) <= day, _reachable(actor, col(Plan.person_id)))
-        .group_by(col(Plan.person_id))
-        .subquery()
-    )
-    query = (
-        sa.select(col(Plan.person_id), col(PlanExercise.exercise_id), col(PlanExercise.days_per_week))
-        .join(latest, sa.and_(col(Plan.person_id) == latest.c.person_id, col(Plan.version) == latest.c.version))
-        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
-    )
-    with _reading(engine) as connection:
-        return [(person_id, exercise_id, days) for person_id, exercise_id, days in connection.execute(query)]
+# The patients overview: each reachable person's last visit, in one query
 
 
 def last_visits(*, engine: Engine, actor: Actor, on_or_before: date) -> dict[int, date]:

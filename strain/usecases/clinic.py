@@ -12,7 +12,7 @@ from strain.domain import (
     permissions,
 )
 from strain.domain.actor import Actor
-from strain.storage import account_store, audit_store, exercise_store, people_store, session_store
+from strain.storage import account_store, audit_store, exercise_store, people_store, plan_store, session_store
 from strain.storage.account_store import AccountInfo
 from strain.storage.people_store import PersonInfo
 from strain.usecases.scoring import period_totals
@@ -46,7 +46,7 @@ def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
     return patients.overview(
         people_store.list_patients(engine=ctx.engine, actor=ctx.actor),
         period_totals(ctx, weeks),
-        patients.adherence(session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today), practice),
+        patients.adherence(plan_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today), practice),
         session_store.last_visits(engine=ctx.engine, actor=ctx.actor, on_or_before=today),
     )
 

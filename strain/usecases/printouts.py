@@ -20,10 +20,8 @@ from strain.render import figures, poses
 from strain.render import handout as sheets
 from strain.storage import day_store, exercise_store
 from strain.storage.people_store import PersonInfo
-from strain.usecases import (
-    log_day,
-    session,
-)
+from strain.usecases import log_day
+from strain.usecases import plan as plan_cases
 from strain.usecases.scoring import strain_sources
 from strain.usecases.shared import Context
 
@@ -64,7 +62,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
                     pictures=_technique_pictures(source.activity.id),
                 )
             )
-    history = session.plans(ctx, person)
+    history = plan_cases.plans(ctx, person)
     plan = plans.in_force(history, end) or plans.in_force(history, today)
     exercises = []
     for planned in plan.exercises if plan else ():
