@@ -217,3 +217,17 @@ def describe(cat: Catalogue, exercise: PlannedExercise) -> tuple[Exercise, str]:
     found = cat.exercise(exercise.exercise_id)
     ladder = next(ladder for ladder in cat.ladders if ladder.id == found.ladder)
     return found, f"level {found.level} of {len(cat.ladder_steps(found.ladder))}, {ladder.name.split(':')[0]}"
+
+
+def practice_choices(cat: Catalogue, planned: tuple[str, ...], current: list[str]) -> dict[str, str]:
+    """What the practice log offers, exercise id -> label: the plan's exercises first ("in your plan"), then the
+    exercise at the person's level on each ladder not already offered."""
+    choices = {}
+    for exercise_id in planned:
+        found = cat.exercise(exercise_id)
+        choices[exercise_id] = f"{found.name} (level {found.level}, in your plan)"
+    for exercise_id in current:
+        if exercise_id not in choices:
+            found = cat.exercise(exercise_id)
+            choices[exercise_id] = f"{found.name} (level {found.level})"
+    return choices
