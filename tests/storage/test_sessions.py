@@ -55,6 +55,8 @@ WRITES = {
     "delete_walkthrough",
     "finish_walkthrough",
     "save_plan",
+    "correct_plan",
+    "delete_plan",
     "add_visit",
     "add_to_day",
     "count_taps",
