@@ -12,6 +12,7 @@ from strain.domain import walkthrough
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.storage import day_store, people_store, session_store
+from strain.usecases import plan as plan_cases
 from strain.usecases import self_audit, session
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, texts
@@ -134,13 +135,13 @@ def choose_plan(at: AppTest, *exercise_ids: str) -> None:
 def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
     at = open_page(PAGE, person="Ann", part="plan")
     choose_plan(at, "squat_high_box", "dead_bug_bed")
-    plans = session.plans(Context(app_engine, CAT), ann)
+    plans = plan_cases.plans(Context(app_engine, CAT), ann)
     assert [(p.version, len(p.exercises)) for p in plans] == [(1, 2)]
     assert [e.schedule for e in plans[0].exercises] == ["2 x 12, 5 days a week", "5 min, every day"]
     page = texts(at)
     assert "Saved the plan (2 exercises)" in page and "Plan in force: version 1" in page
     choose_plan(at, "squat_lower_box", "dead_bug_bed", "log_roll_bed")
-    assert [p.version for p in session.plans(Context(app_engine, CAT), ann)] == [1, 2]
+    assert [p.version for p in plan_cases.plans(Context(app_engine, CAT), ann)] == [1, 2]
     assert "Plan in force: version 2" in texts(at)
     assert "Earlier versions (1)" in [e.label for e in at.expander]
 
@@ -150,7 +151,7 @@ def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
     at.selectbox(key="plan_exercise_0").set_value("squat_high_box")
     at.button(key="FormSubmitter:plan_form-Save plan").click().run()
     assert md("A plan has 2 to 4 exercises; this one has 1.") in texts(at)
-    assert session.plans(Context(app_engine, CAT), ann) == []
+    assert plan_cases.plans(Context(app_engine, CAT), ann) == []
 
 
 def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_engine, ann):

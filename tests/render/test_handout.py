@@ -19,6 +19,7 @@ from strain.domain.plans import PlannedExercise
 from strain.render import handout
 from strain.storage import day_store, db
 from strain.usecases import exercises, log_day, people, printouts, session
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.helpers import entries
 from tests.strategies import CAT
@@ -70,7 +71,7 @@ def zoe(service: Context):
         rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
         log_day.save_day(service, person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
     start = TODAY - timedelta(days=20)
-    session.save_plan(
+    plan_cases.save_plan(
         service, person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
     )
     exercises.set_seat(service, person, name="chair", height_cm=46)
@@ -99,7 +100,7 @@ def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_th
     assert f"{average:.0f} points a day" in text
     positions = [text.index(f"{rank}. {name}:") for rank, name in enumerate(top, start=1)]
     assert positions == sorted(positions)
-    for planned in session.plans(service, zoe)[-1].exercises:
+    for planned in plan_cases.plans(service, zoe)[-1].exercises:
         exercise = CAT.exercise(planned.exercise_id)
         assert exercise.name in text
         assert f"Dose: {planned.schedule}" in text
