@@ -41,9 +41,9 @@ def _edge(days: list[date], day: date) -> float:
 def plan_bands(days: list[date], plans: Sequence[Plan]) -> list[tuple[Plan, float, float]]:
     """Each plan version in force at some visit: (plan, from, to) on the visits' axis."""
     ordered = sorted(plans, key=lambda plan: plan.version)
-    ends = [later.start for later in ordered[1:]] + [None]
+    ends: list[date | None] = [later.start for later in ordered[1:]]
     bands = []
-    for plan, end in zip(ordered, ends, strict=True):
+    for plan, end in zip(ordered, [*ends, None], strict=False):
         if any(plan.start <= day and (end is None or day < end) for day in days):
             bands.append((plan, _edge(days, plan.start), len(days) - 0.5 if end is None else _edge(days, end)))
     return bands
@@ -60,6 +60,7 @@ def _shade_plans(figure: go.Figure, days: list[date], plans: Sequence[Plan]) -> 
                 layer="below",
                 row=row,
                 col=1,
+                exclude_empty_subplots=False,  # a panel with nothing rated still shows the plan
             )
         figure.add_annotation(
             x=first,
