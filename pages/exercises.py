@@ -219,10 +219,11 @@ def practice_log(person: PersonInfo, views: list[LadderView], planned: tuple[str
         if st.session_state.get("practice_exercise") not in names:  # the plan or a level changed since
             st.session_state.pop("practice_exercise", None)
         st.selectbox(
-            "Exercise (your plan's first, then your level on each ladder)",
+            "Exercise",
             options=list(names),
             format_func=names.__getitem__,
             key="practice_exercise",
+            help="Your plan's exercises first, then the exercise at your level on each other ladder.",
         )
         st.checkbox("Done", key="practice_done")
         problem("practice", "done")

@@ -220,12 +220,13 @@ def describe(cat: Catalogue, exercise: PlannedExercise) -> tuple[Exercise, str]:
 
 
 def practice_choices(cat: Catalogue, planned: tuple[str, ...], current: list[str]) -> dict[str, str]:
-    """What the practice log offers, exercise id -> label: the plan's exercises first ("in your plan"), then the
+    """What the practice log offers, exercise id -> label: the plan's exercises first ("In your plan: ...", the
+    words first so a narrow field still shows them), then the
     exercise at the person's level on each ladder not already offered."""
     choices = {}
     for exercise_id in planned:
         found = cat.exercise(exercise_id)
-        choices[exercise_id] = f"{found.name} (level {found.level}, in your plan)"
+        choices[exercise_id] = f"In your plan: {found.name} (level {found.level})"
     for exercise_id in current:
         if exercise_id not in choices:
             found = cat.exercise(exercise_id)

@@ -17,8 +17,8 @@ def test_the_practice_log_offers_the_plan_first_then_each_other_ladders_level_on
     current = ["bed_edge_sit_stand", "quadruped_rock_back", "log_roll_bed"]
     choices = plans.practice_choices(CAT, ("squat_high_box", "log_roll_bed"), current)
     assert choices == {
-        "squat_high_box": "Squat to a high box or raised seat (level 2, in your plan)",
-        "log_roll_bed": "Log roll on the bed (level 1, in your plan)",
+        "squat_high_box": "In your plan: Squat to a high box or raised seat (level 2)",
+        "log_roll_bed": "In your plan: Log roll on the bed (level 1)",
         "bed_edge_sit_stand": "Brace and stand from the edge of a raised bed (level 1)",
         "quadruped_rock_back": "Rock back on all fours with a neutral spine (level 1)",
     }

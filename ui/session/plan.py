@@ -116,15 +116,15 @@ def exercise_fields(slot: int) -> None:
         st.number_input("Sets", min_value=1, max_value=limits.MAX_SETS, step=1, key=f"plan_sets_{slot}", width=110)
         st.number_input("Reps", min_value=1, max_value=limits.MAX_REPS, step=1, key=f"plan_reps_{slot}", width=110)
         st.number_input(
-            "Hold each rep (optional)",
+            "Hold each rep",
             min_value=1,
             max_value=max(limits.MAX_HOLD.values()),
             step=1,
             key=f"plan_hold_{slot}",
-            width=150,
-            help="With sets x reps: how long each repetition is held, in seconds or breaths. Leave empty for none.",
+            width=130,
+            help="Optional, with sets x reps: how long each repetition is held, in seconds or breaths.",
         )
-        st.radio("Hold in", limits.HOLD_UNITS, key=f"plan_hold_unit_{slot}", horizontal=True, width=200)
+        st.radio("Hold in", limits.HOLD_UNITS, key=f"plan_hold_unit_{slot}", horizontal=True, width=190)
         st.number_input(
             "Minutes",
             min_value=0.5,
@@ -200,7 +200,9 @@ def delete_version(person: PersonInfo) -> None:
 
 
 def delete_form(person: PersonInfo, history: list[plans.Plan]) -> None:
-    with st.expander("Delete a version (entered by mistake)", expanded="plan_delete_problems" in st.session_state):
+    with st.expander(
+        "Delete a version (entered by mistake)", expanded=bool(st.session_state.get("plan_delete_problems"))
+    ):
         versions = [plan.version for plan in reversed(history)]
         if st.session_state.get("plan_delete_version") not in versions:
             st.session_state["plan_delete_version"] = versions[0]
