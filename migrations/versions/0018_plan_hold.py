@@ -22,7 +22,8 @@ depends_on: str | Sequence[str] | None = None
 
 # Written out, not read from strain/domain/limits.py: a migration must mean the same thing forever.
 HOLD_RANGE = (
-    "(hold IS NULL AND hold_unit IS NULL) OR (minutes IS NULL AND hold >= 1 AND ("
+    "(hold IS NULL AND hold_unit IS NULL) OR (hold IS NOT NULL AND hold_unit IS NOT NULL AND minutes IS NULL"
+    " AND hold >= 1 AND ("
     "(hold_unit = 'seconds' AND hold <= 120) OR (hold_unit = 'breaths' AND hold <= 20)))"
 )
 

@@ -326,7 +326,8 @@ class PlanExercise(SQLModel, table=True):
         sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_DOSE_MINUTES:g}", name="minutes_range"),
         sa.CheckConstraint("days_per_week >= 1 AND days_per_week <= 7", name="days_per_week_range"),
         sa.CheckConstraint(
-            "(hold IS NULL AND hold_unit IS NULL) OR (minutes IS NULL AND hold >= 1 AND ("
+            "(hold IS NULL AND hold_unit IS NULL) OR (hold IS NOT NULL AND hold_unit IS NOT NULL AND minutes IS NULL"
+            " AND hold >= 1 AND ("
             + " OR ".join(f"(hold_unit = '{unit}' AND hold <= {high})" for unit, high in MAX_HOLD.items())
             + "))",
             name="hold_range",
