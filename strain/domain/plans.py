@@ -1,12 +1,12 @@
 """Exercise plans: 2-4 exercises, each with a dose and days per week, and a review date; and adherence.
 
 A dose is sets x repetitions, each repetition held for a number of seconds or breaths if given, or
-minutes. A plan is versioned: saving a new one keeps the old as its history; a version can be
-corrected in place (a typo) or deleted, each with a reason. A plan starts on a day given (today or
-earlier, not before the version before it). Adherence counts the practice
-log against the plan in force, week by week from the day it started: for each planned exercise
-the days it was practised, up to the days prescribed (practising one exercise more does not make
-up for another), over the days prescribed.
+minutes. A plan starts on a day given (today or earlier, not before the version before it) and is
+versioned: saving a new one keeps the old as its history; a version can also be corrected in place
+(a typo) or deleted, each with a reason. Adherence counts the practice log against the plan in
+force, week by week from the day it started: for each planned exercise the days it was practised,
+up to the days prescribed (practising one exercise more does not make up for another), over the
+days prescribed.
 """
 
 from __future__ import annotations
@@ -221,8 +221,8 @@ def describe(cat: Catalogue, exercise: PlannedExercise) -> tuple[Exercise, str]:
 
 def practice_choices(cat: Catalogue, planned: tuple[str, ...], current: list[str]) -> dict[str, str]:
     """What the practice log offers, exercise id -> label: the plan's exercises first ("In your plan: ...", the
-    words first so a narrow field still shows them), then the
-    exercise at the person's level on each ladder not already offered."""
+    words first so a narrow field still shows them), then the exercise at the person's level on each ladder
+    not already offered."""
     choices = {}
     for exercise_id in planned:
         found = cat.exercise(exercise_id)
