@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, progress
+from strain.domain import invisible, limits, plans, progress
 from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
@@ -178,8 +178,9 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
     st.header("Your ladders")
     st.write(
         "Each ladder starts in the safest position, on the bed, then the floor, then standing, and ends in the "
-        "real task. Practise daily and let pain guide you: one rule, below each ladder, says when to move up and "
-        "when to step back; you decide. Log your pain each day on the Log page so the rule can be checked."
+        "real task. Practise on the days a week your plan gives (most days, if you have no plan) and let pain "
+        "guide you: one rule, below each ladder, says when to move up and when to step back; you decide. Log your "
+        "pain each day on the Log page so the rule can be checked."
     )
     st.html(STACKED_STEPS)
     labels = {view.ladder.id: view.ladder.name.split(":")[0] for view in views}
@@ -212,18 +213,24 @@ def log_practice(person: PersonInfo) -> None:
         reset(practice_done=False, practice_pain=None, practice_note="")
 
 
-def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataFrame) -> None:
+def practice_log(person: PersonInfo, views: list[LadderView], planned: tuple[str, ...], practice: pd.DataFrame) -> None:
     st.header("Practice log")
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("practice_form", border=True):
-        st.markdown("**Log today's practice**")
+        st.markdown("**Log practice**, today's or an earlier day's")
         st.date_input(
             "Day", key="practice_day", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD"
         )
         problem("practice", "date")
-        names = {view.current.id: f"{view.current.name} (level {view.level})" for view in views}
+        names = plans.practice_choices(cat, planned, [view.current.id for view in views])
+        if st.session_state.get("practice_exercise") not in names:  # the plan or a level changed since
+            st.session_state.pop("practice_exercise", None)
         st.selectbox(
-            "Exercise at your level", options=list(names), format_func=names.__getitem__, key="practice_exercise"
+            "Exercise",
+            options=list(names),
+            format_func=names.__getitem__,
+            key="practice_exercise",
+            help="Your plan's exercises first, then the exercise at your level on each other ladder.",
         )
         st.checkbox("Done", key="practice_done")
         problem("practice", "done")
@@ -239,7 +246,7 @@ def practice_log(person: PersonInfo, views: list[LadderView], practice: pd.DataF
     with right:
         st.markdown("**Recent practice**")
         if practice.empty:
-            st.info("No practice logged yet. Pick the exercise at your level, practise it, then log it here.")
+            st.info("No practice logged yet. Pick an exercise of your plan or at your level, practise it, log it here.")
             return
         st.dataframe(
             progress.recent_practice(practice, cat).assign(note=lambda frame: frame["note"].map(invisible.visible)),
@@ -376,7 +383,7 @@ st.title("Exercises")
 person = context.require_person()
 view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
-practice_log(person, view.ladders, view.practice)
+practice_log(person, view.ladders, view.planned, view.practice)
 close_the_gap(person, view.seats, view.boxes)
 flexion_stretches()
 components.disclaimer(cat)

@@ -12,7 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from strain.domain.actor import Actor
-from strain.storage import assessment_store, base, day_store, exercise_store, people_store, session_store, tap_store
+from strain.storage import (
+    assessment_store,
+    base,
+    day_store,
+    exercise_store,
+    people_store,
+    plan_store,
+    session_store,
+    tap_store,
+)
 from strain.storage.tables import Account, Setting
 from tests.helpers import MONDAY, entries
 
@@ -100,8 +109,13 @@ class Clinic:
         )
         exercise_store.log_box_height(**common, day=MONDAY, height_cm=52)
         session_store.save_walkthrough(**common, day=MONDAY, step=1, lines=[WALKTHROUGH_LINE], expected_version=None)
-        session_store.save_plan(
-            **common, start=MONDAY - timedelta(7), review_date=MONDAY + timedelta(30), note="", exercises=PLAN
+        plan_store.save_plan(
+            **common,
+            start=MONDAY - timedelta(7),
+            review_date=MONDAY + timedelta(30),
+            note="",
+            exercises=PLAN,
+            levels={"core_brace": 4},
         )
         session_store.add_visit(
             **common,

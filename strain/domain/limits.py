@@ -48,6 +48,9 @@ MIN_PLAN_EXERCISES, MAX_PLAN_EXERCISES = 2, 4
 MAX_SETS, MAX_REPS = 10, 50
 MAX_DOSE_MINUTES = 60.0
 MAX_REVIEW_DAYS = 183  # a plan's review date is at most about six months ahead
+HOLD_UNITS = ("seconds", "breaths")  # a planned exercise's hold, per repetition, is counted in one of these
+MAX_HOLD = {"seconds": 120, "breaths": 20}
+MAX_PLAN_REASON = 300  # the reason given for correcting or deleting a plan version
 
 # Clinic mode (migration 0009).
 MAX_EMAIL = 320  # an account's email address (RFC 5321's longest path)

@@ -3,16 +3,23 @@
 A plain function of the frame `strain.usecases.session.outcomes(...).series` builds, tested without streamlit.
 Three panels share the visit dates: the 0-10 scales (pain ratings and the PSFS average), the
 average daily strain points of the week before each visit, and the adherence to the plan that
-week. Lines differ by dash and marker as well as by colour, and every point carries its value; a
-meaningful change since the first visit (average pain, PSFS) is ringed and labelled.
+week. Lines differ by dash and marker as well as by colour, and every point carries its value.
+Behind them, each plan version is a shaded band from its start to the next version's start,
+labelled "Plan v2 from 12 Jan": the visits are evenly spaced, so a band covers the visits made
+while that version was in force, and its label gives the day it started.
+A meaningful change since the first visit (average pain, PSFS) is ringed and labelled.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from strain.domain.plans import Plan
 from strain.render.charts import BLUE, GREEN, ORANGE, SKY, VERMILLION
 
 SCALES = (
@@ -56,7 +63,52 @@ def _meaningful_marks(figure: go.Figure, series: pd.DataFrame, ticks: list[str])
         )
 
 
-def visits_chart(series: pd.DataFrame) -> go.Figure:
+PLAN_SHADES = ("#EDEDED", "#DCEAF5")  # alternate, so two versions side by side stay apart
+
+
+def _edge(days: list[date], day: date) -> float:
+    """Where a band starting (or ending) on a day begins on the axis of visits (0 is the first): just before
+    the first visit on or after it."""
+    return sum(visit < day for visit in days) - 0.5
+
+
+def plan_bands(days: list[date], plans: Sequence[Plan]) -> list[tuple[Plan, float, float]]:
+    """Each plan version in force at some visit: (plan, from, to) on the visits' axis."""
+    ordered = sorted(plans, key=lambda plan: plan.version)
+    ends: list[date | None] = [later.start for later in ordered[1:]]
+    bands = []
+    for plan, end in zip(ordered, [*ends, None], strict=False):
+        if any(plan.start <= day and (end is None or day < end) for day in days):
+            bands.append((plan, _edge(days, plan.start), len(days) - 0.5 if end is None else _edge(days, end)))
+    return bands
+
+
+def _shade_plans(figure: go.Figure, days: list[date], plans: Sequence[Plan]) -> None:
+    for number, (plan, first, last) in enumerate(plan_bands(days, plans)):
+        for row in (1, 2, 3):
+            figure.add_vrect(
+                x0=first,
+                x1=last,
+                fillcolor=PLAN_SHADES[number % 2],
+                line_width=0,
+                layer="below",
+                row=row,
+                col=1,
+                exclude_empty_subplots=False,  # a panel with nothing rated still shows the plan
+            )
+        figure.add_annotation(
+            x=first,
+            y=1,
+            yref="y domain",
+            xanchor="left",
+            yanchor="top",
+            text=f"Plan v{plan.version} from {plan.start:%d %b}",
+            showarrow=False,
+            font={"size": 12, "color": "#333333"},
+        )
+
+
+def visits_chart(series: pd.DataFrame, plans: Sequence[Plan] = ()) -> go.Figure:
     ticks = [f"{day:%d %b %Y}" for day in series["date"]]
     figure = make_subplots(
         rows=3,
@@ -122,6 +174,8 @@ def visits_chart(series: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(range=[0, max(top, 10) * 1.3], row=2, col=1, gridcolor="#eeeeee")
     figure.update_yaxes(range=[0, 130], tickvals=[0, 50, 100], row=3, col=1, gridcolor="#eeeeee")
     figure.update_xaxes(type="category")
+    if len(series):
+        _shade_plans(figure, list(series["date"]), plans)
     figure.update_layout(
         height=560,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

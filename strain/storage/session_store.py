@@ -1,5 +1,5 @@
-"""The therapist session: walkthrough drafts, plans (each version kept), visits and their PSFS scores; and, for
-the patients overview, each reachable person's plan in force, latest PSFS scores, visits' pain and last visit.
+"""The therapist session: walkthrough drafts, visits and their PSFS scores; and, for the patients overview,
+each reachable person's latest PSFS scores, visits' pain and last visit. (Plans: strain/storage/plan_store.py.)
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from sqlmodel import col
 
 from strain.domain import limits, walkthrough
 from strain.domain.actor import Actor
-from strain.domain.patients import PlanInForce
 from strain.storage.audit_store import _record_event
 from strain.storage.base import _as_utc, _changing, _clock, _entry_rows, _now, _of, _reachable, _read_frame, _reading
 from strain.storage.day_store import _replace_template, _write_day
 from strain.storage.store_errors import ConflictError, StoreError
-from strain.storage.tables import Plan, PlanExercise, PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
+from strain.storage.tables import PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
 
 WALKTHROUGH_FIELDS = walkthrough.LINE_COLUMNS
 
@@ -153,75 +152,6 @@ def finish_walkthrough(
             _replace_template(connection, person_id, rows if template is None else _entry_rows(template))
         connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
     return version
-
-
-PLAN_EXERCISE_FIELDS = ("exercise_id", "sets", "reps", "minutes", "days_per_week")
-
-
-@dataclass(frozen=True)
-class StoredPlan:
-    version: int
-    start: date
-    review_date: date
-    note: str
-    created_at: datetime  # UTC
-    exercises: list[dict[str, Any]]  # PLAN_EXERCISE_FIELDS, in order
-
-
-def save_plan(
-    *,
-    engine: Engine,
-    actor: Actor,
-    person_id: int,
-    start: date,
-    review_date: date,
-    note: str,
-    exercises: Sequence[Mapping[str, Any]],
-) -> int:
-    """Add a new version of a person's plan (the earlier ones stay, as its history); return its version."""
-    with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
-        latest = connection.execute(
-            sa.select(sa.func.max(col(Plan.version))).where(col(Plan.person_id) == person_id)
-        ).scalar()
-        version = (latest or 0) + 1
-        plan_id = connection.execute(
-            sa.insert(Plan)
-            .values(
-                person_id=person_id, version=version, start=start, review_date=review_date, note=note, created_at=_now()
-            )
-            .returning(col(Plan.id))
-        ).scalar_one()
-        connection.execute(
-            sa.insert(PlanExercise),
-            [
-                {"plan_id": plan_id, "position": position} | {name: exercise.get(name) for name in PLAN_EXERCISE_FIELDS}
-                for position, exercise in enumerate(exercises)
-            ],
-        )
-        _record_event(connection, actor, "create", "plan", person_id, f"version {version}, from {start}")
-    return version
-
-
-def load_plans(*, engine: Engine, actor: Actor, person_id: int) -> list[StoredPlan]:
-    """Every version of a person's plan, oldest first."""
-    columns = [getattr(PlanExercise, name) for name in PLAN_EXERCISE_FIELDS]
-    query = (
-        sa.select(
-            col(Plan.version), col(Plan.start), col(Plan.review_date), col(Plan.note), col(Plan.created_at), *columns
-        )
-        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
-        .where(_of(actor, col(Plan.person_id), person_id))
-        .order_by(col(Plan.version), col(PlanExercise.position))
-    )
-    with _reading(engine) as connection:
-        rows = connection.execute(query).all()
-    plans: dict[int, StoredPlan] = {}
-    for row in rows:
-        version, start, review_date, note, created_at = row[:5]
-        if version not in plans:
-            plans[version] = StoredPlan(version, start, review_date, note, _as_utc(created_at), [])
-        plans[version].exercises.append(dict(zip(PLAN_EXERCISE_FIELDS, row[5:], strict=True)))
-    return list(plans.values())
 
 
 def add_visit(
@@ -409,36 +339,7 @@ def load_psfs(*, engine: Engine, actor: Actor, person_id: int) -> tuple[list[tup
     return [(int(a), str(n)) for a, n in activities], scores.astype("int64")
 
 
-# The patients overview: each reachable person's plan in force, PSFS, visits' pain and last visit, one query each
-
-
-def plans_in_force(*, engine: Engine, actor: Actor, day: date) -> dict[int, PlanInForce]:
-    """Each reachable person's plan in force on `day` (the latest version started by then): its start, review
-    date and each exercise's days a week."""
-    latest = (
-        sa.select(col(Plan.person_id), sa.func.max(col(Plan.version)).label("version"))
-        .where(col(Plan.start) <= day, _reachable(actor, col(Plan.person_id)))
-        .group_by(col(Plan.person_id))
-        .subquery()
-    )
-    query = (
-        sa.select(
-            col(Plan.person_id),
-            col(Plan.start),
-            col(Plan.review_date),
-            col(PlanExercise.exercise_id),
-            col(PlanExercise.days_per_week),
-        )
-        .join(latest, sa.and_(col(Plan.person_id) == latest.c.person_id, col(Plan.version) == latest.c.version))
-        .join(PlanExercise, col(PlanExercise.plan_id) == col(Plan.id))
-    )
-    dates: dict[int, tuple[date, date]] = {}
-    exercises: dict[int, dict[str, int]] = {}
-    with _reading(engine) as connection:
-        for person_id, start, review_date, exercise_id, days in connection.execute(query):
-            dates[person_id] = (start, review_date)
-            exercises.setdefault(person_id, {})[exercise_id] = days
-    return {person_id: PlanInForce(*dates[person_id], exercises[person_id]) for person_id in dates}
+# The patients overview: each reachable person's PSFS, visits' pain and last visit, one query each
 
 
 def recent_psfs(*, engine: Engine, actor: Actor, on_or_before: date) -> list[tuple[int, date, int, int]]:

@@ -21,6 +21,7 @@ from strain.domain.limits import (
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
     MAX_HEIGHT_CM,
+    MAX_HOLD,
     MAX_NAME_CODE_POINTS,
     MAX_PAIN,
     MAX_PLAN_EXERCISES,
@@ -328,6 +329,13 @@ class PlanExercise(SQLModel, table=True):
         sa.CheckConstraint(f"reps >= 1 AND reps <= {MAX_REPS}", name="reps_range"),
         sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_DOSE_MINUTES:g}", name="minutes_range"),
         sa.CheckConstraint("days_per_week >= 1 AND days_per_week <= 7", name="days_per_week_range"),
+        sa.CheckConstraint(
+            "(hold IS NULL AND hold_unit IS NULL) OR (hold IS NOT NULL AND hold_unit IS NOT NULL AND minutes IS NULL"
+            " AND hold >= 1 AND ("
+            + " OR ".join(f"(hold_unit = '{unit}' AND hold <= {high})" for unit, high in MAX_HOLD.items())
+            + "))",
+            name="hold_range",
+        ),
     )
 
     plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", primary_key=True)
@@ -337,6 +345,8 @@ class PlanExercise(SQLModel, table=True):
     reps: int | None = None
     minutes: float | None = None
     days_per_week: int
+    hold: int | None = None  # each repetition held this many hold_units
+    hold_unit: str | None = Field(default=None, sa_type=sa.String(8))  # seconds, breaths
 
 
 def _pain_check(column: str) -> sa.CheckConstraint:

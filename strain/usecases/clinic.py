@@ -17,6 +17,7 @@ from strain.storage import (
     audit_store,
     exercise_store,
     people_store,
+    plan_store,
     session_store,
     totals_store,
 )
@@ -60,7 +61,7 @@ def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
     red_flags = assessment_store.open_red_flag_counts(engine=ctx.engine, actor=ctx.actor)
     facts = patients.Facts(
         weeks=period_totals(ctx, weeks),
-        plans=session_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today),
+        plans=plan_store.plans_in_force(engine=ctx.engine, actor=ctx.actor, day=today),
         practice=exercise_store.practice_days(engine=ctx.engine, actor=ctx.actor, start=this_week[0], end=today),
         pains=totals_store.load_logged_pains(
             engine=ctx.engine, actor=ctx.actor, start=this_week[0] - timedelta(days=rule.usual_days), end=today

@@ -10,12 +10,14 @@ from typing import Any
 import pandas as pd
 
 from strain.domain import frames
+from strain.domain import plans as plan_rules
 from strain.domain import progress as ladder_rules
 from strain.domain.errors import Invalid
 from strain.domain.progress import Advice, LadderView
 from strain.storage import day_store, exercise_store, session_store
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import StoreError
+from strain.usecases import plan
 from strain.usecases.shared import Context
 
 PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
@@ -28,6 +30,7 @@ class ProgressView:
     seats: dict[str, float]
     boxes: pd.DataFrame  # every box height measured: date, height_cm
     advice: dict[str, Advice]  # ladder id -> what the pain rule says about moving up or back
+    planned: tuple[str, ...]  # the exercises of the plan in force today, in its order (empty: no plan)
 
 
 def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
@@ -51,12 +54,14 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
         for visit in frames.rows(visits, index=True)
     }
     recorded = {day: pain for day, pain in baselines.items() if pain is not None}
+    current = plan_rules.in_force(plan.plans(ctx, person), today)
     return ProgressView(
         ladders=ladders,
         practice=practice,
         seats=exercise_store.get_seats(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
         boxes=exercise_store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
         advice={view.ladder.id: ladder_rules.advice(practice, pains, view, rule, recorded) for view in ladders},
+        planned=tuple(exercise.exercise_id for exercise in current.exercises) if current else (),
     )
 
 

@@ -18,6 +18,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import UnknownPerson
 from strain.usecases import (
     people,
+    plan,
     session,
 )
 from strain.usecases.shared import Context
@@ -73,7 +74,7 @@ def export(ctx: Context, name: str, start: date | None = None, end: date | None 
         days=day_store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
         entries=day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
         walkthrough=draft if in_progress else None,
-        plans=tuple(session.plans(ctx, person)),
+        plans=tuple(plan.plans(ctx, person)),
         outcomes=replace(
             found,
             visits=found.visits[kept],

@@ -19,11 +19,8 @@ from strain.render import figures, poses
 from strain.render import handout as sheets
 from strain.storage import day_store, exercise_store, people_store
 from strain.storage.people_store import PersonInfo
-from strain.usecases import (
-    clinic_settings,
-    log_day,
-    session,
-)
+from strain.usecases import clinic_settings, log_day
+from strain.usecases import plan as plan_cases
 from strain.usecases.scoring import strain_sources
 from strain.usecases.shared import Context
 
@@ -64,7 +61,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
                     pictures=_technique_pictures(source.activity.id),
                 )
             )
-    history = session.plans(ctx, person)
+    history = plan_cases.plans(ctx, person)
     plan = plans.in_force(history, end) or plans.in_force(history, today)
     exercises = []
     for planned in plan.exercises if plan else ():
@@ -135,7 +132,7 @@ def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
         sheets.CardLine(ctx.catalogue.activity(a).name, ctx.catalogue.activity(a).unit, float(usual[a]))
         for a in in_order
     )
-    plan = plans.in_force(session.plans(ctx, person), today)
+    plan = plans.in_force(plan_cases.plans(ctx, person), today)
     exercises = tuple(
         (ctx.catalogue.exercise(planned.exercise_id).name, planned.schedule)
         for planned in (plan.exercises if plan else ())

@@ -10,7 +10,8 @@ from strain.domain import plans as plan_rules
 from strain.domain import review as review_rules
 from strain.storage import day_store, exercise_store, session_store, totals_store
 from strain.storage.people_store import PersonInfo
-from strain.usecases import exercises, session
+from strain.usecases import exercises
+from strain.usecases import plan as plan_cases
 from strain.usecases.scoring import current_totals
 from strain.usecases.shared import Context
 
@@ -36,7 +37,7 @@ def review(ctx: Context, person: PersonInfo, today: date) -> review_rules.Review
         on="date",
         how="outer",
     )
-    plan = plan_rules.in_force(session.plans(ctx, person), today)
+    plan = plan_rules.in_force(plan_cases.plans(ctx, person), today)
     practice = exercise_store.load_practice(
         engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=plan.start if plan else last_visit, end=today
     )

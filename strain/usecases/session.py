@@ -1,4 +1,4 @@
-"""The therapist session: the walkthrough of a day, the plan and its adherence, visits and outcome measures."""
+"""The therapist session: the walkthrough of a day, visits and outcome measures (the plan: strain.usecases.plan)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import StoreError
 from strain.usecases import (
     log_day,
+    plan,
 )
 from strain.usecases.scoring import current_totals, strain_sources
 from strain.usecases.shared import Context
@@ -154,68 +155,11 @@ def finish_walkthrough(
     )
 
 
-def plans(ctx: Context, person: PersonInfo) -> list[plan_rules.Plan]:
-    """Every version of the person's plan, oldest first (the last is the one in force)."""
-    return [
-        plan_rules.Plan(
-            version=stored.version,
-            start=stored.start,
-            review_date=stored.review_date,
-            note=stored.note,
-            created_at=stored.created_at,
-            exercises=tuple(plan_rules.PlannedExercise(**exercise) for exercise in stored.exercises),
-        )
-        for stored in session_store.load_plans(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
-    ]
-
-
-def save_plan(
-    ctx: Context,
-    person: PersonInfo,
-    exercises: list[plan_rules.PlannedExercise],
-    *,
-    start: date,
-    review_date: date | None,
-    note: str,
-    today: date,
-) -> None:
-    """Save a new version of the person's plan; Invalid with the problems when it cannot be saved."""
-    note = note.strip()
-    problems = plan_rules.plan_problems(
-        ctx.catalogue, exercises, start=start, review_date=review_date, today=today, note=note
-    )
-    if problems or review_date is None:  # (plan_problems says when the review date is missing)
-        raise Invalid(problems)
-    session_store.save_plan(
-        engine=ctx.engine,
-        actor=ctx.actor,
-        person_id=person.id,
-        start=start,
-        review_date=review_date,
-        note=note,
-        exercises=[vars(exercise) for exercise in exercises],
-    )
-
-
-def adherence(ctx: Context, person: PersonInfo, today: date) -> pd.DataFrame:
-    """The plan in force, week by week: done / prescribed (see strain.domain.plans.adherence)."""
-    history = plans(ctx, person)
-    current = plan_rules.in_force(history, today)
-    if current is None:
-        return plan_rules.adherence(
-            [], exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id, end=today), today
-        )
-    practice = exercise_store.load_practice(
-        engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=current.start, end=today
-    )
-    return plan_rules.adherence(history, practice, today)
-
-
 def outcomes(ctx: Context, person: PersonInfo) -> Outcomes:
     visits = session_store.load_visits(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     activities, scores = session_store.load_psfs(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     psfs = outcome_rules.psfs_summary(visits, scores)
-    history = plans(ctx, person)
+    history = plan.plans(ctx, person)
     practice = exercise_store.load_practice(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
     rows = []
     if len(visits):

@@ -14,6 +14,7 @@ from strain.domain.plans import PlannedExercise
 from strain.storage import day_store, totals_store
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import exercises, log_day, people, session, weights
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.clinic import clinic
 from tests.helpers import entries
@@ -83,7 +84,7 @@ def test_the_overview_shows_each_patients_week(therapists, ann):
         log(a, ann, TODAY - timedelta(offset), ("sit_down_chair", 5 + offset), ("hunched_sitting", 60), pain=9)
     plan = [PlannedExercise("dead_bug_floor", 4, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
     start, review = TODAY - timedelta(20), TODAY + timedelta(30)
-    session.save_plan(a, ann, plan, start=start, review_date=review, note="", today=TODAY)
+    plan_cases.save_plan(a, ann, plan, start=start, review_date=review, note="", today=TODAY)
     for offset in (0, 1, 1, 3):  # dead bug on 3 distinct days of 4, box squat on none of 3
         day = TODAY - timedelta(offset)
         exercises.log_practice(a, ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note="")

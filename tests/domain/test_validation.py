@@ -27,6 +27,7 @@ from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import backup_store, day_store, db, people_store, store_errors
 from strain.usecases import errors, exercises, interchange, log_day, people, session, weights
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.helpers import run
 from tests.strategies import ACTIVITY_IDS, CAT
@@ -48,7 +49,7 @@ def filled_backup(engine) -> dict:
     draft, _kept = session.walkthrough(service, ann, MONDAY)
     session.save_walkthrough(service, ann, draft, MONDAY)
     planned = [PlannedExercise("dead_bug_bed", 5, sets=2, reps=8), PlannedExercise("squat_high_box", 5, minutes=5)]
-    session.save_plan(
+    plan_cases.save_plan(
         service, ann, planned, start=MONDAY, review_date=MONDAY + timedelta(weeks=4), note="", today=MONDAY
     )
     visit = VisitInput(day=MONDAY, pain_now=3, new_activities=[("walking the dog", 6)])

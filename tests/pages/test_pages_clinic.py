@@ -17,7 +17,8 @@ from strain.domain.errors import Refused
 from strain.domain.plans import PlannedExercise
 from strain.storage import people_store
 from strain.usecases import clinic as clinic_cases
-from strain.usecases import log_day, people, session, weights
+from strain.usecases import log_day, people, weights
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, entries, texts
 from tests.clinic import clinic
@@ -47,7 +48,7 @@ def ann(app_engine, accounts):
         frame = entries(day, ("sit_down_chair", 10 + 4 * offset), ("hunched_sitting", 120)).assign(note=SECRET)
         log_day.save_day(service, ann, day, frame, pain=4, note=SECRET, expected_version=None, as_typical=offset == 0)
     plan = [PlannedExercise("dead_bug_floor", 4, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
-    session.save_plan(
+    plan_cases.save_plan(
         service, ann, plan, start=TODAY - timedelta(5), review_date=TODAY + timedelta(30), note=SECRET, today=TODAY
     )
     weights.set_override(service, ann, "twist", 1.6, SECRET)

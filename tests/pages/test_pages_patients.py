@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import patients
 from strain.domain.plans import PlannedExercise
 from strain.usecases import clinic as clinic_cases
-from strain.usecases import log_day, people, session
+from strain.usecases import log_day, people
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, texts
 from tests.clinic import clinic
@@ -47,7 +48,7 @@ def therapist_a(app_engine):
             service, ann, day, entries(day, ("sit_down_chair", 10)), pain=8, note="", expected_version=None
         )
     plan = [PlannedExercise("dead_bug_floor", 4, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
-    session.save_plan(service, ann, plan, start=TODAY - timedelta(20), review_date=TODAY, note="", today=TODAY)
+    plan_cases.save_plan(service, ann, plan, start=TODAY - timedelta(20), review_date=TODAY, note="", today=TODAY)
     people.add_person(service, "Bea")  # nothing at all yet
     return a
 

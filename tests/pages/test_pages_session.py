@@ -1,4 +1,5 @@
-"""The Therapist session page, run with AppTest on a real SQLite file: steps, resume, plan and visit forms."""
+"""The Therapist session page, run with AppTest on a real SQLite file: steps, resume and visit forms (the plan's:
+tests/pages/test_pages_plan.py)."""
 
 from __future__ import annotations
 
@@ -161,39 +162,6 @@ def test_saving_at_the_end_stores_the_day_and_the_typical_day_then_shows_its_aud
     total = self_audit.audit(Context(app_engine, CAT), ann, TODAY).total
     assert {m.label: m.value for m in at.metric}["The day's strain points"] == f"{total:.0f}"
     assert "Top strain sources" in texts(at)
-
-
-def choose_plan(at: AppTest, *exercise_ids: str) -> None:
-    for slot, exercise_id in enumerate(exercise_ids):
-        at.selectbox(key=f"plan_exercise_{slot}").set_value(exercise_id)
-    at.number_input(key="plan_reps_0").set_value(12)
-    at.radio(key="plan_kind_1").set_value("minutes")
-    at.number_input(key="plan_minutes_1").set_value(5.0)
-    at.number_input(key="plan_days_1").set_value(7)
-    at.button(key="FormSubmitter:plan_form-Save plan").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def test_a_plan_is_saved_versioned_and_shown(app_engine, ann):
-    at = open_page(PAGE, person="Ann", part="plan")
-    choose_plan(at, "squat_high_box", "dead_bug_bed")
-    plans = session.plans(Context(app_engine, CAT), ann)
-    assert [(p.version, len(p.exercises)) for p in plans] == [(1, 2)]
-    assert [e.schedule for e in plans[0].exercises] == ["2 x 12, 5 days a week", "5 min, every day"]
-    page = texts(at)
-    assert "Saved the plan (2 exercises)" in page and "Plan in force: version 1" in page
-    choose_plan(at, "squat_lower_box", "dead_bug_bed", "log_roll_bed")
-    assert [p.version for p in session.plans(Context(app_engine, CAT), ann)] == [1, 2]
-    assert "Plan in force: version 2" in texts(at)
-    assert "Earlier versions (1)" in [e.label for e in at.expander]
-
-
-def test_a_plan_of_one_exercise_says_why_and_saves_nothing(app_engine, ann):
-    at = open_page(PAGE, person="Ann", part="plan")
-    at.selectbox(key="plan_exercise_0").set_value("squat_high_box")
-    at.button(key="FormSubmitter:plan_form-Save plan").click().run()
-    assert md("A plan has 2 to 4 exercises; this one has 1.") in texts(at)
-    assert session.plans(Context(app_engine, CAT), ann) == []
 
 
 def test_a_visit_with_pain_and_a_psfs_activity_is_saved_and_rescored_later(app_engine, ann):

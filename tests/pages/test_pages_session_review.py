@@ -8,6 +8,7 @@ from strain.domain.catalogue import default
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.usecases import log_day, session
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.apptest import entries, open_page, texts
 from ui.components import md
@@ -42,7 +43,7 @@ def test_a_review_visit_opens_on_the_review_with_what_changed_since_the_last_vis
         day = VISIT + timedelta(days=offset)
         log_day.save_day(ctx, ann, day, entries(day, ("sit_down_chair", 18)), pain=6, note="", expected_version=None)
     squat, brace = PlannedExercise("squat_high_box", 7, 2, 8), PlannedExercise("dead_bug_bed", 7, 2, 8)
-    session.save_plan(ctx, ann, [squat, brace], start=VISIT, review_date=TODAY, note="", today=TODAY)
+    plan_cases.save_plan(ctx, ann, [squat, brace], start=VISIT, review_date=TODAY, note="", today=TODAY)
 
     at = open_page(PAGE, person="Ann")
     assert seen_part(at) == "review"

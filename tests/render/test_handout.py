@@ -23,6 +23,7 @@ from strain.domain.plans import PlannedExercise
 from strain.render import handout
 from strain.storage import day_store, db
 from strain.usecases import clinic_settings, exercises, log_day, people, printouts, session
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.clinic import clinic
 from tests.helpers import entries
@@ -99,7 +100,7 @@ def zoe(service: Context):
         rows += [("weeding", 45)] if offset % 3 == 0 else [("lean_over_worktop", 10 + offset)]
         log_day.save_day(service, person, day, entries(*rows, day=day), pain=3, note="", expected_version=None)
     start = TODAY - timedelta(days=20)
-    session.save_plan(
+    plan_cases.save_plan(
         service, person, longest_plan(), start=start, review_date=TODAY + timedelta(days=14), note="", today=TODAY
     )
     exercises.set_seat(service, person, name="chair", height_cm=46)
@@ -130,7 +131,7 @@ def test_the_handout_shows_the_name_average_top_sources_and_every_exercise_of_th
     assert f"{average:.0f} points a day" in text
     positions = [text.index(f"{rank}. {name}:") for rank, name in enumerate(top, start=1)]
     assert positions == sorted(positions)
-    for planned in session.plans(service, zoe)[-1].exercises:
+    for planned in plan_cases.plans(service, zoe)[-1].exercises:
         exercise = CAT.exercise(planned.exercise_id)
         assert exercise.name in text
         assert f"Dose: {planned.schedule}" in text
@@ -175,7 +176,7 @@ def test_the_tally_card_is_a_week_of_the_typical_day_as_saved_the_plan_and_pain_
     assert "usual 9 times" in text and "usual 30 min" in text  # the counts as saved, not shared out over the day
     assert text.count("Sitting down on a chair") == 1
     assert "Pain today (0 to 10)" in text and "Mon Tue Wed Thu Fri Sat Sun" in text
-    for planned in session.plans(service, zoe)[-1].exercises:  # a row to tick each day for each planned exercise
+    for planned in plan_cases.plans(service, zoe)[-1].exercises:  # a row to tick each day for each planned exercise
         assert f"{CAT.exercise(planned.exercise_id).name} {planned.schedule}" in text
 
 
@@ -185,7 +186,7 @@ def test_the_handouts_exercises_take_their_dose_from_the_plan_and_print_the_leve
         PlannedExercise("psoas_bed", days_per_week=5, sets=3, reps=8),
         PlannedExercise("squat_lower_box", days_per_week=3, sets=2, reps=6),
     ]
-    session.save_plan(
+    plan_cases.save_plan(
         service, person, planned, start=TODAY, review_date=TODAY + timedelta(days=14), note="", today=TODAY
     )
     _, text = pdf_text(handout.handout_pdf(printouts.handout(service, person, TODAY, TODAY, TODAY)))
@@ -213,7 +214,7 @@ def test_the_handout_names_the_therapist_the_clinic_and_the_plan_note_beside_sto
     clinic_settings.set_details(as_admin, "  Bridge Street Physiotherapy ", "01632 960 001, Bridge Street 4")
     clinic_settings.set_account_name(as_admin, "a@clinic.test", "Bea Jones")
     person = people.add_person(as_therapist, "Ann")
-    session.save_plan(
+    plan_cases.save_plan(
         as_therapist,
         person,
         longest_plan()[:2],

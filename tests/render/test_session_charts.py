@@ -1,9 +1,10 @@
 """The chart across visits: what each panel shows, and that missing data is said, not drawn as zero."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
+from strain.domain.plans import Plan
 from strain.render import session_charts
 
 
@@ -52,3 +53,24 @@ def test_a_meaningful_change_is_ringed_and_labelled_on_the_chart():
     marks = next(t for t in session_charts.visits_chart(series).data if t.name.startswith("Meaningful"))
     assert list(marks.x) == ["01 Nov 2026", "01 Nov 2026"] and list(marks.y) == [4.0, 6.0]
     assert list(marks.text) == ["average pain: meaningful change", "PSFS: meaningful change"]
+
+
+def test_each_plan_version_is_shaded_over_the_visits_it_was_in_force_at():
+    days = [date(2026, 10, 1), date(2026, 10, 15), date(2026, 11, 1), date(2026, 11, 20)]
+    series = pd.DataFrame(
+        {"date": days}
+        | {name: [None] * 4 for name in ("pain_now", "pain_average", "pain_worst", "psfs", "strain", "adherence")}
+    )
+
+    def plan(version: int, start: date) -> Plan:
+        return Plan(version, start, start + timedelta(days=28), "", datetime(2026, 9, 1, tzinfo=UTC), ())
+
+    # v1 before the visits, v2 agreed between the second and third, v3 after the last one: not drawn.
+    plans = [plan(1, date(2026, 9, 20)), plan(2, date(2026, 10, 20)), plan(3, date(2026, 11, 25))]
+    bands = session_charts.plan_bands(days, plans)
+    assert [(band.version, first, last) for band, first, last in bands] == [(1, -0.5, 1.5), (2, 1.5, 3.5)]
+    figure = session_charts.visits_chart(series, plans)
+    labels = [note.text for note in figure.layout.annotations]
+    assert "Plan v1 from 20 Sep" in labels and "Plan v2 from 20 Oct" in labels
+    assert not any("Plan v3" in label for label in labels)
+    assert len(figure.layout.shapes) == 2 * 3  # each band on each of the three panels

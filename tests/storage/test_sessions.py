@@ -56,6 +56,8 @@ WRITES = {
     "delete_walkthrough",
     "finish_walkthrough",
     "save_plan",
+    "correct_plan",
+    "delete_plan",
     "add_visit",
     "save_assessment",
     "mark_red_flag_dealt",

@@ -13,6 +13,7 @@ from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
 from strain.storage import audit_store, people_store, session_store, store_errors
 from strain.usecases import clinic, exercises, people, session
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.clinic import clinic as clinic_accounts
 from tests.domain.test_patients import log
@@ -41,10 +42,10 @@ def row(service: Context, name: str):
 
 def test_a_plans_review_date_due_is_flagged_and_a_new_plan_is_not_judged_at_once(actors, ann):
     _, a, _ = actors
-    session.save_plan(a, ann, PLAN, start=TODAY - timedelta(20), review_date=TODAY, note="", today=TODAY)
+    plan_cases.save_plan(a, ann, PLAN, start=TODAY - timedelta(20), review_date=TODAY, note="", today=TODAY)
     assert row(a, "Ann")["attention"] == "review due 3 Dec; no day logged this week; plan 0% done this week"
     # A new plan from today: due in a month, and nothing done yet is no flag on its first day.
-    session.save_plan(a, ann, PLAN, start=TODAY, review_date=TODAY + timedelta(30), note="", today=TODAY)
+    plan_cases.save_plan(a, ann, PLAN, start=TODAY, review_date=TODAY + timedelta(30), note="", today=TODAY)
     found = row(a, "Ann")
     assert found["attention"] == "no day logged this week"
     assert found["review_date"] == TODAY + timedelta(30) and found["plan_start"] == TODAY
@@ -53,7 +54,9 @@ def test_a_plans_review_date_due_is_flagged_and_a_new_plan_is_not_judged_at_once
 
 def test_a_plan_started_this_week_is_held_to_the_days_it_covered(actors, ann):
     _, a, _ = actors
-    session.save_plan(a, ann, PLAN, start=TODAY - timedelta(3), review_date=TODAY + timedelta(30), note="", today=TODAY)
+    plan_cases.save_plan(
+        a, ann, PLAN, start=TODAY - timedelta(3), review_date=TODAY + timedelta(30), note="", today=TODAY
+    )
     for back in range(4):  # the dead bug every day since the start (4 of 4 days), the box squat once
         day = TODAY - timedelta(back)
         exercises.log_practice(a, ann, day=day, today=TODAY, exercise_id="dead_bug_floor", done=True, pain=1, note="")

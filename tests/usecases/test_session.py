@@ -14,14 +14,15 @@ from strain.domain import model, walkthrough
 from strain.domain.actor import OWNER
 from strain.domain.catalogue import CatalogueError, parse
 from strain.domain.outcomes import VisitInput
-from strain.domain.plans import PlannedExercise
 from strain.storage import audit_store, day_store, db, exercise_store, session_store, store_errors
 from strain.usecases import interchange, log_day, people, session
+from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.domain.test_catalogue import SHIPPED
 from tests.helpers import entries, restored_as_backed_up
 from tests.refusals import refused
 from tests.strategies import CAT
+from tests.usecases.test_plan import BRACE, SQUAT
 
 TODAY = date(2026, 11, 25)
 
@@ -230,85 +231,6 @@ def test_finishing_with_nothing_chosen_or_a_future_day_saves_nothing(service, pe
     assert log_day.day(service, person, TODAY + timedelta(days=1)) is None
 
 
-# Plans and adherence
-
-SQUAT = PlannedExercise("squat_high_box", days_per_week=5, sets=2, reps=8)
-BRACE = PlannedExercise("dead_bug_bed", days_per_week=7, minutes=5)
-
-
-def test_a_plan_of_seven_exercises_is_refused_and_nothing_is_saved(service, person):
-    ladder_steps = [e for e in CAT.exercises if e.recommended][:7]
-    seven = [PlannedExercise(e.id, days_per_week=3, sets=1, reps=5) for e in ladder_steps]
-    problems = refused(
-        lambda: session.save_plan(
-            service, person, seven, start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
-        )
-    )
-    assert problems == ["A plan has 2 to 4 exercises; this one has 7."]
-    assert session.plans(service, person) == []
-
-
-@pytest.mark.parametrize(
-    ("exercises", "review", "message"),
-    [
-        ([SQUAT], 28, "A plan has 2 to 4 exercises; this one has 1."),
-        ([SQUAT, SQUAT], 28, "Each exercise can be in the plan once."),
-        (
-            [SQUAT, replace(BRACE, minutes=0.0)],
-            28,
-            "Exercise 2 (Modified dead bug on the bed): minutes must be above 0",
-        ),
-        ([SQUAT, replace(BRACE, days_per_week=8)], 28, "days per week must be a whole number from 1 to 7"),
-        ([SQUAT, PlannedExercise("childs_pose", 3, 1, 5)], 28, "Child's pose"),
-        ([SQUAT, BRACE], 0, "The review date must be after the start"),
-    ],
-)
-def test_a_bad_plan_says_why_and_saves_nothing(service, person, exercises, review, message):
-    problems = refused(
-        lambda: session.save_plan(
-            service, person, exercises, start=TODAY, review_date=TODAY + timedelta(days=review), note="", today=TODAY
-        )
-    )
-    assert any(message in problem for problem in problems), problems
-    assert session.plans(service, person) == []
-
-
-def test_plans_are_versioned_and_keep_their_history(service, person):
-    first_review = TODAY + timedelta(weeks=4)
-    session.save_plan(service, person, [SQUAT, BRACE], start=TODAY, review_date=first_review, note="", today=TODAY)
-    later = TODAY + timedelta(days=14)
-    second = [replace(SQUAT, exercise_id="squat_lower_box", reps=10), BRACE, PlannedExercise("log_roll_bed", 7, 1, 5)]
-    session.save_plan(
-        service, person, second, start=later, review_date=later + timedelta(weeks=6), note="up", today=later
-    )
-    history = session.plans(service, person)
-    assert [(plan.version, plan.start) for plan in history] == [(1, TODAY), (2, later)]
-    assert history[0].exercises == (SQUAT, BRACE)
-    assert history[1].exercises == tuple(second) and history[1].note == "up"
-    assert history[0].exercises[0].schedule == "2 x 8, 5 days a week"
-    assert history[0].exercises[1].schedule == "5 min, every day"
-
-
-def test_adherence_counts_practice_days_against_the_plan_week_by_week(service, person):
-    start = TODAY - timedelta(days=10)
-    session.save_plan(
-        service, person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(weeks=2), note="", today=TODAY
-    )
-    practised = [(0, "squat_high_box"), (0, "squat_high_box"), (1, "squat_high_box"), (2, "dead_bug_bed")]
-    practised += [(day, "dead_bug_bed") for day in range(7, 11)] + [(8, "psoas_bed")]  # not in the plan
-    for offset, exercise in practised:
-        exercise_store.log_practice(
-            engine=service.engine,
-            actor=OWNER,
-            person_id=person.id,
-            day=start + timedelta(days=offset),
-            exercise_id=exercise,
-            pain_during=0,
-        )
-    weeks = session.adherence(service, person, TODAY)
-    assert weeks[["week", "done", "prescribed"]].values.tolist() == [[1, 3, 12], [2, 4, 12]]
-
-
 # Visits and outcome measures
 
 
@@ -402,7 +324,7 @@ def test_the_series_across_visits_has_strain_and_adherence_of_the_week_before(se
             expected_version=None,
         )
     start = TODAY - timedelta(days=7)
-    session.save_plan(
+    plan_cases.save_plan(
         service, person, [SQUAT, BRACE], start=start, review_date=TODAY + timedelta(days=20), note="", today=start
     )
     for offset in (1, 2, 3):
@@ -429,7 +351,7 @@ CLINIC_TABLES = ("account", "setting", "audit_event", "audit_chain", "sign_in_fa
 def fill(service: Context, person) -> None:
     draft = walk(service, person)
     session.save_walkthrough(service, person, replace(draft, step=4), TODAY)
-    session.save_plan(
+    plan_cases.save_plan(
         service, person, [SQUAT, BRACE], start=TODAY, review_date=TODAY + timedelta(weeks=4), note="", today=TODAY
     )
     session.add_visit(service, person, visit(TODAY, pain_now=5, new_activities=[("Gardening", 4)]), TODAY)
@@ -445,7 +367,7 @@ def test_a_backup_carries_drafts_plans_visits_and_outcome_measures(service, pers
     interchange.restore(restored, data)
     assert restored_as_backed_up(interchange.backup(restored), data)
     assert session.walkthrough(restored, person, TODAY)[0].step == 4
-    assert session.plans(restored, person) == session.plans(service, person)
+    assert plan_cases.plans(restored, person) == plan_cases.plans(service, person)
     assert session.outcomes(restored, person).psfs["average"].tolist() == [4.0]
     target.dispose()
 
@@ -475,7 +397,7 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     interchange.restore(restored, old)
     zoe = people.person(restored, "zoë")
     assert zoe.name == "Zoë" and log_day.day(restored, zoe, TODAY).pain == 2
-    assert session.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
+    assert plan_cases.plans(restored, zoe) == [] and session.outcomes(restored, zoe).visits.empty
     session.add_visit(restored, zoe, visit(TODAY, pain_now=2), TODAY)
     target.dispose()
 

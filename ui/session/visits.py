@@ -10,7 +10,7 @@ from strain.domain import frames, invisible, limits, outcomes
 from strain.domain.outcomes import VisitInput
 from strain.render import session_charts
 from strain.storage.people_store import PersonInfo
-from strain.usecases import session
+from strain.usecases import plan, session
 from ui import components, context
 from ui.session import visit_edit
 from ui.session.common import problems_box
@@ -136,9 +136,10 @@ def draw(person: PersonInfo) -> None:
             change = outcomes.change_text(latest["change"], bool(latest["meaningful"]))
             st.markdown(f"**PSFS average {latest['average']:.1f}**: {change}")
         components.chart(
-            session_charts.visits_chart(found.series),
+            session_charts.visits_chart(found.series, context.view(plan.plans, person)),
             key="visits_chart",
-            alt="Pain and PSFS at each visit, with the average daily strain and the plan done in the week before",
+            alt="Pain and PSFS at each visit, with the average daily strain and the plan done in the week before; "
+            "each plan version shaded over the visits it was in force at",
         )
     visit_form(person, found.activities)
     if not found.visits.empty:
