@@ -79,7 +79,7 @@ def save_level(person: PersonInfo, view: LadderView, key: str) -> None:
         st.session_state[key] = view.level
         return
     st.session_state.pop(f"{key}_problem", None)
-    st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
+    st.toast(f"Saved: level {level} of {view.ladder.short_name}.")
 
 
 def staircase(view: LadderView) -> None:
@@ -97,7 +97,7 @@ def staircase(view: LadderView) -> None:
 def change_level(person: PersonInfo, view: LadderView, level: int) -> None:
     """The person's own choice to act on the pain rule's advice."""
     exercises.set_level(context.use_cases(), person, view.ladder.id, level)
-    st.toast(f"Saved: level {level} of {view.ladder.name.split(':')[0]}.")
+    st.toast(f"Saved: level {level} of {view.ladder.short_name}.")
 
 
 def pain_rule(person: PersonInfo, view: LadderView, advice: Advice) -> None:
@@ -183,7 +183,7 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
         "pain each day on the Log page so the rule can be checked."
     )
     st.html(STACKED_STEPS)
-    labels = {view.ladder.id: view.ladder.name.split(":")[0] for view in views}
+    labels = {view.ladder.id: view.ladder.short_name for view in views}
     linked = linked_ladder(labels)
     tabs = st.tabs(list(labels.values()), default=labels.get(linked) if linked else None)
     for tab, view in zip(tabs, views, strict=True):

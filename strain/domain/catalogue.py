@@ -70,6 +70,11 @@ class Ladder:
     name: str
     move_up: str
 
+    @property
+    def short_name(self) -> str:
+        """The name before its colon: "Sit to stand" of "Sit to stand: close the gap to your real seats"."""
+        return self.name.split(":")[0]
+
 
 @dataclass(frozen=True)
 class Exercise:

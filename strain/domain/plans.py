@@ -216,7 +216,7 @@ def describe(cat: Catalogue, exercise: PlannedExercise) -> tuple[Exercise, str]:
     """The library's exercise and 'Level 2 of Squat to a box' for a planned exercise."""
     found = cat.exercise(exercise.exercise_id)
     ladder = next(ladder for ladder in cat.ladders if ladder.id == found.ladder)
-    return found, f"level {found.level} of {len(cat.ladder_steps(found.ladder))}, {ladder.name.split(':')[0]}"
+    return found, f"level {found.level} of {len(cat.ladder_steps(found.ladder))}, {ladder.short_name}"
 
 
 def practice_choices(cat: Catalogue, planned: tuple[str, ...], current: list[str]) -> dict[str, str]:

@@ -43,7 +43,7 @@ def review(ctx: Context, person: PersonInfo, today: date) -> review_rules.Review
     )
     progress = exercises.progress(ctx, person, today)
     steps = [
-        review_rules.LadderStep(view.ladder.name, advice.action, advice.message)
+        review_rules.LadderStep(view.ladder.short_name, advice.action, advice.message)
         for view in progress.ladders
         for advice in [progress.advice[view.ladder.id]]
         if advice.action in ("move_up", "step_back")

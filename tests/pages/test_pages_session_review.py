@@ -55,7 +55,7 @@ def test_a_review_visit_opens_on_the_review_with_what_changed_since_the_last_vis
     assert md("Average pain up 3.0 points (3.0 to 6.0), a meaningful change") in said
     assert md("Average daily strain up 100%") in said
     since = at.dataframe[0].value
-    assert since.iloc[1].tolist() == ["Days logged", "7", "7"]
+    assert since.iloc[1].tolist() == ["Logged", "7", "7"]
     at.button(key="review_to_visit").click().run()
     assert not at.exception and [h.value for h in at.header] == ["Visit"]
     assert at.query_params["part"] == "visit"  # the address names the part, for a bookmark

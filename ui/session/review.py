@@ -46,9 +46,9 @@ def since_table(found: Review) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "": ["Days", "Days logged", "Average daily strain", "Average pain"],
-                "Before the last visit": column(found.before),
-                "Since the last visit": column(found.since),
+                "": ["Days", "Logged", "Strain a day", "Pain"],
+                "Before": column(found.before),
+                "Since": column(found.since),
             }
         ),
         hide_index=True,
