@@ -61,3 +61,12 @@ def test_a_review_visit_opens_on_the_review_with_what_changed_since_the_last_vis
     assert at.query_params["part"] == "visit"  # the address names the part, for a bookmark
     at.button_group[0].set_value("plan").run()
     assert [h.value for h in at.header] == ["Plan"] and at.query_params["part"] == "plan"
+
+
+def test_a_long_visit_note_is_shown_whole_on_the_visit_part(app_engine, ann):
+    ctx = Context(app_engine, default())
+    note = "Stiff mornings; <b>not</b> bold.\n" + "Gardening for an hour, then pain for two days. " * 12
+    session.add_visit(ctx, ann, VisitInput(day=VISIT, pain_now=4, note=note), TODAY)
+    at = open_page(PAGE, person="Ann", part="visit")
+    assert not at.exception
+    assert note.strip() in [element.value for element in at.text]  # as text, whole: never cut, never HTML

@@ -131,6 +131,12 @@ def draw(person: PersonInfo) -> None:
                 "note": "Notes",
             },
         )
+        noted = [visit for visit in frames.rows(found.visits) if visit.note]
+        if noted:  # the table's cell cuts a long note: each is here whole, as typed
+            with st.expander(f"Each visit's notes, whole ({len(noted)})"):
+                for visit in reversed(noted):
+                    st.markdown(f"**{visit.date:%d %B %Y}**")
+                    st.text(invisible.visible(visit.note))
         latest = found.psfs.iloc[-1] if len(found.psfs) else None
         if latest is not None and len(found.psfs) > 1:
             change = outcomes.change_text(latest["change"], bool(latest["meaningful"]))
