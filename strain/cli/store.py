@@ -29,6 +29,7 @@ from strain.domain import frames, tally
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
+from strain.usecases import assessment as assessments
 from strain.usecases import clinic, errors, interchange, people
 from strain.usecases.interchange import Export
 from strain.usecases.shared import Context
@@ -157,6 +158,37 @@ def _session_json(export: Export) -> dict[str, Any]:
         ],
         "psfs_activities": [name for _, name in found.activities] if found else [],
         "visits": visits,
+        "assessment": _assessment_json(export.assessment),
+    }
+
+
+def _assessment_json(found: assessments.Assessment | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    stored = found.stored
+    return {
+        "date": stored.day.isoformat(),
+        **stored.texts,
+        "consents": stored.consents,
+        "consent_on": stored.consent_on.isoformat(),
+        "startback": {
+            "answers": stored.startback,
+            "total": found.startback.total,
+            "subscale": found.startback.subscale,
+            "risk": found.startback.risk,
+        },
+        "red_flags": [
+            {
+                "question": flag.text,
+                "urgency": flag.urgency,
+                "positive": flag.positive,
+                "answered_on": flag.answered_on.isoformat(),
+                "dealt_with": None
+                if flag.dealt_at is None
+                else {"at": flag.dealt_at.isoformat(), "by": flag.dealt_by, "note": flag.dealt_note},
+            }
+            for flag in stored.red_flags
+        ],
     }
 
 

@@ -16,6 +16,7 @@ from strain.domain import (
 from strain.storage import backup_store, bulk_store, day_store
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import UnknownPerson
+from strain.usecases import assessment as assessments
 from strain.usecases import (
     people,
     plan,
@@ -33,6 +34,7 @@ class Export:
     walkthrough: walkthrough.Draft | None = None
     plans: tuple[plans.Plan, ...] = ()
     outcomes: session.Outcomes | None = None
+    assessment: assessments.Assessment | None = None  # the first-visit assessment, whole
 
 
 def import_tally(
@@ -75,6 +77,7 @@ def export(ctx: Context, name: str, start: date | None = None, end: date | None 
         entries=day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end),
         walkthrough=draft if in_progress else None,
         plans=tuple(plan.plans(ctx, person)),
+        assessment=assessments.assessment(ctx, person),
         outcomes=replace(
             found,
             visits=found.visits[kept],

@@ -4,11 +4,13 @@ the audit trail; bad input and a stale edit save nothing; another therapist reac
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from strain.cli import main as cli
 from strain.domain import assessment as rules
 from strain.domain.actor import OWNER
 from strain.domain.assessment import AssessmentInput
@@ -165,3 +167,23 @@ def test_a_backup_carries_the_assessment_and_its_open_and_dealt_red_flags(servic
 
 def test_the_screen_asks_the_catalogues_whole_list():
     assert len(FLAGS) >= 20 and {flag.urgency for flag in FLAGS} == set(rules.URGENCIES)
+
+
+def test_a_persons_json_export_carries_their_assessment_whole(service, person, capsys):
+    assessment.save_assessment(service, person, answered(WEIGHT.text), LATER, None)
+    url = service.engine.url.render_as_string(hide_password=False)
+    assert cli.main(["export", "--person", person.name, "--format", "json", "--db", url]) == 0
+    exported = json.loads(capsys.readouterr().out)["assessment"]
+    assert exported["date"] == FIRST_VISIT.isoformat() and exported["consents"]
+    assert exported["startback"]["risk"] in rules.RISKS
+    positive = [flag for flag in exported["red_flags"] if flag["positive"]]
+    assert positive == [
+        {
+            "question": WEIGHT.text,
+            "urgency": WEIGHT.urgency,
+            "positive": True,
+            "answered_on": FIRST_VISIT.isoformat(),
+            "dealt_with": None,
+        }
+    ]
+    assert len(exported["red_flags"]) == len(FLAGS)
