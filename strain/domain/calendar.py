@@ -93,7 +93,7 @@ def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> list[str]:
     """The VTIMEZONE for TZID=zone.key covering the events: one observance from the first, one a change after."""
     start = _offset_at(zone, first)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
-    observances = [(first - timedelta(days=1), start, start)] + list(_transitions(zone, first, last))
+    observances = [(first - timedelta(days=1), start, start), *_transitions(zone, first, last)]
     for instant, before, after in observances:
         summer = max(instant, first).astimezone(zone).dst()
         kind = "DAYLIGHT" if summer else "STANDARD"

@@ -7,8 +7,8 @@ from datetime import date, time, timedelta
 import icalendar
 
 from strain.domain import limits, progress
-from strain.domain.plans import PlannedExercise
 from strain.domain.actor import OWNER
+from strain.domain.plans import PlannedExercise
 from strain.storage import exercise_store, people_store
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
