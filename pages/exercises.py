@@ -4,11 +4,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from strain.domain import calendar, invisible, limits, plans, progress
+from strain.domain import invisible, limits, plans, progress
 from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
@@ -269,11 +270,13 @@ def reminders(person: PersonInfo, planned: tuple[str, ...]) -> None:
         if not planned:
             st.info("Reminders come with an exercise plan: once your physiotherapist gives you one, add them here.")
             return
-        zone = calendar.local_zone(st.context.timezone)
+        zone = context.browser_zone()
+        where = f"in your time zone, {zone.key}" if zone else "in UTC (your browser did not say its time zone)"
+        zone = zone or ZoneInfo("UTC")
         st.write(
             "Add your plan's practice days, and a daily reminder to log the day, to your phone's calendar: the "
             "calendar reminds you, until the plan's review date. Open the file on your phone, or import it into "
-            f"your calendar. The times are {zone.key} time."
+            f"your calendar. The times are {where}."
         )
         st.caption(
             "The file holds your plan's exercise names, not your name. In your calendar they may be copied to its "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from strain.domain.catalogue import Catalogue
 from strain.domain.plans import Plan
@@ -20,14 +20,6 @@ from strain.domain.plans import Plan
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PRODUCT = "-//Strain Audit//Exercise plan reminders//EN"
 MAX_OCTETS = 75  # a content line's length, without its CRLF (RFC 5545 3.1)
-
-
-def local_zone(name: str | None) -> ZoneInfo:
-    """The browser's time zone by its IANA name; UTC when it gave none, or one this machine does not know."""
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def spread(days_per_week: int) -> tuple[int, ...]:

@@ -307,6 +307,7 @@ def test_the_plans_reminders_download_as_a_calendar_at_the_times_chosen(app_engi
     assert events["Practise: Modified dead bug on the floor"].decoded("DTSTART").time() == time(7, 45)
     assert events["Log today"].decoded("DTSTART").time() == time(20, 15)
     assert "Ann" not in text
+    assert "The times are in UTC (your browser did not say its time zone)." in texts(at)
 
 
 def test_reminders_need_a_plan(ann):
