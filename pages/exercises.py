@@ -1,9 +1,10 @@
 """Exercises: the ladders as steps, the person's level on each, a practice log, and closing the gap."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,7 @@ from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import errors, exercises
-from ui import components, context, pictures, shell
+from ui import components, context, download, pictures, shell
 
 shell.ensure()
 
@@ -261,6 +262,49 @@ def practice_log(person: PersonInfo, views: list[LadderView], planned: tuple[str
         )
 
 
+# Reminders in the phone's own calendar: nothing is sent from here
+
+
+def reminders(person: PersonInfo, planned: tuple[str, ...]) -> None:
+    with st.expander("Reminders in my calendar", icon=":material/event:"):
+        if not planned:
+            st.info("Reminders come with an exercise plan: once your physiotherapist gives you one, add them here.")
+            return
+        zone = context.browser_zone()
+        where = f"in your time zone, {zone.key}" if zone else "in UTC (your browser did not say its time zone)"
+        zone = zone or ZoneInfo("UTC")
+        st.write(
+            "Add your plan's practice days, and a daily reminder to log the day, to your phone's calendar: the "
+            "calendar reminds you, until the plan's review date. Open the file on your phone, or import it into "
+            f"your calendar. The times are {where}."
+        )
+        st.caption(
+            "The file holds your plan's exercise names, not your name. In your calendar they may be copied to its "
+            "cloud account (Google, iCloud, Outlook) and to any device or person it is shared with. Adding the file "
+            "again, after a change of times, updates the reminders rather than doubling them."
+        )
+        left, right = st.columns(2)
+        left.time_input("Practise at", value=time(18, 0), key="reminder_practice_at", step=900)
+        right.time_input("Log today at", value=time(21, 0), key="reminder_log_at", step=900)
+        build = partial(
+            exercises.reminders,
+            context.use_cases(),
+            person,
+            today=datetime.now(zone).date(),
+            now=datetime.now(UTC),
+            practice_at=st.session_state["reminder_practice_at"],
+            log_at=st.session_state["reminder_log_at"],
+            zone=zone,
+        )
+        download.download_button(
+            "Add to my calendar (.ics)",
+            build,
+            file_name="exercise-reminders.ics",
+            mime="text/calendar",
+            key="reminders_download",
+        )
+
+
 # Close the gap
 
 
@@ -384,6 +428,7 @@ person = context.require_person()
 view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.planned, view.practice)
+reminders(person, view.planned)
 close_the_gap(person, view.seats, view.boxes)
 flexion_stretches()
 components.disclaimer(cat)

@@ -169,15 +169,21 @@ def report(error: Exception) -> None:
     st.error(components.md(explain(error)))
 
 
-def local_now() -> datetime:
-    """Now where the person is: in their browser's time zone, else in the server's."""
+def browser_zone() -> ZoneInfo | None:
+    """The browser's time zone; None when it gave none, or one this machine's time zone database does not know."""
     zone = st.context.timezone
     if zone:
         try:
-            return datetime.now(ZoneInfo(zone))
-        except (ZoneInfoNotFoundError, ValueError):  # a zone this machine's time zone database does not know
+            return ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
             pass
-    return datetime.now().astimezone()
+    return None
+
+
+def local_now() -> datetime:
+    """Now where the person is: in their browser's time zone, else in the server's."""
+    zone = browser_zone()
+    return datetime.now(zone) if zone else datetime.now().astimezone()
 
 
 def _seen(key: str) -> str:

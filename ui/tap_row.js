@@ -14,6 +14,11 @@
 // a report lost on the way), until the day has counted them. Without localStorage (a private window that refuses it) the totals live as long
 // as the page, under an id of the page's own.
 //
+// Under the buttons, the row says how many of its taps are waiting to be sent (at once when the phone is
+// offline, after a moment otherwise: a tap on a good connection is counted before it would show), and
+// "sent" once the day has counted them all. Offline, the row does not spend its resends: the browser's
+// "online" event sends the taps again as soon as the phone is back.
+//
 // Labels and hints come from the server as data and are set as text, never as HTML.
 
 const DEVICE = "strain-audit:device";
@@ -22,12 +27,16 @@ const RESEND_MS = 1000; // a row with taps not counted sends them again after 1 
 const MAX_RESEND_MS = 5000;
 const MAX_RESENDS = 40; // about three minutes without the day counting more: a server restart takes seconds
 const KEEP_DAYS = 2; // today's and yesterday's totals are kept; older ones are removed
+const SHOW_WAITING_MS = 1500; // online, taps not counted after this long show as waiting
+const SENT_SHOWN_MS = 5000; // "sent" stays this long
 
 const lines = new WeakMap(); // the component's line of buttons -> {row, day, buttons: Map(name -> button)}
 const memory = new Map(); // the totals, when localStorage cannot keep them
 const latest = new Map(); // row id:day -> what the day has counted of this device's taps, from the last run
 const pending = new Map(); // row id:day -> a timer that will send the row's report again
 const attempts = new Map(); // row id:day -> reports sent again since the day last counted more
+const senders = new Map(); // row id:day -> {row, day, setStateValue}: to send again when the phone is back online
+const statuses = new Map(); // row id:day -> {element, shown (it says taps are waiting), since, timer}
 let sent = 0; // reports sent by this page: a report sent again differs from the last, so the server runs it
 
 function randomId() {
@@ -113,8 +122,47 @@ function tap(row, day, name) {
   return report(row, day, tally);
 }
 
+function waiting(row, day) {
+  const counted = latest.get(row + ":" + day) ?? {};
+  const counts = load(row, day).counts;
+  return Object.entries(counts).reduce((sum, [name, taps]) => sum + Math.max(0, taps - (counted[name] ?? 0)), 0);
+}
+
+function offline() {
+  return navigator.onLine === false;
+}
+
+// The row's word on its taps: how many wait to be sent; "sent" once they are counted, after it said so.
+function say(row, day) {
+  const status = statuses.get(row + ":" + day);
+  if (!status) return;
+  const left = waiting(row, day);
+  clearTimeout(status.timer);
+  if (left === 0) {
+    status.since = null;
+    if (status.shown) {
+      status.element.textContent = "Sent: every tap is counted";
+      status.element.className = "tap-status sent";
+      status.shown = false;
+      status.timer = setTimeout(() => status.element.replaceChildren(), SENT_SHOWN_MS);
+    }
+    return;
+  }
+  status.since ??= Date.now();
+  const waited = Date.now() - status.since;
+  if (offline() || waited >= SHOW_WAITING_MS) {
+    const where = offline() ? ": this phone is offline, so they are kept here and go when it is back online" : "";
+    status.element.textContent = `${left} ${left === 1 ? "tap" : "taps"} waiting to be sent${where}`;
+    status.element.className = "tap-status waiting";
+    status.shown = true;
+  } else {
+    if (!status.shown) status.element.replaceChildren(); // not "sent" while a tap is on its way
+    status.timer = setTimeout(() => say(row, day), SHOW_WAITING_MS - waited);
+  }
+}
+
 // While the row holds taps the day has not counted, send its totals again, a little later each time
-// (bounded: a row whose reports the server keeps refusing stops after MAX_RESENDS).
+// (bounded: a row whose reports the server keeps refusing stops after MAX_RESENDS; offline, it waits).
 function check(row, day, setStateValue) {
   const key = row + ":" + day;
   const tries = attempts.get(key) ?? 0;
@@ -129,6 +177,7 @@ function check(row, day, setStateValue) {
         attempts.delete(key);
         return;
       }
+      if (offline()) return; // the "online" event sends them
       attempts.set(key, tries + 1);
       setStateValue("taps", report(row, day, tally));
       check(row, day, setStateValue);
@@ -153,7 +202,23 @@ function follow(data, setStateValue) {
   }
   if (behind) keep(data.row, data.day, tally);
   if (unsaved(tally, counted)) check(data.row, data.day, setStateValue);
+  say(data.row, data.day);
 }
+
+window.addEventListener("online", () => {
+  for (const [key, { row, day, setStateValue }] of senders) {
+    clearTimeout(pending.get(key));
+    pending.delete(key);
+    attempts.delete(key);
+    const tally = load(row, day);
+    if (unsaved(tally, latest.get(key) ?? {})) setStateValue("taps", report(row, day, tally));
+    check(row, day, setStateValue);
+    say(row, day);
+  }
+});
+window.addEventListener("offline", () => {
+  for (const { row, day } of senders.values()) say(row, day);
+});
 
 function draw(button, spec) {
   button.textContent = spec.label;
@@ -175,11 +240,16 @@ export default function tapRow({ data, parentElement, setStateValue }) {
       setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
       attempts.delete(drawn.row + ":" + drawn.day);
       check(drawn.row, drawn.day, setStateValue); // in case this report is lost on its way (a server restarting)
+      say(drawn.row, drawn.day);
     });
     forgetOldDays(data.day);
   }
   drawn.row = data.row;
   drawn.day = data.day;
+  const key = data.row + ":" + data.day;
+  senders.set(key, { row: data.row, day: data.day, setStateValue });
+  const element = parentElement.querySelector(".tap-status");
+  if (statuses.get(key)?.element !== element) statuses.set(key, { element, shown: false, since: null, timer: null });
   const names = data.buttons.map((spec) => spec.name);
   if (names.join("\n") !== [...drawn.buttons.keys()].join("\n")) {
     drawn.buttons = new Map(names.map((name) => [name, document.createElement("button")]));

@@ -17,7 +17,7 @@ STATE = "taps"  # the component's state: the row's report (strain.domain.countin
 
 _component = st.components.v2.component(
     "strain_tap_row",
-    html='<div class="taps"></div>',
+    html='<div class="taps"></div><p class="tap-status" role="status" aria-live="polite"></p>',
     css=(HERE / "tap_row.css").read_text(encoding="utf-8"),
     js=(HERE / "tap_row.js").read_text(encoding="utf-8"),
 )

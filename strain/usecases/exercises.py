@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from strain.domain import frames
+from strain.domain import calendar, frames
 from strain.domain import plans as plan_rules
 from strain.domain import progress as ladder_rules
-from strain.domain.errors import Invalid
+from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.storage import day_store, exercise_store, session_store
 from strain.storage.people_store import PersonInfo
@@ -100,6 +101,32 @@ def log_box_height(ctx: Context, person: PersonInfo, *, day: date | None, today:
     """Log the height of the box the person can sit down on with control (Invalid: see log_practice)."""
     _refuse(ladder_rules.box_problems(day=day, today=today, height_cm=height_cm))
     _writing(ctx, exercise_store.log_box_height, person, day=day, height_cm=height_cm)
+
+
+def reminders(
+    ctx: Context, person: PersonInfo, *, today: date, now: datetime, practice_at: time, log_at: time, zone: ZoneInfo
+) -> bytes:
+    """The plan in force's reminders as an iCalendar file (strain.domain.calendar); Refused, saying why, without a
+    plan or when its review date has passed."""
+    current = plan_rules.in_force(plan.plans(ctx, person), today)
+    if current is None:
+        raise Refused("There is no exercise plan yet: its reminders come with the plan your physiotherapist gives.")
+    if current.review_date < today:
+        raise Refused(
+            f"Your plan's review date, {current.review_date:%d %B %Y}, has passed: ask for its review, then add the "
+            "new plan's reminders."
+        )
+    text = calendar.plan_calendar(
+        ctx.catalogue,
+        current,
+        owner=str(person.id),
+        practice_at=practice_at,
+        log_at=log_at,
+        zone=zone,
+        today=today,
+        now=now,
+    )
+    return text.encode("utf-8")
 
 
 def _refuse(problems: dict[str, str]) -> None:

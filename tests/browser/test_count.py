@@ -222,6 +222,34 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
             assert "Traceback" not in server.log_since(0)
 
 
+def test_taps_made_offline_say_they_are_waiting_and_each_is_stored_once_back_online(
+    phone: Page, count_app, own_seed: Seed
+) -> None:
+    app_url, db_url = count_app
+    open_tally(phone, app_url, own_seed)
+    activity = activity_of(rows(phone).nth(3))
+    row = phone.locator(f".st-key-count_row_{activity}")
+    status = row.get_by_role("status")
+    before = stored_today(db_url, own_seed, activity)
+    phone.context.set_offline(True)
+    try:
+        tap_quickly(phone, plus_one(phone, activity), 3)
+        button(phone, activity, "control").tap()
+        expect(status).to_contain_text("4 taps waiting to be sent: this phone is offline")
+        phone.wait_for_timeout(3000)  # resends would go now, were the phone online: none reaches the server
+        assert stored_today(db_url, own_seed, activity) == before
+        expect(status).to_contain_text("4 taps waiting to be sent")
+    finally:
+        phone.context.set_offline(False)
+    expect(status).to_have_text("Sent: every tap is counted", timeout=APP_TIMEOUT_MS)
+    expected = {"uncontrolled": before.get("uncontrolled", 0.0) + 3, "controlled": before.get("controlled", 0.0) + 1}
+    eventually_stored(phone, db_url, own_seed, activity, "uncontrolled", expected["uncontrolled"])
+    expect(row).to_contain_text(f"{expected['controlled']:g} with control · {expected['uncontrolled']:g} without")
+    phone.wait_for_timeout(2000)  # a report sent twice would be stored by now
+    assert stored_today(db_url, own_seed, activity) == expected
+    expect_no_exception(phone)
+
+
 def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, own_seed: Seed) -> None:
     app_url, _ = count_app
     open_tally(phone, app_url, own_seed)

@@ -1,10 +1,17 @@
 """The exercises page, run with AppTest on a real SQLite file."""
 
-from datetime import date, timedelta
+import base64
+import json
+from datetime import date, time, timedelta
+
+import icalendar
 
 from strain.domain import limits, progress
 from strain.domain.actor import OWNER
+from strain.domain.plans import PlannedExercise
 from strain.storage import exercise_store, people_store
+from strain.usecases import plan as plan_cases
+from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, save, texts
 
 PAGE = "pages/exercises.py"
@@ -12,6 +19,7 @@ TODAY = date.today()
 LOG_PRACTICE = "FormSubmitter:practice_form-Log practice"
 SAVE_SEAT = "FormSubmitter:seat_form-Save seat height"
 RECORD_BOX = "FormSubmitter:box_form-Record box height"
+REMINDED = [PlannedExercise("dead_bug_floor", 7, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
 
 
 def form_lines(at, form: str) -> list[str]:
@@ -260,3 +268,49 @@ def test_a_level_shows_its_dose_once_and_the_steps_of_the_level_it_refers_to(app
     assert "**Dose:** 5 each side, each held for 10 slow breaths" in page
     assert "**Level 1, Psoas engagement on the bed, towel support:**" in page
     assert "1. Lie on your back on the bed, knees bent, a rolled towel under the small of your back." in page
+
+
+def reminders_file(at) -> str:
+    """Click "Add to my calendar" as the browser would (its state names the click) and read the file sent."""
+    at.session_state["reminders_download"] = {"wanted": "click-1"}
+    at.run()
+    (button,) = [e for e in at.get("bidi_component") if e.key == "reminders_download"]
+    data = json.loads(button.proto.mixed.json or button.proto.json)
+    assert data["file_name"] == "exercise-reminders.ics" and data["mime"] == "text/calendar"
+    return base64.b64decode(data.get("file", "")).decode("utf-8")
+
+
+def test_the_plans_reminders_download_as_a_calendar_at_the_times_chosen(app_engine, ann):
+    plan_cases.save_plan(
+        Context(app_engine, CAT),
+        ann,
+        REMINDED,
+        start=TODAY,
+        review_date=TODAY + timedelta(days=14),
+        note="",
+        today=TODAY,
+    )
+    at = open_page(PAGE, person="Ann")
+    assert not at.get("download_button")  # Streamlit's own would give the file a /media/ address
+    at.time_input(key="reminder_practice_at").set_value(time(7, 45))
+    at.time_input(key="reminder_log_at").set_value(time(20, 15))
+    text = reminders_file(at)
+    assert not at.exception
+    parsed = icalendar.Calendar.from_ical(text)
+    events = {str(event["SUMMARY"]): event for event in parsed.walk("VEVENT")}
+    assert set(events) == {
+        "Practise: Modified dead bug on the floor",
+        "Practise: Squat to a high box or raised seat",
+        "Log today",
+    }
+    assert events["Practise: Squat to a high box or raised seat"]["RRULE"]["BYDAY"] == ["MO", "WE", "FR"]
+    assert events["Practise: Modified dead bug on the floor"].decoded("DTSTART").time() == time(7, 45)
+    assert events["Log today"].decoded("DTSTART").time() == time(20, 15)
+    assert "Ann" not in text
+    assert "The times are in UTC (your browser did not say its time zone)." in texts(at)
+
+
+def test_reminders_need_a_plan(ann):
+    at = open_page(PAGE, person="Ann")
+    assert "Reminders come with an exercise plan" in texts(at)
+    assert not [e for e in at.get("bidi_component") if e.key == "reminders_download"]

@@ -5,11 +5,13 @@ audit trail, and adherence."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from strain.domain.actor import OWNER
+from strain.domain.errors import Refused
 from strain.domain.plans import PlannedExercise
 from strain.storage import audit_store, exercise_store
 from strain.usecases import exercises
@@ -287,3 +289,27 @@ def test_deleting_a_version_needs_a_reason_and_a_confirmation_and_is_in_the_audi
     assert refused(lambda: plan_cases.delete_plan(service, person, 2, reason="again", confirmed=True)) == [
         "Not deleted: version 2 of the plan is not there (deleted elsewhere?)"
     ]
+
+
+def test_reminders_come_from_the_plan_in_force_and_not_past_its_review(service, person):
+    def reminders(today: date) -> bytes:
+        return exercises.reminders(
+            service,
+            person,
+            today=today,
+            now=datetime(2026, 11, 25, 12, tzinfo=UTC),
+            practice_at=time(18),
+            log_at=time(21),
+            zone=ZoneInfo("Europe/Paris"),
+        )
+
+    with pytest.raises(Refused, match="There is no exercise plan yet"):
+        reminders(TODAY)
+    plan_cases.save_plan(
+        service, person, [SQUAT, BRACE], start=TODAY, review_date=TODAY + timedelta(28), note="", today=TODAY
+    )
+    text = reminders(TODAY).decode("utf-8")
+    assert "SUMMARY:Practise: Squat to a high box or raised seat" in text
+    assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,FR,SA;UNTIL=20261223T170000Z" in text
+    with pytest.raises(Refused, match="review date, 23 December 2026, has passed"):
+        reminders(TODAY + timedelta(29))
