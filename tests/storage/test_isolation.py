@@ -218,6 +218,8 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "set_password_hash": lambda c: {"email": "a@clinic.test", "password_hash": "x"},
     "start_clinic_mode": lambda c: {},
     "list_accounts": lambda c: {},
+    "set_account_name": lambda c: {"email": "a@clinic.test", "name": "Alex Brown"},
+    "set_settings": lambda c: {"values": {"clinic_name": "Back Clinic"}},
 }
 REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's action)
     "add_person": "a person called ANN already exists",
@@ -232,6 +234,8 @@ REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's ac
     "set_password_hash": "only an admin can manage accounts",
     "start_clinic_mode": "only an admin can manage accounts",
     "list_accounts": "only an admin can manage accounts",
+    "set_account_name": "only an admin can manage accounts",
+    "set_settings": "only an admin can manage accounts",
     "list_therapists": "only an admin can assign",
 }
 
