@@ -19,7 +19,6 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -33,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "strain_device"
 OWN_KEY = "sign_in_own_device"  # the sign-in form's "This is my own phone"
 DEVICE_KEY = "_device"  # this session's device: (id, kind)
-COOKIE_KEY = "_device_cookie"  # what the browser is still to do with the cookie (data for remember.js)
+COOKIE_KEY = "_device_cookie"  # what the browser is to do with the cookie (data for remember.js), until signing out
 TRIED_KEY = "_device_tried"  # the session's cookie was tried (once per session: it does not change meanwhile)
 SIGNED_IN_COMPONENT, SIGN_IN_COMPONENT = "device_cookie", "device_cookie_signed_out"
 OWN_LABEL = "This is my own phone: keep me signed in for 30 days"
@@ -54,13 +53,9 @@ def _instruct(token: str | None, max_age: int | None = None) -> None:
 
 
 def draw(key: str) -> None:
-    """The cookie's keeper (invisible): carries out what the server asked once, and says it did."""
-    data: dict[str, Any] = st.session_state.get(COOKIE_KEY) or {}
-    state = st.session_state.get(key)
-    if data and isinstance(state, dict) and state.get("done") == data.get("nonce"):
-        st.session_state.pop(COOKIE_KEY)  # done: the token is no longer kept in the session
-        data = {}
-    _component(key=key, data=data, on_done_change=lambda: None, height=0)
+    """The cookie's keeper (invisible): carries out, once per page, what the server asked last. It answers nothing:
+    a run of its own would redraw the page and lose what a run shows once (why a session ended)."""
+    _component(key=key, data=st.session_state.get(COOKIE_KEY) or {}, height=0)
 
 
 def _user_agent() -> str:
