@@ -9,8 +9,9 @@ cookie and Streamlit cannot send response headers: see the README). A new sessio
 connection (st.context.cookies) and signs in as the device's account; every run asks that the device is still
 signed in, so signing out, a revocation or disabling the account ends the other tabs and browsers at their next run.
 
-ui/signin.py calls `started` when a password signs in, `resume` when a session has no one signed in,
-`keep_own_device_awake` and `still_signed_in` at every run, and `end` and `ended` when signing out.
+ui/signin.py calls `started` when a password signs in (`sso_started` for single sign-on), `resume` when a session
+has no one signed in, `keep_own_device_awake` and `still_signed_in` at every run, and `end` and `ended` when
+signing out.
 """
 
 from __future__ import annotations
@@ -105,11 +106,20 @@ def keep_own_device_awake() -> None:
         st.session_state[context.LAST_ACTIVE_KEY] = time.time()
 
 
+def sso_started(service: Context, actor: Actor) -> None:
+    """Single sign-on has just signed `actor` in (no device is remembered: the provider's cookie does that)."""
+    devices.single_sign_on(service, actor, "sign in")
+
+
 def end() -> None:
-    """Before a session is cleared: sign its device out on the server."""
+    """Before a session is cleared: sign its device out on the server (a single sign-on's: record it)."""
     remembered = st.session_state.get(DEVICE_KEY)
     actor: Actor | None = st.session_state.get(context.ACTOR_KEY)
-    if remembered is not None and actor is not None:
+    if actor is None:
+        return
+    if remembered is None:
+        devices.single_sign_on(context.use_cases(), actor, "sign out")
+    else:
         devices.sign_out(context.use_cases(), actor, remembered[0])
 
 

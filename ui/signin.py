@@ -117,6 +117,7 @@ def _single_sign_on(service: Context) -> Actor | None:
     except accounts.AccountError as error:
         st.session_state[REFUSED_KEY] = str(error)
         return None
+    remember.sso_started(service, actor)
     _start(actor, sso=True)
     return actor
 

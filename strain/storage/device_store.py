@@ -143,6 +143,13 @@ def revoke_device(*, engine: Engine, actor: Actor, device_id: int, action: str) 
     return True
 
 
+def record_single_sign_on(*, engine: Engine, actor: Actor, action: str) -> None:
+    """A single sign-on session remembers no device (the provider's cookie signs a reload in): its "sign in" and
+    "sign out" are recorded all the same."""
+    with _writing(engine) as connection:
+        _record_event(connection, actor, action, "device", None, "single sign-on")
+
+
 def _forget_devices(connection: Connection, account_id: int) -> int:
     """Sign every device of an account out (it is being disabled), in the caller's transaction."""
     return connection.execute(sa.delete(Device).where(col(Device.account_id) == account_id)).rowcount

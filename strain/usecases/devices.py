@@ -59,6 +59,11 @@ def sign_out(ctx: Context, actor: Actor, device_id: int) -> bool:
     )
 
 
+def single_sign_on(ctx: Context, actor: Actor, action: str) -> None:
+    """Record a single sign-on session's "sign in" or "sign out" in the audit trail."""
+    device_store.record_single_sign_on(engine=ctx.engine, actor=replace(actor, live=None), action=action)
+
+
 def my_devices(ctx: Context) -> list[DeviceInfo]:
     """The acting account's devices still signed in, the one seen last first."""
     return device_store.list_devices(engine=ctx.engine, actor=ctx.actor, now=_now())
