@@ -14,7 +14,15 @@ from strain.usecases import clinic as clinic_cases
 from strain.usecases import devices
 from strain.usecases.shared import Context
 from tests.apptest import browser_says
-from tests.pages.test_pages_signin import PASSWORD, SIGN_IN, app, clinic, said, shows_only_the_sign_in_page
+from tests.pages.test_pages_signin import (
+    PASSWORD,
+    SIGN_IN,
+    app,
+    clinic,
+    said,
+    shows_only_the_sign_in_page,
+    sso_app,
+)
 from ui import remember, signin
 
 __all__ = ["clinic"]  # the fixture, shared with the sign-in pages' tests
@@ -86,3 +94,11 @@ def test_signing_out_this_device_from_the_list_signs_out(clinic):
     at.button(key=f"revoke_device_{device.id}").click().run()
     shows_only_the_sign_in_page(at)
     assert "You are signed out." in said(at) and bea_devices(clinic) == []
+
+
+def test_single_sign_on_remembers_no_device_but_its_sign_in_and_out_are_recorded(clinic):
+    at = sso_app({"is_logged_in": True, "email": "bea@clinic.example", "email_verified": True})
+    assert at.session_state["_actor"].email == "bea@clinic.example" and bea_devices(clinic) == []
+    at.button(key="sign_out").click().run()
+    assert not at.exception and "_actor" not in at.session_state
+    assert device_events(clinic) == ["sign in", "sign out"]
