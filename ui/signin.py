@@ -23,7 +23,7 @@ from strain.domain import accounts, limits
 from strain.domain.actor import Actor
 from strain.usecases import clinic
 from strain.usecases.shared import Context
-from ui import components, context, frame_check
+from ui import components, context, frame_check, remember
 
 LAST_ACTIVE_KEY = context.LAST_ACTIVE_KEY  # time.time() of the session's last activity (see context.keep_alive)
 SSO_KEY = "_signed_in_with_sso"
@@ -66,8 +66,10 @@ def sign_out(notice: str | None = None) -> None:
     """End this session: forget everything in it, and the patient named in the address; a single sign-on is
     ended with the provider too."""
     sso = st.session_state.get(SSO_KEY, False)
+    remember.end()
     st.session_state.clear()
     st.query_params.clear()
+    remember.ended()
     if notice:
         st.session_state[NOTICE_KEY] = notice
     if sso:
@@ -79,13 +81,25 @@ def signed_in(service: Context) -> Actor | None:
     whose account was disabled meanwhile. Counts this run as activity."""
     actor: Actor | None = st.session_state.get(context.ACTOR_KEY)
     if actor is None:
-        return _single_sign_on(service)
+        return _remembered(service) or _single_sign_on(service)
+    remember.keep_own_device_awake()
     if not context.keep_alive():
         sign_out(f"You were signed out after {IDLE_MINUTES} minutes without activity. Sign in to go on.")
         return None
     if not clinic.account_active(service, actor):
         sign_out("Your account has been disabled. Ask your clinic's admin.")
         return None
+    if not remember.still_signed_in(service, actor):
+        sign_out("This device was signed out. Sign in to go on.")
+        return None
+    return actor
+
+
+def _remembered(service: Context) -> Actor | None:
+    """A new session of a browser whose device is remembered (a reload, a new tab): signed in again."""
+    actor = remember.resume(service)
+    if actor is not None:
+        _start(actor, sso=False)
     return actor
 
 
@@ -103,6 +117,7 @@ def _single_sign_on(service: Context) -> Actor | None:
     except accounts.AccountError as error:
         st.session_state[REFUSED_KEY] = str(error)
         return None
+    remember.sso_started(service, actor)
     _start(actor, sso=True)
     return actor
 
@@ -116,6 +131,7 @@ def _submit() -> None:
         return
     try:
         actor = clinic.sign_in(context.use_cases(), email, password)
+        remember.started(context.use_cases(), actor)
     except Exception as error:  # explain() raises again what a person cannot act on
         st.session_state[ERROR_KEY] = context.explain(error)
         return
@@ -145,11 +161,13 @@ def page(target: str | None) -> None:
                 max_chars=limits.MAX_PASSWORD,
                 autocomplete="current-password",
             )
+            st.checkbox(remember.OWN_LABEL, key=remember.OWN_KEY, help=remember.OWN_HELP)
             st.form_submit_button("Sign in", type="primary", on_click=_submit)
         error = st.session_state.pop(ERROR_KEY, None)
         if error:
             st.error(components.md(error))
         _single_sign_on_buttons()
+        remember.draw(remember.SIGN_IN_COMPONENT)  # deletes a cookie that no longer signs in
 
 
 def _single_sign_on_buttons() -> None:
@@ -181,6 +199,8 @@ def account_sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.caption(f"Signed in as {components.md(actor.email)} ({actor.role})")
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, args=(SIGNED_OUT,))
+        remember.devices_list(lambda: sign_out(SIGNED_OUT))
+        remember.draw(remember.SIGNED_IN_COMPONENT)  # keeps the token of a device just signed in
     _idle_watch()
 
 

@@ -18,6 +18,7 @@ from strain.domain import limits, permissions
 from strain.domain.actor import Actor, Role
 from strain.storage.audit_store import _record_event
 from strain.storage.base import _as_utc, _now, _reading, _writing
+from strain.storage.device_store import _forget_devices
 from strain.storage.store_errors import StoreError, UnknownAccount, _is_duplicate
 from strain.storage.tables import Account, Setting, SignInFailure
 
@@ -133,6 +134,8 @@ def set_account_active(*, engine: Engine, email: str, active: bool, actor: Actor
     with _writing(engine, actor) as connection:
         account = _change_account(connection, email, active=active)
         _record_event(connection, actor, "enable" if active else "disable", "account", None, email)
+        if not active:  # its remembered devices end with it
+            _forget_devices(connection, account.id)
     return account
 
 

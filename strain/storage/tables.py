@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from strain.domain import accounts, catalogue, modifiers
+from strain.domain import accounts, catalogue, devices, modifiers
 from strain.domain.limits import (
     MAX_ACCOUNT_NAME,
     MAX_AUDIT_DETAIL,
@@ -502,6 +502,23 @@ class SignInFailure(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
     at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class Device(SQLModel, table=True):
+    """A remembered device (migration 0020): a browser that stays signed in to an account until it signs out,
+    expires (strain.domain.devices), is revoked, or its account is disabled (which deletes its devices). Only the
+    SHA-256 of its random token is kept."""
+
+    __table_args__ = (sa.CheckConstraint(f"kind IN {devices.KINDS}", name="kind_known"),)
+
+    id: int = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    label: str = Field(sa_type=sa.String(devices.MAX_LABEL))
+    kind: str = Field(sa_type=sa.String(8))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    last_seen_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
 class Setting(SQLModel, table=True):

@@ -344,3 +344,70 @@ def test_two_replicas_share_sign_in_and_lockout(browser: Browser, make_database,
             sign_in(page, "bea@clinic.example", PASSWORD)
             expect(refusal(page)).to_have_text(accounts.SIGN_IN_REFUSED)
             expect_only_the_sign_in_page(page)
+
+
+def test_a_remembered_device_stays_signed_in_until_signed_out_or_disabled(
+    browser: Browser, clinic: Clinic, clinic_server: Server
+) -> None:
+    """A reload and a new tab stay signed in; signing out, and disabling the account, end every browser holding
+    the device's cookie at its next run (another context given the same cookie stands for a copied one)."""
+    who = "dev@clinic.example"
+    add_account(clinic.db_url, who, "therapist")
+    url = clinic_server.url
+    with (
+        no_tracebacks(clinic_server),
+        app_context(browser, url) as first,
+        app_context(browser, url) as second,
+    ):
+        page = first.new_page()
+        open_app(page, url, "/")
+        sign_in(page, who)
+        expect_signed_in(page, f"{who} (therapist)")
+        page.wait_for_function("document.cookie.includes('strain_device=')")
+        [cookie] = [c for c in first.cookies() if c["name"] == "strain_device"]
+        assert cookie["sameSite"] == "Strict" and cookie["path"] == "/" and len(cookie["value"]) == 43
+
+        page.reload()
+        wait_for_app(page)
+        expect_signed_in(page, f"{who} (therapist)")
+        tab = first.new_page()
+        open_app(tab, url, "/")
+        expect_signed_in(tab, f"{who} (therapist)")
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Your devices (1)")
+        other = second.new_page()
+        second.add_cookies([cookie])
+        open_app(other, url, "/")
+        expect_signed_in(other, f"{who} (therapist)")
+
+        with rerun(page):
+            page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        expect_only_the_sign_in_page(page)
+        page.wait_for_function("!document.cookie.includes('strain_device=')")  # the browser forgot the token
+        for signed_out in (tab, other):  # their next run
+            with rerun(signed_out):
+                signed_out.get_by_test_id("stSidebarNav").get_by_role("link").nth(1).click()
+            expect_only_the_sign_in_page(signed_out)
+            expect(main(signed_out)).to_contain_text("This device was signed out.")
+        other.reload()
+        wait_for_app(other)
+        expect_only_the_sign_in_page(other)
+
+        # Once more, on "my own phone": disabling the account ends it in every browser holding its token.
+        main(page).get_by_text("This is my own phone").click()
+        sign_in(page, who)
+        expect_signed_in(page, f"{who} (therapist)")
+        page.wait_for_function("document.cookie.includes('strain_device=')")
+        [cookie] = [c for c in first.cookies() if c["name"] == "strain_device"]
+        assert cookie["expires"] > time.time() + 29 * 24 * 3600  # kept by the browser for 30 days
+        second.add_cookies([cookie])
+        other.reload()
+        wait_for_app(other)
+        expect_signed_in(other, f"{who} (therapist)")
+        run_cli("user", "disable", who, "--db", clinic.db_url)
+        with rerun(other):
+            other.get_by_test_id("stSidebarNav").get_by_role("link").nth(1).click()
+        expect_only_the_sign_in_page(other)
+        expect(main(other)).to_contain_text("Your account has been disabled")
+        page.reload()
+        wait_for_app(page)
+        expect_only_the_sign_in_page(page)
