@@ -119,9 +119,15 @@ def main(page: Page) -> Locator:
     return page.get_by_test_id("stMain")
 
 
-def expect_no_exception(page: Page) -> None:
+def expect_no_exception(page: Page, *, banner: str | None = None) -> None:
+    """No traceback and no error box; `banner`: but for the one error box that says this (a red flag's)."""
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    errors = page.get_by_test_id("stAlertContentError")
+    if banner is None:
+        expect(errors).to_have_count(0)
+    else:
+        expect(errors).to_have_count(1)
+        expect(errors).to_contain_text(banner)
 
 
 def number_in(text: str) -> float:

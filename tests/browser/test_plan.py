@@ -50,7 +50,9 @@ def test_a_plan_saved_on_the_session_page_is_offered_first_by_the_practice_log(p
 
     open_app(page, app_url, f"/exercises?person={seed.person}")
     expect_no_exception(page)
-    main(page).locator(".st-key-practice_exercise").get_by_role("combobox").click()
+    exercise = main(page).locator(".st-key-practice_exercise").get_by_role("combobox")
+    exercise.click()
+    exercise.press("ArrowDown")  # opens the list, as a keyboard user does
     options = page.get_by_role("option")
     expect(options.nth(0)).to_have_text(f"In your plan: {PLANNED[0]} (level 2)")
     expect(options.nth(1)).to_have_text(f"In your plan: {PLANNED[1]} (level 2)")

@@ -103,14 +103,21 @@ def test_walk_the_day_save_it_record_a_visit_and_download_the_handout(session_pa
     # A visit: pain now and one activity of the patient's own (PSFS), on the session's Visit part.
     with rerun(page):
         main(page).get_by_role("radio", name="Visit", exact=True).click()
-    main(page).get_by_label("Pain now").fill("5")
-    main(page).get_by_label("New activity", exact=True).fill("Gärtnern im Hochbeet")
-    # The field's own words (the character count) sit under it, not over the value or the field below.
-    name_field = page.locator(".st-key-psfs_new_name_0")
-    field, counter = name_field.locator("input").bounding_box(), name_field.get_by_test_id("InputInstructions")
-    expect(counter).to_have_text("20/80", use_inner_text=True)  # the hint to press Enter is left out
-    assert counter.bounding_box()["y"] >= field["y"] + field["height"]
-    main(page).locator(".st-key-psfs_new_score_0").get_by_label("Score").fill("4")
+    # Each field sends its value when Enter is pressed in it (a rerun): one at a time, so no run overlaps a click.
+    with rerun(page):
+        main(page).get_by_label("Pain now").fill("5")
+        main(page).get_by_label("Pain now").press("Enter")
+    with rerun(page):
+        main(page).get_by_label("New activity", exact=True).fill("Gärtnern im Hochbeet")
+        # The field's own words (the character count) sit under it, not over the value or the field below.
+        name_field = page.locator(".st-key-psfs_new_name_0")
+        field, counter = name_field.locator("input").bounding_box(), name_field.get_by_test_id("InputInstructions")
+        expect(counter).to_have_text("20/80", use_inner_text=True)  # the hint to press Enter is left out
+        assert counter.bounding_box()["y"] >= field["y"] + field["height"]
+        main(page).get_by_label("New activity", exact=True).press("Enter")
+    with rerun(page):
+        main(page).locator(".st-key-psfs_new_score_0").get_by_label("Score").fill("4")
+        main(page).locator(".st-key-psfs_new_score_0").get_by_label("Score").press("Enter")
     with rerun(page):
         main(page).get_by_role("button", name="Save visit").click()
     expect(main(page).get_by_text(f"Saved the visit of {today:%d %B %Y}.")).to_be_visible()

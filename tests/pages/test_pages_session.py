@@ -17,6 +17,7 @@ from strain.usecases import self_audit, session
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, texts
 from ui.components import md
+from ui.session import visit_edit
 
 PAGE = "pages/session.py"
 STEPS = len(CAT.day_parts)
@@ -242,7 +243,7 @@ def test_a_review_visit_corrects_one_visit_and_deletes_another_each_with_a_reaso
     ids = dict(zip(recorded["date"], recorded["id"], strict=True))
 
     # The first visit's pain was typed wrong: correct it, with a reason.
-    at.selectbox(key="visit_edit_pick").set_value(ids[first]).run()
+    at.selectbox(key=visit_edit.pick_key(ids.values())).set_value(ids[first]).run()
     assert at.number_input(key="visit_edit_pain_now").value == 6
     at.number_input(key="visit_edit_pain_now").set_value(7)
     at.button(key="visit_edit_save").click().run()
@@ -256,7 +257,7 @@ def test_a_review_visit_corrects_one_visit_and_deletes_another_each_with_a_reaso
     assert visits["pain_now"].tolist() == [7, 5, 4] and visits["id"].tolist() == [ids[first], ids[wrong], ids[review]]
 
     # A visit recorded on the wrong day: delete it, with a reason and a confirmation.
-    at.selectbox(key="visit_edit_pick").set_value(ids[wrong]).run()
+    at.selectbox(key=visit_edit.pick_key(ids.values())).set_value(ids[wrong]).run()
     at.text_input(key="visit_edit_reason").input("no visit that day")
     at.button(key="visit_delete").click().run()
     assert md(f"Tick the box to confirm deleting the visit of {wrong:%d %B %Y}.") in texts(at)

@@ -1,5 +1,6 @@
 """Correcting or deleting a recorded visit, each with a reason that the audit trail keeps."""
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -35,6 +36,11 @@ def load(found: session.Outcomes, visit_id: int) -> None:
     for activity_id, _ in found.activities:
         state[score_key(activity_id)] = int(scored[activity_id]) if activity_id in scored else None
     state.update(visit_edit_loaded=visit_id, visit_edit_reason="", visit_delete_confirm=False)
+
+
+def pick_key(visit_ids: Iterable[int]) -> str:
+    """The visit picker's key, new with each visit added, so that it starts again at the newest."""
+    return f"visit_edit_pick_{max(visit_ids)}"
 
 
 def forget() -> None:
@@ -81,13 +87,17 @@ def delete(person: PersonInfo, visit_id: int, day: date) -> None:
 def draw(person: PersonInfo, found: session.Outcomes) -> None:
     days = dict(zip(found.visits["id"].tolist(), found.visits["date"].tolist(), strict=True))
     state = st.session_state
-    expander = st.expander("Correct or delete a visit", expanded=bool(state.get("visit_edit_problems")))
+    # A key keeps it open across reruns even as the elements above it change (a message shown once, then gone).
+    expander = st.expander(
+        "Correct or delete a visit", expanded=bool(state.get("visit_edit_problems")), key="visit_correction"
+    )
     with expander, st.container(key="visit_edit_fields"):
         picked = st.selectbox(
             "Visit",
             list(days)[::-1],
             format_func=lambda visit_id: f"{days[visit_id]:%d %B %Y}",
-            key="visit_edit_pick",
+            # A new key when a visit is added: the browser would otherwise hold on to the visit it showed.
+            key=pick_key(days),
         )
         if picked is None:
             return
