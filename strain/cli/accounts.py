@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from strain.cli.common import CommandError, add_database_command, table
 from strain.cli.store import _reporting_errors
 from strain.domain import accounts, limits
-from strain.domain.accounts import ROLES
+from strain.domain.accounts import STAFF_ROLES
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
@@ -136,7 +136,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         user_actions, "add", cmd_user_add, "add an account (the password is read from standard input)"
     )
     adder.add_argument("email", metavar="EMAIL")
-    adder.add_argument("--role", required=True, choices=ROLES)
+    adder.add_argument("--role", required=True, choices=STAFF_ROLES)
     adder.add_argument("--no-password", action="store_true", help="sign in with single sign-on only")
     add_database_command(user_actions, "list", cmd_user_list, "list the accounts")
     for name, run, help_text in (
