@@ -5,8 +5,9 @@ clinic's admin, a therapist and a patient. A person's data belongs to the therap
 and the owner reach everyone; a patient's account reaches only the person it is. A patient logs their own days,
 counts, practice, seats and box heights and reads their plan, but does not treat: plans, visits, the assessment,
 the therapist session, the model's weights, discharging, forgetting, adding people and inviting are a clinician's
-(the weights too: they are a clinical judgement about the patient, recorded with a reason). The storage layer turns `reach` into its SQL filters, and the use cases ask `may` (or
-`require`) before anything else, so the rules below are written once.
+(the weights too: they are a clinical judgement about the patient, recorded with a reason). The storage layer
+turns `reach` into its SQL filters, and the use cases ask `may` (or `require`) before anything else, so the
+rules below are written once.
 
 A person an actor may not reach is refused as "not found", never "forbidden": a therapist learns nothing about
 another therapist's patients, not even that they exist.

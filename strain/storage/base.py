@@ -14,8 +14,8 @@ Isolation lives in the queries: every function that reads or writes a person's d
 (`actor`) and filters by ownership in its SQL (see `_owned`). A therapist reaches only their own patients, a
 patient only themselves; an admin and the personal-mode owner reach everyone. A clinician's write (a plan, a
 visit, the weights: permissions "treat_person") is refused to a patient before anything is read. Anyone
-else's patient is "not found", exactly like a person who does not exist. Creating, changing and deleting a patient's day, plan, visit or weight override
-writes an audit event in the same transaction (audit_store).
+else's patient is "not found", exactly like a person who does not exist. Creating, changing and deleting a
+patient's day, plan, visit or weight override writes an audit event in the same transaction (audit_store).
 """
 
 from __future__ import annotations
