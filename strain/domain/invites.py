@@ -22,6 +22,7 @@ USED = (
     "This invitation link has already been used. Sign in with the account it made, or ask your therapist for a new one."
 )
 EXPIRED = "This invitation link has expired. Ask your therapist for a new one."
+HAS_ACCOUNT = "You have an account already: sign in with it. If you forgot its password, ask your clinic."
 UNKNOWN = "This invitation link is not valid (it may have been copied wrong). Ask your therapist for a new one."
 
 

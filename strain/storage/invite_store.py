@@ -37,14 +37,10 @@ class OpenInvite:
 
 
 def create_invite(*, engine: Engine, actor: Actor, person_id: int, token_hash: str, now: datetime) -> datetime:
-    """Record an invite for the person (who must not have an account yet); returns when it expires. Audited."""
+    """Record an invite for the person; returns when it expires. Audited. (A person who has an account already is
+    told so when they open the link: one account a person.)"""
     expires_at = now + invites.INVITE_LIFETIME
     with _treating(engine, actor, person_id, "invite a patient") as connection:
-        has_account = connection.execute(
-            sa.select(col(PatientAccount.account_id)).where(col(PatientAccount.person_id) == person_id)
-        ).first()
-        if has_account:
-            raise StoreError("not invited: this person already has an account to sign in with")
         connection.execute(
             sa.insert(Invite).values(
                 token_hash=token_hash,
@@ -89,6 +85,11 @@ def use_invite(*, engine: Engine, token_hash: str, email: str, password_hash: st
     try:
         with _writing(engine) as connection:
             invite = _usable(connection.execute(_invite_query(token_hash).with_for_update()).first(), now)
+            has_account = connection.execute(
+                sa.select(col(PatientAccount.account_id)).where(col(PatientAccount.person_id) == invite.person_id)
+            ).first()
+            if has_account:
+                raise InviteUnusable(invites.HAS_ACCOUNT)
             account_id = connection.execute(
                 sa.insert(Account)
                 .values(
