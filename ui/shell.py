@@ -56,11 +56,12 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
             page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page is HOME and not clinic
         )
         for page in PERSON_PAGES
+        if not (role == "patient" and page.slug in PATIENT_HIDDEN)
     ]
     if not clinic:
         return person_pages
-    if role == "patient":  # their own pages: no overview, no therapist session, no weights (a clinician's)
-        return [page for page in person_pages if page.url_path not in PATIENT_HIDDEN]
+    if role == "patient":  # their own pages only (PATIENT_HIDDEN left out above)
+        return person_pages
     overview = st.Page(
         "pages/patients.py",
         title="Patients" if role == "admin" else "My patients",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from strain.domain import limits, permissions
@@ -89,7 +90,7 @@ def get_account(*, engine: Engine, email: str) -> AccountInfo:
         return _account_info(_existing_account(connection, email))
 
 
-def _patient(account_id: sa.ColumnElement[int] | int) -> sa.ScalarSelect[int]:
+def _patient(account_id: Mapped[int] | int) -> sa.ScalarSelect[int]:
     """SQL: the person a patient's account is (NULL for anyone else's)."""
     return (
         sa.select(col(PatientAccount.person_id)).where(col(PatientAccount.account_id) == account_id).scalar_subquery()

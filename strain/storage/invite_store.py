@@ -54,7 +54,7 @@ def create_invite(*, engine: Engine, actor: Actor, person_id: int, token_hash: s
     return expires_at
 
 
-def _usable(row: sa.Row[tuple[int, str, datetime, datetime | None]] | None, now: datetime) -> OpenInvite:
+def _usable(row: sa.Row[int, str, datetime, datetime | None] | None, now: datetime) -> OpenInvite:
     if row is None:
         raise InviteUnusable(invites.UNKNOWN)
     person_id, name, expires_at, used_at = row
@@ -65,7 +65,7 @@ def _usable(row: sa.Row[tuple[int, str, datetime, datetime | None]] | None, now:
     return OpenInvite(person_id, name, _as_utc(expires_at))
 
 
-def _invite_query(token_hash: str) -> sa.Select[tuple[int, str, datetime, datetime | None]]:
+def _invite_query(token_hash: str) -> sa.Select[int, str, datetime, datetime | None]:
     return (
         sa.select(col(Invite.person_id), col(Person.name), col(Invite.expires_at), col(Invite.used_at))
         .join(Person, col(Person.id) == col(Invite.person_id))
