@@ -35,6 +35,7 @@ def server(clinic: Clinic) -> Iterator[Server]:
 def choose(page: Page, key: str, option: str) -> None:
     field = main(page).locator(f".st-key-{key}").get_by_role("combobox")
     field.click()
+    field.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -48,7 +49,10 @@ def add_person(page: Page, name: str) -> None:
 
 
 def text_at(page: Page, url: str) -> str:
+    """What the page at this address shows the patient (a new browser session: they sign in first)."""
     open_app(page, url, "")
+    sign_in(page, PATIENT)
+    expect_signed_in(page, PATIENT)
     return main(page).inner_text()
 
 
@@ -58,8 +62,7 @@ def test_a_therapist_invites_a_patient_who_then_sees_only_their_own_person(brows
         open_app(therapist, server.url, "/")
         sign_in(therapist, THERAPIST)
         expect_signed_in(therapist, THERAPIST)
-        add_person(therapist, "Bea")  # the therapist's other patient
-        open_app(therapist, server.url, "/")
+        add_person(therapist, "Bea")  # the therapist's other patient (still on My patients)
         choose(therapist, "invitee", "Ann")
         with rerun(therapist):
             main(therapist).get_by_role("button", name="Make an invitation link").click()
@@ -89,12 +92,12 @@ def test_a_therapist_invites_a_patient_who_then_sees_only_their_own_person(brows
         expect(patient.get_by_test_id("stSidebar").get_by_label("Name", exact=True)).to_have_count(0)  # no Add person
 
         own = text_at(patient, f"{server.url}/audit?person=Ann")
-        assert "Ann" in own and "not valid" not in own
+        assert "Strain points" in own and "not valid" not in own  # her own day
         bea = text_at(patient, f"{server.url}/audit?person=Bea")
         nobody = text_at(patient, f"{server.url}/audit?person=Zed")
         assert "no one of that name here" in bea
         assert bea.replace("Bea", "X") == nobody.replace("Zed", "X")  # as for a therapist: not theirs, like no one
-        for slug in ("session", "patients", "accounts", "audit-trail", "model"):
+        for slug in ("session", "accounts", "audit-trail", "model"):  # My patients is /, a patient's Home
             shown = text_at(patient, f"{server.url}/{slug}?person=Bea")
             assert "Bea" not in shown.replace("person=Bea", ""), slug
 
