@@ -22,7 +22,6 @@ from strain.usecases import people
 from strain.usecases.shared import Context
 from ui import components, context, signin
 
-PUBLIC_URL = "STRAIN_PUBLIC_URL"
 MADE_KEY = "_invite_made"  # (name, link, expires_at) of the link made this session
 PROBLEM_KEY = "_invite_problem"
 EMAIL_KEY, PASSWORD_KEY, REPEAT_KEY = "invite_email", "invite_password", "invite_password_again"
@@ -30,7 +29,7 @@ EMAIL_KEY, PASSWORD_KEY, REPEAT_KEY = "invite_email", "invite_password", "invite
 
 def base_url() -> str:
     """The app's own address, for links (see the module's docstring)."""
-    configured = os.environ.get(PUBLIC_URL, "").strip()
+    configured = os.environ.get(invites.PUBLIC_URL, "").strip()
     if configured:
         return configured
     parts = urlsplit(st.context.url or "")

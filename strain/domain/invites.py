@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 INVITE_LIFETIME = timedelta(days=7)
 TOKEN_BYTES = 32
 PARAMETER = "invite"  # the link is the app's address + /?invite=TOKEN
+# The app's own address for links, when set (behind a proxy, the address a request shows is not the public one).
+PUBLIC_URL = "STRAIN_PUBLIC_URL"
 
 USED = (
     "This invitation link has already been used. Sign in with the account it made, or ask your therapist for a new one."
