@@ -8,13 +8,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, plans, progress
+from strain.domain import invisible, limits, permissions, plans, progress
 from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import errors, exercises
 from ui import components, context, pictures, shell
+from ui.session import printouts
 
 shell.ensure()
 
@@ -385,5 +386,8 @@ view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.planned, view.practice)
 close_the_gap(person, view.seats, view.boxes)
+if not permissions.may(context.actor(), "treat_person"):  # a patient: their handout and card, not the session's
+    st.header("Printouts")
+    printouts.draw(person)
 flexion_stretches()
 components.disclaimer(cat)

@@ -3,13 +3,15 @@ link opens, and the pages a patient signs in to: only their own person, never an
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from strain.domain import invites
-from strain.usecases import people
+from strain.render import handout
+from strain.usecases import people, printouts
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
 from tests.clinic import add_patient_account
@@ -49,6 +51,18 @@ def test_a_patient_sees_their_own_pages_without_a_picker(app_engine, accounts, a
     assert "Choose a person" not in everything(at)
     assert not [box for box in at.sidebar.selectbox if box.label == "Person"]
     assert not [field for field in at.sidebar.text_input if field.label == "Name"]  # no Add person
+
+
+def test_a_patient_downloads_their_handout_and_card_from_exercises(app_engine, accounts, ann):
+    patient = add_patient_account(app_engine, "ann@home.test", ann.id)
+    at = run_page("pages/exercises.py", patient)
+    assert "Printouts" in [h.value for h in at.header]
+    service = Context(app_engine, CAT, patient)
+    today = date.today()
+    assert handout.handout_pdf(printouts.handout(service, ann, today - timedelta(27), today, today)).startswith(b"%PDF")
+    assert handout.card_pdf(printouts.card(service, ann, today)).startswith(b"%PDF")
+    _, a, _ = accounts
+    assert "Printouts" not in [h.value for h in run_page("pages/exercises.py", a, person="Ann").header]
 
 
 def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_engine, accounts, ann):
