@@ -84,7 +84,7 @@ def use_invite(*, engine: Engine, token_hash: str, email: str, password_hash: st
     nothing; returns the new account as an Actor. InviteUnusable if the link cannot be used (any more)."""
     try:
         with _writing(engine) as connection:
-            invite = _usable(connection.execute(_invite_query(token_hash).with_for_update()).first(), now)
+            invite = _usable(connection.execute(_invite_query(token_hash).with_for_update(of=Invite)).first(), now)
             has_account = connection.execute(
                 sa.select(col(PatientAccount.account_id)).where(col(PatientAccount.person_id) == invite.person_id)
             ).first()
