@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, clinic_details, limits, permissions
-from strain.domain.accounts import ROLES
+from strain.domain.accounts import STAFF_ROLES
 from strain.storage.account_store import AccountInfo
 from strain.usecases import clinic, clinic_settings
 from ui import components, context, shell, signin
@@ -146,7 +146,9 @@ st.caption(f"{accounts.PASSWORD_RULE} {accounts.LOCK_RULE} A reset lifts the loc
 st.subheader("Add an account")
 with st.form("add_account_form", border=True):
     st.text_input("Email", key="new_account_email", max_chars=limits.MAX_EMAIL)
-    st.selectbox("Role", ROLES, index=ROLES.index("therapist"), key="new_account_role", format_func=str.capitalize)
+    st.selectbox(
+        "Role", STAFF_ROLES, index=STAFF_ROLES.index("therapist"), key="new_account_role", format_func=str.capitalize
+    )
     password_fields("new_account_password")
     if signin.providers():
         st.checkbox("Signs in with single sign-on only (leave the passwords empty)", key="new_account_sso_only")

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, plans, progress
+from strain.domain import invisible, limits, permissions, plans, progress
 from strain.domain.errors import Invalid, Refused
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import errors, exercises
 from ui import components, context, download, pictures, shell
+from ui.session import printouts
 
 shell.ensure()
 
@@ -430,5 +431,8 @@ ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.planned, view.practice)
 reminders(person, view.planned)
 close_the_gap(person, view.seats, view.boxes)
+if not permissions.may(context.actor(), "treat_person"):  # a patient: their handout and card, not the session's
+    st.header("Printouts")
+    printouts.draw(person)
 flexion_stretches()
 components.disclaimer(cat)

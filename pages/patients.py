@@ -16,7 +16,7 @@ from strain.domain import patients, permissions
 from strain.domain.errors import Refused
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
-from ui import components, context, shell
+from ui import components, context, invite, shell
 
 shell.ensure()
 
@@ -168,3 +168,6 @@ if is_admin:
                     lambda person: clinic.assign(service, person, chosen_therapist),
                     f"{{name}} is now a patient of {who}.",
                 )
+
+if permissions.may(service.actor, "treat_person") and not current.empty:
+    invite.form(service, list(current["name"]))

@@ -17,12 +17,13 @@ from strain.storage import (
     base,
     day_store,
     exercise_store,
+    invite_store,
     people_store,
     plan_store,
     session_store,
     tap_store,
 )
-from strain.storage.tables import Account, Setting
+from strain.storage.tables import Account, PatientAccount, Setting
 from tests.helpers import MONDAY, entries
 
 
@@ -34,6 +35,14 @@ def add_account(engine: Engine, email: str, role: str, *, active: bool = True) -
             .returning(Account.id)
         ).scalar_one()
     return Actor(role, account_id, email)
+
+
+def add_patient_account(engine: Engine, email: str, person_id: int) -> Actor:
+    """The account a patient signs in with, as an invite makes it (tests of the invite itself use the invite)."""
+    actor = add_account(engine, email, "patient")
+    with engine.begin() as connection:
+        connection.execute(sa.insert(PatientAccount).values(account_id=actor.account_id, person_id=person_id))
+    return Actor("patient", actor.account_id, email, person_id=person_id)
 
 
 def clinic_mode(engine: Engine) -> None:
@@ -66,18 +75,20 @@ WALKTHROUGH_LINE = {
 
 
 class Clinic:
-    """An admin, therapists A and B, and A's patient Ann with something in every table."""
+    """An admin, therapists A and B, and A's patient Ann with something in every table (an account of her own
+    to sign in with, `ann_account`, and an open invite included)."""
 
     def __init__(self, engine):
         self.engine = engine
         self.admin, self.a, self.b = clinic(engine)
         self.ann = people_store.add_person(engine=engine, actor=self.a, name="Ann")
-        self.fill(self.ann.id)
+        self.ann_account = self.fill(self.ann.id)
         with engine.connect() as connection:
             self.day_id = connection.execute(sa.text("SELECT id FROM day")).scalar_one()
             self.red_flag_id = connection.execute(sa.text("SELECT id FROM red_flag_answer")).scalar_one()
 
-    def fill(self, person_id: int) -> None:
+    def fill(self, person_id: int) -> Actor:
+        """Something of the person's in every table; returns the account they sign in with."""
         engine, a = self.engine, self.a
         common = {"engine": engine, "actor": a, "person_id": person_id}
         day_store.save_day(
@@ -136,3 +147,5 @@ class Clinic:
             red_flags=[("Unexplained weight loss", "soon", True)],
             expected_version=None,
         )
+        invite_store.create_invite(**common, token_hash=f"{person_id:064x}", now=base._now())
+        return add_patient_account(engine, f"patient-{person_id}@home.test", person_id)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from strain.domain import catalogue, limits
+from strain.domain import catalogue, limits, permissions
 from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 from strain.domain.errors import Invalid, Refused
@@ -229,6 +229,23 @@ def _add_person() -> None:
     st.session_state.pop("add_person_error", None)
 
 
+def _picker(names: list[str]) -> None:
+    """The sidebar's Person choice and Add person form (a patient has neither: their person is fixed)."""
+    with st.sidebar:
+        if names:
+            st.selectbox("Person", names, key=PERSON_KEY, placeholder="Choose a person")
+        else:
+            st.info("No one here yet: add a person to start.")
+        with st.expander("Add person", expanded=not names):
+            with st.form("add_person_form", clear_on_submit=False, border=False):
+                # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
+                # counts what a person sees (strain.domain.validation.name_problem) and says so beside the field.
+                st.text_input("Name", key="new_person_name", help=f"Up to {limits.MAX_NAME} characters")
+                st.form_submit_button("Add person", on_click=_add_person)
+            if "add_person_error" in st.session_state:
+                st.error(components.md(st.session_state["add_person_error"]))
+
+
 def person_picker() -> PersonInfo | None:
     """The sidebar's person picker and "Add person" form; returns the chosen person, if any."""
     by_name = {p.name: p for p in people.people(use_cases())}
@@ -246,20 +263,12 @@ def person_picker() -> PersonInfo | None:
     bind_url(PERSON_KEY, PERSON_KEY, known, default)
     if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in by_name:
         st.session_state[PERSON_KEY] = default  # the chosen person is gone (another tab, a restore)
+    fixed = not permissions.may(actor(), "add_person")  # a patient: their own person, no picker
+    if fixed and st.query_params.get(PERSON_KEY) is None:
+        st.session_state[PERSON_KEY] = default  # after another's name in a link (refused above), their own again
 
-    with st.sidebar:
-        if names:
-            st.selectbox("Person", names, key=PERSON_KEY, placeholder="Choose a person")
-        else:
-            st.info("No one here yet: add a person to start.")
-        with st.expander("Add person", expanded=not names):
-            with st.form("add_person_form", clear_on_submit=False, border=False):
-                # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
-                # counts what a person sees (strain.domain.validation.name_problem) and says so beside the field.
-                st.text_input("Name", key="new_person_name", help=f"Up to {limits.MAX_NAME} characters")
-                st.form_submit_button("Add person", on_click=_add_person)
-            if "add_person_error" in st.session_state:
-                st.error(components.md(st.session_state["add_person_error"]))
+    if not fixed:
+        _picker(names)
 
     chosen = st.session_state.get(PERSON_KEY)
     person = None
@@ -279,6 +288,9 @@ def current_person() -> PersonInfo | None:
 def require_person() -> PersonInfo:
     """The chosen person; without one, the page explains what to do and stops."""
     person = current_person()
+    if person is None and not permissions.may(actor(), "add_person"):
+        st.info("Open a page from the menu to see your own days.")
+        st.stop()
     if person is None:
         st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
         st.stop()

@@ -18,10 +18,11 @@ from typing import TextIO
 import streamlit as st
 
 from strain.usecases import clinic, errors
-from ui import components, context, red_flag_banner, signin
+from ui import components, context, invite, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
+PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
 PERSON_TITLES = {page.title for page in PERSON_PAGES}  # the pages about the chosen person: the red-flag banner's
 ICON = Path(__file__).with_name("icon.png")
 
@@ -55,8 +56,11 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
             page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page is HOME and not clinic
         )
         for page in PERSON_PAGES
+        if not (role == "patient" and page.slug in PATIENT_HIDDEN)
     ]
     if not clinic:
+        return person_pages
+    if role == "patient":  # their own pages only (PATIENT_HIDDEN left out above)
         return person_pages
     overview = st.Page(
         "pages/patients.py",
@@ -81,6 +85,11 @@ def _navigation() -> st.Page | None:
         return st.navigation(pages())
     actor = signin.signed_in(service)
     if actor is None:
+        token = invite.requested()
+        if token:  # a patient's invite link: the page that makes their account, instead of signing in
+            st.navigation(pages(clinic=True, role="patient"), position="hidden")
+            invite.page(service, token)
+            return None
         # Register the pages, hidden, so that the link's page and parameters stay in the address for after signing in.
         asked = st.navigation(pages(clinic=True, role="admin"), position="hidden")
         signin.page(asked.title if asked.url_path else None)

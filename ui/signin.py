@@ -62,6 +62,11 @@ def _start(actor: Actor, *, sso: bool) -> None:
     st.session_state[SSO_KEY] = sso
 
 
+def start(actor: Actor) -> None:
+    """Start a session for an account that has just proved who it is another way (ui.invite: a new patient's)."""
+    _start(actor, sso=False)
+
+
 def sign_out(notice: str | None = None) -> None:
     """End this session: forget everything in it, and the patient named in the address; a single sign-on is
     ended with the provider too."""

@@ -5,6 +5,7 @@
     python -m strain user list
     python -m strain user disable EMAIL | enable EMAIL
     python -m strain user reset-password EMAIL
+    python -m strain user invite --person NAME --as EMAIL [--url https://strain.clinic.example]
 
 A password is read from standard input, never from an argument (which other users of the server
 could see in the process list): asked twice, without echo, on a terminal; the first line from a
@@ -16,18 +17,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, datetime
 
 from strain.cli.common import CommandError, add_database_command, table
-from strain.cli.store import _reporting_errors
-from strain.domain import accounts, limits
-from strain.domain.accounts import ROLES
+from strain.cli.store import _reporting_errors, _service, add_as_option
+from strain.domain import accounts, invites, limits
+from strain.domain.accounts import STAFF_ROLES
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.storage.account_store import AccountInfo
-from strain.usecases import clinic
+from strain.usecases import clinic, people
+from strain.usecases import invites as invite_cases
 from strain.usecases.shared import Context
 
 COMMAND_LINE = Actor("owner", None, "command line")
@@ -121,6 +124,17 @@ def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"set a new password for {account.email} (any lock is lifted)"
 
 
+@_reporting_errors
+def cmd_user_invite(args: argparse.Namespace, cat: Catalogue) -> str:
+    """A patient's one-time link, made as the therapist (or admin) named by --as, who must reach the person."""
+    base_url = (args.url or os.environ.get(invites.PUBLIC_URL, "")).strip()
+    if not base_url:
+        raise CommandError(f"say the app's address with --url (or set {invites.PUBLIC_URL}): the link starts with it")
+    service = _service(args, cat)
+    link, expires_at = invite_cases.invite_patient(service, people.person(service, args.person), base_url)
+    return f"{link}\n(it works once, until {expires_at:%Y-%m-%d %H:%M} UTC)"
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `clinic` and `user` to the CLI's parser."""
 
@@ -136,7 +150,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         user_actions, "add", cmd_user_add, "add an account (the password is read from standard input)"
     )
     adder.add_argument("email", metavar="EMAIL")
-    adder.add_argument("--role", required=True, choices=ROLES)
+    adder.add_argument("--role", required=True, choices=STAFF_ROLES)
     adder.add_argument("--no-password", action="store_true", help="sign in with single sign-on only")
     add_database_command(user_actions, "list", cmd_user_list, "list the accounts")
     for name, run, help_text in (
@@ -145,3 +159,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("reset-password", cmd_user_reset_password, "set a new password (read from standard input)"),
     ):
         add_database_command(user_actions, name, run, help_text).add_argument("email", metavar="EMAIL")
+    inviter = add_database_command(user_actions, "invite", cmd_user_invite, "print a patient's one-time sign-up link")
+    inviter.add_argument("--person", required=True, metavar="NAME")
+    inviter.add_argument("--url", metavar="URL", help=f"the app's address (default: ${invites.PUBLIC_URL})")
+    add_as_option(inviter)

@@ -30,7 +30,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from strain.domain import invisible, limits
 from strain.domain.errors import Forbidden, Refused
 
-ROLES = ("admin", "therapist")  # the roles an account can have (the personal-mode owner has none)
+ROLES = ("admin", "therapist", "patient")  # the roles an account can have (the personal-mode owner has none)
+# The roles an admin gives on the Accounts page or the command line: a patient's account comes from an invite only.
+STAFF_ROLES = ("admin", "therapist")
 
 # argon2id (argon2-cffi's default type) with its default cost, RFC 9106's second recommendation:
 # 3 passes over 64 MiB in 4 lanes. A hash made with other parameters is redone at the next sign-in.
@@ -86,8 +88,10 @@ def normalise_email(text: str) -> str:
     return email
 
 
-def role_problem(role: str) -> str | None:
-    return None if role in ROLES else f"a role is {' or '.join(ROLES)}, not {role!r}"
+def role_problem(role: str, roles: tuple[str, ...] = STAFF_ROLES) -> str | None:
+    """What is wrong with a role an admin gives an account (a patient's account is made by their invite only);
+    `roles=ROLES` for any stored account."""
+    return None if role in roles else f"a role is {' or '.join(roles)}, not {role!r}"
 
 
 def normalise_password(password: str) -> str:

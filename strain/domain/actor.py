@@ -1,7 +1,7 @@
 """Who is acting: every read and write of patient data is filtered by it (see strain/storage/base.py, `_owned`).
 
 In personal mode (the default, no sign-in) the one user owns everything. In clinic mode an admin
-sees every patient and a therapist only their own; another therapist's patient is "not found".
+sees every patient, a therapist only their own, and a patient only themselves; anyone else is "not found".
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Role = Literal["owner", "admin", "therapist"]
+Role = Literal["owner", "admin", "therapist", "patient"]
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,14 @@ class Actor:
     role: Role
     account_id: int | None = None  # the signed-in account; None in personal mode
     email: str = ""
+    person_id: int | None = None  # a patient's account: the one person it is (strain.domain.permissions.reach)
     # A signed-in session's idle deadline (ui.context.keep_alive): False once the session is over, else it counts
     # the write as activity. Every write asks it first (strain.storage.base._acting); the command line has none.
     live: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def sees_every_patient(self) -> bool:
-        return self.role != "therapist"
+        return self.role not in ("therapist", "patient")
 
     @property
     def label(self) -> str:

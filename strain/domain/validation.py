@@ -260,7 +260,7 @@ def _account(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
         problem = f"an email address is stored lower-cased, without spaces, got {quoted(email)}"
     return [
         f"email: {problem}" if problem else None,
-        accounts.role_problem(row["role"]),
+        accounts.role_problem(row["role"], accounts.ROLES),
         None if stored is None or accounts.is_argon2id_hash(stored) else "password_hash is not an argon2id hash",
     ]
 

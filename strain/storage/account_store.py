@@ -17,7 +17,7 @@ from sqlmodel import col
 from strain.domain import limits, permissions
 from strain.domain.actor import Actor, Role
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _now, _reading, _writing
+from strain.storage.base import _as_utc, _now, _patient, _reading, _writing
 from strain.storage.device_store import _forget_devices
 from strain.storage.store_errors import StoreError, UnknownAccount, _is_duplicate
 from strain.storage.tables import Account, Setting, SignInFailure
@@ -47,6 +47,7 @@ class Credentials:
     active: bool
     password_hash: str | None
     locked_until: datetime | None  # UTC
+    person_id: int | None = None  # a patient's account: the person it is
 
 
 def _optional_utc(moment: datetime | None) -> datetime | None:
@@ -92,10 +93,13 @@ def get_account(*, engine: Engine, email: str) -> AccountInfo:
 def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
     with _reading(engine) as connection:
         row = _account_row(connection, email)
+        person_id = None if row is None else connection.execute(sa.select(_patient(row["id"]))).scalar()
     if row is None:
         return None
     locked_until = _optional_utc(row["locked_until"])
-    return Credentials(row["id"], row["email"], row["role"], row["active"], row["password_hash"], locked_until)
+    return Credentials(
+        row["id"], row["email"], row["role"], row["active"], row["password_hash"], locked_until, person_id
+    )
 
 
 def account_is_active(*, engine: Engine, account_id: int) -> bool:
@@ -251,12 +255,12 @@ def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:
 
 def account_actor(*, engine: Engine, email: str) -> Actor | None:
     """The active account with this email (any case) as an Actor; None for an unknown or disabled one."""
-    query = sa.select(col(Account.id), col(Account.role), col(Account.email)).where(
-        col(Account.email) == email.strip().lower(), col(Account.active)
-    )
+    query = sa.select(
+        col(Account.id), col(Account.role), col(Account.email), _patient(col(Account.id)).label("person_id")
+    ).where(col(Account.email) == email.strip().lower(), col(Account.active))
     with _reading(engine) as connection:
         row = connection.execute(query).first()
-    return None if row is None else Actor(row.role, row.id, row.email)
+    return None if row is None else Actor(row.role, row.id, row.email, row.person_id)
 
 
 def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:

@@ -18,7 +18,7 @@ from strain.domain.actor import Actor
 from strain.domain.assessment import RedFlagAnswer
 from strain.domain.errors import NotFound
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _changing, _clock, _now, _of, _reachable, _reading
+from strain.storage.base import _as_utc, _clock, _now, _of, _reachable, _reading, _treating
 from strain.storage.store_errors import ConflictError
 from strain.storage.tables import Assessment, RedFlagRow, StartBackAnswer
 
@@ -136,7 +136,7 @@ def save_assessment(
     values: dict[str, Any] = {"date": day, "updated_at": _now()}
     values |= {name: texts.get(name, "") for name in TEXT_FIELDS}
     values |= {name: bool(consents[name]) for name in CONSENT_FIELDS}
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "change the assessment") as connection:
         before = _load(connection, actor, person_id)
         if before is None or any(before.consents[name] != values[name] for name in CONSENT_FIELDS):
             values["consent_on"] = day  # consent is dated when given or changed
@@ -193,7 +193,7 @@ def load_assessment(*, engine: Engine, actor: Actor, person_id: int) -> StoredAs
 
 def mark_red_flag_dealt(*, engine: Engine, actor: Actor, person_id: int, flag_id: int, note: str) -> None:
     """Mark a positive red-flag answer dealt with: now, by this actor, with their note; audited."""
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "deal with a red flag") as connection:
         answered_on = connection.execute(
             sa.update(RedFlagRow)
             .where(

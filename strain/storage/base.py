@@ -11,10 +11,11 @@ people_store.data_version reads it as a cheap cache key. Every write first check
 actor may still write (`_acting`).
 
 Isolation lives in the queries: every function that reads or writes a person's data takes the acting user
-(`actor`) and filters by ownership in its SQL (see `_owned`). A therapist reaches only their own patients; an
-admin and the personal-mode owner reach everyone. Another therapist's patient is "not found", exactly like a
-person who does not exist. Creating, changing and deleting a patient's day, plan, visit or weight override
-writes an audit event in the same transaction (audit_store).
+(`actor`) and filters by ownership in its SQL (see `_owned`). A therapist reaches only their own patients, a
+patient only themselves; an admin and the personal-mode owner reach everyone. A clinician's write (a plan, a
+visit, the weights: permissions "treat_person") is refused to a patient before anything is read. Anyone
+else's patient is "not found", exactly like a person who does not exist. Creating, changing and deleting a
+patient's day, plan, visit or weight override writes an audit event in the same transaction (audit_store).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from strain.domain import limits, permissions, tally
 from strain.domain.actor import Actor
 from strain.storage import db
 from strain.storage.store_errors import AccountDisabled, SessionExpired, StoreError, UnknownPerson, _broken_rule
-from strain.storage.tables import Account, Entry, Person, TemplateEntry
+from strain.storage.tables import Account, Entry, PatientAccount, Person, TemplateEntry
 
 ENTRY_FIELDS = tally.HEADER[1:]  # an entry's columns as the tally has them (its modifiers' from their registry)
 FETCH_ROWS = 500  # see _read_frame
@@ -72,6 +73,8 @@ def _owned(actor: Actor) -> sa.ColumnElement[bool]:
     scope = permissions.reach(actor)
     if scope.everyone:
         return sa.true()
+    if scope.person_id is not None:  # a patient: themselves
+        return col(Person.id) == scope.person_id
     if scope.therapist_id is None:  # `therapist_id == None` would read as IS NULL: everyone's unassigned patients
         return sa.false()
     return col(Person.therapist_id) == scope.therapist_id
@@ -128,6 +131,15 @@ def _changing(engine: Engine, actor: Actor, person_id: int) -> Iterator[Connecti
     data the schema refuses becomes a StoreError."""
     with _writing(engine, actor) as connection:
         _touch(connection, actor, person_id)
+        yield connection
+
+
+@contextmanager
+def _treating(engine: Engine, actor: Actor, person_id: int, doing: str) -> Iterator[Connection]:
+    """`_changing` for a clinician's write (a plan, a visit, the weights, ...): a patient is refused it (Forbidden,
+    saying what `doing` was asked) before anything is read."""
+    permissions.require(actor, "treat_person", doing=doing)
+    with _changing(engine, actor, person_id) as connection:
         yield connection
 
 
@@ -232,3 +244,10 @@ def _reset_id_sequences(connection: Connection) -> None:
                     f"max(id) IS NOT NULL) FROM {table.name}"
                 )
             )
+
+
+def _patient(account_id: Mapped[int] | int) -> sa.ScalarSelect[int]:
+    """SQL: the person a patient's account is (NULL for anyone else's)."""
+    return (
+        sa.select(col(PatientAccount.person_id)).where(col(PatientAccount.account_id) == account_id).scalar_subquery()
+    )

@@ -62,6 +62,7 @@ def import_days(
     and pain and/or note, as strain.domain.tally reads them) sets those days' pain and note and adds the
     days that have no entries; without it, a replaced day keeps its pain and note.
     """
+    permissions.require(actor, "treat_person", doing="import days from a file")
     days = days if days is not None else pd.DataFrame({"date": []})
     with _writing(engine, actor) as connection:
         person, created = _find_or_add_person(connection, actor, name)

@@ -31,6 +31,7 @@ from strain.storage.base import (
     _read_frame,
     _reading,
     _tally_frame,
+    _treating,
     _upsert,
 )
 from strain.storage.store_errors import ConflictError, _is_duplicate
@@ -299,7 +300,9 @@ def get_all_overrides(
 
 def set_override(*, engine: Engine, actor: Actor, person_id: int, key: str, value: float, reason: str) -> None:
     same = (col(WeightOverride.person_id) == person_id, col(WeightOverride.key) == key)
-    with _changing(engine, actor, person_id) as connection:  # the person's row lock: one writer at a time
+    with _treating(
+        engine, actor, person_id, "change the model's weights"
+    ) as connection:  # the person's row lock: one writer at a time
         existed = connection.execute(sa.select(col(WeightOverride.key)).where(*same)).first() is not None
         _upsert(
             connection, WeightOverride, ("person_id", "key"), person_id=person_id, key=key, value=value, reason=reason
@@ -308,7 +311,7 @@ def set_override(*, engine: Engine, actor: Actor, person_id: int, key: str, valu
 
 
 def delete_override(*, engine: Engine, actor: Actor, person_id: int, key: str) -> None:
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "change the model's weights") as connection:
         deleted = connection.execute(
             sa.delete(WeightOverride).where(col(WeightOverride.person_id) == person_id, col(WeightOverride.key) == key)
         ).rowcount

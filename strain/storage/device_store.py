@@ -18,7 +18,7 @@ from sqlmodel import col
 from strain.domain import devices
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _reading, _writing
+from strain.storage.base import _as_utc, _patient, _reading, _writing
 from strain.storage.tables import Account, Device
 
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often (not at every run of a page)
@@ -90,7 +90,13 @@ def use_device(
     what can no longer be used (the expired device, or every device of a disabled account)."""
     found = (col(Device.token_hash) == token_hash) if token_hash is not None else (col(Device.id) == device_id)
     query = (
-        sa.select(Device, col(Account.role), col(Account.email), col(Account.active))
+        sa.select(
+            Device,
+            col(Account.role),
+            col(Account.email),
+            col(Account.active),
+            _patient(col(Account.id)).label("person"),
+        )
         .join(Account, col(Account.id) == col(Device.account_id))
         .where(found)
     )
@@ -113,7 +119,7 @@ def use_device(
                 .values(last_seen_at=now, expires_at=expires)
             )
         device = DeviceInfo(device.id, device.account_id, device.label, device.kind, device.created_at, now, expires)
-    return Remembered(device, Actor(row["role"], device.account_id, row["email"]))
+    return Remembered(device, Actor(row["role"], device.account_id, row["email"], row["person"]))
 
 
 def list_devices(*, engine: Engine, actor: Actor, now: datetime) -> list[DeviceInfo]:

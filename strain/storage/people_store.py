@@ -18,9 +18,9 @@ from strain.domain import permissions, validation
 from strain.domain.actor import Actor
 from strain.domain.patients import PatientInfo
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _acting, _changing, _now, _owned, _reading, _unknown
+from strain.storage.base import _acting, _changing, _now, _owned, _reading, _treating, _unknown
 from strain.storage.store_errors import StoreError, UnknownPerson, _is_duplicate
-from strain.storage.tables import Account, Person
+from strain.storage.tables import Account, PatientAccount, Person
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ def _new_person(actor: Actor, name: str) -> dict[str, Any]:
 
 
 def add_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
+    permissions.require(actor, "add_person")
     name = _clean_name(name)
     try:
         with engine.begin() as connection:
@@ -180,7 +181,7 @@ def set_discharged(*, engine: Engine, actor: Actor, person_id: int, day: date | 
 
     Whoever reaches the patient may (permissions: "discharge_patient"): their therapist, an admin, the owner.
     """
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "discharge a patient or re-open their care") as connection:
         before = connection.execute(sa.select(col(Person.discharged_on)).where(col(Person.id) == person_id)).scalar()
         if day is not None and before is not None:
             raise StoreError(f"not discharged: already discharged on {before}")
@@ -196,7 +197,9 @@ def set_discharged(*, engine: Engine, actor: Actor, person_id: int, day: date | 
 def forget_person(*, engine: Engine, actor: Actor, person_id: int) -> None:
     """Delete a person and everything about them (a request to erase their data), leaving only an audit
     event that names no health data (nor the name)."""
-    with _changing(engine, actor, person_id) as connection:
-        # Their rows go with it (ON DELETE CASCADE).
+    with _treating(engine, actor, person_id, "forget a person") as connection:
+        # Their rows go with it (ON DELETE CASCADE), and so does the account they sign in with, if any.
+        their_account = sa.select(col(PatientAccount.account_id)).where(col(PatientAccount.person_id) == person_id)
+        connection.execute(sa.delete(Account).where(col(Account.id).in_(their_account)))
         connection.execute(sa.delete(Person).where(col(Person.id) == person_id))
         _record_event(connection, actor, "forget", "patient", person_id, "every day, plan, visit and setting deleted")

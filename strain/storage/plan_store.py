@@ -20,7 +20,7 @@ from sqlmodel import col
 from strain.domain.actor import Actor
 from strain.domain.patients import PlanInForce
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _changing, _now, _of, _reachable, _reading, _upsert
+from strain.storage.base import _as_utc, _now, _of, _reachable, _reading, _treating, _upsert
 from strain.storage.store_errors import StoreError
 from strain.storage.tables import LadderLevel, Plan, PlanExercise
 
@@ -71,7 +71,9 @@ def save_plan(
 ) -> int:
     """Add a new version of a person's plan (the earlier ones stay, as its history) and set the person's
     `levels` (ladder id -> level), all or nothing; return its version."""
-    with _changing(engine, actor, person_id) as connection:  # the person's row lock: versions are taken in turn
+    with _treating(
+        engine, actor, person_id, "change the plan"
+    ) as connection:  # the person's row lock: versions are taken in turn
         latest = connection.execute(
             sa.select(sa.func.max(col(Plan.version))).where(col(Plan.person_id) == person_id)
         ).scalar()
@@ -113,7 +115,7 @@ def correct_plan(
     reason: str,
 ) -> None:
     """Correct a version in place (a typo in a dose), set `levels`, and record why, all or nothing."""
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "change the plan") as connection:
         plan_id = _plan_id(connection, person_id, version, "corrected")
         connection.execute(
             sa.update(Plan).where(col(Plan.id) == plan_id).values(start=start, review_date=review_date, note=note)
@@ -127,7 +129,7 @@ def correct_plan(
 
 def delete_plan(*, engine: Engine, actor: Actor, person_id: int, version: int, reason: str) -> None:
     """Delete a version (its exercises with it) and record why."""
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "change the plan") as connection:
         plan_id = _plan_id(connection, person_id, version, "deleted")
         connection.execute(sa.delete(PlanExercise).where(col(PlanExercise.plan_id) == plan_id))
         connection.execute(sa.delete(Plan).where(col(Plan.id) == plan_id))

@@ -17,7 +17,17 @@ from sqlmodel import col
 from strain.domain import limits, walkthrough
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _changing, _clock, _entry_rows, _now, _of, _reachable, _read_frame, _reading
+from strain.storage.base import (
+    _as_utc,
+    _clock,
+    _entry_rows,
+    _now,
+    _of,
+    _reachable,
+    _read_frame,
+    _reading,
+    _treating,
+)
 from strain.storage.day_store import _replace_template, _write_day
 from strain.storage.store_errors import ConflictError, StoreError
 from strain.storage.tables import PsfsActivity, PsfsScore, Visit, Walkthrough, WalkthroughLine
@@ -51,7 +61,7 @@ def save_walkthrough(
     ConflictError says so.
     """
     same = col(Walkthrough.person_id) == person_id
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "go through a day in the therapist session") as connection:
         if expected_version is None:
             saved_at = connection.execute(sa.select(col(Walkthrough.updated_at)).where(same)).scalar()
             if saved_at is not None:
@@ -111,7 +121,7 @@ def load_walkthrough(*, engine: Engine, actor: Actor, person_id: int) -> StoredW
 
 def delete_walkthrough(*, engine: Engine, actor: Actor, person_id: int, reason: str) -> None:
     """Discard the walkthrough in progress; the reason goes in the audit trail (when there was one to discard)."""
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "go through a day in the therapist session") as connection:
         day = connection.execute(
             sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id).returning(col(Walkthrough.date))
         ).scalar()
@@ -141,7 +151,7 @@ def finish_walkthrough(
     """
     rows = _entry_rows(entries)
     version = None
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "go through a day in the therapist session") as connection:
         if as_day:
             values = {"date": day, "model_version": model_version, "total": total, "total_version": model_version}
             values["updated_at"] = _now()
@@ -172,7 +182,7 @@ def add_visit(
     `scores` maps the person's PSFS activity ids to their scores at this visit; `new_activities`
     are activities named for the first time, with their first scores.
     """
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "record a visit") as connection:
         if connection.execute(
             sa.select(col(Visit.id)).where(col(Visit.person_id) == person_id, col(Visit.date) == day)
         ).first():
@@ -252,7 +262,7 @@ def update_visit(
     values) and the reason; a correction that changes nothing is refused.
     """
     same = col(Visit.id) == visit_id
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "record a visit") as connection:
         old_day = _visit_day(connection, person_id, visit_id)
         clash = sa.select(col(Visit.id)).where(col(Visit.person_id) == person_id, col(Visit.date) == day, ~same)
         if connection.execute(clash).first():
@@ -289,7 +299,7 @@ def delete_visit(*, engine: Engine, actor: Actor, person_id: int, visit_id: int,
     A PSFS activity scored at no other visit goes too (it was named at this one, so it goes with it,
     and frees its place among the five); the others keep their order.
     """
-    with _changing(engine, actor, person_id) as connection:
+    with _treating(engine, actor, person_id, "record a visit") as connection:
         day = _visit_day(connection, person_id, visit_id)
         connection.execute(sa.delete(PsfsScore).where(col(PsfsScore.visit_id) == visit_id))
         connection.execute(sa.delete(Visit).where(col(Visit.id) == visit_id))

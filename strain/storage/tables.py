@@ -468,7 +468,7 @@ ROLES = accounts.ROLES  # a CHECK constraint below
 
 
 class Account(SQLModel, table=True):
-    """Someone who signs in, in clinic mode: an admin or a therapist."""
+    """Someone who signs in, in clinic mode: an admin, a therapist, or a patient (PatientAccount says who)."""
 
     __table_args__ = (
         sa.CheckConstraint(f"role IN {ROLES}", name="role_known"),
@@ -489,6 +489,33 @@ class Account(SQLModel, table=True):
     first_failure_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class PatientAccount(SQLModel, table=True):
+    """The person a patient's account is (migration 0019). A table of its own, not a column of account: person
+    already refers to account (its therapist), and a cycle of foreign keys would leave backup and restore no
+    order to copy the tables in. Forgetting the person deletes the account (people_store.forget_person), and
+    with it this row."""
+
+    __tablename__ = "patient_account"
+
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", unique=True)  # one account a person
+
+
+class Invite(SQLModel, table=True):
+    """A one-time link that lets a patient make their account (migration 0019). Only the token's SHA-256 is
+    stored: someone who reads the database cannot use an open invite."""
+
+    __table_args__ = (sa.Index(None, "person_id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)  # hex
+    person_id: int = _person_id()
+    created_by: str = Field(sa_type=sa.String(MAX_EMAIL))  # who invited (an email; the audit trail names them too)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class SignInFailure(SQLModel, table=True):

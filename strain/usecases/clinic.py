@@ -146,7 +146,7 @@ def sign_in(ctx: Context, email: str, password: str) -> Actor:
         account_store.upgrade_password_hash(
             engine=ctx.engine, account_id=found.id, old_hash=stored_hash, new_hash=new_hash
         )
-    return Actor(found.role, found.id, found.email)
+    return Actor(found.role, found.id, found.email, found.person_id)
 
 
 def sign_in_verified_email(ctx: Context, email: str) -> Actor:
@@ -160,7 +160,7 @@ def sign_in_verified_email(ctx: Context, email: str) -> Actor:
             f"there is no active account here for {email.strip()}: ask your clinic's admin to add it, "
             "or sign in with another account"
         )
-    return Actor(found.role, found.id, found.email)
+    return Actor(found.role, found.id, found.email, found.person_id)
 
 
 def account_active(ctx: Context, actor: Actor) -> bool:

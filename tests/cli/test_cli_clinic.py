@@ -25,6 +25,7 @@ PATIENT_COMMANDS = {
     "report": ["report", "--person", "NAME", "--out", "OUT"],
     "card": ["card", "--person", "NAME", "--out", "OUT"],
     "forget": ["forget", "--person", "NAME", "--yes"],
+    "user invite": ["user", "invite", "--person", "NAME", "--url", "https://strain.clinic.test"],
 }
 
 
@@ -46,6 +47,15 @@ def test_another_therapists_patient_is_not_found_as_if_there_were_none(clinic_da
 
     code, out, err = run(capsys, *command(name, "Ann", url, tmp_path, "--as", "A@Clinic.test"))  # her therapist
     assert (code, err) == (0, "") and out
+
+
+def test_an_invite_link_is_printed_for_a_therapist_and_refused_to_the_patient(clinic_data, url, capsys):
+    c = clinic_data
+    invite = ["user", "invite", "--person", "Ann", "--url", "https://strain.clinic.test/", "--db", url, "--as"]
+    code, out, err = run(capsys, *invite, "a@clinic.test")
+    assert (code, err) == (0, "") and out.startswith("https://strain.clinic.test/?invite=")
+    patient = run(capsys, *invite, c.ann_account.email)
+    assert patient == (2, "", "error: only your therapist can invite a patient\n")
 
 
 def test_people_lists_only_the_accounts_patients(clinic_data, url, capsys):

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from strain.domain import devices
 from strain.domain.actor import Actor
-from strain.storage import account_store, device_store
+from strain.storage import account_store, device_store, people_store
 from strain.storage.tables import AuditEvent, Device
 from strain.usecases import devices as device_cases
+from tests.clinic import add_patient_account
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 ADMIN = Actor("admin", None, "boss@clinic.example")
@@ -138,3 +139,11 @@ def test_the_use_cases_remember_resume_and_sign_out(service, engine, bea):
 )
 def test_a_device_is_named_by_its_browser(agent, label):
     assert devices.label(agent) == label
+
+
+def test_a_patients_phone_signs_them_back_in_as_their_own_person_only(engine):
+    ann = people_store.add_person(engine=engine, actor=ADMIN, name="Ann")
+    patient = add_patient_account(engine, "ann@home.example", ann.id)
+    token, _ = remember(engine, patient, kind="own")
+    found = use(engine, token, NOW + timedelta(days=3))
+    assert found is not None and found.actor == patient and found.actor.person_id == ann.id

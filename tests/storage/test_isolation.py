@@ -7,7 +7,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -18,8 +18,9 @@ from sqlalchemy.exc import DBAPIError
 from strain import storage
 from strain.domain import catalogue
 from strain.domain.actor import OWNER, Actor
-from strain.domain.errors import Refused
+from strain.domain.errors import Forbidden, Refused
 from strain.storage import (
+    account_store,
     audit_store,
     backup_store,
     bulk_store,
@@ -31,10 +32,11 @@ from strain.storage import (
     tap_store,
 )
 from strain.storage.tables import AuditEvent
-from tests.clinic import MONDAY, PLAN, VISIT, Clinic, add_account
+from tests.clinic import MONDAY, PLAN, VISIT, Clinic, add_account, add_patient_account
 from tests.helpers import entries
 
 WEEK = (MONDAY - timedelta(6), MONDAY)
+NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
 
 
 def _visit_id(c: Clinic) -> int:
@@ -220,6 +222,8 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "list_accounts": lambda c: {},
     "set_account_name": lambda c: {"email": "a@clinic.test", "name": "Alex Brown"},
     "set_settings": lambda c: {"values": {"clinic_name": "Back Clinic"}},
+    # Patients' invites
+    "create_invite": lambda c: {"person_id": c.ann.id, "token_hash": "b" * 64, "now": NOW},
 }
 REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's action)
     "add_person": "a person called ANN already exists",
@@ -317,6 +321,80 @@ def test_therapist_b_reads_and_changes_nothing_of_therapist_as_patient(clinic_da
         assert not _nothing(result)
 
 
+def test_a_patient_reads_and_changes_nothing_of_another_patient_of_their_therapist(clinic_data):
+    c = clinic_data
+    bea = people_store.add_person(engine=c.engine, actor=c.a, name="Bea")  # Ann's therapist's other patient
+    patient = add_patient_account(c.engine, "bea@home.test", bea.id)
+    before = backup_store.backup(engine=c.engine, actor=c.admin)
+    for name in sorted(CASES):
+        try:
+            result = _call(name, c, patient)
+        except store_errors.UnknownPerson as error:
+            assert str(error) in (f"no person with id {c.ann.id}", "no person called ann"), name  # as for nobody
+        except Forbidden as error:  # an admin's, or a clinician's: refused whoever it is about
+            assert str(error).startswith(("only an admin can", "only your therapist can", "a patient cannot")), name
+        else:
+            if name in ("list_people", "list_patients"):
+                assert [found.name for found in result] == ["Bea"], name  # themselves, no one else
+            else:
+                assert _nothing(result), f"{STORE_FUNCTIONS[name].__module__}.{name} gave Bea {result!r}"
+    assert backup_store.backup(engine=c.engine, actor=c.admin) == before
+
+
+# A clinician's writes: refused to a patient even on their own person.
+TREATING = {
+    "add_person",
+    "import_days",
+    "forget_person",
+    "set_discharged",
+    "set_override",
+    "delete_override",
+    "save_walkthrough",
+    "delete_walkthrough",
+    "finish_walkthrough",
+    "save_plan",
+    "correct_plan",
+    "delete_plan",
+    "add_visit",
+    "update_visit",
+    "delete_visit",
+    "save_assessment",
+    "mark_red_flag_dealt",
+    "create_invite",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TREATING))
+def test_a_patient_may_not_change_their_own_treatment(clinic_data, name):
+    c = clinic_data
+    patient = c.ann_account
+    before = backup_store.backup(engine=c.engine, actor=c.admin)
+    with pytest.raises(Forbidden, match=r"^(only your therapist can|a patient cannot) "):
+        _call(name, c, patient)
+    assert backup_store.backup(engine=c.engine, actor=c.admin) == before
+
+
+# What a patient does with their own days (the rest of CASES: reads, logging, counting, practice, seats).
+OWN = sorted(set(CASES) - TREATING - set(REFUSED) - {"restore"})
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_a_patient_reads_and_logs_their_own_days(clinic_data, name):
+    c = clinic_data
+    patient = c.ann_account
+    result = _call(name, c, patient)
+    if name not in ("store_day_totals",) and name.startswith(("load", "get", "list", "sum", "count", "recent")):
+        assert not _nothing(result), f"{STORE_FUNCTIONS[name].__module__}.{name} found nothing of Ann's for Ann"
+
+
+def test_forgetting_a_patient_deletes_the_account_they_sign_in_with(clinic_data):
+    c = clinic_data
+    patient = c.ann_account
+    people_store.forget_person(engine=c.engine, actor=c.a, person_id=c.ann.id)
+    assert account_store.account_actor(engine=c.engine, email=patient.email) is None
+    assert _tables(c)["patient_account"][1] == []
+
+
 def test_a_therapists_unknown_person_and_another_therapists_patient_read_the_same(clinic_data):
     c = clinic_data
     with pytest.raises(store_errors.UnknownPerson) as theirs:
@@ -401,7 +479,10 @@ def test_the_audit_trail_records_who_created_changed_and_deleted_days_plans_visi
         model_version="m",
     )
     ann, a = c.ann.id, "a@clinic.test"
-    assert events(c.engine) == [
+    trail = events(c.engine)
+    invite = trail.pop(6)  # when it expires depends on when the test runs
+    assert invite[:4] == (a, "create", "invite", ann) and invite[4].startswith("expires ")
+    assert trail == [
         (a, "create", "patient", ann, ""),
         (a, "create", "day", ann, str(MONDAY)),
         (a, "create", "override", ann, "twist"),

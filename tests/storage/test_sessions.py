@@ -71,6 +71,7 @@ WRITES = {
     "set_password_hash",
     "start_clinic_mode",
     "load_rows",
+    "create_invite",
 }
 ADMINS = set(REFUSED) - {"add_person", "import_days"}  # the admin's own functions: called as the admin
 IDLE_AGO = limits.IDLE_SESSION.total_seconds() + 1

@@ -1,0 +1,51 @@
+"""Patient accounts: a therapist invites a patient with a one-time link; the patient makes their account with it.
+
+The account made reaches only the invited person (strain.domain.permissions), whatever the patient does next.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from strain.domain import accounts as account_rules
+from strain.domain import invites
+from strain.domain.actor import Actor
+from strain.storage import invite_store
+from strain.storage.invite_store import OpenInvite
+from strain.storage.people_store import PersonInfo
+from strain.usecases.shared import Context
+
+
+def invite_patient(ctx: Context, person: PersonInfo, base_url: str) -> tuple[str, datetime]:
+    """A new one-time link for the person to make their account with, and when it expires (UTC). Audited.
+    The token itself is in the link only: the database keeps its hash."""
+    token = invites.new_token()
+    expires_at = invite_store.create_invite(
+        engine=ctx.engine,
+        actor=ctx.actor,
+        person_id=person.id,
+        token_hash=invites.token_hash(token),
+        now=datetime.now(UTC),
+    )
+    return invites.link(base_url, token), expires_at
+
+
+def open_invite(ctx: Context, token: str) -> OpenInvite:
+    """Who a link invites; invite_store.InviteUnusable (saying why, plainly) if it is used, expired or unknown."""
+    return invite_store.open_invite(engine=ctx.engine, token_hash=invites.token_hash(token), now=datetime.now(UTC))
+
+
+def accept_invite(ctx: Context, token: str, email: str, password: str, repeated: str) -> Actor:
+    """Make the invited patient's account with their email and password (the policy's), signed in as it.
+    AccountError for a refused email or password; InviteUnusable if the link cannot be used any more."""
+    email = account_rules.normalise_email(email)
+    if password != repeated:
+        raise account_rules.AccountError("the two passwords are not the same: type the same password twice")
+    password_hash = account_rules.hash_password(password, email)
+    return invite_store.use_invite(
+        engine=ctx.engine,
+        token_hash=invites.token_hash(token),
+        email=email,
+        password_hash=password_hash,
+        now=datetime.now(UTC),
+    )
