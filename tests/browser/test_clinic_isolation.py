@@ -38,7 +38,8 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clin
 
 
 def page_text(page: Page, base_url: str, path: str, email: str) -> str:
-    """What the page at this address shows once `email` signs in (a new browser session must sign in first)."""
+    """What the page at this address shows once `email` signs in (a browser that is not a remembered device)."""
+    page.context.clear_cookies()  # the sign-in before would otherwise keep this browser signed in
     open_app(page, base_url, path)
     sign_in(page, email)
     expect_signed_in(page, email)
