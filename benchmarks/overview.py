@@ -177,6 +177,7 @@ def _therapist(now: datetime) -> dict[str, list[Any]]:
         "first_failure_at": [None],
         "locked_until": [None],
         "created_at": [now],
+        "name": [""],
     }
 
 

@@ -276,9 +276,14 @@ def test_every_store_function_of_a_persons_data_takes_the_actor():
             assert signature.parameters["actor"].kind is inspect.Parameter.KEYWORD_ONLY
 
 
+# The actor's own account, not a person's data: its remembered devices, which one account never reaches of another's
+# (tests/storage/test_device_store.py).
+OWN_ACCOUNT = {"add_device", "list_devices", "revoke_device", "record_single_sign_on"}
+
+
 def test_every_function_taking_the_actor_has_an_isolation_case():
     taking = {name for name, signature in _public_functions().items() if "actor" in signature.parameters}
-    assert taking == set(CASES), "add the new function to CASES (and check it filters by the actor)"
+    assert taking == set(CASES) | OWN_ACCOUNT, "add the new function to CASES (and check it filters by the actor)"
 
 
 def _nothing(result: Any) -> bool:

@@ -72,6 +72,8 @@ WRITES = {
     "start_clinic_mode",
     "load_rows",
     "create_invite",
+    "set_account_name",
+    "set_settings",
 }
 ADMINS = set(REFUSED) - {"add_person", "import_days"}  # the admin's own functions: called as the admin
 IDLE_AGO = limits.IDLE_SESSION.total_seconds() + 1
