@@ -49,7 +49,9 @@ def add_person(page: Page, name: str) -> None:
 
 
 def text_at(page: Page, url: str) -> str:
-    """What the page at this address shows the patient (a new browser session: they sign in first)."""
+    """What the page at this address shows the patient (a browser that is not a remembered device: they sign in
+    first)."""
+    page.context.clear_cookies()
     open_app(page, url, "")
     sign_in(page, PATIENT)
     expect_signed_in(page, PATIENT)
