@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strain.domain import permissions
 from strain.storage.people_store import PersonInfo
 from strain.usecases import assessment
 from ui import components, context
@@ -23,7 +24,9 @@ def show(person: PersonInfo) -> None:
     heading = (
         f"**{components.md(person.name)} has {len(flags)} red flag{'s' if len(flags) > 1 else ''} not yet dealt with**"
     )
-    st.error(
-        f"{heading}\n\n" + "\n".join(lines) + "\n\nMark each dealt with in the assessment (Therapist session).",
-        icon=":material/emergency:",
-    )
+    # A clinician marks them dealt with; a patient (who cannot open the assessment) is told whom to call.
+    if permissions.may(context.actor(), "treat_person"):
+        action = "Mark each dealt with in the assessment (Therapist session)."
+    else:
+        action = "Get the help each one says, and tell your physiotherapist."
+    st.error(f"{heading}\n\n" + "\n".join(lines) + f"\n\n{action}", icon=":material/emergency:")

@@ -11,10 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import invites
 from strain.render import handout
-from strain.usecases import people, printouts
+from strain.usecases import assessment, people, printouts
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
 from tests.clinic import add_patient_account
+from tests.domain.test_assessment import complete
 from tests.pages import test_pages_clinic
 from tests.pages.test_pages_clinic import SECRET, everything, run_page, signed_in_app
 from ui import context, invite, shell
@@ -100,3 +101,16 @@ def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_en
     again.run()
     assert [e.value for e in again.error] == [md(invites.USED)]
     assert not again.text_input  # nothing else offered
+
+
+def test_a_patients_own_red_flag_tells_them_whom_to_ask_and_their_therapist_where_to_mark_it(app_engine, accounts, ann):
+    _, a, _ = accounts
+    flag = CAT.safety.red_flags[0]
+    answers = complete(red_flags={found.text: found is flag for found in CAT.safety.red_flags})
+    assessment.save_assessment(Context(app_engine, CAT, a), ann, answers, date.today(), None)
+    patient = add_patient_account(app_engine, "ann@home.test", ann.id)
+    seen = [box.value for box in run_page("pages/home.py", patient).error]
+    assert len(seen) == 1 and md(flag.text) in seen[0]
+    assert "tell your physiotherapist" in seen[0] and "Mark each dealt with" not in seen[0]
+    therapist_sees = [box.value for box in run_page("pages/home.py", a, person="Ann").error]
+    assert "Mark each dealt with in the assessment" in therapist_sees[0]
