@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import test_signin
-from tests.browser.cli_data import run_cli
 from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import app_context, main, open_app, rerun
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
@@ -25,16 +24,10 @@ THERAPIST_A, THERAPIST_B = "ann.physio@clinic.example", "bo.physio@clinic.exampl
 PAGES = ("", *(page.slug for page in PERSON_PAGES))
 
 
-def give_ann_to_therapist_a(clinic: Clinic) -> None:
-    run_cli("assign", "--person", "Ann", "--to", THERAPIST_A, "--as", ADMIN, "--db", clinic.db_url)
-
-
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clinic:
     folder = tmp_path_factory.mktemp("isolation")
-    made = make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST_A, THERAPIST_B])
-    give_ann_to_therapist_a(made)
-    return made
+    return make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST_A, THERAPIST_B], ann_to=THERAPIST_A)
 
 
 def page_text(page: Page, base_url: str, path: str, email: str) -> str:
@@ -57,8 +50,9 @@ def test_another_therapists_patient_in_the_address_reads_like_no_one(page: Page,
 def test_two_replicas_agree_on_isolation_and_the_audit_trail(browser: Browser, make_database, tmp_path: Path) -> None:
     """Therapist A adds a patient through one replica: the admin reads it in the audit trail through the other,
     where therapist B finds neither A's new patient nor Ann."""
-    clinic = make_clinic(make_database("postgresql", migrated=True), tmp_path, [THERAPIST_A, THERAPIST_B])
-    give_ann_to_therapist_a(clinic)
+    clinic = make_clinic(
+        make_database("postgresql", migrated=True), tmp_path, [THERAPIST_A, THERAPIST_B], ann_to=THERAPIST_A
+    )
     with (
         serve_app(clinic.db_url, tmp_path) as first,
         serve_app(clinic.db_url, tmp_path) as second,

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from strain.domain import invites
-from tests.browser.cli_data import run_cli
 from tests.browser.conftest import Server, serve_app
 from tests.browser.streamlit_page import app_context, main, open_app, rerun, wait_for_app
-from tests.browser.test_signin import ADMIN, PASSWORD, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
+from tests.browser.test_signin import PASSWORD, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
 
 THERAPIST, PATIENT = "ann.physio@clinic.example", "ann@home.example"
 
@@ -21,9 +20,7 @@ THERAPIST, PATIENT = "ann.physio@clinic.example", "ann@home.example"
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clinic:
     folder = tmp_path_factory.mktemp("patients")
-    made = make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST])
-    run_cli("assign", "--person", "Ann", "--to", THERAPIST, "--as", ADMIN, "--db", made.db_url)
-    return made
+    return make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST], ann_to=THERAPIST)
 
 
 @pytest.fixture(scope="module")

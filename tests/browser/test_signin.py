@@ -74,8 +74,9 @@ class Clinic:
     total: float  # its points, as the command line scores them
 
 
-def make_clinic(db_url: str, folder: Path, therapists: Sequence[str]) -> Clinic:
-    """Ann with one logged day, an admin (ADMIN) and these therapists, then clinic mode on."""
+def make_clinic(db_url: str, folder: Path, therapists: Sequence[str], ann_to: str | None = None) -> Clinic:
+    """Ann with one logged day, an admin (ADMIN) and these therapists, then clinic mode on; Ann the patient of
+    the therapist `ann_to`, if given."""
     day = date.today() - timedelta(days=3)
     rows = tally_rows(json.loads(run_cli("activities", "--json")), [day], random.Random(2026))
     tally = write_csv(folder / "ann.csv", rows)
@@ -84,6 +85,8 @@ def make_clinic(db_url: str, folder: Path, therapists: Sequence[str]) -> Clinic:
     for email in therapists:
         add_account(db_url, email, "therapist")
     run_cli("clinic", "init", "--db", db_url)
+    if ann_to is not None:
+        run_cli("assign", "--person", "Ann", "--to", ann_to, "--as", ADMIN, "--db", db_url)
     return Clinic(db_url, folder, day, day_totals(score(tally))[day])
 
 
