@@ -20,7 +20,7 @@ from strain.domain.errors import Refused
 from strain.usecases import invites as invite_cases
 from strain.usecases import people
 from strain.usecases.shared import Context
-from ui import components, context, signin
+from ui import components, context, remember, signin
 
 MADE_KEY = "_invite_made"  # (name, link, expires_at) of the link made this session
 PROBLEM_KEY = "_invite_problem"
@@ -91,6 +91,7 @@ def _accept(token: str) -> None:
         st.session_state[PROBLEM_KEY] = context.explain(error)
         return
     st.query_params.pop(invites.PARAMETER, None)  # used: the address no longer holds it
+    remember.started(context.use_cases(), actor)  # as a sign-in does: this browser, shared or their own phone
     signin.start(actor)
 
 
@@ -111,6 +112,7 @@ def page(service: Context, token: str) -> None:
             st.text_input("Password", key=PASSWORD_KEY, type="password", max_chars=limits.MAX_PASSWORD)
             st.text_input("Password again", key=REPEAT_KEY, type="password", max_chars=limits.MAX_PASSWORD)
             st.caption(components.md(accounts.PASSWORD_RULE))
+            st.checkbox(remember.OWN_LABEL, key=remember.OWN_KEY, help=remember.OWN_HELP)
             st.form_submit_button("Make my account", type="primary", on_click=_accept, args=(token,))
         problem = st.session_state.pop(PROBLEM_KEY, None)
         if problem:

@@ -3,7 +3,7 @@ link opens, and the pages a patient signs in to: only their own person, never an
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import invites
 from strain.render import handout
+from strain.storage import device_store
 from strain.usecases import assessment, people, printouts
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
@@ -18,7 +19,7 @@ from tests.clinic import add_patient_account
 from tests.domain.test_assessment import complete
 from tests.pages import test_pages_clinic
 from tests.pages.test_pages_clinic import SECRET, everything, run_page, signed_in_app
-from ui import context, invite, shell
+from ui import context, invite, remember, shell
 from ui.components import md
 from ui.navigation import PERSON_PAGES
 
@@ -90,11 +91,14 @@ def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_en
     assert "The two passwords are not the same" in texts(opened)  # refused: the link still works
     opened.text_input(key="invite_password").input(PASSWORD)
     opened.text_input(key="invite_password_again").input(PASSWORD)
+    opened.checkbox(key=remember.OWN_KEY).check()  # her own phone: remembered for 30 days from the start
     opened.button(key="FormSubmitter:invite_accept_form-Make my account").click()
     opened.run()
     assert not opened.exception
     actor = opened.session_state[context.ACTOR_KEY]
     assert (actor.role, actor.email, actor.person_id) == ("patient", "ann@home.test", ann.id)
+    remembered = device_store.list_devices(engine=app_engine, actor=actor, now=datetime.now(UTC))
+    assert [device.kind for device in remembered] == ["own"]
 
     again = AppTest.from_file(APP, default_timeout=TIMEOUT)
     again.query_params[invites.PARAMETER] = token
