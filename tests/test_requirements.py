@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.helpers import REPO
 
-DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock", "icalendar"}
+DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock", "icalendar", "fhir.resources"}
 DEV_TOOLS |= {"mypy", "pandas-stubs", "types-regex"}  # static types
 ADMIN_PAGES = ["pages/accounts.py", "pages/audit_trail.py", "pages/patients.py"]  # clinic mode only, run as an admin
 PAGES = sorted(set(f"pages/{page.name}" for page in (REPO / "pages").glob("*.py")) - set(ADMIN_PAGES))
