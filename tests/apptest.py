@@ -89,3 +89,19 @@ def browser_says(at: AppTest, *, top: bool = True) -> AppTest:
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    found = [e for e in at.get("bidi_component") if e.key == key]
+    assert len(found) == 1, key
+    return json.loads(found[0].proto.mixed.json or found[0].proto.json)
+
+
+def click_download(at: AppTest, key: str, request: str) -> AppTest:
+    """What download.js sends on a click: the component's state, a new request id."""
+    found = [e for e in at.get("bidi_component") if e.key == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=found[0].proto.id, json_value=json.dumps({"wanted": request})))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at

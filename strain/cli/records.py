@@ -9,7 +9,6 @@ a backup is (it names the person and holds health data).
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime
 
 from strain.cli.common import CommandError, write_private
@@ -24,7 +23,7 @@ def cmd_fhir(args: argparse.Namespace, cat: Catalogue) -> str:
     if start and end and start > end:
         raise CommandError(f"--from {start} is after --to {end}")
     bundle = records.fhir_bundle(_service(args, cat), args.person, datetime.now(UTC), start, end)
-    write_private(args.out, json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8"))
+    write_private(args.out, records.as_json(bundle))
     name = bundle["entry"][0]["resource"]["name"][0]["text"]  # the Patient's, as the database spells it
     return f"wrote a FHIR R4 bundle of {len(bundle['entry'])} resources for {name} to {args.out}"
 

@@ -6,6 +6,7 @@ may not reach (another therapist's patient) is UnknownPerson, "not found", as ev
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,15 @@ def fhir_bundle(
     """The person's days, visits, PSFS and plans from `start` to `end` (inclusive; None: no bound) as a FHIR
     Bundle made at `made` (timezone-aware)."""
     return fhir.bundle(fhir_record(ctx, interchange.export(ctx, name, start, end)), made)
+
+
+def fhir_json(ctx: Context, name: str, made: datetime, start: date | None = None, end: date | None = None) -> bytes:
+    """fhir_bundle as the UTF-8 JSON file a record system imports."""
+    return as_json(fhir_bundle(ctx, name, made, start, end))
+
+
+def as_json(bundle: dict[str, Any]) -> bytes:
+    return json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def fhir_record(ctx: Context, export: Export) -> fhir.Record:

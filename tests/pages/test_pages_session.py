@@ -3,6 +3,7 @@ tests/pages/test_pages_plan.py)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from strain.domain.outcomes import VisitInput
 from strain.storage import audit_store, day_store, people_store, session_store
 from strain.usecases import self_audit, session
 from strain.usecases.shared import Context
-from tests.apptest import CAT, entries, open_page, texts
+from tests.apptest import CAT, click_download, component_data, entries, open_page, save, texts
 from ui.components import md
 from ui.session import visit_edit
 
@@ -210,9 +211,26 @@ def test_a_visit_missing_a_psfs_score_says_why_and_saves_nothing(app_engine, ann
 def test_the_handout_and_card_buttons_are_there(app_engine, ann):
     at = open_page(PAGE, person="Ann", part="printouts")
     assert not at.get("download_button")  # Streamlit's own would give the PDF a /media/ address (ui/download.py)
-    buttons = [e for e in at.get("bidi_component") if e.key in ("handout_download", "card_download")]
+    keys = ("handout_download", "card_download", "fhir_download")
+    buttons = [e for e in at.get("bidi_component") if e.key in keys]
     labels = [json.loads(b.proto.mixed.json or b.proto.json)["label"] for b in buttons]
-    assert labels == ["Download the handout (PDF)", "Download the tally card (PDF)"]
+    assert labels == ["Download the handout (PDF)", "Download the tally card (PDF)", "FHIR record (JSON)"]
+
+
+def test_the_fhir_record_button_sends_the_periods_bundle_on_click(app_engine, ann):
+    save(app_engine, ann, TODAY - timedelta(days=40), entries(TODAY - timedelta(days=40), ("weeding", 3)), pain=2)
+    save(app_engine, ann, TODAY, entries(TODAY, ("weeding", 3)), pain=5)
+    at = open_page(PAGE, person="Ann", part="printouts")
+    assert "file" not in component_data(at, "fhir_download")  # nothing built before the click
+    click_download(at, "fhir_download", "first")
+    sent = component_data(at, "fhir_download")
+    assert sent["mime"] == "application/fhir+json"
+    assert sent["file_name"] == f"fhir-Ann-{TODAY.isoformat()}.json"
+    bundle = json.loads(base64.b64decode(sent["file"]))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    observations = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    pains = [o["valueQuantity"]["value"] for o in observations if o["code"]["coding"][0]["code"] == "72514-3"]
+    assert pains == [5]  # the handout's default period, the last four weeks: not the day 40 days ago
 
 
 def test_a_second_tab_cannot_overwrite_the_walkthrough_and_can_load_it(app_engine, ann, typical):

@@ -10,7 +10,6 @@ tally's fragment alone; the browser half is tests/browser/test_sessions.py). Eac
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from dataclasses import replace
@@ -19,14 +18,13 @@ from datetime import time as time_of_day
 
 import pytest
 import sqlalchemy as sa
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from strain.domain import accounts, limits
 from strain.domain.actor import OWNER, Actor
 from strain.storage import account_store, backup_store, base, day_store, people_store, store_errors
 from strain.storage.tables import Account, Person
-from tests.apptest import APP, TIMEOUT, browser_says, open_page, texts
+from tests.apptest import APP, TIMEOUT, browser_says, click_download, component_data, open_page, texts
 from tests.clinic import Clinic, clinic
 from tests.helpers import TALLY, run
 from tests.pages.test_pages_count import SIT, Phone
@@ -346,22 +344,6 @@ def test_an_answer_from_before_a_sign_out_counts_for_nothing(clinic_app):
 
 # The handout: through the session's own connection, never a /media/ address (ui/download.py; the browser half,
 # which watches every request, is tests/browser/test_sessions.py)
-
-
-def component_data(at: AppTest, key: str) -> dict:
-    found = [e for e in at.get("bidi_component") if e.key == key]
-    assert len(found) == 1, key
-    return json.loads(found[0].proto.mixed.json or found[0].proto.json)
-
-
-def click_download(at: AppTest, key: str, request: str) -> AppTest:
-    """What download.js sends on a click: the component's state, a new request id."""
-    found = [e for e in at.get("bidi_component") if e.key == key]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=found[0].proto.id, json_value=json.dumps({"wanted": request})))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_engine, ann):

@@ -1,12 +1,12 @@
-"""The printouts: the handout and the tally card, as PDF downloads."""
+"""The printouts: the handout and the tally card, as PDF downloads; the record as FHIR R4 (JSON)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
 from strain.render import handout
 from strain.storage.people_store import PersonInfo
-from strain.usecases import printouts
+from strain.usecases import printouts, records
 from ui import context, download
 
 HANDOUT_DAYS = 28  # the handout's default period: the last four weeks
@@ -23,7 +23,7 @@ def draw(person: PersonInfo) -> None:
         st.warning("The period starts after it ends: choose a *From* day before the *To* day.")
         return
     service = context.use_cases()
-    handout_column, card_column = st.columns(2)
+    handout_column, card_column, fhir_column = st.columns(3)
     # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
     with handout_column:
         download.download_button(
@@ -41,8 +41,18 @@ def draw(person: PersonInfo) -> None:
             mime="application/pdf",
             key="card_download",
         )
+    with fhir_column:
+        download.download_button(
+            "FHIR record (JSON)",
+            lambda: records.fhir_json(service, person.name, datetime.now(UTC), start, end),
+            file_name=f"fhir-{person.name}-{end.isoformat()}.json",
+            mime="application/fhir+json",
+            key="fhir_download",
+        )
     st.caption(
         "The handout: average daily strain and its weekly trend, the top three strain sources drawn without and with "
         "control, the plan with its doses, who to ask and the red flags, in large type on a few A4 pages. The tally "
-        "card: a week on one page, with a box a day for pain, the plan's exercises and the typical day's activities."
+        "card: a week on one page, with a box a day for pain, the plan's exercises and the typical day's activities. "
+        "The FHIR record: the period's daily strain scores and pain, the visits, the PSFS and the plans, as one HL7 "
+        "FHIR R4 bundle that a clinic's record system can import."
     )
