@@ -22,16 +22,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from strain.cli.common import CommandError, read_tally, table, write_private
-from strain.domain import frames, tally
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
-from strain.usecases import assessment as assessments
 from strain.usecases import clinic, errors, interchange, people
-from strain.usecases.interchange import Export
 from strain.usecases.shared import Context
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
@@ -106,112 +101,6 @@ def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"imported {len(found.entries)} entries on {days} days for {person.name}{new}"
 
 
-def _optional(value: Any) -> Any:
-    return None if value is None or pd.isna(value) else value
-
-
-def _session_json(export: Export) -> dict[str, Any]:
-    """The therapist session's data of an export: the walkthrough in progress, the plans, the visits."""
-    draft = export.walkthrough
-    found = export.outcomes
-    names = dict(found.activities) if found else {}
-    scores = found.scores.groupby("visit_id") if found is not None and len(found.scores) else None
-    psfs = found.psfs.set_index("visit_id") if found is not None and len(found.psfs) else None
-    visits = []
-    for visit in frames.rows(found.visits) if found is not None else ():
-        scored = scores.get_group(visit.id) if scores is not None and visit.id in scores.groups else None
-        summary = psfs.loc[visit.id] if psfs is not None and visit.id in psfs.index else None
-        visits.append(
-            {
-                "date": visit.date.isoformat(),
-                "note": visit.note,
-                "pain_now": _optional(visit.pain_now),
-                "pain_average": _optional(visit.pain_average),
-                "pain_worst": _optional(visit.pain_worst),
-                "psfs": [
-                    {"activity": names[int(a)], "score": int(score)}
-                    for a, score in zip(scored["activity_id"], scored["score"], strict=True)
-                ]
-                if scored is not None
-                else [],
-                "psfs_average": None if summary is None else float(summary["average"]),
-                "psfs_change": None if summary is None else _optional(float(summary["change"])),
-            }
-        )
-    return {
-        "walkthrough": None
-        if draft is None
-        else {
-            "date": draft.day.isoformat(),
-            "step": draft.step,
-            "lines": [vars(line) for line in draft.lines],
-        },
-        "plans": [
-            {
-                "version": plan.version,
-                "start": plan.start.isoformat(),
-                "review_date": plan.review_date.isoformat(),
-                "note": plan.note,
-                "exercises": [vars(exercise) for exercise in plan.exercises],
-            }
-            for plan in export.plans
-        ],
-        "psfs_activities": [name for _, name in found.activities] if found else [],
-        "visits": visits,
-        "assessment": _assessment_json(export.assessment),
-    }
-
-
-def _assessment_json(found: assessments.Assessment | None) -> dict[str, Any] | None:
-    if found is None:
-        return None
-    stored = found.stored
-    return {
-        "date": stored.day.isoformat(),
-        **stored.texts,
-        "consents": stored.consents,
-        "consent_on": stored.consent_on.isoformat(),
-        "startback": {
-            "answers": stored.startback,
-            "total": found.startback.total,
-            "subscale": found.startback.subscale,
-            "risk": found.startback.risk,
-        },
-        "red_flags": [
-            {
-                "question": flag.text,
-                "urgency": flag.urgency,
-                "positive": flag.positive,
-                "answered_on": flag.answered_on.isoformat(),
-                "dealt_with": None
-                if flag.dealt_at is None
-                else {"at": flag.dealt_at.isoformat(), "by": flag.dealt_by, "note": flag.dealt_note},
-            }
-            for flag in stored.red_flags
-        ],
-    }
-
-
-def _export_json(person: str, days: pd.DataFrame, entries: pd.DataFrame, session: dict[str, Any] | None = None) -> str:
-    by_date = {day: group for day, group in entries.groupby("date", sort=False)}
-    fields = list(tally.HEADER[1:])  # an entry's fields, without the date it is filed under
-    empty = pd.DataFrame(columns=fields)
-    document = {
-        "person": person,
-        "days": [
-            {
-                "date": day.date.isoformat(),
-                "pain": None if pd.isna(day.pain) else int(day.pain),
-                "note": day.note,
-                "model_version": day.model_version,
-                "entries": by_date.get(day.date, empty)[fields].to_dict("records"),
-            }
-            for day in frames.rows(days)
-        ],
-    } | (session or {})
-    return json.dumps(document, indent=2, ensure_ascii=False)
-
-
 @_reporting_errors
 def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
@@ -219,9 +108,8 @@ def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
         raise CommandError(f"--from {start} is after --to {end}")
     export = interchange.export(_service(args, cat), args.person, start, end)
     if args.format == "csv":
-        # With each day's pain and note, so that importing the file gives the same history back.
-        return tally.write_csv(export.entries, export.days).removesuffix("\n")  # print adds the last newline back
-    return _export_json(export.person.name, export.days, export.entries, _session_json(export))
+        return interchange.export_csv(export).removesuffix("\n")  # print adds the last newline back
+    return interchange.export_json(export)
 
 
 def _confirmed(name: str) -> bool:
