@@ -32,6 +32,7 @@ Action = Literal[
     "manage_accounts",  # accounts and the clinic's settings
     "read_audit_trail",
     "whole_database",  # back up or restore everyone's data
+    "whole_record",  # take out everything held about a person, their audit events included: an admin or themselves
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -40,6 +41,7 @@ PERSON_ACTIONS: frozenset[Action] = frozenset({"see_person", "change_person", "f
 CLINICIAN_ONLY: frozenset[Action] = frozenset({"add_person", "treat_person", "forget_person", "discharge_patient"})
 ADMIN_ONLY: frozenset[Action] = frozenset({"assign_patient"})  # the owner has no therapists to assign to
 ADMIN_OR_OWNER: frozenset[Action] = frozenset({"manage_accounts", "read_audit_trail", "whole_database"})
+NOT_THERAPIST: frozenset[Action] = frozenset({"whole_record"})  # an admin, the owner, or the patient on themselves
 
 REFUSALS: dict[Action, str] = {
     "add_person": "a patient cannot add people",
@@ -48,6 +50,7 @@ REFUSALS: dict[Action, str] = {
     "manage_accounts": "only an admin can manage accounts and the clinic's settings",
     "read_audit_trail": "only an admin can read the audit trail: it holds every patient's data",
     "whole_database": "only an admin can {doing}: it holds every patient's data",
+    "whole_record": "only an admin, or the patient themselves, can download everything held about a patient",
 }
 
 
@@ -87,6 +90,8 @@ def may(actor: Actor, action: Action, therapist_id: int | None = None, person_id
         return actor.role == "admin"
     if action in ADMIN_OR_OWNER:
         return actor.role in ("admin", "owner")
+    if action in NOT_THERAPIST:
+        return actor.role != "therapist" and reaches(actor, therapist_id, person_id)
     # add_person, treat_person: anyone acting but a patient (the store checks the reach of the person treated);
     # a therapist's new person is their own patient (`new_owner`)
     return True

@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from strain.domain import limits, permissions
 from strain.domain.actor import Actor
-from strain.storage.base import _as_utc, _now, _or_none, _read_frame, _reading
+from strain.storage.base import _as_utc, _now, _or_none, _owned, _read_frame, _reading
 from strain.storage.tables import AuditChain, AuditEvent, Person
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
@@ -158,3 +158,29 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
         person_id=frame["person_id"].astype("Int64"),
         person=_or_none(frame["person"]),
     )
+
+
+def load_events_about(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:
+    """Every audit event about one person the actor reaches, oldest first (none for a person out of reach).
+
+    Columns: AUDIT_COLUMNS. For the person's own copy of their record: only events since they were added (SQLite may
+    have given a forgotten person's id to them).
+    """
+    query = (
+        sa.select(
+            col(AuditEvent.at),
+            col(AuditEvent.actor),
+            col(AuditEvent.action),
+            col(AuditEvent.subject),
+            col(AuditEvent.person_id),
+            col(Person.name),
+            col(AuditEvent.detail),
+        )
+        .join(
+            Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))
+        )
+        .where(col(AuditEvent.person_id) == person_id, _owned(actor))
+        .order_by(col(AuditEvent.id))
+    )
+    frame = _read_frame(engine, query, AUDIT_COLUMNS)
+    return frame.assign(at=[_as_utc(moment) for moment in frame["at"]], person_id=frame["person_id"].astype("Int64"))

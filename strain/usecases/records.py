@@ -1,4 +1,4 @@
-"""A person's record leaving the tool: as one FHIR R4 Bundle.
+"""A person's record leaving the tool: as one FHIR R4 Bundle, and everything held about them as one zip.
 
 Read through the same stores, filtered by the acting actor, as every other read of a person: a person the actor
 may not reach (another therapist's patient) is UnknownPerson, "not found", as everywhere.
@@ -6,15 +6,20 @@ may not reach (another therapist's patient) is UnknownPerson, "not found", as ev
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
-from datetime import date, datetime
+import zipfile
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from strain.domain import frames, model
-from strain.render import fhir
-from strain.usecases import interchange
+from strain.domain import frames, model, permissions
+from strain.domain.errors import Forbidden
+from strain.render import fhir, handout
+from strain.storage import audit_store
+from strain.usecases import interchange, people, printouts
 from strain.usecases.interchange import Export
 from strain.usecases.shared import Context
 
@@ -98,3 +103,56 @@ def fhir_record(ctx: Context, export: Export) -> fhir.Record:
 
 def _rating(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
+
+
+HANDOUT_DAYS = 28  # a person with no plan: the handout of the last four weeks
+CONTENTS = """Everything Strain Audit holds about {name}, as of {made}.
+
+days.csv          every day logged, as a tally CSV (with each day's pain and note): the app imports it back
+record.json       the same days, with the plans, visits, PSFS, assessment and any walkthrough in progress
+fhir.json         the record as one HL7 FHIR R4 Bundle, for a clinic's record system
+handouts/         the printed handout for each plan's period (PDF), and the tally card
+audit-events.csv  who created, changed or deleted what of this record, and when (times in UTC)
+"""
+
+
+def everything(ctx: Context, name: str, today: date, made: datetime) -> tuple[str, bytes]:
+    """Everything held about a person, for an admin (or the owner) or the patient themselves: the zip's file name
+    and its bytes. UnknownPerson for a person out of reach; Forbidden for a therapist."""
+    person = people.person(ctx, name)
+    if not permissions.may(ctx.actor, "whole_record", person_id=person.id):
+        raise Forbidden(permissions.REFUSALS["whole_record"])
+    export = interchange.export(ctx, person.name)
+    members = {
+        "README.txt": CONTENTS.format(name=person.name, made=made.isoformat(timespec="seconds")).encode("utf-8"),
+        "days.csv": interchange.export_csv(export).encode("utf-8"),
+        "record.json": interchange.export_json(export).encode("utf-8"),
+        "fhir.json": as_json(fhir.bundle(fhir_record(ctx, export), made)),
+    }
+    for start, end, label in _handout_periods(export, today):
+        data = printouts.handout(ctx, person, start, end, today)
+        members[f"handouts/handout-{label}-{start}-to-{end}.pdf"] = handout.handout_pdf(data)
+    members["handouts/tally-card.pdf"] = handout.card_pdf(printouts.card(ctx, person, today))
+    events = audit_store.load_events_about(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    members["audit-events.csv"] = _audit_csv(events).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return f"strain-audit-{person.name}-{today.isoformat()}.zip", buffer.getvalue()
+
+
+def _handout_periods(export: Export, today: date) -> list[tuple[date, date, str]]:
+    """Each plan version's period (to the day before the next one starts, the last to today), or the last four
+    weeks for a person with no plan."""
+    history = sorted(export.plans, key=lambda plan: plan.version)
+    if not history:
+        return [(today - timedelta(days=HANDOUT_DAYS - 1), today, "last-4-weeks")]
+    ends = [max(later.start - timedelta(days=1), plan.start) for plan, later in itertools.pairwise(history)]
+    ends.append(max(today, history[-1].start))
+    return [(plan.start, end, f"plan-{plan.version}") for plan, end in zip(history, ends, strict=True)]
+
+
+def _audit_csv(events: pd.DataFrame) -> str:
+    shown = events.assign(at=[moment.isoformat(timespec="seconds") for moment in events["at"]])
+    return shown[["at", "actor", "action", "subject", "person", "detail"]].to_csv(index=False, lineterminator="\n")

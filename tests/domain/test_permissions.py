@@ -101,6 +101,14 @@ TABLE: dict[permissions.Action, dict[str, tuple[bool, bool]]] = {
         "no account": (N, N),
         "patient": (N, N),
     },
+    "whole_record": {  # a therapist treats their patient, but the audit events about them are not theirs to read
+        "owner": (Y, Y),
+        "admin": (Y, Y),
+        "anna": (N, N),
+        "ben": (N, N),
+        "no account": (N, N),
+        "patient": (N, N),  # (their own person: OWN)
+    },
 }
 
 
@@ -163,6 +171,7 @@ OWN = {
     "manage_accounts": N,
     "read_audit_trail": N,
     "whole_database": N,
+    "whole_record": Y,
 }
 
 

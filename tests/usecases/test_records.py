@@ -4,22 +4,26 @@ therapist's patient is "not found"."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strain.domain import catalogue, model
+from strain.domain import catalogue, model, tally_reader
 from strain.domain.actor import OWNER
+from strain.domain.errors import Forbidden
 from strain.render import fhir
 from strain.storage import day_store, people_store, plan_store, session_store
 from strain.storage.store_errors import UnknownPerson
-from strain.usecases import records
+from strain.usecases import clinic, records
 from strain.usecases.shared import Context
 from tests.clinic import Clinic
 from tests.helpers import MONDAY, entries
@@ -193,3 +197,75 @@ def test_another_therapists_patient_is_not_found(clinic_data: Clinic) -> None:
         records.fhir_bundle(as_b, "Ann", MADE)
     for actor in (c.a, c.admin, c.ann_account):
         assert_sound(records.fhir_bundle(Context(c.engine, CAT, actor), "Ann", MADE))
+
+
+# Everything held about one person, as one zip
+
+
+def _members(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_zip_holds_the_exports_the_fhir_bundle_the_handouts_and_the_audit_events(clinic_data: Clinic) -> None:
+    c = clinic_data
+    as_admin = Context(c.engine, CAT, c.admin)
+    name, content = records.everything(as_admin, "ann", MONDAY + timedelta(days=3), MADE)
+    assert name == f"strain-audit-Ann-{MONDAY + timedelta(days=3)}.zip"
+    members = _members(content)
+    (handout,) = [m for m in members if m.startswith("handouts/handout-plan-1-")]
+    assert set(members) == {
+        "README.txt",
+        "days.csv",
+        "record.json",
+        "fhir.json",
+        handout,
+        "handouts/tally-card.pdf",
+        "audit-events.csv",
+    }
+    assert handout == f"handouts/handout-plan-1-{MONDAY - timedelta(7)}-to-{MONDAY + timedelta(days=3)}.pdf"
+    assert members[handout].startswith(b"%PDF") and members["handouts/tally-card.pdf"].startswith(b"%PDF")
+
+    days = tally_reader.read_chunks([members["days.csv"].decode("utf-8")], CAT)  # the app reads it back
+    assert days.entries["date"].tolist() == [MONDAY] * len(days.entries) and len(days.entries)
+    assert days.days["pain"].tolist() == [4]
+    document = json.loads(members["record.json"])
+    assert document["person"] == "Ann" and [v["note"] for v in document["visits"]] == ["first"]
+    bundle = json.loads(members["fhir.json"])
+    assert_sound(bundle)
+    assert bundle["entry"][0]["resource"]["name"] == [{"text": "Ann"}]
+
+    events = pd.read_csv(io.StringIO(members["audit-events.csv"].decode("utf-8")), keep_default_na=False)
+    assert list(events.columns) == ["at", "actor", "action", "subject", "person", "detail"]
+    trail = clinic.audit_trail(as_admin)
+    about_ann = trail[trail["person_id"] == c.ann.id]
+    assert len(events) == len(about_ann) > 0
+    assert set(events["person"]) == {"Ann"}
+    assert events["subject"].tolist() == about_ann["subject"].tolist()[::-1]  # oldest first
+    assert "a@clinic.test" in set(events["actor"])
+
+
+def test_the_patient_downloads_their_own_zip_and_a_therapist_none(clinic_data: Clinic) -> None:
+    c = clinic_data
+    zoe = people_store.add_person(engine=c.engine, actor=c.a, name="Zoe")
+    zoe_account = c.fill(zoe.id)
+    _, content = records.everything(Context(c.engine, CAT, c.ann_account), "Ann", MONDAY, MADE)
+    events = _members(content)["audit-events.csv"].decode("utf-8")
+    assert "Ann" in events and "Zoe" not in events  # only the events about her
+    with pytest.raises(UnknownPerson):  # another patient: not found, as no one is
+        records.everything(Context(c.engine, CAT, zoe_account), "Ann", MONDAY, MADE)
+    with pytest.raises(UnknownPerson):
+        records.everything(Context(c.engine, CAT, c.b), "Ann", MONDAY, MADE)
+    with pytest.raises(Forbidden, match="only an admin, or the patient themselves"):
+        records.everything(Context(c.engine, CAT, c.a), "Ann", MONDAY, MADE)  # her therapist: not the audit events
+
+
+def test_a_person_with_no_plan_gets_the_handout_of_the_last_four_weeks(service: Context) -> None:
+    people_store.add_person(engine=service.engine, actor=OWNER, name="Bea")
+    _, content = records.everything(service, "Bea", MONDAY, MADE)
+    handouts = sorted(m for m in _members(content) if m.startswith("handouts/"))
+    assert handouts == [
+        f"handouts/handout-last-4-weeks-{MONDAY - timedelta(days=27)}-to-{MONDAY}.pdf",
+        "handouts/tally-card.pdf",
+    ]
