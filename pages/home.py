@@ -4,10 +4,11 @@ from datetime import date
 
 import streamlit as st
 
+from strain.domain import permissions
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import self_audit
-from ui import components, context, shell
+from ui import components, context, records, shell
 
 shell.ensure()
 
@@ -50,5 +51,13 @@ if person is None:
     st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
 else:
     last_week(person)
+    service = context.use_cases()
+    if permissions.may(service.actor, "whole_record", person_id=person.id):  # the patient themselves (or the owner)
+        st.subheader(f"Everything held about {components.md(person.name)}")
+        st.caption(
+            "One zip: the days logged (CSV and JSON), the record as FHIR R4 for a clinic's system, the handouts and "
+            "tally card (PDF), and the audit events: who created, changed or deleted what of the record, and when."
+        )
+        records.zip_button(service, person.name, "Download everything (zip)", key="records_zip")
 with st.container(border=True):
     components.red_flags(cat)

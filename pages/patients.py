@@ -16,7 +16,7 @@ from strain.domain import patients, permissions
 from strain.domain.errors import Refused
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
-from ui import components, context, invite, shell
+from ui import components, context, invite, records, shell
 
 shell.ensure()
 
@@ -168,6 +168,19 @@ if is_admin:
                     lambda person: clinic.assign(service, person, chosen_therapist),
                     f"{{name}} is now a patient of {who}.",
                 )
+
+if is_admin:
+    st.subheader("Everything held about a patient")
+    st.caption(
+        "One zip for a patient who asks for their data, or to move it elsewhere: their days as CSV and JSON, their "
+        "record as FHIR R4, their handouts and tally card as PDF, and the audit events about them."
+    )
+    if overview.empty:
+        st.info("No patients yet.")
+    else:
+        name = choose(overview["name"], "records_patient")
+        if name is not None:
+            records.zip_button(service, name, f"Download everything about {name} (zip)", key="records_zip")
 
 if permissions.may(service.actor, "treat_person") and not current.empty:
     invite.form(service, list(current["name"]))

@@ -116,9 +116,13 @@ audit-events.csv  who created, changed or deleted what of this record, and when 
 """
 
 
-def everything(ctx: Context, name: str, today: date, made: datetime) -> tuple[str, bytes]:
-    """Everything held about a person, for an admin (or the owner) or the patient themselves: the zip's file name
-    and its bytes. UnknownPerson for a person out of reach; Forbidden for a therapist."""
+def zip_name(name: str, today: date) -> str:
+    return f"strain-audit-{name}-{today.isoformat()}.zip"
+
+
+def everything(ctx: Context, name: str, today: date, made: datetime) -> bytes:
+    """Everything held about a person, as a zip, for an admin (or the owner) or the patient themselves.
+    UnknownPerson for a person out of reach; Forbidden for a therapist."""
     person = people.person(ctx, name)
     if not permissions.may(ctx.actor, "whole_record", person_id=person.id):
         raise Forbidden(permissions.REFUSALS["whole_record"])
@@ -139,7 +143,7 @@ def everything(ctx: Context, name: str, today: date, made: datetime) -> tuple[st
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, content in members.items():
             archive.writestr(member, content)
-    return f"strain-audit-{person.name}-{today.isoformat()}.zip", buffer.getvalue()
+    return buffer.getvalue()
 
 
 def _handout_periods(export: Export, today: date) -> list[tuple[date, date, str]]:
