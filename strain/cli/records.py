@@ -1,6 +1,7 @@
-"""A person's record out of the tool: `fhir` (one FHIR R4 Bundle, JSON).
+"""A person's record out of the tool: `fhir` (one FHIR R4 Bundle, JSON) and `export-all` (everything, one zip).
 
     python -m strain fhir --person NAME [--from DATE] [--to DATE] --out FILE.json [--as EMAIL]
+    python -m strain export-all --person NAME --out FILE.zip [--as EMAIL]
 
 Errors are one line on stderr with exit code 2, as for the storage commands; the file is written owner-only, as
 a backup is (it names the person and holds health data).
@@ -9,11 +10,12 @@ a backup is (it names the person and holds health data).
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from strain.cli.common import CommandError, write_private
 from strain.cli.store import _date_option, _reporting_errors, _service, add_as_option
 from strain.domain.catalogue import Catalogue
+from strain.render import handout
 from strain.usecases import records
 
 
@@ -28,6 +30,16 @@ def cmd_fhir(args: argparse.Namespace, cat: Catalogue) -> str:
     return f"wrote a FHIR R4 bundle of {len(bundle['entry'])} resources for {name} to {args.out}"
 
 
+@_reporting_errors
+def cmd_export_all(args: argparse.Namespace, cat: Catalogue) -> str:
+    try:
+        content = records.everything(_service(args, cat), args.person, date.today(), datetime.now(UTC))
+    except handout.FontMissing as error:
+        raise CommandError(str(error)) from None
+    write_private(args.out, content)
+    return f"wrote everything held about {args.person.strip()} to {args.out}"
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the records' subcommands to the CLI's parser."""
     fhir = commands.add_parser("fhir", help="write a person's record as one FHIR R4 Bundle (JSON)")
@@ -38,3 +50,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fhir.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
     add_as_option(fhir)
     fhir.set_defaults(run=cmd_fhir)
+
+    everything = commands.add_parser(
+        "export-all",
+        help="write everything held about a person to one zip: CSV, JSON, FHIR, handouts (PDF), audit events (CSV)",
+    )
+    everything.add_argument("--person", required=True, metavar="NAME")
+    everything.add_argument("--out", required=True, metavar="FILE.zip")
+    everything.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the SQLite file)")
+    add_as_option(everything)
+    everything.set_defaults(run=cmd_export_all)

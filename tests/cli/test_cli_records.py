@@ -4,6 +4,7 @@ clinic mode's `--as` with the same isolation as every patient command."""
 from __future__ import annotations
 
 import json
+import zipfile
 
 from fhir.resources.R4B.bundle import Bundle
 
@@ -77,3 +78,29 @@ def test_fhir_in_clinic_mode_acts_as_an_account_with_its_isolation(clinic_data: 
         assert run(capsys, *base, "--as", email)[0] == 0
         kinds = {entry["resource"]["resourceType"] for entry in _bundle(out)["entry"]}
         assert {"Patient", "Observation", "Encounter", "CarePlan", "Questionnaire"} <= kinds
+
+
+def test_export_all_writes_the_zip_owner_only_for_an_admin_and_refuses_a_therapist(
+    clinic_data: Clinic, tmp_path, capsys
+):
+    c = clinic_data
+    url = c.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "ann.zip"
+    base = ["export-all", "--person", "Ann", "--out", str(out), "--db", url]
+    assert run(capsys, *base, "--as", "b@clinic.test") == (2, "", "error: no person called Ann\n")
+    refused = "error: only an admin, or the patient themselves, can download everything held about a patient\n"
+    assert run(capsys, *base, "--as", "a@clinic.test") == (2, "", refused)
+    assert not out.exists()
+    assert run(capsys, *base, "--as", "admin@clinic.test") == (0, f"wrote everything held about Ann to {out}\n", "")
+    assert out.stat().st_mode & 0o777 == 0o600
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        Bundle.model_validate_json(archive.read("fhir.json"))
+    assert {
+        "README.txt",
+        "days.csv",
+        "record.json",
+        "fhir.json",
+        "audit-events.csv",
+        "handouts/tally-card.pdf",
+    } <= names
