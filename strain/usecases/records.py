@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from strain.domain import frames, model, permissions
+from strain.domain import frames, model, permissions, tally
 from strain.domain.errors import Forbidden
 from strain.render import fhir, handout
 from strain.storage import audit_store
@@ -158,5 +158,10 @@ def _handout_periods(export: Export, today: date) -> list[tuple[date, date, str]
 
 
 def _audit_csv(events: pd.DataFrame) -> str:
-    shown = events.assign(at=[moment.isoformat(timespec="seconds") for moment in events["at"]])
-    return shown[["at", "actor", "action", "subject", "person", "detail"]].to_csv(index=False, lineterminator="\n")
+    """The events as CSV, each text cell that a spreadsheet would take for a formula (a name "=1+2") quoted."""
+    texts = ["actor", "action", "subject", "person", "detail"]
+    shown = events.assign(
+        at=[moment.isoformat(timespec="seconds") for moment in events["at"]],
+        **{column: [tally.spreadsheet_safe(str(text)) for text in events[column]] for column in texts},
+    )
+    return shown[["at", *texts]].to_csv(index=False, lineterminator="\n")

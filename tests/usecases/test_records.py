@@ -268,3 +268,15 @@ def test_a_person_with_no_plan_gets_the_handout_of_the_last_four_weeks(service: 
         f"handouts/handout-last-4-weeks-{MONDAY - timedelta(days=27)}-to-{MONDAY}.pdf",
         "handouts/tally-card.pdf",
     ]
+
+
+def test_the_audit_events_csv_quotes_what_a_spreadsheet_would_run(service: Context) -> None:
+    person = people_store.add_person(engine=service.engine, actor=OWNER, name="=1+2")
+    common = {"engine": service.engine, "actor": OWNER, "person_id": person.id}
+    day_store.save_day(
+        **common, day=MONDAY, entries=entries(), pain=1, note="", model_version="m", expected_version=None
+    )
+    content = records.everything(service, "=1+2", MONDAY, MADE)
+    text = _members(content)["audit-events.csv"].decode("utf-8")
+    events = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert len(events) and set(events["person"]) == {"'=1+2"}  # a quote in front: text, never a formula
