@@ -3,7 +3,8 @@
 What goes in: the Patient; an Observation per daily strain score (points, the band, the movement and posture
 parts, the model version); pain ratings (daily and at visits) as Observations coded LOINC 72514-3; the PSFS as a
 Questionnaire of the person's own activities and a QuestionnaireResponse per visit that scored it; each plan
-version as a CarePlan; visits as Encounters, which the visit's pain ratings and PSFS answers refer to.
+version as a CarePlan; visits as Encounters, which the visit's pain ratings, PSFS answers and note (a
+ClinicalImpression) refer to.
 
 Every resource's id is a uuid5 of a fixed namespace and the record's natural key (the person's id in this
 database, then the day, the visit or the plan version), so exporting the same record twice gives the same ids, and
@@ -198,8 +199,19 @@ def _visit(key: int, visit: Visit, patient: str, questionnaire: str) -> list[dic
             "subject": _ref(patient),
             "period": {"start": visit.date.isoformat(), "end": visit.date.isoformat()},
         }
-        | ({"reasonCode": [{"text": visit.note}]} if visit.note else {})
     ]
+    if visit.note:  # the clinician's note of the visit
+        resources.append(
+            {
+                "resourceType": "ClinicalImpression",
+                "id": resource_id("ClinicalImpression", key, visit.id),
+                "status": "completed",
+                "subject": _ref(patient),
+                "encounter": _ref(encounter),
+                "effectiveDateTime": visit.date.isoformat(),
+                "summary": visit.note,
+            }
+        )
     ratings = (("now", "Pain now", visit.pain_now), ("average", "Average pain", visit.pain_average))
     for kind, what, rating in (*ratings, ("worst", "Worst pain", visit.pain_worst)):
         if rating is not None:

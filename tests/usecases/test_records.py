@@ -134,6 +134,7 @@ def test_bundles_of_generated_histories_are_valid_fhir_with_stable_ids(service: 
         sum(rating is not None for rating in visit[1:4]) for visit in history["visits"]
     )
     assert len(_resources(bundle, "Encounter")) == len(history["visits"])
+    assert len(_resources(bundle, "ClinicalImpression")) == len(history["visits"])  # each has a note
     assert len(_resources(bundle, "QuestionnaireResponse")) == len(history["visits"])
     assert len(_resources(bundle, "CarePlan")) == len(history["plans"])
 
@@ -176,6 +177,8 @@ def test_the_bundle_holds_the_scores_pain_psfs_plan_and_visits_as_the_app_has_th
     (encounter,) = _resources(bundle, "Encounter")
     assert encounter["id"] == fhir.resource_id("Encounter", person.id, visit_id)
     assert [p.get("encounter") for p in pains] == [None, *[{"reference": f"urn:uuid:{encounter['id']}"}] * 2]
+    (impression,) = _resources(bundle, "ClinicalImpression")
+    assert impression["summary"] == "first visit" and impression["encounter"] == pains[1]["encounter"]
     (questionnaire,) = _resources(bundle, "Questionnaire")
     (response,) = _resources(bundle, "QuestionnaireResponse")
     assert [item["text"] for item in questionnaire["item"]] == ["Gardening"]
