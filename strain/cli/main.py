@@ -16,6 +16,7 @@ from typing import Any
 from strain.cli import accounts as cli_accounts
 from strain.cli import audit as cli_audit
 from strain.cli import invivo as cli_invivo
+from strain.cli import phone as cli_phone
 from strain.cli import session as cli_session
 from strain.cli import store as cli_store
 from strain.cli.common import CommandError, read_tally, table
@@ -169,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
     cli_accounts.register(commands)
     cli_audit.register(commands)
     cli_invivo.register(commands)
+    cli_phone.register(commands)
     return root
 
 

@@ -25,7 +25,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _personal(ctx: Context) -> None:
+def require_personal_mode(ctx: Context) -> None:
+    """Forbidden on a clinic's database (its people sign in to their accounts)."""
     if account_store.clinic_mode(engine=ctx.engine):
         raise Forbidden(CLINIC_REFUSED)
 
@@ -36,14 +37,14 @@ def passphrase_set(ctx: Context) -> bool:
 
 def set_passphrase(ctx: Context, passphrase: str) -> None:
     """Set or change the passphrase (Invalid saying what is wrong with it; nothing is saved then)."""
-    _personal(ctx)
+    require_personal_mode(ctx)
     home_store.set_passphrase_hash(engine=ctx.engine, passphrase_hash=home.hash_passphrase(passphrase))
 
 
 def pair(ctx: Context, passphrase: str, user_agent: str) -> tuple[str, DeviceInfo]:
     """Pair the phone that typed `passphrase`: the token for its cookie (given out only here) and its device.
     PairingRefused when the passphrase is wrong or pairing is locked (a wrong one is counted)."""
-    _personal(ctx)
+    require_personal_mode(ctx)
     now = _now()
     state = home_store.pairing(engine=ctx.engine)
     if state.locked_until is not None and now < state.locked_until:
