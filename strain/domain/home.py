@@ -22,7 +22,7 @@ RULE = (
     f"A passphrase has at least {MIN_WORDS} words or {MIN_CHARACTERS} characters, and is not one of the commonest "
     "passwords."
 )
-WRONG = "Wrong passphrase: it is the one set on the computer with `python -m strain phone`."
+WRONG = "Wrong passphrase: type the one set on the computer (by python -m strain phone)."
 
 
 class PairingRefused(Refused):
