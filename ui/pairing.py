@@ -68,6 +68,14 @@ def paired(service: Context) -> bool:
     return True
 
 
+def still_paired_here() -> None:
+    """The first lines of a fragment that reruns on its own (a tap on /count): once this session's device is no
+    longer paired, the whole app reruns, which shows the pairing form (as context.still_signed_in does)."""
+    device_id = _paired_device()
+    if required() and device_id is not None and not home_cases.still_paired(context.use_cases(), device_id):
+        st.rerun()
+
+
 def _submit() -> None:
     """The form's Pair this phone: the passphrase is taken out of the session whatever the answer."""
     passphrase = st.session_state.get(PASSPHRASE_KEY, "")

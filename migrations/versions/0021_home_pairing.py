@@ -30,7 +30,6 @@ def upgrade() -> None:
         sa.Column("wrong_in_a_row", sa.Integer(), nullable=False),
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("id = 1", name=op.f("ck_home_pairing_one_row")),
-        sa.CheckConstraint("wrong_in_a_row >= 0", name=op.f("ck_home_pairing_wrong_in_a_row_nonnegative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_home_pairing")),
     )
     with op.batch_alter_table("device") as device:
