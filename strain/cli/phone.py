@@ -49,9 +49,11 @@ def lan_address() -> str | None:
 def _read_passphrase(path: str | None) -> str:
     if path is not None:
         try:
-            return Path(path).read_text(encoding="utf-8").splitlines()[0] if Path(path).stat().st_size else ""
+            return (Path(path).read_text(encoding="utf-8").splitlines() or [""])[0]
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text") from None
     if not sys.stdin.isatty():
         raise CommandError("no home passphrase is set yet: run this in a terminal, or give --passphrase-file FILE")
     print(home.RULE)

@@ -59,6 +59,28 @@ def test_without_a_passphrase_or_a_terminal_it_says_how_to_give_one(engine, url,
     assert (code, out) == (2, "") and "--passphrase-file FILE" in err
 
 
+def test_on_a_terminal_it_asks_twice_and_sets_nothing_when_the_two_differ(engine, url, capsys, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    answers = iter(["red kite over hills", "red kite over hill"])
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    monkeypatch.setattr(phone.getpass, "getpass", lambda prompt: next(answers))
+    code, out, err = run(capsys, "phone", "--db", url)
+    assert code == 2 and out.startswith(home.RULE) and err == "error: the two passphrases differ; nothing was set\n"
+    assert home_store.pairing(engine=engine).passphrase_hash is None
+
+
+@pytest.mark.parametrize(("content", "says"), [(b"", "at least 4 words"), (b"\xff\xfe kite", "is not UTF-8 text")])
+def test_an_empty_or_unreadable_passphrase_file_is_refused(engine, url, tmp_path, capsys, content, says):
+    path = tmp_path / "passphrase.txt"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "phone", "--db", url, "--passphrase-file", str(path))
+    assert (code, out) == (2, "") and says in err and err.count("\n") == 1
+    assert home_store.pairing(engine=engine).passphrase_hash is None
+
+
 def test_a_clinic_database_is_refused(engine, url, tmp_path, capsys):
     account_store.start_clinic_mode(engine=engine, actor=Actor("admin", None, "boss@clinic.example"))
     code, out, err = run(capsys, "phone", "--db", url, "--passphrase-file", passphrase_file(tmp_path, PASSPHRASE))
