@@ -4,6 +4,8 @@ pairing a phone as a remembered device of no account (listed, revocable, 30 days
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -146,6 +148,24 @@ def test_the_lock_ends_after_15_minutes_and_a_right_passphrase_starts_the_count_
         is None
     )
     assert home_store.add_home_device(engine=engine, token_hash="b" * 64, label="x", now=locked_until) is not None
+
+
+def test_guesses_at_the_same_moment_are_each_counted_and_lock_pairing_once(home_service):
+    """Eight guesses released together (threads, each its own connection): the row lock makes them take turns, so
+    the fifth locks pairing and the three after it find it locked; the lock is recorded once."""
+    engine, guesses = home_service.engine, 8
+    barrier = threading.Barrier(guesses)
+
+    def guess(_: int) -> datetime | None:
+        barrier.wait(timeout=30)
+        return home_store.record_wrong_passphrase(engine=engine, now=NOW)
+
+    with ThreadPoolExecutor(guesses) as pool:
+        answers = list(pool.map(guess, range(guesses)))
+    assert sorted(answers, key=lambda a: a is not None) == [None] * 4 + [NOW + timedelta(minutes=15)] * 4
+    with engine.connect() as connection:
+        locks = connection.execute(sa.select(sa.func.count()).where(AuditEvent.action == "lock")).scalar()
+    assert locks == 1 and stored(engine)["wrong_in_a_row"] == 0
 
 
 def test_changing_the_passphrase_lifts_the_lock_and_keeps_paired_phones(home_service):
