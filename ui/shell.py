@@ -80,7 +80,7 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
 
 
 def _navigation() -> st.Page | None:
-    """The page to run; in clinic mode, None when the sign-in page was drawn instead."""
+    """The page to run; None when the sign-in page (clinic mode) or the pairing form (home-network mode) was drawn."""
     service = context.use_cases()
     if not clinic.clinic_mode(service):
         if pairing.required() and not pairing.paired(service):
