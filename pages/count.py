@@ -10,7 +10,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import NothingToTakeBack
 from strain.usecases import errors, live_tally
 from strain.usecases.live_tally import CountView
-from ui import components, context, shell, tap_row
+from ui import components, context, pairing, shell, tap_row
 
 shell.ensure()
 
@@ -159,6 +159,7 @@ DRAWN_FOR = context.drawn_for()
 def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
     context.still_signed_in(DRAWN_FOR)
+    pairing.still_paired_here()
     st.html(STYLE)
     now = context.local_now()
     try:

@@ -49,7 +49,9 @@ _component = st.components.v2.component(
 )
 
 
-def _instruct(token: str | None, max_age: int | None = None) -> None:
+def keep(token: str | None, max_age: int | None = None) -> None:
+    """Ask the browser to keep `token` in the cookie (for max_age seconds, else until it closes), or to delete it
+    (None): done when `draw` next runs. ui/pairing.py's paired phones use it too."""
     st.session_state[COOKIE_KEY] = {"name": COOKIE, "token": token, "max_age": max_age, "nonce": secrets.token_hex(8)}
 
 
@@ -69,7 +71,7 @@ def started(service: Context, actor: Actor) -> None:
     token, device = devices.remember(service, actor, kind, _user_agent())
     st.session_state[DEVICE_KEY] = (device.id, device.kind)
     st.session_state[TRIED_KEY] = True
-    _instruct(token, int(device_rules.OWN_DEVICE.total_seconds()) if device.kind == "own" else None)
+    keep(token, int(device_rules.OWN_DEVICE.total_seconds()) if device.kind == "own" else None)
 
 
 def resume(service: Context) -> Actor | None:
@@ -83,7 +85,7 @@ def resume(service: Context) -> Actor | None:
         return None
     found = devices.resume(service, token)
     if found is None:
-        _instruct(None)
+        keep(None)
         return None
     st.session_state[DEVICE_KEY] = (found.device.id, found.device.kind)
     return found.actor
@@ -126,7 +128,7 @@ def end() -> None:
 def ended() -> None:
     """After a session is cleared: the browser deletes its cookie; the session does not try it again."""
     st.session_state[TRIED_KEY] = True
-    _instruct(None)
+    keep(None)
 
 
 def _revoke(device_id: int, current: bool, sign_out: Callable[[], None]) -> None:

@@ -7,7 +7,8 @@ without its sidebar and error handling). Running the shell from there calls st.n
 switches the server over for good and then shows the page the link asked for.
 
 In clinic mode nothing but the sign-in page (ui/signin.py) is shown until someone signs in, and
-only admins see the admin pages.
+only admins see the admin pages. In home-network mode nothing but the pairing form (ui/pairing.py) is shown
+until the device pairs.
 """
 
 import logging
@@ -18,7 +19,7 @@ from typing import TextIO
 import streamlit as st
 
 from strain.usecases import clinic, errors
-from ui import components, context, invite, red_flag_banner, signin
+from ui import components, context, invite, pairing, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
@@ -79,9 +80,14 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
 
 
 def _navigation() -> st.Page | None:
-    """The page to run; in clinic mode, None when the sign-in page was drawn instead."""
+    """The page to run; None when the sign-in page (clinic mode) or the pairing form (home-network mode) was drawn."""
     service = context.use_cases()
     if not clinic.clinic_mode(service):
+        if pairing.required() and not pairing.paired(service):
+            # Registered, hidden: the link's page and parameters stay in the address for after pairing.
+            st.navigation(pages(), position="hidden")
+            pairing.page()
+            return None
         return st.navigation(pages())
     actor = signin.signed_in(service)
     if actor is None:
@@ -115,6 +121,8 @@ def run() -> None:
         components.red_flags(context.strain_catalogue())
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
         signin.account_sidebar(context.actor())
+    elif pairing.required():  # a paired device (home-network mode)
+        pairing.sidebar()
     st.session_state[RUNNING] = True
     try:
         person = context.current_person()

@@ -16,6 +16,7 @@ from typing import Any
 from strain.cli import accounts as cli_accounts
 from strain.cli import audit as cli_audit
 from strain.cli import invivo as cli_invivo
+from strain.cli import phone as cli_phone
 from strain.cli import records as cli_records
 from strain.cli import session as cli_session
 from strain.cli import store as cli_store
@@ -171,6 +172,7 @@ def parser() -> argparse.ArgumentParser:
     cli_audit.register(commands)
     cli_invivo.register(commands)
     cli_records.register(commands)
+    cli_phone.register(commands)
     return root
 
 

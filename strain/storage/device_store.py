@@ -27,7 +27,7 @@ SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often 
 @dataclass(frozen=True)
 class DeviceInfo:
     id: int
-    account_id: int
+    account_id: int | None  # None: a phone paired in home-network mode (strain.storage.home_store)
     label: str
     kind: devices.Kind
     created_at: datetime  # UTC

@@ -532,20 +532,31 @@ class SignInFailure(SQLModel, table=True):
 
 
 class Device(SQLModel, table=True):
-    """A remembered device (migration 0020): a browser that stays signed in to an account until it signs out,
-    expires (strain.domain.devices), is revoked, or its account is disabled (which deletes its devices). Only the
-    SHA-256 of its random token is kept."""
+    """A remembered device (0020): a browser signed in to an account until it signs out, expires, is revoked or its
+    account is disabled (strain.domain.devices); only its token's SHA-256 is kept. A phone paired at home has none."""
 
     __table_args__ = (sa.CheckConstraint(f"kind IN {devices.KINDS}", name="kind_known"),)
 
     id: int = Field(default=None, primary_key=True)
-    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="CASCADE", index=True)
     token_hash: str = Field(sa_type=sa.String(64), unique=True)
     label: str = Field(sa_type=sa.String(devices.MAX_LABEL))
     kind: str = Field(sa_type=sa.String(8))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     last_seen_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class HomePairing(SQLModel, table=True):
+    """Home-network mode (migration 0021), one row: the passphrase's argon2id hash and the pairing lock."""
+
+    __tablename__ = "home_pairing"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    passphrase_hash: str = Field(sa_type=sa.String(255))
+    wrong_in_a_row: int = 0  # wrong passphrases since the last right one or lock
+    locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Setting(SQLModel, table=True):

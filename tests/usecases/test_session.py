@@ -380,7 +380,7 @@ def test_a_backup_made_before_the_session_tables_still_restores(service, new_dat
     data = interchange.backup(service)
     # tap_total: 0013; the assessment's tables: 0017; patients' accounts and devices: 0019, 0020
     later = (*SESSION_TABLES, *CLINIC_TABLES, "tap_total", "assessment", "red_flag_answer", "startback_answer")
-    later += ("patient_account", "invite", "device")  # 0019, 0020
+    later += ("patient_account", "invite", "device", "home_pairing")  # 0019, 0020, 0021
     tables = {name: table for name, table in data["tables"].items() if name not in later}
     person = tables["person"]
     kept = [
