@@ -8,21 +8,24 @@ opened at (st.context.url), so a therapist at the clinic's own address hands out
 
 from __future__ import annotations
 
-import io
 import os
+from datetime import date
 from urllib.parse import urlsplit
 
-import segno
 import streamlit as st
 
 from strain.domain import accounts, invites, limits
 from strain.domain.errors import Refused
+from strain.render import handout, qr
+from strain.storage.people_store import PersonInfo
 from strain.usecases import invites as invite_cases
-from strain.usecases import people
+from strain.usecases import people, printouts
 from strain.usecases.shared import Context
-from ui import components, context, remember, signin
+from ui import components, context, download, remember, signin
 
-MADE_KEY = "_invite_made"  # (name, link, expires_at) of the link made this session
+# (person's id, name, link, expires_at) of the link made in this browser session: its token is known only now,
+# so the QR code can go on a tally card only until the session ends (the database keeps the token's hash only).
+MADE_KEY = "_invite_made"
 PROBLEM_KEY = "_invite_problem"
 EMAIL_KEY, PASSWORD_KEY, REPEAT_KEY = "invite_email", "invite_password", "invite_password_again"
 
@@ -39,11 +42,13 @@ def base_url() -> str:
     return f"http://{host}" if host else "http://localhost:8501"
 
 
-def qr_png(link: str) -> bytes:
-    """The link as a QR code, drawn here: nothing is sent to any service."""
-    out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="png", scale=5, border=2)
-    return out.getvalue()
+def card_invite(person: PersonInfo) -> handout.CardInvite | None:
+    """The invite link made for this person in this session, for their tally card (None if none was made)."""
+    made = st.session_state.get(MADE_KEY)
+    if not made or made[0] != person.id:
+        return None
+    _, _, link, expires_at = made
+    return handout.CardInvite(link, context.local_time(expires_at))
 
 
 def form(service: Context, names: list[str]) -> None:
@@ -61,18 +66,36 @@ def form(service: Context, names: list[str]) -> None:
             st.error("Choose a patient first.")
         else:
             try:
-                link, expires_at = invite_cases.invite_patient(service, people.person(service, name), base_url())
+                person = people.person(service, name)
+                link, expires_at = invite_cases.invite_patient(service, person, base_url())
             except Refused as error:
                 context.report(error)
             else:
-                st.session_state[MADE_KEY] = (name, link, expires_at)
+                st.session_state[MADE_KEY] = (person.id, name, link, expires_at)
     made = st.session_state.get(MADE_KEY)
     if made:
-        name, link, expires_at = made
+        _, name, link, expires_at = made
         st.success(f"Give {components.md(name)} this link (or let them scan the code). It works once.")
         st.code(link, language=None)
-        st.image(qr_png(link), width=220)
+        st.image(qr.png(link), width=220)
         st.caption(f"Expires {context.local_time(expires_at):%d %b %Y, %H:%M}.")
+        _card_download(service, name)
+
+
+def _card_download(service: Context, name: str) -> None:
+    """The patient's tally card with this link's QR code on it, to print and hand over."""
+    download.download_button(
+        "Download their tally card with this code (PDF)",
+        lambda: _card_with_invite(service, name),
+        file_name=f"tally-card-{name}.pdf",
+        mime="application/pdf",
+        key="invite_card_download",
+    )
+
+
+def _card_with_invite(service: Context, name: str) -> bytes:
+    person = people.person(service, name)
+    return handout.card_pdf(printouts.card(service, person, date.today(), card_invite(person)))
 
 
 def requested() -> str | None:
