@@ -1,5 +1,6 @@
 """Patients' invites (clinic mode): the form on My patients that makes a one-time link (shown as a link and a QR
-code), and the page the link opens, where the patient makes their account.
+code, and on the patient's tally card), and the page the link opens, where the patient makes their account with a
+password or with the clinic's single sign-on.
 
 The link is the app's own address + /?invite=TOKEN. The address is STRAIN_PUBLIC_URL when set (behind a proxy
 the browser's request does not show, e.g. https://strain.clinic.example), else the address this page was
@@ -140,3 +141,20 @@ def page(service: Context, token: str) -> None:
         problem = st.session_state.pop(PROBLEM_KEY, None)
         if problem:
             st.error(components.md(problem))
+        _single_sign_on(service, token)
+
+
+def _single_sign_on(service: Context, token: str) -> None:
+    """Instead of a password, the clinic's single sign-on: the browser keeps a signed note of this invite (never the
+    token) for the provider's sign-in, which comes back to a new session without the link (ui/signin.py)."""
+    secret = signin.cookie_secret()
+    if not signin.providers() or secret is None:
+        return
+    try:
+        note = invite_cases.sso_note(service, token, secret)
+    except Refused as error:  # used meanwhile: the page says so at its next run
+        st.error(components.md(context.explain(error)))
+        return
+    remember.keep_cookie("invite_note", invites.SSO_COOKIE, note, int(invites.SSO_NOTE_LIFETIME.total_seconds()))
+    st.caption("Or, instead of a password, sign in with your clinic's account; it then signs you in to your tally:")
+    signin.provider_buttons()
