@@ -13,12 +13,14 @@ from strain.domain import invites
 from strain.render import handout
 from strain.storage import device_store
 from strain.usecases import assessment, people, printouts
+from strain.usecases import invites as invite_cases
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
 from tests.clinic import add_patient_account
 from tests.domain.test_assessment import complete
 from tests.pages import test_pages_clinic
 from tests.pages.test_pages_clinic import SECRET, everything, run_page, signed_in_app
+from tests.pages.test_pages_signin import AUTH
 from ui import context, remember, shell
 from ui.components import md
 from ui.navigation import PERSON_PAGES
@@ -124,6 +126,23 @@ def test_the_tally_card_carries_the_qr_code_of_a_link_just_made_for_that_person_
     at.run()
     shown = texts(at)
     assert "The tally card: a week on one page" in shown and "QR code" not in shown  # never Ann's link on Bea's card
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_the_invite_page_offers_the_clinics_single_sign_on_when_it_has_one(app_engine, accounts, ann, configured):
+    _, a, _ = accounts
+    link, _ = invite_cases.invite_patient(Context(app_engine, CAT, a), ann, "http://127.0.0.1:8501")
+    opened = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if configured:
+        opened.secrets["auth"] = AUTH
+        opened.user = {"is_logged_in": False}
+    opened.query_params[invites.PARAMETER] = parse_qs(urlsplit(link).query)[invites.PARAMETER][0]
+    opened.run()
+    assert not opened.exception
+    offered = [b.label for b in opened.button if b.label.startswith("Sign in with")]
+    assert offered == (["Sign in with Clinic"] if configured else [])
+    assert ("instead of a password" in texts(opened)) is configured
+    assert "Welcome, Ann" in [s.value for s in opened.subheader]  # the password form stays beside it
 
 
 def test_a_patients_own_red_flag_tells_them_whom_to_ask_and_their_therapist_where_to_mark_it(app_engine, accounts, ann):
