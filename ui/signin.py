@@ -218,9 +218,13 @@ def page(target: str | None) -> None:
 
 
 def provider_buttons() -> None:
-    """A "Sign in with ..." button for each single sign-on provider configured (none without an [auth] section)."""
+    """A "Sign in with ..." button for each single sign-on provider configured (none without an [auth] section),
+    and what is wrong with the settings when the last press found a mistake."""
     for name, label in providers().items():
         st.button(f"Sign in with {label}", key=f"sso_{name or 'default'}", on_click=_login, args=(name,))
+    problem = st.session_state.pop(SSO_PROBLEM_KEY, None)
+    if problem:
+        st.error(f"Single sign-on is not set up right ({components.md(problem)}). Ask your clinic's admin.")
 
 
 def _single_sign_on_buttons() -> None:
@@ -228,9 +232,6 @@ def _single_sign_on_buttons() -> None:
         return
     st.caption("Or, with your organisation's account:")
     provider_buttons()
-    problem = st.session_state.pop(SSO_PROBLEM_KEY, None)
-    if problem:
-        st.error(f"Single sign-on is not set up right ({components.md(problem)}). Ask your clinic's admin.")
     refused = st.session_state.get(REFUSED_KEY)
     if refused:
         st.error(components.md(refused[:1].upper() + refused[1:].rstrip(".")) + ".")

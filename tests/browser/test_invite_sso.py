@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from strain.domain import invites
 from tests.browser.cli_data import run_cli
 from tests.browser.conftest import Server
 from tests.browser.streamlit_page import main, open_app, wait_for_app
@@ -47,9 +48,11 @@ def test_an_invited_patient_signs_in_with_the_clinics_provider_and_reaches_only_
     token = link.split("invite=", 1)[1]
     assert all(token not in cookie["value"] for cookie in page.context.cookies())  # the note names the invite only
 
+    page.wait_for_function(f"() => document.cookie.includes('{invites.SSO_COOKIE}=')")  # the note, for the way back
     sign_in_with_provider(page, provider, "zed")
     expect_signed_in(page, f"{PATIENT} (patient)")
     expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("My patients")
+    page.wait_for_function(f"() => !document.cookie.includes('{invites.SSO_COOKIE}=')")  # served: deleted
     open_app(page, sso_server.url, "/audit?person=Ann")
     expect(main(page)).to_contain_text("Strain points")  # her own days, as the provider's identity
     sign_out_of_the_provider_too(page, provider)

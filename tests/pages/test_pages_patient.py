@@ -143,6 +143,10 @@ def test_the_invite_page_offers_the_clinics_single_sign_on_when_it_has_one(app_e
     assert offered == (["Sign in with Clinic"] if configured else [])
     assert ("instead of a password" in texts(opened)) is configured
     assert "Welcome, Ann" in [s.value for s in opened.subheader]  # the password form stays beside it
+    if configured:
+        opened.button(key="sso_clinic").click().run()  # the settings AppTest gives the page are not the server's
+        assert not opened.exception
+        assert [e.value[:36] for e in opened.error] == ["Single sign-on is not set up right ("]
 
 
 def test_a_patients_own_red_flag_tells_them_whom_to_ask_and_their_therapist_where_to_mark_it(app_engine, accounts, ann):
