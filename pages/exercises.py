@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from strain.domain import invisible, limits, permissions, plans, progress
+from strain.domain import calendar, invisible, limits, permissions, plans, progress
 from strain.domain.errors import Invalid, Refused
+from strain.domain.plans import PlannedExercise
 from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
@@ -266,7 +267,33 @@ def practice_log(person: PersonInfo, views: list[LadderView], planned: tuple[str
 # Reminders in the phone's own calendar: nothing is sent from here
 
 
-def reminders(person: PersonInfo, planned: tuple[str, ...]) -> None:
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def reminder_days(planned: tuple[PlannedExercise, ...]) -> dict[str, tuple[int, ...]] | None:
+    """The weekdays the person picks for each exercise (the even spread to start with); None, said why, when they
+    do not fit the plan's days a week."""
+    cat = context.strain_catalogue()
+    st.caption("The days of each exercise: change them to fit your week (as many as your plan says).")
+    days = {
+        exercise.exercise_id: tuple(
+            st.multiselect(
+                f"{cat.exercise(exercise.exercise_id).name}, {exercise.how_often}",
+                range(len(WEEKDAY_NAMES)),
+                default=calendar.spread(exercise.days_per_week),
+                format_func=WEEKDAY_NAMES.__getitem__,
+                key=f"reminder_days_{exercise.exercise_id}",
+            )
+        )
+        for exercise in planned
+    }
+    problems = calendar.day_problems(cat, planned, days)
+    for problem in problems:
+        st.warning(components.md(problem[:1].upper() + problem[1:]) + ".")
+    return None if problems else days
+
+
+def reminders(person: PersonInfo, planned: tuple[PlannedExercise, ...]) -> None:
     with st.expander("Reminders in my calendar", icon=":material/event:"):
         if not planned:
             st.info("Reminders come with an exercise plan: once your physiotherapist gives you one, add them here.")
@@ -287,6 +314,9 @@ def reminders(person: PersonInfo, planned: tuple[str, ...]) -> None:
         left, right = st.columns(2)
         left.time_input("Practise at", value=time(18, 0), key="reminder_practice_at", step=900)
         right.time_input("Log today at", value=time(21, 0), key="reminder_log_at", step=900)
+        days = reminder_days(planned)
+        if days is None:
+            return
         build = partial(
             exercises.reminders,
             context.use_cases(),
@@ -296,6 +326,7 @@ def reminders(person: PersonInfo, planned: tuple[str, ...]) -> None:
             practice_at=st.session_state["reminder_practice_at"],
             log_at=st.session_state["reminder_log_at"],
             zone=zone,
+            days=days,
         )
         download.download_button(
             "Add to my calendar (.ics)",
@@ -429,7 +460,7 @@ person = context.require_person()
 view = exercises.progress(context.use_cases(), person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.planned, view.practice)
-reminders(person, view.planned)
+reminders(person, view.plan_exercises)
 close_the_gap(person, view.seats, view.boxes)
 if not permissions.may(context.actor(), "treat_person"):  # a patient: their handout and card, not the session's
     st.header("Printouts")

@@ -1,5 +1,6 @@
 """Patients' invites (clinic mode): the form on My patients that makes a one-time link (shown as a link and a QR
-code), and the page the link opens, where the patient makes their account.
+code, and on the patient's tally card), and the page the link opens, where the patient makes their account with a
+password or with the clinic's single sign-on.
 
 The link is the app's own address + /?invite=TOKEN. The address is STRAIN_PUBLIC_URL when set (behind a proxy
 the browser's request does not show, e.g. https://strain.clinic.example), else the address this page was
@@ -8,21 +9,24 @@ opened at (st.context.url), so a therapist at the clinic's own address hands out
 
 from __future__ import annotations
 
-import io
 import os
+from datetime import date
 from urllib.parse import urlsplit
 
-import segno
 import streamlit as st
 
 from strain.domain import accounts, invites, limits
 from strain.domain.errors import Refused
+from strain.render import handout, qr
+from strain.storage.people_store import PersonInfo
 from strain.usecases import invites as invite_cases
-from strain.usecases import people
+from strain.usecases import people, printouts
 from strain.usecases.shared import Context
-from ui import components, context, remember, signin
+from ui import components, context, download, remember, signin
 
-MADE_KEY = "_invite_made"  # (name, link, expires_at) of the link made this session
+# (person's id, name, link, expires_at) of the link made in this browser session: its token is known only now,
+# so the QR code can go on a tally card only until the session ends (the database keeps the token's hash only).
+MADE_KEY = "_invite_made"
 PROBLEM_KEY = "_invite_problem"
 EMAIL_KEY, PASSWORD_KEY, REPEAT_KEY = "invite_email", "invite_password", "invite_password_again"
 
@@ -39,11 +43,13 @@ def base_url() -> str:
     return f"http://{host}" if host else "http://localhost:8501"
 
 
-def qr_png(link: str) -> bytes:
-    """The link as a QR code, drawn here: nothing is sent to any service."""
-    out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="png", scale=5, border=2)
-    return out.getvalue()
+def card_invite(person: PersonInfo) -> handout.CardInvite | None:
+    """The invite link made for this person in this session, for their tally card (None if none was made)."""
+    made = st.session_state.get(MADE_KEY)
+    if not made or made[0] != person.id:
+        return None
+    _, _, link, expires_at = made
+    return handout.CardInvite(link, context.local_time(expires_at))
 
 
 def form(service: Context, names: list[str]) -> None:
@@ -61,18 +67,36 @@ def form(service: Context, names: list[str]) -> None:
             st.error("Choose a patient first.")
         else:
             try:
-                link, expires_at = invite_cases.invite_patient(service, people.person(service, name), base_url())
+                person = people.person(service, name)
+                link, expires_at = invite_cases.invite_patient(service, person, base_url())
             except Refused as error:
                 context.report(error)
             else:
-                st.session_state[MADE_KEY] = (name, link, expires_at)
+                st.session_state[MADE_KEY] = (person.id, name, link, expires_at)
     made = st.session_state.get(MADE_KEY)
     if made:
-        name, link, expires_at = made
+        _, name, link, expires_at = made
         st.success(f"Give {components.md(name)} this link (or let them scan the code). It works once.")
         st.code(link, language=None)
-        st.image(qr_png(link), width=220)
+        st.image(qr.png(link), width=220)
         st.caption(f"Expires {context.local_time(expires_at):%d %b %Y, %H:%M}.")
+        _card_download(service, name)
+
+
+def _card_download(service: Context, name: str) -> None:
+    """The patient's tally card with this link's QR code on it, to print and hand over."""
+    download.download_button(
+        "Download their tally card with this code (PDF)",
+        lambda: _card_with_invite(service, name),
+        file_name=f"tally-card-{name}.pdf",
+        mime="application/pdf",
+        key="invite_card_download",
+    )
+
+
+def _card_with_invite(service: Context, name: str) -> bytes:
+    person = people.person(service, name)
+    return handout.card_pdf(printouts.card(service, person, date.today(), card_invite(person)))
 
 
 def requested() -> str | None:
@@ -117,3 +141,20 @@ def page(service: Context, token: str) -> None:
         problem = st.session_state.pop(PROBLEM_KEY, None)
         if problem:
             st.error(components.md(problem))
+        _single_sign_on(service, token)
+
+
+def _single_sign_on(service: Context, token: str) -> None:
+    """Instead of a password, the clinic's single sign-on: the browser keeps a signed note of this invite (never the
+    token) for the provider's sign-in, which comes back to a new session without the link (ui/signin.py)."""
+    secret = signin.cookie_secret()
+    if not signin.providers() or secret is None:
+        return
+    try:
+        note = invite_cases.sso_note(service, token, secret)
+    except Refused as error:  # used meanwhile: the page says so at its next run
+        st.error(components.md(context.explain(error)))
+        return
+    remember.keep_cookie("invite_note", invites.SSO_COOKIE, note, int(invites.SSO_NOTE_LIFETIME.total_seconds()))
+    st.caption("Or, instead of a password, sign in with your clinic's account; it then signs you in to your tally:")
+    signin.provider_buttons()

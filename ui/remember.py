@@ -16,6 +16,7 @@ signing out.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections.abc import Callable
@@ -59,6 +60,13 @@ def draw(key: str) -> None:
     """The cookie's keeper (invisible): carries out, once per page, what the server asked last. It answers nothing:
     a run of its own would redraw the page and lose what a run shows once (why a session ended)."""
     _component(key=key, data=st.session_state.get(COOKIE_KEY) or {}, height=0)
+
+
+def keep_cookie(key: str, name: str, value: str | None, max_age: int = 0) -> None:
+    """Another cookie of this app's, by the same keeper (invisible): `value` kept for `max_age` seconds, or, with
+    None, deleted. Written once per value on a page, however often the page runs."""
+    nonce = hashlib.sha256(f"{name}={value}".encode()).hexdigest()[:16]
+    _component(key=key, data={"name": name, "token": value, "max_age": max_age, "nonce": nonce}, height=0)
 
 
 def _user_agent() -> str:

@@ -7,7 +7,9 @@ Actor in st.session_state[context.ACTOR_KEY]; Context checks their role and, eve
 account is still active.
 
 Single sign-on is Streamlit's own (st.login, OpenID Connect), offered when .streamlit/secrets.toml
-has an [auth] section: the provider's verified email must be an active account's.
+has an [auth] section: the provider's verified email must be an active account's, or, coming back from the
+invite page's "Sign in with ...", becomes the invited patient's account (ui/invite.py leaves the browser a signed
+note of the invite, strain.domain.invites.SSO_COOKIE: the provider's sign-in starts a new session without the link).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from strain.domain import accounts, limits
+from strain.domain import accounts, invites, limits
 from strain.domain.actor import Actor
+from strain.domain.errors import Refused
+from strain.storage.invite_store import InviteUnusable
 from strain.usecases import clinic
+from strain.usecases import invites as invite_cases
 from strain.usecases.shared import Context
 from ui import components, context, frame_check, remember
 
@@ -54,6 +59,16 @@ def providers() -> dict[str | None, str]:
     if named or "client_id" not in auth:
         return named
     return {None: urlsplit(str(auth.get("server_metadata_url", ""))).hostname or "single sign-on"}
+
+
+def cookie_secret() -> str | None:
+    """The [auth] section's cookie secret (single sign-on's; it signs the invite page's note too), if configured."""
+    try:
+        auth = st.secrets.get("auth")
+    except FileNotFoundError:
+        return None
+    secret = auth.get("cookie_secret") if isinstance(auth, Mapping) else None
+    return secret if isinstance(secret, str) and secret else None
 
 
 def _start(actor: Actor, *, sso: bool) -> None:
@@ -118,13 +133,39 @@ def _single_sign_on(service: Context) -> Actor | None:
     try:
         if email is None:
             raise accounts.AccountError("your sign-in service did not confirm an email address for you")
-        actor = clinic.sign_in_verified_email(service, email)
-    except accounts.AccountError as error:
+        actor = _verified(service, email)
+    except Refused as error:
         st.session_state[REFUSED_KEY] = str(error)
         return None
     remember.sso_started(service, actor)
     _start(actor, sso=True)
     return actor
+
+
+def _verified(service: Context, email: str) -> Actor:
+    """Whom a verified email signs in as: back from the invite page, the invited patient's new account (when the
+    link was meanwhile used, an account the email has already); else the account the email is."""
+    note, secret = _invite_note(), cookie_secret()
+    if not note or not secret:
+        return clinic.sign_in_verified_email(service, email)
+    try:
+        return invite_cases.accept_invite_with_sso(service, note, secret, email)
+    except InviteUnusable as unusable:
+        try:
+            return clinic.sign_in_verified_email(service, email)
+        except accounts.AccountError:
+            raise unusable from None
+
+
+def _invite_note() -> str | None:
+    note = st.context.cookies.get(invites.SSO_COOKIE)
+    return note if isinstance(note, str) else None  # (AppTest's cookies are a stand-in)
+
+
+def _drop_invite_note() -> None:
+    """The invite page's note has served once it comes back here: the browser deletes it (invisible)."""
+    if _invite_note() is not None:
+        remember.keep_cookie("invite_note_dropped", invites.SSO_COOKIE, None)
 
 
 def _submit() -> None:
@@ -173,21 +214,27 @@ def page(target: str | None) -> None:
             st.error(components.md(error))
         _single_sign_on_buttons()
         remember.draw(remember.SIGN_IN_COMPONENT)  # deletes a cookie that no longer signs in
+        _drop_invite_note()
 
 
-def _single_sign_on_buttons() -> None:
-    found = providers()
-    if not found:
-        return
-    st.caption("Or, with your organisation's account:")
-    for name, label in found.items():
+def provider_buttons() -> None:
+    """A "Sign in with ..." button for each single sign-on provider configured (none without an [auth] section),
+    and what is wrong with the settings when the last press found a mistake."""
+    for name, label in providers().items():
         st.button(f"Sign in with {label}", key=f"sso_{name or 'default'}", on_click=_login, args=(name,))
     problem = st.session_state.pop(SSO_PROBLEM_KEY, None)
     if problem:
         st.error(f"Single sign-on is not set up right ({components.md(problem)}). Ask your clinic's admin.")
+
+
+def _single_sign_on_buttons() -> None:
+    if not providers():
+        return
+    st.caption("Or, with your organisation's account:")
+    provider_buttons()
     refused = st.session_state.get(REFUSED_KEY)
     if refused:
-        st.error(components.md(refused[:1].upper() + refused[1:]) + ".")
+        st.error(components.md(refused[:1].upper() + refused[1:].rstrip(".")) + ".")
         st.button("Sign out of the sign-in service", key="sso_sign_out", on_click=st.logout)
 
 
@@ -206,6 +253,7 @@ def account_sidebar(actor: Actor) -> None:
         st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=sign_out, args=(SIGNED_OUT,))
         remember.devices_list(lambda: sign_out(SIGNED_OUT))
         remember.draw(remember.SIGNED_IN_COMPONENT)  # keeps the token of a device just signed in
+        _drop_invite_note()
     _idle_watch()
 
 

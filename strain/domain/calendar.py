@@ -1,21 +1,23 @@
 """Reminders without a server that sends anything: an iCalendar file (RFC 5545) of the plan's practice days.
 
-The phone's own calendar reminds: each planned exercise is a weekly event on its days (spread evenly through
-the week) at a chosen time, and a daily "log today" event at another, each with an alarm at its start, until
-the plan's review date. Times are the person's local time (TZID, with the VTIMEZONE it names), so 18:00 stays
-18:00 across a change of clocks. UIDs depend only on the person, the plan's version and the exercise: importing
-the file again updates the events rather than adding twins. The file names no person.
+The phone's own calendar reminds: each planned exercise is a weekly event on its days (the weekdays the person
+chose, as many as the plan's days a week; else spread evenly through the week) at a chosen time, and a daily
+"log today" event at another, each with an alarm at its start, until the plan's review date. Times are the
+person's local time (TZID, with the VTIMEZONE it names), so 18:00 stays 18:00 across a change of clocks. UIDs
+depend only on the person, the plan's version and the exercise: importing the file again updates the events
+rather than adding twins. The file names no person.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from strain.domain.catalogue import Catalogue
-from strain.domain.plans import Plan
+from strain.domain.errors import Invalid
+from strain.domain.plans import Plan, PlannedExercise
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PRODUCT = "-//Strain Audit//Exercise plan reminders//EN"
@@ -25,6 +27,22 @@ MAX_OCTETS = 75  # a content line's length, without its CRLF (RFC 5545 3.1)
 def spread(days_per_week: int) -> tuple[int, ...]:
     """Weekdays (0 = Monday) for so many days a week, spread evenly: 3 -> Mon, Wed, Fri."""
     return tuple(sorted({day * 7 // days_per_week for day in range(days_per_week)}))
+
+
+def day_problems(cat: Catalogue, planned: Sequence[PlannedExercise], days: Mapping[str, Sequence[int]]) -> list[str]:
+    """What is wrong with the weekdays chosen for each exercise (exercise id -> weekdays, 0 = Monday): each day
+    once, and as many as the plan's days a week. An exercise not in `days` takes the even spread."""
+    problems = []
+    for exercise in planned:
+        chosen = days.get(exercise.exercise_id)
+        if chosen is None:
+            continue
+        name, wanted = cat.exercise(exercise.exercise_id).name, exercise.days_per_week
+        if len(set(chosen)) != len(chosen) or not all(0 <= day < len(WEEKDAYS) for day in chosen):
+            problems.append(f"{name}: choose each day once, Monday to Sunday")
+        elif len(chosen) != wanted:
+            problems.append(f"{name}: choose {wanted} days, as your plan says {wanted} a week ({len(chosen)} chosen)")
+    return problems
 
 
 def escape(text: str) -> str:
@@ -137,18 +155,24 @@ def plan_calendar(
     zone: ZoneInfo,
     today: date,
     now: datetime,
+    days: Mapping[str, Sequence[int]] | None = None,
 ) -> str:
     """The iCalendar text of the plan's reminders from `today` to its review date (inclusive), at local times in
-    `zone`. `owner` keeps UIDs apart between people without naming them (a person's id). The review date must
-    not be before today."""
+    `zone`, each exercise on the weekdays chosen in `days` (see day_problems; Invalid if they do not fit the plan)
+    or spread evenly. `owner` keeps UIDs apart between people without naming them (a person's id). The review
+    date must not be before today."""
     if plan.review_date < today:
         raise ValueError("the plan's review date has passed")
+    chosen = days or {}
+    problems = day_problems(cat, plan.exercises, chosen)
+    if problems:
+        raise Invalid(problems)
     last = datetime.combine(plan.review_date, max(practice_at, log_at), zone)
     events: list[str] = []
     first_moments: list[datetime] = []
     for planned in plan.exercises:
-        days = spread(planned.days_per_week)
-        first = datetime.combine(_first_on(days, today), practice_at, zone)
+        weekdays = tuple(sorted(chosen.get(planned.exercise_id, spread(planned.days_per_week))))
+        first = datetime.combine(_first_on(weekdays, today), practice_at, zone)
         first_moments.append(first)
         name = cat.exercise(planned.exercise_id).name
         events += _event(
@@ -156,7 +180,7 @@ def plan_calendar(
             stamp=now,
             first=first,
             until=datetime.combine(plan.review_date, practice_at, zone),
-            rule=f"FREQ=WEEKLY;BYDAY={','.join(WEEKDAYS[day] for day in days)}",
+            rule=f"FREQ=WEEKLY;BYDAY={','.join(WEEKDAYS[day] for day in weekdays)}",
             summary=f"Practise: {name}",
             description=f"{planned.schedule}. From your exercise plan; log it on the Exercises page.",
         )

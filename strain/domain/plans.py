@@ -42,9 +42,13 @@ class PlannedExercise:
         return f"{self.sets} x {self.reps}"
 
     @property
+    def how_often(self) -> str:
+        """'every day', '3 days a week'."""
+        return "every day" if self.days_per_week == 7 else f"{self.days_per_week} days a week"
+
+    @property
     def schedule(self) -> str:
-        days = "every day" if self.days_per_week == 7 else f"{self.days_per_week} days a week"
-        return f"{self.dose}, {days}"
+        return f"{self.dose}, {self.how_often}"
 
 
 @dataclass(frozen=True)

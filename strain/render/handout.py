@@ -13,11 +13,13 @@ import importlib.util
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
 
 from fpdf import FPDF
+
+from strain.render import qr
 
 FONT = "DejaVu"
 MARGIN = 15.0  # mm
@@ -97,12 +99,21 @@ class CardLine:
 
 
 @dataclass(frozen=True)
+class CardInvite:
+    """An invite link just made for the card's person: printed with its QR code (the token is known only then)."""
+
+    link: str
+    expires_at: datetime  # in the zone the card should say it in
+
+
+@dataclass(frozen=True)
 class CardData:
     name: str
     made: date
     lines: tuple[CardLine, ...]  # in the order of the day
     from_typical_day: bool  # False: the catalogue's starting day (the person has no typical day yet)
     exercises: tuple[tuple[str, str], ...] = ()  # the plan's: (name, schedule)
+    invite: CardInvite | None = None
 
 
 @cache
@@ -445,18 +456,45 @@ class _Grid:
         pdf.set_xy(x, y + height)
 
 
+INVITE_QR = 26.0  # mm: a QR code's side on the card, large enough for a phone's camera held close
+INVITE_WIDTH = 110.0  # mm: the invite's block, at the top right, beside the card's title and instructions
+
+
+def _invite(pdf: _Document, invite: CardInvite) -> float:
+    """The invite's QR code at the top right, with what it is for, its link (to type in when a camera cannot read
+    it) and expiry; returns where the block ends (mm from the top)."""
+    x, y = pdf.l_margin + pdf.epw - INVITE_WIDTH, pdf.get_y()
+    pdf.set_xy(x, y)
+    pdf.set_font(FONT, "B", CARD_TEXT + 2)
+    pdf.cell(INVITE_WIDTH, 6, "Scan to open your tally on your phone", new_x="LEFT", new_y="NEXT")
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(qr.png(invite.link, scale=8)), x=x, y=top, w=INVITE_QR, h=INVITE_QR)
+    width = INVITE_WIDTH - INVITE_QR - 3
+    pdf.set_xy(x + INVITE_QR + 3, top + 1)
+    pdf.set_font(FONT, "", CARD_TEXT)
+    pdf.multi_cell(width, 4.4, invite.link, align="L", link=invite.link, new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.get_x(), pdf.get_y() + 1)
+    pdf.multi_cell(
+        width, 4.4, f"It makes your account and works once, until {invite.expires_at:%d %b %Y, %H:%M}.", align="L"
+    )
+    return max(pdf.get_y(), top + INVITE_QR)
+
+
 def card_pdf(data: CardData) -> bytes:
     """The tally card: a week on landscape A4, pain and the plan's exercises each day, the typical day's activities."""
     pdf = _Document(f"Strain Audit · tally card · {data.name}", orientation="landscape", smallest=CARD_TEXT)
     pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(False)
     pdf.add_page()
+    invite_end = _invite(pdf, data.invite) if data.invite else 0.0
+    width = pdf.epw - INVITE_WIDTH - 5 if data.invite else 0  # 0: the whole width
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
     pdf.set_font(FONT, "B", TITLE - 2)
-    pdf.multi_cell(0, 8, f"Tally card: {data.name}", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 8, f"Tally card: {data.name}", align="L", new_x="LMARGIN", new_y="NEXT")
     source = "your typical day" if data.from_typical_day else "a common day (no typical day saved yet)"
     pdf.set_font(FONT, "", CARD_TEXT)
     pdf.multi_cell(
-        0,
+        width,
         4.8,
         "Each evening, write your pain and tick the exercises you did. Through the day, make a stroke each time you do "
         "an activity, and circle it when you did it with control (spine still, legs doing the work). The activities "
@@ -465,7 +503,7 @@ def card_pdf(data: CardData) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.ln(1)
+    pdf.set_y(max(pdf.get_y(), invite_end) + 1)
     grid = _Grid(pdf)
     grid.header()
     counts = tuple((x.activity, f"usual {x.usual:g} {'min' if x.unit == 'min' else 'times'}") for x in data.lines)

@@ -31,6 +31,7 @@ class InviteUnusable(Refused):
 
 @dataclass(frozen=True)
 class OpenInvite:
+    id: int
     person_id: int
     name: str  # the invited person's name, shown to them on the page that makes their account
     expires_at: datetime  # UTC
@@ -54,37 +55,52 @@ def create_invite(*, engine: Engine, actor: Actor, person_id: int, token_hash: s
     return expires_at
 
 
-def _usable(row: sa.Row[int, str, datetime, datetime | None] | None, now: datetime) -> OpenInvite:
+def _usable(row: sa.Row[int, int, str, datetime, datetime | None] | None, now: datetime) -> OpenInvite:
     if row is None:
         raise InviteUnusable(invites.UNKNOWN)
-    person_id, name, expires_at, used_at = row
+    invite_id, person_id, name, expires_at, used_at = row
     if used_at is not None:
         raise InviteUnusable(invites.USED)
     if _as_utc(expires_at) <= now:
         raise InviteUnusable(invites.EXPIRED)
-    return OpenInvite(person_id, name, _as_utc(expires_at))
+    return OpenInvite(invite_id, person_id, name, _as_utc(expires_at))
 
 
-def _invite_query(token_hash: str) -> sa.Select[int, str, datetime, datetime | None]:
+def _invite_query(token_hash: str | None, invite_id: int | None) -> sa.Select[int, int, str, datetime, datetime | None]:
+    """The invite of a link's token, or of an invite page's single sign-on note (its row): exactly one is given."""
+    if (token_hash is None) == (invite_id is None):
+        raise ValueError("an invite is found by its token's hash or by its id, one of the two")
+    which = col(Invite.token_hash) == token_hash if invite_id is None else col(Invite.id) == invite_id
     return (
-        sa.select(col(Invite.person_id), col(Person.name), col(Invite.expires_at), col(Invite.used_at))
+        sa.select(col(Invite.id), col(Invite.person_id), col(Person.name), col(Invite.expires_at), col(Invite.used_at))
         .join(Person, col(Person.id) == col(Invite.person_id))
-        .where(col(Invite.token_hash) == token_hash)
+        .where(which)
     )
 
 
 def open_invite(*, engine: Engine, token_hash: str, now: datetime) -> OpenInvite:
     """The invite a link's token opens; InviteUnusable (saying why) if it is used, expired or unknown."""
     with _reading(engine) as connection:
-        return _usable(connection.execute(_invite_query(token_hash)).first(), now)
+        return _usable(connection.execute(_invite_query(token_hash, None)).first(), now)
 
 
-def use_invite(*, engine: Engine, token_hash: str, email: str, password_hash: str | None, now: datetime) -> Actor:
-    """Make the invited patient's account (email normalised, password hashed) and use up the invite, all or
-    nothing; returns the new account as an Actor. InviteUnusable if the link cannot be used (any more)."""
+def use_invite(
+    *,
+    engine: Engine,
+    email: str,
+    password_hash: str | None,
+    now: datetime,
+    token_hash: str | None = None,
+    invite_id: int | None = None,
+) -> Actor:
+    """Make the invited patient's account (email normalised, password hashed; no password: the clinic's single
+    sign-on, whose verified email it is) and use up the invite, all or nothing; returns the new account as an Actor.
+    The invite is the link's (token_hash) or a single sign-on note's (invite_id). InviteUnusable if the link
+    cannot be used (any more)."""
+    query = _invite_query(token_hash, invite_id).with_for_update(of=Invite)
     try:
         with _writing(engine) as connection:
-            invite = _usable(connection.execute(_invite_query(token_hash).with_for_update(of=Invite)).first(), now)
+            invite = _usable(connection.execute(query).first(), now)
             has_account = connection.execute(
                 sa.select(col(PatientAccount.account_id)).where(col(PatientAccount.person_id) == invite.person_id)
             ).first()
@@ -103,9 +119,10 @@ def use_invite(*, engine: Engine, token_hash: str, email: str, password_hash: st
                 .returning(col(Account.id))
             ).scalar_one()
             connection.execute(sa.insert(PatientAccount).values(account_id=account_id, person_id=invite.person_id))
-            connection.execute(sa.update(Invite).where(col(Invite.token_hash) == token_hash).values(used_at=now))
+            connection.execute(sa.update(Invite).where(col(Invite.id) == invite.id).values(used_at=now))
             patient = Actor("patient", account_id, email, person_id=invite.person_id)
-            _record_event(connection, patient, "create", "account", invite.person_id, f"{email} (patient), by invite")
+            how = "by invite" if password_hash else "by invite, with single sign-on"
+            _record_event(connection, patient, "create", "account", invite.person_id, f"{email} (patient), {how}")
             return patient
     except StoreError as error:
         if isinstance(error.__cause__, IntegrityError) and _is_duplicate(error.__cause__):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ from strain.domain import calendar, frames
 from strain.domain import plans as plan_rules
 from strain.domain import progress as ladder_rules
 from strain.domain.errors import Invalid, Refused
+from strain.domain.plans import PlannedExercise
 from strain.domain.progress import Advice, LadderView
 from strain.storage import day_store, exercise_store, session_store
 from strain.storage.people_store import PersonInfo
@@ -32,6 +33,7 @@ class ProgressView:
     boxes: pd.DataFrame  # every box height measured: date, height_cm
     advice: dict[str, Advice]  # ladder id -> what the pain rule says about moving up or back
     planned: tuple[str, ...]  # the exercises of the plan in force today, in its order (empty: no plan)
+    plan_exercises: tuple[PlannedExercise, ...] = ()  # the same, with their doses and days a week
 
 
 def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
@@ -63,6 +65,7 @@ def progress(ctx: Context, person: PersonInfo, today: date) -> ProgressView:
         boxes=exercise_store.load_box_heights(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
         advice={view.ladder.id: ladder_rules.advice(practice, pains, view, rule, recorded) for view in ladders},
         planned=tuple(exercise.exercise_id for exercise in current.exercises) if current else (),
+        plan_exercises=current.exercises if current else (),
     )
 
 
@@ -104,10 +107,19 @@ def log_box_height(ctx: Context, person: PersonInfo, *, day: date | None, today:
 
 
 def reminders(
-    ctx: Context, person: PersonInfo, *, today: date, now: datetime, practice_at: time, log_at: time, zone: ZoneInfo
+    ctx: Context,
+    person: PersonInfo,
+    *,
+    today: date,
+    now: datetime,
+    practice_at: time,
+    log_at: time,
+    zone: ZoneInfo,
+    days: Mapping[str, Sequence[int]] | None = None,
 ) -> bytes:
-    """The plan in force's reminders as an iCalendar file (strain.domain.calendar); Refused, saying why, without a
-    plan or when its review date has passed."""
+    """The plan in force's reminders as an iCalendar file (strain.domain.calendar), each exercise on the weekdays
+    chosen in `days` (exercise id -> weekdays, 0 = Monday) or spread evenly; Refused, saying why, without a plan,
+    when its review date has passed, or (Invalid) for days that do not fit the plan."""
     current = plan_rules.in_force(plan.plans(ctx, person), today)
     if current is None:
         raise Refused("There is no exercise plan yet: its reminders come with the plan your physiotherapist gives.")
@@ -125,6 +137,7 @@ def reminders(
         zone=zone,
         today=today,
         now=now,
+        days=days,
     )
     return text.encode("utf-8")
 

@@ -122,9 +122,9 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
     )
 
 
-def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
+def card(ctx: Context, person: PersonInfo, today: date, invite: sheets.CardInvite | None = None) -> sheets.CardData:
     """The tally card for a week: the plan's exercises, and the typical day's activities as saved (each once, at
-    the first part of the day it happens in)."""
+    the first part of the day it happens in); with an invite link just made for the person, its QR code."""
     typical = log_day.typical_day(ctx, person, today)
     usual = typical.groupby("activity", sort=False)["quantity"].sum()
     in_order = dict.fromkeys(a for part in ctx.catalogue.day_parts for a in part.activities if usual.get(a, 0) > 0)
@@ -138,7 +138,12 @@ def card(ctx: Context, person: PersonInfo, today: date) -> sheets.CardData:
         for planned in (plan.exercises if plan else ())
     )
     return sheets.CardData(
-        person.name, today, lines, from_typical_day=log_day.has_typical_day(ctx, person), exercises=exercises
+        person.name,
+        today,
+        lines,
+        from_typical_day=log_day.has_typical_day(ctx, person),
+        exercises=exercises,
+        invite=invite,
     )
 
 

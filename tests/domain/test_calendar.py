@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strain.domain import calendar
+from strain.domain.errors import Invalid
 from strain.domain.plans import Plan, PlannedExercise
 from tests.strategies import CAT
 
@@ -124,3 +125,68 @@ def test_any_text_folds_and_unescapes_back_to_itself(text: str):
     assert str(event["SUMMARY"]) == text
     lines = calendar.fold("X:" + calendar.escape(text)).encode("utf-8").split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
+
+
+def test_each_exercise_is_on_the_weekdays_chosen_as_many_as_the_plan_says():
+    chosen = {"psoas_bed": (6, 0, 2, 3, 5), "squat_high_box": (1, 3, 5)}  # in any order
+    text = calendar.plan_calendar(
+        CAT,
+        PLAN,
+        owner="7",
+        practice_at=time(7, 0),
+        log_at=time(21, 30),
+        zone=LONDON,
+        today=TODAY,
+        now=NOW,
+        days=chosen,
+    )
+    found = events(text)
+    by_exercise = {planned.exercise_id: planned for planned in PLAN.exercises}
+    for exercise_id, days in chosen.items():
+        event = found[f"Practise: {CAT.exercise(exercise_id).name}"]
+        byday = event["RRULE"]["BYDAY"]
+        assert byday == [calendar.WEEKDAYS[day] for day in sorted(days)]
+        assert len(byday) == by_exercise[exercise_id].days_per_week
+        assert {day.weekday() for day in occurrences(event)} == set(days)  # a calendar expands it on those days only
+    assert occurrences(found["Practise: Squat to a high box or raised seat"])[0].date() == date(2026, 10, 22)  # Thu
+    assert found["Log today"]["RRULE"]["FREQ"] == ["DAILY"]
+    spread_out = events(
+        calendar.plan_calendar(
+            CAT,
+            PLAN,
+            owner="7",
+            practice_at=time(7, 0),
+            log_at=time(21, 30),
+            zone=LONDON,
+            today=TODAY,
+            now=NOW,
+            days={"squat_high_box": (1, 3, 5)},
+        )
+    )
+    assert spread_out["Practise: Psoas engagement on the bed"]["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "FR", "SA"]
+
+
+@pytest.mark.parametrize(
+    ("days", "problem"),
+    [
+        ((0, 2), "Squat to a high box or raised seat: choose 3 days, as your plan says 3 a week (2 chosen)"),
+        ((0, 2, 4, 6), "Squat to a high box or raised seat: choose 3 days, as your plan says 3 a week (4 chosen)"),
+        ((0, 0, 2), "Squat to a high box or raised seat: choose each day once, Monday to Sunday"),
+        ((0, 2, 7), "Squat to a high box or raised seat: choose each day once, Monday to Sunday"),
+    ],
+)
+def test_days_that_do_not_fit_the_plan_are_refused_naming_the_exercise(days, problem):
+    assert calendar.day_problems(CAT, PLAN.exercises, {"squat_high_box": days}) == [problem]
+    with pytest.raises(Invalid) as refused:
+        calendar.plan_calendar(
+            CAT,
+            PLAN,
+            owner="7",
+            practice_at=time(7),
+            log_at=time(21),
+            zone=LONDON,
+            today=TODAY,
+            now=NOW,
+            days={"squat_high_box": days},
+        )
+    assert refused.value.problems == [problem]

@@ -6,13 +6,14 @@ from datetime import date, time, timedelta
 
 import icalendar
 
-from strain.domain import limits, progress
+from strain.domain import calendar, limits, progress
 from strain.domain.actor import OWNER
 from strain.domain.plans import PlannedExercise
 from strain.storage import exercise_store, people_store
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, save, texts
+from ui.components import md
 
 PAGE = "pages/exercises.py"
 TODAY = date.today()
@@ -308,6 +309,32 @@ def test_the_plans_reminders_download_as_a_calendar_at_the_times_chosen(app_engi
     assert events["Log today"].decoded("DTSTART").time() == time(20, 15)
     assert "Ann" not in text
     assert "The times are in UTC (your browser did not say its time zone)." in texts(at)
+
+
+def test_the_reminders_days_are_the_ones_picked_as_many_as_the_plan_says(app_engine, ann):
+    plan_cases.save_plan(
+        Context(app_engine, CAT),
+        ann,
+        REMINDED,
+        start=TODAY,
+        review_date=TODAY + timedelta(days=14),
+        note="",
+        today=TODAY,
+    )
+    at = open_page(PAGE, person="Ann")
+    squat = at.multiselect(key="reminder_days_squat_high_box")
+    assert squat.label == "Squat to a high box or raised seat, 3 days a week"
+    assert squat.value == [0, 2, 4]  # the even spread to start with: Mon, Wed, Fri
+    assert at.multiselect(key="reminder_days_dead_bug_floor").value == list(range(7))
+    squat.set_value([1, 3]).run()
+    problem = "Squat to a high box or raised seat: choose 3 days, as your plan says 3 a week (2 chosen)"
+    assert md(problem) + "." in [w.value for w in at.warning]  # said as text, never markdown
+    assert not [e for e in at.get("bidi_component") if e.key == "reminders_download"]  # no file that misfits the plan
+    at.multiselect(key="reminder_days_squat_high_box").set_value([1, 3, 6]).run()
+    assert not [w for w in at.warning if "choose" in w.value]
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(reminders_file(at)).walk("VEVENT")}
+    assert events["Practise: Squat to a high box or raised seat"]["RRULE"]["BYDAY"] == ["TU", "TH", "SU"]
+    assert events["Practise: Modified dead bug on the floor"]["RRULE"]["BYDAY"] == [*calendar.WEEKDAYS]
 
 
 def test_reminders_need_a_plan(ann):

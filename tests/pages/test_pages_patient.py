@@ -13,13 +13,15 @@ from strain.domain import invites
 from strain.render import handout
 from strain.storage import device_store
 from strain.usecases import assessment, people, printouts
+from strain.usecases import invites as invite_cases
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
 from tests.clinic import add_patient_account
 from tests.domain.test_assessment import complete
 from tests.pages import test_pages_clinic
 from tests.pages.test_pages_clinic import SECRET, everything, run_page, signed_in_app
-from ui import context, invite, remember, shell
+from tests.pages.test_pages_signin import AUTH
+from ui import context, remember, shell
 from ui.components import md
 from ui.navigation import PERSON_PAGES
 
@@ -77,7 +79,7 @@ def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_en
     assert not at.exception
     link = at.code[0].value
     token = parse_qs(urlsplit(link).query)[invites.PARAMETER][0]
-    assert invite.qr_png(link).startswith(b"\x89PNG")  # the QR code the page shows, drawn here
+    assert at.get("image"), "the QR code beside the link, drawn here (strain.render.qr)"
 
     opened = AppTest.from_file(APP, default_timeout=TIMEOUT)
     opened.query_params[invites.PARAMETER] = token
@@ -105,6 +107,46 @@ def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_en
     again.run()
     assert [e.value for e in again.error] == [md(invites.USED)]
     assert not again.text_input  # nothing else offered
+
+
+def test_the_tally_card_carries_the_qr_code_of_a_link_just_made_for_that_person_only(app_engine, accounts, ann, bea):
+    _, a, _ = accounts
+    at = signed_in_app(a)
+    at.run()
+    at.selectbox(key="invitee").select("Ann")
+    at.button(key="FormSubmitter:invite_form-Make an invitation link").click()
+    at.run()
+    assert [e.key for e in at.get("bidi_component") if e.key == "invite_card_download"]  # her card, beside the link
+    at.switch_page("pages/session.py")
+    at.query_params.update(person="Ann", part="printouts")
+    at.run()
+    assert not at.exception
+    assert "It carries the QR code of the invitation link made just now" in texts(at)
+    at.query_params.update(person="Bea")
+    at.run()
+    shown = texts(at)
+    assert "The tally card: a week on one page" in shown and "QR code" not in shown  # never Ann's link on Bea's card
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_the_invite_page_offers_the_clinics_single_sign_on_when_it_has_one(app_engine, accounts, ann, configured):
+    _, a, _ = accounts
+    link, _ = invite_cases.invite_patient(Context(app_engine, CAT, a), ann, "http://127.0.0.1:8501")
+    opened = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if configured:
+        opened.secrets["auth"] = AUTH
+        opened.user = {"is_logged_in": False}
+    opened.query_params[invites.PARAMETER] = parse_qs(urlsplit(link).query)[invites.PARAMETER][0]
+    opened.run()
+    assert not opened.exception
+    offered = [b.label for b in opened.button if b.label.startswith("Sign in with")]
+    assert offered == (["Sign in with Clinic"] if configured else [])
+    assert ("instead of a password" in texts(opened)) is configured
+    assert "Welcome, Ann" in [s.value for s in opened.subheader]  # the password form stays beside it
+    if configured:
+        opened.button(key="sso_clinic").click().run()  # the settings AppTest gives the page are not the server's
+        assert not opened.exception
+        assert [e.value[:36] for e in opened.error] == ["Single sign-on is not set up right ("]
 
 
 def test_a_patients_own_red_flag_tells_them_whom_to_ask_and_their_therapist_where_to_mark_it(app_engine, accounts, ann):

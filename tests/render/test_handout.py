@@ -10,8 +10,9 @@ import io
 import json
 import re
 import stat
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import PIL.Image
 import pypdf
 import pytest
 
@@ -20,7 +21,7 @@ from strain.domain import model
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.render import handout
+from strain.render import handout, qr
 from strain.storage import day_store, db
 from strain.usecases import clinic_settings, exercises, log_day, people, printouts, session
 from strain.usecases import plan as plan_cases
@@ -178,6 +179,25 @@ def test_the_tally_card_is_a_week_of_the_typical_day_as_saved_the_plan_and_pain_
     assert "Pain today (0 to 10)" in text and "Mon Tue Wed Thu Fri Sat Sun" in text
     for planned in plan_cases.plans(service, zoe)[-1].exercises:  # a row to tick each day for each planned exercise
         assert f"{CAT.exercise(planned.exercise_id).name} {planned.schedule}" in text
+
+
+def test_a_tally_card_with_an_invite_carries_its_qr_code_link_and_expiry_on_one_page(service, zoe):
+    typical = entries(("sit_down_chair", 9), ("socks_shoes", 4), ("weeding", 30), ("car_sitting", 40), day=TODAY)
+    day_store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
+    link = "https://strain.clinic.example/?invite=" + "T0k-3n_" * 6
+    expires = datetime(2026, 12, 10, 17, 5, tzinfo=UTC)
+    content = handout.card_pdf(printouts.card(service, zoe, TODAY, handout.CardInvite(link, expires)))
+    pages, text = pdf_text(content)
+    assert pages == 1 and smaller_than(content, 10) == {}
+    assert "Scan to open your tally on your phone" in text
+    assert link in text.replace(" ", "")  # whole, to type in where a camera cannot read the code
+    assert "works once, until 10 Dec 2026, 17:05" in text
+    page = pypdf.PdfReader(io.BytesIO(content)).pages[0]
+    [image] = page.images  # the QR code, drawn locally
+    drawn = PIL.Image.open(io.BytesIO(qr.png(link, scale=8))).convert("L")
+    assert image.image.convert("L").tobytes() == drawn.tobytes()  # this link's code, module for module
+    plain = handout.card_pdf(printouts.card(service, zoe, TODAY))
+    assert "Scan to open" not in pdf_text(plain)[1] and not pypdf.PdfReader(io.BytesIO(plain)).pages[0].images
 
 
 def test_the_handouts_exercises_take_their_dose_from_the_plan_and_print_the_level_a_step_refers_to(service):

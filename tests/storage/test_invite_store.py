@@ -110,3 +110,62 @@ def test_the_use_case_checks_the_password_and_signs_the_patient_in(engine, setup
     patient = invite_cases.accept_invite(service, token, " Ann@Home.example ", PASSWORD, PASSWORD)
     assert patient.email == "ann@home.example"
     assert clinic.sign_in(service, "ann@home.example", PASSWORD) == patient
+
+
+SECRET = "the [auth] cookie secret of this test"
+
+
+def test_single_sign_on_binds_the_verified_email_to_the_invited_person_only(engine, setup):
+    a, ann, token = setup
+    bea = people_store.add_person(engine=engine, actor=a, name="Bea")
+    service = Context(engine, catalogue.default())
+    note = invite_cases.sso_note(service, token, SECRET)
+    assert token not in note and invites.token_hash(token) not in note  # the browser keeps no key to the link
+    patient = invite_cases.accept_invite_with_sso(service, note, SECRET, " Ann@Provider.example ")
+    assert (patient.role, patient.email, patient.person_id) == ("patient", "ann@provider.example", ann.id)
+    found = account_store.find_credentials(engine=engine, email="ann@provider.example")
+    assert found is not None and found.password_hash is None  # no password: only the provider signs it in
+    later = clinic.sign_in_verified_email(service, "ann@provider.example")  # a later single sign-on
+    assert later == patient
+    assert people_store.list_people(engine=engine, actor=later) == [ann]
+    with pytest.raises(store_errors.UnknownPerson):
+        people_store.get_person(engine=engine, actor=later, name=bea.name)
+    with pytest.raises(accounts.AccountError):
+        clinic.sign_in(service, "ann@provider.example", "")  # and no password signs in to it
+    with pytest.raises(invite_store.InviteUnusable, match=r"^This invitation link has already been used"):
+        invite_cases.accept_invite_with_sso(service, note, SECRET, "someone@provider.example")
+    with engine.connect() as connection:
+        detail = connection.execute(sa.select(AuditEvent.detail).order_by(AuditEvent.id.desc())).scalars().first()
+    assert detail == "ann@provider.example (patient), by invite, with single sign-on"
+
+
+def test_a_single_sign_on_note_forged_stale_or_for_a_used_link_makes_nothing(engine, setup):
+    _, _, token = setup
+    service = Context(engine, catalogue.default())
+    note = invite_cases.sso_note(service, token, SECRET)
+    invite_id, until, signature = note.split(".")
+    late = datetime.fromtimestamp(int(until), UTC)
+    assert datetime.now(UTC) < late <= datetime.now(UTC) + invites.SSO_NOTE_LIFETIME
+    forged = [
+        f"{int(invite_id) + 1}.{until}.{signature}",  # another invite
+        f"{invite_id}.{int(until) + 86400}.{signature}",  # longer
+        invites.sso_note("another app's secret", int(invite_id), late),
+        invites.sso_note(SECRET, int(invite_id), datetime.now(UTC) - timedelta(seconds=1)),  # out of date
+        "",
+        "1.2",
+        "a.b.c",
+        f"{note}.1",
+        f"{invite_id}.{until}².{signature}",
+    ]
+    for bad in forged:
+        with pytest.raises(invite_store.InviteUnusable) as refused:
+            invite_cases.accept_invite_with_sso(service, bad, SECRET, "ann@provider.example")
+        assert str(refused.value) == invites.SSO_LAPSED
+    assert account_store.account_actor(engine=engine, email="ann@provider.example") is None
+    with pytest.raises(store_errors.StoreError, match=r"^an account for a@clinic\.test already exists"):
+        invite_cases.accept_invite_with_sso(service, note, SECRET, "A@clinic.test")  # a therapist's own identity
+    use(engine, token)  # the link, still open, is used with a password meanwhile
+    with pytest.raises(invite_store.InviteUnusable, match=r"^This invitation link has already been used"):
+        invite_cases.accept_invite_with_sso(service, note, SECRET, "ann@provider.example")
+    with pytest.raises(invite_store.InviteUnusable, match=r"^This invitation link has already been used"):
+        invite_cases.sso_note(service, token, SECRET)

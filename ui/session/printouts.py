@@ -7,7 +7,7 @@ import streamlit as st
 from strain.render import handout
 from strain.storage.people_store import PersonInfo
 from strain.usecases import printouts, records
-from ui import context, download
+from ui import context, download, invite
 
 HANDOUT_DAYS = 28  # the handout's default period: the last four weeks
 
@@ -23,6 +23,7 @@ def draw(person: PersonInfo) -> None:
         st.warning("The period starts after it ends: choose a *From* day before the *To* day.")
         return
     service = context.use_cases()
+    made = invite.card_invite(person)  # a link just made for this person: its QR code goes on the card
     handout_column, card_column, fhir_column = st.columns(3)
     # Through the app's connection, never a /media/ address that anyone could fetch (ui/download.py).
     with handout_column:
@@ -36,7 +37,7 @@ def draw(person: PersonInfo) -> None:
     with card_column:
         download.download_button(
             "Download the tally card (PDF)",
-            lambda: handout.card_pdf(printouts.card(service, person, date.today())),
+            lambda: handout.card_pdf(printouts.card(service, person, date.today(), made)),
             file_name=f"tally-card-{person.name}.pdf",
             mime="application/pdf",
             key="card_download",
@@ -52,7 +53,8 @@ def draw(person: PersonInfo) -> None:
     st.caption(
         "The handout: average daily strain and its weekly trend, the top three strain sources drawn without and with "
         "control, the plan with its doses, who to ask and the red flags, in large type on a few A4 pages. The tally "
-        "card: a week on one page, with a box a day for pain, the plan's exercises and the typical day's activities. "
-        "The FHIR record: the period's daily strain scores and pain, the visits, the PSFS and the plans, as one HL7 "
-        "FHIR R4 bundle that a clinic's record system can import."
+        "card: a week on one page, with a box a day for pain, the plan's exercises and the typical day's activities."
+        + (" It carries the QR code of the invitation link made just now, and its expiry." if made else "")
+        + " The FHIR record: the period's daily strain scores and pain, the visits, the PSFS and the plans, as one "
+        "HL7 FHIR R4 bundle that a clinic's record system can import."
     )
