@@ -60,6 +60,7 @@ PROPS: dict[str, str] = {
     "basin": "the front of the bowl's rim (height h)",
     "basket": "the centre",
     "bed": "the foot end of the mattress top, running left by w (height h)",
+    "bed_end": "the middle of the mattress top seen from the foot of the bed, w wide (height h), the headboard behind",
     "box": "the middle of the bottom",
     "car_seat": "the front edge of the seat (height h); the roof and sill show the door",
     "chair": "the front edge of the seat (height h); the back is behind",
@@ -84,7 +85,14 @@ PROPS: dict[str, str] = {
     "worktop": "the front edge of the top (height h), running right by w",
 }
 PROP_FIELDS = {"kind", "x", "y", "w", "h", "on", "to", "flip"}
-FRAME_FIELDS = {"pose", "at", "facing", "props", *JOINTS}
+FRAME_FIELDS = {"pose", "at", "facing", "props", "contacts", "view", "roll", *JOINTS}
+# What a contact names: a body part (near, far or both sides of a limb; the trunk) and what it touches.
+CONTACT_PARTS = (
+    *(f"{limb}_{side}" for limb in ("foot", "heel", "toe", "hand", "knee") for side in ("near", "far")),
+    *("feet", "heels", "toes", "hands", "knees", "back", "shoulder", "head", "seat"),
+)
+# A figure seen from the side, or from the feet (lying, rolled onto its side by `roll` degrees).
+VIEWS = ("side", "feet")
 MAX_FRAMES = 4
 MAX_COORD = 400.0  # cm: a scene is a room, not a street
 
@@ -113,6 +121,9 @@ class Frame:
     y: float
     facing: str  # "right" or "left"
     props: tuple[Prop, ...]
+    contacts: tuple[tuple[str, str], ...] = ()  # (body part of CONTACT_PARTS, "floor" or a prop's kind)
+    view: str = "side"  # one of VIEWS
+    roll: tuple[float, float] = (0.0, 0.0)  # seen from the feet: (hips, shoulders) degrees from lying on the back
 
 
 @dataclass(frozen=True)
@@ -236,14 +247,43 @@ def _frame(
     facing = table.get("facing", "right")
     if facing not in ("right", "left"):
         raise PosesError(f'{where}: \'facing\' must be "right" or "left", got {facing!r}')
+    view = table.get("view", "side")
+    if view not in VIEWS:
+        raise PosesError(f"{where}: 'view' must be one of {', '.join(VIEWS)}, got {view!r}")
+    roll = table.get("roll", 0)
+    rolls = [_number(r, f"{where}: 'roll'") for r in (roll if isinstance(roll, list) else [roll, roll])]
+    if len(rolls) != 2 or not all(-180 <= r <= 180 for r in rolls):
+        raise PosesError(f"{where}: 'roll' must be degrees from -180 to 180, or [hips, shoulders]")
+    props = shared + _props(table.get("props", []), where)
     return Frame(
         angles=angles,
         anchor=at[0],
         x=_coordinate(at[1], f"{where}: 'at' x"),
         y=_coordinate(at[2], f"{where}: 'at' y"),
         facing=facing,
-        props=shared + _props(table.get("props", []), where),
+        props=props,
+        contacts=_contacts(table.get("contacts", []), where, props),
+        view=view,
+        roll=(rolls[0], rolls[1]),
     )
+
+
+def _contacts(value: Any, where: str, props: tuple[Prop, ...]) -> tuple[tuple[str, str], ...]:
+    """[[part, what it touches], ...]: what it touches is the floor or one of the frame's props, by kind."""
+    kinds = {prop.kind for prop in props}
+    found = []
+    if not isinstance(value, list):
+        raise PosesError(f'{where}: \'contacts\' must be a list such as [["feet", "floor"]]')
+    for index, pair in enumerate(value):
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in CONTACT_PARTS):
+            raise PosesError(
+                f"{where}: contacts[{index}] must be [body part, what it touches], "
+                f"the part one of {', '.join(CONTACT_PARTS)}"
+            )
+        if pair[1] != "floor" and pair[1] not in kinds:
+            raise PosesError(f"{where}: contacts[{index}]: {pair[1]!r} is neither the floor nor a prop of the frame")
+        found.append((pair[0], pair[1]))
+    return tuple(found)
 
 
 def _scene(scene_id: str, table: Any, poses: Mapping[str, dict[str, tuple[float, float]]]) -> Scene:
