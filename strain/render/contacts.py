@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from strain.render import geometry
 from strain.render.geometry import SHANK, THIGH, UPPER_ARM, WIDTH, Body, Point, Rect
-from strain.render.poses import JOINTS, Frame, Prop
+from strain.render.poses import JOINTS, POINTS, Frame, Prop
 
 TOLERANCE = 1.5  # cm: how far a contact may be off, or a body part sink into a surface (0.3 mm on the handout)
 LOAD_GAP = 10.0  # cm: the most a load carried with control may be from the trunk or thighs
@@ -42,7 +42,7 @@ def parts(part: str) -> tuple[tuple[str, int | None], ...]:
 
 def target(frame: Frame, name: str) -> Prop | None:
     """The prop a contact names by its kind (the frame's own before the scene's), None for the floor."""
-    if name == "floor":
+    if name == "floor" or name in POINTS:
         return None
     return next(prop for prop in reversed(frame.props) if prop.kind == name)
 
@@ -59,21 +59,18 @@ def _rect_distance(p: Point, rect: Rect) -> float:
     return -min(p[0] - x0, x1 - p[0], p[1] - y0, y1 - p[1])
 
 
-def _rect_nearest(p: Point, rect: Rect) -> tuple[Point, Point]:
-    """The point of the box's edge nearest p, and the outward direction there."""
+def _rect_nearest(p: Point, rect: Rect, side: bool = False) -> tuple[Point, Point]:
+    """The point of the box's edge nearest p, and the outward direction there.
+
+    From inside, the way out is the top (what a hand or foot sinking into a mat or bed belongs on), or with
+    `side` the right face (a wall's).
+    """
     x0, y0, x1, y1 = rect
     if _rect_distance(p, rect) > 0:
         q = (min(max(p[0], x0), x1), min(max(p[1], y0), y1))
         length = math.hypot(p[0] - q[0], p[1] - q[1])
         return q, ((p[0] - q[0]) / length, (p[1] - q[1]) / length)
-    edges = [
-        (p[0] - x0, (x0, p[1]), (-1.0, 0.0)),
-        (x1 - p[0], (x1, p[1]), (1.0, 0.0)),
-        (p[1] - y0, (p[0], y0), (0.0, -1.0)),
-        (y1 - p[1], (p[0], y1), (0.0, 1.0)),
-    ]
-    _, q, normal = min(edges)
-    return q, normal
+    return ((x1, p[1]), (1.0, 0.0)) if side else ((p[0], y1), (0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -83,6 +80,7 @@ class Surface:
     rect: Rect | None = None
     point: Point | None = None
     radius: float = 0.0
+    side: bool = False  # out through the right face (a wall) rather than the top
 
     def distance(self, p: Point) -> float:
         if self.rect is not None:
@@ -90,10 +88,13 @@ class Surface:
         centre = self.point or (0.0, 0.0)
         return math.hypot(p[0] - centre[0], p[1] - centre[1]) - self.radius
 
-    def nearest(self, p: Point, offset: float) -> Point:
-        """The point `offset` out from the surface, nearest p: where a limb's end goes."""
+    def nearest(self, p: Point, offset: float, top: bool = False) -> Point:
+        """The point `offset` out from the surface, nearest p: where a limb's end goes (with `top`, onto the top)."""
+        if self.rect is not None and top and not self.side:
+            x0, _, x1, y1 = self.rect
+            return min(max(p[0], x0), x1), y1 + offset
         if self.rect is not None:
-            q, (nx, ny) = _rect_nearest(p, self.rect)
+            q, (nx, ny) = _rect_nearest(p, self.rect, self.side)
             return q[0] + nx * offset, q[1] + ny * offset
         centre = self.point or (0.0, 0.0)
         length = math.hypot(p[0] - centre[0], p[1] - centre[1]) or 1.0
@@ -102,6 +103,8 @@ class Surface:
 
 
 def surface(frame: Frame, body: Body, name: str) -> Surface:
+    if name in POINTS:  # the figure's own knee, which a hand holds
+        return Surface(point=body.points[name], radius=WIDTH["thigh"] / 2)
     prop = target(frame, name)
     if prop is None:
         return Surface(rect=FLOOR)
@@ -114,18 +117,18 @@ def surface(frame: Frame, body: Body, name: str) -> Surface:
     rect = geometry.block(placed, origin)
     if rect is None:
         raise ValueError(f"a {placed.kind} has no surface to touch")
-    return Surface(rect=rect)
+    return Surface(rect=rect, side=placed.kind == "wall")
 
 
 def _offset(name: str, prop_kind: str | None) -> float:
     """How far a point sits out from what it touches: a hand's or a knee's flesh (none when holding a load)."""
     if name == "hand":
         return 0.0 if prop_kind in HELD else WIDTH["hand"] / 2
-    return WIDTH["shank"] / 2 if name == "knee" else 0.0
+    return (WIDTH["thigh"] + WIDTH["shank"]) / 4 if name == "knee" else 0.0  # a knee: between thigh and shin
 
 
 def _point_name(name: str, side: int | None) -> str:
-    return ("" if side == 0 else "far_") + name
+    return ("far_" if side == 1 else "") + name
 
 
 def _samples(a: Point, b: Point, count: int = 9) -> Iterator[Point]:
@@ -267,9 +270,11 @@ def _solve_limb(
 def solve(frame: Frame) -> tuple[dict[str, tuple[float, float]], Body]:
     """The frame's joint angles with its arms and legs solved so each named contact holds, and the figure placed."""
     angles = dict(frame.angles)
-    start = geometry.forward(angles)
-    to_world = geometry.placement(start, frame)
-    anchor = start.points[frame.anchor]
+    if frame.view == "feet":
+        return angles, geometry.from_feet(frame)
+    unsolved = geometry.forward(angles)
+    to_world = geometry.placement(unsolved, frame)
+    anchor = unsolved.points[frame.anchor]
     mirror = -1.0 if frame.facing == "left" else 1.0
 
     def to_local(p: Point) -> Point:
@@ -283,7 +288,8 @@ def solve(frame: Frame) -> tuple[dict[str, tuple[float, float]], Body]:
             end = "heel" if point == "foot" else point
             body = geometry.forward(angles).moved(to_world)
             where = surface(frame, body, name)
-            goal = where.nearest(body.points[_point_name(end, side)], _offset(end, prop.kind if prop else None))
+            start = body.points[_point_name(end, side)]
+            goal = where.nearest(start, _offset(end, prop.kind if prop else None), top=end != "hand")
             angles = _solve_limb(angles, end, side, to_local(goal), flat=point == "foot")
     return angles, geometry.forward(angles).moved(to_world)
 

@@ -23,6 +23,7 @@ OUTLINE = 2.0  # the black edge round every body part
 INK, GREY, PAPER, PROP_FILL, PROP_EDGE = "#111111", "#b4b4b4", "#ffffff", "#e4e4e4", "#505050"
 PAD, GAP = 5.0, 34.0  # cm round the drawing, and between the frames of a sequence
 MARK_ROOM = 26.0  # cm above the drawing for the with/without sign
+TOP = 185.0  # cm: the highest a drawing reaches (a person standing is about 172)
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,13 @@ def _capsules(parts: Iterable[tuple[Point, Point, str]], fill: str) -> Iterator[
 
 
 def body_shapes(body: Body) -> list[Shape]:
-    shapes: list[Shape] = [*_capsules(body.far[:3], GREY), *_capsules(body.far[3:], GREY)]
+    shapes: list[Shape] = [] if body.eye else [Circle(body.head, HEAD, PAPER, INK, OUTLINE)]  # from the feet: behind
+    shapes += [*_capsules(body.far[:3], GREY), *_capsules(body.far[3:], GREY)]
     shapes += _capsules(body.trunk, PAPER)
-    shapes.append(Poly(body.spine, "none", INK, 2.2, closed=False))
-    shapes.append(Circle(body.head, HEAD, PAPER, INK, OUTLINE))
+    if body.spine:
+        shapes.append(Poly(body.spine, "none", INK, 2.2, closed=False))
     if body.eye is not None:
+        shapes.append(Circle(body.head, HEAD, PAPER, INK, OUTLINE))
         shapes.append(Circle(body.eye, 1.4, INK, INK, 0.5))
     shapes += _capsules(body.near[:3], PAPER)
     shapes += _capsules(body.near[3:], PAPER)
@@ -149,9 +152,15 @@ def _prop_shapes(prop: Prop, x: float, y: float, body: Body) -> list[Shape]:
             (x + w / 2 * math.cos(math.radians(a)), y + h / 2 * math.sin(math.radians(a))) for a in range(200, -21, -20)
         ]
         return [Poly(tuple(arc[:-1]), "none", INK, 2.4, closed=False), *_arrow(arc[-2], arc[-1])]
-    if kind == "dowel":
-        back = body.points["sacrum"]
-        return [Line(body.occiput, (back[0] - (body.occiput[0] - body.head[0]) * 0.2, back[1]), 4.0, "#404040")]
+    if kind == "dowel":  # a stick along the back, its three contact points (head, upper back, tailbone) ringed
+        head, tail = body.occiput, body.points["sacrum"]
+        length = math.dist(head, tail)
+        ux, uy = (head[0] - tail[0]) / length, (head[1] - tail[1]) / length
+        upper = body.spine[-1] if body.spine else head
+        along = (upper[0] - tail[0]) * ux + (upper[1] - tail[1]) * uy
+        points = (head, (tail[0] + along * ux, tail[1] + along * uy), tail)
+        stick = Line((tail[0] - 10 * ux, tail[1] - 10 * uy), (head[0] + 14 * ux, head[1] + 14 * uy), 4.5, INK)
+        return [stick, *(Circle(p, 4.0, PAPER, INK, 2.2) for p in points)]
     shapes = _static_prop(kind, x, y, w, h)
     if prop.flip:
         shapes = [_mirrored(shape, x) for shape in shapes]
@@ -306,13 +315,16 @@ def frame_shapes(frame: Frame) -> list[Shape]:
     behind: list[Shape] = []
     front: list[Shape] = []
     for prop in frame.props:
+        if prop.kind == "dowel":  # over the arms that hold it
+            continue
         (x, y), placed = geometry.prop_origin(prop, body, frame.facing)
-        (front if prop.on or prop.kind in ("arrow", "dowel", "spade", "turn", "vacuum") else behind).extend(
+        (front if prop.on or prop.kind in ("arrow", "spade", "towel", "turn", "vacuum") else behind).extend(
             _prop_shapes(placed, x, y, body)
         )
     shapes = body_shapes(body)
     held_arm = len(shapes) - 2 * 3  # the near arm's three capsules (outline and fill each) come last
-    return behind + shapes[:held_arm] + front + shapes[held_arm:]
+    over = [shape for prop in frame.props if prop.kind == "dowel" for shape in _prop_shapes(prop, 0, 0, body)]
+    return behind + shapes[:held_arm] + front + shapes[held_arm:] + over
 
 
 # Bounds and SVG
@@ -388,8 +400,10 @@ def svg(scene: Scene, mark: str | None = None, scale: float = 1.6, title: bool =
     """
     frames = [frame_shapes(frame) for frame in scene.frames]
     x0, y0, x1, y1 = bounds(shape for shapes in frames for shape in shapes)
-    y0 = min(y0, 0.0)  # the floor always shows
-    x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD + (MARK_ROOM if mark else 0.0)
+    if y0 < -PAD or y1 > TOP:
+        raise ValueError(f"scene {scene.id!r} reaches from {y0:.0f} to {y1:.0f} cm; a drawing is 0 to {TOP:g} cm")
+    # Every drawing the same height, the sign's room kept in all: one scale wherever they are shown together.
+    x0, y0, x1, y1 = x0 - PAD, -2 * PAD, x1 + PAD, TOP + PAD + MARK_ROOM
     width, height = x1 - x0, y1 - y0
     total = len(frames) * width + (len(frames) - 1) * GAP
     parts = []

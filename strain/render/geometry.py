@@ -32,7 +32,7 @@ WIDTH = {
     "forearm": 7.5,
     "hand": 6.0,
 }
-SEAT_DEPTH = 10.0  # cm from the hip joint down to the seat it sits on (the buttock gives a little)
+SEAT_DEPTH = 12.5  # cm from the hip joint down to the seat it sits on (the buttock gives a little)
 ANKLE_HEIGHT, HEEL_BACK, FOOT_LENGTH = 7.0, 4.0, 21.0
 HIP_APART, SHOULDERS_APART = 18.0, 34.0  # cm between the two hip joints, the two shoulders (seen from the feet)
 # Each prop kind's default width and height in cm.
@@ -52,7 +52,7 @@ SIZES = {
     "sofa": (60.0, 40.0),
     "toilet": (46.0, 43.0),
     "turn": (30.0, 16.0),
-    "wall": (10.0, 200.0),
+    "wall": (10.0, 180.0),
     "worktop": (65.0, 90.0),
 }
 TOWEL = 5.5  # cm: the radius of a rolled towel
@@ -293,3 +293,57 @@ def block(prop: Prop, origin: Point) -> Rect | None:
 def grip(prop: Prop, origin: Point) -> Point | None:
     """The one point a hand takes a prop by, when it has one (a bag's handles)."""
     return origin if prop.kind == "bag" else None
+
+
+# Seen from the feet
+
+
+def _rolled(p: Point, roll: float) -> Point:
+    """p (across, up when lying on the back) turned with the body rolling `roll` degrees towards the right."""
+    r = math.radians(roll)
+    return p[0] * math.cos(r) + p[1] * math.sin(r), -p[0] * math.sin(r) + p[1] * math.cos(r)
+
+
+def from_feet(frame: Frame) -> Body:
+    """A figure lying on a bed seen from its foot end: hips and shoulders turned by the frame's roll.
+
+    The near side is the figure's right, on the viewer's right; a roll of 90 lies on it, the far leg on top.
+    Hip abduction spreads a leg sideways. Placed with the middle of the hips at the frame's x and the lowest
+    part of the trunk resting at its y.
+    """
+    hips, shoulders = frame.roll
+    side_view = forward({**frame.angles, "pelvis": (-90.0, -90.0)})
+    shoulder_at = side_view.points["shoulder"]
+
+    def limb(index: int, names: tuple[str, ...], root: Point, across: float, roll: float) -> list[Point]:
+        prefix = "" if index == 0 else "far_"
+        spread = math.sin(math.radians(frame.angles["abduction"][index]))
+        side = 1.0 if index == 0 else -1.0
+        found = [_rolled((side * across, 0.0), roll)]
+        for name in names:
+            p = side_view.points[prefix + name]
+            along = math.dist(p, root)
+            found.append(_rolled((side * (across + along * spread), p[1] - root[1]), roll))
+        return found
+
+    legs = [limb(i, ("knee", "ankle", "toe"), (0.0, 0.0), HIP_APART / 2, hips) for i in (1, 0)]
+    arms = [limb(i, ("elbow", "wrist", "hand"), shoulder_at, SHOULDERS_APART / 2 - 5, shoulders) for i in (1, 0)]
+    chest = (_rolled((-8.0, 0.0), shoulders), _rolled((8.0, 0.0), shoulders), "thoracic")
+    pelvis = (_rolled((-5.0, 0.0), hips), _rolled((5.0, 0.0), hips), "pelvis")
+    head = _rolled((0.0, 14.0), shoulders)
+    far = tuple(
+        capsule for arm in arms for capsule in zip(arm, arm[1:], ("upper_arm", "forearm", "hand"), strict=False)
+    )
+    near = tuple(capsule for leg in legs for capsule in zip(leg, leg[1:], ("thigh", "shank", "foot"), strict=False))
+    body = Body(
+        points={"hip": (0.0, 0.0), "head": head},
+        far=far,
+        trunk=(chest, pelvis),
+        near=near,
+        head=head,
+        eye=None,
+        spine=(),
+        occiput=head,
+    )
+    lowest = min(min(a[1], b[1]) - WIDTH[part] / 2 for a, b, part in (chest, pelvis))
+    return body.moved(lambda p: (frame.x + p[0], frame.y + p[1] - lowest))

@@ -25,7 +25,8 @@ DEFAULT_PATH = Path(__file__).with_name("poses.toml")
 # pelvis: the pelvis from vertical, leaning forward positive (-90 lies on the back, head to the left).
 # lumbar, thoracic, neck: flexion (rounding forward) of each part of the spine on the one below.
 # hip, shoulder: flexion (limb forward and up) from hanging straight; knee, elbow: flexion from straight;
-# ankle: dorsiflexion (toes up) from a right angle; wrist: flexion.
+# ankle: dorsiflexion (toes up) from a right angle; wrist: flexion;
+# abduction: the leg out sideways (seen from the feet).
 JOINTS: dict[str, tuple[float, float]] = {
     "pelvis": (-180.0, 180.0),
     "lumbar": (-30.0, 60.0),
@@ -37,9 +38,10 @@ JOINTS: dict[str, tuple[float, float]] = {
     "shoulder": (-70.0, 200.0),
     "elbow": (0.0, 160.0),
     "wrist": (-80.0, 80.0),
+    "abduction": (-10.0, 60.0),
 }
 # Limb joints take one angle for both sides or [near, far] (near: the side facing the viewer).
-PAIRED = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")
+PAIRED = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist", "abduction")
 LIMB_POINTS = ("knee", "ankle", "heel", "toe", "elbow", "wrist", "hand")
 # Body points a frame can be placed by, and props held by (far_ for the far side's limb points).
 POINTS = (
@@ -121,7 +123,7 @@ class Frame:
     y: float
     facing: str  # "right" or "left"
     props: tuple[Prop, ...]
-    contacts: tuple[tuple[str, str], ...] = ()  # (body part of CONTACT_PARTS, "floor" or a prop's kind)
+    contacts: tuple[tuple[str, str], ...] = ()  # (body part of CONTACT_PARTS, "floor", a prop's kind or a knee)
     view: str = "side"  # one of VIEWS
     roll: tuple[float, float] = (0.0, 0.0)  # seen from the feet: (hips, shoulders) degrees from lying on the back
 
@@ -280,7 +282,7 @@ def _contacts(value: Any, where: str, props: tuple[Prop, ...]) -> tuple[tuple[st
                 f"{where}: contacts[{index}] must be [body part, what it touches], "
                 f"the part one of {', '.join(CONTACT_PARTS)}"
             )
-        if pair[1] != "floor" and pair[1] not in kinds:
+        if pair[1] != "floor" and pair[1] not in kinds and pair[1] not in ("knee", "far_knee"):
             raise PosesError(f"{where}: contacts[{index}]: {pair[1]!r} is neither the floor nor a prop of the frame")
         found.append((pair[0], pair[1]))
     return tuple(found)
