@@ -27,6 +27,7 @@ BODY, SMALL, HEADING, TITLE = 12.0, 11.0, 14.0, 18.0  # points; SMALL is the lea
 CARD_TEXT = 10.0  # points: the least the tally card prints
 PICTURE_HEIGHT = 45.0  # mm: every drawing's height, one scale for all (a person standing is about 35 mm tall)
 PICTURE_GAP = 6.0  # mm between drawings side by side
+CAPTION_WIDTH = 48.0  # mm: the least a captioned drawing's frame is wide, so its caption fits under it
 
 
 class FontMissing(RuntimeError):
@@ -205,10 +206,11 @@ def _pictures(pdf: _Document, pictures: tuple[str, ...], captions: tuple[str, ..
     With captions (done without, then with control), each drawing is framed and captioned in bold: a thin
     frame for without control, a heavy one for with control, so the two differ in black and white.
     """
+    # Each drawing in a slot wide enough for its caption, the drawing in the middle of it.
+    slots = [max(_size(svg)[0] + 3, CAPTION_WIDTH if captions else 0.0) for svg in pictures]
     rows: list[list[int]] = []
-    for index, svg in enumerate(pictures):
-        row_width = sum(_size(pictures[i])[0] + PICTURE_GAP for i in rows[-1]) if rows else pdf.epw
-        if rows and row_width + _size(svg)[0] + 3 <= pdf.epw:
+    for index, slot in enumerate(slots):
+        if rows and sum(slots[i] + PICTURE_GAP for i in rows[-1]) + slot <= pdf.epw:
             rows[-1].append(index)
         else:
             rows.append([index])
@@ -219,15 +221,16 @@ def _pictures(pdf: _Document, pictures: tuple[str, ...], captions: tuple[str, ..
         top, x = pdf.get_y() + 1, pdf.l_margin
         for index in row:
             width, height = _size(pictures[index])
-            pdf.image(io.BytesIO(pictures[index].encode("utf-8")), x=x + 1.5, y=top + 1.5, w=width, h=height)
-            pdf.drawings.append((pdf.page_no(), x + 1.5, top + 1.5, width, height))
+            left = x + (slots[index] - width) / 2
+            pdf.image(io.BytesIO(pictures[index].encode("utf-8")), x=left, y=top + 1.5, w=width, h=height)
+            pdf.drawings.append((pdf.page_no(), left, top + 1.5, width, height))
             if index < len(captions):
                 pdf.set_line_width(1.0 if index else 0.3)
-                pdf.rect(x, top, width + 3, height + 3)
+                pdf.rect(x, top, slots[index], height + 3)
                 pdf.set_xy(x, top + height + 3.5)
                 pdf.set_font(FONT, "B", BODY)
-                pdf.cell(width + 3, LINE, captions[index], align="C")
-            x += width + 3 + PICTURE_GAP
+                pdf.cell(slots[index], LINE, captions[index], align="C")
+            x += slots[index] + PICTURE_GAP
         pdf.set_xy(pdf.l_margin, top + room)
 
 
