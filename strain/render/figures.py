@@ -11,6 +11,7 @@ both draw, and carries its text alternative as <title> and aria-label.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
@@ -430,3 +431,9 @@ def svg(scene: Scene, mark: str | None = None, scale: float = 1.6, title: bool =
         + "".join(parts)
         + "</svg>"
     )
+
+
+def width(scene: Scene) -> float:
+    """How wide the scene's drawing is, in cm (every drawing is the same height)."""
+    found = re.search(r'viewBox="0 0 ([\d.]+) ', svg(scene, title=False))
+    return float(found.group(1)) if found else 0.0
