@@ -37,7 +37,9 @@ def _scale(scene_ids: tuple[str, ...]) -> float:
 
 
 def _show(scene: poses.Scene, scale: float, mark: str | None = None, caption: str | None = None) -> None:
-    st.image(_svg(scene.id, mark, scale), caption=caption, alt=scene.alt)
+    # Its own width in pixels: a phone's layout would otherwise stretch a narrow drawing to the column's width.
+    width = max(1, round(figures.width(scene) * scale))
+    st.image(_svg(scene.id, mark, scale), caption=caption, alt=scene.alt, width=width)
 
 
 def ladder_scale(steps: Sequence[Exercise]) -> float:
