@@ -1,8 +1,9 @@
 """Load and check the drawings' data file (poses.toml): the posed figures for every exercise and technique.
 
 Each catalogue exercise (that the programme recommends) has a scene, and each activity a pair of
-scenes, done without and with control. A scene is one to four frames of a side-view figure, set by
-joint angles, with props (bed, towel, box, chair...). A missing or malformed entry fails at load
+scenes, done without and with control. A scene is one to four frames of a figure, seen from the side
+(or, lying, from the foot of the bed), set by joint angles, with props (bed, towel, box, chair...) and the
+contacts that hold it (strain.render.contacts solves and checks them). A missing or malformed entry fails at load
 time with a message naming it, like the catalogue; strain.render.figures draws what this module returns.
 """
 
