@@ -45,7 +45,8 @@ def _show(scene: poses.Scene, scale: float, mark: str | None = None, caption: st
 def ladder_scale(steps: Sequence[Exercise]) -> float:
     """The scale every drawing of a ladder is shown at, so a person is the same size at every level."""
     drawn = _pictures().exercises
-    return _scale(tuple(drawn[step.id] for step in steps if step.id in drawn) or tuple(drawn.values())[:1])
+    scenes = tuple(drawn[step.id] for step in steps if step.id in drawn)
+    return _scale(scenes) if scenes else SCALE
 
 
 def exercise(exercise_id: str, caption: str | None = None, scale: float | None = None) -> None:

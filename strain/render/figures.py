@@ -1,7 +1,9 @@
-"""Draw a scene of strain.render.poses as an SVG string: a side-view capsule figure set by its joint angles, with props.
+"""Draw a scene of strain.render.poses as an SVG string: a capsule figure set by its joint angles, with props.
 
-Pure functions, no I/O. World coordinates are centimetres with y up from the floor; the figure
-faces right unless a frame says left. The trunk has three parts (pelvis, lumbar, thoracic) and a
+Pure functions, no I/O. World coordinates are centimetres with y up from the floor; the figure is
+seen from the side, facing right unless a frame says left (or from the foot of the bed: geometry.from_feet),
+its limbs solved onto what they touch (strain.render.contacts). Every drawing is the same height, so shown
+at its own size a person is the same size in all of them. The trunk has three parts (pelvis, lumbar, thoracic) and a
 line along the back, so a rounded back is plain to see next to a straight one. Everything is
 strokes and greys with black outlines, readable printed in black and white; the far-side limbs are
 grey, the near ones white. The SVG uses only lines, circles and paths, which browsers and fpdf2
