@@ -142,7 +142,7 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     staircase(view)
     here = f"You are here: level {view.level} of {len(steps)}, {current.name}"
     st.markdown(f":material/location_on: **{here}** ({current.position})")
-    pictures.exercise(current.id)
+    pictures.exercise(current.id, scale=pictures.ladder_scale(steps))
     st.markdown(numbered(current.steps))
     st.markdown(f"**Dose:** {current.dose} (your plan's dose, when it gives one, comes first)")
     for lower in cat.built_on(current.id):  # the level its steps refer to ("as level 1")

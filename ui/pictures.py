@@ -13,7 +13,10 @@ import streamlit as st
 from strain.domain.catalogue import Exercise
 from strain.render import figures, poses
 
-SCALE = 1.2  # px per cm at full size; a picture shrinks to fit a narrow column or a phone
+SCALE = 1.2  # px per cm at most
+# px a drawing may be wide and still show whole, unshrunk, in a phone's column (390 px less the page's padding)
+# or one of two columns on a desktop: the drawings shown together take the scale that fits the widest of them.
+PHONE_COLUMN = 300.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,32 +25,51 @@ def _pictures() -> poses.Pictures:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _svg(scene_id: str, mark: str | None) -> str:
-    return figures.svg(_pictures().scenes[scene_id], mark=mark, scale=SCALE)
+def _svg(scene_id: str, mark: str | None, scale: float) -> str:
+    return figures.svg(_pictures().scenes[scene_id], mark=mark, scale=scale)
 
 
-def _show(scene: poses.Scene, mark: str | None = None, caption: str | None = None) -> None:
-    st.image(_svg(scene.id, mark), caption=caption, alt=scene.alt)
+@st.cache_data(show_spinner=False, max_entries=512)
+def _scale(scene_ids: tuple[str, ...]) -> float:
+    """One scale for drawings shown together: the widest of them fits a phone's column."""
+    widest = max(figures.width(_pictures().scenes[scene_id]) for scene_id in scene_ids)
+    return min(SCALE, PHONE_COLUMN / widest)
 
 
-def exercise(exercise_id: str, caption: str | None = None) -> None:
+def _show(scene: poses.Scene, scale: float, mark: str | None = None, caption: str | None = None) -> None:
+    # Its own width in pixels: a phone's layout would otherwise stretch a narrow drawing to the column's width.
+    width = max(1, round(figures.width(scene) * scale))
+    st.image(_svg(scene.id, mark, scale), caption=caption, alt=scene.alt, width=width)
+
+
+def ladder_scale(steps: Sequence[Exercise]) -> float:
+    """The scale every drawing of a ladder is shown at, so a person is the same size at every level."""
+    drawn = _pictures().exercises
+    scenes = tuple(drawn[step.id] for step in steps if step.id in drawn)
+    return _scale(scenes) if scenes else SCALE
+
+
+def exercise(exercise_id: str, caption: str | None = None, scale: float | None = None) -> None:
     """The drawing of one exercise (nothing for one the programme does not recommend)."""
     if exercise_id in _pictures().exercises:
-        _show(_pictures().exercise(exercise_id), caption=caption)
+        scene = _pictures().exercise(exercise_id)
+        _show(scene, scale or _scale((scene.id,)), caption=caption)
 
 
 def ladder(steps: Sequence[Exercise]) -> None:
-    """Every level of a ladder, drawn, in a closed expander."""
+    """Every level of a ladder, drawn at one scale, in a closed expander."""
+    scale = ladder_scale(steps)
     with st.expander("Pictures of every level", icon=":material/image:"):
         for step in steps:
-            exercise(step.id, caption=f"Level {step.level}: {step.name}")
+            exercise(step.id, caption=f"Level {step.level}: {step.name}", scale=scale)
 
 
 def technique(activity_id: str) -> None:
     """The activity done without control beside the same done with control (one above the other on a phone)."""
     pictures = _pictures()
+    scale = _scale(pictures.activities[activity_id])
     without, with_ = st.columns(2, gap="medium")
     with without:
-        _show(pictures.without_control(activity_id), "without", "✗ Without control")
+        _show(pictures.without_control(activity_id), scale, "without", "✗ Without control")
     with with_:
-        _show(pictures.with_control(activity_id), "with", "✓ With control")
+        _show(pictures.with_control(activity_id), scale, "with", "✓ With control")

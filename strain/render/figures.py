@@ -1,7 +1,9 @@
-"""Draw a scene of strain.render.poses as an SVG string: a side-view capsule figure set by its joint angles, with props.
+"""Draw a scene of strain.render.poses as an SVG string: a capsule figure set by its joint angles, with props.
 
-Pure functions, no I/O. World coordinates are centimetres with y up from the floor; the figure
-faces right unless a frame says left. The trunk has three parts (pelvis, lumbar, thoracic) and a
+Pure functions, no I/O. World coordinates are centimetres with y up from the floor; the figure is
+seen from the side, facing right unless a frame says left (or from the foot of the bed: geometry.from_feet),
+its limbs solved onto what they touch (strain.render.contacts). Every drawing is the same height, so shown
+at its own size a person is the same size in all of them. The trunk has three parts (pelvis, lumbar, thoracic) and a
 line along the back, so a rounded back is plain to see next to a straight one. Everything is
 strokes and greys with black outlines, readable printed in black and white; the far-side limbs are
 grey, the near ones white. The SVG uses only lines, circles and paths, which browsers and fpdf2
@@ -11,54 +13,20 @@ both draw, and carries its text alternative as <title> and aria-label.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
 
-from strain.render.poses import LIMB_POINTS, Frame, PosesError, Prop, Scene
+from strain.render import contacts, geometry
+from strain.render.geometry import HEAD, WIDTH, Body, Point
+from strain.render.poses import Frame, PosesError, Prop, Scene
 
-Point = tuple[float, float]
-
-# Segment lengths and capsule widths in cm: an adult of about 172 cm (Drillis and Contini's proportions).
-PELVIS, LUMBAR, THORACIC, NECK, HEAD = 11.0, 17.0, 26.0, 9.0, 10.5
-THIGH, SHANK, UPPER_ARM, FOREARM, HAND = 43.0, 42.0, 30.0, 25.0, 8.0
-WIDTH = {
-    "pelvis": 27.0,
-    "lumbar": 22.0,
-    "thoracic": 27.0,
-    "neck": 10.0,
-    "thigh": 15.0,
-    "shank": 10.5,
-    "foot": 7.0,
-    "upper_arm": 9.5,
-    "forearm": 7.5,
-    "hand": 6.0,
-}
-SEAT_DEPTH = 10.0  # cm from the hip joint down to the seat it sits on (the buttock gives a little)
-ANKLE_HEIGHT, HEEL_BACK, FOOT_LENGTH = 7.0, 4.0, 21.0
 OUTLINE = 2.0  # the black edge round every body part
 INK, GREY, PAPER, PROP_FILL, PROP_EDGE = "#111111", "#b4b4b4", "#ffffff", "#e4e4e4", "#505050"
 PAD, GAP = 5.0, 34.0  # cm round the drawing, and between the frames of a sequence
 MARK_ROOM = 26.0  # cm above the drawing for the with/without sign
-# Each kind's default width and height in cm.
-SIZES = {
-    "bag": (24.0, 28.0),
-    "basin": (45.0, 84.0),
-    "basket": (46.0, 26.0),
-    "bed": (200.0, 52.0),
-    "box": (40.0, 45.0),
-    "car_seat": (48.0, 52.0),
-    "chair": (42.0, 44.0),
-    "desk": (80.0, 74.0),
-    "ironing_board": (110.0, 88.0),
-    "mat": (180.0, 2.5),
-    "pillow": (42.0, 12.0),
-    "sofa": (60.0, 40.0),
-    "toilet": (46.0, 43.0),
-    "turn": (30.0, 16.0),
-    "wall": (10.0, 200.0),
-    "worktop": (65.0, 90.0),
-}
+TOP = 185.0  # cm: the highest a drawing reaches (a person standing is about 172)
 
 
 @dataclass(frozen=True)
@@ -91,135 +59,9 @@ class Poly:
 Shape = Line | Circle | Poly
 
 
-def _dir(theta: float) -> Point:
-    """The unit vector at theta degrees from straight up, clockwise (towards the front, +x)."""
-    radians = math.radians(theta)
-    return math.sin(radians), math.cos(radians)
-
-
-def _at(point: Point, *steps: tuple[float, float]) -> Point:
-    """point + the sum of length x direction(theta) for each (length, theta)."""
-    x, y = point
-    for length, theta in steps:
-        dx, dy = _dir(theta)
-        x, y = x + length * dx, y + length * dy
-    return x, y
-
-
-@dataclass(frozen=True)
-class Body:
-    """A posed figure: named points, and its capsules in drawing order (far side, trunk, near side)."""
-
-    points: dict[str, Point]
-    far: tuple[tuple[Point, Point, str], ...]  # (start, end, part)
-    trunk: tuple[tuple[Point, Point, str], ...]
-    near: tuple[tuple[Point, Point, str], ...]
-    head: Point
-    eye: Point
-    spine: tuple[Point, ...]  # along the back, hip to neck
-    occiput: Point  # the back of the head, where a dowel touches
-
-
 def pose(frame: Frame) -> Body:
-    """Forward kinematics from the frame's joint angles, placed by its anchor and mirrored if facing left."""
-    a = {joint: near_far for joint, near_far in frame.angles.items()}
-    hip = (0.0, 0.0)
-    pelvis = a["pelvis"][0]
-    lumbar = pelvis + a["lumbar"][0]
-    thoracic = lumbar + a["thoracic"][0]
-    neck = thoracic + a["neck"][0]
-    low_back = _at(hip, (PELVIS, pelvis))
-    mid_back = _at(low_back, (LUMBAR, lumbar))
-    neck_base = _at(mid_back, (THORACIC, thoracic))
-    shoulder = _at(mid_back, (THORACIC - 5, thoracic))
-    neck_top = _at(neck_base, (NECK, neck))
-    head = _at(neck_top, (HEAD * 0.55, neck), (2.0, neck + 90))
-    points = {
-        "hip": hip,
-        "seat": _at(hip, (SEAT_DEPTH, pelvis + 180)),
-        "sacrum": _at(hip, (5.0, pelvis), (WIDTH["pelvis"] / 2, pelvis - 90)),
-        "low_back": low_back,
-        "mid_back": mid_back,
-        "shoulder": shoulder,
-        "head": head,
-    }
-    limbs: dict[str, list[tuple[Point, Point, str]]] = {"near": [], "far": []}
-    for index, side in enumerate(("near", "far")):
-        prefix = "" if side == "near" else "far_"
-        thigh = pelvis + 180 - a["hip"][index]
-        shank = thigh + a["knee"][index]
-        foot = shank - 90 - a["ankle"][index]
-        upper = thoracic + 180 - a["shoulder"][index]
-        fore = upper - a["elbow"][index]
-        hand = fore - a["wrist"][index]
-        knee = _at(hip, (THIGH, thigh))
-        ankle = _at(knee, (SHANK, shank))
-        sole = ANKLE_HEIGHT - WIDTH["foot"] / 2
-        heel_centre = _at(ankle, (sole, shank), (HEEL_BACK, foot + 180))
-        toe_centre = _at(ankle, (sole, shank), (FOOT_LENGTH - HEEL_BACK, foot))
-        elbow = _at(shoulder, (UPPER_ARM, upper))
-        wrist = _at(elbow, (FOREARM, fore))
-        fingers = _at(wrist, (HAND, hand))
-        found = {
-            "knee": knee,
-            "ankle": ankle,
-            "heel": _at(heel_centre, (WIDTH["foot"] / 2, shank), (WIDTH["foot"] / 2, foot + 180)),
-            "toe": _at(toe_centre, (WIDTH["foot"] / 2, shank)),
-            "elbow": elbow,
-            "wrist": wrist,
-            "hand": fingers,
-        }
-        points |= {f"{prefix}{name}": found[name] for name in LIMB_POINTS}
-        limbs[side] += [
-            (hip, knee, "thigh"),
-            (knee, ankle, "shank"),
-            (heel_centre, toe_centre, "foot"),
-            (shoulder, elbow, "upper_arm"),
-            (elbow, wrist, "forearm"),
-            (wrist, fingers, "hand"),
-        ]
-    back = WIDTH["lumbar"] / 2 - 3.5  # the line of the spine, just inside the back's edge
-    spine = (
-        _at(hip, (back, pelvis - 90)),
-        _at(low_back, (back, (pelvis + lumbar) / 2 - 90)),
-        _at(mid_back, (back, (lumbar + thoracic) / 2 - 90)),
-        _at(neck_base, (back - 2, (thoracic + neck) / 2 - 90)),
-    )
-    body = Body(
-        points=points,
-        # The far arm behind the far leg; the near leg before the near arm, which is in front of everything.
-        far=(*limbs["far"][3:], *limbs["far"][:3]),
-        trunk=(
-            (hip, low_back, "pelvis"),
-            (low_back, mid_back, "lumbar"),
-            (mid_back, neck_base, "thoracic"),
-            (neck_base, neck_top, "neck"),
-        ),
-        near=tuple(limbs["near"]),
-        head=head,
-        eye=_at(head, (HEAD * 0.55, neck + 90), (HEAD * 0.15, neck)),
-        spine=spine,
-        occiput=_at(head, (HEAD + 1, neck - 90)),
-    )
-    anchor = points[frame.anchor]
-    mirror = -1.0 if frame.facing == "left" else 1.0
-    return _moved(body, lambda p: (frame.x + mirror * (p[0] - anchor[0]), frame.y + p[1] - anchor[1]))
-
-
-def _moved(body: Body, move: Callable[[Point], Point]) -> Body:
-    def parts(items: tuple[tuple[Point, Point, str], ...]) -> tuple[tuple[Point, Point, str], ...]:
-        return tuple((move(a), move(b), part) for a, b, part in items)
-
-    return Body(
-        points={name: move(p) for name, p in body.points.items()},
-        far=parts(body.far),
-        trunk=parts(body.trunk),
-        near=parts(body.near),
-        head=move(body.head),
-        eye=move(body.eye),
-        spine=tuple(move(p) for p in body.spine),
-        occiput=move(body.occiput),
-    )
+    """The frame's figure in the world, its limbs solved onto what they touch (strain.render.contacts)."""
+    return contacts.posed(frame)
 
 
 def _capsules(parts: Iterable[tuple[Point, Point, str]], fill: str) -> Iterator[Shape]:
@@ -232,11 +74,14 @@ def _capsules(parts: Iterable[tuple[Point, Point, str]], fill: str) -> Iterator[
 
 
 def body_shapes(body: Body) -> list[Shape]:
-    shapes: list[Shape] = [*_capsules(body.far[:3], GREY), *_capsules(body.far[3:], GREY)]
+    shapes: list[Shape] = [] if body.eye else [Circle(body.head, HEAD, PAPER, INK, OUTLINE)]  # from the feet: behind
+    shapes += [*_capsules(body.far[:3], GREY), *_capsules(body.far[3:], GREY)]
     shapes += _capsules(body.trunk, PAPER)
-    shapes.append(Poly(body.spine, "none", INK, 2.2, closed=False))
-    shapes.append(Circle(body.head, HEAD, PAPER, INK, OUTLINE))
-    shapes.append(Circle(body.eye, 1.4, INK, INK, 0.5))
+    if body.spine:
+        shapes.append(Poly(body.spine, "none", INK, 2.2, closed=False))
+    if body.eye is not None:
+        shapes.append(Circle(body.head, HEAD, PAPER, INK, OUTLINE))
+        shapes.append(Circle(body.eye, 1.4, INK, INK, 0.5))
     shapes += _capsules(body.near[:3], PAPER)
     shapes += _capsules(body.near[3:], PAPER)
     return shapes
@@ -285,8 +130,7 @@ def _far_end(prop: Prop) -> Point:
 
 def _prop_shapes(prop: Prop, x: float, y: float, body: Body) -> list[Shape]:
     """One prop's shapes, drawn facing right from (x, y); `flip` mirrors them about x."""
-    w, h = SIZES.get(prop.kind, (0.0, 0.0))
-    w, h = prop.w or w, prop.h or h
+    w, h = geometry.size(prop)
     kind = prop.kind
     if kind == "arrow":
         return _arrow((x, y), _far_end(prop))
@@ -311,9 +155,15 @@ def _prop_shapes(prop: Prop, x: float, y: float, body: Body) -> list[Shape]:
             (x + w / 2 * math.cos(math.radians(a)), y + h / 2 * math.sin(math.radians(a))) for a in range(200, -21, -20)
         ]
         return [Poly(tuple(arc[:-1]), "none", INK, 2.4, closed=False), *_arrow(arc[-2], arc[-1])]
-    if kind == "dowel":
-        back = body.points["sacrum"]
-        return [Line(body.occiput, (back[0] - (body.occiput[0] - body.head[0]) * 0.2, back[1]), 4.0, "#404040")]
+    if kind == "dowel":  # a stick along the back, its three contact points (head, upper back, tailbone) ringed
+        head, tail = body.occiput, body.points["sacrum"]
+        length = math.dist(head, tail)
+        ux, uy = (head[0] - tail[0]) / length, (head[1] - tail[1]) / length
+        upper = body.spine[-1] if body.spine else head
+        along = (upper[0] - tail[0]) * ux + (upper[1] - tail[1]) * uy
+        points = (head, (tail[0] + along * ux, tail[1] + along * uy), tail)
+        stick = Line((tail[0] - 10 * ux, tail[1] - 10 * uy), (head[0] + 14 * ux, head[1] + 14 * uy), 4.5, INK)
+        return [stick, *(Circle(p, 4.0, PAPER, INK, 2.2) for p in points)]
     shapes = _static_prop(kind, x, y, w, h)
     if prop.flip:
         shapes = [_mirrored(shape, x) for shape in shapes]
@@ -341,6 +191,14 @@ def _static_prop(kind: str, x: float, y: float, w: float, h: float) -> list[Shap
             _bar((x - 4, 0), (x - 4, h - 24), 4.0),
             _rect(x - w, h - 24, x, h - 17, "#c8c8c8"),
             _rect(x - w, h - 17, x, h),
+        ]
+    if kind == "bed_end":  # seen from the foot of the bed: the headboard behind the mattress
+        return [
+            _rect(x - w / 2, h - 10, x + w / 2, h + 38, "#d0d0d0"),
+            _bar((x - w / 2 + 4, 0), (x - w / 2 + 4, h - 24), 4.0),
+            _bar((x + w / 2 - 4, 0), (x + w / 2 - 4, h - 24), 4.0),
+            _rect(x - w / 2, h - 24, x + w / 2, h - 17, "#c8c8c8"),
+            _rect(x - w / 2, h - 17, x + w / 2, h),
         ]
     if kind == "box":
         return [
@@ -457,22 +315,19 @@ def _mirrored(shape: Shape, about: float) -> Shape:
 def frame_shapes(frame: Frame) -> list[Shape]:
     """The props behind, the figure, then what it holds and the arrows."""
     body = pose(frame)
-    mirror = -1.0 if frame.facing == "left" else 1.0
     behind: list[Shape] = []
     front: list[Shape] = []
     for prop in frame.props:
-        if prop.on is None:
-            x, y, placed = prop.x, prop.y, prop
-        else:
-            px, py = body.points[prop.on]
-            x, y = px + mirror * prop.x, py + prop.y
-            placed = replace(prop, flip=prop.flip != (mirror < 0))
-        (front if prop.on or prop.kind in ("arrow", "dowel", "spade", "turn", "vacuum") else behind).extend(
+        if prop.kind == "dowel":  # over the arms that hold it
+            continue
+        (x, y), placed = geometry.prop_origin(prop, body, frame.facing)
+        (front if prop.on or prop.kind in ("arrow", "spade", "towel", "turn", "vacuum") else behind).extend(
             _prop_shapes(placed, x, y, body)
         )
     shapes = body_shapes(body)
     held_arm = len(shapes) - 2 * 3  # the near arm's three capsules (outline and fill each) come last
-    return behind + shapes[:held_arm] + front + shapes[held_arm:]
+    over = [shape for prop in frame.props if prop.kind == "dowel" for shape in _prop_shapes(prop, 0, 0, body)]
+    return behind + shapes[:held_arm] + front + shapes[held_arm:] + over
 
 
 # Bounds and SVG
@@ -548,8 +403,10 @@ def svg(scene: Scene, mark: str | None = None, scale: float = 1.6, title: bool =
     """
     frames = [frame_shapes(frame) for frame in scene.frames]
     x0, y0, x1, y1 = bounds(shape for shapes in frames for shape in shapes)
-    y0 = min(y0, 0.0)  # the floor always shows
-    x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD + (MARK_ROOM if mark else 0.0)
+    if y0 < -PAD or y1 > TOP:
+        raise ValueError(f"scene {scene.id!r} reaches from {y0:.0f} to {y1:.0f} cm; a drawing is 0 to {TOP:g} cm")
+    # Every drawing the same height, the sign's room kept in all: one scale wherever they are shown together.
+    x0, y0, x1, y1 = x0 - PAD, -2 * PAD, x1 + PAD, TOP + PAD + MARK_ROOM
     width, height = x1 - x0, y1 - y0
     total = len(frames) * width + (len(frames) - 1) * GAP
     parts = []
@@ -576,3 +433,9 @@ def svg(scene: Scene, mark: str | None = None, scale: float = 1.6, title: bool =
         + "".join(parts)
         + "</svg>"
     )
+
+
+def width(scene: Scene) -> float:
+    """How wide the scene's drawing is, in cm (every drawing is the same height)."""
+    found = re.search(r'viewBox="0 0 ([\d.]+) ', svg(scene, title=False))
+    return float(found.group(1)) if found else 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,7 +27,9 @@ MARGIN = 15.0  # mm
 LINE = 5.6  # mm, body text
 BODY, SMALL, HEADING, TITLE = 12.0, 11.0, 14.0, 18.0  # points; SMALL is the least the handout prints
 CARD_TEXT = 10.0  # points: the least the tally card prints
-PICTURE_HEIGHT = 40.0  # mm: a drawing's height, in a row under the text it shows
+PICTURE_HEIGHT = 45.0  # mm: every drawing's height, one scale for all (a person standing is about 35 mm tall)
+PICTURE_GAP = 6.0  # mm between drawings side by side
+CAPTION_WIDTH = 48.0  # mm: the least a captioned drawing's frame is wide, so its caption fits under it
 
 
 class FontMissing(RuntimeError):
@@ -146,6 +149,7 @@ class _Document(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 4)
         self.set_creator("Strain Audit")
+        self.drawings: list[tuple[int, float, float, float, float]] = []  # (page, x, y, width, height) mm
 
     def footer(self) -> None:
         self.set_y(-MARGIN)
@@ -191,29 +195,54 @@ class _Document(FPDF):
 
 def _together(pdf: _Document, write: Callable[[], None]) -> None:
     """Write a block on one page: tried first (and undone), then begun on a new page if it would have broken."""
+    placed = len(pdf.drawings)
     with pdf.offset_rendering() as trial:
         write()
+    del pdf.drawings[placed:]  # the trial placed nothing
     if trial.page_break_triggered and pdf.get_y() > pdf.t_margin + 10:
         pdf.add_page()
     write()
 
 
+def _size(svg: str) -> tuple[float, float]:
+    """A drawing's width and height in mm at the handout's one scale (every drawing is PICTURE_HEIGHT tall)."""
+    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    width, height = (float(value) for value in found.groups()) if found else (1.0, 1.0)
+    return PICTURE_HEIGHT * width / height, PICTURE_HEIGHT
+
+
 def _pictures(pdf: _Document, pictures: tuple[str, ...], captions: tuple[str, ...] = ()) -> None:
-    """Drawings in a row under the text they show, large enough to tell without from with control."""
-    if not pictures:
-        return
-    room = PICTURE_HEIGHT + (LINE + 1 if captions else 0) + 2
-    if pdf.get_y() + room > pdf.h - MARGIN - 4:
-        pdf.add_page()
-    top, width = pdf.get_y() + 1, pdf.epw / len(pictures)
-    for index, svg in enumerate(pictures):
-        x = pdf.l_margin + index * width
-        pdf.image(io.BytesIO(svg.encode("utf-8")), x=x, y=top, w=width - 4, h=PICTURE_HEIGHT, keep_aspect_ratio=True)
-        if index < len(captions):
-            pdf.set_xy(x, top + PICTURE_HEIGHT + 0.5)
-            pdf.set_font(FONT, "I", SMALL)
-            pdf.cell(width - 4, LINE, captions[index], align="C")
-    pdf.set_xy(pdf.l_margin, top + room - 1)
+    """Drawings under the text they show, all at one scale; side by side when they fit, else one to a row.
+
+    With captions (done without, then with control), each drawing is framed and captioned in bold: a thin
+    frame for without control, a heavy one for with control, so the two differ in black and white.
+    """
+    # Each drawing in a slot wide enough for its caption, the drawing in the middle of it.
+    slots = [max(_size(svg)[0] + 3, CAPTION_WIDTH if captions else 0.0) for svg in pictures]
+    rows: list[list[int]] = []
+    for index, slot in enumerate(slots):
+        if rows and sum(slots[i] + PICTURE_GAP for i in rows[-1]) + slot <= pdf.epw:
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    room = PICTURE_HEIGHT + 3 + (LINE + 1.5 if captions else 0)
+    for row in rows:
+        if pdf.get_y() + room > pdf.h - MARGIN - 4:
+            pdf.add_page()
+        top, x = pdf.get_y() + 1, pdf.l_margin
+        for index in row:
+            width, height = _size(pictures[index])
+            left = x + (slots[index] - width) / 2
+            pdf.image(io.BytesIO(pictures[index].encode("utf-8")), x=left, y=top + 1.5, w=width, h=height)
+            pdf.drawings.append((pdf.page_no(), left, top + 1.5, width, height))
+            if index < len(captions):
+                pdf.set_line_width(1.0 if index else 0.3)
+                pdf.rect(x, top, slots[index], height + 3)
+                pdf.set_xy(x, top + height + 3.5)
+                pdf.set_font(FONT, "B", BODY)
+                pdf.cell(slots[index], LINE, captions[index], align="C")
+            x += slots[index] + PICTURE_GAP
+        pdf.set_xy(pdf.l_margin, top + room)
 
 
 def _weekly_chart(pdf: _Document, data: HandoutData) -> None:
@@ -313,6 +342,15 @@ def _stop_box(pdf: _Document, data: HandoutData) -> None:
 
 def handout_pdf(data: HandoutData) -> bytes:
     """The session summary: A4 pages, the plan's exercises with their drawings."""
+    return bytes(_handout(data).output())
+
+
+def drawing_boxes(data: HandoutData) -> list[tuple[int, float, float, float, float]]:
+    """Where the handout puts its drawings: (page, x, y, width, height) in mm."""
+    return _handout(data).drawings
+
+
+def _handout(data: HandoutData) -> _Document:
     pdf = _Document(f"Strain Audit · {data.name} · {data.made:%d %B %Y}")
     pdf.set_title(f"Strain Audit summary for {data.name}")
     pdf.add_page()
@@ -392,7 +430,7 @@ def handout_pdf(data: HandoutData) -> bytes:
     pdf.ln(2)
     pdf.text_block(f"Not medical advice. {data.disclaimer}", size=SMALL, style="I")
     pdf.text_block(f"Scored with model {data.model_version}.", size=SMALL)
-    return bytes(pdf.output())
+    return pdf
 
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -1,8 +1,9 @@
 """Load and check the drawings' data file (poses.toml): the posed figures for every exercise and technique.
 
 Each catalogue exercise (that the programme recommends) has a scene, and each activity a pair of
-scenes, done without and with control. A scene is one to four frames of a side-view figure, set by
-joint angles, with props (bed, towel, box, chair...). A missing or malformed entry fails at load
+scenes, done without and with control. A scene is one to four frames of a figure, seen from the side
+(or, lying, from the foot of the bed), set by joint angles, with props (bed, towel, box, chair...) and the
+contacts that hold it (strain.render.contacts solves and checks them). A missing or malformed entry fails at load
 time with a message naming it, like the catalogue; strain.render.figures draws what this module returns.
 """
 
@@ -25,7 +26,8 @@ DEFAULT_PATH = Path(__file__).with_name("poses.toml")
 # pelvis: the pelvis from vertical, leaning forward positive (-90 lies on the back, head to the left).
 # lumbar, thoracic, neck: flexion (rounding forward) of each part of the spine on the one below.
 # hip, shoulder: flexion (limb forward and up) from hanging straight; knee, elbow: flexion from straight;
-# ankle: dorsiflexion (toes up) from a right angle; wrist: flexion.
+# ankle: dorsiflexion (toes up) from a right angle; wrist: flexion;
+# abduction: the leg out sideways (seen from the feet).
 JOINTS: dict[str, tuple[float, float]] = {
     "pelvis": (-180.0, 180.0),
     "lumbar": (-30.0, 60.0),
@@ -37,9 +39,10 @@ JOINTS: dict[str, tuple[float, float]] = {
     "shoulder": (-70.0, 200.0),
     "elbow": (0.0, 160.0),
     "wrist": (-80.0, 80.0),
+    "abduction": (-10.0, 60.0),
 }
 # Limb joints take one angle for both sides or [near, far] (near: the side facing the viewer).
-PAIRED = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")
+PAIRED = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist", "abduction")
 LIMB_POINTS = ("knee", "ankle", "heel", "toe", "elbow", "wrist", "hand")
 # Body points a frame can be placed by, and props held by (far_ for the far side's limb points).
 POINTS = (
@@ -60,6 +63,7 @@ PROPS: dict[str, str] = {
     "basin": "the front of the bowl's rim (height h)",
     "basket": "the centre",
     "bed": "the foot end of the mattress top, running left by w (height h)",
+    "bed_end": "the middle of the mattress top seen from the foot of the bed, w wide (height h), the headboard behind",
     "box": "the middle of the bottom",
     "car_seat": "the front edge of the seat (height h); the roof and sill show the door",
     "chair": "the front edge of the seat (height h); the back is behind",
@@ -84,7 +88,14 @@ PROPS: dict[str, str] = {
     "worktop": "the front edge of the top (height h), running right by w",
 }
 PROP_FIELDS = {"kind", "x", "y", "w", "h", "on", "to", "flip"}
-FRAME_FIELDS = {"pose", "at", "facing", "props", *JOINTS}
+FRAME_FIELDS = {"pose", "at", "facing", "props", "contacts", "view", "roll", *JOINTS}
+# What a contact names: a body part (near, far or both sides of a limb; the trunk) and what it touches.
+CONTACT_PARTS = (
+    *(f"{limb}_{side}" for limb in ("foot", "heel", "toe", "hand", "knee") for side in ("near", "far")),
+    *("feet", "heels", "toes", "hands", "knees", "back", "shoulder", "head", "seat"),
+)
+# A figure seen from the side, or from the feet (lying, rolled onto its side by `roll` degrees).
+VIEWS = ("side", "feet")
 MAX_FRAMES = 4
 MAX_COORD = 400.0  # cm: a scene is a room, not a street
 
@@ -113,6 +124,9 @@ class Frame:
     y: float
     facing: str  # "right" or "left"
     props: tuple[Prop, ...]
+    contacts: tuple[tuple[str, str], ...] = ()  # (body part of CONTACT_PARTS, "floor", a prop's kind or a knee)
+    view: str = "side"  # one of VIEWS
+    roll: tuple[float, float] = (0.0, 0.0)  # seen from the feet: (hips, shoulders) degrees from lying on the back
 
 
 @dataclass(frozen=True)
@@ -236,14 +250,43 @@ def _frame(
     facing = table.get("facing", "right")
     if facing not in ("right", "left"):
         raise PosesError(f'{where}: \'facing\' must be "right" or "left", got {facing!r}')
+    view = table.get("view", "side")
+    if view not in VIEWS:
+        raise PosesError(f"{where}: 'view' must be one of {', '.join(VIEWS)}, got {view!r}")
+    roll = table.get("roll", 0)
+    rolls = [_number(r, f"{where}: 'roll'") for r in (roll if isinstance(roll, list) else [roll, roll])]
+    if len(rolls) != 2 or not all(-180 <= r <= 180 for r in rolls):
+        raise PosesError(f"{where}: 'roll' must be degrees from -180 to 180, or [hips, shoulders]")
+    props = shared + _props(table.get("props", []), where)
     return Frame(
         angles=angles,
         anchor=at[0],
         x=_coordinate(at[1], f"{where}: 'at' x"),
         y=_coordinate(at[2], f"{where}: 'at' y"),
         facing=facing,
-        props=shared + _props(table.get("props", []), where),
+        props=props,
+        contacts=_contacts(table.get("contacts", []), where, props),
+        view=view,
+        roll=(rolls[0], rolls[1]),
     )
+
+
+def _contacts(value: Any, where: str, props: tuple[Prop, ...]) -> tuple[tuple[str, str], ...]:
+    """[[part, what it touches], ...]: what it touches is the floor or one of the frame's props, by kind."""
+    kinds = {prop.kind for prop in props}
+    found = []
+    if not isinstance(value, list):
+        raise PosesError(f'{where}: \'contacts\' must be a list such as [["feet", "floor"]]')
+    for index, pair in enumerate(value):
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in CONTACT_PARTS):
+            raise PosesError(
+                f"{where}: contacts[{index}] must be [body part, what it touches], "
+                f"the part one of {', '.join(CONTACT_PARTS)}"
+            )
+        if pair[1] != "floor" and pair[1] not in kinds and pair[1] not in ("knee", "far_knee"):
+            raise PosesError(f"{where}: contacts[{index}]: {pair[1]!r} is neither the floor nor a prop of the frame")
+        found.append((pair[0], pair[1]))
+    return tuple(found)
 
 
 def _scene(scene_id: str, table: Any, poses: Mapping[str, dict[str, tuple[float, float]]]) -> Scene:

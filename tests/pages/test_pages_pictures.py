@@ -1,6 +1,7 @@
 """The drawings on the pages, run with AppTest: each with its text alternative, none breaking a page."""
 
 import base64
+import re
 from datetime import date, timedelta
 
 from strain.render import poses
@@ -30,6 +31,18 @@ def test_the_exercises_page_draws_the_level_you_are_on_and_every_level_of_each_l
     assert "Level 3: Modified dead bug on the bed" in captions
     assert "Level 2: Squat to a high box or raised seat" in captions
     assert all(svg.startswith("<svg") and "<title>" in svg for _, _, svg in shown)
+    # One scale for each ladder: every level's drawing (and the level you are on) has the same pixels per cm,
+    # and the widest of them still fits a phone's column unshrunk.
+    levels = [svg for caption, _, svg in shown if caption and caption.startswith("Level ")]
+    core = [shown[0][2], *levels[:6]]  # the level you are on, then the core brace's six levels
+    scales = [pixels_per_cm(svg) for svg in core]
+    assert max(scales) - min(scales) < 0.002 * max(scales)  # the width in px is rounded to 0.1
+    assert max(float(re.search(r' width="([\d.]+)"', svg)[1]) for svg in levels) <= 300.1
+
+
+def pixels_per_cm(svg: str) -> float:
+    view_width, pixels = re.search(r'viewBox="0 0 ([\d.]+) [\d.]+" width="([\d.]+)"', svg).groups()
+    return float(pixels) / float(view_width)
 
 
 def test_the_audit_page_shows_each_top_source_without_and_with_control(app_engine, ann):

@@ -346,3 +346,21 @@ def test_export_json_has_the_walkthrough_plans_visits_and_psfs(service, zoe, url
             "psfs_change": None,
         }
     ]
+
+
+def test_the_handouts_drawings_are_at_least_35_mm_tall_all_at_one_scale_and_marked_without_and_with(service, zoe):
+    data = printouts.handout(service, zoe, TODAY - timedelta(days=27), TODAY, TODAY)
+    boxes = handout.drawing_boxes(data)
+    pictures = [svg for source in data.sources for svg in source.pictures]
+    pictures += [svg for exercise in data.exercises for svg in exercise.pictures]
+    assert len(boxes) == len(pictures) >= 6  # three sources drawn both ways, and the plan's exercises
+    scales = set()
+    for (_, x, y, width, height), svg in zip(boxes, pictures, strict=True):
+        assert height >= 35
+        view_width, view_height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+        assert width / view_width == pytest.approx(height / view_height)  # not squeezed
+        scales.add(round(height / view_height, 4))  # mm per cm
+        assert 15 <= x <= 195 - width and 15 <= y <= 282 - height  # on the page, inside the margins
+    assert len(scales) == 1  # a person is the same size in every drawing of the handout
+    _, text = pdf_text(handout.handout_pdf(data))
+    assert text.count("✗ Without control") == text.count("✓ With control") == len(data.sources)
