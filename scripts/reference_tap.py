@@ -1,7 +1,7 @@
 """The tap benchmark's yardstick (scripts/bench_served.py): a bare st.button whose click runs one UPDATE.
 
-The count lives in the table `tap_reference` of DATABASE_URL (made by the benchmark); the page shows
-what the UPDATE returns.
+The count lives in the table `tap_reference` of DATABASE_URL (made by the benchmark), in the row the address
+names (`?counter=1`); the page shows what the UPDATE returns.
 """
 
 import os
@@ -18,8 +18,9 @@ def engine() -> Engine:
 
 def add() -> None:
     with engine().begin() as connection:
-        st.session_state["count"] = connection.exec_driver_sql(
-            "UPDATE tap_reference SET n = n + 1 RETURNING n"
+        st.session_state["count"] = connection.execute(
+            sa.text("UPDATE tap_reference SET n = n + 1 WHERE id = :id RETURNING n"),
+            {"id": int(st.query_params.get("counter", "1"))},
         ).scalar_one()
 
 
