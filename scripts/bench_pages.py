@@ -28,6 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 import streamlit.logger  # noqa: E402
+
+# Not "missing ScriptRunContext" for every page set up outside a run, nor "no runtime found" for the app's
+# caches at import.
+for _logger in ("runtime.scriptrunner_utils.script_run_context", "runtime.caching.cache_data_api"):
+    streamlit.logger.get_logger(f"streamlit.{_logger}").disabled = True
+
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarks import run as bench  # noqa: E402
@@ -114,9 +120,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, default=15, help="entries per day")
     parser.add_argument("--skip-served", action="store_true", help="only the AppTest reruns, not the served app")
     args = parser.parse_args(argv)
-    # Not "missing ScriptRunContext" for every page set up outside a run, nor "no runtime found".
-    for name in ("runtime.scriptrunner_utils.script_run_context", "runtime.caching.cache_data_api"):
-        streamlit.logger.get_logger(f"streamlit.{name}").disabled = True
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'pages.db'}"
         clinic_url = f"sqlite:///{Path(folder) / 'clinic.db'}"
