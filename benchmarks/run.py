@@ -9,7 +9,8 @@ history), then measures in the same run:
   total (load, score, sum per person);
 - the patients overview of clinic mode at clinic scale (500 patients x 3 years x 15 entries by default) on
   both engines, against reading one patient's last week (benchmarks/overview.py);
-- page reruns with one month and with ten years of history (scripts/bench_pages.py, AppTest);
+- every page's warm rerun against a one-chart page (scripts/bench_pages.py, AppTest), and the served app in
+  chromium: a tap's server CPU and latency against a bare button, the server's memory (scripts/bench_served.py);
 - sign-in: an unknown email against a wrong password, which must take as long (benchmarks/sign_in.py);
 - the peak memory of the process;
 - last, the command line: `python -m strain score FILE --json` on a tally CSV of --cli-rows rows (a

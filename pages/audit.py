@@ -66,7 +66,7 @@ with left:
 with right:
     st.subheader("Where the points come from")
     names = {a.id: a.name for a in cat.activities}
-    components.chart(charts.contribution_bars(day_audit.contributions, names), key="audit_chart")
+    components.chart(charts.contribution_bars, day_audit.contributions, names, key="audit_chart")
 
 st.subheader("Top strain sources and what to practise")
 for rank, source in enumerate(day_audit.sources, start=1):

@@ -443,7 +443,9 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
             span = f"{first['lowest_cm']:g} → {last['lowest_cm']:g} cm"
             st.write(f"Your lowest box is {direction} since {first['week']} ({span}).")
         components.chart(
-            charts.box_height_trend(weekly, seats),
+            charts.box_height_trend,
+            weekly,
+            seats,
             key="box_chart",
             alt="The lowest box height each week, with each seat's height as a reference line",
         )
@@ -457,7 +459,7 @@ def flexion_stretches() -> None:
 
 st.title("Exercises")
 person = context.require_person()
-view = exercises.progress(context.use_cases(), person, date.today())
+view = context.view(exercises.progress, person, date.today())
 ladders(person, view.ladders, view.advice)
 practice_log(person, view.ladders, view.planned, view.practice)
 reminders(person, view.plan_exercises)

@@ -37,7 +37,7 @@ def last_week(person: PersonInfo) -> None:
     columns[0].metric("Days logged", f"{summary.days_logged} of 7")
     columns[1].metric("Average per logged day", f"{summary.average:.0f} points")
     columns[2].metric("Band of the average", summary.band.capitalize())
-    components.chart(charts.daily_bars(summary.days, list(summary.days["band"])), key="home_chart")
+    components.chart(charts.daily_bars, summary.days, list(summary.days["band"]), key="home_chart")
     st.page_link(
         "pages/audit.py",
         label="Audit the latest day",

@@ -143,8 +143,9 @@ def activity_row(row: int, values: dict[str, Any]) -> dict[str, Any]:
 sheet = st.session_state["log_sheet"]
 with st.form("log_form", border=False):
     rows = []
+    records = list(enumerate(sheet.to_dict("records")))
     for family in FAMILIES:
-        in_family = [(row, values) for row, values in enumerate(sheet.to_dict("records")) if values["family"] == family]
+        in_family = [(row, values) for row, values in records if values["family"] == family]
         if in_family:
             st.subheader(family.capitalize(), divider="gray")
         rows += [activity_row(row, values) for row, values in in_family]

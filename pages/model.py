@@ -87,7 +87,11 @@ st.table(
 )
 
 st.subheader("Movements against held postures: what a minute is worth")
-sensitivity = weights.sensitivity(service, person, date.today())
+sensitivity = (
+    context.view(weights.sensitivity, person, date.today())
+    if person
+    else weights.sensitivity(service, None, date.today())
+)
 which = (
     f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
     if person and sensitivity.day  # (a day only with a person)

@@ -184,7 +184,9 @@ def per_activity(comparison: WeekComparison) -> None:
     changed = pd.concat([better, worse])
     biggest = changed.reindex(changed["change"].abs().sort_values(ascending=False).index).head(12)
     components.chart(
-        charts.activity_changes(biggest, NAMES),
+        charts.activity_changes,
+        biggest,
+        NAMES,
         key="weeks_changes_chart",
         alt="Change in points per logged day for each activity, better to the left, worse to the right",
     )
@@ -196,7 +198,8 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
         st.info(f"Nothing logged in the {SERIES_WEEKS} weeks up to {week.label}: the trend appears as you log days.")
         return
     components.chart(
-        charts.weekly_strain_and_pain(series),
+        charts.weekly_strain_and_pain,
+        series,
         key="weeks_trend_chart",
         alt=f"Average strain per logged day and average pain for the {SERIES_WEEKS} weeks to {week}",
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVarTuple
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -53,6 +55,19 @@ def band_badge(band: str) -> None:
 CHART_CONFIG = {"displayModeBar": False}
 
 
-def chart(figure: go.Figure, *, key: str, alt: str | None = None) -> None:
-    """A plotly figure across the page's width, without the toolbar; every page draws its charts with this."""
+Args = TypeVarTuple("Args")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(name: str, args: tuple[object, ...], _build: Callable[..., go.Figure]) -> go.Figure:
+    """`_build(*args)`, built once for the same arguments (`name` stands for `_build` in the key): plotly's
+    figure objects take tens of milliseconds to build, every rerun. Keyed by the data itself, so it holds
+    nothing a session could not compute; shared unpickled, as st.plotly_chart only reads it."""
+    return _build(*args)
+
+
+def chart(build: Callable[[*Args], go.Figure], *args: *Args, key: str, alt: str | None = None) -> None:
+    """The figure `build(*args)` (a strain.render function) across the page's width, without the toolbar;
+    every page draws its charts with this."""
+    figure = _figure(f"{build.__module__}.{build.__qualname__}", args, build)
     st.plotly_chart(figure, key=key, config=CHART_CONFIG, alt=alt)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from strain.domain import accounts, invites, limits
 from strain.domain.errors import Refused
-from strain.render import handout, qr
+from strain.render import qr, sheets
 from strain.storage.people_store import PersonInfo
 from strain.usecases import invites as invite_cases
 from strain.usecases import people, printouts
@@ -43,13 +43,13 @@ def base_url() -> str:
     return f"http://{host}" if host else "http://localhost:8501"
 
 
-def card_invite(person: PersonInfo) -> handout.CardInvite | None:
+def card_invite(person: PersonInfo) -> sheets.CardInvite | None:
     """The invite link made for this person in this session, for their tally card (None if none was made)."""
     made = st.session_state.get(MADE_KEY)
     if not made or made[0] != person.id:
         return None
     _, _, link, expires_at = made
-    return handout.CardInvite(link, context.local_time(expires_at))
+    return sheets.CardInvite(link, context.local_time(expires_at))
 
 
 def form(service: Context, names: list[str]) -> None:
@@ -95,6 +95,8 @@ def _card_download(service: Context, name: str) -> None:
 
 
 def _card_with_invite(service: Context, name: str) -> bytes:
+    from strain.render import handout  # only when the card is downloaded: the PDF library is large
+
     person = people.person(service, name)
     return handout.card_pdf(printouts.card(service, person, date.today(), card_invite(person)))
 

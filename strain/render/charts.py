@@ -66,19 +66,24 @@ def _named_rows(figure: go.Figure, names: list[str]) -> go.Figure:
     lines = [textwrap.wrap(name, NAME_WRAP) or [""] for name in names]
     row = LINE_PX * max((len(name) for name in lines), default=1) + BAR_PX + GAP_PX
     figure.update_traces(width=BAR_PX / row)
-    for name, name_lines in zip(names, lines, strict=True):
-        figure.add_annotation(
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=name,
-            yanchor="bottom",
-            yshift=BAR_PX / 2 + 1,
-            text="<br>".join(html.escape(line) for line in name_lines),
-            showarrow=False,
-            align="left",
-            bgcolor="rgba(255,255,255,0.85)",  # over the zero line of the change chart
-        )
+    # All at once: plotly validates the whole list again on every add_annotation (quadratic; 0.1 s for 30 names).
+    figure.update_layout(
+        annotations=[
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": name,
+                "yanchor": "bottom",
+                "yshift": BAR_PX / 2 + 1,
+                "text": "<br>".join(html.escape(line) for line in name_lines),
+                "showarrow": False,
+                "align": "left",
+                "bgcolor": "rgba(255,255,255,0.85)",  # over the zero line of the change chart
+            }
+            for name, name_lines in zip(names, lines, strict=True)
+        ]
+    )
     figure.update_yaxes(visible=False, type="category")
     return _layout(figure, height=row * len(names) + AXIS_PX, top=10)
 

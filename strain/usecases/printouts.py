@@ -15,8 +15,7 @@ from strain.domain import (
 from strain.domain.catalogue import URGENCIES
 from strain.domain.errors import Invalid
 from strain.domain.weeks import IsoWeek
-from strain.render import figures, poses
-from strain.render import handout as sheets
+from strain.render import figures, poses, sheets
 from strain.storage import day_store, exercise_store, people_store
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic_settings, log_day

@@ -21,7 +21,7 @@ from strain.domain import model
 from strain.domain.actor import OWNER
 from strain.domain.outcomes import VisitInput
 from strain.domain.plans import PlannedExercise
-from strain.render import handout, qr
+from strain.render import handout, qr, sheets
 from strain.storage import day_store, db
 from strain.usecases import clinic_settings, exercises, log_day, people, printouts, session
 from strain.usecases import plan as plan_cases
@@ -186,7 +186,7 @@ def test_a_tally_card_with_an_invite_carries_its_qr_code_link_and_expiry_on_one_
     day_store.save_template(engine=service.engine, actor=OWNER, person_id=zoe.id, entries=typical)
     link = "https://strain.clinic.example/?invite=" + "T0k-3n_" * 6
     expires = datetime(2026, 12, 10, 17, 5, tzinfo=UTC)
-    content = handout.card_pdf(printouts.card(service, zoe, TODAY, handout.CardInvite(link, expires)))
+    content = handout.card_pdf(printouts.card(service, zoe, TODAY, sheets.CardInvite(link, expires)))
     pages, text = pdf_text(content)
     assert pages == 1 and smaller_than(content, 10) == {}
     assert "Scan to open your tally on your phone" in text

@@ -4,12 +4,26 @@ from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
-from strain.render import handout
+from strain.render.sheets import CardInvite
 from strain.storage.people_store import PersonInfo
 from strain.usecases import printouts, records
+from strain.usecases.shared import Context
 from ui import context, download, invite
 
 HANDOUT_DAYS = 28  # the handout's default period: the last four weeks
+
+
+def _handout(service: Context, person: PersonInfo, start: date, end: date) -> bytes:
+    # Imported here: the PDF library costs the server about 30 MB, loaded once someone downloads a printout.
+    from strain.render import handout
+
+    return handout.handout_pdf(printouts.handout(service, person, start, end, date.today()))
+
+
+def _card(service: Context, person: PersonInfo, made: CardInvite | None) -> bytes:
+    from strain.render import handout  # as in _handout
+
+    return handout.card_pdf(printouts.card(service, person, date.today(), made))
 
 
 def draw(person: PersonInfo) -> None:
@@ -29,7 +43,7 @@ def draw(person: PersonInfo) -> None:
     with handout_column:
         download.download_button(
             "Download the handout (PDF)",
-            lambda: handout.handout_pdf(printouts.handout(service, person, start, end, date.today())),
+            lambda: _handout(service, person, start, end),
             file_name=f"strain-audit-{person.name}-{end.isoformat()}.pdf",
             mime="application/pdf",
             key="handout_download",
@@ -37,7 +51,7 @@ def draw(person: PersonInfo) -> None:
     with card_column:
         download.download_button(
             "Download the tally card (PDF)",
-            lambda: handout.card_pdf(printouts.card(service, person, date.today(), made)),
+            lambda: _card(service, person, made),
             file_name=f"tally-card-{person.name}.pdf",
             mime="application/pdf",
             key="card_download",

@@ -142,7 +142,9 @@ def draw(person: PersonInfo) -> None:
             change = outcomes.change_text(latest["change"], bool(latest["meaningful"]))
             st.markdown(f"**PSFS average {latest['average']:.1f}**: {change}")
         components.chart(
-            session_charts.visits_chart(found.series, context.view(plan.plans, person)),
+            session_charts.visits_chart,
+            found.series,
+            context.view(plan.plans, person),
             key="visits_chart",
             alt="Pain and PSFS at each visit, with the average daily strain and the plan done in the week before; "
             "each plan version shaded over the visits it was in force at",
