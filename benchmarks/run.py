@@ -43,6 +43,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from benchmarks import imports as bench_imports
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
 from strain.domain import catalogue, fields, frames, limits, model, modifiers, tally
@@ -328,6 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
     parser.add_argument("--skip-pages", action="store_true", help="do not time page reruns (scripts/bench_pages.py)")
     parser.add_argument("--skip-overview", action="store_true", help="do not time the patients overview")
+    parser.add_argument("--skip-import", action="store_true", help="do not time importing a tally file")
     parser.add_argument("--skip-sign-in", action="store_true", help="do not time refused sign-ins")
     parser.add_argument("--overview-people", type=int, default=500, help="patients in the overview's clinic")
     parser.add_argument("--overview-days", type=int, default=LONG_HISTORY_DAYS, help="days of history per patient")
@@ -363,6 +365,10 @@ def main(argv: list[str] | None = None) -> None:
                 if postgres_url:
                     print("\nPatients overview, PostgreSQL")
                     bench_overview.run(postgres_url, *overview)
+
+    if not args.skip_import:  # rows: STRAIN_BENCH_IMPORT_ROWS, a million by default
+        print()
+        bench_imports.run_all(bench_imports.ROWS, cat, postgres=not args.skip_postgres)
 
     if not args.skip_sign_in:
         with tempfile.TemporaryDirectory() as folder:
