@@ -43,6 +43,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from benchmarks import cli_startup as bench_cli_startup
 from benchmarks import imports as bench_imports
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
@@ -385,6 +386,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_cli:  # last: its big files would hide the peak above; its own figures are its children's
         print()
         bench_cli(args.cli_rows, cat)
+        print()
+        bench_cli_startup.run(",".join(tally.HEADER))
 
 
 if __name__ == "__main__":
