@@ -105,14 +105,18 @@ def run(label: str, new_database: Callable[[str], str], rows: int, cat: catalogu
             "ours": [sys.executable, "-m", "strain", "import", str(source), "--person", PERSON, "--db", ours_url],
             "reference": [sys.executable, "-m", "benchmarks.imports", str(source), reference_url, str(person_id)],
         }
-        figures = {name: bench.run_child(command, Path(os.devnull)) for name, command in commands.items()}
+        figures = {name: bench.run_child_cpu(command, Path(os.devnull)) for name, command in commands.items()}
     engine_path = "COPY" if label == "PostgreSQL" else "executemany of tuples in one transaction"
     for name, text in [("ours", "python -m strain import"), ("reference", f"reference ({engine_path})")]:
-        ms, peak_mb = figures[name]
-        bench.line(text, f"{rows / ms * 1000:,.0f} rows/s", f"{ms / 1000:,.1f} s, peak memory {peak_mb:,.0f} MB")
-    (ours_ms, ours_mb), (reference_ms, reference_mb) = figures["ours"], figures["reference"]
-    bench.line("ours / reference, time", f"{ours_ms / reference_ms:.2f}x", "(target <= 1.2x)")
-    bench.line("ours / reference, peak memory (max RSS)", f"{ours_mb / reference_mb:.2f}x", "(target <= 1x)")
+        wall_ms, cpu_ms, peak_mb = figures[name]
+        note = f"{wall_ms / 1000:,.1f} s wall, {cpu_ms / 1000:,.1f} s CPU, peak memory {peak_mb:,.0f} MB"
+        bench.line(text, f"{rows / wall_ms * 1000:,.0f} rows/s", note)
+    ours, reference = figures["ours"], figures["reference"]
+    bench.line("ours / reference, time (wall)", f"{ours[0] / reference[0]:.2f}x", "(target <= 1.2x)")
+    # On a shared machine the wall time varies with the load; the client's CPU time does not (on PostgreSQL the
+    # server's work is not in it).
+    bench.line("ours / reference, CPU time of the process", f"{ours[1] / reference[1]:.2f}x")
+    bench.line("ours / reference, peak memory (max RSS)", f"{ours[2] / reference[2]:.2f}x", "(target <= 1x)")
 
 
 def run_all(rows: int, cat: catalogue.Catalogue, postgres: bool) -> None:

@@ -166,6 +166,12 @@ def write_tally_file(frame: pd.DataFrame, path: Path) -> None:
 
 def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
     """Run a command in its own process, stdout to a file: its wall time (ms) and peak memory (max RSS, MB)."""
+    elapsed_ms, _, peak_mb = run_child_cpu(command, stdout)
+    return elapsed_ms, peak_mb
+
+
+def run_child_cpu(command: list[str], stdout: Path) -> tuple[float, float, float]:
+    """As run_child, with the child's CPU time (user + system, ms) between: wall, CPU, peak memory."""
     with stdout.open("wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
@@ -175,7 +181,8 @@ def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
         if child.returncode != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode(errors='replace')}")
-    return elapsed_ms, usage.ru_maxrss / 1024  # kilobytes on Linux
+    cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
+    return elapsed_ms, cpu_ms, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def same_report(ours: Path, reference: Path) -> bool:
