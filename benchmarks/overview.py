@@ -16,13 +16,14 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from benchmarks import overview_sql
 from benchmarks import run as bench
 from strain.domain import catalogue, model, patients, validation
 from strain.domain.actor import OWNER, Actor
@@ -30,6 +31,7 @@ from strain.storage import base, bulk_store, day_store, db
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, weights
 from strain.usecases import people as people_cases
+from strain.usecases.scoring import period_totals
 from strain.usecases.shared import Context
 
 CHUNK = 20  # patients generated and written per transaction (about 330,000 entries)
@@ -239,7 +241,26 @@ def run(url: str, people: int, days: int, entries: int, cat: catalogue.Catalogue
 
     after = statistics.median(_after(new_weights, lambda: clinic.patients_overview(therapist, today)) for _ in range(3))
     bench.line(f"  the same right after {len(changed)} patients' weights changed", f"{after:,.1f} ms")
+    sql_ms = recomputed_in_sql(therapist, [person.id for person in changed], today)
+    bench.line(f"  {len(changed)} changed patients' points recomputed in one SQL query", f"{sql_ms:,.1f} ms")
+    bench.line(
+        "  after the change / (the overview + that query)",
+        f"{after / (overview_ms + sql_ms):.2f}x",
+        "(target <= 1.5x)",
+    )
     engine.dispose()
+
+
+def recomputed_in_sql(service: Context, person_ids: list[int], today: date) -> float:
+    """Milliseconds of the yardstick (benchmarks/overview_sql.py) for these patients' two weeks, after checking
+    that it finds what the overview's totals hold."""
+    weeks, models = patients.periods(today), service.models(person_ids)
+    sql_ms, recomputed = bench.timed(lambda: overview_sql.recompute(service.engine, models, weeks))
+    ours = period_totals(service, weeks)
+    for key, points in recomputed.items():
+        if not np.isclose(points, ours[key].total):
+            raise SystemExit(f"the SQL yardstick says {points} for {key}, the overview {ours[key].total}")
+    return sql_ms
 
 
 def check(service: Context, overview: pd.DataFrame, person: PersonInfo) -> None:

@@ -44,6 +44,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from benchmarks import cli_startup as bench_cli_startup
+from benchmarks import imports as bench_imports
 from benchmarks import overview as bench_overview
 from benchmarks import sign_in as bench_sign_in
 from strain.domain import catalogue, fields, frames, limits, model, modifiers, tally
@@ -165,6 +167,12 @@ def write_tally_file(frame: pd.DataFrame, path: Path) -> None:
 
 def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
     """Run a command in its own process, stdout to a file: its wall time (ms) and peak memory (max RSS, MB)."""
+    elapsed_ms, _, peak_mb = run_child_cpu(command, stdout)
+    return elapsed_ms, peak_mb
+
+
+def run_child_cpu(command: list[str], stdout: Path) -> tuple[float, float, float]:
+    """As run_child, with the child's CPU time (user + system, ms) between: wall, CPU, peak memory."""
     with stdout.open("wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
@@ -174,7 +182,8 @@ def run_child(command: list[str], stdout: Path) -> tuple[float, float]:
         if child.returncode != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode(errors='replace')}")
-    return elapsed_ms, usage.ru_maxrss / 1024  # kilobytes on Linux
+    cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000
+    return elapsed_ms, cpu_ms, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def same_report(ours: Path, reference: Path) -> bool:
@@ -329,6 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loop-sample", type=int, default=200_000, help="entries the per-row loop is timed on")
     parser.add_argument("--skip-pages", action="store_true", help="do not time page reruns (scripts/bench_pages.py)")
     parser.add_argument("--skip-overview", action="store_true", help="do not time the patients overview")
+    parser.add_argument("--skip-import", action="store_true", help="do not time importing a tally file")
     parser.add_argument("--skip-sign-in", action="store_true", help="do not time refused sign-ins")
     parser.add_argument("--overview-people", type=int, default=500, help="patients in the overview's clinic")
     parser.add_argument("--overview-days", type=int, default=LONG_HISTORY_DAYS, help="days of history per patient")
@@ -365,6 +375,10 @@ def main(argv: list[str] | None = None) -> None:
                     print("\nPatients overview, PostgreSQL")
                     bench_overview.run(postgres_url, *overview)
 
+    if not args.skip_import:  # rows: STRAIN_BENCH_IMPORT_ROWS, a million by default
+        print()
+        bench_imports.run_all(bench_imports.ROWS, cat, postgres=not args.skip_postgres)
+
     if not args.skip_sign_in:
         with tempfile.TemporaryDirectory() as folder:
             print("\nSign-in, SQLite (argon2id; median of refused sign-ins)")
@@ -380,6 +394,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_cli:  # last: its big files would hide the peak above; its own figures are its children's
         print()
         bench_cli(args.cli_rows, cat)
+        print()
+        bench_cli_startup.run(",".join(tally.HEADER))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from strain.domain import accounts, clinic_details, limits, permissions
-from strain.domain.accounts import STAFF_ROLES
+from strain.domain.actor import STAFF_ROLES
 from strain.storage.account_store import AccountInfo
 from strain.usecases import clinic, clinic_settings
 from ui import components, context, shell, signin

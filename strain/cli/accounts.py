@@ -20,30 +20,34 @@ import getpass
 import os
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from strain.cli.common import CommandError, add_database_command, table
 from strain.cli.store import _reporting_errors, _service, add_as_option
-from strain.domain import accounts, invites, limits
-from strain.domain.accounts import STAFF_ROLES
-from strain.domain.actor import Actor
+from strain.domain import invites, limits
+from strain.domain.actor import STAFF_ROLES, Actor
 from strain.domain.catalogue import Catalogue
-from strain.storage import db
-from strain.storage.account_store import AccountInfo
-from strain.usecases import clinic, people
-from strain.usecases import invites as invite_cases
-from strain.usecases.shared import Context
+
+if TYPE_CHECKING:  # imported by the commands that use them (see strain/cli/store.py)
+    from strain.storage.account_store import AccountInfo
+    from strain.usecases.shared import Context
 
 COMMAND_LINE = Actor("owner", None, "command line")
 
 
 def _admin(args: argparse.Namespace, cat: Catalogue) -> Context:
     """Accounts and clinic mode are the server admin's, who runs the command line (no --as, in either mode)."""
+    from strain.storage import db
+    from strain.usecases.shared import Context
+
     return Context(db.open_database(args.db), cat, COMMAND_LINE)
 
 
 def read_password(email: str) -> str:
     """A new password for the account `email` from standard input, held to the password policy before
     anything is saved."""
+    from strain.domain import accounts
+
     if sys.stdin.isatty():
         password = getpass.getpass("New password: ")
         if getpass.getpass("The same password again: ") != password:
@@ -60,6 +64,8 @@ def read_password(email: str) -> str:
 
 
 def _status(account: AccountInfo) -> str:
+    from strain.domain import accounts
+
     if not account.active:
         return "disabled"
     if accounts.is_locked(account.locked_until, datetime.now(UTC)):
@@ -69,6 +75,9 @@ def _status(account: AccountInfo) -> str:
 
 @_reporting_errors
 def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.domain import accounts
+    from strain.usecases import clinic
+
     service = _admin(args, cat)
     started = clinic.start_clinic(service)
     admins = [a for a in clinic.accounts(service) if a.role == "admin" and a.active]
@@ -80,6 +89,9 @@ def cmd_clinic_init(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_user_add(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.domain import accounts
+    from strain.usecases import clinic
+
     email = accounts.normalise_email(args.email)  # checked before asking for a password
     password = None if args.no_password else read_password(email)
     account = clinic.add_account(_admin(args, cat), email, args.role, password)
@@ -89,6 +101,8 @@ def cmd_user_add(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_user_list(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic
+
     found = clinic.accounts(_admin(args, cat))
     if not found:
         return "No accounts yet."
@@ -107,17 +121,23 @@ def cmd_user_list(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_user_disable(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic
+
     account = clinic.disable_account(_admin(args, cat), args.email)
     return f"disabled {account.email}: it cannot sign in, and its open sessions end at their next step"
 
 
 @_reporting_errors
 def cmd_user_enable(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic
+
     return f"enabled {clinic.enable_account(_admin(args, cat), args.email).email}"
 
 
 @_reporting_errors
 def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic
+
     service = _admin(args, cat)
     account = clinic.account(service, args.email)  # an unknown email is said before asking for a password
     clinic.reset_password(service, account.email, read_password(account.email))
@@ -127,6 +147,9 @@ def cmd_user_reset_password(args: argparse.Namespace, cat: Catalogue) -> str:
 @_reporting_errors
 def cmd_user_invite(args: argparse.Namespace, cat: Catalogue) -> str:
     """A patient's one-time link, made as the therapist (or admin) named by --as, who must reach the person."""
+    from strain.usecases import invites as invite_cases
+    from strain.usecases import people
+
     base_url = (args.url or os.environ.get(invites.PUBLIC_URL, "")).strip()
     if not base_url:
         raise CommandError(f"say the app's address with --url (or set {invites.PUBLIC_URL}): the link starts with it")

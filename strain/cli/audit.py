@@ -13,11 +13,12 @@ import argparse
 from strain.cli.common import CommandError, add_database_command
 from strain.cli.store import _reporting_errors
 from strain.domain.catalogue import Catalogue
-from strain.storage import audit_store, db
 
 
 @_reporting_errors
 def cmd_audit_verify(args: argparse.Namespace, _cat: Catalogue) -> str:
+    from strain.storage import audit_store, db
+
     found = audit_store.verify_audit_chain(engine=db.open_database(args.db))
     if found.broken_id is not None:
         raise CommandError(f"the audit trail is broken at event {found.broken_id}: {found.problem}")
@@ -26,6 +27,8 @@ def cmd_audit_verify(args: argparse.Namespace, _cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_db_grant(args: argparse.Namespace, _cat: Catalogue) -> str:
+    from strain.storage import db
+
     db.grant_app_role(db.open_database(args.db), args.role)  # opening it as the owner runs any pending migration
     return (
         f"granted {args.role} the app's rights: every table, but only SELECT and INSERT on the audit trail "

@@ -3,7 +3,8 @@
     python -m strain report --person NAME [--from DATE] [--to DATE] --out FILE.pdf [--as EMAIL]
     python -m strain card --person NAME --out FILE.pdf [--as EMAIL]
 
-Errors are one line on stderr with exit code 2, as for the storage commands.
+Errors are one line on stderr with exit code 2, as for the storage commands. The PDF library is imported by
+these commands only (see strain/cli/store.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from datetime import date, timedelta
 from strain.cli.common import CommandError, write_private
 from strain.cli.store import _date_option, _reporting_errors, _service, add_as_option
 from strain.domain.catalogue import Catalogue
-from strain.render import handout
-from strain.usecases import people, printouts
 
 REPORT_DAYS = 28  # the default period: the four weeks up to --to
 
@@ -26,6 +25,9 @@ def _write(path: str, content: bytes) -> None:
 
 @_reporting_errors
 def cmd_report(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.render import handout
+    from strain.usecases import people, printouts
+
     today = date.today()
     end = _date_option(args.end, "--to") or today
     start = _date_option(args.start, "--from") or end - timedelta(days=REPORT_DAYS - 1)
@@ -43,6 +45,9 @@ def cmd_report(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_card(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.render import handout
+    from strain.usecases import people, printouts
+
     service = _service(args, cat)
     person = people.person(service, args.person)
     try:

@@ -20,14 +20,17 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strain.cli.common import CommandError, read_tally, table, write_private
 from strain.domain.actor import Actor
 from strain.domain.catalogue import Catalogue
-from strain.storage import db
-from strain.usecases import clinic, errors, interchange, people
-from strain.usecases.shared import Context
+
+if TYPE_CHECKING:
+    from strain.usecases.shared import Context
+
+# The database, the use cases and their libraries (SQLAlchemy, alembic...) are imported inside the commands
+# that use them, so that `score` and the catalogue's commands start without them (tests/cli/test_cli_startup.py).
 
 Command = Callable[[argparse.Namespace, Catalogue], str]
 RESTORER = Actor("owner", None, "command line")  # who the audit trail says restored a backup
@@ -39,6 +42,9 @@ def _reporting_errors(command: Command) -> Command:
 
     @functools.wraps(command)
     def run(args: argparse.Namespace, cat: Catalogue) -> str:
+        from strain.storage import db
+        from strain.usecases import errors
+
         url = db.database_url(args.db)
         try:
             return command(args, cat)
@@ -53,6 +59,10 @@ def _reporting_errors(command: Command) -> Command:
 
 def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     """The use cases over the command's database, acting as `--as EMAIL` in clinic mode (as the owner otherwise)."""
+    from strain.storage import db
+    from strain.usecases import clinic
+    from strain.usecases.shared import Context
+
     service = Context(db.open_database(args.db), cat)
     email = getattr(args, "as_email", None)
     if not clinic.clinic_mode(service):
@@ -77,6 +87,9 @@ def _date_option(text: str | None, option: str) -> date | None:
 
 
 def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
+    from strain.storage import db
+    from strain.usecases import errors
+
     if args.db:
         source = "from --db"
     elif os.environ.get(db.ENV_VAR):
@@ -89,12 +102,16 @@ def cmd_where(args: argparse.Namespace, _cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_people(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import people
+
     found = people.people(_service(args, cat))
     return table([(p.name,) for p in found], ("name",)) if found else "No people yet."
 
 
 @_reporting_errors
 def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import interchange
+
     found = read_tally(args.file, cat)  # the whole file is checked before anything is saved
     person, days, created = interchange.import_tally(_service(args, cat), args.person, found.entries, found.days)
     new = " (a new person)" if created else ""  # so a mistyped name does not go unnoticed
@@ -103,6 +120,8 @@ def cmd_import(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_export(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import interchange
+
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
     if start and end and start > end:
         raise CommandError(f"--from {start} is after --to {end}")
@@ -123,6 +142,8 @@ def _confirmed(name: str) -> bool:
 
 @_reporting_errors
 def cmd_forget(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic, people
+
     service = _service(args, cat)
     person = people.person(service, args.person)
     if not args.yes:
@@ -136,6 +157,8 @@ def cmd_forget(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_assign(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import clinic, people
+
     service = _service(args, cat)
     person = people.person(service, args.person)
     therapist = clinic.acting_account(service, args.to)
@@ -152,6 +175,8 @@ def _table_sizes(data: dict[str, Any]) -> str:
 
 @_reporting_errors
 def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import interchange
+
     data = interchange.backup(_service(args, cat))
     write_private(args.file, json.dumps(data, ensure_ascii=False).encode("utf-8"))  # owner only: health data
     return f"backed up {_table_sizes(data)} to {args.file}"
@@ -159,6 +184,10 @@ def cmd_backup(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.storage import db
+    from strain.usecases import errors, interchange
+    from strain.usecases.shared import Context
+
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))  # an editor may have added a BOM
     except OSError as error:

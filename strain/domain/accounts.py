@@ -28,11 +28,8 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from strain.domain import invisible, limits
+from strain.domain.actor import STAFF_ROLES
 from strain.domain.errors import Forbidden, Refused
-
-ROLES = ("admin", "therapist", "patient")  # the roles an account can have (the personal-mode owner has none)
-# The roles an admin gives on the Accounts page or the command line: a patient's account comes from an invite only.
-STAFF_ROLES = ("admin", "therapist")
 
 # argon2id (argon2-cffi's default type) with its default cost, RFC 9106's second recommendation:
 # 3 passes over 64 MiB in 4 lanes. A hash made with other parameters is redone at the next sign-in.

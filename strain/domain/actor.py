@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["owner", "admin", "therapist", "patient"]
+ROLES = ("admin", "therapist", "patient")  # the roles an account can have (the personal-mode owner has none)
+# The roles an admin gives on the Accounts page or the command line: a patient's account comes from an invite only.
+STAFF_ROLES = ("admin", "therapist")
 
 
 @dataclass(frozen=True)

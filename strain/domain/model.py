@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,7 +175,7 @@ class _Factors:
     rate, and each modifier's number (by its name): one number, or one per activity where they differ."""
 
     weight: np.ndarray
-    per_minute: float
+    per_minute: float | np.ndarray  # (an array: one per entry, see points_under)
     modifiers: dict[str, float | np.ndarray]
 
 
@@ -215,14 +215,9 @@ def _multiplied(
     return points, multipliers
 
 
-def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Score a tally frame: adds `weight`, one column per multiplier, `points`, `points_low` and `points_high`.
-
-    Vectorised: activities become integer positions, and per-activity numbers are looked up with
-    numpy indexing, so a million entries cost a few array operations (fewer still when the
-    activity column is categorical, as bulk reads from the store return it).
-    """
-    activities = model.catalogue.activities
+def _entry_columns(frame: pd.DataFrame, activities: Sequence[Activity]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each entry's activity as a catalogue position, and the columns `_multiplied` takes (UnknownActivities if an
+    activity is not in the catalogue)."""
     codes = _positions(frame["activity"], [a.id for a in activities])
     if (codes < 0).any():
         raise _unknown(set(frame["activity"][codes < 0].astype(str)))
@@ -233,6 +228,17 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
     for modifier in modifiers.REGISTRY:
         columns[modifier.column] = modifier.prepared(frame[modifier.column])
         columns[f"takes_{modifier.name}"] = np.array([modifier.applies(a) for a in activities])[codes]
+    return codes, columns
+
+
+def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Score a tally frame: adds `weight`, one column per multiplier, `points`, `points_low` and `points_high`.
+
+    Vectorised: activities become integer positions, and per-activity numbers are looked up with
+    numpy indexing, so a million entries cost a few array operations (fewer still when the
+    activity column is categorical, as bulk reads from the store return it).
+    """
+    codes, columns = _entry_columns(frame, model.catalogue.activities)
     point = _factors(model, lambda value, _low, _high: value)
     points, multipliers = _multiplied(codes, columns, point)
     low, _ = _multiplied(codes, columns, _factors(model, lambda _value, low, _high: low))
@@ -245,6 +251,25 @@ def score(frame: pd.DataFrame, model: Model) -> pd.DataFrame:
         points_low=low,
         points_high=high,
     )
+
+
+def points_under(frame: pd.DataFrame, models: Sequence[Model], which: np.ndarray) -> np.ndarray:
+    """Each entry's points (as `score` gives them), entry i under `models[which[i]]`: several people's entries,
+    each under their own weights, in one pass of array operations (their catalogue is the same)."""
+    codes, columns = _entry_columns(frame, models[0].catalogue.activities)
+    numbers = [_factors(model, lambda value, _low, _high: value) for model in models]
+    count = len(numbers[0].weight)
+
+    def per_entry(values: list[float | np.ndarray]) -> np.ndarray:  # a (model, activity) table, looked up
+        table: np.ndarray = np.stack([np.broadcast_to(np.asarray(value, dtype="float64"), count) for value in values])
+        return np.asarray(table[which, codes], dtype="float64")
+
+    entries = _Factors(
+        weight=per_entry([n.weight for n in numbers]),
+        per_minute=per_entry([n.per_minute for n in numbers]),
+        modifiers={name: per_entry([n.modifiers[name] for n in numbers]) for name in numbers[0].modifiers},
+    )
+    return _multiplied(np.arange(len(frame)), columns, entries)[0]
 
 
 PIECE_ROWS = 65_536  # entries scored at once by scored_by_days

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import regex
 
-from strain.domain import accounts, fields, frames, invisible, limits, model, modifiers, progress, tally
+from strain.domain import accounts, actor, fields, frames, invisible, limits, model, modifiers, progress, tally
 from strain.domain.catalogue import Catalogue
 from strain.domain.fields import is_real as is_real  # a number as every check takes it
 from strain.domain.fields import quoted
@@ -260,7 +260,7 @@ def _account(row: Mapping[str, Any], _catalogue: Catalogue) -> list[str | None]:
         problem = f"an email address is stored lower-cased, without spaces, got {quoted(email)}"
     return [
         f"email: {problem}" if problem else None,
-        accounts.role_problem(row["role"], accounts.ROLES),
+        accounts.role_problem(row["role"], actor.ROLES),
         None if stored is None or accounts.is_argon2id_hash(stored) else "password_hash is not an argon2id hash",
     ]
 

@@ -4,10 +4,12 @@ are (the benchmark's clinic), and PostgreSQL's statistics refreshed after.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -17,8 +19,8 @@ from strain.domain import permissions
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
 from strain.storage.base import (
+    ENTRY_FIELDS,
     _chunks,
-    _entry_rows,
     _now,
     _reset_id_sequences,
     _tables,
@@ -147,14 +149,62 @@ def _import_frame(
     if replaced:
         _record_event(connection, actor, "change", "day", person_id, _dates([d for d in dates if d in existing]))
     if len(frame):
-        day_ids = _day_ids(connection, person_id, first, last)
-        for start in range(0, len(frame), INSERT_BATCH):  # a batch of rows at a time: a big file's take little memory
-            batch = frame.iloc[start : start + INSERT_BATCH]
-            rows, places = _entry_rows(batch), positions[start : start + INSERT_BATCH].tolist()
-            for row, day, position in zip(rows, batch["date"], places, strict=True):
-                row.update(day_id=day_ids[day], person_id=person_id, date=day, position=position)
-            connection.execute(sa.insert(Entry), rows)
+        _insert_entries(connection, person_id, frame, positions)
     return len(dates)
+
+
+def _insert_entries(connection: Connection, person_id: int, frame: pd.DataFrame, positions: np.ndarray) -> None:
+    """Insert a tally frame's entries for a person whose days exist, by the engine's bulk path, a chunk of rows
+    at a time (a big file's rows are never all converted at once): PostgreSQL COPYs them into a temporary
+    table, and one INSERT ... SELECT takes each row's day from there, under the entry table's constraints;
+    SQLite takes plain tuples by executemany. Both in the caller's transaction: all or nothing."""
+    columns = ["date", "position", *ENTRY_FIELDS]
+    chunks = (
+        frame.iloc[start : start + INSERT_BATCH][list(ENTRY_FIELDS)].assign(
+            date=frame["date"].iloc[start : start + INSERT_BATCH], position=positions[start : start + INSERT_BATCH]
+        )[columns]
+        for start in range(0, len(frame), INSERT_BATCH)
+    )
+    if connection.dialect.name == "postgresql":
+        _copy_entries(connection, person_id, columns, chunks, len(frame))
+        return
+    day_ids = _day_ids(connection, person_id, frame["date"].iloc[0], frame["date"].iloc[-1])
+    names = ", ".join(["day_id", "person_id", *columns])
+    statement = f"INSERT INTO entry ({names}) VALUES ({', '.join(['?'] * (len(columns) + 2))})"
+    for chunk in chunks:
+        ids = chunk["date"].map(day_ids).tolist()
+        days = chunk["date"].map(date.isoformat).tolist()  # as SQLAlchemy stores a date in SQLite
+        values = [chunk[column].tolist() for column in columns[1:]]  # tolist: plain Python values
+        rows = [(day_id, person_id, *row) for day_id, *row in zip(ids, days, *values, strict=True)]
+        connection.exec_driver_sql(statement, rows)
+
+
+def _copy_entries(
+    connection: Connection, person_id: int, columns: list[str], chunks: Iterable[pd.DataFrame], count: int
+) -> None:
+    names = ", ".join(columns)
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE import_entry ON COMMIT DROP AS SELECT {names} FROM entry WITH NO DATA"
+    )
+    driver = connection.connection.driver_connection  # psycopg, in this transaction
+    if driver is None:  # only once the connection was invalidated
+        raise StoreError("nothing saved: the connection to the database was lost")
+    statement = f"COPY import_entry ({names}) FROM STDIN (FORMAT csv)"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for chunk in chunks:
+                # Every field quoted: an empty text is not NULL, and a note's lone carriage return stays text.
+                copy.write(chunk.to_csv(header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n"))
+    except connection.dialect.loaded_dbapi.Error as error:  # e.g. a text the database cannot hold
+        raise sa.exc.DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from error
+    inserted = connection.exec_driver_sql(
+        f"INSERT INTO entry (day_id, person_id, {names}) "
+        f"SELECT day.id, day.person_id, {', '.join(f'i.{column}' for column in columns)} "
+        "FROM import_entry AS i JOIN day ON day.person_id = %(person)s AND day.date = i.date",
+        {"person": person_id},
+    ).rowcount
+    if inserted != count:  # every entry's day was written above: a bug, never a user's mistake
+        raise StoreError(f"nothing saved: {count - inserted} entries found no day")
 
 
 # Rows as they are, for generated data

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from strain.domain import accounts, catalogue, devices, modifiers
+from strain.domain import actor, catalogue, devices, modifiers
 from strain.domain.limits import (
     MAX_ACCOUNT_NAME,
     MAX_AUDIT_DETAIL,
@@ -464,7 +464,7 @@ class RedFlagRow(SQLModel, table=True):
 
 # Clinic mode (migration 0009): accounts, the database's settings, and the audit trail.
 
-ROLES = accounts.ROLES  # a CHECK constraint below
+ROLES = actor.ROLES  # a CHECK constraint below
 
 
 class Account(SQLModel, table=True):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import cast
 
 import pandas as pd
 
@@ -33,14 +32,12 @@ def current_totals(ctx: Context, days: pd.DataFrame) -> pd.DataFrame:
     if stale.empty:
         return days
     entries = totals_store.load_entries_of_days(engine=ctx.engine, actor=ctx.actor, day_ids=stale["day_id"].tolist())
+    # Every stale person's entries at once, each under their own weights: one pass, however many people.
+    people = sorted(models)
     person_of = dict(zip(stale["day_id"], stale["person_id"], strict=True))
-    entries = entries.assign(person_id=entries["day_id"].map(person_of))
-    points = [
-        # (pandas-stubs types a group's key as any scalar pandas knows: here it is a person's id)
-        model.score(group, models[cast(int, person_id)]).groupby("day_id")["points"].sum()
-        for person_id, group in entries.groupby("person_id")
-    ]
-    totals = pd.concat(points) if points else pd.Series(dtype="float64")
+    which = entries["day_id"].map(person_of).map({person_id: n for n, person_id in enumerate(people)})
+    points = model.points_under(entries, [models[person_id] for person_id in people], which.to_numpy(dtype="int64"))
+    totals = pd.Series(points, index=entries["day_id"].to_numpy()).groupby(level=0).sum()
     fresh = stale["day_id"].map(totals).fillna(0.0)  # a day without entries scores 0
     totals_store.store_day_totals(
         engine=ctx.engine,

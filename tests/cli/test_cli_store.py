@@ -6,7 +6,7 @@ import json
 import stat
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -217,6 +217,25 @@ def test_a_bad_file_is_reported_like_score_and_saves_nothing(database_url, tmp_p
     ]
     assert err == run(capsys, "score", str(bad))[2]
     assert run(capsys, "people", "--db", database_url)[1] == "No people yet.\n"  # not even the person
+
+
+def test_a_bad_row_in_the_middle_of_a_large_file_saves_nothing(database_url, tmp_path, capsys):
+    """Many chunks of good rows, one bad row half-way: refused whole, by line, with the person already there
+    kept as they were (their earlier import untouched)."""
+    days = [date(2020, 1, 1) + timedelta(n) for n in range(2000)]
+    good = [f"{day},{activity},3,controlled,,no,no," for day in days for activity in ("weeding", "sit_down_chair")]
+    first = tmp_path / "first.csv"
+    first.write_text(f"{HEADER}\n{good[0]}\n")
+    assert run(capsys, "import", str(first), "--person", "Ann", "--db", database_url)[0] == 0
+    rows = good * 10  # 40,000 rows, several of the importer's chunks
+    rows[len(rows) // 2] = "2020-01-01,weeding,many,,,,,"
+    large = tmp_path / "large.csv"
+    large.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    code, out, err = run(capsys, "import", str(large), "--person", "Ann", "--db", database_url)
+    assert (code, out, err) == (2, "", f"line {len(rows) // 2 + 2}: quantity must be a number, got 'many'\n")
+    assert run(capsys, "export", "--person", "Ann", "--db", database_url)[1].splitlines()[1:] == [
+        "2020-01-01,weeding,3,controlled,,no,no,,,"
+    ]
 
 
 def test_export_json_has_each_day_with_pain_note_and_entries(database_url, tally_file, capsys):

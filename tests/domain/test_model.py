@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -112,6 +113,17 @@ def test_every_score_lies_within_its_range(frame, overrides):
     assert (totals["total_low"] <= totals["total"] + 1e-9).all() and (
         totals["total"] <= totals["total_high"] + 1e-9
     ).all()
+
+
+@given(frames, OVERRIDES, st.randoms())
+def test_points_under_several_models_are_each_entrys_points_under_its_own(frame, overrides, random):
+    """Several people's entries scored in one pass (a stale clinic's totals) give each entry exactly the points
+    scoring it under its own person's model gives."""
+    models = [MODEL, Model(CAT, overrides)]
+    which = np.array([random.randrange(2) for _ in range(len(frame))], dtype="int64")
+    found = model.points_under(frame, models, which)
+    for n, own in enumerate(models):
+        assert found[which == n].tolist() == model.score(frame[which == n], own)["points"].tolist()
 
 
 @given(frames, frames)

@@ -303,6 +303,20 @@ def test_an_import_the_schema_refuses_saves_nothing(engine, person):
     assert days["date"].tolist() == [MONDAY] and days["version"].tolist() == [1]
 
 
+def test_a_large_import_the_schema_refuses_in_the_middle_saves_nothing(engine, person):
+    """A row the schema refuses half-way through several of the bulk path's chunks: the rows before it were
+    sent already, and are gone with the rest (COPY on PostgreSQL, executemany on SQLite)."""
+    save(engine, person)
+    day = (("weeding", 3), ("child_lift", 1), ("vacuuming", 9))
+    frame = pd.concat([entries(*day, day=MONDAY - timedelta(n)) for n in range(7000)])
+    frame.iloc[len(frame) // 2, frame.columns.get_loc("quantity")] = -1
+    with pytest.raises(store_errors.StoreError, match="quantity"):
+        bulk_store.import_days(engine=engine, actor=OWNER, name="Ann", frame=frame, model_version="m")
+    days = day_store.load_days(engine=engine, actor=OWNER, person_id=person.id)
+    assert days["date"].tolist() == [MONDAY] and days["version"].tolist() == [1]
+    assert len(day_store.load_entries(engine=engine, actor=OWNER, person_id=person.id)) == 1
+
+
 def test_import_of_many_days_is_one_call_and_loads_back_in_order(engine, person):
     rows = [(MONDAY + timedelta(n), activity, n % 9) for n in range(1200) for activity in ("weeding", "child_lift")]
     frame = tally.typed(
