@@ -18,16 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import segno
-
 from strain.cli.common import CommandError
 from strain.cli.store import _reporting_errors
-from strain.domain import home
 from strain.domain.catalogue import Catalogue
 from strain.domain.errors import Refused
-from strain.storage import db
-from strain.usecases import home as home_cases
-from strain.usecases.shared import Context
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 ANY_ADDRESS = "0.0.0.0"  # every network interface of this computer
@@ -54,6 +48,8 @@ def _read_passphrase(path: str | None) -> str:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text") from None
+    from strain.domain import home  # with the password library: only for this command
+
     if not sys.stdin.isatty():
         raise CommandError("no home passphrase is set yet: run this in a terminal, or give --passphrase-file FILE")
     print(home.RULE)
@@ -65,6 +61,8 @@ def _read_passphrase(path: str | None) -> str:
 
 def banner(url: str) -> str:
     """What the terminal shows: the address to open on the phone and its QR code."""
+    import segno
+
     qr = io.StringIO()
     segno.make(url, error="m").terminal(out=qr, compact=True)
     return (
@@ -76,6 +74,12 @@ def banner(url: str) -> str:
 
 @_reporting_errors
 def cmd_phone(args: argparse.Namespace, cat: Catalogue) -> str:
+    # Imported here, so that the commands without a database start without these libraries.
+    from strain.domain import home
+    from strain.storage import db
+    from strain.usecases import home as home_cases
+    from strain.usecases.shared import Context
+
     url = db.database_url(args.db)
     service = Context(db.open_database(url), cat)
     try:

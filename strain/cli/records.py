@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime
 from strain.cli.common import CommandError, write_private
 from strain.cli.store import _date_option, _reporting_errors, _service, add_as_option
 from strain.domain.catalogue import Catalogue
-from strain.render import handout
-from strain.usecases import records
 
 
 @_reporting_errors
 def cmd_fhir(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.usecases import records  # here, as the storage commands import theirs
+
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
     if start and end and start > end:
         raise CommandError(f"--from {start} is after --to {end}")
@@ -32,6 +32,9 @@ def cmd_fhir(args: argparse.Namespace, cat: Catalogue) -> str:
 
 @_reporting_errors
 def cmd_export_all(args: argparse.Namespace, cat: Catalogue) -> str:
+    from strain.render import handout
+    from strain.usecases import records
+
     try:
         content = records.everything(_service(args, cat), args.person, date.today(), datetime.now(UTC))
     except handout.FontMissing as error:
