@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from streamlit.proto.Block_pb2 import Block
 
-from strain.domain import model
+from strain.domain import model, weeks
 from strain.domain.actor import OWNER
 from strain.storage import day_store
 from tests.apptest import CAT, entries, open_page, save, texts
@@ -52,3 +52,34 @@ def test_enter_in_a_count_field_does_not_save_the_day_and_the_page_says_press_sa
     at = open_page("pages/log.py", person="Ann", date=TODAY.isoformat())
     assert forms(at)["log_form"].enter_to_submit is False
     assert "press **Save day** at the bottom to keep the day (Enter in a field does not save it)" in texts(at)
+
+
+W47 = "2026-W47"  # Monday 16 to Sunday 22 November 2026
+MON, LAST_MON = date(2026, 11, 16), date(2026, 11, 9)
+
+
+def test_week_over_week_says_how_many_more_changed_than_it_lists(app_engine, ann):
+    # Seven activities done last week and not this week: seven got better, five are listed.
+    gone = [activity.id for activity in CAT.activities if activity.unit != "min"][:7]
+    save(app_engine, ann, LAST_MON, entries(LAST_MON, *[(activity, 10) for activity in gone]))
+    save(app_engine, ann, MON, entries(MON, ("ironing", 30)))
+    at = open_page("pages/weeks.py", person="Ann", week=W47)
+    better = next(m.value for m in at.markdown if CAT.activity(gone[0]).name in m.value)
+    assert len(better.splitlines()) == 6  # five changes, then the line that says how many more
+    assert better.endswith("- and 2 more (the chart below shows the largest changes)")
+
+
+def test_week_over_week_change_is_the_difference_of_the_numbers_shown():
+    assert weeks.shown_change(1.84, 1.76) == ("1.84", "1.76", "-0.08")  # 1.8 -> 1.8 would hide the change
+    assert weeks.shown_change(1.84, 1.66) == ("1.8", "1.7", "-0.1")  # 1.84 - 1.66 is -0.18: the shown say -0.1
+    assert weeks.shown_change(0.0, 2.25) == ("0.0", "2.2", "+2.2")
+
+
+def test_week_over_week_says_percentage_points_in_words_under_a_short_label(app_engine, ann):
+    save(app_engine, ann, LAST_MON, entries(LAST_MON, ("sit_down_chair", 10)))
+    save(app_engine, ann, MON, entries(MON, ("sit_down_chair", 10, "controlled")))
+    at = open_page("pages/weeks.py", person="Ann", week=W47)
+    control = next(m for m in at.metric if m.label == "Done with control")
+    assert control.proto.delta == "+100 percentage points vs last week"
+    assert all(len(m.label) <= len("Average daily strain") for m in at.metric)  # fits a quarter of 1280 px
+    assert " pp" not in texts(at)
