@@ -83,3 +83,14 @@ def test_week_over_week_says_percentage_points_in_words_under_a_short_label(app_
     assert control.proto.delta == "+100 percentage points vs last week"
     assert all(len(m.label) <= len("Average daily strain") for m in at.metric)  # fits a quarter of 1280 px
     assert " pp" not in texts(at)
+
+
+def test_the_audit_says_what_one_strain_point_is_and_names_activities_in_full(app_engine, ann):
+    longest = max(CAT.activities, key=lambda activity: len(activity.name))
+    save(app_engine, ann, TODAY, entries(TODAY, (longest.id, 30), ("sit_down_chair", 4)))
+    at = open_page("pages/audit.py", person="Ann", date=TODAY.isoformat())
+    assert model.ONE_POINT in texts(at)
+    assert at.metric[0].label == "Strain points" and at.metric[0].proto.help == model.ONE_POINT
+    arithmetic = at.table[0].value  # a static table: its cells wrap, so a long name is shown whole
+    assert longest.name in list(arithmetic["Activity"])
+    assert list(arithmetic.columns[:4]) == ["Activity", "Points", "How many", "Weight"]
