@@ -51,7 +51,7 @@ def last_week(person: PersonInfo) -> None:
 
 person = context.current_person()
 if person is None:
-    st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
+    context.choose_person()
 else:
     last_week(person)
 with st.container(border=True):

@@ -116,6 +116,7 @@ def run() -> None:
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
         signin.account_sidebar(context.actor())
     st.session_state[RUNNING] = True
+    st.session_state[context.PAGE_KEY] = page
     try:
         person = context.current_person()
         if person is not None and page.title in PERSON_TITLES:

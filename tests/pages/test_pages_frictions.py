@@ -1,13 +1,15 @@
 """The frictions a new user hit (issue 23), page by page, with AppTest by widget keys."""
 
+import json
 from datetime import date, timedelta
 
 from streamlit.proto.Block_pb2 import Block
 
 from strain.domain import model, weeks
 from strain.domain.actor import OWNER
-from strain.storage import day_store
+from strain.storage import day_store, people_store
 from tests.apptest import CAT, entries, open_page, save, texts
+from ui import components
 
 TODAY = date.today()
 
@@ -94,3 +96,46 @@ def test_the_audit_says_what_one_strain_point_is_and_names_activities_in_full(ap
     arithmetic = at.table[0].value  # a static table: its cells wrap, so a long name is shown whole
     assert longest.name in list(arithmetic["Activity"])
     assert list(arithmetic.columns[:4]) == ["Activity", "Points", "How many", "Weight"]
+
+
+def test_with_no_one_chosen_the_page_itself_links_to_each_person_on_this_page(app_engine, ann):
+    people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
+    at = open_page("pages/count.py")
+    page = texts(at)
+    assert "No one is chosen for this page. Whose days are these?" in page
+    assert "sidebar" not in page  # a phone hides it
+    links = [(link.proto.label, link.proto.page, link.query_string) for link in at.get("page_link")]
+    assert links == [("Ann", "count", "person=Ann"), ("Bea", "count", "person=Bea")]
+
+
+def test_with_no_one_yet_the_page_itself_offers_to_add_a_person(app_engine):
+    at = open_page("pages/count.py")
+    assert "sidebar" not in texts(at)
+    at.text_input(key="new_person_name_main").input("Cai")
+    at.button(key="FormSubmitter:add_person_form_main-Add person").click().run()
+    assert not at.exception
+    assert [p.name for p in people_store.list_people(engine=app_engine, actor=OWNER)] == ["Cai"]
+    assert at.session_state["person"] == "Cai"  # and chosen
+
+
+def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(app_engine, ann):
+    one = entries(TODAY, ("sit_down_chair", 1, "controlled"))  # 0.88 points: shown as 1
+    save(app_engine, ann, TODAY, one)
+    at = open_page("pages/count.py", person="Ann")
+    assert next(m.value for m in at.metric if m.label == "Today so far") == "1 point"
+    assert (components.points(0.4), components.points(12)) == ("0 points", "12 points")
+    buttons = {}
+    for row in at.get("bidi_component"):
+        data = json.loads(row.proto.mixed.json or row.proto.json)
+        buttons[str(row.key).removeprefix("count_buttons_")] = {b["name"]: b for b in data["buttons"]}
+    assert buttons["sit_down_chair"]["undo"] | {"help": ""} == {
+        "name": "undo",
+        "label": "-1 with control",
+        "tap": "controlled-1",
+        "primary": False,
+        "help": "",
+        "disabled": False,
+    }
+    empty = buttons["stand_up_chair"]["undo"]
+    assert (empty["label"], empty["disabled"]) == ("-1", True)
+    assert empty["help"] == "Nothing counted on this row today: nothing to take back yet"
