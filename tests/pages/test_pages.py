@@ -398,6 +398,7 @@ def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app
         "Weight used",
         "Range",
         "Default",
+        "With control",
         "Modifiers",
         "Source",
     ]

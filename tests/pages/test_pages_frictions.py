@@ -139,3 +139,22 @@ def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(a
     empty = buttons["stand_up_chair"]["undo"]
     assert (empty["label"], empty["disabled"]) == ("-1", True)
     assert empty["help"] == "Nothing counted on this row today: nothing to take back yet"
+
+
+def test_the_model_page_says_which_with_control_factor_each_activity_uses(ann):
+    at = open_page("pages/model.py", person="Ann")
+    weights = at.table[1].value.set_index("Activity")
+    for activity in CAT.activities:
+        factor = CAT.controlled[activity.control].value
+        assert weights.loc[activity.name, "With control"] == f"x {factor:g} ({activity.control})"
+    assert model.ONE_POINT in texts(at)
+
+
+def test_the_model_page_folds_its_long_parts(ann):
+    at = open_page("pages/model.py", person="Ann")
+    labels = [expander.label for expander in at.expander]
+    assert labels[:3] == [
+        "Modifiers",
+        f"Activity weights ({len(CAT.activities)} activities)",
+        "Movements against held postures: what a minute is worth",
+    ]
