@@ -256,6 +256,9 @@ def _picker(names: list[str]) -> None:
 def choose_person() -> None:
     """What to do with no one chosen, said in the page itself (a phone hides the sidebar): a link per person
     to this page for them, the Add person form while there is no one, or in clinic mode the patients list."""
+    if not permissions.may(actor(), "add_person"):  # a patient, after another's name in a link
+        st.info("Open a page from the menu to see your own days.")
+        return
     if ACTOR_KEY in st.session_state:  # signed in: clinic mode, where the patients overview lists them
         st.info("No patient is chosen for this page: choose one in your patients list.")
         st.page_link("pages/patients.py", label="Patients", icon=":material/groups:")
@@ -313,9 +316,6 @@ def current_person() -> PersonInfo | None:
 def require_person() -> PersonInfo:
     """The chosen person; without one, the page explains what to do and stops."""
     person = current_person()
-    if person is None and not permissions.may(actor(), "add_person"):
-        st.info("Open a page from the menu to see your own days.")
-        st.stop()
     if person is None:
         choose_person()
         st.stop()
