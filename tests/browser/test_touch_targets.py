@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Seed
-from tests.browser.streamlit_page import app_context, expect_no_exception, open_app
+from tests.browser.streamlit_page import app_context, expect_no_exception, main, open_app
 from ui.navigation import PERSON_PAGES
 
 WIDTH, HEIGHT = 390, 844
@@ -78,3 +78,23 @@ def test_every_target_is_big_enough_for_a_thumb(phone: Page, app_url: str, seed:
     open_app(phone, app_url, f"{PAGES[name]}?person={seed.person}")
     expect_no_exception(phone)
     assert too_small(phone) == []
+
+
+# Text cut at its box's edge: [text, width it needs, width it has] of every element matched.
+CUT = """(elements) => elements
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => [e.textContent.trim(), e.scrollWidth, e.clientWidth])"""
+
+
+def test_exercises_show_whole_names_on_a_phone(phone: Page, app_url: str, seed: Seed) -> None:
+    """The level choice and the practice log's list of exercises wrap long names instead of cutting them."""
+    open_app(phone, app_url, f"/exercises?person={seed.person}")
+    levels = main(phone).locator('[class*="st-key-level_"]').first.get_by_test_id("stRadioOption")
+    expect(levels.first).to_be_visible()
+    assert levels.evaluate_all(CUT) == []
+    field = main(phone).locator(".st-key-practice_exercise").get_by_role("combobox")
+    field.click()
+    field.press("ArrowDown")  # opens the list
+    options = phone.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert options.locator("div").evaluate_all(CUT) == []
