@@ -54,11 +54,10 @@ with st.expander("Modifiers", icon=":material/tune:"):
         )
         for key in modifier_keys
     ]
-    with st.container(key="model_modifiers_box"):
-        st.table(
-            pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Range", "Default", "Source"]),
-            hide_index=True,
-        )
+    st.table(
+        pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Range", "Default", "Source"]),
+        hide_index=True,
+    )
     st.caption(
         f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
     )
@@ -68,37 +67,36 @@ with st.expander(f"Activity weights ({len(cat.activities)} activities)", icon=":
         "*With control*: what an activity's points are multiplied by when it is done with control, and the "
         "technique class that factor belongs to (see Modifiers); x 1 means control saves nothing there."
     )
-    with st.container(key="model_weights_box"):
-        st.table(
-            pd.DataFrame(
-                [
-                    (
-                        a.name,
-                        a.family,
-                        "per time" if a.unit == "rep" else "per minute",
-                        strain_model.weight(a.id),
-                        ends(f"activity.{a.id}"),
-                        a.weight,
-                        with_control(a),
-                        ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
-                        a.source,
-                    )
-                    for a in cat.activities
-                ],
-                columns=[
-                    "Activity",
-                    "Family",
-                    "Unit",
-                    "Weight used",
-                    "Range",
-                    "Default",
-                    "With control",
-                    "Modifiers",
-                    "Source",
-                ],
-            ),
-            hide_index=True,
-        )
+    st.table(
+        pd.DataFrame(
+            [
+                (
+                    a.name,
+                    a.family,
+                    "per time" if a.unit == "rep" else "per minute",
+                    strain_model.weight(a.id),
+                    ends(f"activity.{a.id}"),
+                    a.weight,
+                    with_control(a),
+                    ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
+                    a.source,
+                )
+                for a in cat.activities
+            ],
+            columns=[
+                "Activity",
+                "Family",
+                "Unit",
+                "Weight used",
+                "Range",
+                "Default",
+                "With control",
+                "Modifiers",
+                "Source",
+            ],
+        ),
+        hide_index=True,
+    )
 
 with st.expander("Movements against held postures: what a minute is worth", icon=":material/timer:"):
     sensitivity = weights.sensitivity(service, person, date.today())
