@@ -9,6 +9,8 @@ from strain.domain import model, weeks
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
 from tests.apptest import CAT, entries, open_page, save, texts
+from tests.clinic import clinic
+from tests.pages.test_pages_clinic import run_page
 from ui import components
 
 TODAY = date.today()
@@ -158,3 +160,11 @@ def test_the_model_page_folds_its_long_parts(ann):
         f"Activity weights ({len(CAT.activities)} activities)",
         "Movements against held postures: what a minute is worth",
     ]
+
+
+def test_a_therapist_with_no_patient_chosen_is_sent_to_the_patients_list(app_engine):
+    _, therapist, _ = clinic(app_engine)
+    at = run_page("pages/count.py", therapist)
+    assert "No patient is chosen for this page: choose one in your patients list." in texts(at)
+    # The patients list is clinic mode's home: its address is the root.
+    assert [(link.proto.page, link.proto.label) for link in at.get("page_link")] == [("", "Patients")]
