@@ -193,7 +193,7 @@ if submitted:
         st.stop()
     score = log_day.day_score(service, person, entries)
     st.success(
-        f"Saved {len(entries)} activities for {day:%A %d %B %Y}. The day scores **{score.points:.0f} points**: "
+        f"Saved {len(entries)} activities for {day:%A %d %B %Y}. The day scores **{components.points(score.points)}**: "
         f"{score.band} strain."
     )
     components.band_badge(score.band)

@@ -47,7 +47,7 @@ def test_saving_a_day_shows_its_points_and_band(app_engine, ann):
     day = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=TODAY)
     points = float(model.score(day.entries, model.Model(CAT))["points"].sum())
     band = model.band(points, CAT)
-    assert f"The day scores **{points:.0f} points**: {band} strain." in texts(at)
+    assert f"The day scores **{components.points(points)}**: {band} strain." in texts(at)
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges[-1].endswith(f"{band.capitalize()} strain]")
 
