@@ -57,3 +57,23 @@ def test_home_to_log_today_to_the_days_score(browser: Browser, tmp_path: Path, c
         success = main(page).get_by_test_id("stAlertContentSuccess")
         expect(success).to_contain_text(f"The day scores {total:.0f} points")
         expect(main(page).get_by_text(re.compile(r"^. (Low|Moderate|High) strain$"))).to_be_visible()
+
+
+def test_a_first_tap_on_count_as_you_go(browser: Browser, tmp_path: Path, chromium_path: str) -> None:
+    """Straight to /count on a phone: add yourself there; "-1" is greyed until the row has a tap to take back."""
+    db_url = f"sqlite:///{tmp_path / 'first.db'}"
+    with serve_app(db_url, tmp_path) as server, app_context(browser, server.url, **PHONE) as context:
+        page = context.new_page()
+        open_app(page, server.url, "/count")
+        main(page).get_by_label("Name", exact=True).fill("Nia")
+        with rerun(page):
+            main(page).get_by_role("button", name="Add person").click()
+        row = main(page).locator(".st-key-count_buttons_sit_down_chair")
+        undo = row.locator('button[data-name="undo"]')
+        expect(undo).to_have_text("-1")
+        expect(undo).to_be_disabled()
+        row.locator('button[data-name="plain"]').tap()
+        expect(undo).to_be_enabled()  # at once, before the server has answered
+        expect(undo).to_have_text("-1 without")
+        expect(main(page).get_by_text("0 with control · 1 without")).to_be_visible()
+        expect_no_exception(page)
