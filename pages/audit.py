@@ -41,7 +41,8 @@ total, band = day_audit.total, day_audit.band
 
 left, right = st.columns([1, 2])
 with left:
-    st.metric("Strain points", f"{total:.0f}")
+    st.metric("Strain points", f"{total:.0f}", help=model.ONE_POINT)
+    st.caption(model.ONE_POINT)
     moved, held = st.columns(2)
     moved.metric("Movements", f"{day_audit.movement_points:.0f}", help="Counted movements: points per repetition.")
     held.metric(
@@ -49,10 +50,7 @@ with left:
         f"{day_audit.posture_points:.0f}",
         help="Minutes in a position, a minute counting as so many repetitions (see the Model page).",
     )
-    st.caption(
-        "One strain point is one repetition at the spinal load of standing relaxed (Wilke 1999). "
-        f"{total:.0f} points; {model.envelope(day_audit.total_low, day_audit.total_high)}."
-    )
+    st.caption(f"{total:.0f} points; {model.envelope(day_audit.total_low, day_audit.total_high)}.")
     components.band_badge(band)
     st.caption(
         f"Bands: low below {cat.bands.moderate:g}, moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g}."
@@ -131,27 +129,19 @@ st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
 labels = {i: f"{names[row.activity]} ({row.quantity:g})" for i, row in enumerate(frames.rows(scored))}
 picked = st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key="audit_entry")
 st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
-st.dataframe(
-    scored.assign(name=scored["activity"].map(names))[
-        [
-            "name",
-            "points",
-            "quantity",
-            "weight",
-            *model.MULTIPLIERS.values(),
-            *modifiers.columns(),
-        ]
-    ],
+# A static table, so that long activity names wrap instead of being cut at a column's edge.
+headings = {
+    "name": "Activity",
+    "points": "Points",
+    "quantity": "How many",
+    "weight": "Weight",
+    **{m.multiplier: f"x {m.name.replace('_', ' ')}" for m in modifiers.REGISTRY},
+    "m_per_minute": "x a minute's worth",
+    **{m.column: m.column.replace("_", " ").capitalize() for m in modifiers.REGISTRY},
+}
+table = scored.assign(name=scored["activity"].map(names))[list(headings)]
+st.table(
+    table.assign(points=table["points"].map("{:.1f}".format)).rename(columns=headings),
     hide_index=True,
-    column_config={
-        "name": st.column_config.TextColumn("Activity", width="medium"),
-        "quantity": "How many",
-        "weight": "Weight",
-        **{m.column: m.column.replace("_", " ").capitalize() for m in modifiers.REGISTRY},
-        **{m.multiplier: f"x {m.name.replace('_', ' ')}" for m in modifiers.REGISTRY},
-        "m_per_minute": "x a minute's worth",
-        "points": st.column_config.NumberColumn("Points", format="%.1f"),
-    },
-    key="audit_table",
 )
 components.disclaimer(cat)

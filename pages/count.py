@@ -22,6 +22,7 @@ LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its 
 ORDER = "count_order"  # ((person id, day), the rows' order)
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
+NOTHING_YET = "Nothing counted on this row today: nothing to take back yet"
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
 NOT_SENT = (
     "Could not reach the database, so these taps are not saved yet. They are kept on this phone and sent "
@@ -83,12 +84,13 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
     activity = row.activity
     with st.container(border=True, key=f"count_row_{activity.id}"):
         st.markdown(f"**{components.md(activity.name)}**  \n{counted(row)}")
+        nothing = not (row.controlled or row.uncontrolled)  # nothing to take back: "-1" waits, greyed
         if activity.unit == "rep":
             back = row.take_back(st.session_state.get(LAST_KIND, {}).get(activity.id))
             buttons = [
                 ("+1 with control", "control", counting.Tap("controlled", 1.0)),
                 ("+1", "plain", counting.Tap("uncontrolled", 1.0)),
-                (f"-1 {KINDS[back]}", "undo", counting.Tap(back, -1.0)),
+                ("-1" if nothing else f"-1 {KINDS[back]}", "undo", counting.Tap(back, -1.0)),
             ]
         else:
             back = (
@@ -110,7 +112,8 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
                     label=label,
                     tap=kind.name,
                     primary=kind.technique == "controlled" and kind.amount > 0,
-                    help=TAKE_BACK if kind.amount < 0 else "",
+                    help=(NOTHING_YET if nothing else TAKE_BACK) if kind.amount < 0 else "",
+                    disabled=nothing and kind.amount < 0,
                 )
                 for label, name, kind in buttons
             ],
@@ -123,7 +126,7 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
 
 def header(view: CountView) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.metric("Today so far", f"{view.total:.0f} points", width="content")
+        st.metric("Today so far", components.points(view.total), width="content")
         components.band_badge(view.band)
     label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
     with st.expander(label, expanded=not view.wake_up_set, icon=":material/alarm:"):

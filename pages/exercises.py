@@ -156,7 +156,8 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     # Follow the stored level when it changes (a save here, or in another tab), not only on the first run.
     if st.session_state.get(f"{key}_stored") != view.level:
         st.session_state[key] = st.session_state[f"{key}_stored"] = view.level
-    st.selectbox(
+    # A radio, not a dropdown: a dropdown's box cuts a long level name on a phone; each option here wraps.
+    st.radio(
         "Your level on this ladder",
         options=[step.level for step in steps],
         format_func=lambda level: f"Level {level}: {steps[level - 1].name} ({steps[level - 1].position})",

@@ -25,13 +25,17 @@ components.disclaimer(cat)
 
 
 def last_week(person: PersonInfo) -> None:
-    summary = context.view(self_audit.home, person, date.today())
+    today = date.today()
+    summary = context.view(self_audit.home, person, today)
     st.subheader(f"Last 7 days: {components.md(person.name)}")
+    st.page_link(
+        "pages/log.py",
+        label="Log today",
+        icon=":material/edit_note:",
+        query_params={"person": person.name, "date": today.isoformat()},
+    )
     if summary.latest is None or summary.band is None:  # (no band without a logged day)
         st.info("No days logged this week yet. Log a typical day: it takes about a minute.")
-        st.page_link(
-            "pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name}
-        )
         return
     columns = st.columns(3)
     columns[0].metric("Days logged", f"{summary.days_logged} of 7")
@@ -48,7 +52,7 @@ def last_week(person: PersonInfo) -> None:
 
 person = context.current_person()
 if person is None:
-    st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
+    context.choose_person()
 else:
     last_week(person)
     service = context.use_cases()

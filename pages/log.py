@@ -26,7 +26,10 @@ person = context.require_person()
 service = context.use_cases()
 
 st.title("Log a day")
-st.caption("Start from your typical day, change the counts and minutes that were different, then save.")
+st.caption(
+    "Start from your typical day, change the counts and minutes that were different, then press **Save day** "
+    "at the bottom to keep the day (Enter in a field does not save it)."
+)
 
 context.bind_url("date", "log_date", context.parse_date, date.today())
 day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
@@ -141,7 +144,8 @@ def activity_row(row: int, values: dict[str, Any]) -> dict[str, Any]:
 
 
 sheet = st.session_state["log_sheet"]
-with st.form("log_form", border=False):
+# Save is the only way to save: Enter in a count field would otherwise save a half-edited day.
+with st.form("log_form", border=False, enter_to_submit=False):
     rows = []
     records = list(enumerate(sheet.to_dict("records")))
     for family in FAMILIES:
@@ -188,7 +192,12 @@ if submitted:
         if isinstance(error, ConflictError):
             st.button("Load the saved version", on_click=reload_saved, key="log_conflict_reload")
         st.stop()
-    st.success(f"Saved {len(entries)} activities for {day:%A %d %B %Y}.")
+    score = log_day.day_score(service, person, entries)
+    st.success(
+        f"Saved {len(entries)} activities for {day:%A %d %B %Y}. The day scores **{components.points(score.points)}**: "
+        f"{score.band} strain."
+    )
+    components.band_badge(score.band)
     st.page_link(
         "pages/audit.py",
         label="See the audit of this day",

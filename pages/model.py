@@ -6,7 +6,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from strain.domain import limits, model
+from strain.domain import limits, model, modifiers
+from strain.domain.catalogue import Activity
 from strain.usecases import weights
 from ui import components, context, shell
 
@@ -17,9 +18,8 @@ cat = context.strain_catalogue()
 st.title("How the score is made")
 st.markdown(f"**{cat.formula}**, summed over the day's entries.")
 st.caption(
-    "One strain point is the spinal load of relaxed standing (Wilke 1999). Movements score per repetition: "
-    "a day's movement points. Held postures score per minute, a minute counting as so many repetitions at the "
-    "same load: a day's posture points. The total is the two added."
+    f"{model.ONE_POINT} A day's movement points and its posture points add up to its total. Each part below "
+    "opens on a tap: long tables scroll in their own box."
 )
 defaults = model.Model(cat)
 st.caption(f"Model version {defaults.version}, derived from the data file; a person's own weights add a suffix.")
@@ -29,7 +29,6 @@ service = context.use_cases()
 view = weights.model_view(service, person) if person else None
 strain_model = view.model if view else defaults
 
-st.subheader("Modifiers")
 modifier_keys = [key for key in model.override_keys(cat) if not key.startswith("activity.")]
 
 
@@ -38,74 +37,87 @@ def ends(key: str) -> str:
     return f"{low:.3g} to {high:.3g}"
 
 
-modifier_rows = [
-    (
-        model.override_label(cat, key),
-        strain_model.value(key),
-        ends(key),
-        model.default_value(cat, key),
-        model.catalogue_number(cat, key).source,
+def with_control(activity: Activity) -> str:
+    """The "done with control" factor of the activity's technique class, and the class: "x 0.4 (transfer)"."""
+    return f"x {strain_model.value(f'{modifiers.TECHNIQUE.name}.{activity.control}'):g} ({activity.control})"
+
+
+# Each part folded, so that a phone sees the page's outline at once; the wide tables scroll in their own box.
+with st.expander("Modifiers", icon=":material/tune:"):
+    modifier_rows = [
+        (
+            model.override_label(cat, key),
+            strain_model.value(key),
+            ends(key),
+            model.default_value(cat, key),
+            model.catalogue_number(cat, key).source,
+        )
+        for key in modifier_keys
+    ]
+    st.table(
+        pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Range", "Default", "Source"]),
+        hide_index=True,
     )
-    for key in modifier_keys
-]
-st.table(
-    pd.DataFrame(modifier_rows, columns=["Modifier", "Value used", "Range", "Default", "Source"]),
-    hide_index=True,
-)
-st.caption(
-    f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
-)
+    st.caption(
+        f"Bands: moderate from {cat.bands.moderate:g}, high from {cat.bands.high:g} points a day. {cat.bands.source}"
+    )
 
-st.subheader("Activity weights")
-st.table(
-    pd.DataFrame(
-        [
-            (
-                a.name,
-                a.family,
-                "per time" if a.unit == "rep" else "per minute",
-                strain_model.weight(a.id),
-                ends(f"activity.{a.id}"),
-                a.weight,
-                ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
-                a.source,
-            )
-            for a in cat.activities
-        ],
-        columns=[
-            "Activity",
-            "Family",
-            "Unit",
-            "Weight used",
-            "Range",
-            "Default",
-            "Modifiers",
-            "Source",
-        ],
-    ),
-    hide_index=True,
-)
+with st.expander(f"Activity weights ({len(cat.activities)} activities)", icon=":material/balance:"):
+    st.caption(
+        "*With control*: what an activity's points are multiplied by when it is done with control, and the "
+        "technique class that factor belongs to (see Modifiers); x 1 means control saves nothing there."
+    )
+    st.table(
+        pd.DataFrame(
+            [
+                (
+                    a.name,
+                    a.family,
+                    "per time" if a.unit == "rep" else "per minute",
+                    strain_model.weight(a.id),
+                    ends(f"activity.{a.id}"),
+                    a.weight,
+                    with_control(a),
+                    ", ".join(name.replace("_", " ") for name in sorted(a.takes)) or "technique only",
+                    a.source,
+                )
+                for a in cat.activities
+            ],
+            columns=[
+                "Activity",
+                "Family",
+                "Unit",
+                "Weight used",
+                "Range",
+                "Default",
+                "With control",
+                "Modifiers",
+                "Source",
+            ],
+        ),
+        hide_index=True,
+    )
 
-st.subheader("Movements against held postures: what a minute is worth")
-sensitivity = (
-    context.view(weights.sensitivity, person, date.today())
-    if person
-    else weights.sensitivity(service, None, date.today())
-)
-which = (
-    f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
-    if person and sensitivity.day  # (a day only with a person)
-    else None
-)
-(low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
-st.markdown(
-    f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a finding. "
-    f"{which or 'The starting typical day'} scores **{sensitivity.total:.0f} points**: "
-    f"{sensitivity.movement_points:.0f} from movements and {sensitivity.posture_points:.0f} from held postures. "
-    f"At {low_rate:g} repetitions a minute (a held posture adds no new peak load) it would score "
-    f"**{low_total:.0f}**; at {high_rate:g} (load summed over time) **{high_total:.0f}**."
-)
-st.caption(f"{cat.per_minute.source[:1].upper()}{cat.per_minute.source[1:]}.")
+with st.expander("Movements against held postures: what a minute is worth", icon=":material/timer:"):
+    sensitivity = (
+        context.view(weights.sensitivity, person, date.today())
+        if person
+        else weights.sensitivity(service, None, date.today())
+    )
+    which = (
+        f"{components.md(person.name)}'s latest logged day ({sensitivity.day:%d %b %Y})"
+        if person and sensitivity.day  # (a day only with a person)
+        else None
+    )
+    (low_rate, low_total), (high_rate, high_total) = sorted(sensitivity.ends.items())
+    st.markdown(
+        f"A minute held counts as **{sensitivity.per_minute:g} repetitions** at the same load: a choice, not a "
+        f"finding. {which or 'The starting typical day'} scores **{sensitivity.total:.0f} points**: "
+        f"{sensitivity.movement_points:.0f} from movements and {sensitivity.posture_points:.0f} from held postures. "
+        f"At {low_rate:g} repetitions a minute (a held posture adds no new peak load) it would score "
+        f"**{low_total:.0f}**; at {high_rate:g} (load summed over time) **{high_total:.0f}**."
+    )
+    st.caption(f"{cat.per_minute.source[:1].upper()}{cat.per_minute.source[1:]}.")
 
 if person is None or view is None:  # (view is None only without a person)
     components.disclaimer(cat)

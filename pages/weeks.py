@@ -131,10 +131,11 @@ def headline(comparison: WeekComparison) -> None:
     share, share_change = this.controlled_share, comparison.share_change
     share_points = None if share_change is None else share_change * 100
     columns[2].metric(
-        "Repetitions done with control",
+        "Done with control",  # short: a longer label is cut in a quarter of a 1280 px page
         "no repetitions" if share is None else f"{share:.0%}",
-        **versus_last(share_points, "+.0f", " pp"),
-        help="Movements counted in times (getting up, lifting, dressing...); minutes of a posture are not counted.",
+        **versus_last(share_points, "+.0f", " percentage points"),
+        help="The share of repetitions done with control: movements counted in times (getting up, lifting, "
+        "dressing...); minutes of a posture are not counted.",
     )
     if share_points is not None:
         shown = round(share_points)
@@ -157,12 +158,19 @@ def headline(comparison: WeekComparison) -> None:
         st.write(f"Last week ({last.week.label}) has no logged days, so there is nothing to compare with yet.")
 
 
+def change_line(activity: str, last: float, this: float) -> str:
+    shown_last, shown_this, change = weeks.shown_change(last, this)
+    return f"- {NAMES.get(activity, activity)}: {shown_last} → {shown_this} points a day ({change})"
+
+
 def change_lines(changes: pd.DataFrame) -> str:
-    return "\n".join(
-        f"- {NAMES.get(row.activity, row.activity)}: {row.last_per_day:.1f} → {row.this_per_day:.1f} "
-        f"points a day ({row.change:+.1f})"
-        for row in frames.rows(changes.head(LIST_LENGTH))
-    )
+    """The first LIST_LENGTH changes, and how many more there are (the chart below shows the largest)."""
+    lines = [
+        change_line(row.activity, row.last_per_day, row.this_per_day) for row in frames.rows(changes.head(LIST_LENGTH))
+    ]
+    if len(changes) > LIST_LENGTH:
+        lines.append(f"- and {len(changes) - LIST_LENGTH} more (the chart below shows the largest changes)")
+    return "\n".join(lines)
 
 
 def per_activity(comparison: WeekComparison) -> None:

@@ -29,3 +29,10 @@ def test_the_readme_quotes_the_bands_and_modifiers_of_the_data_file():
 
 def test_the_readme_states_the_premise_as_the_programmes():
     assert CAT.safety.premise in FLAT
+
+
+def test_every_command_runs_the_projects_python():
+    """A bare `python -m strain` fails with a traceback outside the venv: the examples say `.venv/bin/python`."""
+    bare = [line for line in README.splitlines() if re.search(r"(?<![/\w.])python (-m |scripts/)", line)]
+    assert bare == []
+    assert ".venv/bin/python -m strain score day.csv" in README

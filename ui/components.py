@@ -33,6 +33,12 @@ def md(text: str) -> str:
     )
 
 
+def points(total: float) -> str:
+    """A number of points as shown, rounded, in words that agree with it: "1 point", "0 points", "12 points"."""
+    shown = f"{total:.0f}"
+    return f"{shown} point" if shown in ("1", "-1") else f"{shown} points"
+
+
 def disclaimer(cat: Catalogue) -> None:
     st.caption(cat.safety.disclaimer)
 

@@ -33,6 +33,7 @@ R = TypeVar("R")
 PERSON_KEY = "person"
 CURRENT_KEY = "_current_person"
 ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
+PAGE_KEY = "_page"  # the page the shell is running (its st.Page): a link back to it for someone chosen
 LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (clinic mode)
 
 
@@ -217,16 +218,28 @@ def publish_url(param: str, key: str, value: str) -> None:
         st.query_params[param] = value
 
 
-def _add_person() -> None:
-    name = st.session_state.get("new_person_name", "")
+def _add_person(name_key: str) -> None:
+    name = st.session_state.get(name_key, "")
     try:
         person = people.add_person(use_cases(), name)
     except Refused as error:
         st.session_state["add_person_error"] = str(error)
         return
     st.session_state[PERSON_KEY] = person.name
-    st.session_state["new_person_name"] = ""
+    st.session_state[name_key] = ""
     st.session_state.pop("add_person_error", None)
+
+
+def _add_person_form(suffix: str = "") -> None:
+    """The Add person form: in the sidebar, and (suffix "_main") in a page that has no one to show yet."""
+    with st.form(f"add_person_form{suffix}", clear_on_submit=False, border=False):
+        # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
+        # counts what a person sees (strain.domain.validation.name_problem) and says so beside the field.
+        name_key = f"new_person_name{suffix}"
+        st.text_input("Name", key=name_key, help=f"Up to {limits.MAX_NAME} characters")
+        st.form_submit_button("Add person", on_click=_add_person, args=(name_key,))
+    if "add_person_error" in st.session_state:
+        st.error(components.md(st.session_state["add_person_error"]))
 
 
 def _picker(names: list[str]) -> None:
@@ -237,13 +250,28 @@ def _picker(names: list[str]) -> None:
         else:
             st.info("No one here yet: add a person to start.")
         with st.expander("Add person", expanded=not names):
-            with st.form("add_person_form", clear_on_submit=False, border=False):
-                # No max_chars: the browser would count UTF-16 units (an emoji is 2 to 11); the server
-                # counts what a person sees (strain.domain.validation.name_problem) and says so beside the field.
-                st.text_input("Name", key="new_person_name", help=f"Up to {limits.MAX_NAME} characters")
-                st.form_submit_button("Add person", on_click=_add_person)
-            if "add_person_error" in st.session_state:
-                st.error(components.md(st.session_state["add_person_error"]))
+            _add_person_form()
+
+
+def choose_person() -> None:
+    """What to do with no one chosen, said in the page itself (a phone hides the sidebar): a link per person
+    to this page for them, the Add person form while there is no one, or in clinic mode the patients list."""
+    if not permissions.may(actor(), "add_person"):  # a patient, after another's name in a link
+        st.info("Open a page from the menu to see your own days.")
+        return
+    if ACTOR_KEY in st.session_state:  # signed in: clinic mode, where the patients overview lists them
+        st.info("No patient is chosen for this page: choose one in your patients list.")
+        st.page_link("pages/patients.py", label="Patients", icon=":material/groups:")
+        return
+    names = [person.name for person in people.people(use_cases())]
+    if not names:
+        st.info("No one here yet: add the person whose days these are to start logging days.")
+        _add_person_form("_main")
+        return
+    st.info("No one is chosen for this page. Whose days are these?")
+    page = st.session_state.get(PAGE_KEY, "pages/home.py")
+    for name in names:
+        st.page_link(page, label=components.md(name), icon=":material/person:", query_params={PERSON_KEY: name})
 
 
 def person_picker() -> PersonInfo | None:
@@ -288,11 +316,8 @@ def current_person() -> PersonInfo | None:
 def require_person() -> PersonInfo:
     """The chosen person; without one, the page explains what to do and stops."""
     person = current_person()
-    if person is None and not permissions.may(actor(), "add_person"):
-        st.info("Open a page from the menu to see your own days.")
-        st.stop()
     if person is None:
-        st.info("Choose a person in the sidebar, or add one (**Add person**) to start logging days.")
+        choose_person()
         st.stop()
     return person
 

@@ -36,7 +36,7 @@ def modifier_input(modifier: modifiers.Modifier, activity: Activity, key: str, *
                 placeholder=f"{modifier.name} {modifier.unit}",
                 key=key,
                 label_visibility="collapsed",
-                width=130,
+                width=150,  # the field between a phone's 44 px steppers stays a thumb wide
             )
         return st.number_input(
             modifier.label, min_value=0.0, max_value=modifier.most, step=1.0, format="%g", key=key, width=130

@@ -26,6 +26,8 @@ RUNNING = "_shell_running_page"
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
 PERSON_TITLES = {page.title for page in PERSON_PAGES}  # the pages about the chosen person: the red-flag banner's
 ICON = Path(__file__).with_name("icon.png")
+# Bigger touch targets on a phone, for every page (our own style, from this folder).
+TOUCH_CSS = "<style>" + Path(__file__).with_name("touch.css").read_text(encoding="utf-8") + "</style>"
 
 
 class _Stderr(logging.StreamHandler[TextIO]):
@@ -107,6 +109,7 @@ def run() -> None:
     """Draw the shared parts and run the page the URL names."""
     # A local image: a material-symbol favicon is fetched from a font server, and nothing may leave the machine.
     st.set_page_config(page_title="Strain Audit", page_icon=str(ICON), layout="wide")
+    st.html(TOUCH_CSS)  # only a style: Streamlit puts it out of the page's flow
     try:
         page = _navigation()
         if page is None:
@@ -124,6 +127,7 @@ def run() -> None:
     elif pairing.required():  # a paired device (home-network mode)
         pairing.sidebar()
     st.session_state[RUNNING] = True
+    st.session_state[context.PAGE_KEY] = page
     try:
         person = context.current_person()
         if person is not None and page.title in PERSON_TITLES:

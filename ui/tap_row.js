@@ -224,6 +224,7 @@ function draw(button, spec) {
   button.textContent = spec.label;
   button.dataset.tap = spec.tap;
   button.className = spec.primary ? "primary" : "secondary";
+  button.disabled = Boolean(spec.disabled);
   if (spec.help) button.title = spec.help;
   else button.removeAttribute("title");
 }
@@ -238,6 +239,8 @@ export default function tapRow({ data, parentElement, setStateValue }) {
       const button = event.target.closest("button[data-tap]");
       if (!button) return;
       setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
+      // The row holds a tap now: a take-back greyed for an empty row is offered before the server answers.
+      for (const other of drawn.buttons.values()) other.disabled = false;
       attempts.delete(drawn.row + ":" + drawn.day);
       check(drawn.row, drawn.day, setStateValue); // in case this report is lost on its way (a server restarting)
       say(drawn.row, drawn.day);

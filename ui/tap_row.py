@@ -30,6 +30,7 @@ class Button:
     tap: str  # what a tap does, as the report names it (strain.domain.counting.Tap.name)
     primary: bool = False
     help: str = ""
+    disabled: bool = False  # shown greyed and not tappable (a take-back with nothing to take back)
 
 
 def tap_row(

@@ -33,6 +33,12 @@ from strain.domain.errors import Refused
 
 # Multiplier names (as shown to users and in JSON) and the frame column that holds each one: the entry
 # modifiers', then what a minute held is worth (1 for a movement).
+# What the unit is, as the data file's header defines it; the Audit and Model pages say it in these words.
+ONE_POINT = (
+    "One strain point is the load on the lower spine of standing relaxed (0.50 MPa in the L4-5 disc, Wilke 1999). "
+    "A movement scores its load relative to that, per repetition; a minute held in a posture counts as so many "
+    "repetitions at its load."
+)
 MULTIPLIERS = {modifier.name: modifier.multiplier for modifier in modifiers.REGISTRY} | {"per_minute": "m_per_minute"}
 
 

@@ -92,6 +92,15 @@ class IsoWeek:
         return f"Week {self.week}: {span}"
 
 
+def shown_change(last: float, this: float) -> tuple[str, str, str]:
+    """Last week's and this week's points and their change as text, with the fewest decimals (1 or 2) that tell
+    the two apart, the change being the difference of the numbers shown: never "1.8 -> 1.8 (-0.1)". A change
+    of UNCHANGED or more always differs at 2 decimals."""
+    decimals = 1 if round(last, 1) != round(this, 1) else 2
+    shown_last, shown_this = round(last, decimals), round(this, decimals)
+    return f"{shown_last:.{decimals}f}", f"{shown_this:.{decimals}f}", f"{shown_this - shown_last:+.{decimals}f}"
+
+
 def default_week(today: date, logged: Iterable[date]) -> IsoWeek:
     """The current week if it has logged days, else the latest week that has, else the current week."""
     current = IsoWeek.of(today)

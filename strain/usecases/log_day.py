@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -38,6 +39,18 @@ def typical_day(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
     """The person's typical day dated `day` as a day: one entry per activity and modifiers (the Log page, the
     tally card, Count as you go)."""
     return walkthrough.parts_merged(ctx.catalogue, typical_day_by_part(ctx, person, day), day)
+
+
+@dataclass(frozen=True)
+class DayScore:
+    points: float
+    band: str  # "low", "moderate" or "high"
+
+
+def day_score(ctx: Context, person: PersonInfo, entries: pd.DataFrame) -> DayScore:
+    """What a day's entries score under the person's model: shown as soon as the day is saved."""
+    points = float(model.score(entries, ctx.person_model(person))["points"].sum())
+    return DayScore(points=points, band=model.band(points, ctx.catalogue))
 
 
 def save_day(

@@ -21,7 +21,7 @@ ALL_PAGES = [page.script for page in PERSON_PAGES]
 def test_every_page_runs_with_no_one_yet(app_engine, page):
     at = open_page(page)
     if page in ("pages/home.py", "pages/log.py", "pages/count.py", "pages/audit.py"):
-        assert "Choose a person in the sidebar, or add one" in texts(at)
+        assert "No one here yet: add the person whose days these are" in texts(at)
 
 
 def test_the_sidebar_offers_to_add_the_first_person(app_engine):
@@ -76,7 +76,7 @@ def test_an_unknown_person_in_the_url_shows_no_one_elses_data(app_engine, ann):
     at = open_page(person="Zed")
     assert "The link's person=Zed is not valid (no one of that name here); please choose." in texts(at)
     at.switch_page("pages/audit.py").run()  # and it stays so on the next run
-    assert "Choose a person in the sidebar" in texts(at)
+    assert "No one is chosen for this page. Whose days are these?" in texts(at)
     assert not at.metric
 
 
@@ -84,7 +84,7 @@ def test_with_several_people_and_no_link_no_one_is_chosen_for_you(app_engine, an
     people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     at = open_page()
     assert at.selectbox(key="person").value is None
-    assert "Choose a person in the sidebar" in texts(at)
+    assert "No one is chosen for this page. Whose days are these?" in texts(at)
 
 
 def test_a_bare_link_chooses_the_only_person(ann):
@@ -398,6 +398,7 @@ def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app
         "Weight used",
         "Range",
         "Default",
+        "With control",
         "Modifiers",
         "Source",
     ]

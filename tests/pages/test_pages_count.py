@@ -111,8 +111,9 @@ def test_a_new_person_sees_an_empty_day_and_is_asked_for_their_wake_up_time(ann)
     assert {name: b["label"] for name, b in phone.buttons(SIT).items()} == {
         "control": "+1 with control",
         "plain": "+1",
-        "undo": "-1 without",
+        "undo": "-1",  # nothing to take back yet: greyed, and no kind named
     }
+    assert [b["disabled"] for b in phone.buttons(SIT).values()] == [False, False, True]
     assert [b["primary"] for b in phone.buttons(SIT).values()] == [True, False, False]
     assert {name: b["label"] for name, b in phone.buttons(SITTING).items()} == {
         "5": "+5 min",
@@ -253,7 +254,7 @@ def test_an_unknown_person_gets_a_clear_message_and_no_buttons(app_engine, ann):
     at.switch_page("pages/count.py").run()  # the link opens the tally itself
     assert not at.exception
     assert "The link's person=Zed is not valid (no one of that name here); please choose." in texts(at)
-    assert "Choose a person in the sidebar" in texts(at)
+    assert "No one is chosen for this page. Whose days are these?" in texts(at)
     assert not at.get("bidi_component")
 
 

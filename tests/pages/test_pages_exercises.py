@@ -51,7 +51,7 @@ def test_a_new_person_starts_at_level_1_and_sees_what_to_do(ann):
     )
     assert f"**The pain rule:** {CAT.progression.rule}" in page
     assert page.count("**Stop and get advice** from your physiotherapist") == 7  # on every ladder
-    assert at.selectbox(key=f"level_{ann.id}_core_brace").value == 1
+    assert at.radio(key=f"level_{ann.id}_core_brace").value == 1
     assert "No practice logged yet" in page
     assert "Measure the seats you use every day" in page
     assert "Record the lowest box you can squat to today" in page
@@ -63,7 +63,7 @@ def test_a_new_person_starts_at_level_1_and_sees_what_to_do(ann):
 
 def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     at = open_page(PAGE, person="Ann")
-    at.selectbox(key=f"level_{ann.id}_core_brace").set_value(3).run()
+    at.radio(key=f"level_{ann.id}_core_brace").set_value(3).run()
     assert not at.exception
     assert exercise_store.get_levels(engine=app_engine, actor=OWNER, person_id=ann.id) == {"core_brace": 3}
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(at)
@@ -77,7 +77,7 @@ def test_setting_a_level_saves_it_and_moves_the_practice_to_it(app_engine, ann):
     assert "Saved: level 3 of Core brace." in [t.value for t in at.toast]
     assert at.selectbox(key="practice_exercise").options[0] == "Modified dead bug on the bed (level 3)"
     reloaded = open_page(PAGE, person="Ann")
-    assert reloaded.selectbox(key=f"level_{ann.id}_core_brace").value == 3
+    assert reloaded.radio(key=f"level_{ann.id}_core_brace").value == 3
     assert "You are here: level 3 of 6, Modified dead bug on the bed" in texts(reloaded)
 
 
@@ -87,7 +87,7 @@ def test_a_level_changed_elsewhere_shows_on_the_next_run(app_engine, ann):
         engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="bed_roll", level=2
     )  # another tab
     at.run()
-    assert at.selectbox(key=f"level_{ann.id}_bed_roll").value == 2
+    assert at.radio(key=f"level_{ann.id}_bed_roll").value == 2
     assert "You are here: level 2 of 3, Side-lying to sitting with an arm push" in texts(at)
 
 
@@ -95,7 +95,7 @@ def test_each_person_has_their_own_levels(app_engine, ann):
     bea = people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
     exercise_store.set_level(engine=app_engine, actor=OWNER, person_id=ann.id, ladder_id="core_brace", level=4)
     at = open_page(PAGE, person="Bea")
-    assert at.selectbox(key=f"level_{bea.id}_core_brace").value == 1
+    assert at.radio(key=f"level_{bea.id}_core_brace").value == 1
 
 
 def test_logging_practice_saves_it_and_lists_it_after_a_reload(app_engine, ann):

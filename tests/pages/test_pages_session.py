@@ -44,7 +44,7 @@ def typical(app_engine, ann):
 
 def test_the_page_runs_with_no_one_and_for_a_new_person(app_engine):
     at = open_page(PAGE)
-    assert "Choose a person in the sidebar" in texts(at)
+    assert "No one here yet: add the person whose days these are" in texts(at)
     people_store.add_person(engine=app_engine, actor=OWNER, name="Ann")
     at = open_page(PAGE, person="Ann", part="walkthrough")
     assert progress_text(at) == f"Step 1 of {STEPS}: Waking and getting out of bed"

@@ -52,7 +52,7 @@ def test_this_week_against_last_week(app_engine, ann):
         f"{this_average - last_average:+.0f} points vs last week",
     )
     assert shown["Days logged"] == ("2 of 7", "+1 vs last week")
-    assert shown["Repetitions done with control"] == ("75%", "+75 pp vs last week")
+    assert shown["Done with control"] == ("75%", "+75 percentage points vs last week")
     assert shown["Average pain"] == ("3.0 / 10", "-3.0 vs last week")
     page = texts(at)
     assert "Average over 2 days (only logged days count)" in page
