@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from strain.domain import limits, permissions
 from strain.domain.actor import Actor
-from strain.storage.base import _as_utc, _now, _or_none, _read_frame, _reading
+from strain.storage.base import _as_utc, _now, _or_none, _owned, _read_frame, _reading, _unknown, _writing
 from strain.storage.tables import AuditChain, AuditEvent, Person
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
@@ -80,6 +80,16 @@ def _record_event(
         connection.execute(sa.insert(AuditEvent).values(**fields))
     else:
         _append_event(connection, _now(), **fields)
+
+
+def record_read(*, engine: Engine, actor: Actor, person_id: int, view: str) -> None:
+    """Record that `actor` read a person's record on `view` (a page, a printout, an export): an event "read", its
+    subject the view. Only of a person the actor reaches (else UnknownPerson, nothing recorded); no health data."""
+    with _writing(engine, actor) as connection:
+        reached = connection.execute(sa.select(col(Person.id)).where(col(Person.id) == person_id, _owned(actor)))
+        if reached.first() is None:
+            raise _unknown(person_id)
+        _record_event(connection, actor, "read", view, person_id, "")
 
 
 @dataclass(frozen=True)

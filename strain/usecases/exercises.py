@@ -18,7 +18,7 @@ from strain.domain.progress import Advice, LadderView
 from strain.storage import day_store, exercise_store, session_store
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import StoreError
-from strain.usecases import plan
+from strain.usecases import audit_trail, plan
 from strain.usecases.shared import Context
 
 PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
@@ -108,6 +108,7 @@ def reminders(
 ) -> bytes:
     """The plan in force's reminders as an iCalendar file (strain.domain.calendar); Refused, saying why, without a
     plan or when its review date has passed."""
+    audit_trail.record_read(ctx, person, "calendar")
     current = plan_rules.in_force(plan.plans(ctx, person), today)
     if current is None:
         raise Refused("There is no exercise plan yet: its reminders come with the plan your physiotherapist gives.")
