@@ -21,7 +21,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from strain.cli.common import CommandError, add_database_command, table
+from strain.cli.common import CommandError, add_database_command, from_command_line, table
 from strain.cli.store import _reporting_errors, _service, add_as_option
 from strain.domain import accounts, invites, limits
 from strain.domain.accounts import STAFF_ROLES
@@ -38,7 +38,7 @@ COMMAND_LINE = Actor("owner", None, "command line")
 
 def _admin(args: argparse.Namespace, cat: Catalogue) -> Context:
     """Accounts and clinic mode are the server admin's, who runs the command line (no --as, in either mode)."""
-    return Context(db.open_database(args.db), cat, COMMAND_LINE)
+    return Context(db.open_database(args.db), cat, from_command_line(COMMAND_LINE))
 
 
 def read_password(email: str) -> str:

@@ -24,9 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from strain.cli.common import CommandError, read_tally, table, write_private
+from strain.cli.common import CommandError, from_command_line, read_tally, table, write_private
 from strain.domain import frames, tally
-from strain.domain.actor import Actor
+from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 from strain.storage import db
 from strain.usecases import assessment as assessments
@@ -58,7 +58,7 @@ def _reporting_errors(command: Command) -> Command:
 
 def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     """The use cases over the command's database, acting as `--as EMAIL` in clinic mode (as the owner otherwise)."""
-    service = Context(db.open_database(args.db), cat)
+    service = Context(db.open_database(args.db), cat, from_command_line(OWNER))
     email = getattr(args, "as_email", None)
     if not clinic.clinic_mode(service):
         if email is not None:
@@ -69,7 +69,7 @@ def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     actor = clinic.acting_account(service, email)
     if actor is None:  # unknown or disabled: one message for both
         raise CommandError(f"no active account {email.strip()}")
-    return service.acting_as(actor)
+    return service.acting_as(from_command_line(actor))
 
 
 def _date_option(text: str | None, option: str) -> date | None:
@@ -280,7 +280,7 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
         raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
     # Into an empty database: its mode is the one --clinic says, never the backup's (which must agree).
-    service = Context(db.open_database(args.db), cat, RESTORER)
+    service = Context(db.open_database(args.db), cat, from_command_line(RESTORER))
     interchange.restore(service, data, clinic=args.clinic)
     mode = "clinic mode: sign-in required" if args.clinic else "personal mode"
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"
