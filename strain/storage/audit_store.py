@@ -161,15 +161,17 @@ class EventFilter:
 
 def _filtered(query: AnySelect, found: EventFilter) -> AnySelect:
     if found.person_id is not None:
-        query = query.where(col(AuditEvent.person_id) == found.person_id)
+        # (Only since they were added: SQLite may have given the id of someone forgotten before them.)
+        added = sa.select(col(Person.created_at)).where(col(Person.id) == found.person_id).scalar_subquery()
+        query = query.where(col(AuditEvent.person_id) == found.person_id, col(AuditEvent.at) >= added)
     if found.actor is not None:
         query = query.where(col(AuditEvent.actor) == found.actor)
     if found.action is not None:
         query = query.where(col(AuditEvent.action) == found.action)
     if found.start is not None:
-        query = query.where(col(AuditEvent.at) >= found.start)
+        query = query.where(col(AuditEvent.at) >= _as_utc(found.start))  # SQLite compares UTC text
     if found.end is not None:
-        query = query.where(col(AuditEvent.at) < found.end)
+        query = query.where(col(AuditEvent.at) < _as_utc(found.end))
     return query
 
 
