@@ -102,6 +102,13 @@ def forget(ctx: Context, person: PersonInfo) -> None:
     people_store.forget_person(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
 
 
+def erase(ctx: Context, person: PersonInfo, typed_name: str) -> None:
+    """`forget`, once the person's name was typed again to confirm (Invalid, nothing deleted, otherwise)."""
+    if typed_name.strip() != person.name:
+        raise Invalid([f"Nothing erased: type the patient's name, {person.name}, exactly as shown to confirm."])
+    forget(ctx, person)
+
+
 def clinic_mode(ctx: Context) -> bool:
     """Whether this database is in clinic mode: nothing is shown until someone signs in."""
     return account_store.clinic_mode(engine=ctx.engine)
