@@ -181,6 +181,22 @@ if is_admin:
         name = choose(overview["name"], "records_patient")
         if name is not None:
             records.zip_button(service, name, f"Download everything about {name} (zip)", key="records_zip")
+if is_admin and not overview.empty:
+    st.subheader("Erase a patient")
+    st.caption(
+        "A patient's request to erase their data: everything about them is deleted for good (days, plans, visits, "
+        "exercises, weights, their account). The audit trail keeps only that an erasure happened, by whom and when, "
+        "with a number in place of their name."
+    )
+    with st.form("erase_form"):
+        erased = choose(overview["name"], "erase_patient")
+        typed = st.text_input("Type their name again to confirm", key="erase_confirm")
+        if st.form_submit_button("Erase for good", type="primary"):
+            act(
+                erased,
+                lambda person: clinic.erase(service, person, typed),
+                "{name}'s data are erased; the audit trail keeps that it happened.",
+            )
 
 if permissions.may(service.actor, "treat_person") and not current.empty:
     invite.form(service, list(current["name"]))

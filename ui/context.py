@@ -23,7 +23,7 @@ from strain.domain.errors import Invalid, Refused
 from strain.storage import db
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import UnknownPerson
-from strain.usecases import clinic, errors, people
+from strain.usecases import audit_trail, clinic, errors, people
 from strain.usecases.shared import Context
 from ui import components
 
@@ -35,6 +35,7 @@ CURRENT_KEY = "_current_person"
 ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
 PAGE_KEY = "_page"  # the page the shell is running (its st.Page): a link back to it for someone chosen
 LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (clinic mode)
+READS_KEY = "_reads_recorded"  # (who, person id, view) -> time.time() of the read last recorded in the audit trail
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,6 +133,19 @@ def view(
     name = f"{use.__module__}.{use.__qualname__}"
     version = people.data_version(use_cases(), person)
     return _view(url, who, name, person, version, args, tuple(sorted(kwargs.items())), use)
+
+
+def record_read(person: PersonInfo, view: str) -> None:
+    """Record in the audit trail that whoever is signed in read the person's record on `view`: once per session,
+    person and view every limits.READ_RECORDED_EVERY, so that reruns and clicks do not flood the trail."""
+    who = actor()
+    key = (who.label, who.account_id, person.id, view)
+    recorded: dict[tuple[str, int | None, int, str], float] = st.session_state.setdefault(READS_KEY, {})
+    now = time.time()
+    if now - recorded.get(key, float("-inf")) < limits.READ_RECORDED_EVERY.total_seconds():
+        return
+    audit_trail.record_read(use_cases(), person, view)
+    recorded[key] = now
 
 
 def strain_catalogue() -> Catalogue:

@@ -24,7 +24,8 @@ from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
-PERSON_TITLES = {page.title for page in PERSON_PAGES}  # the pages about the chosen person: the red-flag banner's
+# The pages about the chosen person (the red-flag banner's; each a read in the audit trail), by title: their address.
+PERSON_VIEWS = {page.title: page.slug for page in PERSON_PAGES}
 ICON = Path(__file__).with_name("icon.png")
 # Bigger touch targets on a phone, for every page (our own style, from this folder).
 TOUCH_CSS = "<style>" + Path(__file__).with_name("touch.css").read_text(encoding="utf-8") + "</style>"
@@ -130,7 +131,8 @@ def run() -> None:
     st.session_state[context.PAGE_KEY] = page
     try:
         person = context.current_person()
-        if person is not None and page.title in PERSON_TITLES:
+        if person is not None and page.title in PERSON_VIEWS:
+            context.record_read(person, PERSON_VIEWS[page.title])
             red_flag_banner.show(person)
         page.run()
     except Exception as error:  # the store's or the database's refusal: one message, never a traceback

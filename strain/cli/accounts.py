@@ -22,7 +22,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from strain.cli.common import CommandError, add_database_command, table
+from strain.cli.common import CommandError, add_database_command, from_command_line, table
 from strain.cli.store import _reporting_errors, _service, add_as_option
 from strain.domain import invites, limits
 from strain.domain.actor import STAFF_ROLES, Actor
@@ -40,7 +40,7 @@ def _admin(args: argparse.Namespace, cat: Catalogue) -> Context:
     from strain.storage import db
     from strain.usecases.shared import Context
 
-    return Context(db.open_database(args.db), cat, COMMAND_LINE)
+    return Context(db.open_database(args.db), cat, from_command_line(COMMAND_LINE))
 
 
 def read_password(email: str) -> str:

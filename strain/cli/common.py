@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from strain.domain import tally, tally_reader
+from strain.domain import actor, tally, tally_reader
 from strain.domain.catalogue import Catalogue
 from strain.domain.limits import MAX_TALLY_FILE_BYTES
 
@@ -20,6 +22,16 @@ class CommandError(Exception):
     def __init__(self, *messages: str):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+def from_command_line(who: actor.Actor) -> actor.Actor:
+    """`who` acting from the command line: the audit trail records it so, with the machine's user who ran it
+    (distinct from the same account's signed-in session)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no entry in the password database (a bare container)
+        user = f"uid {os.getuid()}"
+    return replace(who, origin=actor.command_line(user))
 
 
 def add_database_command(

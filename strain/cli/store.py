@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from strain.cli.common import CommandError, read_tally, table, write_private
-from strain.domain.actor import Actor
+from strain.cli.common import CommandError, from_command_line, read_tally, table, write_private
+from strain.domain.actor import OWNER, Actor
 from strain.domain.catalogue import Catalogue
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     from strain.usecases import clinic
     from strain.usecases.shared import Context
 
-    service = Context(db.open_database(args.db), cat)
+    service = Context(db.open_database(args.db), cat, from_command_line(OWNER))
     email = getattr(args, "as_email", None)
     if not clinic.clinic_mode(service):
         if email is not None:
@@ -74,7 +74,7 @@ def _service(args: argparse.Namespace, cat: Catalogue) -> Context:
     actor = clinic.acting_account(service, email)
     if actor is None:  # unknown or disabled: one message for both
         raise CommandError(f"no active account {email.strip()}")
-    return service.acting_as(actor)
+    return service.acting_as(from_command_line(actor))
 
 
 def _date_option(text: str | None, option: str) -> date | None:
@@ -197,7 +197,7 @@ def cmd_restore(args: argparse.Namespace, cat: Catalogue) -> str:
     except (ValueError, RecursionError):  # an integer of thousands of digits; arrays nested thousands deep
         raise CommandError(f"{args.file} is not a Strain Audit backup (JSON this app does not read)") from None
     # Into an empty database: its mode is the one --clinic says, never the backup's (which must agree).
-    service = Context(db.open_database(args.db), cat, RESTORER)
+    service = Context(db.open_database(args.db), cat, from_command_line(RESTORER))
     interchange.restore(service, data, clinic=args.clinic)
     mode = "clinic mode: sign-in required" if args.clinic else "personal mode"
     return f"restored {_table_sizes(data)} into {errors.shown(str(service.engine.url))} ({mode})"

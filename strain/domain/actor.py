@@ -14,6 +14,12 @@ Role = Literal["owner", "admin", "therapist", "patient"]
 ROLES = ("admin", "therapist", "patient")  # the roles an account can have (the personal-mode owner has none)
 # The roles an admin gives on the Accounts page or the command line: a patient's account comes from an invite only.
 STAFF_ROLES = ("admin", "therapist")
+SESSION = "session"  # the origin of what is done in the app (a signed-in session, or personal mode's own window)
+
+
+def command_line(user: str) -> str:
+    """The origin of what a command does: the command line, run by this user of the machine."""
+    return f"command line (user {user})"
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class Actor:
     # A signed-in session's idle deadline (ui.context.keep_alive): False once the session is over, else it counts
     # the write as activity. Every write asks it first (strain.storage.base._acting); the command line has none.
     live: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
+    origin: str = SESSION  # where the actor acts from, as the audit trail records it (or `command_line(...)`)
 
     @property
     def sees_every_patient(self) -> bool:

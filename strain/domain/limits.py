@@ -61,7 +61,9 @@ MAX_FAILED_SIGN_INS = 5  # failures for one account within SIGN_IN_WINDOW that l
 SIGN_IN_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)  # ...for this long
 IDLE_SESSION = timedelta(minutes=30)  # a signed-in session with no activity for this long ends
+MAX_AUDIT_ORIGIN = 120  # an audit event's origin: "command line (user NAME)"
 MAX_AUDIT_DETAIL = 500  # an audit event's detail; longer is cut
+READ_RECORDED_EVERY = timedelta(minutes=30)  # a session's reads of one person on one page: one audit event per this
 
 # The first day anything can be dated: every page, a 12-week trend and the week picker's "Previous
 # week" included, can show it and the weeks before it. The last is today: this machine's date for a

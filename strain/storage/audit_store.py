@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from strain.domain import limits, permissions
-from strain.domain.actor import Actor
-from strain.storage.base import _as_utc, _now, _or_none, _owned, _read_frame, _reading
+from strain.domain.actor import SESSION, Actor
+from strain.storage.base import AnySelect, _as_utc, _now, _or_none, _owned, _read_frame, _reading, _unknown, _writing
 from strain.storage.tables import AuditChain, AuditEvent, Person
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
@@ -31,12 +31,15 @@ def _sha256(text: str) -> str:
 
 def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any] | sa.RowMapping) -> str:
     """An event's hash: SHA-256 over the previous event's hash, its id, its time (microseconds since 1970, UTC)
-    and its fields (actor, action, subject, person_id, detail), each text field hashed first so that no field
-    can run into the next. PostgreSQL's trigger (migration 0014) computes exactly this."""
+    and its fields (actor, action, subject, person_id, detail, and the origin unless it is "session"), each text
+    field hashed first so that no field can run into the next. PostgreSQL's trigger (migrations 0014, 0022)
+    computes exactly this. Events from before origins were recorded are all "session": their hashes stand."""
     micros = (_as_utc(at) - EPOCH) // timedelta(microseconds=1)
     person = "" if fields["person_id"] is None else str(fields["person_id"])
     texts = [_sha256(fields[name]) for name in ("actor", "action", "subject")]
-    return _sha256("|".join([prev, str(event_id), str(micros), *texts, person, _sha256(fields["detail"])]))
+    origin = fields.get("origin", SESSION)
+    parts = [prev, str(event_id), str(micros), *texts, person, _sha256(fields["detail"])]
+    return _sha256("|".join(parts if origin == SESSION else [*parts, _sha256(origin)]))
 
 
 def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
@@ -76,10 +79,22 @@ def _record_event(
         "person_id": person_id,
         "detail": detail[: limits.MAX_AUDIT_DETAIL],
     }
+    if actor.origin != SESSION:  # (else the column's default: an app role granted before 0022 may still insert)
+        fields["origin"] = actor.origin[: limits.MAX_AUDIT_ORIGIN]
     if connection.dialect.name == "postgresql":
         connection.execute(sa.insert(AuditEvent).values(**fields))
     else:
         _append_event(connection, _now(), **fields)
+
+
+def record_read(*, engine: Engine, actor: Actor, person_id: int, view: str) -> None:
+    """Record that `actor` read a person's record on `view` (a page, a printout, an export): an event "read", its
+    subject the view. Only of a person the actor reaches (else UnknownPerson, nothing recorded); no health data."""
+    with _writing(engine, actor) as connection:
+        reached = connection.execute(sa.select(col(Person.id)).where(col(Person.id) == person_id, _owned(actor)))
+        if reached.first() is None:
+            raise _unknown(person_id)
+        _record_event(connection, actor, "read", view, person_id, "")
 
 
 @dataclass(frozen=True)
@@ -101,7 +116,12 @@ def _check_chain(connection: Connection) -> ChainCheck:
     ]
     rows = connection.execute(
         sa.select(
-            *columns, col(AuditEvent.person_id), col(AuditEvent.detail), col(AuditEvent.prev_hash), col(AuditEvent.hash)
+            *columns,
+            col(AuditEvent.person_id),
+            col(AuditEvent.detail),
+            col(AuditEvent.origin),
+            col(AuditEvent.prev_hash),
+            col(AuditEvent.hash),
         ).order_by(col(AuditEvent.id))
     )
     prev, last_id, count = GENESIS, 0, 0
@@ -126,11 +146,57 @@ def verify_audit_chain(*, engine: Engine) -> ChainCheck:
         return _check_chain(connection)
 
 
-AUDIT_COLUMNS = ["at", "actor", "action", "subject", "person_id", "person", "detail"]
+AUDIT_COLUMNS = ["at", "actor", "action", "subject", "person_id", "person", "detail", "origin"]
 
 
-def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFrame:
-    """The latest `limit` events of the audit trail, newest first (admins and the personal-mode owner only).
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events of the audit trail to show: each given field narrows them (None: any), in SQL."""
+
+    person_id: int | None = None
+    actor: str | None = None  # who acted, as the trail names them (an account's email, "command line", ...)
+    action: str | None = None  # the kind of event: read, create, change, delete, forget, ...
+    start: datetime | None = None  # from this moment on (inclusive)
+    end: datetime | None = None  # before this moment
+
+
+def _filtered(query: AnySelect, found: EventFilter) -> AnySelect:
+    if found.person_id is not None:
+        # (Only since they were added: SQLite may have given the id of someone forgotten before them.)
+        added = sa.select(col(Person.created_at)).where(col(Person.id) == found.person_id).scalar_subquery()
+        query = query.where(col(AuditEvent.person_id) == found.person_id, col(AuditEvent.at) >= added)
+    if found.actor is not None:
+        query = query.where(col(AuditEvent.actor) == found.actor)
+    if found.action is not None:
+        query = query.where(col(AuditEvent.action) == found.action)
+    if found.start is not None:
+        query = query.where(col(AuditEvent.at) >= _as_utc(found.start))  # SQLite compares UTC text
+    if found.end is not None:
+        query = query.where(col(AuditEvent.at) < _as_utc(found.end))
+    return query
+
+
+def count_audit_events(*, engine: Engine, actor: Actor, found: EventFilter = EventFilter()) -> int:
+    """How many events the filter keeps (admins and the personal-mode owner only)."""
+    permissions.require(actor, "read_audit_trail")
+    with _reading(engine) as connection:
+        return int(connection.execute(_filtered(sa.select(sa.func.count(col(AuditEvent.id))), found)).scalar_one())
+
+
+def audit_choices(*, engine: Engine, actor: Actor) -> tuple[list[str], list[str]]:
+    """Who has acted and the kinds of event there are, each sorted: what the trail can be filtered by."""
+    permissions.require(actor, "read_audit_trail")
+    with _reading(engine) as connection:
+        actors = connection.execute(sa.select(col(AuditEvent.actor)).distinct().order_by(col(AuditEvent.actor)))
+        actions = connection.execute(sa.select(col(AuditEvent.action)).distinct().order_by(col(AuditEvent.action)))
+        return list(actors.scalars()), list(actions.scalars())
+
+
+def load_audit_events(
+    *, engine: Engine, actor: Actor, limit: int | None, offset: int = 0, found: EventFilter = EventFilter()
+) -> pd.DataFrame:
+    """The events the filter keeps, newest first: `limit` of them (None: all) after the first `offset` (admins and
+    the personal-mode owner only).
 
     Columns: AUDIT_COLUMNS; `person` is the person's name today (None once they are forgotten).
     """
@@ -144,6 +210,7 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
             col(AuditEvent.person_id),
             col(Person.name),
             col(AuditEvent.detail),
+            col(AuditEvent.origin),
         )
         # SQLite may give a forgotten person's id to someone added later: only events since they were added are theirs.
         .outerjoin(
@@ -151,7 +218,9 @@ def load_audit_events(*, engine: Engine, actor: Actor, limit: int) -> pd.DataFra
         )
         .order_by(col(AuditEvent.id).desc())
         .limit(limit)
+        .offset(offset)
     )
+    query = _filtered(query, found)
     frame = _read_frame(engine, query, AUDIT_COLUMNS)
     return frame.assign(
         at=[_as_utc(moment) for moment in frame["at"]],

@@ -144,7 +144,7 @@ def save_day(
     with _changing(engine, actor, person_id) as connection:
         version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
-            _replace_template(connection, person_id, rows)
+            _replace_template(connection, actor, person_id, rows)
     return version
 
 
@@ -327,18 +327,23 @@ def save_template(
 ) -> None:
     """Save a list of entries to start a day from, replacing the template of that name."""
     with _changing(engine, actor, person_id) as connection:
-        _replace_template(connection, person_id, _entry_rows(entries), name)
+        _replace_template(connection, actor, person_id, _entry_rows(entries), name)
 
 
 def _replace_template(
-    connection: Connection, person_id: int, rows: list[dict[str, Any]], name: str = "typical"
+    connection: Connection, actor: Actor, person_id: int, rows: list[dict[str, Any]], name: str = "typical"
 ) -> None:
+    """Replace a template's entries (recorded in the audit trail as the "typical day" changed, with its lines)."""
     same_template = (col(Template.person_id) == person_id, col(Template.name) == name)
     template_id = connection.execute(sa.select(col(Template.id)).where(*same_template)).scalar()
+    action = "change"
     if template_id is None:
+        action = "create"
         template_id = connection.execute(
             sa.insert(Template).values(person_id=person_id, name=name).returning(col(Template.id))
         ).scalar_one()
+    lines = f"{len(rows)} line" if len(rows) == 1 else f"{len(rows)} lines"
+    _record_event(connection, actor, action, f"{name} day", person_id, lines)
     connection.execute(sa.delete(TemplateEntry).where(col(TemplateEntry.template_id) == template_id))
     if rows:
         connection.execute(sa.insert(TemplateEntry), [{**row, "template_id": template_id} for row in rows])

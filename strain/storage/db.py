@@ -183,7 +183,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 AUDIT_TABLES = ("audit_event", "audit_chain")
-AUDIT_EVENT_INSERT = ("actor", "action", "subject", "person_id", "detail")  # the rest comes from the database
+AUDIT_EVENT_INSERT = ("actor", "action", "subject", "person_id", "detail", "origin")  # the rest comes from the database
 
 
 def grant_app_role(engine: Engine, role: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from strain.domain.actor import Actor
+from strain.storage.audit_store import _record_event
 from strain.storage.base import _between, _changing, _of, _reachable, _read_frame, _reading, _upsert
 from strain.storage.tables import BoxHeight, LadderLevel, Practice, Seat
 
@@ -29,6 +30,7 @@ def set_level(*, engine: Engine, actor: Actor, person_id: int, ladder_id: str, l
         _upsert(
             connection, LadderLevel, ("person_id", "ladder_id"), person_id=person_id, ladder_id=ladder_id, level=level
         )
+        _record_event(connection, actor, "change", "ladder level", person_id, f"{ladder_id}: level {level}")
 
 
 def log_practice(
@@ -40,6 +42,7 @@ def log_practice(
                 person_id=person_id, date=day, exercise_id=exercise_id, pain_during=pain_during, note=note
             )
         )
+        _record_event(connection, actor, "create", "practice", person_id, f"{day} {exercise_id}")
 
 
 def load_practice(
@@ -60,6 +63,7 @@ def load_practice(
 def set_seat(*, engine: Engine, actor: Actor, person_id: int, name: str, height_cm: float) -> None:
     with _changing(engine, actor, person_id) as connection:
         _upsert(connection, Seat, ("person_id", "name"), person_id=person_id, name=name, height_cm=height_cm)
+        _record_event(connection, actor, "change", "seat", person_id, name)
 
 
 def get_seats(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, float]:
@@ -76,6 +80,7 @@ def get_seats(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, floa
 def log_box_height(*, engine: Engine, actor: Actor, person_id: int, day: date, height_cm: float) -> None:
     with _changing(engine, actor, person_id) as connection:
         connection.execute(sa.insert(BoxHeight).values(person_id=person_id, date=day, height_cm=height_cm))
+        _record_event(connection, actor, "create", "box height", person_id, str(day))
 
 
 def load_box_heights(

@@ -159,7 +159,7 @@ def finish_walkthrough(
                 values |= {"pain": None, "note": ""}
             version = _write_day(connection, actor, person_id, values, rows, expected_version)
         if as_template:
-            _replace_template(connection, person_id, rows if template is None else _entry_rows(template))
+            _replace_template(connection, actor, person_id, rows if template is None else _entry_rows(template))
         connection.execute(sa.delete(Walkthrough).where(col(Walkthrough.person_id) == person_id))
     return version
 

@@ -15,9 +15,11 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from strain.domain import actor, catalogue, devices, modifiers
+from strain.domain.actor import SESSION
 from strain.domain.limits import (
     MAX_ACCOUNT_NAME,
     MAX_AUDIT_DETAIL,
+    MAX_AUDIT_ORIGIN,
     MAX_DOSE_MINUTES,
     MAX_EMAIL,
     MAX_HEIGHT_CM,
@@ -582,6 +584,10 @@ class AuditEvent(SQLModel, table=True):
     subject: str = Field(sa_type=sa.String(32))  # day, plan, visit, override, patient, account, ...
     person_id: int | None = None
     detail: str = Field(default="", sa_type=sa.String(MAX_AUDIT_DETAIL))
+    # "session", or "command line (user NAME)" (migration 0022); the chain covers it unless it is "session".
+    origin: str = Field(
+        default=SESSION, sa_type=sa.String(MAX_AUDIT_ORIGIN), sa_column_kwargs={"server_default": SESSION}
+    )
     # The chain (migration 0014): each event's hash covers the previous one's and its own fields (see
     # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
     prev_hash: str | None = Field(default=None, sa_type=sa.String(64))

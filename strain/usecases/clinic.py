@@ -1,5 +1,4 @@
-"""Clinic mode: accounts and signing in, the patients overview, assigning, discharging and forgetting patients, the
-audit trail."""
+"""Clinic mode: accounts and signing in, the patients overview, assigning, discharging and forgetting patients."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from strain.domain.errors import Invalid
 from strain.storage import (
     account_store,
     assessment_store,
-    audit_store,
     exercise_store,
     people_store,
     plan_store,
@@ -25,8 +23,6 @@ from strain.storage.account_store import AccountInfo
 from strain.storage.people_store import PersonInfo
 from strain.usecases.scoring import period_totals
 from strain.usecases.shared import Context
-
-AUDIT_EVENTS = 500  # the latest events the audit trail shows
 
 
 def totals_by_person(ctx: Context, start: date, end: date) -> pd.DataFrame:
@@ -106,9 +102,11 @@ def forget(ctx: Context, person: PersonInfo) -> None:
     people_store.forget_person(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
 
 
-def audit_trail(ctx: Context, limit: int = AUDIT_EVENTS) -> pd.DataFrame:
-    """The latest events of the audit trail, newest first (an admin's, or the personal-mode owner's)."""
-    return audit_store.load_audit_events(engine=ctx.engine, actor=ctx.actor, limit=limit)
+def erase(ctx: Context, person: PersonInfo, typed_name: str) -> None:
+    """`forget`, once the person's name was typed again to confirm (Invalid, nothing deleted, otherwise)."""
+    if typed_name.strip() != person.name:
+        raise Invalid([f"Nothing erased: type the patient's name, {person.name}, exactly as shown to confirm."])
+    forget(ctx, person)
 
 
 def clinic_mode(ctx: Context) -> bool:

@@ -19,7 +19,7 @@ from strain.domain.progress import Advice, LadderView
 from strain.storage import day_store, exercise_store, session_store
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import StoreError
-from strain.usecases import plan
+from strain.usecases import audit_trail, plan
 from strain.usecases.shared import Context
 
 PRACTICE_DAYS = 366  # the practice the Exercises page reads: recent sessions and streaks within a year
@@ -120,6 +120,7 @@ def reminders(
     """The plan in force's reminders as an iCalendar file (strain.domain.calendar), each exercise on the weekdays
     chosen in `days` (exercise id -> weekdays, 0 = Monday) or spread evenly; Refused, saying why, without a plan,
     when its review date has passed, or (Invalid) for days that do not fit the plan."""
+    audit_trail.record_read(ctx, person, "calendar")
     current = plan_rules.in_force(plan.plans(ctx, person), today)
     if current is None:
         raise Refused("There is no exercise plan yet: its reminders come with the plan your physiotherapist gives.")

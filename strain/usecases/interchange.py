@@ -22,6 +22,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import UnknownPerson
 from strain.usecases import assessment as assessments
 from strain.usecases import (
+    audit_trail,
     people,
     plan,
     session,
@@ -70,6 +71,7 @@ def import_tally(
 
 def export(ctx: Context, name: str, start: date | None = None, end: date | None = None) -> Export:
     person = people.person(ctx, name)
+    audit_trail.record_read(ctx, person, "export")
     draft, in_progress = session.walkthrough(ctx, person, date.today())
     found = session.outcomes(ctx, person)
     dates = found.visits["date"]

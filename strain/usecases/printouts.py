@@ -18,7 +18,7 @@ from strain.domain.weeks import IsoWeek
 from strain.render import figures, poses, sheets
 from strain.storage import day_store, exercise_store, people_store
 from strain.storage.people_store import PersonInfo
-from strain.usecases import clinic_settings, log_day
+from strain.usecases import audit_trail, clinic_settings, log_day
 from strain.usecases import plan as plan_cases
 from strain.usecases.scoring import strain_sources
 from strain.usecases.shared import Context
@@ -28,6 +28,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
     """What the PDF handout shows for a period: strain, its top sources, the plan, the seats, the red flags."""
     if start > end:
         raise Invalid([f"the period starts ({start}) after it ends ({end})"])
+    audit_trail.record_read(ctx, person, "handout")
     strain_model = ctx.person_model(person)
     entries = day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=start, end=end)
     scored = model.score(entries, strain_model)
@@ -124,6 +125,7 @@ def handout(ctx: Context, person: PersonInfo, start: date, end: date, today: dat
 def card(ctx: Context, person: PersonInfo, today: date, invite: sheets.CardInvite | None = None) -> sheets.CardData:
     """The tally card for a week: the plan's exercises, and the typical day's activities as saved (each once, at
     the first part of the day it happens in); with an invite link just made for the person, its QR code."""
+    audit_trail.record_read(ctx, person, "tally card")
     typical = log_day.typical_day(ctx, person, today)
     usual = typical.groupby("activity", sort=False)["quantity"].sum()
     in_order = dict.fromkeys(a for part in ctx.catalogue.day_parts for a in part.activities if usual.get(a, 0) > 0)

@@ -98,7 +98,8 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
     at.text_area(key="as_text_goals").input("Garden and cycle")
     at.button(key=SAVE).click().run()
     events = audit_store.load_audit_events(engine=app_engine, actor=OWNER, limit=10)
-    assert [(e.action, e.subject) for e in events.iloc[::-1].itertuples()][-3:] == [
+    changes = [(e.action, e.subject) for e in events.iloc[::-1].itertuples() if e.action != "read"]
+    assert changes[-3:] == [
         ("create", "assessment"),
         ("change", "red flag"),
         ("change", "assessment"),

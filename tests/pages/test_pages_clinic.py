@@ -16,7 +16,7 @@ from strain.domain.actor import Actor
 from strain.domain.errors import Refused
 from strain.domain.plans import PlannedExercise
 from strain.storage import people_store
-from strain.usecases import clinic as clinic_cases
+from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import log_day, people, weights
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
@@ -141,15 +141,17 @@ def test_the_audit_trail_is_an_admins_and_read_only(app_engine, accounts, ann):
     admin, a, _ = accounts
     at = run_page("pages/audit_trail.py", admin)
     trail = at.dataframe[0].value
-    assert set(trail["person"]) == {"Ann"} and set(trail["actor"]) == {"a@clinic.test"}
-    assert {"create"} == set(trail["action"]) and {"patient", "day", "plan", "override"} == set(trail["subject"])
+    assert set(trail["patient"]) == {"Ann"} and set(trail["actor"]) == {"a@clinic.test"}
+    assert {"create"} == set(trail["action"]) and {"patient", "day", "typical day", "plan", "override"} == set(
+        trail["subject"]
+    )
     assert SECRET not in trail.to_csv()
     assert not at.main.button and not at.main.text_input  # nothing to edit it with
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # a therapist has no such page
         run_page("pages/audit_trail.py", a)
     with pytest.raises(Refused, match="only an admin can read the audit trail"):
-        clinic_cases.audit_trail(Context(app_engine, CAT, a))
+        audit_trail_cases.events(Context(app_engine, CAT, a))
 
 
 def test_personal_mode_has_no_patients_page(app_engine):

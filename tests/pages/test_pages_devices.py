@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain import limits
 from strain.storage.device_store import DeviceInfo
+from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import devices
 from strain.usecases.shared import Context
@@ -35,7 +36,7 @@ def bea_devices(clinic: Context) -> list[DeviceInfo]:
 
 
 def device_events(clinic: Context) -> list[str]:
-    trail = clinic_cases.audit_trail(clinic)
+    trail = audit_trail_cases.events(clinic)
     return list(trail[trail["subject"] == "device"]["action"].iloc[::-1])
 
 

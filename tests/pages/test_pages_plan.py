@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from strain.domain.actor import OWNER
 from strain.storage import exercise_store
-from strain.usecases import clinic as clinic_cases
+from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
 from tests.apptest import CAT, open_page, texts
@@ -150,7 +150,7 @@ def test_a_version_is_corrected_in_place_and_another_deleted_each_reason_in_the_
     assert [p.version for p in plan_cases.plans(Context(app_engine, CAT), ann)] == [1]
     assert "Plan in force: version 1" in texts(at)
 
-    trail = clinic_cases.audit_trail(Context(app_engine, CAT))  # what the Audit trail page lists, newest first
+    trail = audit_trail_cases.events(Context(app_engine, CAT))  # what the Audit trail page lists, newest first
     details = trail.loc[trail["subject"] == "plan", ["action", "detail"]].values.tolist()[::-1]
     assert [action for action, _ in details] == ["create", "create", "change", "delete"]
     assert details[2][1].endswith("reason: typo: 12 reps, not 10")

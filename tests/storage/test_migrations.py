@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -320,4 +321,58 @@ def test_events_written_before_the_chain_are_kept_and_chained_by_its_migration(d
         assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 4
     with pytest.raises(sa.exc.DBAPIError, match="the audit trail is append-only"), engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM audit_event"))
+    engine.dispose()
+
+
+def _origin_revision():
+    """The migration that adds the audit events' origin (found by its name, whatever number it has)."""
+    scripts = ScriptDirectory.from_config(db.alembic_config()).walk_revisions()
+    return next(script for script in scripts if script.path.endswith("_audit_origin.py"))
+
+
+def test_events_written_before_origins_keep_their_hashes_and_are_from_a_session(database_url):
+    engine = db.make_engine(database_url)
+    before = _origin_revision().down_revision
+    db.upgrade(engine, before)
+    fields = {"actor": "personal mode", "action": "create", "subject": "patient", "person_id": 1, "detail": ""}
+    digest = audit_store.event_hash(audit_store.GENESIS, 1, WHEN, fields)  # as the app chained events then
+    chained = {"id": 1, "at": WHEN, "prev_hash": audit_store.GENESIS, "hash": digest}  # (PostgreSQL's trigger: same)
+    insert_rows(engine, {"audit_event": [fields | chained]})
+    if engine.dialect.name == "sqlite":  # (PostgreSQL's trigger moves the head itself)
+        insert_rows(engine, {"audit_chain": [{"id": 1, "last_id": 1, "hash": digest}]})
+    with engine.connect() as connection:
+        hashes = connection.execute(sa.text("SELECT id, hash FROM audit_event ORDER BY id")).all()
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT id, hash, origin FROM audit_event ORDER BY id")).all()
+    assert [(row.id, row.hash) for row in kept] == [tuple(row) for row in hashes]
+    assert {row.origin for row in kept} == {"session"}
+    assert audit_store.verify_audit_chain(engine=engine).broken_id is None
+    # The next events go on from the chain's head, a command line's included (its origin in its hash).
+    cli = replace(OWNER, origin="command line (user ops)")
+    people_store.add_person(engine=engine, actor=cli, name="Bob")
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(len(kept) + 1)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        else:
+            connection.exec_driver_sql("DROP TRIGGER audit_event_no_update")
+        connection.exec_driver_sql("UPDATE audit_event SET origin = 'session' WHERE origin <> 'session'")
+    found = audit_store.verify_audit_chain(engine=engine)
+    assert (found.broken_id, found.problem) == (len(kept) + 1, "it was changed after it was written")
+    engine.dispose()
+
+
+def test_downgrading_below_origins_drops_the_column_and_keeps_the_events(database_url):
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    people_store.add_person(engine=engine, actor=OWNER, name="Ann")
+    with db.migration_transaction(engine) as connection:
+        db.migrate(connection, _origin_revision().down_revision, down=True)
+    with engine.connect() as connection:
+        assert "origin" not in {c["name"] for c in sa.inspect(connection).get_columns("audit_event")}
+        assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 1
+    db.upgrade(engine)
+    people_store.add_person(engine=engine, actor=OWNER, name="Bob")
+    assert audit_store.verify_audit_chain(engine=engine) == audit_store.ChainCheck(2)
     engine.dispose()

@@ -7,6 +7,7 @@ import pytest
 from strain.domain import clinic_details
 from strain.domain.clinic_details import ClinicDetails
 from strain.domain.errors import Forbidden, Invalid, Refused
+from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import clinic_settings
 from strain.usecases.shared import Context
@@ -28,7 +29,7 @@ def test_an_admin_sets_changes_and_clears_them_and_each_change_is_in_the_audit_t
     assert not clinic_settings.set_details(as_admin, "Bridge Street Physio", "01632 960 001")  # nothing changed
     assert clinic_settings.set_details(as_admin, "Bridge Street Physio", "")
     assert clinic_settings.details(as_admin) == ClinicDetails("Bridge Street Physio", "")
-    trail = clinic_cases.audit_trail(as_admin)
+    trail = audit_trail_cases.events(as_admin)
     events = list(zip(trail["action"], trail["subject"], trail["actor"], strict=True))[:3]
     assert events == [
         ("clear", "clinic contact", "admin@clinic.test"),
@@ -83,7 +84,7 @@ def test_an_admin_names_a_therapist_for_the_handout_and_the_change_is_audited(se
         ("a@clinic.test", "Bea Jones"),
         ("admin@clinic.test", ""),
     ]
-    trail = clinic_cases.audit_trail(as_admin)
+    trail = audit_trail_cases.events(as_admin)
     assert (trail["action"][0], trail["subject"][0], trail["detail"][0]) == ("change", "account name", "a@clinic.test")
     with pytest.raises(Forbidden):
         clinic_settings.set_account_name(service.acting_as(therapist), "a@clinic.test", "Me")
