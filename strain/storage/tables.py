@@ -243,14 +243,11 @@ class BoxHeight(SQLModel, table=True):
 
 
 class TapTotal(SQLModel, table=True):
-    """How many taps of one kind a device has made on one row of the live tally in a day, as far as the day
-    counts them (migration 0013).
+    """A device's taps of one kind on one row of the live tally in a day, as far as the day counts them (0013).
 
-    A phone reports running totals, never "one more": the day gets only what a report's total adds to
-    this one, in the same transaction as the entries, so a report repeated, replayed or sent again
-    after a lost answer adds nothing. Not tied to the day's row: a day deleted on the Log page keeps
-    them, so an old report sent afterwards cannot bring its taps back.
-    """
+    A phone reports running totals: the day gets only what a report adds to this, in the same transaction as the
+    entries, so a report sent again adds nothing. Kept when the day is deleted, so an old report cannot bring its
+    taps back."""
 
     __tablename__ = "tap_total"
     __table_args__ = (sa.CheckConstraint(f"counted >= 0 AND counted <= {MAX_TAP_TOTAL}", name="counted_range"),)
@@ -494,10 +491,8 @@ class Account(SQLModel, table=True):
 
 
 class PatientAccount(SQLModel, table=True):
-    """The person a patient's account is (migration 0019). A table of its own, not a column of account: person
-    already refers to account (its therapist), and a cycle of foreign keys would leave backup and restore no
-    order to copy the tables in. Forgetting the person deletes the account (people_store.forget_person), and
-    with it this row."""
+    """The person a patient's account is (0019); not a column of account, as person refers to account already and
+    a cycle of foreign keys leaves backups no table order. Forgetting the person deletes the account and this."""
 
     __tablename__ = "patient_account"
 
