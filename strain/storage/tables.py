@@ -583,8 +583,7 @@ class AuditEvent(SQLModel, table=True):
     origin: str = Field(
         default=SESSION, sa_type=sa.String(MAX_AUDIT_ORIGIN), sa_column_kwargs={"server_default": SESSION}
     )
-    # The chain (migration 0014): each event's hash covers the previous one's and its own fields (see
-    # store.event_hash), so an edited, missing or reordered event shows in `python -m strain audit verify`.
+    # The chain (0014): each hash covers the previous one and this event's fields, checked by `strain audit verify`.
     prev_hash: str | None = Field(default=None, sa_type=sa.String(64))
     hash: str | None = Field(default=None, sa_type=sa.String(64))
 
