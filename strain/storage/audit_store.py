@@ -244,6 +244,7 @@ def load_events_about(*, engine: Engine, actor: Actor, person_id: int) -> pd.Dat
             col(AuditEvent.person_id),
             col(Person.name),
             col(AuditEvent.detail),
+            col(AuditEvent.origin),
         )
         .join(
             Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))

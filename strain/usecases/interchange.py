@@ -69,9 +69,10 @@ def import_tally(
     )
 
 
-def export(ctx: Context, name: str, start: date | None = None, end: date | None = None) -> Export:
+def export(ctx: Context, name: str, start: date | None = None, end: date | None = None, view: str = "export") -> Export:
+    """The person's record from `start` to `end`; the audit trail records the read as `view`."""
     person = people.person(ctx, name)
-    audit_trail.record_read(ctx, person, "export")
+    audit_trail.record_read(ctx, person, view)
     draft, in_progress = session.walkthrough(ctx, person, date.today())
     found = session.outcomes(ctx, person)
     dates = found.visits["date"]

@@ -17,11 +17,14 @@ import pandas as pd
 
 from strain.domain import frames, model, permissions, tally
 from strain.domain.errors import Forbidden
-from strain.render import fhir, handout
+from strain.render import fhir
 from strain.storage import audit_store
 from strain.usecases import interchange, people, printouts
 from strain.usecases.interchange import Export
 from strain.usecases.shared import Context
+
+FHIR_VIEW = "FHIR record"  # what the audit trail calls these reads
+ZIP_VIEW = "everything (zip)"
 
 
 def fhir_bundle(
@@ -29,7 +32,7 @@ def fhir_bundle(
 ) -> dict[str, Any]:
     """The person's days, visits, PSFS and plans from `start` to `end` (inclusive; None: no bound) as a FHIR
     Bundle made at `made` (timezone-aware)."""
-    return fhir.bundle(fhir_record(ctx, interchange.export(ctx, name, start, end)), made)
+    return fhir.bundle(fhir_record(ctx, interchange.export(ctx, name, start, end, FHIR_VIEW)), made)
 
 
 def fhir_json(ctx: Context, name: str, made: datetime, start: date | None = None, end: date | None = None) -> bytes:
@@ -126,7 +129,9 @@ def everything(ctx: Context, name: str, today: date, made: datetime) -> bytes:
     person = people.person(ctx, name)
     if not permissions.may(ctx.actor, "whole_record", person_id=person.id):
         raise Forbidden(permissions.REFUSALS["whole_record"])
-    export = interchange.export(ctx, person.name)
+    from strain.render import handout  # here: the PDF library is large, and only this needs it
+
+    export = interchange.export(ctx, person.name, view=ZIP_VIEW)
     members = {
         "README.txt": CONTENTS.format(name=person.name, made=made.isoformat(timespec="seconds")).encode("utf-8"),
         "days.csv": interchange.export_csv(export).encode("utf-8"),
@@ -159,7 +164,7 @@ def _handout_periods(export: Export, today: date) -> list[tuple[date, date, str]
 
 def _audit_csv(events: pd.DataFrame) -> str:
     """The events as CSV, each text cell that a spreadsheet would take for a formula (a name "=1+2") quoted."""
-    texts = ["actor", "action", "subject", "person", "detail"]
+    texts = ["actor", "origin", "action", "subject", "person", "detail"]
     shown = events.assign(
         at=[moment.isoformat(timespec="seconds") for moment in events["at"]],
         **{column: [tally.spreadsheet_safe(str(text)) for text in events[column]] for column in texts},

@@ -23,7 +23,7 @@ from strain.domain.errors import Forbidden
 from strain.render import fhir
 from strain.storage import day_store, people_store, plan_store, session_store
 from strain.storage.store_errors import UnknownPerson
-from strain.usecases import clinic, records
+from strain.usecases import audit_trail, records
 from strain.usecases.shared import Context
 from tests.clinic import Clinic
 from tests.helpers import MONDAY, entries
@@ -239,13 +239,19 @@ def test_the_zip_holds_the_exports_the_fhir_bundle_the_handouts_and_the_audit_ev
     assert bundle["entry"][0]["resource"]["name"] == [{"text": "Ann"}]
 
     events = pd.read_csv(io.StringIO(members["audit-events.csv"].decode("utf-8")), keep_default_na=False)
-    assert list(events.columns) == ["at", "actor", "action", "subject", "person", "detail"]
-    trail = clinic.audit_trail(as_admin)
-    about_ann = trail[trail["person_id"] == c.ann.id]
+    assert list(events.columns) == ["at", "actor", "origin", "action", "subject", "person", "detail"]
+    about_ann = audit_trail.events(
+        as_admin, audit_trail.event_filter(person_id=c.ann.id, actor=None, action=None, start=None, end=None, zone=UTC)
+    )
     assert len(events) == len(about_ann) > 0
     assert set(events["person"]) == {"Ann"}
     assert events["subject"].tolist() == about_ann["subject"].tolist()[::-1]  # oldest first
     assert "a@clinic.test" in set(events["actor"])
+    # Making the zip is a read of the whole record, named as such, and so is every FHIR export.
+    assert ("read", records.ZIP_VIEW) in set(zip(events["action"], events["subject"], strict=True))
+    records.fhir_bundle(as_admin, "Ann", MADE)
+    latest = audit_trail.events(as_admin).iloc[0]
+    assert (latest["action"], latest["actor"], latest["subject"]) == ("read", "admin@clinic.test", records.FHIR_VIEW)
 
 
 def test_the_patient_downloads_their_own_zip_and_a_therapist_none(clinic_data: Clinic) -> None:
