@@ -202,16 +202,7 @@ def load_audit_events(
     """
     permissions.require(actor, "read_audit_trail")
     query = (
-        sa.select(
-            col(AuditEvent.at),
-            col(AuditEvent.actor),
-            col(AuditEvent.action),
-            col(AuditEvent.subject),
-            col(AuditEvent.person_id),
-            col(Person.name),
-            col(AuditEvent.detail),
-            col(AuditEvent.origin),
-        )
+        sa.select(*_event_columns())
         # SQLite may give a forgotten person's id to someone added later: only events since they were added are theirs.
         .outerjoin(
             Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))
@@ -229,6 +220,20 @@ def load_audit_events(
     )
 
 
+def _event_columns() -> tuple[Any, ...]:
+    """The columns of AUDIT_COLUMNS, in its order (`person` is the person's name)."""
+    return (
+        col(AuditEvent.at),
+        col(AuditEvent.actor),
+        col(AuditEvent.action),
+        col(AuditEvent.subject),
+        col(AuditEvent.person_id),
+        col(Person.name),
+        col(AuditEvent.detail),
+        col(AuditEvent.origin),
+    )
+
+
 def load_events_about(*, engine: Engine, actor: Actor, person_id: int) -> pd.DataFrame:
     """Every audit event about one person the actor reaches, oldest first (none for a person out of reach).
 
@@ -236,16 +241,7 @@ def load_events_about(*, engine: Engine, actor: Actor, person_id: int) -> pd.Dat
     have given a forgotten person's id to them).
     """
     query = (
-        sa.select(
-            col(AuditEvent.at),
-            col(AuditEvent.actor),
-            col(AuditEvent.action),
-            col(AuditEvent.subject),
-            col(AuditEvent.person_id),
-            col(Person.name),
-            col(AuditEvent.detail),
-            col(AuditEvent.origin),
-        )
+        sa.select(*_event_columns())
         .join(
             Person, sa.and_(col(Person.id) == col(AuditEvent.person_id), col(Person.created_at) <= col(AuditEvent.at))
         )
