@@ -52,34 +52,39 @@ def _log_to_stderr() -> None:
 _log_to_stderr()
 
 
-def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[str, list[st.Page]]:
-    """The pages, by mode: personal mode's stay as they are; in clinic mode the patients overview comes first
-    (the home), and admins get the admin pages in a section of their own."""
-    person_pages = [
-        st.Page(
-            page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page is HOME and not clinic
-        )
-        for page in PERSON_PAGES
-        if not (role == "patient" and page.slug in PATIENT_HIDDEN)
+def _default(script: str, title: str, icon: str, url_path: str) -> list[st.Page]:
+    """The default page, served at "/", and the same page again, hidden, at its own address: Streamlit reserves a
+    default page's address but serves it only at "/", so a bookmarked "/patients" got its "page not found"
+    dialog (over the sign-in form, whose inputs it left inert)."""
+    return [
+        st.Page(script, title=title, icon=icon, url_path=f"{url_path}-default", default=True),
+        st.Page(script, title=title, icon=icon, url_path=url_path, visibility="hidden"),
     ]
-    if not clinic:
+
+
+def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[str, list[st.Page]]:
+    """The pages, by mode: personal mode's and a patient's with Home first (the default); in clinic mode staff
+    have the patients overview first (the home), and admins get the admin pages in a section of their own."""
+    staff = clinic and role != "patient"
+    person_pages = [
+        *([] if staff else _default(HOME.script, HOME.title, HOME.icon, HOME.slug)),
+        *(
+            st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path)
+            for page in PERSON_PAGES
+            if not (page is HOME and not staff) and not (role == "patient" and page.slug in PATIENT_HIDDEN)
+        ),
+    ]
+    if not staff:
         return person_pages
-    if role == "patient":  # their own pages only (PATIENT_HIDDEN left out above)
-        return person_pages
-    overview = st.Page(
-        "pages/patients.py",
-        title="Patients" if role == "admin" else "My patients",
-        icon=":material/groups:",
-        url_path="patients",
-        default=True,
-    )
+    title = "Patients" if role == "admin" else "My patients"
+    overview = _default("pages/patients.py", title, ":material/groups:", "patients")
     if role != "admin":
-        return [overview, *person_pages]
+        return [*overview, *person_pages]
     admin_pages = [
         st.Page("pages/accounts.py", title="Accounts", icon=":material/manage_accounts:", url_path="accounts"),
         st.Page("pages/audit_trail.py", title="Audit trail", icon=":material/history:", url_path="audit-trail"),
     ]
-    return {"Strain Audit": [overview, *person_pages], "Admin": admin_pages}
+    return {"Strain Audit": [*overview, *person_pages], "Admin": admin_pages}
 
 
 def _navigation() -> st.Page | None:
