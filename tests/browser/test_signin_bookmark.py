@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Server, serve_app
+from tests.browser.conftest import Seed, Server, serve_app
 from tests.browser.streamlit_page import app_context, main, open_app
 from tests.browser.test_signin import (
     ADMIN,
@@ -71,3 +71,10 @@ def clinic_server(clinic: Clinic) -> Iterator[Server]:
 @pytest.mark.parametrize("path", list(PAGES))
 def test_a_bookmark_signs_in_to_its_page(browser: Browser, clinic_server: Server, path: str) -> None:
     signs_in_to(browser, clinic_server, path)
+
+
+def test_home_opens_at_its_own_address_in_personal_mode(page: Page, app_url: str, seed: Seed) -> None:
+    open_app(page, app_url, f"/home?person={seed.person}")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(main(page).get_by_role("heading", name="Strain Audit", exact=True)).to_be_visible()
+    expect(main(page).get_by_role("link", name="Log today")).to_be_visible()
