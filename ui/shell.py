@@ -66,13 +66,11 @@ def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[
     """The pages, by mode: personal mode's and a patient's with Home first (the default); in clinic mode staff
     have the patients overview first (the home), and admins get the admin pages in a section of their own."""
     staff = clinic and role != "patient"
-    person_pages = [
-        *([] if staff else _default(HOME.script, HOME.title, HOME.icon, HOME.slug)),
-        *(
-            st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path)
-            for page in PERSON_PAGES
-            if not (page is HOME and not staff) and not (role == "patient" and page.slug in PATIENT_HIDDEN)
-        ),
+    home = [] if staff else _default(HOME.script, HOME.title, HOME.icon, HOME.slug)
+    person_pages = home + [
+        st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path)
+        for page in (PERSON_PAGES if staff else PERSON_PAGES[1:])  # (HOME is the first)
+        if not (role == "patient" and page.slug in PATIENT_HIDDEN)
     ]
     if not staff:
         return person_pages
