@@ -24,7 +24,7 @@ context.publish_url("date", "audit_date", day.isoformat())
 
 day_audit = context.view(self_audit.audit, person, day)
 if day_audit is None:
-    st.info(f"Nothing is logged for {day:%A %d %B %Y}.")
+    st.info(f"Nothing is logged for {day:%A} {day.day} {day:%B %Y}.")  # "1 December", not "01"
     st.page_link(
         "pages/log.py",
         label="Log this day",

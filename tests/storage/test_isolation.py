@@ -189,6 +189,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "count_audit_events": lambda c: {},
     "audit_choices": lambda c: {},
     "record_read": lambda c: {"person_id": c.ann.id, "view": "log"},
+    "load_events_about": lambda c: {"person_id": c.ann.id},  # a person's own copy: only the events they reach
     "list_therapists": lambda c: {},
     "load_rows": lambda c: {"columns": {"setting": {"key": ["mode"], "value": ["personal"]}}},
     # The live tally

@@ -72,6 +72,7 @@ WRITES = {
     "create_invite",
     "set_account_name",
     "set_settings",
+    "record_read",  # a read, recorded: an audit event
 }
 ADMINS = set(REFUSED) - {"add_person", "import_days"}  # the admin's own functions: called as the admin
 IDLE_AGO = limits.IDLE_SESSION.total_seconds() + 1
@@ -89,7 +90,14 @@ def expired() -> bool:
 
 def test_every_write_of_the_store_is_in_the_list():
     reads = ("load_", "get_", "list_", "sum_", "count_", "recent_", "data_version", "backup")
-    reads_across = ("plans_in_force", "practice_days", "last_visits", "tap_totals", "open_red_flag_counts")
+    reads_across = (
+        "plans_in_force",
+        "practice_days",
+        "last_visits",
+        "tap_totals",
+        "open_red_flag_counts",
+        "audit_choices",
+    )
     assert set(CASES) - WRITES - {"restore"} == {
         name for name in CASES if (name.startswith(reads) and name not in WRITES) or name in reads_across
     }
