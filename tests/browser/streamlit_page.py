@@ -48,13 +48,21 @@ def wait_for_app(page: Page) -> None:
 
 # Counts the script runs the browser has seen start. Right after a click the app still says
 # "notRunning" (the rerun request is on its way), so waiting for that alone could pass too early.
+# A quick run can start and end before the observer is called: each change's new value is the next
+# change's old value (the element's current value for the last), never the value read afterwards.
+# The count outlives a reload of the tab (sessionStorage), so a click that loads the page anew counts too.
 RUN_COUNTER = """
-window.__strainRuns = 0;
+window.__strainRuns = Number(sessionStorage.getItem("strainRuns") || 0);
 new MutationObserver((changes) => {
-    for (const change of changes) {
-        if (change.target.getAttribute("data-test-script-state") === "running") window.__strainRuns += 1;
-    }
-}).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+    changes.forEach((change, index) => {
+        const next = changes.slice(index + 1).find((later) => later.target === change.target);
+        const value = next ? next.oldValue : change.target.getAttribute("data-test-script-state");
+        if (value === "running") window.__strainRuns += 1;
+    });
+    sessionStorage.setItem("strainRuns", String(window.__strainRuns));
+}).observe(document, {
+    attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ["data-test-script-state"],
+});
 """
 
 
