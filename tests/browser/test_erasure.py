@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_signin
-from tests.browser.streamlit_page import main, open_app, rerun
+from tests.browser.streamlit_page import main, open_app, rerun, wait_for_app
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, sign_in
 
 # test_signin's fixtures, serving this module's clinic.
@@ -40,8 +40,9 @@ def test_an_erasure_in_the_app_shows_in_the_audit_trail_without_the_patients_nam
         form.get_by_role("button", name="Erase for good").click()
     expect(main(page)).to_contain_text("data are erased; the audit trail keeps that it happened")
 
-    with rerun(page):
-        page.get_by_test_id("stSidebarNav").get_by_text("Audit trail").click()
+    page.get_by_test_id("stSidebarNav").get_by_text("Audit trail").click()
+    expect(page.locator(".st-key-audit_kind")).to_be_visible()  # the Audit trail page has drawn its filters
+    wait_for_app(page)
     with rerun(page):
         choose(page, "audit_kind", "forget")
     body = main(page)
