@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from strain.domain import accounts
 from tests.browser.cli_data import day_totals, run_cli, score, tally_rows, write_csv
@@ -127,6 +127,18 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
         body.get_by_role("button", name="Sign in", exact=True).click()
 
 
+def click_to_the_sign_in_form(page: Page, target: Locator) -> None:
+    """Click what ends the sign-in and wait for the sign-in form itself: on a loaded machine the idle check's timed
+    rerun can take the place of the run the click starts, which `rerun` would wait for in vain."""
+    target.click()
+    expect(main(page).get_by_label("Email")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
+def sign_out(page: Page) -> None:
+    click_to_the_sign_in_form(page, page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out"))
+
+
 def expect_only_the_sign_in_page(page: Page) -> None:
     body = main(page)
     expect(body.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -159,8 +171,7 @@ def test_sign_in_then_sign_out(page: Page, clinic_server: Server) -> None:
     sign_in(page, ADMIN)
     expect_signed_in(page, f"{ADMIN} (admin)")
     expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Accounts")  # an admin's page
-    with rerun(page):
-        page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect_only_the_sign_in_page(page)
     expect(main(page)).to_contain_text("You are signed out.")
     assert "Ann" not in page.url  # the patient chosen is not left in the address
@@ -333,11 +344,7 @@ def test_two_replicas_share_sign_in_and_lockout(browser: Browser, make_database,
             open_app(page, server.url, "/")
             sign_in(page, ADMIN)  # either replica signs in
             expect_signed_in(page, f"{ADMIN} (admin)")
-            # Wait for the sign-in form itself: on a loaded machine the idle check's timed rerun can take the
-            # place of the run the click starts, which `rerun` would wait for in vain.
-            page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
-            expect(main(page).get_by_label("Email")).to_be_visible(timeout=60_000)
-            wait_for_app(page)
+            sign_out(page)
             pages.append(page)
         for page, failures in zip(pages, (3, 2), strict=True):
             for _ in range(failures):
@@ -382,13 +389,11 @@ def test_a_remembered_device_stays_signed_in_until_signed_out_or_disabled(
         open_app(other, url, "/")
         expect_signed_in(other, f"{who} (therapist)")
 
-        with rerun(page):
-            page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+        sign_out(page)
         expect_only_the_sign_in_page(page)
         page.wait_for_function("!document.cookie.includes('strain_device=')")  # the browser forgot the token
         for signed_out in (tab, other):  # their next run
-            with rerun(signed_out):
-                signed_out.get_by_test_id("stSidebarNav").get_by_role("link").nth(1).click()
+            click_to_the_sign_in_form(signed_out, signed_out.get_by_test_id("stSidebarNav").get_by_role("link").nth(1))
             expect_only_the_sign_in_page(signed_out)
             expect(main(signed_out)).to_contain_text("This device was signed out.")
         other.reload()
@@ -407,8 +412,7 @@ def test_a_remembered_device_stays_signed_in_until_signed_out_or_disabled(
         wait_for_app(other)
         expect_signed_in(other, f"{who} (therapist)")
         run_cli("user", "disable", who, "--db", clinic.db_url)
-        with rerun(other):
-            other.get_by_test_id("stSidebarNav").get_by_role("link").nth(1).click()
+        click_to_the_sign_in_form(other, other.get_by_test_id("stSidebarNav").get_by_role("link").nth(1))
         expect_only_the_sign_in_page(other)
         expect(main(other)).to_contain_text("Your account has been disabled")
         page.reload()
