@@ -34,7 +34,13 @@ import streamlit.logger  # noqa: E402
 for _logger in ("runtime.scriptrunner_utils.script_run_context", "runtime.caching.cache_data_api"):
     streamlit.logger.get_logger(f"streamlit.{_logger}").disabled = True
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
+
+# AppTest compiles the app's scripts anew for every run; a served app compiles each once and keeps the bytecode
+# for as long as the server runs. One cache for every run here, so that a rerun costs what it costs when served.
+_SCRIPTS = ScriptCache()
+app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SCRIPTS
 
 from benchmarks import run as bench  # noqa: E402
 from strain.domain import catalogue, tally  # noqa: E402

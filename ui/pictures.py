@@ -7,6 +7,7 @@ user text. Pages call one function each.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import streamlit as st
 
@@ -19,26 +20,32 @@ SCALE = 1.2  # px per cm at most
 PHONE_COLUMN = 300.0
 
 
-@st.cache_resource(show_spinner=False)
+@lru_cache(maxsize=1)
 def _pictures() -> poses.Pictures:
     return poses.default()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# Solving a figure's pose takes milliseconds and the drawings never change while the app runs: each is solved once.
+# (A plain memo: Streamlit's caches hash their arguments on every call, which costs more than a page's run allows.)
+@lru_cache(maxsize=512)
 def _svg(scene_id: str, mark: str | None, scale: float) -> str:
     return figures.svg(_pictures().scenes[scene_id], mark=mark, scale=scale)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@lru_cache(maxsize=512)
+def _width(scene_id: str) -> float:
+    return figures.width(_pictures().scenes[scene_id])
+
+
+@lru_cache(maxsize=512)
 def _scale(scene_ids: tuple[str, ...]) -> float:
     """One scale for drawings shown together: the widest of them fits a phone's column."""
-    widest = max(figures.width(_pictures().scenes[scene_id]) for scene_id in scene_ids)
-    return min(SCALE, PHONE_COLUMN / widest)
+    return min(SCALE, PHONE_COLUMN / max(_width(scene_id) for scene_id in scene_ids))
 
 
 def _show(scene: poses.Scene, scale: float, mark: str | None = None, caption: str | None = None) -> None:
     # Its own width in pixels: a phone's layout would otherwise stretch a narrow drawing to the column's width.
-    width = max(1, round(figures.width(scene) * scale))
+    width = max(1, round(_width(scene.id) * scale))
     st.image(_svg(scene.id, mark, scale), caption=caption, alt=scene.alt, width=width)
 
 
