@@ -35,6 +35,7 @@ CURRENT_KEY = "_current_person"
 ACTOR_KEY = "_actor"  # set by signing in (clinic mode)
 PAGE_KEY = "_page"  # the page the shell is running (its st.Page): a link back to it for someone chosen
 LAST_ACTIVE_KEY = "_last_active"  # time.time() of the session's last activity (clinic mode)
+ADD_PERSON_OPEN = "add_person_open"  # the sidebar's Add person expander is open
 READS_KEY = "_reads_recorded"  # (who, person id, view) -> time.time() of the read last recorded in the audit trail
 
 
@@ -263,8 +264,10 @@ def _picker(names: list[str]) -> None:
             st.selectbox("Person", names, key=PERSON_KEY, placeholder="Choose a person")
         else:
             st.info("No one here yet: add a person to start.")
-        with st.expander("Add person", expanded=not names):
-            _add_person_form()
+        adding = st.expander("Add person", expanded=not names, key=ADD_PERSON_OPEN, on_change="rerun")
+        if adding.open:  # drawn only while open: a form sent with every run of every page costs each run
+            with adding:
+                _add_person_form()
 
 
 def choose_person() -> None:

@@ -23,6 +23,7 @@ from ui import components, context, invite, pairing, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
+RED_FLAGS_OPEN = "red_flags_open"  # the sidebar's Red flags expander is open
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
 # The pages about the chosen person (the red-flag banner's; each a read in the audit trail), by title: their address.
 PERSON_VIEWS = {page.title: page.slug for page in PERSON_PAGES}
@@ -124,8 +125,13 @@ def run() -> None:
             context.unreachable(error)
         context.report(error)
         return
-    with st.sidebar.expander("Red flags: when to get help now", icon=":material/emergency:"):
-        components.red_flags(context.strain_catalogue())
+    # Drawn only while open, like the sidebar's Add person: every run of every page would otherwise send them again.
+    flags = st.sidebar.expander(
+        "Red flags: when to get help now", icon=":material/emergency:", key=RED_FLAGS_OPEN, on_change="rerun"
+    )
+    if flags.open:
+        with flags:
+            components.red_flags(context.strain_catalogue())
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
         signin.account_sidebar(context.actor())
     elif pairing.required():  # a paired device (home-network mode)

@@ -11,7 +11,9 @@ from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store, store_errors
 from tests.apptest import CAT, entries, open_page, save, texts
 from ui.components import md
+from ui.context import ADD_PERSON_OPEN
 from ui.navigation import PERSON_PAGES
+from ui.shell import RED_FLAGS_OPEN
 
 DAY = date.today() - timedelta(days=3)  # within the last 7 days that Home shows, whenever the suite runs
 ALL_PAGES = [page.script for page in PERSON_PAGES]
@@ -53,6 +55,9 @@ def test_add_person_creates_and_selects_them(app_engine):
 
 def test_a_duplicate_name_is_refused_beside_the_form(app_engine, ann):
     at = open_page()
+    assert not at.text_input  # with someone here, the form waits in its closed expander
+    at.session_state[ADD_PERSON_OPEN] = True  # opened
+    at.run()
     at.text_input(key="new_person_name").input("Ann")
     at.button(key="FormSubmitter:add_person_form-Add person").click().run()
     assert "a person called Ann already exists" in at.session_state["add_person_error"]
@@ -371,6 +376,9 @@ def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, an
 
 def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
     at = open_page()
+    assert not at.sidebar.caption  # drawn only once the expander is opened
+    at.session_state[RED_FLAGS_OPEN] = True
+    at.run()
     sidebar = "\n".join(str(element.value) for element in at.sidebar.markdown)
     for flag in CAT.safety.red_flags:
         assert flag.text in sidebar
