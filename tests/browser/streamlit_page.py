@@ -23,7 +23,7 @@ from tests.helpers import REPO
 # Tests write here; `scripts/screenshots.py` points it at docs/screenshots for the README.
 SCREENSHOT_DIR = Path(os.environ.get("STRAIN_SCREENSHOT_DIR", REPO / "artifacts" / "screenshots"))
 APP_TIMEOUT_MS = 30_000
-RUN_START_TIMEOUT_MS = 10_000  # a click's run has started by then, even on a loaded machine
+RUN_START_TIMEOUT_MS = 20_000  # a click's run has started by then, even on a loaded machine
 
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_VIEW = '[data-testid="stAppViewContainer"]'

@@ -258,6 +258,8 @@ def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, own_seed: S
     minutes = phone.locator(".st-key-count_row_upright_sitting")
     with rerun(phone):
         minutes.get_by_role("button", name="+15 min").click()
+    # Counted (and so the take-back enabled) once the tap's report has been through the server.
+    expect(minutes).to_contain_text("0 min with control · 15 min without", timeout=APP_TIMEOUT_MS)
     with rerun(phone):
         minutes.get_by_role("button", name="-5 min").click()
     expect(minutes).to_contain_text("0 min with control · 10 min without")
