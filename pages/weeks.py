@@ -220,7 +220,13 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 st.title("Week over week")
 person = context.require_person()
 service = context.use_cases()
-week = week_picker(week_over_week.default_week(service, person, date.today()))
+# The week to open with is a query: only a first visit needs it (after that the picker keeps the week chosen).
+opening = (
+    IsoWeek.of(st.session_state[WEEK_KEY])
+    if WEEK_KEY in st.session_state
+    else week_over_week.default_week(service, person, date.today())
+)
+week = week_picker(opening)
 view = context.view(week_over_week.week, person, week, date.today())
 comparison, series = view.comparison, view.series
 
