@@ -49,9 +49,9 @@ def disclaimer(cat: Catalogue) -> None:
 
 def red_flags(cat: Catalogue) -> None:
     """The red-flag symptoms that need medical care, not an app, most urgent first."""
+    # One text for each urgency, its heading and its list (every page draws these: each element costs a rerun time).
     for urgency, texts in cat.safety.red_flags_by_urgency().items():
-        st.markdown(f"**{URGENCIES[urgency]}** if you have:")
-        st.markdown("\n".join(f"- {text}" for text in texts))
+        st.markdown(f"**{URGENCIES[urgency]}** if you have:\n\n" + "\n".join(f"- {text}" for text in texts))
     st.caption(cat.safety.red_flags_note)
 
 
