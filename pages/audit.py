@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from strain.domain import frames, invisible, limits, model, modifiers
+from strain.domain import invisible, limits, model, modifiers
 from strain.render import charts
 from strain.usecases import self_audit
 from ui import components, context, pictures, shell
@@ -15,10 +15,21 @@ cat = context.strain_catalogue()
 person = context.require_person()
 service = context.use_cases()
 
+
+def recent() -> list[date]:
+    """The latest logged days up to today: a day imported with a later date (a typo in a CSV) must not push the
+    picker past its limit."""
+    return self_audit.recent_dates(service, person, date.today())
+
+
 st.title("Audit a day")
-# Only days up to today: a day imported with a later date (a typo in a CSV) must not push the picker past its limit.
-recent = self_audit.recent_dates(service, person, date.today())
-context.bind_url("date", "audit_date", context.parse_date, recent[0] if recent else date.today())
+# The day to open with needs a query: only a first visit asks it (after that the picker keeps the day chosen).
+if "audit_date" in st.session_state:
+    opening = st.session_state["audit_date"]
+else:
+    latest = recent()
+    opening = latest[0] if latest else date.today()
+context.bind_url("date", "audit_date", context.parse_date, opening)
 day = st.date_input("Day", key="audit_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 
@@ -31,8 +42,9 @@ if day_audit is None:
         icon=":material/edit_note:",
         query_params={"person": person.name, "date": day.isoformat()},
     )
-    if recent:
-        st.caption("Logged days: " + ", ".join(d.isoformat() for d in reversed(recent)))
+    logged = recent()
+    if logged:
+        st.caption("Logged days: " + ", ".join(d.isoformat() for d in reversed(logged)))
     components.disclaimer(cat)
     st.stop()
 
@@ -69,15 +81,19 @@ with right:
 st.subheader("Top strain sources and what to practise")
 for rank, source in enumerate(day_audit.sources, start=1):
     with st.container(border=True):
-        st.markdown(f"**{rank}. {source.activity.name}**: {source.points:.0f} points ({source.share:.0f}% of the day)")
-        st.markdown(f"*Controlled technique:* {source.activity.cue}")
+        # One text for each run of paragraphs (each element drawn costs a rerun time).
+        st.markdown(
+            f"**{rank}. {source.activity.name}**: {source.points:.0f} points ({source.share:.0f}% of the day)\n\n"
+            f"*Controlled technique:* {source.activity.cue}"
+        )
         pictures.technique(source.activity.id)
-        if source.control_saving > 0.05:
-            st.markdown(f"**What if:** done with control: **-{source.control_saving:.0f} points**")
-        else:
-            st.markdown("Already done with control.")
+        saving = (
+            f"**What if:** done with control: **-{source.control_saving:.0f} points**"
+            if source.control_saving > 0.05
+            else "Already done with control."
+        )
         exercise = source.exercise
-        st.markdown(f"*Practise:* {exercise.name} (level {exercise.level}, {exercise.position})")
+        st.markdown(f"{saving}\n\n*Practise:* {exercise.name} (level {exercise.level}, {exercise.position})")
         st.page_link(
             "pages/exercises.py",
             label="Open the exercise ladder",
@@ -126,7 +142,9 @@ components.band_badge(result.band)
 
 st.subheader("The arithmetic")
 st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
-labels = {i: f"{names[row.activity]} ({row.quantity:g})" for i, row in enumerate(frames.rows(scored))}
+# Two columns zipped, not every column's row as a tuple (that took a tenth of a rerun).
+entries = zip(scored["activity"], scored["quantity"], strict=True)
+labels = {i: f"{names[activity]} ({quantity:g})" for i, (activity, quantity) in enumerate(entries)}
 picked = st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key="audit_entry")
 st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
 # A static table, so that long activity names wrap instead of being cut at a column's edge.

@@ -35,6 +35,7 @@ STACKED_STEPS = """<style>@media (max-width: 640px) {
 
 cat = context.strain_catalogue()
 rule = cat.progression
+LADDER_TABS = "ladder_tab"  # the open ladder's tab (its label)
 
 
 def saved(form: str, save: Callable[[], object]) -> bool:
@@ -147,7 +148,7 @@ def ladder_tab(person: PersonInfo, view: LadderView, advice: Advice) -> None:
     st.markdown(f"**Dose:** {current.dose} (your plan's dose, when it gives one, comes first)")
     for lower in cat.built_on(current.id):  # the level its steps refer to ("as level 1")
         st.markdown(f"**Level {lower.level}, {lower.name}:**\n\n{numbered(lower.steps)}")
-    pictures.ladder(steps)
+    pictures.ladder(steps, key=f"pictures_{view.ladder.id}")
     if view.at_top:
         st.write("This is the top of the ladder: the real task, done with a still spine.")
     pain_rule(person, view, advice)
@@ -189,10 +190,15 @@ def ladders(person: PersonInfo, views: list[LadderView], advice: dict[str, Advic
     st.html(STACKED_STEPS)
     labels = {view.ladder.id: view.ladder.short_name for view in views}
     linked = linked_ladder(labels)
-    tabs = st.tabs(list(labels.values()), default=labels.get(linked) if linked else None)
+    # Lazy tabs: only the open ladder is drawn (a switch reruns the page); a link's ladder is the default, which
+    # makes a new widget of it, so the link opens that ladder even after another was chosen.
+    tabs = st.tabs(
+        list(labels.values()), default=labels.get(linked) if linked else None, key=LADDER_TABS, on_change="rerun"
+    )
     for tab, view in zip(tabs, views, strict=True):
-        with tab:
-            ladder_tab(person, view, advice[view.ladder.id])
+        if tab.open:
+            with tab:
+                ladder_tab(person, view, advice[view.ladder.id])
 
 
 # Practice

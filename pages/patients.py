@@ -17,6 +17,7 @@ from strain.domain.errors import Refused
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
 from ui import components, context, invite, records, shell
+from ui import overview as clinic_overview
 
 shell.ensure()
 
@@ -63,7 +64,7 @@ st.caption(
 if DONE in st.session_state:
     st.success(st.session_state.pop(DONE))
 
-overview = clinic.patients_overview(service, today)
+overview = clinic_overview.patients_overview(service, today)
 is_discharged = overview["discharged"].notna()
 current, discharged = overview[~is_discharged], overview[is_discharged]
 therapist = {"Therapist": overview["therapist"].fillna("nobody yet")} if is_admin else {}

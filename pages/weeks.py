@@ -173,12 +173,12 @@ def change_lines(changes: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def per_activity(comparison: WeekComparison) -> None:
+def per_activity(view: week_over_week.WeekView) -> None:
     st.subheader("What changed, activity by activity")
-    if comparison.change is None:
+    if view.comparison.change is None:
         st.info("Per-activity changes appear once both weeks have logged days.")
         return
-    better, worse = comparison.better, comparison.worse
+    better, worse = view.better, view.worse
     if better.empty and worse.empty:
         st.write("Every activity cost the same points per logged day as last week.")
         return
@@ -189,11 +189,9 @@ def per_activity(comparison: WeekComparison) -> None:
     with right:
         st.markdown("**Worse** (more points per logged day)")
         st.markdown(change_lines(worse) if not worse.empty else "Nothing got worse this week.")
-    changed = pd.concat([better, worse])
-    biggest = changed.reindex(changed["change"].abs().sort_values(ascending=False).index).head(12)
     components.chart(
         charts.activity_changes,
-        biggest,
+        view.biggest,
         NAMES,
         key="weeks_changes_chart",
         alt="Change in points per logged day for each activity, better to the left, worse to the right",
@@ -220,7 +218,13 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 st.title("Week over week")
 person = context.require_person()
 service = context.use_cases()
-week = week_picker(week_over_week.default_week(service, person, date.today()))
+# The week to open with is a query: only a first visit needs it (after that the picker keeps the week chosen).
+opening = (
+    IsoWeek.of(st.session_state[WEEK_KEY])
+    if WEEK_KEY in st.session_state
+    else week_over_week.default_week(service, person, date.today())
+)
+week = week_picker(opening)
 view = context.view(week_over_week.week, person, week, date.today())
 comparison, series = view.comparison, view.series
 
@@ -230,6 +234,6 @@ if comparison.this.days_logged == 0:
     st.page_link("pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name})
 else:
     headline(comparison)
-    per_activity(comparison)
+    per_activity(view)
 trend(series, week)
 components.disclaimer(cat)

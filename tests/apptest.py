@@ -37,6 +37,18 @@ def open_page(page: str | None = None, *, browser: dict | None = None, **params:
     return at
 
 
+MODEL_PARTS = ("model_modifiers", "model_weights", "model_minute")  # the Model page's folded parts
+
+
+def opened(at: AppTest, *keys: str) -> AppTest:
+    """Open the keyed expanders that draw their content only when open, as a click does."""
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def entries(day: date, *rows: tuple[str, float] | tuple[str, float, str]) -> pd.DataFrame:
     """A tally frame for one day from (activity, quantity[, technique]) tuples."""
     frame = pd.DataFrame(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVarTuple
 
@@ -45,9 +49,9 @@ def disclaimer(cat: Catalogue) -> None:
 
 def red_flags(cat: Catalogue) -> None:
     """The red-flag symptoms that need medical care, not an app, most urgent first."""
+    # One text for each urgency, its heading and its list (every page draws these: each element costs a rerun time).
     for urgency, texts in cat.safety.red_flags_by_urgency().items():
-        st.markdown(f"**{URGENCIES[urgency]}** if you have:")
-        st.markdown("\n".join(f"- {text}" for text in texts))
+        st.markdown(f"**{URGENCIES[urgency]}** if you have:\n\n" + "\n".join(f"- {text}" for text in texts))
     st.caption(cat.safety.red_flags_note)
 
 
@@ -64,16 +68,35 @@ CHART_CONFIG = {"displayModeBar": False}
 Args = TypeVarTuple("Args")
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(name: str, args: tuple[object, ...], _build: Callable[..., go.Figure]) -> go.Figure:
-    """`_build(*args)`, built once for the same arguments (`name` stands for `_build` in the key): plotly's
-    figure objects take tens of milliseconds to build, every rerun. Keyed by the data itself, so it holds
-    nothing a session could not compute; shared unpickled, as st.plotly_chart only reads it."""
-    return _build(*args)
+FIGURES_KEPT = 256
+_figures: OrderedDict[tuple[str, bytes], go.Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _figure(build: Callable[..., go.Figure], args: tuple[object, ...]) -> go.Figure:
+    """`build(*args)`, built once for the same arguments: plotly's figure objects take tens of milliseconds to
+    build. Keyed by the data itself (a digest of its pickle: equal bytes are equal data), so it holds nothing a
+    session could not compute; shared, as st.plotly_chart only reads it. (Not st.cache_resource: its hashing of a
+    data frame took more of a rerun than the chart; a pickle's digest is 20 times quicker.)"""
+    try:
+        data = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # not data: built every time
+        return build(*args)
+    key = (f"{build.__module__}.{build.__qualname__}", hashlib.blake2b(data).digest())
+    with _figures_lock:
+        figure = _figures.get(key)
+        if figure is not None:
+            _figures.move_to_end(key)
+            return figure
+    figure = build(*args)
+    with _figures_lock:
+        _figures[key] = figure
+        while len(_figures) > FIGURES_KEPT:
+            _figures.popitem(last=False)
+    return figure
 
 
 def chart(build: Callable[[*Args], go.Figure], *args: *Args, key: str, alt: str | None = None) -> None:
     """The figure `build(*args)` (a strain.render function) across the page's width, without the toolbar;
     every page draws its charts with this."""
-    figure = _figure(f"{build.__module__}.{build.__qualname__}", args, build)
-    st.plotly_chart(figure, key=key, config=CHART_CONFIG, alt=alt)
+    st.plotly_chart(_figure(build, args), key=key, config=CHART_CONFIG, alt=alt)

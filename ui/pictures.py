@@ -63,10 +63,14 @@ def exercise(exercise_id: str, caption: str | None = None, scale: float | None =
         _show(scene, scale or _scale((scene.id,)), caption=caption)
 
 
-def ladder(steps: Sequence[Exercise]) -> None:
-    """Every level of a ladder, drawn at one scale, in a closed expander."""
+def ladder(steps: Sequence[Exercise], key: str) -> None:
+    """Every level of a ladder, drawn at one scale, in an expander (closed at first) that draws them only when
+    opened (opening it reruns the page)."""
+    pictures = st.expander("Pictures of every level", icon=":material/image:", key=key, on_change="rerun")
+    if not pictures.open:
+        return
     scale = ladder_scale(steps)
-    with st.expander("Pictures of every level", icon=":material/image:"):
+    with pictures:
         for step in steps:
             exercise(step.id, caption=f"Level {step.level}: {step.name}", scale=scale)
 

@@ -319,13 +319,16 @@ def flagged(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     found = [flags_of(row, today) for row in frame.itertuples(index=False)]
     frame = frame.assign(attention=["; ".join(flags) for flags in found], flags=[len(flags) for flags in found])
     frame = frame.astype(COLUMNS)
+    # Plain lists: a pandas lookup per row and key took most of the overview's time.
+    discharged = [day is not None and not pd.isna(day) for day in frame["discharged"]]
+    flags, changes, names = frame["flags"].tolist(), frame["change"].tolist(), frame["name"].tolist()
     order = sorted(
         range(len(frame)),
         key=lambda n: (
-            frame["discharged"].iloc[n] is not None and not pd.isna(frame["discharged"].iloc[n]),
-            -frame["flags"].iloc[n],
-            -(frame["change"].iloc[n] if not math.isnan(frame["change"].iloc[n]) else -math.inf),
-            frame["name"].iloc[n].casefold(),
+            discharged[n],
+            -flags[n],
+            -(changes[n] if not math.isnan(changes[n]) else -math.inf),
+            names[n].casefold(),
         ),
     )
     return frame.iloc[order].reset_index(drop=True)

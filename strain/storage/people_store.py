@@ -139,6 +139,14 @@ def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
     return f"{person_id}.{revision}"
 
 
+def data_versions(*, engine: Engine, actor: Actor) -> tuple[tuple[int, int], ...]:
+    """(person id, revision) of everyone this actor may reach, by id: it changes whenever anything of any of theirs
+    is written, or someone is added or goes (a cache key for views of all of them)."""
+    query = sa.select(col(Person.id), col(Person.revision)).where(_owned(actor)).order_by(col(Person.id))
+    with _reading(engine) as connection:
+        return tuple((row.id, row.revision) for row in connection.execute(query))
+
+
 def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     """When the person usually wakes up (None: not set yet)."""
     with _reading(engine) as connection:

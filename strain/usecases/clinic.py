@@ -70,6 +70,12 @@ def patients_overview(ctx: Context, today: date) -> pd.DataFrame:
     return patients.overview(people_store.list_patients(engine=ctx.engine, actor=ctx.actor), facts, rule, today)
 
 
+def overview_version(ctx: Context) -> tuple[tuple[int, int], ...]:
+    """What `patients_overview` depends on in the database, as a cache key: it changes with every write to the data
+    of any of the actor's patients (their therapist and discharge included), and as patients are added or go."""
+    return people_store.data_versions(engine=ctx.engine, actor=ctx.actor)
+
+
 def discharge(ctx: Context, person: PersonInfo, day: date | None, today: date) -> None:
     """End a patient's care on `day` (their therapist's, an admin's or the owner's action; in the audit trail).
     Invalid says what is wrong with the day; the store refuses a patient already discharged."""

@@ -20,6 +20,7 @@ from strain.usecases import (
 from strain.usecases.shared import Context
 
 SERIES_WEEKS = 12
+CHART_ROWS = 12  # the activities of the change chart: those that changed most
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +28,11 @@ class WeekView:
     week: IsoWeek
     comparison: WeekComparison
     series: pd.DataFrame  # the SERIES_WEEKS weeks up to `week` (see weeks.weekly_series)
+    # The comparison's activities that got better and worse (WeekComparison.better, .worse), and the CHART_ROWS of
+    # them that changed most: worked out once with the view, not on every rerun of the page.
+    better: pd.DataFrame
+    worse: pd.DataFrame
+    biggest: pd.DataFrame
 
 
 def default_week(ctx: Context, person: PersonInfo, today: date) -> IsoWeek:
@@ -41,8 +47,14 @@ def week(ctx: Context, person: PersonInfo, week: IsoWeek, today: date) -> WeekVi
     entries = day_store.load_entries(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
     scored = model.score(entries, ctx.person_model(person))
     days = day_store.load_days(engine=ctx.engine, actor=ctx.actor, person_id=person.id, start=first, end=week.end)
+    comparison = weeks.compare_weeks(scored, week, ctx.catalogue, days, today)
+    better, worse = comparison.better, comparison.worse
+    changed = pd.concat([better, worse])
     return WeekView(
         week=week,
-        comparison=weeks.compare_weeks(scored, week, ctx.catalogue, days, today),
+        comparison=comparison,
         series=weeks.weekly_series(scored, days, week, SERIES_WEEKS),
+        better=better,
+        worse=worse,
+        biggest=changed.reindex(changed["change"].abs().sort_values(ascending=False).index).head(CHART_ROWS),
     )

@@ -108,7 +108,9 @@ def test_model_shows_every_weight_and_the_version(page: Page, app_url: str, seed
     open_app(page, app_url, f"/model?person={seed.person}")
     expect_page_basics(page)
     expect(main(page).get_by_text(seed.report["model_version"], exact=False).first).to_be_visible()
-    # The weights table lists the whole catalogue, every row with its source in full.
+    # The weights table (drawn once its part is opened) lists the whole catalogue, every row with its source in full.
+    with rerun(page):
+        main(page).get_by_text(re.compile(r"^Activity weights \(")).click()
     first = seed.activity_names[next(iter(seed.activity_names))]
     weights = main(page).locator('[data-testid="stTable"]').filter(has_text=first)
     expect(weights.locator("tbody tr")).to_have_count(len(seed.activity_names))

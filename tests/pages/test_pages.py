@@ -9,7 +9,7 @@ import pytest
 from strain.domain import model
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store, store_errors
-from tests.apptest import CAT, entries, open_page, save, texts
+from tests.apptest import CAT, MODEL_PARTS, entries, open_page, opened, save, texts
 from ui.components import md
 from ui.context import ADD_PERSON_OPEN
 from ui.navigation import PERSON_PAGES
@@ -279,7 +279,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
 
 def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
-    at = open_page("pages/model.py", person="Ann")
+    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
     modifiers, weights = at.table[0].value, at.table[1].value
     assert set(modifiers["Source"]) >= {
         CAT.number("twist").source,
@@ -350,7 +350,7 @@ def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
     day_store.set_override(
         engine=app_engine, actor=OWNER, person_id=ann.id, key="twist", value=2.0, reason="twists a lot"
     )
-    at = open_page("pages/model.py", person="Ann")
+    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
     modifiers = at.table[0].value.set_index("Modifier")
     assert modifiers.loc["Twisting", "Value used"] == 2.0
     assert modifiers.loc["Twisting", "Default"] == CAT.number("twist").value
@@ -388,7 +388,7 @@ def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
 
 def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("hunched_sitting", 100)))
-    at = open_page("pages/model.py", person="Ann")
+    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
     rate = CAT.per_minute
     moved, per_rate = 10 * CAT.activity("sit_down_chair").weight, 100 * CAT.activity("hunched_sitting").weight
     held = per_rate * rate.value

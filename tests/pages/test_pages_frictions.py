@@ -8,7 +8,7 @@ from streamlit.proto.Block_pb2 import Block
 from strain.domain import model, weeks
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
-from tests.apptest import CAT, entries, open_page, save, texts
+from tests.apptest import CAT, entries, open_page, opened, save, texts
 from tests.clinic import clinic
 from tests.pages.test_pages_clinic import run_page
 from ui import components
@@ -144,8 +144,8 @@ def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(a
 
 
 def test_the_model_page_says_which_with_control_factor_each_activity_uses(ann):
-    at = open_page("pages/model.py", person="Ann")
-    weights = at.table[1].value.set_index("Activity")
+    at = opened(open_page("pages/model.py", person="Ann"), "model_weights")
+    weights = at.table[0].value.set_index("Activity")  # the one part opened
     for activity in CAT.activities:
         factor = CAT.controlled[activity.control].value
         assert weights.loc[activity.name, "With control"] == f"x {factor:g} ({activity.control})"
@@ -160,6 +160,8 @@ def test_the_model_page_folds_its_long_parts(ann):
         f"Activity weights ({len(CAT.activities)} activities)",
         "Movements against held postures: what a minute is worth",
     ]
+    assert not at.table  # each part is drawn once opened
+    assert len(opened(at, "model_modifiers", "model_weights").table) == 2
 
 
 def test_a_therapist_with_no_patient_chosen_is_sent_to_the_patients_list(app_engine):

@@ -126,3 +126,22 @@ def test_a_form_without_a_patient_chosen_says_so(app_engine, therapist_a):
     assert not at.exception, [e.value for e in at.exception]
     assert [error.value for error in at.error] == ["Choose a patient first."]
     assert not at.success
+
+
+def test_the_overview_follows_every_write_made_elsewhere_between_two_runs(app_engine, therapist_a):
+    """Kept between reruns, the overview is read again after any write to a patient's data (here from another
+    device or the command line), to a patient's care, and when a patient is added."""
+    at = run_page("pages/patients.py", therapist_a)
+    assert table(at).loc["session?person=Bea", "Days logged"] == 0
+    service = Context(app_engine, CAT, therapist_a)
+    bea = people.person(service, "Bea")
+    log_day.save_day(service, bea, TODAY, entries(TODAY, ("sit_down_chair", 4)), pain=2, note="", expected_version=None)
+    at.run()
+    assert table(at).loc["session?person=Bea", "Days logged"] == 1
+    assert table(at).loc["session?person=Bea", "Pain this week"] == "2.0"
+    clinic_cases.discharge(service, bea, TODAY, TODAY)
+    at.run()
+    assert "session?person=Bea" not in table(at).index  # listed apart, with the discharged
+    people.add_person(service, "Cy")
+    at.run()
+    assert "session?person=Cy" in table(at).index

@@ -24,12 +24,18 @@ def images(at) -> list[tuple[str, str, str]]:
 def test_the_exercises_page_draws_the_level_you_are_on_and_every_level_of_each_ladder(ann):
     at = open_page("pages/exercises.py", person="Ann")
     assert not at.exception
+    assert [alt for _, alt, _ in images(at)] == [PICTURES.exercise("psoas_towel_bed").alt]  # level 1, where Ann is
+    assert [e.label for e in at.expander if e.label == "Pictures of every level"] == ["Pictures of every level"]
+    at.session_state["pictures_core_brace"] = True  # opening "Pictures of every level" draws them
+    at.run()
+    assert not at.exception
     shown = images(at)
-    alts = [alt for _, alt, _ in shown]
-    assert PICTURES.exercise("psoas_towel_bed").alt in alts  # level 1 of the core brace, where Ann starts
     captions = [caption for caption, _, _ in shown]
     assert "Level 3: Modified dead bug on the bed" in captions
-    assert "Level 2: Squat to a high box or raised seat" in captions
+    at.session_state["ladder_tab"] = "Sit to stand"  # another ladder's tab, and its pictures
+    at.session_state["pictures_squat_to_box"] = True
+    at.run()
+    assert "Level 2: Squat to a high box or raised seat" in [caption for caption, _, _ in images(at)]
     assert all(svg.startswith("<svg") and "<title>" in svg for _, _, svg in shown)
     # One scale for each ladder: every level's drawing (and the level you are on) has the same pixels per cm,
     # and the widest of them still fits a phone's column unshrunk.
