@@ -23,6 +23,7 @@ from ui import components, context, invite, pairing, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
 RUNNING = "_shell_running_page"
+PAGES_KEPT = "_pages_kept"  # (clinic mode, role) -> the pages made for them in this session
 RED_FLAGS_OPEN = "red_flags_open"  # the sidebar's Red flags expander is open
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
 # The pages about the chosen person (the red-flag banner's; each a read in the audit trail), by title: their address.
@@ -65,7 +66,17 @@ def _default(script: str, title: str, icon: str, url_path: str) -> list[st.Page]
 
 def pages(*, clinic: bool = False, role: str = "owner") -> list[st.Page] | dict[str, list[st.Page]]:
     """The pages, by mode: personal mode's and a patient's with Home first (the default); in clinic mode staff
-    have the patients overview first (the home), and admins get the admin pages in a section of their own."""
+    have the patients overview first (the home), and admins get the admin pages in a section of their own.
+
+    Made once a session for each mode and role (each st.Page looks up its script's file: a twentieth of a
+    run), and kept in the session only: a page object is not shared between sessions, whose runs overlap."""
+    kept: dict[tuple[bool, str], list[st.Page] | dict[str, list[st.Page]]] = st.session_state.setdefault(PAGES_KEPT, {})
+    if (clinic, role) not in kept:
+        kept[(clinic, role)] = _pages(clinic=clinic, role=role)
+    return kept[(clinic, role)]
+
+
+def _pages(*, clinic: bool, role: str) -> list[st.Page] | dict[str, list[st.Page]]:
     staff = clinic and role != "patient"
     home = [] if staff else _default(HOME.script, HOME.title, HOME.icon, HOME.slug)
     person_pages = home + [
