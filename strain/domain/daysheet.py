@@ -110,3 +110,10 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
     if problems or not entries:
         return tally.empty_frame(), problems
     return tally.typed(pd.DataFrame(entries, columns=list(tally.COLUMNS))), problems
+
+
+def counted(rows: pd.DataFrame) -> dict[str, int]:
+    """How many of each family's rows count something (a quantity above 0), for every family."""
+    done = pd.to_numeric(rows["quantity"], errors="coerce").fillna(0) > 0
+    by_family = rows.loc[done, "family"].value_counts()
+    return {family: int(by_family.get(family, 0)) for family in FAMILIES}
