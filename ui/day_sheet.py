@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strain.domain import daysheet, frames, modifiers
+from strain.domain import daysheet, modifiers
 from strain.domain.catalogue import FAMILIES, Catalogue
 from ui.modifier_inputs import modifier_input, taken
 
@@ -113,6 +113,5 @@ def family_rows(cat: Catalogue) -> None:
         wrap=True,
         width="stretch",
     )
-    for row, values in enumerate(frames.records(rows)):
-        if values["family"] == family:
-            activity_row(cat, row, values)
+    for row in rows.index[rows["family"] == family].tolist():
+        activity_row(cat, row, rows.loc[row].to_dict())

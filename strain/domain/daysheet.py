@@ -114,6 +114,8 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
 
 def counted(rows: pd.DataFrame) -> dict[str, int]:
     """How many of each family's rows count something (a quantity above 0), for every family."""
-    done = pd.to_numeric(rows["quantity"], errors="coerce").fillna(0) > 0
-    by_family = rows.loc[done, "family"].value_counts()
-    return {family: int(by_family.get(family, 0)) for family in FAMILIES}
+    counts = dict.fromkeys(FAMILIES, 0)
+    for family, quantity in zip(rows["family"].tolist(), rows["quantity"].tolist(), strict=True):
+        if isinstance(quantity, int | float) and quantity > 0:  # NaN and None (an emptied field) count nothing
+            counts[family] += 1
+    return counts
