@@ -99,17 +99,7 @@ def family_rows() -> None:
 
 
 family_rows()
-# One table for the rare note on a single activity: a note field on every row would slow every run.
-with st.expander("Notes on single activities"):
-    notes = st.data_editor(
-        day_sheet.sheet()[["name", "note"]],
-        key=day_sheet.NOTES,
-        column_config={
-            "name": st.column_config.TextColumn("Activity", disabled=True),
-            "note": st.column_config.TextColumn("Note", max_chars=limits.MAX_NOTE),
-        },
-        hide_index=True,
-    )
+day_sheet.notes()
 pain_column, note_column = st.columns([1, 3])
 pain = pain_column.number_input("Pain today (0-10)", min_value=0, max_value=10, step=1, key="log_pain")
 note = note_column.text_area("Note for the day", max_chars=limits.MAX_NOTE, key="log_note", height=68)
@@ -118,8 +108,7 @@ as_typical = st.checkbox("Also make this my typical day", key="log_as_typical")
 submitted = st.button("Save day", type="primary", key="log_save")
 
 if submitted:
-    edited = day_sheet.sheet().assign(note=notes["note"].to_numpy())
-    entries, problems = daysheet.entries_from_sheet(cat, edited, day)
+    entries, problems = daysheet.entries_from_sheet(cat, day_sheet.sheet(), day)
     if problems:
         st.error("Nothing was saved. Please correct:\n\n" + "\n".join(f"- {p}" for p in problems))
         st.stop()

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strain.domain import daysheet, modifiers
+from strain.domain import daysheet, limits, modifiers
 from strain.domain.catalogue import FAMILIES, Catalogue
 from ui.modifier_inputs import modifier_input, taken
 
@@ -21,6 +21,7 @@ SHEET = "log_sheet"
 FAMILY = "log_family"
 ROW_KEY = "log_row_"
 NOTES = "log_notes"
+NOTES_OPEN = "log_notes_open"
 # An amount left at 0 shows an empty field, so that its placeholder says what the field is for.
 AMOUNTS = {modifier.sheet_column for modifier in modifiers.REGISTRY if isinstance(modifier, modifiers.Amount)}
 
@@ -115,3 +116,29 @@ def family_rows(cat: Catalogue) -> None:
     )
     for row in rows.index[rows["family"] == family].tolist():
         activity_row(cat, row, rows.loc[row].to_dict())
+
+
+def _keep_notes() -> None:
+    """A note typed in the notes table goes into the sheet (an emptied cell is no note)."""
+    for row, change in st.session_state[NOTES]["edited_rows"].items():
+        if "note" in change:
+            st.session_state[SHEET].at[int(row), "note"] = change["note"] or ""
+
+
+def notes() -> None:
+    """One table for the rare note on a single activity, drawn only while open: a note field on every row, or
+    the table on every run, would slow every run. Each edit goes into the sheet, so it stays when the table
+    is closed."""
+    box = st.expander("Notes on single activities", key=NOTES_OPEN, on_change="rerun")
+    if box.open:
+        with box:
+            st.data_editor(
+                sheet()[["name", "note"]],
+                key=NOTES,
+                on_change=_keep_notes,
+                column_config={
+                    "name": st.column_config.TextColumn("Activity", disabled=True),
+                    "note": st.column_config.TextColumn("Note", max_chars=limits.MAX_NOTE),
+                },
+                hide_index=True,
+            )

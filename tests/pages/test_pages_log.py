@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from strain.domain.actor import OWNER
 from strain.storage import day_store
-from tests.apptest import log_edit, open_page, texts
+from tests.apptest import entries, log_edit, open_page, save, texts
 
 DAY = date.today() - timedelta(days=2)
 
@@ -55,3 +55,17 @@ def test_a_problem_in_a_family_not_open_is_named_and_nothing_is_saved(app_engine
     assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
     # The edits stay, to be corrected.
     assert at.session_state["log_sheet"].set_index("activity").loc["hunched_sitting", "quantity"] == 2000
+
+
+def test_the_notes_table_is_drawn_only_while_open_and_shows_the_days_notes(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)).assign(note="knee twinge"))
+    at = log_page()
+    assert not at.dataframe  # closed: not drawn, a quicker run
+    at.session_state["log_notes_open"] = True  # as a click on "Notes on single activities" does
+    at.run()
+    (table,) = at.dataframe
+    notes = table.value.set_index("name")["note"]
+    assert notes["Sitting down on a chair"] == "knee twinge"
+    at.button(key="log_save").click().run()  # saved again, the note with it
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved.set_index("activity").loc["sit_down_chair", "note"] == "knee twinge"
