@@ -117,3 +117,18 @@ def click_download(at: AppTest, key: str, request: str) -> AppTest:
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def log_edit(at: AppTest, activity: str, **fields: float | bool) -> AppTest:
+    """Set the Log page's widgets of an activity's (first) row as a person would: open the activity's family
+    (a run), then set its count, With control, modifiers (sent with the next run)."""
+    sheet = at.session_state["log_sheet"]
+    row = int(sheet.index[sheet["activity"] == activity][0])
+    at.button_group(key="log_family").set_value(CAT.activity(activity).family).run()
+    for column, value in fields.items():
+        key = f"log_row_{row}_{activity}_{column}"
+        if isinstance(value, bool):
+            at.checkbox(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
+    return at

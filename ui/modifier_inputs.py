@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state import WidgetArgs, WidgetCallback
 
 from strain.domain import modifiers
 from strain.domain.catalogue import Activity
@@ -18,14 +19,23 @@ def taken(activity: Activity) -> tuple[list[modifiers.Modifier], list[modifiers.
     ]
 
 
-def modifier_input(modifier: modifiers.Modifier, activity: Activity, key: str, *, compact: bool) -> Any:
+def modifier_input(
+    modifier: modifiers.Modifier,
+    activity: Activity,
+    key: str,
+    *,
+    compact: bool,
+    on_change: WidgetCallback | None = None,
+    args: WidgetArgs | None = None,
+) -> Any:
     """A modifier's widget on an activity's row; its value as the day sheet holds it.
 
     `compact` (the Log page): an amount's field is empty when none is carried, so that its placeholder says
     what it is for, and has no limits (the widget would silently cap a number; saving checks and says so).
+    `on_change(*args)` runs when the person changes the value (the Log page keeps it in its day sheet).
     """
     if isinstance(modifier, modifiers.Choice):
-        return st.checkbox(modifier.label, key=key, help=activity.cue)
+        return st.checkbox(modifier.label, key=key, help=activity.cue, on_change=on_change, args=args)
     if isinstance(modifier, modifiers.Amount):
         if compact:
             return st.number_input(
@@ -35,10 +45,12 @@ def modifier_input(modifier: modifiers.Modifier, activity: Activity, key: str, *
                 format="%g",
                 placeholder=f"{modifier.name} {modifier.unit}",
                 key=key,
+                on_change=on_change,
+                args=args,
                 label_visibility="collapsed",
                 width=150,  # the field between a phone's 44 px steppers stays a thumb wide
             )
         return st.number_input(
             modifier.label, min_value=0.0, max_value=modifier.most, step=1.0, format="%g", key=key, width=130
         )
-    return st.checkbox(modifier.label, key=key, help=modifier.help or None)
+    return st.checkbox(modifier.label, key=key, help=modifier.help or None, on_change=on_change, args=args)

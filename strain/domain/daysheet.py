@@ -110,3 +110,12 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
     if problems or not entries:
         return tally.empty_frame(), problems
     return tally.typed(pd.DataFrame(entries, columns=list(tally.COLUMNS))), problems
+
+
+def counted(rows: pd.DataFrame) -> dict[str, int]:
+    """How many of each family's rows count something (a quantity above 0), for every family."""
+    counts = dict.fromkeys(FAMILIES, 0)
+    for family, quantity in zip(rows["family"].tolist(), rows["quantity"].tolist(), strict=True):
+        if isinstance(quantity, int | float) and quantity > 0:  # NaN and None (an emptied field) count nothing
+            counts[family] += 1
+    return counts

@@ -204,3 +204,13 @@ def whole(number: float) -> str:
 def starts_with_number(text: str) -> re.Pattern[str]:
     """Matches '183' or '183 points', not '1830'."""
     return re.compile(rf"^{re.escape(text)}(\D|$)")
+
+
+def open_log_family(page: Page, family: str) -> None:
+    """On the Log page, open a family's rows by its segment ("Transfers (5)": the family, how many it counts)."""
+    segment = main(page).locator(".st-key-log_family").get_by_role("radio", name=re.compile(rf"^{family.title()}\b"))
+    if segment.get_attribute("aria-checked") == "true":
+        return  # open already: a click would not rerun
+    with rerun(page):
+        segment.click()
+    expect(segment).to_have_attribute("aria-checked", "true")

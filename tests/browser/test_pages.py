@@ -15,6 +15,7 @@ from statistics import mean
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from strain.domain.catalogue import default
 from tests.browser.cli_data import day_totals, points_by_activity, run_cli, score, write_csv
 from tests.browser.conftest import Seed, serve_app
 from tests.browser.streamlit_page import (
@@ -23,6 +24,7 @@ from tests.browser.streamlit_page import (
     main,
     metric,
     open_app,
+    open_log_family,
     rerun,
     screenshot,
     starts_with_number,
@@ -129,6 +131,7 @@ def test_log_a_day_then_audit_it(page: Page, app_url: str, own_seed: Seed) -> No
     yesterday = own_seed.rows_of(own_seed.lone_day)
     changed = yesterday[0]
     unit = "minutes" if own_seed.activity_units[changed["activity"]] == "min" else "times"
+    open_log_family(page, default().activity(changed["activity"]).family)  # one family's rows at a time
     count = main(page).get_by_label(f"{own_seed.activity_names[changed['activity']]}: {unit}", exact=True)
     new_quantity = str(int(float(changed["quantity"])) + 3)
     count.fill(new_quantity)

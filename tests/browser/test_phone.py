@@ -13,8 +13,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from strain.domain.catalogue import FAMILIES
 from tests.browser.conftest import Seed
-from tests.browser.streamlit_page import app_context, expect_no_exception, main, open_app, rerun, screenshot
+from tests.browser.streamlit_page import (
+    app_context,
+    expect_no_exception,
+    main,
+    open_app,
+    open_log_family,
+    rerun,
+    screenshot,
+)
 from ui.navigation import PERSON_PAGES
 
 WIDTH, HEIGHT = 390, 844
@@ -60,13 +69,19 @@ def test_every_page_fits_a_phone_and_asks_no_other_host(phone: Page, app_url: st
 
 def test_the_log_pages_counts_and_techniques_are_on_a_phones_screen(phone: Page, app_url: str, seed: Seed) -> None:
     open_app(phone, app_url, f"/log?person={seed.person}")
-    counts = main(phone).locator('[class*="st-key-log_row_"][class*="_quantity"] input')
-    techniques = main(phone).get_by_role("checkbox", name="With control")
-    expect(counts.first).to_be_visible()
-    assert counts.count() == techniques.count() >= 20  # one of each for every activity
-    for field in [*counts.all(), *techniques.all()]:
-        box = field.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+    seen = 0
+    for family in FAMILIES:  # one family's rows at a time
+        open_log_family(phone, family)
+        counts = main(phone).locator('[class*="st-key-log_row_"][class*="_quantity"] input')
+        techniques = main(phone).get_by_role("checkbox", name="With control")
+        expect(counts.first).to_be_visible()
+        assert counts.count() == techniques.count() >= 1  # one of each for every activity of the family
+        seen += counts.count()
+        for field in [*counts.all(), *techniques.all()]:
+            box = field.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+        expect_no_sideways_overflow(phone)
+    assert seen >= 20
 
 
 def test_each_source_opens_its_ladder_and_the_cards_fit_their_content(phone: Page, app_url: str, seed: Seed) -> None:

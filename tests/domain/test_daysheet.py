@@ -70,3 +70,17 @@ def test_each_activity_is_offered_only_the_modifiers_it_takes():
             column for name, column in MODIFIER_COLUMNS.items() if name in activity.takes
         ]
     assert "twist" not in daysheet.offered(CAT.activity("car_in_out"))  # its weight already holds the twist
+
+
+def test_each_family_says_how_many_of_its_activities_the_sheet_counts():
+    sheet = daysheet.sheet(CAT, daysheet.starter_frame(CAT, DAY))
+    sheet.loc[sheet["activity"] == "weeding", "quantity"] = 20
+    sheet.loc[sheet["activity"] == "sit_down_chair", "quantity"] = None  # a count field emptied
+    counts = daysheet.counted(sheet)
+    assert list(counts) == list(daysheet.FAMILIES)
+    starter = {CAT.activity(s.activity).family for s in CAT.starter_day if s.quantity > 0}
+    assert counts["garden"] == 1 and counts["lifting"] == 0 and all(counts[f] > 0 for f in starter)
+    assert (
+        counts["transfers"]
+        == sum(1 for s in CAT.starter_day if CAT.activity(s.activity).family == "transfers" and s.quantity > 0) - 1
+    )

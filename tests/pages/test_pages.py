@@ -8,8 +8,9 @@ import pytest
 
 from strain.domain import model
 from strain.domain.actor import OWNER
+from strain.domain.catalogue import FAMILIES
 from strain.storage import day_store, people_store, store_errors
-from tests.apptest import CAT, MODEL_PARTS, entries, open_page, opened, save, texts
+from tests.apptest import CAT, MODEL_PARTS, entries, log_edit, open_page, opened, save, texts
 from ui.components import md
 from ui.context import ADD_PERSON_OPEN
 from ui.navigation import PERSON_PAGES
@@ -56,8 +57,7 @@ def test_add_person_creates_and_selects_them(app_engine):
 def test_a_duplicate_name_is_refused_beside_the_form(app_engine, ann):
     at = open_page()
     assert not at.text_input  # with someone here, the form waits in its closed expander
-    at.session_state[ADD_PERSON_OPEN] = True  # opened
-    at.run()
+    opened(at, ADD_PERSON_OPEN)
     at.text_input(key="new_person_name").input("Ann")
     at.button(key="FormSubmitter:add_person_form-Add person").click().run()
     assert "a person called Ann already exists" in at.session_state["add_person_error"]
@@ -172,18 +172,6 @@ def test_a_bad_date_link_gets_a_message_and_today(ann, page, link):
     assert at.date_input[0].value == date.today()
 
 
-def edit(at, activity: str, **fields) -> None:
-    """Set the Log page's widgets of an activity's (first) row, as a person would: count, With control, modifiers."""
-    sheet = at.session_state["log_sheet"]
-    row = int(sheet.index[sheet["activity"] == activity][0])
-    for column, value in fields.items():
-        key = f"log_row_{row}_{activity}_{column}"
-        if isinstance(value, bool):
-            at.checkbox(key=key).set_value(value)
-        else:
-            at.number_input(key=key).set_value(value)
-
-
 def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
     starter = {s.activity: s.quantity for s in CAT.starter_day}
@@ -191,10 +179,10 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
         at.session_state["log_sheet"].set_index("activity")["quantity"].to_dict()["sit_down_chair"]
         == starter["sit_down_chair"]
     )
-    edit(at, "sit_down_chair", quantity=14, controlled=True)
+    log_edit(at, "sit_down_chair", quantity=14, controlled=True)
     at.number_input(key="log_pain").set_value(3)
     at.text_area(key="log_note").input("<b>long drive</b>")
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     assert not at.exception
     assert "Saved" in " ".join(s.value for s in at.success)
 
@@ -215,7 +203,12 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
 def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_takes(ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
     sheet = at.session_state["log_sheet"]
-    shown = {widget.key for widget in [*at.number_input, *at.checkbox] if widget.key.startswith("log_row_")}
+    shown = set()
+    for family in FAMILIES:  # one family's rows at a time
+        at.button_group(key="log_family").set_value(family).run()
+        drawn = {widget.key for widget in [*at.number_input, *at.checkbox] if widget.key.startswith("log_row_")}
+        assert {sheet.loc[int(key.split("_")[2]), "family"] for key in drawn} == {family}
+        shown |= drawn
     for row, activity_id in enumerate(sheet["activity"]):
         activity = CAT.activity(activity_id)
         assert {f"log_row_{row}_{activity_id}_{column}" for column in ("quantity", "controlled")} <= shown
@@ -233,8 +226,8 @@ def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine,
 
 def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
-    edit(at, "hunched_sitting", quantity=2000)
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    log_edit(at, "hunched_sitting", quantity=2000)
+    at.button(key="log_save").click().run()
     assert (
         "Sitting hunched forward without support (desk, screen, phone): quantity must be at most 1440 minutes a day"
         in texts(at)
@@ -249,7 +242,7 @@ def test_same_as_yesterday_and_saving_as_typical_day(app_engine, ann):
     sheet = at.session_state["log_sheet"]
     assert set(sheet.loc[sheet["quantity"] > 0, "activity"]) == {"weeding", "pick_up_floor"}
     at.checkbox(key="log_as_typical").check()
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     template = day_store.load_template(engine=app_engine, actor=OWNER, person_id=ann.id)
     assert set(template["activity"]) == {"weeding", "pick_up_floor"}
 
@@ -269,8 +262,8 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
         model_version="x",
         expected_version=1,
     )
-    edit(at, "sit_down_chair", quantity=9)
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    log_edit(at, "sit_down_chair", quantity=9)
+    at.button(key="log_save").click().run()
     assert "Nothing was saved: this day was changed elsewhere" in texts(at)
     assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries[
         "quantity"
@@ -368,8 +361,8 @@ def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_e
 
 def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
-    edit(at, "sit_down_chair", quantity=-5)
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    log_edit(at, "sit_down_chair", quantity=-5)
+    at.button(key="log_save").click().run()
     assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
     assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY) is None
 
@@ -377,8 +370,7 @@ def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, an
 def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
     at = open_page()
     assert not at.sidebar.caption  # drawn only once the expander is opened
-    at.session_state[RED_FLAGS_OPEN] = True
-    at.run()
+    opened(at, RED_FLAGS_OPEN)
     sidebar = "\n".join(str(element.value) for element in at.sidebar.markdown)
     for flag in CAT.safety.red_flags:
         assert flag.text in sidebar
@@ -423,7 +415,7 @@ def test_shortcodes_in_user_text_are_shown_as_typed():
 def test_a_note_with_a_control_character_is_refused_in_a_sentence(app_engine, ann):
     at = open_page("pages/log.py", person="Ann", date="2026-11-20")
     at.text_area(key="log_note").input("bell\x07")
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     assert not at.exception
     assert any("note contains a control character" in error.value for error in at.error)
     assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date(2026, 11, 20)) is None

@@ -241,7 +241,7 @@ def test_the_most_frequent_activities_come_first(app_engine, ann):
 def test_a_day_tapped_on_the_phone_is_the_day_the_log_page_shows_and_protects(app_engine, ann):
     log = open_page("pages/log.py", person=ann.name)  # a Log page opened before the taps
     tally(ann).tap(SIT, "plain")
-    log.button(key="FormSubmitter:log_form-Save day").click().run()
+    log.button(key="log_save").click().run()
     assert "Nothing was saved: " in texts(log) and "saved elsewhere" in texts(log)
     assert today_entries(app_engine, ann) == [[SIT, 1.0, "uncontrolled"]]
     sheet = open_page("pages/log.py", person=ann.name).session_state["log_sheet"]

@@ -265,7 +265,7 @@ def test_the_log_pages_save_writes_nothing_once_the_session_is_over(app_engine, 
     at = signed_in(a, "pages/log.py", person="Ann")
     at.button(key="log_empty").click().run()
     notice = end_session(how, at, app_engine, a) if how != "live" else None
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=date.today())
     if notice is None:
         assert saved is not None

@@ -346,7 +346,7 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
     at = open_page("pages/log.py", person=ann.name)
     at.text_area(key="log_note").set_value("knee ok after the walk")
     terminate(admin, database_of(engine))  # a dropped connection: the next read takes a new one
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     assert not at.exception and not at.error
     assert day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today()).note == (
         "knee ok after the walk"
@@ -354,7 +354,7 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
     at.text_area(key="log_note").set_value("then stiff in the evening")
     at.number_input(key=next(w.key for w in at.number_input if w.key.startswith("log_row_0_"))).set_value(7)
     with refusing_connections(admin, database_of(engine)):
-        at.button(key="FormSubmitter:log_form-Save day").click().run()
+        at.button(key="log_save").click().run()
         assert not at.exception
         assert [e.value for e in at.error] == [
             "Could not reach the database, so nothing was saved; what you typed is kept, try again in a moment."
@@ -366,7 +366,7 @@ def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_
     assert at.text_area(key="log_note").value == "then stiff in the evening"
     first = next(w for w in at.number_input if w.key.startswith("log_row_0_"))
     assert first.value == 7
-    at.button(key="FormSubmitter:log_form-Save day").click().run()
+    at.button(key="log_save").click().run()
     assert not at.error
     saved = day_store.load_day(engine=engine, actor=OWNER, person_id=ann.id, day=date.today())
     assert saved.note == "then stiff in the evening"
