@@ -24,13 +24,14 @@ from strain.domain import accounts, limits
 from strain.domain.actor import OWNER, Actor
 from strain.storage import account_store, backup_store, base, day_store, people_store, store_errors
 from strain.storage.tables import Account, Person
-from tests.apptest import APP, TIMEOUT, browser_says, click_download, component_data, open_page, texts
+from tests.apptest import APP, TIMEOUT, browser_says, click_download, component_data, open_page, opened, texts
 from tests.clinic import Clinic, clinic
 from tests.helpers import TALLY, run
 from tests.pages.test_pages_count import SIT, Phone
 from tests.storage.test_isolation import CASES, REFUSED, STORE_FUNCTIONS
 from ui import context, frame_check, signin
 from ui.components import md
+from ui.context import ADD_PERSON_OPEN
 
 # Every store function that writes (restore too, but only into an empty database).
 WRITES = {
@@ -243,7 +244,7 @@ def people(engine) -> list[str]:
 @pytest.mark.parametrize("how", ["disabled", "idle"])
 def test_adding_a_patient_in_a_callback_writes_nothing_once_the_session_is_over(app_engine, therapist, how):
     a, _ = therapist
-    at = signed_in(a)
+    at = opened(signed_in(a), ADD_PERSON_OPEN)
     at.text_input(key="new_person_name").input("Zed")
     notice = end_session(how, at, app_engine, a)
     at.button(key="FormSubmitter:add_person_form-Add person").click().run()
@@ -253,7 +254,7 @@ def test_adding_a_patient_in_a_callback_writes_nothing_once_the_session_is_over(
 
 def test_adding_a_patient_in_a_live_session_adds_them(app_engine, therapist):
     a, _ = therapist
-    at = signed_in(a)
+    at = opened(signed_in(a), ADD_PERSON_OPEN)
     at.text_input(key="new_person_name").input("Zed")
     at.button(key="FormSubmitter:add_person_form-Add person").click().run()
     assert sorted(people(app_engine)) == ["Ann", "Zed"]
