@@ -214,3 +214,14 @@ def open_log_family(page: Page, family: str) -> None:
     with rerun(page):
         segment.click()
     expect(segment).to_have_attribute("aria-checked", "true")
+
+
+def add_person(page: Page, name: str) -> None:
+    """Add a person with the sidebar's Add person form, opening it first (it is drawn once opened)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if not sidebar.get_by_label("Name", exact=True).is_visible():
+        with rerun(page):
+            sidebar.locator("summary").filter(has_text="Add person").click()
+    sidebar.get_by_label("Name", exact=True).fill(name)
+    with rerun(page):
+        sidebar.get_by_role("button", name="Add person").click()

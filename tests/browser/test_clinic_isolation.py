@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import test_signin
 from tests.browser.conftest import serve_app
-from tests.browser.streamlit_page import app_context, main, open_app, rerun
+from tests.browser.streamlit_page import add_person, app_context, main, open_app, rerun
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
 from ui.navigation import PERSON_PAGES
 
@@ -63,12 +63,7 @@ def test_two_replicas_agree_on_isolation_and_the_audit_trail(browser: Browser, m
         a = one.new_page()
         open_app(a, first.url, "/")
         sign_in(a, THERAPIST_A)
-        sidebar = a.get_by_test_id("stSidebar")
-        if not sidebar.get_by_label("Name", exact=True).is_visible():
-            sidebar.locator("summary").filter(has_text="Add person").click()
-        sidebar.get_by_label("Name", exact=True).fill("Cleo")
-        with rerun(a):
-            sidebar.get_by_role("button", name="Add person").click()
+        add_person(a, "Cleo")
 
         admin = two.new_page()
         page_text(admin, second.url, "/", ADMIN)

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from strain.domain import invites
 from tests.browser.conftest import Server, serve_app
-from tests.browser.streamlit_page import app_context, main, open_app, rerun, wait_for_app
+from tests.browser.streamlit_page import add_person, app_context, main, open_app, rerun, wait_for_app
 from tests.browser.test_signin import PASSWORD, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
 
 THERAPIST, PATIENT = "ann.physio@clinic.example", "ann@home.example"
@@ -34,15 +34,6 @@ def choose(page: Page, key: str, option: str) -> None:
     field.click()
     field.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
-
-
-def add_person(page: Page, name: str) -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    if not sidebar.get_by_label("Name", exact=True).is_visible():
-        sidebar.locator("summary").filter(has_text="Add person").click()
-    sidebar.get_by_label("Name", exact=True).fill(name)
-    with rerun(page):
-        sidebar.get_by_role("button", name="Add person").click()
 
 
 def text_at(page: Page, url: str) -> str:
