@@ -5,6 +5,7 @@ whom and on the audit trail.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import test_signin
 from tests.browser.conftest import serve_app
-from tests.browser.streamlit_page import add_person, app_context, main, open_app, rerun
+from tests.browser.streamlit_page import add_person, app_context, main, open_app, rerun, wait_for_app
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
 from ui.navigation import PERSON_PAGES
 
@@ -36,7 +37,21 @@ def page_text(page: Page, base_url: str, path: str, email: str) -> str:
     open_app(page, base_url, path)
     sign_in(page, email)
     expect_signed_in(page, email)
-    return main(page).inner_text()
+    return settled_text(page)
+
+
+def settled_text(page: Page) -> str:
+    """The page body's text once it stops changing: a folded part's header draws its icons a moment after the run
+    (a busy machine once read one header without its arrow)."""
+    wait_for_app(page)
+    text, deadline = main(page).inner_text(), time.monotonic() + 10
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        again = main(page).inner_text()
+        if again == text:
+            break
+        text = again
+    return text
 
 
 @pytest.mark.parametrize("slug", PAGES)

@@ -52,6 +52,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "get_person": lambda c: {"name": "ann"},
     "add_person": lambda c: {"name": "ANN"},  # the name is taken (by A's patient): refused, nothing added
     "data_version": lambda c: {"person_id": c.ann.id},
+    "data_versions": lambda c: {},  # everyone's the actor may reach, as list_people
     "assign_patient": lambda c: {"person_id": c.ann.id, "therapist_id": c.b.account_id},
     "forget_person": lambda c: {"person_id": c.ann.id},
     "set_discharged": lambda c: {"person_id": c.ann.id, "day": MONDAY},
@@ -347,6 +348,8 @@ def test_a_patient_reads_and_changes_nothing_of_another_patient_of_their_therapi
         else:
             if name in ("list_people", "list_patients"):
                 assert [found.name for found in result] == ["Bea"], name  # themselves, no one else
+            elif name == "data_versions":
+                assert [person_id for person_id, _ in result] == [bea.id]  # their own revision, no one else's
             else:
                 assert _nothing(result), f"{STORE_FUNCTIONS[name].__module__}.{name} gave Bea {result!r}"
     assert backup_store.backup(engine=c.engine, actor=c.admin) == before
