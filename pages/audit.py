@@ -22,14 +22,14 @@ def recent() -> list[date]:
     return self_audit.recent_dates(service, person, date.today())
 
 
+def latest_day() -> date:
+    """The day a first visit opens on: the latest logged (a query), else today."""
+    logged = recent()
+    return logged[0] if logged else date.today()
+
+
 st.title("Audit a day")
-# The day to open with needs a query: only a first visit asks it (after that the picker keeps the day chosen).
-if "audit_date" in st.session_state:
-    opening = st.session_state["audit_date"]
-else:
-    latest = recent()
-    opening = latest[0] if latest else date.today()
-context.bind_url("date", "audit_date", context.parse_date, opening)
+context.bind_url("date", "audit_date", context.parse_date, latest_day)
 day = st.date_input("Day", key="audit_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "audit_date", day.isoformat())
 

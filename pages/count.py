@@ -176,13 +176,13 @@ def tally() -> None:
         for row in view.rows:
             if row.frequent:
                 draw_row(row, view.day, view.taps)
-        # Drawn only while open: fewer buttons to send after every tap.
-        more = st.expander("More activities", key="count_more", on_change="rerun")
-        if more.open:
-            with more:
-                for row in view.rows:
-                    if not row.frequent:
-                        draw_row(row, view.day, view.taps)
+
+        def the_others() -> None:
+            for row in view.rows:
+                if not row.frequent:
+                    draw_row(row, view.day, view.taps)
+
+        components.folded("More activities", "count_more", the_others)  # fewer buttons to send after every tap
     st.page_link(
         "pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",

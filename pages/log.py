@@ -30,7 +30,7 @@ st.caption(
     "at the bottom to keep the day (Enter in a field does not save it)."
 )
 
-context.bind_url("date", "log_date", context.parse_date, date.today())
+context.bind_url("date", "log_date", context.parse_date, date.today)
 day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
 saved = log_day.day(service, person, day)

@@ -1,6 +1,5 @@
 """Model: every weight and modifier with its range and source, the version, and the person's overrides."""
 
-from collections.abc import Callable
 from datetime import date
 from functools import partial
 
@@ -122,18 +121,15 @@ def minute_part() -> None:
     st.caption(f"{cat.per_minute.source[:1].upper()}{cat.per_minute.source[1:]}.")
 
 
-def part(label: str, icon: str, key: str, draw: Callable[[], None]) -> None:
-    """A part folded, so that a phone sees the page's outline at once (the wide tables scroll in their own box);
-    drawn only once opened, which reruns the page: the tables took a third of every rerun."""
-    folded = st.expander(label, icon=icon, key=key, on_change="rerun")
-    if folded.open:
-        with folded:
-            draw()
-
-
-part("Modifiers", ":material/tune:", "model_modifiers", modifiers_part)
-part(f"Activity weights ({len(cat.activities)} activities)", ":material/balance:", "model_weights", weights_part)
-part("Movements against held postures: what a minute is worth", ":material/timer:", "model_minute", minute_part)
+# Each part folded, so that a phone sees the page's outline at once (the wide tables scroll in their own box);
+# drawn only once opened: the tables took a third of every rerun.
+components.folded("Modifiers", "model_modifiers", modifiers_part, icon=":material/tune:")
+components.folded(
+    f"Activity weights ({len(cat.activities)} activities)", "model_weights", weights_part, icon=":material/balance:"
+)
+components.folded(
+    "Movements against held postures: what a minute is worth", "model_minute", minute_part, icon=":material/timer:"
+)
 
 if person is None or view is None:  # (view is None only without a person)
     components.disclaimer(cat)

@@ -44,9 +44,7 @@ def known_part(name: str) -> str:
     return name
 
 
-# The opening part takes two reads: only a first visit needs it (after that the control keeps the part chosen).
-opening = st.session_state["session_part"] if "session_part" in st.session_state else opening_part()
-context.bind_url("part", "session_part", known_part, opening)
+context.bind_url("part", "session_part", known_part, opening_part)  # (two reads: a first visit's only)
 part = st.segmented_control(
     "Part of the appointment", list(PARTS), format_func=lambda name: PARTS[name][0], required=True, key="session_part"
 )

@@ -1,5 +1,6 @@
 """Week over week: this week against the last, per activity, and pain alongside strain for 12 weeks."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -43,9 +44,9 @@ def shift_week(by: int) -> None:
     st.session_state[WEEK_KEY] = min(max(week, FIRST_WEEK), last_week()).start
 
 
-def week_picker(default: IsoWeek) -> IsoWeek:
-    default = min(max(default, FIRST_WEEK), last_week())
-    context.bind_url("week", WEEK_KEY, shown_week, default.start)
+def week_picker(default: Callable[[], IsoWeek]) -> IsoWeek:
+    """The week picker; `default()` is the week a first visit opens on (asked only then: it is a query)."""
+    context.bind_url("week", WEEK_KEY, shown_week, lambda: min(max(default(), FIRST_WEEK), last_week()).start)
     current = IsoWeek.of(st.session_state[WEEK_KEY])
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="bottom")
     left.button(
@@ -218,13 +219,7 @@ def trend(series: pd.DataFrame, week: IsoWeek) -> None:
 st.title("Week over week")
 person = context.require_person()
 service = context.use_cases()
-# The week to open with is a query: only a first visit needs it (after that the picker keeps the week chosen).
-opening = (
-    IsoWeek.of(st.session_state[WEEK_KEY])
-    if WEEK_KEY in st.session_state
-    else week_over_week.default_week(service, person, date.today())
-)
-week = week_picker(opening)
+week = week_picker(lambda: week_over_week.default_week(service, person, date.today()))
 view = context.view(week_over_week.week, person, week, date.today())
 comparison, series = view.comparison, view.series
 

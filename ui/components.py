@@ -55,6 +55,15 @@ def red_flags(cat: Catalogue) -> None:
     st.caption(cat.safety.red_flags_note)
 
 
+def folded(label: str, key: str, draw: Callable[[], None], *, icon: str | None = None, expanded: bool = False) -> None:
+    """An expander whose content `draw()` is drawn only while it is open (opening it reruns the page): what is
+    folded away costs no run its drawing and sending."""
+    box = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
+
+
 def band_badge(band: str) -> None:
     """The day's band as a coloured label with its text, so colour is never the only cue."""
     colour = charts.BAND_COLOURS[band]

@@ -206,11 +206,12 @@ def _seen(key: str) -> str:
     return f"_url_seen_{key}"
 
 
-def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> None:
+def bind_url(param: str, key: str, parse: Callable[[str], T], default: Callable[[], T]) -> None:
     """Prepare widget state `key` from URL parameter `param`; call before the widget is drawn.
 
     A URL value this widget has not seen yet (a bookmark, a link) wins over its last value. What
     was seen is kept per widget: two pages can share a parameter (`date`) but not its history.
+    `default()` is asked only while the widget has no value (a first visit): a default may take a query.
     """
     raw = st.query_params.get(param)
     seen = _seen(key)
@@ -223,7 +224,7 @@ def bind_url(param: str, key: str, parse: Callable[[str], T], default: T) -> Non
             fallback = "showing the default instead" if st.session_state.get(key) is not None else "please choose"
             st.warning(f"The link's {param}={components.md(raw)} is not valid ({reason}); {fallback}.")
     if key not in st.session_state:
-        st.session_state[key] = default
+        st.session_state[key] = default()
 
 
 def publish_url(param: str, key: str, value: str) -> None:
@@ -264,10 +265,8 @@ def _picker(names: list[str]) -> None:
             st.selectbox("Person", names, key=PERSON_KEY, placeholder="Choose a person")
         else:
             st.info("No one here yet: add a person to start.")
-        adding = st.expander("Add person", expanded=not names, key=ADD_PERSON_OPEN, on_change="rerun")
-        if adding.open:  # drawn only while open: a form sent with every run of every page costs each run
-            with adding:
-                _add_person_form()
+        # Drawn only while open: a form sent with every run of every page costs each run.
+        components.folded("Add person", ADD_PERSON_OPEN, _add_person_form, expanded=not names)
 
 
 def choose_person() -> None:
@@ -305,7 +304,7 @@ def person_picker() -> PersonInfo | None:
 
     # One person (a home install) is chosen for them; with several, someone must choose.
     default = names[0] if len(names) == 1 else None
-    bind_url(PERSON_KEY, PERSON_KEY, known, default)
+    bind_url(PERSON_KEY, PERSON_KEY, known, lambda: default)
     if st.session_state[PERSON_KEY] is not None and st.session_state[PERSON_KEY] not in by_name:
         st.session_state[PERSON_KEY] = default  # the chosen person is gone (another tab, a restore)
     fixed = not permissions.may(actor(), "add_person")  # a patient: their own person, no picker

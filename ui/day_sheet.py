@@ -15,6 +15,7 @@ import streamlit as st
 
 from strain.domain import daysheet, limits, modifiers
 from strain.domain.catalogue import FAMILIES, Catalogue
+from ui import components
 from ui.modifier_inputs import modifier_input, taken
 
 SHEET = "log_sheet"
@@ -129,16 +130,17 @@ def notes() -> None:
     """One table for the rare note on a single activity, drawn only while open: a note field on every row, or
     the table on every run, would slow every run. Each edit goes into the sheet, so it stays when the table
     is closed."""
-    box = st.expander("Notes on single activities", key=NOTES_OPEN, on_change="rerun")
-    if box.open:
-        with box:
-            st.data_editor(
-                sheet()[["name", "note"]],
-                key=NOTES,
-                on_change=_keep_notes,
-                column_config={
-                    "name": st.column_config.TextColumn("Activity", disabled=True),
-                    "note": st.column_config.TextColumn("Note", max_chars=limits.MAX_NOTE),
-                },
-                hide_index=True,
-            )
+    components.folded("Notes on single activities", NOTES_OPEN, _notes_table)
+
+
+def _notes_table() -> None:
+    st.data_editor(
+        sheet()[["name", "note"]],
+        key=NOTES,
+        on_change=_keep_notes,
+        column_config={
+            "name": st.column_config.TextColumn("Activity", disabled=True),
+            "note": st.column_config.TextColumn("Note", max_chars=limits.MAX_NOTE),
+        },
+        hide_index=True,
+    )

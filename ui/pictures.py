@@ -13,6 +13,7 @@ import streamlit as st
 
 from strain.domain.catalogue import Exercise
 from strain.render import figures, poses
+from ui import components
 
 SCALE = 1.2  # px per cm at most
 # px a drawing may be wide and still show whole, unshrunk, in a phone's column (390 px less the page's padding)
@@ -66,13 +67,13 @@ def exercise(exercise_id: str, caption: str | None = None, scale: float | None =
 def ladder(steps: Sequence[Exercise], key: str) -> None:
     """Every level of a ladder, drawn at one scale, in an expander (closed at first) that draws them only when
     opened (opening it reruns the page)."""
-    pictures = st.expander("Pictures of every level", icon=":material/image:", key=key, on_change="rerun")
-    if not pictures.open:
-        return
-    scale = ladder_scale(steps)
-    with pictures:
+
+    def every_level() -> None:
+        scale = ladder_scale(steps)
         for step in steps:
             exercise(step.id, caption=f"Level {step.level}: {step.name}", scale=scale)
+
+    components.folded("Pictures of every level", key, every_level, icon=":material/image:")
 
 
 def technique(activity_id: str) -> None:

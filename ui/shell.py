@@ -137,12 +137,13 @@ def run() -> None:
         context.report(error)
         return
     # Drawn only while open, like the sidebar's Add person: every run of every page would otherwise send them again.
-    flags = st.sidebar.expander(
-        "Red flags: when to get help now", icon=":material/emergency:", key=RED_FLAGS_OPEN, on_change="rerun"
-    )
-    if flags.open:
-        with flags:
-            components.red_flags(context.strain_catalogue())
+    with st.sidebar:
+        components.folded(
+            "Red flags: when to get help now",
+            RED_FLAGS_OPEN,
+            lambda: components.red_flags(context.strain_catalogue()),
+            icon=":material/emergency:",
+        )
     if context.ACTOR_KEY in st.session_state:  # signed in (clinic mode)
         signin.account_sidebar(context.actor())
     elif pairing.required():  # a paired device (home-network mode)
