@@ -57,7 +57,7 @@ PERSON = "Ann"
 HISTORY_DAYS = 365
 REFERENCE = ROOT / "scripts" / "reference_page.py"
 # The admin's own pages in clinic mode (the person's pages are timed in personal mode).
-CLINIC_PAGES = ("pages/patients.py", "pages/accounts.py", "pages/audit_trail.py")
+CLINIC_PAGES = ("app_pages/patients.py", "app_pages/accounts.py", "app_pages/audit_trail.py")
 REPEATS = 9
 TARGET = 2.0
 TIMEOUT = 60

@@ -21,7 +21,7 @@ APP = REPO / "app.py"
 
 
 def open_page(page: str | None = None, *, browser: dict | None = None, **params: str) -> AppTest:
-    """Run app.py with these query parameters, then switch to `page` (a path such as "pages/audit.py").
+    """Run app.py with these query parameters, then switch to `page` (a path such as "app_pages/audit.py").
 
     `browser` is what the browser tells st.context, such as {"timezone": "Asia/Tokyo"}.
     """

@@ -11,8 +11,12 @@ from tests.helpers import REPO
 
 DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock", "icalendar", "fhir.resources"}
 DEV_TOOLS |= {"mypy", "pandas-stubs", "types-regex"}  # static types
-ADMIN_PAGES = ["pages/accounts.py", "pages/audit_trail.py", "pages/patients.py"]  # clinic mode only, run as an admin
-PAGES = sorted(set(f"pages/{page.name}" for page in (REPO / "pages").glob("*.py")) - set(ADMIN_PAGES))
+ADMIN_PAGES = [
+    "app_pages/accounts.py",
+    "app_pages/audit_trail.py",
+    "app_pages/patients.py",
+]  # clinic mode only, run as an admin
+PAGES = sorted(set(f"app_pages/{page.name}" for page in (REPO / "app_pages").glob("*.py")) - set(ADMIN_PAGES))
 
 # Run in a fresh interpreter: importing a dev tool fails there, as where only requirements.txt is installed.
 WITHOUT_DEV_TOOLS = f"""

@@ -277,7 +277,7 @@ def choose_person() -> None:
         return
     if ACTOR_KEY in st.session_state:  # signed in: clinic mode, where the patients overview lists them
         st.info("No patient is chosen for this page: choose one in your patients list.")
-        st.page_link("pages/patients.py", label="Patients", icon=":material/groups:")
+        st.page_link("app_pages/patients.py", label="Patients", icon=":material/groups:")
         return
     names = [person.name for person in people.people(use_cases())]
     if not names:
@@ -285,7 +285,7 @@ def choose_person() -> None:
         _add_person_form("_main")
         return
     st.info("No one is chosen for this page. Whose days are these?")
-    page = st.session_state.get(PAGE_KEY, "pages/home.py")
+    page = st.session_state.get(PAGE_KEY, "app_pages/home.py")
     for name in names:
         st.page_link(page, label=components.md(name), icon=":material/person:", query_params={PERSON_KEY: name})
 

@@ -26,13 +26,13 @@ class PersonPage:
 
 
 PERSON_PAGES = (
-    PersonPage("pages/home.py", "Home", ":material/home:"),
-    PersonPage("pages/log.py", "Log a day", ":material/edit_note:", "log"),
-    PersonPage("pages/count.py", "Count as you go", ":material/touch_app:", "count"),
-    PersonPage("pages/audit.py", "Audit", ":material/bar_chart:", "audit"),
-    PersonPage("pages/weeks.py", "Week over week", ":material/trending_up:", "weeks"),
-    PersonPage("pages/exercises.py", "Exercises", ":material/stairs:", "exercises"),
-    PersonPage("pages/model.py", "Model", ":material/balance:", "model"),
-    PersonPage("pages/session.py", "Therapist session", ":material/medical_services:", "session"),
+    PersonPage("app_pages/home.py", "Home", ":material/home:"),
+    PersonPage("app_pages/log.py", "Log a day", ":material/edit_note:", "log"),
+    PersonPage("app_pages/count.py", "Count as you go", ":material/touch_app:", "count"),
+    PersonPage("app_pages/audit.py", "Audit", ":material/bar_chart:", "audit"),
+    PersonPage("app_pages/weeks.py", "Week over week", ":material/trending_up:", "weeks"),
+    PersonPage("app_pages/exercises.py", "Exercises", ":material/stairs:", "exercises"),
+    PersonPage("app_pages/model.py", "Model", ":material/balance:", "model"),
+    PersonPage("app_pages/session.py", "Therapist session", ":material/medical_services:", "session"),
 )
 HOME = PERSON_PAGES[0]

@@ -1,4 +1,4 @@
-"""The patients overview (pages/patients.py), kept between reruns until any of its patients' data changes."""
+"""The patients overview (app_pages/patients.py), kept between reruns until any of its patients' data changes."""
 
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """The app's shell: page config, navigation and the sidebar that every page shares.
 
-app.py runs it. A page also calls `ensure()` first: Streamlit treats a folder named pages/ as
-old-style pages until the entry point has called st.navigation once in the server process, so a
-bookmark opened right after a restart would run the page on its own, without this shell (and
-without its sidebar and error handling). Running the shell from there calls st.navigation, which
-switches the server over for good and then shows the page the link asked for.
+app.py runs it. The page scripts live in app_pages/, not pages/: Streamlit runs the scripts of a folder named
+pages/ on their own (the old multipage apps) until the entry point has called st.navigation once, so a
+bookmark opened right after a restart, and every AppTest run, would run the page without this shell.
 
 In clinic mode nothing but the sign-in page (ui/signin.py) is shown until someone signs in, and
 only admins see the admin pages. In home-network mode nothing but the pairing form (ui/pairing.py) is shown
@@ -22,7 +20,6 @@ from strain.usecases import clinic, errors
 from ui import components, context, invite, pairing, red_flag_banner, signin
 from ui.navigation import HOME, PERSON_PAGES
 
-RUNNING = "_shell_running_page"
 PAGES_KEPT = "_pages_kept"  # (clinic mode, role) -> the pages made for them in this session
 RED_FLAGS_OPEN = "red_flags_open"  # the sidebar's Red flags expander is open
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
@@ -87,12 +84,12 @@ def _pages(*, clinic: bool, role: str) -> list[st.Page] | dict[str, list[st.Page
     if not staff:
         return person_pages
     title = "Patients" if role == "admin" else "My patients"
-    overview = _default("pages/patients.py", title, ":material/groups:", "patients")
+    overview = _default("app_pages/patients.py", title, ":material/groups:", "patients")
     if role != "admin":
         return [*overview, *person_pages]
     admin_pages = [
-        st.Page("pages/accounts.py", title="Accounts", icon=":material/manage_accounts:", url_path="accounts"),
-        st.Page("pages/audit_trail.py", title="Audit trail", icon=":material/history:", url_path="audit-trail"),
+        st.Page("app_pages/accounts.py", title="Accounts", icon=":material/manage_accounts:", url_path="accounts"),
+        st.Page("app_pages/audit_trail.py", title="Audit trail", icon=":material/history:", url_path="audit-trail"),
     ]
     return {"Strain Audit": [*overview, *person_pages], "Admin": admin_pages}
 
@@ -148,7 +145,6 @@ def run() -> None:
         signin.account_sidebar(context.actor())
     elif pairing.required():  # a paired device (home-network mode)
         pairing.sidebar()
-    st.session_state[RUNNING] = True
     st.session_state[context.PAGE_KEY] = page
     try:
         person = context.current_person()
@@ -160,12 +156,3 @@ def run() -> None:
         if errors.unreachable(error):
             context.unreachable(error)
         context.report(error)
-    finally:
-        st.session_state[RUNNING] = False
-
-
-def ensure() -> None:
-    """Run inside the shell: when a page was started on its own, run the shell instead and stop."""
-    if not st.session_state.get(RUNNING):
-        run()
-        st.stop()

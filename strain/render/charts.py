@@ -141,7 +141,7 @@ def daily_bars(days: pd.DataFrame, bands: list[str]) -> go.Figure:
     return _layout(figure, height=320)
 
 
-# Week over week and exercises (pages/weeks.py, pages/exercises.py)
+# Week over week and exercises (app_pages/weeks.py, app_pages/exercises.py)
 
 
 def _week_tick(start: date) -> str:

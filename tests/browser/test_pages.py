@@ -168,8 +168,8 @@ def test_page_opens_for_a_new_visitor(page: Page, app_url: str, path: str) -> No
 def test_a_bookmark_is_the_first_request_after_a_restart(browser: Browser, seed: Seed) -> None:
     """A link opened before anyone has loaded the app since it started still gets the whole app.
 
-    (A `pages/` folder beside app.py makes Streamlit run the linked page on its own until app.py has
-    run once: no navigation, no person picker, no red flags.)
+    (A folder named pages/ beside app.py would make Streamlit run the linked page on its own until app.py had
+    run once: no navigation, no person picker, no red flags. The pages live in app_pages/ for that reason.)
     """
     day = seed.recent[-1]
     with serve_app(seed.db_url, seed.folder) as fresh, app_context(browser, fresh.url) as context:

@@ -30,7 +30,7 @@ WIDTH, HEIGHT = 390, 844
 PAGES = {page.slug: page.path for page in PERSON_PAGES}
 # Tables (the Model page's weights) and the ladder tabs scroll sideways inside themselves.
 SCROLLS_INSIDE = '[data-testid="stDataFrame"], [data-testid="stTable"], [role="tablist"]'
-STEP_HEIGHT = 200  # pages/exercises.py: the height of the lowest step card on a desktop
+STEP_HEIGHT = 200  # app_pages/exercises.py: the height of the lowest step card on a desktop
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_notes_keep_what_was_typed_and_show_each_control_as_its_code(app_engine,
         expected_version=None,
     )
     assert day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=day).note == note  # kept
-    at = open_page("pages/audit.py", person="Ann", date=day.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=day.isoformat())
     page = texts(at)
     assert "sore [U+202E]tfel[U+200B] ok" in page and RLO not in page and "\u200b" not in page
 

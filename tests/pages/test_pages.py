@@ -23,7 +23,7 @@ ALL_PAGES = [page.script for page in PERSON_PAGES]
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_runs_with_no_one_yet(app_engine, page):
     at = open_page(page)
-    if page in ("pages/home.py", "pages/log.py", "pages/count.py", "pages/audit.py"):
+    if page in ("app_pages/home.py", "app_pages/log.py", "app_pages/count.py", "app_pages/audit.py"):
         assert "No one here yet: add the person whose days these are" in texts(at)
 
 
@@ -80,7 +80,7 @@ def test_an_unknown_person_in_the_url_shows_no_one_elses_data(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10)))
     at = open_page(person="Zed")
     assert "The link's person=Zed is not valid (no one of that name here); please choose." in texts(at)
-    at.switch_page("pages/audit.py").run()  # and it stays so on the next run
+    at.switch_page("app_pages/audit.py").run()  # and it stays so on the next run
     assert "No one is chosen for this page. Whose days are these?" in texts(at)
     assert not at.metric
 
@@ -116,7 +116,7 @@ def test_home_shows_the_red_flags_and_the_last_7_days(app_engine, ann):
 def test_audit_shows_total_band_top_sources_and_what_if(app_engine, ann):
     frame = entries(DAY, ("stand_up_chair", 12), ("hunched_sitting", 300), ("socks_shoes", 2, "controlled"))
     save(app_engine, ann, DAY, frame)
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     scored = model.score(frame, model.Model(CAT))
     total = scored["points"].sum()
     assert at.metric[0].label == "Strain points" and at.metric[0].value == f"{total:.0f}"
@@ -140,7 +140,7 @@ def test_audit_shows_total_band_top_sources_and_what_if(app_engine, ann):
 def test_each_top_source_opens_its_own_ladder_and_the_audit_names_no_model_version(app_engine, ann):
     frame = entries(DAY, ("stand_up_chair", 12), ("hunched_sitting", 300))
     save(app_engine, ann, DAY, frame)
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     links = [link.proto for link in at.get("page_link") if link.proto.label == "Open the exercise ladder"]
     sources = model.contributions(model.score(frame, model.Model(CAT)))["activity"]
     expected = [f"person=Ann&ladder={CAT.exercises_for(activity)[0].ladder}" for activity in sources]
@@ -152,19 +152,19 @@ def test_each_top_source_opens_its_own_ladder_and_the_audit_names_no_model_versi
 def test_audit_arithmetic_of_the_chosen_entry(app_engine, ann):
     frame = entries(DAY, ("stand_up_chair", 12), ("child_lift", 3))
     save(app_engine, ann, DAY, frame)
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     at.selectbox(key="audit_entry").select(1).run()
     row = model.score(frame, model.Model(CAT)).iloc[1]
     assert at.code[0].value == model.explain(row, CAT)
 
 
 def test_audit_of_an_empty_day_links_to_logging_it(ann):
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     assert f"Nothing is logged for {DAY:%A} {DAY.day} {DAY:%B %Y}" in texts(at)
     assert not at.metric
 
 
-@pytest.mark.parametrize("page", ["pages/audit.py", "pages/log.py"])
+@pytest.mark.parametrize("page", ["app_pages/audit.py", "app_pages/log.py"])
 @pytest.mark.parametrize("link", ["2026-02-30", "20261120", "2999-01-01", "soon"])
 def test_a_bad_date_link_gets_a_message_and_today(ann, page, link):
     at = open_page(page, person="Ann", date=link)
@@ -173,7 +173,7 @@ def test_a_bad_date_link_gets_a_message_and_today(ann, page, link):
 
 
 def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     starter = {s.activity: s.quantity for s in CAT.starter_day}
     assert (
         at.session_state["log_sheet"].set_index("activity")["quantity"].to_dict()["sit_down_chair"]
@@ -193,7 +193,7 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
     assert by_activity.loc["sit_down_chair", "technique"] == "controlled"
     assert len(saved.entries) == len(starter)
 
-    reloaded = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    reloaded = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     assert "saved at" in texts(reloaded)
     assert reloaded.number_input(key="log_pain").value == 3
     sheet = reloaded.session_state["log_sheet"].set_index("activity")
@@ -201,7 +201,7 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
 
 
 def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_takes(ann):
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     sheet = at.session_state["log_sheet"]
     shown = set()
     for family in FAMILIES:  # one family's rows at a time
@@ -219,13 +219,13 @@ def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_take
 def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
     saved_at = day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=DAY).saved_at
-    at = open_page("pages/log.py", browser={"timezone": "Asia/Tokyo"}, person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", browser={"timezone": "Asia/Tokyo"}, person="Ann", date=DAY.isoformat())
     tokyo = saved_at.astimezone(ZoneInfo("Asia/Tokyo"))
     assert f"This day was saved at {tokyo:%H:%M} (JST); saving again replaces it." in texts(at)
 
 
 def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     log_edit(at, "hunched_sitting", quantity=2000)
     at.button(key="log_save").click().run()
     assert (
@@ -237,7 +237,7 @@ def test_log_refuses_bad_values_and_saves_nothing(app_engine, ann):
 
 def test_same_as_yesterday_and_saving_as_typical_day(app_engine, ann):
     save(app_engine, ann, DAY - timedelta(days=1), entries(DAY, ("weeding", 45), ("pick_up_floor", 9)))
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     at.button(key="log_yesterday").click().run()
     sheet = at.session_state["log_sheet"]
     assert set(sheet.loc[sheet["quantity"] > 0, "activity"]) == {"weeding", "pick_up_floor"}
@@ -249,7 +249,7 @@ def test_same_as_yesterday_and_saving_as_typical_day(app_engine, ann):
 
 def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     # Another tab saves the same day in the meantime.
     day_store.save_day(
         engine=app_engine,
@@ -272,7 +272,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(app_engine, ann):
 
 def test_model_page_lists_sources_and_saves_an_override_with_a_reason(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 5)))
-    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
+    at = opened(open_page("app_pages/model.py", person="Ann"), *MODEL_PARTS)
     modifiers, weights = at.table[0].value, at.table[1].value
     assert set(modifiers["Source"]) >= {
         CAT.number("twist").source,
@@ -314,10 +314,10 @@ def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engi
     earlier = DAY - timedelta(days=5)
     save(app_engine, ann, earlier, entries(earlier, ("sit_down_chair", 3)))
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 9)))
-    at = open_page("pages/log.py", person="Ann", date=earlier.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=earlier.isoformat())
     # The log page has published date=earlier; the audit page must still take it from the link.
     at.query_params["date"] = earlier.isoformat()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("app_pages/audit.py").run()
     assert at.date_input(key="audit_date").value == earlier
     assert at.metric[0].value == f"{3 * CAT.activity('sit_down_chair').weight:.0f}"
 
@@ -325,17 +325,17 @@ def test_a_link_from_the_log_opens_the_audit_of_that_day_not_the_latest(app_engi
 def test_a_day_saved_with_a_date_after_today_does_not_break_the_audit(app_engine, ann):
     later = date.today() + timedelta(days=30)  # e.g. a year typed wrong in an imported file
     save(app_engine, ann, later, entries(later, ("sit_down_chair", 3)))
-    at = open_page("pages/audit.py", person="Ann")
+    at = open_page("app_pages/audit.py", person="Ann")
     assert at.date_input(key="audit_date").value == date.today()
 
 
 def test_entries_of_an_activity_the_catalogue_no_longer_has_get_a_message_not_a_crash(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 3), ("retired_activity", 2)))
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     assert "cannot be scored by this version" in " ".join(e.value for e in at.error)
     home = open_page(person="Ann")
     assert "cannot be scored by this version" in " ".join(e.value for e in home.error)
-    log = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    log = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     assert "retired\\_activity" in " ".join(w.value for w in log.warning)
 
 
@@ -343,7 +343,7 @@ def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
     day_store.set_override(
         engine=app_engine, actor=OWNER, person_id=ann.id, key="twist", value=2.0, reason="twists a lot"
     )
-    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
+    at = opened(open_page("app_pages/model.py", person="Ann"), *MODEL_PARTS)
     modifiers = at.table[0].value.set_index("Modifier")
     assert modifiers.loc["Twisting", "Value used"] == 2.0
     assert modifiers.loc["Twisting", "Default"] == CAT.number("twist").value
@@ -352,7 +352,7 @@ def test_the_modifiers_table_shows_the_persons_own_values(app_engine, ann):
 def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_engine, ann):
     save(app_engine, ann, DAY - timedelta(days=1), entries(DAY, ("weeding", 45)))
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 4)), pain=6)
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     at.button(key="log_yesterday").click().run()
     sheet = at.session_state["log_sheet"]
     assert set(sheet.loc[sheet["quantity"] > 0, "activity"]) == {"weeding"}
@@ -360,7 +360,7 @@ def test_same_as_yesterday_replaces_the_activities_but_keeps_the_days_pain(app_e
 
 
 def test_a_negative_count_gets_a_message_instead_of_being_changed(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     log_edit(at, "sit_down_chair", quantity=-5)
     at.button(key="log_save").click().run()
     assert "Sitting down on a chair: quantity must be >= 0, got -5" in texts(at)
@@ -380,7 +380,7 @@ def test_the_sidebar_lists_every_red_flag_under_what_to_do(app_engine):
 
 def test_the_model_page_shows_ranges_and_what_rides_on_the_per_minute_factor(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("hunched_sitting", 100)))
-    at = opened(open_page("pages/model.py", person="Ann"), *MODEL_PARTS)
+    at = opened(open_page("app_pages/model.py", person="Ann"), *MODEL_PARTS)
     rate = CAT.per_minute
     moved, per_rate = 10 * CAT.activity("sit_down_chair").weight, 100 * CAT.activity("hunched_sitting").weight
     held = per_rate * rate.value
@@ -413,7 +413,7 @@ def test_shortcodes_in_user_text_are_shown_as_typed():
 
 
 def test_a_note_with_a_control_character_is_refused_in_a_sentence(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date="2026-11-20")
+    at = open_page("app_pages/log.py", person="Ann", date="2026-11-20")
     at.text_area(key="log_note").input("bell\x07")
     at.button(key="log_save").click().run()
     assert not at.exception

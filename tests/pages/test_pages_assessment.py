@@ -78,7 +78,7 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
     assert "Keele University" in shown
 
     # Every person page shows the banner until the flag is dealt with.
-    home = open_page("pages/home.py", person="Ann")
+    home = open_page("app_pages/home.py", person="Ann")
     [banner] = [box.value for box in home.error if "not yet dealt with" in box.value]
     assert md(SADDLE.text) in banner and md(URGENCIES["emergency"]) in banner
     assert f"answered yes on {TODAY:%d %B %Y}" in banner
@@ -91,7 +91,7 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
     assert not at.exception
     assert "Dealt with on" in texts(at) and md("Sent to A&E the same day") in texts(at)
     assert assessment.open_red_flags(Context(app_engine, CAT), ann) == []
-    home = open_page("pages/home.py", person="Ann")
+    home = open_page("app_pages/home.py", person="Ann")
     assert not [box for box in home.error if "not yet dealt with" in box.value]
 
     # An edit keeps the form filled from what was saved; the trail holds each change.
@@ -123,11 +123,11 @@ def test_an_incomplete_assessment_names_what_is_missing_and_saves_nothing(app_en
 def test_the_banner_is_on_every_page_about_the_flagged_person_and_no_one_elses(app_engine, ann):
     service = Context(app_engine, CAT)
     assessment.save_assessment(service, ann, answered(SADDLE.text, day=TODAY), TODAY, None)
-    for page in ("pages/log.py", "pages/session.py"):
+    for page in ("app_pages/log.py", "app_pages/session.py"):
         shown = open_page(page, person="Ann")
         assert any("not yet dealt with" in box.value for box in shown.error), page
     people_store.add_person(engine=app_engine, actor=OWNER, name="Ben")
-    other = open_page("pages/home.py", person="Ben")
+    other = open_page("app_pages/home.py", person="Ben")
     assert not any("not yet dealt with" in box.value for box in other.error)
 
 
@@ -140,9 +140,9 @@ def test_in_clinic_mode_the_banner_is_on_person_pages_not_the_patients_overview(
     def banner(at: AppTest) -> bool:
         return any("not yet dealt with" in box.value for box in at.error)
 
-    assert banner(run_page("pages/log.py", a, person="Ann"))
-    assert not banner(run_page("pages/patients.py", a, person="Ann"))
-    assert not banner(run_page("pages/log.py", b, person="Ann"))  # not B's patient: nothing of hers
+    assert banner(run_page("app_pages/log.py", a, person="Ann"))
+    assert not banner(run_page("app_pages/patients.py", a, person="Ann"))
+    assert not banner(run_page("app_pages/log.py", b, person="Ann"))  # not B's patient: nothing of hers
 
 
 def test_coming_back_from_another_part_fills_the_form_from_what_was_saved(app_engine, ann):

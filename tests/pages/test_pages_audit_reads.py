@@ -21,17 +21,17 @@ def reads(engine) -> list[tuple[str, str, int | None]]:
 
 
 def test_opening_a_page_about_a_person_records_one_read_however_often_it_reruns(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann")
+    at = open_page("app_pages/log.py", person="Ann")
     at.run()
     at.run()
     assert reads(app_engine) == [("personal mode", "home", ann.id), ("personal mode", "log", ann.id)]
-    at.switch_page("pages/weeks.py").run()
-    at.switch_page("pages/log.py").run()
+    at.switch_page("app_pages/weeks.py").run()
+    at.switch_page("app_pages/log.py").run()
     assert reads(app_engine)[2:] == [("personal mode", "weeks", ann.id)]
 
 
 def test_the_same_page_is_recorded_again_after_30_minutes(app_engine, ann, monkeypatch):
-    at = open_page("pages/log.py", person="Ann")
+    at = open_page("app_pages/log.py", person="Ann")
     start = time.time()
     monkeypatch.setattr(context, "time", SimpleNamespace(time=lambda: start + 29 * 60))
     at.run()
@@ -44,11 +44,11 @@ def test_the_same_page_is_recorded_again_after_30_minutes(app_engine, ann, monke
 def test_a_therapists_read_names_their_account(app_engine):
     _, a, _ = clinic(app_engine)
     ann = people_store.add_person(engine=app_engine, actor=a, name="Ann")
-    run_page("pages/exercises.py", a, person="Ann")
+    run_page("app_pages/exercises.py", a, person="Ann")
     assert ("a@clinic.test", "exercises", ann.id) in reads(app_engine)
 
 
 def test_a_page_that_is_about_no_one_records_no_read(app_engine):
     _, a, _ = clinic(app_engine)
-    run_page("pages/patients.py", a)
+    run_page("app_pages/patients.py", a)
     assert reads(app_engine) == []

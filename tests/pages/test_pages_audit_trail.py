@@ -21,7 +21,7 @@ from tests.clinic import clinic as make_clinic
 from ui import signin
 from ui.context import ACTOR_KEY
 
-PAGE = "pages/audit_trail.py"
+PAGE = "app_pages/audit_trail.py"
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from ui.navigation import PERSON_PAGES
 
 TODAY = date.today()
 # My patients (clinic mode's home) first, then every page of a person's.
-PAGES = ["pages/patients.py", *(page.script for page in PERSON_PAGES)]
+PAGES = ["app_pages/patients.py", *(page.script for page in PERSON_PAGES)]
 SECRET = "sentinel note of Ann's"  # in every free-text field of Ann's
 
 
@@ -121,7 +121,7 @@ def test_my_patients_is_the_home_and_lists_only_mine(app_engine, accounts, ann):
 def test_an_admin_sees_every_patient_and_assigns_one(app_engine, accounts, ann):
     admin, _, b = accounts
     cy = people.add_person(Context(app_engine, CAT, admin), "Cy Ö")
-    at = run_page("pages/patients.py", admin)
+    at = run_page("app_pages/patients.py", admin)
     assert at.title[0].value == "Patients"
     table = at.dataframe[0].value.set_index("Patient")
     assert table["Therapist"].to_dict() == {
@@ -139,7 +139,7 @@ def test_an_admin_sees_every_patient_and_assigns_one(app_engine, accounts, ann):
 
 def test_the_audit_trail_is_an_admins_and_read_only(app_engine, accounts, ann):
     admin, a, _ = accounts
-    at = run_page("pages/audit_trail.py", admin)
+    at = run_page("app_pages/audit_trail.py", admin)
     trail = at.dataframe[0].value
     assert set(trail["patient"]) == {"Ann"} and set(trail["actor"]) == {"a@clinic.test"}
     assert {"create"} == set(trail["action"]) and {"patient", "day", "typical day", "plan", "override"} == set(
@@ -149,7 +149,7 @@ def test_the_audit_trail_is_an_admins_and_read_only(app_engine, accounts, ann):
     assert not at.main.button and not at.main.text_input  # nothing to edit it with
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # a therapist has no such page
-        run_page("pages/audit_trail.py", a)
+        run_page("app_pages/audit_trail.py", a)
     with pytest.raises(Refused, match="only an admin can read the audit trail"):
         audit_trail_cases.events(Context(app_engine, CAT, a))
 

@@ -41,7 +41,7 @@ class Phone:
 
     def reloaded(self) -> Phone:
         """The same phone after a reload (or a restarted server): a new session, the same device and totals."""
-        return Phone(open_page("pages/count.py", person=self.person), self.person, self.device, self.counted)
+        return Phone(open_page("app_pages/count.py", person=self.person), self.person, self.device, self.counted)
 
     def row(self, activity: str):
         """The row's buttons (the component's element), drawn by the last run."""
@@ -82,7 +82,7 @@ class Phone:
 
 
 def tally(ann) -> Phone:
-    return Phone(open_page("pages/count.py", person=ann.name), ann.name)
+    return Phone(open_page("app_pages/count.py", person=ann.name), ann.name)
 
 
 def row_text(at, activity: str) -> str:
@@ -239,19 +239,19 @@ def test_the_most_frequent_activities_come_first(app_engine, ann):
 
 
 def test_a_day_tapped_on_the_phone_is_the_day_the_log_page_shows_and_protects(app_engine, ann):
-    log = open_page("pages/log.py", person=ann.name)  # a Log page opened before the taps
+    log = open_page("app_pages/log.py", person=ann.name)  # a Log page opened before the taps
     tally(ann).tap(SIT, "plain")
     log.button(key="log_save").click().run()
     assert "Nothing was saved: " in texts(log) and "saved elsewhere" in texts(log)
     assert today_entries(app_engine, ann) == [[SIT, 1.0, "uncontrolled"]]
-    sheet = open_page("pages/log.py", person=ann.name).session_state["log_sheet"]
+    sheet = open_page("app_pages/log.py", person=ann.name).session_state["log_sheet"]
     assert sheet.loc[sheet["activity"] == SIT, "quantity"].tolist() == [1.0]
 
 
 def test_an_unknown_person_gets_a_clear_message_and_no_buttons(app_engine, ann):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["person"] = "Zed"
-    at.switch_page("pages/count.py").run()  # the link opens the tally itself
+    at.switch_page("app_pages/count.py").run()  # the link opens the tally itself
     assert not at.exception
     assert "The link's person=Zed is not valid (no one of that name here); please choose." in texts(at)
     assert "No one is chosen for this page. Whose days are these?" in texts(at)

@@ -13,7 +13,7 @@ from ui.components import md
 def test_an_admin_erases_a_patient_after_typing_their_name(app_engine):
     admin, a, _ = clinic(app_engine)
     ann = people_store.add_person(engine=app_engine, actor=a, name="Ann")
-    at = run_page("pages/patients.py", admin)
+    at = run_page("app_pages/patients.py", admin)
     at.selectbox(key="erase_patient").set_value("Ann")
     at.text_input(key="erase_confirm").input("Anne")
     at.button(key="FormSubmitter:erase_form-Erase for good").click().run()
@@ -40,5 +40,5 @@ def test_an_admin_erases_a_patient_after_typing_their_name(app_engine):
 def test_a_therapist_has_no_erase_form(app_engine):
     _, a, _ = clinic(app_engine)
     people_store.add_person(engine=app_engine, actor=a, name="Ann")
-    at = run_page("pages/patients.py", a)
+    at = run_page("app_pages/patients.py", a)
     assert not [box for box in at.selectbox if box.key == "erase_patient"]

@@ -15,7 +15,7 @@ from strain.usecases.shared import Context
 from tests.apptest import CAT, entries, open_page, save, texts
 from ui.components import md
 
-PAGE = "pages/exercises.py"
+PAGE = "app_pages/exercises.py"
 TODAY = date.today()
 LOG_PRACTICE = "FormSubmitter:practice_form-Log practice"
 SAVE_SEAT = "FormSubmitter:seat_form-Save seat height"

@@ -41,7 +41,7 @@ def test_home_links_to_logging_today_also_with_days_logged(app_engine, ann):
 
 
 def test_saving_a_day_shows_its_points_and_band(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date=TODAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=TODAY.isoformat())
     at.button(key="log_save").click().run()
     assert not at.exception
     day = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=TODAY)
@@ -53,7 +53,7 @@ def test_saving_a_day_shows_its_points_and_band(app_engine, ann):
 
 
 def test_enter_in_a_count_field_does_not_save_the_day_and_the_page_says_press_save(app_engine, ann):
-    at = open_page("pages/log.py", person="Ann", date=TODAY.isoformat())
+    at = open_page("app_pages/log.py", person="Ann", date=TODAY.isoformat())
     # Save day is a plain button, in no form whose Enter would submit it.
     assert at.button(key="log_save").proto.form_id == "" and not [f for f in forms(at) if f.startswith("log")]
     # Enter in a field sends its value, a rerun without a click on Save: the value is kept, nothing saved.
@@ -75,7 +75,7 @@ def test_week_over_week_says_how_many_more_changed_than_it_lists(app_engine, ann
     gone = [activity.id for activity in CAT.activities if activity.unit != "min"][:7]
     save(app_engine, ann, LAST_MON, entries(LAST_MON, *[(activity, 10) for activity in gone]))
     save(app_engine, ann, MON, entries(MON, ("ironing", 30)))
-    at = open_page("pages/weeks.py", person="Ann", week=W47)
+    at = open_page("app_pages/weeks.py", person="Ann", week=W47)
     better = next(m.value for m in at.markdown if CAT.activity(gone[0]).name in m.value)
     assert len(better.splitlines()) == 6  # five changes, then the line that says how many more
     assert better.endswith("- and 2 more (the chart below shows the largest changes)")
@@ -90,7 +90,7 @@ def test_week_over_week_change_is_the_difference_of_the_numbers_shown():
 def test_week_over_week_says_percentage_points_in_words_under_a_short_label(app_engine, ann):
     save(app_engine, ann, LAST_MON, entries(LAST_MON, ("sit_down_chair", 10)))
     save(app_engine, ann, MON, entries(MON, ("sit_down_chair", 10, "controlled")))
-    at = open_page("pages/weeks.py", person="Ann", week=W47)
+    at = open_page("app_pages/weeks.py", person="Ann", week=W47)
     control = next(m for m in at.metric if m.label == "Done with control")
     assert control.proto.delta == "+100 percentage points vs last week"
     assert all(len(m.label) <= len("Average daily strain") for m in at.metric)  # fits a quarter of 1280 px
@@ -100,7 +100,7 @@ def test_week_over_week_says_percentage_points_in_words_under_a_short_label(app_
 def test_the_audit_says_what_one_strain_point_is_and_names_activities_in_full(app_engine, ann):
     longest = max(CAT.activities, key=lambda activity: len(activity.name))
     save(app_engine, ann, TODAY, entries(TODAY, (longest.id, 30), ("sit_down_chair", 4)))
-    at = open_page("pages/audit.py", person="Ann", date=TODAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=TODAY.isoformat())
     assert model.ONE_POINT in texts(at)
     assert at.metric[0].label == "Strain points" and at.metric[0].proto.help == model.ONE_POINT
     arithmetic = at.table[0].value  # a static table: its cells wrap, so a long name is shown whole
@@ -110,7 +110,7 @@ def test_the_audit_says_what_one_strain_point_is_and_names_activities_in_full(ap
 
 def test_with_no_one_chosen_the_page_itself_links_to_each_person_on_this_page(app_engine, ann):
     people_store.add_person(engine=app_engine, actor=OWNER, name="Bea")
-    at = open_page("pages/count.py")
+    at = open_page("app_pages/count.py")
     page = texts(at)
     assert "No one is chosen for this page. Whose days are these?" in page
     assert "sidebar" not in page  # a phone hides it
@@ -119,7 +119,7 @@ def test_with_no_one_chosen_the_page_itself_links_to_each_person_on_this_page(ap
 
 
 def test_with_no_one_yet_the_page_itself_offers_to_add_a_person(app_engine):
-    at = open_page("pages/count.py")
+    at = open_page("app_pages/count.py")
     assert "sidebar" not in texts(at)
     at.text_input(key="new_person_name_main").input("Cai")
     at.button(key="FormSubmitter:add_person_form_main-Add person").click().run()
@@ -131,7 +131,7 @@ def test_with_no_one_yet_the_page_itself_offers_to_add_a_person(app_engine):
 def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(app_engine, ann):
     one = entries(TODAY, ("sit_down_chair", 1, "controlled"))  # 0.88 points: shown as 1
     save(app_engine, ann, TODAY, one)
-    at = open_page("pages/count.py", person="Ann")
+    at = open_page("app_pages/count.py", person="Ann")
     assert next(m.value for m in at.metric if m.label == "Today so far") == "1 point"
     assert (components.points(0.4), components.points(12)) == ("0 points", "12 points")
     buttons = {}
@@ -152,7 +152,7 @@ def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(a
 
 
 def test_the_model_page_says_which_with_control_factor_each_activity_uses(ann):
-    at = opened(open_page("pages/model.py", person="Ann"), "model_weights")
+    at = opened(open_page("app_pages/model.py", person="Ann"), "model_weights")
     weights = at.table[0].value.set_index("Activity")  # the one part opened
     for activity in CAT.activities:
         factor = CAT.controlled[activity.control].value
@@ -161,7 +161,7 @@ def test_the_model_page_says_which_with_control_factor_each_activity_uses(ann):
 
 
 def test_the_model_page_folds_its_long_parts(ann):
-    at = open_page("pages/model.py", person="Ann")
+    at = open_page("app_pages/model.py", person="Ann")
     labels = [expander.label for expander in at.expander]
     assert labels[:3] == [
         "Modifiers",
@@ -174,7 +174,7 @@ def test_the_model_page_folds_its_long_parts(ann):
 
 def test_a_therapist_with_no_patient_chosen_is_sent_to_the_patients_list(app_engine):
     _, therapist, _ = clinic(app_engine)
-    at = run_page("pages/count.py", therapist)
+    at = run_page("app_pages/count.py", therapist)
     assert "No patient is chosen for this page: choose one in your patients list." in texts(at)
     # The patients list is clinic mode's home: its address is the root.
     assert [(link.proto.page, link.proto.label) for link in at.get("page_link")] == [("", "Patients")]

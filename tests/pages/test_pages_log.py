@@ -10,7 +10,7 @@ DAY = date.today() - timedelta(days=2)
 
 
 def log_page():
-    return open_page("pages/log.py", person="Ann", date=DAY.isoformat())
+    return open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
 
 
 def test_only_the_open_familys_rows_are_drawn_and_each_family_says_how_many_it_counts(ann):

@@ -82,7 +82,7 @@ def test_five_wrong_passphrases_lock_pairing_saying_until_when(household):
 
 
 def test_the_right_passphrase_shows_the_app_on_the_page_asked_for_and_lists_the_device(household):
-    at = pair(opened("pages/count.py", person="Ann"), PASSPHRASE)
+    at = pair(opened("app_pages/count.py", person="Ann"), PASSPHRASE)
     assert not at.main.text_input and "Count as you go" in [title.value for title in at.title]
     assert at.sidebar.selectbox(key="person").value == "Ann"
     [device] = devices.my_devices(household)

@@ -59,14 +59,14 @@ def test_a_patient_sees_their_own_pages_without_a_picker(app_engine, accounts, a
 
 def test_a_patient_downloads_their_handout_and_card_from_exercises(app_engine, accounts, ann):
     patient = add_patient_account(app_engine, "ann@home.test", ann.id)
-    at = run_page("pages/exercises.py", patient)
+    at = run_page("app_pages/exercises.py", patient)
     assert "Printouts" in [h.value for h in at.header]
     service = Context(app_engine, CAT, patient)
     today = date.today()
     assert handout.handout_pdf(printouts.handout(service, ann, today - timedelta(27), today, today)).startswith(b"%PDF")
     assert handout.card_pdf(printouts.card(service, ann, today)).startswith(b"%PDF")
     _, a, _ = accounts
-    assert "Printouts" not in [h.value for h in run_page("pages/exercises.py", a, person="Ann").header]
+    assert "Printouts" not in [h.value for h in run_page("app_pages/exercises.py", a, person="Ann").header]
 
 
 def test_a_therapist_invites_and_the_link_makes_the_patients_account_once(app_engine, accounts, ann):
@@ -117,7 +117,7 @@ def test_the_tally_card_carries_the_qr_code_of_a_link_just_made_for_that_person_
     at.button(key="FormSubmitter:invite_form-Make an invitation link").click()
     at.run()
     assert [e.key for e in at.get("bidi_component") if e.key == "invite_card_download"]  # her card, beside the link
-    at.switch_page("pages/session.py")
+    at.switch_page("app_pages/session.py")
     at.query_params.update(person="Ann", part="printouts")
     at.run()
     assert not at.exception
@@ -155,8 +155,8 @@ def test_a_patients_own_red_flag_tells_them_whom_to_ask_and_their_therapist_wher
     answers = complete(red_flags={found.text: found is flag for found in CAT.safety.red_flags})
     assessment.save_assessment(Context(app_engine, CAT, a), ann, answers, date.today(), None)
     patient = add_patient_account(app_engine, "ann@home.test", ann.id)
-    seen = [box.value for box in run_page("pages/home.py", patient).error]
+    seen = [box.value for box in run_page("app_pages/home.py", patient).error]
     assert len(seen) == 1 and md(flag.text) in seen[0]
     assert "tell your physiotherapist" in seen[0] and "Mark each dealt with" not in seen[0]
-    therapist_sees = [box.value for box in run_page("pages/home.py", a, person="Ann").error]
+    therapist_sees = [box.value for box in run_page("app_pages/home.py", a, person="Ann").error]
     assert "Mark each dealt with in the assessment" in therapist_sees[0]

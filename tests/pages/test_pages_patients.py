@@ -58,7 +58,7 @@ def table(at: AppTest):
 
 
 def test_each_flag_says_why_and_nothing_reads_none(app_engine, therapist_a):
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     shown = at.dataframe[0].value
     assert list(shown.columns) == COLUMNS
     assert shown["Patient"].tolist() == ["session?person=Ann", "session?person=Bea"]  # most flags first
@@ -76,7 +76,7 @@ def test_each_flag_says_why_and_nothing_reads_none(app_engine, therapist_a):
 
 
 def test_choosing_a_row_opens_that_patients_session_page(app_engine, therapist_a):
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     states = at._tree.get_widget_states()
     chosen = {"selection": {"rows": [1], "columns": []}}  # Bea's row, as the browser reports a click on it
     states.widgets.append(WidgetState(id=at.dataframe[0].proto.id, string_value=json.dumps(chosen)))
@@ -87,7 +87,7 @@ def test_choosing_a_row_opens_that_patients_session_page(app_engine, therapist_a
 
 
 def test_her_therapist_discharges_and_reopens_a_patient(app_engine, therapist_a):
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     at.selectbox(key="discharge_patient").select("Ann")
     at.button(key="FormSubmitter:discharge_form-Discharge").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -108,7 +108,7 @@ def test_her_therapist_discharges_and_reopens_a_patient(app_engine, therapist_a)
 
 
 def test_a_patient_gone_from_the_list_since_it_was_drawn_is_nobody_never_the_next(app_engine, therapist_a):
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     service = Context(app_engine, CAT, therapist_a)
     clinic_cases.discharge(service, people.person(service, "Ann"), TODAY - timedelta(3), TODAY)  # in another tab
     at.selectbox(key="discharge_patient").select("Ann")
@@ -120,7 +120,7 @@ def test_a_patient_gone_from_the_list_since_it_was_drawn_is_nobody_never_the_nex
 
 
 def test_a_form_without_a_patient_chosen_says_so(app_engine, therapist_a):
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     assert at.button(key="FormSubmitter:reopen_form-Re-open").disabled  # nobody is discharged
     at.button(key="FormSubmitter:discharge_form-Discharge").click().run()  # no patient chosen
     assert not at.exception, [e.value for e in at.exception]
@@ -131,7 +131,7 @@ def test_a_form_without_a_patient_chosen_says_so(app_engine, therapist_a):
 def test_the_overview_follows_every_write_made_elsewhere_between_two_runs(app_engine, therapist_a):
     """Kept between reruns, the overview is read again after any write to a patient's data (here from another
     device or the command line), to a patient's care, and when a patient is added."""
-    at = run_page("pages/patients.py", therapist_a)
+    at = run_page("app_pages/patients.py", therapist_a)
     assert table(at).loc["session?person=Bea", "Days logged"] == 0
     service = Context(app_engine, CAT, therapist_a)
     bea = people.person(service, "Bea")

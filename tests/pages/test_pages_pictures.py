@@ -22,7 +22,7 @@ def images(at) -> list[tuple[str, str, str]]:
 
 
 def test_the_exercises_page_draws_the_level_you_are_on_and_every_level_of_each_ladder(ann):
-    at = open_page("pages/exercises.py", person="Ann")
+    at = open_page("app_pages/exercises.py", person="Ann")
     assert not at.exception
     assert [alt for _, alt, _ in images(at)] == [PICTURES.exercise("psoas_towel_bed").alt]  # level 1, where Ann is
     assert [e.label for e in at.expander if e.label == "Pictures of every level"] == ["Pictures of every level"]
@@ -53,7 +53,7 @@ def pixels_per_cm(svg: str) -> float:
 
 def test_the_audit_page_shows_each_top_source_without_and_with_control(app_engine, ann):
     save(app_engine, ann, DAY, entries(DAY, ("sit_down_chair", 10), ("socks_shoes", 4), ("hunched_sitting", 120)))
-    at = open_page("pages/audit.py", person="Ann", date=DAY.isoformat())
+    at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
     assert not at.exception
     shown = images(at)
     assert [caption for caption, _, _ in shown] == ["✗ Without control", "✓ With control"] * 3

@@ -1,4 +1,4 @@
-"""The plan part of the Therapist session page (pages/session.py?part=plan) and the practice log it feeds, run
+"""The plan part of the Therapist session page (app_pages/session.py?part=plan) and the practice log it feeds, run
 with AppTest on a real SQLite file: a backdated plan, the practice log offering every prescribed exercise, a
 version corrected in place and one deleted, each with its reason in the audit trail."""
 
@@ -16,7 +16,7 @@ from strain.usecases.shared import Context
 from tests.apptest import CAT, open_page, texts
 from ui.components import md
 
-PAGE = "pages/session.py"
+PAGE = "app_pages/session.py"
 TODAY = date.today()
 SAVE_NEW = "FormSubmitter:plan_form-Save as a new version"
 SAVE_CORRECTION = "FormSubmitter:plan_form-Save the correction"
@@ -94,7 +94,7 @@ def test_a_plan_agreed_last_week_is_entered_with_its_start_and_the_practice_log_
         f"Week 2 (from {agreed + timedelta(days=7):%d %b})",
     ]
 
-    exercises_page = open_page("pages/exercises.py", person="Ann")
+    exercises_page = open_page("app_pages/exercises.py", person="Ann")
     offered = exercises_page.selectbox(key="practice_exercise")
     assert offered.options[:3] == [
         "In your plan: Squat to a high box or raised seat (level 2)",

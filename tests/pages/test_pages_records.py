@@ -33,7 +33,7 @@ def has_zip_button(at: AppTest) -> bool:
 
 def test_an_admin_downloads_a_patients_zip_from_patients(app_engine, accounts, ann):
     admin, _, _ = accounts
-    at = run_page("pages/patients.py", admin)
+    at = run_page("app_pages/patients.py", admin)
     assert "Everything held about a patient" in [h.value for h in at.subheader]
     assert not has_zip_button(at)  # until a patient is chosen
     at.selectbox(key="records_patient").select("Ann").run()
@@ -46,11 +46,11 @@ def test_an_admin_downloads_a_patients_zip_from_patients(app_engine, accounts, a
 
 def test_a_patient_downloads_their_own_zip_from_home_and_a_therapist_has_no_such_button(app_engine, accounts, ann):
     patient = add_patient_account(app_engine, "ann@home.test", ann.id)
-    at = run_page("pages/home.py", patient)
+    at = run_page("app_pages/home.py", patient)
     assert component_data(at, "records_zip")["label"] == "Download everything (zip)"
     members = downloaded_zip(at)
     assert "Ann" in members["audit-events.csv"].decode("utf-8")
     _, a, _ = accounts
-    assert not has_zip_button(run_page("pages/home.py", a, person="Ann"))
-    therapists_patients = run_page("pages/patients.py", a)
+    assert not has_zip_button(run_page("app_pages/home.py", a, person="Ann"))
+    therapists_patients = run_page("app_pages/patients.py", a)
     assert "Everything held about a patient" not in [h.value for h in therapists_patients.subheader]

@@ -20,7 +20,7 @@ from tests.apptest import CAT, click_download, component_data, entries, open_pag
 from ui.components import md
 from ui.session import visit_edit
 
-PAGE = "pages/session.py"
+PAGE = "app_pages/session.py"
 STEPS = len(CAT.day_parts)
 TODAY = date.today()
 
@@ -192,7 +192,7 @@ def test_the_visits_table_marks_a_meaningful_change_in_average_pain(app_engine, 
     service = Context(app_engine, CAT)
     for days_ago, pain in ((21, 7), (7, 6), (0, 4)):
         session.add_visit(service, ann, VisitInput(day=TODAY - timedelta(days=days_ago), pain_average=pain), TODAY)
-    at = open_page("pages/session.py", person="Ann", part="visit")
+    at = open_page("app_pages/session.py", person="Ann", part="visit")
     assert at.dataframe[-1].value["pain_change"].tolist() == [
         "",
         "-1.0 since the first visit: better, not meaningful",

@@ -13,7 +13,7 @@ from strain.usecases.shared import Context
 from tests.apptest import entries, open_page, texts
 from ui.components import md
 
-PAGE = "pages/session.py"
+PAGE = "app_pages/session.py"
 TODAY = date.today()
 VISIT = TODAY - timedelta(days=14)
 

@@ -96,7 +96,7 @@ def test_in_clinic_mode_nothing_but_the_sign_in_page_is_shown(clinic):
 def test_a_deep_link_shows_only_the_sign_in_page_then_lands_where_it_pointed(clinic):
     at = app(person="Ann", date=DAY.isoformat())
     at.run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("app_pages/audit.py").run()
     shows_only_the_sign_in_page(at)
     assert "Sign in to open Audit." in said(at)
     sign_in(at, "boss@clinic.example")
@@ -251,7 +251,7 @@ def admin_on_accounts_page(clinic) -> AppTest:
     at = app()
     at.run()
     sign_in(at, "boss@clinic.example")
-    at.switch_page("pages/accounts.py").run()
+    at.switch_page("app_pages/accounts.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -351,13 +351,13 @@ def test_a_therapist_is_never_shown_the_accounts_page(clinic):
     at.run()
     sign_in(at, "bea@clinic.example")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/accounts.py")
+        at.switch_page("app_pages/accounts.py")
 
 
 def test_in_personal_mode_there_is_no_accounts_page(ann):
     at = open_page(person="Ann")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/accounts.py")
+        at.switch_page("app_pages/accounts.py")
 
 
 def test_an_admin_sets_the_clinics_name_and_contact_for_the_printouts(clinic):

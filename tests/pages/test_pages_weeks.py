@@ -11,7 +11,7 @@ from strain.storage import day_store, people_store
 from strain.storage.tables import Day
 from tests.apptest import CAT, entries, open_page, save, texts
 
-PAGE = "pages/weeks.py"
+PAGE = "app_pages/weeks.py"
 W47 = "2026-W47"  # Monday 16 to Sunday 22 November 2026
 MON, TUE, LAST_WED = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 11)
 SIT = CAT.activity("sit_down_chair").weight

@@ -263,7 +263,7 @@ def test_adding_a_patient_in_a_live_session_adds_them(app_engine, therapist):
 @pytest.mark.parametrize("how", ["disabled", "idle", "live"])
 def test_the_log_pages_save_writes_nothing_once_the_session_is_over(app_engine, therapist, how):
     a, ann = therapist
-    at = signed_in(a, "pages/log.py", person="Ann")
+    at = signed_in(a, "app_pages/log.py", person="Ann")
     at.button(key="log_empty").click().run()
     notice = end_session(how, at, app_engine, a) if how != "live" else None
     at.button(key="log_save").click().run()
@@ -283,7 +283,7 @@ def tapped_today(engine, person) -> float:
 @pytest.mark.parametrize("how", ["disabled", "idle"])
 def test_taps_write_nothing_once_the_session_is_over(app_engine, therapist, how):
     a, ann = therapist
-    phone = Phone(signed_in(a, "pages/count.py", person="Ann"), "Ann")
+    phone = Phone(signed_in(a, "app_pages/count.py", person="Ann"), "Ann")
     phone.tap(SIT, "plain")
     assert tapped_today(app_engine, ann) == 1
     notice = end_session(how, phone.at, app_engine, a)
@@ -294,7 +294,7 @@ def test_taps_write_nothing_once_the_session_is_over(app_engine, therapist, how)
 
 def test_tapping_keeps_the_session_alive(app_engine, therapist):
     a, ann = therapist
-    phone = Phone(signed_in(a, "pages/count.py", person="Ann"), "Ann")
+    phone = Phone(signed_in(a, "app_pages/count.py", person="Ann"), "Ann")
     phone.at.session_state[context.LAST_ACTIVE_KEY] = time.time() - limits.IDLE_SESSION.total_seconds() + 60
     before = time.time()
     phone.tap(SIT, "plain")
@@ -356,7 +356,7 @@ def test_an_answer_from_before_a_sign_out_counts_for_nothing(clinic_app):
 
 
 def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_engine, ann):
-    at = open_page("pages/session.py", person="Ann", part="printouts")
+    at = open_page("app_pages/session.py", person="Ann", part="printouts")
     assert "file" not in component_data(at, "handout_download")  # nothing built before the click
     click_download(at, "handout_download", "first")
     sent = component_data(at, "handout_download")
@@ -372,7 +372,7 @@ def test_the_handout_is_built_on_click_and_sent_once_through_the_session(app_eng
 
 def test_a_handout_asked_for_after_the_session_is_over_is_not_built(app_engine, therapist):
     a, _ = therapist
-    at = signed_in(a, "pages/session.py", person="Ann", part="printouts")
+    at = signed_in(a, "app_pages/session.py", person="Ann", part="printouts")
     disable(app_engine, a)
     click_download(at, "handout_download", "late")
     assert [s.value for s in at.subheader] == ["Sign in"]

@@ -315,7 +315,7 @@ def pg_app(postgres, monkeypatch) -> tuple[Engine, Engine, people_store.PersonIn
 
 def test_the_tally_after_a_dropped_connection_counts_on_and_says_nothing(pg_app):
     engine, admin, ann = pg_app
-    phone = Phone(open_page("pages/count.py", person=ann.name), ann.name)
+    phone = Phone(open_page("app_pages/count.py", person=ann.name), ann.name)
     phone.tap(SIT, "plain", times=3)
     terminate(admin, database_of(engine))
     at = phone.tap(SIT, "plain", times=2)
@@ -326,7 +326,7 @@ def test_the_tally_after_a_dropped_connection_counts_on_and_says_nothing(pg_app)
 
 def test_taps_made_while_the_database_is_unreachable_are_sent_again_once_it_is_back(pg_app):
     engine, admin, ann = pg_app
-    phone = Phone(open_page("pages/count.py", person=ann.name), ann.name)
+    phone = Phone(open_page("app_pages/count.py", person=ann.name), ann.name)
     phone.tap(SIT, "plain", times=2)
     with refusing_connections(admin, database_of(engine)):
         at = phone.tap(SIT, "plain", times=3)
@@ -343,7 +343,7 @@ def test_taps_made_while_the_database_is_unreachable_are_sent_again_once_it_is_b
 
 def test_the_log_page_saves_after_a_dropped_connection_and_keeps_what_was_typed_while_unreachable(pg_app):
     engine, admin, ann = pg_app
-    at = open_page("pages/log.py", person=ann.name)
+    at = open_page("app_pages/log.py", person=ann.name)
     at.text_area(key="log_note").set_value("knee ok after the walk")
     terminate(admin, database_of(engine))  # a dropped connection: the next read takes a new one
     at.button(key="log_save").click().run()

@@ -1,1 +1,1 @@
-"""The parts of the therapist session, one module each; pages/session.py shows the one asked for."""
+"""The parts of the therapist session, one module each; app_pages/session.py shows the one asked for."""

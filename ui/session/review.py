@@ -72,7 +72,7 @@ def plan_line(found: Review) -> None:
 
 
 def go_to(part: str) -> None:
-    st.session_state["session_part"] = part  # the page's part chooser (pages/session.py)
+    st.session_state["session_part"] = part  # the page's part chooser (app_pages/session.py)
 
 
 def draw(person: PersonInfo) -> None:

@@ -229,7 +229,7 @@ def finished_screen(person: PersonInfo) -> None:
         )
     if as_day:
         st.page_link(
-            "pages/audit.py",
+            "app_pages/audit.py",
             label="The full audit of this day",
             icon=":material/bar_chart:",
             query_params={"person": person.name, "date": draft.day.isoformat()},

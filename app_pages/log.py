@@ -16,9 +16,7 @@ from strain.domain import daysheet, limits, tally
 from strain.domain.errors import Refused
 from strain.storage.store_errors import ConflictError
 from strain.usecases import log_day
-from ui import components, context, day_sheet, shell
-
-shell.ensure()
+from ui import components, context, day_sheet
 
 cat = context.strain_catalogue()
 person = context.require_person()
@@ -135,7 +133,7 @@ if submitted:
     )
     components.band_badge(score.band)
     st.page_link(
-        "pages/audit.py",
+        "app_pages/audit.py",
         label="See the audit of this day",
         icon=":material/bar_chart:",
         query_params={"person": person.name, "date": day.isoformat()},

@@ -7,9 +7,7 @@ import streamlit as st
 from strain.domain import invisible, limits, model, modifiers
 from strain.render import charts
 from strain.usecases import self_audit
-from ui import components, context, pictures, shell
-
-shell.ensure()
+from ui import components, context, pictures
 
 cat = context.strain_catalogue()
 person = context.require_person()
@@ -37,7 +35,7 @@ day_audit = context.view(self_audit.audit, person, day)
 if day_audit is None:
     st.info(f"Nothing is logged for {day:%A} {day.day} {day:%B %Y}.")  # "1 December", not "01"
     st.page_link(
-        "pages/log.py",
+        "app_pages/log.py",
         label="Log this day",
         icon=":material/edit_note:",
         query_params={"person": person.name, "date": day.isoformat()},
@@ -95,7 +93,7 @@ for rank, source in enumerate(day_audit.sources, start=1):
         exercise = source.exercise
         st.markdown(f"{saving}\n\n*Practise:* {exercise.name} (level {exercise.level}, {exercise.position})")
         st.page_link(
-            "pages/exercises.py",
+            "app_pages/exercises.py",
             label="Open the exercise ladder",
             icon=":material/stairs:",
             query_params={"person": person.name, "ladder": exercise.ladder},

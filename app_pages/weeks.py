@@ -12,9 +12,7 @@ from strain.domain.weeks import IsoWeek, WeekComparison
 from strain.render import charts
 from strain.usecases import week_over_week
 from strain.usecases.week_over_week import SERIES_WEEKS
-from ui import components, context, shell
-
-shell.ensure()
+from ui import components, context
 
 WEEK_KEY = "weeks_day"  # the date input: any day of the chosen week
 LIST_LENGTH = 5
@@ -226,7 +224,9 @@ comparison, series = view.comparison, view.series
 st.subheader(week.label)
 if comparison.this.days_logged == 0:
     st.info(f"No days logged in {week.label}. Log a day to see how this week compares with the last.")
-    st.page_link("pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name})
+    st.page_link(
+        "app_pages/log.py", label="Log a day", icon=":material/edit_note:", query_params={"person": person.name}
+    )
 else:
     headline(comparison)
     per_activity(view)

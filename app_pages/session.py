@@ -8,10 +8,8 @@ import streamlit as st
 
 from strain.usecases import assessment as assessments
 from strain.usecases import session
-from ui import components, context, shell
+from ui import components, context
 from ui.session import assessment, plan, printouts, review, visits, walkthrough
-
-shell.ensure()
 
 PARTS = {  # the `part` in the address -> its title and how it is drawn
     "review": ("Review", review.draw),

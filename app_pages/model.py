@@ -9,9 +9,7 @@ import streamlit as st
 from strain.domain import limits, model, modifiers
 from strain.domain.catalogue import Activity
 from strain.usecases import weights
-from ui import components, context, shell
-
-shell.ensure()
+from ui import components, context
 
 cat = context.strain_catalogue()
 

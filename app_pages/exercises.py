@@ -16,10 +16,8 @@ from strain.domain.progress import Advice, LadderView
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import errors, exercises
-from ui import components, context, download, pictures, shell
+from ui import components, context, download, pictures
 from ui.session import printouts
-
-shell.ensure()
 
 STEP_BADGES: dict[str, tuple[str, charts.BadgeColour, str | None]] = {
     "done": ("done", "blue", ":material/check:"),

@@ -13,9 +13,7 @@ from strain.domain import accounts, clinic_details, limits, permissions
 from strain.domain.actor import STAFF_ROLES
 from strain.storage.account_store import AccountInfo
 from strain.usecases import clinic, clinic_settings
-from ui import components, context, shell, signin
-
-shell.ensure()
+from ui import components, context, signin
 
 FEEDBACK = "_accounts_feedback"  # (form, ok, message) of the last action, shown under its form
 

@@ -8,9 +8,7 @@ from strain.domain import permissions
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases import self_audit
-from ui import components, context, records, shell
-
-shell.ensure()
+from ui import components, context, records
 
 cat = context.strain_catalogue()
 
@@ -29,7 +27,7 @@ def last_week(person: PersonInfo) -> None:
     summary = context.view(self_audit.home, person, today)
     st.subheader(f"Last 7 days: {components.md(person.name)}")
     st.page_link(
-        "pages/log.py",
+        "app_pages/log.py",
         label="Log today",
         icon=":material/edit_note:",
         query_params={"person": person.name, "date": today.isoformat()},
@@ -43,7 +41,7 @@ def last_week(person: PersonInfo) -> None:
     columns[2].metric("Band of the average", summary.band.capitalize())
     components.chart(charts.daily_bars, summary.days, list(summary.days["band"]), key="home_chart")
     st.page_link(
-        "pages/audit.py",
+        "app_pages/audit.py",
         label="Audit the latest day",
         icon=":material/bar_chart:",
         query_params={"person": person.name, "date": summary.latest.isoformat()},

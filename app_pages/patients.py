@@ -16,10 +16,8 @@ from strain.domain import patients, permissions
 from strain.domain.errors import Refused
 from strain.storage.people_store import PersonInfo
 from strain.usecases import clinic, people
-from ui import components, context, invite, records, shell
+from ui import components, context, invite, records
 from ui import overview as clinic_overview
-
-shell.ensure()
 
 DONE = "_patients_done"  # the confirmation of an assignment, discharge or re-opening, shown once after the rerun
 EMPTY = patients.EMPTY
@@ -114,7 +112,7 @@ else:
     st.caption("Choose a row to open that patient's therapist session.")
     rows = chosen.selection.rows if chosen else []
     if rows:
-        st.switch_page("pages/session.py", query_params={"person": current["name"].iloc[rows[0]]})
+        st.switch_page("app_pages/session.py", query_params={"person": current["name"].iloc[rows[0]]})
 
 if not discharged.empty:
     with st.expander(f"Discharged patients ({len(discharged)})"):

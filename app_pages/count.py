@@ -10,9 +10,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import NothingToTakeBack
 from strain.usecases import errors, live_tally
 from strain.usecases.live_tally import CountView
-from ui import components, context, pairing, shell, tap_row
-
-shell.ensure()
+from ui import components, context, pairing, tap_row
 
 cat = context.strain_catalogue()
 person = context.require_person()
@@ -184,7 +182,7 @@ def tally() -> None:
 
         components.folded("More activities", "count_more", the_others)  # fewer buttons to send after every tap
     st.page_link(
-        "pages/log.py",
+        "app_pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",
         icon=":material/edit_note:",
         query_params={"person": person.name, "date": view.day.isoformat()},

@@ -11,9 +11,7 @@ import streamlit as st
 
 from strain.domain.errors import Invalid
 from strain.usecases import audit_trail, people
-from ui import components, context, download, shell
-
-shell.ensure()
+from ui import components, context, download
 
 PAGE = "audit_page"
 
