@@ -11,9 +11,10 @@ A file with any bad row is rejected whole; every bad row is reported as "line N:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,6 +34,14 @@ DAY_HEADER = ("pain", "day_note")
 DAY_COLUMNS = {"pain": "pain", "day_note": "note"}
 # The tally frame: HEADER's columns with typed values, plus the source line when read from a file.
 COLUMNS = (*HEADER, "line")
+DTYPES = {
+    "date": "object",  # datetime.date values, also when the frame is empty
+    "activity": "object",
+    "quantity": "float64",
+    **{modifier.column: modifier.dtype for modifier in modifiers.REGISTRY},
+    "note": "object",
+    "line": "int64",
+}
 TECHNIQUES = modifiers.TECHNIQUE.options
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 PAIN_PATTERN = re.compile(r"^\d{1,3}$", re.ASCII)
@@ -73,23 +82,37 @@ class Tally:
     days: pd.DataFrame
 
 
-def empty_frame() -> pd.DataFrame:
+@functools.cache
+def _empty() -> pd.DataFrame:
     return typed(pd.DataFrame({column: [] for column in COLUMNS}))
+
+
+def empty_frame() -> pd.DataFrame:
+    """A tally frame with no rows: a copy of one typed once (typing a frame costs a page's run milliseconds)."""
+    return _empty().copy()
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a tally frame its column types (dates as datetime.date, flags as bool)."""
     frame = frame.reindex(columns=list(COLUMNS))
     frame = frame.assign(line=frame["line"].fillna(0), note=frame["note"].astype("object").fillna(""))
-    return frame.astype(
+    return frame.astype(DTYPES)
+
+
+def from_columns(values: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """A tally frame from HEADER's columns, their values already of their kinds (as the database gives them):
+    each column made once with its type, rather than a frame converted whole (a day is read after every tap)."""
+    length = len(values[HEADER[0]])
+    return pd.DataFrame(
         {
-            "date": "object",  # datetime.date values, also when the frame is empty
-            "activity": "object",
-            "quantity": "float64",
-            **{modifier.column: modifier.dtype for modifier in modifiers.REGISTRY},
-            "note": "object",
-            "line": "int64",
-        }
+            column: pd.Series(
+                np.array(values[column], dtype=dtype) if column in values else np.zeros(length, dtype=dtype),
+                dtype=dtype,  # an object column stays object: pandas would make a column of texts its string type
+                copy=False,
+            )
+            for column, dtype in DTYPES.items()
+        },
+        copy=False,
     )
 
 

@@ -202,7 +202,7 @@ def _tally_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """A tally frame from a few rows of (date, *ENTRY_FIELDS)."""
     if not rows:
         return tally.empty_frame()
-    return tally.typed(pd.DataFrame([tuple(row) for row in rows], columns=list(tally.HEADER)))
+    return tally.from_columns(dict(zip(tally.HEADER, zip(*rows, strict=True), strict=True)))
 
 
 def _or_none(column: pd.Series) -> pd.Series:

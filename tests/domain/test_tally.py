@@ -506,3 +506,12 @@ def test_a_line_longer_than_a_chunk_is_refused_in_one_message(monkeypatch):
         "line 2: unknown activity 'yoga'",
         "line 3: the line is longer than 1,000 bytes: not a tally row",
     ]
+
+
+@given(st.lists(entries, min_size=1, max_size=30))
+def test_a_frame_made_column_by_column_is_the_frame_typed_whole(rows: list[dict]) -> None:
+    """A day read from the database (from_columns) is the same frame as the same rows typed whole (typed, as a
+    file's are): the same values, of the same types, so that the model scores both alike."""
+    columns = {column: [row[column] for row in rows] for column in tally.HEADER}
+    typed_whole = tally.typed(pandas.DataFrame(rows, columns=list(tally.HEADER)))
+    pandas.testing.assert_frame_equal(tally.from_columns(columns), typed_whole)
