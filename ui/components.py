@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVarTuple
 
@@ -16,6 +14,7 @@ import streamlit as st
 from strain.domain import invisible
 from strain.domain.catalogue import URGENCIES, Catalogue
 from strain.render import charts
+from ui.kept import Kept
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -77,32 +76,20 @@ CHART_CONFIG = {"displayModeBar": False}
 Args = TypeVarTuple("Args")
 
 
-FIGURES_KEPT = 256
-_figures: OrderedDict[tuple[str, bytes], go.Figure] = OrderedDict()
-_figures_lock = threading.Lock()
+_figures: Kept[go.Figure] = Kept(256, copies=False)  # shared: st.plotly_chart only reads a figure
 
 
 def _figure(build: Callable[..., go.Figure], args: tuple[object, ...]) -> go.Figure:
     """`build(*args)`, built once for the same arguments: plotly's figure objects take tens of milliseconds to
     build. Keyed by the data itself (a digest of its pickle: equal bytes are equal data), so it holds nothing a
-    session could not compute; shared, as st.plotly_chart only reads it. (Not st.cache_resource: its hashing of a
-    data frame took more of a rerun than the chart; a pickle's digest is 20 times quicker.)"""
+    session could not compute. (Not st.cache_resource: its hashing of a data frame took more of a rerun than the
+    chart; a pickle's digest is 20 times quicker.)"""
     try:
         data = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):  # not data: built every time
         return build(*args)
     key = (f"{build.__module__}.{build.__qualname__}", hashlib.blake2b(data).digest())
-    with _figures_lock:
-        figure = _figures.get(key)
-        if figure is not None:
-            _figures.move_to_end(key)
-            return figure
-    figure = build(*args)
-    with _figures_lock:
-        _figures[key] = figure
-        while len(_figures) > FIGURES_KEPT:
-            _figures.popitem(last=False)
-    return figure
+    return _figures.get(key, lambda: build(*args))
 
 
 def chart(build: Callable[[*Args], go.Figure], *args: *Args, key: str, alt: str | None = None) -> None:

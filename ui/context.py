@@ -7,11 +7,12 @@ leads and the URL follows it. The query string is never trusted for access contr
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
@@ -26,6 +27,7 @@ from strain.storage.store_errors import UnknownPerson
 from strain.usecases import audit_trail, clinic, errors, people
 from strain.usecases.shared import Context
 from ui import components
+from ui.kept import Kept
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -39,9 +41,21 @@ ADD_PERSON_OPEN = "add_person_open"  # the sidebar's Add person expander is open
 READS_KEY = "_reads_recorded"  # (who, person id, view) -> time.time() of the read last recorded in the audit trail
 
 
-@st.cache_resource(show_spinner=False)
+_contexts: dict[str, Context] = {}
+_contexts_lock = threading.Lock()
+_views: Kept[Any] = Kept(256, copies=True)  # page data: each page gets its own copy
+
+
 def _shared(url: str) -> Context:
-    return Context(db.open_database(url), catalogue.default())
+    """The database at `url` (opened, and migrated, once per process: its pool is every session's) and the
+    catalogue. A plain dict: st.cache_resource hashed the URL again for each of a run's five calls."""
+    shared = _contexts.get(url)
+    if shared is None:
+        with _contexts_lock:  # one opening at a time: two sessions' first runs would each open it
+            shared = _contexts.get(url)
+            if shared is None:
+                shared = _contexts[url] = Context(db.open_database(url), catalogue.default())
+    return shared
 
 
 def actor() -> Actor:
@@ -104,20 +118,6 @@ def use_cases() -> Context:
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _view(
-    url: str,
-    who: Actor,
-    name: str,
-    person: PersonInfo,
-    data_version: str,
-    args: tuple[Any, ...],
-    kwargs: tuple[tuple[str, Any], ...],
-    _use: Callable[..., R],  # not hashed (the leading _): `name` stands for it in the key
-) -> R:
-    return _use(_shared(url).acting_as(who), person, *args, **dict(kwargs))
-
-
 def view(
     use: Callable[Concatenate[Context, PersonInfo, P], R], person: PersonInfo, *args: P.args, **kwargs: P.kwargs
 ) -> R:
@@ -133,7 +133,8 @@ def view(
     who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
     name = f"{use.__module__}.{use.__qualname__}"
     version = people.data_version(use_cases(), person)
-    return _view(url, who, name, person, version, args, tuple(sorted(kwargs.items())), use)
+    key = (url, who, name, person, version, args, tuple(sorted(kwargs.items())))
+    return cast(R, _views.get(key, lambda: use(_shared(url).acting_as(who), person, *args, **kwargs)))
 
 
 def record_read(person: PersonInfo, view: str) -> None:

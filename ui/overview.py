@@ -6,23 +6,13 @@ from dataclasses import replace
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
-from strain.domain.actor import Actor
 from strain.storage import db
 from strain.usecases import clinic
 from strain.usecases.shared import Context
+from ui.kept import Kept
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _overview(
-    url: str,
-    who: Actor,
-    today: date,
-    version: tuple[tuple[int, int], ...],
-    _service: Context,  # not hashed (the leading _): `url` and `who` stand for it in the key
-) -> pd.DataFrame:
-    return clinic.patients_overview(_service, today)
+_overviews: Kept[pd.DataFrame] = Kept(64, copies=True)
 
 
 def patients_overview(service: Context, today: date) -> pd.DataFrame:
@@ -32,4 +22,4 @@ def patients_overview(service: Context, today: date) -> pd.DataFrame:
     between only makes the kept overview newer than its key, never older."""
     version = clinic.overview_version(service)
     who = replace(service.actor, live=None)  # a read: the key is who it is, not this session's clock
-    return _overview(db.database_url(), who, today, version, service)
+    return _overviews.get((db.database_url(), who, today, version), lambda: clinic.patients_overview(service, today))
