@@ -16,6 +16,7 @@ from strain.usecases import clinic, clinic_settings
 from ui import components, context, signin
 
 FEEDBACK = "_accounts_feedback"  # (form, ok, message) of the last action, shown under its form
+TASK = "accounts_task"  # the task whose form is shown
 
 st.title("Accounts")
 if not permissions.may(context.actor(), "manage_accounts"):  # a link must not get round the navigation
@@ -141,20 +142,25 @@ else:
     st.info("No accounts yet: add the first below.")
 st.caption(f"{accounts.PASSWORD_RULE} {accounts.LOCK_RULE} A reset lifts the lock.")
 
-st.subheader("Add an account")
-with st.form("add_account_form", border=True):
-    st.text_input("Email", key="new_account_email", max_chars=limits.MAX_EMAIL)
-    st.selectbox(
-        "Role", STAFF_ROLES, index=STAFF_ROLES.index("therapist"), key="new_account_role", format_func=str.capitalize
-    )
-    password_fields("new_account_password")
-    if signin.providers():
-        st.checkbox("Signs in with single sign-on only (leave the passwords empty)", key="new_account_sso_only")
-    st.form_submit_button("Add account", on_click=_add)
-feedback("add")
 
-if emails:
-    st.subheader("Disable or enable an account")
+def add_form() -> None:
+    with st.form("add_account_form", border=True):
+        st.text_input("Email", key="new_account_email", max_chars=limits.MAX_EMAIL)
+        st.selectbox(
+            "Role",
+            STAFF_ROLES,
+            index=STAFF_ROLES.index("therapist"),
+            key="new_account_role",
+            format_func=str.capitalize,
+        )
+        password_fields("new_account_password")
+        if signin.providers():
+            st.checkbox("Signs in with single sign-on only (leave the passwords empty)", key="new_account_sso_only")
+        st.form_submit_button("Add account", on_click=_add)
+    feedback("add")
+
+
+def status_form() -> None:
     with st.form("account_status_form", border=True):
         st.selectbox("Account", emails, key="status_account")
         with st.container(horizontal=True):
@@ -163,14 +169,16 @@ if emails:
     st.caption("A disabled account cannot sign in, and its open sessions end at their next step.")
     feedback("status")
 
-    st.subheader("Reset a password")
+
+def reset_form() -> None:
     with st.form("reset_password_form", border=True):
         st.selectbox("Account", emails, key="reset_account")
         password_fields("reset_password", "New password")
         st.form_submit_button("Reset password", on_click=_reset)
     feedback("reset")
 
-    st.subheader("A name for the printouts")
+
+def name_form() -> None:
     with st.form("account_name_form", border=True):
         st.selectbox("Account", emails, key="name_account")
         st.text_input("Name (empty: the email alone)", key="account_name", max_chars=limits.MAX_ACCOUNT_NAME)
@@ -178,16 +186,38 @@ if emails:
     st.caption("A patient's handout names their therapist so: the name, then the email.")
     feedback("name")
 
-st.subheader("The clinic on the printouts")
-current = clinic_settings.details(context.use_cases())
-st.session_state.setdefault("clinic_name", current.name)
-st.session_state.setdefault("clinic_contact", current.contact)
-with st.form("clinic_details_form", border=True):
-    st.text_input("Clinic's name", key="clinic_name", max_chars=clinic_details.MAX_NAME)
-    st.text_input("Contact (phone, address or email)", key="clinic_contact", max_chars=clinic_details.MAX_CONTACT)
-    st.form_submit_button("Save", on_click=_save_clinic)
-st.caption(
-    'The handout prints them beside "Stop and get advice", with the patient\'s therapist. Leave both empty to '
-    "print neither."
+
+def clinic_form() -> None:
+    current = clinic_settings.details(context.use_cases())
+    st.session_state.setdefault("clinic_name", current.name)
+    st.session_state.setdefault("clinic_contact", current.contact)
+    with st.form("clinic_details_form", border=True):
+        st.text_input("Clinic's name", key="clinic_name", max_chars=clinic_details.MAX_NAME)
+        st.text_input("Contact (phone, address or email)", key="clinic_contact", max_chars=clinic_details.MAX_CONTACT)
+        st.form_submit_button("Save", on_click=_save_clinic)
+    st.caption(
+        'The handout prints them beside "Stop and get advice", with the patient\'s therapist. Leave both empty to '
+        "print neither."
+    )
+    feedback("clinic")
+
+
+# One task's form at a time: each form's fields cost every run of the page.
+TASKS: dict[str, tuple[str, Callable[[], None]]] = {
+    "add": ("Add an account", add_form),
+    "status": ("Disable or enable an account", status_form),
+    "reset": ("Reset a password", reset_form),
+    "name": ("A name for the printouts", name_form),
+    "clinic": ("The clinic on the printouts", clinic_form),
+}
+task = st.segmented_control(
+    "What to do",
+    list(TASKS),
+    format_func=lambda name: TASKS[name][0],
+    default="add",
+    required=True,
+    key=TASK,
+    width="stretch",
 )
-feedback("clinic")
+assert task is not None  # required=True: one task is always chosen
+TASKS[task][1]()

@@ -247,13 +247,28 @@ def test_single_sign_on_of_a_disabled_account_is_refused(clinic):
 # The Accounts page
 
 
-def admin_on_accounts_page(clinic) -> AppTest:
+def admin_on_accounts_page(clinic, task: str = "add") -> AppTest:
+    """Signed in as the admin, on the Accounts page with `task`'s form shown (the page opens on Add an account)."""
     at = app()
     at.run()
     sign_in(at, "boss@clinic.example")
     at.switch_page("app_pages/accounts.py").run()
+    if task != "add":
+        at.button_group(key="accounts_task").set_value(task).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def forms(at: AppTest) -> set[str]:
+    """The forms on the page, by the form their buttons send."""
+    return {button.proto.form_id for button in at.button if button.proto.form_id}
+
+
+def test_the_accounts_page_shows_one_tasks_form_at_a_time(clinic):
+    at = admin_on_accounts_page(clinic)
+    assert forms(at) == {"add_account_form"}
+    at.button_group(key="accounts_task").set_value("reset").run()
+    assert forms(at) == {"reset_password_form"}
 
 
 def test_the_accounts_page_lists_the_accounts(clinic):
@@ -300,7 +315,7 @@ def test_a_bad_new_account_is_refused_with_a_message(clinic, email, password, ag
 
 
 def test_an_admin_disables_and_enables_an_account(clinic):
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "status")
     at.selectbox(key="status_account").select("bea@clinic.example")
     at.button(key="FormSubmitter:account_status_form-Disable").click().run()
     assert successes(at) == ["Disabled bea@clinic.example: it cannot sign in."]
@@ -312,7 +327,7 @@ def test_an_admin_disables_and_enables_an_account(clinic):
 
 
 def test_an_admin_cannot_disable_their_own_account(clinic):
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "status")
     at.selectbox(key="status_account").select("boss@clinic.example")
     at.button(key="FormSubmitter:account_status_form-Disable").click().run()
     assert errors(at) == ["You cannot disable your own account: ask another admin"]
@@ -323,7 +338,7 @@ def test_an_admin_resets_a_locked_accounts_password(clinic):
     for _ in range(limits.MAX_FAILED_SIGN_INS):
         with pytest.raises(accounts.SignInRefused):
             clinic_cases.sign_in(clinic, "bea@clinic.example", "not the password")
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "reset")
     assert at.dataframe[0].value["Status"].iloc[0].startswith("Locked until ")
     at.selectbox(key="reset_account").select("bea@clinic.example")
     at.text_input(key="reset_password").input("a brand new password")
@@ -335,7 +350,7 @@ def test_an_admin_resets_a_locked_accounts_password(clinic):
 
 
 def test_a_reset_to_a_weak_password_is_refused_saying_why_and_changes_nothing(clinic):
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "reset")
     assert accounts.PASSWORD_RULE in " ".join(caption.value for caption in at.caption)
     at.selectbox(key="reset_account").select("bea@clinic.example")
     for weak, message in (("bea@clinic.example", "email address"), ("1q2w3e4r5t6y", "commonest passwords")):
@@ -361,7 +376,7 @@ def test_in_personal_mode_there_is_no_accounts_page(ann):
 
 
 def test_an_admin_sets_the_clinics_name_and_contact_for_the_printouts(clinic):
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "clinic")
     at.text_input(key="clinic_contact").input("01632 960 001")
     at.button(key="FormSubmitter:clinic_details_form-Save").click().run()
     assert errors(at) == ["Give the clinic's name with its contact."]
@@ -370,12 +385,12 @@ def test_an_admin_sets_the_clinics_name_and_contact_for_the_printouts(clinic):
     at.button(key="FormSubmitter:clinic_details_form-Save").click().run()
     assert not at.exception and successes(at) == ["Saved: the printouts show it from now on."]
     assert clinic_settings.details(clinic).line == "Bridge Street Physio · 01632 960 001"
-    reopened = admin_on_accounts_page(clinic)  # a new session shows what is saved
+    reopened = admin_on_accounts_page(clinic, "clinic")  # a new session shows what is saved
     assert reopened.text_input(key="clinic_name").value == "Bridge Street Physio"
 
 
 def test_an_admin_names_an_account_for_the_printouts(clinic):
-    at = admin_on_accounts_page(clinic)
+    at = admin_on_accounts_page(clinic, "name")
     at.selectbox(key="name_account").select("bea@clinic.example")
     at.text_input(key="account_name").input("Bea **Jones**")
     at.button(key="FormSubmitter:account_name_form-Save name").click().run()
