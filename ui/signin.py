@@ -36,6 +36,7 @@ NOTICE_KEY = "_sign_in_notice"  # why the session ended, for the sign-in page
 ERROR_KEY = "_sign_in_error"
 REFUSED_KEY = "_sso_refused"  # the provider's sign-in this session was refused (and why)
 SSO_PROBLEM_KEY = "_sso_problem"  # what is wrong with the [auth] settings
+INVITE_NOTE_KEY = "_invite_note_came"  # the browser came back with the invite page's note (read once a session)
 EMAIL_KEY, PASSWORD_KEY = "sign_in_email", "sign_in_password"
 IDLE_MINUTES = int(limits.IDLE_SESSION.total_seconds() // 60)
 SIGNED_OUT = "You are signed out."
@@ -163,8 +164,12 @@ def _invite_note() -> str | None:
 
 
 def _drop_invite_note() -> None:
-    """The invite page's note has served once it comes back here: the browser deletes it (invisible)."""
-    if _invite_note() is not None:
+    """The invite page's note has served once it comes back here: the browser deletes it (invisible). The cookies
+    are looked at once a session (they are the ones the browser came with, and reading them cost each run), and the
+    deletion is drawn on every run after, as before."""
+    if INVITE_NOTE_KEY not in st.session_state:
+        st.session_state[INVITE_NOTE_KEY] = _invite_note() is not None
+    if st.session_state[INVITE_NOTE_KEY]:
         remember.keep_cookie("invite_note_dropped", invites.SSO_COOKIE, None)
 
 
