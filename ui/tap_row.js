@@ -205,6 +205,34 @@ function follow(data, setStateValue) {
   say(data.row, data.day);
 }
 
+// Streamlit's page can fail to a blank page that nothing redraws: seen after a server restart on a loaded
+// machine, its frontend threw "Bad delta path index" applying the new session's first messages. The taps are
+// safe in localStorage, so a page left blank for a moment is loaded again: its rows draw and send what the day
+// has not counted. At most once a minute, so that a page that keeps failing does not keep reloading.
+const BLANK_CHECK_MS = 1000;
+const BLANK_RELOAD_MS = 3000;
+const RELOADED_AT = "strain-audit:reloaded-at"; // sessionStorage: when this tab last reloaded a blank page
+const RELOAD_AGAIN_MS = 60000;
+let blankSince = null;
+
+function reloadIfBlank() {
+  if (document.querySelector('[data-testid="stApp"]') !== null) {
+    blankSince = null;
+    return;
+  }
+  blankSince ??= Date.now();
+  if (Date.now() - blankSince < BLANK_RELOAD_MS) return;
+  try {
+    const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0);
+    if (Date.now() - last < RELOAD_AGAIN_MS) return;
+    sessionStorage.setItem(RELOADED_AT, String(Date.now()));
+  } catch {
+    // no sessionStorage: reload all the same (the page is of no use blank)
+  }
+  window.location.reload();
+}
+setInterval(reloadIfBlank, BLANK_CHECK_MS);
+
 window.addEventListener("online", () => {
   for (const [key, { row, day, setStateValue }] of senders) {
     clearTimeout(pending.get(key));

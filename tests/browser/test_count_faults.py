@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.cli_data import run_cli
 from tests.browser.conftest import STARTUP_SECONDS, Seed, _free_port, _healthy
@@ -158,7 +159,18 @@ def made_on_phone(page: Page, activity: str) -> float:
     )
 
 
-def burst(page: Page, app: App, seed: Seed, fault: Callable[[], None], rng: random.Random) -> tuple[float, bool]:
+def what_was_shown(page: Page, app: App, errors: list[str]) -> str:
+    """The page's text, the errors its scripts threw and the server log's end: for a failure seen only on a
+    loaded machine."""
+    text = page.locator("body").inner_text(timeout=APP_TIMEOUT_MS)
+    log = app.log.read_text(errors="replace")
+    thrown = "\n".join(errors[-10:]) or "(none)"
+    return f"the page showed:\n{text[-3000:]}\n\nit threw:\n{thrown}\n\nthe server's log ends:\n{log[-3000:]}"
+
+
+def burst(
+    page: Page, app: App, seed: Seed, fault: Callable[[], None], rng: random.Random, errors: list[str]
+) -> tuple[float, bool]:
     """50 quick taps on the first row, with `fault` run 0.1-1.2 s into them (from another thread); what
     the day stores of them, and whether the phone then shows what is stored."""
     open_tally(page, app.url, seed)
@@ -169,10 +181,11 @@ def burst(page: Page, app: App, seed: Seed, fault: Callable[[], None], rng: rand
     target = plus_one(page, activity)
     timer.start()
     try:
-        for _ in range(TAPS):
-            target.tap(
-                timeout=BUTTON_BACK_MS
-            )  # as a thumb: on the button, once it can take it (also while the page reconnects)
+        for made in range(TAPS):
+            try:  # as a thumb: on the button, once it can take it (also while the page reconnects)
+                target.tap(timeout=BUTTON_BACK_MS)
+            except PlaywrightTimeoutError:
+                pytest.fail(f"tap {made + 1} found no button to take it; {what_was_shown(page, app, errors)}")
             page.wait_for_timeout(TAP_GAP_MS)  # the pace of the taps, not a wait for the app
     finally:
         timer.join()
@@ -195,10 +208,14 @@ def bursts(browser: Browser, app: App, seed: Seed, fault: Callable[[], None], la
     wrong = 0
     with app_context(browser, app.url, **PHONE) as context:
         page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
         for _ in range(RUNS):
-            found, shown = burst(page, app, seed, fault, rng)
+            found, shown = burst(page, app, seed, fault, rng, errors)
             attempted, stored, wrong = attempted + TAPS, stored + found, wrong + (not shown)
     numbers = tally_of(label, int(attempted), stored, wrong)
+    if errors:  # Streamlit's page failed (and the tally loaded it again): worth knowing, not a failure
+        print(f"the page threw {len(errors)} errors, the last: {errors[-1]}")
     assert (numbers["lost"], numbers["doubled"], wrong) == (0, 0, 0)
 
 
