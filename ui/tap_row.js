@@ -257,7 +257,7 @@ function draw(button, spec) {
   else button.removeAttribute("title");
 }
 
-export default function tapRow({ data, parentElement, setStateValue }) {
+export default function tapRow({ data: [data], parentElement, setStateValue }) {
   const line = parentElement.querySelector(".taps");
   let drawn = lines.get(line);
   if (drawn === undefined) {

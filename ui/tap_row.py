@@ -48,7 +48,8 @@ def tap_row(
     they hold more. `on_tap` runs before the next script run when a report comes in; `reported(key)`
     reads it."""
     data = {"row": row, "day": day, "counted": counted, "buttons": [asdict(button) for button in buttons]}
-    _component(key=key, data=data, on_taps_change=on_tap)  # on_<STATE>_change
+    # In a list: Streamlit looks for data frames in each value of a dict it is given (a third of a row's cost).
+    _component(key=key, data=[data], on_taps_change=on_tap)  # on_<STATE>_change
 
 
 def reported(key: str) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -18,5 +18,11 @@ def rows(frame: pd.DataFrame, *, index: bool = False) -> Iterator[Any]:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts by column name (pandas-stubs keys them by any Hashable: ours are text)."""
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
+    """The frame's rows as dicts by column name, with Python values (as `to_dict("records")`).
+
+    Built from each column's `tolist()`: pandas' own `to_dict` took milliseconds even for an empty day's frame,
+    on every rerun that scores a day.
+    """
+    names = [str(name) for name in frame.columns]
+    columns = [frame.iloc[:, place].tolist() for place in range(len(names))]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]

@@ -11,7 +11,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from strain.domain import fields as field_texts
-from strain.domain import tally, tally_reader
+from strain.domain import frames, tally, tally_reader
 from strain.domain.tally import TallyError
 from tests.strategies import CAT, entries, frame_of, within_a_day
 
@@ -515,3 +515,14 @@ def test_a_frame_made_column_by_column_is_the_frame_typed_whole(rows: list[dict]
     columns = {column: [row[column] for row in rows] for column in tally.HEADER}
     typed_whole = tally.typed(pandas.DataFrame(rows, columns=list(tally.HEADER)))
     pandas.testing.assert_frame_equal(tally.from_columns(columns), typed_whole)
+
+
+@given(st.lists(entries, max_size=30))
+def test_a_frames_records_are_its_rows_as_pandas_gives_them(rows: list[dict]) -> None:
+    """frames.records (what the model scores a day from) is pandas' to_dict("records"), empty day included."""
+    frame = tally.typed(pandas.DataFrame(rows, columns=list(tally.HEADER)))
+    ours, pandas_own = frames.records(frame), frame.to_dict("records")
+    assert ours == pandas_own
+    assert [{name: type(value) for name, value in row.items()} for row in ours] == [
+        {name: type(value) for name, value in row.items()} for row in pandas_own
+    ]

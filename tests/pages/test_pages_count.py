@@ -52,7 +52,8 @@ class Phone:
     def data(self, activity: str) -> dict:
         """What the page gave the row's buttons: its row id and day, what is counted of each device, the buttons."""
         proto = self.row(activity).proto
-        return json.loads(proto.mixed.json or proto.json)
+        [data] = json.loads(proto.json)  # one dict in a list (ui/tap_row.py)
+        return data
 
     def buttons(self, activity: str) -> dict[str, dict]:
         """The row's buttons by name, as the page drew them: label, tap, primary, help."""
