@@ -7,7 +7,7 @@ passed as data and set as text, never as HTML.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -47,7 +47,8 @@ def tap_row(
     taps on the row (device -> tap name -> running total): the buttons send their totals again while
     they hold more. `on_tap` runs before the next script run when a report comes in; `reported(key)`
     reads it."""
-    data = {"row": row, "day": day, "counted": counted, "buttons": [asdict(button) for button in buttons]}
+    # vars: a button's flat fields as they are (asdict's deep copy took a tenth of a millisecond a row).
+    data = {"row": row, "day": day, "counted": counted, "buttons": [vars(button) for button in buttons]}
     # In a list: Streamlit looks for data frames in each value of a dict it is given (a third of a row's cost).
     _component(key=key, data=[data], on_taps_change=on_tap)  # on_<STATE>_change
 

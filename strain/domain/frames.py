@@ -24,5 +24,5 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     on every rerun that scores a day.
     """
     names = [str(name) for name in frame.columns]
-    columns = [frame.iloc[:, place].tolist() for place in range(len(names))]
+    columns = [frame[name].tolist() for name in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
