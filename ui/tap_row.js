@@ -213,13 +213,17 @@ const BLANK_CHECK_MS = 1000;
 const BLANK_RELOAD_MS = 3000;
 const RELOADED_AT = "strain-audit:reloaded-at"; // sessionStorage: when this tab last reloaded a blank page
 const RELOAD_AGAIN_MS = 60000;
+const APP = '[data-testid="stApp"]'; // Streamlit's app, while its page is drawn
 let blankSince = null;
+let appSeen = document.querySelector(APP) !== null; // were the markup to change, no page would ever reload
 
 function reloadIfBlank() {
-  if (document.querySelector('[data-testid="stApp"]') !== null) {
+  if (document.querySelector(APP) !== null) {
+    appSeen = true;
     blankSince = null;
     return;
   }
+  if (!appSeen) return;
   blankSince ??= Date.now();
   if (Date.now() - blankSince < BLANK_RELOAD_MS) return;
   try {
