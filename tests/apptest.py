@@ -109,6 +109,13 @@ def component_data(at: AppTest, key: str) -> dict:
     return json.loads(found[0].proto.mixed.json or found[0].proto.json)
 
 
+def tap_row_data(element) -> dict:
+    """What the page gave a row of tap buttons (ui/tap_row.py): its row id and day, what each device has had
+    counted, the buttons; one dict in a list."""
+    [data] = json.loads(element.proto.json)
+    return data
+
+
 def click_download(at: AppTest, key: str, request: str) -> AppTest:
     """What download.js sends on a click: the component's state, a new request id."""
     found = [e for e in at.get("bidi_component") if e.key == key]

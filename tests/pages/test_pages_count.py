@@ -22,7 +22,7 @@ from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
 from strain.usecases import live_tally
 from strain.usecases.shared import Context
-from tests.apptest import APP, CAT, TIMEOUT, entries, open_page, opened, save, texts
+from tests.apptest import APP, CAT, TIMEOUT, entries, open_page, opened, save, tap_row_data, texts
 from ui.components import md
 
 SIT = "sit_down_chair"
@@ -51,9 +51,7 @@ class Phone:
 
     def data(self, activity: str) -> dict:
         """What the page gave the row's buttons: its row id and day, what is counted of each device, the buttons."""
-        proto = self.row(activity).proto
-        [data] = json.loads(proto.json)  # one dict in a list (ui/tap_row.py)
-        return data
+        return tap_row_data(self.row(activity))
 
     def buttons(self, activity: str) -> dict[str, dict]:
         """The row's buttons by name, as the page drew them: label, tap, primary, help."""

@@ -1,6 +1,5 @@
 """The frictions a new user hit (issue 23), page by page, with AppTest by widget keys."""
 
-import json
 from datetime import date, timedelta
 
 from streamlit.proto.Block_pb2 import Block
@@ -8,7 +7,7 @@ from streamlit.proto.Block_pb2 import Block
 from strain.domain import model, weeks
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
-from tests.apptest import CAT, entries, open_page, opened, save, texts
+from tests.apptest import CAT, entries, open_page, opened, save, tap_row_data, texts
 from tests.clinic import clinic
 from tests.pages.test_pages_clinic import run_page
 from ui import components
@@ -136,8 +135,7 @@ def test_count_says_1_point_and_offers_no_take_back_before_anything_is_counted(a
     assert (components.points(0.4), components.points(12)) == ("0 points", "12 points")
     buttons = {}
     for row in at.get("bidi_component"):
-        data = json.loads(row.proto.mixed.json or row.proto.json)
-        buttons[str(row.key).removeprefix("count_buttons_")] = {b["name"]: b for b in data["buttons"]}
+        buttons[str(row.key).removeprefix("count_buttons_")] = {b["name"]: b for b in tap_row_data(row)["buttons"]}
     assert buttons["sit_down_chair"]["undo"] | {"help": ""} == {
         "name": "undo",
         "label": "-1 with control",
