@@ -18,7 +18,6 @@ service = context.use_cases()
 
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
 ORDER = "count_order"  # ((person id, day), the rows' order)
-WAKE_UP_FOLD = "count_wake_up_fold"
 NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 NOTHING_YET = "Nothing counted on this row today: nothing to take back yet"
@@ -128,8 +127,7 @@ def header(view: CountView) -> None:
         st.metric("Today so far", components.points(view.total), width="content")
         components.band_badge(view.band)
     label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
-
-    def wake_up_form() -> None:
+    with st.expander(label, expanded=not view.wake_up_set, icon=":material/alarm:"):
         if "count_wake_up" not in st.session_state:
             st.session_state["count_wake_up"] = view.wake_up
         st.time_input("I usually wake up at", key="count_wake_up", step=300, width=200)
@@ -138,9 +136,6 @@ def header(view: CountView) -> None:
             "Bending in the hour after waking counts extra (the discs are fullest then). "
             "Set your usual time once; change it here when it changes."
         )
-
-    # Open until the time is set; once set, folded and not drawn, so a tap does not redraw it.
-    components.folded(label, WAKE_UP_FOLD, wake_up_form, icon=":material/alarm:", expanded=not view.wake_up_set)
     if view.first_hour:
         st.info(
             f"First hour after waking, until {counting.first_hour_ends(view.wake_up):%H:%M}: "
