@@ -6,7 +6,7 @@ import hashlib
 import pickle
 import re
 from collections.abc import Callable
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -76,6 +76,26 @@ CHART_CONFIG = {"displayModeBar": False}
 Args = TypeVarTuple("Args")
 
 
+class _KeptFigure(go.Figure):  # type: ignore[misc]  # plotly has no types: go.Figure is Any
+    """A kept figure, as st.plotly_chart reads it on every run: through `to_dict`, which plotly answers with a deep
+    copy of the whole figure, every array then encoded again (a tenth of a chart page's rerun). A kept figure is
+    never changed, so its dict is made once."""
+
+    _drawn: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        # Each trace's dict anew: st.plotly_chart pops a trace's "uid" from the dict it is given.
+        return {**self._drawn, "data": [dict(trace) for trace in self._drawn["data"]]}
+
+
+def _kept(figure: go.Figure) -> go.Figure:
+    """The figure as a _KeptFigure (the same object; rebuilding it would check every property again)."""
+    drawn = figure.to_dict()
+    figure.__class__ = _KeptFigure
+    figure._drawn = drawn
+    return figure
+
+
 _figures: Kept[go.Figure] = Kept(256, copies=False)  # shared: st.plotly_chart only reads a figure
 
 
@@ -89,7 +109,7 @@ def _figure(build: Callable[..., go.Figure], args: tuple[object, ...]) -> go.Fig
     except (pickle.PicklingError, TypeError, AttributeError):  # not data: built every time
         return build(*args)
     key = (f"{build.__module__}.{build.__qualname__}", hashlib.blake2b(data).digest())
-    return _figures.get(key, lambda: build(*args))
+    return _figures.get(key, lambda: _kept(build(*args)))
 
 
 def chart(build: Callable[[*Args], go.Figure], *args: *Args, key: str, alt: str | None = None) -> None:

@@ -1,7 +1,10 @@
 """The results kept between runs and shared by every session (ui/kept.py): page data and figures."""
 
 import pandas as pd
+import plotly.io
 
+from strain.render import charts
+from ui import components
 from ui.kept import Kept
 
 
@@ -49,3 +52,14 @@ def test_a_result_of_none_is_kept_too() -> None:
     for _ in range(3):
         kept.get("nothing", lambda: made.append(None))
     assert made == [None]
+
+
+def test_a_kept_figure_is_drawn_as_the_figure_it_was_made_from_on_every_run() -> None:
+    shares = pd.DataFrame({"activity": ["sit_down", "lift"], "points": [12.0, 30.0], "share": [28.6, 71.4]})
+    names = {"sit_down": "Sitting down", "lift": "Lifting"}
+    expected = plotly.io.to_json(charts.contribution_bars(shares, names), validate=False)
+    kept = components._figure(charts.contribution_bars, (shares, names))  # as components.chart keeps a page's
+    # What st.plotly_chart sends, run after run: the figure's dict as JSON (which pops each trace's uid from it).
+    assert [plotly.io.to_json(kept.to_dict(), validate=False) for _ in range(2)] == [expected, expected]
+    # Sessions drawing it at once each get their own trace dicts to pop from.
+    assert kept.to_dict()["data"][0] is not kept.to_dict()["data"][0]
