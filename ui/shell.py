@@ -9,6 +9,7 @@ only admins see the admin pages. In home-network mode nothing but the pairing fo
 until the device pairs.
 """
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from ui.navigation import HOME, PERSON_PAGES
 
 PAGES_KEPT = "_pages_kept"  # (clinic mode, role) -> the pages made for them in this session
 RED_FLAGS_OPEN = "red_flags_open"  # the sidebar's Red flags expander is open
+_frozen = False  # the process's heap was frozen after its first page (_freeze_once)
 PATIENT_HIDDEN = {"session", "model"}  # a patient reads their plan on Exercises; the weights are their therapist's
 # The pages about the chosen person (the red-flag banner's; each a read in the audit trail), by title: their address.
 PERSON_VIEWS = {page.title: page.slug for page in PERSON_PAGES}
@@ -156,3 +158,16 @@ def run() -> None:
         if errors.unreachable(error):
             context.unreachable(error)
         context.report(error)
+    _freeze_once()
+
+
+def _freeze_once() -> None:
+    """After the process's first page, what is alive then (the libraries, the catalogue, the compiled scripts) is
+    moved out of the garbage collector's sight: it lives as long as the process, and every full collection walked
+    all of it again, milliseconds of whichever run or tap it fell in. (The cyclic garbage is collected first, so
+    that none is kept for good.)"""
+    global _frozen
+    if not _frozen:  # (a flag: gc.get_freeze_count() walks every frozen object)
+        _frozen = True
+        gc.collect()
+        gc.freeze()
