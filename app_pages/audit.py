@@ -138,26 +138,34 @@ st.metric(
 )
 components.band_badge(result.band)
 
-st.subheader("The arithmetic")
-st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
-# Two columns zipped, not every column's row as a tuple (that took a tenth of a rerun).
-entries = zip(scored["activity"], scored["quantity"], strict=True)
-labels = {i: f"{names[activity]} ({quantity:g})" for i, (activity, quantity) in enumerate(entries)}
-picked = st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key="audit_entry")
-st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
-# A static table, so that long activity names wrap instead of being cut at a column's edge.
-headings = {
-    "name": "Activity",
-    "points": "Points",
-    "quantity": "How many",
-    "weight": "Weight",
-    **{m.multiplier: f"x {m.name.replace('_', ' ')}" for m in modifiers.REGISTRY},
-    "m_per_minute": "x a minute's worth",
-    **{m.column: m.column.replace("_", " ").capitalize() for m in modifiers.REGISTRY},
-}
-table = scored.assign(name=scored["activity"].map(names))[list(headings)]
-st.table(
-    table.assign(points=table["points"].map("{:.1f}".format)).rename(columns=headings),
-    hide_index=True,
+
+def arithmetic() -> None:
+    """Each entry's points worked out, and the day's entries in one table."""
+    st.caption(f"points = {cat.formula.split('=', 1)[1].strip()}")
+    # Two columns zipped, not every column's row as a tuple (that took a tenth of a rerun).
+    entries = zip(scored["activity"], scored["quantity"], strict=True)
+    labels = {i: f"{names[activity]} ({quantity:g})" for i, (activity, quantity) in enumerate(entries)}
+    picked = st.selectbox("Entry", list(labels), format_func=labels.__getitem__, key="audit_entry")
+    st.code(model.explain(scored.iloc[picked], cat), language=None, wrap_lines=True)
+    # A static table, so that long activity names wrap instead of being cut at a column's edge.
+    headings = {
+        "name": "Activity",
+        "points": "Points",
+        "quantity": "How many",
+        "weight": "Weight",
+        **{m.multiplier: f"x {m.name.replace('_', ' ')}" for m in modifiers.REGISTRY},
+        "m_per_minute": "x a minute's worth",
+        **{m.column: m.column.replace("_", " ").capitalize() for m in modifiers.REGISTRY},
+    }
+    table = scored.assign(name=scored["activity"].map(names))[list(headings)]
+    st.table(
+        table.assign(points=table["points"].map("{:.1f}".format)).rename(columns=headings),
+        hide_index=True,
+    )
+
+
+# Folded, and drawn once opened: the table and its entry picker were a sixth of every rerun of the page.
+components.folded(
+    "The arithmetic: each entry's points worked out", "audit_arithmetic", arithmetic, icon=":material/calculate:"
 )
 components.disclaimer(cat)

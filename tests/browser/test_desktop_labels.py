@@ -27,6 +27,7 @@ def test_the_audits_arithmetic_names_activities_in_full(page: Page, app_url: str
     day = seed.recent[-1]
     open_app(page, app_url, f"/audit?person={seed.person}&date={day.isoformat()}")
     names = {seed.activity_names[row["activity"]] for row in seed.rows_of(day)}
+    main(page).get_by_test_id("stExpander").filter(has_text="The arithmetic").locator("summary").click()
     table = main(page).get_by_test_id("stTable").last
     for name in names:
         expect(table.get_by_text(name, exact=True).first).to_be_visible()

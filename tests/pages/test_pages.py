@@ -153,7 +153,7 @@ def test_audit_arithmetic_of_the_chosen_entry(app_engine, ann):
     frame = entries(DAY, ("stand_up_chair", 12), ("child_lift", 3))
     save(app_engine, ann, DAY, frame)
     at = open_page("app_pages/audit.py", person="Ann", date=DAY.isoformat())
-    at.selectbox(key="audit_entry").select(1).run()
+    opened(at, "audit_arithmetic").selectbox(key="audit_entry").select(1).run()
     row = model.score(frame, model.Model(CAT)).iloc[1]
     assert at.code[0].value == model.explain(row, CAT)
 
