@@ -102,7 +102,8 @@ def test_the_audit_says_what_one_strain_point_is_and_names_activities_in_full(ap
     at = open_page("app_pages/audit.py", person="Ann", date=TODAY.isoformat())
     assert model.ONE_POINT in texts(at)
     assert at.metric[0].label == "Strain points" and at.metric[0].proto.help == model.ONE_POINT
-    arithmetic = opened(at, "audit_arithmetic").table[0].value  # a static table: its cells wrap, so a long name is shown whole
+    # A static table (folded under "The arithmetic"): its cells wrap, so a long name is shown whole.
+    arithmetic = opened(at, "audit_arithmetic").table[0].value
     assert longest.name in list(arithmetic["Activity"])
     assert list(arithmetic.columns[:4]) == ["Activity", "Points", "How many", "Weight"]
 
