@@ -102,9 +102,13 @@ def find_credentials(*, engine: Engine, email: str) -> Credentials | None:
     )
 
 
+# Built once, like base._per_reach's queries: every run of a signed-in page asks.
+_ACTIVE_QUERY = sa.select(col(Account.active)).where(col(Account.id) == sa.bindparam("account_id"))
+
+
 def account_is_active(*, engine: Engine, account_id: int) -> bool:
     with _reading(engine) as connection:
-        return bool(connection.execute(sa.select(col(Account.active)).where(col(Account.id) == account_id)).scalar())
+        return bool(connection.execute(_ACTIVE_QUERY, {"account_id": account_id}).scalar())
 
 
 def add_account(*, engine: Engine, email: str, role: str, password_hash: str | None, actor: Actor) -> AccountInfo:
@@ -225,10 +229,13 @@ def record_sign_in(*, engine: Engine, account_id: int, now: datetime) -> bool:
         return signed_in
 
 
+# Built once (see _ACTIVE_QUERY): every run of every page asks.
+_MODE_QUERY = sa.select(col(Setting.value)).where(col(Setting.key) == CLINIC_MODE[0])
+
+
 def clinic_mode(*, engine: Engine) -> bool:
-    key, value = CLINIC_MODE
     with _reading(engine) as connection:
-        return connection.execute(sa.select(col(Setting.value)).where(col(Setting.key) == key)).scalar() == value
+        return connection.execute(_MODE_QUERY).scalar() == CLINIC_MODE[1]
 
 
 def start_clinic_mode(*, engine: Engine, actor: Actor) -> bool:

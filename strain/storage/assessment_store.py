@@ -17,8 +17,20 @@ from strain.domain import assessment, limits
 from strain.domain.actor import Actor
 from strain.domain.assessment import RedFlagAnswer
 from strain.domain.errors import NotFound
+from strain.domain.permissions import Reach
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _as_utc, _clock, _now, _of, _reachable, _reading, _treating
+from strain.storage.base import (
+    AnySelect,
+    _as_utc,
+    _clock,
+    _now,
+    _of,
+    _per_reach,
+    _reachable,
+    _reachable_by,
+    _reading,
+    _treating,
+)
 from strain.storage.store_errors import ConflictError
 from strain.storage.tables import Assessment, RedFlagRow, StartBackAnswer
 
@@ -212,20 +224,26 @@ def mark_red_flag_dealt(*, engine: Engine, actor: Actor, person_id: int, flag_id
         )
 
 
-def load_open_red_flags(*, engine: Engine, actor: Actor, person_id: int) -> list[RedFlagAnswer]:
-    """The person's positive red-flag answers not yet dealt with, most urgent first (one query: every page's
-    banner reads it)."""
-    query = (
+@_per_reach
+def _open_red_flags_query(scope: Reach) -> AnySelect:
+    person = col(RedFlagRow.person_id)
+    return (
         sa.select(*_RED_FLAG_COLUMNS)
         .where(
-            _of(actor, col(RedFlagRow.person_id), person_id),
+            person == sa.bindparam("person_id"),
+            _reachable_by(scope, person),
             col(RedFlagRow.positive),
             col(RedFlagRow.dealt_at).is_(None),
         )
         .order_by(col(RedFlagRow.position))
     )
+
+
+def load_open_red_flags(*, engine: Engine, actor: Actor, person_id: int) -> list[RedFlagAnswer]:
+    """The person's positive red-flag answers not yet dealt with, most urgent first (one query: every page's
+    banner reads it)."""
     with _reading(engine) as connection:
-        return [_red_flag(row) for row in connection.execute(query)]
+        return [_red_flag(row) for row in connection.execute(_open_red_flags_query(actor), {"person_id": person_id})]
 
 
 def open_red_flag_counts(*, engine: Engine, actor: Actor) -> dict[int, int]:

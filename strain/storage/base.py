@@ -20,10 +20,11 @@ patient's day, plan, visit or weight override writes an audit event in the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -62,7 +63,14 @@ def _clock(moment: datetime) -> str:
 
 def _reading(engine: Engine) -> AbstractContextManager[Connection]:
     """A read-only transaction: on SQLite it does not wait for writers."""
-    return engine.execution_options(sqlite_read_only=True).begin()
+    return _read_only(engine).begin()
+
+
+@functools.lru_cache(maxsize=8)  # an app has one engine; a test run makes many, and only the last few are read again
+def _read_only(engine: Engine) -> Engine:
+    """The engine with the read-only option, made once: `execution_options` makes a new engine at every call, which
+    was half of what a one-row read cost."""
+    return engine.execution_options(sqlite_read_only=True)
 
 
 # Ownership: whose data an actor may reach
@@ -70,7 +78,10 @@ def _reading(engine: Engine) -> AbstractContextManager[Connection]:
 
 def _owned(actor: Actor) -> sa.ColumnElement[bool]:
     """SQL on `person`: the people this actor may reach (strain.domain.permissions.reach, as SQL)."""
-    scope = permissions.reach(actor)
+    return _owned_by(permissions.reach(actor))
+
+
+def _owned_by(scope: permissions.Reach) -> sa.ColumnElement[bool]:
     if scope.everyone:
         return sa.true()
     if scope.person_id is not None:  # a patient: themselves
@@ -82,9 +93,23 @@ def _owned(actor: Actor) -> sa.ColumnElement[bool]:
 
 def _reachable(actor: Actor, person_id: Mapped[int]) -> sa.ColumnElement[bool]:
     """SQL: a row whose `person_id` column names a person this actor may reach."""
-    if permissions.reach(actor).everyone:
+    return _reachable_by(permissions.reach(actor), person_id)
+
+
+def _reachable_by(scope: permissions.Reach, person_id: Mapped[int]) -> sa.ColumnElement[bool]:
+    if scope.everyone:
         return sa.true()
-    return person_id.in_(sa.select(col(Person.id)).where(_owned(actor)))
+    return person_id.in_(sa.select(col(Person.id)).where(_owned_by(scope)))
+
+
+Query = TypeVar("Query", bound=sa.Executable)
+
+
+def _per_reach(build: Callable[[permissions.Reach], Query]) -> Callable[[Actor], Query]:
+    """A query read on every run of a page, built once for each reach (its other values are bound parameters, given
+    when it runs): building a small query cost as much as running it."""
+    built = functools.lru_cache(maxsize=64)(build)
+    return lambda actor: built(permissions.reach(actor))
 
 
 def _of(actor: Actor, column: Mapped[int], person_id: int) -> sa.ColumnElement[bool]:

@@ -18,7 +18,17 @@ from strain.domain import permissions, validation
 from strain.domain.actor import Actor
 from strain.domain.patients import PatientInfo
 from strain.storage.audit_store import _record_event
-from strain.storage.base import _acting, _changing, _now, _owned, _reading, _treating, _unknown
+from strain.storage.base import (
+    _acting,
+    _changing,
+    _now,
+    _owned,
+    _owned_by,
+    _per_reach,
+    _reading,
+    _treating,
+    _unknown,
+)
 from strain.storage.store_errors import StoreError, UnknownPerson, _is_duplicate
 from strain.storage.tables import Account, PatientAccount, Person
 
@@ -37,11 +47,16 @@ def _clean_name(name: str) -> str:
     return name
 
 
+@_per_reach
+def _people_query(scope: permissions.Reach) -> sa.Select[int, str]:
+    by_name = (col(Person.name), col(Person.id))
+    return sa.select(col(Person.id), col(Person.name)).where(_owned_by(scope)).order_by(*by_name)
+
+
 def list_people(*, engine: Engine, actor: Actor) -> list[PersonInfo]:
     """The people this actor may reach, by name."""
-    query = sa.select(col(Person.id), col(Person.name)).where(_owned(actor)).order_by(col(Person.name), col(Person.id))
     with _reading(engine) as connection:
-        rows = connection.execute(query).all()
+        rows = connection.execute(_people_query(actor)).all()
     return [PersonInfo(*row) for row in rows]
 
 
@@ -129,11 +144,15 @@ def get_person(*, engine: Engine, actor: Actor, name: str) -> PersonInfo:
     return person
 
 
+@_per_reach
+def _revision_query(scope: permissions.Reach) -> sa.Select[int]:
+    return sa.select(col(Person.revision)).where(col(Person.id) == sa.bindparam("person_id"), _owned_by(scope))
+
+
 def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
     """A value that changes whenever anything of this person's is written (a cache key)."""
-    query = sa.select(col(Person.revision)).where(col(Person.id) == person_id, _owned(actor))
     with _reading(engine) as connection:
-        revision = connection.execute(query).scalar()
+        revision = connection.execute(_revision_query(actor), {"person_id": person_id}).scalar()
     if revision is None:
         raise _unknown(person_id)
     return f"{person_id}.{revision}"
