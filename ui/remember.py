@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "strain_device"
 OWN_KEY = "sign_in_own_device"  # the sign-in form's "This is my own phone"
 DEVICE_KEY = "_device"  # this session's device: (id, kind)
+DEVICES_OPEN = "devices_open"  # the sidebar's Your devices expander is open
 COOKIE_KEY = "_device_cookie"  # what the browser is to do with the cookie (data for remember.js), until signing out
 TRIED_KEY = "_device_tried"  # the session's cookie was tried (once per session: it does not change meanwhile)
 SIGNED_IN_COMPONENT, SIGN_IN_COMPONENT = "device_cookie", "device_cookie_signed_out"
@@ -148,21 +149,25 @@ def _revoke(device_id: int, current: bool, sign_out: Callable[[], None]) -> None
 
 def devices_list(sign_out: Callable[[], None]) -> None:
     """ "Your devices": each device signed in to this account, the current one marked, each with its sign-out
-    (`sign_out` ends this session, for the current one)."""
+    (`sign_out` ends this session, for the current one). Read and drawn only while open: every run of every page
+    signed in would otherwise read and send them (a tenth of an admin page's run)."""
+    components.folded("Your devices", DEVICES_OPEN, lambda: _devices(sign_out), icon=":material/devices:")
+
+
+def _devices(sign_out: Callable[[], None]) -> None:
     mine = devices.my_devices(context.use_cases())
     remembered = st.session_state.get(DEVICE_KEY)
     current_id = None if remembered is None else remembered[0]
-    with st.expander(f"Your devices ({len(mine)})", icon=":material/devices:"):
-        if not mine:
-            st.caption("No device is remembered.")
-        for device in mine:
-            kind = "own phone, 30 days" if device.kind == "own" else "shared computer"
-            seen = context.local_time(device.last_seen_at).strftime("%d %b %H:%M")
-            here = " — **this device**" if device.id == current_id else ""
-            st.markdown(f"{components.md(device.label)} ({kind}), last seen {seen}{here}")
-            st.button(
-                "Sign out this device",
-                key=f"revoke_device_{device.id}",
-                on_click=_revoke,
-                args=(device.id, device.id == current_id, sign_out),
-            )
+    if not mine:
+        st.caption("No device is remembered.")
+    for device in mine:
+        kind = "own phone, 30 days" if device.kind == "own" else "shared computer"
+        seen = context.local_time(device.last_seen_at).strftime("%d %b %H:%M")
+        here = " — **this device**" if device.id == current_id else ""
+        st.markdown(f"{components.md(device.label)} ({kind}), last seen {seen}{here}")
+        st.button(
+            "Sign out this device",
+            key=f"revoke_device_{device.id}",
+            on_click=_revoke,
+            args=(device.id, device.id == current_id, sign_out),
+        )

@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from strain.domain import limits, permissions
 from strain.domain.actor import SESSION, Actor
-from strain.storage.base import AnySelect, _as_utc, _now, _or_none, _owned, _read_frame, _reading, _unknown, _writing
+from strain.storage.base import AnySelect, _as_utc, _now, _owned, _read_columns, _reading, _unknown, _writing
 from strain.storage.tables import AuditChain, AuditEvent, Person
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
@@ -211,12 +211,19 @@ def load_audit_events(
         .limit(limit)
         .offset(offset)
     )
-    query = _filtered(query, found)
-    frame = _read_frame(engine, query, AUDIT_COLUMNS)
-    return frame.assign(
-        at=[_as_utc(moment) for moment in frame["at"]],
-        person_id=frame["person_id"].astype("Int64"),
-        person=_or_none(frame["person"]),
+    return _events(engine, _filtered(query, found))
+
+
+def _events(engine: Engine, query: AnySelect) -> pd.DataFrame:
+    """The events the query reads, in AUDIT_COLUMNS: the frame made once from the values as shown (times in UTC, a
+    missing person id as <NA>, a missing name as None), not adjusted column by column after."""
+    values = _read_columns(engine, query, AUDIT_COLUMNS)
+    return pd.DataFrame(
+        {
+            **values,
+            "at": [_as_utc(moment) for moment in values["at"]],
+            "person_id": pd.array(values["person_id"], dtype="Int64"),
+        }
     )
 
 
@@ -248,5 +255,4 @@ def load_events_about(*, engine: Engine, actor: Actor, person_id: int) -> pd.Dat
         .where(col(AuditEvent.person_id) == person_id, _owned(actor))
         .order_by(col(AuditEvent.id))
     )
-    frame = _read_frame(engine, query, AUDIT_COLUMNS)
-    return frame.assign(at=[_as_utc(moment) for moment in frame["at"]], person_id=frame["person_id"].astype("Int64"))
+    return _events(engine, query)

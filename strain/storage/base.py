@@ -230,14 +230,13 @@ def _tally_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     return tally.from_columns(dict(zip(tally.HEADER, zip(*rows, strict=True), strict=True)))
 
 
-def _or_none(column: pd.Series) -> pd.Series:
-    """A column of text that may be missing, with None (not NaN) where it is."""
-    column = column.astype("object")
-    return column.where(column.notna(), None)
-
-
 def _read_frame(engine: Engine, query: AnySelect, columns: Sequence[str]) -> pd.DataFrame:
-    """Run a query into a frame, column by column, FETCH_ROWS rows at a time.
+    """Run a query into a frame (see `_read_columns`)."""
+    return pd.DataFrame(_read_columns(engine, query, columns))
+
+
+def _read_columns(engine: Engine, query: AnySelect, columns: Sequence[str]) -> dict[str, list[Any]]:
+    """Run a query into lists of values, one per column, FETCH_ROWS rows at a time.
 
     Thousands of rows held at once live long enough to set off full garbage collections, which
     cost as much as the read itself; rows read in small batches die young.
@@ -247,7 +246,7 @@ def _read_frame(engine: Engine, query: AnySelect, columns: Sequence[str]) -> pd.
         for batch in connection.execute(query).partitions(FETCH_ROWS):
             for column, batch_values in zip(values, zip(*batch, strict=True), strict=True):
                 column.extend(batch_values)
-    return pd.DataFrame(dict(zip(columns, values, strict=True)))
+    return dict(zip(columns, values, strict=True))
 
 
 # The whole database: backup, restore, bulk loads, the audit trail

@@ -28,7 +28,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clin
 
 
 def sign_out_of_the_provider_too(page: Page, provider: str) -> None:
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{provider}/**")
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(lambda url: not url.startswith(provider))

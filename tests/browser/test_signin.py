@@ -136,7 +136,7 @@ def click_to_the_sign_in_form(page: Page, target: Locator) -> None:
 
 
 def sign_out(page: Page) -> None:
-    click_to_the_sign_in_form(page, page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out"))
+    click_to_the_sign_in_form(page, page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out", exact=True))
 
 
 def expect_only_the_sign_in_page(page: Page) -> None:
@@ -306,7 +306,7 @@ def test_single_sign_on_signs_in_the_account_of_the_verified_email(sso_page: Pag
     sign_in_with_provider(page, provider, "bea")
     expect_signed_in(page, "bea@clinic.example (therapist)")
 
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{provider}/**")  # the provider's sign-out
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(lambda url: not url.startswith(provider))
@@ -383,7 +383,9 @@ def test_a_remembered_device_stays_signed_in_until_signed_out_or_disabled(
         tab = first.new_page()
         open_app(tab, url, "/")
         expect_signed_in(tab, f"{who} (therapist)")
-        expect(page.get_by_test_id("stSidebar")).to_contain_text("Your devices (1)")
+        devices = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Your devices")
+        devices.locator("summary").click()
+        expect(devices.get_by_role("button", name="Sign out this device")).to_have_count(1)
         other = second.new_page()
         second.add_cookies([cookie])
         open_app(other, url, "/")

@@ -14,7 +14,7 @@ from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import clinic as clinic_cases
 from strain.usecases import devices
 from strain.usecases.shared import Context
-from tests.apptest import browser_says
+from tests.apptest import browser_says, opened
 from tests.pages.test_pages_signin import (
     PASSWORD,
     SIGN_IN,
@@ -40,6 +40,11 @@ def device_events(clinic: Context) -> list[str]:
     return list(trail[trail["subject"] == "device"]["action"].iloc[::-1])
 
 
+def revoke_buttons(at: AppTest) -> list[str]:
+    """The keys of the sidebar's "Sign out this device" buttons."""
+    return [str(button.key) for button in at.sidebar.button if str(button.key).startswith("revoke_device_")]
+
+
 def signed_in_as_bea(own: bool = False) -> AppTest:
     at = app()
     at.run()
@@ -57,7 +62,10 @@ def test_signing_in_remembers_a_shared_device_and_signing_out_forgets_it(clinic)
     at = signed_in_as_bea()
     [device] = bea_devices(clinic)
     assert device.kind == "shared"
-    assert "Your devices (1)" in [expander.label for expander in at.sidebar.expander]
+    assert "Your devices" in [expander.label for expander in at.sidebar.expander]
+    assert revoke_buttons(at) == [] and "this device" not in said(at)  # folded: neither read nor drawn
+    opened(at, remember.DEVICES_OPEN)
+    assert revoke_buttons(at) == [f"revoke_device_{device.id}"]
     assert "Chrome" not in said(at) and "A browser (shared computer), last seen" in said(at)  # AppTest sends no agent
     assert "this device" in said(at)
     at.button(key="sign_out").click().run()
@@ -80,7 +88,7 @@ def test_a_device_signed_out_from_another_ends_its_session_at_its_next_run(clini
     desk = signed_in_as_bea()
     phone = signed_in_as_bea(own=True)
     desk_device = next(device for device in bea_devices(clinic) if device.kind == "shared")
-    phone.run()
+    opened(phone, remember.DEVICES_OPEN)
     phone.button(key=f"revoke_device_{desk_device.id}").click().run()
     assert not phone.exception and phone.session_state["_actor"].email == "bea@clinic.example"
     assert [device.kind for device in bea_devices(clinic)] == ["own"]
@@ -90,7 +98,7 @@ def test_a_device_signed_out_from_another_ends_its_session_at_its_next_run(clini
 
 
 def test_signing_out_this_device_from_the_list_signs_out(clinic):
-    at = signed_in_as_bea()
+    at = opened(signed_in_as_bea(), remember.DEVICES_OPEN)
     [device] = bea_devices(clinic)
     at.button(key=f"revoke_device_{device.id}").click().run()
     shows_only_the_sign_in_page(at)

@@ -14,8 +14,9 @@ from strain.usecases import devices, people
 from strain.usecases import home as home_cases
 from strain.usecases.shared import Context
 from tests.apptest import APP, TIMEOUT, entries, save
+from tests.apptest import opened as open_folds
 from tests.pages.test_pages_signin import errors, said
-from ui import pairing
+from ui import pairing, remember
 from ui.navigation import HOME, PERSON_PAGES
 
 PASSPHRASE = "red kite over hills"
@@ -87,12 +88,12 @@ def test_the_right_passphrase_shows_the_app_on_the_page_asked_for_and_lists_the_
     assert at.sidebar.selectbox(key="person").value == "Ann"
     [device] = devices.my_devices(household)
     assert device.account_id is None and device.kind == "own"
-    assert "Your devices (1)" in [expander.label for expander in at.sidebar.expander]
-    assert "this device" in said(at)
+    open_folds(at, remember.DEVICES_OPEN)
+    assert "this device" in said(at) and at.button(key=f"revoke_device_{device.id}")
 
 
 def test_a_device_unpaired_from_the_list_or_elsewhere_sees_the_form_again(household):
-    at = pair(opened(HOME.script), PASSPHRASE)
+    at = open_folds(pair(opened(HOME.script), PASSPHRASE), remember.DEVICES_OPEN)
     [device] = devices.my_devices(household)
     at.button(key=f"revoke_device_{device.id}").click().run()
     shows_only_the_pairing_form(at)
