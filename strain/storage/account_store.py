@@ -270,16 +270,19 @@ def account_actor(*, engine: Engine, email: str) -> Actor | None:
     return None if row is None else Actor(row.role, row.id, row.email, row.person_id)
 
 
+# Built once (see _ACTIVE_QUERY): every run of the admin's Patients page asks.
+_THERAPISTS_QUERY = (
+    sa.select(col(Account.id), col(Account.email))
+    .where(col(Account.role) == "therapist", col(Account.active))
+    .order_by(col(Account.email))
+)
+
+
 def list_therapists(*, engine: Engine, actor: Actor) -> list[tuple[int, str]]:
     """The active therapists' accounts (id, email), by email, for an admin assigning patients."""
     permissions.require(actor, "assign_patient")  # whom a patient can be assigned to is the assigner's to know
-    query = (
-        sa.select(col(Account.id), col(Account.email))
-        .where(col(Account.role) == "therapist", col(Account.active))
-        .order_by(col(Account.email))
-    )
     with _reading(engine) as connection:
-        return [(account_id, email) for account_id, email in connection.execute(query)]
+        return [(account_id, email) for account_id, email in connection.execute(_THERAPISTS_QUERY)]
 
 
 def set_account_name(*, engine: Engine, actor: Actor, email: str, name: str) -> bool:
