@@ -223,6 +223,7 @@ def _events(engine: Engine, query: AnySelect) -> pd.DataFrame:
             **values,
             "at": [_as_utc(moment) for moment in values["at"]],
             "person_id": pd.array(values["person_id"], dtype="Int64"),
+            "person": pd.Series(values["person"], dtype=object),  # None where forgotten (text would make it NaN)
         }
     )
 
