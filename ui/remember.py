@@ -150,7 +150,7 @@ def _revoke(device_id: int, current: bool, sign_out: Callable[[], None]) -> None
 def devices_list(sign_out: Callable[[], None]) -> None:
     """ "Your devices": each device signed in to this account, the current one marked, each with its sign-out
     (`sign_out` ends this session, for the current one). Read and drawn only while open: every run of every page
-    signed in would otherwise read and send them (a tenth of an admin page's run)."""
+    signed in would otherwise read and send them (a sixth of an admin page's run)."""
     components.folded("Your devices", DEVICES_OPEN, lambda: _devices(sign_out), icon=":material/devices:")
 
 
