@@ -14,11 +14,12 @@ from strain.domain.catalogue import URGENCIES
 from strain.storage import audit_store, people_store
 from strain.usecases import assessment, people
 from strain.usecases.shared import Context
-from tests.apptest import CAT, TIMEOUT, open_page, texts
+from tests.apptest import CAT, TIMEOUT, open_page, opened, texts
 from tests.clinic import clinic
 from tests.pages.test_pages_clinic import run_page
 from tests.usecases.test_assessment import SADDLE, answered
 from ui.components import md
+from ui.session.assessment import EDIT_OPEN
 
 TODAY = date.today()
 SAVE = "FormSubmitter:as_form-Save assessment"
@@ -55,12 +56,12 @@ def fill(at: AppTest, *, positive: int) -> None:
     )
     at.text_area(key="as_text_goals").input("Garden again")
     for name in rules.CONSENTS:
-        at.radio(key=f"as_consent_{name}").set_value("Yes")
+        at.button_group(key=f"as_consent_{name}").set_value("Yes")
     for n in range(len(FLAGS)):
-        at.radio(key=f"as_flag_{n}").set_value("Yes" if n == positive else "No")
+        at.button_group(key=f"as_flag_{n}").set_value("Yes" if n == positive else "No")
     for n in range(8):
-        at.radio(key=f"as_sb_{n}").set_value("Agree" if n >= 4 else "Disagree")
-    at.radio(key="as_sb_bothersome").set_value("Very much")
+        at.button_group(key=f"as_sb_{n}").set_value("Agree" if n >= 4 else "Disagree")
+    at.button_group(key="as_sb_bothersome").set_value("Very much")
 
 
 def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_dealt_with(app_engine, ann):
@@ -94,7 +95,11 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
     home = open_page("app_pages/home.py", person="Ann")
     assert not [box for box in home.error if "not yet dealt with" in box.value]
 
-    # An edit keeps the form filled from what was saved; the trail holds each change.
+    # An edit keeps the form filled from what was saved; the trail holds each change. Once there is an assessment
+    # the form is folded away under Edit the assessment, and drawn only once opened.
+    assert not at.text_area and "Edit the assessment" in [box.label for box in at.expander]
+    opened(at, EDIT_OPEN)
+    assert at.text_area(key="as_text_complaint").value == complaint
     at.text_area(key="as_text_goals").input("Garden and cycle")
     at.button(key=SAVE).click().run()
     events = audit_store.load_audit_events(engine=app_engine, actor=OWNER, limit=10)
@@ -110,13 +115,13 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
 def test_an_incomplete_assessment_names_what_is_missing_and_saves_nothing(app_engine, ann):
     at = run_part(person="Ann")
     at.date_input(key="as_day").set_value(TODAY - timedelta(days=1))
-    at.radio(key="as_flag_0").set_value("Yes")
+    at.button_group(key="as_flag_0").set_value("Yes")
     at.button(key=SAVE).click().run()
     assert not at.exception
     shown = texts(at)
     assert md("Consent to assessment and treatment: answer yes or no.") in shown
     assert md(f"Red-flag screen: answer every item, yes or no ({len(FLAGS) - 1} not answered).") in shown
-    assert at.radio(key="as_flag_0").value == "Yes"  # what was entered stays
+    assert at.button_group(key="as_flag_0").value == "Yes"  # what was entered stays
     assert assessment.assessment(Context(app_engine, CAT), ann) is None
 
 
@@ -145,18 +150,21 @@ def test_in_clinic_mode_the_banner_is_on_person_pages_not_the_patients_overview(
     assert not banner(run_page("app_pages/log.py", b, person="Ann"))  # not B's patient: nothing of hers
 
 
-def test_coming_back_from_another_part_fills_the_form_from_what_was_saved(app_engine, ann):
+def test_coming_back_from_another_part_or_a_closed_fold_fills_the_form_from_what_was_saved(app_engine, ann):
     service = Context(app_engine, CAT)
     assessment.save_assessment(service, ann, answered(SADDLE.text, day=TODAY), TODAY, None)
     at = run_part(person="Ann")
     at.query_params["part"] = "plan"
     at.run()
     at.query_params["part"] = "assessment"
+    opened(at, EDIT_OPEN)
+    at.button_group(key="as_flag_0").set_value(None)  # typed, not saved: closing the fold discards it
+    at.session_state[EDIT_OPEN] = False
     at.run()
-    assert not at.exception
+    opened(at, EDIT_OPEN)
     saddle = next(n for n, flag in enumerate(FLAGS) if flag.text == SADDLE.text)
-    assert [at.radio(key=f"as_flag_{n}").value for n in range(len(FLAGS))] == [
+    assert [at.button_group(key=f"as_flag_{n}").value for n in range(len(FLAGS))] == [
         "Yes" if n == saddle else "No" for n in range(len(FLAGS))
     ]
-    assert at.radio(key="as_consent_consent_data").value == "Yes"
-    assert at.radio(key="as_sb_bothersome").value == "Not at all"
+    assert at.button_group(key="as_consent_consent_data").value == "Yes"
+    assert at.button_group(key="as_sb_bothersome").value == "Not at all"

@@ -20,6 +20,7 @@ from strain.usecases import assessment
 from ui import components, context
 
 YES_NO = ("Yes", "No")
+EDIT_OPEN = "as_edit_open"  # the Edit the assessment fold is open
 AGREE = ("Agree", "Disagree")
 
 
@@ -145,37 +146,27 @@ def _record(person: PersonInfo, found: assessment.Assessment) -> None:
 def _form(person: PersonInfo, editing: bool) -> None:
     tool = rules.startback()
     flags = context.strain_catalogue().safety.red_flags
+    # Each answer is a row of buttons, not a radio: a radio looks through the whole session state as it is drawn,
+    # and 39 of them took half of the page's run. The buttons are also the larger target for a finger.
     with st.form("as_form", border=True):
         st.markdown("**Edit the assessment**" if editing else "**Record the assessment**")
         st.date_input("Day of the assessment", key="as_day", max_value=date.today(), format="YYYY-MM-DD")
         for name, label in rules.TEXTS.items():
             st.text_area(label, key=f"as_text_{name}", max_chars=limits.MAX_ASSESSMENT_TEXT, height=100)
         for name, label in rules.CONSENTS.items():
-            st.radio(label, YES_NO, index=None, key=f"as_consent_{name}", horizontal=True)
+            st.segmented_control(label, YES_NO, key=f"as_consent_{name}")
         st.markdown("**Red-flag screen**: ask every item")
         for n, flag in enumerate(flags):
-            st.radio(
-                f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})",
-                YES_NO,
-                index=None,
-                key=f"as_flag_{n}",
-                horizontal=True,
-            )
+            st.segmented_control(f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})", YES_NO, key=f"as_flag_{n}")
         st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
         for n, statement in enumerate(tool.statements):
-            st.radio(f"{n + 1}. {components.md(statement)}", AGREE, index=None, key=f"as_sb_{n}", horizontal=True)
-        st.radio(
-            f"{tool.items}. {components.md(tool.bothersome)}",
-            tool.bothersome_options,
-            index=None,
-            key="as_sb_bothersome",
-            horizontal=True,
+            st.segmented_control(f"{n + 1}. {components.md(statement)}", AGREE, key=f"as_sb_{n}")
+        st.segmented_control(
+            f"{tool.items}. {components.md(tool.bothersome)}", tool.bothersome_options, key="as_sb_bothersome"
         )
         st.caption(tool.copyright)
         st.form_submit_button("Save assessment", type="primary", on_click=_save, args=(person,))
     _problems_box("as_problems")
-    if "as_saved" in st.session_state:
-        st.success(st.session_state.pop("as_saved"))
 
 
 def draw(person: PersonInfo) -> None:
@@ -185,12 +176,18 @@ def draw(person: PersonInfo) -> None:
     # the form is filled again from what was saved, never left to the widgets' defaults.
     if st.session_state.get("as_person") != person.id or "as_day" not in st.session_state:
         _load_form(person, found)
+    if "as_saved" in st.session_state:  # above the record, the form being folded away once there is one
+        st.success(st.session_state.pop("as_saved"))
     if found is None:
         st.info("No assessment yet: record it at the first visit.")
         _form(person, editing=False)
         return
     _record(person, found)
-    with st.expander("Edit the assessment", expanded=bool(st.session_state.get("as_problems"))):
+
+    def edit() -> None:
         if st.button("Load the saved assessment", key="as_reload", help="Discard the changes in the form"):
             _load_form(person, found)
         _form(person, editing=True)
+
+    # The form is drawn only while open: closing it discards what was typed and not saved.
+    components.folded("Edit the assessment", EDIT_OPEN, edit, expanded=bool(st.session_state.get("as_problems")))
