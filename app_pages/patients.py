@@ -20,6 +20,7 @@ from ui import components, context, invite, records
 from ui import overview as clinic_overview
 
 DONE = "_patients_done"  # the confirmation of an assignment, discharge or re-opening, shown once after the rerun
+ASSIGN_OPEN, RECORDS_OPEN, ERASE_OPEN = "assign_open", "records_open", "erase_open"  # an admin's folds are open
 EMPTY = patients.EMPTY
 
 
@@ -149,39 +150,37 @@ else:
         if st.form_submit_button("Re-open", disabled=discharged.empty):
             act(again, lambda person: clinic.reopen(service, person), "{name} is a current patient again.")
 
-if is_admin:
-    therapists = dict(clinic.therapists(service))
-    st.subheader("Assign a patient to a therapist")
-    if overview.empty or not therapists:
-        st.info("Assigning needs a patient and an active therapist account.")
-    else:
-        with st.form("assign_form"):
-            name = choose(overview["name"], "assign_patient")
-            chosen_therapist = st.selectbox(
-                "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
-            )
-            if st.form_submit_button("Assign"):
-                who = components.md(therapists[chosen_therapist]).replace("{", "{{").replace("}", "}}")
-                act(
-                    name,
-                    lambda person: clinic.assign(service, person, chosen_therapist),
-                    f"{{name}} is now a patient of {who}.",
-                )
 
-if is_admin:
-    st.subheader("Everything held about a patient")
+def assign_form() -> None:
+    therapists = dict(clinic.therapists(service))
+    if not therapists:
+        st.info("Assigning needs an active therapist account.")
+        return
+    with st.form("assign_form"):
+        name = choose(overview["name"], "assign_patient")
+        chosen_therapist = st.selectbox(
+            "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
+        )
+        if st.form_submit_button("Assign"):
+            who = components.md(therapists[chosen_therapist]).replace("{", "{{").replace("}", "}}")
+            act(
+                name,
+                lambda person: clinic.assign(service, person, chosen_therapist),
+                f"{{name}} is now a patient of {who}.",
+            )
+
+
+def everything_held() -> None:
     st.caption(
         "One zip for a patient who asks for their data, or to move it elsewhere: their days as CSV and JSON, their "
         "record as FHIR R4, their handouts and tally card as PDF, and the audit events about them."
     )
-    if overview.empty:
-        st.info("No patients yet.")
-    else:
-        name = choose(overview["name"], "records_patient")
-        if name is not None:
-            records.zip_button(service, name, f"Download everything about {name} (zip)", key="records_zip")
-if is_admin and not overview.empty:
-    st.subheader("Erase a patient")
+    name = choose(overview["name"], "records_patient")
+    if name is not None:
+        records.zip_button(service, name, f"Download everything about {name} (zip)", key="records_zip")
+
+
+def erase_form() -> None:
     st.caption(
         "A patient's request to erase their data: everything about them is deleted for good (days, plans, visits, "
         "exercises, weights, their account). The audit trail keeps only that an erasure happened, by whom and when, "
@@ -196,6 +195,20 @@ if is_admin and not overview.empty:
                 lambda person: clinic.erase(service, person, typed),
                 "{name}'s data are erased; the audit trail keeps that it happened.",
             )
+
+
+if is_admin:
+    st.subheader("A patient's therapist, records and erasure")
+    if overview.empty:
+        st.info("No patients yet: assigning, downloading and erasing need one.")
+    else:
+        # Each drawn only while open: an admin's page drew six choices and three forms on every run, and the
+        # erasure is better out of sight until it is wanted.
+        components.folded("Assign a patient to a therapist", ASSIGN_OPEN, assign_form, icon=":material/person_add:")
+        components.folded(
+            "Everything held about a patient", RECORDS_OPEN, everything_held, icon=":material/folder_zip:"
+        )
+        components.folded("Erase a patient", ERASE_OPEN, erase_form, icon=":material/delete_forever:")
 
 if permissions.may(service.actor, "treat_person") and not current.empty:
     invite.form(service, list(current["name"]))

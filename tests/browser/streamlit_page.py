@@ -225,3 +225,22 @@ def add_person(page: Page, name: str) -> None:
     sidebar.get_by_label("Name", exact=True).fill(name)
     with rerun(page):
         sidebar.get_by_role("button", name="Add person").click()
+
+
+def open_fold(page: Page, label: str) -> Locator:
+    """Open a fold of the page body (an expander drawn once opened) by its label; returns the fold."""
+    fold = main(page).get_by_test_id("stExpander").filter(has_text=label)
+    with rerun(page):
+        fold.locator("summary").click()
+    # Its content slides open: a dropdown opened while the fold still moves closes again.
+    fold.evaluate("fold => Promise.all(fold.getAnimations({subtree: true}).map(moving => moving.finished))")
+    return fold
+
+
+def choose(page: Page, key: str, option: str, *, typed: str | None = None) -> None:
+    """Choose `option` in the page body's dropdown with this key, typing `typed` (the option itself by default) to
+    narrow the list: it draws only the options in view."""
+    field = main(page).locator(f".st-key-{key}").get_by_role("combobox")
+    field.click()
+    field.fill(option if typed is None else typed)
+    page.get_by_role("option", name=option, exact=True).click()

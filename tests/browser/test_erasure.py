@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_signin
-from tests.browser.streamlit_page import main, open_app, rerun, wait_for_app
+from tests.browser.streamlit_page import choose, main, open_app, open_fold, rerun, wait_for_app
 from tests.browser.test_signin import ADMIN, Clinic, expect_signed_in, make_clinic, sign_in
 
 # test_signin's fixtures, serving this module's clinic.
@@ -22,17 +22,11 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clin
     return make_clinic(f"sqlite:///{folder / 'clinic.db'}", folder, [THERAPIST], ann_to=THERAPIST)
 
 
-def choose(page: Page, key: str, option: str) -> None:
-    field = main(page).locator(f".st-key-{key}").get_by_role("combobox")
-    field.click()
-    field.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def test_an_erasure_in_the_app_shows_in_the_audit_trail_without_the_patients_name(page: Page, clinic_server) -> None:
     open_app(page, clinic_server.url, "/")
     sign_in(page, ADMIN)
     expect_signed_in(page, ADMIN)
+    open_fold(page, "Erase a patient")
     form = page.get_by_test_id("stForm").filter(has_text="Type their name again to confirm")
     choose(page, "erase_patient", "Ann")
     form.get_by_label("Type their name again to confirm").fill("Ann")

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from strain.domain import invites
 from tests.browser.conftest import Server, serve_app
-from tests.browser.streamlit_page import add_person, app_context, main, open_app, rerun, wait_for_app
+from tests.browser.streamlit_page import add_person, app_context, choose, main, open_app, rerun, wait_for_app
 from tests.browser.test_signin import PASSWORD, Clinic, expect_signed_in, make_clinic, no_tracebacks, sign_in
 
 THERAPIST, PATIENT = "ann.physio@clinic.example", "ann@home.example"
@@ -27,13 +27,6 @@ def clinic(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Clin
 def server(clinic: Clinic) -> Iterator[Server]:
     with serve_app(clinic.db_url, clinic.folder) as served:
         yield served
-
-
-def choose(page: Page, key: str, option: str) -> None:
-    field = main(page).locator(f".st-key-{key}").get_by_role("combobox")
-    field.click()
-    field.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
 
 
 def text_at(page: Page, url: str) -> str:

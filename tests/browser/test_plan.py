@@ -10,7 +10,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.cli_data import run_cli
 from tests.browser.conftest import Seed, serve_app
-from tests.browser.streamlit_page import app_context, expect_no_exception, main, open_app, rerun, screenshot
+from tests.browser.streamlit_page import (
+    app_context,
+    choose,
+    expect_no_exception,
+    main,
+    open_app,
+    rerun,
+    screenshot,
+)
 
 PLANNED = ("Squat to a high box or raised seat", "Hip hinge with a dowel along the back")
 
@@ -26,19 +34,13 @@ def plan_page(browser: Browser, seed: Seed, tmp_path) -> Iterator[tuple[Page, st
         assert "Traceback" not in server.log_since(start)
 
 
-def choose(page: Page, key: str, option: str) -> None:
-    field = main(page).locator(f".st-key-{key}").get_by_role("combobox")
-    field.click()
-    field.fill(option.split(" (")[0])  # the list draws only the options in view: narrow it to the one
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def test_a_plan_saved_on_the_session_page_is_offered_first_by_the_practice_log(plan_page, seed: Seed):
     page, app_url = plan_page
     open_app(page, app_url, f"/session?person={seed.person}&part=plan")
     expect_no_exception(page)
-    choose(page, "plan_exercise_0", f"{PLANNED[0]} (level 2 of 4, Sit to stand)")
-    choose(page, "plan_exercise_1", f"{PLANNED[1]} (level 2 of 5, Hip hinge)")
+    # The list draws only the options in view: the exercise's name narrows it to the one.
+    choose(page, "plan_exercise_0", f"{PLANNED[0]} (level 2 of 4, Sit to stand)", typed=PLANNED[0])
+    choose(page, "plan_exercise_1", f"{PLANNED[1]} (level 2 of 5, Hip hinge)", typed=PLANNED[1])
     main(page).locator(".st-key-plan_hold_1").get_by_role("spinbutton").fill("5")
     main(page).locator(".st-key-plan_hold_unit_1").get_by_text("breaths").click()
     with rerun(page):

@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.conftest import Server, serve_app
-from tests.browser.streamlit_page import app_context, main, open_app, rerun
-from tests.browser.test_patient_accounts import choose
+from tests.browser.streamlit_page import app_context, choose, main, open_app, open_fold, rerun
 from tests.browser.test_signin import ADMIN, Clinic, make_clinic, no_tracebacks, sign_in
 
 THERAPIST = "records@clinic.example"
@@ -42,6 +41,7 @@ def test_an_admin_downloads_everything_about_a_patient_as_one_zip(browser: Brows
         page.on("response", lambda r: urlsplit(r.url).path.startswith("/media/") and media.append(r.url))
         open_app(page, server.url, "/")  # an admin lands on Patients
         sign_in(page, ADMIN)
+        open_fold(page, "Everything held about a patient")
         with rerun(page):
             choose(page, "records_patient", "Ann")
         button = main(page).get_by_role("button", name="Download everything about Ann (zip)")

@@ -20,7 +20,7 @@ from strain.usecases import audit_trail as audit_trail_cases
 from strain.usecases import log_day, people, weights
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
-from tests.apptest import APP, CAT, TIMEOUT, entries, texts
+from tests.apptest import APP, CAT, TIMEOUT, entries, opened, texts
 from tests.clinic import clinic
 from ui import signin
 from ui.components import md
@@ -128,6 +128,7 @@ def test_an_admin_sees_every_patient_and_assigns_one(app_engine, accounts, ann):
         "session?person=Ann": "a@clinic.test",
         "session?person=Cy%20%C3%96": "nobody yet",
     }
+    opened(at, "assign_open")  # the admin's Assign fold
     at.selectbox(key="assign_patient").select("Cy Ö")
     at.selectbox(key="assign_therapist").select(b.account_id)
     at.button(key="FormSubmitter:assign_form-Assign").click().run()
