@@ -7,9 +7,7 @@ An admin sees every patient, with their therapist, and assigns a patient to a th
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from urllib.parse import quote
 
-import pandas as pd
 import streamlit as st
 
 from strain.domain import patients, permissions
@@ -21,15 +19,6 @@ from ui import overview as clinic_overview
 
 DONE = "_patients_done"  # the confirmation of an assignment, discharge or re-opening, shown once after the rerun
 ASSIGN_OPEN, RECORDS_OPEN, ERASE_OPEN = "assign_open", "records_open", "erase_open"  # an admin's folds are open
-EMPTY = patients.EMPTY
-
-
-def link(name: str) -> str:
-    return f"session?person={quote(name)}"
-
-
-def day_text(day: date | None) -> str:
-    return EMPTY if day is None or pd.isna(day) else f"{day.day} {day:%b %Y}"
 
 
 def act(name: str | None, action: Callable[[PersonInfo], object], done: str) -> None:
@@ -63,35 +52,16 @@ st.caption(
 if DONE in st.session_state:
     st.success(st.session_state.pop(DONE))
 
-overview = clinic_overview.patients_overview(service, today)
-is_discharged = overview["discharged"].notna()
-current, discharged = overview[~is_discharged], overview[is_discharged]
-therapist = {"Therapist": overview["therapist"].fillna("nobody yet")} if is_admin else {}
-if current.empty:
+overview = clinic_overview.patients_overview(service, today, with_therapist=is_admin)
+if not overview.current_names:
     st.info(
         "No current patients: add one in the sidebar (**Add person**)."
         if not is_admin
         else "No current patients. A therapist's new patients are theirs; patients you add wait here to be assigned."
     )
 else:
-    table = pd.DataFrame(
-        {
-            "Patient": [link(name) for name in current["name"]],
-            "Needs attention": current["attention"],
-            "Days logged": current["days_logged"],
-            "Strain this week": [patients.number_text(value, "{:,.0f}") for value in current["this_week"]],
-            "Strain last week": [patients.number_text(value, "{:,.0f}") for value in current["last_week"]],
-            "Trend": [patients.trend_text(t, c) for t, c in zip(current["trend"], current["change"], strict=True)],
-            "Pain this week": [patients.number_text(value, "{:.1f}") for value in current["pain_this_week"]],
-            "Pain last week": [patients.number_text(value, "{:.1f}") for value in current["pain_last_week"]],
-            "Plan done": [patients.number_text(value, "{:.0%}") for value in current["adherence"]],
-            "Review": [day_text(day) for day in current["review_date"]],
-            "Last visit": [day_text(day) for day in current["last_visit"]],
-        }
-        | {name: column[~is_discharged].tolist() for name, column in therapist.items()}
-    )
     chosen = st.dataframe(
-        table,
+        overview.current,
         hide_index=True,
         key="patients_table",
         on_select="rerun",
@@ -113,41 +83,34 @@ else:
     st.caption("Choose a row to open that patient's therapist session.")
     rows = chosen.selection.rows if chosen else []
     if rows:
-        st.switch_page("app_pages/session.py", query_params={"person": current["name"].iloc[rows[0]]})
+        st.switch_page("app_pages/session.py", query_params={"person": overview.current_names[rows[0]]})
 
-if not discharged.empty:
-    with st.expander(f"Discharged patients ({len(discharged)})"):
+if overview.discharged_names:
+    with st.expander(f"Discharged patients ({len(overview.discharged_names)})"):
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Patient": [link(name) for name in discharged["name"]],
-                    "Discharged": [day_text(day) for day in discharged["discharged"]],
-                    "Last visit": [day_text(day) for day in discharged["last_visit"]],
-                }
-                | {name: column[is_discharged].tolist() for name, column in therapist.items()}
-            ),
+            overview.discharged,
             hide_index=True,
             key="discharged_table",
             column_config={"Patient": st.column_config.LinkColumn("Patient", display_text=r"person=(.*)$")},
         )
 
 st.subheader("Discharge or re-open")
-if current.empty and discharged.empty:
+if not overview.names:
     st.info("Discharging needs a patient.")
 else:
     discharge_tab, reopen_tab = st.tabs(["Discharge a patient", "Re-open a discharged patient"])
     with discharge_tab, st.form("discharge_form"):
-        name = choose(current["name"], "discharge_patient")
+        name = choose(overview.current_names, "discharge_patient")
         day = st.date_input("Discharged on", value=today, max_value=today, key="discharge_day")
-        if st.form_submit_button("Discharge", disabled=current.empty):
+        if st.form_submit_button("Discharge", disabled=not overview.current_names):
             act(
                 name,
                 lambda person: clinic.discharge(service, person, day, today),
                 "{name} is discharged: listed apart, and no longer flagged.",
             )
     with reopen_tab, st.form("reopen_form"):
-        again = choose(discharged["name"], "reopen_patient")
-        if st.form_submit_button("Re-open", disabled=discharged.empty):
+        again = choose(overview.discharged_names, "reopen_patient")
+        if st.form_submit_button("Re-open", disabled=not overview.discharged_names):
             act(again, lambda person: clinic.reopen(service, person), "{name} is a current patient again.")
 
 
@@ -157,7 +120,7 @@ def assign_form() -> None:
         st.info("Assigning needs an active therapist account.")
         return
     with st.form("assign_form"):
-        name = choose(overview["name"], "assign_patient")
+        name = choose(overview.names, "assign_patient")
         chosen_therapist = st.selectbox(
             "Therapist", list(therapists), format_func=therapists.__getitem__, key="assign_therapist"
         )
@@ -175,7 +138,7 @@ def everything_held() -> None:
         "One zip for a patient who asks for their data, or to move it elsewhere: their days as CSV and JSON, their "
         "record as FHIR R4, their handouts and tally card as PDF, and the audit events about them."
     )
-    name = choose(overview["name"], "records_patient")
+    name = choose(overview.names, "records_patient")
     if name is not None:
         records.zip_button(service, name, f"Download everything about {name} (zip)", key="records_zip")
 
@@ -187,7 +150,7 @@ def erase_form() -> None:
         "with a number in place of their name."
     )
     with st.form("erase_form"):
-        erased = choose(overview["name"], "erase_patient")
+        erased = choose(overview.names, "erase_patient")
         typed = st.text_input("Type their name again to confirm", key="erase_confirm")
         if st.form_submit_button("Erase for good", type="primary"):
             act(
@@ -199,7 +162,7 @@ def erase_form() -> None:
 
 if is_admin:
     st.subheader("A patient's therapist, records and erasure")
-    if overview.empty:
+    if not overview.names:
         st.info("No patients yet: assigning, downloading and erasing need one.")
     else:
         # Each drawn only while open: an admin's page drew six choices and three forms on every run, and the
@@ -210,5 +173,5 @@ if is_admin:
         )
         components.folded("Erase a patient", ERASE_OPEN, erase_form, icon=":material/delete_forever:")
 
-if permissions.may(service.actor, "treat_person") and not current.empty:
-    invite.form(service, list(current["name"]))
+if permissions.may(service.actor, "treat_person") and overview.current_names:
+    invite.form(service, overview.current_names)
