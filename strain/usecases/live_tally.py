@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
 
 from strain.domain import (
@@ -26,8 +27,9 @@ from strain.usecases.shared import Context
 
 
 @dataclass(frozen=True, eq=False)
-class CountView:
-    """The live tally of one day: what is counted so far, and what a tap counts now."""
+class CountedDay:
+    """What one day's live tally has counted so far: it changes only with the person's data (every tap, wake-up
+    time and weight is a write that bumps their revision), so a page can keep it until then."""
 
     day: date  # today, where the person is
     rows: list[counting.Row]  # every activity, the person's most frequent first
@@ -35,9 +37,15 @@ class CountView:
     band: str
     wake_up: time  # the person's, or the default until they set it
     wake_up_set: bool
-    first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
     # What the day has counted of each device's taps: activity -> device -> tap name -> running total.
     taps: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class CountView(CountedDay):
+    """The live tally of one day at a moment: what is counted so far, and what a tap counts now."""
+
+    first_hour: bool  # a tap now counts as the first hour after waking (for the activities it weighs on)
 
 
 def count_order(ctx: Context, person: PersonInfo, today: date) -> counting.Order:
@@ -53,25 +61,34 @@ def count_order(ctx: Context, person: PersonInfo, today: date) -> counting.Order
     return counting.order(ctx.catalogue, log_day.typical_day(ctx, person, today), recent)
 
 
-def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
-    """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
-    (by default count_order's for today)."""
-    today = now.date()
+def counted_day(ctx: Context, person: PersonInfo, today: date, order: counting.Order | None = None) -> CountedDay:
+    """What today's tally has counted: its counts and points, rows in `order` (by default count_order's)."""
     saved = log_day.day(ctx, person, today)
     entries = saved.entries if saved else tally.empty_frame()
     stored = people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
-    wake_up = stored or counting.DEFAULT_WAKE_UP
     total = model.total_of(frames.records(entries), ctx.person_model(person))
-    return CountView(
+    return CountedDay(
         day=today,
         rows=counting.rows(ctx.catalogue, order or count_order(ctx, person, today), entries),
         total=total,
         band=model.band(total, ctx.catalogue),
-        wake_up=wake_up,
+        wake_up=stored or counting.DEFAULT_WAKE_UP,
         wake_up_set=stored is not None,
-        first_hour=counting.in_first_hour(now.time(), wake_up),
         taps=tap_store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
     )
+
+
+def at(counted: CountedDay, now: datetime) -> CountView:
+    """The counted day as the tally shows it at `now` (the person's local time, on that day): only whether a tap
+    counts as the first hour depends on the clock."""
+    of_the_day = {name.name: getattr(counted, name.name) for name in dataclass_fields(CountedDay)}
+    return CountView(**of_the_day, first_hour=counting.in_first_hour(now.time(), counted.wake_up))
+
+
+def count_view(ctx: Context, person: PersonInfo, now: datetime, order: counting.Order | None = None) -> CountView:
+    """Today's tally at `now` (the person's local time): its counts and points, rows in `order`
+    (by default count_order's for today)."""
+    return at(counted_day(ctx, person, now.date(), order), now)
 
 
 def count(
