@@ -34,6 +34,7 @@ STACKED_STEPS = """<style>@media (max-width: 640px) {
 cat = context.strain_catalogue()
 rule = cat.progression
 LADDER_TABS = "ladder_tab"  # the open ladder's tab (its label)
+HEIGHTS_OPEN = "heights_open"  # Close the gap's fold of the seat and box forms is open
 
 
 def saved(form: str, save: Callable[[], object]) -> bool:
@@ -415,11 +416,15 @@ def close_the_gap(person: PersonInfo, seats: dict[str, float], boxes: pd.DataFra
         "you really use. Each time the pain rule on the Sit to stand ladder is met, lower the box by 2-5 cm, until "
         "it reaches each seat; meanwhile a firm cushion or a raised toilet seat bridges the gap."
     )
-    gap_forms(person, seats)
+    # Drawn only while open: measured now and then, they were five fields to draw on every run of the page.
+    components.folded(
+        "Record a seat or box height", HEIGHTS_OPEN, lambda: gap_forms(person, seats), icon=":material/straighten:"
+    )
     if not seats:
         st.info(
             "Measure the seats you use every day, from the floor to the top of the seat where you sit, in "
-            "centimetres: your usual chair, the sofa, the toilet (seat down) and the car seat. Save each one above."
+            "centimetres: your usual chair, the sofa, the toilet (seat down) and the car seat. Save each one under "
+            "Record a seat or box height, above."
         )
     if boxes.empty:
         st.info("Record the lowest box you can squat to today: the gap to each seat appears here.")

@@ -12,7 +12,7 @@ from strain.domain.plans import PlannedExercise
 from strain.storage import exercise_store, people_store
 from strain.usecases import plan as plan_cases
 from strain.usecases.shared import Context
-from tests.apptest import CAT, entries, open_page, save, texts
+from tests.apptest import CAT, entries, open_page, opened, save, texts
 from ui.components import md
 
 PAGE = "app_pages/exercises.py"
@@ -20,6 +20,7 @@ TODAY = date.today()
 LOG_PRACTICE = "FormSubmitter:practice_form-Log practice"
 SAVE_SEAT = "FormSubmitter:seat_form-Save seat height"
 RECORD_BOX = "FormSubmitter:box_form-Record box height"
+HEIGHTS_OPEN = "heights_open"  # the fold of the seat and box forms
 REMINDED = [PlannedExercise("dead_bug_floor", 7, sets=2, reps=10), PlannedExercise("squat_high_box", 3, sets=2, reps=8)]
 
 
@@ -186,7 +187,7 @@ def test_a_flare_offers_to_step_back(app_engine, ann):
 
 
 def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = opened(open_page(PAGE, person="Ann"), HEIGHTS_OPEN)
     at.selectbox(key="seat_choice").set_value("toilet")
     at.number_input(key="seat_height").set_value(42.0)
     at.button(key=SAVE_SEAT).click().run()
@@ -224,13 +225,15 @@ def test_seats_and_box_heights_show_the_gap_and_its_shrinking(app_engine, ann):
 
 def test_the_height_fields_offer_exactly_the_heights_saving_accepts(app_engine, ann):
     at = open_page(PAGE, person="Ann")
+    assert not [field for field in at.number_input if field.key == "seat_height"]  # folded until opened
+    at = opened(at, HEIGHTS_OPEN)
     for key in ("seat_height", "box_height"):
         field = at.number_input(key=key)
         assert (field.min, field.max) == (limits.MIN_HEIGHT_CM, limits.MAX_HEIGHT_CM)
 
 
 def test_a_missing_height_is_refused_beside_the_field(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = opened(open_page(PAGE, person="Ann"), HEIGHTS_OPEN)
     at.button(key=SAVE_SEAT).click().run()
     lines = form_lines(at, "seat_form")
     assert lines[lines.index("Height in cm (floor to top of seat)") + 1].startswith("Enter the height in centimetres")
@@ -242,7 +245,7 @@ def test_a_missing_height_is_refused_beside_the_field(app_engine, ann):
 
 
 def test_a_seat_name_is_shown_as_typed(app_engine, ann):
-    at = open_page(PAGE, person="Ann")
+    at = opened(open_page(PAGE, person="Ann"), HEIGHTS_OPEN)
     at.text_input(key="seat_other").input("**Nan's** [chair](x)")
     at.number_input(key="seat_height").set_value(45.0)
     at.button(key=SAVE_SEAT).click().run()
