@@ -10,6 +10,7 @@ opened at (st.context.url), so a therapist at the clinic's own address hands out
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -52,7 +53,7 @@ def card_invite(person: PersonInfo) -> sheets.CardInvite | None:
     return sheets.CardInvite(link, context.local_time(expires_at))
 
 
-def form(service: Context, names: list[str]) -> None:
+def form(service: Context, names: Sequence[str]) -> None:
     """My patients' Invite form: choose a patient, make a link, show it with its QR code and expiry."""
     st.subheader("Invite a patient to sign in")
     st.caption(

@@ -22,9 +22,9 @@ class Overview:
     order. Shared by every run that asks with the same key: only read, never changed (st.dataframe reads it)."""
 
     current: pd.DataFrame
-    current_names: list[str]
+    current_names: tuple[str, ...]
     discharged: pd.DataFrame
-    discharged_names: list[str]
+    discharged_names: tuple[str, ...]
 
     @property
     def names(self) -> list[str]:
@@ -74,7 +74,7 @@ def _tables(overview: pd.DataFrame, with_therapist: bool) -> Overview:
         }
         | therapist(discharged)
     )
-    return Overview(current_table, current["name"].tolist(), discharged_table, discharged["name"].tolist())
+    return Overview(current_table, tuple(current["name"]), discharged_table, tuple(discharged["name"]))
 
 
 def patients_overview(service: Context, today: date, *, with_therapist: bool) -> Overview:

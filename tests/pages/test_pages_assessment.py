@@ -158,7 +158,11 @@ def test_coming_back_from_another_part_or_a_closed_fold_fills_the_form_from_what
     at.run()
     at.query_params["part"] = "assessment"
     opened(at, EDIT_OPEN)
-    at.button_group(key="as_flag_0").set_value(None)  # typed, not saved: closing the fold discards it
+    # An answer taken back and sent, refused (every item needs one): what was entered stays while the fold is open,
+    # and closing the fold discards it.
+    at.button_group(key="as_flag_0").set_value(None)
+    at.button(key=SAVE).click().run()
+    assert at.button_group(key="as_flag_0").value is None
     at.session_state[EDIT_OPEN] = False
     at.run()
     opened(at, EDIT_OPEN)

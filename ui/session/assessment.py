@@ -190,4 +190,5 @@ def draw(person: PersonInfo) -> None:
         _form(person, editing=True)
 
     # The form is drawn only while open: closing it discards what was typed and not saved.
-    components.folded("Edit the assessment", EDIT_OPEN, edit, expanded=bool(st.session_state.get("as_problems")))
+    # (Always closed at first: an `expanded` that changed with the form's problems would make it another fold.)
+    components.folded("Edit the assessment", EDIT_OPEN, edit)
