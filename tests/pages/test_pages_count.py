@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from strain.domain import counting, model
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
-from strain.usecases import live_tally
+from strain.usecases import live_tally, weights
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, entries, open_page, save, tap_row_data, texts
 from ui.components import md
@@ -235,6 +235,21 @@ def test_the_most_frequent_activities_come_first(app_engine, ann):
     at = tally(ann).at
     names = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")]
     assert names[:2] == [md(CAT.activity("heavy_lift").name), md(CAT.activity("weeding").name)]
+
+
+def test_a_weight_changed_elsewhere_shows_in_the_points_on_the_next_run(app_engine, ann):
+    """The day's counts are kept between runs until the person's data change: a weight is such a change."""
+    phone = tally(ann)
+    at = phone.tap(SIT, "plain")
+    before = points(at)
+    service = Context(app_engine, CAT)
+    weights.set_override(service, ann, f"activity.{SIT}", CAT.activity(SIT).weight * 2, "a stiffer hip")
+    at.run()
+    expected = model.score(
+        day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today()).entries,
+        service.person_model(ann),
+    )
+    assert points(at) == f"{expected['points'].sum():.0f} points" != before
 
 
 def test_a_day_tapped_on_the_phone_is_the_day_the_log_page_shows_and_protects(app_engine, ann):
