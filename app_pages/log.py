@@ -1,7 +1,8 @@
 """Log a day: start from a typical day or yesterday, adjust, save once.
 
-Each activity is one short row (its count, *With control*, and only the modifiers it takes), so a
-phone 390 px wide shows every count and technique without scrolling sideways. One family's rows are
+Each activity is one short row: its count and, once it counts something, a load field if it takes one and
+one row of buttons (*With control* and only the flags it takes), so a phone 390 px wide shows every count
+and technique without scrolling sideways. One family's rows are
 drawn at a time (ui.day_sheet keeps every edit in the day sheet, so switching family loses nothing):
 a run draws a few widgets rather than a hundred. The widgets' keys name the activity and its place
 in the sheet, so they stay the same from one run to the next.
@@ -25,13 +26,15 @@ service = context.use_cases()
 st.title("Log a day")
 st.caption(
     "Start from your typical day, change the counts and minutes that were different, then press **Save day** "
-    "at the bottom to keep the day (Enter in a field does not save it)."
+    "at the bottom to keep the day (Enter in a field does not save it). Once an activity has a count, tap "
+    "**With control** (and *Twist*, *1st hour* or a load, where they apply) to say how it was done."
 )
 
 context.bind_url("date", "log_date", context.parse_date, date.today)
 day = st.date_input("Day", key="log_date", min_value=limits.FIRST_DATE, max_value=date.today(), format="YYYY-MM-DD")
 context.publish_url("date", "log_date", day.isoformat())
-saved = log_day.day(service, person, day)
+opened = context.view(log_day.opened_day, person, day)  # kept until the person's data change
+saved = opened.saved
 
 
 def typical_day() -> pd.DataFrame:
@@ -71,7 +74,7 @@ if saved:
             f"This day has entries for activities this version no longer lists ({components.md(', '.join(unknown))}); "
             "saving it here would leave them out."
         )
-if not log_day.has_typical_day(service, person):
+if not opened.has_typical_day:
     st.caption(
         "Your typical day starts as a common day; *1st hour* is ticked for getting up, dressing and teeth "
         "(within an hour of waking). Change what differs for you and tick *Also make this my typical day*."

@@ -9,7 +9,7 @@ import pandas as pd
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from strain.domain import catalogue, model, tally
+from strain.domain import catalogue, model, modifiers, tally
 from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
 from tests.helpers import REPO
@@ -128,14 +128,20 @@ def click_download(at: AppTest, key: str, request: str) -> AppTest:
 
 def log_edit(at: AppTest, activity: str, **fields: float | bool) -> AppTest:
     """Set the Log page's widgets of an activity's (first) row as a person would: open the activity's family
-    (a run), then set its count, With control, modifiers (sent with the next run)."""
+    (a run), set its count (a run: the row's other fields show once it counts), then its ticks (With control,
+    the flags) and amounts, sent with the next run."""
     sheet = at.session_state["log_sheet"]
     row = int(sheet.index[sheet["activity"] == activity][0])
     at.button_group(key="log_family").set_value(CAT.activity(activity).family).run()
+    if "quantity" in fields:
+        at.number_input(key=f"log_row_{row}_{activity}_quantity").set_value(fields.pop("quantity")).run()
+    ticks = at.button_group(key=f"log_row_{row}_{activity}_ticks") if fields else None
+    ticked = set(ticks.value) if ticks else set()
     for column, value in fields.items():
-        key = f"log_row_{row}_{activity}_{column}"
         if isinstance(value, bool):
-            at.checkbox(key=key).set_value(value)
+            ticked = ticked | {column} if value else ticked - {column}
         else:
-            at.number_input(key=key).set_value(value)
+            at.number_input(key=f"log_row_{row}_{activity}_{column}").set_value(value)
+    if ticks:
+        ticks.set_value([m.sheet_column for m in modifiers.REGISTRY if m.sheet_column in ticked])
     return at

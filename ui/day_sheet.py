@@ -13,18 +13,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from strain.domain import daysheet, limits, modifiers
+from strain.domain import daysheet, limits
 from strain.domain.catalogue import FAMILIES, Catalogue
 from ui import components
-from ui.modifier_inputs import modifier_input, taken
+from ui.modifier_inputs import amount_field, amounts_and_ticks, ticks_field, ticks_help
 
 SHEET = "log_sheet"
 FAMILY = "log_family"
 ROW_KEY = "log_row_"
+TICKS = "ticks"  # a row's key for its row of buttons: technique and the yes-or-no modifiers
 NOTES = "log_notes"
 NOTES_OPEN = "log_notes_open"
-# An amount left at 0 shows an empty field, so that its placeholder says what the field is for.
-AMOUNTS = {modifier.sheet_column for modifier in modifiers.REGISTRY if isinstance(modifier, modifiers.Amount)}
 
 
 def row_key(row: int, activity: str, column: str) -> str:
@@ -47,57 +46,60 @@ def sheet() -> pd.DataFrame:
 
 
 def _keep(key: str, row: int, column: str) -> None:
-    """A row's widget changed: its value goes into the sheet (a field emptied is no amount)."""
+    """A row's number changed: its value goes into the sheet (a field emptied is no amount)."""
     st.session_state[SHEET].at[row, column] = st.session_state[key]
 
 
-def _widget_value(column: str, value: Any) -> Any:
-    """A sheet cell as its widget starts (an amount of 0 as an empty field)."""
-    if column in AMOUNTS and (pd.isna(value) or not value):
-        return None
-    return value
+def _keep_ticks(key: str, row: int, columns: list[str]) -> None:
+    """A row's ticks changed: each of its columns goes into the sheet, ticked or not."""
+    ticked = st.session_state[key] or []
+    for column in columns:
+        st.session_state[SHEET].at[row, column] = column in ticked
 
 
-def _key(row: int, values: dict[str, Any], column: str) -> str:
-    """The widget's key of a row's column, its value taken from the sheet unless the widget has one already."""
+def _amount(value: Any) -> Any:
+    """An amount as its field starts: none carried (0) is an empty field, so that its placeholder shows."""
+    return None if pd.isna(value) or not value else value
+
+
+def _key(row: int, values: dict[str, Any], column: str, start: Any) -> str:
+    """The widget's key of a row's column, starting from `start` (the sheet's) unless the widget has one already."""
     key = row_key(row, values["activity"], column)
     if key not in st.session_state:
-        st.session_state[key] = _widget_value(column, values[column])
+        st.session_state[key] = start
     return key
 
 
 def activity_row(cat: Catalogue, row: int, values: dict[str, Any]) -> None:
-    """One activity's widgets: the count, With control and the modifiers it takes, each kept in the sheet."""
+    """One activity's widgets, each kept in the sheet: its count and, once it counts something, the amounts it
+    takes and one row of buttons for With control and the yes-or-no modifiers it takes."""
     activity = cat.activity(values["activity"])
-    everywhere, only_some = taken(activity)
-
-    def modifier(each: modifiers.Modifier) -> None:
-        key = _key(row, values, each.sheet_column)
-        modifier_input(each, activity, key, compact=True, on_change=_keep, args=(key, row, each.sheet_column))
-
+    amounts, ticks = amounts_and_ticks(activity)
     with st.container(key=f"log_box_{row}_{activity.id}", gap="xxsmall"):
-        st.markdown(f"**{activity.name}**, {values['unit']}")
-        # Two groups that sit on one line on a desktop; on a phone the modifiers wrap below as a whole.
+        st.markdown(f"**{activity.name}**, {values['unit']}", help=ticks_help(activity, ticks))
+        # One line on a desktop; on a phone the buttons wrap below the fields.
         with st.container(horizontal=True, vertical_alignment="center"):
-            with st.container(horizontal=True, vertical_alignment="center", width="content"):
-                key = _key(row, values, "quantity")
-                # No limits here: the widget would silently refuse a "-5" or cap a number; saving checks and says so.
-                st.number_input(
-                    f"{activity.name}: {values['unit']}",
-                    step=5.0 if activity.unit == "min" else 1.0,
-                    format="%g",
-                    key=key,
-                    on_change=_keep,
-                    args=(key, row, "quantity"),
-                    label_visibility="collapsed",
-                    width=140,
-                )
-                for each in everywhere:
-                    modifier(each)
-            if only_some:
-                with st.container(horizontal=True, vertical_alignment="center", width="content"):
-                    for each in only_some:
-                        modifier(each)
+            key = _key(row, values, "quantity", values["quantity"])
+            # No limits here: the widget would silently refuse a "-5" or cap a number; saving checks and says so.
+            st.number_input(
+                f"{activity.name}: {values['unit']}",
+                step=5.0 if activity.unit == "min" else 1.0,
+                format="%g",
+                key=key,
+                on_change=_keep,
+                args=(key, row, "quantity"),
+                label_visibility="collapsed",
+                width=140,
+            )
+            if not daysheet.counts(values["quantity"]):
+                return  # a row's technique and details show once it counts something: else they would weigh nothing
+            for each in amounts:
+                column = each.sheet_column
+                key = _key(row, values, column, _amount(values[column]))
+                amount_field(each, activity, key, on_change=_keep, args=(key, row, column))
+            columns = [each.sheet_column for each in ticks]
+            key = _key(row, values, TICKS, [column for column in columns if values[column]])
+            ticks_field(ticks, activity, key, on_change=_keep_ticks, args=(key, row, columns))
 
 
 def family_rows(cat: Catalogue) -> None:

@@ -1,4 +1,4 @@
-"""The widget of each kind of entry modifier (strain.domain.modifiers), for the Log and session pages."""
+"""The widgets of the entry modifiers (strain.domain.modifiers), for the Log and session pages."""
 
 from __future__ import annotations
 
@@ -19,38 +19,66 @@ def taken(activity: Activity) -> tuple[list[modifiers.Modifier], list[modifiers.
     ]
 
 
-def modifier_input(
-    modifier: modifiers.Modifier,
-    activity: Activity,
-    key: str,
-    *,
-    compact: bool,
-    on_change: WidgetCallback | None = None,
-    args: WidgetArgs | None = None,
-) -> Any:
-    """A modifier's widget on an activity's row; its value as the day sheet holds it.
+def amounts_and_ticks(activity: Activity) -> tuple[list[modifiers.Amount], list[modifiers.Modifier]]:
+    """What the Log's row offers besides the count: the amounts the activity takes (a number each), and its
+    yes-or-no modifiers, technique first (one row of buttons to tick)."""
+    offered = [modifier for modifier in modifiers.REGISTRY if modifier.applies(activity)]
+    return [m for m in offered if isinstance(m, modifiers.Amount)], [
+        m for m in offered if not isinstance(m, modifiers.Amount)
+    ]
 
-    `compact` (the Log page): an amount's field is empty when none is carried, so that its placeholder says
-    what it is for, and has no limits (the widget would silently cap a number; saving checks and says so).
-    `on_change(*args)` runs when the person changes the value (the Log page keeps it in its day sheet).
-    """
+
+def ticks_help(activity: Activity, ticks: list[modifiers.Modifier]) -> str:
+    """The row's tooltip: how to do the activity with control, then what each other tick means."""
+    return "\n\n".join(
+        [f"**With control**: {activity.cue}"]
+        + [f"**{m.label}**: {m.help}" for m in ticks if m.help and not isinstance(m, modifiers.Choice)]
+    )
+
+
+def amount_field(
+    modifier: modifiers.Amount, activity: Activity, key: str, *, on_change: WidgetCallback, args: WidgetArgs
+) -> None:
+    """An amount on the Log's row: empty when none is carried, so that its placeholder says what it is for, and
+    no limits (the widget would silently cap a number; saving checks and says so)."""
+    st.number_input(
+        f"{activity.name}: {modifier.help}",
+        value=None,
+        step=1.0,
+        format="%g",
+        placeholder=f"{modifier.name} {modifier.unit}",
+        key=key,
+        on_change=on_change,
+        args=args,
+        label_visibility="collapsed",
+        width=150,  # the field between a phone's 44 px steppers stays a thumb wide
+    )
+
+
+def ticks_field(
+    ticks: list[modifiers.Modifier], activity: Activity, key: str, *, on_change: WidgetCallback, args: WidgetArgs
+) -> None:
+    """The Log row's yes-or-no modifiers as one row of buttons, each ticked on or off with a tap: one widget for
+    the row, and each a finger's width (a checkbox is 13 px)."""
+    labels = {m.sheet_column: m.label for m in ticks}
+    st.pills(
+        f"{activity.name}: how",
+        list(labels),
+        selection_mode="multi",
+        format_func=labels.__getitem__,
+        key=key,
+        on_change=on_change,
+        args=args,
+        label_visibility="collapsed",
+    )
+
+
+def modifier_input(modifier: modifiers.Modifier, activity: Activity, key: str) -> Any:
+    """A modifier's labelled widget on the session walkthrough's row; its value as the day sheet holds it."""
     if isinstance(modifier, modifiers.Choice):
-        return st.checkbox(modifier.label, key=key, help=activity.cue, on_change=on_change, args=args)
+        return st.checkbox(modifier.label, key=key, help=activity.cue)
     if isinstance(modifier, modifiers.Amount):
-        if compact:
-            return st.number_input(
-                f"{activity.name}: {modifier.help}",
-                value=None,
-                step=1.0,
-                format="%g",
-                placeholder=f"{modifier.name} {modifier.unit}",
-                key=key,
-                on_change=on_change,
-                args=args,
-                label_visibility="collapsed",
-                width=150,  # the field between a phone's 44 px steppers stays a thumb wide
-            )
         return st.number_input(
             modifier.label, min_value=0.0, max_value=modifier.most, step=1.0, format="%g", key=key, width=130
         )
-    return st.checkbox(modifier.label, key=key, help=modifier.help or None, on_change=on_change, args=args)
+    return st.checkbox(modifier.label, key=key, help=modifier.help or None)

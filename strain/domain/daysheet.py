@@ -112,10 +112,14 @@ def entries_from_sheet(cat: Catalogue, rows: pd.DataFrame, day: date) -> tuple[p
     return tally.typed(pd.DataFrame(entries, columns=list(tally.COLUMNS))), problems
 
 
+def counts(quantity: object) -> bool:
+    """Whether a row's quantity counts something: above 0 (NaN and None, an emptied field, count nothing)."""
+    return isinstance(quantity, int | float) and quantity > 0
+
+
 def counted(rows: pd.DataFrame) -> dict[str, int]:
-    """How many of each family's rows count something (a quantity above 0), for every family."""
-    counts = dict.fromkeys(FAMILIES, 0)
+    """How many of each family's rows count something, for every family."""
+    found = dict.fromkeys(FAMILIES, 0)
     for family, quantity in zip(rows["family"].tolist(), rows["quantity"].tolist(), strict=True):
-        if isinstance(quantity, int | float) and quantity > 0:  # NaN and None (an emptied field) count nothing
-            counts[family] += 1
-    return counts
+        found[family] += counts(quantity)
+    return found

@@ -28,6 +28,18 @@ def has_typical_day(ctx: Context, person: PersonInfo) -> bool:
     return day_store.load_template(engine=ctx.engine, actor=ctx.actor, person_id=person.id) is not None
 
 
+@dataclass(frozen=True)
+class OpenedDay:
+    """What the Log page opens a day with."""
+
+    saved: SavedDay | None  # the day as saved, if it is
+    has_typical_day: bool  # whether the person has made a typical day yet (else the catalogue's is offered)
+
+
+def opened_day(ctx: Context, person: PersonInfo, day_opened: date) -> OpenedDay:
+    return OpenedDay(day(ctx, person, day_opened), has_typical_day(ctx, person))
+
+
 def typical_day_by_part(ctx: Context, person: PersonInfo, day: date) -> pd.DataFrame:
     """The person's typical day dated `day` as kept (a walkthrough's part by part, each note naming its part), or
     the catalogue's starting day if they have none yet."""

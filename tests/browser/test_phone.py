@@ -69,19 +69,24 @@ def test_every_page_fits_a_phone_and_asks_no_other_host(phone: Page, app_url: st
 
 def test_the_log_pages_counts_and_techniques_are_on_a_phones_screen(phone: Page, app_url: str, seed: Seed) -> None:
     open_app(phone, app_url, f"/log?person={seed.person}")
-    seen = 0
+    seen, ticked = 0, 0
     for family in FAMILIES:  # one family's rows at a time
         open_log_family(phone, family)
         counts = main(phone).locator('[class*="st-key-log_row_"][class*="_quantity"] input')
-        techniques = main(phone).get_by_role("checkbox", name="With control")
+        techniques = (
+            main(phone)
+            .locator('[class*="st-key-log_row_"][class*="_ticks"]')
+            .get_by_role("button", name="With control")
+        )
         expect(counts.first).to_be_visible()
-        assert counts.count() == techniques.count() >= 1  # one of each for every activity of the family
+        assert counts.count() >= 1 and counts.count() >= techniques.count()  # a technique on each row that counts
         seen += counts.count()
+        ticked += techniques.count()
         for field in [*counts.all(), *techniques.all()]:
             box = field.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
         expect_no_sideways_overflow(phone)
-    assert seen >= 20
+    assert seen >= 20 and ticked >= 5
 
 
 def test_each_source_opens_its_ladder_and_the_cards_fit_their_content(phone: Page, app_url: str, seed: Seed) -> None:

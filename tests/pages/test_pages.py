@@ -200,20 +200,48 @@ def test_log_a_typical_day_then_the_saved_day_reloads(app_engine, ann):
     assert sheet.loc["sit_down_chair", "quantity"] == 14 and bool(sheet.loc["sit_down_chair", "controlled"])
 
 
-def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_takes(ann):
+def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_takes(app_engine, ann):
+    save(app_engine, ann, DAY, entries(DAY, *[(activity.id, 1) for activity in CAT.activities]))
     at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     sheet = at.session_state["log_sheet"]
-    shown = set()
+    numbers: set[str] = set()
+    ticks: dict[str, list[str]] = {}
     for family in FAMILIES:  # one family's rows at a time
         at.button_group(key="log_family").set_value(family).run()
-        drawn = {widget.key for widget in [*at.number_input, *at.checkbox] if widget.key.startswith("log_row_")}
+        drawn = {w.key: w for w in [*at.number_input, *at.button_group] if w.key.startswith("log_row_")}
         assert {sheet.loc[int(key.split("_")[2]), "family"] for key in drawn} == {family}
-        shown |= drawn
+        numbers |= {key for key in drawn if key in {w.key for w in at.number_input}}
+        ticks |= {key: drawn[key].options for key in drawn if key.endswith("_ticks")}
     for row, activity_id in enumerate(sheet["activity"]):
         activity = CAT.activity(activity_id)
-        assert {f"log_row_{row}_{activity_id}_{column}" for column in ("quantity", "controlled")} <= shown
-        for name, column in (("load", "load_kg"), ("twist", "twist"), ("first_hour", "first_hour")):
-            assert (f"log_row_{row}_{activity_id}_{column}" in shown) == (name in activity.takes)
+        key = f"log_row_{row}_{activity_id}_"
+        assert f"{key}quantity" in numbers
+        assert (f"{key}load_kg" in numbers) == ("load" in activity.takes)
+        flags = [label for name, label in (("twist", "Twist"), ("first_hour", "1st hour")) if name in activity.takes]
+        assert ticks[f"{key}ticks"] == ["With control", *flags]
+
+
+def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_saved(app_engine, ann):
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
+    at.button(key="log_empty").click().run()
+    sheet = at.session_state["log_sheet"]
+    row = int(sheet.index[sheet["activity"] == "car_in_out"][0])
+    key = f"log_row_{row}_car_in_out_"
+    keys = {w.key for w in [*at.number_input, *at.button_group]}
+    assert f"{key}quantity" in keys and f"{key}load_kg" not in keys and f"{key}ticks" not in keys
+
+    log_edit(at, "car_in_out", quantity=2, controlled=True, first_hour=True, load_kg=5.0).run()
+    assert at.button_group(key=f"{key}ticks").value == ["controlled", "first_hour"]
+    at.button(key="log_save").click().run()
+    assert not at.exception
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved[["activity", "quantity", "technique", "load_kg", "first_hour"]].values.tolist() == [
+        ["car_in_out", 2.0, "controlled", 5.0, True]
+    ]
+
+    # Counted no more: its details go from the row, and are not saved.
+    at.number_input(key=f"{key}quantity").set_value(0).run()
+    assert f"{key}ticks" not in {w.key for w in at.button_group}
 
 
 def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine, ann):

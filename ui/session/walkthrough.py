@@ -142,7 +142,7 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
             )
             # Only the modifiers this activity takes (a twist already in its weight is not offered again).
             for modifier in [m for group in taken(activity) for m in group]:
-                modifier_input(modifier, activity, keys[modifier.sheet_column], compact=False)
+                modifier_input(modifier, activity, keys[modifier.sheet_column])
 
 
 def step_screen(person: PersonInfo, draft: walkthrough.Draft) -> None:
