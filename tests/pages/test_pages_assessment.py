@@ -23,6 +23,8 @@ from ui.session.assessment import EDIT_OPEN
 
 TODAY = date.today()
 SAVE = "FormSubmitter:as_form-Save assessment"
+NEXT = "FormSubmitter:as_form-Next"
+BACK = "FormSubmitter:as_form-Back"
 FLAGS = CAT.safety.red_flags
 
 
@@ -49,16 +51,25 @@ def run_part(**params: str) -> AppTest:
     return at
 
 
+def flags_shown(at: AppTest) -> list[int]:
+    """The red-flag items the step shown asks."""
+    return [int(w.key.removeprefix("as_flag_")) for w in at.button_group if w.key.startswith("as_flag_")]
+
+
 def fill(at: AppTest, *, positive: int) -> None:
-    """Answer every question; red-flag item `positive` yes, the rest no."""
+    """Answer every question, a step at a time (each Next sends the step); red-flag item `positive` yes, the rest
+    no. The form is left at its last step, ready to save."""
     at.text_area(key="as_text_complaint").input(
         "Back pain after **lifting**\n<b>second line</b> " + "word " * 700 + "end."
     )
     at.text_area(key="as_text_goals").input("Garden again")
     for name in rules.CONSENTS:
         at.button_group(key=f"as_consent_{name}").set_value("Yes")
-    for n in range(len(FLAGS)):
-        at.button_group(key=f"as_flag_{n}").set_value("Yes" if n == positive else "No")
+    for _ in range(2):  # the emergency items, then the others
+        at.button(key=NEXT).click().run()
+        for n in flags_shown(at):
+            at.button_group(key=f"as_flag_{n}").set_value("Yes" if n == positive else "No")
+    at.button(key=NEXT).click().run()
     for n in range(8):
         at.button_group(key=f"as_sb_{n}").set_value("Agree" if n >= 4 else "Disagree")
     at.button_group(key="as_sb_bothersome").set_value("Very much")
@@ -114,15 +125,24 @@ def test_a_first_visit_with_a_positive_red_flag_flags_the_patient_until_it_is_de
 
 def test_an_incomplete_assessment_names_what_is_missing_and_saves_nothing(app_engine, ann):
     at = run_part(person="Ann")
+    assert "step 1 of 4: History and consent" in texts(at)
     at.date_input(key="as_day").set_value(TODAY - timedelta(days=1))
+    at.button(key=NEXT).click().run()
+    assert not at.text_area  # one step at a time, the emergency items first
+    assert {FLAGS[n].urgency for n in flags_shown(at)} == {"emergency"}
     at.button_group(key="as_flag_0").set_value("Yes")
-    at.button(key=SAVE).click().run()
+    at.button(key=SAVE).click().run()  # from the second step: the checks name what any step still lacks
     assert not at.exception
     shown = texts(at)
     assert md("Consent to assessment and treatment: answer yes or no.") in shown
     assert md(f"Red-flag screen: answer every item, yes or no ({len(FLAGS) - 1} not answered).") in shown
     assert at.button_group(key="as_flag_0").value == "Yes"  # what was entered stays
     assert assessment.assessment(Context(app_engine, CAT), ann) is None
+    # Back to the first step and forward again: each step's answers are kept.
+    at.button(key=BACK).click().run()
+    assert at.date_input(key="as_day").value == TODAY - timedelta(days=1)
+    at.button(key=NEXT).click().run()
+    assert at.button_group(key="as_flag_0").value == "Yes"
 
 
 def test_the_banner_is_on_every_page_about_the_flagged_person_and_no_one_elses(app_engine, ann):
@@ -158,6 +178,7 @@ def test_coming_back_from_another_part_or_a_closed_fold_fills_the_form_from_what
     at.run()
     at.query_params["part"] = "assessment"
     opened(at, EDIT_OPEN)
+    at.button(key=NEXT).click().run()  # to the red-flag screen
     # An answer taken back and sent, refused (every item needs one): what was entered stays while the fold is open,
     # and closing the fold discards it.
     at.button_group(key="as_flag_0").set_value(None)
@@ -166,9 +187,12 @@ def test_coming_back_from_another_part_or_a_closed_fold_fills_the_form_from_what
     at.session_state[EDIT_OPEN] = False
     at.run()
     opened(at, EDIT_OPEN)
+    assert at.button_group(key="as_consent_consent_data").value == "Yes"  # the first step again, as saved
+    answers = {}
+    for _ in range(2):
+        at.button(key=NEXT).click().run()
+        answers |= {n: at.button_group(key=f"as_flag_{n}").value for n in flags_shown(at)}
     saddle = next(n for n, flag in enumerate(FLAGS) if flag.text == SADDLE.text)
-    assert [at.button_group(key=f"as_flag_{n}").value for n in range(len(FLAGS))] == [
-        "Yes" if n == saddle else "No" for n in range(len(FLAGS))
-    ]
-    assert at.button_group(key="as_consent_consent_data").value == "Yes"
+    assert answers == {n: "Yes" if n == saddle else "No" for n in range(len(FLAGS))}
+    at.button(key=NEXT).click().run()
     assert at.button_group(key="as_sb_bothersome").value == "Not at all"

@@ -22,6 +22,10 @@ from ui import components, context
 YES_NO = ("Yes", "No")
 EDIT_OPEN = "as_edit_open"  # the Edit the assessment fold is open
 AGREE = ("Agree", "Disagree")
+ANSWERS = "as_answers"  # the form's answers so far, every step's, by widget key: the source of truth
+STEP = "as_step"  # the step of the form shown
+# The red-flag screen in two steps: the emergency signs (cauda equina and the like) first, then the rest.
+STEPS = ("History and consent", "Red flags: emergency", "Red flags: the others", "STarT Back")
 
 
 def _text(text: str) -> str:
@@ -39,38 +43,80 @@ def _answer(value: bool | None, words: tuple[str, str]) -> str | None:
     return None if value is None else words[0] if value else words[1]
 
 
+def _flags(step: int) -> list[int]:
+    """The red-flag items a step asks (by their place in the screen): the emergency ones, or the others."""
+    flags = context.strain_catalogue().safety.red_flags
+    return [n for n, flag in enumerate(flags) if (flag.urgency == "emergency") == (step == 1)]
+
+
+def _step_keys(step: int) -> list[str]:
+    """The widget keys of a step of the form."""
+    if step == 0:
+        return ["as_day", *(f"as_text_{n}" for n in rules.TEXTS), *(f"as_consent_{n}" for n in rules.CONSENTS)]
+    if step < len(STEPS) - 1:
+        return [f"as_flag_{n}" for n in _flags(step)]
+    return [*(f"as_sb_{n}" for n in range(len(rules.startback().statements))), "as_sb_bothersome"]
+
+
 def _load_form(person: PersonInfo, found: assessment.Assessment | None) -> None:
-    """Fill the form's widgets from the saved assessment (or leave them empty before the first one)."""
+    """Fill the form's answers from the saved assessment (or leave them empty before the first one), at its
+    first step."""
     state = st.session_state
     tool = rules.startback()
     flags = context.strain_catalogue().safety.red_flags
     stored = found.stored if found else None
-    answers = {flag.text: flag.positive for flag in stored.red_flags} if stored else {}
-    state.update(as_person=person.id, as_version=stored.version if stored else None)
-    state["as_day"] = stored.day if stored else date.today()
+    flagged = {flag.text: flag.positive for flag in stored.red_flags} if stored else {}
+    answers: dict[str, object] = {"as_day": stored.day if stored else date.today()}
     for name in rules.TEXTS:
-        state[f"as_text_{name}"] = stored.texts[name] if stored else ""
+        answers[f"as_text_{name}"] = stored.texts[name] if stored else ""
     for name in rules.CONSENTS:
-        state[f"as_consent_{name}"] = _answer(stored.consents[name], YES_NO) if stored else None
+        answers[f"as_consent_{name}"] = _answer(stored.consents[name], YES_NO) if stored else None
     for n, flag in enumerate(flags):
-        state[f"as_flag_{n}"] = _answer(answers.get(flag.text), YES_NO)
+        answers[f"as_flag_{n}"] = _answer(flagged.get(flag.text), YES_NO)
     for n in range(len(tool.statements)):
-        state[f"as_sb_{n}"] = _answer(stored.startback[n] == 1, AGREE) if stored else None
-    state["as_sb_bothersome"] = tool.bothersome_options[stored.startback[-1]] if stored else None
+        answers[f"as_sb_{n}"] = _answer(stored.startback[n] == 1, AGREE) if stored else None
+    answers["as_sb_bothersome"] = tool.bothersome_options[stored.startback[-1]] if stored else None
+    state.update({ANSWERS: answers, "as_person": person.id, "as_version": stored.version if stored else None})
+    _show(0)
+
+
+def _keep_step() -> None:
+    """The shown step's answers, as sent with the form, go into the answers (a step not shown loses its widgets)."""
+    state = st.session_state
+    state[ANSWERS].update({key: state[key] for key in _step_keys(state[STEP]) if key in state})
+
+
+def _show(step: int) -> None:
+    """Show a step of the form, its widgets filled from the answers."""
+    state = st.session_state
+    state[STEP] = step
+    state.update({key: state[ANSWERS][key] for key in _step_keys(step)})
+
+
+def _go(step: int) -> None:
+    _keep_step()
+    _show(step)
+
+
+def _dropped() -> bool:
+    """Whether the last run did not draw the form (another part of the page, or the fold closed): Streamlit drops
+    the values of widgets a run does not draw, so none of the step's is left."""
+    state = st.session_state
+    return STEP not in state or not any(key in state for key in _step_keys(state[STEP]))
 
 
 def _form_input() -> AssessmentInput:
-    state = st.session_state
+    answers = st.session_state[ANSWERS]
     tool = rules.startback()
     flags = context.strain_catalogue().safety.red_flags
 
     def yes(key: str, words: tuple[str, str]) -> bool | None:
-        return None if state.get(key) is None else state[key] == words[0]
+        return None if answers[key] is None else answers[key] == words[0]
 
-    bothersome = state.get("as_sb_bothersome")
+    bothersome = answers["as_sb_bothersome"]
     return AssessmentInput(
-        day=state.get("as_day"),
-        texts={name: state.get(f"as_text_{name}", "") for name in rules.TEXTS},
+        day=answers["as_day"],
+        texts={name: answers[f"as_text_{name}"] or "" for name in rules.TEXTS},
         consents={name: yes(f"as_consent_{name}", YES_NO) for name in rules.CONSENTS},
         red_flags={flag.text: yes(f"as_flag_{n}", YES_NO) for n, flag in enumerate(flags)},
         agreed=[yes(f"as_sb_{n}", AGREE) for n in range(len(tool.statements))],
@@ -80,6 +126,7 @@ def _form_input() -> AssessmentInput:
 
 def _save(person: PersonInfo) -> None:
     state = st.session_state
+    _keep_step()
     form = _form_input()
     ctx = context.use_cases()
     save = lambda: assessment.save_assessment(ctx, person, form, date.today(), state.get("as_version"))  # noqa: E731
@@ -144,28 +191,44 @@ def _record(person: PersonInfo, found: assessment.Assessment) -> None:
 
 
 def _form(person: PersonInfo, editing: bool) -> None:
+    """The form in steps, one drawn at a time (a run draws a dozen widgets, not 40); Back and Next keep what was
+    answered, and Save on any step saves every step's answers (the checks name what is still missing)."""
     tool = rules.startback()
     flags = context.strain_catalogue().safety.red_flags
-    # Each answer is a row of buttons, not a radio: a radio looks through the whole session state as it is drawn,
-    # and 39 of them took half of the page's run. The buttons are also the larger target for a finger.
+    step = st.session_state[STEP]
+    # Each answer is a row of buttons, not a radio: a radio looks through the whole session state as it is drawn.
+    # The buttons are also the larger target for a finger.
     with st.form("as_form", border=True):
-        st.markdown("**Edit the assessment**" if editing else "**Record the assessment**")
-        st.date_input("Day of the assessment", key="as_day", max_value=date.today(), format="YYYY-MM-DD")
-        for name, label in rules.TEXTS.items():
-            st.text_area(label, key=f"as_text_{name}", max_chars=limits.MAX_ASSESSMENT_TEXT, height=100)
-        for name, label in rules.CONSENTS.items():
-            st.segmented_control(label, YES_NO, key=f"as_consent_{name}")
-        st.markdown("**Red-flag screen**: ask every item")
-        for n, flag in enumerate(flags):
-            st.segmented_control(f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})", YES_NO, key=f"as_flag_{n}")
-        st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
-        for n, statement in enumerate(tool.statements):
-            st.segmented_control(f"{n + 1}. {components.md(statement)}", AGREE, key=f"as_sb_{n}")
-        st.segmented_control(
-            f"{tool.items}. {components.md(tool.bothersome)}", tool.bothersome_options, key="as_sb_bothersome"
-        )
-        st.caption(tool.copyright)
-        st.form_submit_button("Save assessment", type="primary", on_click=_save, args=(person,))
+        title = "Edit the assessment" if editing else "Record the assessment"
+        st.markdown(f"**{title}**, step {step + 1} of {len(STEPS)}: {STEPS[step]}")
+        if step == 0:
+            st.date_input("Day of the assessment", key="as_day", max_value=date.today(), format="YYYY-MM-DD")
+            for name, label in rules.TEXTS.items():
+                st.text_area(label, key=f"as_text_{name}", max_chars=limits.MAX_ASSESSMENT_TEXT, height=100)
+            for name, label in rules.CONSENTS.items():
+                st.segmented_control(label, YES_NO, key=f"as_consent_{name}")
+        elif step < len(STEPS) - 1:
+            st.markdown("Ask every item.")
+            for n in _flags(step):
+                flag = flags[n]
+                label = f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})"
+                st.segmented_control(label, YES_NO, key=f"as_flag_{n}")
+        else:
+            st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
+            for n, statement in enumerate(tool.statements):
+                st.segmented_control(f"{n + 1}. {components.md(statement)}", AGREE, key=f"as_sb_{n}")
+            label = f"{tool.items}. {components.md(tool.bothersome)}"
+            st.segmented_control(label, tool.bothersome_options, key="as_sb_bothersome")
+            st.caption(tool.copyright)
+        last = step == len(STEPS) - 1
+        with st.container(horizontal=True):
+            if step > 0:
+                st.form_submit_button("Back", on_click=_go, args=(step - 1,))
+            if not last:
+                st.form_submit_button("Next", type="primary", on_click=_go, args=(step + 1,))
+            st.form_submit_button(
+                "Save assessment", type="primary" if last else "secondary", on_click=_save, args=(person,)
+            )
     _problems_box("as_problems")
 
 
@@ -174,7 +237,7 @@ def draw(person: PersonInfo) -> None:
     found = assessment.assessment(context.use_cases(), person)
     # Streamlit drops the widgets' values once a run does not draw them (another part of the page was shown):
     # the form is filled again from what was saved, never left to the widgets' defaults.
-    if st.session_state.get("as_person") != person.id or "as_day" not in st.session_state:
+    if st.session_state.get("as_person") != person.id or _dropped():
         _load_form(person, found)
     if "as_saved" in st.session_state:  # above the record, the form being folded away once there is one
         st.success(st.session_state.pop("as_saved"))
