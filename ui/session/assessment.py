@@ -208,11 +208,13 @@ def _form(person: PersonInfo, editing: bool) -> None:
             for name, label in rules.CONSENTS.items():
                 st.segmented_control(label, YES_NO, key=f"as_consent_{name}")
         elif step < len(STEPS) - 1:
-            st.markdown("Ask every item.")
+            emergency = step == 1
+            said = f" Each is an emergency sign: {URGENCIES['emergency'].lower()}." if emergency else ""
+            st.markdown(f"Ask every item.{said}")
             for n in _flags(step):
                 flag = flags[n]
-                label = f"{components.md(flag.text)} ({URGENCIES[flag.urgency]})"
-                st.segmented_control(label, YES_NO, key=f"as_flag_{n}")
+                urgency = "" if emergency else f" ({URGENCIES[flag.urgency]})"  # said once above the emergency ones
+                st.segmented_control(f"{components.md(flag.text)}{urgency}", YES_NO, key=f"as_flag_{n}")
         else:
             st.markdown(f"**{tool.name}**: {components.md(tool.period)}")
             for n, statement in enumerate(tool.statements):
