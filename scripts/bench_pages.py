@@ -59,6 +59,10 @@ HISTORY_DAYS = 365
 REFERENCE = ROOT / "scripts" / "reference_page.py"
 # The admin's own pages in clinic mode (the person's pages are timed in personal mode).
 CLINIC_PAGES = ("app_pages/patients.py", "app_pages/accounts.py", "app_pages/audit_trail.py")
+# The first visit's assessment form is in steps: each step's rerun is timed (the page opens at the first).
+SESSION = "app_pages/session.py"
+ASSESSMENT_STEPS = {1: "flags, emergency", 2: "flags, others", 3: "STarT Back"}
+NEXT = "FormSubmitter:as_form-Next"
 REPEATS = 15
 TARGET = 2.0
 TIMEOUT = 60
@@ -87,9 +91,10 @@ def clinic_admin(url: str) -> Actor:
     return Actor("admin", account_id, "admin@bench.test")
 
 
-def opened(script: Path, page: str | None, url: str, actor: Actor | None) -> Callable[[], float]:
-    """`script` run with AppTest (switched to `page`) against the database at `url`, as `actor` if given;
-    returns a function that reruns it and says how much CPU time that took (this process's, in ms)."""
+def opened(script: Path, page: str | None, url: str, actor: Actor | None, steps: int = 0) -> Callable[[], float]:
+    """`script` run with AppTest (switched to `page`, then `steps` times Next in its form) against the database at
+    `url`, as `actor` if given; returns a function that reruns it and says how much CPU time that took (this
+    process's, in ms)."""
     at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
     at.query_params["person"] = PERSON
     if actor is not None:
@@ -111,6 +116,9 @@ def opened(script: Path, page: str | None, url: str, actor: Actor | None) -> Cal
     run()
     if page is not None:
         at.switch_page(page)
+        run()
+    for _ in range(steps):
+        at.button(key=NEXT).click()
         run()
     return run
 
@@ -140,16 +148,17 @@ def main(argv: list[str] | None = None) -> None:
             f"Page reruns (AppTest, SQLite, {HISTORY_DAYS} days x {args.entries} entries; warm, CPU ms, median of"
             f" {REPEATS} taking turns with the one-chart reference page; target <= {TARGET:g}x)"
         )
-        print(f"  {'page':<14}{'page':>10}{'reference':>13}{'ratio':>8}")
-        visits = [(page.script, url, None) for page in PERSON_PAGES]
-        visits += [(script, clinic_url, admin) for script in CLINIC_PAGES]
-        for script, page_url, actor in visits:
-            page = opened(ROOT / "app.py", script, page_url, actor)
+        print(f"  {'page':<18}{'page':>10}{'reference':>13}{'ratio':>8}")
+        visits = [(Path(page.script).stem, page.script, url, None, 0) for page in PERSON_PAGES]
+        visits += [(f"  {name}", SESSION, url, None, steps) for steps, name in ASSESSMENT_STEPS.items()]
+        visits += [(Path(script).stem, script, clinic_url, admin, 0) for script in CLINIC_PAGES]
+        for name, script, page_url, actor, steps in visits:
+            page = opened(ROOT / "app.py", script, page_url, actor, steps)
             reference = opened(REFERENCE, None, url, None)
             page_ms, reference_ms = measure(page, reference)
             ratio = page_ms / reference_ms
             met = "" if ratio <= TARGET else "  (over target)"
-            print(f"  {Path(script).stem:<14}{page_ms:>7.1f} ms{reference_ms:>10.1f} ms{ratio:>7.2f}x{met}", flush=True)
+            print(f"  {name:<18}{page_ms:>7.1f} ms{reference_ms:>10.1f} ms{ratio:>7.2f}x{met}", flush=True)
         if not args.skip_served:
             from scripts import bench_served
 
