@@ -37,6 +37,7 @@ class OpenedDay:
 
 
 def opened_day(ctx: Context, person: PersonInfo, day_opened: date) -> OpenedDay:
+    """The day as the Log page opens it (kept as page data until the person's data change)."""
     return OpenedDay(day(ctx, person, day_opened), has_typical_day(ctx, person))
 
 

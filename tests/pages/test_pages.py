@@ -241,7 +241,23 @@ def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_sa
 
     # Counted no more: its details go from the row, and are not saved.
     at.number_input(key=f"{key}quantity").set_value(0).run()
-    assert f"{key}ticks" not in {w.key for w in at.button_group}
+    keys = {w.key for w in [*at.number_input, *at.button_group]}
+    assert f"{key}ticks" not in keys and f"{key}load_kg" not in keys
+    log_edit(at, "sit_down_chair", quantity=3)
+    at.button(key="log_save").click().run()
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved["activity"].tolist() == ["sit_down_chair"]
+
+
+def test_a_count_typed_then_save_pressed_at_once_is_saved(app_engine, ann):
+    """The field's change and the click reach the page in one run: the count goes into the sheet before saving."""
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
+    sheet = at.session_state["log_sheet"]
+    row = int(sheet.index[sheet["activity"] == "sit_down_chair"][0])
+    at.number_input(key=f"log_row_{row}_sit_down_chair_quantity").set_value(17)
+    at.button(key="log_save").click().run()
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved.set_index("activity").loc["sit_down_chair", "quantity"] == 17
 
 
 def test_the_time_a_day_was_saved_is_shown_in_the_browsers_time_zone(app_engine, ann):

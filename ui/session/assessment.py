@@ -22,7 +22,7 @@ from ui import components, context
 YES_NO = ("Yes", "No")
 EDIT_OPEN = "as_edit_open"  # the Edit the assessment fold is open
 AGREE = ("Agree", "Disagree")
-ANSWERS = "as_answers"  # the form's answers so far, every step's, by widget key: the source of truth
+ANSWERS = "as_answers"  # the form's answers while it is open, every step's, by widget key (what Save sends)
 STEP = "as_step"  # the step of the form shown
 # The red-flag screen in two steps: the emergency signs (cauda equina and the like) first, then the rest.
 STEPS = ("History and consent", "Red flags: emergency", "Red flags: the others", "STarT Back")
@@ -102,7 +102,10 @@ def _dropped() -> bool:
     """Whether the last run did not draw the form (another part of the page, or the fold closed): Streamlit drops
     the values of widgets a run does not draw, so none of the step's is left."""
     state = st.session_state
-    return STEP not in state or not any(key in state for key in _step_keys(state[STEP]))
+    if STEP not in state:
+        return True
+    keys = _step_keys(state[STEP])
+    return bool(keys) and not any(key in state for key in keys)  # (a step with no items is never "dropped")
 
 
 def _form_input() -> AssessmentInput:
@@ -191,8 +194,9 @@ def _record(person: PersonInfo, found: assessment.Assessment) -> None:
 
 
 def _form(person: PersonInfo, editing: bool) -> None:
-    """The form in steps, one drawn at a time (a run draws a dozen widgets, not 40); Back and Next keep what was
-    answered, and Save on any step saves every step's answers (the checks name what is still missing)."""
+    """The form in steps, one drawn at a time (a run draws at most 17 rows of buttons, not 39 and the text
+    areas); Back and Next keep what was answered, and Save on any step saves every step's answers (the checks
+    name what is still missing, and stay in view while the steps are gone through to answer it)."""
     tool = rules.startback()
     flags = context.strain_catalogue().safety.red_flags
     step = st.session_state[STEP]
