@@ -11,15 +11,10 @@ from strain.domain import modifiers
 from strain.domain.catalogue import Activity
 
 
-def offered(activity: Activity) -> list[modifiers.Modifier]:
-    """The modifiers an activity's row offers: technique (every activity's), then only those it takes."""
-    return [modifier for modifier in modifiers.REGISTRY if modifier.applies(activity)]
-
-
 def amounts_and_ticks(activity: Activity) -> tuple[list[modifiers.Amount], list[modifiers.Modifier]]:
     """What the Log's row offers besides the count: the amounts the activity takes (a number each), and its
     yes-or-no modifiers, technique first (one row of buttons to tick)."""
-    found = offered(activity)
+    found = modifiers.offered(activity)
     return [m for m in found if isinstance(m, modifiers.Amount)], [
         m for m in found if not isinstance(m, modifiers.Amount)
     ]

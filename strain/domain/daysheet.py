@@ -69,7 +69,7 @@ def offered(activity: Activity) -> list[str]:
     A row can still hold a modifier its activity does not take (from an imported file): it is kept,
     and the model gives it no weight (the Audit's arithmetic says so).
     """
-    return ["quantity", *(m.sheet_column for m in modifiers.REGISTRY if m.applies(activity))]
+    return ["quantity", *(m.sheet_column for m in modifiers.offered(activity))]
 
 
 def unknown_activities(cat: Catalogue, entries: pd.DataFrame) -> list[str]:

@@ -290,6 +290,11 @@ REGISTRY: tuple[Modifier, ...] = (
 )
 
 
+def offered(activity: Activity) -> list[Modifier]:
+    """The modifiers an activity's entry offers: technique (every activity's), then only those it takes."""
+    return [modifier for modifier in REGISTRY if modifier.applies(activity)]
+
+
 def optional() -> tuple[str, ...]:
     """The modifiers an activity may take (`takes`): all but technique, which every activity takes."""
     return tuple(modifier.name for modifier in REGISTRY if not isinstance(modifier, Choice))

@@ -13,7 +13,7 @@ from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import ConflictError
 from strain.usecases import errors, log_day, session
 from ui import components, context
-from ui.modifier_inputs import modifier_input, offered
+from ui.modifier_inputs import modifier_input
 from ui.session.common import problems_box
 
 cat = context.strain_catalogue()
@@ -141,7 +141,7 @@ def activity_line(part: DayPart, activity_id: str, line: walkthrough.Line) -> No
                 width=170,
             )
             # Only the modifiers this activity takes (a twist already in its weight is not offered again).
-            for modifier in offered(activity):
+            for modifier in modifiers.offered(activity):
                 modifier_input(modifier, activity, keys[modifier.sheet_column])
 
 
