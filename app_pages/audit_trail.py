@@ -23,8 +23,11 @@ st.caption(
 )
 service = context.use_cases()
 zone = context.browser_zone() or context.local_now().tzinfo or UTC
-actors, actions = audit_trail.choices(service)
-patients = {person.name: person.id for person in people.people(service)}
+# What the trail shows is kept until an event is added (one small read a run, instead of four).
+trail_version = audit_trail.version(service)
+actors, actions = context.versioned(audit_trail.choices, trail_version)
+# (Adding a patient and forgetting one are events.)
+patients = {person.name: person.id for person in context.versioned(people.people, trail_version)}
 
 who_column, patient_column, kind_column = st.columns(3)
 patient = patient_column.selectbox(
@@ -49,14 +52,14 @@ except Invalid as error:
         st.warning(problem)
     st.stop()
 
-total, last_page = audit_trail.pages(service, found)
+total, last_page = context.versioned(audit_trail.pages, trail_version, found)
 if st.session_state.get(PAGE, 1) > last_page:  # fewer pages since the filter changed
     st.session_state[PAGE] = last_page
 if total == 0:
     st.info("No events match." if (patient, account, kind, start, end) != (None,) * 5 else "Nothing recorded yet.")
     st.stop()
 page = int(st.number_input(f"Page (of {last_page})", min_value=1, max_value=last_page, step=1, key=PAGE))
-trail = audit_trail.events(service, found, page, zone)
+trail = context.versioned(audit_trail.events, trail_version, found, page, zone)
 first = (page - 1) * audit_trail.PAGE_SIZE + 1
 st.caption(f"Events {first:,}-{first + len(trail) - 1:,} of {total:,}.")
 st.dataframe(

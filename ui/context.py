@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, cast
@@ -122,19 +122,23 @@ def view(
     use: Callable[Concatenate[Context, PersonInfo, P], R], person: PersonInfo, *args: P.args, **kwargs: P.kwargs
 ) -> R:
     """`use(context, person, *args, **kwargs)` for a use case that shows a person's data (self_audit.home, ...),
-    cached until anything of the person's is written.
+    kept until anything of the person's is written: their data version is bumped by every write, weight
+    overrides included."""
+    return versioned(use, people.data_version(use_cases(), person), person, *args, **kwargs)
+
+
+def versioned(use: Callable[Concatenate[Context, P], R], version: Hashable, *args: P.args, **kwargs: P.kwargs) -> R:
+    """`use(context, *args, **kwargs)`, kept while `version` (which the caller reads first) stays the same.
 
     The one cache of page data. Its key is everything that scopes the result: the database, the
-    use case (by its qualified name), the person, their data version (bumped by every write, weight
-    overrides included) and the arguments, and who is asking. The catalogue is fixed for the life
-    of the process.
+    use case (by its qualified name), the version and the arguments, and who is asking. The catalogue
+    is fixed for the life of the process.
     """
     url = db.database_url()
     who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
     name = f"{use.__module__}.{use.__qualname__}"
-    version = people.data_version(use_cases(), person)
-    key = (url, who, name, person, version, args, tuple(sorted(kwargs.items())))
-    return cast(R, _views.get(key, lambda: use(_shared(url).acting_as(who), person, *args, **kwargs)))
+    key = (url, who, name, version, args, tuple(sorted(kwargs.items())))
+    return cast(R, _views.get(key, lambda: use(_shared(url).acting_as(who), *args, **kwargs)))
 
 
 def record_read(person: PersonInfo, view: str) -> None:

@@ -183,6 +183,16 @@ def count_audit_events(*, engine: Engine, actor: Actor, found: EventFilter = Eve
         return int(connection.execute(_filtered(sa.select(sa.func.count(col(AuditEvent.id))), found)).scalar_one())
 
 
+def audit_head(*, engine: Engine, actor: Actor) -> tuple[int, str]:
+    """The latest event's id and the chain's hash up to it (0 and GENESIS before the first; admins and the
+    personal-mode owner only): the trail's version. Events are only added, never changed, and each changes the
+    hash, which covers every event before it, so what the trail shows changes only when this does (forgetting a
+    patient, which takes a name off the trail, is an event; so is a restore, which replaces the events)."""
+    permissions.require(actor, "read_audit_trail")
+    with _reading(engine) as connection:
+        return _chain_head(connection)
+
+
 def audit_choices(*, engine: Engine, actor: Actor) -> tuple[list[str], list[str]]:
     """Who has acted and the kinds of event there are, each sorted: what the trail can be filtered by."""
     permissions.require(actor, "read_audit_trail")

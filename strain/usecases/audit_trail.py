@@ -42,6 +42,11 @@ def event_filter(
     return EventFilter(person_id, actor, action, midnight(start), midnight(end + timedelta(days=1) if end else None))
 
 
+def version(ctx: Context) -> tuple[int, str]:
+    """The trail's version: what it shows changes only when this does (see audit_store.audit_head)."""
+    return audit_store.audit_head(engine=ctx.engine, actor=ctx.actor)
+
+
 def choices(ctx: Context) -> tuple[list[str], list[str]]:
     """Who has acted, and the kinds of event: what the trail can be filtered by."""
     return audit_store.audit_choices(engine=ctx.engine, actor=ctx.actor)

@@ -126,3 +126,23 @@ def test_no_day_filter_shows_everything_recorded(app_engine, trail):
     admin, *_ = trail
     assert date.today()  # (the page's dates start empty)
     assert open_trail(admin).date_input(key="audit_from").value is None
+
+
+def test_an_open_trail_shows_what_happened_since_on_its_next_run(app_engine, trail):
+    """What the page shows is kept between runs until an event is added: a new patient, a change, and a
+    forgetting (which takes a name off the events already shown) all show on the next run."""
+    admin, ann, _ = trail
+    at = open_trail(admin)
+    assert "Events 1-100 of 153." in texts(at)
+    assert at.selectbox(key="audit_patient").options == ["Ann"]
+    people_store.add_person(engine=app_engine, actor=admin, name="Cy")
+    at.run()
+    assert "Events 1-100 of 154." in texts(at)
+    assert at.selectbox(key="audit_patient").options == ["Ann", "Cy"]
+    assert shown(at)[["action", "patient"]].iloc[0].tolist() == ["create", "Cy"]
+    clinic.forget(Context(app_engine, CAT, admin), ann)
+    at.run()
+    assert "Events 1-100 of 155." in texts(at)
+    assert at.selectbox(key="audit_patient").options == ["Cy"]
+    assert "Ann" not in set(shown(at)["patient"]), "a forgotten patient's name stays on the open page"
+    assert shown(at)["patient"].iloc[0] == f"patient #{ann.id} (forgotten)"

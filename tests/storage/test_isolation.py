@@ -189,6 +189,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "load_audit_events": lambda c: {"limit": 10},
     "count_audit_events": lambda c: {},
     "audit_choices": lambda c: {},
+    "audit_head": lambda c: {},
     "record_read": lambda c: {"person_id": c.ann.id, "view": "log"},
     "load_events_about": lambda c: {"person_id": c.ann.id},  # a person's own copy: only the events they reach
     "list_therapists": lambda c: {},
@@ -239,6 +240,7 @@ REFUSED = {  # refused whoever's patient it is (the name is taken; an admin's ac
     "load_audit_events": "only an admin can read the audit trail",
     "count_audit_events": "only an admin can read the audit trail",
     "audit_choices": "only an admin can read the audit trail",
+    "audit_head": "only an admin can read the audit trail",
     "load_rows": "only an admin can load rows in bulk",
     "add_account": "only an admin can manage accounts",
     "set_account_active": "only an admin can manage accounts",
