@@ -104,17 +104,15 @@ st.caption(
     "Doing a movement with control comes first; doing it less comes second. Staying active is good for a sore "
     "back: the aim is to keep doing these things, with a still spine."
 )
-activities = list(dict.fromkeys(scored["activity"]))
-uncontrolled = list(dict.fromkeys(scored.loc[scored["technique"] != "controlled", "activity"]))
 chosen = st.multiselect(
     "Done with control",
-    uncontrolled,
+    day_audit.uncontrolled,
     format_func=names.__getitem__,
     key="whatif_controlled",
     placeholder="Choose activities",
 )
 fewer_activity = st.selectbox(
-    "Fewer times", [None, *activities], format_func=lambda a: names.get(a, "(none)"), key="whatif_activity"
+    "Fewer times", [None, *day_audit.activities], format_func=lambda a: names.get(a, "(none)"), key="whatif_activity"
 )
 quantities = {}
 if fewer_activity is not None:

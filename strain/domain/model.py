@@ -340,6 +340,13 @@ def day_totals(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFr
     return scored.groupby(keys, sort=True, as_index=False)[list(totals)].sum().rename(columns=totals)
 
 
+def parts(scored: pd.DataFrame) -> tuple[float, float]:
+    """Scored entries' points from movements and from held postures, which add to their total."""
+    held = scored["held"].to_numpy(dtype=bool)
+    points = scored["points"].to_numpy(dtype=float)
+    return float(points[~held].sum()), float(points[held].sum())
+
+
 def day_parts(scored: pd.DataFrame, by: Iterable[str] = ("date",)) -> pd.DataFrame:
     """Per day (or per person and day), in order: movement_points and posture_points, which add to the total."""
     keys = list(by)

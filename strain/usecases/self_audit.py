@@ -49,16 +49,11 @@ class DayAudit:
     total_high: float  # ...and at its high end
     band: str
     contributions: pd.DataFrame  # activity, points, share
-
-    @property
-    def movement_points(self) -> float:
-        return float(self.scored.loc[~self.scored["held"], "points"].sum())
-
-    @property
-    def posture_points(self) -> float:
-        return float(self.scored.loc[self.scored["held"], "points"].sum())
-
+    movement_points: float  # the total's part from counted movements
+    posture_points: float  # ...and from held postures
     sources: list[Source]  # the largest, with the practice that trains each
+    activities: list[str]  # the day's activities, in the order logged: what the what-if can do fewer times
+    uncontrolled: list[str]  # ...of them, those done without control at least once: what it can do with control
 
 
 def home(ctx: Context, person: PersonInfo, today: date) -> HomeSummary:
@@ -98,6 +93,7 @@ def audit(ctx: Context, person: PersonInfo, day: date) -> DayAudit | None:
     scored = model.score(saved.entries, strain_model)
     total = float(scored["points"].sum())
     contributions, top = strain_sources(ctx, person, saved.entries, scored, strain_model)
+    moved, held = model.parts(scored)
     return DayAudit(
         saved=saved,
         model=strain_model,
@@ -107,7 +103,11 @@ def audit(ctx: Context, person: PersonInfo, day: date) -> DayAudit | None:
         total_high=float(scored["points_high"].sum()),
         band=model.band(total, ctx.catalogue),
         contributions=contributions,
+        movement_points=moved,
+        posture_points=held,
         sources=top,
+        activities=list(dict.fromkeys(scored["activity"])),
+        uncontrolled=list(dict.fromkeys(scored.loc[scored["technique"] != "controlled", "activity"])),
     )
 
 

@@ -63,10 +63,11 @@ def sensitivity(ctx: Context, person: PersonInfo | None, today: date) -> Sensiti
     entries = saved.entries if saved else daysheet.starter_frame(ctx.catalogue, today)
     strain_model = ctx.person_model(person) if person else ctx.default_model
     scored = model.score(entries, strain_model)
+    moved, held = model.parts(scored)
     return Sensitivity(
         day=saved.date if saved else None,
-        movement_points=float(scored.loc[~scored["held"], "points"].sum()),
-        posture_points=float(scored.loc[scored["held"], "points"].sum()),
+        movement_points=moved,
+        posture_points=held,
         per_minute=strain_model.per_minute,
         ends=model.at_per_minute(scored, strain_model.bounds("per_minute")),
     )

@@ -190,6 +190,10 @@ def test_movement_and_posture_points_add_up_to_each_days_total(frame, overrides)
         assert on_day["posture_points"] == pytest.approx(day["posture_points"], rel=1e-9, abs=1e-9)
     held = scored["activity"].map({a.id: a.unit == "min" for a in CAT.activities}).astype(bool)
     assert (scored["held"] == held).all()
+    moved, postures = model.parts(scored)  # the Audit's two figures for the entries shown, whatever days they span
+    assert moved == pytest.approx(parts["movement_points"].sum(), rel=1e-9, abs=1e-9)
+    assert postures == pytest.approx(parts["posture_points"].sum(), rel=1e-9, abs=1e-9)
+    assert moved + postures == pytest.approx(scored["points"].sum(), rel=1e-9, abs=1e-9)
 
 
 def test_a_posture_only_days_range_spans_the_per_minute_rate():
