@@ -103,6 +103,12 @@ def test_audit_scores_the_day_its_sources_and_what_control_would_save(service, p
     assert stand_up.control_saving == pytest.approx(-self_audit.what_if(day, controlled=["stand_up_chair"]).difference)
     socks = next(s for s in day.sources if s.activity.id == "socks_shoes")
     assert socks.control_saving == 0  # already done with control
+    # The what-if offers every activity of the day to do fewer times, and only those not done with control to do so.
+    assert day.activities == ["stand_up_chair", "socks_shoes", "hunched_sitting"]
+    assert day.uncontrolled == ["stand_up_chair", "hunched_sitting"]
+    sitting = CAT.activity("hunched_sitting")
+    assert day.posture_points == pytest.approx(300 * sitting.weight * CAT.per_minute.value)
+    assert day.movement_points + day.posture_points == pytest.approx(day.total)
     assert self_audit.audit(service, person, TODAY - timedelta(days=1)) is None
 
 
