@@ -27,10 +27,6 @@ NOT_SENT = (
     "again in a moment; the count above is what is saved."
 )
 NOT_SHOWN = "Could not reach the database to show today's tally. Taps already made are kept on this phone; try again."
-# On a phone, the title clear of Streamlit's top bar (app CSS: no user text in it).
-STYLE = """<style>
-@media (max-width: 640px) { .stMainBlockContainer { padding-top: 3.5rem; } }
-</style>"""
 
 st.title("Count as you go")
 st.caption("Each tap is saved at once. **+1 with control**: spine held still, legs doing the work.")
@@ -161,7 +157,6 @@ def tally() -> None:
     """The counts and buttons: a tap reruns only this part of the page."""
     context.still_signed_in(DRAWN_FOR)
     pairing.still_paired_here()
-    st.html(STYLE)
     now = context.local_now()
     try:
         # Kept until the person's data change (a tap writes, so the next run reads it again); only the first hour
