@@ -92,9 +92,10 @@ def staircase(view: LadderView) -> None:
         status = view.status(step)
         label, colour, icon = STEP_BADGES[status]
         with column, st.container(border=True, height=STEP_HEIGHT + STEP_RISE * step.level, key=f"step_{step.id}"):
-            st.caption(f"Level {step.level} · {step.position}")
-            st.markdown(f"**{step.name}**" if status == "current" else step.name)
-            st.badge(label, color=colour, icon=icon)
+            # One text for the card (each element drawn costs a rerun time): its level, name and badge.
+            name = f"**{step.name}**" if status == "current" else step.name
+            badge = f":{colour}-badge[{f'{icon} ' if icon else ''}{label}]"
+            st.markdown(f":small[:gray[Level {step.level} · {step.position}]]\n\n{name}\n\n{badge}")
 
 
 def change_level(person: PersonInfo, view: LadderView, level: int) -> None:
