@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, SupportsIndex, TypeVar
 
 from strain.domain import modifiers
 
@@ -165,6 +165,14 @@ class Catalogue:
     starter_day: tuple[StarterEntry, ...]
     digest: str  # sha256 of the file's bytes: the base of the model version
     day_parts: tuple[DayPart, ...] = ()  # the day in order, for the walkthrough
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """The shipped catalogue pickles as a reference to itself (a kept page's data, a model that holds it): it
+        never changes while the process runs, and a copy of it was most of what a kept Audit read back on every
+        run. Any other catalogue pickles whole."""
+        if self is default():
+            return default, ()
+        return super().__reduce_ex__(protocol)
 
     def number(self, key: str) -> Sourced:
         """An entry modifier's number by its override key ("twist", "load.per_kg", "technique.lift")."""

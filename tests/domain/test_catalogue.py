@@ -1,10 +1,12 @@
 """The shipped catalogue is complete and traceable, and a broken file fails with a clear message."""
 
+import dataclasses
+import pickle
 import re
 
 import pytest
 
-from strain.domain import catalogue
+from strain.domain import catalogue, model
 from strain.domain.catalogue import CatalogueError
 
 CAT = catalogue.default()
@@ -198,3 +200,14 @@ def test_every_source_the_data_file_cites_is_in_the_evidence_document():
     assert len(cited) > 10
     missing = [f"{name} {year}" for name, year in sorted(cited) if not re.search(rf"{name}.{{0,80}}{year}", evidence)]
     assert missing == []
+
+
+def test_the_shipped_catalogue_is_read_back_as_itself_and_any_other_whole():
+    """Kept page data (a model, an audited day) is pickled: the shipped catalogue goes by reference, never copied,
+    and a catalogue loaded otherwise (edited weights in a test, another file) keeps its own numbers."""
+    shipped = catalogue.default()
+    kept = pickle.loads(pickle.dumps(model.Model(shipped, {"per_minute": 0.5})))
+    assert kept.catalogue is shipped and kept.per_minute == 0.5
+    other = dataclasses.replace(shipped, formula="points = weight x count")
+    again = pickle.loads(pickle.dumps(other))
+    assert again == other and again.formula == "points = weight x count" and again is not shipped
