@@ -23,7 +23,7 @@ st.caption(
 )
 service = context.use_cases()
 zone = context.browser_zone() or context.local_now().tzinfo or UTC
-# What the trail shows is kept until an event is added (one small read a run, instead of four).
+# What the trail shows is kept until an event is added (one small read a run, instead of four, until then).
 trail_version = audit_trail.version(service)
 actors, actions = context.versioned(audit_trail.choices, trail_version)
 # (Adding a patient and forgetting one are events.)

@@ -169,7 +169,8 @@ class Catalogue:
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
         """The shipped catalogue pickles as a reference to itself (a kept page's data, a model that holds it): it
         never changes while the process runs, and a copy of it was most of what a kept Audit read back on every
-        run. Any other catalogue pickles whole."""
+        run. copy.copy and copy.deepcopy give it back too, so nothing may change it in place. Any other catalogue
+        pickles, and copies, whole."""
         if self is default():
             return default, ()
         return super().__reduce_ex__(protocol)

@@ -214,8 +214,10 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
     """Insert rows as they are (ids included), given per table as equal-length columns, parents first, in one
     transaction: generated data such as the benchmark's clinic, too large for restore's row-by-row checks. Sent
     to the driver in one batch per table (each value converted as the column's type would); PostgreSQL takes
-    them by COPY, several times faster than inserts. An admin's, like restore."""
+    them by COPY, several times faster than inserts. An admin's, like restore, and recorded in the audit trail
+    like it (so the trail, and what the Audit trail page keeps of it, shows that the data changed)."""
     permissions.require(actor, "whole_database", doing="load rows in bulk")
+    loaded = sum(len(next(iter(data.values()), ())) for data in columns.values())
     with _writing(engine, actor) as connection:
         dialect, quote = connection.dialect, connection.dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -239,6 +241,7 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
                 statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
                 connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
         _reset_id_sequences(connection)
+        _record_event(connection, actor, "load", "database", None, f"{loaded} rows loaded in bulk")
 
 
 def refresh_statistics(*, engine: Engine) -> None:

@@ -17,6 +17,7 @@ from strain.storage import day_store, people_store
 from strain.usecases import audit_trail, clinic
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, texts
+from tests.clinic import add_account
 from tests.clinic import clinic as make_clinic
 from ui import signin
 from ui.context import ACTOR_KEY
@@ -129,17 +130,21 @@ def test_no_day_filter_shows_everything_recorded(app_engine, trail):
 
 
 def test_an_open_trail_shows_what_happened_since_on_its_next_run(app_engine, trail):
-    """What the page shows is kept between runs until an event is added: a new patient, a change, and a
-    forgetting (which takes a name off the events already shown) all show on the next run."""
+    """What the page shows is kept between runs until an event is added: a new patient by someone who had not
+    acted yet, and a forgetting (which takes a name off the events already shown), show on the next run, in the
+    events, the count and the filters' choices."""
     admin, ann, _ = trail
+    c = add_account(app_engine, "c@clinic.test", "therapist")  # has not acted yet
     at = open_trail(admin)
     assert "Events 1-100 of 153." in texts(at)
     assert at.selectbox(key="audit_patient").options == ["Ann"]
-    people_store.add_person(engine=app_engine, actor=admin, name="Cy")
+    assert c.label not in at.selectbox(key="audit_actor").options
+    people_store.add_person(engine=app_engine, actor=c, name="Cy")
     at.run()
     assert "Events 1-100 of 154." in texts(at)
     assert at.selectbox(key="audit_patient").options == ["Ann", "Cy"]
-    assert shown(at)[["action", "patient"]].iloc[0].tolist() == ["create", "Cy"]
+    assert c.label in at.selectbox(key="audit_actor").options
+    assert shown(at)[["actor", "action", "patient"]].iloc[0].tolist() == [c.label, "create", "Cy"]
     clinic.forget(Context(app_engine, CAT, admin), ann)
     at.run()
     assert "Events 1-100 of 155." in texts(at)

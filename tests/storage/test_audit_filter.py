@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from strain.storage import audit_store, day_store, people_store
+from strain.storage import audit_store, bulk_store, day_store, people_store
 from strain.storage.audit_store import EventFilter
 from tests.clinic import clinic
 
@@ -49,3 +49,30 @@ def test_the_filter_and_the_pages_are_the_stores(engine):
         ["a@clinic.test", "admin@clinic.test"],
         ["change", "create", "read"],
     )
+
+
+def test_the_trails_head_moves_with_every_event_a_bulk_load_included(engine):
+    """The Audit trail page keeps what it shows until the head moves: every change must move it, a bulk load of
+    rows (which adds people without a "create" each) as well."""
+    admin, a, _ = clinic(engine)
+    heads = [audit_store.audit_head(engine=engine, actor=admin)]
+    people_store.add_person(engine=engine, actor=a, name="Ann")
+    heads.append(audit_store.audit_head(engine=engine, actor=admin))
+    bulk_store.load_rows(
+        engine=engine,
+        actor=admin,
+        columns={
+            "person": {
+                "id": [900],
+                "name": ["Cy"],
+                "name_key": [people_store.name_key("Cy")],
+                "created_at": [datetime.now(UTC)],
+                "revision": [0],
+            }
+        },
+    )
+    heads.append(audit_store.audit_head(engine=engine, actor=admin))
+    assert len(set(heads)) == 3 and [head[0] for head in heads] == sorted(head[0] for head in heads)
+    latest = audit_store.load_audit_events(engine=engine, actor=admin, limit=1).iloc[0]
+    assert (latest["action"], latest["subject"], latest["detail"]) == ("load", "database", "1 rows loaded in bulk")
+    assert "Cy" in [person.name for person in people_store.list_people(engine=engine, actor=admin)]
