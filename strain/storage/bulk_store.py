@@ -241,7 +241,9 @@ def load_rows(*, engine: Engine, actor: Actor, columns: Mapping[str, Mapping[str
                 statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([marker] * len(data))})"
                 connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
         _reset_id_sequences(connection)
-        _record_event(connection, actor, "load", "database", None, f"{loaded} rows loaded in bulk")
+        _record_event(
+            connection, actor, "load", "database", None, f"{loaded} row{'' if loaded == 1 else 's'} loaded in bulk"
+        )
 
 
 def refresh_statistics(*, engine: Engine) -> None:

@@ -74,5 +74,5 @@ def test_the_trails_head_moves_with_every_event_a_bulk_load_included(engine):
     heads.append(audit_store.audit_head(engine=engine, actor=admin))
     assert len(set(heads)) == 3 and [head[0] for head in heads] == sorted(head[0] for head in heads)
     latest = audit_store.load_audit_events(engine=engine, actor=admin, limit=1).iloc[0]
-    assert (latest["action"], latest["subject"], latest["detail"]) == ("load", "database", "1 rows loaded in bulk")
+    assert (latest["action"], latest["subject"], latest["detail"]) == ("load", "database", "1 row loaded in bulk")
     assert "Cy" in [person.name for person in people_store.list_people(engine=engine, actor=admin)]
