@@ -187,7 +187,8 @@ def audit_head(*, engine: Engine, actor: Actor) -> tuple[int, str]:
     """The latest event's id and the chain's hash up to it (0 and GENESIS before the first; admins and the
     personal-mode owner only): the trail's version. Events are only added, never changed, and each changes the
     hash, which covers every event before it, so what the trail shows changes only when this does (forgetting a
-    patient, which takes a name off the trail, is an event; so is a restore, which replaces the events)."""
+    patient, which takes a name off the trail, is an event; so are a restore, which replaces the events, and a
+    bulk load of rows)."""
     permissions.require(actor, "read_audit_trail")
     with _reading(engine) as connection:
         return _chain_head(connection)
