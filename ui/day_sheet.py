@@ -8,7 +8,6 @@ state of a widget it did not draw), and saving reads the whole sheet, every fami
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -63,7 +62,7 @@ def _amount(value: Any) -> Any:
     return None if pd.isna(value) or not value else value
 
 
-def _key(row: int, values: Mapping[Hashable, Any], column: str, start: Any) -> str:
+def _key(row: int, values: dict[str, Any], column: str, start: Any) -> str:
     """The widget's key of a row's column, starting from `start` (the sheet's) unless the widget has one already."""
     key = row_key(row, values["activity"], column)
     if key not in st.session_state:
@@ -71,7 +70,7 @@ def _key(row: int, values: Mapping[Hashable, Any], column: str, start: Any) -> s
     return key
 
 
-def activity_row(cat: Catalogue, row: int, values: Mapping[Hashable, Any]) -> None:
+def activity_row(cat: Catalogue, row: int, values: dict[str, Any]) -> None:
     """One activity's widgets, each kept in the sheet: its count and, once it counts something, the amounts it
     takes and one row of buttons for With control and the yes-or-no modifiers it takes."""
     activity = cat.activity(values["activity"])
@@ -118,8 +117,7 @@ def family_rows(cat: Catalogue) -> None:
         wrap=True,
         width="stretch",
     )
-    shown = rows[rows["family"] == family]
-    for row, values in zip(shown.index.tolist(), shown.to_dict("records"), strict=True):  # (one conversion)
+    for row, values in daysheet.family_rows(rows, family):
         activity_row(cat, row, values)
 
 

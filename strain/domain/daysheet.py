@@ -117,6 +117,16 @@ def counts(quantity: object) -> bool:
     return isinstance(quantity, int | float) and quantity > 0
 
 
+def family_rows(rows: pd.DataFrame, family: str) -> list[tuple[int, dict[str, Any]]]:
+    """A family's rows of the sheet, each with its place in the sheet, as dicts with Python values.
+
+    Converted column by column (frames.records): pandas' own filter and `to_dict` took about 0.7 ms, on every
+    run of the Log page.
+    """
+    places = rows.index.tolist()
+    return [(place, row) for place, row in zip(places, frames.records(rows), strict=True) if row["family"] == family]
+
+
 def counted(rows: pd.DataFrame) -> dict[str, int]:
     """How many of each family's rows count something, for every family."""
     found = dict.fromkeys(FAMILIES, 0)

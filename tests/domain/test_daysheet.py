@@ -84,3 +84,14 @@ def test_each_family_says_how_many_of_its_activities_the_sheet_counts():
         counts["transfers"]
         == sum(1 for s in CAT.starter_day if CAT.activity(s.activity).family == "transfers" and s.quantity > 0) - 1
     )
+
+
+def test_a_familys_rows_are_its_rows_of_the_sheet_in_order_with_their_places():
+    sheet = daysheet.sheet(CAT, daysheet.starter_frame(CAT, DAY))
+    sheet.loc[sheet["activity"] == "car_in_out", ["quantity", "load_kg"]] = [3.0, 12.5]
+    every = list(zip(sheet.index.tolist(), sheet.to_dict("records"), strict=True))
+    for family in daysheet.FAMILIES:
+        rows = daysheet.family_rows(sheet, family)
+        assert rows == [(place, row) for place, row in every if row["family"] == family]
+        assert rows and all(type(row["quantity"]) is float for _, row in rows)  # Python values, as the widgets take
+    assert sum(len(daysheet.family_rows(sheet, family)) for family in daysheet.FAMILIES) == len(sheet)
