@@ -123,21 +123,27 @@ def header(view: CountView) -> None:
         st.metric("Today so far", components.points(view.total), width="content")
         components.band_badge(view.band)
     label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
-    with st.expander(label, expanded=not view.wake_up_set, icon=":material/alarm:"):
-        if "count_wake_up" not in st.session_state:
-            st.session_state["count_wake_up"] = view.wake_up
-        st.time_input("I usually wake up at", key="count_wake_up", step=300, width=200)
-        st.button("Save wake-up time", key="count_wake_up_save", on_click=save_wake_up)
-        st.caption(
-            "Bending in the hour after waking counts extra (the discs are fullest then). "
-            "Set your usual time once; change it here when it changes."
-        )
+    # Open until it is set, then folded and drawn only when opened: it is set once, and a tap reruns this part.
+    components.folded(
+        label, "count_wake_up_open", partial(wake_up_form, view), icon=":material/alarm:", expanded=not view.wake_up_set
+    )
     if view.first_hour:
         st.info(
             f"First hour after waking, until {counting.first_hour_ends(view.wake_up):%H:%M}: "
             "bending movements you count now count extra.",
             icon=":material/wb_twilight:",
         )
+
+
+def wake_up_form(view: CountView) -> None:
+    if "count_wake_up" not in st.session_state:
+        st.session_state["count_wake_up"] = view.wake_up
+    st.time_input("I usually wake up at", key="count_wake_up", step=300, width=200)
+    st.button("Save wake-up time", key="count_wake_up_save", on_click=save_wake_up)
+    st.caption(
+        "Bending in the hour after waking counts extra (the discs are fullest then). "
+        "Set your usual time once; change it here when it changes."
+    )
 
 
 def order_of(now: datetime) -> counting.Order:

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ from strain.domain import catalogue, tally  # noqa: E402
 from strain.domain.actor import Actor  # noqa: E402
 from strain.storage import base, db  # noqa: E402
 from strain.storage.tables import Account, Setting  # noqa: E402
-from strain.usecases import interchange  # noqa: E402
+from strain.usecases import interchange, live_tally, people  # noqa: E402
 from strain.usecases.shared import Context  # noqa: E402
 from ui import signin  # noqa: E402
 from ui.context import ACTOR_KEY  # noqa: E402
@@ -69,11 +70,13 @@ TIMEOUT = 60
 
 
 def seed(url: str, days: int, entries: int) -> Context:
-    """PERSON's `days` days ending yesterday in the database at `url`."""
+    """PERSON's `days` days ending yesterday in the database at `url`, and their wake-up time (someone counting
+    every day has set it once: Count as you go asks for it, open, until then)."""
     service = Context(db.open_database(url), catalogue.default())
     frame = bench.synthetic(1, days, entries, service.catalogue, seed=days).drop(columns="person")
     shift = date.today() - timedelta(days=1) - bench.LAST_DAY
     interchange.import_tally(service, PERSON, tally.typed(frame.assign(date=[day + shift for day in frame["date"]])))
+    live_tally.set_wake_up(service, people.person(service, PERSON), time_of_day(7, 0))
     return service
 
 

@@ -222,6 +222,9 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     at.button(key="count_wake_up_save").click().run()
     assert people_store.get_wake_up(actor=OWNER, engine=app_engine, person_id=ann.id) == woke
     assert at.expander[0].label == f"Wake-up time {woke:%H:%M}"
+    assert not at.time_input  # set once: folded away, and not drawn with every tap
+    at.session_state["count_wake_up_open"] = True  # what opening it does
+    assert at.run().time_input(key="count_wake_up").value == woke
     assert "First hour after waking" in texts(at)
     phone.tap(SIT, "plain")
     saved = day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today())
