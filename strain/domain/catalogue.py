@@ -22,8 +22,7 @@ _T = TypeVar("_T")
 
 UNITS = ("rep", "min")
 POSITIONS = ("bed", "floor", "standing", "real task")
-# The Log page shows one family's rows at a time, in this order (seats: chair, sofa, toilet; transfers: bed, car).
-FAMILIES = ("seats", "transfers", "dressing", "surfaces", "lifting", "garden", "postures")
+FAMILIES = ("transfers", "dressing", "surfaces", "lifting", "garden", "postures")
 # Red-flag urgencies, most urgent first, with what to do.
 URGENCIES = {
     "emergency": "Seek emergency care now (call your emergency number)",

@@ -207,7 +207,7 @@ def starts_with_number(text: str) -> re.Pattern[str]:
 
 
 def open_log_family(page: Page, family: str) -> None:
-    """On the Log page, open a family's rows by its segment ("Seats (3)": the family, how many it counts)."""
+    """On the Log page, open a family's rows by its segment ("Transfers (5)": the family, how many it counts)."""
     segment = main(page).locator(".st-key-log_family").get_by_role("radio", name=re.compile(rf"^{family.title()}\b"))
     if segment.get_attribute("aria-checked") == "true":
         return  # open already: a click would not rerun

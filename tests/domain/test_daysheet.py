@@ -81,8 +81,8 @@ def test_each_family_says_how_many_of_its_activities_the_sheet_counts():
     starter = {CAT.activity(s.activity).family for s in CAT.starter_day if s.quantity > 0}
     assert counts["garden"] == 1 and counts["lifting"] == 0 and all(counts[f] > 0 for f in starter)
     assert (
-        counts["seats"]
-        == sum(1 for s in CAT.starter_day if CAT.activity(s.activity).family == "seats" and s.quantity > 0) - 1
+        counts["transfers"]
+        == sum(1 for s in CAT.starter_day if CAT.activity(s.activity).family == "transfers" and s.quantity > 0) - 1
     )
 
 

@@ -224,7 +224,6 @@ def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_take
 def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_saved(app_engine, ann):
     at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
     at.button(key="log_empty").click().run()
-    at.button_group(key="log_family").set_value("transfers").run()  # the car's family
     sheet = at.session_state["log_sheet"]
     row = int(sheet.index[sheet["activity"] == "car_in_out"][0])
     key = f"log_row_{row}_car_in_out_"

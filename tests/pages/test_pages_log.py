@@ -17,18 +17,17 @@ def test_only_the_open_familys_rows_are_drawn_and_each_family_says_how_many_it_c
     at = log_page()
     sheet = at.session_state["log_sheet"]
     drawn = {int(w.key.split("_")[2]) for w in at.number_input if w.key.startswith("log_row_")}
-    assert drawn == set(sheet.index[sheet["family"] == "seats"])
+    assert drawn == set(sheet.index[sheet["family"] == "transfers"])
     switcher = at.button_group(key="log_family")
-    assert switcher.value == "seats"
-    # The typical day to start from counts 3 of the seats (chair down and up, toilet), 2 transfers (bed, car),
-    # 2 dressing and 3 postures.
-    assert {"Seats (3)", "Transfers (2)", "Dressing (2)", "Postures (3)", "Garden"} <= set(switcher.options)
+    assert switcher.value == "transfers"
+    # The typical day to start from counts 5 transfers, 2 dressing and 3 postures.
+    assert {"Transfers (5)", "Dressing (2)", "Postures (3)", "Garden"} <= set(switcher.options)
 
 
 def test_an_edit_in_one_family_survives_switching_family_and_back_and_is_saved(app_engine, ann):
     at = log_page()
     log_edit(at, "weeding", quantity=30, controlled=True).run()
-    at.button_group(key="log_family").set_value("seats").run()
+    at.button_group(key="log_family").set_value("transfers").run()
     log_edit(at, "sit_down_chair", quantity=12).run()
     at.button_group(key="log_family").set_value("garden").run()
     assert at.number_input(key="log_row_20_weeding_quantity").value == 30
@@ -47,7 +46,7 @@ def test_an_edit_in_one_family_survives_switching_family_and_back_and_is_saved(a
 def test_a_problem_in_a_family_not_open_is_named_and_nothing_is_saved(app_engine, ann):
     at = log_page()
     log_edit(at, "hunched_sitting", quantity=2000).run()
-    at.button_group(key="log_family").set_value("seats").run()
+    at.button_group(key="log_family").set_value("transfers").run()
     log_edit(at, "sit_down_chair", quantity=12)
     at.button(key="log_save").click().run()
     assert not at.exception
