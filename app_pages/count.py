@@ -136,6 +136,7 @@ def header(view: CountView) -> None:
 
 
 def wake_up_form(view: CountView) -> None:
+    """The wake-up time's field and its Save button, inside the fold."""
     if "count_wake_up" not in st.session_state:
         st.session_state["count_wake_up"] = view.wake_up
     st.time_input("I usually wake up at", key="count_wake_up", step=300, width=200)
