@@ -4,6 +4,7 @@ from datetime import date, datetime
 from functools import partial
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from strain.domain import counting
 from strain.storage.people_store import PersonInfo
@@ -26,6 +27,7 @@ NOT_SENT = (
     "Could not reach the database, so these taps are not saved yet. They are kept on this phone and sent "
     "again in a moment; the count above is what is saved."
 )
+DayTotal = tuple[DeltaGenerator, DeltaGenerator]  # the places of the day's points and of its band (st.empty)
 NOT_SHOWN = "Could not reach the database to show today's tally. Taps already made are kept on this phone; try again."
 
 st.title("Count as you go")
@@ -118,12 +120,18 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
             (st.error if note[2] else st.warning)(components.md(note[1]))
 
 
-def header(view: CountView) -> None:
-    with st.container(horizontal=True, vertical_alignment="center"):
+def day_total(places: DayTotal, view: CountView) -> None:
+    """Today's points and their band, each in its place (what was there is replaced)."""
+    with places[0]:
         st.metric("Today so far", components.points(view.total), width="content")
+    with places[1]:
         components.band_badge(view.band)
+
+
+def header(view: CountView) -> None:
+    """The wake-up time and, in the hour after it, what that hour means for a tap (the day's total is above)."""
     label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
-    # Open until it is set, then folded and drawn only when opened: it is set once, and a tap reruns this part.
+    # Open until it is set, then folded and drawn only when opened: it is set once.
     components.folded(
         label, "count_wake_up_open", partial(wake_up_form, view), icon=":material/alarm:", expanded=not view.wake_up_set
     )
@@ -156,35 +164,67 @@ def order_of(now: datetime) -> counting.Order:
     return order
 
 
+def today() -> CountView:
+    """Today's tally now. Kept until the person's data change (a tap writes, so the next run reads it again); only
+    the first hour is the clock's. Four reads on every run were a sixth of it."""
+    now = context.local_now()
+    return live_tally.at(context.view(live_tally.counted_day, person, now.date(), order_of(now)), now)
+
+
+def not_shown(error: Exception) -> None:
+    """Today's tally could not be read: why, and a way to try again."""
+    st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))  # explain: a bug raised
+    st.button("Try again", key="count_try_again")
+
+
 DRAWN_FOR = context.drawn_for()
 
 
 @st.fragment
+def counted_row(row: counting.Row, view: CountView, total: DayTotal) -> None:
+    """One activity's row. A tap reruns this row alone, and the day's total in `total`: the rest of the page,
+    the other rows and their buttons, is neither run nor sent again. The row and view given are the full run's;
+    a rerun of its own reads them anew."""
+    if context.own_rerun():
+        context.still_signed_in(DRAWN_FOR)
+        pairing.still_paired_here()
+        try:
+            view = today()
+        except Exception as error:
+            not_shown(error)
+            return
+        row = view.row(row.activity.id)
+        day_total(total, view)
+    else:
+        # Streamlit draws a fragment's rerun outside it only where its full run wrote: each row keeps its place
+        # in the total's, and the page then fills them (an st.empty holds one element: the last one written).
+        for place in total:
+            place.empty()
+    draw_row(row, view.day, view.taps)
+
+
 def tally() -> None:
-    """The counts and buttons: a tap reruns only this part of the page."""
-    context.still_signed_in(DRAWN_FOR)
-    pairing.still_paired_here()
-    now = context.local_now()
+    """The day's total, the wake-up time and a row of buttons for each activity, the most frequent first."""
     try:
-        # Kept until the person's data change (a tap writes, so the next run reads it again); only the first hour
-        # is the clock's. Four reads on every run were a sixth of it.
-        view = live_tally.at(context.view(live_tally.counted_day, person, now.date(), order_of(now)), now)
-    except Exception as error:  # explain() raises again what a person cannot act on
-        st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))
-        st.button("Try again", key="count_try_again")
+        view = today()
+    except Exception as error:
+        not_shown(error)
         return
     with st.container(key="count_tally"):
+        with st.container(horizontal=True, vertical_alignment="center"):
+            total = (st.empty(), st.empty())  # filled once the rows have kept their places in them (counted_row)
         header(view)
         for row in view.rows:
             if row.frequent:
-                draw_row(row, view.day, view.taps)
+                counted_row(row, view, total)
 
         def the_others() -> None:
             for row in view.rows:
                 if not row.frequent:
-                    draw_row(row, view.day, view.taps)
+                    counted_row(row, view, total)
 
-        components.folded("More activities", "count_more", the_others)  # fewer buttons to send after every tap
+        components.folded("More activities", "count_more", the_others)  # fewer buttons drawn on a full run
+        day_total(total, view)
     st.page_link(
         "app_pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",

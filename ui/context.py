@@ -16,6 +16,7 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from strain.domain import catalogue, limits, permissions
 from strain.domain.actor import OWNER, Actor
@@ -87,6 +88,12 @@ def keep_alive() -> bool:
 def drawn_for() -> Actor | None:
     """Who a full run draws the page for: what a fragment's reruns check against (see `still_signed_in`)."""
     return st.session_state.get(ACTOR_KEY)
+
+
+def own_rerun() -> bool:
+    """Whether this run is a fragment's rerun of its own (a tap), not a full run of the page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def still_signed_in(actor: Actor | None) -> None:

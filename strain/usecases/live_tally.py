@@ -40,6 +40,10 @@ class CountedDay:
     # What the day has counted of each device's taps: activity -> device -> tap name -> running total.
     taps: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
+    def row(self, activity_id: str) -> counting.Row:
+        """The row of an activity (every activity has one)."""
+        return next(row for row in self.rows if row.activity.id == activity_id)
+
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class CountView(CountedDay):

@@ -167,6 +167,38 @@ def test_ten_quick_taps_count_ten(phone: Page, count_app, own_seed: Seed) -> Non
     assert stored_today(db_url, own_seed, activity).get("uncontrolled") == before + 10
 
 
+def day_total(page: Page) -> str:
+    """The day's points as the tally's metric shows them."""
+    return (
+        main(page)
+        .get_by_test_id("stMetric")
+        .filter(has_text="Today so far")
+        .get_by_test_id("stMetricValue")
+        .inner_text()
+    )
+
+
+def test_a_tap_redraws_its_row_and_the_days_total_as_a_full_run_would(phone: Page, count_app, own_seed: Seed) -> None:
+    """A tap reruns its own row only (a fragment), which must also redraw the day's total above the rows."""
+    app_url, _ = count_app
+    open_tally(phone, app_url, own_seed)
+    first, second = (activity_of(rows(phone).nth(place)) for place in (0, 1))
+    totals = [day_total(phone)]
+    for activity in (first, second, first):
+        with rerun(phone):
+            plus_one(phone, activity).click()
+        expect(main(phone).get_by_test_id("stMetricValue").first).not_to_have_text(totals[-1])
+        totals.append(day_total(phone))
+    expect(phone.locator(f".st-key-count_row_{first}")).to_contain_text("0 with control · 2 without")
+    expect(phone.locator(f".st-key-count_row_{second}")).to_contain_text("0 with control · 1 without")
+    expect(main(phone).get_by_test_id("stMetric")).to_have_count(1)  # one total, not one per tapped row
+
+    phone.reload()
+    open_tally(phone, app_url, own_seed)
+    assert day_total(phone) == totals[-1]
+    expect_no_exception(phone)
+
+
 def test_two_phones_tapping_the_same_day_at_once_end_with_the_sum(browser: Browser, count_app, own_seed: Seed) -> None:
     app_url, db_url = count_app
     with app_context(browser, app_url, **PHONE) as first, app_context(browser, app_url, **PHONE) as second:
