@@ -287,8 +287,8 @@ def test_a_tap_in_the_first_hour_is_flagged_and_the_day_scored_with_the_persons_
         True,
     )
     assert not live_tally.count_view(service, person, at(today, 7, 30)).first_hour
-    rows = {row.activity.id: row for row in view.rows}
-    assert (rows[SIT].uncontrolled, rows[SOFA].controlled) == (2.0, 15.0)
+    assert (view.row(SIT).uncontrolled, view.row(SOFA).controlled) == (2.0, 15.0)  # a row, as a tap redraws it
+    assert [view.row(row.activity.id) for row in view.rows] == view.rows
 
 
 def test_the_view_of_a_new_person_starts_from_the_starter_day_and_the_default_wake_up(service, person):
