@@ -27,7 +27,9 @@ NOT_SENT = (
     "Could not reach the database, so these taps are not saved yet. They are kept on this phone and sent "
     "again in a moment; the count above is what is saved."
 )
-DayTotal = tuple[DeltaGenerator, DeltaGenerator]  # the places of the day's points and of its band (st.empty)
+# Where a tap's rerun of its row redraws what a tap changes above the rows: the day's points, its band and whether
+# a tap counts as the first hour (each an st.empty holding one element: a block there broke the page in chromium).
+Places = tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]
 NOT_SHOWN = "Could not reach the database to show today's tally. Taps already made are kept on this phone; try again."
 
 st.title("Count as you go")
@@ -120,27 +122,29 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
             (st.error if note[2] else st.warning)(components.md(note[1]))
 
 
-def day_total(places: DayTotal, view: CountView) -> None:
-    """Today's points and their band, each in its place (what was there is replaced)."""
-    with places[0]:
+def day_total(places: Places, view: CountView) -> None:
+    """Today's points, their band and the first hour's notice, each in its place (what was there is replaced)."""
+    points, band, first_hour = places
+    with points:
         st.metric("Today so far", components.points(view.total), width="content")
-    with places[1]:
+    with band:
         components.band_badge(view.band)
-
-
-def header(view: CountView) -> None:
-    """The wake-up time and, in the hour after it, what that hour means for a tap (the day's total is above)."""
-    label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
-    # Open until it is set, then folded and drawn only when opened: it is set once.
-    components.folded(
-        label, "count_wake_up_open", partial(wake_up_form, view), icon=":material/alarm:", expanded=not view.wake_up_set
-    )
     if view.first_hour:
-        st.info(
+        first_hour.info(
             f"First hour after waking, until {counting.first_hour_ends(view.wake_up):%H:%M}: "
             "bending movements you count now count extra.",
             icon=":material/wb_twilight:",
         )
+    else:
+        first_hour.empty()
+
+
+def wake_up_fold(view: CountView) -> None:
+    """The wake-up time: open until it is set, then folded and drawn only when opened (it is set once)."""
+    label = f"Wake-up time {view.wake_up:%H:%M}" + ("" if view.wake_up_set else " (set it once)")
+    components.folded(
+        label, "count_wake_up_open", partial(wake_up_form, view), icon=":material/alarm:", expanded=not view.wake_up_set
+    )
 
 
 def wake_up_form(view: CountView) -> None:
@@ -171,34 +175,37 @@ def today() -> CountView:
     return live_tally.at(context.view(live_tally.counted_day, person, now.date(), order_of(now)), now)
 
 
-def not_shown(error: Exception) -> None:
-    """Today's tally could not be read: why, and a way to try again."""
+def not_shown(error: Exception, key: str) -> None:
+    """Today's tally could not be read: why, and a way to try again (a button keyed `key`: rows rerun in one run
+    each draw their own)."""
     st.error(NOT_SHOWN if errors.unreachable(error) else components.md(context.explain(error)))  # explain: a bug raised
-    st.button("Try again", key="count_try_again")
+    st.button("Try again", key=key)
 
 
 DRAWN_FOR = context.drawn_for()
 
 
 @st.fragment
-def counted_row(row: counting.Row, view: CountView, total: DayTotal) -> None:
-    """One activity's row. A tap reruns this row alone, and the day's total in `total`: the rest of the page,
-    the other rows and their buttons, is neither run nor sent again. The row and view given are the full run's;
-    a rerun of its own reads them anew."""
+def counted_row(row: counting.Row, view: CountView, above: Places) -> None:
+    """One activity's row. A tap reruns this row alone, and what a tap changes above the rows (`above`): the rest
+    of the page, the other rows and their buttons, is neither run nor sent again. The row and view given are the
+    full run's; a rerun of its own reads them anew."""
     if context.own_rerun():
         context.still_signed_in(DRAWN_FOR)
         pairing.still_paired_here()
         try:
-            view = today()
+            fresh = today()
         except Exception as error:
-            not_shown(error)
+            not_shown(error, key=f"count_try_again_{row.activity.id}")
             return
-        row = view.row(row.activity.id)
-        day_total(total, view)
+        if fresh.day != view.day:  # past midnight: the whole page moves to the new day, not this row alone
+            st.rerun()
+        view, row = fresh, fresh.row(row.activity.id)
+        day_total(above, view)
     else:
         # Streamlit draws a fragment's rerun outside it only where its full run wrote: each row keeps its place
-        # in the total's, and the page then fills them (an st.empty holds one element: the last one written).
-        for place in total:
+        # in each of them, and the page then fills them (an st.empty holds one element: the last one written).
+        for place in above:
             place.empty()
     draw_row(row, view.day, view.taps)
 
@@ -208,23 +215,24 @@ def tally() -> None:
     try:
         view = today()
     except Exception as error:
-        not_shown(error)
+        not_shown(error, key="count_try_again")
         return
     with st.container(key="count_tally"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            total = (st.empty(), st.empty())  # filled once the rows have kept their places in them (counted_row)
-        header(view)
+            points, band = st.empty(), st.empty()
+        wake_up_fold(view)
+        above = (points, band, st.empty())  # filled once the rows have kept their places in them (counted_row)
         for row in view.rows:
             if row.frequent:
-                counted_row(row, view, total)
+                counted_row(row, view, above)
 
         def the_others() -> None:
             for row in view.rows:
                 if not row.frequent:
-                    counted_row(row, view, total)
+                    counted_row(row, view, above)
 
         components.folded("More activities", "count_more", the_others)  # fewer buttons drawn on a full run
-        day_total(total, view)
+        day_total(above, view)
     st.page_link(
         "app_pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",

@@ -15,12 +15,16 @@ import io
 import re
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from strain.domain import catalogue
+from strain.storage import db
+from strain.usecases import live_tally, people
+from strain.usecases.shared import Context
 from tests.browser.cli_data import run_cli
 from tests.browser.conftest import Seed, _free_port, as_new_person, serve_app
 from tests.browser.streamlit_page import (
@@ -196,6 +200,26 @@ def test_a_tap_redraws_its_row_and_the_days_total_as_a_full_run_would(phone: Pag
     phone.reload()
     open_tally(phone, app_url, own_seed)
     assert day_total(phone) == totals[-1]
+    expect_no_exception(phone)
+
+
+def test_the_first_hour_notice_follows_a_tap_when_the_wake_up_time_changed_elsewhere(
+    phone: Page, count_app, own_seed: Seed
+) -> None:
+    """The notice is above the rows, outside a tap's rerun of its row: the row redraws it, as a full run would."""
+    app_url, db_url = count_app
+    service = Context(db.open_database(db_url), catalogue.default())
+    person = people.person(service, own_seed.person)
+    now = datetime.now()  # the browser's time zone is the machine's, as is the page's clock
+    live_tally.set_wake_up(service, person, (now - timedelta(hours=3)).time())
+    open_tally(phone, app_url, own_seed)
+    notice = main(phone).get_by_text("First hour after waking")
+    expect(notice).to_have_count(0)
+
+    live_tally.set_wake_up(service, person, (now - timedelta(minutes=5)).time())  # on another phone, say
+    with rerun(phone):
+        plus_one(phone, activity_of(rows(phone).first)).click()
+    expect(notice).to_have_count(1)
     expect_no_exception(phone)
 
 
