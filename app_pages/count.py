@@ -122,8 +122,8 @@ def draw_row(row: counting.Row, day: date, taps: dict[str, dict[str, dict[str, i
             (st.error if note[2] else st.warning)(components.md(note[1]))
 
 
-def day_total(places: Places, view: CountView) -> None:
-    """Today's points, their band and the first hour's notice, each in its place (what was there is replaced)."""
+def above_rows(places: Places, view: CountView) -> None:
+    """What a tap changes above the rows: today's points, their band and the first hour's notice, each in its place."""
     points, band, first_hour = places
     with points:
         st.metric("Today so far", components.points(view.total), width="content")
@@ -201,7 +201,7 @@ def counted_row(row: counting.Row, view: CountView, above: Places) -> None:
         if fresh.day != view.day:  # past midnight: the whole page moves to the new day, not this row alone
             st.rerun()
         view, row = fresh, fresh.row(row.activity.id)
-        day_total(above, view)
+        above_rows(above, view)
     else:
         # Streamlit draws a fragment's rerun outside it only where its full run wrote: each row keeps its place
         # in each of them, and the page then fills them (an st.empty holds one element: the last one written).
@@ -232,7 +232,7 @@ def tally() -> None:
                     counted_row(row, view, above)
 
         components.folded("More activities", "count_more", the_others)  # fewer buttons drawn on a full run
-        day_total(above, view)
+        above_rows(above, view)
     st.page_link(
         "app_pages/log.py",
         label="Today on the Log page (pain, note, load, twist)",
