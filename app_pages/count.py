@@ -46,8 +46,9 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
     if report is None or report.row != row:  # not a row drawn for someone else a moment ago
         return
     st.session_state.pop(NOTE, None)
+    now = context.local_now()
     try:
-        result = live_tally.count_report(service, who, activity_id, report, now=context.local_now())
+        result = live_tally.count_report(service, who, activity_id, report, now=now, order=order_of(now))
     except Exception as error:
         # The buttons keep their taps and send them again: say so rather than "try again".
         message = NOT_SENT if errors.unreachable(error) else context.explain(error)  # explain: a bug is raised
@@ -58,6 +59,8 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
         st.session_state[NOTE] = (activity_id, context.explain(refused), not isinstance(refused, NothingToTakeBack))
     if result.last_added:
         st.session_state.setdefault(LAST_KIND, {})[activity_id] = result.last_added
+    if result.day is not None and result.data_version is not None:  # the day as the taps left it: no read again
+        context.keep_view(result.day, live_tally.counted_day, result.data_version, who, result.day.day, order_of(now))
 
 
 def buttons_key(activity_id: str) -> str:

@@ -141,11 +141,40 @@ def versioned(use: Callable[Concatenate[Context, P], R], version: Hashable, *arg
     use case (by its qualified name), the version and the arguments, and who is asking. The catalogue
     is fixed for the life of the process.
     """
-    url = db.database_url()
-    who = replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
-    name = f"{use.__module__}.{use.__qualname__}"
-    key = (url, who, name, version, args, tuple(sorted(kwargs.items())))
+    url, who = db.database_url(), _reader()
+    key = _view_key(url, who, use, version, args, kwargs)
     return cast(R, _views.get(key, lambda: use(_shared(url).acting_as(who), *args, **kwargs)))
+
+
+def keep_view(
+    made: R,
+    use: Callable[Concatenate[Context, PersonInfo, P], R],
+    version: str,
+    person: PersonInfo,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> None:
+    """Keep `made` as what `view(use, person, *args, **kwargs)` makes at the person's data `version`: made by a
+    write that read it in its own transaction (a tap), so the next run need not read it again."""
+    key = _view_key(db.database_url(), _reader(), use, version, (person, *args), kwargs)
+    _views.get(key, lambda: made)
+
+
+def _reader() -> Actor:
+    return replace(actor(), live=None)  # a read: the key is who it is, not this session's clock
+
+
+def _view_key(
+    url: str,
+    who: Actor,
+    use: Callable[..., object],
+    version: Hashable,
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+) -> Hashable:
+    """What scopes a kept view: the database, the use case (by its qualified name), the version, the arguments, and
+    who is asking."""
+    return (url, who, f"{use.__module__}.{use.__qualname__}", version, args, tuple(sorted(kwargs.items())))
 
 
 def record_read(person: PersonInfo, view: str) -> None:

@@ -7,9 +7,10 @@ reads and writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 import pandas as pd
 
@@ -97,13 +98,13 @@ def order(catalogue: Catalogue, typical: pd.DataFrame, recent: pd.DataFrame) -> 
     return Order(ranked, min(FIRST_ROWS, sum(1 for activity_id in ranked if frequency.get(activity_id, 0) > 0)))
 
 
-def rows(catalogue: Catalogue, order: Order, today: pd.DataFrame) -> list[Row]:
-    """The tally's rows in `order`, with today's counts by technique."""
+def rows(catalogue: Catalogue, order: Order, entries: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """The tally's rows in `order`, with the counts by technique of the day's `entries` (dicts of a tally's columns)."""
     counted: dict[tuple[str, str], float] = {}
     # Summed in plain Python: a day holds a few dozen entries, and a pandas groupby took milliseconds a tap.
-    columns = (today["activity"].tolist(), today["technique"].tolist(), today["quantity"].tolist())
-    for activity_id, technique, quantity in zip(*columns, strict=True):
-        counted[activity_id, technique] = counted.get((activity_id, technique), 0.0) + quantity
+    for entry in entries:
+        kind = (entry["activity"], entry["technique"])
+        counted[kind] = counted.get(kind, 0.0) + entry["quantity"]
     return [
         Row(
             activity=catalogue.activity(activity_id),

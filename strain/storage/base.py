@@ -122,12 +122,17 @@ def _unknown(person_id: int) -> UnknownPerson:
     return UnknownPerson(f"no person with id {person_id}")
 
 
-def _touch(connection: Connection, actor: Actor, person_id: int) -> None:
-    bumped = connection.execute(
-        sa.update(Person).where(col(Person.id) == person_id, _owned(actor)).values(revision=col(Person.revision) + 1)
-    ).rowcount
-    if not bumped:
+def _touch(connection: Connection, actor: Actor, person_id: int) -> int:
+    """Bump the person's revision (which locks their row until commit); their new revision."""
+    revision = connection.execute(
+        sa.update(Person)
+        .where(col(Person.id) == person_id, _owned(actor))
+        .values(revision=col(Person.revision) + 1)
+        .returning(col(Person.revision))
+    ).scalar()
+    if revision is None:
         raise _unknown(person_id)
+    return int(revision)
 
 
 def _acting(connection: Connection, actor: Actor) -> None:

@@ -155,6 +155,11 @@ def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
         revision = connection.execute(_revision_query(actor), {"person_id": person_id}).scalar()
     if revision is None:
         raise _unknown(person_id)
+    return version_of(person_id, revision)
+
+
+def version_of(person_id: int, revision: int) -> str:
+    """The data version (data_version) of a person at a revision."""
     return f"{person_id}.{revision}"
 
 
@@ -168,13 +173,19 @@ def data_versions(*, engine: Engine, actor: Actor) -> tuple[tuple[int, int], ...
 
 def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     """When the person usually wakes up (None: not set yet)."""
+    return wake_up_at(engine=engine, actor=actor, person_id=person_id)[0]
+
+
+def wake_up_at(*, engine: Engine, actor: Actor, person_id: int) -> tuple[time | None, int]:
+    """When the person usually wakes up (None: not set yet), and their revision as it was read with it."""
+    query = sa.select(col(Person.wake_up_minute), col(Person.revision)).where(
+        col(Person.id) == person_id, _owned(actor)
+    )
     with _reading(engine) as connection:
-        found = connection.execute(
-            sa.select(col(Person.id), col(Person.wake_up_minute)).where(col(Person.id) == person_id, _owned(actor))
-        ).first()
+        found = connection.execute(query).first()
     if found is None:
         raise _unknown(person_id)
-    return None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))
+    return (None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))), found.revision
 
 
 def set_wake_up(*, engine: Engine, actor: Actor, person_id: int, wake_up: time) -> None:

@@ -19,7 +19,17 @@ from sqlmodel import col
 from strain.domain import modifiers
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
-from strain.storage.base import ENTRY_FIELDS, _changing, _entry_columns, _now, _of, _reading, _upsert
+from strain.storage.base import (
+    ENTRY_FIELDS,
+    _changing,
+    _entry_columns,
+    _now,
+    _of,
+    _reading,
+    _touch,
+    _upsert,
+    _writing,
+)
 from strain.storage.store_errors import NothingToTakeBack, StoreError
 from strain.storage.tables import Day, Entry, TapTotal
 
@@ -75,8 +85,8 @@ def add_to_day(
         if day_id is None:
             raise NothingToTakeBack(f"nothing to take back: nothing is counted on {day}")
         _add_or_take(connection, _tally_kind(day_id, person_id, day, activity, technique, first_hour), amount, most)
-        counted = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
-    return counted(activity, technique)
+        tallied = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
+    return tallied.counted(activity, technique)
 
 
 def _tally_day(
@@ -114,8 +124,8 @@ def _tallied(
     created: bool,
     model_version: str,
     total_of: Callable[[list[dict[str, Any]]], float],
-) -> Callable[[str, str], Counted]:
-    """After taps: the day's new version, model version and total, and its audit event; what it counts of a kind."""
+) -> Tallied:
+    """After taps: the day's new version, model version and total, and its audit event."""
     entries = [
         dict(zip(ENTRY_FIELDS, row, strict=True))
         for row in connection.execute(sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == day_id))
@@ -134,12 +144,22 @@ def _tallied(
         .returning(col(Day.version))
     ).scalar_one()
     _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
+    return Tallied(entries, version, total)
 
-    def of(activity: str, technique: str) -> Counted:
-        count = sum(e["quantity"] for e in entries if e["activity"] == activity and e["technique"] == technique)
-        return Counted(float(count), version, total)
 
-    return of
+@dataclass(frozen=True)
+class Tallied:
+    """A day as taps left it."""
+
+    entries: list[dict[str, Any]]  # its entries, as dicts of ENTRY_FIELDS
+    version: int
+    total: float
+
+    def counted(self, activity: str, technique: str) -> Counted:
+        """The day after the taps, with what it counts of one activity and technique."""
+        kind = (activity, technique)
+        count = sum(entry["quantity"] for entry in self.entries if (entry["activity"], entry["technique"]) == kind)
+        return Counted(float(count), self.version, self.total)
 
 
 @dataclass(frozen=True)
@@ -152,6 +172,18 @@ class TapReport:
     total: int  # the device's running total of this kind on this row today
 
 
+TapTotals = dict[str, dict[str, dict[str, int]]]  # activity -> device -> tap name -> running total
+
+
+@dataclass(frozen=True)
+class DayAfterTaps:
+    """A day as a report's taps left it, read in their transaction: what a page would read next."""
+
+    revision: int  # the person's revision that the taps' write made
+    entries: list[dict[str, Any]]  # the day's entries, as dicts of ENTRY_FIELDS
+    taps: TapTotals  # what the day counts of each device's taps (tap_totals)
+
+
 @dataclass(frozen=True)
 class TapsCounted:
     """What a device's report added to a day: nothing new (counted None), or the day after its new taps."""
@@ -160,17 +192,22 @@ class TapsCounted:
     refused: StoreError | None  # the first tap refused (nothing to take back, over the day's limit)
     last_added: str | None  # the technique of the last tap that added
     refused_technique: str | None = None  # the technique of the tap refused
+    after: DayAfterTaps | None = None  # the day after the taps, when they changed it
 
 
-def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> dict[str, dict[str, dict[str, int]]]:
+def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> TapTotals:
     """What the day counts of each device's taps: activity -> device -> tap name -> running total."""
+    with _reading(engine) as connection:
+        return _tap_totals(connection, actor, person_id, day)
+
+
+def _tap_totals(connection: Connection, actor: Actor, person_id: int, day: date) -> TapTotals:
     query = sa.select(col(TapTotal.activity), col(TapTotal.device), col(TapTotal.tap), col(TapTotal.counted)).where(
         _of(actor, col(TapTotal.person_id), person_id), col(TapTotal.date) == day
     )
-    found: dict[str, dict[str, dict[str, int]]] = {}
-    with _reading(engine) as connection:
-        for activity, device, tap, counted in connection.execute(query):
-            found.setdefault(activity, {}).setdefault(device, {})[tap] = counted
+    found: TapTotals = {}
+    for activity, device, tap, counted in connection.execute(query):
+        found.setdefault(activity, {}).setdefault(device, {})[tap] = counted
     return found
 
 
@@ -213,7 +250,8 @@ def count_taps(
     report that adds nothing writes nothing. A tap refused (nothing to take back, more than `most`
     in a day) is `refused`, and it and the rest of its kind are not tried again; the other taps
     still count. A transaction cut off by a broken connection is tried once more on a new one
-    (see _once_more_if_disconnected: the totals make that safe).
+    (see _once_more_if_disconnected: the totals make that safe). When taps changed the day, `after` is the day
+    as they left it, read in their transaction (a page need not read it again).
     """
     same = (
         _of(actor, col(TapTotal.person_id), person_id),
@@ -232,8 +270,9 @@ def count_taps(
     refused: StoreError | None = None
     refused_technique = last_added = None
     last: TapReport | None = None
-    with _changing(engine, actor, person_id) as connection:
-        fresh = new(connection)  # again, now that the person's writes wait for this one
+    with _writing(engine, actor) as connection:
+        revision = _touch(connection, actor, person_id)  # as _changing: the person's other writes now wait
+        fresh = new(connection)  # again, now that they wait
         day_id, created = _tally_day(
             connection, person_id, day, model_version, create=any(tap.amount > 0 for tap, _ in fresh)
         )
@@ -252,11 +291,12 @@ def count_taps(
                     last_added = tap.technique
             keys = {"person_id": person_id, "date": day, "device": device, "activity": activity, "tap": tap.name}
             _upsert(connection, TapTotal, list(keys), **keys, counted=tap.total)
-        counted = None
+        counted = after = None
         if day_id is not None and (last is not None or created):  # (day_id is None: nothing was counted)
-            of = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
-            counted = of(activity, last.technique) if last is not None else None
-    return TapsCounted(counted, refused, last_added, refused_technique)
+            tallied = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
+            counted = tallied.counted(activity, last.technique) if last is not None else None
+            after = DayAfterTaps(revision, tallied.entries, _tap_totals(connection, actor, person_id, day))
+    return TapsCounted(counted, refused, last_added, refused_technique, after)
 
 
 def _create_day(connection: Connection, person_id: int, day: date, model_version: str) -> bool:

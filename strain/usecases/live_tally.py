@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from strain.domain import (
     counting,
@@ -68,17 +69,38 @@ def count_order(ctx: Context, person: PersonInfo, today: date) -> counting.Order
 def counted_day(ctx: Context, person: PersonInfo, today: date, order: counting.Order | None = None) -> CountedDay:
     """What today's tally has counted: its counts and points, rows in `order` (by default count_order's)."""
     saved = log_day.day(ctx, person, today)
-    entries = saved.entries if saved else tally.empty_frame()
-    stored = people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
-    total = model.total_of(frames.records(entries), ctx.person_model(person))
+    return _counted(
+        ctx,
+        today,
+        order or count_order(ctx, person, today),
+        entries=frames.records(saved.entries) if saved else [],
+        strain_model=ctx.person_model(person),
+        wake_up=people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id),
+        taps=tap_store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
+    )
+
+
+def _counted(
+    ctx: Context,
+    day: date,
+    order: counting.Order,
+    *,
+    entries: list[dict[str, Any]],
+    strain_model: model.Model,
+    wake_up: time | None,
+    taps: tap_store.TapTotals,
+) -> CountedDay:
+    """A day's tally from what is stored of it: its `entries` (dicts of a tally's columns), the person's model,
+    their wake-up time (None: not set) and what the day counts of each device's taps."""
+    total = model.total_of(entries, strain_model)
     return CountedDay(
-        day=today,
-        rows=counting.rows(ctx.catalogue, order or count_order(ctx, person, today), entries),
+        day=day,
+        rows=counting.rows(ctx.catalogue, order, entries),
         total=total,
         band=model.band(total, ctx.catalogue),
-        wake_up=stored or counting.DEFAULT_WAKE_UP,
-        wake_up_set=stored is not None,
-        taps=tap_store.tap_totals(engine=ctx.engine, actor=ctx.actor, person_id=person.id, day=today),
+        wake_up=wake_up or counting.DEFAULT_WAKE_UP,
+        wake_up_set=wake_up is not None,
+        taps=taps,
     )
 
 
@@ -140,16 +162,31 @@ def count(
         raise NothingToTakeBack(f"nothing to take back: no {activity.name} {kind} is counted today") from None
 
 
+@dataclass(frozen=True)
+class ReportCounted(tap_store.TapsCounted):
+    """What a report added (TapsCounted) and, when it changed the day, the day as counted_day would read it next:
+    `day` at the person's `data_version` (see ui.context.keep_view)."""
+
+    day: CountedDay | None = None
+    data_version: str | None = None
+
+
 def count_report(
-    ctx: Context, person: PersonInfo, activity_id: str, report: counting.Reported, *, now: datetime
-) -> tap_store.TapsCounted:
+    ctx: Context,
+    person: PersonInfo,
+    activity_id: str,
+    report: counting.Reported,
+    *,
+    now: datetime,
+    order: counting.Order | None = None,
+) -> ReportCounted:
     """Count what a device's report of its taps on a row adds to what the day has counted of them
     (strain.storage.tap_store.count_taps): a report sent again, or replayed, adds nothing.
 
     Taps are counted on the report's day, today or yesterday where the person is (`now`: taps made
     just before midnight); in the hour after waking they count as first hour. A refused tap is
     `refused` (the message names the activity); an unknown activity or a day out of reach is a
-    Invalid, and then nothing is saved.
+    Invalid, and then nothing is saved. Given the rows' `order`, the day after the taps is `day`.
     """
     if not ctx.catalogue.has_activity(activity_id):
         raise Invalid([f"not counted: unknown activity {fields.quoted(activity_id)}"])
@@ -160,9 +197,8 @@ def count_report(
     problem = validation.date_problem(report.day, "the day")
     if problem:
         raise Invalid([f"not counted: {problem}"])
-    wake_up = (
-        people_store.get_wake_up(engine=ctx.engine, actor=ctx.actor, person_id=person.id) or counting.DEFAULT_WAKE_UP
-    )
+    stored_wake_up, revision = people_store.wake_up_at(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    wake_up = stored_wake_up or counting.DEFAULT_WAKE_UP
     strain_model = ctx.person_model(person)
     result = tap_store.count_taps(
         engine=ctx.engine,
@@ -183,8 +219,22 @@ def count_report(
     if isinstance(result.refused, NothingToTakeBack):
         kind = "with control" if result.refused_technique == "controlled" else "without control"
         message = f"nothing to take back: no {activity.name} {kind} is counted today"
-        return replace(result, refused=NothingToTakeBack(message))
-    return result
+        result = replace(result, refused=NothingToTakeBack(message))
+    counted = ReportCounted(**{name.name: getattr(result, name.name) for name in dataclass_fields(result)})
+    after = result.after
+    # The wake-up time and model read above are the day's only if the taps' write was the person's next one.
+    if order is None or after is None or after.revision != revision + 1:
+        return counted
+    day = _counted(
+        ctx,
+        report.day,
+        order,
+        entries=after.entries,
+        strain_model=strain_model,
+        wake_up=stored_wake_up,
+        taps=after.taps,
+    )
+    return replace(counted, day=day, data_version=people_store.version_of(person.id, after.revision))
 
 
 def wake_up(ctx: Context, person: PersonInfo) -> time | None:

@@ -16,11 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strain.domain import counting, limits, model
+from strain.domain import frames as tally_frames
 from strain.domain.actor import OWNER
 from strain.domain.errors import Refused
 from strain.storage import audit_store, backup_store, day_store, db, people_store, store_errors, tap_store, totals_store
 from strain.storage.tables import Person, TapTotal
-from strain.usecases import clinic, live_tally, log_day, people
+from strain.usecases import clinic, live_tally, log_day, people, weights
 from strain.usecases.shared import Context
 from tests.helpers import entries, save
 from tests.strategies import CAT, frames
@@ -215,7 +216,7 @@ def test_rows_put_the_most_frequent_first_and_todays_counts_do_not_move_them():
     recent = pd.concat([yesterday, entries((SIT, 2), ("weeding", 0), day=DAY - timedelta(days=2))], ignore_index=True)
     typical = entries(("car_in_out", 2), (SIT, 4))
     today = entries(("heavy_lift", 9), (SIT, 2, "controlled"), (SIT, 1, "uncontrolled"), day=DAY)
-    found = counting.rows(CAT, counting.order(CAT, typical, recent), today)
+    found = counting.rows(CAT, counting.order(CAT, typical, recent), tally_frames.records(today))
     # Sitting down: 2 days + the typical day; getting into the car and socks 1 each, the car first in the typical day.
     assert [row.activity.id for row in found if row.frequent] == [SIT, "car_in_out", "socks_shoes"]
     frequent = {SIT, "car_in_out", "socks_shoes"}
@@ -506,6 +507,53 @@ def test_a_report_is_in_the_audit_trail_and_a_day_deleted_keeps_its_totals(servi
     assert log_day.day(service, person, date.today()) is None
     send(service, person, {PLUS: 4})
     assert counted_today(service, person) == {"uncontrolled": 1.0}
+
+
+def as_read(day: live_tally.CountedDay) -> tuple:
+    """What a page shows of a counted day."""
+    rows = [(row.activity.id, row.controlled, row.uncontrolled, row.frequent) for row in day.rows]
+    return (day.day, rows, day.total, day.band, day.wake_up, day.wake_up_set, day.taps)
+
+
+def test_a_report_gives_the_day_as_the_next_read_of_it_would_and_at_which_data_version(service, person):
+    weights.set_override(service, person, "first_hour", 2.0, "stiff mornings")
+    live_tally.set_wake_up(service, person, time(6, 30))
+    live_tally.count(service, person, SOFA, technique="controlled", amount=15, now=at_noon())
+    today = date.today()
+    order = live_tally.count_order(service, person, today)
+    reports = [
+        report({PLUS: 2}, last=PLUS),
+        report({PLUS: 2, CONTROL: 1, BACK: 1}, last=BACK),
+        report({CONTROL: 3}, last=CONTROL, device="d2"),
+    ]
+    for sent in reports:  # in the first hour after waking, weighed by the person's own weight
+        result = live_tally.count_report(
+            service, person, SIT, replace(sent, row=f"{person.id}/{SIT}"), now=at(today, 7), order=order
+        )
+        assert result.data_version == people.data_version(service, person)
+        assert as_read(result.day) == as_read(live_tally.counted_day(service, person, today, order))
+    assert (result.day.row(SIT).controlled, result.day.row(SIT).uncontrolled) == (4.0, 1.0)  # both devices
+    again = live_tally.count_report(service, person, SIT, replace(sent, row=f"{person.id}/{SIT}"), now=at_noon())
+    assert (again.counted, again.day, again.data_version) == (None, None, None)  # nothing new: nothing to keep
+
+
+def test_a_report_that_another_write_overtook_leaves_the_day_to_be_read_again(service, person):
+    """The wake-up time and weights a report is counted with are read before its write: if someone else's write
+    comes between, the day it would give might not be the one stored, so it gives none."""
+    read_model = service.person_model
+
+    def read_then_overtaken(who):
+        found = read_model(who)
+        live_tally.set_wake_up(service, who, time(6, 0))  # another session, a moment later
+        return found
+
+    service.person_model = read_then_overtaken
+    order = live_tally.count_order(service, person, date.today())
+    result = live_tally.count_report(
+        service, person, SIT, replace(report({PLUS: 2}), row=f"{person.id}/{SIT}"), now=at_noon(), order=order
+    )
+    assert result.counted.count == 2.0  # counted all the same
+    assert (result.day, result.data_version) == (None, None)
 
 
 def test_a_person_forgotten_takes_their_totals_along(service, person):
