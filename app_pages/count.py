@@ -47,8 +47,9 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
         return
     st.session_state.pop(NOTE, None)
     now = context.local_now()
+    order = order_of(now) if report.day == now.date() else None  # (taps from before midnight: the page moves on)
     try:
-        result = live_tally.count_report(service, who, activity_id, report, now=now, order=order_of(now))
+        result = live_tally.count_report(service, who, activity_id, report, now=now, order=order)
     except Exception as error:
         # The buttons keep their taps and send them again: say so rather than "try again".
         message = NOT_SENT if errors.unreachable(error) else context.explain(error)  # explain: a bug is raised
@@ -59,8 +60,8 @@ def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
         st.session_state[NOTE] = (activity_id, context.explain(refused), not isinstance(refused, NothingToTakeBack))
     if result.last_added:
         st.session_state.setdefault(LAST_KIND, {})[activity_id] = result.last_added
-    if result.day is not None and result.data_version is not None:  # the day as the taps left it: no read again
-        context.keep_view(result.day, live_tally.counted_day, result.data_version, who, result.day.day, order_of(now))
+    if result.day is not None and result.data_version is not None and order is not None:
+        keep_day(result.day, result.data_version, who, order)  # the day as the taps left it: the row reads it no more
 
 
 def buttons_key(activity_id: str) -> str:
@@ -172,10 +173,21 @@ def order_of(now: datetime) -> counting.Order:
 
 
 def today() -> CountView:
-    """Today's tally now. Kept until the person's data change (a tap writes, so the next run reads it again); only
-    the first hour is the clock's. Four reads on every run were a sixth of it."""
+    """Today's tally now. Kept until the person's data change (a tap keeps what it wrote, see keep_day); only the
+    first hour is the clock's. Four reads on every run were a sixth of it."""
     now = context.local_now()
-    return live_tally.at(context.view(live_tally.counted_day, person, now.date(), order_of(now)), now)
+    return live_tally.at(kept_day(person, now.date(), order_of(now)), now)
+
+
+def kept_day(who: PersonInfo, day: date, order: counting.Order) -> live_tally.CountedDay:
+    """The tally of `who`'s `day`, rows in `order`, kept at their data version."""
+    return context.view(live_tally.counted_day, who, day, order)
+
+
+def keep_day(made: live_tally.CountedDay, version: str, who: PersonInfo, order: counting.Order) -> None:
+    """Keep a tap's day as kept_day(who, made.day, order) reads it at `version` (the same arguments, or no run
+    would find it)."""
+    context.keep_view(made, live_tally.counted_day, version, who, made.day, order)
 
 
 def not_shown(error: Exception, key: str) -> None:
@@ -192,7 +204,7 @@ DRAWN_FOR = context.drawn_for()
 def counted_row(row: counting.Row, view: CountView, above: Places) -> None:
     """One activity's row. A tap reruns this row alone, and what a tap changes above the rows (`above`): the rest
     of the page, the other rows and their buttons, is neither run nor sent again. The row and view given are the
-    full run's; a rerun of its own reads them anew."""
+    full run's; a rerun of its own takes them anew (as the tap kept them)."""
     if context.own_rerun():
         context.still_signed_in(DRAWN_FOR)
         pairing.still_paired_here()

@@ -154,10 +154,9 @@ def keep_view(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> None:
-    """Keep `made` as what `view(use, person, *args, **kwargs)` makes at the person's data `version`: made by a
-    write that read it in its own transaction (a tap), so the next run need not read it again."""
-    key = _view_key(db.database_url(), _reader(), use, version, (person, *args), kwargs)
-    _views.get(key, lambda: made)
+    """Keep `made` as what `view(use, person, *args, **kwargs)` makes at the person's data `version`, so that the
+    next run need not read it again: for a write that gives what it wrote as that view would read it (a tap)."""
+    _views.put(_view_key(db.database_url(), _reader(), use, version, (person, *args), kwargs), made)
 
 
 def _reader() -> Actor:

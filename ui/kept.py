@@ -39,9 +39,14 @@ class Kept(Generic[V]):
         if found is not _MISSING:
             return cast(V, pickle.loads(cast(bytes, found)) if self._copies else found)
         made = make()
-        keep = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL) if self._copies else made
+        self.put(key, made)
+        return made
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep `value` for `key` (in place of what was kept for it)."""
+        keep = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if self._copies else value
         with self._lock:
             self._kept[key] = keep
+            self._kept.move_to_end(key)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
-        return made

@@ -122,6 +122,11 @@ def _unknown(person_id: int) -> UnknownPerson:
     return UnknownPerson(f"no person with id {person_id}")
 
 
+def _data_version(person_id: int, revision: int) -> str:
+    """A person's data version at a revision: a cache key of views of their data (people_store.data_version)."""
+    return f"{person_id}.{revision}"
+
+
 def _touch(connection: Connection, actor: Actor, person_id: int) -> int:
     """Bump the person's revision (which locks their row until commit); their new revision."""
     revision = connection.execute(

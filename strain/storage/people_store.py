@@ -21,6 +21,7 @@ from strain.storage.audit_store import _record_event
 from strain.storage.base import (
     _acting,
     _changing,
+    _data_version,
     _now,
     _owned,
     _owned_by,
@@ -155,12 +156,7 @@ def data_version(*, engine: Engine, actor: Actor, person_id: int) -> str:
         revision = connection.execute(_revision_query(actor), {"person_id": person_id}).scalar()
     if revision is None:
         raise _unknown(person_id)
-    return version_of(person_id, revision)
-
-
-def version_of(person_id: int, revision: int) -> str:
-    """The data version (data_version) of a person at a revision."""
-    return f"{person_id}.{revision}"
+    return _data_version(person_id, revision)
 
 
 def data_versions(*, engine: Engine, actor: Actor) -> tuple[tuple[int, int], ...]:
@@ -173,10 +169,10 @@ def data_versions(*, engine: Engine, actor: Actor) -> tuple[tuple[int, int], ...
 
 def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     """When the person usually wakes up (None: not set yet)."""
-    return wake_up_at(engine=engine, actor=actor, person_id=person_id)[0]
+    return get_wake_up_and_revision(engine=engine, actor=actor, person_id=person_id)[0]
 
 
-def wake_up_at(*, engine: Engine, actor: Actor, person_id: int) -> tuple[time | None, int]:
+def get_wake_up_and_revision(*, engine: Engine, actor: Actor, person_id: int) -> tuple[time | None, int]:
     """When the person usually wakes up (None: not set yet), and their revision as it was read with it."""
     query = sa.select(col(Person.wake_up_minute), col(Person.revision)).where(
         col(Person.id) == person_id, _owned(actor)

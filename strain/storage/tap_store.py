@@ -22,6 +22,7 @@ from strain.storage.audit_store import _record_event
 from strain.storage.base import (
     ENTRY_FIELDS,
     _changing,
+    _data_version,
     _entry_columns,
     _now,
     _of,
@@ -128,7 +129,10 @@ def _tallied(
     """After taps: the day's new version, model version and total, and its audit event."""
     entries = [
         dict(zip(ENTRY_FIELDS, row, strict=True))
-        for row in connection.execute(sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == day_id))
+        for row in connection.execute(
+            # In the day's order, as a page reads it: a total summed in another order could differ in its last bit.
+            sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == day_id).order_by(col(Entry.position))
+        )
     ]
     total = float(total_of(entries))
     version = connection.execute(
@@ -180,6 +184,7 @@ class DayAfterTaps:
     """A day as a report's taps left it, read in their transaction: what a page would read next."""
 
     revision: int  # the person's revision that the taps' write made
+    data_version: str  # the same as people_store.data_version gives it
     entries: list[dict[str, Any]]  # the day's entries, as dicts of ENTRY_FIELDS
     taps: TapTotals  # what the day counts of each device's taps (tap_totals)
 
@@ -295,7 +300,8 @@ def count_taps(
         if day_id is not None and (last is not None or created):  # (day_id is None: nothing was counted)
             tallied = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
             counted = tallied.counted(activity, last.technique) if last is not None else None
-            after = DayAfterTaps(revision, tallied.entries, _tap_totals(connection, actor, person_id, day))
+            totals = _tap_totals(connection, actor, person_id, day)
+            after = DayAfterTaps(revision, _data_version(person_id, revision), tallied.entries, totals)
     return TapsCounted(counted, refused, last_added, refused_technique, after)
 
 

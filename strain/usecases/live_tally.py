@@ -32,7 +32,7 @@ class CountedDay:
     """What one day's live tally has counted so far: it changes only with the person's data (every tap, wake-up
     time and weight is a write that bumps their revision), so a page can keep it until then."""
 
-    day: date  # today, where the person is
+    day: date  # the day counted (the live tally shows today, where the person is)
     rows: list[counting.Row]  # every activity, the person's most frequent first
     total: float  # today's points so far
     band: str
@@ -197,7 +197,9 @@ def count_report(
     problem = validation.date_problem(report.day, "the day")
     if problem:
         raise Invalid([f"not counted: {problem}"])
-    stored_wake_up, revision = people_store.wake_up_at(engine=ctx.engine, actor=ctx.actor, person_id=person.id)
+    stored_wake_up, revision = people_store.get_wake_up_and_revision(
+        engine=ctx.engine, actor=ctx.actor, person_id=person.id
+    )
     wake_up = stored_wake_up or counting.DEFAULT_WAKE_UP
     strain_model = ctx.person_model(person)
     result = tap_store.count_taps(
@@ -234,7 +236,7 @@ def count_report(
         wake_up=stored_wake_up,
         taps=after.taps,
     )
-    return replace(counted, day=day, data_version=people_store.version_of(person.id, after.revision))
+    return replace(counted, day=day, data_version=after.data_version)
 
 
 def wake_up(ctx: Context, person: PersonInfo) -> time | None:

@@ -46,6 +46,15 @@ def test_the_least_recently_used_result_is_forgotten_first() -> None:
     assert made == ["a", "b", "c", "b"]
 
 
+def test_a_result_put_is_what_the_next_caller_gets_in_place_of_the_one_kept_and_a_copy_of_it() -> None:
+    kept: Kept[pd.DataFrame] = Kept(2, copies=True)
+    kept.get("today", lambda: pd.DataFrame({"points": [1.0]}))
+    written = pd.DataFrame({"points": [1.0, 3.0]})  # what a tap wrote, as a read would give it
+    kept.put("today", written)
+    written.loc[0, "points"] = 99.0
+    assert kept.get("today", lambda: pd.DataFrame()).to_dict("list") == {"points": [1.0, 3.0]}
+
+
 def test_a_result_of_none_is_kept_too() -> None:
     made: list[None] = []
     kept: Kept[None] = Kept(2, copies=False)

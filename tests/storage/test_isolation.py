@@ -219,6 +219,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     },
     "tap_totals": lambda c: {"person_id": c.ann.id, "day": MONDAY},
     "get_wake_up": lambda c: {"person_id": c.ann.id},
+    "get_wake_up_and_revision": lambda c: {"person_id": c.ann.id},
     "set_wake_up": lambda c: {"person_id": c.ann.id, "wake_up": time(6, 30)},
     # Accounts and the clinic's settings: an admin's
     "add_account": lambda c: {"email": "new@clinic.test", "role": "therapist", "password_hash": None},
