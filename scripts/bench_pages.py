@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
         visits += [(f"  {name}", SESSION, url, None, steps) for steps, name in ASSESSMENT_STEPS.items()]
         visits += [(Path(script).stem, script, clinic_url, admin, 0) for script in CLINIC_PAGES]
         for name, script, page_url, actor, steps in visits:
-            page = opened(ROOT / "app.py", script, page_url, actor, steps)
+            page = opened(ROOT / "main.py", script, page_url, actor, steps)
             reference = opened(REFERENCE, None, url, None)
             page_ms, reference_ms = measure(page, reference)
             ratio = page_ms / reference_ms

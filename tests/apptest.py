@@ -17,11 +17,11 @@ from ui import frame_check
 
 CAT = catalogue.default()
 TIMEOUT = 30
-APP = REPO / "app.py"
+APP = REPO / "main.py"
 
 
 def open_page(page: str | None = None, *, browser: dict | None = None, **params: str) -> AppTest:
-    """Run app.py with these query parameters, then switch to `page` (a path such as "app_pages/audit.py").
+    """Run the app (main.py) with these query parameters, then switch to `page` (a path such as "app_pages/audit.py").
 
     `browser` is what the browser tells st.context, such as {"timezone": "Asia/Tokyo"}.
     """
@@ -113,6 +113,13 @@ def tap_row_data(element) -> dict:
     """What the page gave a row of tap buttons (ui/tap_row.py): its row id and day, what each device has had
     counted, the buttons; one dict in a list."""
     [data] = json.loads(element.proto.json)
+    return data
+
+
+def day_total_data(at: AppTest) -> dict:
+    """What the page gave the day's total on Count as you go (ui/day_total.py): its points and band."""
+    [found] = [e for e in at.get("bidi_component") if e.key == "count_total"]
+    [data] = json.loads(found.proto.json)
     return data
 
 

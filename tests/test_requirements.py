@@ -43,7 +43,7 @@ for command in (["score", tally_file], ["import", tally_file, "--person", "Ann"]
                 ["people"], ["backup", backup_file]):
     assert cli.main(command) == 0, command
 for page in pages:
-    app = AppTest.from_file("app.py", default_timeout=60)
+    app = AppTest.from_file("main.py", default_timeout=60)
     app.query_params["person"] = "Ann"
     app.run()
     app.switch_page(page)
@@ -54,7 +54,7 @@ for page in pages:
 sys.stdin = io.StringIO("a long enough password")
 assert cli.main(["user", "add", "boss@clinic.example", "--role", "admin"]) == 0
 assert cli.main(["clinic", "init"]) == 0
-app = AppTest.from_file("app.py", default_timeout=60)
+app = AppTest.from_file("main.py", default_timeout=60)
 app.run()
 browser_says(app)  # the sign-in page's frame check answers: the page is its own tab
 app.text_input(key="sign_in_email").input("boss@clinic.example")

@@ -16,7 +16,6 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from strain.domain import catalogue, limits, permissions
 from strain.domain.actor import OWNER, Actor
@@ -75,9 +74,9 @@ def idle() -> bool:
 def keep_alive() -> bool:
     """The one check of a signed-in session's idle deadline: False once it is over; else now counts as activity.
 
-    Asked by every full run (ui.signin.signed_in), every rerun of a fragment (`fragment`, a tap on /count) and,
-    through the actor, by the store before every write (a button's callback included, which runs before the
-    page), so a write or a tap keeps the session alive and nothing is written once it is over.
+    Asked by every full run (ui.signin.signed_in), every rerun of a fragment, every tap the app's own route
+    counts and, through the actor, by the store before every write (a button's callback included, which runs
+    before the page), so a write or a tap keeps the session alive and nothing is written once it is over.
     """
     if idle():
         return False
@@ -90,25 +89,25 @@ def drawn_for() -> Actor | None:
     return st.session_state.get(ACTOR_KEY)
 
 
-def own_rerun() -> bool:
-    """Whether this run is a fragment's rerun of its own (a tap), not a full run of the page."""
-    ctx = get_script_run_ctx()
-    return bool(ctx and ctx.fragment_ids_this_run)
-
-
 def still_signed_in(actor: Actor | None) -> None:
-    """The first line of a fragment that reruns on its own (a tap), checked as a full run is checked.
+    """The first line of a fragment that reruns on its own, checked as a full run is checked.
 
     A full run signs out an idle or disabled session before the page draws anything (ui.signin.signed_in); a
-    fragment's rerun runs only the fragment. This asks whether the session it was drawn for (`drawn_for()`
-    at the full run) is still signed in, live (which counts the rerun as activity) and its account active; if
-    not, the whole app reruns, which ends the session and shows the sign-in page with the reason. (A plain
-    `st.fragment` around the body, not a wrapper: a wrapped fragment is not found again after a restart.)
+    fragment's rerun runs only the fragment. If `signed_in_still` says no, the whole app reruns, which ends the
+    session and shows the sign-in page with the reason. (A plain `st.fragment` around the body, not a wrapper: a
+    wrapped fragment is not found again after a restart.)
     """
-    if actor is not None and not (
-        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and clinic.account_active(use_cases(), actor)
-    ):
+    if not signed_in_still(actor):
         st.rerun()
+
+
+def signed_in_still(actor: Actor | None) -> bool:
+    """Whether the session a page was drawn for (`drawn_for()` at its full run) is still signed in, live (which
+    counts this as activity) and its account active: asked by a fragment's rerun and by a tap the app's own
+    route counts (ui/tap_api.py), which run without the full run's checks."""
+    return actor is None or (
+        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and clinic.account_active(use_cases(), actor)
+    )
 
 
 def use_cases() -> Context:

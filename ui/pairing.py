@@ -68,12 +68,11 @@ def paired(service: Context) -> bool:
     return True
 
 
-def still_paired_here() -> None:
-    """The first lines of a fragment that reruns on its own (a tap on /count): once this session's device is no
-    longer paired, the whole app reruns, which shows the pairing form (as context.still_signed_in does)."""
+def paired_still() -> bool:
+    """Whether this session's device is still paired, as a full run checks (true where no pairing is needed):
+    asked by a tap the app's own route counts (ui/tap_api.py), which runs without the full run's checks."""
     device_id = _paired_device()
-    if required() and device_id is not None and not home_cases.still_paired(context.use_cases(), device_id):
-        st.rerun()
+    return not required() or (device_id is not None and home_cases.still_paired(context.use_cases(), device_id))
 
 
 def _submit() -> None:

@@ -19,6 +19,12 @@
 // "sent" once the day has counted them all. Offline, the row does not spend its resends: the browser's
 // "online" event sends the taps again as soon as the phone is back.
 //
+// A report goes to the app's own route first (data.route, with the page's grant): the server counts it with no
+// script run and answers with what the row and the day's total show now, which the row draws itself and passes
+// on to the total (day_total.js). One report a row is on its way at a time: taps made meanwhile go in the
+// next. Whatever the route does not answer (a server restarted, a session ended, a database out of reach) goes
+// through Streamlit as before (the component's state), and a run of the page counts it and draws the row.
+//
 // Labels and hints come from the server as data and are set as text, never as HTML.
 
 const DEVICE = "strain-audit:device";
@@ -35,7 +41,8 @@ const memory = new Map(); // the totals, when localStorage cannot keep them
 const latest = new Map(); // row id:day -> what the day has counted of this device's taps, from the last run
 const pending = new Map(); // row id:day -> a timer that will send the row's report again
 const attempts = new Map(); // row id:day -> reports sent again since the day last counted more
-const senders = new Map(); // row id:day -> {row, day, setStateValue}: to send again when the phone is back online
+const senders = new Map(); // row id:day -> {row, day, grant, route, setStateValue, shown, element}: where reports go
+const onTheWay = new Map(); // row id:day -> "sent" while a report is at the route, "again" if taps came meanwhile
 const statuses = new Map(); // row id:day -> {element, shown (it says taps are waiting), since, timer}
 let sent = 0; // reports sent by this page: a report sent again differs from the last, so the server runs it
 
@@ -119,7 +126,6 @@ function tap(row, day, name) {
   tally.counts[name] = (tally.counts[name] ?? 0) + 1;
   tally.last = name;
   keep(row, day, tally);
-  return report(row, day, tally);
 }
 
 function waiting(row, day) {
@@ -179,10 +185,54 @@ function check(row, day, setStateValue) {
       }
       if (offline()) return; // the "online" event sends them
       attempts.set(key, tries + 1);
-      setStateValue("taps", report(row, day, tally));
+      send(row, day);
       check(row, day, setStateValue);
     }, delay),
   );
+}
+
+// A row's taps, sent: to the route, or through Streamlit when the route does not answer.
+function send(row, day) {
+  const key = row + ":" + day;
+  const to = senders.get(key);
+  // A row no longer on the page (signed out, another page) sends nothing: its taps wait in localStorage, and go
+  // once it is drawn again. A report from it would run the page again, and lose what that page had to say.
+  if (!to?.element.isConnected) return;
+  if (!to.grant) {
+    to.setStateValue("taps", report(row, day, load(row, day)));
+    return;
+  }
+  if (onTheWay.has(key)) {
+    onTheWay.set(key, "again");
+    return;
+  }
+  onTheWay.set(key, "sent");
+  fetch(to.route, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant: to.grant, report: report(row, day, load(row, day)) }),
+    credentials: "same-origin",
+  })
+    .then((answer) => (answer.ok ? answer.json() : null))
+    .catch(() => null)
+    .then((answer) => {
+      const again = onTheWay.get(key) === "again";
+      onTheWay.delete(key);
+      if (answer === null) {
+        to.setStateValue("taps", report(row, day, load(row, day)));
+        return;
+      }
+      counted(to, answer);
+      if (again && unsaved(load(row, day), latest.get(key) ?? {})) send(row, day);
+    });
+}
+
+// The route's answer: the row drawn as a run would draw it, and the day's total passed on.
+function counted(to, answer) {
+  to.shown(answer.row, answer.note);
+  follow({ row: to.row, day: to.day, counted: answer.row.counted }, to.setStateValue);
+  const person = to.row.slice(0, to.row.indexOf("/"));
+  window.dispatchEvent(new CustomEvent("strain-audit:day", { detail: { ...answer.total, person } }));
 }
 
 // After a run: never behind what the day counted of this device; what it has not, sent again.
@@ -242,8 +292,7 @@ window.addEventListener("online", () => {
     clearTimeout(pending.get(key));
     pending.delete(key);
     attempts.delete(key);
-    const tally = load(row, day);
-    if (unsaved(tally, latest.get(key) ?? {})) setStateValue("taps", report(row, day, tally));
+    if (unsaved(load(row, day), latest.get(key) ?? {})) send(row, day);
     check(row, day, setStateValue);
     say(row, day);
   }
@@ -270,10 +319,11 @@ export default function tapRow({ data: [data], parentElement, setStateValue }) {
     line.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-tap]");
       if (!button) return;
-      setStateValue("taps", tap(drawn.row, drawn.day, button.dataset.tap));
+      tap(drawn.row, drawn.day, button.dataset.tap);
       // The row holds a tap now: a take-back greyed for an empty row is offered before the server answers.
       for (const other of drawn.buttons.values()) other.disabled = false;
       attempts.delete(drawn.row + ":" + drawn.day);
+      send(drawn.row, drawn.day);
       check(drawn.row, drawn.day, setStateValue); // in case this report is lost on its way (a server restarting)
       say(drawn.row, drawn.day);
     });
@@ -282,19 +332,31 @@ export default function tapRow({ data: [data], parentElement, setStateValue }) {
   drawn.row = data.row;
   drawn.day = data.day;
   const key = data.row + ":" + data.day;
-  senders.set(key, { row: data.row, day: data.day, setStateValue });
+  const shown = (row, note) => show(parentElement, drawn, row, note);
+  const { grant, route } = data;
+  senders.set(key, { row: data.row, day: data.day, grant, route, setStateValue, shown, element: line });
   const element = parentElement.querySelector(".tap-status");
   if (statuses.get(key)?.element !== element) statuses.set(key, { element, shown: false, since: null, timer: null });
-  const names = data.buttons.map((spec) => spec.name);
+  show(parentElement, drawn, data, null);
+  follow(data, setStateValue);
+}
+
+// What the row shows (from a run's data or the route's answer): what is counted, its buttons, and a word after a
+// tap that counted nothing (the route's; a run of the page says it under the row).
+function show(parentElement, drawn, row, note) {
+  parentElement.querySelector(".counted").textContent = row.text;
+  const names = row.buttons.map((spec) => spec.name);
   if (names.join("\n") !== [...drawn.buttons.keys()].join("\n")) {
     drawn.buttons = new Map(names.map((name) => [name, document.createElement("button")]));
     for (const [name, button] of drawn.buttons) {
       button.type = "button";
       button.dataset.name = name;
     }
-    line.replaceChildren(...drawn.buttons.values());
+    parentElement.querySelector(".taps").replaceChildren(...drawn.buttons.values());
   }
   // Changed in place, never drawn again: a tap landing while the server redraws still hits its button.
-  data.buttons.forEach((spec) => draw(drawn.buttons.get(spec.name), spec));
-  follow(data, setStateValue);
+  row.buttons.forEach((spec) => draw(drawn.buttons.get(spec.name), spec));
+  const said = parentElement.querySelector(".tap-note");
+  said.textContent = note?.text ?? "";
+  said.className = note ? `tap-note ${note.error ? "error" : "warning"}` : "tap-note";
 }

@@ -1,5 +1,7 @@
 """A row of tap buttons that loses no tap: the browser counts them and reports running totals (tap_row.js).
 
+The row sends its report to the app's own route (ui/tap_api.py) with the page's grant, and draws the answer
+itself, what is counted and the buttons, with no script run; when the route cannot take it, through Streamlit.
 Our own markup, style and script, from this folder: nothing is fetched from anywhere. Labels are
 passed as data and set as text, never as HTML.
 """
@@ -14,10 +16,15 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 STATE = "taps"  # the component's state: the row's report (strain.domain.counting.reported)
+# Where a row sends its reports first: the app's own route (ui/tap_api.py; user routes are not under a base path).
+ROUTE = "/api/taps"
 
 _component = st.components.v2.component(
     "strain_tap_row",
-    html='<div class="taps"></div><p class="tap-status" role="status" aria-live="polite"></p>',
+    html=(
+        '<p class="counted" aria-live="polite"></p><div class="taps"></div>'
+        '<p class="tap-note" role="alert"></p><p class="tap-status" role="status" aria-live="polite"></p>'
+    ),
     css=(HERE / "tap_row.css").read_text(encoding="utf-8"),
     js=(HERE / "tap_row.js").read_text(encoding="utf-8"),
 )
@@ -33,22 +40,27 @@ class Button:
     disabled: bool = False  # shown greyed and not tappable (a take-back with nothing to take back)
 
 
-def tap_row(
-    key: str,
-    *,
-    row: str,
-    day: str,
-    counted: Mapping[str, Mapping[str, int]],
-    buttons: Sequence[Button],
-    on_tap: Callable[[], None],
-) -> None:
-    """Draw the buttons. `row` says whose activity they count and `day` (ISO) which day's taps; both come
-    back in the report, with the device's id. `counted` is what the day has counted of each device's
-    taps on the row (device -> tap name -> running total): the buttons send their totals again while
-    they hold more. `on_tap` runs before the next script run when a report comes in; `reported(key)`
-    reads it."""
-    # vars: a button's flat fields as they are (asdict's deep copy took a tenth of a millisecond a row).
-    data = {"row": row, "day": day, "counted": counted, "buttons": [vars(button) for button in buttons]}
+@dataclass(frozen=True)
+class Shown:
+    """What a row shows: what is counted, in words, and its buttons; `counted` is what the day has counted of
+    each device's taps on the row (device -> tap name -> running total): the buttons send their totals again
+    while they hold more."""
+
+    text: str
+    counted: Mapping[str, Mapping[str, int]]
+    buttons: Sequence[Button]
+
+    def data(self) -> dict[str, object]:
+        """As the row's script takes it, from a run of the page or from the route's answer."""
+        # vars: a button's flat fields as they are (asdict's deep copy took a tenth of a millisecond a row).
+        return {"text": self.text, "counted": self.counted, "buttons": [vars(button) for button in self.buttons]}
+
+
+def tap_row(key: str, *, row: str, day: str, grant: str, shown: Shown, on_tap: Callable[[], None]) -> None:
+    """Draw the row. `row` says whose activity it counts and `day` (ISO) which day's taps; both come back in the
+    report, with the device's id. `grant` goes with a report to the route (ui/tap_api.py). `on_tap` runs before
+    the next script run when a report comes in through Streamlit; `reported(key)` reads it."""
+    data = {"row": row, "day": day, "grant": grant, "route": ROUTE, **shown.data()}
     # In a list: Streamlit looks for data frames in each value of a dict it is given (a third of a row's cost).
     _component(key=key, data=[data], on_taps_change=on_tap)  # on_<STATE>_change
 

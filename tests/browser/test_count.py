@@ -15,8 +15,10 @@ import io
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -38,6 +40,7 @@ from tests.browser.streamlit_page import (
     wait_for_app,
 )
 from ui.navigation import PERSON_PAGES
+from ui.tap_row import ROUTE
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TAP_GAP_MS = 50
@@ -103,6 +106,14 @@ def plus_one(page: Page, activity: str) -> Locator:
     return button(page, activity, "plain")
 
 
+@contextmanager
+def counted(page: Page) -> Iterator[None]:
+    """Around a tap: wait until the app's own route has counted it (no run of the page follows)."""
+    with page.expect_response(lambda response: urlsplit(response.url).path == ROUTE) as answer:
+        yield
+    assert answer.value.status == 200, answer.value.status
+
+
 def tap_quickly(page: Page, target: Locator, taps: int) -> None:
     """Tap `taps` times about 50 ms apart, as a thumb does, without waiting for the app between taps."""
     for _ in range(taps):
@@ -141,7 +152,7 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, own_seed: Seed) -> N
     expect(main(phone).get_by_text("(set it once)")).to_have_count(0)
     activity = activity_of(rows(phone).first)
     for _ in range(5):
-        with rerun(phone):
+        with counted(phone):
             plus_one(phone, activity).click()
     expect(rows(phone).first).to_contain_text("0 with control · 5 without")
 
@@ -171,42 +182,42 @@ def test_ten_quick_taps_count_ten(phone: Page, count_app, own_seed: Seed) -> Non
     assert stored_today(db_url, own_seed, activity).get("uncontrolled") == before + 10
 
 
-def day_total(page: Page) -> str:
-    """The day's points as the tally's metric shows them."""
-    return (
-        main(page)
-        .get_by_test_id("stMetric")
-        .filter(has_text="Today so far")
-        .get_by_test_id("stMetricValue")
-        .inner_text()
-    )
+def points(page: Page) -> Locator:
+    """The day's points, at the top of the tally."""
+    return main(page).locator(".st-key-count_total .points")
 
 
-def test_a_tap_redraws_its_row_and_the_days_total_as_a_full_run_would(phone: Page, count_app, own_seed: Seed) -> None:
-    """A tap reruns its own row only (a fragment), which must also redraw the day's total above the rows."""
-    app_url, _ = count_app
+def test_a_tap_is_counted_by_the_apps_own_route_which_redraws_its_row_and_the_days_total_with_no_run(
+    phone: Page, count_app, own_seed: Seed
+) -> None:
+    """A tap goes to POST /api/taps, not through a run of the page; its answer redraws the row and the total as a
+    run would, and what it stored is what a reload shows."""
+    app_url, db_url = count_app
     open_tally(phone, app_url, own_seed)
     first, second = (activity_of(rows(phone).nth(place)) for place in (0, 1))
-    totals = [day_total(phone)]
+    runs = phone.evaluate("window.__strainRuns")
+    totals = [points(phone).inner_text()]
     for activity in (first, second, first):
-        with rerun(phone):
+        with counted(phone):
             plus_one(phone, activity).click()
-        expect(main(phone).get_by_test_id("stMetricValue").first).not_to_have_text(totals[-1])
-        totals.append(day_total(phone))
+        expect(points(phone)).not_to_have_text(totals[-1])
+        totals.append(points(phone).inner_text())
     expect(phone.locator(f".st-key-count_row_{first}")).to_contain_text("0 with control · 2 without")
     expect(phone.locator(f".st-key-count_row_{second}")).to_contain_text("0 with control · 1 without")
-    expect(main(phone).get_by_test_id("stMetric")).to_have_count(1)  # one total, not one per tapped row
+    expect(button(phone, first, "undo")).to_have_text("-1 without")
+    assert phone.evaluate("window.__strainRuns") == runs  # no run of the page: the route's answer drew it all
+    assert stored_today(db_url, own_seed, first) == {"uncontrolled": 2.0}
 
     phone.reload()
     open_tally(phone, app_url, own_seed)
-    assert day_total(phone) == totals[-1]
+    expect(points(phone)).to_have_text(totals[-1])
     expect_no_exception(phone)
 
 
 def test_the_first_hour_notice_follows_a_tap_when_the_wake_up_time_changed_elsewhere(
     phone: Page, count_app, own_seed: Seed
 ) -> None:
-    """The notice is above the rows, outside a tap's rerun of its row: the row redraws it, as a full run would."""
+    """The notice is above the rows, with the total: a tap's answer redraws it, as a run of the page would."""
     app_url, db_url = count_app
     service = Context(db.open_database(db_url), catalogue.default())
     person = people.person(service, own_seed.person)
@@ -217,7 +228,7 @@ def test_the_first_hour_notice_follows_a_tap_when_the_wake_up_time_changed_elsew
     expect(notice).to_have_count(0)
 
     live_tally.set_wake_up(service, person, (now - timedelta(minutes=5)).time())  # on another phone, say
-    with rerun(phone):
+    with counted(phone):
         plus_one(phone, activity_of(rows(phone).first)).click()
     expect(notice).to_have_count(1)
     expect_no_exception(phone)
@@ -261,7 +272,7 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
             activity = activity_of(rows(phone).first)
             row = phone.locator(f".st-key-count_row_{activity}")
             for _ in range(3):
-                with rerun(phone):
+                with counted(phone):
                     plus_one(phone, activity).tap()
             expect(row).to_contain_text("0 with control · 3 without")
             assert "Traceback" not in server.log_since(0)
@@ -270,7 +281,7 @@ def test_a_restarted_server_counts_the_taps_made_meanwhile_and_none_twice(
             eventually_stored(phone, db_url, seed, activity, "uncontrolled", 5.0)  # the page reconnects meanwhile
             expect(row).to_contain_text("0 with control · 5 without")
             wait_for_app(phone)
-            with rerun(phone):
+            with counted(phone):  # by the new server's route, with the grant its run of the page made
                 plus_one(phone, activity).tap()
             expect(row).to_contain_text("0 with control · 6 without")
             expect_no_exception(phone)
@@ -333,11 +344,11 @@ def test_minutes_and_taking_back_fit_a_phone(phone: Page, count_app, own_seed: S
     with rerun(phone):
         main(phone).get_by_test_id("stExpander").filter(has_text="More activities").locator("summary").click()
     minutes = phone.locator(".st-key-count_row_upright_sitting")
-    with rerun(phone):
+    with counted(phone):
         minutes.get_by_role("button", name="+15 min").click()
     # Counted (and so the take-back enabled) once the tap's report has been through the server.
     expect(minutes).to_contain_text("0 min with control · 15 min without", timeout=APP_TIMEOUT_MS)
-    with rerun(phone):
+    with counted(phone):
         minutes.get_by_role("button", name="-5 min").click()
     expect(minutes).to_contain_text("0 min with control · 10 min without")
     minutes.evaluate("row => row.scrollIntoView({block: 'center'})")

@@ -22,7 +22,7 @@ from strain.domain.actor import OWNER
 from strain.storage import day_store, people_store
 from strain.usecases import live_tally, weights
 from strain.usecases.shared import Context
-from tests.apptest import APP, CAT, TIMEOUT, entries, open_page, save, tap_row_data, texts
+from tests.apptest import APP, CAT, TIMEOUT, day_total_data, entries, open_page, save, tap_row_data, texts
 from ui.components import md
 
 SIT = "sit_down_chair"
@@ -85,14 +85,19 @@ def tally(ann) -> Phone:
 
 
 def row_text(at, activity: str) -> str:
-    name = md(CAT.activity(activity).name)
-    found = [m.value for m in at.markdown if m.value.startswith(f"**{name}**")]
-    assert len(found) == 1, found
-    return found[0].split("\n", 1)[1]
+    """What the row says is counted today, as the page drew it."""
+    return tap_row_data(Phone(at, "").row(activity))["text"]
+
+
+def row_activities(at) -> set[str]:
+    """The activities whose rows the page drew."""
+    keys = [str(element.key) for element in at.get("bidi_component")]
+    return {key.removeprefix("count_buttons_") for key in keys if key.startswith("count_buttons_")}
 
 
 def points(at) -> str:
-    return next(m.value for m in at.metric if m.label == "Today so far")
+    """The day's points, as the page drew them at the top."""
+    return day_total_data(at)["points"]
 
 
 def today_entries(engine, person):
@@ -124,12 +129,12 @@ def test_a_new_person_sees_an_empty_day_and_is_asked_for_their_wake_up_time(ann)
 def test_more_activities_lists_every_other_activity_once_opened(ann):
     phone = tally(ann)
     at = phone.at
-    shown = {str(row.key).removeprefix("count_buttons_") for row in at.get("bidi_component")}
+    shown = row_activities(at)
     assert len(shown) == counting.FIRST_ROWS
     at.session_state["count_more"] = True  # what opening the expander does
     at.run()
     assert not at.exception
-    every = {str(row.key).removeprefix("count_buttons_") for row in at.get("bidi_component")}
+    every = row_activities(at)
     assert every == {activity.id for activity in CAT.activities}
     phone.tap("heavy_lift", "plain")  # a row under "More activities" counts as well
     assert row_text(at, "heavy_lift") == "0 with control · 1 without"
