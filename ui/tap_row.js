@@ -231,8 +231,7 @@ function send(row, day) {
 function counted(to, answer) {
   to.shown(answer.row, answer.note);
   follow({ row: to.row, day: to.day, counted: answer.row.counted }, to.setStateValue);
-  const person = to.row.slice(0, to.row.indexOf("/"));
-  window.dispatchEvent(new CustomEvent("strain-audit:day", { detail: { ...answer.total, person } }));
+  window.dispatchEvent(new CustomEvent("strain-audit:day", { detail: answer.total }));
 }
 
 // After a run: never behind what the day counted of this device; what it has not, sent again.
