@@ -8,26 +8,19 @@ markup, style and script, from this folder; text set as text, never as HTML.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
-
 from strain.domain import counting
 from strain.render import charts
 from strain.storage.people_store import PersonInfo
 from strain.usecases.live_tally import CountView
 from ui import components
 
-HERE = Path(__file__).resolve().parent
-
-_component = st.components.v2.component(
+_component = components.own_component(
     "strain_day_total",
-    html=(
+    (
         '<div class="total"><div><p class="label">Today so far</p><p class="points"></p></div>'
         '<span class="band"></span></div><p class="first-hour" role="note"></p>'
     ),
-    css=(HERE / "day_total.css").read_text(encoding="utf-8"),
-    js=(HERE / "day_total.js").read_text(encoding="utf-8"),
+    __file__,
 )
 
 

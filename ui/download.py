@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from pathlib import Path
 
 import streamlit as st
 
 from ui import components, context
 
-HERE = Path(__file__).resolve().parent
 STATE = "wanted"  # the component's state: the id of the latest click
 
-_component = st.components.v2.component(
+_component = components.own_component(
     "strain_download",
-    html='<button type="button"></button>',
-    css=(HERE / "download.css").read_text(encoding="utf-8"),
-    js=(HERE / "download.js").read_text(encoding="utf-8"),
+    '<button type="button"></button>',
+    __file__,
 )
 
 

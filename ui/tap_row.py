@@ -10,23 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
-HERE = Path(__file__).resolve().parent
+from ui import components
+
 STATE = "taps"  # the component's state: the row's report (strain.domain.counting.reported)
 # Where a row sends its reports first: the app's own route (ui/tap_api.py; user routes are not under a base path).
 ROUTE = "/api/taps"
 
-_component = st.components.v2.component(
+_component = components.own_component(
     "strain_tap_row",
-    html=(
+    (
         '<p class="counted" aria-live="polite"></p><div class="taps"></div>'
         '<p class="tap-note" role="alert"></p><p class="tap-status" role="status" aria-live="polite"></p>'
     ),
-    css=(HERE / "tap_row.css").read_text(encoding="utf-8"),
-    js=(HERE / "tap_row.js").read_text(encoding="utf-8"),
+    __file__,
 )
 
 

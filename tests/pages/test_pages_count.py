@@ -230,7 +230,7 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     assert not at.time_input  # set once: folded away, and not drawn with every tap
     at.session_state["count_wake_up_open"] = True  # what opening it does
     assert at.run().time_input(key="count_wake_up").value == woke
-    assert "First hour after waking" in texts(at)
+    assert "First hour after waking" in day_total_data(at)["first_hour"]  # at the top, with the points
     phone.tap(SIT, "plain")
     saved = day_store.load_day(actor=OWNER, engine=app_engine, person_id=ann.id, day=date.today())
     assert saved.entries["first_hour"].tolist() == [True]
