@@ -14,7 +14,6 @@ cat = context.strain_catalogue()
 person = context.require_person()
 service = context.use_cases()
 
-NOTE = "count_note"  # (activity id, message, is_error) after a tap, sent through the page, that counted nothing
 NOT_SHOWN = "Could not reach the database to show today's tally. Taps already made are kept on this phone; try again."
 
 st.title("Count as you go")
@@ -24,12 +23,7 @@ st.caption("Each tap is saved at once. **+1 with control**: spine held still, le
 def take_taps(who: PersonInfo, activity_id: str, row: str) -> None:
     """A row's report sent through Streamlit, when the app's own route could not take it (runs before the
     script, which then draws the day as the taps left it)."""
-    tapped = count_taps.take(who, activity_id, row, tap_row.reported(count_taps.buttons_key(activity_id)))
-    if tapped is None:
-        return
-    st.session_state.pop(NOTE, None)
-    if tapped.note is not None:
-        st.session_state[NOTE] = (activity_id, *tapped.note)
+    count_taps.take(who, activity_id, row, tap_row.reported(count_taps.buttons_key(activity_id)))
 
 
 def save_wake_up() -> None:
@@ -52,7 +46,7 @@ def draw_row(row: counting.Row, view: CountView, grant: str) -> None:
             shown=count_taps.shown(row, view.taps.get(activity.id, {})),
             on_tap=partial(take_taps, person, activity.id, row_id),
         )
-        note = st.session_state.get(NOTE)
+        note = st.session_state.get(count_taps.NOTE)
         if note and note[0] == activity.id:
             (st.error if note[2] else st.warning)(components.md(note[1]))
 

@@ -103,10 +103,17 @@ def still_signed_in(actor: Actor | None) -> None:
 
 def signed_in_still(actor: Actor | None) -> bool:
     """Whether the session a page was drawn for (`drawn_for()` at its full run) is still signed in, live (which
-    counts this as activity) and its account active: asked by a fragment's rerun and by a tap the app's own
-    route counts (ui/tap_api.py), which run without the full run's checks."""
-    return actor is None or (
-        st.session_state.get(ACTOR_KEY) == actor and keep_alive() and clinic.account_active(use_cases(), actor)
+    counts this as activity), its account active and its device not signed out elsewhere: asked by a fragment's
+    rerun and by a tap the app's own route counts (ui/tap_api.py), which run without the full run's checks."""
+    if actor is None:
+        return True
+    from ui import remember  # (remember imports this module)
+
+    return (
+        st.session_state.get(ACTOR_KEY) == actor
+        and keep_alive()
+        and clinic.account_active(use_cases(), actor)
+        and remember.still_signed_in(use_cases(), actor)
     )
 
 

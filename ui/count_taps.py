@@ -16,10 +16,11 @@ from strain.domain import counting
 from strain.storage.people_store import PersonInfo
 from strain.storage.store_errors import NothingToTakeBack
 from strain.usecases import errors, live_tally
-from ui import context, tap_row
+from ui import context, pairing, tap_row
 
 LAST_KIND = "count_last_kind"  # activity id -> the technique last added on its row in this session
 ORDER = "count_order"  # ((person id, day), the rows' order)
+NOTE = "count_note"  # (activity id, message, is_error) after a tap that counted nothing, for under its row
 KINDS = {"controlled": "with control", "uncontrolled": "without"}
 NOTHING_YET = "Nothing counted on this row today: nothing to take back yet"
 TAKE_BACK = "Takes back one of the kind you tapped last on this row (minutes: of the kind the switch shows)"
@@ -45,8 +46,16 @@ def take(who: PersonInfo, activity_id: str, row: str, raw: object) -> Tapped | N
     nothing twice. None: not a report of the row drawn as `row` (one drawn for someone else a moment ago).
     """
     report = counting.reported(raw, context.strain_catalogue().activity(activity_id).unit)
-    if report is None or report.row != row:
+    if report is None or report.row != row or not pairing.paired_still():  # (a callback runs before the page's checks)
         return None
+    st.session_state.pop(NOTE, None)
+    tapped = _take(who, activity_id, report)
+    if tapped.note is not None:
+        st.session_state[NOTE] = (activity_id, *tapped.note)
+    return tapped
+
+
+def _take(who: PersonInfo, activity_id: str, report: counting.Reported) -> Tapped:
     now = context.local_now()
     order = order_of(who, now) if report.day == now.date() else None  # (taps from before midnight: the page moves on)
     try:

@@ -17,12 +17,13 @@ export default function dayTotal({ data: [total], parentElement }) {
     window.addEventListener("strain-audit:day", (event) => {
       const now = shown.get(root);
       const next = event.detail;
-      if (root.isConnected && next.person === now.person && next.day === now.day) {
+      // Only the total of the person and day shown, and never an older answer over a newer one.
+      if (root.isConnected && next.person === now.person && next.day === now.day && next.asked > (now.asked ?? 0)) {
         shown.set(root, next);
         draw(parentElement, next);
       }
     });
   }
-  shown.set(root, total);
+  shown.set(root, { ...total, asked: shown.get(root)?.asked ?? 0 }); // a run's total; the answers' order goes on
   draw(parentElement, total);
 }

@@ -65,6 +65,8 @@ def grant(person: PersonInfo) -> str:
     token = held[1] if held and held[0] == person.id else secrets.token_urlsafe(32)
     st.session_state[GRANT_KEY] = (person.id, token)
     with _grants_lock:
+        if held and held[1] != token:  # another person chosen: the rows drawn for the one before count no more
+            _grants.pop(held[1], None)
         for ended in [key for key, found in _grants.items() if not _live(found)]:
             del _grants[ended]
         _grants[token] = Grant(person, session, context.drawn_for())
@@ -115,7 +117,7 @@ async def count_report(request: Request) -> Response:
         return Response(status_code=413)
     try:
         body = json.loads(await request.body())
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         return Response(status_code=400)
     if not isinstance(body, dict) or not isinstance(body.get("report"), dict):
         return Response(status_code=400)

@@ -45,6 +45,8 @@ const senders = new Map(); // row id:day -> {row, day, grant, route, setStateVal
 const onTheWay = new Map(); // row id:day -> "sent" while a report is at the route, "again" if taps came meanwhile
 const statuses = new Map(); // row id:day -> {element, shown (it says taps are waiting), since, timer}
 let sent = 0; // reports sent by this page: a report sent again differs from the last, so the server runs it
+let asks = 0; // requests to the route by this page, in the order they went
+const ROUTE_TIMEOUT_MS = 8000;
 
 function randomId() {
   // crypto.getRandomValues works on plain http too (a phone on the clinic's network), randomUUID does not.
@@ -195,9 +197,7 @@ function check(row, day, setStateValue) {
 function send(row, day) {
   const key = row + ":" + day;
   const to = senders.get(key);
-  // A row no longer on the page (signed out, another page) sends nothing: its taps wait in localStorage, and go
-  // once it is drawn again. A report from it would run the page again, and lose what that page had to say.
-  if (!to?.element.isConnected) return;
+  if (!to || !stillDrawn(to)) return;
   if (!to.grant) {
     to.setStateValue("taps", report(row, day, load(row, day)));
     return;
@@ -207,31 +207,43 @@ function send(row, day) {
     return;
   }
   onTheWay.set(key, "sent");
+  const asked = ++asks;
   fetch(to.route, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ grant: to.grant, report: report(row, day, load(row, day)) }),
     credentials: "same-origin",
+    signal: AbortSignal.timeout(ROUTE_TIMEOUT_MS), // a request that hangs goes through the page instead
   })
     .then((answer) => (answer.ok ? answer.json() : null))
     .catch(() => null)
     .then((answer) => {
       const again = onTheWay.get(key) === "again";
       onTheWay.delete(key);
+      if (!stillDrawn(to)) return;
       if (answer === null) {
         to.setStateValue("taps", report(row, day, load(row, day)));
         return;
       }
-      counted(to, answer);
+      counted(to, answer, asked);
       if (again && unsaved(load(row, day), latest.get(key) ?? {})) send(row, day);
     });
 }
 
-// The route's answer: the row drawn as a run would draw it, and the day's total passed on.
-function counted(to, answer) {
+// Whether the row a sender was made for is still on the page, as that person's and day's: a row gone (signed
+// out, another page) or drawn for someone else since (the same activity's line, another person chosen) sends and
+// draws nothing; its taps wait in localStorage for its next drawing. A report from it would run the page again.
+function stillDrawn(to) {
+  const drawn = lines.get(to.element);
+  return to.element.isConnected && drawn?.row === to.row && drawn?.day === to.day;
+}
+
+// The route's answer: the row drawn as a run would draw it, and the day's total passed on (`asked`: the order the
+// requests went in, so that a slower answer to an earlier one does not draw an older total over a newer).
+function counted(to, answer, asked) {
   to.shown(answer.row, answer.note);
   follow({ row: to.row, day: to.day, counted: answer.row.counted }, to.setStateValue);
-  window.dispatchEvent(new CustomEvent("strain-audit:day", { detail: answer.total }));
+  window.dispatchEvent(new CustomEvent("strain-audit:day", { detail: { ...answer.total, asked } }));
 }
 
 // After a run: never behind what the day counted of this device; what it has not, sent again.
