@@ -9,7 +9,17 @@ from pathlib import Path
 
 from tests.helpers import REPO
 
-DEV_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "oidc-provider-mock", "icalendar", "fhir.resources"}
+DEV_TOOLS = {
+    "pytest",
+    "hypothesis",
+    "playwright",
+    "ruff",
+    "pypdf",
+    "oidc-provider-mock",
+    "icalendar",
+    "fhir.resources",
+    "httpx",
+}
 DEV_TOOLS |= {"mypy", "pandas-stubs", "types-regex"}  # static types
 ADMIN_PAGES = [
     "app_pages/accounts.py",

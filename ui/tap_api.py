@@ -35,7 +35,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_
 from strain.domain.actor import Actor
 from strain.storage.people_store import PersonInfo
 from strain.usecases import live_tally
-from ui import context, count_taps, day_total, pairing, tap_row
+from ui import context, count_taps, day_total, tap_row
 
 GRANT_KEY = "_tap_grant"  # session state: (person id, the grant this session's rows send with their taps)
 MAX_BODY = 16_384  # bytes: a report is a few hundred (its ids and totals are bounded, strain.domain.limits)
@@ -97,7 +97,7 @@ def _count(found: Grant, report: dict[str, Any]) -> dict[str, Any] | None:
     row = report.get("row")
     activity_id = row.removeprefix(f"{person.id}/") if isinstance(row, str) else ""
     with _as_session(found.session):
-        if not (context.signed_in_still(found.drawn_for) and pairing.paired_still()):
+        if not context.signed_in_still(found.drawn_for):  # (the pairing: count_taps.take asks, on either path)
             return None
         if not context.strain_catalogue().has_activity(activity_id):
             return None
