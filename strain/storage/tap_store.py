@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
-from strain.domain import modifiers
+from strain.domain import modifiers, permissions
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
 from strain.storage.base import (
@@ -25,10 +25,10 @@ from strain.storage.base import (
     _data_version,
     _entry_columns,
     _now,
-    _of,
+    _per_reach,
+    _reachable_by,
     _reading,
     _touch,
-    _upsert,
     _writing,
 )
 from strain.storage.store_errors import NothingToTakeBack, StoreError
@@ -90,15 +90,35 @@ def add_to_day(
     return tallied.counted(activity, technique)
 
 
+# The statements of a tap, built once (the values are bound parameters, given when they run): building one cost as
+# much as running it, and a tap runs a dozen.
+_bound = sa.bindparam
+_DAY_ID = (
+    sa.select(col(Day.id))
+    .where(col(Day.person_id) == _bound("person_id"), col(Day.date) == _bound("day"))
+    .with_for_update()
+)
+
+
+@functools.cache
+def _new_day(dialect: str) -> sa.Insert:
+    insert = postgresql.insert(Day) if dialect == "postgresql" else sqlite.insert(Day)
+    return insert.on_conflict_do_nothing(index_elements=["person_id", "date"]).returning(col(Day.id))
+
+
 def _tally_day(
     connection: Connection, person_id: int, day: date, model_version: str, *, create: bool
 ) -> tuple[int | None, bool]:
     """The day's id, locked until commit (None if missing), made first if `create`; and whether it was made now."""
-    created = create and _create_day(connection, person_id, day, model_version)
-    day_id = connection.execute(
-        sa.select(col(Day.id)).where(col(Day.person_id) == person_id, col(Day.date) == day).with_for_update()
-    ).scalar()
-    return day_id, created
+    where = {"person_id": person_id, "day": day}
+    day_id = connection.execute(_DAY_ID, where).scalar()
+    if day_id is not None or not create:
+        return day_id, False
+    made = {"person_id": person_id, "date": day, "note": "", "model_version": model_version, "version": 1}
+    day_id = connection.execute(_new_day(connection.dialect.name), made | {"updated_at": _now()}).scalar()
+    if day_id is None:  # another session made it just now
+        return connection.execute(_DAY_ID, where).scalar(), False
+    return day_id, True
 
 
 def _tally_kind(
@@ -109,11 +129,39 @@ def _tally_kind(
     return kind | {m.column: m.default for m in modifiers.REGISTRY if m.column not in kind} | {"first_hour": first_hour}
 
 
+KIND = tuple(_tally_kind(0, 0, date.min, "", "", False))  # the columns that make an entry of the tally's kind
+
+
+def _kind_values(kind: dict[str, Any]) -> dict[str, Any]:
+    """A kind's values as the statements below bind them (names of their own: a column's is its SET value's)."""
+    return {f"kind_{name}": value for name, value in kind.items()}
+
+
+def _of_kind(*names: str) -> list[sa.ColumnElement[bool]]:
+    return [getattr(Entry, name) == _bound(f"kind_{name}") for name in names]
+
+
 def _add_or_take(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
     if amount > 0:
         _add_to_entry(connection, kind, amount, most)
     else:
         _take_back(connection, kind, -amount)
+
+
+# In the day's order, as a page reads it: a total summed in another order could differ in its last bit.
+_ENTRIES = sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == _bound("day_id")).order_by(col(Entry.position))
+_SCORED = (
+    sa.update(Day)
+    .where(col(Day.id) == _bound("day_id"))
+    .values(
+        version=col(Day.version) + _bound("more"),
+        model_version=_bound("model"),
+        total=_bound("points"),
+        total_version=_bound("model"),
+        updated_at=_bound("at"),
+    )
+    .returning(col(Day.version))
+)
 
 
 def _tallied(
@@ -127,26 +175,10 @@ def _tallied(
     total_of: Callable[[list[dict[str, Any]]], float],
 ) -> Tallied:
     """After taps: the day's new version, model version and total, and its audit event."""
-    entries = [
-        dict(zip(ENTRY_FIELDS, row, strict=True))
-        for row in connection.execute(
-            # In the day's order, as a page reads it: a total summed in another order could differ in its last bit.
-            sa.select(*_entry_columns(Entry)).where(col(Entry.day_id) == day_id).order_by(col(Entry.position))
-        )
-    ]
+    entries = [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in connection.execute(_ENTRIES, {"day_id": day_id})]
     total = float(total_of(entries))
-    version = connection.execute(
-        sa.update(Day)
-        .where(col(Day.id) == day_id)
-        .values(
-            version=Day.version + (0 if created else 1),
-            model_version=model_version,
-            total=total,
-            total_version=model_version,
-            updated_at=_now(),
-        )
-        .returning(col(Day.version))
-    ).scalar_one()
+    scored = {"day_id": day_id, "more": 0 if created else 1, "model": model_version, "points": total, "at": _now()}
+    version = connection.execute(_SCORED, scored).scalar_one()
     _record_event(connection, actor, "create" if created else "change", "day", person_id, str(day))
     return Tallied(entries, version, total)
 
@@ -206,14 +238,28 @@ def tap_totals(*, engine: Engine, actor: Actor, person_id: int, day: date) -> Ta
         return _tap_totals(connection, actor, person_id, day)
 
 
-def _tap_totals(connection: Connection, actor: Actor, person_id: int, day: date) -> TapTotals:
-    query = sa.select(col(TapTotal.activity), col(TapTotal.device), col(TapTotal.tap), col(TapTotal.counted)).where(
-        _of(actor, col(TapTotal.person_id), person_id), col(TapTotal.date) == day
+@_per_reach
+def _totals_query(scope: permissions.Reach) -> sa.Select[str, str, str, int]:
+    person = col(TapTotal.person_id)
+    return sa.select(col(TapTotal.activity), col(TapTotal.device), col(TapTotal.tap), col(TapTotal.counted)).where(
+        person == _bound("person_id"), _reachable_by(scope, person), col(TapTotal.date) == _bound("day")
     )
+
+
+def _tap_totals(connection: Connection, actor: Actor, person_id: int, day: date) -> TapTotals:
     found: TapTotals = {}
-    for activity, device, tap, counted in connection.execute(query):
+    for activity, device, tap, counted in connection.execute(
+        _totals_query(actor), {"person_id": person_id, "day": day}
+    ):
         found.setdefault(activity, {}).setdefault(device, {})[tap] = counted
     return found
+
+
+@functools.cache
+def _new_total(dialect: str) -> sa.Insert:
+    insert = postgresql.insert(TapTotal) if dialect == "postgresql" else sqlite.insert(TapTotal)
+    keys = ["person_id", "date", "device", "activity", "tap"]
+    return insert.on_conflict_do_update(index_elements=keys, set_={"counted": insert.excluded.counted})
 
 
 def _once_more_if_disconnected(write: Callable[P, R]) -> Callable[P, R]:
@@ -258,26 +304,22 @@ def count_taps(
     (see _once_more_if_disconnected: the totals make that safe). When taps changed the day, `after` is the day
     as they left it, read in their transaction (a page need not read it again).
     """
-    same = (
-        _of(actor, col(TapTotal.person_id), person_id),
-        col(TapTotal.date) == day,
-        col(TapTotal.device) == device,
-        col(TapTotal.activity) == activity,
-    )
 
-    def new(connection: Connection) -> list[tuple[TapReport, int]]:
-        stored = dict(connection.execute(sa.select(col(TapTotal.tap), col(TapTotal.counted)).where(*same)).all())
+    def new(totals: TapTotals) -> list[tuple[TapReport, int]]:
+        stored = totals.get(activity, {}).get(device, {})
         return [(tap, tap.total - stored.get(tap.name, 0)) for tap in taps if tap.total > stored.get(tap.name, 0)]
 
-    with _reading(engine) as connection:  # most reports are sent again after they were counted: no write
-        if not new(connection):
-            return TapsCounted(None, None, None)
     refused: StoreError | None = None
     refused_technique = last_added = None
     last: TapReport | None = None
     with _writing(engine, actor) as connection:
+        # Most reports are sent again after they were counted: they write nothing, and the person's revision (the
+        # pages' cache key) stays.
+        if not new(_tap_totals(connection, actor, person_id, day)):
+            return TapsCounted(None, None, None)
         revision = _touch(connection, actor, person_id)  # as _changing: the person's other writes now wait
-        fresh = new(connection)  # again, now that they wait
+        totals = _tap_totals(connection, actor, person_id, day)  # again, now that they wait
+        fresh = new(totals)
         day_id, created = _tally_day(
             connection, person_id, day, model_version, create=any(tap.amount > 0 for tap, _ in fresh)
         )
@@ -295,85 +337,70 @@ def count_taps(
                 if tap.amount > 0:
                     last_added = tap.technique
             keys = {"person_id": person_id, "date": day, "device": device, "activity": activity, "tap": tap.name}
-            _upsert(connection, TapTotal, list(keys), **keys, counted=tap.total)
+            connection.execute(_new_total(connection.dialect.name), keys | {"counted": tap.total})
+            totals.setdefault(activity, {}).setdefault(device, {})[tap.name] = tap.total
         counted = after = None
         if day_id is not None and (last is not None or created):  # (day_id is None: nothing was counted)
             tallied = _tallied(connection, actor, person_id, day_id, day, created, model_version, total_of)
             counted = tallied.counted(activity, last.technique) if last is not None else None
-            totals = _tap_totals(connection, actor, person_id, day)
             after = DayAfterTaps(revision, _data_version(person_id, revision), tallied.entries, totals)
     return TapsCounted(counted, refused, last_added, refused_technique, after)
 
 
-def _create_day(connection: Connection, person_id: int, day: date, model_version: str) -> bool:
-    """Insert an empty day unless it exists (also if another session inserted it just now); whether it was new."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    inserted = connection.execute(
-        dialect.insert(Day)
-        .values(person_id=person_id, date=day, note="", model_version=model_version, version=1, updated_at=_now())
-        .on_conflict_do_nothing(index_elements=["person_id", "date"])
-        .returning(Day.id)
-    ).scalar()
-    return inserted is not None
+# What adding to a day's entry of a kind must know: how much the day counts of the activity over all its entries
+# (with and without control, with a load...), the first entry of exactly the kind, and the next place on the day.
+_ADDING = sa.select(
+    sa.select(sa.func.coalesce(sa.func.sum(Entry.quantity), 0.0))
+    .where(*_of_kind("day_id", "activity"))
+    .scalar_subquery(),
+    sa.select(col(Entry.id)).where(*_of_kind(*KIND)).order_by(col(Entry.position)).limit(1).scalar_subquery(),
+    sa.select(sa.func.coalesce(sa.func.max(col(Entry.position)) + 1, 0)).where(*_of_kind("day_id")).scalar_subquery(),
+)
+_NEW_ENTRY = sa.insert(Entry)
+_ADD = (
+    sa.update(Entry)
+    .where(col(Entry.id) == _bound("entry_id"), col(Entry.quantity) + _bound("amount") <= _bound("most"))
+    .values(quantity=col(Entry.quantity) + _bound("amount"))
+    .returning(col(Entry.id))
+)
 
 
 def _add_to_entry(connection: Connection, kind: dict[str, Any], amount: float, most: float) -> None:
     """Add to the day's first entry of exactly this kind (its column values), or make one after the last."""
     refused = StoreError(f"not counted: an activity can be counted at most {most:g} times (or minutes) in a day")
-    counted = connection.execute(  # all its entries on the day count: with and without control, with a load...
-        sa.select(sa.func.coalesce(sa.func.sum(Entry.quantity), 0.0)).where(
-            Entry.day_id == kind["day_id"], Entry.activity == kind["activity"]
-        )
-    ).scalar_one()
+    counted, entry_id, position = connection.execute(_ADDING, _kind_values(kind)).one()
     if counted + amount > most:  # the day's row is locked: no tap can come between this and the update
         raise refused
-    entry_id = connection.execute(
-        sa.select(col(Entry.id))
-        .where(*(getattr(Entry, name) == value for name, value in kind.items()))
-        .order_by(col(Entry.position))
-    ).scalar()
     if entry_id is None:
-        if amount > most:
-            raise refused
-        position = connection.execute(
-            sa.select(sa.func.coalesce(sa.func.max(col(Entry.position)) + 1, 0)).where(
-                col(Entry.day_id) == kind["day_id"]
-            )
-        ).scalar_one()
-        connection.execute(sa.insert(Entry).values(**kind, position=position, quantity=amount, note=""))
-        return
-    added = connection.execute(
-        sa.update(Entry)
-        .where(col(Entry.id) == entry_id, col(Entry.quantity) + amount <= most)
-        .values(quantity=Entry.quantity + amount)
-        .returning(col(Entry.id))
-    ).scalar()
-    if added is None:
+        connection.execute(_NEW_ENTRY, kind | {"position": position, "quantity": amount, "note": ""})
+    elif connection.execute(_ADD, {"entry_id": entry_id, "amount": amount, "most": most}).scalar() is None:
         raise refused
+
+
+# Taking back: from an entry of the activity and technique, of exactly the tally's kind first, then one with the
+# same first-hour flag, then the latest.
+_PLAIN = [column for column in modifiers.columns() if column not in ("technique", "first_hour")]
+_TAKING = (
+    sa.select(col(Entry.id))
+    .where(*_of_kind("day_id", "activity", "technique"), col(Entry.quantity) > 0)
+    .order_by(
+        sa.case((sa.and_(*_of_kind(*_PLAIN)), 0), else_=1),
+        sa.case((col(Entry.first_hour) == _bound("kind_first_hour"), 0), else_=1),
+        col(Entry.position).desc(),
+    )
+    .limit(1)
+)
+_EMPTIED = sa.delete(Entry).where(col(Entry.id) == _bound("entry_id"), col(Entry.quantity) - _bound("amount") <= 0)
+_TAKE = (
+    sa.update(Entry).where(col(Entry.id) == _bound("entry_id")).values(quantity=col(Entry.quantity) - _bound("amount"))
+)
 
 
 def _take_back(connection: Connection, kind: dict[str, Any], amount: float) -> None:
-    """Take from an entry of the activity and technique: of exactly this kind first, then one with the same
-    first-hour flag, then the latest; an entry that reaches 0 is dropped."""
-    same = [getattr(Entry, name) == kind[name] for name in ("day_id", "activity", "technique")]
-    plain = [column for column in modifiers.columns() if column not in ("technique", "first_hour")]
-    tallied = sa.and_(*(getattr(Entry, column) == kind[column] for column in plain))  # as the live tally adds
-    entry_id = connection.execute(
-        sa.select(col(Entry.id))
-        .where(*same, col(Entry.quantity) > 0)
-        .order_by(
-            sa.case((tallied, 0), else_=1),
-            sa.case((Entry.first_hour == kind["first_hour"], 0), else_=1),
-            col(Entry.position).desc(),
-        )
-        .limit(1)
-    ).scalar()
+    """Take from an entry of the activity and technique (see _TAKING); an entry that reaches 0 is dropped."""
+    entry_id = connection.execute(_TAKING, _kind_values(kind)).scalar()
     if entry_id is None:
         raise NothingToTakeBack("nothing to take back: none of that kind is counted on this day")
-    emptied = connection.execute(
-        sa.delete(Entry).where(col(Entry.id) == entry_id, col(Entry.quantity) - amount <= 0)
-    ).rowcount
-    if not emptied:
-        connection.execute(
-            sa.update(Entry).where(col(Entry.id) == entry_id).values(quantity=col(Entry.quantity) - amount)
-        )
+    taken = {"entry_id": entry_id, "amount": amount}
+    if not connection.execute(_EMPTIED, taken).rowcount:
+        connection.execute(_TAKE, taken)
