@@ -4,6 +4,7 @@ chained to the one before by its hash.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,11 +43,22 @@ def event_hash(prev: str, event_id: int, at: datetime, fields: Mapping[str, Any]
     return _sha256("|".join(parts if origin == SESSION else [*parts, _sha256(origin)]))
 
 
+_HEAD = sa.select(col(AuditChain.last_id), col(AuditChain.hash)).where(col(AuditChain.id) == 1)
+_LOCKED_HEAD = _HEAD.with_for_update()
+_NEW_EVENT = sa.insert(AuditEvent)  # its values bound when it runs: every write appends one, built once
+
+
 def _chain_head(connection: Connection, *, lock: bool = False) -> tuple[int, str]:
     """The last event's id and hash (0 and GENESIS before the first)."""
-    query = sa.select(col(AuditChain.last_id), col(AuditChain.hash)).where(col(AuditChain.id) == 1)
-    row = connection.execute(query.with_for_update() if lock else query).first()
+    row = connection.execute(_LOCKED_HEAD if lock else _HEAD).first()
     return (row.last_id, row.hash) if row else (0, GENESIS)
+
+
+@functools.cache
+def _new_head(dialect: str) -> sa.Insert:
+    insert = postgresql.insert(AuditChain) if dialect == "postgresql" else sqlite.insert(AuditChain)
+    head = {"last_id": insert.excluded.last_id, "hash": insert.excluded.hash}
+    return insert.on_conflict_do_update(index_elements=["id"], set_=head)
 
 
 def _append_event(connection: Connection, at: datetime, **fields: Any) -> None:
@@ -54,12 +66,8 @@ def _append_event(connection: Connection, at: datetime, **fields: Any) -> None:
     last_id, prev = _chain_head(connection, lock=True)
     event_id = last_id + 1
     digest = event_hash(prev, event_id, at, fields)
-    connection.execute(sa.insert(AuditEvent).values(id=event_id, at=at, prev_hash=prev, hash=digest, **fields))
-    head = {"last_id": event_id, "hash": digest}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(
-        dialect.insert(AuditChain).values(id=1, **head).on_conflict_do_update(index_elements=["id"], set_=head)
-    )
+    connection.execute(_NEW_EVENT, {"id": event_id, "at": at, "prev_hash": prev, "hash": digest, **fields})
+    connection.execute(_new_head(connection.dialect.name), {"id": 1, "last_id": event_id, "hash": digest})
 
 
 def _record_event(
@@ -82,7 +90,7 @@ def _record_event(
     if actor.origin != SESSION:  # (else the column's default: an app role granted before 0022 may still insert)
         fields["origin"] = actor.origin[: limits.MAX_AUDIT_ORIGIN]
     if connection.dialect.name == "postgresql":
-        connection.execute(sa.insert(AuditEvent).values(**fields))
+        connection.execute(_NEW_EVENT, fields)
     else:
         _append_event(connection, _now(), **fields)
 

@@ -127,17 +127,27 @@ def _data_version(person_id: int, revision: int) -> str:
     return f"{person_id}.{revision}"
 
 
-def _touch(connection: Connection, actor: Actor, person_id: int) -> int:
-    """Bump the person's revision (which locks their row until commit); their new revision."""
-    revision = connection.execute(
+@_per_reach
+def _touching(scope: permissions.Reach) -> sa.Update:
+    return (
         sa.update(Person)
-        .where(col(Person.id) == person_id, _owned(actor))
+        .where(col(Person.id) == sa.bindparam("person_id"), _owned_by(scope))
         .values(revision=col(Person.revision) + 1)
         .returning(col(Person.revision))
-    ).scalar()
+    )
+
+
+def _touch(connection: Connection, actor: Actor, person_id: int) -> int:
+    """Bump the person's revision (which locks their row until commit); their new revision."""
+    revision = connection.execute(_touching(actor), {"person_id": person_id}).scalar()
     if revision is None:
         raise _unknown(person_id)
     return int(revision)
+
+
+_STILL_ACTIVE = (
+    sa.select(col(Account.active)).where(col(Account.id) == sa.bindparam("account_id")).with_for_update(read=True)
+)
 
 
 def _acting(connection: Connection, actor: Actor) -> None:
@@ -153,9 +163,7 @@ def _acting(connection: Connection, actor: Actor) -> None:
         raise SessionExpired(f"not saved: you were signed out after {minutes} minutes without activity")
     if actor.account_id is None:  # personal mode's owner, or the command line acting as the server's admin
         return
-    active = connection.execute(
-        sa.select(col(Account.active)).where(col(Account.id) == actor.account_id).with_for_update(read=True)
-    ).scalar()
+    active = connection.execute(_STILL_ACTIVE, {"account_id": actor.account_id}).scalar()
     if not active:
         raise AccountDisabled(f"not saved: the account {actor.email or actor.account_id} has been disabled")
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from strain.domain import tally
+from strain.domain import permissions, tally
 from strain.domain.actor import Actor
 from strain.storage.audit_store import _record_event
 from strain.storage.base import (
@@ -27,7 +27,9 @@ from strain.storage.base import (
     _entry_rows,
     _now,
     _of,
+    _per_reach,
     _reachable,
+    _reachable_by,
     _read_frame,
     _reading,
     _tally_frame,
@@ -279,6 +281,20 @@ def get_overrides(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, 
     )
     with _reading(engine) as connection:
         return {key: (value, reason) for key, value, reason in connection.execute(query)}
+
+
+@_per_reach
+def _overrides_query(scope: permissions.Reach) -> sa.Select[str, float]:
+    person = col(WeightOverride.person_id)
+    key_value = (col(WeightOverride.key), col(WeightOverride.value))
+    return sa.select(*key_value).where(person == sa.bindparam("person_id"), _reachable_by(scope, person))
+
+
+def get_override_values(*, engine: Engine, actor: Actor, person_id: int) -> dict[str, float]:
+    """key -> value of one person's weight overrides, if this actor may reach them (else none); read by every page
+    and tap that scores their days."""
+    with _reading(engine) as connection:
+        return dict(connection.execute(_overrides_query(actor), {"person_id": person_id}).all())
 
 
 def get_all_overrides(

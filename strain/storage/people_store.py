@@ -172,13 +172,16 @@ def get_wake_up(*, engine: Engine, actor: Actor, person_id: int) -> time | None:
     return get_wake_up_and_revision(engine=engine, actor=actor, person_id=person_id)[0]
 
 
+@_per_reach
+def _wake_up_query(scope: permissions.Reach) -> sa.Select[int | None, int]:
+    person = col(Person.id) == sa.bindparam("person_id")
+    return sa.select(col(Person.wake_up_minute), col(Person.revision)).where(person, _owned_by(scope))
+
+
 def get_wake_up_and_revision(*, engine: Engine, actor: Actor, person_id: int) -> tuple[time | None, int]:
     """When the person usually wakes up (None: not set yet), and their revision as it was read with it."""
-    query = sa.select(col(Person.wake_up_minute), col(Person.revision)).where(
-        col(Person.id) == person_id, _owned(actor)
-    )
     with _reading(engine) as connection:
-        found = connection.execute(query).first()
+        found = connection.execute(_wake_up_query(actor), {"person_id": person_id}).first()
     if found is None:
         raise _unknown(person_id)
     return (None if found.wake_up_minute is None else time(*divmod(found.wake_up_minute, 60))), found.revision

@@ -38,7 +38,8 @@ class Context:
 
     def person_model(self, person: PersonInfo) -> Model:
         """The catalogue with this person's weight overrides applied."""
-        return self.models([person.id])[person.id]
+        overrides = day_store.get_override_values(engine=self.engine, actor=self.actor, person_id=person.id)
+        return Model(self.catalogue, overrides) if overrides else self.default_model
 
     def models(self, person_ids: Iterable[int] | None = None) -> dict[int, Model]:
         """Each person's model (everyone's with overrides when `person_ids` is None)."""

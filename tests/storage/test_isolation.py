@@ -82,6 +82,7 @@ CASES: dict[str, Callable[[Clinic], dict[str, Any]]] = {
     "store_day_totals": lambda c: {"totals": [(c.day_id, 1, 999.0, "m-b")]},
     # Weights, typical day, exercises
     "get_overrides": lambda c: {"person_id": c.ann.id},
+    "get_override_values": lambda c: {"person_id": c.ann.id},
     "get_all_overrides": lambda c: {"person_ids": [c.ann.id]},
     "set_override": lambda c: {"person_id": c.ann.id, "key": "twist", "value": 2.0, "reason": "b"},
     "delete_override": lambda c: {"person_id": c.ann.id, "key": "twist"},
