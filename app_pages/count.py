@@ -33,13 +33,15 @@ def save_wake_up() -> None:
 def draw_row(row: counting.Row, view: CountView, grant: str) -> None:
     """One activity: its name, what is counted today and its buttons (drawn again by the browser after a tap)."""
     activity = row.activity
+    minutes = activity.unit == "min"
     with st.container(border=True, key=f"count_row_{activity.id}"):
-        st.markdown(f"**{components.md(activity.name)}**")
-        if activity.unit == "min":
+        if minutes:  # its name, then the switch the minutes buttons count by; else the row's own draws its name
+            st.markdown(f"**{components.md(activity.name)}**")
             st.toggle("With control", key=count_taps.with_control_key(activity.id))
         row_id = f"{person.id}/{activity.id}"
         tap_row.tap_row(
             count_taps.buttons_key(activity.id),
+            name="" if minutes else activity.name,
             row=row_id,
             day=view.day.isoformat(),
             grant=grant,

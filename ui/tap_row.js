@@ -348,6 +348,7 @@ export default function tapRow({ data: [data], parentElement, setStateValue }) {
   senders.set(key, { row: data.row, day: data.day, grant, route, setStateValue, shown, element: line });
   const element = parentElement.querySelector(".tap-status");
   if (statuses.get(key)?.element !== element) statuses.set(key, { element, shown: false, since: null, timer: null });
+  parentElement.querySelector(".name").textContent = data.name;
   show(parentElement, drawn, data, null);
   follow(data, setStateValue);
 }

@@ -22,7 +22,7 @@ ROUTE = "/api/taps"
 _component = components.own_component(
     "strain_tap_row",
     (
-        '<p class="counted" aria-live="polite"></p><div class="taps"></div>'
+        '<p class="name"></p><p class="counted" aria-live="polite"></p><div class="taps"></div>'
         '<p class="tap-note" role="alert"></p><p class="tap-status" role="status" aria-live="polite"></p>'
     ),
     __file__,
@@ -55,11 +55,12 @@ class Shown:
         return {"text": self.text, "counted": self.counted, "buttons": [vars(button) for button in self.buttons]}
 
 
-def tap_row(key: str, *, row: str, day: str, grant: str, shown: Shown, on_tap: Callable[[], None]) -> None:
-    """Draw the row. `row` says whose activity it counts and `day` (ISO) which day's taps; both come back in the
-    report, with the device's id. `grant` goes with a report to the route (ui/tap_api.py). `on_tap` runs before
-    the next script run when a report comes in through Streamlit; `reported(key)` reads it."""
-    data = {"row": row, "day": day, "grant": grant, "route": ROUTE, **shown.data()}
+def tap_row(key: str, *, name: str, row: str, day: str, grant: str, shown: Shown, on_tap: Callable[[], None]) -> None:
+    """Draw the row, under `name` in bold (none: the page draws it). `row` says whose activity it counts and `day`
+    (ISO) which day's taps; both come back in the report, with the device's id. `grant` goes with a report to the
+    route (ui/tap_api.py). `on_tap` runs before the next script run when a report comes in through Streamlit;
+    `reported(key)` reads it."""
+    data = {"name": name, "row": row, "day": day, "grant": grant, "route": ROUTE, **shown.data()}
     # In a list: Streamlit looks for data frames in each value of a dict it is given (a third of a row's cost).
     _component(key=key, data=[data], on_taps_change=on_tap)  # on_<STATE>_change
 

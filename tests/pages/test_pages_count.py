@@ -24,6 +24,7 @@ from strain.usecases import live_tally, weights
 from strain.usecases.shared import Context
 from tests.apptest import APP, CAT, TIMEOUT, day_total_data, entries, open_page, save, tap_row_data, texts
 from ui.components import md
+from ui.count_taps import with_control_key
 
 SIT = "sit_down_chair"
 SITTING = "cooking_prep"  # counted in minutes, among a new person's first rows
@@ -236,13 +237,30 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     assert saved.entries["first_hour"].tolist() == [True]
 
 
+def test_each_row_is_headed_by_its_activitys_name_and_a_minutes_row_by_its_switch_under_it(ann):
+    at = tally(ann).at
+    at.session_state["count_more"] = True  # every row (the minutes ones are among the others), as opening it does
+    at.run()
+    headings = {m.value for m in at.markdown}
+    assert {CAT.activity(activity).unit for activity in row_activities(at)} == {"rep", "min"}
+    for activity in row_activities(at):
+        name = CAT.activity(activity).name
+        if CAT.activity(activity).unit == "min":  # the page draws it, above the switch the minutes count by
+            assert tap_row_data(Phone(at, "").row(activity))["name"] == ""
+            assert f"**{md(name)}**" in headings
+            assert at.toggle(key=with_control_key(activity)).label == "With control"
+        else:
+            assert tap_row_data(Phone(at, "").row(activity))["name"] == name
+            assert f"**{md(name)}**" not in headings  # drawn once, by the row
+
+
 def test_the_most_frequent_activities_come_first(app_engine, ann):
     for offset in (1, 2, 3):
         day = date.today() - timedelta(days=offset)
         save(app_engine, ann, day, entries(day, ("heavy_lift", 1), ("weeding", 20)))
-    at = tally(ann).at
-    names = [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")]
-    assert names[:2] == [md(CAT.activity("heavy_lift").name), md(CAT.activity("weeding").name)]
+    keys = [str(element.key) for element in tally(ann).at.get("bidi_component")]
+    rows = [key.removeprefix("count_buttons_") for key in keys if key.startswith("count_buttons_")]
+    assert rows[:2] == ["heavy_lift", "weeding"]
 
 
 def test_a_weight_changed_elsewhere_shows_in_the_points_on_the_next_run(app_engine, ann):
