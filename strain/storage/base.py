@@ -106,8 +106,8 @@ Query = TypeVar("Query", bound=sa.Executable)
 
 
 def _per_reach(build: Callable[[permissions.Reach], Query]) -> Callable[[Actor], Query]:
-    """A query read on every run of a page, built once for each reach (its other values are bound parameters, given
-    when it runs): building a small query cost as much as running it."""
+    """A statement run on every run of a page or by every write, built once for each reach (its other values are
+    bound parameters, given when it runs): building a small one cost as much as running it."""
     built = functools.lru_cache(maxsize=64)(build)
     return lambda actor: built(permissions.reach(actor))
 

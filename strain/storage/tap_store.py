@@ -109,14 +109,14 @@ def _new_day(dialect: str) -> sa.Insert:
 def _tally_day(
     connection: Connection, person_id: int, day: date, model_version: str, *, create: bool
 ) -> tuple[int | None, bool]:
-    """The day's id, locked until commit (None if missing), made first if `create`; and whether it was made now."""
+    """The day's id, locked until commit (None if missing, or made now if `create`); and whether it was made now."""
     where = {"person_id": person_id, "day": day}
     day_id = connection.execute(_DAY_ID, where).scalar()
     if day_id is not None or not create:
         return day_id, False
     made = {"person_id": person_id, "date": day, "note": "", "model_version": model_version, "version": 1}
     day_id = connection.execute(_new_day(connection.dialect.name), made | {"updated_at": _now()}).scalar()
-    if day_id is None:  # another session made it just now
+    if day_id is None:  # made just now by a write that does not hold the person's row (none does today)
         return connection.execute(_DAY_ID, where).scalar(), False
     return day_id, True
 
@@ -129,11 +129,11 @@ def _tally_kind(
     return kind | {m.column: m.default for m in modifiers.REGISTRY if m.column not in kind} | {"first_hour": first_hour}
 
 
-KIND = tuple(_tally_kind(0, 0, date.min, "", "", False))  # the columns that make an entry of the tally's kind
+_KIND = tuple(_tally_kind(0, 0, date.min, "", "", False))  # the columns that make an entry of the tally's kind
 
 
 def _kind_values(kind: dict[str, Any]) -> dict[str, Any]:
-    """A kind's values as the statements below bind them (names of their own: a column's is its SET value's)."""
+    """A kind's values as the statements below bind them (named apart from the columns the UPDATEs set)."""
     return {f"kind_{name}": value for name, value in kind.items()}
 
 
@@ -213,7 +213,7 @@ TapTotals = dict[str, dict[str, dict[str, int]]]  # activity -> device -> tap na
 
 @dataclass(frozen=True)
 class DayAfterTaps:
-    """A day as a report's taps left it, read in their transaction: what a page would read next."""
+    """A day as a report's taps left it, in their transaction: what a page would read next."""
 
     revision: int  # the person's revision that the taps' write made
     data_version: str  # the same as people_store.data_version gives it
@@ -302,7 +302,7 @@ def count_taps(
     in a day) is `refused`, and it and the rest of its kind are not tried again; the other taps
     still count. A transaction cut off by a broken connection is tried once more on a new one
     (see _once_more_if_disconnected: the totals make that safe). When taps changed the day, `after` is the day
-    as they left it, read in their transaction (a page need not read it again).
+    as they left it, in their transaction (a page need not read it again).
     """
 
     def new(totals: TapTotals) -> list[tuple[TapReport, int]]:
@@ -312,13 +312,12 @@ def count_taps(
     refused: StoreError | None = None
     refused_technique = last_added = None
     last: TapReport | None = None
-    with _writing(engine, actor) as connection:
-        # Most reports are sent again after they were counted: they write nothing, and the person's revision (the
-        # pages' cache key) stays.
+    with _reading(engine) as connection:  # most reports are sent again after they were counted: no write
         if not new(_tap_totals(connection, actor, person_id, day)):
             return TapsCounted(None, None, None)
+    with _writing(engine, actor) as connection:
         revision = _touch(connection, actor, person_id)  # as _changing: the person's other writes now wait
-        totals = _tap_totals(connection, actor, person_id, day)  # again, now that they wait
+        totals = _tap_totals(connection, actor, person_id, day)  # again, now that they wait; kept for `after`
         fresh = new(totals)
         day_id, created = _tally_day(
             connection, person_id, day, model_version, create=any(tap.amount > 0 for tap, _ in fresh)
@@ -353,7 +352,7 @@ _ADDING = sa.select(
     sa.select(sa.func.coalesce(sa.func.sum(Entry.quantity), 0.0))
     .where(*_of_kind("day_id", "activity"))
     .scalar_subquery(),
-    sa.select(col(Entry.id)).where(*_of_kind(*KIND)).order_by(col(Entry.position)).limit(1).scalar_subquery(),
+    sa.select(col(Entry.id)).where(*_of_kind(*_KIND)).order_by(col(Entry.position)).limit(1).scalar_subquery(),
     sa.select(sa.func.coalesce(sa.func.max(col(Entry.position)) + 1, 0)).where(*_of_kind("day_id")).scalar_subquery(),
 )
 _NEW_ENTRY = sa.insert(Entry)

@@ -151,7 +151,8 @@ def test_five_taps_survive_a_reload(phone: Page, count_app, own_seed: Seed) -> N
     expect(main(phone).get_by_test_id("stExpander").first).to_contain_text("Wake-up time 07:00")
     expect(main(phone).get_by_text("(set it once)")).to_have_count(0)
     activity = activity_of(rows(phone).first)
-    expect(rows(phone).first).to_contain_text(catalogue.default().activity(activity).name)  # the row's heading
+    heading = phone.locator(f".st-key-count_buttons_{activity} .name")  # drawn by the row's buttons
+    expect(heading).to_have_text(catalogue.default().activity(activity).name)
     for _ in range(5):
         with counted(phone):
             plus_one(phone, activity).click()

@@ -237,7 +237,7 @@ def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_
     assert saved.entries["first_hour"].tolist() == [True]
 
 
-def test_each_row_is_headed_by_its_activitys_name_and_a_minutes_row_by_its_switch_under_it(ann):
+def test_each_row_is_headed_by_its_activitys_name_drawn_by_its_buttons_or_for_minutes_by_the_page(ann):
     at = tally(ann).at
     at.session_state["count_more"] = True  # every row (the minutes ones are among the others), as opening it does
     at.run()
