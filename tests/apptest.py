@@ -135,20 +135,23 @@ def click_download(at: AppTest, key: str, request: str) -> AppTest:
 
 def log_edit(at: AppTest, activity: str, **fields: float | bool) -> AppTest:
     """Set the Log page's widgets of an activity's (first) row as a person would: open the activity's family
-    (a run), set its count (a run: the row's other fields show once it counts), then its ticks (With control,
-    the flags) and amounts, sent with the next run."""
+    (a run), set its count (a run: the row's other fields show once it counts), then its buttons (With control,
+    the flags, and each amount's, which opens its field: a run) and the amounts, sent with the next run."""
     sheet = at.session_state["log_sheet"]
     row = int(sheet.index[sheet["activity"] == activity][0])
     at.button_group(key="log_family").set_value(CAT.activity(activity).family).run()
     if "quantity" in fields:
         at.number_input(key=f"log_row_{row}_{activity}_quantity").set_value(fields.pop("quantity")).run()
-    ticks = at.button_group(key=f"log_row_{row}_{activity}_ticks") if fields else None
-    ticked = set(ticks.value) if ticks else set()
+    if not fields:
+        return at
+    ticks = at.button_group(key=f"log_row_{row}_{activity}_ticks")
+    ticked = set(ticks.value)
     for column, value in fields.items():
-        if isinstance(value, bool):
-            ticked = ticked | {column} if value else ticked - {column}
-        else:
+        ticked = ticked | {column} if value is not False else ticked - {column}
+    ticks.set_value([m.sheet_column for m in modifiers.REGISTRY if m.sheet_column in ticked])
+    amounts = {column: value for column, value in fields.items() if not isinstance(value, bool)}  # (True: opened)
+    if amounts:
+        at.run()
+        for column, value in amounts.items():
             at.number_input(key=f"log_row_{row}_{activity}_{column}").set_value(value)
-    if ticks:
-        ticks.set_value([m.sheet_column for m in modifiers.REGISTRY if m.sheet_column in ticked])
     return at

@@ -21,6 +21,7 @@ from ui.modifier_inputs import amount_field, amounts_and_ticks, ticks_field, tic
 SHEET = "log_sheet"
 FAMILY = "log_family"
 ROW_KEY = "log_row_"
+ROWS = "log_rows"  # the open family's rows, in one container
 TICKS = "ticks"  # a row's key for its row of buttons: technique and the yes-or-no modifiers
 NOTES = "log_notes"
 NOTES_OPEN = "log_notes_open"
@@ -50,11 +51,16 @@ def _keep(key: str, row: int, column: str) -> None:
     st.session_state[SHEET].at[row, column] = st.session_state[key]
 
 
-def _keep_ticks(key: str, row: int, columns: list[str]) -> None:
-    """A row's ticks changed: each of its columns goes into the sheet, ticked or not."""
+def _keep_ticks(key: str, row: int, columns: list[str], amounts: dict[str, str]) -> None:
+    """A row's ticks changed: each yes-or-no column goes into the sheet, ticked or not; an amount (column -> its
+    field's key) unticked is no amount: its field goes, and starts empty when ticked again."""
     ticked = st.session_state[key] or []
     for column in columns:
         st.session_state[SHEET].at[row, column] = column in ticked
+    for column, field in amounts.items():
+        if column not in ticked:
+            st.session_state[SHEET].at[row, column] = None
+            st.session_state.pop(field, None)
 
 
 def _amount(value: Any) -> Any:
@@ -71,35 +77,36 @@ def _key(row: int, values: dict[str, Any], column: str, start: Any) -> str:
 
 
 def activity_row(cat: Catalogue, row: int, values: dict[str, Any]) -> None:
-    """One activity's widgets, each kept in the sheet: its count and, once it counts something, the amounts it
-    takes and one row of buttons for With control and the yes-or-no modifiers it takes."""
+    """One activity's widgets, each kept in the sheet: its count and, once it counts something, one row of buttons
+    for With control, the yes-or-no modifiers it takes and its amounts (a load), each amount's field shown while
+    its button is on. Drawn in the family's one container (family_rows)."""
     activity = cat.activity(values["activity"])
     amounts, ticks = amounts_and_ticks(activity)
-    with st.container(key=f"log_box_{row}_{activity.id}", gap="xxsmall"):
-        st.markdown(f"**{activity.name}**, {values['unit']}", help=ticks_help(activity, ticks))
-        # One line on a desktop; on a phone the buttons wrap below the fields.
-        with st.container(horizontal=True, vertical_alignment="center"):
-            key = _key(row, values, "quantity", values["quantity"])
-            # No limits here: the widget would silently refuse a "-5" or cap a number; saving checks and says so.
-            st.number_input(
-                f"{activity.name}: {values['unit']}",
-                step=5.0 if activity.unit == "min" else 1.0,
-                format="%g",
-                key=key,
-                on_change=_keep,
-                args=(key, row, "quantity"),
-                label_visibility="collapsed",
-                width=140,
-            )
-            if not daysheet.counts(values["quantity"]):
-                return  # a row's technique and details show once it counts something: else they would weigh nothing
-            for each in amounts:
-                column = each.sheet_column
-                key = _key(row, values, column, _amount(values[column]))
-                amount_field(each, activity, key, on_change=_keep, args=(key, row, column))
-            columns = [each.sheet_column for each in ticks]
-            key = _key(row, values, TICKS, [column for column in columns if values[column]])
-            ticks_field(ticks, activity, key, on_change=_keep_ticks, args=(key, row, columns))
+    st.markdown(f"**{activity.name}**, {values['unit']}", help=ticks_help(activity, ticks, amounts))
+    key = _key(row, values, "quantity", values["quantity"])
+    # No limits here: the widget would silently refuse a "-5" or cap a number; saving checks and says so.
+    st.number_input(
+        f"{activity.name}: {values['unit']}",
+        step=5.0 if activity.unit == "min" else 1.0,
+        format="%g",
+        key=key,
+        on_change=_keep,
+        args=(key, row, "quantity"),
+        label_visibility="collapsed",
+        width=140,
+    )
+    if not daysheet.counts(values["quantity"]):
+        return  # a row's technique and details show once it counts something: else they would weigh nothing
+    columns = [each.sheet_column for each in ticks]
+    fields = {each.sheet_column: row_key(row, activity.id, each.sheet_column) for each in amounts}
+    start = [column for column in columns if values[column]] + [c for c in fields if _amount(values[c])]
+    ticks_key = _key(row, values, TICKS, start)
+    ticks_field(ticks, amounts, activity, ticks_key, on_change=_keep_ticks, args=(ticks_key, row, columns, fields))
+    for each in amounts:
+        column = each.sheet_column
+        if column in (st.session_state[ticks_key] or []):
+            key = _key(row, values, column, _amount(values[column]))
+            amount_field(each, activity, key, on_change=_keep, args=(key, row, column))
 
 
 def family_rows(cat: Catalogue) -> None:
@@ -117,8 +124,11 @@ def family_rows(cat: Catalogue) -> None:
         wrap=True,
         width="stretch",
     )
-    for row, values in daysheet.family_rows(rows, family):
-        activity_row(cat, row, values)
+    # One container for the family's rows, not one a row (each costs every run): a row's name starts a line of its
+    # own (ui/touch.css), its count and buttons follow on one line on a desktop, wrapping on a phone.
+    with st.container(key=ROWS, horizontal=True, vertical_alignment="center"):
+        for row, values in daysheet.family_rows(rows, family):
+            activity_row(cat, row, values)
 
 
 def _keep_notes() -> None:

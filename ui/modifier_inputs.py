@@ -20,12 +20,18 @@ def amounts_and_ticks(activity: Activity) -> tuple[list[modifiers.Amount], list[
     ]
 
 
-def ticks_help(activity: Activity, ticks: list[modifiers.Modifier]) -> str:
-    """The row's tooltip: how to do the activity with control, then what each other tick means."""
+def ticks_help(activity: Activity, ticks: list[modifiers.Modifier], amounts: list[modifiers.Amount]) -> str:
+    """The row's tooltip: how to do the activity with control, then what each other button means."""
     return "\n\n".join(
         [f"**With control**: {activity.cue}"]
         + [f"**{m.label}**: {m.help}" for m in ticks if m.help and not isinstance(m, modifiers.Choice)]
+        + [f"**{_button_label(m)}**: {m.help}, in the field it opens" for m in amounts]
     )
+
+
+def _button_label(amount: modifiers.Amount) -> str:
+    """An amount's button on the Log's row, which opens its field: "Load"."""
+    return amount.name.capitalize()
 
 
 def amount_field(
@@ -48,11 +54,18 @@ def amount_field(
 
 
 def ticks_field(
-    ticks: list[modifiers.Modifier], activity: Activity, key: str, *, on_change: WidgetCallback, args: WidgetArgs
+    ticks: list[modifiers.Modifier],
+    amounts: list[modifiers.Amount],
+    activity: Activity,
+    key: str,
+    *,
+    on_change: WidgetCallback,
+    args: WidgetArgs,
 ) -> None:
-    """The Log row's yes-or-no modifiers as one row of buttons, each ticked on or off with a tap: one widget for
-    the row, and each a finger's width (a checkbox is 13 px)."""
-    labels = {m.sheet_column: m.label for m in ticks}
+    """The Log row's yes-or-no modifiers, and a button for each amount that opens its field, as one row of buttons,
+    each ticked on or off with a tap: one widget for the row, and each a finger's width (a checkbox is 13 px). An
+    amount's field is drawn only while its button is on: most rows carry no load, and a field costs every run."""
+    labels = {m.sheet_column: m.label for m in ticks} | {m.sheet_column: _button_label(m) for m in amounts}
     st.pills(
         f"{activity.name}: how",
         list(labels),

@@ -216,9 +216,10 @@ def test_each_activity_offers_its_count_technique_and_only_the_modifiers_it_take
         activity = CAT.activity(activity_id)
         key = f"log_row_{row}_{activity_id}_"
         assert f"{key}quantity" in numbers
-        assert (f"{key}load_kg" in numbers) == ("load" in activity.takes)
+        assert f"{key}load_kg" not in numbers  # no load carried: its field opens from its button
         flags = [label for name, label in (("twist", "Twist"), ("first_hour", "1st hour")) if name in activity.takes]
-        assert ticks[f"{key}ticks"] == ["With control", *flags]
+        load = ["Load"] if "load" in activity.takes else []
+        assert ticks[f"{key}ticks"] == ["With control", *flags, *load]
 
 
 def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_saved(app_engine, ann):
@@ -231,7 +232,7 @@ def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_sa
     assert f"{key}quantity" in keys and f"{key}load_kg" not in keys and f"{key}ticks" not in keys
 
     log_edit(at, "car_in_out", quantity=2, controlled=True, first_hour=True, load_kg=5.0).run()
-    assert at.button_group(key=f"{key}ticks").value == ["controlled", "first_hour"]
+    assert set(at.button_group(key=f"{key}ticks").value) == {"controlled", "first_hour", "load_kg"}
     at.button(key="log_save").click().run()
     assert not at.exception
     saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
@@ -247,6 +248,35 @@ def test_a_rows_technique_and_details_show_once_it_counts_and_a_tick_on_it_is_sa
     at.button(key="log_save").click().run()
     saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
     assert saved["activity"].tolist() == ["sit_down_chair"]
+
+
+def test_a_load_is_given_in_the_field_its_button_opens_and_unticking_the_button_takes_it_away(app_engine, ann):
+    """Most rows carry no load: the field is drawn only while the row's Load button is on, and a load saved
+    before opens the row with it on."""
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())
+    at.button(key="log_empty").click().run()
+    sheet = at.session_state["log_sheet"]
+    row = int(sheet.index[sheet["activity"] == "sit_down_chair"][0])
+    key = f"log_row_{row}_sit_down_chair_"
+    log_edit(at, "sit_down_chair", quantity=4)
+    assert f"{key}load_kg" not in {w.key for w in at.number_input}
+
+    log_edit(at, "sit_down_chair", load_kg=7.5).run()
+    at.button(key="log_save").click().run()
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved.loc[0, "load_kg"] == 7.5
+
+    at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())  # the saved day, opened again
+    assert "load_kg" in at.button_group(key=f"{key}ticks").value
+    assert at.number_input(key=f"{key}load_kg").value == 7.5
+
+    log_edit(at, "sit_down_chair", load_kg=False).run()  # the button off: the field goes, and its load with it
+    assert f"{key}load_kg" not in {w.key for w in at.number_input}
+    log_edit(at, "sit_down_chair", load_kg=True).run()  # on again: the field starts empty
+    assert at.number_input(key=f"{key}load_kg").value is None
+    at.button(key="log_save").click().run()
+    saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
+    assert saved.loc[0, "quantity"] == 4 and saved["load_kg"].fillna(0).tolist() == [0.0]  # no load
 
 
 def test_a_count_typed_then_save_pressed_at_once_is_saved(app_engine, ann):
