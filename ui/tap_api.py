@@ -61,9 +61,9 @@ def grant(person: PersonInfo) -> str:
     session = get_script_run_ctx()
     if session is None:  # not in a run of a page: nothing to lend the route
         return ""
-    held = st.session_state.get(GRANT_KEY)
-    renewed = bool(held) and held[0] == person.id
-    token = held[1] if renewed else secrets.token_urlsafe(32)
+    held: tuple[int, str] | None = st.session_state.get(GRANT_KEY)
+    renewed = held is not None and held[0] == person.id
+    token = held[1] if held is not None and renewed else secrets.token_urlsafe(32)
     st.session_state[GRANT_KEY] = (person.id, token)
     with _grants_lock:
         if not renewed:
