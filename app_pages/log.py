@@ -1,8 +1,8 @@
 """Log a day: start from a typical day or yesterday, adjust, save once.
 
-Each activity is one short row: its count and, once it counts something, a load field if it takes one and
-one row of buttons (*With control* and only the flags it takes), so a phone 390 px wide shows every count
-and technique without scrolling sideways. One family's rows are
+Each activity is one short row: its count and, once it counts something, one row of buttons (*With control*,
+only the flags it takes, and *Load* where it takes one, which opens the load's field), so a phone 390 px wide
+shows every count and technique without scrolling sideways. One family's rows are
 drawn at a time (ui.day_sheet keeps every edit in the day sheet, so switching family loses nothing):
 a run draws a few widgets rather than a hundred. The widgets' keys name the activity and its place
 in the sheet, so they stay the same from one run to the next.
@@ -27,7 +27,7 @@ st.title("Log a day")
 st.caption(
     "Start from your typical day, change the counts and minutes that were different, then press **Save day** "
     "at the bottom to keep the day (Enter in a field does not save it). Once an activity has a count, tap "
-    "**With control** (and *Twist*, *1st hour* or a load, where they apply) to say how it was done."
+    "**With control** (and *Twist*, *1st hour* or *Load*, where they apply) to say how it was done."
 )
 
 context.bind_url("date", "log_date", context.parse_date, date.today)

@@ -49,7 +49,7 @@ def amount_field(
         on_change=on_change,
         args=args,
         label_visibility="collapsed",
-        width=150,  # the field between a phone's 44 px steppers stays a thumb wide
+        width=170,  # between a phone's 44 px steppers, room for a thumb and the placeholder ("load kg")
     )
 
 
