@@ -21,7 +21,7 @@ from strain.domain.tally import TECHNIQUES
 DEFAULT_WAKE_UP = time(7, 0)  # until a person sets their own
 FIRST_HOUR_MINUTES = 60
 RECENT_DAYS = 14  # the days before today whose activities put a row near the top
-FIRST_ROWS = 10  # rows shown before "more activities": about two screens of a phone
+FIRST_ROWS = 8  # rows shown before "more activities": two screens of a phone (390 x 844)
 # What one tap adds, by unit; taking back ("-1", "-5 min") takes the first of them.
 STEPS = {"rep": (1.0,), "min": (5.0, 15.0)}
 

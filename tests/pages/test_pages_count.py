@@ -27,7 +27,7 @@ from ui.components import md
 from ui.count_taps import with_control_key
 
 SIT = "sit_down_chair"
-SITTING = "cooking_prep"  # counted in minutes, among a new person's first rows
+BRUSHING = "brushing_teeth"  # counted in minutes, among a new person's first rows
 
 
 class Phone:
@@ -120,7 +120,7 @@ def test_a_new_person_sees_an_empty_day_and_is_asked_for_their_wake_up_time(ann)
     }
     assert [b["disabled"] for b in phone.buttons(SIT).values()] == [False, False, True]
     assert [b["primary"] for b in phone.buttons(SIT).values()] == [True, False, False]
-    assert {name: b["label"] for name, b in phone.buttons(SITTING).items()} == {
+    assert {name: b["label"] for name, b in phone.buttons(BRUSHING).items()} == {
         "5": "+5 min",
         "15": "+15 min",
         "undo": "-5 min",
@@ -210,14 +210,14 @@ def test_minus_one_on_nothing_says_so_and_saves_nothing(app_engine, ann):
 
 def test_minutes_count_in_steps_with_the_technique_the_switch_shows(app_engine, ann):
     phone = tally(ann)
-    phone.tap(SITTING, "15")
-    phone.at.toggle(key=f"count_{SITTING}_with_control").set_value(True).run()
-    assert [b["primary"] for b in phone.buttons(SITTING).values()] == [True, True, False]
-    phone.tap(SITTING, "5")
-    phone.tap(SITTING, "15")
-    at = phone.tap(SITTING, "undo")
-    assert row_text(at, SITTING) == "15 min with control · 15 min without"
-    assert phone.buttons(SITTING)["undo"]["label"] == "-5 min"
+    phone.tap(BRUSHING, "15")
+    phone.at.toggle(key=f"count_{BRUSHING}_with_control").set_value(True).run()
+    assert [b["primary"] for b in phone.buttons(BRUSHING).values()] == [True, True, False]
+    phone.tap(BRUSHING, "5")
+    phone.tap(BRUSHING, "15")
+    at = phone.tap(BRUSHING, "undo")
+    assert row_text(at, BRUSHING) == "15 min with control · 15 min without"
+    assert phone.buttons(BRUSHING)["undo"]["label"] == "-5 min"
 
 
 def test_the_wake_up_time_is_saved_and_taps_in_the_hour_after_it_count_as_first_hour(app_engine, ann):
