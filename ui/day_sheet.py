@@ -22,7 +22,7 @@ SHEET = "log_sheet"
 FAMILY = "log_family"
 ROW_KEY = "log_row_"
 ROWS = "log_rows"  # the open family's rows, in one container
-TICKS = "ticks"  # a row's key for its row of buttons: technique and the yes-or-no modifiers
+TICKS = "ticks"  # a row's key for its row of buttons: technique, the yes-or-no modifiers and a button per amount
 NOTES = "log_notes"
 NOTES_OPEN = "log_notes_open"
 
@@ -47,8 +47,10 @@ def sheet() -> pd.DataFrame:
 
 
 def _keep(key: str, row: int, column: str) -> None:
-    """A row's number changed: its value goes into the sheet (a field emptied is no amount)."""
-    st.session_state[SHEET].at[row, column] = st.session_state[key]
+    """A row's number changed: its value goes into the sheet (a field emptied is no amount). A field whose button
+    was turned off in the same run is gone (_keep_ticks ran first): its amount stays none."""
+    if key in st.session_state:
+        st.session_state[SHEET].at[row, column] = st.session_state[key]
 
 
 def _keep_ticks(key: str, row: int, columns: list[str], amounts: dict[str, str]) -> None:

@@ -12,8 +12,8 @@ from strain.domain.catalogue import Activity
 
 
 def amounts_and_ticks(activity: Activity) -> tuple[list[modifiers.Amount], list[modifiers.Modifier]]:
-    """What the Log's row offers besides the count: the amounts the activity takes (a number each), and its
-    yes-or-no modifiers, technique first (one row of buttons to tick)."""
+    """What the Log's row offers besides the count: the amounts the activity takes (a button each, which opens its
+    number field), and its yes-or-no modifiers, technique first (a button each, ticked on or off)."""
     found = modifiers.offered(activity)
     return [m for m in found if isinstance(m, modifiers.Amount)], [
         m for m in found if not isinstance(m, modifiers.Amount)
@@ -30,8 +30,8 @@ def ticks_help(activity: Activity, ticks: list[modifiers.Modifier], amounts: lis
 
 
 def _button_label(amount: modifiers.Amount) -> str:
-    """An amount's button on the Log's row, which opens its field: "Load"."""
-    return amount.name.capitalize()
+    """An amount's button on the Log's row, which opens its field: its label without the unit ("Load")."""
+    return amount.label.removesuffix(f" {amount.unit}")
 
 
 def amount_field(

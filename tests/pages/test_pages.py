@@ -269,11 +269,22 @@ def test_a_load_is_given_in_the_field_its_button_opens_and_unticking_the_button_
     at = open_page("app_pages/log.py", person="Ann", date=DAY.isoformat())  # the saved day, opened again
     assert "load_kg" in at.button_group(key=f"{key}ticks").value
     assert at.number_input(key=f"{key}load_kg").value == 7.5
+    # Another family and back, and the count to 0 and back: the row comes back with its button on and its load.
+    at.button_group(key="log_family").set_value("dressing").run()
+    log_edit(at, "sit_down_chair", quantity=0)
+    assert f"{key}ticks" not in {w.key for w in at.button_group}
+    log_edit(at, "sit_down_chair", quantity=4)
+    assert "load_kg" in at.button_group(key=f"{key}ticks").value
+    assert at.number_input(key=f"{key}load_kg").value == 7.5
 
     log_edit(at, "sit_down_chair", load_kg=False).run()  # the button off: the field goes, and its load with it
     assert f"{key}load_kg" not in {w.key for w in at.number_input}
     log_edit(at, "sit_down_chair", load_kg=True).run()  # on again: the field starts empty
     assert at.number_input(key=f"{key}load_kg").value is None
+    # A load typed and its button turned off, reaching the page in one run: no load, and no error.
+    at.number_input(key=f"{key}load_kg").set_value(3)
+    log_edit(at, "sit_down_chair", load_kg=False).run()
+    assert not at.exception and f"{key}load_kg" not in {w.key for w in at.number_input}
     at.button(key="log_save").click().run()
     saved = day_store.load_day(engine=app_engine, actor=OWNER, person_id=ann.id, day=DAY).entries
     assert saved.loc[0, "quantity"] == 4 and saved["load_kg"].fillna(0).tolist() == [0.0]  # no load
