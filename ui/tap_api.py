@@ -62,14 +62,13 @@ def grant(person: PersonInfo) -> str:
     if session is None:  # not in a run of a page: nothing to lend the route
         return ""
     held: tuple[int, str] | None = st.session_state.get(GRANT_KEY)
-    renewed = held is not None and held[0] == person.id
-    token = held[1] if held is not None and renewed else secrets.token_urlsafe(32)
+    token = held[1] if held is not None and held[0] == person.id else secrets.token_urlsafe(32)
     st.session_state[GRANT_KEY] = (person.id, token)
     with _grants_lock:
-        if not renewed:
+        if held is None or held[1] != token:  # a new grant (a run renews its own)
             if held:  # another person chosen: the rows drawn for the one before count no more
                 _grants.pop(held[1], None)
-            # Grants of sessions that have ended go as a new one is made, not on every run: a run renews its own.
+            # Grants of sessions that have ended go as a new one is made, not on every run.
             for ended in [key for key, found in _grants.items() if not _live(found)]:
                 del _grants[ended]
         _grants[token] = Grant(person, session, context.drawn_for())
